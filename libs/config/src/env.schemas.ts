@@ -1,0 +1,35 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const AMQP_URL = /^amqps?:\/\/.+/;
+
+/** Variables every service reads. */
+export class ServiceEnv {
+  @IsOptional() @Matches(AMQP_URL, { message: 'must be an amqp:// or amqps:// URL' }) AMQP_URL?: string;
+  @IsIn(LOG_LEVELS) LOG_LEVEL: string = 'info';
+  @IsInt() @Min(100) @Max(120_000) RPC_TIMEOUT_MS: number = 10_000;
+}
+
+/** Services that own data. The embedded launcher sets DATABASE_URL before they start. */
+export class DataServiceEnv extends ServiceEnv {
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' }) DATABASE_URL: string;
+  @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE: number = 10;
+}
+
+export class GatewayEnv extends ServiceEnv {
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '0.0.0.0';
+  @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
+  @IsString() JWT_ISSUER: string = 'careflow-bridge';
+  @IsString() JWT_AUDIENCE: string = 'careflow-bridge-api';
+}
+
+export class UserProvisioningEnv extends DataServiceEnv {
+  @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
+  @IsString() JWT_ISSUER: string = 'careflow-bridge';
+  @IsString() JWT_AUDIENCE: string = 'careflow-bridge-api';
+  @IsString() @MinLength(3) ADMIN_CLIENT_ID: string;
+  @IsString() @MinLength(16, { message: 'must be at least 16 characters' }) ADMIN_CLIENT_SECRET: string;
+  @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_SECONDS: number = 3600;
+}

@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from './load-config';
+import { GatewayEnv, UserProvisioningEnv } from './env.schemas';
+
+describe('loadConfig', () => {
+  it('applies defaults and converts numbers', () => {
+    const config = loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32), PORT: '8080' });
+    expect(config.PORT).toBe(8080);
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.JWT_AUDIENCE).toBe('careflow-bridge-api');
+  });
+
+  it('names every bad variable at once and hides secret values', () => {
+    let error: unknown;
+    try {
+      loadConfig(UserProvisioningEnv, { DATABASE_URL: 'mysql://x', PORT: 'x', ADMIN_CLIENT_SECRET: 'short' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['DATABASE_URL', 'JWT_SECRET', 'ADMIN_CLIENT_ID', 'ADMIN_CLIENT_SECRET']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('short');
+  });
+});

@@ -1,0 +1,30 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the environment into a validated schema object. Every bad variable is named at once, so an
+ * operator fixes the whole configuration in one go instead of one crash per variable.
+ */
+export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(schema, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const problems = validateSync(config, { whitelist: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map(
+      (message) => `${error.property}: ${message} (got ${describeValue(error.property, env[error.property])})`,
+    ),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function describeValue(name: string, value: string | undefined): string {
+  if (value === undefined || value === '') return 'nothing';
+  return /SECRET|PASSWORD|KEY/i.test(name) ? 'a value (hidden)' : JSON.stringify(value);
+}

@@ -1,0 +1,19 @@
+export const SCOPES = [
+  'patients:read',
+  'patients:write',
+  'careflows:write',
+  'imports',
+  'users:write',
+  'scim',
+  'admin',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** What a verified access token says about its caller. */
+export interface Principal {
+  kind: 'client' | 'user';
+  subject: string;
+  /** null only for platform-admin clients. */
+  hospitalId: string | null;
+  scopes: Scope[];
+}

@@ -1,0 +1,47 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsIn, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
+
+export const BASELINE_FIELD_TYPES = ['string', 'date', 'datetime', 'number'] as const;
+export type BaselineFieldType = (typeof BASELINE_FIELD_TYPES)[number];
+
+export class BaselineFieldV1 {
+  @ApiProperty({ example: 'appointmentDate' })
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { message: 'key must be an identifier (letters, digits, _)' })
+  key: string;
+
+  @ApiProperty({ enum: BASELINE_FIELD_TYPES }) @IsIn(BASELINE_FIELD_TYPES) type: BaselineFieldType;
+  @ApiProperty() @IsBoolean() required: boolean;
+}
+
+export class CareFlowDefinitionInputV1 {
+  @ApiProperty({ example: 'knee-replacement' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'key must be lower-case letters, digits and dashes' })
+  key: string;
+
+  @ApiProperty() @IsString() @Length(1, 200) title: string;
+
+  @ApiProperty({ type: [BaselineFieldV1] })
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => BaselineFieldV1)
+  baseline: BaselineFieldV1[];
+}
+
+export class CreateCareFlowDefinitionRequestV1 extends HospitalScopedV1 {
+  @ValidateNested() @Type(() => CareFlowDefinitionInputV1) definition: CareFlowDefinitionInputV1;
+}
+
+export class ListCareFlowDefinitionsRequestV1 extends HospitalScopedV1 {}
+
+export interface CareFlowDefinitionViewV1 {
+  id: string;
+  hospitalId: string;
+  key: string;
+  title: string;
+  baseline: { key: string; type: BaselineFieldType; required: boolean }[];
+  createdAt: string;
+}

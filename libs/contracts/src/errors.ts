@@ -1,0 +1,76 @@
+/**
+ * Domain errors travel as `{code, message, details}` over RPC and are mapped to HTTP (gateway filter),
+ * HL7 ACKs (hl7-gateway) and failed-message records (siu-ingestor) in one place each.
+ * Codes are stable: clients program against them.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'BASELINE_INVALID',
+  'UNAUTHENTICATED',
+  'INVALID_CLIENT',
+  'FORBIDDEN',
+  'INSUFFICIENT_SCOPE',
+  'NOT_FOUND',
+  'HOSPITAL_NOT_FOUND',
+  'PATIENT_NOT_FOUND',
+  'CARE_FLOW_NOT_FOUND',
+  'CARE_FLOW_DEFINITION_NOT_FOUND',
+  'CARE_FLOW_NOT_ACTIVE',
+  'PHYSICIAN_NOT_FOUND',
+  'USER_NOT_FOUND',
+  'HOSPITAL_KEY_TAKEN',
+  'CARE_FLOW_DEFINITION_KEY_TAKEN',
+  'USER_EMAIL_TAKEN',
+  'PATIENT_NOT_FOUND_AT_HOSPITAL',
+  'HOSPITAL_ERROR',
+  'HOSPITAL_TIMEOUT',
+  'IMPORT_SOURCE_NOT_CONFIGURED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'RPC_TIMEOUT',
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  errors?: FieldError[];
+  [key: string]: unknown;
+}
+
+/** The wire form of a failure, as carried in an RPC reply. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static fromPayload(payload: ErrorPayload): DomainError {
+    const code = (ERROR_CODES as readonly string[]).includes(payload.code) ? payload.code : 'INTERNAL_ERROR';
+    return new DomainError(code, payload.message, payload.details);
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,37 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { DomainError, type FieldError } from './errors';
+
+/**
+ * Validates an untrusted plain object against a payload class: unknown fields are refused, nested
+ * objects are checked, and every problem is reported with its dotted path. Used by the HTTP pipe and
+ * by every broker handler, so both boundaries refuse the same things the same way.
+ */
+export function validatePayload<T extends object>(payloadClass: new () => T, plain: unknown): T {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object.', {
+      errors: [{ field: '', message: 'must be a JSON object' }],
+    });
+  }
+  const instance = plainToInstance(payloadClass, plain, { enableImplicitConversion: false });
+  const problems = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (problems.length > 0) {
+    const errors = flattenValidationErrors(problems);
+    throw new DomainError('VALIDATION_FAILED', `Invalid request: ${errors.map((e) => e.message).join('; ')}`, {
+      errors,
+    });
+  }
+  return instance;
+}
+
+export function flattenValidationErrors(problems: ValidationError[], parentPath = ''): FieldError[] {
+  const flat: FieldError[] = [];
+  for (const problem of problems) {
+    const field = parentPath ? `${parentPath}.${problem.property}` : problem.property;
+    for (const message of Object.values(problem.constraints ?? {})) {
+      flat.push({ field, message: message.replace(problem.property, field) });
+    }
+    if (problem.children?.length) flat.push(...flattenValidationErrors(problem.children, field));
+  }
+  return flat;
+}

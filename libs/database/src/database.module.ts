@@ -1,0 +1,66 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions, type EntitySchema, type MigrationInterface } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export interface DatabaseModuleOptions {
+  /** The service's own PostgreSQL schema: no other service reads it. */
+  schema: string;
+  url: string;
+  poolSize?: number;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: (Function | EntitySchema)[];
+  migrations: (new () => MigrationInterface)[];
+}
+
+/**
+ * One TypeORM DataSource per service, on its own schema, with its committed migrations run at start.
+ * Migrations run under a PostgreSQL advisory lock keyed by the schema, so instances starting together
+ * do not race; `synchronize` is never used.
+ */
+@Module({})
+export class DatabaseModule {
+  static forService(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(options),
+          dataSourceFactory: async (config) => openDataSource(config as DataSourceOptions, options.schema),
+        }),
+      ],
+      exports: [TypeOrmModule],
+    };
+  }
+}
+
+export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    applicationName: `careflow-bridge:${options.schema}`,
+    extra: { max: options.poolSize ?? 10 },
+  };
+}
+
+export async function openDataSource(config: DataSourceOptions, schema: string): Promise<DataSource> {
+  const dataSource = new DataSource(config);
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]).catch(() => undefined);
+    await runner.release();
+  }
+  return dataSource;
+}

@@ -1,0 +1,164 @@
+import { Logger } from '@nestjs/common';
+import type { DeadLetter, EventConsumeHandler, MessageMeta, RpcServeHandler, SubscribeOptions } from '../transport';
+import { PoisonMessageError } from '../transport';
+
+interface Delivery {
+  event: string;
+  payload: unknown;
+  meta: MessageMeta;
+}
+
+interface Consumer {
+  owner: object;
+  handler: EventConsumeHandler;
+  prefetch: number;
+  inFlight: number;
+}
+
+class InProcessQueue {
+  readonly pending: Delivery[] = [];
+  readonly consumers: Consumer[] = [];
+  private nextConsumer = 0;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly name: string,
+    private readonly options: SubscribeOptions,
+    private readonly broker: InProcessBroker,
+  ) {}
+
+  enqueue(delivery: Delivery): void {
+    this.pending.push(delivery);
+    this.pump();
+  }
+
+  /** Hands pending deliveries to consumers with spare prefetch, round robin (competing consumers). */
+  pump(): void {
+    while (this.pending.length > 0) {
+      const consumer = this.pickConsumer();
+      if (!consumer) return;
+      const delivery = this.pending.shift()!;
+      consumer.inFlight += 1;
+      void this.deliver(consumer, delivery);
+    }
+  }
+
+  private pickConsumer(): Consumer | undefined {
+    for (let i = 0; i < this.consumers.length; i++) {
+      const consumer = this.consumers[(this.nextConsumer + i) % this.consumers.length];
+      if (consumer.inFlight < consumer.prefetch) {
+        this.nextConsumer = (this.nextConsumer + i + 1) % this.consumers.length;
+        return consumer;
+      }
+    }
+    return undefined;
+  }
+
+  private async deliver(consumer: Consumer, delivery: Delivery): Promise<void> {
+    try {
+      await consumer.handler(structuredClone(delivery.payload), { ...delivery.meta });
+    } catch (error) {
+      this.fail(delivery, error);
+    } finally {
+      consumer.inFlight -= 1;
+      this.pump();
+    }
+  }
+
+  private fail(delivery: Delivery, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    const poison = error instanceof PoisonMessageError;
+    if (!poison && delivery.meta.attempt < this.options.maxAttempts) {
+      const delay = this.options.backoffMs * 2 ** (delivery.meta.attempt - 1);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.enqueue({ ...delivery, meta: { ...delivery.meta, attempt: delivery.meta.attempt + 1 } });
+      }, delay);
+      this.timers.add(timer);
+      return;
+    }
+    this.broker.deadLetter({
+      queue: this.name,
+      event: delivery.event,
+      messageId: delivery.meta.messageId,
+      reason,
+      payload: delivery.payload,
+    });
+  }
+
+  removeOwner(owner: object): void {
+    for (let i = this.consumers.length - 1; i >= 0; i--) {
+      if (this.consumers[i].owner === owner) this.consumers.splice(i, 1);
+    }
+    if (this.consumers.length === 0) {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+    }
+  }
+}
+
+/**
+ * The in-process stand-in for RabbitMQ: named queues bound to events, competing consumers with
+ * prefetch, bounded retries with exponential backoff, a dead-letter list. Shared by every app module
+ * hosted in one process, exactly as they would share a broker.
+ */
+export class InProcessBroker {
+  private readonly logger = new Logger('InProcessBroker');
+  private readonly rpcHandlers = new Map<string, { owner: object; handler: RpcServeHandler }[]>();
+  private readonly rpcCursor = new Map<string, number>();
+  private readonly queues = new Map<string, InProcessQueue>();
+  private readonly bindings = new Map<string, Set<InProcessQueue>>();
+  readonly deadLetters: DeadLetter[] = [];
+
+  serve(owner: object, pattern: string, handler: RpcServeHandler): void {
+    const handlers = this.rpcHandlers.get(pattern) ?? [];
+    handlers.push({ owner, handler });
+    this.rpcHandlers.set(pattern, handlers);
+  }
+
+  /** Round robin over the instances serving a pattern. */
+  rpcHandler(pattern: string): RpcServeHandler | undefined {
+    const handlers = this.rpcHandlers.get(pattern);
+    if (!handlers?.length) return undefined;
+    const cursor = (this.rpcCursor.get(pattern) ?? 0) % handlers.length;
+    this.rpcCursor.set(pattern, cursor + 1);
+    return handlers[cursor].handler;
+  }
+
+  subscribe(owner: object, event: string, options: SubscribeOptions, handler: EventConsumeHandler): void {
+    let queue = this.queues.get(options.queue);
+    if (!queue) {
+      queue = new InProcessQueue(options.queue, options, this);
+      this.queues.set(options.queue, queue);
+    }
+    const bound = this.bindings.get(event) ?? new Set();
+    bound.add(queue);
+    this.bindings.set(event, bound);
+    queue.consumers.push({ owner, handler, prefetch: options.prefetch, inFlight: 0 });
+    queue.pump();
+  }
+
+  /** Like a topic exchange: every queue bound to the event gets a copy; none bound, the event is dropped. */
+  publish(event: string, payload: unknown, meta: MessageMeta): void {
+    for (const queue of this.bindings.get(event) ?? []) queue.enqueue({ event, payload, meta });
+  }
+
+  deadLetter(letter: DeadLetter): void {
+    this.deadLetters.push(letter);
+    this.logger.error(`dead-lettered ${letter.event} ${letter.messageId} from ${letter.queue}: ${letter.reason}`);
+  }
+
+  /** Removes one transport's handlers and consumers; queues and their pending messages stay, as durable queues do. */
+  detach(owner: object): void {
+    for (const [pattern, handlers] of this.rpcHandlers) {
+      this.rpcHandlers.set(
+        pattern,
+        handlers.filter((entry) => entry.owner !== owner),
+      );
+    }
+    for (const queue of this.queues.values()) queue.removeOwner(owner);
+  }
+}
+
+/** One broker per process: every app hosted in the process talks through it. */
+export const processBroker = new InProcessBroker();

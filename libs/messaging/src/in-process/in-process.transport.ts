@@ -1,0 +1,73 @@
+import { DomainError } from '@bridge/contracts';
+import { randomUUID } from 'node:crypto';
+import type {
+  EventConsumeHandler,
+  PublishOptions,
+  RequestOptions,
+  RpcEnvelope,
+  RpcServeHandler,
+  SubscribeOptions,
+  Transport,
+  TransportHealth,
+} from '../transport';
+import { processBroker, type InProcessBroker } from './in-process.broker';
+
+/**
+ * The transport of the embedded default. Payloads are cloned on the way in and out, so a handler
+ * never shares objects with its caller — the same isolation the wire gives in production.
+ */
+export class InProcessTransport implements Transport {
+  readonly kind = 'in-process' as const;
+
+  constructor(private readonly broker: InProcessBroker = processBroker) {}
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.broker.detach(this);
+  }
+
+  async request(pattern: string, payload: unknown, options: RequestOptions): Promise<RpcEnvelope> {
+    const handler = this.broker.rpcHandler(pattern);
+    if (!handler) throw new DomainError('SERVICE_UNAVAILABLE', `No service answers ${pattern}.`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new DomainError('RPC_TIMEOUT', `${pattern} did not answer within ${options.timeoutMs} ms.`)),
+        options.timeoutMs,
+      );
+    });
+    try {
+      const meta = { messageId: randomUUID(), correlationId: options.correlationId, attempt: 1 };
+      const envelope = await Promise.race([handler(wireCopy(payload), meta), timeout]);
+      return wireCopy(envelope);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async serve(pattern: string, handler: RpcServeHandler): Promise<void> {
+    this.broker.serve(this, pattern, handler);
+  }
+
+  async publish(event: string, payload: unknown, options: PublishOptions): Promise<void> {
+    this.broker.publish(event, wireCopy(payload), {
+      messageId: options.messageId,
+      correlationId: options.correlationId,
+      attempt: 1,
+    });
+  }
+
+  async subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void> {
+    this.broker.subscribe(this, event, options, handler);
+  }
+
+  async health(): Promise<TransportHealth> {
+    return { ok: true, detail: 'in-process bus' };
+  }
+}
+
+/** What survives JSON is what survives the wire: dates become strings, undefined disappears. */
+function wireCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}

@@ -1,0 +1,65 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Bus } from './bus';
+import { HandlerRegistry } from './handler-registry';
+import { InProcessTransport } from './in-process/in-process.transport';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
+import { Inbox } from './outbox/inbox';
+import { Outbox } from './outbox/outbox';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { RabbitMqTransport } from './rabbitmq/rabbitmq.transport';
+import { TRANSPORT, type Transport } from './transport';
+
+export interface MessagingModuleOptions {
+  service: string;
+  schema: string;
+  /** RabbitMQ when set, the process-wide in-process broker otherwise. */
+  amqpUrl?: string;
+  rpcTimeoutMs?: number;
+  outboxPollMs?: number;
+}
+
+class TransportLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(TRANSPORT) private readonly transport: Transport) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.transport.close();
+  }
+}
+
+/** The bus for one service. Without a DataSource (the gateway) there is no outbox or inbox. */
+@Module({})
+export class MessagingModule {
+  static forService(options: MessagingModuleOptions & { persistence: boolean }): DynamicModule {
+    const resolved: MessagingOptions = {
+      service: options.service,
+      schema: options.schema,
+      rpcTimeoutMs: options.rpcTimeoutMs ?? 10_000,
+      outboxPollMs: options.outboxPollMs ?? 100,
+    };
+    const transportProvider = {
+      provide: TRANSPORT,
+      useFactory: async (): Promise<Transport> => {
+        const transport = options.amqpUrl
+          ? new RabbitMqTransport({ url: options.amqpUrl, service: options.service })
+          : new InProcessTransport();
+        await transport.start();
+        return transport;
+      },
+    };
+    const persistence = options.persistence ? [Outbox, Inbox, OutboxRelay] : [];
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: resolved },
+        transportProvider,
+        TransportLifecycle,
+        Bus,
+        HandlerRegistry,
+        ...persistence,
+      ],
+      exports: [Bus, TRANSPORT, ...(options.persistence ? [Outbox, Inbox, OutboxRelay] : [])],
+    };
+  }
+}

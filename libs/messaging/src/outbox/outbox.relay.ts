@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { TRANSPORT, type Transport } from '../transport';
+
+interface OutboxRow {
+  id: string;
+  event: string;
+  payload: unknown;
+  correlation_id: string;
+}
+
+const BATCH_SIZE = 200;
+
+/**
+ * Publishes committed outbox rows and deletes them once the broker confirmed. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so several instances of a service can relay side by side. A crash between
+ * publish and delete republishes: consumers are idempotent (Inbox) by message id = outbox row id.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(TRANSPORT) private readonly transport: Transport,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes everything pending now; returns how many events left. Also used by tests and benchmarks. */
+  async flush(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.relayBatch();
+      total += sent;
+      if (sent < BATCH_SIZE) return total;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.flush()
+        .then((sent) => this.schedule(sent > 0 ? 0 : this.options.outboxPollMs))
+        .catch((error: unknown) => {
+          this.logger.warn(`outbox relay failed, retrying: ${(error as Error).message}`);
+          this.schedule(Math.max(this.options.outboxPollMs, 1000));
+        });
+    }, delayMs);
+  }
+
+  private async relayBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, event, payload, correlation_id FROM "${this.options.schema}".outbox
+         ORDER BY created_at, id LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
+      );
+      if (rows.length === 0) return 0;
+      await Promise.all(
+        rows.map((row) =>
+          this.transport.publish(row.event, row.payload, { messageId: row.id, correlationId: row.correlation_id }),
+        ),
+      );
+      await manager.query(`DELETE FROM "${this.options.schema}".outbox WHERE id = ANY($1::uuid[])`, [
+        rows.map((row) => row.id),
+      ]);
+      return rows.length;
+    });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What the bus needs from a transport. Two implementations: RabbitMQ (production, one process per app)
+ * and in-process (the embedded default). Both keep the same guarantees the apps rely on:
+ * a handler's reply or ack happens only after it returned (so after its transaction committed),
+ * failed event deliveries are retried with backoff a bounded number of times and then dead-lettered.
+ */
+import type { ErrorPayload } from '@bridge/contracts';
+
+export interface MessageMeta {
+  /** Unique per logical message; consumers use it for idempotency (inbox). Stable across redeliveries. */
+  messageId: string;
+  correlationId: string;
+  /** 1 on first delivery, incremented by each retry. */
+  attempt: number;
+}
+
+/** Never rejects: failures come back as `{ok: false, error}` envelopes, built in one place (handler-registry). */
+export type RpcServeHandler = (payload: unknown, meta: MessageMeta) => Promise<RpcEnvelope>;
+/** Rejecting means: retry later. Rejecting with PoisonMessageError means: dead-letter now, retrying cannot help. */
+export type EventConsumeHandler = (payload: unknown, meta: MessageMeta) => Promise<void>;
+
+export interface RequestOptions {
+  timeoutMs: number;
+  correlationId: string;
+}
+
+export interface PublishOptions {
+  messageId: string;
+  correlationId: string;
+}
+
+export interface SubscribeOptions {
+  /** Durable queue name, `<service>.<purpose>`; instances sharing it compete for messages. */
+  queue: string;
+  /** Deliveries in flight per consumer instance. */
+  prefetch: number;
+  /** Attempts including the first; after the last failure the message goes to the dead-letter queue. */
+  maxAttempts: number;
+  /** Delay before retry n is backoffMs * 2^(n-1). */
+  backoffMs: number;
+}
+
+/** An RPC reply as it travels: either a result or a domain error payload. */
+export type RpcEnvelope = { ok: true; result: unknown } | { ok: false; error: ErrorPayload };
+
+export interface DeadLetter {
+  queue: string;
+  event: string;
+  messageId: string;
+  reason: string;
+  payload: unknown;
+}
+
+export interface TransportHealth {
+  ok: boolean;
+  detail: string;
+}
+
+export interface Transport {
+  readonly kind: 'rabbitmq' | 'in-process';
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Sends a request and waits for the envelope; rejects with DomainError RPC_TIMEOUT / SERVICE_UNAVAILABLE. */
+  request(pattern: string, payload: unknown, options: RequestOptions): Promise<RpcEnvelope>;
+  serve(pattern: string, handler: RpcServeHandler): Promise<void>;
+  /** Resolves once the broker has taken responsibility for the message (publisher confirm). */
+  publish(event: string, payload: unknown, options: PublishOptions): Promise<void>;
+  subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void>;
+  health(): Promise<TransportHealth>;
+}
+
+export const TRANSPORT = Symbol('TRANSPORT');
+
+/** A message that can never be processed (invalid payload): dead-lettered at once, not retried. */
+export class PoisonMessageError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'PoisonMessageError';
+  }
+}

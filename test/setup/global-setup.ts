@@ -1,0 +1,20 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../libs/database/src/embedded-postgres';
+
+declare global {
+  var __BRIDGE_TEST_POSTGRES__: EmbeddedPostgresHandle | undefined;
+}
+
+/**
+ * e2e suites get a real PostgreSQL: the one in TEST_DATABASE_URL (CI's system server), else an embedded
+ * server in a throwaway directory. Each suite then creates its own `bridge_test_*` database.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEST_DATABASE_URL) return;
+  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-pg-'));
+  const postgres = await startEmbeddedPostgres({ dataDir, port: 0 });
+  globalThis.__BRIDGE_TEST_POSTGRES__ = postgres;
+  process.env.TEST_DATABASE_URL = postgres.url;
+}

@@ -10,3 +10,4 @@ export * from './care-flows/care-flow-definition.v1';
 export * from './events.v1';
 export * from './rpc-map';
 export * from './validation';
+export * from './health/health.rpc.v1';

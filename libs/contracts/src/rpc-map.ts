@@ -11,6 +11,7 @@ import {
   type CareFlowDefinitionViewV1,
 } from './care-flows/care-flow-definition.v1';
 import { CareFlowChangedEventV1, PatientUpsertedEventV1 } from './events.v1';
+import { HealthCheckRequestV1, type HealthReportV1 } from './health/health.rpc.v1';
 import type { PatientViewV1 } from './patients/patient.view.v1';
 import {
   GetPatientRequestV1,
@@ -58,6 +59,10 @@ export interface RpcContracts {
   'careflows.stop.v1': Rpc<StopCareFlowRequestV1, CareFlowResultV1>;
   'careflows.definition.create.v1': Rpc<CreateCareFlowDefinitionRequestV1, CareFlowDefinitionViewV1>;
   'careflows.definition.list.v1': Rpc<ListCareFlowDefinitionsRequestV1, CareFlowDefinitionViewV1[]>;
+  'patient-import.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
+  'user-provisioning.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
+  'hl7-gateway.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
+  'siu-ingestor.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
 }
 
 export type RpcPattern = keyof RpcContracts;
@@ -82,6 +87,10 @@ export const RPC_REQUEST_CLASSES: { [P in RpcPattern]: Class<RpcRequest<P>> } = 
   'careflows.stop.v1': StopCareFlowRequestV1,
   'careflows.definition.create.v1': CreateCareFlowDefinitionRequestV1,
   'careflows.definition.list.v1': ListCareFlowDefinitionsRequestV1,
+  'patient-import.health.check.v1': HealthCheckRequestV1,
+  'user-provisioning.health.check.v1': HealthCheckRequestV1,
+  'hl7-gateway.health.check.v1': HealthCheckRequestV1,
+  'siu-ingestor.health.check.v1': HealthCheckRequestV1,
 };
 
 export interface EventContracts {

@@ -3,3 +3,5 @@ export * from './embedded-postgres';
 export * from './database-admin';
 export * from './snake-naming.strategy';
 export * from './idempotency';
+export * from './postgres-errors';
+export * from './database-health';

@@ -1,4 +1,5 @@
 import type { Hl7Repetition } from '../model/hl7-message';
+import { compact } from '../model/compact.util';
 import { readHl7Date } from '../model/hl7-date';
 import type { Demographics, DemographicsOptions, Hl7Address, Hl7Identifier, PidGroup, Sex } from './demographics.types';
 
@@ -114,15 +115,6 @@ function readAddress(repetition: Hl7Repetition | undefined): Hl7Address | undefi
     country: repetition.component(6),
   });
   return Object.keys(address).length === 0 ? undefined : address;
-}
-
-/** Drops empty and undefined values so results compare and serialise cleanly. */
-function compact<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], ''> } {
-  const result: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (entry !== undefined && entry !== '') result[key] = entry;
-  }
-  return result as { [K in keyof T]?: Exclude<T[K], ''> };
 }
 
 /**

@@ -22,8 +22,9 @@ function isEnvelopeLine(line: string): boolean {
   return ENVELOPE_SEGMENTS.has(line.slice(0, 3)) && (line.length === 3 || !isAlphanumericCode(line.charCodeAt(3)));
 }
 
+/** A header candidate: whether its MSH-1 is usable is for readDelimiters to say (HL7_BAD_DELIMITERS). */
 function isMshLine(line: string): boolean {
-  return line.startsWith('MSH') && line.length > 3 && !isAlphanumericCode(line.charCodeAt(3));
+  return line.startsWith('MSH') && line.length > 3;
 }
 
 /** MSH-18 straight from the header line: first repetition, first component, no unescaping needed. */

@@ -60,6 +60,8 @@ export function readQueryReply(reply: Hl7Message, options: QueryReplyOptions): Q
     return hospitalError('UNKNOWN_ACK_CODE', readErrorText(reply) || `the reply has an unknown MSA-1 "${ackCode}"`);
   }
 
-  const candidates = groupsByPid(reply).map((group) => readDemographics(group, options));
+  const candidates = groupsByPid(reply).map((group) =>
+    readDemographics(group, { patientIdAuthority: options.patientIdAuthority }),
+  );
   return candidates.length === 0 ? { status: 'not_found', candidates } : { status: 'found', candidates };
 }

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
 import type {
   EventConsumeHandler,
   PublishOptions,
@@ -8,28 +10,170 @@ import type {
   Transport,
   TransportHealth,
 } from '../transport';
+import { ConnectionManager } from './connection';
+import type { QueueConsumer } from './consumer';
+import { EventConsumer } from './event-consumer';
+import { ConfirmPublisher } from './publisher';
+import { RpcClient } from './rpc-client';
+import { RpcServer } from './rpc-server';
+import { declareEventsExchange, EVENTS_EXCHANGE } from './topology';
+import { closeQuietly, CONTENT_TYPE, describe, encode } from './wire';
 
 export interface RabbitMqTransportOptions {
   url: string;
   /** Prefixes this process's reply queue and connection name. */
   service: string;
+  /** How long start(), serve() and subscribe() wait for the broker. Default 30 s. */
+  connectTimeoutMs?: number;
+  /** How long publish() waits for a confirm, reconnecting as needed. Default 30 s. */
+  publishTimeoutMs?: number;
+  /** RPC requests in flight per serving instance and pattern. Default 32. */
+  rpcPrefetch?: number;
+  /** Reconnect backoff, doubling from min to max. Default 100 ms -> 5 s. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** AMQP heartbeat: how fast a silently dead peer is noticed. Default 10 s. */
+  heartbeatSeconds?: number;
+  /** How long close() lets in-flight handlers finish (and ack) before closing. Default 5 s. */
+  closeTimeoutMs?: number;
 }
 
-/** Placeholder: being written (amqplib, confirm channels, DLQ, reconnect). */
+/**
+ * The production transport over RabbitMQ (amqplib): durable topology, publisher confirms, manual acks,
+ * retries through per-delay retry queues, a DLQ per subscription, RPC over durable request queues with
+ * direct reply-to, and reconnection that re-declares and re-attaches everything. See topology.ts for the
+ * names and arguments.
+ */
 export class RabbitMqTransport implements Transport {
   readonly kind = 'rabbitmq' as const;
-  constructor(private readonly options: RabbitMqTransportOptions) {}
+  private readonly logger: Logger;
+  private readonly connections: ConnectionManager;
+  private readonly publisher: ConfirmPublisher;
+  private readonly rpc: RpcClient;
+  private readonly consumers: QueueConsumer[] = [];
+  private readonly settings: Required<Omit<RabbitMqTransportOptions, 'url' | 'service'>>;
+
+  constructor(private readonly options: RabbitMqTransportOptions) {
+    this.settings = {
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
+      rpcPrefetch: options.rpcPrefetch ?? 32,
+      reconnectMinMs: options.reconnectMinMs ?? 100,
+      reconnectMaxMs: options.reconnectMaxMs ?? 5_000,
+      heartbeatSeconds: options.heartbeatSeconds ?? 10,
+      closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
+    };
+    const name = `${options.service}@${hostname()}:${process.pid}`;
+    this.logger = new Logger(`RabbitMq:${options.service}`);
+    this.connections = new ConnectionManager(
+      {
+        url: options.url,
+        name,
+        heartbeatSeconds: this.settings.heartbeatSeconds,
+        reconnectMinMs: this.settings.reconnectMinMs,
+        reconnectMaxMs: this.settings.reconnectMaxMs,
+        handshakeTimeoutMs: 10_000,
+      },
+      async (connection) => {
+        // Declared before the connection is handed out, so a publish never meets a missing exchange.
+        const channel = await connection.createChannel();
+        channel.on('error', () => undefined);
+        try {
+          await declareEventsExchange(channel);
+        } finally {
+          await closeQuietly(channel);
+        }
+      },
+    );
+    this.connections.onConnected((connection) => {
+      for (const consumer of this.consumers) {
+        consumer.attach(connection).catch((error: unknown) => {
+          this.logger.error(`${consumer.label}: cannot consume after reconnect: ${describe(error)}`);
+        });
+      }
+    });
+    this.publisher = new ConfirmPublisher(this.connections);
+    this.rpc = new RpcClient(this.connections);
+  }
+
+  /** Connects (rejects with SERVICE_UNAVAILABLE if the broker is not reachable within connectTimeoutMs). */
   async start(): Promise<void> {
-    throw new Error(`RabbitMQ transport not implemented yet (${this.options.service})`);
+    this.connections.start();
+    try {
+      await this.connections.connectionBy(Date.now() + this.settings.connectTimeoutMs);
+    } catch (error) {
+      // A half-started transport must not keep reconnecting (and the process alive) behind a failed boot.
+      await this.connections.close();
+      throw error;
+    }
   }
-  async close(): Promise<void> {}
-  async request(_pattern: string, _payload: unknown, _options: RequestOptions): Promise<RpcEnvelope> {
-    throw new Error('not implemented');
+
+  async close(): Promise<void> {
+    const consumers = this.consumers.splice(0);
+    await Promise.all(consumers.map((consumer) => consumer.stop(this.settings.closeTimeoutMs)));
+    this.rpc.rejectAll('the transport is closing');
+    await this.connections.close();
   }
-  async serve(_pattern: string, _handler: RpcServeHandler): Promise<void> {}
-  async publish(_event: string, _payload: unknown, _options: PublishOptions): Promise<void> {}
-  async subscribe(_event: string, _options: SubscribeOptions, _handler: EventConsumeHandler): Promise<void> {}
+
+  request(pattern: string, payload: unknown, options: RequestOptions): Promise<RpcEnvelope> {
+    return this.rpc.request(pattern, payload, options);
+  }
+
+  async serve(pattern: string, handler: RpcServeHandler): Promise<void> {
+    await this.add(new RpcServer(this.connections, pattern, this.settings.rpcPrefetch, handler));
+  }
+
+  async publish(event: string, payload: unknown, options: PublishOptions): Promise<void> {
+    // No mandatory flag: an event no queue is bound to is dropped, as the in-process twin does.
+    await this.publisher.publish(
+      EVENTS_EXCHANGE,
+      event,
+      encode(payload),
+      {
+        messageId: options.messageId,
+        correlationId: options.correlationId,
+        contentType: CONTENT_TYPE,
+        persistent: true,
+        timestamp: Math.floor(Date.now() / 1000),
+        appId: this.options.service,
+      },
+      Date.now() + this.settings.publishTimeoutMs,
+    );
+  }
+
+  async subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void> {
+    await this.add(new EventConsumer(this.connections, event, options, handler));
+  }
+
   async health(): Promise<TransportHealth> {
-    return { ok: false, detail: 'not implemented' };
+    const { connected, detail } = this.connections.health();
+    const problems = this.consumers.flatMap((consumer) => (consumer.problem ? [consumer.problem] : []));
+    if (!connected || problems.length === 0) return { ok: connected, detail };
+    return { ok: false, detail: `${detail}; not consuming: ${problems.join('; ')}` };
+  }
+
+  /**
+   * Registers a consumer (re-attached on every reconnect) and attaches it now. A declaration that fails
+   * (arguments differing from an existing queue) rejects here, so the app fails to start with the reason
+   * rather than run without the consumer.
+   */
+  private async add(consumer: QueueConsumer): Promise<void> {
+    this.consumers.push(consumer);
+    try {
+      for (;;) {
+        const connection = await this.connections.connectionBy(Date.now() + this.settings.connectTimeoutMs);
+        try {
+          await consumer.attach(connection);
+          return;
+        } catch (error) {
+          // Lost the connection meanwhile: the reconnect attaches it; anything else is a real failure.
+          if (this.connections.connection === connection) throw error;
+        }
+      }
+    } catch (error) {
+      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      await consumer.stop(0);
+      throw error;
+    }
   }
 }

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LocalSecrets {
+  JWT_SECRET: string;
+  ADMIN_CLIENT_ID: string;
+  ADMIN_CLIENT_SECRET: string;
+}
+
+/**
+ * The embedded default generates its secrets once and keeps them in the data directory (mode 600), so
+ * tokens and admin credentials survive a restart. Values given in the environment always win.
+ */
+export function loadOrCreateSecrets(dataDir: string, env: NodeJS.ProcessEnv): LocalSecrets {
+  const file = join(dataDir, 'secrets.json');
+  const stored: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets: LocalSecrets = {
+    JWT_SECRET: stored.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    ADMIN_CLIENT_ID: stored.ADMIN_CLIENT_ID ?? 'platform-admin',
+    ADMIN_CLIENT_SECRET: stored.ADMIN_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return {
+    JWT_SECRET: env.JWT_SECRET || secrets.JWT_SECRET,
+    ADMIN_CLIENT_ID: env.ADMIN_CLIENT_ID || secrets.ADMIN_CLIENT_ID,
+    ADMIN_CLIENT_SECRET: env.ADMIN_CLIENT_SECRET || secrets.ADMIN_CLIENT_SECRET,
+  };
+}

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { ConfigError } from '@bridge/config';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '@bridge/database';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { seedDemo } from './demo-seed';
+import { loadOrCreateSecrets } from './local-secrets';
+import { startPlatform, type RunningPlatform } from './platform';
+
+/**
+ * `npm start`: the whole platform in one process — embedded PostgreSQL unless DATABASE_URL is set,
+ * the in-process bus unless AMQP_URL is set — plus the demo hospital unless DEMO=off.
+ */
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const dataDir = resolve(process.env.DATA_DIR || '.data');
+  mkdirSync(dataDir, { recursive: true });
+  let postgres: EmbeddedPostgresHandle | undefined;
+  let platform: RunningPlatform | undefined;
+
+  const shutdown = async (code: number) => {
+    await platform?.close().catch(() => undefined);
+    await postgres?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      postgres = await startEmbeddedPostgres({ dataDir, port: Number(process.env.EMBEDDED_POSTGRES_PORT) || 0 });
+      databaseUrl = withDatabase(postgres.url, 'careflow_bridge');
+    }
+    await ensureDatabase(databaseUrl);
+    const secrets = loadOrCreateSecrets(dataDir, process.env);
+    const env = { ...process.env, ...secrets, DATABASE_URL: databaseUrl };
+    platform = await startPlatform(env);
+    const lines = [
+      '',
+      `Careflow Bridge is running (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+      `  API      ${platform.url}/v1`,
+      `  Docs     ${platform.url}/docs`,
+      `  Health   ${platform.url}/health`,
+      `  Database ${postgres ? `embedded PostgreSQL in ${dataDir}/postgres` : 'DATABASE_URL'}`,
+      `  Bus      ${process.env.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}`,
+      `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${secrets.ADMIN_CLIENT_SECRET}`,
+    ];
+    if (process.env.DEMO !== 'off') {
+      const demo = await seedDemo(
+        platform.url,
+        { clientId: secrets.ADMIN_CLIENT_ID, clientSecret: secrets.ADMIN_CLIENT_SECRET },
+        dataDir,
+      );
+      lines.push(
+        `  Demo hospital   id=${demo.hospitalId}`,
+        `  Demo EMR client client_id=${demo.clientId} client_secret=${demo.clientSecret}`,
+        `  Demo physician  ${demo.physicianEmail} (physicianCode PHY001)`,
+        '',
+        `  Try: curl -s -X POST ${platform.url}/v1/oauth/token -d grant_type=client_credentials \\`,
+        `         -d client_id=${demo.clientId} -d client_secret=${demo.clientSecret}`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n\n`);
+  } catch (error) {
+    process.stderr.write(
+      error instanceof ConfigError ? `${error.message}\n` : `Start-up failed: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
+    await shutdown(1);
+  }
+}
+
+void main();

@@ -1,0 +1,48 @@
+import type { INestApplicationContext } from '@nestjs/common';
+// The embedded launcher is the one place allowed to import other apps: it hosts them all in one process.
+import { createGatewayApp } from '../../gateway/src/gateway.app';
+import { createHl7GatewayApp } from '../../hl7-gateway/src/hl7-gateway.app';
+import { createPatientImportApp } from '../../patient-import/src/patient-import.app';
+import { createSiuIngestorApp } from '../../siu-ingestor/src/siu-ingestor.app';
+import { createUserProvisioningApp } from '../../user-provisioning/src/user-provisioning.app';
+
+export interface RunningPlatform {
+  /** Base URL of the gateway, e.g. http://127.0.0.1:3000 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Every app, each in its own Nest context exactly as in production, sharing this process's
+ * in-process bus (or RabbitMQ when AMQP_URL is set). Services start first so the gateway's
+ * first request finds them.
+ */
+export async function startPlatform(env: NodeJS.ProcessEnv, options: { port?: number } = {}): Promise<RunningPlatform> {
+  const services: INestApplicationContext[] = [];
+  try {
+    const started = await Promise.allSettled([
+      createUserProvisioningApp(env),
+      createPatientImportApp(env),
+      createHl7GatewayApp(env),
+      createSiuIngestorApp(env),
+    ]);
+    for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    const gateway = await createGatewayApp(env, { port: options.port });
+    services.push(gateway);
+    const address = gateway.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => closeAll(services),
+    };
+  } catch (error) {
+    await closeAll(services);
+    throw error;
+  }
+}
+
+async function closeAll(apps: INestApplicationContext[]): Promise<void> {
+  for (const app of [...apps].reverse()) await app.close();
+}

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScopes, ScopesGuard } from '@bridge/auth';
+import { AdminUserInputV1, ApiClientInputV1, CareFlowDefinitionInputV1, HospitalInputV1 } from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
+import { ResourceIdPipe } from '../http/resource-id.pipe';
+
+/** Platform administration: tenants and what they are configured with. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(AuthGuard('jwt'), ScopesGuard)
+@RequireScopes('admin')
+@Controller('v1/admin/hospitals')
+export class AdminController {
+  constructor(private readonly bus: Bus) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a hospital (tenant)' })
+  createHospital(@Body() hospital: HospitalInputV1) {
+    return this.bus.request('tenancy.hospital.create.v1', { hospital });
+  }
+
+  @Get()
+  listHospitals() {
+    return this.bus.request('tenancy.hospital.list.v1', {});
+  }
+
+  @Get(':hospitalId')
+  getHospital(@Param('hospitalId', ResourceIdPipe) hospitalId: string) {
+    return this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+  }
+
+  @Post(':hospitalId/api-clients')
+  @ApiOperation({ summary: 'Create an API client; the secret is shown once' })
+  createApiClient(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() client: ApiClientInputV1) {
+    return this.bus.request('tenancy.api-client.create.v1', { hospitalId, client });
+  }
+
+  @Post(':hospitalId/care-flow-definitions')
+  createCareFlowDefinition(
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+    @Body() definition: CareFlowDefinitionInputV1,
+  ) {
+    return this.bus.request('careflows.definition.create.v1', { hospitalId, definition });
+  }
+
+  @Post(':hospitalId/users')
+  @ApiOperation({ summary: 'Create a clinical user (physicians carry a physicianCode)' })
+  createUser(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() user: AdminUserInputV1) {
+    return this.bus.request('users.user.create.v1', { hospitalId, user });
+  }
+}

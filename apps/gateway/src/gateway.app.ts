@@ -1,0 +1,29 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatewayEnv, loadConfig } from '@bridge/config';
+import { createLogger, PinoNestLogger } from '@bridge/logging';
+import { GatewayModule } from './gateway.module';
+import { installCorrelation } from './http/correlation.hook';
+import { installOpenApi } from './http/openapi';
+
+export interface GatewayOptions {
+  shutdownHooks?: boolean;
+  /** Overrides PORT (tests pass 0 to let the OS choose). */
+  port?: number;
+}
+
+export async function createGatewayApp(
+  env: NodeJS.ProcessEnv = process.env,
+  options: GatewayOptions = {},
+): Promise<NestFastifyApplication> {
+  const config = loadConfig(GatewayEnv, env);
+  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
+  });
+  installCorrelation(app.getHttpAdapter().getInstance());
+  installOpenApi(app);
+  if (options.shutdownHooks) app.enableShutdownHooks();
+  await app.listen(options.port ?? config.PORT, config.HOST);
+  return app;
+}

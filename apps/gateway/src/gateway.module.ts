@@ -1,0 +1,43 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { JWT_SETTINGS, JwtStrategy } from '@bridge/auth';
+import type { GatewayEnv } from '@bridge/config';
+import { MessagingModule } from '@bridge/messaging';
+import { AdminController } from './admin/admin.controller';
+import { CareFlowsController } from './care-flows/care-flows.controller';
+import { HealthController } from './health/health.controller';
+import { PayloadPipe } from './http/payload.pipe';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { OAuthController } from './oauth/oauth.controller';
+import { PatientsController } from './patients/patients.controller';
+
+/** The HTTP edge: verifies tokens, validates bodies, asks the services over the bus, speaks problem+json. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayEnv): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        PassportModule,
+        MessagingModule.forService({
+          service: 'gateway',
+          schema: 'gateway',
+          amqpUrl: config.AMQP_URL,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          persistence: false,
+        }),
+      ],
+      controllers: [OAuthController, AdminController, PatientsController, CareFlowsController, HealthController],
+      providers: [
+        {
+          provide: JWT_SETTINGS,
+          useValue: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+        },
+        JwtStrategy,
+        { provide: APP_PIPE, useClass: PayloadPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import type { ErrorCode } from '@bridge/contracts';
+
+/** The one map from domain error codes to HTTP statuses. */
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  BASELINE_INVALID: 422,
+  UNAUTHENTICATED: 401,
+  INVALID_CLIENT: 401,
+  FORBIDDEN: 403,
+  INSUFFICIENT_SCOPE: 403,
+  NOT_FOUND: 404,
+  HOSPITAL_NOT_FOUND: 404,
+  PATIENT_NOT_FOUND: 404,
+  CARE_FLOW_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  // A definition or physician named inside a body: the request is understood but cannot be applied.
+  CARE_FLOW_DEFINITION_NOT_FOUND: 422,
+  PHYSICIAN_NOT_FOUND: 422,
+  CARE_FLOW_NOT_ACTIVE: 409,
+  HOSPITAL_KEY_TAKEN: 409,
+  CARE_FLOW_DEFINITION_KEY_TAKEN: 409,
+  USER_EMAIL_TAKEN: 409,
+  PATIENT_NOT_FOUND_AT_HOSPITAL: 404,
+  HOSPITAL_ERROR: 502,
+  HOSPITAL_TIMEOUT: 504,
+  IMPORT_SOURCE_NOT_CONFIGURED: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  RPC_TIMEOUT: 504,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL_ERROR: 500,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function titleOf(status: number): string {
+  return TITLES[status] ?? 'Error';
+}

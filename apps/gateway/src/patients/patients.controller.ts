@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
+import { CareFlowStartInputV1, DomainError, PatientInputV1, PatientSearchV1, type Principal } from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
+import type { FastifyReply } from 'fastify';
+import { IdempotencyKey } from '../http/idempotency-key';
+import { ResourceIdPipe } from '../http/resource-id.pipe';
+
+@ApiTags('patients')
+@ApiBearerAuth()
+@UseGuards(AuthGuard('jwt'), ScopesGuard)
+@Controller('v1/patients')
+export class PatientsController {
+  constructor(private readonly bus: Bus) {}
+
+  @Post()
+  @RequireScopes('patients:write')
+  @ApiOperation({ summary: 'Create or update a patient by patientCode (201 created, 200 updated)' })
+  async upsert(
+    @CurrentPrincipal() principal: Principal,
+    @Body() patient: PatientInputV1,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (patient.careFlow && !principal.scopes.includes('careflows:write')) {
+      throw new DomainError('INSUFFICIENT_SCOPE', 'Starting a care flow needs the scope careflows:write.');
+    }
+    const result = await this.bus.request('patients.upsert.v1', {
+      hospitalId: tenantOf(principal),
+      patient,
+      source: 'api',
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+    void reply.status(result.created ? 201 : 200);
+    return result.patient;
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @RequireScopes('patients:read', 'patients:write')
+  @ApiOperation({ summary: 'Find patients by patientCode, national registry number or identifier (PHI stays out of URLs)' })
+  search(@CurrentPrincipal() principal: Principal, @Body() criteria: PatientSearchV1) {
+    return this.bus.request('patients.search.v1', { hospitalId: tenantOf(principal), criteria });
+  }
+
+  @Get(':patientId')
+  @RequireScopes('patients:read', 'patients:write')
+  get(@CurrentPrincipal() principal: Principal, @Param('patientId', ResourceIdPipe) patientId: string) {
+    return this.bus.request('patients.get.v1', { hospitalId: tenantOf(principal), patientId });
+  }
+
+  @Post(':patientId/care-flows')
+  @RequireScopes('careflows:write')
+  @ApiOperation({ summary: 'Start a care flow (422 when a required baseline field is missing)' })
+  startCareFlow(
+    @CurrentPrincipal() principal: Principal,
+    @Param('patientId', ResourceIdPipe) patientId: string,
+    @Body() careFlow: CareFlowStartInputV1,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+  ) {
+    return this.bus.request('careflows.start.v1', {
+      hospitalId: tenantOf(principal),
+      patientId,
+      careFlow,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+  }
+}

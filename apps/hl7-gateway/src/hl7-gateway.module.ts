@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { DataServiceEnv } from '@bridge/config';
+import { DatabaseModule } from '@bridge/database';
+import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { HealthHandler } from './health/health.handler';
+
+export const HL7_GATEWAY_SCHEMA = 'hl7_gateway';
+
+/** Everything MLLP: outbound QRY^A19 / QBP^Q22, the inbound listener, ACKs, the HL7 journal (issues 3, 4). */
+@Module({})
+export class Hl7GatewayModule {
+  static forRoot(config: DataServiceEnv): DynamicModule {
+    return {
+      module: Hl7GatewayModule,
+      imports: [
+        DatabaseModule.forService({
+          schema: HL7_GATEWAY_SCHEMA,
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          entities: [],
+          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA)],
+        }),
+        MessagingModule.forService({
+          service: 'hl7-gateway',
+          schema: HL7_GATEWAY_SCHEMA,
+          amqpUrl: config.AMQP_URL,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          persistence: true,
+        }),
+      ],
+      providers: [HealthHandler],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CareFlowDefinition } from './care-flow-definition.entity';
+import { CareFlowDefinitionsHandler } from './care-flow-definitions.handler';
+import { CareFlowDefinitionsService } from './care-flow-definitions.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CareFlowDefinition])],
+  providers: [CareFlowDefinitionsService, CareFlowDefinitionsHandler],
+  exports: [CareFlowDefinitionsService],
+})
+export class CareFlowDefinitionsModule {}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import type { CareFlowSourceKind, CareFlowViewV1 } from '@bridge/contracts';
+import type { EntityManager } from 'typeorm';
+
+interface CareFlowRow {
+  id: string;
+  patient_id: string;
+  definition_key: string;
+  status: CareFlowViewV1['status'];
+  physician_id: string | null;
+  physician_code: string | null;
+  baseline: Record<string, string>;
+  source_kind: CareFlowSourceKind;
+  appointment_id: string | null;
+  message_id: string | null;
+  started_at: Date;
+  stopped_at: Date | null;
+  stop_reason: string | null;
+}
+
+export interface NewCareFlow {
+  id: string;
+  hospitalId: string;
+  patientId: string;
+  definitionKey: string;
+  physicianId?: string;
+  physicianCode?: string;
+  baseline: Record<string, string>;
+  source: { kind: CareFlowSourceKind; appointmentId?: string; messageId?: string };
+}
+
+const COLUMNS = `id, patient_id, definition_key, status, physician_id, physician_code, baseline, source_kind,
+  appointment_id, message_id, started_at, stopped_at, stop_reason`;
+
+/** Named queries on care flows; every one takes the hospital id (tenancy is structural). */
+@Injectable()
+export class CareFlowsRepository {
+  async insert(manager: EntityManager, flow: NewCareFlow): Promise<CareFlowViewV1> {
+    const rows: CareFlowRow[] = await manager.query(
+      `INSERT INTO patient_import.care_flows
+         (id, hospital_id, patient_id, definition_key, status, physician_id, physician_code, baseline,
+          source_kind, appointment_id, message_id)
+       VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10)
+       RETURNING ${COLUMNS}`,
+      [
+        flow.id,
+        flow.hospitalId,
+        flow.patientId,
+        flow.definitionKey,
+        flow.physicianId ?? null,
+        flow.physicianCode ?? null,
+        JSON.stringify(flow.baseline),
+        flow.source.kind,
+        flow.source.appointmentId ?? null,
+        flow.source.messageId ?? null,
+      ],
+    );
+    return toCareFlowView(rows[0]);
+  }
+
+  async findForUpdate(
+    manager: EntityManager,
+    hospitalId: string,
+    careFlowId: string,
+  ): Promise<(CareFlowViewV1 & { definitionKey: string }) | undefined> {
+    const rows: CareFlowRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM patient_import.care_flows WHERE hospital_id = $1 AND id = $2 FOR UPDATE`,
+      [hospitalId, careFlowId],
+    );
+    return rows[0] && toCareFlowView(rows[0]);
+  }
+
+  async updateBaseline(
+    manager: EntityManager,
+    hospitalId: string,
+    careFlowId: string,
+    baseline: Record<string, string>,
+  ): Promise<CareFlowViewV1> {
+    const rows: CareFlowRow[] = await manager.query(
+      `UPDATE patient_import.care_flows SET baseline = $3, updated_at = now()
+       WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [hospitalId, careFlowId, JSON.stringify(baseline)],
+    );
+    return toCareFlowView(rows[0]);
+  }
+
+  async stop(manager: EntityManager, hospitalId: string, careFlowId: string, reason: string): Promise<CareFlowViewV1> {
+    const rows: CareFlowRow[] = await manager.query(
+      `UPDATE patient_import.care_flows SET status = 'stopped', stopped_at = now(), stop_reason = $3, updated_at = now()
+       WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [hospitalId, careFlowId, reason],
+    );
+    return toCareFlowView(rows[0]);
+  }
+
+  async listForPatients(manager: EntityManager, hospitalId: string, patientIds: string[]): Promise<CareFlowViewV1[]> {
+    if (patientIds.length === 0) return [];
+    const rows: CareFlowRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM patient_import.care_flows
+       WHERE hospital_id = $1 AND patient_id = ANY($2::uuid[]) ORDER BY started_at, id`,
+      [hospitalId, patientIds],
+    );
+    return rows.map(toCareFlowView);
+  }
+}
+
+function toCareFlowView(row: CareFlowRow): CareFlowViewV1 {
+  return {
+    id: row.id,
+    patientId: row.patient_id,
+    definitionKey: row.definition_key,
+    status: row.status,
+    ...(row.physician_id ? { physicianId: row.physician_id } : {}),
+    ...(row.physician_code ? { physicianCode: row.physician_code } : {}),
+    baseline: row.baseline,
+    source: {
+      kind: row.source_kind,
+      ...(row.appointment_id ? { appointmentId: row.appointment_id } : {}),
+      ...(row.message_id ? { messageId: row.message_id } : {}),
+    },
+    startedAt: row.started_at.toISOString(),
+    ...(row.stopped_at ? { stoppedAt: row.stopped_at.toISOString() } : {}),
+    ...(row.stop_reason ? { stopReason: row.stop_reason } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataServiceEnv, loadConfig } from '@bridge/config';
+import { createLogger, PinoNestLogger } from '@bridge/logging';
+import { PatientImportModule } from './patient-import.module';
+
+export async function createPatientImportApp(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { shutdownHooks?: boolean } = {},
+): Promise<INestApplicationContext> {
+  const config = loadConfig(DataServiceEnv, env);
+  const app = await NestFactory.createApplicationContext(PatientImportModule.forRoot(config), {
+    logger: new PinoNestLogger(createLogger('patient-import', config.LOG_LEVEL)),
+  });
+  if (options.shutdownHooks) app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,1 @@
+export const PATIENT_IMPORT_SCHEMA = 'patient_import';

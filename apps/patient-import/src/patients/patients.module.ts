@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CareFlowsModule } from '../care-flows/care-flows.module';
+import { PatientsHandler } from './patients.handler';
+import { PatientsRepository } from './patients.repository';
+import { PatientsService } from './patients.service';
+
+@Module({
+  imports: [CareFlowsModule],
+  providers: [PatientsRepository, PatientsService, PatientsHandler],
+  exports: [PatientsService],
+})
+export class PatientsModule {}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import type { PatientInputV1, PatientSearchV1, PatientViewV1, Sex } from '@bridge/contracts';
+import type { EntityManager } from 'typeorm';
+
+interface PatientRow {
+  id: string;
+  hospital_id: string;
+  patient_code: string;
+  visit_number: string | null;
+  first_name: string;
+  last_name: string;
+  middle_name: string | null;
+  birth_date: string | null;
+  sex: Sex;
+  email: string | null;
+  phone: string | null;
+  mobile_phone: string | null;
+  national_registry_number: string | null;
+  preferred_language: string | null;
+  address: PatientViewV1['address'] | null;
+  identifiers: { system: string; value: string }[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type PatientRecord = Omit<PatientViewV1, 'careFlows'>;
+
+const COLUMNS = `id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex,
+  email, phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, created_at, updated_at`;
+
+/** Named queries on patients; every one takes the hospital id (tenancy is structural). */
+@Injectable()
+export class PatientsRepository {
+  /**
+   * Insert or update by (hospital, patientCode) in one statement. On update, fields the caller did not
+   * send keep their stored value: a later push with less detail never erases what the hospital sent before.
+   * `created` comes from xmax = 0, which holds only for a freshly inserted row.
+   */
+  async upsert(
+    manager: EntityManager,
+    hospitalId: string,
+    id: string,
+    patient: PatientInputV1,
+    source: string,
+  ): Promise<{ record: PatientRecord; created: boolean }> {
+    const rows: (PatientRow & { created: boolean })[] = await manager.query(
+      `INSERT INTO patient_import.patients AS p
+         (id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex, email,
+          phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'unknown'), $10, $11, $12, $13, $14, $15,
+               COALESCE($16::jsonb, '[]'::jsonb), $17)
+       ON CONFLICT ON CONSTRAINT patients_hospital_code DO UPDATE SET
+         visit_number = COALESCE(EXCLUDED.visit_number, p.visit_number),
+         first_name = EXCLUDED.first_name,
+         last_name = EXCLUDED.last_name,
+         middle_name = COALESCE(EXCLUDED.middle_name, p.middle_name),
+         birth_date = COALESCE(EXCLUDED.birth_date, p.birth_date),
+         sex = COALESCE($9, p.sex),
+         email = COALESCE(EXCLUDED.email, p.email),
+         phone = COALESCE(EXCLUDED.phone, p.phone),
+         mobile_phone = COALESCE(EXCLUDED.mobile_phone, p.mobile_phone),
+         national_registry_number = COALESCE(EXCLUDED.national_registry_number, p.national_registry_number),
+         preferred_language = COALESCE(EXCLUDED.preferred_language, p.preferred_language),
+         address = COALESCE(EXCLUDED.address, p.address),
+         identifiers = COALESCE($16::jsonb, p.identifiers),
+         updated_at = now()
+       RETURNING ${COLUMNS}, (xmax = 0) AS created`,
+      [
+        id,
+        hospitalId,
+        patient.patientCode,
+        patient.visitNumber ?? null,
+        patient.firstName,
+        patient.lastName,
+        patient.middleName ?? null,
+        patient.birthDate ?? null,
+        patient.sex ?? null,
+        patient.email ?? null,
+        patient.phone ?? null,
+        patient.mobilePhone ?? null,
+        patient.nationalRegistryNumber ?? null,
+        patient.preferredLanguage ?? null,
+        patient.address ? JSON.stringify(patient.address) : null,
+        patient.identifiers ? JSON.stringify(patient.identifiers.map(({ system, value }) => ({ system, value }))) : null,
+        source,
+      ],
+    );
+    return { record: toRecord(rows[0]), created: rows[0].created };
+  }
+
+  async findById(manager: EntityManager, hospitalId: string, patientId: string): Promise<PatientRecord | undefined> {
+    const rows: PatientRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM patient_import.patients WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, patientId],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** All given criteria must match (AND); at most `limit` patients, most recently updated first. */
+  async search(manager: EntityManager, hospitalId: string, criteria: PatientSearchV1, limit: number): Promise<PatientRecord[]> {
+    const conditions = ['hospital_id = $1'];
+    const parameters: unknown[] = [hospitalId];
+    const add = (sql: string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql.replace('?', `$${parameters.length}`));
+    };
+    if (criteria.patientCode) add('patient_code = ?', criteria.patientCode);
+    if (criteria.nationalRegistryNumber) add('national_registry_number = ?', criteria.nationalRegistryNumber);
+    if (criteria.identifier) add('identifiers @> ?::jsonb', JSON.stringify([criteria.identifier]));
+    parameters.push(limit);
+    const rows: PatientRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM patient_import.patients WHERE ${conditions.join(' AND ')}
+       ORDER BY updated_at DESC, id LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(row: PatientRow): PatientRecord {
+  const optional = {
+    visitNumber: row.visit_number,
+    middleName: row.middle_name,
+    birthDate: row.birth_date,
+    email: row.email,
+    phone: row.phone,
+    mobilePhone: row.mobile_phone,
+    nationalRegistryNumber: row.national_registry_number,
+    preferredLanguage: row.preferred_language,
+    address: row.address,
+  };
+  return {
+    id: row.id,
+    hospitalId: row.hospital_id,
+    patientCode: row.patient_code,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    sex: row.sex,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== null)),
+    identifiers: row.identifiers,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

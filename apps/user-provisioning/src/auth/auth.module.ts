@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ApiClientsModule } from '../api-clients/api-clients.module';
+import { AuthHandler } from './auth.handler';
+import { ClientAuthService } from './client-auth.service';
+
+@Module({
+  imports: [ApiClientsModule],
+  providers: [ClientAuthService, AuthHandler],
+})
+export class AuthModule {}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { FailedAttempts, signAccessToken } from '@bridge/auth';
+import { DomainError, SCOPES, type AccessTokenV1, type Principal } from '@bridge/contracts';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiClientsService } from '../api-clients/api-clients.service';
+import { secretMatches } from '../api-clients/client-secrets';
+import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
+
+/** OAuth 2.0 client credentials: checks the client and issues the access token the gateway verifies. */
+@Injectable()
+export class ClientAuthService {
+  private readonly failedAttempts = new FailedAttempts({ limit: 10, windowMs: 60_000 });
+
+  constructor(
+    private readonly clients: ApiClientsService,
+    @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
+  ) {}
+
+  async authenticate(clientId: string, clientSecret: string): Promise<AccessTokenV1> {
+    if (this.failedAttempts.isBlocked(clientId)) {
+      throw new DomainError('RATE_LIMITED', 'Too many failed attempts for this client; try again later.');
+    }
+    const principal = await this.check(clientId, clientSecret);
+    if (!principal) {
+      this.failedAttempts.record(clientId);
+      throw new DomainError('INVALID_CLIENT', 'Unknown client or wrong secret.');
+    }
+    const ttlSeconds = this.config.ACCESS_TOKEN_TTL_SECONDS;
+    return {
+      accessToken: signAccessToken(principal, {
+        secret: this.config.JWT_SECRET,
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
+        ttlSeconds,
+      }),
+      tokenType: 'Bearer',
+      expiresIn: ttlSeconds,
+      scope: principal.scopes.join(' '),
+      scopes: principal.scopes,
+    };
+  }
+
+  private async check(clientId: string, clientSecret: string): Promise<Principal | undefined> {
+    if (clientId === this.config.ADMIN_CLIENT_ID) {
+      if (!sameText(clientSecret, this.config.ADMIN_CLIENT_SECRET)) return undefined;
+      return { kind: 'client', subject: clientId, hospitalId: null, scopes: [...SCOPES] };
+    }
+    const client = await this.clients.findActiveByClientId(clientId);
+    if (!client || !secretMatches(clientSecret, client.secretHash)) return undefined;
+    return { kind: 'client', subject: client.clientId, hospitalId: client.hospitalId, scopes: client.scopes };
+  }
+}
+
+function sameText(actual: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(actual), digest(expected));
+}

@@ -1,0 +1,9 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ name: 'hospitals' })
+export class Hospital {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ type: 'text', unique: true }) key: string;
+  @Column('text') name: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Hospital } from './hospital.entity';
+import { HospitalsHandler } from './hospitals.handler';
+import { HospitalsService } from './hospitals.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Hospital])],
+  providers: [HospitalsService, HospitalsHandler],
+  exports: [HospitalsService],
+})
+export class HospitalsModule {}

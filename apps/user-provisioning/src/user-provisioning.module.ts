@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseModule } from '@bridge/database';
+import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ApiClient } from './api-clients/api-client.entity';
+import { ApiClientsModule } from './api-clients/api-clients.module';
+import { AuthModule } from './auth/auth.module';
+import { Hospital } from './hospitals/hospital.entity';
+import { HospitalsModule } from './hospitals/hospitals.module';
+import { Initial1764140000000 } from './migrations/1764140000000-initial';
+import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
+import { User } from './users/user.entity';
+import { UsersModule } from './users/users.module';
+import { HealthHandler } from './health/health.handler';
+
+export const USER_PROVISIONING_SCHEMA = 'user_provisioning';
+
+/** Hospitals (tenants), API clients, clinical users, tokens. */
+@Module({})
+export class UserProvisioningModule {
+  static forRoot(config: UserProvisioningConfig): DynamicModule {
+    return {
+      module: UserProvisioningModule,
+      global: true,
+      imports: [
+        DatabaseModule.forService({
+          schema: USER_PROVISIONING_SCHEMA,
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          entities: [Hospital, ApiClient, User],
+          migrations: [Initial1764140000000, messagingTablesMigration(USER_PROVISIONING_SCHEMA)],
+        }),
+        MessagingModule.forService({
+          service: 'user-provisioning',
+          schema: USER_PROVISIONING_SCHEMA,
+          amqpUrl: config.AMQP_URL,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          persistence: true,
+        }),
+        HospitalsModule,
+        ApiClientsModule,
+        UsersModule,
+        AuthModule,
+      ],
+      providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }, HealthHandler],
+      exports: [USER_PROVISIONING_CONFIG],
+    };
+  }
+}

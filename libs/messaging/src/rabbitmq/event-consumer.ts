@@ -1,0 +1,111 @@
+import { Logger } from '@nestjs/common';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { PoisonMessageError, type EventConsumeHandler, type MessageMeta, type SubscribeOptions } from '../transport';
+import type { ConnectionManager } from './connection';
+import { QueueConsumer } from './consumer';
+import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue } from './topology';
+import { CONTENT_TYPE, decode, describe, publishConfirmed, settle } from './wire';
+
+/** Bounds how long a retry or dead-letter copy may wait for its confirm before the original is requeued. */
+const REPUBLISH_CONFIRM_MS = 10_000;
+/** Header values must fit the 64 KiB header table; a reason is for humans, the first 1,000 chars will do. */
+const MAX_REASON_CHARS = 1000;
+
+/**
+ * Consumes one subscription queue. The handler's promise decides: resolved -> ack; rejected -> a copy
+ * goes to the retry queue for this attempt's delay (or to the DLQ when attempts are used up or the error
+ * is a PoisonMessageError), and only once the broker confirmed that copy is the original acked. If the
+ * copy is not confirmed the original is requeued instead, so a message is never in neither place; at
+ * worst it is in both, and the consumer's inbox dedupes by messageId.
+ */
+export class EventConsumer extends QueueConsumer {
+  constructor(
+    connections: ConnectionManager,
+    private readonly event: string,
+    private readonly options: SubscribeOptions,
+    private readonly handler: EventConsumeHandler,
+  ) {
+    super(connections, new Logger(`RabbitMq:${options.queue}`), `queue ${options.queue}`);
+  }
+
+  protected async declare(channel: ConfirmChannel): Promise<string> {
+    await declareSubscription(channel, this.event, this.options);
+    await channel.prefetch(this.options.prefetch);
+    return this.options.queue;
+  }
+
+  protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const headers = message.properties.headers ?? {};
+    const event = typeof headers[HEADERS.event] === 'string' ? (headers[HEADERS.event] as string) : message.fields.routingKey;
+    const meta = readMeta(message);
+    try {
+      if (!meta.messageId) throw new PoisonMessageError('message has no messageId, consumers cannot dedupe it');
+      await this.handler(decode(message), meta);
+    } catch (error) {
+      await this.fail(channel, message, event, meta, error);
+      return;
+    }
+    settle(() => channel.ack(message));
+  }
+
+  private async fail(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    event: string,
+    meta: MessageMeta,
+    error: unknown,
+  ): Promise<void> {
+    const { queue, maxAttempts, backoffMs } = this.options;
+    const reason = describe(error);
+    const retry = !(error instanceof PoisonMessageError) && meta.attempt < maxAttempts;
+    const target = retry ? retryQueue(queue, retryDelay(meta.attempt, backoffMs)) : dlqName(queue);
+    // Fresh headers: the broker's x-death bookkeeping is not copied, only what the transport needs.
+    const headers: Record<string, unknown> = retry
+      ? { [HEADERS.attempt]: meta.attempt + 1, [HEADERS.event]: event }
+      : {
+          [HEADERS.attempt]: meta.attempt,
+          [HEADERS.event]: event,
+          [HEADERS.reason]: reason.slice(0, MAX_REASON_CHARS),
+          [HEADERS.queue]: queue,
+          [HEADERS.failedAt]: new Date().toISOString(),
+        };
+    try {
+      await publishConfirmed(
+        channel,
+        '',
+        target,
+        message.content,
+        {
+          messageId: meta.messageId,
+          correlationId: meta.correlationId,
+          contentType: message.properties.contentType ?? CONTENT_TYPE,
+          timestamp: message.properties.timestamp,
+          persistent: true,
+          headers,
+        },
+        REPUBLISH_CONFIRM_MS,
+      );
+    } catch (publishError) {
+      this.logger.warn(`${meta.messageId}: could not move to ${target} (${describe(publishError)}); requeued`);
+      settle(() => channel.nack(message, false, true));
+      return;
+    }
+    settle(() => channel.ack(message));
+    if (retry) {
+      this.logger.warn(`${event} ${meta.messageId} attempt ${meta.attempt}/${maxAttempts} failed, retrying: ${reason}`);
+    } else {
+      this.logger.error(`dead-lettered ${event} ${meta.messageId} from ${queue} to ${target}: ${reason}`);
+    }
+  }
+}
+
+function readMeta(message: ConsumeMessage): MessageMeta {
+  const { messageId, correlationId, headers } = message.properties;
+  const attempt = Number(headers?.[HEADERS.attempt]);
+  const id = typeof messageId === 'string' ? messageId : '';
+  return {
+    messageId: id,
+    correlationId: typeof correlationId === 'string' && correlationId ? correlationId : id,
+    attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
+  };
+}

@@ -1,0 +1,174 @@
+import { DomainError } from '@bridge/contracts';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import type { RequestOptions, RpcEnvelope } from '../transport';
+import type { ConnectionManager } from './connection';
+import { declareRpcQueue, DIRECT_REPLY_TO, HEADERS, rpcQueue } from './topology';
+import { CONTENT_TYPE, closeQuietly, describe, encode, isNack, publishConfirmed } from './wire';
+
+interface Pending {
+  pattern: string;
+  channel: ConfirmChannel;
+  resolve(envelope: RpcEnvelope): void;
+  reject(error: DomainError): void;
+}
+
+/**
+ * Sends requests and matches replies. Replies come over direct reply-to on the channel that published
+ * the request (RabbitMQ requires that, and noAck: replies are transient by design). The request's own
+ * AMQP messageId is the key the reply echoes as its correlationId: the caller's correlationId is a
+ * tracing id that many concurrent requests share, so it cannot tell replies apart.
+ */
+export class RpcClient {
+  private channel: Promise<ConfirmChannel> | undefined;
+  private readonly pending = new Map<string, Pending>();
+  /** Request queues declared per connection, so a request waits in the queue for a server still starting. */
+  private readonly declared = new WeakMap<ChannelModel, Map<string, Promise<void>>>();
+
+  constructor(private readonly connections: ConnectionManager) {}
+
+  async request(pattern: string, payload: unknown, options: RequestOptions): Promise<RpcEnvelope> {
+    const deadline = Date.now() + options.timeoutMs;
+    const channel = await this.channelBy(pattern, deadline);
+    const requestId = randomUUID();
+    const remaining = Math.max(1, deadline - Date.now());
+    return new Promise<RpcEnvelope>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new DomainError('RPC_TIMEOUT', `${pattern} did not answer within ${options.timeoutMs} ms.`));
+      }, remaining);
+      const entry: Pending = {
+        pattern,
+        channel,
+        resolve: (envelope) => {
+          if (this.finish(requestId, timer)) resolve(envelope);
+        },
+        reject: (error) => {
+          if (this.finish(requestId, timer)) reject(error);
+        },
+      };
+      this.pending.set(requestId, entry);
+      // Confirmed, so a request the broker never took fails fast instead of timing out. The expiration
+      // makes the broker drop a request nobody took in time rather than have it run late.
+      publishConfirmed(
+        channel,
+        '',
+        rpcQueue(pattern),
+        encode(payload),
+        {
+          messageId: requestId,
+          correlationId: options.correlationId,
+          replyTo: DIRECT_REPLY_TO,
+          expiration: String(remaining),
+          persistent: true,
+          mandatory: true,
+          contentType: CONTENT_TYPE,
+          headers: { [HEADERS.deadline]: deadline },
+        },
+        remaining,
+      ).catch((error: unknown) => {
+        const why = isNack(error) ? 'RabbitMQ refused the request' : `request not confirmed: ${describe(error)}`;
+        this.pending.get(requestId)?.reject(new DomainError('SERVICE_UNAVAILABLE', `${pattern}: ${why}.`));
+      });
+    });
+  }
+
+  private finish(requestId: string, timer: NodeJS.Timeout): boolean {
+    clearTimeout(timer);
+    return this.pending.delete(requestId);
+  }
+
+  /**
+   * The reply channel on the live connection with the request queue declared. A connection that dies
+   * under our feet is waited out (up to the deadline) like one that is down already.
+   */
+  private async channelBy(pattern: string, deadline: number): Promise<ConfirmChannel> {
+    for (;;) {
+      const connection = await this.connections.connectionBy(deadline);
+      try {
+        await this.declareOnce(connection, pattern);
+        return await this.replyChannel(connection);
+      } catch (error) {
+        if (Date.now() >= deadline) {
+          throw new DomainError('SERVICE_UNAVAILABLE', `Cannot send ${pattern}: ${describe(error)}.`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100, deadline - Date.now())));
+      }
+    }
+  }
+
+  /** Fails every waiting request: used on close, when no reply can arrive any more. */
+  rejectAll(reason: string): void {
+    for (const entry of [...this.pending.values()]) {
+      entry.reject(new DomainError('SERVICE_UNAVAILABLE', `${entry.pattern}: ${reason}.`));
+    }
+  }
+
+  private declareOnce(connection: ChannelModel, pattern: string): Promise<void> {
+    let patterns = this.declared.get(connection);
+    if (!patterns) this.declared.set(connection, (patterns = new Map()));
+    let declaring = patterns.get(pattern);
+    if (!declaring) {
+      // A throwaway channel: a failed declaration closes its channel, and must not take the reply
+      // channel (with every request waiting on it) down too.
+      declaring = connection.createChannel().then(async (channel) => {
+        channel.on('error', () => undefined);
+        try {
+          await declareRpcQueue(channel, pattern);
+        } finally {
+          await closeQuietly(channel);
+        }
+      });
+      const known = patterns;
+      declaring.catch(() => known.delete(pattern));
+      patterns.set(pattern, declaring);
+    }
+    return declaring;
+  }
+
+  private replyChannel(connection: ChannelModel): Promise<ConfirmChannel> {
+    if (!this.channel) {
+      const opening = connection.createConfirmChannel().then(async (channel) => {
+        channel.on('error', () => undefined);
+        channel.on('close', () => {
+          if (this.channel === opening) this.channel = undefined;
+          this.replyChannelClosed(channel);
+        });
+        channel.on('return', (message: Message) => this.returned(message));
+        await channel.consume(DIRECT_REPLY_TO, (message) => this.reply(message), { noAck: true });
+        return channel;
+      });
+      opening.catch(() => {
+        if (this.channel === opening) this.channel = undefined;
+      });
+      this.channel = opening;
+    }
+    return this.channel;
+  }
+
+  private reply(message: ConsumeMessage | null): void {
+    if (!message) return;
+    const entry = this.pending.get(String(message.properties.correlationId));
+    if (!entry) return; // a late reply to a request that already timed out
+    try {
+      entry.resolve(JSON.parse(message.content.toString('utf8')) as RpcEnvelope);
+    } catch (error) {
+      entry.reject(new DomainError('INTERNAL_ERROR', `${entry.pattern}: unreadable reply: ${describe(error)}.`));
+    }
+  }
+
+  /** A mandatory request came back unroutable: its queue was deleted, nobody can serve it. */
+  private returned(message: Message): void {
+    const entry = this.pending.get(String(message.properties.messageId));
+    entry?.reject(new DomainError('SERVICE_UNAVAILABLE', `No queue for ${entry.pattern}.`));
+  }
+
+  /** Replies travel only to the channel that sent the request: with it gone, nobody will answer. */
+  private replyChannelClosed(channel: ConfirmChannel): void {
+    for (const entry of [...this.pending.values()]) {
+      if (entry.channel === channel) {
+        entry.reject(new DomainError('SERVICE_UNAVAILABLE', `${entry.pattern}: connection lost before the reply.`));
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { DomainError } from '@bridge/contracts';
+import { Logger } from '@nestjs/common';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { RpcEnvelope, RpcServeHandler } from '../transport';
+import type { ConnectionManager } from './connection';
+import { QueueConsumer } from './consumer';
+import { declareRpcQueue, HEADERS, rpcQueue } from './topology';
+import { CONTENT_TYPE, decode, describe, encode, settle } from './wire';
+
+/**
+ * Serves one RPC pattern from the durable `rpc.<pattern>` queue; every instance serving the pattern is
+ * a competing consumer. The request is acked after the reply is sent, so a server that dies mid-request
+ * leaves it to another instance (if the caller is still waiting).
+ */
+export class RpcServer extends QueueConsumer {
+  constructor(
+    connections: ConnectionManager,
+    private readonly pattern: string,
+    private readonly prefetch: number,
+    private readonly handler: RpcServeHandler,
+  ) {
+    super(connections, new Logger(`RabbitMq:rpc.${pattern}`), `rpc ${pattern}`);
+  }
+
+  protected async declare(channel: ConfirmChannel): Promise<string> {
+    await declareRpcQueue(channel, this.pattern);
+    await channel.prefetch(this.prefetch);
+    return rpcQueue(this.pattern);
+  }
+
+  protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const { messageId, correlationId, replyTo, headers } = message.properties;
+    // The broker drops requests that expire in the queue; this catches the ones that expired while
+    // waiting in our prefetch buffer or were redelivered after the caller gave up. Nobody waits for them.
+    const deadline = Number(headers?.[HEADERS.deadline]);
+    if (Number.isFinite(deadline) && Date.now() > deadline) {
+      this.logger.warn(`dropped ${this.pattern} request ${String(messageId)}: its caller gave up`);
+      settle(() => channel.ack(message));
+      return;
+    }
+    const requestId = typeof messageId === 'string' ? messageId : '';
+    const envelope = await this.answer(message, {
+      messageId: requestId,
+      correlationId: typeof correlationId === 'string' && correlationId ? correlationId : requestId,
+      attempt: 1,
+    });
+    if (typeof replyTo === 'string' && replyTo) {
+      settle(() =>
+        channel.publish('', replyTo, encode(envelope), { correlationId: requestId, contentType: CONTENT_TYPE }),
+      );
+    }
+    settle(() => channel.ack(message));
+  }
+
+  private async answer(message: ConsumeMessage, meta: Parameters<RpcServeHandler>[1]): Promise<RpcEnvelope> {
+    let payload: unknown;
+    try {
+      payload = decode(message);
+    } catch (error) {
+      return { ok: false, error: new DomainError('VALIDATION_FAILED', describe(error)).toPayload() };
+    }
+    try {
+      return await this.handler(payload, meta);
+    } catch (error) {
+      // The handler registry builds every envelope; a rejection here is a bug, still answered, not hung.
+      this.logger.error(`${this.pattern} handler rejected: ${describe(error)}`);
+      return { ok: false, error: new DomainError('INTERNAL_ERROR', 'Internal error.').toPayload() };
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { Channel } from 'amqplib';
+import type { SubscribeOptions } from '../transport';
+
+/**
+ * Every exchange and queue the transport uses, and how they are declared. Declarations carry the same
+ * arguments every time (they depend only on the subscription options), so declaring again after a
+ * reconnect or by another instance is a no-op instead of a PRECONDITION_FAILED.
+ *
+ *   bridge.events              topic exchange, durable; routing key = event name
+ *   <queue>                    durable; bound to bridge.events with the event name;
+ *                              broker-side dead-letters (if any) go to <queue>.dlq
+ *   <queue>.retry.<delay>ms    durable; x-message-ttl = delay, expired messages dead-letter back to <queue>
+ *                              (one queue per delay of the backoff series, see retryQueue)
+ *   <queue>.dlq                durable; messages that failed maxAttempts times or were poison
+ *   rpc.<pattern>              durable; requests, served by competing consumers
+ */
+
+export const EVENTS_EXCHANGE = 'bridge.events';
+/** RabbitMQ's direct reply-to pseudo-queue: no reply queue to declare or clean up. */
+export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+/** Headers the transport reads and writes. */
+export const HEADERS = {
+  /** 1 on first delivery; set on the copy sent to a retry queue. */
+  attempt: 'x-attempt',
+  /** The event name, kept because a retried message comes back with the queue as its routing key. */
+  event: 'x-event',
+  /** Why the message was dead-lettered (last error message). */
+  reason: 'x-death-reason',
+  /** Queue the message was dead-lettered from. */
+  queue: 'x-original-queue',
+  failedAt: 'x-failed-at',
+  /** Epoch ms after which nobody waits for the RPC reply any more. */
+  deadline: 'x-deadline',
+} as const;
+
+export function dlqName(queue: string): string {
+  return `${queue}.dlq`;
+}
+
+/** Delay before retry n (n = 1 after the first failure): backoffMs * 2^(n-1). */
+export function retryDelay(failedAttempt: number, backoffMs: number): number {
+  return backoffMs * 2 ** (failedAttempt - 1);
+}
+
+/**
+ * One retry queue per delay rather than one queue with per-message expiration: RabbitMQ expires
+ * messages only at the head of a queue, so a long delay at the head would hold back shorter ones behind
+ * it. With one TTL per queue the head always expires first. Naming the queue by its delay keeps the
+ * declaration arguments constant when backoffMs changes (a new queue instead of PRECONDITION_FAILED).
+ */
+export function retryQueue(queue: string, delayMs: number): string {
+  return `${queue}.retry.${delayMs}ms`;
+}
+
+export function rpcQueue(pattern: string): string {
+  return `rpc.${pattern}`;
+}
+
+export async function declareEventsExchange(channel: Channel): Promise<void> {
+  await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+}
+
+/** Declares the queues of one subscription and binds it; see the table above. */
+export async function declareSubscription(channel: Channel, event: string, options: SubscribeOptions): Promise<void> {
+  const { queue } = options;
+  await declareEventsExchange(channel);
+  await channel.assertQueue(dlqName(queue), { durable: true });
+  for (let attempt = 1; attempt < options.maxAttempts; attempt++) {
+    const delay = retryDelay(attempt, options.backoffMs);
+    await channel.assertQueue(retryQueue(queue, delay), {
+      durable: true,
+      messageTtl: delay,
+      deadLetterExchange: '',
+      deadLetterRoutingKey: queue,
+    });
+  }
+  // The transport itself dead-letters by a confirmed publish to <queue>.dlq; this argument only catches
+  // what the broker would drop otherwise (a reject without requeue, a policy-set length limit).
+  await channel.assertQueue(queue, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: dlqName(queue) });
+  await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
+}
+
+export async function declareRpcQueue(channel: Channel, pattern: string): Promise<void> {
+  await channel.assertQueue(rpcQueue(pattern), { durable: true });
+}

@@ -1,0 +1,202 @@
+import { connect } from 'amqplib';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RabbitMqNode {
+  /** amqp://guest:guest@127.0.0.1:<port> */
+  url: string;
+  nodeName: string;
+  /** How long the last (re)start took until AMQP accepted connections. */
+  lastStartMs: number;
+  /**
+   * Stops the node and starts it again on the same port and data directory: durable queues and
+   * persistent messages survive. `graceful` lets RabbitMQ shut down cleanly (slower, about 3 s);
+   * the default kills it, as a crash or power loss would.
+   */
+  restart(options?: { graceful?: boolean }): Promise<void>;
+  /** Kills the node and deletes its data. */
+  stop(): Promise<void>;
+}
+
+export interface StartRabbitMqOptions {
+  /** Bound on one start until AMQP answers. Default 60 s (a first boot takes ~8 s on 2 cores). */
+  startTimeoutMs?: number;
+}
+
+/**
+ * The broker script itself, not /usr/sbin/rabbitmq-server: that Debian wrapper re-executes as the
+ * `rabbitmq` user via su (which cannot read our temp dir and drops our HOME) and refuses other users.
+ */
+const SERVER_CANDIDATES = [process.env.RABBITMQ_SERVER_BIN, '/usr/lib/rabbitmq/bin/rabbitmq-server'];
+
+export function rabbitMqServerBinary(): string | undefined {
+  return SERVER_CANDIDATES.find((candidate): candidate is string => !!candidate && existsSync(candidate));
+}
+
+/**
+ * Starts a private RabbitMQ node for tests: own node name, own ports (asked from the OS), own data, log
+ * and config in a temp dir, no plugins, so it coexists with a system broker and other test nodes. Only
+ * epmd (the Erlang port mapper on 4369) is shared; it is started by the first node on the machine and
+ * left running, as it serves every Erlang node.
+ */
+export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise<RabbitMqNode> {
+  const binary = rabbitMqServerBinary();
+  if (!binary) throw new Error('rabbitmq-server not found (apt-get install rabbitmq-server, or set RABBITMQ_SERVER_BIN)');
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const dir = await mkdtemp(join(tmpdir(), 'bridge-rabbitmq-'));
+  const port = await freePort();
+  let distPort = await freePort();
+  while (distPort === port) distPort = await freePort();
+  const nodeName = `bridge-test-${randomBytes(4).toString('hex')}@localhost`;
+  const url = `amqp://guest:guest@127.0.0.1:${port}`;
+  await writeFile(join(dir, 'rabbitmq.conf'), ['log.console = false', 'log.file.level = warning', ''].join('\n'));
+  await writeFile(join(dir, 'enabled_plugins'), '[].\n');
+  await writeFile(join(dir, 'rabbitmq-env.conf'), '');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // erl keeps its cookie in $HOME/.erlang.cookie: a private HOME gives a readable one, also as root.
+    HOME: dir,
+    RABBITMQ_NODENAME: nodeName,
+    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+    RABBITMQ_NODE_PORT: String(port),
+    // The default (AMQP port + 20000) may be taken or above 65535 with an OS-picked port.
+    RABBITMQ_DIST_PORT: String(distPort),
+    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
+    // Keeps /etc/rabbitmq/rabbitmq-env.conf (the system node's settings) out of this node.
+    RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
+    RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
+  };
+  const output = join(dir, 'server.out');
+  let child: ChildProcess | undefined;
+  let exited: string | undefined;
+  const killAtExit = (): void => killGroup(child, 'SIGKILL');
+
+  const launch = async (): Promise<void> => {
+    const started = Date.now();
+    const fd = openSync(output, 'a');
+    exited = undefined;
+    // Its own process group: the script, beam and erl_child_setup all go with one kill(-pid).
+    const launched = spawn(binary, [], { env, cwd: dir, detached: true, stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    child = launched;
+    launched.on('error', (error) => (exited = `spawn failed: ${error.message}`));
+    launched.on('exit', (code, signal) => {
+      if (child === launched) exited = `exited with ${signal ?? code}`;
+    });
+    await waitForAmqp(url, startTimeoutMs, () => exited, output);
+    node.lastStartMs = Date.now() - started;
+  };
+
+  const halt = async (graceful: boolean): Promise<void> => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    if (graceful) {
+      // The script traps TERM and stops the node cleanly; kill it anyway if that takes too long.
+      running.kill('SIGTERM');
+      const timer = setTimeout(() => killGroup(running, 'SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+    } else {
+      killGroup(running, 'SIGKILL');
+      await gone;
+    }
+    // The script may be gone before beam; nothing of the group may hold the port or the data any more.
+    killGroup(running, 'SIGKILL');
+    await waitForGroupExit(running, 15_000);
+  };
+
+  const node: RabbitMqNode = {
+    url,
+    nodeName,
+    lastStartMs: 0,
+    async restart({ graceful = false } = {}) {
+      await halt(graceful);
+      await launch();
+    },
+    async stop() {
+      process.off('exit', killAtExit);
+      await halt(false);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+
+  process.on('exit', killAtExit);
+  try {
+    await launch();
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
+  return node;
+}
+
+/** A port nobody listens on right now, chosen by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Polls until no process of the child's group is left (signal 0 probes without signalling). */
+async function waitForGroupExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (child.pid && Date.now() < deadline) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Polls until an AMQP handshake succeeds: the listener opens only once the broker has booted. */
+async function waitForAmqp(url: string, timeoutMs: number, exited: () => string | undefined, output: string) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'not tried';
+  while (Date.now() < deadline) {
+    const died = exited();
+    if (died) throw new Error(`rabbitmq-server ${died}:\n${tail(output)}`);
+    try {
+      const connection = await connect(url, { timeout: 2000 });
+      await connection.close();
+      return;
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`RabbitMQ did not accept AMQP connections within ${timeoutMs} ms (${lastError}):\n${tail(output)}`);
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '';
+  }
+}

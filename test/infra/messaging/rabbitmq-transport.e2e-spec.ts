@@ -400,6 +400,55 @@ suite('RabbitMQ transport (real broker)', () => {
     });
   });
 
+  describe('topology trouble', () => {
+    test('a queue declared elsewhere with other arguments fails subscribe with the reason, not the process', async () => {
+      const queue = name('clash');
+      await adminChannel.assertQueue(queue, { durable: false, autoDelete: true });
+      const consumer = await transport();
+
+      await expect(consumer.subscribe(name('clash'), subscription(queue), async () => undefined)).rejects.toThrow(
+        /PRECONDITION_FAILED/,
+      );
+
+      // The transport itself is unharmed: it still publishes, consumes and reports healthy.
+      const received: string[] = [];
+      await consumer.subscribe(name('fine'), subscription(name('fine')), async (_p, meta) => {
+        received.push(meta.messageId);
+      });
+      const { messageId } = publishOptions();
+      await consumer.publish(name('fine'), {}, { messageId, correlationId: 'c' });
+      await expectEventually(() => expect(received).toEqual([messageId]));
+      expect(await consumer.health()).toMatchObject({ ok: true });
+      await adminChannel.deleteQueue(queue);
+    });
+
+    test('a consumer whose queue is deleted under it declares it again and keeps consuming', async () => {
+      const event = name('deleted');
+      const queue = name('deleted');
+      const consumer = await transport();
+      const received: string[] = [];
+      await consumer.subscribe(event, subscription(queue), async (_p, meta) => {
+        received.push(meta.messageId);
+      });
+
+      await adminChannel.deleteQueue(queue);
+
+      await expectEventually(async () => {
+        // checkQueue on a missing queue closes its channel: use a throwaway one per try.
+        const probe = await admin.createChannel();
+        probe.on('error', () => undefined);
+        try {
+          expect((await probe.checkQueue(queue)).consumerCount).toBe(1);
+        } finally {
+          await probe.close().catch(() => undefined);
+        }
+      });
+      const { messageId } = publishOptions();
+      await consumer.publish(event, {}, { messageId, correlationId: 'c' });
+      await expectEventually(() => expect(received).toEqual([messageId]));
+    });
+  });
+
   (canLaunch ? describe : describe.skip)('broker restart', () => {
     test('2,000 events published across a broker restart all reach the consumer, none lost', async () => {
       const broker = await privateBroker();

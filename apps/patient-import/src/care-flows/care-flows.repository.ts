@@ -76,21 +76,21 @@ export class CareFlowsRepository {
     careFlowId: string,
     baseline: Record<string, string>,
   ): Promise<CareFlowViewV1> {
-    const rows: CareFlowRow[] = await manager.query(
+    const rows: unknown = await manager.query(
       `UPDATE patient_import.care_flows SET baseline = $3, updated_at = now()
        WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [hospitalId, careFlowId, JSON.stringify(baseline)],
     );
-    return toCareFlowView(rows[0]);
+    return toCareFlowView(updatedRows(rows)[0]);
   }
 
   async stop(manager: EntityManager, hospitalId: string, careFlowId: string, reason: string): Promise<CareFlowViewV1> {
-    const rows: CareFlowRow[] = await manager.query(
+    const rows: unknown = await manager.query(
       `UPDATE patient_import.care_flows SET status = 'stopped', stopped_at = now(), stop_reason = $3, updated_at = now()
        WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       [hospitalId, careFlowId, reason],
     );
-    return toCareFlowView(rows[0]);
+    return toCareFlowView(updatedRows(rows)[0]);
   }
 
   async listForPatients(manager: EntityManager, hospitalId: string, patientIds: string[]): Promise<CareFlowViewV1[]> {
@@ -102,6 +102,12 @@ export class CareFlowsRepository {
     );
     return rows.map(toCareFlowView);
   }
+}
+
+/** TypeORM's postgres driver answers UPDATE ... RETURNING with [rows, affectedCount]. */
+function updatedRows(result: unknown): CareFlowRow[] {
+  const [rows] = result as [CareFlowRow[], number];
+  return rows;
 }
 
 function toCareFlowView(row: CareFlowRow): CareFlowViewV1 {

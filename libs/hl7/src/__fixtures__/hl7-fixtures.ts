@@ -3,7 +3,7 @@
  * has to count pipes. Values are raw HL7 text: escapes are written as they travel on the wire.
  */
 
-export type RawFields = { readonly [field: number]: string };
+export type RawFields = { readonly [field: number]: string | undefined };
 
 /** One raw segment; for MSH, keys start at 3 (MSH-1/2 are written from the delimiters). */
 export function seg(name: string, fields: RawFields = {}, delimiters = { field: '|', encoding: '^~\\&' }): string {

@@ -16,6 +16,8 @@ export async function rawServer(onConnection: (socket: net.Socket) => void): Pro
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     onConnection(socket);
+    // A silent peer still reads, or it would never see the client's FIN and never close.
+    if (socket.listenerCount('data') === 0) socket.resume();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -58,12 +60,15 @@ export function selfSignedCertificate(): { key: string; cert: string } {
   }
 }
 
-/** Resolves when `check` passes, polling for at most `timeoutMs`; rethrows the last failure. */
-export async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
+/**
+ * Resolves when `check` passes, polling for at most `timeoutMs`; rethrows the last failure. Like
+ * expectEventually in @bridge/testing, whose index would pull the database into this pure lib's tests.
+ */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

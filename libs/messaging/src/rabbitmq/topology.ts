@@ -9,8 +9,8 @@ import type { SubscribeOptions } from '../transport';
  *   bridge.events              topic exchange, durable; routing key = event name
  *   <queue>                    durable; bound to bridge.events with the event name;
  *                              broker-side dead-letters (if any) go to <queue>.dlq
- *   <queue>.retry.<delay>ms    durable; x-message-ttl = delay, expired messages dead-letter back to <queue>
- *                              (one queue per delay of the backoff series, see retryQueue)
+ *   <queue>.retry.<delay>ms    durable quorum queue; x-message-ttl = delay, expired messages dead-letter
+ *                              back to <queue> at-least-once (one queue per delay, see retryQueue)
  *   <queue>.dlq                durable; messages that failed maxAttempts times or were poison
  *   rpc.<pattern>              durable; requests, served by competing consumers
  */
@@ -68,17 +68,28 @@ export async function declareSubscription(channel: Channel, event: string, optio
   await channel.assertQueue(dlqName(queue), { durable: true });
   for (let attempt = 1; attempt < options.maxAttempts; attempt++) {
     const delay = retryDelay(attempt, options.backoffMs);
-    await channel.assertQueue(retryQueue(queue, delay), {
-      durable: true,
-      messageTtl: delay,
-      deadLetterExchange: '',
-      deadLetterRoutingKey: queue,
-    });
+    await channel.assertQueue(retryQueue(queue, delay), { durable: true, arguments: retryQueueArguments(queue, delay) });
   }
   // The transport itself dead-letters by a confirmed publish to <queue>.dlq; this argument only catches
   // what the broker would drop otherwise (a reject without requeue, a policy-set length limit).
   await channel.assertQueue(queue, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: dlqName(queue) });
   await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
+}
+
+/**
+ * A retry queue is the one place where the broker moves a message on its own (expiry -> main queue).
+ * Classic queues dead-letter at-most-once: a broker crash at that moment could lose the message. Quorum
+ * queues (RabbitMQ >= 3.10) can dead-letter at-least-once, which needs overflow = reject-publish.
+ */
+function retryQueueArguments(queue: string, delayMs: number): Record<string, unknown> {
+  return {
+    'x-queue-type': 'quorum',
+    'x-message-ttl': delayMs,
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': queue,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
 }
 
 export async function declareRpcQueue(channel: Channel, pattern: string): Promise<void> {

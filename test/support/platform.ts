@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { freePort } from '@bridge/database';
+import { createTestDatabase, expectEventually } from '@bridge/testing';
+import { startPlatform } from '../../apps/embedded/src/platform';
+
+export interface TestPlatform {
+  url: string;
+  admin: { clientId: string; clientSecret: string };
+  jwt: { secret: string; issuer: string; audience: string };
+  close(): Promise<void>;
+}
+
+const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'] as const;
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The platform under test, on a fresh database. By default every app runs in this process over the
+ * in-process bus (what `npm test` checks). With BRIDGE_TEST_TOPOLOGY=distributed (`npm run test:infra`)
+ * each app is its own process from dist/, talking over RabbitMQ (AMQP_URL) — the production shape.
+ */
+export async function startTestPlatform(): Promise<TestPlatform> {
+  const database = await createTestDatabase();
+  const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
+  const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '5',
+    JWT_SECRET: jwt.secret,
+    ADMIN_CLIENT_ID: admin.clientId,
+    ADMIN_CLIENT_SECRET: admin.clientSecret,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
+    const running = await startProcesses(env);
+    return { ...running, admin, jwt, close: async () => (await running.close(), await database.drop()) };
+  }
+  delete env.AMQP_URL;
+  const platform = await startPlatform(env, { port: 0 });
+  return {
+    url: platform.url,
+    admin,
+    jwt,
+    close: async () => {
+      await platform.close();
+      await database.drop();
+    },
+  };
+}
+
+async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; close(): Promise<void> }> {
+  if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
+  const port = await freePort();
+  const children: ChildProcess[] = SERVICES.map((service) =>
+    spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  try {
+    await expectEventually(
+      async () => {
+        const exited = children.find((child) => child.exitCode !== null);
+        if (exited) throw new Error(`a service exited during start-up (code ${exited.exitCode})`);
+        const response = await fetch(`${url}/health`);
+        if (response.status !== 200) throw new Error(`health ${response.status}: ${await response.text()}`);
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, close };
+}

@@ -51,7 +51,7 @@ function pid(i: number, latin1: boolean): string {
   return (
     `PID|1||${900000 + i}^^^OTHERHOSP^MR~83.12.25-${String(i % 1000).padStart(3, '0')}.53^^^BE-RRN^NN~${code}^^^AZSTJAN&1.2.3.4&ISO^MR||` +
     `${last}^${escapedFirst}^^^^^L~Alias^Al^^^^^A||1983122508${String(i % 60).padStart(2, '0')}|${i % 2 ? 'M' : 'F'}|||` +
-    `Rue de l'\\XC9\\glise ${i}&Rue de l'Eglise&${i}^Bus 3^Li\\XE8\\ge^^4000^BE^H||` +
+    `Rue de l'${latin1 ? '\\XC9\\' : '\\XC389\\'}glise ${i}&Rue de l'Eglise&${i}^Bus 3^Liège^^4000^BE^H||` +
     `+3242221111^PRN^PH~^NET^Internet^p${i}@example.be~+32475123456^PRN^CP|||FR||ACC${i}`
   );
 }

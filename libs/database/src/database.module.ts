@@ -8,7 +8,6 @@ export interface DatabaseModuleOptions {
   schema: string;
   url: string;
   poolSize?: number;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: (Function | EntitySchema)[];
   migrations: (new () => MigrationInterface)[];
 }

@@ -5,13 +5,16 @@
 
 const ISO_DATE = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2}))?/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
 
 /** Leading digits of an HL7 DTM/TS (`YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]`), or of an ISO date. */
 function leadingDigits(value: string): string {
-  const iso = ISO_DATE.exec(value);
+  const iso = value.charAt(4) === '-' ? ISO_DATE.exec(value) : null;
   if (iso) return iso.slice(1).filter((part) => part !== undefined).join('');
   let end = 0;
   while (end < value.length && value.charCodeAt(end) >= 0x30 && value.charCodeAt(end) <= 0x39) end++;

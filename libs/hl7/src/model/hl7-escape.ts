@@ -28,7 +28,7 @@ export function unescapeHl7(value: string, encoding: Hl7Encoding): string {
   let hex = '';
   const flushHex = (): void => {
     if (hex !== '') {
-      out += decodeHl7Bytes(Buffer.from(hex, 'hex'), encoding.charset);
+      out += decodeHex(hex, encoding);
       hex = '';
     }
   };
@@ -54,6 +54,15 @@ export function unescapeHl7(value: string, encoding: Hl7Encoding): string {
   }
   flushHex();
   return out + value.slice(cursor);
+}
+
+/** Bytes written as hex, read in the message charset; single bytes skip the Buffer round trip. */
+function decodeHex(hex: string, encoding: Hl7Encoding): string {
+  if (hex.length === 2) {
+    const byte = Number.parseInt(hex, 16);
+    if (byte < 0x80 || encoding.charset === 'latin1') return String.fromCharCode(byte);
+  }
+  return decodeHl7Bytes(Buffer.from(hex, 'hex'), encoding.charset);
 }
 
 function decodeSequence(sequence: string, d: Hl7Delimiters): string | undefined {

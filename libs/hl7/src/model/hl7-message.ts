@@ -13,10 +13,15 @@ function decodeLeaf(raw: string, encoding: Hl7Encoding): string {
 }
 
 /**
- * One repetition of a field, split into components. Leaves are decoded on access: the extractors
- * read a handful of components out of hundreds, so decoding everything up front would be waste.
+ * One repetition of a field. A component is decoded on first access and cached: extractors read a
+ * few components of a field, some of them several times (type, authority, value).
  */
 export class Hl7Repetition {
+  /** Decoded first subcomponent per component, filled on access. */
+  private readonly values: (string | undefined)[] = [];
+  /** Decoded subcomponents, only for components that have several. */
+  private subs: (string[] | undefined)[] | undefined;
+
   /** @internal built by Hl7Segment */
   constructor(
     private readonly parts: readonly string[],
@@ -29,13 +34,19 @@ export class Hl7Repetition {
 
   /** Decoded, trimmed value of component `index` (1-based) and its subcomponent; '' when absent. */
   component(index: number, subcomponent = 1): string {
-    const raw = this.parts[index - 1];
-    if (raw === undefined || raw === '') return '';
-    const sub = this.encoding.delimiters.subcomponent;
-    if (sub !== '' && raw.indexOf(sub) >= 0) {
-      return decodeLeaf(raw.split(sub)[subcomponent - 1] ?? '', this.encoding);
+    const i = index - 1;
+    if (subcomponent === 1) {
+      const cached = this.values[i];
+      if (cached !== undefined) return cached;
     }
-    return subcomponent === 1 ? decodeLeaf(raw, this.encoding) : '';
+    const raw = this.parts[i];
+    if (raw === undefined) return '';
+    const sub = this.encoding.delimiters.subcomponent;
+    if (sub === '' || raw.indexOf(sub) < 0) {
+      if (subcomponent !== 1) return '';
+      return (this.values[i] = decodeLeaf(raw, this.encoding));
+    }
+    return this.split(i, raw, sub)[subcomponent - 1] ?? '';
   }
 
   /** Every decoded subcomponent of component `index`. */
@@ -43,8 +54,8 @@ export class Hl7Repetition {
     const raw = this.parts[index - 1];
     if (raw === undefined || raw === '') return [];
     const sub = this.encoding.delimiters.subcomponent;
-    const pieces = sub !== '' && raw.indexOf(sub) >= 0 ? raw.split(sub) : [raw];
-    return pieces.map((piece) => decodeLeaf(piece, this.encoding));
+    if (sub === '' || raw.indexOf(sub) < 0) return [this.component(index)];
+    return [...this.split(index - 1, raw, sub)];
   }
 
   /** Decoded components, first subcomponent of each. */
@@ -60,6 +71,16 @@ export class Hl7Repetition {
       if (this.subcomponents(i).some((value) => value !== '')) return false;
     }
     return true;
+  }
+
+  private split(i: number, raw: string, sub: string): string[] {
+    const cached = this.subs?.[i];
+    if (cached) return cached;
+    const pieces = raw.split(sub);
+    for (let j = 0; j < pieces.length; j++) pieces[j] = decodeLeaf(pieces[j], this.encoding);
+    (this.subs ??= [])[i] = pieces;
+    this.values[i] = pieces[0];
+    return pieces;
   }
 }
 

@@ -29,9 +29,20 @@ function isMshLine(line: string): boolean {
 
 /** MSH-18 straight from the header line: first repetition, first component, no unescaping needed. */
 function readMsh18(line: string, d: Hl7Delimiters): string {
-  const msh18 = line.split(d.field)[17] ?? '';
-  const repetition = d.repetition !== '' ? msh18.split(d.repetition)[0] : msh18;
-  return d.component !== '' ? repetition.split(d.component)[0] : repetition;
+  // Skip to the 17th field separator (MSH-18 follows it) without splitting the whole line.
+  let start = 0;
+  for (let count = 0; count < 17; count++) {
+    start = line.indexOf(d.field, start) + 1;
+    if (start === 0) return '';
+  }
+  let end = line.indexOf(d.field, start);
+  if (end < 0) end = line.length;
+  for (const separator of [d.repetition, d.component]) {
+    if (separator === '') continue;
+    const stop = line.indexOf(separator, start);
+    if (stop >= 0 && stop < end) end = stop;
+  }
+  return line.slice(start, end);
 }
 
 /**
@@ -44,7 +55,7 @@ export function parseHl7(input: Buffer | string, options: Hl7ParseOptions = {}):
   const fallback = options.charset ?? 'utf-8';
   if (typeof input === 'string') {
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-    return parseText(text, (msh18) => resolveCharset(msh18, fallback));
+    return parseText(text, (line, delimiters) => resolveCharset(readMsh18(line, delimiters), fallback));
   }
   let start = 0;
   let bufferFallback = fallback;
@@ -78,7 +89,8 @@ function findHeaderLine(buffer: Buffer, from: number): string | undefined {
   return undefined;
 }
 
-function parseText(text: string, charsetFor: (msh18: string) => Hl7Charset): Hl7Message {
+/** `charsetFor` is asked once, with the header line: a Buffer's charset is already known by then. */
+function parseText(text: string, charsetFor: (header: string, delimiters: Hl7Delimiters) => Hl7Charset): Hl7Message {
   const segments: Hl7Segment[] = [];
   let encoding: Hl7Encoding | undefined;
   let sawContent = false;
@@ -104,7 +116,7 @@ function parseText(text: string, charsetFor: (msh18: string) => Hl7Charset): Hl7
     if (encoding === undefined) {
       if (isMshLine(line)) {
         const delimiters = readDelimiters(line);
-        encoding = { delimiters, charset: charsetFor(readMsh18(line, delimiters)) };
+        encoding = { delimiters, charset: charsetFor(line, delimiters) };
         const header = new Hl7Segment(line, encoding);
         checkHeader(header);
         segments.push(header);

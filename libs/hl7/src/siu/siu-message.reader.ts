@@ -57,8 +57,7 @@ export function readSiuMessage(message: Hl7Message, settings: SiuSettings): SiuA
     throw new Hl7ParseError('SIU_NOT_SIU', `MSH-9.1 is "${message.messageCode}", not SIU`, { controlId });
   }
   const event = message.event.toUpperCase();
-  const eventMap = { ...DEFAULT_SIU_EVENT_MAP, ...settings.eventMap };
-  const action: SiuAction = eventMap[event] ?? 'ignore';
+  const action: SiuAction = settings.eventMap?.[event] ?? DEFAULT_SIU_EVENT_MAP[event] ?? 'ignore';
 
   const group = groupsByPid(message)[0];
   const patient = group && readDemographics(group, { patientIdAuthority: settings.patientIdAuthority });

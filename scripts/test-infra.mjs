@@ -1,0 +1,15 @@
+// `npm run test:infra`: builds dist/, then runs the e2e suites with one process per app over RabbitMQ
+// (AMQP_URL) and system PostgreSQL (TEST_DATABASE_URL), plus the broker-level suites in test/infra.
+import { execFileSync } from 'node:child_process';
+
+const missing = ['AMQP_URL', 'TEST_DATABASE_URL'].filter((name) => !process.env[name]);
+if (missing.length > 0) {
+  process.stderr.write(`test:infra needs ${missing.join(' and ')} (see .ci/run for how CI starts both)\n`);
+  process.exit(2);
+}
+const run = (args, env = {}) =>
+  execFileSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+run(['scripts/build.mjs']);
+run(['node_modules/jest/bin/jest.js', '--selectProjects', 'e2e', 'infra', ...process.argv.slice(2)], {
+  BRIDGE_TEST_TOPOLOGY: 'distributed',
+});

@@ -17,8 +17,8 @@ function decodeLeaf(raw: string, encoding: Hl7Encoding): string {
  * few components of a field, some of them several times (type, authority, value).
  */
 export class Hl7Repetition {
-  /** Decoded first subcomponent per component, filled on access. */
-  private readonly values: (string | undefined)[] = [];
+  /** Decoded first subcomponent per component, filled on access (allocated on first access). */
+  private values: (string | undefined)[] | undefined;
   /** Decoded subcomponents, only for components that have several. */
   private subs: (string[] | undefined)[] | undefined;
 
@@ -36,7 +36,7 @@ export class Hl7Repetition {
   component(index: number, subcomponent = 1): string {
     const i = index - 1;
     if (subcomponent === 1) {
-      const cached = this.values[i];
+      const cached = this.values?.[i];
       if (cached !== undefined) return cached;
     }
     const raw = this.parts[i];
@@ -44,7 +44,7 @@ export class Hl7Repetition {
     const sub = this.encoding.delimiters.subcomponent;
     if (sub === '' || raw.indexOf(sub) < 0) {
       if (subcomponent !== 1) return '';
-      return (this.values[i] = decodeLeaf(raw, this.encoding));
+      return ((this.values ??= [])[i] = decodeLeaf(raw, this.encoding));
     }
     return this.split(i, raw, sub)[subcomponent - 1] ?? '';
   }
@@ -79,7 +79,7 @@ export class Hl7Repetition {
     const pieces = raw.split(sub);
     for (let j = 0; j < pieces.length; j++) pieces[j] = decodeLeaf(pieces[j], this.encoding);
     (this.subs ??= [])[i] = pieces;
-    this.values[i] = pieces[0];
+    (this.values ??= [])[i] = pieces[0];
     return pieces;
   }
 }

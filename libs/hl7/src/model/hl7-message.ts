@@ -68,7 +68,9 @@ export class Hl7Repetition {
   /** True when every leaf decodes to '' (e.g. `""` or a lone formatting escape). */
   isEmpty(): boolean {
     for (let i = 1; i <= this.parts.length; i++) {
-      if (this.subcomponents(i).some((value) => value !== '')) return false;
+      if (this.parts[i - 1] === '') continue;
+      // The first subcomponent settles most components without splitting the rest.
+      if (this.component(i) !== '' || this.subcomponents(i).some((value) => value !== '')) return false;
     }
     return true;
   }
@@ -100,7 +102,9 @@ function isSeparatorsOnly(raw: string, d: Hl7Delimiters): boolean {
  */
 export class Hl7Segment {
   readonly name: string;
-  private rawFields: string[] | undefined;
+  private readonly isHeader: boolean;
+  /** Positions of the field separators, found on first access: cheaper than splitting the line. */
+  private separatorPositions: number[] | undefined;
   private parsed: (readonly Hl7Repetition[] | undefined)[] | undefined;
 
   /** @internal built by parseHl7 */
@@ -110,11 +114,12 @@ export class Hl7Segment {
   ) {
     const end = line.indexOf(encoding.delimiters.field);
     this.name = end < 0 ? line : line.slice(0, end);
+    this.isHeader = HEADER_SEGMENTS.has(this.name);
   }
 
   /** Field count in HL7 numbering (MSH counts MSH-1, the field separator). */
   get fieldCount(): number {
-    return this.fields().length - 1;
+    return this.separators().length + (this.isHeader ? 1 : 0);
   }
 
   /**
@@ -137,7 +142,7 @@ export class Hl7Segment {
 
   /** The field as it was written (still escaped), for display in the message log. */
   encodedField(index: number): string {
-    return this.fields()[index] ?? '';
+    return this.rawField(index) ?? '';
   }
 
   /** The segment line as received (after charset decoding), without its terminator. */
@@ -145,21 +150,33 @@ export class Hl7Segment {
     return this.line;
   }
 
-  private fields(): string[] {
-    if (this.rawFields === undefined) {
-      const parts = this.line.split(this.encoding.delimiters.field);
-      if (HEADER_SEGMENTS.has(this.name)) parts.splice(1, 0, this.encoding.delimiters.field);
-      this.rawFields = parts;
+  private separators(): number[] {
+    if (this.separatorPositions === undefined) {
+      const positions: number[] = [];
+      const separator = this.encoding.delimiters.field;
+      for (let at = this.line.indexOf(separator); at >= 0; at = this.line.indexOf(separator, at + 1)) positions.push(at);
+      this.separatorPositions = positions;
     }
-    return this.rawFields;
+    return this.separatorPositions;
+  }
+
+  /** Field `index` in HL7 numbering, still encoded; undefined past the end of the segment. */
+  private rawField(index: number): string | undefined {
+    if (index < 1) return index === 0 ? this.name : undefined;
+    if (this.isHeader && index === 1) return this.encoding.delimiters.field;
+    // In MSH the first separator is MSH-1 itself, so MSH-n starts after separator n-2.
+    const k = this.isHeader ? index - 1 : index;
+    const positions = this.separators();
+    if (k > positions.length) return undefined;
+    return this.line.slice(positions[k - 1] + 1, k < positions.length ? positions[k] : this.line.length);
   }
 
   private parseField(index: number): readonly Hl7Repetition[] {
     if (index < 1) return NO_REPETITIONS;
-    const raw = this.fields()[index];
+    const raw = this.rawField(index);
     if (raw === undefined || raw === '') return NO_REPETITIONS;
     const d = this.encoding.delimiters;
-    if (index <= 2 && HEADER_SEGMENTS.has(this.name)) {
+    if (index <= 2 && this.isHeader) {
       // MSH-1 and MSH-2 are the delimiters themselves: never split or unescaped.
       return [new Hl7Repetition([raw], LITERAL_ENCODING)];
     }

@@ -1,0 +1,18 @@
+// `npm run bench -- <name>`: runs the compiled benchmark dist/bench/<name>.js (npm run bench builds first).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BENCHMARKS = { push: 'push.js', parse: 'parse.js' };
+const name = process.argv[2];
+if (!name || !BENCHMARKS[name]) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}>\n`);
+  process.exit(2);
+}
+const file = join(new URL('..', import.meta.url).pathname, 'dist', 'bench', BENCHMARKS[name]);
+if (!existsSync(file)) {
+  process.stderr.write(`${file} is missing: run npm run build\n`);
+  process.exit(2);
+}
+const module = await import(file);
+const run = module.main ?? module.runParseBench;
+await run();

@@ -1,12 +1,6 @@
 // P4 (QUALITY.md): HL7 parse + extract throughput on one core, against simple-hl7's own parser and
 // a naive split on the delimiters, measured in the same run. Prints one closing line.
-import {
-  parseHl7,
-  readQueryReply,
-  readSiuMessage,
-  type Hl7Charset,
-  type SiuSettings,
-} from '@bridge/hl7';
+import { parseHl7, readQueryReply, readSiuMessage, type Hl7Charset, type SiuSettings } from '@bridge/hl7';
 
 interface CorpusMessage {
   /** What a socket or a file hands us. */
@@ -36,7 +30,14 @@ const SIU_SETTINGS: SiuSettings = {
 };
 
 const FIRST_NAMES = ['Françoise', 'Jan', 'Seán', 'Marie-Thérèse', 'Lotte', 'Noé'];
-const LAST_NAMES = ['Dubois-Lemaître', 'Van den Broeck&Van den&Broeck', 'Peeters', "O'Brien", 'Janssens', 'Müller'];
+const LAST_NAMES = [
+  'Dubois-Lemaître',
+  'Van den Broeck&Van den&Broeck',
+  'Peeters',
+  "O'Brien",
+  'Janssens',
+  'Müller',
+];
 
 function msh(type: string, controlId: string, version: string, charset?: string): string {
   return `MSH|^~\\&|HIS|AZSTJAN|CAREFLOW|BRIDGE|20240315103000+0100||${type}|${controlId}|P|${version}|||||BE|${charset ?? ''}`;
@@ -65,9 +66,18 @@ function reply(i: number): { text: string; controlId: string } {
   } else if (i % 13 === 0) {
     segments.push(`MSA|AA|${controlId}`, `QAK|${controlId}|NF`);
   } else {
-    segments.push(`MSA|AA|${controlId}`, `QAK|${controlId}|OK`, `QRD|20240315|R|I|${controlId}|||10^RD|${i}^^^^^^^^AZSTJAN^^^^MR|DEM`);
+    segments.push(
+      `MSA|AA|${controlId}`,
+      `QAK|${controlId}|OK`,
+      `QRD|20240315|R|I|${controlId}|||10^RD|${i}^^^^^^^^AZSTJAN^^^^MR|DEM`,
+    );
     for (let p = 0; p < pids; p++) {
-      segments.push(pid(i + p, false), 'PD1|||||GP^Huisarts', 'NK1|1|Dubois^Jean|SPO', `PV1|1|O|CARDIO^101^1||PRE${i}|||||||||||||V${i}-${p}`);
+      segments.push(
+        pid(i + p, false),
+        'PD1|||||GP^Huisarts',
+        'NK1|1|Dubois^Jean|SPO',
+        `PV1|1|O|CARDIO^101^1||PRE${i}|||||||||||||V${i}-${p}`,
+      );
     }
   }
   // Replies alternate \r and \n terminators, as hospitals do.
@@ -103,7 +113,13 @@ export function buildParseCorpus(size = CORPUS_SIZE): CorpusMessage[] {
       const latin1 = i % 4 === 1;
       const text = siu(i, latin1);
       const charset: Hl7Charset = latin1 ? 'latin1' : 'utf-8';
-      corpus.push({ bytes: Buffer.from(text, latin1 ? 'latin1' : 'utf8'), text, kind: 'siu', controlId: `SIU${i}`, charset });
+      corpus.push({
+        bytes: Buffer.from(text, latin1 ? 'latin1' : 'utf8'),
+        text,
+        kind: 'siu',
+        controlId: `SIU${i}`,
+        charset,
+      });
     }
   }
   return corpus;
@@ -115,7 +131,10 @@ function oursRound(corpus: readonly CorpusMessage[]): number {
   for (const item of corpus) {
     const message = parseHl7(item.bytes, { charset: item.charset });
     if (item.kind === 'reply') {
-      const result = readQueryReply(message, { expectedControlId: item.controlId, patientIdAuthority: 'AZSTJAN' });
+      const result = readQueryReply(message, {
+        expectedControlId: item.controlId,
+        patientIdAuthority: 'AZSTJAN',
+      });
       checksum += result.candidates.length + (result.candidates[0]?.lastName?.length ?? 0);
     } else {
       const appointment = readSiuMessage(message, SIU_SETTINGS);
@@ -158,7 +177,7 @@ function timeRound(size: number, round: () => number): { rate: number; checksum:
 }
 
 export async function runParseBench(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- simple-hl7 ships no types
+  // simple-hl7 ships no types: required and typed locally.
   const { Parser } = require('simple-hl7') as { Parser: SimpleHl7ParserClass };
   const corpus = buildParseCorpus();
 

@@ -1,4 +1,7 @@
-// Model: pure HL7 v2 reading and writing (no I/O).
+// @bridge/hl7 — three layers (STYLE.md, after medplum): a pure model, the readers and builders
+// the apps need on top of it, and MLLP transport that knows frames, not HL7.
+
+// 1. Model: parse, access, escape, write, split batches. No I/O.
 export { Hl7ParseError, Hl7BuildError } from './model/hl7.errors';
 export type { Hl7ParseErrorCode, Hl7BuildErrorCode } from './model/hl7.errors';
 export { parseHl7 } from './model/hl7.parser';
@@ -18,7 +21,7 @@ export type { Hl7FieldMap, Hl7FieldValue, Hl7RepetitionValue, Hl7ComponentValue 
 export { Hl7BatchSplitter, splitHl7Batch, splitHl7BatchSync } from './model/hl7-batch.splitter';
 export type { Hl7BatchItem, Hl7BatchOptions } from './model/hl7-batch.splitter';
 
-// Application readers and builders, on top of the model.
+// 2. Application readers and builders (HL7-RULES.md).
 export { groupsByPid } from './demographics/pid-group';
 export { readDemographics, selectPatientCode, readSex } from './demographics/demographics.reader';
 export type {
@@ -43,6 +46,10 @@ export type {
 export { buildAck, buildRejectAck, recoverAckTarget, ackTargetOf } from './ack/ack.builder';
 export type { AckCode, AckOptions, AckTarget, RejectAckOptions } from './ack/ack.types';
 export { readSiuMessage, DEFAULT_SIU_EVENT_MAP } from './siu/siu-message.reader';
+export { readSiuFrame } from './siu/siu-frame.reader';
+export type { SiuReadResult } from './siu/siu-frame.reader';
+export { compareFileNamesBytewise, planSiuEffect, siuDuplicateKey, tallySiuOutcomes } from './siu/siu-run';
+export type { SiuEffect, SiuMessageOutcome, SiuRunCounts } from './siu/siu-run';
 export type {
   SiuAction,
   SiuAppointment,
@@ -51,21 +58,18 @@ export type {
   SiuSettings,
 } from './siu/siu.types';
 
-// Transport: MLLP framing, client and server (knows frames, not HL7).
+// 3. Transport: MLLP framing, client and server.
 export { MllpError } from './mllp/mllp.errors';
 export type { MllpErrorCode } from './mllp/mllp.errors';
-export { MllpDecoder, encodeMllpFrame, MLLP_START, MLLP_END, MLLP_CARRIAGE_RETURN } from './mllp/mllp-frame.codec';
+export {
+  MllpDecoder,
+  encodeMllpFrame,
+  MLLP_START,
+  MLLP_END,
+  MLLP_CARRIAGE_RETURN,
+} from './mllp/mllp-frame.codec';
 export type { MllpDecoderOptions } from './mllp/mllp-frame.codec';
 export { MllpServer } from './mllp/mllp.server';
 export type { MllpConnectionInfo, MllpReply, MllpServerOptions } from './mllp/mllp.server';
 export { MllpClient, sendMllp } from './mllp/mllp.client';
 export type { MllpClientOptions, SendMllpOptions } from './mllp/mllp.client';
-export { readSiuFrame } from './siu/siu-frame.reader';
-export type { SiuReadResult } from './siu/siu-frame.reader';
-export {
-  compareFileNamesBytewise,
-  planSiuEffect,
-  siuDuplicateKey,
-  tallySiuOutcomes,
-} from './siu/siu-run';
-export type { SiuEffect, SiuMessageOutcome, SiuRunCounts } from './siu/siu-run';

@@ -6,7 +6,11 @@
 export type RawFields = { readonly [field: number]: string | undefined };
 
 /** One raw segment; for MSH, keys start at 3 (MSH-1/2 are written from the delimiters). */
-export function seg(name: string, fields: RawFields = {}, delimiters = { field: '|', encoding: '^~\\&' }): string {
+export function seg(
+  name: string,
+  fields: RawFields = {},
+  delimiters = { field: '|', encoding: '^~\\&' },
+): string {
   const isHeader = name === 'MSH' || name === 'FHS' || name === 'BHS';
   const first = isHeader ? 3 : 1;
   const numbers = Object.keys(fields).map(Number);
@@ -83,7 +87,15 @@ export const PID_SEAN = seg('PID', {
 export const ADR_A19_THREE_PIDS = hl7([
   msh({ type: 'ADR^A19', controlId: 'RPL0001', charset: 'UNICODE UTF-8' }),
   seg('MSA', { 1: 'AA', 2: 'QRY0001' }),
-  seg('QRD', { 1: '20240315102959', 2: 'R', 3: 'I', 4: 'QRY0001', 7: '10^RD', 8: '0042^^^^^^^^AZSTJAN^^^^MR', 9: 'DEM' }),
+  seg('QRD', {
+    1: '20240315102959',
+    2: 'R',
+    3: 'I',
+    4: 'QRY0001',
+    7: '10^RD',
+    8: '0042^^^^^^^^AZSTJAN^^^^MR',
+    9: 'DEM',
+  }),
   seg('EVN', { 1: 'A19', 2: '20240315103000' }),
   PID_FRANCOISE,
   seg('PD1', { 4: 'GP001^Huisarts^Hilde' }),
@@ -186,8 +198,17 @@ export function siu(options: SiuOptions): string {
         25: 'Booked^Booked^HL70278',
       },
     ),
-    ...(options.tq1 === null ? [] : [seg('TQ1', options.tq1 ?? { 1: '1', 7: '20240415093000+0200', 8: '20240415100000+0200' })]),
-    options.pid ?? seg('PID', { 1: '1', 3: '000123456^^^AZSTJAN^MR', 5: 'Dubois-Lemaître^Françoise^^^^^L', 7: '19831225', 8: 'F' }),
+    ...(options.tq1 === null
+      ? []
+      : [seg('TQ1', options.tq1 ?? { 1: '1', 7: '20240415093000+0200', 8: '20240415100000+0200' })]),
+    options.pid ??
+      seg('PID', {
+        1: '1',
+        3: '000123456^^^AZSTJAN^MR',
+        5: 'Dubois-Lemaître^Françoise^^^^^L',
+        7: '19831225',
+        8: 'F',
+      }),
     seg('PV1', { 1: '1', 2: 'O', 3: 'ORTHO^12^A', 7: 'PV1DOC^Peeters^Jan', 19: 'V2024-0042' }),
     seg('RGS', { 1: '1' }),
     seg('AIS', options.ais ?? { 1: '1', 3: 'KNEE^Knee replacement consult^L', 4: '20240415094500+0200' }),
@@ -201,12 +222,16 @@ export function siu(options: SiuOptions): string {
 
 /** An FHS/BHS batch holding the given messages. */
 export function batch(messages: readonly string[], terminator = '\r'): string {
-  const body = messages.map((message) => message.replace(/\r$/, '').split('\r').join(terminator)).join(terminator);
-  return [
-    seg('FHS', { 3: 'AGENDA', 4: 'AZSTJAN', 7: '20240401060000' }),
-    seg('BHS', { 3: 'AGENDA', 4: 'AZSTJAN' }),
-    body,
-    seg('BTS', { 1: String(messages.length) }),
-    seg('FTS', { 1: '1' }),
-  ].join(terminator) + terminator;
+  const body = messages
+    .map((message) => message.replace(/\r$/, '').split('\r').join(terminator))
+    .join(terminator);
+  return (
+    [
+      seg('FHS', { 3: 'AGENDA', 4: 'AZSTJAN', 7: '20240401060000' }),
+      seg('BHS', { 3: 'AGENDA', 4: 'AZSTJAN' }),
+      body,
+      seg('BTS', { 1: String(messages.length) }),
+      seg('FTS', { 1: '1' }),
+    ].join(terminator) + terminator
+  );
 }

@@ -7,7 +7,18 @@ const at = new Date('2024-04-01T08:00:00Z');
 describe('buildAck', () => {
   const received = parseHl7(
     hl7([
-      seg('MSH', { 3: 'AGENDA^1.2.3^ISO', 4: 'AZSTJAN', 5: 'CAREFLOW', 6: 'BRIDGE', 7: '20240401', 9: 'SIU^S12^SIU_S12', 10: 'SIU0001', 11: 'T', 12: '2.5', 18: '8859/1' }),
+      seg('MSH', {
+        3: 'AGENDA^1.2.3^ISO',
+        4: 'AZSTJAN',
+        5: 'CAREFLOW',
+        6: 'BRIDGE',
+        7: '20240401',
+        9: 'SIU^S12^SIU_S12',
+        10: 'SIU0001',
+        11: 'T',
+        12: '2.5',
+        18: '8859/1',
+      }),
       seg('SCH', { 1: 'P1' }),
     ]),
   );
@@ -24,7 +35,15 @@ describe('buildAck', () => {
   });
 
   it('adds a v2.5 ERR to an AE, with the text escaped', () => {
-    const ack = parseHl7(buildAck(received, { code: 'AE', text: 'PID-3 missing | no id', controlId: 'ACK2', at, errorCode: '101' }));
+    const ack = parseHl7(
+      buildAck(received, {
+        code: 'AE',
+        text: 'PID-3 missing | no id',
+        controlId: 'ACK2',
+        at,
+        errorCode: '101',
+      }),
+    );
     expect(ack.get('MSA-1')).toBe('AE');
     expect(ack.get('MSA-3')).toBe('PID-3 missing | no id');
     expect(ack.get('ERR-3.1')).toBe('101');
@@ -34,7 +53,15 @@ describe('buildAck', () => {
   });
 
   it('uses the v2.3 ERR-1 layout for older versions and plain ACK^event', () => {
-    const target = { controlId: 'M1', sendingApplication: 'HIS', sendingFacility: 'AZ', receivingApplication: 'CF', receivingFacility: 'BR', version: '2.3', event: 'A19' };
+    const target = {
+      controlId: 'M1',
+      sendingApplication: 'HIS',
+      sendingFacility: 'AZ',
+      receivingApplication: 'CF',
+      receivingFacility: 'BR',
+      version: '2.3',
+      event: 'A19',
+    };
     const ack = parseHl7(buildAck(target, { code: 'CR', text: 'rejected', controlId: 'A1', at }));
     expect(ack.type).toBe('ACK^A19');
     expect(ack.get('MSH-9.3')).toBe('');
@@ -45,7 +72,9 @@ describe('buildAck', () => {
   });
 
   it('adds no ERR to an AA', () => {
-    expect(parseHl7(buildAck(received, { code: 'CA', text: 'fine', controlId: 'A', at })).first('ERR')).toBeUndefined();
+    expect(
+      parseHl7(buildAck(received, { code: 'CA', text: 'fine', controlId: 'A', at })).first('ERR'),
+    ).toBeUndefined();
   });
 });
 
@@ -53,15 +82,28 @@ describe('recoverAckTarget and buildRejectAck', () => {
   it('recovers MSH-10 and the sender from a message the parser rejects', () => {
     const damaged = `\x00\x01MSH|^~\\&|AGENDA|AZSTJAN|CF|BR|20240401||SIU^S12|SIU0042|P|2.5\rMSH|^~\\&|second`;
     expect(() => parseHl7(damaged)).toThrow();
-    expect(recoverAckTarget(damaged)).toMatchObject({ controlId: 'SIU0042', sendingApplication: 'AGENDA', event: 'S12' });
-    const ack = parseHl7(buildRejectAck(Buffer.from(damaged, 'latin1'), { text: 'unreadable', controlId: 'A9', at }));
+    expect(recoverAckTarget(damaged)).toMatchObject({
+      controlId: 'SIU0042',
+      sendingApplication: 'AGENDA',
+      event: 'S12',
+    });
+    const ack = parseHl7(
+      buildRejectAck(Buffer.from(damaged, 'latin1'), { text: 'unreadable', controlId: 'A9', at }),
+    );
     expect(ack.get('MSA-1')).toBe('AR');
     expect(ack.get('MSA-2')).toBe('SIU0042');
     expect(ack.receivingApplication).toBe('AGENDA');
   });
 
   it('answers AR with an empty MSA-2 when no control id can be recovered', () => {
-    const ack = parseHl7(buildRejectAck('\x0b random bytes', { controlId: 'A10', at, sendingApplication: 'CAREFLOW', sendingFacility: 'BRIDGE' }));
+    const ack = parseHl7(
+      buildRejectAck('\x0b random bytes', {
+        controlId: 'A10',
+        at,
+        sendingApplication: 'CAREFLOW',
+        sendingFacility: 'BRIDGE',
+      }),
+    );
     expect(ack.get('MSA-1')).toBe('AR');
     expect(ack.get('MSA-2')).toBe('');
     expect(ack.sendingApplication).toBe('CAREFLOW');
@@ -75,7 +117,9 @@ describe('recoverAckTarget and buildRejectAck', () => {
   });
 
   it('builds an ACK for a message with a bare ACK type', () => {
-    const ack = parseHl7(buildAck(parseHl7(hl7([msh({ type: 'ACK', controlId: 'X1' })])), { code: 'AA', controlId: 'Y', at }));
+    const ack = parseHl7(
+      buildAck(parseHl7(hl7([msh({ type: 'ACK', controlId: 'X1' })])), { code: 'AA', controlId: 'Y', at }),
+    );
     expect(ack.type).toBe('ACK');
     expect(ack.get('MSA-2')).toBe('X1');
   });

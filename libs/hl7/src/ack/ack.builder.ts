@@ -94,7 +94,9 @@ const RECOVERY_WINDOW = 64 * 1024;
  */
 export function recoverAckTarget(input: Buffer | string): AckTarget | undefined {
   const text =
-    typeof input === 'string' ? input.slice(0, RECOVERY_WINDOW) : input.toString('latin1', 0, RECOVERY_WINDOW);
+    typeof input === 'string'
+      ? input.slice(0, RECOVERY_WINDOW)
+      : input.toString('latin1', 0, RECOVERY_WINDOW);
   const start = text.indexOf('MSH');
   if (start < 0) return undefined;
   const line = text.slice(start).split(/[\r\n]/, 1)[0];

@@ -64,9 +64,15 @@ describe('readDemographics', () => {
     });
 
     it('with an authority, never takes an untyped repetition of another authority', () => {
-      expect(demographics({ 3: '111^^^OTHER~222^^^AZSTJAN' }, { patientIdAuthority: 'AZSTJAN' }).patientCode).toBe('222');
-      expect(demographics({ 3: '111^^^OTHER~333' }, { patientIdAuthority: 'AZSTJAN' }).patientCode).toBe('333');
-      expect(demographics({ 3: '111^^^OTHER' }, { patientIdAuthority: 'AZSTJAN' }).patientCode).toBeUndefined();
+      expect(
+        demographics({ 3: '111^^^OTHER~222^^^AZSTJAN' }, { patientIdAuthority: 'AZSTJAN' }).patientCode,
+      ).toBe('222');
+      expect(demographics({ 3: '111^^^OTHER~333' }, { patientIdAuthority: 'AZSTJAN' }).patientCode).toBe(
+        '333',
+      );
+      expect(
+        demographics({ 3: '111^^^OTHER' }, { patientIdAuthority: 'AZSTJAN' }).patientCode,
+      ).toBeUndefined();
     });
 
     it('keeps leading zeros and decodes escapes', () => {
@@ -84,13 +90,16 @@ describe('readDemographics', () => {
 
   describe('rule 11: nationalRegistryNumber', () => {
     it('keeps only the digits of the first NN repetition', () => {
-      expect(demographics({ 3: '1^^^AZ^MR~83.12.25-151.53^^^BE^NN~99.99.99-999.99^^^BE^NN' }).nationalRegistryNumber).toBe(
-        '83122515153',
-      );
+      expect(
+        demographics({ 3: '1^^^AZ^MR~83.12.25-151.53^^^BE^NN~99.99.99-999.99^^^BE^NN' })
+          .nationalRegistryNumber,
+      ).toBe('83122515153');
     });
 
     it('accepts SB as well', () => {
-      expect(demographics({ 3: '1^^^AZ^MR~85 07 14 123 45^^^BE^SB' }).nationalRegistryNumber).toBe('85071412345');
+      expect(demographics({ 3: '1^^^AZ^MR~85 07 14 123 45^^^BE^SB' }).nationalRegistryNumber).toBe(
+        '85071412345',
+      );
     });
 
     it('is absent without an NN or SB repetition', () => {
@@ -100,20 +109,31 @@ describe('readDemographics', () => {
 
   describe('rule 12: visitNumber', () => {
     it("is PV1-19.1 of the candidate's own group, not PID-18 nor PV1-5", () => {
-      const result = demographics({ 3: '1^^^AZ^MR', 18: 'ACC1' }, {}, [seg('PV1', { 5: 'PRE1', 19: 'V42^^^AZ&1.2&ISO' })]);
+      const result = demographics({ 3: '1^^^AZ^MR', 18: 'ACC1' }, {}, [
+        seg('PV1', { 5: 'PRE1', 19: 'V42^^^AZ&1.2&ISO' }),
+      ]);
       expect(result.visitNumber).toBe('V42');
-      expect(demographics({ 3: '1^^^AZ^MR', 18: 'ACC1' }, {}, [seg('PV1', { 5: 'PRE1' })]).visitNumber).toBeUndefined();
+      expect(
+        demographics({ 3: '1^^^AZ^MR', 18: 'ACC1' }, {}, [seg('PV1', { 5: 'PRE1' })]).visitNumber,
+      ).toBeUndefined();
     });
   });
 
   describe('rule 13: name', () => {
     it('takes the legal (L) name, wherever it is', () => {
       const result = demographics({ 5: 'Dubois^Fran^^^^^N~Dubois-Lemaître^Françoise^Marie^^Mevr.^Dr^L' });
-      expect(result).toMatchObject({ lastName: 'Dubois-Lemaître', firstName: 'Françoise', middleName: 'Marie' });
+      expect(result).toMatchObject({
+        lastName: 'Dubois-Lemaître',
+        firstName: 'Françoise',
+        middleName: 'Marie',
+      });
     });
 
     it('takes the first non-empty repetition without an L name', () => {
-      expect(demographics({ 5: '^^^^^^~Peeters^Jan^^^^^N~Janssens^Els' })).toMatchObject({ lastName: 'Peeters', firstName: 'Jan' });
+      expect(demographics({ 5: '^^^^^^~Peeters^Jan^^^^^N~Janssens^Els' })).toMatchObject({
+        lastName: 'Peeters',
+        firstName: 'Jan',
+      });
     });
 
     it('reads the surname (FN.1) out of a compound family name, keeping case', () => {
@@ -169,11 +189,18 @@ describe('readDemographics', () => {
       const result = demographics({
         13: '^NET^Internet^first@example.be~+3242221111^PRN^PH~+32475123456^PRN^CP~^^^^^^~+3243333333^PRN^PH~^NET^X.400^second@example.be',
       });
-      expect(result).toMatchObject({ phone: '+3242221111', mobilePhone: '+32475123456', email: 'first@example.be' });
+      expect(result).toMatchObject({
+        phone: '+3242221111',
+        mobilePhone: '+32475123456',
+        email: 'first@example.be',
+      });
     });
 
     it('skips a phone repetition with an empty XTN.1 and never reads PID-14', () => {
-      const result = demographics({ 13: '^PRN^PH^^32^4^2221111~+3242220000^PRN^FX', 14: '+3222222222^WPN^PH' });
+      const result = demographics({
+        13: '^PRN^PH^^32^4^2221111~+3242220000^PRN^FX',
+        14: '+3222222222^WPN^PH',
+      });
       expect(result.phone).toBe('+3242220000');
       expect(demographics({ 14: '+3222222222^WPN^PH' }).phone).toBeUndefined();
     });
@@ -187,14 +214,23 @@ describe('readDemographics', () => {
     it('reads an e-mail from XTN.1 when XTN.4 is empty (v2.3), or flagged by XTN.3 Internet', () => {
       expect(demographics({ 13: 'jan@example.be^NET' }).email).toBe('jan@example.be');
       expect(demographics({ 13: 'jan@example.be^^Internet' }).email).toBe('jan@example.be');
-      expect(demographics({ 13: 'legacy@example.be^NET^Internet^new@example.be' }).email).toBe('new@example.be');
+      expect(demographics({ 13: 'legacy@example.be^NET^Internet^new@example.be' }).email).toBe(
+        'new@example.be',
+      );
     });
   });
 
   describe('rule 18: address', () => {
     it('reads the first repetition verbatim: SAD.1, city, zip, country', () => {
-      const result = demographics({ 11: '^^^^^^~Grote Markt 1&Grote Markt&1^bus 2^Brussel^^1000^Belgique~Other 2^^Gent^^9000^BE' });
-      expect(result.address).toEqual({ street: 'Grote Markt 1', city: 'Brussel', zip: '1000', country: 'Belgique' });
+      const result = demographics({
+        11: '^^^^^^~Grote Markt 1&Grote Markt&1^bus 2^Brussel^^1000^Belgique~Other 2^^Gent^^9000^BE',
+      });
+      expect(result.address).toEqual({
+        street: 'Grote Markt 1',
+        city: 'Brussel',
+        zip: '1000',
+        country: 'Belgique',
+      });
     });
 
     it('is absent when PID-11 is empty', () => {
@@ -215,11 +251,24 @@ describe('groupsByPid (rule 9)', () => {
   });
 
   it('never lets another group’s PV1 give a candidate a visit number', () => {
-    const message = parseHl7(hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), seg('PV1', { 19: 'BEFORE' }), PID_FRANCOISE, seg('PID', { 3: '2^^^AZ^MR' }), seg('PV1', { 19: 'V2' })]));
-    expect(groupsByPid(message).map((group) => readDemographics(group).visitNumber)).toEqual([undefined, 'V2']);
+    const message = parseHl7(
+      hl7([
+        msh({ type: 'ADR^A19', controlId: 'C1' }),
+        seg('PV1', { 19: 'BEFORE' }),
+        PID_FRANCOISE,
+        seg('PID', { 3: '2^^^AZ^MR' }),
+        seg('PV1', { 19: 'V2' }),
+      ]),
+    );
+    expect(groupsByPid(message).map((group) => readDemographics(group).visitNumber)).toEqual([
+      undefined,
+      'V2',
+    ]);
   });
 
   it('returns no group for a message without PID', () => {
-    expect(groupsByPid(parseHl7(hl7([msh({ type: 'ACK', controlId: 'A1' }), seg('MSA', { 1: 'AA', 2: 'Q' })])))).toEqual([]);
+    expect(
+      groupsByPid(parseHl7(hl7([msh({ type: 'ACK', controlId: 'A1' }), seg('MSA', { 1: 'AA', 2: 'Q' })]))),
+    ).toEqual([]);
   });
 });

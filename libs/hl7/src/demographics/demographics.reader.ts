@@ -1,7 +1,14 @@
 import type { Hl7Repetition } from '../model/hl7-message';
 import { compact } from '../model/compact.util';
 import { readHl7Date } from '../model/hl7-date';
-import type { Demographics, DemographicsOptions, Hl7Address, Hl7Identifier, PidGroup, Sex } from './demographics.types';
+import type {
+  Demographics,
+  DemographicsOptions,
+  Hl7Address,
+  Hl7Identifier,
+  PidGroup,
+  Sex,
+} from './demographics.types';
 
 // CX components
 const CX_ID = 1;
@@ -23,7 +30,9 @@ export function selectPatientCode(
     authority === undefined || authorityOf(repetition).includes(authority);
 
   if (repetitions.some((repetition) => repetition.component(CX_TYPE) !== '')) {
-    const mr = withValue.find((repetition) => repetition.component(CX_TYPE).toUpperCase() === 'MR' && matchesAuthority(repetition));
+    const mr = withValue.find(
+      (repetition) => repetition.component(CX_TYPE).toUpperCase() === 'MR' && matchesAuthority(repetition),
+    );
     return mr?.component(CX_ID);
   }
   // Nothing typed at all: the rule falls back to the first untyped repetition. With a configured
@@ -67,7 +76,14 @@ function selectName(repetitions: readonly Hl7Repetition[]): Hl7Repetition | unde
   );
 }
 
-const SEX: Readonly<Record<string, Sex>> = { M: 'male', F: 'female', O: 'other', A: 'other', U: 'unknown', N: 'unknown' };
+const SEX: Readonly<Record<string, Sex>> = {
+  M: 'male',
+  F: 'female',
+  O: 'other',
+  A: 'other',
+  U: 'unknown',
+  N: 'unknown',
+};
 
 /** Rule 15 (case-insensitive; anything unknown is `unknown`). */
 export function readSex(value: string): Sex {
@@ -87,7 +103,11 @@ function isMobile(repetition: Hl7Repetition): boolean {
  * Rules 16-17 on PID-13 (PID-14 is never read). Each value comes from the first repetition of its
  * kind that actually carries one, so an empty placeholder repetition never hides a real number.
  */
-function readTelecom(repetitions: readonly Hl7Repetition[]): { phone?: string; mobilePhone?: string; email?: string } {
+function readTelecom(repetitions: readonly Hl7Repetition[]): {
+  phone?: string;
+  mobilePhone?: string;
+  email?: string;
+} {
   let phone: string | undefined;
   let mobilePhone: string | undefined;
   let email: string | undefined;

@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { MllpDecoder, encodeMllpFrame } from './mllp-frame.codec';
 import type { MllpError } from './mllp.errors';
 
@@ -20,12 +21,21 @@ describe('MllpDecoder', () => {
   });
 
   it('returns several frames from one push, and discards junk between them', () => {
-    const data = Buffer.concat([Buffer.from('junk\r\n'), frame('one'), Buffer.from('\x00\xffnoise'), frame('two'), frame('three')]);
+    const data = Buffer.concat([
+      Buffer.from('junk\r\n'),
+      frame('one'),
+      Buffer.from('\x00\xffnoise'),
+      frame('two'),
+      frame('three'),
+    ]);
     expect(texts(new MllpDecoder().push(data))).toEqual(['one', 'two', 'three']);
   });
 
   it('accepts FS without the trailing CR and skips empty frames', () => {
-    expect(texts(new MllpDecoder().push(Buffer.from('\x0bone\x1c\x0b\x1c\r\x0btwo\x1c')))).toEqual(['one', 'two']);
+    expect(texts(new MllpDecoder().push(Buffer.from('\x0bone\x1c\x0b\x1c\r\x0btwo\x1c')))).toEqual([
+      'one',
+      'two',
+    ]);
   });
 
   it('drops a partial frame when a new frame starts inside it', () => {
@@ -53,5 +63,36 @@ describe('MllpDecoder', () => {
     expect(decoder.midFrame).toBe(true);
     decoder.push(Buffer.from('\x1c\r'));
     expect(decoder.midFrame).toBe(false);
+  });
+});
+
+describe('MllpDecoder (property)', () => {
+  const payload = fc
+    .uint8Array({ minLength: 1, maxLength: 200 })
+    .map((bytes) => Buffer.from(bytes.filter((byte) => byte !== 0x0b && byte !== 0x1c)));
+
+  it('returns every frame, whatever the chunking and the junk between frames', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(payload, payload), { maxLength: 20 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }),
+        (frames, cuts) => {
+          const expected = frames.map(([body]) => body).filter((body) => body.length > 0);
+          const stream = Buffer.concat(frames.flatMap(([body, junk]) => [junk, encodeMllpFrame(body)]));
+          const decoder = new MllpDecoder();
+          const received: Buffer[] = [];
+          let offset = 0;
+          for (let i = 0; offset < stream.length; i++) {
+            const size = cuts[i % cuts.length];
+            received.push(...decoder.push(stream.subarray(offset, offset + size)));
+            offset += size;
+          }
+          expect(received.map((body) => body.toString('hex'))).toEqual(
+            expected.map((body) => body.toString('hex')),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -74,7 +74,8 @@ export class MllpDecoder {
       }
       this.append(chunk.subarray(pos, end < 0 ? chunk.length : end));
       if (end < 0) break;
-      if (!this.discarding && this.size > 0) frames.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts));
+      if (!this.discarding && this.size > 0)
+        frames.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts));
       this.inFrame = false;
       this.clear();
       pos = end + 1;
@@ -114,9 +115,13 @@ export class MllpDecoder {
     if (this.discarding || bytes.length === 0) return;
     if (this.size + bytes.length > this.maxFrameBytes) {
       this.discarding = true;
-      const error = new MllpError('MLLP_FRAME_TOO_LARGE', `an MLLP frame exceeded ${this.maxFrameBytes} bytes`, {
-        frameHead: this.frameHead(bytes),
-      });
+      const error = new MllpError(
+        'MLLP_FRAME_TOO_LARGE',
+        `an MLLP frame exceeded ${this.maxFrameBytes} bytes`,
+        {
+          frameHead: this.frameHead(bytes),
+        },
+      );
       this.parts = [];
       this.size = 0;
       this.onError?.(error);

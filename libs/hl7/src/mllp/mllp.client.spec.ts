@@ -24,7 +24,11 @@ describe('sendMllp', () => {
   });
 
   async function echoServer(): Promise<MllpServer> {
-    const server = new MllpServer({ port: 0, host: HOST, onMessage: (message) => Buffer.concat([Buffer.from('ACK:'), message]) });
+    const server = new MllpServer({
+      port: 0,
+      host: HOST,
+      onMessage: (message) => Buffer.concat([Buffer.from('ACK:'), message]),
+    });
     await server.listen();
     cleanups.push(() => server.close());
     return server;
@@ -36,7 +40,8 @@ describe('sendMllp', () => {
       sockets.add(`${socket.remotePort}`);
       const decoder = new MllpDecoder();
       socket.on('data', (chunk: Buffer) => {
-        for (const message of decoder.push(chunk)) socket.write(encodeMllpFrame(Buffer.concat([Buffer.from('ACK:'), message])));
+        for (const message of decoder.push(chunk))
+          socket.write(encodeMllpFrame(Buffer.concat([Buffer.from('ACK:'), message])));
       });
     });
     cleanups.push(server.close);
@@ -47,7 +52,12 @@ describe('sendMllp', () => {
 
   it('encodes string messages in the given charset', async () => {
     const server = await echoServer();
-    const reply = await sendMllp('Françoise', { host: HOST, port: server.port ?? 0, timeoutMs: 2000, charset: 'latin1' });
+    const reply = await sendMllp('Françoise', {
+      host: HOST,
+      port: server.port ?? 0,
+      timeoutMs: 2000,
+      charset: 'latin1',
+    });
     expect(reply.toString('latin1')).toBe('ACK:Françoise');
     expect(reply.length).toBe('ACK:Françoise'.length);
   });
@@ -65,7 +75,9 @@ describe('sendMllp', () => {
   });
 
   it('rejects with MLLP_CONNECTION_CLOSED when the server closes mid-frame', async () => {
-    const server = await rawServer((socket) => socket.once('data', () => socket.end(Buffer.from('\x0bMSH|^~\\&|half a rep'))));
+    const server = await rawServer((socket) =>
+      socket.once('data', () => socket.end(Buffer.from('\x0bMSH|^~\\&|half a rep'))),
+    );
     cleanups.push(server.close);
     const error = await rejection(sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000 }));
     expect(error.code).toBe('MLLP_CONNECTION_CLOSED');
@@ -75,9 +87,9 @@ describe('sendMllp', () => {
   it('rejects with MLLP_CONNECTION_CLOSED when the server closes without a reply', async () => {
     const server = await rawServer((socket) => socket.once('data', () => socket.destroy()));
     cleanups.push(server.close);
-    expect((await rejection(sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000 }))).code).toBe(
-      'MLLP_CONNECTION_CLOSED',
-    );
+    expect(
+      (await rejection(sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000 }))).code,
+    ).toBe('MLLP_CONNECTION_CLOSED');
   });
 
   it('rejects with MLLP_CONNECTION_REFUSED for a port nobody listens on', async () => {
@@ -93,7 +105,9 @@ describe('sendMllp', () => {
       socket.once('data', () => socket.write(encodeMllpFrame(Buffer.alloc(5000, 0x41)))),
     );
     cleanups.push(server.close);
-    const error = await rejection(sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000, maxFrameBytes: 1000 }));
+    const error = await rejection(
+      sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000, maxFrameBytes: 1000 }),
+    );
     expect(error.code).toBe('MLLP_FRAME_TOO_LARGE');
     await eventually(() => expect(server.sockets.size).toBe(0));
   });
@@ -106,7 +120,9 @@ describe('sendMllp', () => {
       }),
     );
     cleanups.push(server.close);
-    expect((await sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000 })).toString()).toBe('MSH|reply');
+    expect((await sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 2000 })).toString()).toBe(
+      'MSH|reply',
+    );
   });
 
   it('rejects a non-positive timeout at once', async () => {
@@ -117,12 +133,22 @@ describe('sendMllp', () => {
     const { key, cert } = selfSignedCertificate();
 
     it('round-trips with a self-signed certificate the client trusts', async () => {
-      const server = new MllpServer({ port: 0, host: HOST, tls: { key, cert }, onMessage: (message) => `ACK:${message.toString()}` });
+      const server = new MllpServer({
+        port: 0,
+        host: HOST,
+        tls: { key, cert },
+        onMessage: (message) => `ACK:${message.toString()}`,
+      });
       const port = await server.listen();
       cleanups.push(() => server.close());
       const reply = await sendMllp('MSH|secure', { host: HOST, port, timeoutMs: 3000, tls: { ca: cert } });
       expect(reply.toString()).toBe('ACK:MSH|secure');
-      const byName = await sendMllp('MSH|by name', { host: 'localhost', port, timeoutMs: 3000, tls: { ca: cert } });
+      const byName = await sendMllp('MSH|by name', {
+        host: 'localhost',
+        port,
+        timeoutMs: 3000,
+        tls: { ca: cert },
+      });
       expect(byName.toString()).toBe('ACK:MSH|by name');
     });
 
@@ -130,14 +156,22 @@ describe('sendMllp', () => {
       const server = new MllpServer({ port: 0, host: HOST, tls: { key, cert }, onMessage: () => 'ok' });
       const port = await server.listen();
       cleanups.push(() => server.close());
-      expect((await rejection(sendMllp('MSH|x', { host: HOST, port, timeoutMs: 3000, tls: {} }))).code).toBe('MLLP_TLS_ERROR');
-      expect((await sendMllp('MSH|x', { host: HOST, port, timeoutMs: 3000, tls: { ca: cert } })).toString()).toBe('ok');
+      expect((await rejection(sendMllp('MSH|x', { host: HOST, port, timeoutMs: 3000, tls: {} }))).code).toBe(
+        'MLLP_TLS_ERROR',
+      );
+      expect(
+        (await sendMllp('MSH|x', { host: HOST, port, timeoutMs: 3000, tls: { ca: cert } })).toString(),
+      ).toBe('ok');
     });
 
     it('rejects with MLLP_TLS_ERROR when the server does not speak TLS', async () => {
-      const server = await rawServer((socket) => socket.once('data', () => socket.write('not tls at all\r\n')));
+      const server = await rawServer((socket) =>
+        socket.once('data', () => socket.write('not tls at all\r\n')),
+      );
       cleanups.push(server.close);
-      const error = await rejection(sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 3000, tls: { ca: cert } }));
+      const error = await rejection(
+        sendMllp('MSH|x', { host: HOST, port: server.port, timeoutMs: 3000, tls: { ca: cert } }),
+      );
       expect(error.code).toBe('MLLP_TLS_ERROR');
     });
   });
@@ -155,7 +189,8 @@ describe('MllpClient', () => {
       connections++;
       const decoder = new MllpDecoder();
       socket.on('data', (chunk: Buffer) => {
-        for (const message of decoder.push(chunk)) socket.write(encodeMllpFrame(Buffer.concat([Buffer.from('ACK:'), message])));
+        for (const message of decoder.push(chunk))
+          socket.write(encodeMllpFrame(Buffer.concat([Buffer.from('ACK:'), message])));
       });
     });
     cleanups.push(server.close);
@@ -174,7 +209,11 @@ describe('MllpClient', () => {
         for (const message of decoder.push(chunk)) {
           const index = ++count;
           // The first request is answered too late; later ones at once.
-          setTimeout(() => socket.writable && socket.write(encodeMllpFrame(Buffer.from(`reply-to:${message.toString()}`))), index === 1 ? 400 : 0);
+          setTimeout(
+            () =>
+              socket.writable && socket.write(encodeMllpFrame(Buffer.from(`reply-to:${message.toString()}`))),
+            index === 1 ? 400 : 0,
+          );
         }
       });
     });

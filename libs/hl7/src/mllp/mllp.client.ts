@@ -51,7 +51,8 @@ export class MllpClient {
 
   /** Sends one message and resolves with the body of the reply frame. Rejects with MllpError. */
   send(message: Buffer | string): Promise<Buffer> {
-    if (this.closed) return Promise.reject(new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client is closed'));
+    if (this.closed)
+      return Promise.reject(new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client is closed'));
     const body = typeof message === 'string' ? encodeHl7(message, this.options.charset) : message;
     return new Promise<Buffer>((resolve, reject) => {
       const job: Job = { payload: encodeMllpFrame(body), resolve, reject, settled: false };
@@ -64,8 +65,10 @@ export class MllpClient {
   /** Rejects queued sends and destroys the connection. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) this.settle(job, new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client was closed'));
-    if (this.active) this.settle(this.active, new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client was closed'));
+    for (const job of this.queue.splice(0))
+      this.settle(job, new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client was closed'));
+    if (this.active)
+      this.settle(this.active, new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client was closed'));
     this.active = undefined;
     this.dropConnection();
   }
@@ -87,13 +90,20 @@ export class MllpClient {
     if (now < this.retryAt && this.lastConnectError) {
       // Still backing off: fail at once with the reason, instead of hammering the hospital.
       const reason = this.lastConnectError;
-      this.finishActive(new MllpError(reason.code, `${reason.message} (retrying in ${this.retryAt - now} ms)`));
+      this.finishActive(
+        new MllpError(reason.code, `${reason.message} (retrying in ${this.retryAt - now} ms)`),
+      );
       return;
     }
     const { host, port } = this.options;
     const secure = this.options.tls !== undefined;
     const socket = secure
-      ? tls.connect({ ...this.options.tls, host, port, servername: this.options.tls?.servername ?? (net.isIP(host) ? undefined : host) })
+      ? tls.connect({
+          ...this.options.tls,
+          host,
+          port,
+          servername: this.options.tls?.servername ?? (net.isIP(host) ? undefined : host),
+        })
       : net.connect({ host, port });
     this.socket = socket;
     this.state = 'connecting';
@@ -129,11 +139,16 @@ export class MllpClient {
         this.lastConnectError = failure;
         this.fail(socket, failure);
       } else {
-        this.fail(socket, new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP connection failed', { cause: error }));
+        this.fail(
+          socket,
+          new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP connection failed', { cause: error }),
+        );
       }
     });
     socket.on('close', () => {
-      const message = decoder.midFrame ? 'the peer closed the connection mid-frame' : 'the peer closed the connection';
+      const message = decoder.midFrame
+        ? 'the peer closed the connection mid-frame'
+        : 'the peer closed the connection';
       this.fail(socket, new MllpError('MLLP_CONNECTION_CLOSED', message));
     });
   }
@@ -191,14 +206,20 @@ function classifyConnectError(
     return new MllpError('MLLP_CONNECTION_REFUSED', `connection refused by ${where}`, { cause: error });
   }
   if (context.secure && context.tcpConnected) {
-    return new MllpError('MLLP_TLS_ERROR', `TLS handshake with ${where} failed: ${error.message}`, { cause: error });
+    return new MllpError('MLLP_TLS_ERROR', `TLS handshake with ${where} failed: ${error.message}`, {
+      cause: error,
+    });
   }
   if (error.code === 'ECONNRESET' && context.tcpConnected) {
     return new MllpError('MLLP_CONNECTION_CLOSED', `${where} closed the connection`, { cause: error });
   }
-  return new MllpError('MLLP_CONNECTION_FAILED', `cannot connect to ${where}: ${error.code ?? error.message}`, {
-    cause: error,
-  });
+  return new MllpError(
+    'MLLP_CONNECTION_FAILED',
+    `cannot connect to ${where}: ${error.code ?? error.message}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 export type SendMllpOptions = Omit<MllpClientOptions, 'initialBackoffMs' | 'maxBackoffMs'>;

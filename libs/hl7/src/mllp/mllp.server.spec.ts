@@ -6,7 +6,9 @@ import { eventually } from './mllp-test.helpers';
 const frame = (text: string): Buffer => encodeMllpFrame(Buffer.from(text));
 
 /** A plain TCP client that collects reply frames. */
-async function connect(port: number): Promise<{ socket: net.Socket; replies: string[]; closed: () => boolean }> {
+async function connect(
+  port: number,
+): Promise<{ socket: net.Socket; replies: string[]; closed: () => boolean }> {
   const socket = net.connect({ port, host: '127.0.0.1' });
   const decoder = new MllpDecoder();
   const replies: string[] = [];

@@ -53,7 +53,9 @@ export class MllpServer {
   async listen(): Promise<number> {
     if (this.server) throw new Error('MllpServer is already listening');
     const secure = this.options.tls !== undefined;
-    const server = secure ? tls.createServer({ ...this.options.tls, allowHalfOpen: true }) : net.createServer({ allowHalfOpen: true });
+    const server = secure
+      ? tls.createServer({ ...this.options.tls, allowHalfOpen: true })
+      : net.createServer({ allowHalfOpen: true });
     // Track raw sockets (TLS ones too, mid-handshake included) so close() can end every one of them.
     server.on('connection', (socket: net.Socket) => {
       this.sockets.add(socket);
@@ -112,7 +114,10 @@ export class MllpServer {
       const body = typeof reply === 'string' ? encodeHl7(reply, this.options.replyCharset) : reply;
       socket.write(encodeMllpFrame(body));
     };
-    const enqueue = (produce: () => Promise<MllpReply> | MllpReply, onFailure: (error: unknown) => MllpReply): void => {
+    const enqueue = (
+      produce: () => Promise<MllpReply> | MllpReply,
+      onFailure: (error: unknown) => MllpReply,
+    ): void => {
       pending++;
       if (pending >= maxPending && !paused) {
         paused = true;
@@ -140,7 +145,11 @@ export class MllpServer {
 
     const decoder = new MllpDecoder({
       maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-      onError: (error) => enqueue(() => this.options.onFrameError?.(error, info), () => undefined),
+      onError: (error) =>
+        enqueue(
+          () => this.options.onFrameError?.(error, info),
+          () => undefined,
+        ),
     });
     socket.on('data', (chunk: Buffer) => {
       for (const frame of decoder.push(chunk)) {

@@ -61,7 +61,10 @@ describe('rule 19: splitting files into messages', () => {
   });
 
   it('ignores blank lines, stray MLLP bytes and a byte-order mark', () => {
-    const data = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`\r\n\x0b${messages[0]}\x1c\r\n \r\n${messages[1]}\x1a`)]);
+    const data = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`\r\n\x0b${messages[0]}\x1c\r\n \r\n${messages[1]}\x1a`),
+    ]);
     expect(controlIds(splitHl7BatchSync(data))).toEqual(['M1', 'M2']);
   });
 
@@ -76,7 +79,9 @@ describe('rule 19: splitting files into messages', () => {
       expect.objectContaining({ code: 'HL7_MESSAGE_TOO_LARGE' }),
     );
     const lineSplitter = new Hl7BatchSplitter({ maxMessageBytes: 1000 });
-    expect(() => lineSplitter.push(Buffer.alloc(2000, 0x41))).toThrow(expect.objectContaining({ code: 'HL7_MESSAGE_TOO_LARGE' }));
+    expect(() => lineSplitter.push(Buffer.alloc(2000, 0x41))).toThrow(
+      expect.objectContaining({ code: 'HL7_MESSAGE_TOO_LARGE' }),
+    );
   });
 
   it('splits 100,000 messages from a stream', async () => {

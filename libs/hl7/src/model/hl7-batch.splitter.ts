@@ -31,7 +31,12 @@ function classify(line: Buffer): LineKind {
   if (line.length === 0) return 'blank';
   if (line.length >= 3 && !isAlphanumeric(line[3])) {
     if (startsWith(line, 'MSH')) return 'header';
-    if (startsWith(line, 'FHS') || startsWith(line, 'BHS') || startsWith(line, 'BTS') || startsWith(line, 'FTS')) {
+    if (
+      startsWith(line, 'FHS') ||
+      startsWith(line, 'BHS') ||
+      startsWith(line, 'BTS') ||
+      startsWith(line, 'FTS')
+    ) {
       return 'envelope';
     }
   }

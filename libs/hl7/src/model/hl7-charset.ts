@@ -29,7 +29,9 @@ export function msh18ForCharset(charset: Hl7Charset): string {
 }
 
 export function decodeHl7Bytes(bytes: Uint8Array, charset: Hl7Charset): string {
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return buffer.toString(NODE_ENCODING[charset]);
 }
 

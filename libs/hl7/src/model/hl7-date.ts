@@ -15,7 +15,11 @@ function daysInMonth(year: number, month: number): number {
 /** Leading digits of an HL7 DTM/TS (`YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]`), or of an ISO date. */
 function leadingDigits(value: string): string {
   const iso = value.charAt(4) === '-' ? ISO_DATE.exec(value) : null;
-  if (iso) return iso.slice(1).filter((part) => part !== undefined).join('');
+  if (iso)
+    return iso
+      .slice(1)
+      .filter((part) => part !== undefined)
+      .join('');
   let end = 0;
   while (end < value.length && value.charCodeAt(end) >= 0x30 && value.charCodeAt(end) <= 0x39) end++;
   return value.slice(0, end);

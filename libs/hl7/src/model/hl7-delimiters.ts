@@ -44,12 +44,18 @@ export function readDelimiters(line: string): Hl7Delimiters {
   const end = line.indexOf(field, 4);
   const encoding = end < 0 ? line.slice(4) : line.slice(4, end);
   if (encoding.length < 1 || encoding.length > 5) {
-    throw new Hl7ParseError('HL7_BAD_DELIMITERS', `${line.slice(0, 3)}-2 must hold 1 to 5 encoding characters`);
+    throw new Hl7ParseError(
+      'HL7_BAD_DELIMITERS',
+      `${line.slice(0, 3)}-2 must hold 1 to 5 encoding characters`,
+    );
   }
   const seen = new Set<string>([field]);
   for (const char of encoding) {
     if (!isUsableDelimiter(char) || seen.has(char)) {
-      throw new Hl7ParseError('HL7_BAD_DELIMITERS', `${line.slice(0, 3)}-2 holds an unusable or repeated character`);
+      throw new Hl7ParseError(
+        'HL7_BAD_DELIMITERS',
+        `${line.slice(0, 3)}-2 holds an unusable or repeated character`,
+      );
     }
     seen.add(char);
   }

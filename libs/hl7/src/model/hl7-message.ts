@@ -97,7 +97,7 @@ function isSeparatorsOnly(raw: string, d: Hl7Delimiters): boolean {
 }
 
 /**
- * One segment. Fields are split on first access and each field's repetitions are cached, so a
+ * One segment. Fields are located on first access and each field's repetitions are cached, so a
  * message costs little more than finding its line breaks until someone reads it.
  */
 export class Hl7Segment {
@@ -154,7 +154,8 @@ export class Hl7Segment {
     if (this.separatorPositions === undefined) {
       const positions: number[] = [];
       const separator = this.encoding.delimiters.field;
-      for (let at = this.line.indexOf(separator); at >= 0; at = this.line.indexOf(separator, at + 1)) positions.push(at);
+      for (let at = this.line.indexOf(separator); at >= 0; at = this.line.indexOf(separator, at + 1))
+        positions.push(at);
       this.separatorPositions = positions;
     }
     return this.separatorPositions;
@@ -184,7 +185,8 @@ export class Hl7Segment {
     const repetitions: Hl7Repetition[] = [];
     for (const piece of pieces) {
       if (isSeparatorsOnly(piece, d)) continue;
-      const parts = d.component !== '' && piece.indexOf(d.component) >= 0 ? piece.split(d.component) : [piece];
+      const parts =
+        d.component !== '' && piece.indexOf(d.component) >= 0 ? piece.split(d.component) : [piece];
       const repetition = new Hl7Repetition(parts, this.encoding);
       // Only values that contain a quote or an escape can decode to nothing; skip the check otherwise.
       const mayBeEmpty = piece.indexOf('"') >= 0 || (d.escape !== '' && piece.indexOf(d.escape) >= 0);

@@ -49,7 +49,9 @@ describe('formatHl7Timestamp', () => {
 
   it('writes the wall-clock time of a zone with its offset', () => {
     expect(formatHl7Timestamp(at, { timeZone: 'Europe/Brussels' })).toBe('20240702003015+0200');
-    expect(formatHl7Timestamp(new Date('2024-01-15T12:00:00Z'), { timeZone: 'America/New_York' })).toBe('20240115070000-0500');
+    expect(formatHl7Timestamp(new Date('2024-01-15T12:00:00Z'), { timeZone: 'America/New_York' })).toBe(
+      '20240115070000-0500',
+    );
   });
 });
 
@@ -68,9 +70,13 @@ describe('hl7 paths', () => {
 
 describe('encodeSegment', () => {
   it('writes fields by number, escapes values and drops trailing empties', () => {
-    expect(encodeSegment('PID', { 3: { repetitions: [['1', '', '', 'AZ', 'MR'], '2|x'] }, 5: [['Van den Broeck', 'Van den'], 'Jan', ''], 9: '' })).toBe(
-      'PID|||1^^^AZ^MR~2\\F\\x||Van den Broeck&Van den^Jan',
-    );
+    expect(
+      encodeSegment('PID', {
+        3: { repetitions: [['1', '', '', 'AZ', 'MR'], '2|x'] },
+        5: [['Van den Broeck', 'Van den'], 'Jan', ''],
+        9: '',
+      }),
+    ).toBe('PID|||1^^^AZ^MR~2\\F\\x||Van den Broeck&Van den^Jan');
     expect(encodeSegment('MSH', { 9: ['ACK'], 10: 'X' })).toBe('MSH|^~\\&|||||||ACK|X');
     expect(parseHl7(encodeSegment('MSH', { 9: ['ACK'], 10: 'X' })).controlId).toBe('X');
   });

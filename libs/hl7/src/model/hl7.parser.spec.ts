@@ -51,9 +51,20 @@ describe('parseHl7', () => {
         'PID#1##123$$$AZ$MR*456$$$BE$NN##Van den Broeck@Van den@Broeck$Jan#a|b^c',
       ].join('\r');
       const message = parseHl7(text);
-      expect(message.delimiters).toMatchObject({ field: '#', component: '$', repetition: '*', escape: '!', subcomponent: '@' });
+      expect(message.delimiters).toMatchObject({
+        field: '#',
+        component: '$',
+        repetition: '*',
+        escape: '!',
+        subcomponent: '@',
+      });
       expect(message.type).toBe('ADR^A19');
-      expect(message.first('PID')?.field(3).map((repetition) => repetition.component(5))).toEqual(['MR', 'NN']);
+      expect(
+        message
+          .first('PID')
+          ?.field(3)
+          .map((repetition) => repetition.component(5)),
+      ).toEqual(['MR', 'NN']);
       expect(message.get('PID-5.1')).toBe('Van den Broeck');
       expect(message.get('PID-5.1.3')).toBe('Broeck');
       expect(message.get('PID-6')).toBe('a|b^c');
@@ -67,7 +78,14 @@ describe('parseHl7', () => {
     });
 
     it('skips an FHS/BHS envelope with its own delimiters and a trailing BTS/FTS', () => {
-      const text = ['FHS#$*!@#AGENDA', 'BHS#$*!@#AGENDA', 'MSH#$*!@#A#B#C#D#20240101##SIU$S12#C1#P#2.5', 'PID#1##9$$$AZ$MR', 'BTS#1', 'FTS#1'].join('\n');
+      const text = [
+        'FHS#$*!@#AGENDA',
+        'BHS#$*!@#AGENDA',
+        'MSH#$*!@#A#B#C#D#20240101##SIU$S12#C1#P#2.5',
+        'PID#1##9$$$AZ$MR',
+        'BTS#1',
+        'FTS#1',
+      ].join('\n');
       const message = parseHl7(text);
       expect(message.segments.map((segment) => segment.name)).toEqual(['MSH', 'PID']);
       expect(message.get('PID-3.4')).toBe('AZ');
@@ -85,7 +103,8 @@ describe('parseHl7', () => {
 
   describe('rule 3: character set', () => {
     const pid = seg('PID', { 3: '1^^^AZ^MR', 5: 'Dubois-Lemaître^Françoise' });
-    const message = (charset?: string): string => hl7([msh({ type: 'ADR^A19', controlId: 'C1', charset }), pid]);
+    const message = (charset?: string): string =>
+      hl7([msh({ type: 'ADR^A19', controlId: 'C1', charset }), pid]);
 
     it('decodes latin1 bytes when MSH-18 says 8859/1, even on a utf-8 connection', () => {
       const bytes = Buffer.from(message('8859/1'), 'latin1');
@@ -93,21 +112,28 @@ describe('parseHl7', () => {
       expect(parseHl7(bytes, { charset: 'utf-8' }).charset).toBe('latin1');
     });
 
-    it.each(['UNICODE UTF-8', 'UTF-8'])('decodes utf-8 bytes when MSH-18 says %s, even on a latin1 connection', (msh18) => {
-      const bytes = Buffer.from(message(msh18), 'utf8');
-      expect(parseHl7(bytes, { charset: 'latin1' }).get('PID-5.1')).toBe('Dubois-Lemaître');
-    });
+    it.each(['UNICODE UTF-8', 'UTF-8'])(
+      'decodes utf-8 bytes when MSH-18 says %s, even on a latin1 connection',
+      (msh18) => {
+        const bytes = Buffer.from(message(msh18), 'utf8');
+        expect(parseHl7(bytes, { charset: 'latin1' }).get('PID-5.1')).toBe('Dubois-Lemaître');
+      },
+    );
 
     it("uses the connection's charset without MSH-18, utf-8 by default", () => {
-      expect(parseHl7(Buffer.from(message(), 'latin1'), { charset: 'latin1' }).get('PID-5.2')).toBe('Françoise');
+      expect(parseHl7(Buffer.from(message(), 'latin1'), { charset: 'latin1' }).get('PID-5.2')).toBe(
+        'Françoise',
+      );
       expect(parseHl7(Buffer.from(message(), 'utf8')).get('PID-5.2')).toBe('Françoise');
     });
 
     it("uses the connection's charset for ASCII and for an MSH-18 it does not recognise", () => {
-      expect(parseHl7(Buffer.from(message('ASCII'), 'latin1'), { charset: 'latin1' }).get('PID-5.2')).toBe('Françoise');
-      expect(parseHl7(Buffer.from(message('UNICODE UTF-16'), 'latin1'), { charset: 'latin1' }).get('PID-5.2')).toBe(
+      expect(parseHl7(Buffer.from(message('ASCII'), 'latin1'), { charset: 'latin1' }).get('PID-5.2')).toBe(
         'Françoise',
       );
+      expect(
+        parseHl7(Buffer.from(message('UNICODE UTF-16'), 'latin1'), { charset: 'latin1' }).get('PID-5.2'),
+      ).toBe('Françoise');
     });
 
     it('reads MSH-18 behind an FHS/BHS envelope and a UTF-8 byte-order mark', () => {
@@ -123,7 +149,9 @@ describe('parseHl7', () => {
       parseHl7(hl7([msh({ type: 'ADR^A19', controlId: 'C1', charset }), `NTE|1||${value}`])).get('NTE-3');
 
     it('decodes \\F\\ \\S\\ \\T\\ \\R\\ \\E\\ without splitting on the decoded characters', () => {
-      const message = parseHl7(hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'PID|1||A\\S\\B\\T\\C\\R\\D\\F\\E\\E\\F^second']));
+      const message = parseHl7(
+        hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'PID|1||A\\S\\B\\T\\C\\R\\D\\F\\E\\E\\F^second']),
+      );
       const repetitions = message.first('PID')?.field(3) ?? [];
       expect(repetitions).toHaveLength(1);
       expect(repetitions[0].component(1)).toBe('A^B&C~D|E\\F');
@@ -138,7 +166,10 @@ describe('parseHl7', () => {
 
     it('decodes \\X..\\ as bytes in the latin1 charset', () => {
       expect(parse('Fran\\XE7\\oise', '8859/1')).toBe('Françoise');
-      const bytes = Buffer.from(hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'NTE|1||Lema\\XEE\\tre']), 'latin1');
+      const bytes = Buffer.from(
+        hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'NTE|1||Lema\\XEE\\tre']),
+        'latin1',
+      );
       expect(parseHl7(bytes, { charset: 'latin1' }).get('NTE-3')).toBe('Lemaître');
     });
 
@@ -158,7 +189,9 @@ describe('parseHl7', () => {
 
   describe('rule 5: trimming and empty repetitions', () => {
     it('trims values of surrounding spaces', () => {
-      const message = parseHl7(hl7([msh({ type: 'ADR^A19', controlId: '  C1 ' }), 'PID|1||  123 ^^^ AZ ^MR|| Dubois ^ Jan ']));
+      const message = parseHl7(
+        hl7([msh({ type: 'ADR^A19', controlId: '  C1 ' }), 'PID|1||  123 ^^^ AZ ^MR|| Dubois ^ Jan ']),
+      );
       expect(message.controlId).toBe('C1');
       expect(message.get('PID-3')).toBe('123');
       expect(message.get('PID-3.4')).toBe('AZ');
@@ -166,14 +199,18 @@ describe('parseHl7', () => {
     });
 
     it('skips repetitions made only of separators or spaces, and HL7 nulls', () => {
-      const message = parseHl7(hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'PID|1||^^^~  ~^&^ ~""~123^^^AZ^MR~~456']));
+      const message = parseHl7(
+        hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'PID|1||^^^~  ~^&^ ~""~123^^^AZ^MR~~456']),
+      );
       const repetitions = message.first('PID')?.field(3) ?? [];
       expect(repetitions.map((repetition) => repetition.component(1))).toEqual(['123', '456']);
       expect(message.get('PID-3')).toBe('123');
     });
 
     it('reads an HL7 null as empty', () => {
-      const message = parseHl7(hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'PID|1||1^^^AZ^MR||""^Jan|||""']));
+      const message = parseHl7(
+        hl7([msh({ type: 'ADR^A19', controlId: 'C1' }), 'PID|1||1^^^AZ^MR||""^Jan|||""']),
+      );
       expect(message.get('PID-5.1')).toBe('');
       expect(message.get('PID-5.2')).toBe('Jan');
       expect(message.first('PID')?.field(8)).toHaveLength(0);
@@ -191,7 +228,17 @@ describe('parseHl7', () => {
   describe('accessors', () => {
     const message = parseHl7(
       hl7([
-        seg('MSH', { 3: 'AGENDA^1.2.3^ISO', 4: 'AZSTJAN', 5: 'CF', 6: 'BR', 7: '20240101', 9: 'SIU^S12^SIU_S12', 10: 'M1', 11: 'P', 12: '2.5.1' }),
+        seg('MSH', {
+          3: 'AGENDA^1.2.3^ISO',
+          4: 'AZSTJAN',
+          5: 'CF',
+          6: 'BR',
+          7: '20240101',
+          9: 'SIU^S12^SIU_S12',
+          10: 'M1',
+          11: 'P',
+          12: '2.5.1',
+        }),
         seg('SCH', { 1: 'P1', 2: 'F1' }),
         seg('AIS', { 1: '1', 3: 'KNEE^Knee' }),
         seg('AIS', { 1: '2', 3: 'HIP^Hip' }),
@@ -255,7 +302,10 @@ describe('parseHl7', () => {
       ['HL7_TRUNCATED', 'MSH|^~\\&|HIS|AZ'],
       ['HL7_TRUNCATED', 'MSH'],
       ['HL7_NO_MESSAGE_TYPE', 'MSH|^~\\&|HIS|AZ|CF|BR|20240101|||C7|P|2.3'],
-      ['HL7_MULTIPLE_MESSAGES', hl7([msh({ type: 'ACK', controlId: 'A1' }), msh({ type: 'ACK', controlId: 'A2' })])],
+      [
+        'HL7_MULTIPLE_MESSAGES',
+        hl7([msh({ type: 'ACK', controlId: 'A1' }), msh({ type: 'ACK', controlId: 'A2' })]),
+      ],
     ])('throws %s', (code, input) => {
       expect(parseError(input).code).toBe(code);
       expect(parseError(Buffer.from(input, 'latin1')).code).toBe(code);

@@ -19,7 +19,9 @@ function isAlphanumericCode(code: number): boolean {
 
 /** A line is an envelope segment when it is FHS/BHS/BTS/FTS followed by its field separator (or nothing). */
 function isEnvelopeLine(line: string): boolean {
-  return ENVELOPE_SEGMENTS.has(line.slice(0, 3)) && (line.length === 3 || !isAlphanumericCode(line.charCodeAt(3)));
+  return (
+    ENVELOPE_SEGMENTS.has(line.slice(0, 3)) && (line.length === 3 || !isAlphanumericCode(line.charCodeAt(3)))
+  );
 }
 
 /** A header candidate: whether its MSH-1 is usable is for readDelimiters to say (HL7_BAD_DELIMITERS). */
@@ -66,7 +68,8 @@ export function parseHl7(input: Buffer | string, options: Hl7ParseOptions = {}):
   }
   const header = findHeaderLine(input, start);
   let charset = bufferFallback;
-  if (header !== undefined) charset = resolveCharset(readMsh18(header, readDelimiters(header)), bufferFallback);
+  if (header !== undefined)
+    charset = resolveCharset(readMsh18(header, readDelimiters(header)), bufferFallback);
   return parseText(decodeHl7Bytes(start === 0 ? input : input.subarray(start), charset), () => charset);
 }
 
@@ -90,7 +93,10 @@ function findHeaderLine(buffer: Buffer, from: number): string | undefined {
 }
 
 /** `charsetFor` is asked once, with the header line: a Buffer's charset is already known by then. */
-function parseText(text: string, charsetFor: (header: string, delimiters: Hl7Delimiters) => Hl7Charset): Hl7Message {
+function parseText(
+  text: string,
+  charsetFor: (header: string, delimiters: Hl7Delimiters) => Hl7Charset,
+): Hl7Message {
   const segments: Hl7Segment[] = [];
   let encoding: Hl7Encoding | undefined;
   let sawContent = false;
@@ -129,9 +135,13 @@ function parseText(text: string, charsetFor: (header: string, delimiters: Hl7Del
 
     const segment = new Hl7Segment(line, encoding);
     if (segment.name === 'MSH') {
-      throw new Hl7ParseError('HL7_MULTIPLE_MESSAGES', 'the input holds more than one MSH; split the batch first', {
-        controlId: segments[0].get(10),
-      });
+      throw new Hl7ParseError(
+        'HL7_MULTIPLE_MESSAGES',
+        'the input holds more than one MSH; split the batch first',
+        {
+          controlId: segments[0].get(10),
+        },
+      );
     }
     if (ENVELOPE_SEGMENTS.has(segment.name)) continue;
     segments.push(segment);
@@ -153,6 +163,8 @@ function checkHeader(header: Hl7Segment): void {
     });
   }
   if (header.get(9, 1) === '') {
-    throw new Hl7ParseError('HL7_NO_MESSAGE_TYPE', 'MSH-9 (message type) is empty', { controlId: header.get(10) });
+    throw new Hl7ParseError('HL7_NO_MESSAGE_TYPE', 'MSH-9 (message type) is empty', {
+      controlId: header.get(10),
+    });
   }
 }

@@ -6,7 +6,8 @@ export type Hl7ComponentValue = string | readonly string[];
 /** A repetition: a plain value or its components. */
 export type Hl7RepetitionValue = string | readonly Hl7ComponentValue[];
 /** A field: one repetition, several, or nothing. */
-export type Hl7FieldValue = Hl7RepetitionValue | { readonly repetitions: readonly Hl7RepetitionValue[] } | undefined;
+export type Hl7FieldValue =
+  Hl7RepetitionValue | { readonly repetitions: readonly Hl7RepetitionValue[] } | undefined;
 /** Fields keyed by their HL7 number (`{ 9: ['QRY', 'A19'], 10: controlId }`), so nobody counts pipes. */
 export type Hl7FieldMap = { readonly [field: number]: Hl7FieldValue };
 
@@ -38,7 +39,11 @@ export function encodeField(value: Hl7FieldValue, d: Hl7Delimiters = DEFAULT_HL7
  * One segment line (no terminator). For MSH, fields start at MSH-3: MSH-1 and MSH-2 are written
  * from the delimiters.
  */
-export function encodeSegment(name: string, fields: Hl7FieldMap, d: Hl7Delimiters = DEFAULT_HL7_DELIMITERS): string {
+export function encodeSegment(
+  name: string,
+  fields: Hl7FieldMap,
+  d: Hl7Delimiters = DEFAULT_HL7_DELIMITERS,
+): string {
   const isHeader = name === 'MSH';
   const first = isHeader ? 3 : 1;
   const numbers = Object.keys(fields).map(Number);

@@ -22,7 +22,11 @@ describe('readQueryReply', () => {
   describe('rule 7: correlation', () => {
     it('is a hospital error, without candidates, when MSA-2 is not the query MSH-10', () => {
       const result = read(ADR_A19_THREE_PIDS, 'QRY9999');
-      expect(result).toMatchObject({ status: 'hospital_error', candidates: [], reason: 'CONTROL_ID_MISMATCH' });
+      expect(result).toMatchObject({
+        status: 'hospital_error',
+        candidates: [],
+        reason: 'CONTROL_ID_MISMATCH',
+      });
       expect(result.errorText).toContain('QRY0001');
     });
 
@@ -60,23 +64,45 @@ describe('readQueryReply', () => {
         status: 'hospital_error',
         candidates: [],
         reason: 'MSA_REJECTED',
-        errorText: 'No records found; Patient index offline; Application internal error; Unknown key identifier',
+        errorText:
+          'No records found; Patient index offline; Application internal error; Unknown key identifier',
       });
     });
 
     it.each(['AR', 'CE', 'CR'])('MSA-1 %s is a hospital error', (code) => {
-      const reply = hl7([msh({ type: 'ADR^A19', controlId: 'R' }), seg('MSA', { 1: code, 2: 'Q1' }), PID_JAN]);
-      expect(read(reply, 'Q1')).toMatchObject({ status: 'hospital_error', candidates: [], errorText: `the hospital answered MSA-1 ${code}` });
+      const reply = hl7([
+        msh({ type: 'ADR^A19', controlId: 'R' }),
+        seg('MSA', { 1: code, 2: 'Q1' }),
+        PID_JAN,
+      ]);
+      expect(read(reply, 'Q1')).toMatchObject({
+        status: 'hospital_error',
+        candidates: [],
+        errorText: `the hospital answered MSA-1 ${code}`,
+      });
     });
 
     it('reads a free-text ERR-1 from non-conformant senders', () => {
-      const reply = hl7([msh({ type: 'ADR^A19', controlId: 'R' }), seg('MSA', { 1: 'AE', 2: 'Q1' }), seg('ERR', { 1: 'Database locked' })]);
+      const reply = hl7([
+        msh({ type: 'ADR^A19', controlId: 'R' }),
+        seg('MSA', { 1: 'AE', 2: 'Q1' }),
+        seg('ERR', { 1: 'Database locked' }),
+      ]);
       expect(read(reply, 'Q1').errorText).toBe('Database locked');
     });
 
     it.each(['AE', 'AR'])('QAK-2 %s after MSA-1 AA is a hospital error', (code) => {
-      const reply = hl7([msh({ type: 'RSP^K22', controlId: 'R' }), seg('MSA', { 1: 'AA', 2: 'Q1' }), seg('QAK', { 1: 'Q1', 2: code }), PID_JAN]);
-      expect(read(reply, 'Q1')).toMatchObject({ status: 'hospital_error', reason: 'QAK_REJECTED', candidates: [] });
+      const reply = hl7([
+        msh({ type: 'RSP^K22', controlId: 'R' }),
+        seg('MSA', { 1: 'AA', 2: 'Q1' }),
+        seg('QAK', { 1: 'Q1', 2: code }),
+        PID_JAN,
+      ]);
+      expect(read(reply, 'Q1')).toMatchObject({
+        status: 'hospital_error',
+        reason: 'QAK_REJECTED',
+        candidates: [],
+      });
     });
 
     it('MSA-1 AA with no PID is not found', () => {
@@ -84,18 +110,33 @@ describe('readQueryReply', () => {
     });
 
     it('MSA-1 CA with a PID is found', () => {
-      const reply = hl7([msh({ type: 'ADR^A19', controlId: 'R' }), seg('MSA', { 1: 'CA', 2: 'Q1' }), PID_JAN]);
+      const reply = hl7([
+        msh({ type: 'ADR^A19', controlId: 'R' }),
+        seg('MSA', { 1: 'CA', 2: 'Q1' }),
+        PID_JAN,
+      ]);
       expect(read(reply, 'Q1').status).toBe('found');
     });
 
     it('a bare ACK is a valid reply: AA without PID is not found, AR is a hospital error', () => {
       expect(read(BARE_ACK_AA, 'QRY0010')).toEqual({ status: 'not_found', candidates: [] });
-      expect(read(BARE_ACK_AR, 'QRY0011')).toMatchObject({ status: 'hospital_error', errorText: 'Message type not supported' });
+      expect(read(BARE_ACK_AR, 'QRY0011')).toMatchObject({
+        status: 'hospital_error',
+        errorText: 'Message type not supported',
+      });
     });
 
     it('never reads success into an unknown MSA-1', () => {
-      const reply = hl7([msh({ type: 'ADR^A19', controlId: 'R' }), seg('MSA', { 1: 'OK', 2: 'Q1' }), PID_JAN]);
-      expect(read(reply, 'Q1')).toMatchObject({ status: 'hospital_error', reason: 'UNKNOWN_ACK_CODE', candidates: [] });
+      const reply = hl7([
+        msh({ type: 'ADR^A19', controlId: 'R' }),
+        seg('MSA', { 1: 'OK', 2: 'Q1' }),
+        PID_JAN,
+      ]);
+      expect(read(reply, 'Q1')).toMatchObject({
+        status: 'hospital_error',
+        reason: 'UNKNOWN_ACK_CODE',
+        candidates: [],
+      });
     });
   });
 
@@ -103,7 +144,13 @@ describe('readQueryReply', () => {
     it('makes one candidate per PID, in message order, none from NK1/GT1/IN1', () => {
       const result = read(ADR_A19_THREE_PIDS, 'QRY0001', 'AZSTJAN');
       expect(result.status).toBe('found');
-      expect(result.candidates.map((candidate) => [candidate.patientCode, candidate.lastName, candidate.visitNumber])).toEqual([
+      expect(
+        result.candidates.map((candidate) => [
+          candidate.patientCode,
+          candidate.lastName,
+          candidate.visitNumber,
+        ]),
+      ).toEqual([
         ['000123456', 'Dubois-Lemaître', 'V2024-0001'],
         ['0042', 'Van den Broeck', 'V2024-0002'],
         ['55555', "O'Brien", undefined],
@@ -121,7 +168,12 @@ describe('readQueryReply', () => {
       expect(read(ADR_A19_ONE_PID, 'QRY0002').candidates).toHaveLength(1);
       const rsp = read(RSP_K22_FOUND, 'QBP0001');
       expect(rsp.status).toBe('found');
-      expect(rsp.candidates[0]).toMatchObject({ patientCode: '0042', lastName: 'Van den Broeck', firstName: 'Jan', sex: 'male' });
+      expect(rsp.candidates[0]).toMatchObject({
+        patientCode: '0042',
+        lastName: 'Van den Broeck',
+        firstName: 'Jan',
+        sex: 'male',
+      });
     });
   });
 });

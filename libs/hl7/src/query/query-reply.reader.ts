@@ -53,11 +53,17 @@ export function readQueryReply(reply: Hl7Message, options: QueryReplyOptions): Q
     return hospitalError('MSA_REJECTED', readErrorText(reply) || `the hospital answered MSA-1 ${ackCode}`);
   }
   if (queryStatus === 'AE' || queryStatus === 'AR') {
-    return hospitalError('QAK_REJECTED', readErrorText(reply) || `the hospital answered QAK-2 ${queryStatus}`);
+    return hospitalError(
+      'QAK_REJECTED',
+      readErrorText(reply) || `the hospital answered QAK-2 ${queryStatus}`,
+    );
   }
   if (ackCode !== 'AA' && ackCode !== 'CA') {
     // Not in the rule's list of outcomes: never guess that an unknown code means success.
-    return hospitalError('UNKNOWN_ACK_CODE', readErrorText(reply) || `the reply has an unknown MSA-1 "${ackCode}"`);
+    return hospitalError(
+      'UNKNOWN_ACK_CODE',
+      readErrorText(reply) || `the reply has an unknown MSA-1 "${ackCode}"`,
+    );
   }
 
   const candidates = groupsByPid(reply).map((group) =>

@@ -61,24 +61,39 @@ describe('buildQuery', () => {
 
   it('leaves the authority out of QPD when none is configured', () => {
     const message = parseHl7(buildQuery({ queryStyle: 'QBP_Q22' }, { ...request, by: 'visitNumber' }));
-    expect(message.first('QPD')?.field(3).map((repetition) => repetition.components())).toEqual([
+    expect(
+      message
+        .first('QPD')
+        ?.field(3)
+        .map((repetition) => repetition.components()),
+    ).toEqual([
       ['@PID.3.1', '000123456'],
       ['@PID.3.5', 'VN'],
     ]);
   });
 
-  it.each(['QRY_A19', 'QBP_Q22'] as const)('escapes values so that | ^ ~ & \\ cannot break a %s', (queryStyle) => {
-    const value = 'A|B^C~D&E\\F';
-    const text = buildQuery({ ...template, queryStyle, sendingFacility: 'Bridge|^' }, { ...request, value, controlId: 'Q|1' });
-    const message = parseHl7(text);
-    expect(message.segments.map((segment) => segment.name)).toEqual(queryStyle === 'QRY_A19' ? ['MSH', 'QRD'] : ['MSH', 'QPD', 'RCP']);
-    expect(message.controlId).toBe('Q|1');
-    expect(message.sendingFacility).toBe('Bridge|^');
-    expect(queryStyle === 'QRY_A19' ? message.get('QRD-8.1') : message.get('QPD-3.2')).toBe(value);
-  });
+  it.each(['QRY_A19', 'QBP_Q22'] as const)(
+    'escapes values so that | ^ ~ & \\ cannot break a %s',
+    (queryStyle) => {
+      const value = 'A|B^C~D&E\\F';
+      const text = buildQuery(
+        { ...template, queryStyle, sendingFacility: 'Bridge|^' },
+        { ...request, value, controlId: 'Q|1' },
+      );
+      const message = parseHl7(text);
+      expect(message.segments.map((segment) => segment.name)).toEqual(
+        queryStyle === 'QRY_A19' ? ['MSH', 'QRD'] : ['MSH', 'QPD', 'RCP'],
+      );
+      expect(message.controlId).toBe('Q|1');
+      expect(message.sendingFacility).toBe('Bridge|^');
+      expect(queryStyle === 'QRY_A19' ? message.get('QRD-8.1') : message.get('QPD-3.2')).toBe(value);
+    },
+  );
 
   it('rejects an empty value and a bad control id', () => {
     expect(() => buildQuery(template, { ...request, value: '  ' })).toThrow(Hl7BuildError);
-    expect(() => buildQuery(template, { ...request, controlId: '' })).toThrow(expect.objectContaining({ code: 'HL7_BAD_CONTROL_ID' }));
+    expect(() => buildQuery(template, { ...request, controlId: '' })).toThrow(
+      expect.objectContaining({ code: 'HL7_BAD_CONTROL_ID' }),
+    );
   });
 });

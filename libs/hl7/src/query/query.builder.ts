@@ -7,7 +7,12 @@ import type { Hl7QueryRequest, Hl7QueryTemplate } from './query.types';
 const DEFAULT_TYPE_CODES = { patientCode: 'MR', visitNumber: 'VN' } as const;
 const DEFAULT_MAX_CANDIDATES = 10;
 
-function header(template: Hl7QueryTemplate, request: Hl7QueryRequest, messageType: string[], version: string): string {
+function header(
+  template: Hl7QueryTemplate,
+  request: Hl7QueryRequest,
+  messageType: string[],
+  version: string,
+): string {
   return encodeSegment('MSH', {
     3: template.sendingApplication ?? '',
     4: template.sendingFacility ?? '',

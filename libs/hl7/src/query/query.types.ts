@@ -41,11 +41,7 @@ export type QueryReplyStatus = 'found' | 'not_found' | 'hospital_error';
 
 /** Why a reply is a hospital error, for the exchange journal (the text is for people). */
 export type QueryReplyErrorReason =
-  | 'CONTROL_ID_MISMATCH'
-  | 'NO_MSA'
-  | 'MSA_REJECTED'
-  | 'QAK_REJECTED'
-  | 'UNKNOWN_ACK_CODE';
+  'CONTROL_ID_MISMATCH' | 'NO_MSA' | 'MSA_REJECTED' | 'QAK_REJECTED' | 'UNKNOWN_ACK_CODE';
 
 export interface QueryReply {
   readonly status: QueryReplyStatus;

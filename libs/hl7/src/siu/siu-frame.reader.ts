@@ -21,10 +21,18 @@ export type SiuReadResult =
  * becomes a failure record with its MSH-10 and reason (rule 26), so the caller can record it and
  * go on with the rest of the file. Errors other than HL7 ones (bugs) are rethrown.
  */
-export function readSiuFrame(raw: Buffer, settings: SiuSettings, options: { charset?: Hl7Charset } = {}): SiuReadResult {
+export function readSiuFrame(
+  raw: Buffer,
+  settings: SiuSettings,
+  options: { charset?: Hl7Charset } = {},
+): SiuReadResult {
   try {
     const message = parseHl7(raw, { charset: options.charset });
-    return { ok: true, appointment: readSiuMessage(message, settings), duplicateKey: siuDuplicateKey(message) };
+    return {
+      ok: true,
+      appointment: readSiuMessage(message, settings),
+      duplicateKey: siuDuplicateKey(message),
+    };
   } catch (error) {
     if (!(error instanceof Hl7ParseError)) throw error;
     const controlId = error.controlId ?? recoverAckTarget(raw)?.controlId ?? '';

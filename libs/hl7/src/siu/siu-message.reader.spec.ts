@@ -14,7 +14,8 @@ const settings: SiuSettings = {
   patientIdAuthority: 'AZSTJAN',
 };
 
-const read = (text: string, overrides: Partial<SiuSettings> = {}) => readSiuMessage(parseHl7(text), { ...settings, ...overrides });
+const read = (text: string, overrides: Partial<SiuSettings> = {}) =>
+  readSiuMessage(parseHl7(text), { ...settings, ...overrides });
 
 function failure(text: string): Hl7ParseError {
   try {
@@ -78,8 +79,12 @@ describe('readSiuMessage', () => {
 
   describe('rule 21: appointmentId', () => {
     it('is SCH-2.1 when present, else SCH-1.1', () => {
-      expect(read(siu({ event: 'S12', controlId: 'C', sch: { 1: 'PLC1^X', 2: 'FIL1^Y' } })).appointmentId).toBe('FIL1');
-      expect(read(siu({ event: 'S12', controlId: 'C', sch: { 1: 'PLC1^X', 2: '^Y' } })).appointmentId).toBe('PLC1');
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', sch: { 1: 'PLC1^X', 2: 'FIL1^Y' } })).appointmentId,
+      ).toBe('FIL1');
+      expect(read(siu({ event: 'S12', controlId: 'C', sch: { 1: 'PLC1^X', 2: '^Y' } })).appointmentId).toBe(
+        'PLC1',
+      );
     });
   });
 
@@ -88,17 +93,29 @@ describe('readSiuMessage', () => {
     const ais = { 1: '1', 3: 'KNEE', 4: '20240415074500-0500' };
 
     it('is TQ1-7 first, as wall-clock time without any UTC conversion', () => {
-      expect(read(siu({ event: 'S12', controlId: 'C', sch, ais, tq1: { 7: '20240415233000-1100' } })).appointmentDate).toBe('2024-04-15T23:30');
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', sch, ais, tq1: { 7: '20240415233000-1100' } }))
+          .appointmentDate,
+      ).toBe('2024-04-15T23:30');
     });
 
     it('falls back to SCH-11.4, then AIS-4', () => {
-      expect(read(siu({ event: 'S12', controlId: 'C', sch, ais, tq1: null })).appointmentDate).toBe('2024-04-15T08:15');
-      expect(read(siu({ event: 'S12', controlId: 'C', sch: { 2: 'F1' }, ais, tq1: null })).appointmentDate).toBe('2024-04-15T07:45');
-      expect(read(siu({ event: 'S12', controlId: 'C', sch: { 2: 'F1' }, ais: { 3: 'KNEE' }, tq1: null })).appointmentDate).toBeUndefined();
+      expect(read(siu({ event: 'S12', controlId: 'C', sch, ais, tq1: null })).appointmentDate).toBe(
+        '2024-04-15T08:15',
+      );
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', sch: { 2: 'F1' }, ais, tq1: null })).appointmentDate,
+      ).toBe('2024-04-15T07:45');
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', sch: { 2: 'F1' }, ais: { 3: 'KNEE' }, tq1: null }))
+          .appointmentDate,
+      ).toBeUndefined();
     });
 
     it('keeps date precision rather than inventing midnight', () => {
-      expect(read(siu({ event: 'S12', controlId: 'C', tq1: { 7: '20240415' } })).appointmentDate).toBe('2024-04-15');
+      expect(read(siu({ event: 'S12', controlId: 'C', tq1: { 7: '20240415' } })).appointmentDate).toBe(
+        '2024-04-15',
+      );
     });
   });
 
@@ -106,14 +123,26 @@ describe('readSiuMessage', () => {
     it('takes the first rule whose field equals the value exactly', () => {
       // AIS-3.1 = KNEE also matches SCH-7.1 = FOLLOWUP further down: the first rule wins.
       expect(read(siu({ event: 'S12', controlId: 'C' })).careFlowDefinitionKey).toBe('knee-replacement');
-      expect(read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'OTHER' } })).careFlowDefinitionKey).toBe('follow-up');
+      expect(read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'OTHER' } })).careFlowDefinitionKey).toBe(
+        'follow-up',
+      );
     });
 
     it('leaves the care flow out when no rule matches exactly (case and first repetition)', () => {
       const careFlowMap = [{ field: 'AIS-3.1', value: 'KNEE', careFlowDefinitionKey: 'knee' }];
-      expect(read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'knee' } }), { careFlowMap }).careFlowDefinitionKey).toBeUndefined();
-      expect(read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'HIP~KNEE' } }), { careFlowMap }).careFlowDefinitionKey).toBeUndefined();
-      expect(read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'X' } }), { careFlowMap: [{ field: 'AIS-9.1', value: '', careFlowDefinitionKey: 'k' }] }).careFlowDefinitionKey).toBeUndefined();
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'knee' } }), { careFlowMap })
+          .careFlowDefinitionKey,
+      ).toBeUndefined();
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'HIP~KNEE' } }), { careFlowMap })
+          .careFlowDefinitionKey,
+      ).toBeUndefined();
+      expect(
+        read(siu({ event: 'S12', controlId: 'C', ais: { 3: 'X' } }), {
+          careFlowMap: [{ field: 'AIS-9.1', value: '', careFlowDefinitionKey: 'k' }],
+        }).careFlowDefinitionKey,
+      ).toBeUndefined();
     });
   });
 
@@ -143,14 +172,20 @@ describe('readSiuMessage', () => {
 
   describe('rule 26: messages that cannot be processed', () => {
     it('fails with SIU_NO_PATIENT_ID and the control id when PID-3 has no usable id', () => {
-      const noMr = siu({ event: 'S12', controlId: 'BAD1', pid: seg('PID', { 3: '83.12.25-151.53^^^BE^NN', 5: 'X^Y' }) });
+      const noMr = siu({
+        event: 'S12',
+        controlId: 'BAD1',
+        pid: seg('PID', { 3: '83.12.25-151.53^^^BE^NN', 5: 'X^Y' }),
+      });
       expect(failure(noMr)).toMatchObject({ code: 'SIU_NO_PATIENT_ID', controlId: 'BAD1' });
       const noPid = siu({ event: 'S12', controlId: 'BAD2' }).replace(/PID\|[^\r]*\r/, '');
       expect(failure(noPid)).toMatchObject({ code: 'SIU_NO_PATIENT_ID', controlId: 'BAD2' });
     });
 
     it('fails without an appointment id unless the event is ignored', () => {
-      expect(failure(siu({ event: 'S12', controlId: 'BAD3', sch: { 7: 'X' } }))).toMatchObject({ code: 'SIU_NO_APPOINTMENT_ID' });
+      expect(failure(siu({ event: 'S12', controlId: 'BAD3', sch: { 7: 'X' } }))).toMatchObject({
+        code: 'SIU_NO_APPOINTMENT_ID',
+      });
       expect(read(siu({ event: 'S26', controlId: 'OK', sch: { 7: 'X' } })).action).toBe('ignore');
     });
 

@@ -37,7 +37,10 @@ function readAppointmentType(message: Hl7Message): string {
 
 /** PL: point of care / room / bed, the parts a care team recognises. */
 function readLocation(message: Hl7Message): string {
-  for (const [name, field] of [['AIL', 3], ['PV1', 3]] as const) {
+  for (const [name, field] of [
+    ['AIL', 3],
+    ['PV1', 3],
+  ] as const) {
     const place = message.first(name)?.field(field)[0];
     if (!place) continue;
     const parts = [place.component(1), place.component(2), place.component(3)].filter((part) => part !== '');
@@ -69,10 +72,12 @@ export function readSiuMessage(message: Hl7Message, settings: SiuSettings): SiuA
 
   const appointmentId = message.get('SCH-2.1') || message.get('SCH-1.1');
   if (appointmentId === '' && action !== 'ignore') {
-    throw new Hl7ParseError('SIU_NO_APPOINTMENT_ID', 'SCH-2 and SCH-1 (appointment id) are empty', { controlId });
+    throw new Hl7ParseError('SIU_NO_APPOINTMENT_ID', 'SCH-2 and SCH-1 (appointment id) are empty', {
+      controlId,
+    });
   }
 
-  const careFlow = 
+  const careFlow =
     // An empty rule value would match every message that lacks the field: a config slip, never a match.
     settings.careFlowMap.find((rule) => rule.value !== '' && message.get(rule.field) === rule.value);
   return {

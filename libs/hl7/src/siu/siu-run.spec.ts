@@ -4,7 +4,16 @@ import { compareFileNamesBytewise, planSiuEffect, siuDuplicateKey, tallySiuOutco
 
 describe('rule 19: file order', () => {
   it('sorts names by their UTF-8 bytes, not by locale or UTF-16 units', () => {
-    const names = ['siu_b.hl7', 'SIU_c.hl7', 'siu_a.hl7', 'siu_\u{1F600}.hl7', 'siu_\uFF01.hl7', 'siu_é.hl7', 'siu_10.hl7', 'siu_9.hl7'];
+    const names = [
+      'siu_b.hl7',
+      'SIU_c.hl7',
+      'siu_a.hl7',
+      'siu_\u{1F600}.hl7',
+      'siu_\uFF01.hl7',
+      'siu_é.hl7',
+      'siu_10.hl7',
+      'siu_9.hl7',
+    ];
     expect([...names].sort(compareFileNamesBytewise)).toEqual([
       'SIU_c.hl7',
       'siu_10.hl7',
@@ -33,9 +42,12 @@ describe('rule 25: planSiuEffect', () => {
     ['update', false, false, 'none'],
     ['update', true, false, 'update_appointment'],
     ['stop', true, false, 'stop_appointment'],
-  ] as const)('%s with appointment known=%s, mapped=%s -> %s', (action, appointmentKnown, careFlowMapped, effect) => {
-    expect(planSiuEffect({ action, appointmentKnown, careFlowMapped })).toBe(effect);
-  });
+  ] as const)(
+    '%s with appointment known=%s, mapped=%s -> %s',
+    (action, appointmentKnown, careFlowMapped, effect) => {
+      expect(planSiuEffect({ action, appointmentKnown, careFlowMapped })).toBe(effect);
+    },
+  );
 });
 
 describe('rule 27: duplicate key', () => {
@@ -56,7 +68,9 @@ describe('rule 27: duplicate key', () => {
     expect(key(base)).not.toBe(key(base.replace('|AGENDA|', '|OTHER|')));
     expect(key(base)).not.toBe(key(base.replace('|AZSTJAN|', '|UZGENT|')));
     // No separator trick can make two different triples collide.
-    expect(key(base.replace('|AGENDA|AZSTJAN|', '|AGENDA\\T\\A|ZSTJAN|'))).not.toBe(key(base.replace('|AGENDA|AZSTJAN|', '|AGENDA|A\\T\\ZSTJAN|')));
+    expect(key(base.replace('|AGENDA|AZSTJAN|', '|AGENDA\\T\\A|ZSTJAN|'))).not.toBe(
+      key(base.replace('|AGENDA|AZSTJAN|', '|AGENDA|A\\T\\ZSTJAN|')),
+    );
   });
 });
 

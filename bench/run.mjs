@@ -1,5 +1,6 @@
 // `npm run bench -- <name>`: runs the compiled benchmark dist/bench/<name>.js (npm run bench builds first).
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const BENCHMARKS = { push: 'push.js', parse: 'parse.js' };
@@ -13,6 +14,5 @@ if (!existsSync(file)) {
   process.stderr.write(`${file} is missing: run npm run build\n`);
   process.exit(2);
 }
-const module = await import(file);
-const run = module.main ?? module.runParseBench;
-await run();
+const benchmark = createRequire(import.meta.url)(file);
+await (benchmark.main ?? benchmark.runParseBench)();

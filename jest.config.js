@@ -38,7 +38,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
     },
     {
       // Needs RabbitMQ (and restarts its own broker nodes): run by `npm run test:infra` only.
@@ -52,7 +52,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/infra/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
     },
   ],
 };

@@ -56,20 +56,24 @@ export class PatientsService {
         if (replayed) return replayed;
       }
       const { record, created } = await this.patients.upsert(manager, hospitalId, randomUUID(), patient, command.source);
-      if (prepared) {
-        await this.careFlowsService.insertPrepared(
-          manager,
-          { hospitalId, patientId: record.id, source: { kind: command.source } },
-          prepared,
-        );
-      }
+      const started = prepared
+        ? await this.careFlowsService.insertPrepared(
+            manager,
+            { hospitalId, patientId: record.id, source: { kind: command.source } },
+            prepared,
+          )
+        : undefined;
       await this.outbox.add(manager, 'patients.patient.upserted.v1', {
         hospitalId,
         patientId: record.id,
         created,
         source: command.source,
       });
-      const result = { created, patient: await this.withCareFlows(manager, hospitalId, record) };
+      // A patient created just now has no care flows but the one started here: no need to read them back.
+      const patientView = created
+        ? { ...record, careFlows: started ? [started] : [] }
+        : await this.withCareFlows(manager, hospitalId, record);
+      const result = { created, patient: patientView };
       if (scope) await this.idempotency.remember(manager, scope, result);
       return result;
     });

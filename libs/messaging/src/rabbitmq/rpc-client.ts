@@ -59,6 +59,7 @@ export class RpcClient {
           messageId: requestId,
           correlationId: options.correlationId,
           replyTo: DIRECT_REPLY_TO,
+          expiration: String(remaining),
           persistent: true,
           mandatory: true,
           contentType: CONTENT_TYPE,

@@ -33,7 +33,7 @@ export class RpcServer extends QueueConsumer {
     // The broker drops requests that expire in the queue; this catches the ones that expired while
     // waiting in our prefetch buffer or were redelivered after the caller gave up. Nobody waits for them.
     const deadline = Number(headers?.[HEADERS.deadline]);
-    if (false) {
+    if (Number.isFinite(deadline) && Date.now() > deadline) {
       this.logger.warn(`dropped ${this.pattern} request ${String(messageId)}: its caller gave up`);
       settle(() => channel.ack(message));
       return;

@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,41 +77,45 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
   const output = join(dir, 'server.out');
   let child: ChildProcess | undefined;
   let exited: string | undefined;
-  const killAtExit = (): void => killGroup(child, 'SIGKILL');
 
   const launch = async (): Promise<void> => {
     const started = Date.now();
     const fd = openSync(output, 'a');
     exited = undefined;
-    // Its own process group: the script, beam and erl_child_setup all go with one kill(-pid).
-    const launched = spawn(binary, [], { env, cwd: dir, detached: true, stdio: ['ignore', fd, fd] });
+    // Its own process group (the watchdog shell, the broker script, beam, erl_child_setup), so one
+    // kill(-pid) takes it all; stdin is the watchdog's lifeline to this process.
+    const launched = spawn('/bin/sh', ['-c', WATCHDOG, 'rabbitmq-test-node', binary], {
+      env,
+      cwd: dir,
+      detached: true,
+      stdio: ['pipe', fd, fd],
+    });
     closeSync(fd);
     child = launched;
     launched.on('error', (error) => (exited = `spawn failed: ${error.message}`));
     launched.on('exit', (code, signal) => {
       if (child === launched) exited = `exited with ${signal ?? code}`;
     });
+    // A forgotten node must not keep the test process alive; when that process ends, the pipe closes
+    // and the watchdog kills the node.
+    launched.unref();
+    (launched.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     await waitForAmqp(url, startTimeoutMs, () => exited, output);
     node.lastStartMs = Date.now() - started;
   };
 
   const halt = async (graceful: boolean): Promise<void> => {
     const running = child;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    if (!running?.pid) return;
     if (graceful) {
-      // The script traps TERM and stops the node cleanly; kill it anyway if that takes too long.
-      running.kill('SIGTERM');
-      const timer = setTimeout(() => killGroup(running, 'SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-    } else {
-      killGroup(running, 'SIGKILL');
-      await gone;
+      // beam and the broker script both stop the node cleanly on TERM; kill it if that takes too long.
+      signalGroup(running.pid, 'SIGTERM');
+      await waitForGroupExit(running.pid, 15_000);
     }
-    // The script may be gone before beam; nothing of the group may hold the port or the data any more.
-    killGroup(running, 'SIGKILL');
-    await waitForGroupExit(running, 15_000);
+    signalGroup(running.pid, 'SIGKILL');
+    // Nothing of the group may hold the port or the data directory when the next start begins.
+    await waitForGroupExit(running.pid, 15_000);
+    running.stdin?.destroy();
   };
 
   const node: RabbitMqNode = {
@@ -123,13 +127,11 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
       await launch();
     },
     async stop() {
-      process.off('exit', killAtExit);
       await halt(false);
       await rm(dir, { recursive: true, force: true });
     },
   };
 
-  process.on('exit', killAtExit);
   try {
     await launch();
   } catch (error) {
@@ -138,6 +140,19 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
   }
   return node;
 }
+
+/**
+ * Runs the broker script ($1) in the background and kills the whole process group as soon as stdin
+ * reaches EOF: the launcher closed it, or the test process died without a chance to (SIGKILL, a CI
+ * timeout). Background jobs of a non-interactive sh read /dev/null, hence the copy of stdin on fd 3.
+ * Exits with the broker, so the launcher sees a broker that dies while starting.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '{ read -r line <&3; kill -KILL 0; } &',
+  '"$1" </dev/null 3<&- &',
+  'wait $!',
+].join('\n');
 
 /** A port nobody listens on right now, chosen by the OS. */
 export function freePort(): Promise<number> {
@@ -152,26 +167,43 @@ export function freePort(): Promise<number> {
   });
 }
 
-function killGroup(child: ChildProcess | undefined, signal: NodeJS.Signals): void {
-  if (!child?.pid) return;
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-child.pid, signal);
+    process.kill(-pgid, signal);
   } catch {
     // Already gone.
   }
 }
 
-/** Polls until no process of the child's group is left (signal 0 probes without signalling). */
-async function waitForGroupExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Polls until no live process is left in the group (zombies wait for init to reap them: not alive). */
+async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (child.pid && Date.now() < deadline) {
-    try {
-      process.kill(-child.pid, 0);
-    } catch {
-      return;
-    }
+  while (groupAlive(pgid) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+function groupAlive(pgid: number): boolean {
+  if (!existsSync('/proc/self/stat')) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After "pid (comm) ": state, ppid, pgrp, ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return false;
 }
 
 /** Polls until an AMQP handshake succeeds: the listener opens only once the broker has booted. */

@@ -10,6 +10,8 @@ if (missing.length > 0) {
 const run = (args, env = {}) =>
   execFileSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
 run(['scripts/build.mjs']);
-run(['node_modules/jest/bin/jest.js', '--selectProjects', 'e2e', 'infra', ...process.argv.slice(2)], {
-  BRIDGE_TEST_TOPOLOGY: 'distributed',
-});
+const jest = 'node_modules/jest/bin/jest.js';
+// The platform suites first (in parallel), then the broker-level suites alone: they stop and restart
+// RabbitMQ nodes and measure redelivery, which two busy cores must not starve.
+run([jest, '--selectProjects', 'e2e', ...process.argv.slice(2)], { BRIDGE_TEST_TOPOLOGY: 'distributed' });
+run([jest, '--selectProjects', 'infra', '--runInBand', ...process.argv.slice(2)]);

@@ -38,6 +38,7 @@ export class EventConsumer extends QueueConsumer {
     const headers = message.properties.headers ?? {};
     const event = typeof headers[HEADERS.event] === 'string' ? (headers[HEADERS.event] as string) : message.fields.routingKey;
     const meta = readMeta(message);
+    settle(() => channel.ack(message));
     try {
       if (!meta.messageId) throw new PoisonMessageError('message has no messageId, consumers cannot dedupe it');
       await this.handler(decode(message), meta);

@@ -38,7 +38,7 @@ export class ConfirmPublisher {
         // The broker refused the message: sending it again would be refused again.
         if (isNack(error)) throw new DomainError('SERVICE_UNAVAILABLE', 'RabbitMQ refused the message (nack).');
         if (error instanceof DomainError) throw error;
-        throw error;
+        lastError = describe(error);
       }
     }
   }

@@ -49,7 +49,9 @@ export class RpcClient {
       };
       this.pending.set(requestId, entry);
       // Confirmed, so a request the broker never took fails fast instead of timing out. The expiration
-      // makes the broker drop a request nobody took in time rather than have it run late.
+      // makes the broker drop a request nobody took in time rather than have it run late. Not persistent:
+      // a request lives no longer than its caller waits, and one lost with the broker ends in RPC_TIMEOUT
+      // at the caller, never silently; writing it to disk would only slow every call.
       publishConfirmed(
         channel,
         '',
@@ -60,7 +62,7 @@ export class RpcClient {
           correlationId: options.correlationId,
           replyTo: DIRECT_REPLY_TO,
           expiration: String(remaining),
-          persistent: true,
+          persistent: false,
           mandatory: true,
           contentType: CONTENT_TYPE,
           headers: { [HEADERS.deadline]: deadline },

@@ -118,6 +118,15 @@ describe('push API (POST /v1/patients and care flows)', () => {
 
     const notAnObject = await api.request('POST', '/v1/patients', { token: hospital.token, body: [1, 2] });
     expect(notAnObject.status).toBe(400);
+
+    // Found by the property test: an array where an object belongs passed nested validation and hit a 500.
+    for (const nested of [{ careFlow: [] }, { address: [] }, { identifiers: {} }]) {
+      const response = await api.request('POST', '/v1/patients', {
+        token: hospital.token,
+        body: { patientCode: 'N-1', firstName: 'A', lastName: 'B', ...nested },
+      });
+      expect({ nested, status: response.status }).toEqual({ nested, status: 400 });
+    }
   });
 
   it('honours Idempotency-Key: same key and body replays, same key with another body is refused', async () => {

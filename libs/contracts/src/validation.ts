@@ -14,12 +14,21 @@ export function validatePayload<T extends object>(payloadClass: new () => T, pla
     });
   }
   const instance = plainToInstance(payloadClass, plain, { enableImplicitConversion: false });
-  const problems = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, stopAtFirstError: true });
+  const problems = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+  });
   if (problems.length > 0) {
     const errors = flattenValidationErrors(problems);
-    throw new DomainError('VALIDATION_FAILED', `Invalid request: ${errors.map((e) => e.message).join('; ')}`, {
-      errors,
-    });
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Invalid request: ${errors.map((e) => e.message).join('; ')}`,
+      {
+        errors,
+      },
+    );
   }
   return instance;
 }

@@ -1,6 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
 export const BASELINE_FIELD_TYPES = ['string', 'date', 'datetime', 'number'] as const;
@@ -26,13 +36,14 @@ export class CareFlowDefinitionInputV1 {
 
   @ApiProperty({ type: [BaselineFieldV1] })
   @ArrayMaxSize(50)
+  @IsArray()
   @ValidateNested({ each: true })
   @Type(() => BaselineFieldV1)
   baseline: BaselineFieldV1[];
 }
 
 export class CreateCareFlowDefinitionRequestV1 extends HospitalScopedV1 {
-  @ValidateNested() @Type(() => CareFlowDefinitionInputV1) definition: CareFlowDefinitionInputV1;
+  @IsObject() @ValidateNested() @Type(() => CareFlowDefinitionInputV1) definition: CareFlowDefinitionInputV1;
 }
 
 export class ListCareFlowDefinitionsRequestV1 extends HospitalScopedV1 {}

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsEmail,
   IsIn,
   IsObject,
@@ -54,7 +55,10 @@ export class PatientInputV1 {
   @ApiProperty() @IsString() @Length(1, 100) lastName: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) middleName?: string;
 
-  @ApiPropertyOptional({ example: '1985-07-14', description: 'YYYY-MM-DD, or YYYY-MM / YYYY when less is known' })
+  @ApiPropertyOptional({
+    example: '1985-07-14',
+    description: 'YYYY-MM-DD, or YYYY-MM / YYYY when less is known',
+  })
   @IsOptional()
   @Matches(DATE_PATTERN, { message: 'birthDate must be YYYY-MM-DD, YYYY-MM or YYYY' })
   birthDate?: string;
@@ -68,6 +72,7 @@ export class PatientInputV1 {
 
   @ApiPropertyOptional({ type: AddressV1 })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressV1)
   address?: AddressV1;
@@ -75,12 +80,14 @@ export class PatientInputV1 {
   @ApiPropertyOptional({ type: [IdentifierV1] })
   @IsOptional()
   @ArrayMaxSize(20)
+  @IsArray()
   @ValidateNested({ each: true })
   @Type(() => IdentifierV1)
   identifiers?: IdentifierV1[];
 
   @ApiPropertyOptional({ type: CareFlowStartInputV1 })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CareFlowStartInputV1)
   careFlow?: CareFlowStartInputV1;
@@ -91,6 +98,7 @@ export class PatientSearchV1 {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) nationalRegistryNumber?: string;
   @ApiPropertyOptional({ type: IdentifierV1 })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => IdentifierV1)
   identifier?: IdentifierV1;

@@ -11,7 +11,7 @@ export class HospitalScopedV1 {
 export const PATIENT_SOURCES = ['api', 'import', 'siu'] as const;
 
 export class UpsertPatientRequestV1 extends HospitalScopedV1 {
-  @ValidateNested() @Type(() => PatientInputV1) patient: PatientInputV1;
+  @IsObject() @ValidateNested() @Type(() => PatientInputV1) patient: PatientInputV1;
   @IsOptional() @IsIn(PATIENT_SOURCES) source?: (typeof PATIENT_SOURCES)[number];
   @IsOptional() @IsString() @Length(1, 200) idempotencyKey?: string;
 }
@@ -21,7 +21,7 @@ export interface UpsertPatientResultV1 {
 }
 
 export class SearchPatientsRequestV1 extends HospitalScopedV1 {
-  @ValidateNested() @Type(() => PatientSearchV1) criteria: PatientSearchV1;
+  @IsObject() @ValidateNested() @Type(() => PatientSearchV1) criteria: PatientSearchV1;
 }
 export interface SearchPatientsResultV1 {
   total: number;
@@ -34,7 +34,7 @@ export class GetPatientRequestV1 extends HospitalScopedV1 {
 
 export class StartCareFlowRequestV1 extends HospitalScopedV1 {
   @IsUUID('all') patientId: string;
-  @ValidateNested() @Type(() => CareFlowStartInputV1) careFlow: CareFlowStartInputV1;
+  @IsObject() @ValidateNested() @Type(() => CareFlowStartInputV1) careFlow: CareFlowStartInputV1;
   @IsOptional() @IsString() @Length(1, 200) idempotencyKey?: string;
 }
 

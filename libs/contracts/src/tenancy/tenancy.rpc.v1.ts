@@ -1,6 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsIn, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsIn,
+  IsObject,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { SCOPES, type Scope } from '../auth/scopes';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
@@ -14,7 +24,7 @@ export class HospitalInputV1 {
 }
 
 export class CreateHospitalRequestV1 {
-  @ValidateNested() @Type(() => HospitalInputV1) hospital: HospitalInputV1;
+  @IsObject() @ValidateNested() @Type(() => HospitalInputV1) hospital: HospitalInputV1;
 }
 
 export class ListHospitalsRequestV1 {}
@@ -44,7 +54,7 @@ export class ApiClientInputV1 {
 }
 
 export class CreateApiClientRequestV1 extends HospitalScopedV1 {
-  @ValidateNested() @Type(() => ApiClientInputV1) client: ApiClientInputV1;
+  @IsObject() @ValidateNested() @Type(() => ApiClientInputV1) client: ApiClientInputV1;
 }
 
 export interface ApiClientCreatedV1 {

@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsEmail,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -35,7 +36,7 @@ export class AdminUserInputV1 {
 }
 
 export class CreateUserRequestV1 extends HospitalScopedV1 {
-  @ValidateNested() @Type(() => AdminUserInputV1) user: AdminUserInputV1;
+  @IsObject() @ValidateNested() @Type(() => AdminUserInputV1) user: AdminUserInputV1;
 }
 
 export class ListPhysiciansRequestV1 extends HospitalScopedV1 {}

@@ -1,2 +1,2 @@
-export * from './eventually';
+export { expectEventually } from '../expect-eventually';
 export * from './rabbitmq-launcher';

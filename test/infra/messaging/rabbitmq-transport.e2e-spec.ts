@@ -4,7 +4,12 @@
  * publisher/consumer instances, as separate processes would use it.
  */
 import { DomainError } from '@bridge/contracts';
-import { PoisonMessageError, RabbitMqTransport, type MessageMeta, type RabbitMqTransportOptions } from '@bridge/messaging';
+import {
+  PoisonMessageError,
+  RabbitMqTransport,
+  type MessageMeta,
+  type RabbitMqTransportOptions,
+} from '@bridge/messaging';
 import { Logger } from '@nestjs/common';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,9 +27,15 @@ const runnable = canLaunch || !!process.env.AMQP_URL || !!process.env.CI;
 const suite = runnable ? describe : describe.skip;
 if (!runnable) console.warn('RabbitMQ transport suite skipped: no AMQP_URL and no rabbitmq-server installed');
 
-/** Unique names per run, so a shared broker (AMQP_URL) never mixes runs. */
+/** Unique names per run, so a shared broker (AMQP_URL) never mixes runs; deleted after the run. */
 const run = randomBytes(3).toString('hex');
-const name = (what: string): string => `test-${run}.${what}`;
+const queues = new Set<string>();
+const name = (what: string): string => {
+  const unique = `test-${run}.${what}`;
+  // Every name may be a queue, an RPC pattern (queue rpc.<name>) or a subscription (and its satellites).
+  for (const queue of [unique, `rpc.${unique}`, `${unique}.dlq`]) queues.add(queue);
+  return unique;
+};
 
 let launched: RabbitMqNode | undefined;
 let url: string;
@@ -52,8 +63,25 @@ function publishOptions(messageId = randomUUID()): { messageId: string; correlat
   return { messageId, correlationId: `corr-${messageId}` };
 }
 
-function subscription(queue: string, overrides: Partial<{ prefetch: number; maxAttempts: number; backoffMs: number }> = {}) {
-  return { queue, prefetch: 10, maxAttempts: 5, backoffMs: 50, ...overrides };
+function subscription(
+  queue: string,
+  overrides: Partial<{ prefetch: number; maxAttempts: number; backoffMs: number }> = {},
+) {
+  const options = { queue, prefetch: 10, maxAttempts: 5, backoffMs: 50, ...overrides };
+  for (let attempt = 1; attempt < options.maxAttempts; attempt++) {
+    queues.add(`${queue}.retry.${options.backoffMs * 2 ** (attempt - 1)}ms`);
+  }
+  return options;
+}
+
+/** Leaves a shared broker as it was found. */
+async function deleteTestQueues(): Promise<void> {
+  for (const queue of queues) {
+    const channel = await admin.createChannel();
+    channel.on('error', () => undefined);
+    await channel.deleteQueue(queue).catch(() => undefined);
+    await channel.close().catch(() => undefined);
+  }
 }
 
 /** The next message in a queue, polled until one arrives. */
@@ -92,6 +120,7 @@ suite('RabbitMQ transport (real broker)', () => {
   });
 
   afterAll(async () => {
+    if (process.env.AMQP_URL && admin) await deleteTestQueues();
     await admin?.close().catch(() => undefined);
     await launched?.stop();
     process.off('unhandledRejection', onUnhandled);
@@ -109,7 +138,11 @@ suite('RabbitMQ transport (real broker)', () => {
         return { ok: true, result: { echo: payload } };
       });
 
-      const envelope = await client.request(pattern, { hello: 'world' }, { timeoutMs: 5000, correlationId: 'c-1' });
+      const envelope = await client.request(
+        pattern,
+        { hello: 'world' },
+        { timeoutMs: 5000, correlationId: 'c-1' },
+      );
 
       expect(envelope).toEqual({ ok: true, result: { echo: { hello: 'world' } } });
       expect(seen).toEqual([{ messageId: expect.any(String), correlationId: 'c-1', attempt: 1 }]);
@@ -139,7 +172,11 @@ suite('RabbitMQ transport (real broker)', () => {
       const pattern = name('late');
       const client = await transport();
       const started = Date.now();
-      const timedOut = client.request(pattern, { which: 'expired' }, { timeoutMs: 300, correlationId: 'c-late' });
+      const timedOut = client.request(
+        pattern,
+        { which: 'expired' },
+        { timeoutMs: 300, correlationId: 'c-late' },
+      );
       await expect(timedOut).rejects.toMatchObject({ code: 'RPC_TIMEOUT' });
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 
@@ -184,7 +221,9 @@ suite('RabbitMQ transport (real broker)', () => {
       }
 
       const replies = await Promise.all(
-        Array.from({ length: 100 }, () => client.request(pattern, {}, { timeoutMs: 10_000, correlationId: 'c' })),
+        Array.from({ length: 100 }, () =>
+          client.request(pattern, {}, { timeoutMs: 10_000, correlationId: 'c' }),
+        ),
       );
 
       expect(replies.every((reply) => reply.ok)).toBe(true);
@@ -271,17 +310,23 @@ suite('RabbitMQ transport (real broker)', () => {
       const queue = name('retry');
       const consumer = await transport();
       const calls: { meta: MessageMeta; at: number }[] = [];
-      await consumer.subscribe(event, subscription(queue, { backoffMs: 200, maxAttempts: 5 }), async (_p, meta) => {
-        calls.push({ meta, at: Date.now() });
-        if (meta.attempt < 3) throw new Error('database busy');
-      });
+      await consumer.subscribe(
+        event,
+        subscription(queue, { backoffMs: 200, maxAttempts: 5 }),
+        async (_p, meta) => {
+          calls.push({ meta, at: Date.now() });
+          if (meta.attempt < 3) throw new Error('database busy');
+        },
+      );
       const publisher = await transport();
       const { messageId } = publishOptions();
 
       await publisher.publish(event, { n: 1 }, { messageId, correlationId: 'c-r' });
 
       await expectEventually(() => expect(calls).toHaveLength(3));
-      expect(calls.map((call) => call.meta)).toEqual([1, 2, 3].map((attempt) => ({ messageId, correlationId: 'c-r', attempt })));
+      expect(calls.map((call) => call.meta)).toEqual(
+        [1, 2, 3].map((attempt) => ({ messageId, correlationId: 'c-r', attempt })),
+      );
       const gaps = [calls[1].at - calls[0].at, calls[2].at - calls[1].at];
       // backoffMs * 2^(n-1): 200 ms, then 400 ms (plus a broker round trip, generously bounded).
       expect(gaps[0]).toBeGreaterThanOrEqual(190);
@@ -296,10 +341,14 @@ suite('RabbitMQ transport (real broker)', () => {
       const queue = name('always-fails');
       const consumer = await transport();
       const attempts: number[] = [];
-      await consumer.subscribe(event, subscription(queue, { backoffMs: 20, maxAttempts: 3 }), async (_p, meta) => {
-        attempts.push(meta.attempt);
-        throw new Error('hospital endpoint refused');
-      });
+      await consumer.subscribe(
+        event,
+        subscription(queue, { backoffMs: 20, maxAttempts: 3 }),
+        async (_p, meta) => {
+          attempts.push(meta.attempt);
+          throw new Error('hospital endpoint refused');
+        },
+      );
       const publisher = await transport();
       const { messageId } = publishOptions();
 
@@ -344,15 +393,19 @@ suite('RabbitMQ transport (real broker)', () => {
       const consumer = await transport();
       const done: string[] = [];
       const failedAt: number[] = [];
-      await consumer.subscribe(event, subscription(queue, { prefetch: 1, backoffMs: 1000, maxAttempts: 2 }), async (payload) => {
-        const { kind } = payload as { kind: string };
-        if (kind === 'poison') throw new PoisonMessageError('cannot parse');
-        if (kind === 'flaky') {
-          failedAt.push(Date.now());
-          throw new Error('try later');
-        }
-        done.push(kind);
-      });
+      await consumer.subscribe(
+        event,
+        subscription(queue, { prefetch: 1, backoffMs: 2000, maxAttempts: 2 }),
+        async (payload) => {
+          const { kind } = payload as { kind: string };
+          if (kind === 'poison') throw new PoisonMessageError('cannot parse');
+          if (kind === 'flaky') {
+            failedAt.push(Date.now());
+            throw new Error('try later');
+          }
+          done.push(kind);
+        },
+      );
       const publisher = await transport();
 
       for (const kind of ['poison', 'flaky', 'a', 'b', 'c', 'd', 'e']) {
@@ -395,7 +448,9 @@ suite('RabbitMQ transport (real broker)', () => {
       expect(redelivered).toEqual([]); // still held, unacked, by the first consumer
       await doomed.close(); // the connection goes without an ack
 
-      await expectEventually(() => expect(redelivered).toEqual([{ messageId, correlationId: 'c-crash', attempt: 1 }]));
+      await expectEventually(() =>
+        expect(redelivered).toEqual([{ messageId, correlationId: 'c-crash', attempt: 1 }]),
+      );
       expect(doomedMeta?.messageId).toBe(messageId);
     });
   });
@@ -406,9 +461,9 @@ suite('RabbitMQ transport (real broker)', () => {
       await adminChannel.assertQueue(queue, { durable: false, autoDelete: true });
       const consumer = await transport();
 
-      await expect(consumer.subscribe(name('clash'), subscription(queue), async () => undefined)).rejects.toThrow(
-        /PRECONDITION_FAILED/,
-      );
+      await expect(
+        consumer.subscribe(name('clash'), subscription(queue), async () => undefined),
+      ).rejects.toThrow(/PRECONDITION_FAILED/);
 
       // The transport itself is unharmed: it still publishes, consumes and reports healthy.
       const received: string[] = [];
@@ -449,11 +504,36 @@ suite('RabbitMQ transport (real broker)', () => {
     });
   });
 
-  (canLaunch ? describe : describe.skip)('broker restart', () => {
+  (canLaunch ? describe : describe.skip)('broker outages', () => {
+    test('connections closed by the broker (rabbitmqctl) are re-established and consuming resumes', async () => {
+      const broker = await privateBroker();
+      const options = { url: broker.url, reconnectMaxMs: 1000 };
+      const event = name('forced');
+      const consumer = await transport(options);
+      const received: string[] = [];
+      await consumer.subscribe(event, subscription(name('forced')), async (_p, meta) => {
+        received.push(meta.messageId);
+      });
+      const publisher = await transport(options);
+
+      await broker.ctl('close_all_connections', 'test: forced close');
+      // The publisher waits for its reconnect; the consumer re-attaches on its own.
+      const { messageId } = publishOptions();
+      await publisher.publish(event, {}, { messageId, correlationId: 'c' });
+
+      await expectEventually(() => expect(received).toEqual([messageId]));
+      expect(await consumer.health()).toMatchObject({ ok: true });
+    });
+
     test('2,000 events published across a broker restart all reach the consumer, none lost', async () => {
       const broker = await privateBroker();
       const restartUrl = broker.url;
-      const options = { url: restartUrl, reconnectMaxMs: 1000, publishTimeoutMs: 45_000, connectTimeoutMs: 45_000 };
+      const options = {
+        url: restartUrl,
+        reconnectMaxMs: 1000,
+        publishTimeoutMs: 45_000,
+        connectTimeoutMs: 45_000,
+      };
       const event = name('restart');
       const queue = name('restart');
       const consumer = await transport(options);
@@ -468,15 +548,25 @@ suite('RabbitMQ transport (real broker)', () => {
       const started = Date.now();
 
       let restarting: Promise<void> | undefined;
-      for (let chunk = 0; chunk < 20; chunk++) {
-        const sending = ids
-          .slice(chunk * 100, chunk * 100 + 100)
-          .map((id, i) => publisher.publish(event, { i }, publishOptions(id)));
-        // Kill the broker with a chunk in flight, then keep publishing into the outage.
-        if (chunk === 10) restarting = broker.restart();
-        await Promise.all(sending);
+      try {
+        for (let chunk = 0; chunk < 20; chunk++) {
+          const sending = ids
+            .slice(chunk * 100, chunk * 100 + 100)
+            .map((id, i) => publisher.publish(event, { i }, publishOptions(id)));
+          // Kill the broker with a chunk in flight, then keep publishing into the outage.
+          if (chunk === 10) {
+            restarting = broker.restart();
+            // Meanwhile RPC callers get a clear answer within their timeout, and health says why.
+            await expect(
+              publisher.request(name('outage'), {}, { timeoutMs: 500, correlationId: 'c' }),
+            ).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+            await expectEventually(async () => expect(await consumer.health()).toMatchObject({ ok: false }));
+          }
+          await Promise.all(sending);
+        }
+      } finally {
+        await restarting;
       }
-      await restarting;
       const published = Date.now() - started;
 
       await expectEventually(() => expect(seen.size).toBe(2000), { timeoutMs: 30_000 });

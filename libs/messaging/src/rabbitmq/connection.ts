@@ -67,7 +67,10 @@ export class ConnectionManager {
       if (this.current) return this.current;
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        throw new DomainError('SERVICE_UNAVAILABLE', `RabbitMQ is not reachable (${this.lastError ?? 'connecting'}).`);
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          `RabbitMQ is not reachable (${this.lastError ?? 'connecting'}).`,
+        );
       }
       await this.nextChange(remaining);
     }
@@ -76,8 +79,10 @@ export class ConnectionManager {
   health(): { connected: boolean; detail: string } {
     const where = redact(this.options.url);
     if (this.closing) return { connected: false, detail: `closed (${where})` };
-    if (!this.current) return { connected: false, detail: `disconnected from ${where}: ${this.lastError ?? 'connecting'}` };
-    if (this.blocked) return { connected: false, detail: `connected to ${where} but blocked by the broker: ${this.blocked}` };
+    if (!this.current)
+      return { connected: false, detail: `disconnected from ${where}: ${this.lastError ?? 'connecting'}` };
+    if (this.blocked)
+      return { connected: false, detail: `connected to ${where} but blocked by the broker: ${this.blocked}` };
     return { connected: true, detail: `connected to ${where} as ${this.options.name}` };
   }
 
@@ -89,11 +94,9 @@ export class ConnectionManager {
     const connection = this.current;
     this.current = undefined;
     if (connection) {
-      try {
-        await connection.close();
-      } catch {
-        // Already closed by the broker or the network.
-      }
+      // Bounded: an unresponsive broker never sends close-ok, and shutdown must not hang on it.
+      const closing = connection.close().catch(() => undefined);
+      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     }
   }
 
@@ -124,7 +127,8 @@ export class ConnectionManager {
       if (lost) throw new Error(this.lastError ?? 'connection closed while preparing');
     } catch (error) {
       this.lastError = describe(error);
-      if (connection) await connection.close().catch(() => undefined);
+      // Not awaited: closing a half-dead connection can take until the heartbeat gives up.
+      connection?.close().catch(() => undefined);
       this.scheduleReconnect();
       return;
     }
@@ -153,7 +157,9 @@ export class ConnectionManager {
     const delay = Math.round(base * (0.8 + Math.random() * 0.2));
     this.failures += 1;
     if (this.failures === 1 || this.failures % 10 === 0) {
-      this.logger.warn(`cannot connect to ${redact(this.options.url)} (${this.lastError}); retrying in ${delay} ms`);
+      this.logger.warn(
+        `cannot connect to ${redact(this.options.url)} (${this.lastError}); retrying in ${delay} ms`,
+      );
     }
     this.reconnectTimer = setTimeout(() => {
       this.connecting = this.connect();

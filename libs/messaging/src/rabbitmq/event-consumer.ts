@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { PoisonMessageError, type EventConsumeHandler, type MessageMeta, type SubscribeOptions } from '../transport';
+import {
+  PoisonMessageError,
+  type EventConsumeHandler,
+  type MessageMeta,
+  type SubscribeOptions,
+} from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue } from './topology';
@@ -36,11 +41,14 @@ export class EventConsumer extends QueueConsumer {
 
   protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const headers = message.properties.headers ?? {};
-    const event = typeof headers[HEADERS.event] === 'string' ? (headers[HEADERS.event] as string) : message.fields.routingKey;
+    const event =
+      typeof headers[HEADERS.event] === 'string'
+        ? (headers[HEADERS.event] as string)
+        : message.fields.routingKey;
     const meta = readMeta(message);
-    settle(() => channel.ack(message));
     try {
-      if (!meta.messageId) throw new PoisonMessageError('message has no messageId, consumers cannot dedupe it');
+      if (!meta.messageId)
+        throw new PoisonMessageError('message has no messageId, consumers cannot dedupe it');
       await this.handler(decode(message), meta);
     } catch (error) {
       await this.fail(channel, message, event, meta, error);
@@ -87,13 +95,17 @@ export class EventConsumer extends QueueConsumer {
         REPUBLISH_CONFIRM_MS,
       );
     } catch (publishError) {
-      this.logger.warn(`${meta.messageId}: could not move to ${target} (${describe(publishError)}); requeued`);
+      this.logger.warn(
+        `${meta.messageId}: could not move to ${target} (${describe(publishError)}); requeued`,
+      );
       settle(() => channel.nack(message, false, true));
       return;
     }
     settle(() => channel.ack(message));
     if (retry) {
-      this.logger.warn(`${event} ${meta.messageId} attempt ${meta.attempt}/${maxAttempts} failed, retrying: ${reason}`);
+      this.logger.warn(
+        `${event} ${meta.messageId} attempt ${meta.attempt}/${maxAttempts} failed, retrying: ${reason}`,
+      );
     } else {
       this.logger.error(`dead-lettered ${event} ${meta.messageId} from ${queue} to ${target}: ${reason}`);
     }

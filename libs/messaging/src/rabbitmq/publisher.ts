@@ -28,7 +28,10 @@ export class ConfirmPublisher {
         await pause(Math.min(1000, 25 * 2 ** attempt, Math.max(0, deadline - Date.now())));
       }
       if (Date.now() >= deadline) {
-        throw new DomainError('SERVICE_UNAVAILABLE', `RabbitMQ did not confirm the message in time (${lastError}).`);
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          `RabbitMQ did not confirm the message in time (${lastError}).`,
+        );
       }
       try {
         const channel = await this.channelBy(deadline);
@@ -36,7 +39,8 @@ export class ConfirmPublisher {
         return;
       } catch (error) {
         // The broker refused the message: sending it again would be refused again.
-        if (isNack(error)) throw new DomainError('SERVICE_UNAVAILABLE', 'RabbitMQ refused the message (nack).');
+        if (isNack(error))
+          throw new DomainError('SERVICE_UNAVAILABLE', 'RabbitMQ refused the message (nack).');
         if (error instanceof DomainError) throw error;
         lastError = describe(error);
       }

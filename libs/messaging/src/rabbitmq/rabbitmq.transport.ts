@@ -21,7 +21,7 @@ import { closeQuietly, CONTENT_TYPE, describe, encode } from './wire';
 
 export interface RabbitMqTransportOptions {
   url: string;
-  /** Prefixes this process's reply queue and connection name. */
+  /** Names this process's connection (`<service>@<host>:<pid>`, shown by rabbitmqctl and the management UI). */
   service: string;
   /** How long start(), serve() and subscribe() wait for the broker. Default 30 s. */
   connectTimeoutMs?: number;

@@ -69,7 +69,9 @@ export class RpcClient {
         },
         remaining,
       ).catch((error: unknown) => {
-        const why = isNack(error) ? 'RabbitMQ refused the request' : `request not confirmed: ${describe(error)}`;
+        const why = isNack(error)
+          ? 'RabbitMQ refused the request'
+          : `request not confirmed: ${describe(error)}`;
         this.pending.get(requestId)?.reject(new DomainError('SERVICE_UNAVAILABLE', `${pattern}: ${why}.`));
       });
     });
@@ -155,7 +157,9 @@ export class RpcClient {
     try {
       entry.resolve(JSON.parse(message.content.toString('utf8')) as RpcEnvelope);
     } catch (error) {
-      entry.reject(new DomainError('INTERNAL_ERROR', `${entry.pattern}: unreadable reply: ${describe(error)}.`));
+      entry.reject(
+        new DomainError('INTERNAL_ERROR', `${entry.pattern}: unreadable reply: ${describe(error)}.`),
+      );
     }
   }
 
@@ -169,7 +173,9 @@ export class RpcClient {
   private replyChannelClosed(channel: ConfirmChannel): void {
     for (const entry of [...this.pending.values()]) {
       if (entry.channel === channel) {
-        entry.reject(new DomainError('SERVICE_UNAVAILABLE', `${entry.pattern}: connection lost before the reply.`));
+        entry.reject(
+          new DomainError('SERVICE_UNAVAILABLE', `${entry.pattern}: connection lost before the reply.`),
+        );
       }
     }
   }

@@ -46,7 +46,10 @@ export class RpcServer extends QueueConsumer {
     });
     if (typeof replyTo === 'string' && replyTo) {
       settle(() =>
-        channel.publish('', replyTo, encode(envelope), { correlationId: requestId, contentType: CONTENT_TYPE }),
+        channel.publish('', replyTo, encode(envelope), {
+          correlationId: requestId,
+          contentType: CONTENT_TYPE,
+        }),
       );
     }
     settle(() => channel.ack(message));

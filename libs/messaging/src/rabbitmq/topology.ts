@@ -62,17 +62,28 @@ export async function declareEventsExchange(channel: Channel): Promise<void> {
 }
 
 /** Declares the queues of one subscription and binds it; see the table above. */
-export async function declareSubscription(channel: Channel, event: string, options: SubscribeOptions): Promise<void> {
+export async function declareSubscription(
+  channel: Channel,
+  event: string,
+  options: SubscribeOptions,
+): Promise<void> {
   const { queue } = options;
   await declareEventsExchange(channel);
   await channel.assertQueue(dlqName(queue), { durable: true });
   for (let attempt = 1; attempt < options.maxAttempts; attempt++) {
     const delay = retryDelay(attempt, options.backoffMs);
-    await channel.assertQueue(retryQueue(queue, delay), { durable: true, arguments: retryQueueArguments(queue, delay) });
+    await channel.assertQueue(retryQueue(queue, delay), {
+      durable: true,
+      arguments: retryQueueArguments(queue, delay),
+    });
   }
   // The transport itself dead-letters by a confirmed publish to <queue>.dlq; this argument only catches
   // what the broker would drop otherwise (a reject without requeue, a policy-set length limit).
-  await channel.assertQueue(queue, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: dlqName(queue) });
+  await channel.assertQueue(queue, {
+    durable: true,
+    deadLetterExchange: '',
+    deadLetterRoutingKey: dlqName(queue),
+  });
   await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
 }
 

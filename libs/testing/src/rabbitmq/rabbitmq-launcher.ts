@@ -1,11 +1,11 @@
 import { connect } from 'amqplib';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface RabbitMqNode {
   /** amqp://guest:guest@127.0.0.1:<port> */
@@ -19,6 +19,8 @@ export interface RabbitMqNode {
    * the default kills it, as a crash or power loss would.
    */
   restart(options?: { graceful?: boolean }): Promise<void>;
+  /** Runs rabbitmqctl against this node (e.g. `close_all_connections`, `list_queues`); returns its output. */
+  ctl(...args: string[]): Promise<string>;
   /** Kills the node and deletes its data. */
   stop(): Promise<void>;
 }
@@ -46,7 +48,10 @@ export function rabbitMqServerBinary(): string | undefined {
  */
 export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise<RabbitMqNode> {
   const binary = rabbitMqServerBinary();
-  if (!binary) throw new Error('rabbitmq-server not found (apt-get install rabbitmq-server, or set RABBITMQ_SERVER_BIN)');
+  if (!binary)
+    throw new Error(
+      'rabbitmq-server not found (apt-get install rabbitmq-server, or set RABBITMQ_SERVER_BIN)',
+    );
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const dir = await mkdtemp(join(tmpdir(), 'bridge-rabbitmq-'));
   const port = await freePort();
@@ -54,7 +59,10 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
   while (distPort === port) distPort = await freePort();
   const nodeName = `bridge-test-${randomBytes(4).toString('hex')}@localhost`;
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
-  await writeFile(join(dir, 'rabbitmq.conf'), ['log.console = false', 'log.file.level = warning', ''].join('\n'));
+  await writeFile(
+    join(dir, 'rabbitmq.conf'),
+    ['log.console = false', 'log.file.level = warning', ''].join('\n'),
+  );
   await writeFile(join(dir, 'enabled_plugins'), '[].\n');
   await writeFile(join(dir, 'rabbitmq-env.conf'), '');
   const env: NodeJS.ProcessEnv = {
@@ -77,8 +85,11 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
   const output = join(dir, 'server.out');
   let child: ChildProcess | undefined;
   let exited: string | undefined;
+  let stopped = false;
 
   const launch = async (): Promise<void> => {
+    // A stop() during a restart wins: no node may come up after it.
+    if (stopped) throw new Error(`RabbitMQ test node ${nodeName} was stopped`);
     const started = Date.now();
     const fd = openSync(output, 'a');
     exited = undefined;
@@ -126,7 +137,22 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
       await halt(graceful);
       await launch();
     },
+    ctl(...args) {
+      return new Promise((resolve, reject) => {
+        // Same HOME (the cookie) and node name; the CLI boots its own short-lived Erlang VM (~1 s).
+        execFile(
+          join(dirname(binary), 'rabbitmqctl'),
+          ['-n', nodeName, ...args],
+          { env },
+          (error, stdout, stderr) =>
+            error
+              ? reject(new Error(`rabbitmqctl ${args.join(' ')}: ${stderr || error.message}`))
+              : resolve(stdout),
+        );
+      });
+    },
     async stop() {
+      stopped = true;
       await halt(false);
       await rm(dir, { recursive: true, force: true });
     },
@@ -222,7 +248,9 @@ async function waitForAmqp(url: string, timeoutMs: number, exited: () => string 
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`RabbitMQ did not accept AMQP connections within ${timeoutMs} ms (${lastError}):\n${tail(output)}`);
+  throw new Error(
+    `RabbitMQ did not accept AMQP connections within ${timeoutMs} ms (${lastError}):\n${tail(output)}`,
+  );
 }
 
 function tail(file: string): string {

@@ -19,7 +19,9 @@ describe('RPC_REQUEST_CLASSES', () => {
 
   it('refuses a payload with a missing or foreign field at the receiver', () => {
     const requestClass = RPC_REQUEST_CLASSES['patients.get.v1'];
-    expect(() => validatePayload(requestClass, { hospitalId: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b' })).toThrow(/patientId/);
+    expect(() =>
+      validatePayload(requestClass, { hospitalId: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b' }),
+    ).toThrow(/patientId/);
     expect(() =>
       validatePayload(requestClass, {
         hospitalId: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b',

@@ -8,11 +8,14 @@ import { AUTH_RPC_CLASSES, type AuthRpc } from './auth/auth.contracts';
 import type { PayloadClass, RequestClasses } from './common/rpc';
 import { CareFlowChangedEventV1, PatientUpsertedEventV1 } from './events.v1';
 import { HEALTH_RPC_CLASSES, type HealthRpc } from './health/health.contracts';
+import { HL7_RPC_CLASSES, type Hl7Rpc } from './hl7/hl7.contracts';
+import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contracts';
 import { PATIENTS_RPC_CLASSES, type PatientsRpc } from './patients/patients.contracts';
 import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contracts';
 import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 
-export interface RpcContracts extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc {}
+export interface RpcContracts
+  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc {}
 
 export type RpcPattern = keyof RpcContracts;
 export type RpcRequest<P extends RpcPattern> = RpcContracts[P]['request'];
@@ -25,6 +28,8 @@ export const RPC_REQUEST_CLASSES: RequestClasses<RpcContracts> = {
   ...USERS_RPC_CLASSES,
   ...PATIENTS_RPC_CLASSES,
   ...HEALTH_RPC_CLASSES,
+  ...HL7_RPC_CLASSES,
+  ...IMPORTS_RPC_CLASSES,
 };
 
 export interface EventContracts {

@@ -1,0 +1,31 @@
+import type { Rpc, RequestClasses } from '../common/rpc';
+import {
+  GetMessageRequestV1,
+  ListMessagesRequestV1,
+  type MessageDetailV1,
+  type MessageViewV1,
+} from '../messages/message.v1';
+import {
+  GetHl7ConnectionRequestV1,
+  PutHl7ConnectionRequestV1,
+  QueryDemographicsRequestV1,
+  type Hl7ConnectionViewV1,
+  type QueryDemographicsResultV1,
+} from './hl7.rpc.v1';
+
+export interface Hl7Rpc {
+  'hl7.connection.put.v1': Rpc<PutHl7ConnectionRequestV1, Hl7ConnectionViewV1>;
+  'hl7.connection.get.v1': Rpc<GetHl7ConnectionRequestV1, Hl7ConnectionViewV1>;
+  'hl7.demographics.query.v1': Rpc<QueryDemographicsRequestV1, QueryDemographicsResultV1>;
+  /** The HL7 journal's part of the message log. */
+  'hl7.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
+  'hl7.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
+}
+
+export const HL7_RPC_CLASSES: RequestClasses<Hl7Rpc> = {
+  'hl7.connection.put.v1': PutHl7ConnectionRequestV1,
+  'hl7.connection.get.v1': GetHl7ConnectionRequestV1,
+  'hl7.demographics.query.v1': QueryDemographicsRequestV1,
+  'hl7.messages.list.v1': ListMessagesRequestV1,
+  'hl7.messages.get.v1': GetMessageRequestV1,
+};

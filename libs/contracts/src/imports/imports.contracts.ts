@@ -1,0 +1,38 @@
+import type { Rpc, RequestClasses } from '../common/rpc';
+import {
+  GetMessageRequestV1,
+  ListMessagesRequestV1,
+  type MessageDetailV1,
+  type MessageViewV1,
+} from '../messages/message.v1';
+import {
+  ConfirmImportRequestV1,
+  LookupImportRequestV1,
+  PutImportSourceRequestV1,
+  PutWebServiceConnectionRequestV1,
+  type ConfirmImportResultV1,
+  type ImportSessionV1,
+  type WebServiceConnectionViewV1,
+} from './imports.rpc.v1';
+
+export interface ImportsRpc {
+  'imports.webservice-connection.put.v1': Rpc<PutWebServiceConnectionRequestV1, WebServiceConnectionViewV1>;
+  'imports.source.put.v1': Rpc<
+    PutImportSourceRequestV1,
+    { hospitalId: string; source: 'webservice' | 'hl7' }
+  >;
+  'imports.lookup.v1': Rpc<LookupImportRequestV1, ImportSessionV1>;
+  'imports.confirm.v1': Rpc<ConfirmImportRequestV1, ConfirmImportResultV1>;
+  /** The web-service journal's part of the message log. */
+  'imports.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
+  'imports.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
+}
+
+export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
+  'imports.webservice-connection.put.v1': PutWebServiceConnectionRequestV1,
+  'imports.source.put.v1': PutImportSourceRequestV1,
+  'imports.lookup.v1': LookupImportRequestV1,
+  'imports.confirm.v1': ConfirmImportRequestV1,
+  'imports.messages.list.v1': ListMessagesRequestV1,
+  'imports.messages.get.v1': GetMessageRequestV1,
+};

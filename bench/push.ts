@@ -136,7 +136,7 @@ async function startDistributed(databaseUrl: string, amqpUrl: string) {
     LOG_LEVEL: 'warn',
   };
   const children: ChildProcess[] = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'].map((app) =>
-    spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
+    spawn(process.execPath, [...nodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
   );
   const url = `http://127.0.0.1:${port}`;
   const stop = () =>
@@ -151,6 +151,11 @@ async function startDistributed(databaseUrl: string, amqpUrl: string) {
     { timeoutMs: 30_000, intervalMs: 200 },
   );
   return { url, admin, stop };
+}
+
+/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */
+function nodeArgs(): string[] {
+  return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 }
 
 async function hospitalToken(url: string, admin: { clientId: string; clientSecret: string }): Promise<string> {

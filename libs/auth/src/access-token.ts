@@ -15,6 +15,8 @@ interface AccessTokenClaims {
   kind: Principal['kind'];
   hid: string | null;
   scope: string;
+  /** Session version, on user sessions only. */
+  sv?: number;
 }
 
 export function signAccessToken(principal: Principal, settings: JwtSettings & { ttlSeconds: number }): string {
@@ -23,6 +25,7 @@ export function signAccessToken(principal: Principal, settings: JwtSettings & { 
     kind: principal.kind,
     hid: principal.hospitalId,
     scope: principal.scopes.join(' '),
+    ...(principal.sessionVersion !== undefined ? { sv: principal.sessionVersion } : {}),
   };
   return jwt.sign(claims, settings.secret, {
     algorithm: JWT_ALGORITHM,
@@ -36,8 +39,16 @@ export function signAccessToken(principal: Principal, settings: JwtSettings & { 
 export function principalFromClaims(claims: Partial<AccessTokenClaims>): Principal | undefined {
   if (typeof claims.sub !== 'string' || (claims.kind !== 'client' && claims.kind !== 'user')) return undefined;
   if (claims.hid !== null && typeof claims.hid !== 'string') return undefined;
+  // A user session without its version could never be revoked: not a session we signed.
+  if (claims.kind === 'user' && (typeof claims.hid !== 'string' || !Number.isInteger(claims.sv))) return undefined;
   const scopes = String(claims.scope ?? '')
     .split(' ')
     .filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope));
-  return { kind: claims.kind, subject: claims.sub, hospitalId: claims.hid ?? null, scopes };
+  return {
+    kind: claims.kind,
+    subject: claims.sub,
+    hospitalId: claims.hid ?? null,
+    scopes,
+    ...(claims.kind === 'user' ? { sessionVersion: claims.sv } : {}),
+  };
 }

@@ -2,3 +2,4 @@ export * from './access-token';
 export * from './jwt.strategy';
 export * from './scopes.guard';
 export * from './failed-attempts';
+export * from './session-check';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PatientInputV1, PatientSearchV1, PatientViewV1, Sex } from '@bridge/contracts';
+import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 
 interface PatientRow {
@@ -28,13 +29,19 @@ export type PatientRecord = Omit<PatientViewV1, 'careFlows'>;
 const COLUMNS = `id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex,
   email, phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, created_at, updated_at`;
 
+/** The `patients.patient.upserted.v1` payload, built from the upserted row (ids only, no PHI). */
+const UPSERTED_EVENT_SQL = `json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created, 'source', source)`;
+
 /** Named queries on patients; every one takes the hospital id (tenancy is structural). */
 @Injectable()
 export class PatientsRepository {
+  constructor(private readonly outbox: Outbox) {}
+
   /**
    * Insert or update by (hospital, patientCode) in one statement. On update, fields the caller did not
    * send keep their stored value: a later push with less detail never erases what the hospital sent before.
-   * `created` comes from xmax = 0, which holds only for a freshly inserted row.
+   * `created` comes from xmax = 0, which holds only for a freshly inserted row. The same statement writes
+   * the `patients.patient.upserted.v1` outbox row: the hot path of the push API is one round trip.
    */
   async upsert(
     manager: EntityManager,
@@ -43,8 +50,9 @@ export class PatientsRepository {
     patient: PatientInputV1,
     source: string,
   ): Promise<{ record: PatientRecord; created: boolean }> {
-    const rows: (PatientRow & { created: boolean })[] = await manager.query(
-      `INSERT INTO patient_import.patients AS p
+    const statement = this.outbox.withEvent(
+      {
+        sql: `INSERT INTO patient_import.patients AS p
          (id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex, email,
           phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, source)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'unknown'), $10, $11, $12, $13, $14, $15,
@@ -64,31 +72,44 @@ export class PatientsRepository {
          address = COALESCE(EXCLUDED.address, p.address),
          identifiers = COALESCE($16::jsonb, p.identifiers),
          updated_at = now()
-       RETURNING ${COLUMNS}, (xmax = 0) AS created`,
-      [
-        id,
-        hospitalId,
-        patient.patientCode,
-        patient.visitNumber ?? null,
-        patient.firstName,
-        patient.lastName,
-        patient.middleName ?? null,
-        patient.birthDate ?? null,
-        patient.sex ?? null,
-        patient.email ?? null,
-        patient.phone ?? null,
-        patient.mobilePhone ?? null,
-        patient.nationalRegistryNumber ?? null,
-        patient.preferredLanguage ?? null,
-        patient.address ? JSON.stringify(patient.address) : null,
-        patient.identifiers ? JSON.stringify(patient.identifiers.map(({ system, value }) => ({ system, value }))) : null,
-        source,
-      ],
+       RETURNING ${COLUMNS}, source, (xmax = 0) AS created`,
+        parameters: [
+          id,
+          hospitalId,
+          patient.patientCode,
+          patient.visitNumber ?? null,
+          patient.firstName,
+          patient.lastName,
+          patient.middleName ?? null,
+          patient.birthDate ?? null,
+          patient.sex ?? null,
+          patient.email ?? null,
+          patient.phone ?? null,
+          patient.mobilePhone ?? null,
+          patient.nationalRegistryNumber ?? null,
+          patient.preferredLanguage ?? null,
+          patient.address ? JSON.stringify(patient.address) : null,
+          patient.identifiers
+            ? JSON.stringify(patient.identifiers.map(({ system, value }) => ({ system, value })))
+            : null,
+          source,
+        ],
+      },
+      'patients.patient.upserted.v1',
+      UPSERTED_EVENT_SQL,
+    );
+    const rows: (PatientRow & { created: boolean })[] = await manager.query(
+      statement.sql,
+      statement.parameters,
     );
     return { record: toRecord(rows[0]), created: rows[0].created };
   }
 
-  async findById(manager: EntityManager, hospitalId: string, patientId: string): Promise<PatientRecord | undefined> {
+  async findById(
+    manager: EntityManager,
+    hospitalId: string,
+    patientId: string,
+  ): Promise<PatientRecord | undefined> {
     const rows: PatientRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM patient_import.patients WHERE hospital_id = $1 AND id = $2`,
       [hospitalId, patientId],
@@ -97,7 +118,12 @@ export class PatientsRepository {
   }
 
   /** All given criteria must match (AND); at most `limit` patients, most recently updated first. */
-  async search(manager: EntityManager, hospitalId: string, criteria: PatientSearchV1, limit: number): Promise<PatientRecord[]> {
+  async search(
+    manager: EntityManager,
+    hospitalId: string,
+    criteria: PatientSearchV1,
+    limit: number,
+  ): Promise<PatientRecord[]> {
     const conditions = ['hospital_id = $1'];
     const parameters: unknown[] = [hospitalId];
     const add = (sql: string, value: unknown) => {

@@ -8,7 +8,6 @@ import {
   type UpsertPatientResultV1,
 } from '@bridge/contracts';
 import { IdempotencyKeys } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowsRepository } from '../care-flows/care-flows.repository';
@@ -23,6 +22,15 @@ export interface UpsertCommand {
   patient: PatientInputV1;
   source: 'api' | 'import' | 'siu';
   idempotencyKey?: string;
+  /**
+   * Steps that must commit or roll back with the upsert: `before` runs first in its transaction (it may lock
+   * rows and refuse by throwing), `after` last with the result. Pull-import confirm uses them so a session's
+   * confirmation and its patient are one atomic step.
+   */
+  transactionSteps?: {
+    before?(manager: EntityManager): Promise<void>;
+    after?(manager: EntityManager, result: UpsertPatientResultV1): Promise<void>;
+  };
 }
 
 @Injectable()
@@ -34,28 +42,40 @@ export class PatientsService {
     private readonly patients: PatientsRepository,
     private readonly careFlows: CareFlowsRepository,
     private readonly careFlowsService: CareFlowsService,
-    private readonly outbox: Outbox,
   ) {}
 
   /**
-   * Creates or updates the patient by patientCode and optionally starts a care flow, in one
-   * transaction with the outbox event: either all of it is stored, or none of it.
+   * Creates or updates the patient by patientCode and optionally starts a care flow, atomically with the
+   * outbox event: either all of it is stored, or none of it.
    */
   async upsert(command: UpsertCommand): Promise<UpsertPatientResultV1> {
     const { hospitalId, patient } = command;
-    const prepared = patient.careFlow ? await this.careFlowsService.prepare(hospitalId, patient.careFlow) : undefined;
+    const prepared = patient.careFlow
+      ? await this.careFlowsService.prepare(hospitalId, patient.careFlow)
+      : undefined;
     const scope = command.idempotencyKey && {
       hospitalId,
       key: command.idempotencyKey,
       operation: 'patients.upsert',
       request: patient,
     };
-    return this.dataSource.transaction(async (manager) => {
+    // The patient and its event are one statement; a transaction is needed only to add more to it.
+    const inTransaction = prepared || scope || command.transactionSteps;
+    const run = <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> =>
+      inTransaction ? this.dataSource.transaction(work) : work(this.dataSource.manager);
+    return run(async (manager) => {
+      await command.transactionSteps?.before?.(manager);
       if (scope) {
         const replayed = await this.idempotency.replay<UpsertPatientResultV1>(manager, scope);
         if (replayed) return replayed;
       }
-      const { record, created } = await this.patients.upsert(manager, hospitalId, randomUUID(), patient, command.source);
+      const { record, created } = await this.patients.upsert(
+        manager,
+        hospitalId,
+        randomUUID(),
+        patient,
+        command.source,
+      );
       const started = prepared
         ? await this.careFlowsService.insertPrepared(
             manager,
@@ -63,17 +83,12 @@ export class PatientsService {
             prepared,
           )
         : undefined;
-      await this.outbox.add(manager, 'patients.patient.upserted.v1', {
-        hospitalId,
-        patientId: record.id,
-        created,
-        source: command.source,
-      });
       // A patient created just now has no care flows but the one started here: no need to read them back.
       const patientView = created
         ? { ...record, careFlows: started ? [started] : [] }
         : await this.withCareFlows(manager, hospitalId, record);
       const result = { created, patient: patientView };
+      await command.transactionSteps?.after?.(manager, result);
       if (scope) await this.idempotency.remember(manager, scope, result);
       return result;
     });
@@ -89,7 +104,9 @@ export class PatientsService {
   async search(hospitalId: string, criteria: PatientSearchV1): Promise<SearchPatientsResultV1> {
     if (!criteria.patientCode && !criteria.nationalRegistryNumber && !criteria.identifier) {
       throw new DomainError('VALIDATION_FAILED', 'Give patientCode, nationalRegistryNumber or identifier.', {
-        errors: [{ field: '', message: 'one of patientCode, nationalRegistryNumber, identifier is required' }],
+        errors: [
+          { field: '', message: 'one of patientCode, nationalRegistryNumber, identifier is required' },
+        ],
       });
     }
     const manager = this.dataSource.manager;
@@ -106,7 +123,11 @@ export class PatientsService {
     return { total: patients.length, patients };
   }
 
-  private async withCareFlows(manager: EntityManager, hospitalId: string, record: PatientRecord): Promise<PatientViewV1> {
+  private async withCareFlows(
+    manager: EntityManager,
+    hospitalId: string,
+    record: PatientRecord,
+  ): Promise<PatientViewV1> {
     return { ...record, careFlows: await this.careFlows.listForPatients(manager, hospitalId, [record.id]) };
   }
 }

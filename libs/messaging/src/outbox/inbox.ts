@@ -16,7 +16,11 @@ export class Inbox {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  async once<T>(consumer: string, meta: MessageMeta, work: (manager: EntityManager) => Promise<T>): Promise<InboxOutcome<T>> {
+  async once<T>(
+    consumer: string,
+    meta: MessageMeta,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<InboxOutcome<T>> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO "${this.options.schema}".inbox (consumer, message_id) VALUES ($1, $2)

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { TRANSPORT, type Transport } from '../transport';
@@ -71,7 +77,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (rows.length === 0) return 0;
       await Promise.all(
         rows.map((row) =>
-          this.transport.publish(row.event, row.payload, { messageId: row.id, correlationId: row.correlation_id }),
+          this.transport.publish(row.event, row.payload, {
+            messageId: row.id,
+            correlationId: row.correlation_id,
+          }),
         ),
       );
       await manager.query(`DELETE FROM "${this.options.schema}".outbox WHERE id = ANY($1::uuid[])`, [

@@ -13,12 +13,39 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 export class Outbox {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
 
-  async add<E extends EventName>(manager: EntityManager, event: E, payload: EventPayload<E>): Promise<string> {
+  async add<E extends EventName>(
+    manager: EntityManager,
+    event: E,
+    payload: EventPayload<E>,
+  ): Promise<string> {
     const id = randomUUID();
     await manager.query(
       `INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id) VALUES ($1, $2, $3, $4)`,
       [id, event, JSON.stringify(payload), currentCorrelationId() ?? id],
     );
     return id;
+  }
+
+  /**
+   * Extends one data-modifying statement (INSERT/UPDATE ... RETURNING) so that the same statement also
+   * writes the outbox row, with a payload built in SQL from the returned row (`payloadSql`, e.g.
+   * `json_build_object('patientId', id)`). One round trip, atomic without an explicit transaction: for hot
+   * paths whose whole change is that one statement. The rows returned are the statement's own.
+   */
+  withEvent<E extends EventName>(
+    statement: { sql: string; parameters: unknown[] },
+    event: E,
+    payloadSql: string,
+  ): { sql: string; parameters: unknown[] } {
+    const eventParameter = statement.parameters.length + 1;
+    return {
+      sql: `WITH changed AS (${statement.sql}),
+        announced AS (
+          INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id)
+          SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1} FROM changed
+        )
+        SELECT * FROM changed`,
+      parameters: [...statement.parameters, event, currentCorrelationId() ?? randomUUID()],
+    };
   }
 }

@@ -1,0 +1,107 @@
+import * as net from 'node:net';
+import type { Hl7Charset } from '@bridge/hl7';
+import { SIM_DATASET, type SimPatient } from './dataset';
+import { MllpResponder } from './mllp-responder';
+import { DEFAULT_SLOW_MS } from './sim-faults';
+import { SimWaits } from './sim-waits';
+import { SimWebService, type SimAuth, type SimHttpRequest } from './web-service';
+
+export type { SimAuth, SimHttpRequest } from './web-service';
+
+export interface HospitalSim {
+  /** A19 / Q22 responder. */
+  readonly mllp: { readonly host: string; readonly port: number };
+  /** pdq at `${baseUrl}/pdq/Patient`, FHIR R4 at `${baseUrl}/fhir/Patient`. */
+  readonly http: { readonly baseUrl: string };
+  /** A TCP port on 127.0.0.1 with nothing listening (connection refused), for refuse tests. */
+  readonly refusedPort: number;
+  /** The patients it serves. */
+  readonly dataset: readonly SimPatient[];
+  /** Requests seen by the web service (method, url, headers): lets tests check auth and X-Destination. */
+  readonly httpRequests: SimHttpRequest[];
+  close(): Promise<void>;
+}
+
+export interface HospitalSimOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (chosen by the OS). */
+  readonly mllpPort?: number;
+  readonly httpPort?: number;
+  /** Charset of MLLP replies (and fallback for queries without MSH-18). Default utf-8. */
+  readonly charset?: Hl7Charset;
+  /** Declare the charset in MSH-18 of replies. Default true; false tests the connection's fallback. */
+  readonly declareCharset?: boolean;
+  /** SIM-HANG drops the connection after this long; default: it hangs until close(). */
+  readonly hangMs?: number;
+  /** SIM-SLOW answers after this long; default 1500 ms. */
+  readonly slowMs?: number;
+  /** Web requests without these credentials get 401 (they are still recorded). */
+  readonly requireAuth?: SimAuth;
+}
+
+/** A port nothing listens on: bind one on loopback, then free it. */
+async function findRefusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts the simulated hospital: MLLP responder and web service over one dataset. */
+export async function startHospitalSim(options: HospitalSimOptions = {}): Promise<HospitalSim> {
+  const host = options.host ?? '127.0.0.1';
+  const waits = new SimWaits();
+  const httpRequests: SimHttpRequest[] = [];
+  const dataset = SIM_DATASET;
+  const slowMs = options.slowMs ?? DEFAULT_SLOW_MS;
+
+  const responder = new MllpResponder({
+    host,
+    port: options.mllpPort ?? 0,
+    dataset,
+    charset: options.charset ?? 'utf-8',
+    declareCharset: options.declareCharset ?? true,
+    hangMs: options.hangMs,
+    slowMs,
+    waits,
+  });
+  const web = new SimWebService({
+    host,
+    port: options.httpPort ?? 0,
+    dataset,
+    hangMs: options.hangMs,
+    slowMs,
+    waits,
+    requireAuth: options.requireAuth,
+    requests: httpRequests,
+  });
+
+  const close = async (): Promise<void> => {
+    waits.cancelAll();
+    await Promise.all([responder.close(), web.close()]);
+  };
+  try {
+    const mllpPort = await responder.listen();
+    const httpPort = await web.listen();
+    const refusedPort = await findRefusedPort();
+    // A wildcard bind is reached on loopback; an IPv6 literal needs brackets in a URL only.
+    const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
+    return {
+      mllp: { host: reachable, port: mllpPort },
+      http: { baseUrl: `http://${urlHost}:${httpPort}` },
+      refusedPort,
+      dataset,
+      httpRequests,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -18,4 +18,9 @@ for (const app of readdirSync(join(root, 'apps'))) {
   mkdirSync(join(dist, 'apps', app), { recursive: true });
   writeFileSync(join(dist, 'apps', app, 'main.js'), `require('./src/main.js');\n`);
 }
+// The Care app screens (React), served by the gateway under /app.
+execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'apps/care-web/vite.config.mts', '--logLevel', 'error'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.stdout.write('build: dist/ ready\n');

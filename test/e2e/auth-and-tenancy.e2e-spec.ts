@@ -143,6 +143,8 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       }
       const search = await api.expect(200, 'POST', '/v1/patients/search', { token: hospitalB.token, body: { patientCode: 'A-1' } });
       expect(search.total).toBe(0);
+      const list = await api.expect(200, 'GET', '/v1/patients', { token: hospitalB.token });
+      expect(list.patients.map((p: { id: string }) => p.id)).not.toContain(patientA.id);
       const unchanged = await api.expect(200, 'GET', `/v1/patients/${patientA.id}`, { token: hospitalA.token });
       expect(unchanged.careFlows).toEqual([expect.objectContaining({ status: 'active', baseline: { surgeryDate: '2026-12-01' } })]);
     });

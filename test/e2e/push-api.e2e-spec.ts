@@ -208,6 +208,17 @@ describe('push API (POST /v1/patients and care flows)', () => {
     expect(read.careFlows).toEqual([expect.objectContaining({ id: careFlow.id, status: 'stopped' })]);
   });
 
+  it('lists the most recently updated patients a page at a time, and refuses a bad page size', async () => {
+    const page = await api.expect(200, 'GET', '/v1/patients?limit=2', { token: hospital.token });
+    expect(page.patients).toHaveLength(2);
+    const updatedAt = page.patients.map((p: { updatedAt: string }) => p.updatedAt);
+    expect([...updatedAt].sort().reverse()).toEqual(updatedAt);
+    const next = await api.expect(200, 'GET', '/v1/patients?limit=2&offset=2', { token: hospital.token });
+    expect(next.patients.map((p: { id: string }) => p.id)).not.toContain(page.patients[0].id);
+    expect((await api.request('GET', '/v1/patients?limit=abc', { token: hospital.token })).status).toBe(400);
+    expect((await api.request('GET', '/v1/patients?limit=5000', { token: hospital.token })).status).toBe(400);
+  });
+
   it('lists the hospital’s care-flow definitions and physicians', async () => {
     const definitions = await api.expect(200, 'GET', '/v1/care-flow-definitions', { token: hospital.token });
     expect(definitions.map((d: { key: string }) => d.key)).toEqual(['knee-replacement']);

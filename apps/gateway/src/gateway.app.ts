@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayEnv, loadConfig } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
+import { installCareWeb } from './care-web/care-web';
 import { GatewayModule } from './gateway.module';
 import { installCorrelation } from './http/correlation.hook';
 import { installOpenApi } from './http/openapi';
@@ -23,6 +24,7 @@ export async function createGatewayApp(
   });
   installCorrelation(app.getHttpAdapter().getInstance());
   installOpenApi(app);
+  await installCareWeb(app);
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.listen(options.port ?? config.PORT, config.HOST);
   return app;

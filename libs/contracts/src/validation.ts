@@ -7,13 +7,20 @@ import { DomainError, type FieldError } from './errors';
  * objects are checked, and every problem is reported with its dotted path. Used by the HTTP pipe and
  * by every broker handler, so both boundaries refuse the same things the same way.
  */
-export function validatePayload<T extends object>(payloadClass: new () => T, plain: unknown): T {
+export function validatePayload<T extends object>(
+  payloadClass: new () => T,
+  plain: unknown,
+  options: { convertStrings?: boolean } = {},
+): T {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object.', {
       errors: [{ field: '', message: 'must be a JSON object' }],
     });
   }
-  const instance = plainToInstance(payloadClass, plain, { enableImplicitConversion: false });
+  // Query strings arrive as text: `convertStrings` turns '20' into 20 by the declared type ('abc' into NaN, refused).
+  // Fastify's query objects have no prototype, which class-transformer does not recognise as a plain object.
+  const source = Object.getPrototypeOf(plain) === null ? { ...plain } : plain;
+  const instance = plainToInstance(payloadClass, source, { enableImplicitConversion: options.convertStrings ?? false });
   const problems = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -2,13 +2,21 @@ import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/c
 import { validatePayload } from '@bridge/contracts';
 
 /**
- * Validates @Body() parameters against their payload class (whitelist, unknown fields refused, nested
- * objects checked) with the same function the broker handlers use.
+ * Validates @Body() and @Query() parameters typed with a payload class (whitelist, unknown fields refused,
+ * nested objects checked) with the same function the broker handlers use; query strings are converted to
+ * the declared types first.
  */
 @Injectable()
 export class PayloadPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (metadata.type !== 'body' || !metadata.metatype || metadata.metatype === Object) return value;
-    return validatePayload(metadata.metatype as new () => object, value ?? {});
+    if (!isPayloadClass(metadata.metatype) || !['body', 'query'].includes(metadata.type)) return value;
+    return validatePayload(metadata.metatype as new () => object, value ?? {}, {
+      convertStrings: metadata.type === 'query',
+    });
   }
+}
+
+/** A class of ours, not a primitive wrapper (`@Query('name') value: string`) or an untyped object. */
+function isPayloadClass(metatype: ArgumentMetadata['metatype']): boolean {
+  return !!metatype && ![Object, String, Number, Boolean, Array].includes(metatype as never);
 }

@@ -33,8 +33,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       code: error.code,
       ...(error.details?.errors ? { errors: error.details.errors } : {}),
     };
-    if (status === 401 && error.code === 'INVALID_CLIENT') void reply.header('WWW-Authenticate', 'Basic');
-    else if (status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    // Only Bearer: a `Basic` challenge would make browsers (the Care app's sign-in page) pop a password dialog.
+    if (status === 401 && error.code !== 'INVALID_CLIENT') void reply.header('WWW-Authenticate', 'Bearer');
     void reply.status(status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   }
 

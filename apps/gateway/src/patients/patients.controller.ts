@@ -1,12 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
-import { CareFlowStartInputV1, DomainError, PatientInputV1, PatientSearchV1, type Principal } from '@bridge/contracts';
+import {
+  CareFlowStartInputV1,
+  DomainError,
+  PatientInputV1,
+  PatientSearchV1,
+  type Principal,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { PatientsPageQuery } from './patients-page.query';
 
 @ApiTags('patients')
 @ApiBearerAuth()
@@ -40,9 +47,18 @@ export class PatientsController {
   @Post('search')
   @HttpCode(200)
   @RequireScopes('patients:read', 'patients:write')
-  @ApiOperation({ summary: 'Find patients by patientCode, national registry number or identifier (PHI stays out of URLs)' })
+  @ApiOperation({
+    summary: 'Find patients by patientCode, national registry number or identifier (PHI stays out of URLs)',
+  })
   search(@CurrentPrincipal() principal: Principal, @Body() criteria: PatientSearchV1) {
     return this.bus.request('patients.search.v1', { hospitalId: tenantOf(principal), criteria });
+  }
+
+  @Get()
+  @RequireScopes('patients:read', 'patients:write')
+  @ApiOperation({ summary: 'The most recently updated patients, a page at a time (no PHI in the URL)' })
+  list(@CurrentPrincipal() principal: Principal, @Query() page: PatientsPageQuery) {
+    return this.bus.request('patients.list.v1', { hospitalId: tenantOf(principal), ...page });
   }
 
   @Get(':patientId')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
   GetPatientRequestV1,
+  ListPatientsRequestV1,
   PatientViewV1,
   SearchPatientsRequestV1,
   SearchPatientsResultV1,
@@ -27,6 +28,11 @@ export class PatientsHandler {
   @RpcHandler('patients.search.v1')
   search(request: SearchPatientsRequestV1): Promise<SearchPatientsResultV1> {
     return this.patients.search(request.hospitalId, request.criteria);
+  }
+
+  @RpcHandler('patients.list.v1')
+  list(request: ListPatientsRequestV1): Promise<SearchPatientsResultV1> {
+    return this.patients.listRecent(request.hospitalId, request);
   }
 
   @RpcHandler('patients.get.v1')

@@ -117,6 +117,19 @@ export class PatientsRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
+  async listRecent(
+    manager: EntityManager,
+    hospitalId: string,
+    page: { limit: number; offset: number },
+  ): Promise<PatientRecord[]> {
+    const rows: PatientRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM patient_import.patients WHERE hospital_id = $1
+       ORDER BY updated_at DESC, id LIMIT $2 OFFSET $3`,
+      [hospitalId, page.limit, page.offset],
+    );
+    return rows.map(toRecord);
+  }
+
   /** All given criteria must match (AND); at most `limit` patients, most recently updated first. */
   async search(
     manager: EntityManager,

@@ -109,10 +109,27 @@ export class PatientsService {
         ],
       });
     }
-    const manager = this.dataSource.manager;
-    const records = await this.patients.search(manager, hospitalId, criteria, SEARCH_LIMIT);
+    const records = await this.patients.search(this.dataSource.manager, hospitalId, criteria, SEARCH_LIMIT);
+    return this.withCareFlowsOfAll(hospitalId, records);
+  }
+
+  async listRecent(
+    hospitalId: string,
+    page: { limit?: number; offset?: number },
+  ): Promise<SearchPatientsResultV1> {
+    const records = await this.patients.listRecent(this.dataSource.manager, hospitalId, {
+      limit: page.limit ?? SEARCH_LIMIT,
+      offset: page.offset ?? 0,
+    });
+    return this.withCareFlowsOfAll(hospitalId, records);
+  }
+
+  private async withCareFlowsOfAll(
+    hospitalId: string,
+    records: PatientRecord[],
+  ): Promise<SearchPatientsResultV1> {
     const careFlows = await this.careFlows.listForPatients(
-      manager,
+      this.dataSource.manager,
       hospitalId,
       records.map((record) => record.id),
     );

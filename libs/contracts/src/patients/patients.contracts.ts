@@ -7,6 +7,7 @@ import {
 import type { PatientViewV1 } from './patient.view.v1';
 import {
   GetPatientRequestV1,
+  ListPatientsRequestV1,
   SearchPatientsRequestV1,
   StartCareFlowRequestV1,
   StopCareFlowRequestV1,
@@ -21,6 +22,7 @@ export interface PatientsRpc {
   'patients.upsert.v1': Rpc<UpsertPatientRequestV1, UpsertPatientResultV1>;
   'patients.search.v1': Rpc<SearchPatientsRequestV1, SearchPatientsResultV1>;
   'patients.get.v1': Rpc<GetPatientRequestV1, PatientViewV1>;
+  'patients.list.v1': Rpc<ListPatientsRequestV1, SearchPatientsResultV1>;
   'careflows.start.v1': Rpc<StartCareFlowRequestV1, CareFlowResultV1>;
   'careflows.baseline.update.v1': Rpc<UpdateBaselineRequestV1, CareFlowResultV1>;
   'careflows.stop.v1': Rpc<StopCareFlowRequestV1, CareFlowResultV1>;
@@ -32,6 +34,7 @@ export const PATIENTS_RPC_CLASSES: RequestClasses<PatientsRpc> = {
   'patients.upsert.v1': UpsertPatientRequestV1,
   'patients.search.v1': SearchPatientsRequestV1,
   'patients.get.v1': GetPatientRequestV1,
+  'patients.list.v1': ListPatientsRequestV1,
   'careflows.start.v1': StartCareFlowRequestV1,
   'careflows.baseline.update.v1': UpdateBaselineRequestV1,
   'careflows.stop.v1': StopCareFlowRequestV1,

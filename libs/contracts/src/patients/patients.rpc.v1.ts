@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  ValidateNested,
+  IsInt,
+  Max,
+  Min,
+} from 'class-validator';
 import { CareFlowStartInputV1, PatientInputV1, PatientSearchV1 } from './patient-input.v1';
 import type { CareFlowViewV1, PatientViewV1 } from './patient.view.v1';
 
@@ -26,6 +37,12 @@ export class SearchPatientsRequestV1 extends HospitalScopedV1 {
 export interface SearchPatientsResultV1 {
   total: number;
   patients: PatientViewV1[];
+}
+
+/** The most recently updated patients of a hospital, a page at a time (the Care app's patient list). */
+export class ListPatientsRequestV1 extends HospitalScopedV1 {
+  @IsOptional() @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @IsInt() @Min(0) offset?: number;
 }
 
 export class GetPatientRequestV1 extends HospitalScopedV1 {

@@ -1,0 +1,20 @@
+/** Field names (HL7 v2.5) for the segments an integration engineer meets in the message log. */
+export const HL7_FIELD_NAMES: Record<string, string[]> = {
+  MSH: ['Field separator', 'Encoding characters', 'Sending application', 'Sending facility', 'Receiving application', 'Receiving facility', 'Date/time of message', 'Security', 'Message type', 'Message control ID', 'Processing ID', 'Version ID', 'Sequence number', 'Continuation pointer', 'Accept ack type', 'Application ack type', 'Country code', 'Character set'],
+  MSA: ['Acknowledgment code', 'Message control ID', 'Text message', 'Expected sequence number', 'Delayed ack type', 'Error condition'],
+  ERR: ['Error code and location', 'Error location', 'HL7 error code', 'Severity', 'Application error code', 'Application error parameter', 'Diagnostic information', 'User message'],
+  QAK: ['Query tag', 'Query response status', 'Message query name', 'Hit count', 'This payload', 'Hits remaining'],
+  QRD: ['Query date/time', 'Query format code', 'Query priority', 'Query ID', 'Deferred response type', 'Deferred response date/time', 'Quantity limited request', 'Who subject filter', 'What subject filter', 'What department data code', 'What data code value qualifier', 'Query results level'],
+  QRF: ['Where subject filter', 'When data start date/time', 'When data end date/time', 'What user qualifier', 'Other QRY subject filter'],
+  QPD: ['Message query name', 'Query tag', 'Demographics fields'],
+  RCP: ['Query priority', 'Quantity limited request', 'Response modality'],
+  EVN: ['Event type code', 'Recorded date/time', 'Date/time planned event', 'Event reason code', 'Operator ID', 'Event occurred'],
+  PID: ['Set ID', 'Patient ID', 'Patient identifier list', 'Alternate patient ID', 'Patient name', "Mother's maiden name", 'Date/time of birth', 'Administrative sex', 'Patient alias', 'Race', 'Patient address', 'County code', 'Phone number - home', 'Phone number - business', 'Primary language', 'Marital status', 'Religion', 'Patient account number', 'SSN number', "Driver's license number", "Mother's identifier", 'Ethnic group', 'Birth place', 'Multiple birth indicator', 'Birth order', 'Citizenship', 'Veterans military status', 'Nationality', 'Patient death date and time', 'Patient death indicator'],
+  PV1: ['Set ID', 'Patient class', 'Assigned patient location', 'Admission type', 'Preadmit number', 'Prior patient location', 'Attending doctor', 'Referring doctor', 'Consulting doctor', 'Hospital service', 'Temporary location', 'Preadmit test indicator', 'Re-admission indicator', 'Admit source', 'Ambulatory status', 'VIP indicator', 'Admitting doctor', 'Patient type', 'Visit number'],
+  SCH: ['Placer appointment ID', 'Filler appointment ID', 'Occurrence number', 'Placer group number', 'Schedule ID', 'Event reason', 'Appointment reason', 'Appointment type', 'Appointment duration', 'Appointment duration units', 'Appointment timing quantity', 'Placer contact person', 'Placer contact phone', 'Placer contact address', 'Placer contact location', 'Filler contact person', 'Filler contact phone', 'Filler contact address', 'Filler contact location', 'Entered by person', 'Entered by phone', 'Entered by location', 'Parent placer appointment ID', 'Parent filler appointment ID', 'Filler status code'],
+  TQ1: ['Set ID', 'Quantity', 'Repeat pattern', 'Explicit time', 'Relative time and units', 'Service duration', 'Start date/time', 'End date/time', 'Priority'],
+  AIS: ['Set ID', 'Segment action code', 'Universal service identifier', 'Start date/time', 'Start date/time offset', 'Start date/time offset units', 'Duration', 'Duration units', 'Allow substitution code', 'Filler status code'],
+  AIG: ['Set ID', 'Segment action code', 'Resource ID', 'Resource type', 'Resource group', 'Resource quantity', 'Resource quantity units', 'Start date/time'],
+  AIL: ['Set ID', 'Segment action code', 'Location resource ID', 'Location type', 'Location group', 'Start date/time'],
+  AIP: ['Set ID', 'Segment action code', 'Personnel resource ID', 'Resource type', 'Resource group', 'Start date/time'],
+};

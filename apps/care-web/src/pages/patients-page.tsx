@@ -1,0 +1,80 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { api } from '../api/client';
+import type { Patient } from '../api/types';
+import { ProblemMessage } from '../components/problem-message';
+
+/** Recently updated patients, and a search by patient code or national registry number (sent in a POST body). */
+export function PatientsPage() {
+  const [patients, setPatients] = useState<Patient[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api<{ patients: Patient[] }>('GET', '/v1/patients?limit=50')
+      .then((page) => setPatients(page.patients))
+      .catch(setError);
+  }, []);
+
+  async function search(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const query = String(new FormData(event.currentTarget).get('query') ?? '').trim();
+    setError(null);
+    try {
+      if (!query) {
+        setPatients((await api<{ patients: Patient[] }>('GET', '/v1/patients?limit=50')).patients);
+        return;
+      }
+      const digits = query.replace(/\D/g, '');
+      const criteria = digits.length === 11 && digits.length >= query.length - 4 ? { nationalRegistryNumber: digits } : { patientCode: query };
+      setPatients((await api<{ patients: Patient[] }>('POST', '/v1/patients/search', criteria)).patients);
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  return (
+    <section aria-labelledby="patients-title">
+      <h1 id="patients-title">Patients</h1>
+      <form role="search" onSubmit={search}>
+        <label>
+          Patient code or national registry number <input name="query" />
+        </label>
+        <button type="submit">Search</button>
+        <Link to="/import" className="button">
+          Import patient
+        </Link>
+      </form>
+      <ProblemMessage error={error} />
+      {patients === null ? (
+        <p aria-busy="true">Loading…</p>
+      ) : patients.length === 0 ? (
+        <p>No patients found.</p>
+      ) : (
+        <table aria-label="Patients">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Patient code</th>
+              <th scope="col">Birth date</th>
+              <th scope="col">Active care flows</th>
+            </tr>
+          </thead>
+          <tbody>
+            {patients.map((patient) => (
+              <tr key={patient.id}>
+                <td>
+                  <Link to={`/patients/${patient.id}`}>
+                    {patient.lastName}, {patient.firstName}
+                  </Link>
+                </td>
+                <td>{patient.patientCode}</td>
+                <td>{patient.birthDate ?? '—'}</td>
+                <td>{patient.careFlows.filter((careFlow) => careFlow.status === 'active').length}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -16,4 +16,6 @@ export interface Principal {
   /** null only for platform-admin clients. */
   hospitalId: string | null;
   scopes: Scope[];
+  /** User sessions only: the user's session version when signed; a newer one on the user revokes it. */
+  sessionVersion?: number;
 }

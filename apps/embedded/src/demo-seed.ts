@@ -1,11 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** Where the simulated hospital listens; the demo hospital's connections point there. */
+export interface SimulatorEndpoints {
+  mllp: { host: string; port: number };
+  webServiceBaseUrl: string;
+  patientIdAuthority: string;
+  patientCodeSystem: string;
+  visitNumberSystem: string;
+}
 
 export interface DemoCredentials {
   hospitalId: string;
   clientId: string;
   clientSecret: string;
   physicianEmail: string;
+  /** A clinical user who signs in to the Care app with a password. */
+  nurse: { email: string; password: string };
 }
 
 const DEMO_HOSPITAL_KEY = 'demo-hospital';
@@ -15,9 +27,47 @@ const DEMO_HOSPITAL_KEY = 'demo-hospital';
  * client with every hospital scope, a physician and a care-flow definition. Runs once; the client secret
  * (shown only once by the API) is kept in the data directory so it can be printed at every start.
  */
-export async function seedDemo(baseUrl: string, admin: { clientId: string; clientSecret: string }, dataDir: string): Promise<DemoCredentials> {
-  const file = join(dataDir, 'demo.json');
+export async function seedDemo(
+  baseUrl: string,
+  admin: { clientId: string; clientSecret: string },
+  dataDir: string,
+  simulator?: SimulatorEndpoints,
+): Promise<DemoCredentials> {
   const api = await adminApi(baseUrl, admin);
+  const credentials = await seedOnce(api, dataDir);
+  if (simulator) await connectToSimulator(api, credentials.hospitalId, simulator);
+  return credentials;
+}
+
+/**
+ * The simulator's ports are chosen at each start, so the connections are written at each start: the HL7
+ * query goes to its MLLP responder, the web service to its pdq endpoint, and imports use HL7 by default.
+ */
+async function connectToSimulator(api: Api, hospitalId: string, simulator: SimulatorEndpoints): Promise<void> {
+  await api('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
+    host: simulator.mllp.host,
+    port: simulator.mllp.port,
+    queryStyle: 'QRY_A19',
+    version: '2.4',
+    sendingApplication: 'CAREFLOW',
+    sendingFacility: 'BRIDGE',
+    receivingApplication: 'EMR',
+    receivingFacility: 'AZDEMO',
+    patientIdAuthority: simulator.patientIdAuthority,
+    timeoutMs: 5000,
+  });
+  await api('PUT', `/v1/admin/hospitals/${hospitalId}/connections/webservice`, {
+    flavor: 'pdq',
+    baseUrl: `${simulator.webServiceBaseUrl}/pdq`,
+    destination: 'AZDEMO-PDQ',
+    timeoutMs: 5000,
+    identifierSystems: { patientCode: simulator.patientCodeSystem, visitNumber: simulator.visitNumberSystem },
+  });
+  await api('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
+}
+
+async function seedOnce(api: Api, dataDir: string): Promise<DemoCredentials> {
+  const file = join(dataDir, 'demo.json');
   const hospitals = (await api('GET', '/v1/admin/hospitals')) as { id: string; key: string }[];
   const existing = hospitals.find((hospital) => hospital.key === DEMO_HOSPITAL_KEY);
   if (existing && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
@@ -28,7 +78,15 @@ export async function seedDemo(baseUrl: string, admin: { clientId: string; clien
     name: 'Demo EMR',
     scopes: ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'],
   })) as { clientId: string; clientSecret: string };
+  const nurse = { email: 'nurse.maes@demo-hospital.example', password: randomBytes(12).toString('base64url') };
   if (!existing) {
+    await api('POST', `/v1/admin/hospitals/${hospital.id}/users`, {
+      email: nurse.email,
+      firstName: 'Sofie',
+      lastName: 'Maes',
+      roles: ['clinician'],
+      password: nurse.password,
+    });
     await api('POST', `/v1/admin/hospitals/${hospital.id}/users`, {
       email: 'dr.peeters@demo-hospital.example',
       firstName: 'Anne',
@@ -52,6 +110,7 @@ export async function seedDemo(baseUrl: string, admin: { clientId: string; clien
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     physicianEmail: 'dr.peeters@demo-hospital.example',
+    nurse,
   };
   writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;

@@ -3,6 +3,9 @@ import { ConfigError } from '@bridge/config';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '@bridge/database';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+// The embedded launcher may import apps: it hosts the simulator for the demo.
+import { SIM_AUTHORITIES, SIM_VISIT_SYSTEM } from '../../hospital-sim/src/dataset';
+import { startHospitalSim, type HospitalSim } from '../../hospital-sim/src/hospital-sim';
 import { seedDemo } from './demo-seed';
 import { loadOrCreateSecrets } from './local-secrets';
 import { startPlatform, type RunningPlatform } from './platform';
@@ -17,9 +20,11 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   let postgres: EmbeddedPostgresHandle | undefined;
   let platform: RunningPlatform | undefined;
+  let simulator: HospitalSim | undefined;
 
   const shutdown = async (code: number) => {
     await platform?.close().catch(() => undefined);
+    await simulator?.close().catch(() => undefined);
     await postgres?.stop().catch(() => undefined);
     process.exit(code);
   };
@@ -47,15 +52,26 @@ async function main(): Promise<void> {
       `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${secrets.ADMIN_CLIENT_SECRET}`,
     ];
     if (process.env.DEMO !== 'off') {
+      simulator = await startHospitalSim({ host: '127.0.0.1' });
       const demo = await seedDemo(
         platform.url,
         { clientId: secrets.ADMIN_CLIENT_ID, clientSecret: secrets.ADMIN_CLIENT_SECRET },
         dataDir,
+        {
+          mllp: simulator.mllp,
+          webServiceBaseUrl: simulator.http.baseUrl,
+          patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace,
+          patientCodeSystem: SIM_AUTHORITIES.AZDEMO.system,
+          visitNumberSystem: SIM_VISIT_SYSTEM,
+        },
       );
       lines.push(
         `  Demo hospital   id=${demo.hospitalId}`,
         `  Demo EMR client client_id=${demo.clientId} client_secret=${demo.clientSecret}`,
+        `  Care app        ${platform.url}/app  (nurse: ${demo.nurse.email} / ${demo.nurse.password})`,
         `  Demo physician  ${demo.physicianEmail} (physicianCode PHY001)`,
+        `  Hospital sim    MLLP ${simulator.mllp.host}:${simulator.mllp.port}, web service ${simulator.http.baseUrl}`,
+        `                  import e.g. patient 100234 or visit 2400012301 (fault values: apps/hospital-sim/README.md)`,
         '',
         `  Try: curl -s -X POST ${platform.url}/v1/oauth/token -d grant_type=client_credentials \\`,
         `         -d client_id=${demo.clientId} -d client_secret=${demo.clientSecret}`,

@@ -6,6 +6,7 @@ import { installCareWeb } from './care-web/care-web';
 import { GatewayModule } from './gateway.module';
 import { installCorrelation } from './http/correlation.hook';
 import { installOpenApi } from './http/openapi';
+import { installScimJson } from './scim/scim-json.parser';
 
 export interface GatewayOptions {
   shutdownHooks?: boolean;
@@ -23,6 +24,7 @@ export async function createGatewayApp(
     logger: new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
   });
   installCorrelation(app.getHttpAdapter().getInstance());
+  installScimJson(app.getHttpAdapter().getInstance());
   installOpenApi(app);
   await installCareWeb(app);
   if (options.shutdownHooks) app.enableShutdownHooks();

@@ -1,16 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { JWT_SETTINGS, JwtStrategy } from '@bridge/auth';
+import { JWT_SETTINGS, JwtStrategy, SESSION_CHECK } from '@bridge/auth';
 import type { GatewayEnv } from '@bridge/config';
 import { MessagingModule } from '@bridge/messaging';
 import { AdminController } from './admin/admin.controller';
 import { CareFlowsController } from './care-flows/care-flows.controller';
+import { Hl7ConnectionController } from './connections/hl7-connection.controller';
+import { ImportSourceController } from './connections/import-source.controller';
+import { WebServiceConnectionController } from './connections/webservice-connection.controller';
 import { HealthController } from './health/health.controller';
+import { ImportsController } from './imports/imports.controller';
 import { PayloadPipe } from './http/payload.pipe';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { MessagesController } from './messages/messages.controller';
+import { MessageReprocessController } from './siu/message-reprocess.controller';
+import { SiuConnectionController } from './siu/siu-connection.controller';
+import { SiuRunsController } from './siu/siu-runs.controller';
 import { OAuthController } from './oauth/oauth.controller';
 import { PatientsController } from './patients/patients.controller';
+import { ScimController } from './scim/scim.controller';
+import { BusSessionCheck } from './sessions/session-check';
+import { SessionsController } from './sessions/sessions.controller';
+import { UsersController } from './users/users.controller';
 
 /** The HTTP edge: verifies tokens, validates bodies, asks the services over the bus, speaks problem+json. */
 @Module({})
@@ -28,13 +40,31 @@ export class GatewayModule {
           persistence: false,
         }),
       ],
-      controllers: [OAuthController, AdminController, PatientsController, CareFlowsController, HealthController],
+      controllers: [
+        OAuthController,
+        AdminController,
+        PatientsController,
+        CareFlowsController,
+        HealthController,
+        Hl7ConnectionController,
+        WebServiceConnectionController,
+        ImportSourceController,
+        ImportsController,
+        MessagesController,
+        SiuConnectionController,
+        SiuRunsController,
+        MessageReprocessController,
+        UsersController,
+        SessionsController,
+        ScimController,
+      ],
       providers: [
         {
           provide: JWT_SETTINGS,
           useValue: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
         },
         JwtStrategy,
+        { provide: SESSION_CHECK, useClass: BusSessionCheck },
         { provide: APP_PIPE, useClass: PayloadPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -2,9 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { DataServiceEnv } from '@bridge/config';
 import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
+import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
+import { JournalModule } from './journal/journal.module';
+import { Initial1764160000000 } from './migrations/1764160000000-initial';
+import { QueriesModule } from './queries/queries.module';
 
-export const HL7_GATEWAY_SCHEMA = 'hl7_gateway';
+export { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
 
 /** Everything MLLP: outbound QRY^A19 / QBP^Q22, the inbound listener, ACKs, the HL7 journal (issues 3, 4). */
 @Module({})
@@ -18,7 +23,7 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA)],
+          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000],
         }),
         MessagingModule.forService({
           service: 'hl7-gateway',
@@ -27,6 +32,9 @@ export class Hl7GatewayModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        ConnectionsModule,
+        JournalModule,
+        QueriesModule,
       ],
       providers: [HealthHandler],
     };

@@ -1,14 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DataServiceEnv, loadConfig } from '@bridge/config';
+import { loadConfig } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
+import { PatientImportEnv } from './patient-import.config';
 import { PatientImportModule } from './patient-import.module';
 
 export async function createPatientImportApp(
   env: NodeJS.ProcessEnv = process.env,
   options: { shutdownHooks?: boolean } = {},
 ): Promise<INestApplicationContext> {
-  const config = loadConfig(DataServiceEnv, env);
+  const config = loadConfig(PatientImportEnv, env);
   const app = await NestFactory.createApplicationContext(PatientImportModule.forRoot(config), {
     logger: new PinoNestLogger(createLogger('patient-import', config.LOG_LEVEL)),
   });

@@ -1,19 +1,25 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { DataServiceEnv } from '@bridge/config';
+import { AppointmentsModule } from './appointments/appointments.module';
 import { DatabaseModule, idempotencyKeysMigration } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
 import { CareFlowsModule } from './care-flows/care-flows.module';
+import { ImportSourcesModule } from './import-sources/import-sources.module';
+import { ImportsModule } from './imports/imports.module';
 import { Initial1764150000000 } from './migrations/1764150000000-initial';
+import { PullImport1764160000000 } from './migrations/1764160000000-pull-import';
+import { Appointments1764190000000 } from './migrations/1764190000000-appointments';
+import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
 import { PatientsModule } from './patients/patients.module';
+import { WebServiceModule } from './webservice/webservice.module';
 import { HealthHandler } from './health/health.handler';
 
-/** Patients, care-flow definitions and care flows; later also pull-import sessions. */
+/** Patients, care-flow definitions and care flows, and pull import (web service, import source, sessions). */
 @Module({})
 export class PatientImportModule {
-  static forRoot(config: DataServiceEnv): DynamicModule {
+  static forRoot(config: PatientImportEnv): DynamicModule {
     return {
       module: PatientImportModule,
       imports: [
@@ -26,6 +32,8 @@ export class PatientImportModule {
             Initial1764150000000,
             messagingTablesMigration(PATIENT_IMPORT_SCHEMA),
             idempotencyKeysMigration(PATIENT_IMPORT_SCHEMA),
+            PullImport1764160000000,
+            Appointments1764190000000,
           ],
         }),
         MessagingModule.forService({
@@ -38,6 +46,10 @@ export class PatientImportModule {
         CareFlowDefinitionsModule,
         CareFlowsModule,
         PatientsModule,
+        WebServiceModule,
+        ImportSourcesModule,
+        ImportsModule.register({ sessionTtlSeconds: config.IMPORT_SESSION_TTL_SECONDS }),
+        AppointmentsModule,
       ],
       providers: [HealthHandler],
     };

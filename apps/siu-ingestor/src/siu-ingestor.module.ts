@@ -1,15 +1,32 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { DataServiceEnv } from '@bridge/config';
+import { ScheduleModule } from '@nestjs/schedule';
 import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
+import { MessagesModule } from './messages/messages.module';
+import { Siu1764190000000 } from './migrations/1764190000000-siu';
+import { ProcessingModule } from './processing/processing.module';
+import { SIU_CONSUMER } from './processing/siu-message.handler';
+import { RunsModule } from './runs/runs.module';
+import { SchedulesModule } from './schedules/schedules.module';
+import type { SiuIngestorEnv } from './siu-ingestor.config';
+import { SIU_OPTIONS, type SiuOptions } from './siu.options';
 
 export const SIU_INGESTOR_SCHEMA = 'siu_ingestor';
 
-/** SIU sources, schedules, file and message state, appointment care flows, run reports (issue 4). */
+/** SIU sources, schedules, file and message state, processing into care flows, run reports (issue 4). */
 @Module({})
 export class SiuIngestorModule {
-  static forRoot(config: DataServiceEnv): DynamicModule {
+  static forRoot(config: SiuIngestorEnv): DynamicModule {
+    const options: SiuOptions = {
+      superviseIntervalMs: config.SIU_SUPERVISE_INTERVAL_MS,
+      staleMs: config.SIU_RUN_STALE_MS,
+      stallMs: config.SIU_RUN_STALL_MS,
+      applyBatch: config.SIU_APPLY_BATCH,
+      schedules: config.SIU_SCHEDULES === 'on',
+      maxAttempts: SIU_CONSUMER.maxAttempts,
+    };
     return {
       module: SiuIngestorModule,
       imports: [
@@ -18,7 +35,7 @@ export class SiuIngestorModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(SIU_INGESTOR_SCHEMA)],
+          migrations: [messagingTablesMigration(SIU_INGESTOR_SCHEMA), Siu1764190000000],
         }),
         MessagingModule.forService({
           service: 'siu-ingestor',
@@ -27,8 +44,19 @@ export class SiuIngestorModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        ScheduleModule.forRoot(),
+        { module: SiuOptionsModule, global: true, providers: [{ provide: SIU_OPTIONS, useValue: options }], exports: [SIU_OPTIONS] },
+        ConnectionsModule,
+        MessagesModule,
+        RunsModule,
+        ProcessingModule,
+        SchedulesModule,
       ],
       providers: [HealthHandler],
     };
   }
 }
+
+/** Holds SIU_OPTIONS for every feature module of siu-ingestor. */
+@Module({})
+class SiuOptionsModule {}

@@ -6,7 +6,11 @@ import { ApiClientsModule } from './api-clients/api-clients.module';
 import { AuthModule } from './auth/auth.module';
 import { Hospital } from './hospitals/hospital.entity';
 import { HospitalsModule } from './hospitals/hospitals.module';
+import { LoginTokensModule } from './login-tokens/login-tokens.module';
 import { Initial1764140000000 } from './migrations/1764140000000-initial';
+import { Provisioning1764170000000 } from './migrations/1764170000000-provisioning';
+import { ScimModule } from './scim/scim.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
 import { User } from './users/user.entity';
 import { UsersModule } from './users/users.module';
@@ -14,7 +18,7 @@ import { HealthHandler } from './health/health.handler';
 
 export const USER_PROVISIONING_SCHEMA = 'user_provisioning';
 
-/** Hospitals (tenants), API clients, clinical users, tokens. */
+/** Hospitals (tenants), API clients, clinical users, login tokens and sessions, SCIM. */
 @Module({})
 export class UserProvisioningModule {
   static forRoot(config: UserProvisioningConfig): DynamicModule {
@@ -27,7 +31,11 @@ export class UserProvisioningModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [Hospital, ApiClient, User],
-          migrations: [Initial1764140000000, messagingTablesMigration(USER_PROVISIONING_SCHEMA)],
+          migrations: [
+            Initial1764140000000,
+            messagingTablesMigration(USER_PROVISIONING_SCHEMA),
+            Provisioning1764170000000,
+          ],
         }),
         MessagingModule.forService({
           service: 'user-provisioning',
@@ -40,6 +48,9 @@ export class UserProvisioningModule {
         ApiClientsModule,
         UsersModule,
         AuthModule,
+        LoginTokensModule,
+        SessionsModule,
+        ScimModule,
       ],
       providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }, HealthHandler],
       exports: [USER_PROVISIONING_CONFIG],

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
@@ -32,4 +32,14 @@ export class UserProvisioningEnv extends DataServiceEnv {
   @IsString() @MinLength(3) ADMIN_CLIENT_ID: string;
   @IsString() @MinLength(16, { message: 'must be at least 16 characters' }) ADMIN_CLIENT_SECRET: string;
   @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_SECONDS: number = 3600;
+  /** Base of the Care app links that login tokens open (`<CARE_APP_URL>/login#token=...`). */
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  CARE_APP_URL: string = 'http://localhost:3000/app';
+  /** Login tokens are single-use links meant to be opened at once: minutes, not hours. */
+  @IsInt() @Min(1) @Max(3600) LOGIN_TOKEN_TTL_SECONDS: number = 300;
+  /** Care app sessions; deactivating the user revokes them before they expire. */
+  @IsInt() @Min(60) @Max(86_400) SESSION_TTL_SECONDS: number = 28_800;
 }

@@ -16,3 +16,7 @@ export * from './imports/demographics.v1';
 export * from './imports/imports.rpc.v1';
 export * from './hl7/hl7.rpc.v1';
 export * from './messages/message.v1';
+export * from './siu/siu-connection.v1';
+export * from './siu/siu-run.v1';
+export * from './siu/siu.events.v1';
+export * from './appointments/appointments.rpc.v1';

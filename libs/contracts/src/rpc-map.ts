@@ -4,6 +4,7 @@
  * (Bus.request) and a validation error at the receiver (RPC_REQUEST_CLASSES).
  * Never change a released v1 incompatibly: add a v2 pattern beside it.
  */
+import { APPOINTMENTS_RPC_CLASSES, type AppointmentsRpc } from './appointments/appointments.contracts';
 import { AUTH_RPC_CLASSES, type AuthRpc } from './auth/auth.contracts';
 import type { PayloadClass, RequestClasses } from './common/rpc';
 import { CareFlowChangedEventV1, PatientUpsertedEventV1 } from './events.v1';
@@ -11,11 +12,13 @@ import { HEALTH_RPC_CLASSES, type HealthRpc } from './health/health.contracts';
 import { HL7_RPC_CLASSES, type Hl7Rpc } from './hl7/hl7.contracts';
 import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contracts';
 import { PATIENTS_RPC_CLASSES, type PatientsRpc } from './patients/patients.contracts';
+import { SIU_RPC_CLASSES, type SiuRpc } from './siu/siu.contracts';
+import { SiuMessageReceivedEventV1 } from './siu/siu.events.v1';
 import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contracts';
 import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 
 export interface RpcContracts
-  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc {}
+  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc, SiuRpc, AppointmentsRpc {}
 
 export type RpcPattern = keyof RpcContracts;
 export type RpcRequest<P extends RpcPattern> = RpcContracts[P]['request'];
@@ -30,11 +33,14 @@ export const RPC_REQUEST_CLASSES: RequestClasses<RpcContracts> = {
   ...HEALTH_RPC_CLASSES,
   ...HL7_RPC_CLASSES,
   ...IMPORTS_RPC_CLASSES,
+  ...SIU_RPC_CLASSES,
+  ...APPOINTMENTS_RPC_CLASSES,
 };
 
 export interface EventContracts {
   'patients.patient.upserted.v1': PatientUpsertedEventV1;
   'careflows.careflow.changed.v1': CareFlowChangedEventV1;
+  'siu.message.received.v1': SiuMessageReceivedEventV1;
 }
 
 export type EventName = keyof EventContracts;
@@ -43,4 +49,5 @@ export type EventPayload<E extends EventName> = EventContracts[E];
 export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayload<E>> } = {
   'patients.patient.upserted.v1': PatientUpsertedEventV1,
   'careflows.careflow.changed.v1': CareFlowChangedEventV1,
+  'siu.message.received.v1': SiuMessageReceivedEventV1,
 };

@@ -20,10 +20,27 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   HOSPITAL_KEY_TAKEN: 409,
   CARE_FLOW_DEFINITION_KEY_TAKEN: 409,
   USER_EMAIL_TAKEN: 409,
+  USER_IDENTIFIER_TAKEN: 409,
+  // The user exists but is deactivated: a login token for it would never be exchangeable.
+  USER_INACTIVE: 409,
+  INVALID_CREDENTIALS: 401,
+  LOGIN_TOKEN_INVALID: 401,
+  // The e-mail and password open accounts in several hospitals: the body must name one.
+  HOSPITAL_REQUIRED: 400,
   PATIENT_NOT_FOUND_AT_HOSPITAL: 404,
   HOSPITAL_ERROR: 502,
   HOSPITAL_TIMEOUT: 504,
   IMPORT_SOURCE_NOT_CONFIGURED: 409,
+  IMPORT_NOT_FOUND: 404,
+  // The session existed and will never be confirmable again: Gone, not a conflict a retry could resolve.
+  IMPORT_EXPIRED: 410,
+  IMPORT_ALREADY_CONFIRMED: 409,
+  IMPORT_CANDIDATE_INVALID: 422,
+  SIU_NOT_CONFIGURED: 409,
+  // One run at a time per hospital: the running one must finish first.
+  SIU_RUN_IN_PROGRESS: 409,
+  // Only a failed message can be processed again.
+  MESSAGE_NOT_REPROCESSABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
@@ -39,6 +56,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',

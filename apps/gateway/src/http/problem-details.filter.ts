@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DomainError, isDomainError, type ErrorCode, type FieldError } from '@bridge/contracts';
 import type { FastifyReply } from 'fastify';
+import { ScimErrorFilter } from '../scim/scim-error.filter';
 import { HTTP_STATUS_BY_CODE, titleOf } from './error-status';
 
 interface ProblemDetails {
@@ -10,6 +11,8 @@ interface ProblemDetails {
   detail: string;
   code: ErrorCode;
   errors?: FieldError[];
+  /** The hospital's own error text (pull import, 502 HOSPITAL_ERROR), as PRODUCT.md asks. */
+  hospitalError?: string;
 }
 
 /**
@@ -20,8 +23,12 @@ interface ProblemDetails {
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
+  private readonly scim = new ScimErrorFilter();
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // Errors raised before a SCIM route runs (an unreadable body, an unknown SCIM path) still speak SCIM.
+    const url = host.switchToHttp().getRequest<{ url?: string }>().url;
+    if (url?.startsWith('/scim/')) return this.scim.catch(exception, host);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.toDomainError(exception);
     const status = HTTP_STATUS_BY_CODE[error.code];
@@ -32,6 +39,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: error.message,
       code: error.code,
       ...(error.details?.errors ? { errors: error.details.errors } : {}),
+      ...(typeof error.details?.hospitalText === 'string' ? { hospitalError: error.details.hospitalText } : {}),
     };
     // Only Bearer: a `Basic` challenge would make browsers (the Care app's sign-in page) pop a password dialog.
     if (status === 401 && error.code !== 'INVALID_CLIENT') void reply.header('WWW-Authenticate', 'Bearer');

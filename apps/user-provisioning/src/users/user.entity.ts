@@ -18,6 +18,10 @@ export class User {
   @Column({ type: 'text', nullable: true }) physicianCode: string | null;
   @Column({ type: 'text', nullable: true }) passwordHash: string | null;
   @Column({ type: 'boolean', default: true }) active: boolean;
+  /** Bumped to revoke every session and login token the user holds (see the migration). */
+  @Column({ type: 'integer', default: 0 }) sessionVersion: number;
+  /** Deleted through REST or SCIM: kept (care flows name it) and inactive; SCIM answers 404 for it. */
+  @Column({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

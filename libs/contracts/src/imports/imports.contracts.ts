@@ -7,6 +7,7 @@ import {
 } from '../messages/message.v1';
 import {
   ConfirmImportRequestV1,
+  GetWebServiceConnectionRequestV1,
   LookupImportRequestV1,
   PutImportSourceRequestV1,
   PutWebServiceConnectionRequestV1,
@@ -17,6 +18,7 @@ import {
 
 export interface ImportsRpc {
   'imports.webservice-connection.put.v1': Rpc<PutWebServiceConnectionRequestV1, WebServiceConnectionViewV1>;
+  'imports.webservice-connection.get.v1': Rpc<GetWebServiceConnectionRequestV1, WebServiceConnectionViewV1>;
   'imports.source.put.v1': Rpc<
     PutImportSourceRequestV1,
     { hospitalId: string; source: 'webservice' | 'hl7' }
@@ -30,6 +32,7 @@ export interface ImportsRpc {
 
 export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
   'imports.webservice-connection.put.v1': PutWebServiceConnectionRequestV1,
+  'imports.webservice-connection.get.v1': GetWebServiceConnectionRequestV1,
   'imports.source.put.v1': PutImportSourceRequestV1,
   'imports.lookup.v1': LookupImportRequestV1,
   'imports.confirm.v1': ConfirmImportRequestV1,

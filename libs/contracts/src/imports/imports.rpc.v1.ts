@@ -115,6 +115,8 @@ export class PutWebServiceConnectionRequestV1 extends HospitalScopedV1 {
   connection: WebServiceConnectionInputV1;
 }
 
+export class GetWebServiceConnectionRequestV1 extends HospitalScopedV1 {}
+
 /** The stored connection as GETs show it: secrets are never returned, only whether they are set. */
 export interface WebServiceConnectionViewV1 extends Omit<WebServiceConnectionInputV1, 'auth'> {
   hospitalId: string;

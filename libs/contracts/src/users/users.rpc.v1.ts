@@ -1,10 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsEmail,
-  IsIn,
   IsObject,
   IsOptional,
   IsString,
@@ -15,28 +11,21 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
+import { ActorV1, UserInputV1, UserPatchV1, type UserViewV1 } from './user.v1';
 
-export const USER_ROLES = ['clinician', 'physician', 'hospital-admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+export * from './user.v1';
+export * from './sessions.rpc.v1';
+export * from './scim.rpc.v1';
 
-export class AdminUserInputV1 {
-  @ApiProperty() @IsEmail() @MaxLength(200) email: string;
-  @ApiProperty() @IsString() @Length(1, 100) firstName: string;
-  @ApiProperty() @IsString() @Length(1, 100) lastName: string;
-
-  @ApiProperty({ enum: USER_ROLES, isArray: true })
-  @ArrayMinSize(1)
-  @ArrayUnique()
-  @IsIn(USER_ROLES, { each: true })
-  roles: UserRole[];
-
+/** Body of POST /v1/admin/hospitals/{id}/users: a provisioned user, optionally with a password. */
+export class AdminUserInputV1 extends UserInputV1 {
   @ApiPropertyOptional({ minLength: 12 }) @IsOptional() @IsString() @Length(12, 200) password?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) physicianCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) hospitalUserId?: string;
 }
 
 export class CreateUserRequestV1 extends HospitalScopedV1 {
   @IsObject() @ValidateNested() @Type(() => AdminUserInputV1) user: AdminUserInputV1;
+  /** Who asked, for the audit log; absent from callers that predate it (recorded as the platform admin). */
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ActorV1) actor?: ActorV1;
 }
 
 export class ListPhysiciansRequestV1 extends HospitalScopedV1 {}
@@ -53,15 +42,37 @@ export class ResolvePhysicianRequestV1 extends HospitalScopedV1 {
   physicianCode?: string;
 }
 
-export interface UserViewV1 {
-  id: string;
-  hospitalId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  roles: UserRole[];
-  hospitalUserId?: string;
-  physicianCode?: string;
-  active: boolean;
-  createdAt: string;
+/** POST /v1/users: create, or find the existing user by hospitalUserId, else e-mail. */
+export class ProvisionUserRequestV1 extends HospitalScopedV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsObject() @ValidateNested() @Type(() => UserInputV1) user: UserInputV1;
+}
+
+export interface ProvisionedUserV1 {
+  created: boolean;
+  user: UserViewV1;
+}
+
+export class FindUsersRequestV1 extends HospitalScopedV1 {
+  @IsOptional() @IsString() @MaxLength(200) email?: string;
+}
+
+export class GetUserRequestV1 extends HospitalScopedV1 {
+  @IsUUID('all') userId: string;
+}
+
+export class UpdateUserRequestV1 extends HospitalScopedV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsUUID('all') userId: string;
+  @IsObject() @ValidateNested() @Type(() => UserPatchV1) patch: UserPatchV1;
+}
+
+/** DELETE /v1/users/{id}: the user is kept (care flows may name it), inactive, its sessions revoked. */
+export class DeactivateUserRequestV1 extends HospitalScopedV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsUUID('all') userId: string;
+}
+
+export class ListUserAuditRequestV1 extends HospitalScopedV1 {
+  @IsUUID('all') userId: string;
 }

@@ -1,0 +1,48 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { RequireScopes, ScopesGuard } from '@bridge/auth';
+import {
+  ListMessagesRequestV1,
+  MESSAGE_CHANNELS,
+  MESSAGE_DIRECTIONS,
+  MESSAGE_STATUSES,
+} from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
+import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { getMessage, listMessages } from './message-log.fan-out';
+
+/** The message log of every journaled exchange (HL7 queries, web-service calls). Raw content: detail only. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(AuthGuard('jwt'), ScopesGuard)
+@RequireScopes('admin')
+@Controller('v1/admin/messages')
+export class MessagesController {
+  constructor(private readonly bus: Bus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Message log, newest first (no raw content)' })
+  @ApiQuery({ name: 'hospitalId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'channel', required: false, enum: MESSAGE_CHANNELS })
+  @ApiQuery({ name: 'direction', required: false, enum: MESSAGE_DIRECTIONS })
+  @ApiQuery({ name: 'type', required: false, example: 'QRY^A19' })
+  @ApiQuery({ name: 'status', required: false, enum: MESSAGE_STATUSES })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date-time' } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+  })
+  list(@Query() filters: ListMessagesRequestV1) {
+    // The global PayloadPipe validates the query string against the list request (strings converted).
+    return listMessages(this.bus, filters);
+  }
+
+  @Get(':messageId')
+  @ApiOperation({ summary: 'One message: raw out, raw reply, parsed summary, status, error' })
+  get(@Param('messageId', ResourceIdPipe) messageId: string) {
+    return getMessage(this.bus, messageId);
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ConnectionsHandler } from './connections.handler';
+import { ConnectionsRepository } from './connections.repository';
+import { ConnectionsService } from './connections.service';
+
+@Module({
+  providers: [ConnectionsRepository, ConnectionsService, ConnectionsHandler],
+  exports: [ConnectionsService],
+})
+export class ConnectionsModule {}

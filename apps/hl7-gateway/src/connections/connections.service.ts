@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, type Hl7ConnectionInputV1, type Hl7ConnectionViewV1 } from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
+import { ConnectionsRepository, type StoredHl7Connection } from './connections.repository';
+import { validateTemplate } from './hl7-template.settings';
+
+@Injectable()
+export class ConnectionsService {
+  constructor(
+    private readonly connections: ConnectionsRepository,
+    private readonly bus: Bus,
+  ) {}
+
+  /** Creates or replaces the hospital's HL7 connection (a PUT replaces every setting). */
+  async put(hospitalId: string, input: Hl7ConnectionInputV1): Promise<Hl7ConnectionViewV1> {
+    const template = validateTemplate(input.template);
+    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
+    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    const settings: Hl7ConnectionInputV1 = { ...input, ...(template ? { template: { ...template } } : {}) };
+    return toView(await this.connections.upsert(hospitalId, settings));
+  }
+
+  async get(hospitalId: string): Promise<Hl7ConnectionViewV1> {
+    const connection = await this.connections.find(hospitalId);
+    if (!connection) throw new DomainError('NOT_FOUND', 'This hospital has no HL7 connection.');
+    return toView(connection);
+  }
+
+  /** The stored connection, or undefined when the hospital has none. */
+  find(hospitalId: string): Promise<StoredHl7Connection | undefined> {
+    return this.connections.find(hospitalId);
+  }
+}
+
+// The HL7 connection holds no secrets (TLS trusts the system CAs), so the view is the whole setting.
+function toView(connection: StoredHl7Connection): Hl7ConnectionViewV1 {
+  return {
+    ...connection.settings,
+    hospitalId: connection.hospitalId,
+    updatedAt: connection.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,1 @@
+export const HL7_GATEWAY_SCHEMA = 'hl7_gateway';

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import { DataSource } from 'typeorm';
+
+export interface NewJournalEntry {
+  id: string;
+  hospitalId: string;
+  channel: MessageViewV1['channel'];
+  direction: MessageViewV1['direction'];
+  type: string;
+  controlId?: string;
+  status: MessageViewV1['status'];
+  rawOut: string;
+  startedAt: Date;
+}
+
+export interface JournalEntryEnd {
+  status: MessageViewV1['status'];
+  error?: string;
+  rawIn?: string;
+  summary: Record<string, unknown>;
+  finishedAt: Date;
+  durationMs: number;
+}
+
+interface MessageRow {
+  id: string;
+  hospital_id: string;
+  channel: MessageViewV1['channel'];
+  direction: MessageViewV1['direction'];
+  type: string;
+  control_id: string | null;
+  status: MessageViewV1['status'];
+  error: string | null;
+  duration_ms: number | null;
+  created_at: Date;
+}
+
+interface MessageDetailRow extends MessageRow {
+  raw_out: string | null;
+  raw_in: string | null;
+  summary: Record<string, unknown>;
+}
+
+const LIST_COLUMNS =
+  'id, hospital_id, channel, direction, type, control_id, status, error, duration_ms, created_at';
+
+/**
+ * The HL7 exchange journal. Writes take the hospital id; reads serve the platform admin's message
+ * log, which spans hospitals, so there the hospital id is an optional filter (the gateway only lets
+ * `admin` tokens in).
+ */
+@Injectable()
+export class JournalRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(entry: NewJournalEntry): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO hl7_gateway.messages
+         (id, hospital_id, channel, direction, type, control_id, status, raw_out, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        entry.id,
+        entry.hospitalId,
+        entry.channel,
+        entry.direction,
+        entry.type,
+        entry.controlId ?? null,
+        entry.status,
+        entry.rawOut,
+        entry.startedAt,
+      ],
+    );
+  }
+
+  async finish(hospitalId: string, id: string, end: JournalEntryEnd): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE hl7_gateway.messages
+         SET status = $3, error = $4, raw_in = $5, summary = $6::jsonb, finished_at = $7, duration_ms = $8
+       WHERE hospital_id = $1 AND id = $2`,
+      [
+        hospitalId,
+        id,
+        end.status,
+        end.error ?? null,
+        end.rawIn ?? null,
+        JSON.stringify(end.summary),
+        end.finishedAt,
+        end.durationMs,
+      ],
+    );
+  }
+
+  /** Newest first; `limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql.replace('?', `$${parameters.length}`));
+    };
+    if (filters.hospitalId) add('hospital_id = ?', filters.hospitalId);
+    if (filters.channel) add('channel = ?', filters.channel);
+    if (filters.direction) add('direction = ?', filters.direction);
+    if (filters.type) add('type = ?', filters.type);
+    if (filters.status) add('status = ?', filters.status);
+    if (filters.from) add('created_at >= ?', filters.from);
+    if (filters.to) add('created_at <= ?', filters.to);
+    parameters.push(limit);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS} FROM hl7_gateway.messages ${where}
+       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return rows.map(toView);
+  }
+
+  async find(messageId: string): Promise<MessageDetailV1 | undefined> {
+    const rows: MessageDetailRow[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS}, raw_out, raw_in, summary FROM hl7_gateway.messages WHERE id = $1`,
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      ...toView(row),
+      ...(row.raw_out !== null ? { raw: row.raw_out } : {}),
+      ...(row.raw_in !== null ? { reply: row.raw_in } : {}),
+      summary: row.summary,
+    };
+  }
+}
+
+function toView(row: MessageRow): MessageViewV1 {
+  return {
+    id: row.id,
+    hospitalId: row.hospital_id,
+    channel: row.channel,
+    direction: row.direction,
+    type: row.type,
+    ...(row.control_id !== null ? { controlId: row.control_id } : {}),
+    status: row.status,
+    ...(row.error !== null ? { error: row.error } : {}),
+    createdAt: row.created_at.toISOString(),
+    ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  type ListMessagesRequestV1,
+  type MessageDetailV1,
+  type MessageViewV1,
+} from '@bridge/contracts';
+import { randomUUID } from 'node:crypto';
+import { JournalRepository, type JournalEntryEnd } from './journal.repository';
+
+const DEFAULT_LIST_LIMIT = 100;
+
+/** An outbound exchange whose row is written and whose end is still to be recorded. */
+export interface OpenExchange {
+  readonly id: string;
+  readonly hospitalId: string;
+  readonly startedAt: Date;
+}
+
+export interface ExchangeEnd {
+  status: 'replied' | 'failed';
+  error?: string;
+  rawIn?: string;
+  /** Outcome and counts only: never names, ids or other PHI. */
+  summary: Record<string, unknown>;
+}
+
+@Injectable()
+export class JournalService {
+  constructor(private readonly journal: JournalRepository) {}
+
+  /**
+   * Records an outbound query as `sent` before a byte leaves: if the process dies mid-exchange the
+   * row stays behind as evidence of what was asked, when and of whom.
+   */
+  async open(entry: {
+    hospitalId: string;
+    type: string;
+    controlId: string;
+    rawOut: string;
+  }): Promise<OpenExchange> {
+    const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: new Date() };
+    await this.journal.insert({
+      ...exchange,
+      channel: 'a19',
+      direction: 'outbound',
+      type: entry.type,
+      controlId: entry.controlId,
+      status: 'sent',
+      rawOut: entry.rawOut,
+    });
+    return exchange;
+  }
+
+  async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {
+    const finishedAt = new Date();
+    const row: JournalEntryEnd = {
+      ...end,
+      finishedAt,
+      durationMs: finishedAt.getTime() - exchange.startedAt.getTime(),
+    };
+    await this.journal.finish(exchange.hospitalId, exchange.id, row);
+  }
+
+  list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return this.journal.list(filters, filters.limit ?? DEFAULT_LIST_LIMIT);
+  }
+
+  async get(messageId: string): Promise<MessageDetailV1> {
+    const message = await this.journal.find(messageId);
+    if (!message) throw new DomainError('NOT_FOUND', 'No such message.');
+    return message;
+  }
+}

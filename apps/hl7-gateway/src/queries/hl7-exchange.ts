@@ -1,0 +1,80 @@
+import type { Hl7ConnectionInputV1 } from '@bridge/contracts';
+import {
+  Hl7ParseError,
+  MllpError,
+  decodeHl7Bytes,
+  parseHl7,
+  readErrorText,
+  readQueryReply,
+  resolveCharset,
+  sendMllp,
+  type Hl7Charset,
+  type Hl7Message,
+} from '@bridge/hl7';
+import { replyOutcome, transportOutcome, unreadableOutcome, type QueryOutcome } from './query-outcome';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface ExchangeRequest {
+  /** The built query (`\r` terminators), encoded on the wire in the connection's charset. */
+  readonly query: string;
+  readonly controlId: string;
+  /** The journal entry of this exchange, quoted in error details. */
+  readonly messageId: string;
+}
+
+/**
+ * One query, one reply, on a fresh connection that is always destroyed afterwards (sendMllp), so a
+ * hospital fault can neither hang the caller past timeoutMs nor leave a socket behind (R3).
+ */
+export async function exchangeWithHospital(
+  settings: Hl7ConnectionInputV1,
+  request: ExchangeRequest,
+): Promise<QueryOutcome> {
+  const charset: Hl7Charset = settings.charset ?? 'utf-8';
+  let reply: Buffer;
+  try {
+    reply = await sendMllp(request.query, {
+      host: settings.host,
+      port: settings.port,
+      // Certificates are checked against the system CAs and the host name: no opt-out.
+      tls: settings.tls ? {} : undefined,
+      timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      charset,
+    });
+  } catch (error) {
+    if (error instanceof MllpError) return transportOutcome(error, request.messageId);
+    throw error;
+  }
+  return readReply(reply, { charset, ...request, patientIdAuthority: settings.patientIdAuthority });
+}
+
+function readReply(
+  reply: Buffer,
+  context: { charset: Hl7Charset; controlId: string; messageId: string; patientIdAuthority?: string },
+): QueryOutcome {
+  let message: Hl7Message;
+  try {
+    message = parseHl7(reply, { charset: context.charset });
+  } catch (error) {
+    if (error instanceof Hl7ParseError) {
+      return unreadableOutcome(error.code, journalText(reply, context.charset), context.messageId);
+    }
+    throw error;
+  }
+  const read = readQueryReply(message, {
+    expectedControlId: context.controlId,
+    patientIdAuthority: context.patientIdAuthority,
+  });
+  return replyOutcome(read, {
+    // Rule 3: journal the reply in the charset it was read with.
+    rawIn: journalText(reply, resolveCharset(message.get('MSH-18'), context.charset)),
+    messageId: context.messageId,
+    hospitalText: read.status === 'hospital_error' ? readErrorText(message) : '',
+  });
+}
+
+/** PostgreSQL text cannot hold NUL; a garbage reply may. Everything else is kept as received. */
+function journalText(bytes: Buffer, charset: Hl7Charset): string {
+  return decodeHl7Bytes(bytes, charset).replace(/\u0000/g, '\uFFFD');
+}

@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  type Hl7ConnectionInputV1,
+  type LookupKey,
+  type QueryDemographicsResultV1,
+} from '@bridge/contracts';
+import { Hl7BuildError, buildQuery } from '@bridge/hl7';
+import { randomUUID } from 'node:crypto';
+import { ConnectionsService } from '../connections/connections.service';
+import { queryTemplateOf } from '../connections/hl7-template.settings';
+import { JournalService } from '../journal/journal.service';
+import { exchangeWithHospital } from './hl7-exchange';
+import type { QueryOutcome } from './query-outcome';
+
+export interface DemographicsQuery {
+  hospitalId: string;
+  by: LookupKey;
+  value: string;
+}
+
+const MESSAGE_TYPES = { QRY_A19: 'QRY^A19', QBP_Q22: 'QBP^Q22' } as const;
+
+/** MSH-10 is at most 20 characters in v2.3: 80 random bits, unique enough to correlate a reply (rule 7). */
+export function newControlId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 20);
+}
+
+@Injectable()
+export class QueriesService {
+  private readonly logger = new Logger('QueriesService');
+
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly journal: JournalService,
+  ) {}
+
+  /**
+   * Asks the hospital for a patient over MLLP and journals the exchange: the row is written before the
+   * query leaves and completed with the reply (or the failure) after. Found -> candidates; anything
+   * else -> a DomainError whose details carry the journal entry's id.
+   */
+  async query(request: DemographicsQuery): Promise<QueryDemographicsResultV1> {
+    const connection = await this.connections.find(request.hospitalId);
+    if (!connection) {
+      throw new DomainError('IMPORT_SOURCE_NOT_CONFIGURED', 'This hospital has no HL7 connection.');
+    }
+    const { settings } = connection;
+    const controlId = newControlId();
+    const query = build(settings, { by: request.by, value: request.value, controlId });
+    const exchange = await this.journal.open({
+      hospitalId: request.hospitalId,
+      type: MESSAGE_TYPES[settings.queryStyle],
+      controlId,
+      rawOut: query,
+    });
+    let outcome: QueryOutcome;
+    try {
+      outcome = await exchangeWithHospital(settings, { query, controlId, messageId: exchange.id });
+    } catch (error) {
+      // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.
+      await this.journal.close(exchange, {
+        status: 'failed',
+        error: 'internal error',
+        summary: { outcome: 'failed' },
+      });
+      throw error;
+    }
+    await this.journal.close(exchange, outcome.end);
+    if (outcome.failure) {
+      // A hospital that is down or misbehaving is an operations matter; "not found" is a normal answer.
+      // Codes and ids only: the hospital's text and the query value stay out of the log (PHI).
+      if (outcome.failure.code !== 'PATIENT_NOT_FOUND_AT_HOSPITAL') {
+        this.logger.warn(
+          `HL7 query ${exchange.id} ended in ${outcome.failure.code} (${String(outcome.failure.details?.reason)})`,
+        );
+      }
+      throw outcome.failure;
+    }
+    return { candidates: outcome.candidates, messageId: exchange.id };
+  }
+}
+
+function build(
+  settings: Hl7ConnectionInputV1,
+  request: { by: LookupKey; value: string; controlId: string },
+): string {
+  try {
+    return buildQuery(queryTemplateOf(settings), { ...request, at: new Date() });
+  } catch (error) {
+    if (error instanceof Hl7BuildError) {
+      throw new DomainError('VALIDATION_FAILED', 'The lookup value is empty.', {
+        errors: [{ field: 'value', message: 'value must not be blank' }],
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CareFlowDefinitionsModule } from '../care-flow-definitions/care-flow-definitions.module';
+import { AppointmentsHandler } from './appointments.handler';
+import { AppointmentsRepository } from './appointments.repository';
+import { AppointmentsService } from './appointments.service';
+
+/** SIU appointments -> patients and care flows (HL7-RULES 25-27), applied for siu-ingestor. */
+@Module({
+  imports: [CareFlowDefinitionsModule],
+  providers: [AppointmentsRepository, AppointmentsService, AppointmentsHandler],
+})
+export class AppointmentsModule {}

@@ -1,0 +1,248 @@
+import { Injectable } from '@nestjs/common';
+import {
+  isDomainError,
+  type AppointmentMessageAppliedV1,
+  type AppointmentMessageResultV1,
+  type AppointmentMessageV1,
+  type DomainError,
+  type PatientInputV1,
+} from '@bridge/contracts';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
+import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
+import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
+
+/** A care flow as this batch leaves it. */
+interface WorkingCareFlow extends StoredCareFlow {
+  isNew: boolean;
+  createdBy?: string;
+  changed: boolean;
+  stopReason?: string;
+}
+
+/**
+ * SIU messages -> patients, appointments and care flows (HL7-RULES 25-27), for siu-ingestor. A batch is one
+ * transaction of set-based statements (one commit and a dozen round trips for a hundred messages, which is
+ * what batch ingest needs); every message in it is still applied whole or not at all, and a message that
+ * cannot be applied (an unknown care-flow definition) fails alone before anything is written (rule 26).
+ * A message applied before answers its first result (rule 27 at this end: redelivery changes nothing).
+ */
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly appointments: AppointmentsRepository,
+    private readonly definitions: CareFlowDefinitionsService,
+  ) {}
+
+  async apply(hospitalId: string, messages: AppointmentMessageV1[]): Promise<AppointmentMessageResultV1[]> {
+    const results = new Map<string, AppointmentMessageResultV1>();
+    const unique = [...new Map(messages.map((message) => [message.messageId, message])).values()];
+    const missing = await this.missingDefinitions(hospitalId, unique);
+    const applicable = unique.filter((message) => {
+      const key = message.appointment?.careFlowDefinitionKey;
+      const refusal = key === undefined ? undefined : missing.get(key);
+      if (refusal) results.set(message.messageId, { messageId: message.messageId, ok: false, error: refusal.toPayload(), retryable: false });
+      return !refusal;
+    });
+    if (applicable.length > 0) {
+      const applied = await this.dataSource.transaction((manager) => this.applyAll(manager, hospitalId, applicable));
+      for (const result of applied) results.set(result.messageId, result);
+    }
+    return messages.map((message) => results.get(message.messageId)!);
+  }
+
+  private async applyAll(
+    manager: EntityManager,
+    hospitalId: string,
+    all: AppointmentMessageV1[],
+  ): Promise<AppointmentMessageAppliedV1[]> {
+    const claimed = await this.appointments.claim(manager, hospitalId, all.map((message) => message.messageId));
+    const earlier = await this.appointments.results(
+      manager,
+      hospitalId,
+      all.filter((message) => !claimed.has(message.messageId)).map((message) => message.messageId),
+    );
+    const replayed = all
+      .filter((message) => !claimed.has(message.messageId))
+      .map((message) => {
+        const first = earlier.get(message.messageId);
+        // Claimed and committed together with its result: a claim without one is a bug, never a success.
+        if (!first) throw new Error('an applied SIU message has no stored result');
+        return { ...first, replayed: true };
+      });
+    const messages = all.filter((message) => claimed.has(message.messageId)).sort((a, b) => a.sequence - b.sequence);
+    if (messages.length === 0) return replayed;
+
+    const patients = await this.appointments.upsertPatients(manager, hospitalId, latestPerPatient(messages));
+    const results = new Map<string, AppointmentMessageAppliedV1>();
+    const firstOfPatient = new Set<string>();
+    for (const message of messages) {
+      const patient = patients.get(message.patient.patientCode)!;
+      const first = !firstOfPatient.has(message.patient.patientCode);
+      firstOfPatient.add(message.patient.patientCode);
+      results.set(message.messageId, {
+        messageId: message.messageId,
+        ok: true,
+        patientId: patient.id,
+        patientCreated: patient.created && first,
+        careFlowStarted: false,
+        careFlowUpdated: false,
+        careFlowStopped: false,
+        replayed: false,
+      });
+    }
+    await this.applyToAppointments(manager, hospitalId, messages, results);
+    const applied = [...results.values()];
+    await this.appointments.saveResults(manager, hospitalId, applied);
+    return [...applied, ...replayed];
+  }
+
+  /**
+   * Rule 25 per appointment: each message of the batch, in sequence order, is replayed with the appointment's
+   * history and the care flow brought in line; its effects are recorded on the message. The database then
+   * receives the final state in a few statements.
+   */
+  private async applyToAppointments(
+    manager: EntityManager,
+    hospitalId: string,
+    messages: AppointmentMessageV1[],
+    results: Map<string, AppointmentMessageAppliedV1>,
+  ): Promise<void> {
+    const acting = messages
+      .filter((message) => message.appointment && message.appointment.action !== 'ignore')
+      .map((message) => ({
+        ...toAppointmentMessage(message, results.get(message.messageId)!.patientId),
+        appointmentId: message.appointment!.appointmentId,
+      }));
+    if (acting.length === 0) return;
+    const firstByAppointment = new Map<string, string>();
+    for (const message of acting) if (!firstByAppointment.has(message.appointmentId)) firstByAppointment.set(message.appointmentId, message.patientId);
+    const locked = await this.appointments.lockAppointments(
+      manager,
+      hospitalId,
+      [...firstByAppointment].map(([appointmentId, patientId]) => ({ appointmentId, patientId })),
+    );
+    await this.appointments.record(manager, hospitalId, acting);
+    const histories = await this.appointments.history(manager, hospitalId, [...firstByAppointment.keys()]);
+    const stored = await this.appointments.lockCareFlows(
+      manager,
+      hospitalId,
+      [...locked.values()].map((appointment) => appointment.careFlowId).filter((id): id is string => id !== undefined),
+    );
+
+    const inBatch = new Set(acting.map((message) => message.messageId));
+    const finals: { appointmentId: string; flow: WorkingCareFlow }[] = [];
+    for (const appointmentId of firstByAppointment.keys()) {
+      const history = (histories.get(appointmentId) ?? []).filter((message) => !inBatch.has(message.messageId));
+      const careFlowId = locked.get(appointmentId)?.careFlowId;
+      const existing = careFlowId ? stored.get(careFlowId) : undefined;
+      let flow: WorkingCareFlow | undefined = existing && { ...existing, isNew: false, changed: false };
+      for (const message of acting.filter((m) => m.appointmentId === appointmentId)) {
+        history.push(message);
+        const desired = replayAppointment(history);
+        const plan = planCareFlowChange(desired, flow);
+        const result = results.get(message.messageId)!;
+        if (plan.insert && desired) {
+          flow = {
+            id: randomUUID(),
+            patientId: desired.patientId,
+            definitionKey: desired.definitionKey,
+            status: 'active',
+            physicianId: desired.physicianId,
+            physicianCode: desired.physicianCode,
+            baseline: desired.baseline,
+            isNew: true,
+            createdBy: desired.createdBy,
+            changed: false,
+          };
+          result.careFlowStarted = true;
+        }
+        if (plan.update && flow) {
+          flow = { ...flow, ...plan.update, changed: !flow.isNew };
+          result.careFlowUpdated = true;
+        }
+        if (plan.stopReason && flow) {
+          flow = { ...flow, status: 'stopped', stopReason: plan.stopReason };
+          result.careFlowStopped = true;
+        }
+      }
+      if (flow) {
+        finals.push({ appointmentId, flow });
+        for (const message of acting.filter((m) => m.appointmentId === appointmentId)) {
+          results.get(message.messageId)!.careFlowId = flow.id;
+        }
+      }
+    }
+    await this.write(manager, hospitalId, finals);
+  }
+
+  private async write(manager: EntityManager, hospitalId: string, finals: { appointmentId: string; flow: WorkingCareFlow }[]): Promise<void> {
+    const inserts: NewSiuCareFlow[] = finals
+      .filter(({ flow }) => flow.isNew)
+      .map(({ appointmentId, flow }) => ({
+        id: flow.id,
+        patientId: flow.patientId,
+        definitionKey: flow.definitionKey,
+        physicianId: flow.physicianId,
+        physicianCode: flow.physicianCode,
+        baseline: flow.baseline,
+        appointmentId,
+        messageId: flow.createdBy!,
+      }));
+    await this.appointments.insertCareFlows(manager, hospitalId, inserts);
+    await this.appointments.updateCareFlows(
+      manager,
+      hospitalId,
+      finals.filter(({ flow }) => flow.changed).map(({ flow }) => flow),
+    );
+    await this.appointments.stopCareFlows(
+      manager,
+      hospitalId,
+      finals.filter(({ flow }) => flow.stopReason !== undefined).map(({ flow }) => ({ id: flow.id, reason: flow.stopReason! })),
+    );
+  }
+
+  /** Checked before any write: a message naming an unknown care-flow definition fails without side effects. */
+  private async missingDefinitions(hospitalId: string, messages: AppointmentMessageV1[]): Promise<Map<string, DomainError>> {
+    const keys = new Set(
+      messages.map((message) => message.appointment?.careFlowDefinitionKey).filter((key): key is string => key !== undefined),
+    );
+    const missing = new Map<string, DomainError>();
+    for (const key of keys) {
+      try {
+        await this.definitions.get(hospitalId, key);
+      } catch (error) {
+        if (!isDomainError(error) || error.code !== 'CARE_FLOW_DEFINITION_NOT_FOUND') throw error;
+        missing.set(key, error);
+      }
+    }
+    return missing;
+  }
+}
+
+/** One upsert per patient code: the demographics of its latest message in the batch. */
+function latestPerPatient(messages: AppointmentMessageV1[]): PatientInputV1[] {
+  const latest = new Map<string, PatientInputV1>();
+  for (const message of messages) {
+    const { careFlow: _careFlow, ...patient } = message.patient;
+    latest.set(patient.patientCode, patient);
+  }
+  return [...latest.values()];
+}
+
+function toAppointmentMessage(message: AppointmentMessageV1, patientId: string): AppointmentMessage {
+  const action = message.appointment!;
+  return {
+    messageId: message.messageId,
+    sequence: message.sequence,
+    event: action.event,
+    action: action.action,
+    patientId,
+    baseline: action.baseline,
+    ...(action.careFlowDefinitionKey !== undefined ? { definitionKey: action.careFlowDefinitionKey } : {}),
+    ...(action.physicianId !== undefined ? { physicianId: action.physicianId } : {}),
+    ...(action.physicianCode !== undefined ? { physicianCode: action.physicianCode } : {}),
+  };
+}

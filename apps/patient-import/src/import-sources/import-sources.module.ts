@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ImportSourcesHandler } from './import-sources.handler';
+import { ImportSourcesRepository } from './import-sources.repository';
+import { ImportSourcesService } from './import-sources.service';
+
+@Module({
+  providers: [ImportSourcesRepository, ImportSourcesService, ImportSourcesHandler],
+  exports: [ImportSourcesService],
+})
+export class ImportSourcesModule {}

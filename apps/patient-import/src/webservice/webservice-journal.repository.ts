@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface NewExchangeRow {
+  id: string;
+  hospitalId: string;
+  type: string;
+  rawOut: string;
+}
+
+export interface ExchangeEndRow {
+  status: 'replied' | 'failed';
+  error?: string;
+  rawIn?: string;
+  httpStatus?: number;
+  summary: Record<string, unknown>;
+  durationMs: number;
+}
+
+interface MessageRow {
+  id: string;
+  hospital_id: string;
+  channel: MessageViewV1['channel'];
+  direction: MessageViewV1['direction'];
+  type: string;
+  status: MessageViewV1['status'];
+  error: string | null;
+  duration_ms: number | null;
+  patient_id: string | null;
+  created_at: Date;
+}
+
+interface MessageDetailRow extends MessageRow {
+  raw_out: string;
+  raw_in: string | null;
+  http_status: number | null;
+  summary: Record<string, unknown> | null;
+}
+
+const LIST_COLUMNS =
+  'id, hospital_id, channel, direction, type, status, error, duration_ms, patient_id, created_at';
+
+/**
+ * The web-service exchange journal (`patient_import.messages`, channel `webservice`). Writes take the
+ * hospital id; reads serve the platform admin's message log, which spans hospitals, so there the hospital
+ * id is an optional filter (the gateway lets only `admin` tokens in).
+ */
+@Injectable()
+export class WebServiceJournalRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(row: NewExchangeRow): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO patient_import.messages (id, hospital_id, channel, direction, type, status, raw_out)
+       VALUES ($1, $2, 'webservice', 'outbound', $3, 'sent', $4)`,
+      [row.id, row.hospitalId, row.type, row.rawOut],
+    );
+  }
+
+  async finish(hospitalId: string, id: string, end: ExchangeEndRow): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE patient_import.messages
+         SET status = $3, error = $4, raw_in = $5, http_status = $6, summary = $7::jsonb, duration_ms = $8,
+             updated_at = now()
+       WHERE hospital_id = $1 AND id = $2`,
+      [
+        hospitalId,
+        id,
+        end.status,
+        end.error ?? null,
+        end.rawIn ?? null,
+        end.httpStatus ?? null,
+        JSON.stringify(end.summary),
+        end.durationMs,
+      ],
+    );
+  }
+
+  /** Ties the exchange to the patient its import created or updated (in the confirm's transaction). */
+  async linkPatient(
+    manager: EntityManager,
+    hospitalId: string,
+    id: string,
+    patientId: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE patient_import.messages SET patient_id = $3, updated_at = now() WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, id, patientId],
+    );
+  }
+
+  /** Newest first; `limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql.replace('?', `$${parameters.length}`));
+    };
+    if (filters.hospitalId) add('hospital_id = ?', filters.hospitalId);
+    if (filters.channel) add('channel = ?', filters.channel);
+    if (filters.direction) add('direction = ?', filters.direction);
+    if (filters.type) add('type = ?', filters.type);
+    if (filters.status) add('status = ?', filters.status);
+    if (filters.from) add('created_at >= ?', filters.from);
+    if (filters.to) add('created_at <= ?', filters.to);
+    parameters.push(limit);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS} FROM patient_import.messages ${where}
+       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return rows.map(toView);
+  }
+
+  async find(messageId: string): Promise<MessageDetailV1 | undefined> {
+    const rows: MessageDetailRow[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS}, raw_out, raw_in, http_status, summary FROM patient_import.messages WHERE id = $1`,
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      ...toView(row),
+      raw: row.raw_out,
+      ...(row.raw_in !== null ? { reply: row.raw_in } : {}),
+      summary: {
+        ...(row.summary ?? {}),
+        ...(row.http_status !== null ? { httpStatus: row.http_status } : {}),
+      },
+    };
+  }
+}
+
+function toView(row: MessageRow): MessageViewV1 {
+  return {
+    id: row.id,
+    hospitalId: row.hospital_id,
+    channel: row.channel,
+    direction: row.direction,
+    type: row.type,
+    status: row.status,
+    ...(row.error !== null ? { error: row.error } : {}),
+    createdAt: row.created_at.toISOString(),
+    ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
+    ...(row.patient_id !== null ? { patientId: row.patient_id } : {}),
+  };
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  type ListMessagesRequestV1,
+  type MessageDetailV1,
+  type MessageViewV1,
+} from '@bridge/contracts';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { WebServiceJournalRepository } from './webservice-journal.repository';
+
+const DEFAULT_LIST_LIMIT = 100;
+/** The journal keeps the start of an answer: enough to see what the hospital said, bounded per row. */
+export const RAW_IN_MAX_CHARS = 64 * 1024;
+
+/** An outbound exchange whose row is written and whose end is still to be recorded. */
+export interface OpenExchange {
+  readonly id: string;
+  readonly hospitalId: string;
+  readonly startedAt: number;
+}
+
+export interface ExchangeEnd {
+  status: 'replied' | 'failed';
+  error?: string;
+  rawIn?: string;
+  httpStatus?: number;
+  /** Outcome and counts only: never names, ids or other PHI. */
+  summary: Record<string, unknown>;
+}
+
+/** The web-service half of the message log; same shapes as the HL7 journal (MessageViewV1 / MessageDetailV1). */
+@Injectable()
+export class WebServiceJournalService {
+  constructor(private readonly journal: WebServiceJournalRepository) {}
+
+  /**
+   * Records the request as `sent` before a byte leaves: if the process dies mid-exchange the row stays
+   * behind as evidence of what was asked, when and of whom.
+   */
+  async open(entry: { hospitalId: string; type: string; rawOut: string }): Promise<OpenExchange> {
+    const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: performance.now() };
+    await this.journal.insert({
+      id: exchange.id,
+      hospitalId: entry.hospitalId,
+      type: entry.type,
+      rawOut: entry.rawOut,
+    });
+    return exchange;
+  }
+
+  async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {
+    await this.journal.finish(exchange.hospitalId, exchange.id, {
+      ...end,
+      ...(end.rawIn !== undefined ? { rawIn: truncateRaw(end.rawIn) } : {}),
+      durationMs: Math.round(performance.now() - exchange.startedAt),
+    });
+  }
+
+  linkPatient(
+    manager: EntityManager,
+    hospitalId: string,
+    messageId: string,
+    patientId: string,
+  ): Promise<void> {
+    return this.journal.linkPatient(manager, hospitalId, messageId, patientId);
+  }
+
+  list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return this.journal.list(filters, filters.limit ?? DEFAULT_LIST_LIMIT);
+  }
+
+  async get(messageId: string): Promise<MessageDetailV1> {
+    const message = await this.journal.find(messageId);
+    if (!message) throw new DomainError('NOT_FOUND', 'No such message.');
+    return message;
+  }
+}
+
+/** PostgreSQL text cannot hold NUL, which garbage answers do contain: it is shown as `\0`. */
+function truncateRaw(raw: string): string {
+  const storable = raw.replace(/\u0000/g, '\\0');
+  if (storable.length <= RAW_IN_MAX_CHARS) return storable;
+  return `${storable.slice(0, RAW_IN_MAX_CHARS)}\n[truncated: ${storable.length - RAW_IN_MAX_CHARS} more characters]`;
+}

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import type { GetSiuConnectionRequestV1, PutSiuConnectionRequestV1, SiuConnectionViewV1 } from '@bridge/contracts';
+import { RpcHandler } from '@bridge/messaging';
+import { SiuConnectionsService } from './siu-connections.service';
+
+@Injectable()
+export class SiuConnectionsHandler {
+  constructor(private readonly connections: SiuConnectionsService) {}
+
+  @RpcHandler('siu.connection.put.v1')
+  put(request: PutSiuConnectionRequestV1): Promise<SiuConnectionViewV1> {
+    return this.connections.put(request.hospitalId, request.connection);
+  }
+
+  @RpcHandler('siu.connection.get.v1')
+  get(request: GetSiuConnectionRequestV1): Promise<SiuConnectionViewV1> {
+    return this.connections.get(request.hospitalId);
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, type SiuConnectionInputV1, type SiuConnectionViewV1 } from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
+import { SiuConnectionsRepository } from './siu-connections.repository';
+import { resolveSiuSettings, toSiuConnectionView } from './siu-settings';
+
+type SavedListener = (hospitalId: string) => void;
+
+@Injectable()
+export class SiuConnectionsService {
+  private readonly listeners: SavedListener[] = [];
+
+  constructor(
+    private readonly connections: SiuConnectionsRepository,
+    private readonly bus: Bus,
+  ) {}
+
+  /** The scheduler follows saved connections at once on this instance (others reload periodically). */
+  onSaved(listener: SavedListener): void {
+    this.listeners.push(listener);
+  }
+
+  async put(hospitalId: string, input: SiuConnectionInputV1): Promise<SiuConnectionViewV1> {
+    const settings = resolveSiuSettings(input);
+    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
+    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    const stored = await this.connections.save(hospitalId, settings);
+    for (const listener of this.listeners) listener(hospitalId);
+    return toSiuConnectionView(hospitalId, stored.settings, stored.updatedAt);
+  }
+
+  async get(hospitalId: string): Promise<SiuConnectionViewV1> {
+    const stored = await this.connections.find(hospitalId);
+    if (!stored) throw new DomainError('NOT_FOUND', 'This hospital has no SIU connection.');
+    return toSiuConnectionView(hospitalId, stored.settings, stored.updatedAt);
+  }
+}

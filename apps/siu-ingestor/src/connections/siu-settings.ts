@@ -1,0 +1,105 @@
+import {
+  DomainError,
+  SIU_CONNECTION_DEFAULTS,
+  type FieldError,
+  type SiuActionV1,
+  type SiuConnectionInputV1,
+  type SiuConnectionViewV1,
+} from '@bridge/contracts';
+import type { SiuSettings } from '@bridge/hl7';
+import { CronTime } from 'cron';
+import { isAbsolute } from 'node:path';
+
+/** A connection with every default filled in: what runs and consumers read. Secrets included. */
+export type SiuConnectionSettings = SiuConnectionInputV1 &
+  Required<
+    Pick<
+      SiuConnectionInputV1,
+      | 'filePattern'
+      | 'minFileAgeMs'
+      | 'afterProcessing'
+      | 'schedule'
+      | 'timezone'
+      | 'charset'
+      | 'physicianField'
+      | 'demographics'
+    >
+  > & { eventMap: Record<string, SiuActionV1> };
+
+const SFTP_ONLY = ['host', 'port', 'username', 'password', 'privateKey', 'passphrase', 'hostKeySha256'] as const;
+
+/**
+ * Checks what the payload class cannot (a cron expression, an absolute directory, no SFTP fields on a
+ * directory) and fills the defaults of PRODUCT.md / HL7-RULES.md. Refusals carry field errors (400).
+ */
+export function resolveSiuSettings(input: SiuConnectionInputV1): SiuConnectionSettings {
+  const errors: FieldError[] = [];
+  const settings: SiuConnectionSettings = {
+    ...input,
+    source: { ...input.source },
+    filePattern: input.filePattern ?? SIU_CONNECTION_DEFAULTS.filePattern,
+    minFileAgeMs: input.minFileAgeMs ?? SIU_CONNECTION_DEFAULTS.minFileAgeMs,
+    afterProcessing: input.afterProcessing ?? SIU_CONNECTION_DEFAULTS.afterProcessing,
+    schedule: input.schedule ?? SIU_CONNECTION_DEFAULTS.schedule,
+    timezone: input.timezone ?? SIU_CONNECTION_DEFAULTS.timezone,
+    charset: input.charset ?? SIU_CONNECTION_DEFAULTS.charset,
+    physicianField: input.physicianField ?? SIU_CONNECTION_DEFAULTS.physicianField,
+    demographics: input.demographics ?? SIU_CONNECTION_DEFAULTS.demographics,
+    eventMap: Object.fromEntries(
+      Object.entries(input.eventMap ?? {}).map(([event, action]) => [event.toUpperCase(), action]),
+    ),
+    careFlowMap: input.careFlowMap.map(({ field, value, careFlowDefinitionKey }) => ({ field, value, careFlowDefinitionKey })),
+  };
+  const validity = CronTime.validateCronExpression(settings.schedule);
+  if (!validity.valid) errors.push({ field: 'schedule', message: 'schedule must be a valid cron expression' });
+  if (input.source.type === 'directory') {
+    if (!isAbsolute(input.source.path)) {
+      errors.push({ field: 'source.path', message: 'source.path of a directory source must be absolute' });
+    }
+    for (const field of SFTP_ONLY) {
+      if (input.source[field] !== undefined) {
+        errors.push({ field: `source.${field}`, message: `source.${field} is for sftp sources only` });
+      }
+    }
+  }
+  if (input.archivePath !== undefined && input.source.type === 'directory' && !isAbsolute(input.archivePath)) {
+    errors.push({ field: 'archivePath', message: 'archivePath must be absolute for a directory source' });
+  }
+  if (input.afterProcessing === 'delete' && input.archivePath !== undefined) {
+    errors.push({ field: 'archivePath', message: 'archivePath is not used when afterProcessing is delete' });
+  }
+  if (errors.length > 0) {
+    throw new DomainError('VALIDATION_FAILED', `Invalid SIU connection: ${errors.map((e) => e.message).join('; ')}`, {
+      errors,
+    });
+  }
+  return settings;
+}
+
+/** The stored connection as GETs show it: secrets are never returned, only whether they are set. */
+export function toSiuConnectionView(
+  hospitalId: string,
+  settings: SiuConnectionSettings,
+  updatedAt: Date,
+): SiuConnectionViewV1 {
+  const { password, privateKey, passphrase: _passphrase, ...source } = settings.source;
+  return {
+    ...settings,
+    hospitalId,
+    source: {
+      ...source,
+      ...(settings.source.type === 'sftp' ? { passwordSet: password !== undefined, privateKeySet: privateKey !== undefined } : {}),
+    },
+    updatedAt: updatedAt.toISOString(),
+  };
+}
+
+/** What libs/hl7 needs to read a message of this hospital (rules 10, 20-24). */
+export function siuReadSettings(settings: SiuConnectionSettings): SiuSettings {
+  return {
+    physicianField: settings.physicianField,
+    careFlowMap: settings.careFlowMap,
+    eventMap: settings.eventMap,
+    ...(settings.patientIdAuthority ? { patientIdAuthority: settings.patientIdAuthority } : {}),
+  };
+}

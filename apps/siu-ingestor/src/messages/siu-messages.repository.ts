@@ -1,0 +1,343 @@
+import { Injectable } from '@nestjs/common';
+import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import { Outbox } from '@bridge/messaging';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+export interface StoredMessage {
+  id: string;
+  hospitalId: string;
+  runId?: string;
+  channel: 'siu-file' | 'siu-mllp';
+  sequence: number;
+  status: MessageViewV1['status'];
+  controlId: string;
+  appointmentKey?: string;
+  raw: Buffer;
+  reprocessed: boolean;
+}
+
+/** How a message ended. `processed` carries what it did (PRODUCT.md SiuRun counts). */
+export type MessageOutcome =
+  | {
+      id: string;
+      hospitalId: string;
+      status: 'processed';
+      action: string;
+      patientId?: string;
+      careFlowId?: string;
+      patientCreated?: boolean;
+      careFlowStarted?: boolean;
+      careFlowUpdated?: boolean;
+      careFlowStopped?: boolean;
+    }
+  | { id: string; hospitalId: string; status: 'duplicate'; action?: string }
+  | { id: string; hospitalId: string; status: 'failed'; reason: string; action?: string };
+
+interface MessageRow {
+  id: string;
+  hospital_id: string;
+  channel: 'siu-file' | 'siu-mllp';
+  type: string;
+  control_id: string;
+  status: MessageViewV1['status'];
+  reason: string | null;
+  patient_id: string | null;
+  care_flow_id: string | null;
+  created_at: Date;
+}
+
+const LIST_COLUMNS = 'id, hospital_id, channel, type, control_id, status, reason, patient_id, care_flow_id, created_at';
+const SIU_CHANNELS = new Set(['siu-file', 'siu-mllp']);
+
+/**
+ * SIU messages: processing state (rules 26-28) and the SIU part of the message log. Writes take the
+ * hospital id; the log spans hospitals for the platform admin (the gateway lets only `admin` in), so there
+ * the hospital is an optional filter, as in the other journals.
+ */
+@Injectable()
+export class SiuMessagesRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async load(keys: { hospitalId: string; messageId: string }[]): Promise<StoredMessage[]> {
+    const rows: StoredRow[] = await this.dataSource.query(
+      `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m
+       JOIN unnest($1::uuid[], $2::uuid[]) AS k (hospital_id, id) ON k.hospital_id = m.hospital_id AND k.id = m.id`,
+      [keys.map((key) => key.hospitalId), keys.map((key) => key.messageId)],
+    );
+    return rows.map(toStored);
+  }
+
+  /**
+   * The messages of these appointments still waiting that come before `beforeSequence` (rule 19 order):
+   * a consumer applies them first, so an appointment's messages take effect in file order even when
+   * competing consumers receive them in another.
+   */
+  async waitingBefore(hospitalId: string, appointmentKeys: string[], beforeSequence: number): Promise<StoredMessage[]> {
+    if (appointmentKeys.length === 0) return [];
+    const rows: StoredRow[] = await this.dataSource.query(
+      `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m
+       WHERE m.hospital_id = $1 AND m.appointment_key = ANY($2::text[]) AND m.status = 'received' AND m.seq < $3`,
+      [hospitalId, appointmentKeys, beforeSequence],
+    );
+    return rows.map(toStored);
+  }
+
+  /**
+   * A message a real-time listener journaled (its bytes in the event): stored once under the listener's id,
+   * so redeliveries find it. Answers siu-ingestor's own id for it.
+   */
+  async storeRealtime(
+    hospitalId: string,
+    externalId: string,
+    message: {
+      type: string;
+      controlId: string;
+      sendingApplication: string;
+      sendingFacility: string;
+      appointmentKey?: string;
+      raw: Buffer;
+    },
+  ): Promise<string> {
+    await this.dataSource.query(
+      `INSERT INTO siu_ingestor.siu_messages
+         (id, hospital_id, channel, external_id, type, control_id, sending_application, sending_facility, appointment_key, raw)
+       VALUES ($1, $2, 'siu-mllp', $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (hospital_id, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+      [
+        randomUUID(),
+        hospitalId,
+        externalId,
+        message.type,
+        message.controlId,
+        message.sendingApplication,
+        message.sendingFacility,
+        message.appointmentKey ?? null,
+        message.raw,
+      ],
+    );
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM siu_ingestor.siu_messages WHERE hospital_id = $1 AND external_id = $2`,
+      [hospitalId, externalId],
+    );
+    return rows[0].id;
+  }
+
+  /**
+   * Rule 27: each message claims its (MSH-3, MSH-4, MSH-10) key; the message that holds it is answered per
+   * key. Claims in one call are taken in the order given, so the earlier message of a file wins.
+   */
+  async claimKeys(hospitalId: string, claims: { key: string; messageId: string }[]): Promise<Map<string, string>> {
+    if (claims.length === 0) return new Map();
+    await this.dataSource.query(
+      `INSERT INTO siu_ingestor.siu_processed_keys (hospital_id, duplicate_key, message_id)
+       SELECT $1, c.key, c.message_id FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS c (key, message_id, n)
+       ORDER BY c.n
+       ON CONFLICT DO NOTHING`,
+      [hospitalId, claims.map((claim) => claim.key), claims.map((claim) => claim.messageId)],
+    );
+    const rows: { duplicate_key: string; message_id: string }[] = await this.dataSource.query(
+      `SELECT duplicate_key, message_id FROM siu_ingestor.siu_processed_keys
+       WHERE hospital_id = $1 AND duplicate_key = ANY($2::text[])`,
+      [hospitalId, claims.map((claim) => claim.key)],
+    );
+    return new Map(rows.map((row) => [row.duplicate_key, row.message_id]));
+  }
+
+  /**
+   * Records how messages ended, in one transaction; only messages still `received` change (a redelivered
+   * message that another consumer finished keeps its outcome). A failed message gives up its rule-27 key:
+   * it was not processed, so the hospital may send it again.
+   */
+  async saveOutcomes(outcomes: MessageOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const processed = outcomes.filter((outcome) => outcome.status === 'processed');
+    await this.dataSource.transaction(async (manager) => {
+      if (processed.length > 0) {
+        await manager.query(
+          `UPDATE siu_ingestor.siu_messages m SET status = 'processed', reason = NULL, action = o.action,
+             patient_id = o.patient_id, care_flow_id = o.care_flow_id, patient_created = o.patient_created,
+             care_flow_started = o.started, care_flow_updated = o.updated, care_flow_stopped = o.stopped, updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::bool[], $7::bool[], $8::bool[], $9::bool[])
+             AS o (hospital_id, id, action, patient_id, care_flow_id, patient_created, started, updated, stopped)
+           WHERE m.hospital_id = o.hospital_id AND m.id = o.id AND m.status = 'received'`,
+          [
+            processed.map((o) => o.hospitalId),
+            processed.map((o) => o.id),
+            processed.map((o) => o.action),
+            processed.map((o) => o.patientId ?? null),
+            processed.map((o) => o.careFlowId ?? null),
+            processed.map((o) => o.patientCreated ?? false),
+            processed.map((o) => o.careFlowStarted ?? false),
+            processed.map((o) => o.careFlowUpdated ?? false),
+            processed.map((o) => o.careFlowStopped ?? false),
+          ],
+        );
+      }
+      const others = outcomes.filter((outcome) => outcome.status !== 'processed');
+      if (others.length > 0) {
+        await manager.query(
+          `UPDATE siu_ingestor.siu_messages m SET status = o.status, reason = o.reason, action = o.action, updated_at = now()
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS o (hospital_id, id, status, reason, action)
+           WHERE m.hospital_id = o.hospital_id AND m.id = o.id AND m.status = 'received'`,
+          [
+            others.map((o) => o.hospitalId),
+            others.map((o) => o.id),
+            others.map((o) => o.status),
+            others.map((o) => (o.status === 'failed' ? o.reason : null)),
+            others.map((o) => o.action ?? null),
+          ],
+        );
+        const failed = others.filter((o) => o.status === 'failed');
+        if (failed.length > 0) {
+          await manager.query(
+            `DELETE FROM siu_ingestor.siu_processed_keys k USING unnest($1::uuid[], $2::uuid[]) AS f (hospital_id, id)
+             WHERE k.hospital_id = f.hospital_id AND k.message_id = f.id`,
+            [failed.map((o) => o.hospitalId), failed.map((o) => o.id)],
+          );
+        }
+      }
+    });
+  }
+
+  /** Newest first; `limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
+    if (filters.channel && !SIU_CHANNELS.has(filters.channel)) return [];
+    if (filters.direction === 'outbound') return [];
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql.replace('?', `$${parameters.length}`));
+    };
+    if (filters.hospitalId) add('hospital_id = ?', filters.hospitalId);
+    if (filters.channel) add('channel = ?', filters.channel);
+    if (filters.type) add('type = ?', filters.type);
+    if (filters.status) add('status = ?', filters.status);
+    if (filters.from) add('created_at >= ?', filters.from);
+    if (filters.to) add('created_at <= ?', filters.to);
+    parameters.push(limit);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS} FROM siu_ingestor.siu_messages ${where}
+       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return rows.map(toView);
+  }
+
+  async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer }) | undefined> {
+    const rows: (MessageRow & {
+      raw: Buffer;
+      position: number | null;
+      run_id: string | null;
+      file_name: string | null;
+      sending_application: string;
+      sending_facility: string;
+      action: string | null;
+      patient_created: boolean;
+      care_flow_started: boolean;
+      care_flow_updated: boolean;
+      care_flow_stopped: boolean;
+    })[] = await this.dataSource.query(
+      `SELECT m.id, m.hospital_id, m.channel, m.type, m.control_id, m.status, m.reason, m.patient_id, m.care_flow_id,
+         m.created_at, m.raw, m.position, m.run_id, f.name AS file_name, m.sending_application, m.sending_facility,
+         m.action, m.patient_created, m.care_flow_started, m.care_flow_updated, m.care_flow_stopped
+       FROM siu_ingestor.siu_messages m LEFT JOIN siu_ingestor.siu_files f ON f.id = m.file_id
+       WHERE m.id = $1`,
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      ...toView(row),
+      rawBytes: row.raw,
+      summary: {
+        ...(row.file_name !== null ? { file: row.file_name, position: row.position } : {}),
+        ...(row.run_id !== null ? { runId: row.run_id } : {}),
+        sendingApplication: row.sending_application,
+        sendingFacility: row.sending_facility,
+        ...(row.action !== null ? { action: row.action } : {}),
+        ...(row.status === 'processed'
+          ? {
+              patientCreated: row.patient_created,
+              careFlowStarted: row.care_flow_started,
+              careFlowUpdated: row.care_flow_updated,
+              careFlowStopped: row.care_flow_stopped,
+            }
+          : {}),
+      },
+    };
+  }
+
+  /**
+   * A failed message goes back to `received` and is published again, in one transaction: processed anew
+   * with the hospital's current settings. Answers undefined when the message is not failed (any more).
+   */
+  async reprocess(hospitalId: string, messageId: string): Promise<MessageViewV1 | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const result: unknown = await manager.query(
+        `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
+         WHERE hospital_id = $1 AND id = $2 AND status = 'failed' RETURNING ${LIST_COLUMNS}`,
+        [hospitalId, messageId],
+      );
+      const [rows] = result as [MessageRow[], number];
+      if (rows.length === 0) return undefined;
+      await this.outbox.add(manager, 'siu.message.received.v1', {
+        hospitalId,
+        messageId,
+        channel: rows[0].channel,
+      });
+      return toView(rows[0]);
+    });
+  }
+}
+
+interface StoredRow {
+  id: string;
+  hospital_id: string;
+  run_id: string | null;
+  channel: StoredMessage['channel'];
+  seq: string;
+  status: StoredMessage['status'];
+  control_id: string;
+  appointment_key: string | null;
+  raw: Buffer;
+  reprocessed_at: Date | null;
+}
+
+const STORED_COLUMNS = 'm.id, m.hospital_id, m.run_id, m.channel, m.seq, m.status, m.control_id, m.appointment_key, m.raw, m.reprocessed_at';
+
+function toStored(row: StoredRow): StoredMessage {
+  return {
+    id: row.id,
+    hospitalId: row.hospital_id,
+    ...(row.run_id ? { runId: row.run_id } : {}),
+    channel: row.channel,
+    sequence: Number(row.seq),
+    status: row.status,
+    controlId: row.control_id,
+    ...(row.appointment_key ? { appointmentKey: row.appointment_key } : {}),
+    raw: row.raw,
+    reprocessed: row.reprocessed_at !== null,
+  };
+}
+
+function toView(row: MessageRow): MessageViewV1 {
+  return {
+    id: row.id,
+    hospitalId: row.hospital_id,
+    channel: row.channel,
+    direction: 'inbound',
+    type: row.type || 'SIU',
+    ...(row.control_id ? { controlId: row.control_id } : {}),
+    status: row.status,
+    ...(row.reason !== null ? { error: row.reason } : {}),
+    createdAt: row.created_at.toISOString(),
+    ...(row.patient_id !== null ? { patientId: row.patient_id } : {}),
+    ...(row.care_flow_id !== null ? { careFlowId: row.care_flow_id } : {}),
+  };
+}

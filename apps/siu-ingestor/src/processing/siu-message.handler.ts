@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import type { SiuMessageReceivedEventV1 } from '@bridge/contracts';
+import { EventHandler, type MessageMeta } from '@bridge/messaging';
+import { SiuMessageBatcher } from './siu-message.batcher';
+
+/**
+ * The consumer's delivery settings. Retries back off from 0.5 s to 32 s (about a minute in all), enough to
+ * ride out a broker restart or a patient-import deploy; the last attempt records the message failed.
+ */
+export const SIU_CONSUMER = { queue: 'siu-ingestor.process', prefetch: 256, maxAttempts: 8, backoffMs: 500 } as const;
+
+/** Competing consumers of `siu.message.received.v1`: every siu-ingestor instance takes its share. */
+@Injectable()
+export class SiuMessageHandler {
+  constructor(private readonly batcher: SiuMessageBatcher) {}
+
+  @EventHandler('siu.message.received.v1', SIU_CONSUMER)
+  handle(event: SiuMessageReceivedEventV1, meta: MessageMeta): Promise<void> {
+    return this.batcher.submit({ event, attempt: meta.attempt });
+  }
+}

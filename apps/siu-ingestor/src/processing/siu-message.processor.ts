@@ -1,0 +1,371 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  isDomainError,
+  type AppointmentMessageV1,
+  type PatientInputV1,
+  type SiuMessageReceivedEventV1,
+} from '@bridge/contracts';
+import { readSiuFrame, type SiuAppointment } from '@bridge/hl7';
+import { Bus } from '@bridge/messaging';
+import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
+import { siuReadSettings, type SiuConnectionSettings } from '../connections/siu-settings';
+import { SiuMessagesRepository, type MessageOutcome, type StoredMessage } from '../messages/siu-messages.repository';
+import { readMessageHeader } from '../runs/message-header';
+import { SiuRunsRepository } from '../runs/siu-runs.repository';
+import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
+import { toPatientInput } from './patient-input';
+import { PhysicianDirectory } from './physician.directory';
+
+export interface SiuDelivery {
+  event: SiuMessageReceivedEventV1;
+  /** 1 on the first delivery; the transport retries up to `maxAttempts`. */
+  attempt: number;
+}
+
+/** ack: the message is finished (whatever its outcome); retry: try again later; dead: give up (DLQ). */
+export type SiuVerdict = { kind: 'ack' } | { kind: 'retry'; reason: string } | { kind: 'dead'; reason: string };
+
+/** Failures that can pass: the message is tried again rather than failed. */
+const TRANSIENT_CODES = new Set(['RPC_TIMEOUT', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR', 'HOSPITAL_TIMEOUT', 'RATE_LIMITED']);
+/** Long enough for a batch of a few hundred messages in one patient-import transaction. */
+const APPLY_TIMEOUT_MS = 60_000;
+const LOOKUP_TIMEOUT_MS = 35_000;
+
+interface Work {
+  message: StoredMessage;
+  attempt: number;
+  appointment?: SiuAppointment;
+  duplicateKey?: string;
+  patient?: PatientInputV1;
+  physicianId?: string;
+  outcome?: MessageOutcome;
+  retry?: string;
+}
+
+/**
+ * Processes SIU messages a batch at a time (HL7-RULES 20-28): read each stored message by the hospital's
+ * settings, skip duplicates (rule 27), resolve physician and patient, and have patient-import apply the
+ * batch (one transaction there, each message atomic on its own). Every message ends processed, duplicate or
+ * failed with its reason; a failure that can pass is retried, and on the last attempt recorded as failed
+ * and dead-lettered (ARCHITECTURE.md rule 6). Nothing here throws for one message: verdicts are per message.
+ */
+@Injectable()
+export class SiuMessageProcessor {
+  private readonly logger = new Logger('SiuMessageProcessor');
+  private readonly runSettings = new Map<string, SiuConnectionSettings>();
+
+  constructor(
+    private readonly messages: SiuMessagesRepository,
+    private readonly runs: SiuRunsRepository,
+    private readonly connections: SiuConnectionsRepository,
+    private readonly physicians: PhysicianDirectory,
+    private readonly bus: Bus,
+    @Inject(SIU_OPTIONS) private readonly options: SiuOptions,
+  ) {}
+
+  async process(deliveries: SiuDelivery[]): Promise<SiuVerdict[]> {
+    const ids = await Promise.all(deliveries.map((delivery) => this.storedId(delivery.event)));
+    const stored = await this.messages.load(
+      deliveries.map((delivery, index) => ({ hospitalId: delivery.event.hospitalId, messageId: ids[index] })),
+    );
+    const byId = new Map(stored.map((message) => [message.id, message]));
+    const work = new Map<string, Work>();
+    for (const [index, delivery] of deliveries.entries()) {
+      const message = byId.get(ids[index]);
+      if (!message || message.status !== 'received') continue;
+      const known = work.get(message.id);
+      work.set(message.id, { message, attempt: Math.max(known?.attempt ?? 0, delivery.attempt) });
+    }
+    const items = await this.withWaitingPredecessors([...work.values()]);
+    await this.read(items);
+    await this.skipDuplicates(items);
+    await this.resolve(items);
+    await this.apply(items);
+    await this.finish(items);
+    return deliveries.map((_, index) => {
+      const message = byId.get(ids[index]);
+      if (!message) return { kind: 'dead', reason: 'no such SIU message' };
+      const item = work.get(message.id);
+      if (!item?.retry) return { kind: 'ack' };
+      return item.attempt >= this.options.maxAttempts ? { kind: 'dead', reason: item.retry } : { kind: 'retry', reason: item.retry };
+    });
+  }
+
+  /**
+   * Rule 19 with competing consumers: a message is applied only after the messages of the same appointment
+   * that come before it. Those still waiting are taken into this batch (ahead of it, in sequence order);
+   * their own deliveries later find them done. Applying twice is harmless: patient-import answers a message
+   * it applied with its first result.
+   */
+  private async withWaitingPredecessors(items: Work[]): Promise<Work[]> {
+    const all = new Map(items.map((item) => [item.message.id, item]));
+    for (const [hospitalId, group] of groupByHospital(items)) {
+      const lastByKey = new Map<string, number>();
+      for (const { message } of group) {
+        if (message.appointmentKey === undefined) continue;
+        lastByKey.set(message.appointmentKey, Math.max(lastByKey.get(message.appointmentKey) ?? 0, message.sequence));
+      }
+      if (lastByKey.size === 0) continue;
+      const waiting = await this.messages.waitingBefore(hospitalId, [...lastByKey.keys()], Math.max(...lastByKey.values()));
+      for (const message of waiting) {
+        if (!all.has(message.id) && message.sequence < (lastByKey.get(message.appointmentKey!) ?? 0)) {
+          all.set(message.id, { message, attempt: 0 });
+        }
+      }
+    }
+    return [...all.values()].sort((a, b) => a.message.sequence - b.message.sequence);
+  }
+
+  /** A message must not overtake an earlier one of its appointment that is to be tried again: it waits too. */
+  private holdBehindRetries(items: Work[]): void {
+    const firstRetry = new Map<string, number>();
+    for (const item of items) {
+      const key = item.message.appointmentKey;
+      if (item.retry !== undefined && key !== undefined && !(item.message.sequence >= (firstRetry.get(key) ?? Infinity))) {
+        firstRetry.set(key, item.message.sequence);
+      }
+    }
+    for (const item of items) {
+      const key = item.message.appointmentKey;
+      if (pending(item) && key !== undefined && item.message.sequence > (firstRetry.get(key) ?? Infinity)) {
+        item.retry = 'waiting for an earlier message of the same appointment';
+      }
+    }
+  }
+
+  /** A file message is stored before its event; a real-time one arrives with its bytes and is stored now. */
+  private async storedId(event: SiuMessageReceivedEventV1): Promise<string> {
+    if (event.raw === undefined) return event.messageId;
+    const raw = Buffer.from(event.raw, 'base64');
+    return this.messages.storeRealtime(event.hospitalId, event.messageId, { ...readMessageHeader(raw), raw });
+  }
+
+  private async read(items: Work[]): Promise<void> {
+    for (const item of items) {
+      const settings = await this.settingsOf(item.message);
+      if (!settings) {
+        item.outcome = failed(item, 'the hospital has no SIU connection');
+        continue;
+      }
+      try {
+        const read = readSiuFrame(item.message.raw, siuReadSettings(settings), { charset: settings.charset });
+        if (read.ok) {
+          item.appointment = read.appointment;
+          item.duplicateKey = read.duplicateKey;
+        } else item.outcome = failed(item, `${read.code}: ${read.reason}`);
+      } catch (error) {
+        item.retry = `reading the message failed: ${describe(error)}`;
+      }
+    }
+  }
+
+  /** Rule 27, by (MSH-3, MSH-4, MSH-10). A message without MSH-10 cannot be told apart: it is never a duplicate. */
+  private async skipDuplicates(items: Work[]): Promise<void> {
+    for (const [hospitalId, group] of groupByHospital(items.filter((item) => pending(item) && item.message.controlId !== ''))) {
+      const claims = group.map((item) => ({ key: item.duplicateKey!, messageId: item.message.id }));
+      const holders = await this.messages.claimKeys(hospitalId, claims);
+      for (const item of group) {
+        const holder = holders.get(item.duplicateKey!);
+        if (holder !== undefined && holder !== item.message.id) {
+          item.outcome = { id: item.message.id, hospitalId, status: 'duplicate', action: item.appointment!.action };
+        }
+      }
+    }
+  }
+
+  private async resolve(items: Work[]): Promise<void> {
+    await Promise.all(
+      items.filter(pending).map(async (item) => {
+        try {
+          const settings = (await this.settingsOf(item.message))!;
+          const code = item.appointment!.physicianCode;
+          if (code !== undefined) item.physicianId = await this.physicians.resolve(item.message.hospitalId, code);
+          item.patient = await this.patientOf(item, settings);
+        } catch (error) {
+          // An ignored event needs no patient (rule 25: it *may* create one): without a usable one it is done.
+          if (item.appointment!.action === 'ignore' && isDomainError(error) && error.code === 'VALIDATION_FAILED') {
+            item.outcome = { id: item.message.id, hospitalId: item.message.hospitalId, status: 'processed', action: 'ignore' };
+            return;
+          }
+          this.fail(item, error);
+        }
+      }),
+    );
+  }
+
+  /** Demographics from the message's PID, or (setting `demographics: query`) asked of the hospital for a new patient. */
+  private async patientOf(item: Work, settings: SiuConnectionSettings): Promise<PatientInputV1> {
+    const appointment = item.appointment!;
+    const hospitalId = item.message.hospitalId;
+    if (settings.demographics === 'message') return toPatientInput(appointment.patient);
+    const patientCode = appointment.patient.patientCode!;
+    const found = await this.bus.request('patients.search.v1', { hospitalId, criteria: { patientCode } });
+    const existing = found.patients.find((patient) => patient.patientCode === patientCode);
+    if (existing) return toPatientInput(existing);
+    const lookup = await this.bus.request(
+      'imports.lookup.v1',
+      { hospitalId, lookup: { patientCode }, requestedBy: 'siu-ingestor' },
+      { timeoutMs: LOOKUP_TIMEOUT_MS },
+    );
+    const candidate = lookup.candidates.find((c) => c.patientCode === patientCode) ?? lookup.candidates[0];
+    if (!candidate) throw new DomainError('PATIENT_NOT_FOUND_AT_HOSPITAL', 'The hospital does not know the patient.');
+    return toPatientInput(candidate);
+  }
+
+  private async apply(items: Work[]): Promise<void> {
+    for (const [hospitalId, group] of groupByHospital(items)) {
+      for (let start = 0; start < group.length; start += this.options.applyBatch) {
+        this.holdBehindRetries(items);
+        const chunk = group.slice(start, start + this.options.applyBatch).filter(pending);
+        if (chunk.length > 0) await this.applyChunk(hospitalId, chunk, items);
+      }
+    }
+  }
+
+  /**
+   * One RPC for many messages. When the whole call is refused (not a bus outage), the messages are applied
+   * one by one, so the refusal lands on the message that caused it and not on its neighbours.
+   */
+  private async applyChunk(hospitalId: string, chunk: Work[], all: Work[]): Promise<void> {
+    let results;
+    try {
+      results = (
+        await this.bus.request(
+          'appointments.apply.v1',
+          { hospitalId, messages: chunk.map((item) => this.applyRequest(item)) },
+          { timeoutMs: APPLY_TIMEOUT_MS },
+        )
+      ).results;
+    } catch (error) {
+      const busDown = isDomainError(error) && (error.code === 'RPC_TIMEOUT' || error.code === 'SERVICE_UNAVAILABLE');
+      if (chunk.length > 1 && !busDown) {
+        for (const item of chunk) {
+          this.holdBehindRetries(all);
+          if (pending(item)) await this.applyChunk(hospitalId, [item], all);
+        }
+      } else {
+        for (const item of chunk) this.fail(item, error);
+      }
+      return;
+    }
+    for (const [index, item] of chunk.entries()) {
+      const result = results[index];
+      if (result.ok) {
+        item.outcome = {
+          id: item.message.id,
+          hospitalId,
+          status: 'processed',
+          action: item.appointment!.action,
+          patientId: result.patientId,
+          ...(result.careFlowId ? { careFlowId: result.careFlowId } : {}),
+          patientCreated: result.patientCreated,
+          careFlowStarted: result.careFlowStarted,
+          careFlowUpdated: result.careFlowUpdated,
+          careFlowStopped: result.careFlowStopped,
+        };
+      } else if (result.retryable) {
+        item.retry = `${result.error.code}: ${result.error.message}`;
+      } else {
+        item.outcome = failed(item, `${result.error.code}: ${result.error.message}`);
+      }
+    }
+  }
+
+  private applyRequest(item: Work): AppointmentMessageV1 {
+    const appointment = item.appointment!;
+    // The baseline PRODUCT.md asks of an SIU care flow, with what the message has.
+    const baseline: Record<string, string> = {};
+    for (const [key, value] of Object.entries({
+      appointmentDate: appointment.appointmentDate,
+      appointmentType: appointment.appointmentType,
+      physicianCode: appointment.physicianCode,
+      location: appointment.location,
+    })) {
+      if (value !== undefined) baseline[key] = value;
+    }
+    return {
+      messageId: item.message.id,
+      sequence: item.message.sequence,
+      patient: item.patient!,
+      ...(appointment.appointmentId !== undefined
+        ? {
+            appointment: {
+              appointmentId: appointment.appointmentId,
+              event: appointment.event,
+              action: appointment.action,
+              baseline,
+              ...(appointment.careFlowDefinitionKey !== undefined
+                ? { careFlowDefinitionKey: appointment.careFlowDefinitionKey }
+                : {}),
+              ...(item.physicianId !== undefined ? { physicianId: item.physicianId } : {}),
+              ...(appointment.physicianCode !== undefined ? { physicianCode: appointment.physicianCode } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** Outcomes are recorded together; a message out of attempts is recorded failed before it is dead-lettered. */
+  private async finish(items: Work[]): Promise<void> {
+    for (const item of items) {
+      if (item.retry && item.attempt >= this.options.maxAttempts) {
+        item.outcome = failed(item, `gave up after ${item.attempt} attempts: ${item.retry}`);
+      }
+    }
+    const outcomes = items.map((item) => item.outcome).filter((outcome): outcome is MessageOutcome => outcome !== undefined);
+    await this.messages.saveOutcomes(outcomes);
+    const runIds = new Set(items.map((item) => item.message.runId).filter((id): id is string => id !== undefined));
+    for (const runId of runIds) await this.runs.finishIfDone(runId);
+  }
+
+  private fail(item: Work, error: unknown): void {
+    if (isDomainError(error) && !TRANSIENT_CODES.has(error.code)) {
+      item.outcome = failed(item, `${error.code}: ${error.message}`);
+    } else {
+      item.retry = describe(error);
+      if (!isDomainError(error)) this.logger.warn(`SIU message ${item.message.id} will be retried: ${describe(error)}`);
+    }
+  }
+
+  /**
+   * A run reads all its messages by the settings it started with; a reprocessed or real-time message by the
+   * hospital's current ones (after the admin fixed what made it fail).
+   */
+  private async settingsOf(message: StoredMessage): Promise<SiuConnectionSettings | undefined> {
+    if (message.runId && !message.reprocessed) {
+      let settings = this.runSettings.get(message.runId);
+      if (!settings) {
+        settings = await this.runs.settingsOf(message.hospitalId, message.runId);
+        if (this.runSettings.size > 100) this.runSettings.clear();
+        if (settings) this.runSettings.set(message.runId, settings);
+      }
+      return settings;
+    }
+    return (await this.connections.find(message.hospitalId))?.settings;
+  }
+}
+
+function pending(item: Work): boolean {
+  return item.outcome === undefined && item.retry === undefined;
+}
+
+function failed(item: Work, reason: string): MessageOutcome {
+  return {
+    id: item.message.id,
+    hospitalId: item.message.hospitalId,
+    status: 'failed',
+    reason,
+    ...(item.appointment ? { action: item.appointment.action } : {}),
+  };
+}
+
+function groupByHospital(items: Work[]): Map<string, Work[]> {
+  const groups = new Map<string, Work[]>();
+  for (const item of items) groups.set(item.message.hospitalId, [...(groups.get(item.message.hospitalId) ?? []), item]);
+  return groups;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { Outbox } from '@bridge/messaging';
+import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+
+/** One message cut from a file, with what its MSH says (for the log and rule 27). */
+export interface SplitMessage {
+  id: string;
+  position: number;
+  type: string;
+  controlId: string;
+  sendingApplication: string;
+  sendingFacility: string;
+  appointmentKey?: string;
+  raw: Buffer;
+}
+
+export interface LeftAtSource {
+  id: string;
+  sha256: string;
+  size: number;
+}
+
+/** The `siu.message.received.v1` payload, built in SQL from each stored row (ids only, no PHI). */
+const RECEIVED_EVENT_SQL = `json_build_object('hospitalId', hospital_id, 'messageId', id, 'channel', 'siu-file')`;
+
+/** Files and the messages split from them; every query takes the hospital id. */
+@Injectable()
+export class SiuFilesRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async insertFile(
+    manager: EntityManager,
+    file: { id: string; hospitalId: string; runId: string; name: string; size: number },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO siu_ingestor.siu_files (id, hospital_id, run_id, name, size, sha256, messages, status)
+       VALUES ($1, $2, $3, $4, $5, '', 0, 'storing')`,
+      [file.id, file.hospitalId, file.runId, file.name, file.size],
+    );
+  }
+
+  /**
+   * Stores a slice of a file's messages and, in the same statement, one `siu.message.received.v1` outbox row
+   * per message: the outbox rows are the hand-off to the consumers. `seq` follows `position`.
+   */
+  async insertMessages(
+    manager: EntityManager,
+    target: { hospitalId: string; runId: string; fileId: string },
+    messages: SplitMessage[],
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    const statement = this.outbox.withEvent(
+      {
+        sql: `INSERT INTO siu_ingestor.siu_messages
+           (id, hospital_id, channel, run_id, file_id, position, type, control_id, sending_application, sending_facility,
+            appointment_key, raw)
+         SELECT m.id, $1, 'siu-file', $2, $3, m.position, m.type, m.control_id, m.app, m.facility, m.appointment_key, m.raw
+         FROM unnest($4::uuid[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[])
+           WITH ORDINALITY AS m (id, position, type, control_id, app, facility, appointment_key, raw, n)
+         ORDER BY m.n
+         RETURNING id, hospital_id`,
+        parameters: [
+          target.hospitalId,
+          target.runId,
+          target.fileId,
+          messages.map((message) => message.id),
+          messages.map((message) => message.position),
+          messages.map((message) => message.type),
+          messages.map((message) => message.controlId),
+          messages.map((message) => message.sendingApplication),
+          messages.map((message) => message.sendingFacility),
+          messages.map((message) => message.appointmentKey ?? null),
+          messages.map((message) => message.raw),
+        ],
+      },
+      'siu.message.received.v1',
+      RECEIVED_EVENT_SQL,
+    );
+    await manager.query(statement.sql, statement.parameters);
+  }
+
+  async completeFile(
+    manager: EntityManager,
+    hospitalId: string,
+    fileId: string,
+    done: { sha256: string; size: number; messages: number },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE siu_ingestor.siu_files SET sha256 = $3, size = $4, messages = $5, status = 'stored', updated_at = now()
+       WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, fileId, done.sha256, done.size, done.messages],
+    );
+  }
+
+  /** A file whose messages are stored but which is still at the source (its archive or delete failed). */
+  async leftAtSource(hospitalId: string, name: string): Promise<LeftAtSource[]> {
+    const rows: { id: string; sha256: string; size: string }[] = await this.dataSource.query(
+      `SELECT id, sha256, size FROM siu_ingestor.siu_files WHERE hospital_id = $1 AND name = $2 AND status = 'stored'
+       ORDER BY created_at`,
+      [hospitalId, name],
+    );
+    return rows.map((row) => ({ id: row.id, sha256: row.sha256, size: Number(row.size) }));
+  }
+
+  async markGone(
+    hospitalId: string,
+    fileId: string,
+    gone: { status: 'archived' | 'deleted'; archivedAs?: string },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE siu_ingestor.siu_files SET status = $3, archived_as = $4, updated_at = now() WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, fileId, gone.status, gone.archivedAs ?? null],
+    );
+  }
+}

@@ -1,0 +1,33 @@
+import { join, posix } from 'node:path';
+import type { SiuConnectionSettings } from '../connections/siu-settings';
+import { DirectorySource } from './directory.source';
+import { SftpSource } from './sftp.source';
+import type { SiuSource } from './siu-source';
+
+const SFTP_READY_TIMEOUT_MS = 15_000;
+
+/** The source of a connection. The default archive (`archive` inside the source) is created when missing. */
+export async function openSiuSource(settings: SiuConnectionSettings): Promise<SiuSource> {
+  const { source } = settings;
+  if (source.type === 'directory') {
+    return new DirectorySource(source.path, {
+      path: settings.archivePath ?? join(source.path, 'archive'),
+      create: settings.archivePath === undefined,
+    });
+  }
+  return SftpSource.connect({
+    host: source.host!,
+    port: source.port ?? 22,
+    username: source.username!,
+    password: source.password,
+    privateKey: source.privateKey,
+    passphrase: source.passphrase,
+    hostKeySha256: source.hostKeySha256,
+    path: source.path,
+    archive: {
+      path: settings.archivePath ?? posix.join(source.path, 'archive'),
+      create: settings.archivePath === undefined,
+    },
+    readyTimeoutMs: SFTP_READY_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,77 @@
+import { Logger } from '@nestjs/common';
+import { posix } from 'node:path';
+import SftpClient from 'ssh2-sftp-client';
+import { hostKeyMatches } from './host-key';
+import type { SiuSource, SourceFile } from './siu-source';
+
+export interface SftpSourceOptions {
+  host: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKey?: string;
+  passphrase?: string;
+  hostKeySha256?: string;
+  path: string;
+  archive: { path: string; create: boolean };
+  readyTimeoutMs: number;
+}
+
+const logger = new Logger('SftpSource');
+
+/** An SFTP server (PRODUCT.md `sftp` source): password or key, the host key pinned when configured. */
+export class SftpSource implements SiuSource {
+  private constructor(
+    private readonly client: SftpClient,
+    private readonly options: SftpSourceOptions,
+  ) {}
+
+  static async connect(options: SftpSourceOptions): Promise<SftpSource> {
+    const client = new SftpClient('siu-ingestor');
+    if (!options.hostKeySha256) {
+      logger.warn(`SFTP ${options.host}:${options.port} is used without a pinned host key (hostKeySha256)`);
+    }
+    await client.connect({
+      host: options.host,
+      port: options.port,
+      username: options.username,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
+      ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+      ...(options.hostKeySha256
+        ? { hostVerifier: (key: Buffer) => hostKeyMatches(options.hostKeySha256!, key) }
+        : {}),
+      readyTimeout: options.readyTimeoutMs,
+      // A run that cannot connect reports it; the next run tries again. No hidden retry loop here.
+      retries: 0,
+    });
+    return new SftpSource(client, options);
+  }
+
+  async list(): Promise<SourceFile[]> {
+    const entries = await this.client.list(this.options.path);
+    return entries
+      .filter((entry) => entry.type === '-')
+      .map((entry) => ({ name: entry.name, size: entry.size, modifiedAt: new Date(entry.modifyTime) }));
+  }
+
+  read(name: string): AsyncIterable<Buffer> {
+    return this.client.createReadStream(posix.join(this.options.path, name)) as AsyncIterable<Buffer>;
+  }
+
+  async archive(name: string, options: { uniqueSuffix: string }): Promise<string> {
+    const { path, create } = this.options.archive;
+    if (create && !(await this.client.exists(path))) await this.client.mkdir(path, true);
+    const target = (await this.client.exists(posix.join(path, name))) ? `${name}.${options.uniqueSuffix}` : name;
+    await this.client.rename(posix.join(this.options.path, name), posix.join(path, target));
+    return target;
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.client.delete(posix.join(this.options.path, name));
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,97 @@
+import { isDomainError } from '@bridge/contracts';
+import type { User } from '../users/user.entity';
+import { fieldsOf, parseScimUser, toScimUser } from './scim-user.mapper';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+describe('SCIM user mapping', () => {
+  it('reads userName, name, externalId, active, roles and employeeNumber, case-insensitively', () => {
+    const input = parseScimUser({
+      USERNAME: ' An.Peeters@h.example ',
+      Name: { GivenName: 'An', familyName: 'Peeters' },
+      externalid: 'ext-1',
+      active: 'False',
+      roles: [{ value: 'Physician' }, 'hospital-admin', { value: 'IdP role' }],
+      [ENTERPRISE]: { employeeNumber: 12345 },
+      password: 'never kept',
+      phoneNumbers: [{ value: '+32' }],
+    });
+    expect(input).toEqual({
+      userName: 'An.Peeters@h.example',
+      givenName: 'An',
+      familyName: 'Peeters',
+      externalId: 'ext-1',
+      active: false,
+      roles: ['physician', 'hospital-admin'],
+      employeeNumber: '12345',
+    });
+    expect(fieldsOf(input)).toEqual({
+      email: 'An.Peeters@h.example',
+      firstName: 'An',
+      lastName: 'Peeters',
+      hospitalUserId: 'ext-1',
+      physicianCode: '12345',
+      roles: ['physician', 'hospital-admin'],
+      active: false,
+    });
+  });
+
+  it('leaves out what was not sent, falls back to displayName for names, and clears with null', () => {
+    expect(
+      parseScimUser({ userName: 'a@h.example', displayName: 'Jan Van Damme', externalId: null }),
+    ).toEqual({
+      userName: 'a@h.example',
+      givenName: 'Jan Van',
+      familyName: 'Damme',
+      externalId: null,
+    });
+    expect(fieldsOf({ userName: 'a@h.example', roles: [] })).toEqual({
+      email: 'a@h.example',
+      roles: ['clinician'],
+    });
+  });
+
+  it.each([
+    ['no userName', {}],
+    ['a userName that is not an e-mail', { userName: 'jdoe' }],
+    ['a non-boolean active', { userName: 'a@h.example', active: 'yes' }],
+    ['a name that is not an object', { userName: 'a@h.example', name: 'An' }],
+    ['an over-long externalId', { userName: 'a@h.example', externalId: 'x'.repeat(201) }],
+  ])('refuses %s', (_name, resource) => {
+    let caught: unknown;
+    try {
+      parseScimUser(resource);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isDomainError(caught) && caught.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('renders a user as a SCIM resource with its location', () => {
+    const user = {
+      id: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b',
+      hospitalId: 'h',
+      email: 'An@h.example',
+      firstName: 'An',
+      lastName: 'Peeters',
+      roles: ['physician'],
+      hospitalUserId: null,
+      physicianCode: 'PHY1',
+      active: true,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+      updatedAt: new Date('2026-01-02T00:00:00Z'),
+    } as unknown as User;
+    const resource = toScimUser(user, 'https://bridge.example/scim/v2');
+    expect(resource).toMatchObject({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
+      userName: 'An@h.example',
+      emails: [{ value: 'An@h.example', type: 'work', primary: true }],
+      [ENTERPRISE]: { employeeNumber: 'PHY1' },
+      meta: {
+        location: 'https://bridge.example/scim/v2/Users/6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b',
+        lastModified: '2026-01-02T00:00:00.000Z',
+      },
+    });
+    expect(resource.externalId).toBeUndefined();
+  });
+});

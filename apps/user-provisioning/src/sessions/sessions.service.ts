@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FailedAttempts, signAccessToken } from '@bridge/auth';
+import { DomainError, isDomainError, type PasswordLoginRequestV1, type SessionV1 } from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log';
+import { hashLoginToken } from '../login-tokens/login-token-secret';
+import { LoginTokensRepository } from '../login-tokens/login-tokens.repository';
+import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
+import { hashPassword, verifyPassword } from '../users/passwords';
+import type { User } from '../users/user.entity';
+import { toUserView } from '../users/user-view';
+import { UsersRepository } from '../users/users.repository';
+import { scopesForRoles } from './session-scopes';
+
+/** Per account, on top of the gateway's per-address limit: a slow guesser spread over many addresses still stops. */
+const ACCOUNT_LIMIT = { limit: 10, windowMs: 15 * 60_000 };
+const PATIENT_LOOKUP_TIMEOUT_MS = 2000;
+
+/**
+ * Care app sessions: a JWT like the API's access tokens, but `kind: 'user'`, the user's hospital, the
+ * scopes of its roles and its session version. Two ways in: e-mail + password, or a login token.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger('Sessions');
+  private readonly failedSignIns = new FailedAttempts(ACCOUNT_LIMIT);
+  private readonly failedExchanges = new FailedAttempts(ACCOUNT_LIMIT);
+  /** Verified when no account matches, so a wrong e-mail costs the same time as a wrong password. */
+  private readonly decoyHash = hashPassword('decoy password, never a real one');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly loginTokens: LoginTokensRepository,
+    private readonly audit: AuditLog,
+    private readonly bus: Bus,
+    @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
+  ) {}
+
+  /**
+   * E-mail addresses are unique per hospital, not globally. Without `hospital`, every hospital's account
+   * with this e-mail is tried; if the password opens more than one, the caller must say which hospital.
+   * Saying so reveals nothing to someone who does not already hold the password.
+   */
+  async login(request: PasswordLoginRequestV1): Promise<SessionV1> {
+    const account = request.email.trim().toLowerCase();
+    if (this.failedSignIns.isBlocked(account)) {
+      throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins for this account; try again later.');
+    }
+    const candidates = await this.users.findSignInCandidates(
+      this.dataSource.manager,
+      account,
+      request.hospital,
+    );
+    const opened: (User & { hospitalKey: string })[] = [];
+    for (const candidate of candidates) {
+      if ((await verifyPassword(request.password, candidate.passwordHash!)) && candidate.active)
+        opened.push(candidate);
+    }
+    if (candidates.length === 0) await verifyPassword(request.password, await this.decoyHash);
+    if (opened.length === 0) {
+      this.failedSignIns.record(account);
+      throw new DomainError('INVALID_CREDENTIALS', 'Unknown e-mail or wrong password.');
+    }
+    if (opened.length > 1) {
+      const keys = opened.map((user) => user.hospitalKey).join(', ');
+      throw new DomainError(
+        'HOSPITAL_REQUIRED',
+        'This e-mail has accounts in several hospitals: send `hospital`.',
+        {
+          errors: [{ field: 'hospital', message: `hospital is required: one of ${keys}` }],
+        },
+      );
+    }
+    const user = opened[0];
+    await this.audit.record(this.dataSource.manager, user.hospitalId, {
+      action: 'session.started',
+      channel: 'password',
+      actor: { kind: 'user', subject: user.id },
+      userId: user.id,
+    });
+    return this.sessionFor(user);
+  }
+
+  /**
+   * Redeems a login token once. Reuse, expiry, a deactivated user and a token issued before the user's
+   * sessions were revoked are all the same refusal, so the answer teaches a holder of a stolen link nothing.
+   */
+  async exchange(token: string): Promise<SessionV1> {
+    const tokenHash = hashLoginToken(token);
+    const { user, patientCode } = await this.dataSource.transaction(async (manager) => {
+      const owner = await this.loginTokens.ownerOf(manager, tokenHash);
+      if (!owner) throw invalidToken();
+      if (this.failedExchanges.isBlocked(owner.userId)) {
+        throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins for this account; try again later.');
+      }
+      const consumed = await this.loginTokens.consume(manager, tokenHash);
+      const user = consumed && (await this.users.findById(manager, consumed.hospitalId, consumed.userId));
+      if (!consumed || !user?.active || user.sessionVersion !== consumed.sessionVersion) {
+        this.failedExchanges.record(owner.userId);
+        throw invalidToken();
+      }
+      await this.audit.record(manager, user.hospitalId, {
+        action: 'session.started',
+        channel: 'login-token',
+        actor: { kind: 'user', subject: user.id },
+        userId: user.id,
+      });
+      return { user, patientCode: consumed.patientCode ?? undefined };
+    });
+    // After commit: the token is spent whether or not the patient can be found.
+    const patientId = patientCode ? await this.patientIdOf(user.hospitalId, patientCode) : undefined;
+    return this.sessionFor(user, { patientCode, patientId });
+  }
+
+  /**
+   * The Care app opens the patient by id. Looked up at sign-in, not when the link was made, because the
+   * EMR often pushes the patient right after asking for the link. Unknown or unreachable: no id, the
+   * Care app still gets the patientCode and can offer an import.
+   */
+  private async patientIdOf(hospitalId: string, patientCode: string): Promise<string | undefined> {
+    try {
+      const found = await this.bus.request(
+        'patients.search.v1',
+        { hospitalId, criteria: { patientCode } },
+        { timeoutMs: PATIENT_LOOKUP_TIMEOUT_MS },
+      );
+      return found.total === 1 ? found.patients[0].id : undefined;
+    } catch (error) {
+      this.logger.warn(
+        `Patient lookup for a login token failed: ${isDomainError(error) ? error.code : 'error'}`,
+      );
+      return undefined;
+    }
+  }
+
+  /** Asked by the gateway for every request with a user session: one indexed primary-key lookup. */
+  async isCurrent(hospitalId: string, userId: string, sessionVersion: number): Promise<boolean> {
+    return this.users.isSessionCurrent(this.dataSource.manager, hospitalId, userId, sessionVersion);
+  }
+
+  private sessionFor(user: User, patient: { patientCode?: string; patientId?: string } = {}): SessionV1 {
+    const scopes = scopesForRoles(user.roles);
+    const ttlSeconds = this.config.SESSION_TTL_SECONDS;
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const sessionToken = signAccessToken(
+      {
+        kind: 'user',
+        subject: user.id,
+        hospitalId: user.hospitalId,
+        scopes,
+        sessionVersion: user.sessionVersion,
+      },
+      {
+        secret: this.config.JWT_SECRET,
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
+        ttlSeconds,
+      },
+    );
+    return {
+      sessionToken,
+      tokenType: 'Bearer',
+      expiresIn: ttlSeconds,
+      expiresAt: new Date((issuedAt + ttlSeconds) * 1000).toISOString(),
+      scopes,
+      user: toUserView(user),
+      ...(patient.patientCode ? { patientCode: patient.patientCode } : {}),
+      ...(patient.patientId ? { patientId: patient.patientId } : {}),
+    };
+  }
+}
+
+function invalidToken(): DomainError {
+  return new DomainError('LOGIN_TOKEN_INVALID', 'This sign-in link is invalid, expired or already used.');
+}

@@ -1,0 +1,40 @@
+import type { Rpc, RequestClasses } from '../common/rpc';
+import {
+  GetMessageRequestV1,
+  ListMessagesRequestV1,
+  type MessageDetailV1,
+  type MessageViewV1,
+} from '../messages/message.v1';
+import { GetSiuConnectionRequestV1, PutSiuConnectionRequestV1, type SiuConnectionViewV1 } from './siu-connection.v1';
+import {
+  GetSiuRunRequestV1,
+  ListSiuRunsRequestV1,
+  ReprocessMessageRequestV1,
+  StartSiuRunRequestV1,
+  type SiuRunV1,
+} from './siu-run.v1';
+
+export interface SiuRpc {
+  'siu.connection.put.v1': Rpc<PutSiuConnectionRequestV1, SiuConnectionViewV1>;
+  'siu.connection.get.v1': Rpc<GetSiuConnectionRequestV1, SiuConnectionViewV1>;
+  /** Run now: answers at once with the running run (409 SIU_RUN_IN_PROGRESS when one is running). */
+  'siu.run.start.v1': Rpc<StartSiuRunRequestV1, SiuRunV1>;
+  'siu.run.list.v1': Rpc<ListSiuRunsRequestV1, SiuRunV1[]>;
+  'siu.run.get.v1': Rpc<GetSiuRunRequestV1, SiuRunV1>;
+  /** The SIU part of the message log (channel siu-file). */
+  'siu.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
+  'siu.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
+  /** A failed SIU message goes back to `received` and is processed again with the current settings. */
+  'siu.message.reprocess.v1': Rpc<ReprocessMessageRequestV1, MessageViewV1>;
+}
+
+export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
+  'siu.connection.put.v1': PutSiuConnectionRequestV1,
+  'siu.connection.get.v1': GetSiuConnectionRequestV1,
+  'siu.run.start.v1': StartSiuRunRequestV1,
+  'siu.run.list.v1': ListSiuRunsRequestV1,
+  'siu.run.get.v1': GetSiuRunRequestV1,
+  'siu.messages.list.v1': ListMessagesRequestV1,
+  'siu.messages.get.v1': GetMessageRequestV1,
+  'siu.message.reprocess.v1': ReprocessMessageRequestV1,
+};

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     }
     await ensureDatabase(databaseUrl);
     const secrets = loadOrCreateSecrets(dataDir, process.env);
-    const env = { ...process.env, ...secrets, DATABASE_URL: databaseUrl };
+    // Login links must open this very gateway, whatever PORT it listens on.
+    const careAppUrl = process.env.CARE_APP_URL || `http://localhost:${process.env.PORT || 3000}/app`;
+    const env = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, CARE_APP_URL: careAppUrl };
     platform = await startPlatform(env);
     const lines = [
       '',

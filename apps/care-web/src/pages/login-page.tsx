@@ -12,7 +12,8 @@ export function LoginPage() {
   const [mode, setMode] = useState<'user' | 'client'>('user');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const linkToken = params.get('token');
+  // Login links carry the token in the fragment (never sent to a server, so never in an access log).
+  const linkToken = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? params.get('token');
 
   useEffect(() => {
     if (!linkToken) return;
@@ -21,6 +22,7 @@ export function LoginPage() {
       .then((response) => {
         session.signIn(tokenFrom(response));
         const patientId = typeof response.patientId === 'string' ? response.patientId : undefined;
+        window.history.replaceState(null, '', window.location.pathname);
         navigate(patientId ? `/patients/${patientId}` : '/patients', { replace: true });
       })
       .catch(setError)

@@ -1,0 +1,121 @@
+import type { Browser, Page } from 'playwright-core';
+import { SIM_AUTHORITIES } from '../../apps/hospital-sim/src/dataset';
+import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
+import { Api } from '../support/api';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { launchBrowser, screenshot } from './browser';
+
+describe('Care app in Chromium: a clinical user imports patients from the simulated hospital', () => {
+  let platform: TestPlatform;
+  let sim: HospitalSim;
+  let api: Api;
+  let browser: Browser;
+  let page: Page;
+  let hospital: Awaited<ReturnType<Api['createHospital']>>;
+  const nurse = { email: 'nurse.web@example.org', password: 'correct horse battery staple' };
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    sim = await startHospitalSim({ hangMs: 5000 });
+    api = new Api(platform);
+    hospital = await api.createHospital('web-import');
+    const admin = await api.adminToken();
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/hl7`, {
+      token: admin,
+      body: { host: sim.mllp.host, port: sim.mllp.port, queryStyle: 'QRY_A19', patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace, timeoutMs: 1000 },
+    });
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/import-source`, { token: admin, body: { source: 'hl7' } });
+    await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
+      token: admin,
+      body: { email: nurse.email, firstName: 'Sofie', lastName: 'Maes', roles: ['clinician'], password: nurse.password },
+    });
+    browser = await launchBrowser();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sim?.close();
+    await platform?.close();
+  });
+
+  async function signInAsNurse() {
+    await page.goto(`${platform.url}/app/login`);
+    await page.getByLabel('E-mail').fill(nurse.email);
+    await page.getByLabel('Password').fill(nurse.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Patients' }).waitFor();
+  }
+
+  async function lookUp(by: 'Hospital patient ID' | 'Visit number', value: string) {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import patient' }).click();
+    await page.getByRole('radio', { name: by }).check();
+    await page.getByRole('textbox', { name: by }).fill(value);
+    await page.getByRole('button', { name: 'Find at the hospital' }).click();
+  }
+
+  it('imports by hospital patient ID: candidates, physician, save, patient page', async () => {
+    await signInAsNurse();
+    await lookUp('Hospital patient ID', '100234');
+    const candidates = page.getByRole('table', { name: 'Candidates' });
+    await candidates.getByRole('cell', { name: 'Dubois-Lemaître, Françoise', exact: true }).waitFor();
+    await expectText(candidates, 'New');
+    await screenshot(page, 'import-candidates');
+    await page.getByLabel('Physician').selectOption({ label: 'Janssens, Jan' });
+    await page.getByRole('button', { name: 'Save patient' }).click();
+    await page.getByRole('heading', { name: /Dubois-Lemaître, Françoise/ }).waitFor();
+    await screenshot(page, 'import-saved-patient');
+
+    // The same patient again is recognised as already in the Care app.
+    await lookUp('Hospital patient ID', '100234');
+    await page.getByRole('table', { name: 'Candidates' }).getByRole('cell', { name: 'Already in the Care app' }).waitFor();
+  });
+
+  it('imports by visit number', async () => {
+    await signInAsNurse();
+    await lookUp('Visit number', '2400012301');
+    await page.getByRole('table', { name: 'Candidates' }).getByRole('cell', { name: '2400012301' }).waitFor();
+  });
+
+  it('says clearly when the hospital does not know the patient, and when it does not answer in time', async () => {
+    await signInAsNurse();
+    await lookUp('Hospital patient ID', 'SIM-NOTFOUND');
+    await page.getByRole('alert').getByText('The hospital does not know this patient.', { exact: false }).waitFor();
+    await screenshot(page, 'import-not-found');
+
+    await page.getByRole('textbox', { name: 'Hospital patient ID' }).fill('SIM-HANG');
+    await page.getByRole('button', { name: 'Find at the hospital' }).click();
+    await page.getByRole('status').getByText('Asking the hospital…').waitFor();
+    await page.getByRole('alert').getByText('did not answer in time', { exact: false }).waitFor();
+    await screenshot(page, 'import-timeout');
+  });
+
+  it('opens the Care app from an EMR login link, straight onto the patient', async () => {
+    const patient = await api.expect(201, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: { patientCode: 'LINK-1', firstName: 'Jan', lastName: 'Linkens' },
+    });
+    const link = await api.expect(201, 'POST', '/v1/users/login-token', {
+      token: hospital.token,
+      body: { hospitalUserId: 'emr-u-77', email: 'dr.link@example.org', firstName: 'Dirk', lastName: 'Link', roles: ['physician'], patientCode: 'LINK-1' },
+    }).catch(async () =>
+      api.expect(200, 'POST', '/v1/users/login-token', {
+        token: hospital.token,
+        body: { hospitalUserId: 'emr-u-77', email: 'dr.link@example.org', firstName: 'Dirk', lastName: 'Link', roles: ['physician'], patientCode: 'LINK-1' },
+      }),
+    );
+    await page.goto(`${platform.url}/app/login#token=${encodeURIComponent(link.token)}`);
+    await page.getByRole('heading', { name: /Linkens, Jan/ }).waitFor();
+    expect(page.url()).toContain(`/app/patients/${patient.id}`);
+    await screenshot(page, 'login-link');
+  });
+});
+
+async function expectText(locator: import('playwright-core').Locator, text: string): Promise<void> {
+  await locator.getByText(text, { exact: true }).first().waitFor();
+}

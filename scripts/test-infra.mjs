@@ -13,5 +13,7 @@ run(['scripts/build.mjs']);
 const jest = 'node_modules/jest/bin/jest.js';
 // The platform suites first (in parallel), then the broker-level suites alone: they stop and restart
 // RabbitMQ nodes and measure redelivery, which two busy cores must not starve.
-run([jest, '--selectProjects', 'e2e', ...process.argv.slice(2)], { BRIDGE_TEST_TOPOLOGY: 'distributed' });
+// In band: the platforms of different suites share one broker, and RPC queues are named by pattern, so
+// two platforms running at once would serve each other's requests.
+run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], { BRIDGE_TEST_TOPOLOGY: 'distributed' });
 run([jest, '--selectProjects', 'infra', '--runInBand', ...process.argv.slice(2)]);

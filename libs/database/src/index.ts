@@ -5,3 +5,4 @@ export * from './snake-naming.strategy';
 export * from './idempotency';
 export * from './postgres-errors';
 export * from './database-health';
+export * from './sql-conditions';

@@ -1,3 +1,4 @@
+import { messageLogConditions } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { DataSource } from 'typeorm';
@@ -93,25 +94,12 @@ export class JournalRepository {
 
   /** Newest first; `limit` rows at most. Raw content is never selected here. */
   async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      parameters.push(value);
-      conditions.push(sql.replace('?', `$${parameters.length}`));
-    };
-    if (filters.hospitalId) add('hospital_id = ?', filters.hospitalId);
-    if (filters.channel) add('channel = ?', filters.channel);
-    if (filters.direction) add('direction = ?', filters.direction);
-    if (filters.type) add('type = ?', filters.type);
-    if (filters.status) add('status = ?', filters.status);
-    if (filters.from) add('created_at >= ?', filters.from);
-    if (filters.to) add('created_at <= ?', filters.to);
-    parameters.push(limit);
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const conditions = messageLogConditions(filters);
+    const limitParameter = conditions.parameter(limit);
     const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS} FROM hl7_gateway.messages ${where}
-       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
-      parameters,
+      `SELECT ${LIST_COLUMNS} FROM hl7_gateway.messages ${conditions.where()}
+       ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
+      conditions.parameters,
     );
     return rows.map(toView);
   }

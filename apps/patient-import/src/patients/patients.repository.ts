@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PatientInputV1, PatientSearchV1, PatientViewV1, Sex } from '@bridge/contracts';
+import { SqlConditions } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 
@@ -137,20 +138,16 @@ export class PatientsRepository {
     criteria: PatientSearchV1,
     limit: number,
   ): Promise<PatientRecord[]> {
-    const conditions = ['hospital_id = $1'];
-    const parameters: unknown[] = [hospitalId];
-    const add = (sql: string, value: unknown) => {
-      parameters.push(value);
-      conditions.push(sql.replace('?', `$${parameters.length}`));
-    };
-    if (criteria.patientCode) add('patient_code = ?', criteria.patientCode);
-    if (criteria.nationalRegistryNumber) add('national_registry_number = ?', criteria.nationalRegistryNumber);
-    if (criteria.identifier) add('identifiers @> ?::jsonb', JSON.stringify([criteria.identifier]));
-    parameters.push(limit);
+    const conditions = new SqlConditions()
+      .add('hospital_id = ?', hospitalId)
+      .add('patient_code = ?', criteria.patientCode)
+      .add('national_registry_number = ?', criteria.nationalRegistryNumber)
+      .add('identifiers @> ?::jsonb', criteria.identifier && JSON.stringify([criteria.identifier]));
+    const limitParameter = conditions.parameter(limit);
     const rows: PatientRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM patient_import.patients WHERE ${conditions.join(' AND ')}
-       ORDER BY updated_at DESC, id LIMIT $${parameters.length}`,
-      parameters,
+      `SELECT ${COLUMNS} FROM patient_import.patients ${conditions.where()}
+       ORDER BY updated_at DESC, id LIMIT ${limitParameter}`,
+      conditions.parameters,
     );
     return rows.map(toRecord);
   }

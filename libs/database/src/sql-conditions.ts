@@ -1,0 +1,39 @@
+import type { ListMessagesRequestV1 } from '@bridge/contracts';
+
+/**
+ * Builds a WHERE clause from optional filters with numbered parameters, so repositories with filter
+ * forms write each condition once: `conditions.add('status = ?', filters.status)`.
+ */
+export class SqlConditions {
+  readonly parameters: unknown[] = [];
+  private readonly clauses: string[] = [];
+
+  /** Adds `sql` (one `?` placeholder) when `value` is given; undefined, null and '' add nothing. */
+  add(sql: string, value: unknown): this {
+    if (value === undefined || value === null || value === '') return this;
+    this.clauses.push(sql.replace('?', this.parameter(value)));
+    return this;
+  }
+
+  /** The placeholder (`$n`) of one more parameter, e.g. for LIMIT. */
+  parameter(value: unknown): string {
+    this.parameters.push(value);
+    return `$${this.parameters.length}`;
+  }
+
+  where(): string {
+    return this.clauses.length > 0 ? `WHERE ${this.clauses.join(' AND ')}` : '';
+  }
+}
+
+/** The message-log filters every journal (HL7, web service, SIU) answers the same way. */
+export function messageLogConditions(filters: ListMessagesRequestV1): SqlConditions {
+  return new SqlConditions()
+    .add('hospital_id = ?', filters.hospitalId)
+    .add('channel = ?', filters.channel)
+    .add('direction = ?', filters.direction)
+    .add('type = ?', filters.type)
+    .add('status = ?', filters.status)
+    .add('created_at >= ?', filters.from)
+    .add('created_at <= ?', filters.to);
+}

@@ -9,19 +9,11 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Pool } from 'pg';
-import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
-import { expectEventually } from '@bridge/testing';
-import { startRabbitMq } from '../libs/testing/src/rabbitmq/rabbitmq-launcher';
+import { benchHospital, benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
 
 const CONNECTIONS = 64;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
-const ROOT = join(__dirname, '..', '..');
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -31,18 +23,16 @@ interface LoadResult {
 }
 
 export async function main(): Promise<void> {
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanups: Cleanups = [];
   try {
-    const serverUrl = process.env.TEST_DATABASE_URL ?? (await embeddedPostgres(cleanups));
-    const amqpUrl = process.env.AMQP_URL ?? (await privateRabbitMq(cleanups));
-    const databaseUrl = await freshDatabase(serverUrl, `bench_push_${randomBytes(4).toString('hex')}`);
+    const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_push');
 
     const baseline = await runBaseline(databaseUrl);
     process.stdout.write(`baseline: ${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99Ms} ms\n`);
 
     const platform = await startDistributed(databaseUrl, amqpUrl);
     cleanups.push(platform.stop);
-    const token = await hospitalToken(platform.url, platform.admin);
+    const { token } = await benchHospital(platform, ['patients:write']);
     await load(platform.url, token, 2, 'warm-up');
     const result = await load(platform.url, token, DURATION_S, 'bench');
 
@@ -53,7 +43,7 @@ export async function main(): Promise<void> {
         `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)} (target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors)\n`,
     );
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await runCleanups(cleanups);
   }
 }
 
@@ -119,76 +109,4 @@ async function runBaseline(databaseUrl: string): Promise<LoadResult> {
     await app.close();
     await pool.end();
   }
-}
-
-async function startDistributed(databaseUrl: string, amqpUrl: string) {
-  const port = await freePort();
-  const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    AMQP_URL: amqpUrl,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ADMIN_CLIENT_ID: admin.clientId,
-    ADMIN_CLIENT_SECRET: admin.clientSecret,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-  };
-  const children: ChildProcess[] = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'].map((app) =>
-    spawn(process.execPath, [...nodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    Promise.all(
-      children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))),
-    );
-  await expectEventually(
-    async () => {
-      const response = await fetch(`${url}/health`);
-      if (response.status !== 200) throw new Error(`health ${response.status}`);
-    },
-    { timeoutMs: 30_000, intervalMs: 200 },
-  );
-  return { url, admin, stop };
-}
-
-/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */
-function nodeArgs(): string[] {
-  return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-}
-
-async function hospitalToken(url: string, admin: { clientId: string; clientSecret: string }): Promise<string> {
-  const post = async (path: string, body: unknown, token?: string) => {
-    const response = await fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<Record<string, string>>;
-  };
-  const adminToken = (await post('/v1/oauth/token', { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret })).access_token;
-  const hospital = await post('/v1/admin/hospitals', { key: 'bench', name: 'Bench' }, adminToken);
-  const client = await post(`/v1/admin/hospitals/${hospital.id}/api-clients`, { name: 'bench', scopes: ['patients:write'] }, adminToken);
-  return (await post('/v1/oauth/token', { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret })).access_token;
-}
-
-async function embeddedPostgres(cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  const postgres = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')), port: 0 });
-  cleanups.push(() => postgres.stop());
-  return postgres.url;
-}
-
-async function privateRabbitMq(cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  const node = await startRabbitMq();
-  cleanups.push(() => node.stop());
-  return node.url;
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
-  await pool.query(`CREATE DATABASE "${name}"`);
-  await pool.end();
-  return withDatabase(serverUrl, name);
 }

@@ -1,0 +1,121 @@
+/**
+ * What the benchmarks share: real infrastructure (AMQP_URL / TEST_DATABASE_URL when set, else a private
+ * RabbitMQ node and an embedded PostgreSQL), the platform as one process per service from dist/, and a
+ * hospital with an API client to drive it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
+import { expectEventually } from '@bridge/testing';
+import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'];
+
+export type Cleanups = (() => Promise<unknown>)[];
+
+export async function runCleanups(cleanups: Cleanups): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+}
+
+/** A fresh database on the benchmark's PostgreSQL, and the broker URL. */
+export async function benchInfrastructure(cleanups: Cleanups, name: string): Promise<{ databaseUrl: string; amqpUrl: string }> {
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const postgres = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')), port: 0 });
+    cleanups.push(() => postgres.stop());
+    serverUrl = postgres.url;
+  }
+  let amqpUrl = process.env.AMQP_URL;
+  if (!amqpUrl) {
+    const node = await startRabbitMq();
+    cleanups.push(() => node.stop());
+    amqpUrl = node.url;
+  }
+  const database = `${name}_${randomBytes(4).toString('hex')}`;
+  const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
+  await pool.query(`CREATE DATABASE "${database}"`);
+  await pool.end();
+  return { databaseUrl: withDatabase(serverUrl, database), amqpUrl };
+}
+
+export interface DistributedPlatform {
+  url: string;
+  admin: { clientId: string; clientSecret: string };
+  stop(): Promise<unknown>;
+}
+
+/** Every service as its own `node dist/apps/<app>/main.js` over RabbitMQ; resolves when /health is green. */
+export async function startDistributed(databaseUrl: string, amqpUrl: string): Promise<DistributedPlatform> {
+  const port = await freePort();
+  const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: amqpUrl,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_CLIENT_ID: admin.clientId,
+    ADMIN_CLIENT_SECRET: admin.clientSecret,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
+  const children: ChildProcess[] = SERVICES.map((app) =>
+    spawn(process.execPath, [...nodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  await expectEventually(
+    async () => {
+      const response = await fetch(`${url}/health`);
+      if (response.status !== 200) throw new Error(`health ${response.status}`);
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+  return { url, admin, stop };
+}
+
+/** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */
+function nodeArgs(): string[] {
+  return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
+export type BenchApi = (method: string, path: string, body?: unknown) => Promise<Record<string, any>>;
+
+/** A hospital with an API client holding `scopes`; `admin` and `hospital` call the API as either. */
+export async function benchHospital(platform: DistributedPlatform, scopes: string[]): Promise<{ hospitalId: string; token: string; admin: BenchApi; hospital: BenchApi }> {
+  const call = (token?: string): BenchApi => async (method, path, body) => {
+    const response = await fetch(`${platform.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<Record<string, any>>;
+  };
+  const anonymous = call();
+  const tokenOf = async (clientId: string, clientSecret: string) =>
+    (await anonymous('POST', '/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret })).access_token as string;
+  const admin = call(await tokenOf(platform.admin.clientId, platform.admin.clientSecret));
+  const created = await admin('POST', '/v1/admin/hospitals', { key: 'bench', name: 'Bench' });
+  const client = await admin('POST', `/v1/admin/hospitals/${created.id}/api-clients`, { name: 'bench', scopes });
+  const token = await tokenOf(client.clientId, client.clientSecret);
+  return { hospitalId: created.id, token, admin, hospital: call(token) };
+}

@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { createLogger, PinoNestLogger } from '@bridge/logging';
 // The embedded launcher is the one place allowed to import other apps: it hosts them all in one process.
 import { createGatewayApp } from '../../gateway/src/gateway.app';
 import { createHl7GatewayApp } from '../../hl7-gateway/src/hl7-gateway.app';
@@ -17,19 +18,23 @@ export interface RunningPlatform {
  * in-process bus (or RabbitMQ when AMQP_URL is set). Services start first so the gateway's
  * first request finds them.
  */
-export async function startPlatform(env: NodeJS.ProcessEnv, options: { port?: number } = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  env: NodeJS.ProcessEnv,
+  options: { port?: number } = {},
+): Promise<RunningPlatform> {
   const services: INestApplicationContext[] = [];
+  const hosted = { logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info')) };
   try {
     const started = await Promise.allSettled([
-      createUserProvisioningApp(env),
-      createPatientImportApp(env),
-      createHl7GatewayApp(env),
-      createSiuIngestorApp(env),
+      createUserProvisioningApp(env, hosted),
+      createPatientImportApp(env, hosted),
+      createHl7GatewayApp(env, hosted),
+      createSiuIngestorApp(env, hosted),
     ]);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
-    const gateway = await createGatewayApp(env, { port: options.port });
+    const gateway = await createGatewayApp(env, { ...hosted, port: options.port });
     services.push(gateway);
     const address = gateway.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : options.port;

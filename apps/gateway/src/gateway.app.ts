@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatewayEnv, loadConfig } from '@bridge/config';
+import { GatewayEnv, loadConfig, type ServiceAppOptions } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { installCareWeb } from './care-web/care-web';
 import { GatewayModule } from './gateway.module';
@@ -8,8 +8,7 @@ import { installCorrelation } from './http/correlation.hook';
 import { installOpenApi } from './http/openapi';
 import { installScimJson } from './scim/scim-json.parser';
 
-export interface GatewayOptions {
-  shutdownHooks?: boolean;
+export interface GatewayOptions extends ServiceAppOptions {
   /** Overrides PORT (tests pass 0 to let the OS choose). */
   port?: number;
 }
@@ -21,7 +20,7 @@ export async function createGatewayApp(
   const config = loadConfig(GatewayEnv, env);
   const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
-    logger: new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
+    logger: options.logger ?? new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
   });
   installCorrelation(app.getHttpAdapter().getInstance());
   installScimJson(app.getHttpAdapter().getInstance());

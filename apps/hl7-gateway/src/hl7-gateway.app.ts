@@ -1,16 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DataServiceEnv, loadConfig } from '@bridge/config';
+import { DataServiceEnv, loadConfig, type ServiceAppOptions } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { Hl7GatewayModule } from './hl7-gateway.module';
 
 export async function createHl7GatewayApp(
   env: NodeJS.ProcessEnv = process.env,
-  options: { shutdownHooks?: boolean } = {},
+  options: ServiceAppOptions = {},
 ): Promise<INestApplicationContext> {
   const config = loadConfig(DataServiceEnv, env);
   const app = await NestFactory.createApplicationContext(Hl7GatewayModule.forRoot(config), {
-    logger: new PinoNestLogger(createLogger('hl7-gateway', config.LOG_LEVEL)),
+    logger: options.logger ?? new PinoNestLogger(createLogger('hl7-gateway', config.LOG_LEVEL)),
   });
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.init();

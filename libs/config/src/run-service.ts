@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { ConfigError } from './load-config';
 
 /**
@@ -13,4 +14,15 @@ export function runService(name: string, start: () => Promise<unknown>): void {
     }
     process.exit(1);
   });
+}
+
+/** How a service's Nest application is started: alone (its own process) or hosted with the others. */
+export interface ServiceAppOptions {
+  /** A process running one service closes it on SIGTERM; the embedded launcher closes them all itself. */
+  shutdownHooks?: boolean;
+  /**
+   * Nest's framework logger is process-wide (the last one set wins), so services hosted in one process
+   * share one, named after the process, instead of each claiming every line as its own.
+   */
+  logger?: LoggerService;
 }

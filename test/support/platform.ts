@@ -32,6 +32,8 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     ADMIN_CLIENT_ID: admin.clientId,
     ADMIN_CLIENT_SECRET: admin.clientSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    SIU_LISTENER_HOST: '127.0.0.1',
+    SIU_LISTENER_REFRESH_MS: '200',
   };
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
     const running = await startProcesses(env);

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DataServiceEnv, loadConfig, type ServiceAppOptions } from '@bridge/config';
+import { Hl7GatewayEnv, loadConfig, type ServiceAppOptions } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { Hl7GatewayModule } from './hl7-gateway.module';
 
@@ -8,7 +8,7 @@ export async function createHl7GatewayApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
 ): Promise<INestApplicationContext> {
-  const config = loadConfig(DataServiceEnv, env);
+  const config = loadConfig(Hl7GatewayEnv, env);
   const app = await NestFactory.createApplicationContext(Hl7GatewayModule.forRoot(config), {
     logger: options.logger ?? new PinoNestLogger(createLogger('hl7-gateway', config.LOG_LEVEL)),
   });

@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { DataServiceEnv } from '@bridge/config';
+import type { Hl7GatewayEnv } from '@bridge/config';
 import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
 import { JournalModule } from './journal/journal.module';
+import { ListenersModule } from './listeners/listeners.module';
+import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
 import { QueriesModule } from './queries/queries.module';
 
@@ -14,9 +16,10 @@ export { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
 /** Everything MLLP: outbound QRY^A19 / QBP^Q22, the inbound listener, ACKs, the HL7 journal (issues 3, 4). */
 @Module({})
 export class Hl7GatewayModule {
-  static forRoot(config: DataServiceEnv): DynamicModule {
+  static forRoot(config: Hl7GatewayEnv): DynamicModule {
     return {
       module: Hl7GatewayModule,
+      global: true,
       imports: [
         DatabaseModule.forService({
           schema: HL7_GATEWAY_SCHEMA,
@@ -35,8 +38,16 @@ export class Hl7GatewayModule {
         ConnectionsModule,
         JournalModule,
         QueriesModule,
+        ListenersModule,
       ],
-      providers: [HealthHandler],
+      providers: [
+        HealthHandler,
+        {
+          provide: SIU_LISTENER_OPTIONS,
+          useValue: { host: config.SIU_LISTENER_HOST, refreshMs: config.SIU_LISTENER_REFRESH_MS },
+        },
+      ],
+      exports: [SIU_LISTENER_OPTIONS],
     };
   }
 }

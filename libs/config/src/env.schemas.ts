@@ -43,3 +43,10 @@ export class UserProvisioningEnv extends DataServiceEnv {
   /** Care app sessions; deactivating the user revokes them before they expire. */
   @IsInt() @Min(60) @Max(86_400) SESSION_TTL_SECONDS: number = 28_800;
 }
+
+export class Hl7GatewayEnv extends DataServiceEnv {
+  /** Interface the real-time SIU MLLP listeners bind to. */
+  @IsString() SIU_LISTENER_HOST: string = '0.0.0.0';
+  /** How often the wanted listeners are re-read from the SIU connections. */
+  @IsInt() @Min(100) @Max(300_000) SIU_LISTENER_REFRESH_MS: number = 2000;
+}

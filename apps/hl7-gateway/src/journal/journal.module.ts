@@ -5,6 +5,6 @@ import { JournalService } from './journal.service';
 
 @Module({
   providers: [JournalRepository, JournalService, JournalHandler],
-  exports: [JournalService],
+  exports: [JournalService, JournalRepository],
 })
 export class JournalModule {}

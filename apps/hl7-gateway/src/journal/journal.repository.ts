@@ -1,7 +1,7 @@
 import { messageLogConditions } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface NewJournalEntry {
   id: string;
@@ -74,6 +74,33 @@ export class JournalRepository {
     );
   }
 
+  /**
+   * An inbound message (real-time SIU), written with the ACK we are about to send, inside the caller's
+   * transaction (the same one that hands the message on through the outbox).
+   */
+  async insertInbound(
+    manager: EntityManager,
+    entry: Omit<NewJournalEntry, 'rawOut' | 'direction'> & { rawIn: string; ack: string; error?: string },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO hl7_gateway.messages
+         (id, hospital_id, channel, direction, type, control_id, status, error, raw_in, raw_out, started_at, finished_at)
+       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $10)`,
+      [
+        entry.id,
+        entry.hospitalId,
+        entry.channel,
+        entry.type,
+        entry.controlId ?? null,
+        entry.status,
+        entry.error ?? null,
+        entry.rawIn,
+        entry.ack,
+        entry.startedAt,
+      ],
+    );
+  }
+
   async finish(hospitalId: string, id: string, end: JournalEntryEnd): Promise<void> {
     await this.dataSource.query(
       `UPDATE hl7_gateway.messages
@@ -113,8 +140,16 @@ export class JournalRepository {
     if (!row) return undefined;
     return {
       ...toView(row),
-      ...(row.raw_out !== null ? { raw: row.raw_out } : {}),
-      ...(row.raw_in !== null ? { reply: row.raw_in } : {}),
+      // Outbound queries: we sent raw_out and got raw_in back. Inbound messages: we got raw_in and acked with raw_out.
+      ...(row.direction === 'inbound'
+        ? {
+            ...(row.raw_in !== null ? { raw: row.raw_in } : {}),
+            ...(row.raw_out !== null ? { ack: row.raw_out } : {}),
+          }
+        : {
+            ...(row.raw_out !== null ? { raw: row.raw_out } : {}),
+            ...(row.raw_in !== null ? { reply: row.raw_in } : {}),
+          }),
       summary: row.summary,
     };
   }

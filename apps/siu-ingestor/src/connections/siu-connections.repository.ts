@@ -44,4 +44,14 @@ export class SiuConnectionsRepository {
       updatedAt: row.updated_at,
     }));
   }
+
+  /** Hospitals streaming SIU over MLLP (platform-wide: hl7-gateway runs one listener per port). */
+  async listeners(): Promise<{ hospitalId: string; port: number; charset: 'utf-8' | 'latin1' }[]> {
+    const rows: { hospital_id: string; port: number; charset: 'utf-8' | 'latin1' }[] = await this.dataSource.query(
+      `SELECT hospital_id, (settings->'mllpListener'->>'port')::int AS port, settings->>'charset' AS charset
+       FROM siu_ingestor.siu_connections WHERE settings ? 'mllpListener' AND settings->'mllpListener' <> 'null'::jsonb
+       ORDER BY hospital_id`,
+    );
+    return rows.map((row) => ({ hospitalId: row.hospital_id, port: row.port, charset: row.charset ?? 'utf-8' }));
+  }
 }

@@ -214,3 +214,12 @@ export interface SiuConnectionViewV1
   mllpListener?: SiuMllpListenerV1;
   updatedAt: string;
 }
+
+/** Asked by hl7-gateway: which hospitals stream SIU over MLLP, on which port, in which charset. */
+export class ListSiuListenersRequestV1 {}
+
+export interface SiuListenerV1 {
+  hospitalId: string;
+  port: number;
+  charset: 'utf-8' | 'latin1';
+}

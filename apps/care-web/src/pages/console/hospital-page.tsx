@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
+import { SiuPanel } from './siu-panel';
 
 const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'];
 
@@ -27,6 +28,8 @@ export function HospitalPage() {
       <Hl7ConnectionForm hospitalId={hospitalId} />
       <h2>Import source</h2>
       <ImportSourceForm hospitalId={hospitalId} />
+      <h2>SIU scheduling</h2>
+      <SiuPanel hospitalId={hospitalId} />
     </section>
   );
 }

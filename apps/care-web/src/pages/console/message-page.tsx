@@ -22,6 +22,12 @@ export function MessagePage() {
   const [reprocessed, setReprocessed] = useState<string | null>(null);
   const load = () => api<MessageDetail>('GET', `/v1/admin/messages/${messageId}`).then(setMessage).catch(setError);
   useEffect(() => void load(), [messageId]);
+  // A replayed SIU message goes back to `received` until a consumer has processed it again: follow it.
+  useEffect(() => {
+    if (message?.status !== 'received' || !message.channel.startsWith('siu') || !reprocessed) return;
+    const timer = setInterval(() => void load(), 500);
+    return () => clearInterval(timer);
+  }, [message, reprocessed]);
 
   if (!message) return error ? <ProblemMessage error={error} /> : <p aria-busy="true">Loading…</p>;
   return (

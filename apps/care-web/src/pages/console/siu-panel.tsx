@@ -1,0 +1,271 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../../api/client';
+import { ProblemMessage } from '../../components/problem-message';
+
+interface SiuRun {
+  id: string;
+  trigger: string;
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  files: number;
+  messagesProcessed: number;
+  messagesFailed: number;
+  messagesDuplicate: number;
+  patientsCreated: number;
+  careFlowsStarted: number;
+  careFlowsUpdated: number;
+  careFlowsStopped: number;
+  failures: { file: string; controlId?: string; reason: string }[];
+  error?: string;
+}
+
+type Settings = Record<string, any>;
+
+/** `AIS-3.1 = KNEE -> knee-replacement`, one rule per line. */
+function parseCareFlowMap(text: string) {
+  return text
+    .split('\n')
+    .map((line) => line.match(/^\s*([A-Z0-9]{3}-\d+(?:\.\d+)*)\s*=\s*(.+?)\s*->\s*([a-z0-9-]+)\s*$/))
+    .filter((match): match is RegExpMatchArray => !!match)
+    .map(([, field, value, careFlowDefinitionKey]) => ({ field, value, careFlowDefinitionKey }));
+}
+
+/** The hospital's SIU connection (source, schedule, mappings, real-time listener) and its runs. */
+export function SiuPanel({ hospitalId }: { hospitalId: string }) {
+  const path = `/v1/admin/hospitals/${hospitalId}/connections/siu`;
+  const [current, setCurrent] = useState<Settings | null>(null);
+  const [sourceType, setSourceType] = useState('directory');
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    api<Settings>('GET', path)
+      .then((settings) => {
+        setCurrent(settings);
+        setSourceType(settings.source?.type ?? 'directory');
+      })
+      .catch((caught) => (caught instanceof ApiError && caught.problem.status === 404 ? setCurrent({}) : setError(caught)));
+  }, [path]);
+
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+    const source =
+      sourceType === 'directory'
+        ? { type: 'directory', path: text('path') }
+        : { type: 'sftp', host: text('host'), port: text('sftpPort') && Number(text('sftpPort')), username: text('username'), password: text('password'), privateKey: text('privateKey'), hostKeySha256: text('hostKeySha256'), path: text('path') };
+    const body = Object.fromEntries(
+      Object.entries({
+        source: Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== '')),
+        filePattern: text('filePattern'),
+        minFileAgeMs: text('minFileAgeMs') && Number(text('minFileAgeMs')),
+        afterProcessing: text('afterProcessing'),
+        archivePath: text('archivePath'),
+        schedule: text('schedule'),
+        timezone: text('timezone'),
+        physicianField: text('physicianField'),
+        demographics: text('demographics'),
+        careFlowMap: parseCareFlowMap(String(form.get('careFlowMap') ?? '')),
+        mllpListener: text('mllpPort') ? { port: Number(text('mllpPort')) } : undefined,
+      }).filter(([, value]) => value !== undefined && value !== ''),
+    );
+    setError(null);
+    setSaved(false);
+    try {
+      setCurrent(await api<Settings>('PUT', path, body));
+      setSaved(true);
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  if (!current) return <p aria-busy="true">Loading…</p>;
+  const source = current.source ?? {};
+  const rules = (current.careFlowMap ?? []).map((rule: Settings) => `${rule.field} = ${rule.value} -> ${rule.careFlowDefinitionKey}`).join('\n');
+  return (
+    <>
+      <form onSubmit={save} aria-label="SIU connection">
+        <label>
+          Source
+          <select value={sourceType} onChange={(event) => setSourceType(event.target.value)}>
+            <option value="directory">Directory (mounted share)</option>
+            <option value="sftp">SFTP</option>
+          </select>
+        </label>
+        {sourceType === 'sftp' && (
+          <>
+            <label>
+              SFTP host <input name="host" defaultValue={source.host ?? ''} required />
+            </label>
+            <label>
+              SFTP port <input name="sftpPort" type="number" defaultValue={source.port ?? 22} />
+            </label>
+            <label>
+              Username <input name="username" defaultValue={source.username ?? ''} required />
+            </label>
+            <label>
+              Password{source.passwordSet ? ' (set)' : ''} <input name="password" type="password" />
+            </label>
+            <label>
+              Private key{source.privateKeySet ? ' (set)' : ''} <textarea name="privateKey" rows={3} />
+            </label>
+            <label>
+              Host key SHA-256 <input name="hostKeySha256" defaultValue={source.hostKeySha256 ?? ''} />
+            </label>
+          </>
+        )}
+        <label>
+          Folder <input name="path" defaultValue={source.path ?? ''} required />
+        </label>
+        <label>
+          File pattern <input name="filePattern" defaultValue={current.filePattern ?? '*.hl7'} />
+        </label>
+        <label>
+          Minimum file age (ms) <input name="minFileAgeMs" type="number" defaultValue={current.minFileAgeMs ?? ''} />
+        </label>
+        <label>
+          After processing
+          <select name="afterProcessing" defaultValue={current.afterProcessing ?? 'archive'}>
+            <option value="archive">Move to the archive folder</option>
+            <option value="delete">Delete</option>
+          </select>
+        </label>
+        <label>
+          Archive folder <input name="archivePath" defaultValue={current.archivePath ?? ''} />
+        </label>
+        <label>
+          Schedule (cron) <input name="schedule" defaultValue={current.schedule ?? '0 6 * * *'} />
+        </label>
+        <label>
+          Time zone <input name="timezone" defaultValue={current.timezone ?? 'Europe/Brussels'} />
+        </label>
+        <label>
+          Physician field
+          <select name="physicianField" defaultValue={current.physicianField ?? 'AIP-3.1'}>
+            <option>AIP-3.1</option>
+            <option>AIG-3.1</option>
+            <option>PV1-7.1</option>
+          </select>
+        </label>
+        <label>
+          New patients' demographics
+          <select name="demographics" defaultValue={current.demographics ?? 'message'}>
+            <option value="message">From the message (PID)</option>
+            <option value="query">Queried from the hospital</option>
+          </select>
+        </label>
+        <label>
+          Care-flow map (one rule per line: FIELD = value -&gt; definition)
+          <textarea name="careFlowMap" rows={3} defaultValue={rules || 'AIS-3.1 = KNEE -> knee-replacement'} />
+        </label>
+        <label>
+          Real-time MLLP listener port (optional) <input name="mllpPort" type="number" defaultValue={current.mllpListener?.port ?? ''} />
+        </label>
+        <button type="submit">Save SIU connection</button>
+        {saved && <p role="status">Saved.</p>}
+        <ProblemMessage error={error} />
+      </form>
+      <SiuRuns hospitalId={hospitalId} />
+    </>
+  );
+}
+
+function SiuRuns({ hospitalId }: { hospitalId: string }) {
+  const [runs, setRuns] = useState<SiuRun[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(
+    () => api<SiuRun[]>('GET', `/v1/admin/hospitals/${hospitalId}/siu-runs`).then(setRuns).catch(setError),
+    [hospitalId],
+  );
+  useEffect(() => void load(), [load]);
+  // Live progress: refresh while a run is going on.
+  useEffect(() => {
+    if (!runs.some((run) => run.status === 'running')) return;
+    const timer = setInterval(() => void load(), 1000);
+    return () => clearInterval(timer);
+  }, [runs, load]);
+
+  const run = runs.find((candidate) => candidate.id === selected);
+  return (
+    <section aria-label="SIU runs">
+      <h3>SIU runs</h3>
+      <button
+        onClick={async () => {
+          setError(null);
+          try {
+            const started = await api<SiuRun>('POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`);
+            setSelected(started.id);
+            await load();
+          } catch (caught) {
+            setError(caught);
+          }
+        }}
+      >
+        Run now
+      </button>
+      <ProblemMessage error={error} />
+      <table aria-label="Runs">
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Trigger</th>
+            <th scope="col">Status</th>
+            <th scope="col">Files</th>
+            <th scope="col">Processed</th>
+            <th scope="col">Failed</th>
+            <th scope="col">Duplicates</th>
+            <th scope="col">Patients created</th>
+            <th scope="col">Care flows started / updated / stopped</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((candidate) => (
+            <tr key={candidate.id} aria-selected={candidate.id === selected}>
+              <td>
+                <button className="link-dark" onClick={() => setSelected(candidate.id)}>
+                  {new Date(candidate.startedAt).toLocaleString()}
+                </button>
+              </td>
+              <td>{candidate.trigger}</td>
+              <td>{candidate.status}</td>
+              <td>{candidate.files}</td>
+              <td>{candidate.messagesProcessed}</td>
+              <td>{candidate.messagesFailed}</td>
+              <td>{candidate.messagesDuplicate}</td>
+              <td>{candidate.patientsCreated}</td>
+              <td>
+                {candidate.careFlowsStarted} / {candidate.careFlowsUpdated} / {candidate.careFlowsStopped}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {run && (run.failures.length > 0 || run.error) && (
+        <>
+          {run.error && <p role="alert">Run failed: {run.error}</p>}
+          <table aria-label="Failed messages">
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Control ID</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {run.failures.map((failure, index) => (
+                <tr key={`${failure.file}-${failure.controlId}-${index}`}>
+                  <td>{failure.file}</td>
+                  <td>{failure.controlId ?? '—'}</td>
+                  <td>{failure.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

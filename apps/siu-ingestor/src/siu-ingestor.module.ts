@@ -6,6 +6,7 @@ import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
 import { MessagesModule } from './messages/messages.module';
 import { Siu1764190000000 } from './migrations/1764190000000-siu';
+import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -35,7 +36,11 @@ export class SiuIngestorModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(SIU_INGESTOR_SCHEMA), Siu1764190000000],
+          migrations: [
+            messagingTablesMigration(SIU_INGESTOR_SCHEMA),
+            Siu1764190000000,
+            SiuRunCounts1764200000000,
+          ],
         }),
         MessagingModule.forService({
           service: 'siu-ingestor',
@@ -45,7 +50,12 @@ export class SiuIngestorModule {
           persistence: true,
         }),
         ScheduleModule.forRoot(),
-        { module: SiuOptionsModule, global: true, providers: [{ provide: SIU_OPTIONS, useValue: options }], exports: [SIU_OPTIONS] },
+        {
+          module: SiuOptionsModule,
+          global: true,
+          providers: [{ provide: SIU_OPTIONS, useValue: options }],
+          exports: [SIU_OPTIONS],
+        },
         ConnectionsModule,
         MessagesModule,
         RunsModule,

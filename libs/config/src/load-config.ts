@@ -13,11 +13,17 @@ export class ConfigError extends Error {
  * operator fixes the whole configuration in one go instead of one crash per variable.
  */
 export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.ProcessEnv = process.env): T {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const config = plainToInstance(schema, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const config = plainToInstance(schema, present, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
   const problems = validateSync(config, { whitelist: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map(
-      (message) => `${error.property}: ${message} (got ${describeValue(error.property, env[error.property])})`,
+      (message) =>
+        `${error.property}: ${message} (got ${describeValue(error.property, env[error.property])})`,
     ),
   );
   if (problems.length > 0) throw new ConfigError(problems);

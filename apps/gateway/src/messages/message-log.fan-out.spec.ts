@@ -29,14 +29,16 @@ describe('listMessages', () => {
           entry('b', '2026-01-01T10:00:01Z', 'a19'),
         ],
         'imports.messages.list.v1': [entry('c', '2026-01-01T10:00:02Z', 'webservice')],
+        'siu.messages.list.v1': [entry('d', '2026-01-01T10:00:00Z', 'siu-file')],
       },
       calls,
     );
     const merged = await listMessages(bus, { status: 'replied' });
-    expect(merged.map((m) => m.id)).toEqual(['a', 'c', 'b']);
+    expect(merged.map((m) => m.id)).toEqual(['a', 'c', 'b', 'd']);
     expect(calls).toEqual([
       ['hl7.messages.list.v1', { status: 'replied', limit: 100 }],
       ['imports.messages.list.v1', { status: 'replied', limit: 100 }],
+      ['siu.messages.list.v1', { status: 'replied', limit: 100 }],
     ]);
   });
 
@@ -50,6 +52,7 @@ describe('listMessages', () => {
         entry('c', '2026-01-01T10:00:03Z', 'webservice'),
         entry('d', '2026-01-01T10:00:02Z', 'webservice'),
       ],
+      'siu.messages.list.v1': [],
     });
     expect((await listMessages(bus, { limit: 2 })).map((m) => m.id)).toEqual(['a', 'c']);
   });
@@ -72,12 +75,20 @@ describe('getMessage', () => {
 
   it('answers with whichever journal knows the id', async () => {
     const detail = { ...entry('w', '2026-01-01T10:00:00Z', 'webservice'), raw: 'GET /Patient' };
-    const bus = fakeBus({ 'hl7.messages.get.v1': notFound, 'imports.messages.get.v1': detail });
+    const bus = fakeBus({
+      'hl7.messages.get.v1': notFound,
+      'imports.messages.get.v1': detail,
+      'siu.messages.get.v1': notFound,
+    });
     await expect(getMessage(bus, 'w')).resolves.toEqual(detail);
   });
 
   it('is NOT_FOUND when no journal knows it', async () => {
-    const bus = fakeBus({ 'hl7.messages.get.v1': notFound, 'imports.messages.get.v1': notFound });
+    const bus = fakeBus({
+      'hl7.messages.get.v1': notFound,
+      'imports.messages.get.v1': notFound,
+      'siu.messages.get.v1': notFound,
+    });
     await expect(getMessage(bus, 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
@@ -87,6 +98,7 @@ describe('getMessage', () => {
       'imports.messages.get.v1': () => {
         throw new DomainError('SERVICE_UNAVAILABLE', 'down');
       },
+      'siu.messages.get.v1': notFound,
     });
     await expect(getMessage(bus, 'x')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });

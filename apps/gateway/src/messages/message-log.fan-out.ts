@@ -13,6 +13,7 @@ export const DEFAULT_MESSAGE_LOG_LIMIT = 100;
 const JOURNALS = [
   { list: 'hl7.messages.list.v1', get: 'hl7.messages.get.v1' },
   { list: 'imports.messages.list.v1', get: 'imports.messages.get.v1' },
+  { list: 'siu.messages.list.v1', get: 'siu.messages.get.v1' },
 ] as const;
 
 /**

@@ -17,7 +17,8 @@ export class MessageReprocessController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Process a failed SIU message again with the current settings: 202 (status received); 409 when not failed',
+    summary:
+      'Process a failed SIU message again with the current settings: 202 (status received); 409 when not failed',
   })
   reprocess(@Param('messageId', ResourceIdPipe) messageId: string) {
     return this.bus.request('siu.message.reprocess.v1', { messageId });

@@ -18,7 +18,8 @@ export class SiuRunsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Run now: 202 with the running run; 409 SIU_RUN_IN_PROGRESS while one runs, SIU_NOT_CONFIGURED without connection',
+    summary:
+      'Run now: 202 with the running run; 409 SIU_RUN_IN_PROGRESS while one runs, SIU_NOT_CONFIGURED without connection',
   })
   start(@Param('hospitalId', ResourceIdPipe) hospitalId: string) {
     return this.bus.request('siu.run.start.v1', { hospitalId });
@@ -26,14 +27,24 @@ export class SiuRunsController {
 
   @Get()
   @ApiOperation({ summary: 'The latest runs, newest first' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  })
   list(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Query('limit') limit?: string) {
-    return this.bus.request('siu.run.list.v1', { hospitalId, ...(limit !== undefined ? { limit: limitOf(limit) } : {}) });
+    return this.bus.request('siu.run.list.v1', {
+      hospitalId,
+      ...(limit !== undefined ? { limit: limitOf(limit) } : {}),
+    });
   }
 
   @Get(':runId')
   @ApiOperation({ summary: 'One run: counts and per-message failures' })
-  get(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Param('runId', ResourceIdPipe) runId: string) {
+  get(
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+    @Param('runId', ResourceIdPipe) runId: string,
+  ) {
     return this.bus.request('siu.run.get.v1', { hospitalId, runId });
   }
 }

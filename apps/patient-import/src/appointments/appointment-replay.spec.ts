@@ -6,7 +6,11 @@ import {
 } from './appointment-replay';
 
 let counter = 0;
-function message(sequence: number, action: AppointmentMessage['action'], extra: Partial<AppointmentMessage> = {}): AppointmentMessage {
+function message(
+  sequence: number,
+  action: AppointmentMessage['action'],
+  extra: Partial<AppointmentMessage> = {},
+): AppointmentMessage {
   counter += 1;
   return {
     messageId: `m${String(counter).padStart(4, '0')}`,
@@ -31,7 +35,12 @@ function applyInArrivalOrder(arrival: AppointmentMessage[]) {
     const plan = planCareFlowChange(replayAppointment(history), actual);
     const desired = replayAppointment(history)!;
     if (plan.insert) {
-      actual = { status: 'active', physicianId: desired.physicianId, physicianCode: desired.physicianCode, baseline: desired.baseline };
+      actual = {
+        status: 'active',
+        physicianId: desired.physicianId,
+        physicianCode: desired.physicianCode,
+        baseline: desired.baseline,
+      };
       effects.started += 1;
     }
     if (plan.update && actual) {
@@ -56,11 +65,17 @@ function permutations<T>(items: T[]): T[][] {
 describe('replayAppointment (rule 25 over the history, in sequence order)', () => {
   it('start creates; a second start is a no-op; update re-reads; stop stops', () => {
     const start = message(1, 'start');
-    expect(replayAppointment([start])).toMatchObject({ createdBy: start.messageId, definitionKey: 'knee-replacement' });
+    expect(replayAppointment([start])).toMatchObject({
+      createdBy: start.messageId,
+      definitionKey: 'knee-replacement',
+    });
     const again = message(2, 'start', { baseline: { appointmentDate: '2030-01-01T00:00' } });
     expect(replayAppointment([start, again])?.baseline).toEqual(start.baseline);
     const update = message(3, 'update', { physicianCode: 'DR2' });
-    expect(replayAppointment([start, update])).toMatchObject({ physicianCode: 'DR2', baseline: update.baseline });
+    expect(replayAppointment([start, update])).toMatchObject({
+      physicianCode: 'DR2',
+      baseline: update.baseline,
+    });
     expect(replayAppointment([start, update, message(4, 'stop')])?.stoppedByEvent).toBe('S15');
   });
 
@@ -106,11 +121,22 @@ describe('planCareFlowChange', () => {
     };
     expect(planCareFlowChange(desired, actual)).toEqual({ insert: false });
     const later = { ...desired, baseline: { appointmentDate: '2026-02-01T10:00' } };
-    expect(planCareFlowChange(later, actual).update?.baseline).toEqual({ appointmentDate: '2026-02-01T10:00', side: 'L' });
+    expect(planCareFlowChange(later, actual).update?.baseline).toEqual({
+      appointmentDate: '2026-02-01T10:00',
+      side: 'L',
+    });
+  });
+
+  it('leaves a care flow a care team stopped while the schedule says active', () => {
+    expect(
+      planCareFlowChange(desired, { status: 'stopped', baseline: { appointmentDate: '1999-01-01T00:00' } }),
+    ).toEqual({ insert: false });
   });
 
   it('never touches a care flow that is no longer active', () => {
-    expect(planCareFlowChange({ ...desired, stoppedByEvent: 'S15' }, { status: 'completed', baseline: {} })).toEqual({
+    expect(
+      planCareFlowChange({ ...desired, stoppedByEvent: 'S15' }, { status: 'completed', baseline: {} }),
+    ).toEqual({
       insert: false,
     });
   });
@@ -118,11 +144,23 @@ describe('planCareFlowChange', () => {
 
 describe('applied in any order, messages end as in file order (rule 19 with competing consumers)', () => {
   const histories: [string, AppointmentMessage[]][] = [
-    ['start, update, stop', [message(1, 'start'), message(2, 'update', { physicianCode: 'DR2' }), message(3, 'stop')]],
+    [
+      'start, update, stop',
+      [message(1, 'start'), message(2, 'update', { physicianCode: 'DR2' }), message(3, 'stop')],
+    ],
     ['stop, start (a re-booking after a cancel)', [message(1, 'stop'), message(2, 'start')]],
-    ['start, update, update', [message(1, 'start'), message(2, 'update'), message(3, 'update', { physicianCode: 'DR3' })]],
-    ['update (unknown), start, stop, update', [message(1, 'update'), message(2, 'start'), message(3, 'stop'), message(4, 'update')]],
-    ['unmapped start, mapped update, ignore', [message(1, 'start', { definitionKey: undefined }), message(2, 'update'), message(3, 'ignore')]],
+    [
+      'start, update, update',
+      [message(1, 'start'), message(2, 'update'), message(3, 'update', { physicianCode: 'DR3' })],
+    ],
+    [
+      'update (unknown), start, stop, update',
+      [message(1, 'update'), message(2, 'start'), message(3, 'stop'), message(4, 'update')],
+    ],
+    [
+      'unmapped start, mapped update, ignore',
+      [message(1, 'start', { definitionKey: undefined }), message(2, 'update'), message(3, 'ignore')],
+    ],
   ];
 
   it.each(histories)('%s', (_name, inOrder) => {

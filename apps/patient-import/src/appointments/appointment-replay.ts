@@ -75,7 +75,9 @@ export function replayAppointment(history: readonly AppointmentMessage[]): Desir
         if (state && state.stoppedByEvent === undefined) {
           state = {
             ...state,
-            ...(message.physicianCode !== undefined ? { physicianId: undefined, ...physicianOf(message) } : {}),
+            ...(message.physicianCode !== undefined
+              ? { physicianId: undefined, ...physicianOf(message) }
+              : {}),
             baseline: { ...state.baseline, ...message.baseline },
           };
         }
@@ -107,7 +109,9 @@ export function planCareFlowChange(
 ): CareFlowPlan {
   if (!desired) return { insert: false };
   const stopReason =
-    desired.stoppedByEvent !== undefined ? `Stopped by the hospital's schedule (SIU^${desired.stoppedByEvent})` : undefined;
+    desired.stoppedByEvent !== undefined
+      ? `Stopped by the hospital's schedule (SIU^${desired.stoppedByEvent})`
+      : undefined;
   if (!actual) return { insert: true, ...(stopReason ? { stopReason } : {}) };
   // Stopped as the history says (a late message may still correct its values), or by someone else: left alone.
   const alreadyStopped = actual.status === 'stopped' && stopReason !== undefined;

@@ -60,22 +60,36 @@ export class AppointmentsRepository {
     return new Set(rows.map((row) => row.message_id));
   }
 
-  async results(manager: EntityManager, hospitalId: string, messageIds: string[]): Promise<Map<string, AppointmentMessageAppliedV1>> {
+  async results(
+    manager: EntityManager,
+    hospitalId: string,
+    messageIds: string[],
+  ): Promise<Map<string, AppointmentMessageAppliedV1>> {
     if (messageIds.length === 0) return new Map();
     const rows: { message_id: string; result: AppointmentMessageAppliedV1 | null }[] = await manager.query(
       `SELECT message_id, result FROM patient_import.applied_siu_messages WHERE hospital_id = $1 AND message_id = ANY($2::uuid[])`,
       [hospitalId, messageIds],
     );
-    return new Map(rows.filter((row) => row.result !== null).map((row) => [row.message_id, row.result!] as const));
+    return new Map(
+      rows.filter((row) => row.result !== null).map((row) => [row.message_id, row.result!] as const),
+    );
   }
 
-  async saveResults(manager: EntityManager, hospitalId: string, results: AppointmentMessageAppliedV1[]): Promise<void> {
+  async saveResults(
+    manager: EntityManager,
+    hospitalId: string,
+    results: AppointmentMessageAppliedV1[],
+  ): Promise<void> {
     if (results.length === 0) return;
     await manager.query(
       `UPDATE patient_import.applied_siu_messages AS applied SET result = saved.result
        FROM unnest($2::uuid[], $3::jsonb[]) AS saved (message_id, result)
        WHERE applied.hospital_id = $1 AND applied.message_id = saved.message_id`,
-      [hospitalId, results.map((result) => result.messageId), results.map((result) => JSON.stringify(result))],
+      [
+        hospitalId,
+        results.map((result) => result.messageId),
+        results.map((result) => JSON.stringify(result)),
+      ],
     );
   }
 
@@ -89,7 +103,8 @@ export class AppointmentsRepository {
     hospitalId: string,
     patients: PatientInputV1[],
   ): Promise<Map<string, { id: string; created: boolean }>> {
-    const column = <T>(pick: (patient: PatientInputV1) => T | undefined) => patients.map((patient) => pick(patient) ?? null);
+    const column = <T>(pick: (patient: PatientInputV1) => T | undefined) =>
+      patients.map((patient) => pick(patient) ?? null);
     const statement = this.outbox.withEvent(
       {
         sql: `INSERT INTO patient_import.patients AS p
@@ -132,13 +147,20 @@ export class AppointmentsRepository {
           column((p) => p.nationalRegistryNumber),
           column((p) => p.preferredLanguage),
           column((p) => (p.address ? JSON.stringify(p.address) : undefined)),
-          column((p) => (p.identifiers ? JSON.stringify(p.identifiers.map(({ system, value }) => ({ system, value }))) : undefined)),
+          column((p) =>
+            p.identifiers
+              ? JSON.stringify(p.identifiers.map(({ system, value }) => ({ system, value })))
+              : undefined,
+          ),
         ],
       },
       'patients.patient.upserted.v1',
       `json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created, 'source', source)`,
     );
-    const rows: { id: string; patient_code: string; created: boolean }[] = await manager.query(statement.sql, statement.parameters);
+    const rows: { id: string; patient_code: string; created: boolean }[] = await manager.query(
+      statement.sql,
+      statement.parameters,
+    );
     return new Map(rows.map((row) => [row.patient_code, { id: row.id, created: row.created }]));
   }
 
@@ -160,12 +182,20 @@ export class AppointmentsRepository {
     return new Map(
       rows.map((row) => [
         row.appointment_id,
-        { id: row.id, appointmentId: row.appointment_id, ...(row.care_flow_id ? { careFlowId: row.care_flow_id } : {}) },
+        {
+          id: row.id,
+          appointmentId: row.appointment_id,
+          ...(row.care_flow_id ? { careFlowId: row.care_flow_id } : {}),
+        },
       ]),
     );
   }
 
-  async record(manager: EntityManager, hospitalId: string, messages: (AppointmentMessage & { appointmentId: string })[]): Promise<void> {
+  async record(
+    manager: EntityManager,
+    hospitalId: string,
+    messages: (AppointmentMessage & { appointmentId: string })[],
+  ): Promise<void> {
     if (messages.length === 0) return;
     const column = <T>(pick: (message: AppointmentMessage & { appointmentId: string }) => T | undefined) =>
       messages.map((message) => pick(message) ?? null);
@@ -191,7 +221,11 @@ export class AppointmentsRepository {
   }
 
   /** Every message applied to these appointments, this batch's included, in sequence order. */
-  async history(manager: EntityManager, hospitalId: string, appointmentIds: string[]): Promise<Map<string, AppointmentMessage[]>> {
+  async history(
+    manager: EntityManager,
+    hospitalId: string,
+    appointmentIds: string[],
+  ): Promise<Map<string, AppointmentMessage[]>> {
     const rows: {
       message_id: string;
       appointment_id: string;
@@ -228,7 +262,11 @@ export class AppointmentsRepository {
     return byAppointment;
   }
 
-  async lockCareFlows(manager: EntityManager, hospitalId: string, careFlowIds: string[]): Promise<Map<string, StoredCareFlow>> {
+  async lockCareFlows(
+    manager: EntityManager,
+    hospitalId: string,
+    careFlowIds: string[],
+  ): Promise<Map<string, StoredCareFlow>> {
     if (careFlowIds.length === 0) return new Map();
     const rows: {
       id: string;
@@ -262,7 +300,8 @@ export class AppointmentsRepository {
   /** Starts care flows (source `siu`) and links them to their appointments; a `started` event each. */
   async insertCareFlows(manager: EntityManager, hospitalId: string, flows: NewSiuCareFlow[]): Promise<void> {
     if (flows.length === 0) return;
-    const column = <T>(pick: (flow: NewSiuCareFlow) => T | undefined) => flows.map((flow) => pick(flow) ?? null);
+    const column = <T>(pick: (flow: NewSiuCareFlow) => T | undefined) =>
+      flows.map((flow) => pick(flow) ?? null);
     const statement = this.outbox.withEvent(
       {
         sql: `INSERT INTO patient_import.care_flows (id, hospital_id, patient_id, definition_key, status, physician_id,
@@ -324,7 +363,11 @@ export class AppointmentsRepository {
     await manager.query(statement.sql, statement.parameters);
   }
 
-  async stopCareFlows(manager: EntityManager, hospitalId: string, stops: { id: string; reason: string }[]): Promise<void> {
+  async stopCareFlows(
+    manager: EntityManager,
+    hospitalId: string,
+    stops: { id: string; reason: string }[],
+  ): Promise<void> {
     if (stops.length === 0) return;
     const statement = this.outbox.withEvent(
       {

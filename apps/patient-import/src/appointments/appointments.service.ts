@@ -43,11 +43,19 @@ export class AppointmentsService {
     const applicable = unique.filter((message) => {
       const key = message.appointment?.careFlowDefinitionKey;
       const refusal = key === undefined ? undefined : missing.get(key);
-      if (refusal) results.set(message.messageId, { messageId: message.messageId, ok: false, error: refusal.toPayload(), retryable: false });
+      if (refusal)
+        results.set(message.messageId, {
+          messageId: message.messageId,
+          ok: false,
+          error: refusal.toPayload(),
+          retryable: false,
+        });
       return !refusal;
     });
     if (applicable.length > 0) {
-      const applied = await this.dataSource.transaction((manager) => this.applyAll(manager, hospitalId, applicable));
+      const applied = await this.dataSource.transaction((manager) =>
+        this.applyAll(manager, hospitalId, applicable),
+      );
       for (const result of applied) results.set(result.messageId, result);
     }
     return messages.map((message) => results.get(message.messageId)!);
@@ -58,7 +66,11 @@ export class AppointmentsService {
     hospitalId: string,
     all: AppointmentMessageV1[],
   ): Promise<AppointmentMessageAppliedV1[]> {
-    const claimed = await this.appointments.claim(manager, hospitalId, all.map((message) => message.messageId));
+    const claimed = await this.appointments.claim(
+      manager,
+      hospitalId,
+      all.map((message) => message.messageId),
+    );
     const earlier = await this.appointments.results(
       manager,
       hospitalId,
@@ -72,7 +84,9 @@ export class AppointmentsService {
         if (!first) throw new Error('an applied SIU message has no stored result');
         return { ...first, replayed: true };
       });
-    const messages = all.filter((message) => claimed.has(message.messageId)).sort((a, b) => a.sequence - b.sequence);
+    const messages = all
+      .filter((message) => claimed.has(message.messageId))
+      .sort((a, b) => a.sequence - b.sequence);
     if (messages.length === 0) return replayed;
 
     const patients = await this.appointments.upsertPatients(manager, hospitalId, latestPerPatient(messages));
@@ -118,7 +132,9 @@ export class AppointmentsService {
       }));
     if (acting.length === 0) return;
     const firstByAppointment = new Map<string, string>();
-    for (const message of acting) if (!firstByAppointment.has(message.appointmentId)) firstByAppointment.set(message.appointmentId, message.patientId);
+    for (const message of acting)
+      if (!firstByAppointment.has(message.appointmentId))
+        firstByAppointment.set(message.appointmentId, message.patientId);
     const locked = await this.appointments.lockAppointments(
       manager,
       hospitalId,
@@ -129,13 +145,17 @@ export class AppointmentsService {
     const stored = await this.appointments.lockCareFlows(
       manager,
       hospitalId,
-      [...locked.values()].map((appointment) => appointment.careFlowId).filter((id): id is string => id !== undefined),
+      [...locked.values()]
+        .map((appointment) => appointment.careFlowId)
+        .filter((id): id is string => id !== undefined),
     );
 
     const inBatch = new Set(acting.map((message) => message.messageId));
     const finals: { appointmentId: string; flow: WorkingCareFlow }[] = [];
     for (const appointmentId of firstByAppointment.keys()) {
-      const history = (histories.get(appointmentId) ?? []).filter((message) => !inBatch.has(message.messageId));
+      const history = (histories.get(appointmentId) ?? []).filter(
+        (message) => !inBatch.has(message.messageId),
+      );
       const careFlowId = locked.get(appointmentId)?.careFlowId;
       const existing = careFlowId ? stored.get(careFlowId) : undefined;
       let flow: WorkingCareFlow | undefined = existing && { ...existing, isNew: false, changed: false };
@@ -178,7 +198,11 @@ export class AppointmentsService {
     await this.write(manager, hospitalId, finals);
   }
 
-  private async write(manager: EntityManager, hospitalId: string, finals: { appointmentId: string; flow: WorkingCareFlow }[]): Promise<void> {
+  private async write(
+    manager: EntityManager,
+    hospitalId: string,
+    finals: { appointmentId: string; flow: WorkingCareFlow }[],
+  ): Promise<void> {
     const inserts: NewSiuCareFlow[] = finals
       .filter(({ flow }) => flow.isNew)
       .map(({ appointmentId, flow }) => ({
@@ -200,14 +224,21 @@ export class AppointmentsService {
     await this.appointments.stopCareFlows(
       manager,
       hospitalId,
-      finals.filter(({ flow }) => flow.stopReason !== undefined).map(({ flow }) => ({ id: flow.id, reason: flow.stopReason! })),
+      finals
+        .filter(({ flow }) => flow.stopReason !== undefined)
+        .map(({ flow }) => ({ id: flow.id, reason: flow.stopReason! })),
     );
   }
 
   /** Checked before any write: a message naming an unknown care-flow definition fails without side effects. */
-  private async missingDefinitions(hospitalId: string, messages: AppointmentMessageV1[]): Promise<Map<string, DomainError>> {
+  private async missingDefinitions(
+    hospitalId: string,
+    messages: AppointmentMessageV1[],
+  ): Promise<Map<string, DomainError>> {
     const keys = new Set(
-      messages.map((message) => message.appointment?.careFlowDefinitionKey).filter((key): key is string => key !== undefined),
+      messages
+        .map((message) => message.appointment?.careFlowDefinitionKey)
+        .filter((key): key is string => key !== undefined),
     );
     const missing = new Map<string, DomainError>();
     for (const key of keys) {

@@ -33,10 +33,11 @@ export class SiuConnectionsRepository {
 
   /** Every hospital's schedule: what each instance's scheduler runs (platform-wide by nature). */
   async schedules(): Promise<{ hospitalId: string; schedule: string; timezone: string; updatedAt: Date }[]> {
-    const rows: { hospital_id: string; schedule: string; timezone: string; updated_at: Date }[] = await this.dataSource.query(
-      `SELECT hospital_id, settings->>'schedule' AS schedule, settings->>'timezone' AS timezone, updated_at
+    const rows: { hospital_id: string; schedule: string; timezone: string; updated_at: Date }[] =
+      await this.dataSource.query(
+        `SELECT hospital_id, settings->>'schedule' AS schedule, settings->>'timezone' AS timezone, updated_at
        FROM siu_ingestor.siu_connections`,
-    );
+      );
     return rows.map((row) => ({
       hospitalId: row.hospital_id,
       schedule: row.schedule,
@@ -47,11 +48,16 @@ export class SiuConnectionsRepository {
 
   /** Hospitals streaming SIU over MLLP (platform-wide: hl7-gateway runs one listener per port). */
   async listeners(): Promise<{ hospitalId: string; port: number; charset: 'utf-8' | 'latin1' }[]> {
-    const rows: { hospital_id: string; port: number; charset: 'utf-8' | 'latin1' }[] = await this.dataSource.query(
-      `SELECT hospital_id, (settings->'mllpListener'->>'port')::int AS port, settings->>'charset' AS charset
+    const rows: { hospital_id: string; port: number; charset: 'utf-8' | 'latin1' }[] =
+      await this.dataSource.query(
+        `SELECT hospital_id, (settings->'mllpListener'->>'port')::int AS port, settings->>'charset' AS charset
        FROM siu_ingestor.siu_connections WHERE settings ? 'mllpListener' AND settings->'mllpListener' <> 'null'::jsonb
        ORDER BY hospital_id`,
-    );
-    return rows.map((row) => ({ hospitalId: row.hospital_id, port: row.port, charset: row.charset ?? 'utf-8' }));
+      );
+    return rows.map((row) => ({
+      hospitalId: row.hospital_id,
+      port: row.port,
+      charset: row.charset ?? 'utf-8',
+    }));
   }
 }

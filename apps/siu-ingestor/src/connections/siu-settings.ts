@@ -26,7 +26,15 @@ export type SiuConnectionSettings = SiuConnectionInputV1 &
     >
   > & { eventMap: Record<string, SiuActionV1> };
 
-const SFTP_ONLY = ['host', 'port', 'username', 'password', 'privateKey', 'passphrase', 'hostKeySha256'] as const;
+const SFTP_ONLY = [
+  'host',
+  'port',
+  'username',
+  'password',
+  'privateKey',
+  'passphrase',
+  'hostKeySha256',
+] as const;
 
 /**
  * Checks what the payload class cannot (a cron expression, an absolute directory, no SFTP fields on a
@@ -48,10 +56,15 @@ export function resolveSiuSettings(input: SiuConnectionInputV1): SiuConnectionSe
     eventMap: Object.fromEntries(
       Object.entries(input.eventMap ?? {}).map(([event, action]) => [event.toUpperCase(), action]),
     ),
-    careFlowMap: input.careFlowMap.map(({ field, value, careFlowDefinitionKey }) => ({ field, value, careFlowDefinitionKey })),
+    careFlowMap: input.careFlowMap.map(({ field, value, careFlowDefinitionKey }) => ({
+      field,
+      value,
+      careFlowDefinitionKey,
+    })),
   };
   const validity = CronTime.validateCronExpression(settings.schedule);
-  if (!validity.valid) errors.push({ field: 'schedule', message: 'schedule must be a valid cron expression' });
+  if (!validity.valid)
+    errors.push({ field: 'schedule', message: 'schedule must be a valid cron expression' });
   if (input.source.type === 'directory') {
     if (!isAbsolute(input.source.path)) {
       errors.push({ field: 'source.path', message: 'source.path of a directory source must be absolute' });
@@ -62,16 +75,24 @@ export function resolveSiuSettings(input: SiuConnectionInputV1): SiuConnectionSe
       }
     }
   }
-  if (input.archivePath !== undefined && input.source.type === 'directory' && !isAbsolute(input.archivePath)) {
+  if (
+    input.archivePath !== undefined &&
+    input.source.type === 'directory' &&
+    !isAbsolute(input.archivePath)
+  ) {
     errors.push({ field: 'archivePath', message: 'archivePath must be absolute for a directory source' });
   }
   if (input.afterProcessing === 'delete' && input.archivePath !== undefined) {
     errors.push({ field: 'archivePath', message: 'archivePath is not used when afterProcessing is delete' });
   }
   if (errors.length > 0) {
-    throw new DomainError('VALIDATION_FAILED', `Invalid SIU connection: ${errors.map((e) => e.message).join('; ')}`, {
-      errors,
-    });
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Invalid SIU connection: ${errors.map((e) => e.message).join('; ')}`,
+      {
+        errors,
+      },
+    );
   }
   return settings;
 }
@@ -88,7 +109,9 @@ export function toSiuConnectionView(
     hospitalId,
     source: {
       ...source,
-      ...(settings.source.type === 'sftp' ? { passwordSet: password !== undefined, privateKeySet: privateKey !== undefined } : {}),
+      ...(settings.source.type === 'sftp'
+        ? { passwordSet: password !== undefined, privateKeySet: privateKey !== undefined }
+        : {}),
     },
     updatedAt: updatedAt.toISOString(),
   };

@@ -44,7 +44,10 @@ export class SiuMessageLogService {
     if (!found) throw new DomainError('NOT_FOUND', 'No such message.');
     const reprocessed = await this.messages.reprocess(found.hospitalId, messageId);
     if (!reprocessed) {
-      throw new DomainError('MESSAGE_NOT_REPROCESSABLE', `Only a failed message can be reprocessed; this one is ${found.status}.`);
+      throw new DomainError(
+        'MESSAGE_NOT_REPROCESSABLE',
+        `Only a failed message can be reprocessed; this one is ${found.status}.`,
+      );
     }
     return reprocessed;
   }

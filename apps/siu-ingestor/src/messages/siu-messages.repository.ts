@@ -47,7 +47,8 @@ interface MessageRow {
   created_at: Date;
 }
 
-const LIST_COLUMNS = 'id, hospital_id, channel, type, control_id, status, reason, patient_id, care_flow_id, created_at';
+const LIST_COLUMNS =
+  'id, hospital_id, channel, type, control_id, status, reason, patient_id, care_flow_id, created_at';
 const SIU_CHANNELS = new Set(['siu-file', 'siu-mllp']);
 
 /**
@@ -76,7 +77,11 @@ export class SiuMessagesRepository {
    * a consumer applies them first, so an appointment's messages take effect in file order even when
    * competing consumers receive them in another.
    */
-  async waitingBefore(hospitalId: string, appointmentKeys: string[], beforeSequence: number): Promise<StoredMessage[]> {
+  async waitingBefore(
+    hospitalId: string,
+    appointmentKeys: string[],
+    beforeSequence: number,
+  ): Promise<StoredMessage[]> {
     if (appointmentKeys.length === 0) return [];
     const rows: StoredRow[] = await this.dataSource.query(
       `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m
@@ -130,7 +135,10 @@ export class SiuMessagesRepository {
    * Rule 27: each message claims its (MSH-3, MSH-4, MSH-10) key; the message that holds it is answered per
    * key. Claims in one call are taken in the order given, so the earlier message of a file wins.
    */
-  async claimKeys(hospitalId: string, claims: { key: string; messageId: string }[]): Promise<Map<string, string>> {
+  async claimKeys(
+    hospitalId: string,
+    claims: { key: string; messageId: string }[],
+  ): Promise<Map<string, string>> {
     if (claims.length === 0) return new Map();
     await this.dataSource.query(
       `INSERT INTO siu_ingestor.siu_processed_keys (hospital_id, duplicate_key, message_id)
@@ -147,58 +155,74 @@ export class SiuMessagesRepository {
     return new Map(rows.map((row) => [row.duplicate_key, row.message_id]));
   }
 
+  async statuses(hospitalId: string, messageIds: string[]): Promise<Map<string, StoredMessage['status']>> {
+    if (messageIds.length === 0) return new Map();
+    const rows: { id: string; status: StoredMessage['status'] }[] = await this.dataSource.query(
+      `SELECT id, status FROM siu_ingestor.siu_messages WHERE hospital_id = $1 AND id = ANY($2::uuid[])`,
+      [hospitalId, messageIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
   /**
-   * Records how messages ended, in one transaction; only messages still `received` change (a redelivered
-   * message that another consumer finished keeps its outcome). A failed message gives up its rule-27 key:
-   * it was not processed, so the hospital may send it again.
+   * Records how messages ended, in one transaction, and counts them on their runs in the same statement;
+   * only messages still `received` change (a redelivered message that another consumer finished keeps its
+   * outcome and is not counted twice). A failed message gives up its rule-27 key: it was not processed, so
+   * the hospital may send it again.
    */
   async saveOutcomes(outcomes: MessageOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    const processed = outcomes.filter((outcome) => outcome.status === 'processed');
+    const column = <T>(pick: (outcome: MessageOutcome) => T | undefined) =>
+      outcomes.map((outcome) => pick(outcome) ?? null);
+    const processed = (outcome: MessageOutcome) => (outcome.status === 'processed' ? outcome : undefined);
     await this.dataSource.transaction(async (manager) => {
-      if (processed.length > 0) {
-        await manager.query(
-          `UPDATE siu_ingestor.siu_messages m SET status = 'processed', reason = NULL, action = o.action,
+      await manager.query(
+        `WITH changed AS (
+           UPDATE siu_ingestor.siu_messages m SET status = o.status, reason = o.reason, action = o.action,
              patient_id = o.patient_id, care_flow_id = o.care_flow_id, patient_created = o.patient_created,
              care_flow_started = o.started, care_flow_updated = o.updated, care_flow_stopped = o.stopped, updated_at = now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::bool[], $7::bool[], $8::bool[], $9::bool[])
-             AS o (hospital_id, id, action, patient_id, care_flow_id, patient_created, started, updated, stopped)
-           WHERE m.hospital_id = o.hospital_id AND m.id = o.id AND m.status = 'received'`,
-          [
-            processed.map((o) => o.hospitalId),
-            processed.map((o) => o.id),
-            processed.map((o) => o.action),
-            processed.map((o) => o.patientId ?? null),
-            processed.map((o) => o.careFlowId ?? null),
-            processed.map((o) => o.patientCreated ?? false),
-            processed.map((o) => o.careFlowStarted ?? false),
-            processed.map((o) => o.careFlowUpdated ?? false),
-            processed.map((o) => o.careFlowStopped ?? false),
-          ],
-        );
-      }
-      const others = outcomes.filter((outcome) => outcome.status !== 'processed');
-      if (others.length > 0) {
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::bool[],
+                       $9::bool[], $10::bool[], $11::bool[])
+             AS o (hospital_id, id, status, reason, action, patient_id, care_flow_id, patient_created, started, updated, stopped)
+           WHERE m.hospital_id = o.hospital_id AND m.id = o.id AND m.status = 'received'
+           RETURNING m.run_id, m.status, m.patient_created, m.care_flow_started, m.care_flow_updated, m.care_flow_stopped
+         ), tally AS (
+           SELECT run_id,
+             count(*) FILTER (WHERE status IN ('processed', 'duplicate')) AS processed,
+             count(*) FILTER (WHERE status = 'failed') AS failed,
+             count(*) FILTER (WHERE status = 'duplicate') AS duplicate,
+             count(*) FILTER (WHERE patient_created) AS patients_created,
+             count(*) FILTER (WHERE care_flow_started) AS started,
+             count(*) FILTER (WHERE care_flow_updated) AS updated,
+             count(*) FILTER (WHERE care_flow_stopped) AS stopped
+           FROM changed WHERE run_id IS NOT NULL GROUP BY run_id
+         )
+         UPDATE siu_ingestor.siu_runs r SET processed = r.processed + t.processed, failed = r.failed + t.failed,
+           duplicate = r.duplicate + t.duplicate, patients_created = r.patients_created + t.patients_created,
+           care_flows_started = r.care_flows_started + t.started, care_flows_updated = r.care_flows_updated + t.updated,
+           care_flows_stopped = r.care_flows_stopped + t.stopped
+         FROM tally t WHERE r.id = t.run_id`,
+        [
+          column((o) => o.hospitalId),
+          column((o) => o.id),
+          column((o) => o.status),
+          column((o) => (o.status === 'failed' ? o.reason : undefined)),
+          column((o) => o.action),
+          column((o) => processed(o)?.patientId),
+          column((o) => processed(o)?.careFlowId),
+          outcomes.map((o) => processed(o)?.patientCreated ?? false),
+          outcomes.map((o) => processed(o)?.careFlowStarted ?? false),
+          outcomes.map((o) => processed(o)?.careFlowUpdated ?? false),
+          outcomes.map((o) => processed(o)?.careFlowStopped ?? false),
+        ],
+      );
+      const failed = outcomes.filter((o) => o.status === 'failed');
+      if (failed.length > 0) {
         await manager.query(
-          `UPDATE siu_ingestor.siu_messages m SET status = o.status, reason = o.reason, action = o.action, updated_at = now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) AS o (hospital_id, id, status, reason, action)
-           WHERE m.hospital_id = o.hospital_id AND m.id = o.id AND m.status = 'received'`,
-          [
-            others.map((o) => o.hospitalId),
-            others.map((o) => o.id),
-            others.map((o) => o.status),
-            others.map((o) => (o.status === 'failed' ? o.reason : null)),
-            others.map((o) => o.action ?? null),
-          ],
+          `DELETE FROM siu_ingestor.siu_processed_keys k USING unnest($1::uuid[], $2::uuid[]) AS f (hospital_id, id)
+           WHERE k.hospital_id = f.hospital_id AND k.message_id = f.id`,
+          [failed.map((o) => o.hospitalId), failed.map((o) => o.id)],
         );
-        const failed = others.filter((o) => o.status === 'failed');
-        if (failed.length > 0) {
-          await manager.query(
-            `DELETE FROM siu_ingestor.siu_processed_keys k USING unnest($1::uuid[], $2::uuid[]) AS f (hospital_id, id)
-             WHERE k.hospital_id = f.hospital_id AND k.message_id = f.id`,
-            [failed.map((o) => o.hospitalId), failed.map((o) => o.id)],
-          );
-        }
       }
     });
   }
@@ -281,11 +305,16 @@ export class SiuMessagesRepository {
     return this.dataSource.transaction(async (manager) => {
       const result: unknown = await manager.query(
         `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
-         WHERE hospital_id = $1 AND id = $2 AND status = 'failed' RETURNING ${LIST_COLUMNS}`,
+         WHERE hospital_id = $1 AND id = $2 AND status = 'failed' RETURNING ${LIST_COLUMNS}, run_id`,
         [hospitalId, messageId],
       );
-      const [rows] = result as [MessageRow[], number];
+      const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
       if (rows.length === 0) return undefined;
+      // Failed no more: the run counts it again once it ends, whichever way.
+      await manager.query(
+        `UPDATE siu_ingestor.siu_runs SET failed = failed - 1 WHERE hospital_id = $1 AND id = $2`,
+        [hospitalId, rows[0].run_id],
+      );
       await this.outbox.add(manager, 'siu.message.received.v1', {
         hospitalId,
         messageId,
@@ -309,7 +338,8 @@ interface StoredRow {
   reprocessed_at: Date | null;
 }
 
-const STORED_COLUMNS = 'm.id, m.hospital_id, m.run_id, m.channel, m.seq, m.status, m.control_id, m.appointment_key, m.raw, m.reprocessed_at';
+const STORED_COLUMNS =
+  'm.id, m.hospital_id, m.run_id, m.channel, m.seq, m.status, m.control_id, m.appointment_key, m.raw, m.reprocessed_at';
 
 function toStored(row: StoredRow): StoredMessage {
   return {

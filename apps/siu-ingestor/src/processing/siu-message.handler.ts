@@ -7,7 +7,12 @@ import { SiuMessageBatcher } from './siu-message.batcher';
  * The consumer's delivery settings. Retries back off from 0.5 s to 32 s (about a minute in all), enough to
  * ride out a broker restart or a patient-import deploy; the last attempt records the message failed.
  */
-export const SIU_CONSUMER = { queue: 'siu-ingestor.process', prefetch: 256, maxAttempts: 8, backoffMs: 500 } as const;
+export const SIU_CONSUMER = {
+  queue: 'siu-ingestor.process',
+  prefetch: 512,
+  maxAttempts: 8,
+  backoffMs: 500,
+} as const;
 
 /** Competing consumers of `siu.message.received.v1`: every siu-ingestor instance takes its share. */
 @Injectable()

@@ -1,21 +1,28 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  DomainError,
-  isDomainError,
-  type AppointmentMessageV1,
-  type PatientInputV1,
-  type SiuMessageReceivedEventV1,
-} from '@bridge/contracts';
-import { readSiuFrame, type SiuAppointment } from '@bridge/hl7';
+import { DomainError, isDomainError, type SiuMessageReceivedEventV1 } from '@bridge/contracts';
+import { readSiuFrame } from '@bridge/hl7';
 import { Bus } from '@bridge/messaging';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
 import { siuReadSettings, type SiuConnectionSettings } from '../connections/siu-settings';
-import { SiuMessagesRepository, type MessageOutcome, type StoredMessage } from '../messages/siu-messages.repository';
+import {
+  SiuMessagesRepository,
+  type MessageOutcome,
+  type StoredMessage,
+} from '../messages/siu-messages.repository';
 import { readMessageHeader } from '../runs/message-header';
 import { SiuRunsRepository } from '../runs/siu-runs.repository';
 import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
-import { toPatientInput } from './patient-input';
+import { draftPatientInput, toPatientInput, type PatientSource } from './patient-input';
 import { PhysicianDirectory } from './physician.directory';
+import {
+  failed,
+  groupByHospital,
+  holdBehindRetries,
+  pending,
+  settleCopies,
+  toApplyRequest,
+  type Work,
+} from './siu-work';
 
 export interface SiuDelivery {
   event: SiuMessageReceivedEventV1;
@@ -24,24 +31,20 @@ export interface SiuDelivery {
 }
 
 /** ack: the message is finished (whatever its outcome); retry: try again later; dead: give up (DLQ). */
-export type SiuVerdict = { kind: 'ack' } | { kind: 'retry'; reason: string } | { kind: 'dead'; reason: string };
+export type SiuVerdict =
+  { kind: 'ack' } | { kind: 'retry'; reason: string } | { kind: 'dead'; reason: string };
 
 /** Failures that can pass: the message is tried again rather than failed. */
-const TRANSIENT_CODES = new Set(['RPC_TIMEOUT', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR', 'HOSPITAL_TIMEOUT', 'RATE_LIMITED']);
+const TRANSIENT_CODES = new Set([
+  'RPC_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+  'HOSPITAL_TIMEOUT',
+  'RATE_LIMITED',
+]);
 /** Long enough for a batch of a few hundred messages in one patient-import transaction. */
 const APPLY_TIMEOUT_MS = 60_000;
 const LOOKUP_TIMEOUT_MS = 35_000;
-
-interface Work {
-  message: StoredMessage;
-  attempt: number;
-  appointment?: SiuAppointment;
-  duplicateKey?: string;
-  patient?: PatientInputV1;
-  physicianId?: string;
-  outcome?: MessageOutcome;
-  retry?: string;
-}
 
 /**
  * Processes SIU messages a batch at a time (HL7-RULES 20-28): read each stored message by the hospital's
@@ -82,13 +85,16 @@ export class SiuMessageProcessor {
     await this.skipDuplicates(items);
     await this.resolve(items);
     await this.apply(items);
+    settleCopies(items);
     await this.finish(items);
     return deliveries.map((_, index) => {
       const message = byId.get(ids[index]);
       if (!message) return { kind: 'dead', reason: 'no such SIU message' };
       const item = work.get(message.id);
       if (!item?.retry) return { kind: 'ack' };
-      return item.attempt >= this.options.maxAttempts ? { kind: 'dead', reason: item.retry } : { kind: 'retry', reason: item.retry };
+      return item.attempt >= this.options.maxAttempts
+        ? { kind: 'dead', reason: item.retry }
+        : { kind: 'retry', reason: item.retry };
     });
   }
 
@@ -104,10 +110,17 @@ export class SiuMessageProcessor {
       const lastByKey = new Map<string, number>();
       for (const { message } of group) {
         if (message.appointmentKey === undefined) continue;
-        lastByKey.set(message.appointmentKey, Math.max(lastByKey.get(message.appointmentKey) ?? 0, message.sequence));
+        lastByKey.set(
+          message.appointmentKey,
+          Math.max(lastByKey.get(message.appointmentKey) ?? 0, message.sequence),
+        );
       }
       if (lastByKey.size === 0) continue;
-      const waiting = await this.messages.waitingBefore(hospitalId, [...lastByKey.keys()], Math.max(...lastByKey.values()));
+      const waiting = await this.messages.waitingBefore(
+        hospitalId,
+        [...lastByKey.keys()],
+        Math.max(...lastByKey.values()),
+      );
       for (const message of waiting) {
         if (!all.has(message.id) && message.sequence < (lastByKey.get(message.appointmentKey!) ?? 0)) {
           all.set(message.id, { message, attempt: 0 });
@@ -115,23 +128,6 @@ export class SiuMessageProcessor {
       }
     }
     return [...all.values()].sort((a, b) => a.message.sequence - b.message.sequence);
-  }
-
-  /** A message must not overtake an earlier one of its appointment that is to be tried again: it waits too. */
-  private holdBehindRetries(items: Work[]): void {
-    const firstRetry = new Map<string, number>();
-    for (const item of items) {
-      const key = item.message.appointmentKey;
-      if (item.retry !== undefined && key !== undefined && !(item.message.sequence >= (firstRetry.get(key) ?? Infinity))) {
-        firstRetry.set(key, item.message.sequence);
-      }
-    }
-    for (const item of items) {
-      const key = item.message.appointmentKey;
-      if (pending(item) && key !== undefined && item.message.sequence > (firstRetry.get(key) ?? Infinity)) {
-        item.retry = 'waiting for an earlier message of the same appointment';
-      }
-    }
   }
 
   /** A file message is stored before its event; a real-time one arrives with its bytes and is stored now. */
@@ -160,15 +156,38 @@ export class SiuMessageProcessor {
     }
   }
 
-  /** Rule 27, by (MSH-3, MSH-4, MSH-10). A message without MSH-10 cannot be told apart: it is never a duplicate. */
+  /**
+   * Rule 27, by (MSH-3, MSH-4, MSH-10): a message is a duplicate once its first copy was processed. A copy
+   * whose first is still on its way (in this batch, or elsewhere) waits for it; if the first fails, its key
+   * is released and this copy is processed in its place. A message without MSH-10 cannot be told apart:
+   * it is never a duplicate.
+   */
   private async skipDuplicates(items: Work[]): Promise<void> {
-    for (const [hospitalId, group] of groupByHospital(items.filter((item) => pending(item) && item.message.controlId !== ''))) {
+    const inBatch = new Map(items.map((item) => [item.message.id, item]));
+    for (const [hospitalId, group] of groupByHospital(
+      items.filter((item) => pending(item) && item.message.controlId !== ''),
+    )) {
       const claims = group.map((item) => ({ key: item.duplicateKey!, messageId: item.message.id }));
       const holders = await this.messages.claimKeys(hospitalId, claims);
-      for (const item of group) {
-        const holder = holders.get(item.duplicateKey!);
-        if (holder !== undefined && holder !== item.message.id) {
-          item.outcome = { id: item.message.id, hospitalId, status: 'duplicate', action: item.appointment!.action };
+      const copies = group.filter((item) => holders.get(item.duplicateKey!) !== item.message.id);
+      const elsewhere = copies
+        .map((item) => holders.get(item.duplicateKey!)!)
+        .filter((holder) => !inBatch.has(holder));
+      const statuses = await this.messages.statuses(hospitalId, elsewhere);
+      for (const item of copies) {
+        const holder = holders.get(item.duplicateKey!)!;
+        if (inBatch.has(holder)) {
+          item.firstCopy = inBatch.get(holder);
+        } else if (statuses.get(holder) === 'processed' || statuses.get(holder) === 'duplicate') {
+          item.outcome = {
+            id: item.message.id,
+            hospitalId,
+            status: 'duplicate',
+            action: item.appointment!.action,
+          };
+        } else {
+          item.retry =
+            'waiting for the first copy of this message (same MSH-3, MSH-4, MSH-10) to be processed';
         }
       }
     }
@@ -180,12 +199,23 @@ export class SiuMessageProcessor {
         try {
           const settings = (await this.settingsOf(item.message))!;
           const code = item.appointment!.physicianCode;
-          if (code !== undefined) item.physicianId = await this.physicians.resolve(item.message.hospitalId, code);
-          item.patient = await this.patientOf(item, settings);
+          if (code !== undefined)
+            item.physicianId = await this.physicians.resolve(item.message.hospitalId, code);
+          item.demographics = await this.demographicsOf(item, settings);
+          item.patient = draftPatientInput(item.demographics);
         } catch (error) {
           // An ignored event needs no patient (rule 25: it *may* create one): without a usable one it is done.
-          if (item.appointment!.action === 'ignore' && isDomainError(error) && error.code === 'VALIDATION_FAILED') {
-            item.outcome = { id: item.message.id, hospitalId: item.message.hospitalId, status: 'processed', action: 'ignore' };
+          if (
+            item.appointment!.action === 'ignore' &&
+            isDomainError(error) &&
+            error.code === 'VALIDATION_FAILED'
+          ) {
+            item.outcome = {
+              id: item.message.id,
+              hospitalId: item.message.hospitalId,
+              status: 'processed',
+              action: 'ignore',
+            };
             return;
           }
           this.fail(item, error);
@@ -195,28 +225,29 @@ export class SiuMessageProcessor {
   }
 
   /** Demographics from the message's PID, or (setting `demographics: query`) asked of the hospital for a new patient. */
-  private async patientOf(item: Work, settings: SiuConnectionSettings): Promise<PatientInputV1> {
+  private async demographicsOf(item: Work, settings: SiuConnectionSettings): Promise<PatientSource> {
     const appointment = item.appointment!;
     const hospitalId = item.message.hospitalId;
-    if (settings.demographics === 'message') return toPatientInput(appointment.patient);
+    if (settings.demographics === 'message') return appointment.patient;
     const patientCode = appointment.patient.patientCode!;
     const found = await this.bus.request('patients.search.v1', { hospitalId, criteria: { patientCode } });
     const existing = found.patients.find((patient) => patient.patientCode === patientCode);
-    if (existing) return toPatientInput(existing);
+    if (existing) return existing;
     const lookup = await this.bus.request(
       'imports.lookup.v1',
       { hospitalId, lookup: { patientCode }, requestedBy: 'siu-ingestor' },
       { timeoutMs: LOOKUP_TIMEOUT_MS },
     );
     const candidate = lookup.candidates.find((c) => c.patientCode === patientCode) ?? lookup.candidates[0];
-    if (!candidate) throw new DomainError('PATIENT_NOT_FOUND_AT_HOSPITAL', 'The hospital does not know the patient.');
-    return toPatientInput(candidate);
+    if (!candidate)
+      throw new DomainError('PATIENT_NOT_FOUND_AT_HOSPITAL', 'The hospital does not know the patient.');
+    return candidate;
   }
 
   private async apply(items: Work[]): Promise<void> {
     for (const [hospitalId, group] of groupByHospital(items)) {
       for (let start = 0; start < group.length; start += this.options.applyBatch) {
-        this.holdBehindRetries(items);
+        holdBehindRetries(items);
         const chunk = group.slice(start, start + this.options.applyBatch).filter(pending);
         if (chunk.length > 0) await this.applyChunk(hospitalId, chunk, items);
       }
@@ -227,21 +258,35 @@ export class SiuMessageProcessor {
    * One RPC for many messages. When the whole call is refused (not a bus outage), the messages are applied
    * one by one, so the refusal lands on the message that caused it and not on its neighbours.
    */
-  private async applyChunk(hospitalId: string, chunk: Work[], all: Work[]): Promise<void> {
+  private async applyChunk(
+    hospitalId: string,
+    chunk: Work[],
+    all: Work[],
+    options = { checked: false },
+  ): Promise<void> {
     let results;
     try {
       results = (
         await this.bus.request(
           'appointments.apply.v1',
-          { hospitalId, messages: chunk.map((item) => this.applyRequest(item)) },
+          { hospitalId, messages: chunk.map(toApplyRequest) },
           { timeoutMs: APPLY_TIMEOUT_MS },
         )
       ).results;
     } catch (error) {
-      const busDown = isDomainError(error) && (error.code === 'RPC_TIMEOUT' || error.code === 'SERVICE_UNAVAILABLE');
+      if (!options.checked && isDomainError(error) && error.code === 'VALIDATION_FAILED') {
+        // A patient value the payload class refuses (an e-mail that is not one): those patients are checked
+        // here, their unfit optional values dropped, and the chunk sent once more.
+        this.checkPatients(chunk, error);
+        const remaining = chunk.filter(pending);
+        if (remaining.length > 0) await this.applyChunk(hospitalId, remaining, all, { checked: true });
+        return;
+      }
+      const busDown =
+        isDomainError(error) && (error.code === 'RPC_TIMEOUT' || error.code === 'SERVICE_UNAVAILABLE');
       if (chunk.length > 1 && !busDown) {
         for (const item of chunk) {
-          this.holdBehindRetries(all);
+          holdBehindRetries(all);
           if (pending(item)) await this.applyChunk(hospitalId, [item], all);
         }
       } else {
@@ -272,38 +317,21 @@ export class SiuMessageProcessor {
     }
   }
 
-  private applyRequest(item: Work): AppointmentMessageV1 {
-    const appointment = item.appointment!;
-    // The baseline PRODUCT.md asks of an SIU care flow, with what the message has.
-    const baseline: Record<string, string> = {};
-    for (const [key, value] of Object.entries({
-      appointmentDate: appointment.appointmentDate,
-      appointmentType: appointment.appointmentType,
-      physicianCode: appointment.physicianCode,
-      location: appointment.location,
-    })) {
-      if (value !== undefined) baseline[key] = value;
+  private checkPatients(chunk: Work[], refusal: DomainError): void {
+    const named = new Set(
+      (refusal.details?.errors ?? [])
+        .map((problem) => /^messages\.(\d+)\.patient\b/.exec(problem.field)?.[1])
+        .filter((index): index is string => index !== undefined)
+        .map(Number),
+    );
+    for (const [index, item] of chunk.entries()) {
+      if (!named.has(index)) continue;
+      try {
+        item.patient = toPatientInput(item.demographics!);
+      } catch (error) {
+        this.fail(item, error);
+      }
     }
-    return {
-      messageId: item.message.id,
-      sequence: item.message.sequence,
-      patient: item.patient!,
-      ...(appointment.appointmentId !== undefined
-        ? {
-            appointment: {
-              appointmentId: appointment.appointmentId,
-              event: appointment.event,
-              action: appointment.action,
-              baseline,
-              ...(appointment.careFlowDefinitionKey !== undefined
-                ? { careFlowDefinitionKey: appointment.careFlowDefinitionKey }
-                : {}),
-              ...(item.physicianId !== undefined ? { physicianId: item.physicianId } : {}),
-              ...(appointment.physicianCode !== undefined ? { physicianCode: appointment.physicianCode } : {}),
-            },
-          }
-        : {}),
-    };
   }
 
   /** Outcomes are recorded together; a message out of attempts is recorded failed before it is dead-lettered. */
@@ -313,9 +341,13 @@ export class SiuMessageProcessor {
         item.outcome = failed(item, `gave up after ${item.attempt} attempts: ${item.retry}`);
       }
     }
-    const outcomes = items.map((item) => item.outcome).filter((outcome): outcome is MessageOutcome => outcome !== undefined);
+    const outcomes = items
+      .map((item) => item.outcome)
+      .filter((outcome): outcome is MessageOutcome => outcome !== undefined);
     await this.messages.saveOutcomes(outcomes);
-    const runIds = new Set(items.map((item) => item.message.runId).filter((id): id is string => id !== undefined));
+    const runIds = new Set(
+      items.map((item) => item.message.runId).filter((id): id is string => id !== undefined),
+    );
     for (const runId of runIds) await this.runs.finishIfDone(runId);
   }
 
@@ -324,7 +356,8 @@ export class SiuMessageProcessor {
       item.outcome = failed(item, `${error.code}: ${error.message}`);
     } else {
       item.retry = describe(error);
-      if (!isDomainError(error)) this.logger.warn(`SIU message ${item.message.id} will be retried: ${describe(error)}`);
+      if (!isDomainError(error))
+        this.logger.warn(`SIU message ${item.message.id} will be retried: ${describe(error)}`);
     }
   }
 
@@ -344,26 +377,6 @@ export class SiuMessageProcessor {
     }
     return (await this.connections.find(message.hospitalId))?.settings;
   }
-}
-
-function pending(item: Work): boolean {
-  return item.outcome === undefined && item.retry === undefined;
-}
-
-function failed(item: Work, reason: string): MessageOutcome {
-  return {
-    id: item.message.id,
-    hospitalId: item.message.hospitalId,
-    status: 'failed',
-    reason,
-    ...(item.appointment ? { action: item.appointment.action } : {}),
-  };
-}
-
-function groupByHospital(items: Work[]): Map<string, Work[]> {
-  const groups = new Map<string, Work[]>();
-  for (const item of items) groups.set(item.message.hospitalId, [...(groups.get(item.message.hospitalId) ?? []), item]);
-  return groups;
 }
 
 function describe(error: unknown): string {

@@ -2,7 +2,9 @@ import { readMessageHeader } from './message-header';
 
 describe('readMessageHeader', () => {
   it('reads type, control id, sender and facility from the MSH line alone', () => {
-    const raw = Buffer.from('MSH|^~\\&|AGENDA^1.2^ISO|AZ|CF|BR|20240401||SIU^S12^SIU_S12|C001|P|2.5\rPID|1||0042^^^AZ^MR\r');
+    const raw = Buffer.from(
+      'MSH|^~\\&|AGENDA^1.2^ISO|AZ|CF|BR|20240401||SIU^S12^SIU_S12|C001|P|2.5\rPID|1||0042^^^AZ^MR\r',
+    );
     expect(readMessageHeader(raw)).toEqual({
       type: 'SIU^S12',
       controlId: 'C001',

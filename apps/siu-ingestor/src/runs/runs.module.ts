@@ -10,7 +10,14 @@ import { SiuRunsService } from './siu-runs.service';
 /** Runs: taking files from the source (fetcher), watching runs to their end (supervisor), run reports. */
 @Module({
   imports: [ConnectionsModule],
-  providers: [SiuRunsRepository, SiuFilesRepository, SiuRunFetcher, SiuRunsService, SiuRunSupervisor, SiuRunsHandler],
+  providers: [
+    SiuRunsRepository,
+    SiuFilesRepository,
+    SiuRunFetcher,
+    SiuRunsService,
+    SiuRunSupervisor,
+    SiuRunsHandler,
+  ],
   exports: [SiuRunsRepository, SiuRunsService],
 })
 export class RunsModule {}

@@ -66,7 +66,11 @@ export class SiuRunFetcher {
     }
   }
 
-  private async takeFiles(run: RunRecord, source: SiuSource, signal: FetchSignal): Promise<string | undefined> {
+  private async takeFiles(
+    run: RunRecord,
+    source: SiuSource,
+    signal: FetchSignal,
+  ): Promise<string | undefined> {
     let listed: SourceFile[];
     try {
       listed = await source.list();
@@ -75,7 +79,9 @@ export class SiuRunFetcher {
     }
     const matches = fileMatcher(run.settings.filePattern);
     const now = Date.now();
-    const files = listed.filter((file) => matches(file.name)).sort((a, b) => compareFileNamesBytewise(a.name, b.name));
+    const files = listed
+      .filter((file) => matches(file.name))
+      .sort((a, b) => compareFileNamesBytewise(a.name, b.name));
     for (const file of files) {
       if (signal.stopping) return 'interrupted: the service stopped; files not taken stay at the source';
       // Possibly still being written: left for a later run.
@@ -91,7 +97,11 @@ export class SiuRunFetcher {
   }
 
   /** The id of this very file (same name and content) if an earlier run stored it but could not archive it. */
-  private async storedEarlier(run: RunRecord, source: SiuSource, file: SourceFile): Promise<string | undefined> {
+  private async storedEarlier(
+    run: RunRecord,
+    source: SiuSource,
+    file: SourceFile,
+  ): Promise<string | undefined> {
     const candidates = await this.files.leftAtSource(run.hospitalId, file.name);
     if (candidates.length === 0) return undefined;
     const hash = createHash('sha256');
@@ -118,7 +128,13 @@ export class SiuRunFetcher {
       }
     }
     await this.dataSource.transaction(async (manager) => {
-      await this.files.insertFile(manager, { id: fileId, hospitalId: run.hospitalId, runId: run.id, name: file.name, size: file.size });
+      await this.files.insertFile(manager, {
+        id: fileId,
+        hospitalId: run.hospitalId,
+        runId: run.id,
+        name: file.name,
+        size: file.size,
+      });
       let batch: SplitMessage[] = [];
       let batchBytes = 0;
       let count = 0;
@@ -135,9 +151,11 @@ export class SiuRunFetcher {
       await this.files.insertMessages(manager, target, batch);
       // A source that went away mid-download may end the stream early; a file still being written grows.
       if (size !== file.size) {
-        throw new Error(`the file changed or the download ended early (${size} of ${file.size} bytes read); it stays at the source`);
+        throw new Error(
+          `the file changed or the download ended early (${size} of ${file.size} bytes read); it stays at the source`,
+        );
       }
-      await this.files.completeFile(manager, run.hospitalId, fileId, { sha256: hash.digest('hex'), size, messages: count });
+      await this.files.completeFile(manager, target, { sha256: hash.digest('hex'), size, messages: count });
     });
     return fileId;
   }

@@ -36,23 +36,13 @@ const FAILURES_LISTED = 1000;
 const RUN_VIEW_SQL = `
   SELECT r.id, r.hospital_id, r.trigger, r.status, r.error, r.started_at, r.finished_at,
     (SELECT count(*) FROM siu_ingestor.siu_files f WHERE f.run_id = r.id) AS files,
-    c.received, c.processed, c.failed, c.duplicate, c.patients_created, c.started, c.updated, c.stopped
-  FROM siu_ingestor.siu_runs r
-  CROSS JOIN LATERAL (
-    SELECT count(*) AS received,
-      count(*) FILTER (WHERE m.status IN ('processed', 'duplicate')) AS processed,
-      count(*) FILTER (WHERE m.status = 'failed') AS failed,
-      count(*) FILTER (WHERE m.status = 'duplicate') AS duplicate,
-      count(*) FILTER (WHERE m.patient_created) AS patients_created,
-      count(*) FILTER (WHERE m.care_flow_started) AS started,
-      count(*) FILTER (WHERE m.care_flow_updated) AS updated,
-      count(*) FILTER (WHERE m.care_flow_stopped) AS stopped
-    FROM siu_ingestor.siu_messages m WHERE m.run_id = r.id
-  ) c`;
+    r.received, r.processed, r.failed, r.duplicate, r.patients_created,
+    r.care_flows_started AS started, r.care_flows_updated AS updated, r.care_flows_stopped AS stopped
+  FROM siu_ingestor.siu_runs r`;
 
 /**
  * Runs: one running per hospital at a time (a unique partial index, so it holds across instances), one run
- * per schedule tick, live counts computed from the messages (PRODUCT.md SiuRun). Every query takes the
+ * per schedule tick, live counts kept on the run row (PRODUCT.md SiuRun). Every query takes the
  * hospital id, except the supervisor's, which watches all running runs.
  */
 @Injectable()
@@ -127,8 +117,7 @@ export class SiuRunsRepository {
       `UPDATE siu_ingestor.siu_runs r SET finished_at = now(), pending = 0,
          status = CASE WHEN r.error IS NOT NULL
            OR EXISTS (SELECT 1 FROM siu_ingestor.siu_run_failures f WHERE f.run_id = r.id) THEN 'failed' ELSE 'succeeded' END
-       WHERE r.id = $1 AND r.status = 'running' AND r.phase = 'processing'
-         AND NOT EXISTS (SELECT 1 FROM siu_ingestor.siu_messages m WHERE m.run_id = r.id AND m.status = 'received')
+       WHERE r.id = $1 AND r.status = 'running' AND r.phase = 'processing' AND r.processed + r.failed >= r.received
        RETURNING r.id`,
       [runId],
     );
@@ -151,38 +140,35 @@ export class SiuRunsRepository {
    * run whose messages have not moved for `stallMs` as failed (its messages stay `received` in the log).
    */
   async superviseProcessing(stallMs: number): Promise<void> {
-    const runs: { id: string; pending: number | null; waiting: string; stalled: boolean }[] = await this.dataSource.query(
-      `SELECT r.id, r.pending, w.waiting, r.progress_at < now() - make_interval(secs => $1) AS stalled
-       FROM siu_ingestor.siu_runs r
-       CROSS JOIN LATERAL (SELECT count(*) AS waiting FROM siu_ingestor.siu_messages m
-                           WHERE m.run_id = r.id AND m.status = 'received') w
-       WHERE r.status = 'running' AND r.phase = 'processing'`,
-      [stallMs / 1000],
-    );
+    const runs: { id: string; pending: number | null; waiting: number; stalled: boolean }[] =
+      await this.dataSource.query(
+        `SELECT id, pending, received - processed - failed AS waiting, progress_at < now() - make_interval(secs => $1) AS stalled
+       FROM siu_ingestor.siu_runs WHERE status = 'running' AND phase = 'processing'`,
+        [stallMs / 1000],
+      );
     for (const run of runs) {
-      const waiting = Number(run.waiting);
-      if (waiting === 0) {
+      if (run.waiting <= 0) {
         await this.finishIfDone(run.id);
-      } else if (run.pending !== waiting) {
+      } else if (run.pending !== run.waiting) {
         await this.dataSource.query(
           `UPDATE siu_ingestor.siu_runs SET pending = $2, progress_at = now() WHERE id = $1 AND status = 'running'`,
-          [run.id, waiting],
+          [run.id, run.waiting],
         );
       } else if (run.stalled) {
         await this.dataSource.query(
           `UPDATE siu_ingestor.siu_runs SET status = 'failed', finished_at = now(),
              error = COALESCE(error, $2) WHERE id = $1 AND status = 'running'`,
-          [run.id, `${waiting} messages were not processed within ${Math.round(stallMs / 1000)} s`],
+          [run.id, `${run.waiting} messages were not processed within ${Math.round(stallMs / 1000)} s`],
         );
       }
     }
   }
 
   async find(hospitalId: string, runId: string): Promise<SiuRunV1 | undefined> {
-    const rows: RunRow[] = await this.dataSource.query(`${RUN_VIEW_SQL} WHERE r.hospital_id = $1 AND r.id = $2`, [
-      hospitalId,
-      runId,
-    ]);
+    const rows: RunRow[] = await this.dataSource.query(
+      `${RUN_VIEW_SQL} WHERE r.hospital_id = $1 AND r.id = $2`,
+      [hospitalId, runId],
+    );
     if (rows.length === 0) return undefined;
     return toView(rows[0], await this.failures(hospitalId, [runId]));
   }
@@ -203,9 +189,14 @@ export class SiuRunsRepository {
   private async failures(hospitalId: string, runIds: string[]): Promise<Map<string, SiuRunFailureV1[]>> {
     const byRun = new Map<string, SiuRunFailureV1[]>();
     if (runIds.length === 0) return byRun;
-    const rows: { run_id: string; file: string; control_id: string; reason: string; message_id: string | null }[] =
-      await this.dataSource.query(
-        `SELECT * FROM (
+    const rows: {
+      run_id: string;
+      file: string;
+      control_id: string;
+      reason: string;
+      message_id: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT * FROM (
            SELECT f.run_id, f.file, '' AS control_id, f.reason, NULL::uuid AS message_id, 0 AS kind, f.id AS seq
            FROM siu_ingestor.siu_run_failures f WHERE f.hospital_id = $1 AND f.run_id = ANY($2::uuid[])
            UNION ALL
@@ -213,8 +204,8 @@ export class SiuRunsRepository {
            FROM siu_ingestor.siu_messages m LEFT JOIN siu_ingestor.siu_files sf ON sf.id = m.file_id
            WHERE m.hospital_id = $1 AND m.run_id = ANY($2::uuid[]) AND m.status = 'failed'
          ) failures ORDER BY run_id, kind, seq`,
-        [hospitalId, runIds],
-      );
+      [hospitalId, runIds],
+    );
     for (const row of rows) {
       const list = byRun.get(row.run_id) ?? [];
       if (list.length >= FAILURES_LISTED) continue;

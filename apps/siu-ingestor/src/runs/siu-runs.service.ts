@@ -30,7 +30,11 @@ export class SiuRunsService implements OnApplicationShutdown {
     }
     if (started.outcome !== 'started') {
       const runId = await this.runs.runningId(hospitalId);
-      throw new DomainError('SIU_RUN_IN_PROGRESS', 'A run of this hospital is still running.', runId ? { runId } : undefined);
+      throw new DomainError(
+        'SIU_RUN_IN_PROGRESS',
+        'A run of this hospital is still running.',
+        runId ? { runId } : undefined,
+      );
     }
     return started.run;
   }
@@ -39,7 +43,9 @@ export class SiuRunsService implements OnApplicationShutdown {
   async runScheduled(hospitalId: string, scheduledFor: Date): Promise<void> {
     const started = await this.start(hospitalId, { trigger: 'schedule', scheduledFor });
     if (started.outcome === 'in_progress') {
-      this.logger.warn(`scheduled SIU run of hospital ${hospitalId} skipped: the previous run is still running`);
+      this.logger.warn(
+        `scheduled SIU run of hospital ${hospitalId} skipped: the previous run is still running`,
+      );
     }
   }
 

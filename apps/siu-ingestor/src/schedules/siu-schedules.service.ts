@@ -52,9 +52,11 @@ export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicatio
 
   /** Brings the jobs in line with the stored connections; one reload at a time. */
   reload(): Promise<void> {
-    this.reloading = this.reloading.then(() => this.apply()).catch((error: unknown) => {
-      this.logger.warn(`reloading SIU schedules failed: ${(error as Error)?.message}`);
-    });
+    this.reloading = this.reloading
+      .then(() => this.apply())
+      .catch((error: unknown) => {
+        this.logger.warn(`reloading SIU schedules failed: ${(error as Error)?.message}`);
+      });
     return this.reloading;
   }
 
@@ -81,7 +83,8 @@ export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicatio
   private remove(hospitalId: string): void {
     if (!this.active.has(hospitalId)) return;
     // @nestjs/schedule deletes registered jobs itself on shutdown, possibly before this service.
-    if (this.registry.doesExist('cron', JOB_PREFIX + hospitalId)) this.registry.deleteCronJob(JOB_PREFIX + hospitalId);
+    if (this.registry.doesExist('cron', JOB_PREFIX + hospitalId))
+      this.registry.deleteCronJob(JOB_PREFIX + hospitalId);
     this.active.delete(hospitalId);
   }
 
@@ -91,7 +94,9 @@ export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicatio
     try {
       await this.runs.runScheduled(hospitalId, scheduledFor);
     } catch (error) {
-      this.logger.error(`scheduled SIU run of hospital ${hospitalId} could not start: ${(error as Error)?.message}`);
+      this.logger.error(
+        `scheduled SIU run of hospital ${hospitalId} could not start: ${(error as Error)?.message}`,
+      );
     }
   }
 }

@@ -39,7 +39,13 @@ export class DirectorySource implements SiuSource {
     } catch (error) {
       // An archive on another file system: copy (never over an existing file), then remove the original.
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await copyFile(from, to, constants.COPYFILE_EXCL);
+      try {
+        await copyFile(from, to, constants.COPYFILE_EXCL);
+      } catch (copyError) {
+        // A partial copy (disk full) must not pass for the archived file: the original stays at the source.
+        if ((copyError as NodeJS.ErrnoException).code !== 'EEXIST') await unlink(to).catch(() => undefined);
+        throw copyError;
+      }
       await unlink(from);
     }
     return target;

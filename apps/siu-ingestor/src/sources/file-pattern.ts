@@ -14,5 +14,6 @@ export function fileMatcher(pattern: string): (name: string) => boolean {
         .join('');
       return { regex: new RegExp(`^${body}$`, 'u'), dotAllowed: glob.startsWith('.') };
     });
-  return (name) => globs.some(({ regex, dotAllowed }) => (dotAllowed || !name.startsWith('.')) && regex.test(name));
+  return (name) =>
+    globs.some(({ regex, dotAllowed }) => (dotAllowed || !name.startsWith('.')) && regex.test(name));
 }

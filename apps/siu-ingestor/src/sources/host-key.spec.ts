@@ -7,7 +7,12 @@ describe('hostKeyMatches', () => {
 
   it('accepts the OpenSSH form, plain base64 with or without padding, and hex', () => {
     const base64 = digest.toString('base64');
-    for (const pinned of [`SHA256:${base64.replace(/=+$/, '')}`, base64, base64.replace(/=+$/, ''), digest.toString('hex').toUpperCase()]) {
+    for (const pinned of [
+      `SHA256:${base64.replace(/=+$/, '')}`,
+      base64,
+      base64.replace(/=+$/, ''),
+      digest.toString('hex').toUpperCase(),
+    ]) {
       expect(hostKeyMatches(pinned, key)).toBe(true);
     }
   });

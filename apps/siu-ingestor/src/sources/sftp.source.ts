@@ -27,7 +27,13 @@ export class SftpSource implements SiuSource {
   ) {}
 
   static async connect(options: SftpSourceOptions): Promise<SftpSource> {
-    const client = new SftpClient('siu-ingestor');
+    // The library's default listeners print to the console; a lost connection surfaces in the next operation.
+    const client = new SftpClient('siu-ingestor', {
+      error: (error: unknown) =>
+        logger.warn(`SFTP ${options.host}:${options.port}: ${(error as Error)?.message}`),
+      end: () => undefined,
+      close: () => undefined,
+    });
     if (!options.hostKeySha256) {
       logger.warn(`SFTP ${options.host}:${options.port} is used without a pinned host key (hostKeySha256)`);
     }
@@ -62,7 +68,9 @@ export class SftpSource implements SiuSource {
   async archive(name: string, options: { uniqueSuffix: string }): Promise<string> {
     const { path, create } = this.options.archive;
     if (create && !(await this.client.exists(path))) await this.client.mkdir(path, true);
-    const target = (await this.client.exists(posix.join(path, name))) ? `${name}.${options.uniqueSuffix}` : name;
+    const target = (await this.client.exists(posix.join(path, name)))
+      ? `${name}.${options.uniqueSuffix}`
+      : name;
     await this.client.rename(posix.join(this.options.path, name), posix.join(path, target));
     return target;
   }

@@ -43,7 +43,11 @@ export class AppointmentMessageV1 {
   /** Found by patientCode, created or updated with these demographics (source `siu`). */
   @IsObject() @ValidateNested() @Type(() => PatientInputV1) patient: PatientInputV1;
   /** Absent for a message that acts on no appointment (an ignored event without appointment id). */
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => AppointmentActionV1) appointment?: AppointmentActionV1;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AppointmentActionV1)
+  appointment?: AppointmentActionV1;
 }
 
 /**

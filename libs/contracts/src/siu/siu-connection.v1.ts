@@ -61,7 +61,8 @@ function IsSiuEventMap(options?: ValidationOptions): PropertyDecorator {
           !Array.isArray(value) &&
           Object.keys(value).length <= 50 &&
           Object.entries(value).every(
-            ([event, action]) => EVENT_PATTERN.test(event) && (SIU_ACTIONS as readonly unknown[]).includes(action),
+            ([event, action]) =>
+              EVENT_PATTERN.test(event) && (SIU_ACTIONS as readonly unknown[]).includes(action),
           ),
         defaultMessage: () => `eventMap must map event codes (e.g. S12) to one of ${SIU_ACTIONS.join(', ')}`,
       },
@@ -108,10 +109,13 @@ export class SiuSourceV1 {
   @Length(1, 500)
   passphrase?: string;
   @ApiPropertyOptional({
-    description: "Pinned SHA-256 of the server's host key (`SHA256:...` as ssh-keygen -l prints it, base64 or hex)",
+    description:
+      "Pinned SHA-256 of the server's host key (`SHA256:...` as ssh-keygen -l prints it, base64 or hex)",
   })
   @IsOptional()
-  @Matches(HOST_KEY_PATTERN, { message: 'hostKeySha256 must be a SHA-256 fingerprint (SHA256:<base64>, base64 or hex)' })
+  @Matches(HOST_KEY_PATTERN, {
+    message: 'hostKeySha256 must be a SHA-256 fingerprint (SHA256:<base64>, base64 or hex)',
+  })
   hostKeySha256?: string;
 }
 
@@ -129,8 +133,15 @@ export class SiuMllpListenerV1 {
 
 /** Body of PUT /v1/admin/hospitals/{id}/connections/siu (PRODUCT.md). */
 export class SiuConnectionInputV1 {
-  @ApiProperty({ type: SiuSourceV1 }) @IsObject() @ValidateNested() @Type(() => SiuSourceV1) source: SiuSourceV1;
-  @ApiPropertyOptional({ default: SIU_CONNECTION_DEFAULTS.filePattern, description: 'Glob on file names (* and ?)' })
+  @ApiProperty({ type: SiuSourceV1 })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SiuSourceV1)
+  source: SiuSourceV1;
+  @ApiPropertyOptional({
+    default: SIU_CONNECTION_DEFAULTS.filePattern,
+    description: 'Glob on file names (* and ?)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -145,7 +156,9 @@ export class SiuConnectionInputV1 {
   @IsOptional()
   @IsIn(SIU_AFTER_PROCESSING)
   afterProcessing?: (typeof SIU_AFTER_PROCESSING)[number];
-  @ApiPropertyOptional({ description: 'Where processed files go; default the `archive` folder inside the source path' })
+  @ApiPropertyOptional({
+    description: 'Where processed files go; default the `archive` folder inside the source path',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 1000)
@@ -180,7 +193,9 @@ export class SiuConnectionInputV1 {
   @IsOptional()
   @IsIn(SIU_DEMOGRAPHICS_MODES)
   demographics?: (typeof SIU_DEMOGRAPHICS_MODES)[number];
-  @ApiPropertyOptional({ description: 'Assigning authority of the patient code in PID-3 (HL7-RULES rule 10)' })
+  @ApiPropertyOptional({
+    description: 'Assigning authority of the patient code in PID-3 (HL7-RULES rule 10)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -200,8 +215,10 @@ export class PutSiuConnectionRequestV1 extends HospitalScopedV1 {
 export class GetSiuConnectionRequestV1 extends HospitalScopedV1 {}
 
 /** The stored connection as GETs show it: defaults filled in, secrets replaced by whether they are set. */
-export interface SiuConnectionViewV1
-  extends Omit<Required<SiuConnectionInputV1>, 'source' | 'archivePath' | 'eventMap' | 'patientIdAuthority' | 'mllpListener'> {
+export interface SiuConnectionViewV1 extends Omit<
+  Required<SiuConnectionInputV1>,
+  'source' | 'archivePath' | 'eventMap' | 'patientIdAuthority' | 'mllpListener'
+> {
   hospitalId: string;
   source: Omit<SiuSourceV1, 'password' | 'privateKey' | 'passphrase'> & {
     passwordSet?: boolean;

@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Api } from '../support/api';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { SiuDriver, dropFile, siuMessage, tempDir } from '../e2e/siu.fixtures';
+
+/**
+ * QUALITY.md R8 on a directory source (the SFTP disconnect is in siu-sftp): files being written, an archive
+ * that has disappeared, a malformed file, all in one day's drop. Every file stays at the source or ends in
+ * the archive, and every message is accounted for in the run reports, exactly once.
+ */
+describe('R8: SIU files are never lost (directory source)', () => {
+  let platform: TestPlatform;
+  let siu: SiuDriver;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    const api = new Api(platform);
+    siu = new SiuDriver(api, await api.adminToken());
+  });
+  afterAll(() => platform?.close());
+
+  const messages = (file: number, count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      siuMessage({
+        event: 'S12',
+        controlId: `F${file}-${i}`,
+        patientCode: `P${file}-${i}`,
+        fillerId: `A${file}-${i}`,
+      }),
+    ).join('');
+
+  it('being written, archive gone, malformed: every file kept or archived, every message counted once', async () => {
+    const archive = join(tempDir('siu-r8-archive-'), 'archive');
+    const hospital = await siu.hospital(`siu-r8-${Date.now()}`, {
+      archivePath: archive,
+      minFileAgeMs: 30_000,
+    });
+    dropFile(hospital.dir, '001.hl7', messages(1, 50));
+    dropFile(hospital.dir, '002.hl7', messages(2, 50));
+    // Garbage between good messages: lines before the first MSH and a damaged message fail alone.
+    dropFile(
+      hospital.dir,
+      '003.hl7',
+      Buffer.concat([
+        Buffer.from([0xde, 0xad, 0x0a]),
+        Buffer.from(messages(3, 10)),
+        Buffer.from('MSH|^~\\&|X\r'),
+      ]),
+    );
+    dropFile(hospital.dir, '004.hl7', messages(4, 50), { ageMs: 0 });
+
+    // The archive is not there (an unmounted share): everything is stored and processed, nothing leaves.
+    const first = await siu.run(hospital.id);
+    expect(first).toMatchObject({
+      status: 'failed',
+      files: 3,
+      messagesReceived: 112,
+      messagesProcessed: 110,
+      messagesFailed: 2,
+    });
+    // File-level problems (no message id) first, then the failed messages with the file they came from.
+    expect(
+      first.failures.map((failure: any) => [failure.file, failure.messageId ? 'message' : 'file']),
+    ).toEqual([
+      ['001.hl7', 'file'],
+      ['002.hl7', 'file'],
+      ['003.hl7', 'file'],
+      ['003.hl7', 'message'],
+      ['003.hl7', 'message'],
+    ]);
+    expect(first.failures[0].reason).toMatch(/archive failed.*ENOENT/);
+    expect(readdirSync(hospital.dir).sort()).toEqual(['001.hl7', '002.hl7', '003.hl7', '004.hl7']);
+
+    // The share is back: the stored files are archived, not read again; the young one still waits.
+    mkdirSync(archive);
+    const second = await siu.run(hospital.id);
+    expect(second).toMatchObject({ status: 'succeeded', files: 0, messagesReceived: 0 });
+    expect(readdirSync(archive).sort()).toEqual(['001.hl7', '002.hl7', '003.hl7']);
+    expect(readdirSync(hospital.dir)).toEqual(['004.hl7']);
+
+    // The last file is complete now (older than minFileAgeMs), but the archive goes away again mid-day.
+    dropFile(hospital.dir, '004.hl7', messages(4, 50), { ageMs: 120_000 });
+    rmSync(archive, { recursive: true });
+    const third = await siu.run(hospital.id);
+    expect(third).toMatchObject({ status: 'failed', files: 1, messagesProcessed: 50, messagesDuplicate: 0 });
+    mkdirSync(archive);
+    expect(await siu.run(hospital.id)).toMatchObject({ status: 'succeeded', files: 0 });
+    expect(existsSync(join(archive, '004.hl7'))).toBe(true);
+
+    // Exactly once: every good message made one patient with one care flow, and none twice.
+    const runs = [first, second, third];
+    const total = (field: string) => runs.reduce((sum, run) => sum + run[field], 0);
+    expect({ patients: total('patientsCreated'), careFlows: total('careFlowsStarted') }).toEqual({
+      patients: 160,
+      careFlows: 160,
+    });
+    for (const code of ['P1-0', 'P2-49', 'P3-9', 'P4-25']) {
+      expect((await siu.patient(hospital, code)).careFlows).toHaveLength(1);
+    }
+  });
+});

@@ -9,6 +9,9 @@ export interface SimulatorEndpoints {
   patientIdAuthority: string;
   patientCodeSystem: string;
   visitNumberSystem: string;
+  /** The folder the simulated scheduling system drops SIU files in, and its real-time MLLP port. */
+  siuFolder: string;
+  siuMllpPort: number;
 }
 
 export interface DemoCredentials {
@@ -64,6 +67,20 @@ async function connectToSimulator(api: Api, hospitalId: string, simulator: Simul
     identifierSystems: { patientCode: simulator.patientCodeSystem, visitNumber: simulator.visitNumberSystem },
   });
   await api('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
+  await api('PUT', `/v1/admin/hospitals/${hospitalId}/connections/siu`, {
+    source: { type: 'directory', path: simulator.siuFolder },
+    minFileAgeMs: 0,
+    careFlowMap: [{ field: 'AIS-3.1', value: 'KNEE', careFlowDefinitionKey: 'knee-replacement' }],
+    patientIdAuthority: simulator.patientIdAuthority,
+    mllpListener: { port: simulator.siuMllpPort },
+  });
+}
+
+/** "Run now" on the demo hospital's SIU folder, so the first start shows a run end to end. */
+export async function runDemoSiu(baseUrl: string, admin: { clientId: string; clientSecret: string }, hospitalId: string): Promise<string> {
+  const api = await adminApi(baseUrl, admin);
+  const run = await api('POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`);
+  return (run as { id: string }).id;
 }
 
 async function seedOnce(api: Api, dataDir: string): Promise<DemoCredentials> {

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError } from '@bridge/config';
-import { ensureDatabase, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '@bridge/database';
+import { ensureDatabase, freePort, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '@bridge/database';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 // The embedded launcher may import apps: it hosts the simulator for the demo.
 import { SIM_AUTHORITIES, SIM_VISIT_SYSTEM } from '../../hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../hospital-sim/src/hospital-sim';
-import { seedDemo } from './demo-seed';
+import { dropSiuDay } from '../../hospital-sim/src/siu-drop';
+import { runDemoSiu, seedDemo } from './demo-seed';
 import { loadOrCreateSecrets } from './local-secrets';
 import { startPlatform, type RunningPlatform } from './platform';
 
@@ -55,6 +56,9 @@ async function main(): Promise<void> {
     ];
     if (process.env.DEMO !== 'off') {
       simulator = await startHospitalSim({ host: '127.0.0.1' });
+      const siuFolder = join(dataDir, 'siu-drop');
+      mkdirSync(siuFolder, { recursive: true });
+      const siuMllpPort = Number(process.env.DEMO_SIU_MLLP_PORT) || (await freePort());
       const demo = await seedDemo(
         platform.url,
         { clientId: secrets.ADMIN_CLIENT_ID, clientSecret: secrets.ADMIN_CLIENT_SECRET },
@@ -65,8 +69,12 @@ async function main(): Promise<void> {
           patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace,
           patientCodeSystem: SIM_AUTHORITIES.AZDEMO.system,
           visitNumberSystem: SIM_VISIT_SYSTEM,
+          siuFolder,
+          siuMllpPort,
         },
       );
+      dropSiuDay(siuFolder, { physicianCode: 'PHY001' });
+      const siuRun = await runDemoSiu(platform.url, { clientId: secrets.ADMIN_CLIENT_ID, clientSecret: secrets.ADMIN_CLIENT_SECRET }, demo.hospitalId);
       lines.push(
         `  Demo hospital   id=${demo.hospitalId}`,
         `  Demo EMR client client_id=${demo.clientId} client_secret=${demo.clientSecret}`,
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
         `  Demo physician  ${demo.physicianEmail} (physicianCode PHY001)`,
         `  Hospital sim    MLLP ${simulator.mllp.host}:${simulator.mllp.port}, web service ${simulator.http.baseUrl}`,
         `                  import e.g. patient 100234 or visit 2400012301 (fault values: apps/hospital-sim/README.md)`,
+        `  SIU             today's file dropped in ${siuFolder}, run ${siuRun} started; real-time MLLP on port ${siuMllpPort}`,
         '',
         `  Try: curl -s -X POST ${platform.url}/v1/oauth/token -d grant_type=client_credentials \\`,
         `         -d client_id=${demo.clientId} -d client_secret=${demo.clientSecret}`,

@@ -72,7 +72,8 @@ function telecom(patient: SimPatient): Hl7RepetitionValue[] {
 }
 
 /** PID of one record. PID-18 (account) and, in PV1, PV1-5 (pre-admit) differ from the visit on purpose. */
-function pid(patient: SimPatient, setId: number): string {
+/** The PID segment of a dataset patient, as every HL7 message of the simulator writes it. */
+export function pid(patient: SimPatient, setId: number): string {
   const address = patient.address;
   return encodeSegment('PID', {
     1: String(setId),
@@ -94,7 +95,7 @@ function pid(patient: SimPatient, setId: number): string {
   });
 }
 
-function pv1(patient: SimPatient): string | undefined {
+export function pv1(patient: SimPatient): string | undefined {
   if (!patient.visitNumber) return undefined;
   return encodeSegment('PV1', {
     1: '1',

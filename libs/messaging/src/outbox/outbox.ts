@@ -6,6 +6,9 @@ import type { EntityManager } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 
 /**
+ * Rows are stamped with clock_timestamp(), not now(): now() is one value for a whole transaction, and a
+ * backlog of equal timestamps makes the relay's ordered batches sort the whole table each time.
+ *
  * Events leave a service only through this table: the row is written in the same transaction as the
  * change it announces, and the relay publishes it after commit. No commit, no event; no event lost.
  */
@@ -20,7 +23,8 @@ export class Outbox {
   ): Promise<string> {
     const id = randomUUID();
     await manager.query(
-      `INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id) VALUES ($1, $2, $3, $4)`,
+      `INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, created_at)
+       VALUES ($1, $2, $3, $4, clock_timestamp())`,
       [id, event, JSON.stringify(payload), currentCorrelationId() ?? id],
     );
     return id;
@@ -41,8 +45,8 @@ export class Outbox {
     return {
       sql: `WITH changed AS (${statement.sql}),
         announced AS (
-          INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id)
-          SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1} FROM changed
+          INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, created_at)
+          SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1}, clock_timestamp() FROM changed
         )
         SELECT * FROM changed`,
       parameters: [...statement.parameters, event, currentCorrelationId() ?? randomUUID()],

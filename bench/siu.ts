@@ -11,19 +11,13 @@
  * another build; BENCH_NODE_ARGS passes node flags (e.g. `--cpu-prof`) to every service.
  */
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
 import { expectEventually } from '@bridge/testing';
-import { startRabbitMq } from '../libs/testing/src/rabbitmq/rabbitmq-launcher';
+import { benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
 
-const ROOT = join(__dirname, '..', '..');
-const DIST = process.env.BENCH_DIST_DIR ?? join(ROOT, 'dist');
-const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'] as const;
 const SIZES = (process.env.BENCH_SIU_SIZES ?? '10000,100000').split(',').map(Number);
 const WARM_UP = 2000;
 const BASELINE_ROWS_PER_INSERT = 1000;
@@ -35,17 +29,15 @@ interface Measured {
 }
 
 export async function main(): Promise<void> {
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanups: Cleanups = [];
   try {
-    const serverUrl = process.env.TEST_DATABASE_URL ?? (await embeddedPostgres(cleanups));
-    const amqpUrl = process.env.AMQP_URL ?? (await privateRabbitMq(cleanups));
-    const databaseUrl = await freshDatabase(serverUrl, `bench_siu_${randomBytes(4).toString('hex')}`);
+    const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_siu');
     const baseline = await runBaseline(databaseUrl, SIZES[SIZES.length - 1]);
     process.stdout.write(
       `baseline: ${baseline.toFixed(0)} rows/s (multi-row INSERT of ${SIZES[SIZES.length - 1]} patients + care flows)\n`,
     );
 
-    const platform = await startDistributed(databaseUrl, amqpUrl);
+    const platform = await startDistributed(databaseUrl, amqpUrl, { env: { SIU_SUPERVISE_INTERVAL_MS: '200' } });
     cleanups.push(platform.stop);
     const dir = mkdtempSync(join(tmpdir(), 'bench-siu-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -75,7 +67,7 @@ export async function main(): Promise<void> {
         `(target >= 2000 msg/s, <= 1.2x, every process <= 300 MB${peakMax > 300 ? ': exceeded' : ''})\n`,
     );
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await runCleanups(cleanups);
   }
 }
 
@@ -231,85 +223,4 @@ async function runBaseline(databaseUrl: string, rows: number): Promise<number> {
   } finally {
     await pool.end();
   }
-}
-
-async function startDistributed(databaseUrl: string, amqpUrl: string) {
-  const port = await freePort();
-  const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    AMQP_URL: amqpUrl,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ADMIN_CLIENT_ID: admin.clientId,
-    ADMIN_CLIENT_SECRET: admin.clientSecret,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    SIU_SUPERVISE_INTERVAL_MS: '200',
-  };
-  const children = new Map<string, ChildProcess>(
-    SERVICES.map((service) => [
-      service,
-      spawn(process.execPath, [...nodeArgs(), join(DIST, 'apps', service, 'main.js')], {
-        env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      }),
-    ]),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) =>
-            child.exitCode !== null
-              ? resolve()
-              : (child.once('exit', () => resolve()), child.kill('SIGTERM')),
-          ),
-      ),
-    );
-  await expectEventually(
-    async () => {
-      const response = await fetch(`${url}/health`);
-      if (response.status !== 200) throw new Error(`health ${response.status}`);
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
-  /** Peak resident set (VmHWM) of every service process, in MB. */
-  const peakRss = () =>
-    Object.fromEntries(
-      [...children].map(([service, child]) => {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-        return [service, Math.round(kb / 1024)];
-      }),
-    );
-  return { url, admin, stop, peakRss };
-}
-
-function nodeArgs(): string[] {
-  return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-}
-
-async function embeddedPostgres(cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  const postgres = await startEmbeddedPostgres({
-    dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')),
-    port: 0,
-  });
-  cleanups.push(() => postgres.stop());
-  return postgres.url;
-}
-
-async function privateRabbitMq(cleanups: (() => Promise<unknown>)[]): Promise<string> {
-  const node = await startRabbitMq();
-  cleanups.push(() => node.stop());
-  return node.url;
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
-  await pool.query(`CREATE DATABASE "${name}"`);
-  await pool.end();
-  return withDatabase(serverUrl, name);
 }

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -47,10 +47,16 @@ export interface DistributedPlatform {
   url: string;
   admin: { clientId: string; clientSecret: string };
   stop(): Promise<unknown>;
+  /** Peak resident set (VmHWM) of every service process so far, in MB. */
+  peakRss(): Record<string, number>;
 }
 
 /** Every service as its own `node dist/apps/<app>/main.js` over RabbitMQ; resolves when /health is green. */
-export async function startDistributed(databaseUrl: string, amqpUrl: string): Promise<DistributedPlatform> {
+export async function startDistributed(
+  databaseUrl: string,
+  amqpUrl: string,
+  options: { env?: Record<string, string> } = {},
+): Promise<DistributedPlatform> {
   const port = await freePort();
   const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
   const env = {
@@ -63,13 +69,18 @@ export async function startDistributed(databaseUrl: string, amqpUrl: string): Pr
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
-  const children: ChildProcess[] = SERVICES.map((app) =>
-    spawn(process.execPath, [...nodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
+  const byService = new Map<string, ChildProcess>(
+    SERVICES.map((app) => [
+      app,
+      spawn(process.execPath, [...nodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], {
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      }),
+    ]),
   );
+  const children = [...byService.values()];
   const url = `http://127.0.0.1:${port}`;
   const stop = () =>
     Promise.all(
@@ -87,9 +98,16 @@ export async function startDistributed(databaseUrl: string, amqpUrl: string): Pr
       const response = await fetch(`${url}/health`);
       if (response.status !== 200) throw new Error(`health ${response.status}`);
     },
-    { timeoutMs: 30_000, intervalMs: 200 },
+    { timeoutMs: 60_000, intervalMs: 200 },
   );
-  return { url, admin, stop };
+  const peakRss = () =>
+    Object.fromEntries(
+      [...byService].map(([service, child]) => {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        return [service, Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024)];
+      }),
+    );
+  return { url, admin, stop, peakRss };
 }
 
 /** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */

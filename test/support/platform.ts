@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from '@bridge/database';
@@ -55,9 +55,10 @@ export async function startTestPlatform(): Promise<TestPlatform> {
 async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; close(): Promise<void> }> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
   const port = await freePort();
+  const vhost = isolatedVirtualHost(env.AMQP_URL);
   const children: ChildProcess[] = SERVICES.map((service) =>
     spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...env, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
   );
@@ -73,6 +74,7 @@ async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; cl
           }),
       ),
     );
+    vhost.remove();
   };
   try {
     await expectEventually(
@@ -89,4 +91,29 @@ async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; cl
     throw error;
   }
   return { url, close };
+}
+
+/**
+ * Each distributed platform gets its own RabbitMQ virtual host: queues are durable and named by service,
+ * so on a shared broker messages a suite left behind (an event not yet consumed when its platform
+ * stopped) would be delivered to the next suite's services, which know nothing of them.
+ */
+function isolatedVirtualHost(amqpUrl: string): { url: string; remove(): void } {
+  const name = `bridge-test-${randomBytes(4).toString('hex')}`;
+  const user = decodeURIComponent(new URL(amqpUrl).username || 'guest');
+  const ctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'ignore', timeout: 30_000 });
+  ctl('add_vhost', name);
+  ctl('set_permissions', '-p', name, user, '.*', '.*', '.*');
+  const url = new URL(amqpUrl);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  return {
+    url: url.toString(),
+    remove: () => {
+      try {
+        ctl('delete_vhost', name);
+      } catch {
+        // Best effort: a leftover test vhost is harmless.
+      }
+    },
+  };
 }

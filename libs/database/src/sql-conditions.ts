@@ -1,4 +1,4 @@
-import type { ListMessagesRequestV1 } from '@bridge/contracts';
+import type { ListMessagesRequestV1, MessageViewV1 } from '@bridge/contracts';
 
 /**
  * Builds a WHERE clause from optional filters with numbered parameters, so repositories with filter
@@ -36,4 +36,36 @@ export function messageLogConditions(filters: ListMessagesRequestV1): SqlConditi
     .add('status = ?', filters.status)
     .add('created_at >= ?', filters.from)
     .add('created_at <= ?', filters.to);
+}
+
+/** A journal row as the message-log list selects it; journals without control ids or patients omit them. */
+export interface MessageLogRow {
+  id: string;
+  hospital_id: string;
+  channel: MessageViewV1['channel'];
+  direction: MessageViewV1['direction'];
+  type: string;
+  control_id?: string | null;
+  status: MessageViewV1['status'];
+  error: string | null;
+  duration_ms: number | null;
+  patient_id?: string | null;
+  created_at: Date;
+}
+
+/** The one mapping from a journal row to the message-log view (absent values left out). */
+export function toMessageView(row: MessageLogRow): MessageViewV1 {
+  return {
+    id: row.id,
+    hospitalId: row.hospital_id,
+    channel: row.channel,
+    direction: row.direction,
+    type: row.type,
+    ...(row.control_id ? { controlId: row.control_id } : {}),
+    status: row.status,
+    ...(row.error !== null ? { error: row.error } : {}),
+    createdAt: row.created_at.toISOString(),
+    ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
+    ...(row.patient_id ? { patientId: row.patient_id } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { messageLogConditions } from '@bridge/database';
+import { messageLogConditions, toMessageView, type MessageLogRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -24,18 +24,7 @@ export interface JournalEntryEnd {
   durationMs: number;
 }
 
-interface MessageRow {
-  id: string;
-  hospital_id: string;
-  channel: MessageViewV1['channel'];
-  direction: MessageViewV1['direction'];
-  type: string;
-  control_id: string | null;
-  status: MessageViewV1['status'];
-  error: string | null;
-  duration_ms: number | null;
-  created_at: Date;
-}
+type MessageRow = MessageLogRow;
 
 interface MessageDetailRow extends MessageRow {
   raw_out: string | null;
@@ -128,7 +117,7 @@ export class JournalRepository {
        ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
       conditions.parameters,
     );
-    return rows.map(toView);
+    return rows.map(toMessageView);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {
@@ -139,7 +128,7 @@ export class JournalRepository {
     const row = rows[0];
     if (!row) return undefined;
     return {
-      ...toView(row),
+      ...toMessageView(row),
       // Outbound queries: we sent raw_out and got raw_in back. Inbound messages: we got raw_in and acked with raw_out.
       ...(row.direction === 'inbound'
         ? {
@@ -153,19 +142,4 @@ export class JournalRepository {
       summary: row.summary,
     };
   }
-}
-
-function toView(row: MessageRow): MessageViewV1 {
-  return {
-    id: row.id,
-    hospitalId: row.hospital_id,
-    channel: row.channel,
-    direction: row.direction,
-    type: row.type,
-    ...(row.control_id !== null ? { controlId: row.control_id } : {}),
-    status: row.status,
-    ...(row.error !== null ? { error: row.error } : {}),
-    createdAt: row.created_at.toISOString(),
-    ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
-  };
 }

@@ -1,4 +1,4 @@
-import { messageLogConditions } from '@bridge/database';
+import { messageLogConditions, toMessageView, type MessageLogRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -19,18 +19,7 @@ export interface ExchangeEndRow {
   durationMs: number;
 }
 
-interface MessageRow {
-  id: string;
-  hospital_id: string;
-  channel: MessageViewV1['channel'];
-  direction: MessageViewV1['direction'];
-  type: string;
-  status: MessageViewV1['status'];
-  error: string | null;
-  duration_ms: number | null;
-  patient_id: string | null;
-  created_at: Date;
-}
+type MessageRow = MessageLogRow;
 
 interface MessageDetailRow extends MessageRow {
   raw_out: string;
@@ -100,7 +89,7 @@ export class WebServiceJournalRepository {
        ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
       conditions.parameters,
     );
-    return rows.map(toView);
+    return rows.map(toMessageView);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {
@@ -111,7 +100,7 @@ export class WebServiceJournalRepository {
     const row = rows[0];
     if (!row) return undefined;
     return {
-      ...toView(row),
+      ...toMessageView(row),
       raw: row.raw_out,
       ...(row.raw_in !== null ? { reply: row.raw_in } : {}),
       summary: {
@@ -120,19 +109,4 @@ export class WebServiceJournalRepository {
       },
     };
   }
-}
-
-function toView(row: MessageRow): MessageViewV1 {
-  return {
-    id: row.id,
-    hospitalId: row.hospital_id,
-    channel: row.channel,
-    direction: row.direction,
-    type: row.type,
-    status: row.status,
-    ...(row.error !== null ? { error: row.error } : {}),
-    createdAt: row.created_at.toISOString(),
-    ...(row.duration_ms !== null ? { durationMs: row.duration_ms } : {}),
-    ...(row.patient_id !== null ? { patientId: row.patient_id } : {}),
-  };
 }

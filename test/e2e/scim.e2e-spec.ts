@@ -1,11 +1,6 @@
-import { Api, type RequestOptions } from '../support/api';
+import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-
-const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+import { CORE, ENTERPRISE, LIST, expectScimError, scimRequester, scimUser } from './scim.helpers';
 
 describe('SCIM 2.0 (/scim/v2): discovery, create, list and filter', () => {
   let platform: TestPlatform;
@@ -19,37 +14,10 @@ describe('SCIM 2.0 (/scim/v2): discovery, create, list and filter', () => {
   });
   afterAll(() => platform?.close());
 
-  /** A SCIM request as an IdP sends it: application/scim+json both ways. */
-  const scim = (method: string, path: string, body?: unknown, options: RequestOptions = {}) =>
-    api.request(method, `/scim/v2${path}`, {
-      token: hospital.token,
-      ...(body !== undefined
-        ? { rawBody: JSON.stringify(body), headers: { 'content-type': 'application/scim+json' } }
-        : {}),
-      ...options,
-    });
-  const scimUser = (userName: string, extra: object = {}) => ({
-    schemas: [CORE, ENTERPRISE],
-    userName,
-    name: { givenName: 'Griet', familyName: 'Goossens' },
-    emails: [{ value: userName, type: 'work', primary: true }],
-    active: true,
-    ...extra,
-  });
-  const expectScimError = (
-    response: { status: number; body: any; headers: Headers },
-    status: number,
-    scimType?: string,
-  ) => {
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toContain('application/scim+json');
-    expect(response.body).toEqual({
-      schemas: [ERROR],
-      status: String(status),
-      detail: expect.any(String),
-      ...(scimType ? { scimType } : {}),
-    });
-  };
+  const scim = scimRequester(
+    () => api,
+    () => hospital.token,
+  );
 
   describe('discovery', () => {
     it('serves ServiceProviderConfig, ResourceTypes and Schemas as application/scim+json', async () => {

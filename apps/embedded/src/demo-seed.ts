@@ -9,8 +9,9 @@ export interface SimulatorEndpoints {
   patientIdAuthority: string;
   patientCodeSystem: string;
   visitNumberSystem: string;
-  /** The folder the simulated scheduling system drops SIU files in, and its real-time MLLP port. */
-  siuFolder: string;
+  /** The simulated scheduling system's SFTP server and the folder on it where it drops SIU files. */
+  siuSftp: { host: string; port: number; username: string; password: string; hostKeySha256: string; path: string };
+  /** Where the real-time SIU listener (hl7-gateway) takes MLLP. */
   siuMllpPort: number;
 }
 
@@ -43,8 +44,9 @@ export async function seedDemo(
 }
 
 /**
- * The simulator's ports are chosen at each start, so the connections are written at each start: the HL7
- * query goes to its MLLP responder, the web service to its pdq endpoint, and imports use HL7 by default.
+ * The simulator's ports (and its SFTP password and host key) change at each start, so the connections are
+ * written at each start: the HL7 query goes to its MLLP responder, the web service to its pdq endpoint,
+ * imports use HL7 by default, and SIU files come from its SFTP server.
  */
 async function connectToSimulator(api: Api, hospitalId: string, simulator: SimulatorEndpoints): Promise<void> {
   await api('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
@@ -67,8 +69,10 @@ async function connectToSimulator(api: Api, hospitalId: string, simulator: Simul
     identifierSystems: { patientCode: simulator.patientCodeSystem, visitNumber: simulator.visitNumberSystem },
   });
   await api('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
+  // SFTP as a hospital would run it: password login, the host key pinned; the archive is the default
+  // `<path>/archive`, which the ingestor creates on the server.
   await api('PUT', `/v1/admin/hospitals/${hospitalId}/connections/siu`, {
-    source: { type: 'directory', path: simulator.siuFolder },
+    source: { type: 'sftp', ...simulator.siuSftp },
     minFileAgeMs: 0,
     careFlowMap: [{ field: 'AIS-3.1', value: 'KNEE', careFlowDefinitionKey: 'knee-replacement' }],
     patientIdAuthority: simulator.patientIdAuthority,
@@ -76,7 +80,7 @@ async function connectToSimulator(api: Api, hospitalId: string, simulator: Simul
   });
 }
 
-/** "Run now" on the demo hospital's SIU folder, so the first start shows a run end to end. */
+/** "Run now" on the demo hospital's SIU source, so every start shows a run end to end. */
 export async function runDemoSiu(baseUrl: string, admin: { clientId: string; clientSecret: string }, hospitalId: string): Promise<string> {
   const api = await adminApi(baseUrl, admin);
   const run = await api('POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`);

@@ -11,6 +11,9 @@ import { runDemoSiu, seedDemo } from './demo-seed';
 import { loadOrCreateSecrets } from './local-secrets';
 import { startPlatform, type RunningPlatform } from './platform';
 
+/** The demo hospital's SIU folder on the simulator's SFTP server (archived files go to `<it>/archive`). */
+const DEMO_SIU_SFTP_PATH = '/siu-drop';
+
 /**
  * `npm start`: the whole platform in one process — embedded PostgreSQL unless DATABASE_URL is set,
  * the in-process bus unless AMQP_URL is set — plus the demo hospital unless DEMO=off.
@@ -55,8 +58,10 @@ async function main(): Promise<void> {
       `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${secrets.ADMIN_CLIENT_SECRET}`,
     ];
     if (process.env.DEMO !== 'off') {
-      simulator = await startHospitalSim({ host: '127.0.0.1' });
-      const siuFolder = join(dataDir, 'siu-drop');
+      // The simulator's SFTP root is a folder of its own: never the data directory, which holds secrets.
+      simulator = await startHospitalSim({ host: '127.0.0.1', sftp: { root: join(dataDir, 'sim-sftp') } });
+      const sftp = simulator.sftp!;
+      const siuFolder = join(sftp.root, DEMO_SIU_SFTP_PATH);
       mkdirSync(siuFolder, { recursive: true });
       const siuMllpPort = Number(process.env.DEMO_SIU_MLLP_PORT) || (await freePort());
       const demo = await seedDemo(
@@ -69,7 +74,14 @@ async function main(): Promise<void> {
           patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace,
           patientCodeSystem: SIM_AUTHORITIES.AZDEMO.system,
           visitNumberSystem: SIM_VISIT_SYSTEM,
-          siuFolder,
+          siuSftp: {
+            host: sftp.host,
+            port: sftp.port,
+            username: sftp.username,
+            password: sftp.password,
+            hostKeySha256: sftp.hostKeySha256,
+            path: DEMO_SIU_SFTP_PATH,
+          },
           siuMllpPort,
         },
       );
@@ -82,7 +94,9 @@ async function main(): Promise<void> {
         `  Demo physician  ${demo.physicianEmail} (physicianCode PHY001)`,
         `  Hospital sim    MLLP ${simulator.mllp.host}:${simulator.mllp.port}, web service ${simulator.http.baseUrl}`,
         `                  import e.g. patient 100234 or visit 2400012301 (fault values: apps/hospital-sim/README.md)`,
-        `  SIU             today's file dropped in ${siuFolder}, run ${siuRun} started; real-time MLLP on port ${siuMllpPort}`,
+        `                  SFTP ${sftp.host}:${sftp.port} (user ${sftp.username}, password ${sftp.password}, host key ${sftp.hostKeySha256})`,
+        `  SIU             today's file dropped on the sim's SFTP server in ${DEMO_SIU_SFTP_PATH} (on disk ${siuFolder}),`,
+        `                  run ${siuRun} started; real-time MLLP on port ${siuMllpPort}`,
         '',
         `  Try: curl -s -X POST ${platform.url}/v1/oauth/token -d grant_type=client_credentials \\`,
         `         -d client_id=${demo.clientId} -d client_secret=${demo.clientSecret}`,

@@ -4,9 +4,11 @@ import { SIM_DATASET, type SimPatient } from './dataset';
 import { MllpResponder } from './mllp-responder';
 import { DEFAULT_SLOW_MS } from './sim-faults';
 import { SimWaits } from './sim-waits';
+import { startSimSftp, type SimSftp } from './sftp/sim-sftp';
 import { SimWebService, type SimAuth, type SimHttpRequest } from './web-service';
 
 export type { SimAuth, SimHttpRequest } from './web-service';
+export type { SimSftp, SimSftpFaults } from './sftp/sim-sftp';
 
 export interface HospitalSim {
   /** A19 / Q22 responder. */
@@ -19,6 +21,8 @@ export interface HospitalSim {
   readonly dataset: readonly SimPatient[];
   /** Requests seen by the web service (method, url, headers): lets tests check auth and X-Destination. */
   readonly httpRequests: SimHttpRequest[];
+  /** The scheduling system's SFTP drop box; present only when options.sftp was given. */
+  readonly sftp?: SimSftp;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,15 @@ export interface HospitalSimOptions {
   readonly slowMs?: number;
   /** Web requests without these credentials get 401 (they are still recorded). */
   readonly requireAuth?: SimAuth;
+  /** Serve this directory over SFTP (see README.md): port default 0, user default 'agenda', password default random. */
+  readonly sftp?: {
+    readonly root: string;
+    readonly port?: number;
+    readonly username?: string;
+    readonly password?: string;
+    /** OpenSSH public key line; optional. */
+    readonly authorizedPublicKey?: string;
+  };
 }
 
 /** A port nothing listens on: bind one on loopback, then free it. */
@@ -52,7 +65,7 @@ async function findRefusedPort(): Promise<number> {
   return port;
 }
 
-/** Starts the simulated hospital: MLLP responder and web service over one dataset. */
+/** Starts the simulated hospital: MLLP responder and web service over one dataset, and SFTP when asked. */
 export async function startHospitalSim(options: HospitalSimOptions = {}): Promise<HospitalSim> {
   const host = options.host ?? '127.0.0.1';
   const waits = new SimWaits();
@@ -81,14 +94,17 @@ export async function startHospitalSim(options: HospitalSimOptions = {}): Promis
     requests: httpRequests,
   });
 
+  let sftp: SimSftp | undefined;
+
   const close = async (): Promise<void> => {
     waits.cancelAll();
-    await Promise.all([responder.close(), web.close()]);
+    await Promise.all([responder.close(), web.close(), sftp?.close()]);
   };
   try {
     const mllpPort = await responder.listen();
     const httpPort = await web.listen();
     const refusedPort = await findRefusedPort();
+    if (options.sftp) sftp = await startSimSftp({ host, ...options.sftp });
     // A wildcard bind is reached on loopback; an IPv6 literal needs brackets in a URL only.
     const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
@@ -98,6 +114,7 @@ export async function startHospitalSim(options: HospitalSimOptions = {}): Promis
       refusedPort,
       dataset,
       httpRequests,
+      ...(sftp ? { sftp } : {}),
       close,
     };
   } catch (error) {

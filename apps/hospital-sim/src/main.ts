@@ -14,6 +14,13 @@ runService('hospital-sim', async () => {
     `  refused port             127.0.0.1:${sim.refusedPort}`,
     `  fault ids                ${Object.values(SIM_FAULTS).join(' ')}`,
   ];
+  if (sim.sftp) {
+    lines.push(
+      `  SFTP (SIU drop box)      ${sim.sftp.host}:${sim.sftp.port}  user ${sim.sftp.username}  password ${sim.sftp.password}`,
+      `    host key               ${sim.sftp.hostKeySha256}  (hostKeySha256)`,
+      `    root /                 ${sim.sftp.root}`,
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));

@@ -11,9 +11,10 @@ const run = (args, env = {}) =>
   execFileSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
 run(['scripts/build.mjs']);
 const jest = 'node_modules/jest/bin/jest.js';
-// The platform suites first (in parallel), then the broker-level suites alone: they stop and restart
-// RabbitMQ nodes and measure redelivery, which two busy cores must not starve.
-// In band: the platforms of different suites share one broker, and RPC queues are named by pattern, so
-// two platforms running at once would serve each other's requests.
-run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], { BRIDGE_TEST_TOPOLOGY: 'distributed' });
-run([jest, '--selectProjects', 'infra', '--runInBand', ...process.argv.slice(2)]);
+// The platform suites first, then the broker-level suites: they stop and restart RabbitMQ nodes and
+// measure redelivery, which two busy cores must not starve. One suite at a time: each starts a whole
+// distributed platform, and two cores do not run two of them side by side.
+// SFTP sources are served by OpenSSH's sshd here (test/support/siu-folders.ts), not the simulator.
+const env = { BRIDGE_TEST_SFTP: 'openssh' };
+run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], { ...env, BRIDGE_TEST_TOPOLOGY: 'distributed' });
+run([jest, '--selectProjects', 'infra', '--runInBand', ...process.argv.slice(2)], env);

@@ -2,49 +2,35 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { KNEE_RULE, SiuDriver, dropFile, siuBatch, siuMessage, type Hospital } from '../e2e/siu.fixtures';
-import { CuttingProxy, startSshd, type Sshd } from './siu-sshd';
+import { openSiuFolders, simFolders, type SiuFolders } from '../support/siu-folders';
+import { CuttingProxy } from '../support/sshd';
+import { KNEE_RULE, SiuDriver, dropFile, siuBatch, siuMessage, type Hospital } from './siu.fixtures';
 
 /**
- * SIU over SFTP against OpenSSH's sshd on loopback (throwaway keys, host key pinned), through the public
- * API: the rules that depend on the source (order, batches, duplicates, archive, delete, age) and the
- * faults of QUALITY.md R8 that only a network source has (a connection cut in the middle of a download).
+ * SIU over SFTP through the public API, against a real server on loopback (OpenSSH's sshd under
+ * `npm run test:infra`, the hospital simulator's under `npm test`; throwaway keys, host key pinned): what
+ * depends on the source (order, batches, duplicates, archive, delete, age) and the faults of QUALITY.md R8
+ * that only a network source has (a connection cut in the middle of a download, a full disk on the server).
  */
-describe('SIU over SFTP (OpenSSH sshd on loopback)', () => {
+describe('SIU over SFTP', () => {
   let platform: TestPlatform;
+  let folders: SiuFolders;
   let siu: SiuDriver;
-  let sshd: Sshd;
   let keys = 0;
 
   beforeAll(async () => {
-    sshd = await startSshd();
+    folders = await openSiuFolders('sftp');
     platform = await startTestPlatform();
     const api = new Api(platform);
-    siu = new SiuDriver(api, await api.adminToken());
+    siu = new SiuDriver(api, await api.adminToken(), folders);
   });
   afterAll(async () => {
     await platform?.close();
-    await sshd?.stop();
+    await folders?.close();
   });
 
-  /** A hospital whose SIU source is a fresh folder served by sshd. */
-  async function sftpHospital(connection: Record<string, unknown> = {}, options: { port?: number } = {}) {
-    const key = `siu-sftp-${++keys}`;
-    const hospital: Hospital = await siu.api.createHospital(key);
-    const dir = join(sshd.root, key);
-    mkdirSync(dir);
-    const source = {
-      type: 'sftp',
-      host: '127.0.0.1',
-      port: options.port ?? sshd.port,
-      username: sshd.username,
-      privateKey: sshd.privateKey,
-      hostKeySha256: sshd.hostKeySha256,
-      path: dir,
-    };
-    await siu.connect(hospital.id, { source, minFileAgeMs: 0, careFlowMap: [KNEE_RULE], ...connection });
-    return { ...hospital, dir, source };
-  }
+  const sftpHospital = (connection: Record<string, unknown> = {}, options: { port?: number } = {}) =>
+    siu.hospital(`siu-sftp-${++keys}`, connection, options);
 
   const careFlowsOf = async (hospital: Hospital, code: string) =>
     (await siu.patient(hospital, code))?.careFlows ?? [];
@@ -122,7 +108,7 @@ describe('SIU over SFTP (OpenSSH sshd on loopback)', () => {
   });
 
   it('R8: a connection cut in the middle of a download leaves the file at the source; the next run takes it once', async () => {
-    const proxy = new CuttingProxy(sshd.port);
+    const proxy = new CuttingProxy(folders.port!);
     await proxy.start();
     try {
       const hospital = await sftpHospital({}, { port: proxy.port });
@@ -154,5 +140,97 @@ describe('SIU over SFTP (OpenSSH sshd on loopback)', () => {
     } finally {
       await proxy.stop();
     }
+  });
+});
+
+describe('SIU over SFTP: faults the simulated server makes on demand (R8)', () => {
+  let platform: TestPlatform;
+  let folders: Awaited<ReturnType<typeof simFolders>>;
+  let siu: SiuDriver;
+  let keys = 0;
+
+  beforeAll(async () => {
+    folders = await simFolders();
+    platform = await startTestPlatform();
+    const api = new Api(platform);
+    siu = new SiuDriver(api, await api.adminToken(), folders);
+  });
+  afterAll(async () => {
+    await platform?.close();
+    await folders?.close();
+  });
+  afterEach(() => folders.sftp.setFaults({}));
+
+  const message = (i: number) => siuMessage({ event: 'S12', controlId: `D${i}`, patientCode: `P${i}` });
+
+  it('a full disk under the archive: the file stays at the source, the run says why, the next run only archives it', async () => {
+    const key = `siu-sim-${++keys}`;
+    const hospital = await siu.hospital(key);
+    mkdirSync(join(hospital.dir, 'archive'));
+    dropFile(hospital.dir, 'day.hl7', message(1) + message(2));
+    folders.sftp.setFaults({ diskFullUnder: `/${key}/archive` });
+
+    const failed = await siu.run(hospital.id);
+    expect(failed).toMatchObject({ status: 'failed', files: 1, messagesProcessed: 2, careFlowsStarted: 2 });
+    expect(failed.failures).toEqual([
+      {
+        file: 'day.hl7',
+        controlId: '',
+        reason: expect.stringMatching(/archive failed.*No space left on device/),
+      },
+    ]);
+    expect(readdirSync(hospital.dir).sort()).toEqual(['archive', 'day.hl7']);
+    expect(readdirSync(join(hospital.dir, 'archive'))).toEqual([]);
+
+    folders.sftp.setFaults({});
+    const retried = await siu.run(hospital.id);
+    expect(retried).toMatchObject({
+      status: 'succeeded',
+      files: 0,
+      messagesReceived: 0,
+      careFlowsStarted: 0,
+    });
+    expect(readdirSync(hospital.dir)).toEqual(['archive']);
+    expect(readdirSync(join(hospital.dir, 'archive'))).toEqual(['day.hl7']);
+    expect((await siu.patient(hospital, 'P1')).careFlows).toHaveLength(1);
+    expect((await siu.patient(hospital, 'P2')).careFlows).toHaveLength(1);
+  });
+
+  it('a download cut by the server: nothing of the file is stored, it stays at the source, the next run takes it once', async () => {
+    const hospital = await siu.hospital(`siu-sim-${++keys}`);
+    const messages = Array.from({ length: 1000 }, (_, i) => message(i)).join('');
+    dropFile(hospital.dir, 'big.hl7', messages);
+    folders.sftp.setFaults({ cutReadAfterBytes: 100_000 });
+
+    const cut = await siu.run(hospital.id);
+    expect(cut).toMatchObject({ status: 'failed', files: 0, messagesReceived: 0 });
+    expect(cut.failures[0]).toMatchObject({ file: 'big.hl7', controlId: '' });
+    expect(readdirSync(hospital.dir)).toEqual(['big.hl7']);
+
+    folders.sftp.setFaults({});
+    expect(await siu.run(hospital.id, { timeoutMs: 120_000 })).toMatchObject({
+      status: 'succeeded',
+      files: 1,
+      messagesReceived: 1000,
+      messagesProcessed: 1000,
+      careFlowsStarted: 1000,
+    });
+    expect(readdirSync(join(hospital.dir, 'archive'))).toEqual(['big.hl7']);
+  });
+
+  it('a wrong password fails the run with its reason and touches nothing', async () => {
+    const hospital = await siu.hospital(`siu-sim-${++keys}`);
+    await siu.connect(hospital.id, {
+      source: { ...hospital.source, password: 'not-the-password' },
+      minFileAgeMs: 0,
+      careFlowMap: [KNEE_RULE],
+    });
+    dropFile(hospital.dir, 'a.hl7', message(1));
+    expect(await siu.run(hospital.id)).toMatchObject({
+      status: 'failed',
+      files: 0,
+      error: expect.stringContaining('could not be opened'),
+    });
+    expect(readdirSync(hospital.dir)).toEqual(['a.hl7']);
   });
 });

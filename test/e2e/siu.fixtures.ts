@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expectEventually } from '@bridge/testing';
 import { seg } from '../../libs/hl7/src/__fixtures__/hl7-fixtures';
 import type { Api } from '../support/api';
+import { directoryFolders, type SiuFolder, type SiuFolders } from '../support/siu-folders';
 
 export interface SiuSpec {
   event: string;
@@ -124,19 +125,28 @@ export class SiuDriver {
   constructor(
     readonly api: Api,
     readonly admin: string,
+    /** Where hospitals' SIU folders are made; by default temp directories read as `directory` sources. */
+    private readonly folders: SiuFolders = directoryFolders(),
   ) {}
 
-  /** A hospital (physician DR1, definition knee-replacement) whose SIU source is a fresh temp directory. */
-  async hospital(key: string, connection: Record<string, unknown> = {}): Promise<Hospital & { dir: string }> {
+  /**
+   * A hospital (physician DR1, definition knee-replacement) whose SIU source is a fresh folder: `dir` on disk,
+   * reached through `source` (a directory, or an SFTP server over it).
+   */
+  async hospital(
+    key: string,
+    connection: Record<string, unknown> = {},
+    options: { port?: number } = {},
+  ): Promise<Hospital & SiuFolder> {
     const hospital = await this.api.createHospital(key);
-    const dir = tempDir(`siu-${key}-`);
+    const folder = this.folders.create(key, options);
     await this.connect(hospital.id, {
-      source: { type: 'directory', path: dir },
+      source: folder.source,
       minFileAgeMs: 0,
       careFlowMap: [KNEE_RULE],
       ...connection,
     });
-    return { ...hospital, dir };
+    return { ...hospital, ...folder };
   }
 
   async connect(hospitalId: string, connection: Record<string, unknown>): Promise<any> {

@@ -1,13 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { SiuDriver, dropFile, siuMessage, tempDir } from '../e2e/siu.fixtures';
 
 /**
- * QUALITY.md R8 on a directory source (the SFTP disconnect is in siu-sftp): files being written, an archive
- * that has disappeared, a malformed file, all in one day's drop. Every file stays at the source or ends in
- * the archive, and every message is accounted for in the run reports, exactly once.
+ * QUALITY.md R8 on a directory source (the SFTP faults are in test/e2e/siu-sftp): files being written, an
+ * archive that has disappeared, a malformed file, all in one day's drop; and an archive on a file system that
+ * is full. Every file stays at the source or ends in the archive, and every message is accounted for in the
+ * run reports, exactly once.
  */
 describe('R8: SIU files are never lost (directory source)', () => {
   let platform: TestPlatform;
@@ -99,4 +101,55 @@ describe('R8: SIU files are never lost (directory source)', () => {
       expect((await siu.patient(hospital, code)).careFlows).toHaveLength(1);
     }
   });
+
+  it('a full disk under the archive (a file system of its own): no partial copy, the file stays at the source, the next run only archives it', async () => {
+    const archive = tempDir('siu-r8-full-');
+    mountSmallFileSystem(archive, '64k');
+    try {
+      const hospital = await siu.hospital(`siu-r8-full-${Date.now()}`, { archivePath: archive });
+      // About 200 kB: a third fits, then the file system is full.
+      const path = dropFile(hospital.dir, 'day.hl7', messages(5, 400));
+      const original = readFileSync(path);
+
+      const failed = await siu.run(hospital.id);
+      expect(failed).toMatchObject({
+        status: 'failed',
+        files: 1,
+        messagesProcessed: 400,
+        careFlowsStarted: 400,
+      });
+      expect(failed.failures).toEqual([
+        { file: 'day.hl7', controlId: '', reason: expect.stringMatching(/archive failed.*ENOSPC/) },
+      ]);
+      expect(readdirSync(hospital.dir)).toEqual(['day.hl7']);
+      expect(readdirSync(archive)).toEqual([]);
+
+      execFileSync('mount', ['-o', 'remount,size=4m', archive]);
+      const retried = await siu.run(hospital.id);
+      expect(retried).toMatchObject({
+        status: 'succeeded',
+        files: 0,
+        messagesReceived: 0,
+        careFlowsStarted: 0,
+      });
+      expect(readdirSync(hospital.dir)).toEqual([]);
+      expect(readFileSync(join(archive, 'day.hl7'))).toEqual(original);
+      expect((await siu.patient(hospital, 'P5-399')).careFlows).toHaveLength(1);
+    } finally {
+      execFileSync('umount', [archive]);
+    }
+  });
 });
+
+/** A tmpfs of `size` at `path`: a disk that fills up for real (ENOSPC). Needs root, as CI runs. */
+function mountSmallFileSystem(path: string, size: string): void {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', path], { stdio: 'pipe' });
+  } catch (error) {
+    throw new Error(
+      `this R8 test mounts a small tmpfs to fill a disk for real and needs root (CI runs as root): ${
+        (error as Error).message
+      }`,
+    );
+  }
+}

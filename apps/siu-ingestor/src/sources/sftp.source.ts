@@ -62,7 +62,11 @@ export class SftpSource implements SiuSource {
   }
 
   read(name: string): AsyncIterable<Buffer> {
-    return this.client.createReadStream(posix.join(this.options.path, name)) as AsyncIterable<Buffer>;
+    const stream = this.client.createReadStream(posix.join(this.options.path, name));
+    // On a dropped connection ssh2's stream can emit 'error' twice (the read, then closing its handle); the
+    // reader gets the first through iteration, and a second without a listener would crash the process.
+    stream.on('error', () => undefined);
+    return stream as AsyncIterable<Buffer>;
   }
 
   async archive(name: string, options: { uniqueSuffix: string }): Promise<string> {

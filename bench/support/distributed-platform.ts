@@ -13,7 +13,8 @@ import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database'
 import { expectEventually } from '@bridge/testing';
 import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
 
-const ROOT = join(__dirname, '..', '..', '..');
+/** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
+const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
 const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'];
 
 export type Cleanups = (() => Promise<unknown>)[];
@@ -74,7 +75,7 @@ export async function startDistributed(
   const byService = new Map<string, ChildProcess>(
     SERVICES.map((app) => [
       app,
-      spawn(process.execPath, [...nodeArgs(), join(ROOT, 'dist', 'apps', app, 'main.js')], {
+      spawn(process.execPath, [...nodeArgs(), join(DIST, 'apps', app, 'main.js')], {
         env,
         stdio: ['ignore', 'inherit', 'inherit'],
       }),

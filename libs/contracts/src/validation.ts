@@ -1,6 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DomainError, type FieldError } from './errors';
+import { memoizeValidationMetadata } from './validation-metadata-cache';
+
+memoizeValidationMetadata();
 
 /**
  * Validates an untrusted plain object against a payload class: unknown fields are refused, nested

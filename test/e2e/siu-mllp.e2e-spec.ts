@@ -44,6 +44,53 @@ describe('real-time SIU over an MLLP listener', () => {
     );
   });
 
+  it('a feed that books, moves and cancels an appointment starts, updates and stops its care flow; a resent message changes nothing', async () => {
+    const appointment = { patientCode: 'RT-P5', fillerId: 'RT-APT-5', service: 'KNEE', aip: 'DR1' };
+    const flowOf = async () => (await siu.patient(hospital, 'RT-P5'))?.careFlows ?? [];
+    const booked = siuMessage({ event: 'S12', controlId: 'RT-5a', tq1Start: '20260910080000', ...appointment });
+    expect(ackOf(await send(booked))).toEqual({ code: 'AA', controlId: 'RT-5a' });
+    await expectEventually(
+      async () => expect(await flowOf()).toEqual([expect.objectContaining({ status: 'active' })]),
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+
+    const moved = siuMessage({ event: 'S14', controlId: 'RT-5b', tq1Start: '20260911143000', ...appointment });
+    expect(ackOf(await send(moved))).toEqual({ code: 'AA', controlId: 'RT-5b' });
+    await expectEventually(
+      async () =>
+        expect(await flowOf()).toEqual([
+          expect.objectContaining({
+            status: 'active',
+            baseline: expect.objectContaining({ appointmentDate: '2026-09-11T14:30' }),
+          }),
+        ]),
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+
+    // Rule 27: the booking sent again is acknowledged, and is a duplicate: no second care flow.
+    expect(ackOf(await send(booked))).toEqual({ code: 'AA', controlId: 'RT-5a' });
+    const cancelled = siuMessage({ event: 'S15', controlId: 'RT-5c', ...appointment });
+    expect(ackOf(await send(cancelled))).toEqual({ code: 'AA', controlId: 'RT-5c' });
+    await expectEventually(
+      async () => expect(await flowOf()).toEqual([expect.objectContaining({ status: 'stopped' })]),
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    const admin = await api.adminToken();
+    await expectEventually(
+      async () => {
+        const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, {
+          token: admin,
+        });
+        const outcomes = log
+          .filter((entry: { controlId?: string; status: string }) => entry.controlId === 'RT-5a' && entry.status !== 'received')
+          .map((entry: { status: string }) => entry.status)
+          .sort();
+        expect(outcomes).toEqual(['duplicate', 'processed']);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+  });
+
   it('answers in enhanced mode with CA when the sender asks for accept acknowledgements (MSH-15)', async () => {
     // MSH-13 and MSH-14 empty, MSH-15 (accept ack type) AL, MSH-16 NE.
     const message = siuMessage({ event: 'S12', controlId: 'RT-2', patientCode: 'RT-P2', service: 'KNEE' }).replace('|P|2.5', '|P|2.5|||AL|NE');

@@ -1,15 +1,14 @@
 import {
   DomainError,
   PatientInputV1,
-  isDomainError,
+  REQUIRED_PATIENT_FIELDS,
+  fitPatientInput,
   validatePayload,
   type DemographicsV1,
   type PatientViewV1,
 } from '@bridge/contracts';
 import type { Demographics } from '@bridge/hl7';
 
-/** Without these a patient cannot be created. */
-const REQUIRED = new Set(['patientCode', 'firstName', 'lastName']);
 const MAX_IDENTIFIERS = 20;
 
 export type PatientSource = Demographics | PatientViewV1 | DemographicsV1;
@@ -22,7 +21,7 @@ export type PatientSource = Demographics | PatientViewV1 | DemographicsV1;
  */
 export function draftPatientInput(demographics: PatientSource): PatientInputV1 {
   const candidate = candidateOf(demographics);
-  const missing = [...REQUIRED].filter((field) => typeof candidate[field] !== 'string');
+  const missing = [...REQUIRED_PATIENT_FIELDS].filter((field) => typeof candidate[field] !== 'string');
   if (missing.length > 0) {
     throw new DomainError(
       'VALIDATION_FAILED',
@@ -34,25 +33,18 @@ export function draftPatientInput(demographics: PatientSource): PatientInputV1 {
 
 /**
  * Demographics (from the message's PID, or the hospital's answer to a query) as the patient to upsert,
- * checked against the push API's payload class. An optional value that does not fit (an e-mail that is
- * not one, an over-long phone) is dropped rather than failing the appointment; no patient code, first or
- * last name fails the message with the field names only (no PHI in the reason).
+ * checked against the push API's payload class (fitPatientInput: an optional value that does not fit is
+ * dropped). No patient code, first or last name fails the message with the field names only (no PHI).
  */
 export function toPatientInput(demographics: PatientSource): PatientInputV1 {
-  let candidate = candidateOf(demographics);
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const problems = problemsOf(candidate);
-    if (problems.length === 0) return validatePayload(PatientInputV1, candidate);
-    const required = problems.filter((field) => REQUIRED.has(field.split('.')[0]));
-    if (required.length > 0) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        `The patient cannot be created: ${[...new Set(required)].join(', ')} missing or invalid in PID.`,
-      );
-    }
-    candidate = withoutFields(candidate, problems);
-  }
-  throw new DomainError('VALIDATION_FAILED', 'The patient data in PID could not be made valid.');
+  const fitted = fitPatientInput(candidateOf(demographics));
+  if (fitted.ok) return validatePayload(PatientInputV1, fitted.patient);
+  throw new DomainError(
+    'VALIDATION_FAILED',
+    fitted.missing.length > 0
+      ? `The patient cannot be created: ${fitted.missing.join(', ')} missing or invalid in PID.`
+      : 'The patient data in PID could not be made valid.',
+  );
 }
 
 function candidateOf(demographics: PatientSource): Record<string, unknown> {
@@ -77,41 +69,4 @@ function candidateOf(demographics: PatientSource): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(candidate).filter(([, value]) => value !== undefined && value !== ''),
   );
-}
-
-function problemsOf(candidate: Record<string, unknown>): string[] {
-  try {
-    validatePayload(PatientInputV1, candidate);
-    return [];
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    return (error.details?.errors ?? []).map((problem) => problem.field);
-  }
-}
-
-function withoutFields(candidate: Record<string, unknown>, fields: string[]): Record<string, unknown> {
-  const next: Record<string, unknown> = { ...candidate };
-  const badIdentifiers = new Set<number>();
-  for (const field of fields) {
-    const [top, second] = field.split('.');
-    if (top === 'identifiers' && second !== undefined && /^\d+$/.test(second)) {
-      badIdentifiers.add(Number(second));
-    } else if (
-      top === 'address' &&
-      second !== undefined &&
-      typeof next.address === 'object' &&
-      next.address
-    ) {
-      const address: Record<string, unknown> = { ...(next.address as Record<string, unknown>) };
-      delete address[second];
-      next.address = address;
-      if (Object.keys(address).length === 0) delete next.address;
-    } else {
-      delete next[top];
-    }
-  }
-  if (badIdentifiers.size > 0 && Array.isArray(next.identifiers)) {
-    next.identifiers = next.identifiers.filter((_, index) => !badIdentifiers.has(index));
-  }
-  return next;
 }

@@ -1,0 +1,37 @@
+import { fitPatientInput } from './fit-patient-input';
+
+const base = { patientCode: 'P1', firstName: 'Els', lastName: 'Peeters', identifiers: [] };
+
+describe('fitPatientInput', () => {
+  it('keeps demographics that fit as they are', () => {
+    const full = { ...base, birthDate: '1980-02-14', sex: 'female', email: 'els@example.be' };
+    expect(fitPatientInput(full)).toEqual({ ok: true, patient: full });
+  });
+
+  it('drops only the optional values the payload class refuses, nested ones one by one', () => {
+    const fitted = fitPatientInput({
+      ...base,
+      email: 'not an e-mail',
+      address: { street: 'Kerkstraat 1', zip: '9'.repeat(21) },
+      identifiers: [
+        { system: 'urn:a', value: '1' },
+        { system: '', value: '' },
+      ],
+    });
+    expect(fitted).toEqual({
+      ok: true,
+      patient: {
+        ...base,
+        address: { street: 'Kerkstraat 1' },
+        identifiers: [{ system: 'urn:a', value: '1' }],
+      },
+    });
+  });
+
+  it('names the required fields that are missing or refused, never their values', () => {
+    expect(fitPatientInput({ ...base, firstName: undefined, lastName: 'x'.repeat(500) })).toEqual({
+      ok: false,
+      missing: ['firstName', 'lastName'],
+    });
+  });
+});

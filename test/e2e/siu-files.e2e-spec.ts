@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { SiuDriver, dropFile, siuMessage, tempDir } from './siu.fixtures';
+import { dropFile, siuMessage, startSiuSuite, tempDir, type SiuDriver, type SiuSuite } from './siu.fixtures';
 
 /**
  * The life of an SIU file (PRODUCT.md SIU section, QUALITY.md R8 on a directory source): taken only once
@@ -10,16 +8,15 @@ import { SiuDriver, dropFile, siuMessage, tempDir } from './siu.fixtures';
  * or deleted; never lost, never processed twice.
  */
 describe('SIU files: pattern, age, archive, delete, failures', () => {
-  let platform: TestPlatform;
+  let suite: SiuSuite;
   let siu: SiuDriver;
   let keys = 0;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    const api = new Api(platform);
-    siu = new SiuDriver(api, await api.adminToken());
+    suite = await startSiuSuite();
+    siu = suite.siu;
   });
-  afterAll(() => platform?.close());
+  afterAll(() => suite?.close());
 
   const newHospital = (connection: Record<string, unknown> = {}) =>
     siu.hospital(`siu-files-${++keys}`, connection);
@@ -94,14 +91,7 @@ describe('SIU files: pattern, age, archive, delete, failures', () => {
     expect(readdirSync(hospital.dir)).toEqual(['day.hl7']);
 
     mkdirSync(missing);
-    const retried = await siu.run(hospital.id);
-    expect(retried).toMatchObject({
-      status: 'succeeded',
-      files: 0,
-      messagesReceived: 0,
-      careFlowsStarted: 0,
-      failures: [],
-    });
+    await siu.runOnlyArchiving(hospital.id);
     expect(readdirSync(hospital.dir)).toEqual([]);
     expect(readdirSync(missing)).toEqual(['day.hl7']);
     expect((await siu.patient(hospital, 'P1')).careFlows).toHaveLength(1);

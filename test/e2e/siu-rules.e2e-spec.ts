@@ -1,7 +1,15 @@
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { openSiuFolders, type SiuFolders, type SiuSourceKind } from '../support/siu-folders';
-import { KNEE_RULE, SiuDriver, dropFile, siuBatch, siuMessage, type Hospital } from './siu.fixtures';
+import type { Api } from '../support/api';
+import { openSiuFolders, type SiuSourceKind } from '../support/siu-folders';
+import {
+  KNEE_RULE,
+  dropFile,
+  siuBatch,
+  siuMessage,
+  startSiuSuite,
+  type Hospital,
+  type SiuDriver,
+  type SiuSuite,
+} from './siu.fixtures';
 
 /**
  * HL7-RULES 19-28 through the public API only: an SIU connection on a folder, files dropped there,
@@ -11,22 +19,16 @@ import { KNEE_RULE, SiuDriver, dropFile, siuBatch, siuMessage, type Hospital } f
 describe.each<SiuSourceKind>(['directory', 'sftp'])(
   'SIU files drive care flows by HL7-RULES 19-28 (%s source)',
   (kind) => {
-    let platform: TestPlatform;
+    let suite: SiuSuite;
     let api: Api;
-    let folders: SiuFolders;
     let siu: SiuDriver;
     let keys = 0;
 
     beforeAll(async () => {
-      folders = await openSiuFolders(kind);
-      platform = await startTestPlatform();
-      api = new Api(platform);
-      siu = new SiuDriver(api, await api.adminToken(), folders);
+      suite = await startSiuSuite(await openSiuFolders(kind));
+      ({ api, siu } = suite);
     });
-    afterAll(async () => {
-      await platform?.close();
-      await folders?.close();
-    });
+    afterAll(() => suite?.close());
 
     const newHospital = (connection: Record<string, unknown> = {}) =>
       siu.hospital(`siu-rules-${++keys}`, connection);

@@ -1,10 +1,17 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { openSiuFolders, simFolders, type SiuFolders } from '../support/siu-folders';
 import { CuttingProxy } from '../support/sshd';
-import { KNEE_RULE, SiuDriver, dropFile, siuBatch, siuMessage, type Hospital } from './siu.fixtures';
+import {
+  KNEE_RULE,
+  dropFile,
+  siuBatch,
+  siuMessage,
+  startSiuSuite,
+  type Hospital,
+  type SiuDriver,
+  type SiuSuite,
+} from './siu.fixtures';
 
 /**
  * SIU over SFTP through the public API, against a real server on loopback (OpenSSH's sshd under
@@ -13,21 +20,17 @@ import { KNEE_RULE, SiuDriver, dropFile, siuBatch, siuMessage, type Hospital } f
  * that only a network source has (a connection cut in the middle of a download, a full disk on the server).
  */
 describe('SIU over SFTP', () => {
-  let platform: TestPlatform;
+  let suite: SiuSuite;
   let folders: SiuFolders;
   let siu: SiuDriver;
   let keys = 0;
 
   beforeAll(async () => {
     folders = await openSiuFolders('sftp');
-    platform = await startTestPlatform();
-    const api = new Api(platform);
-    siu = new SiuDriver(api, await api.adminToken(), folders);
+    suite = await startSiuSuite(folders);
+    siu = suite.siu;
   });
-  afterAll(async () => {
-    await platform?.close();
-    await folders?.close();
-  });
+  afterAll(() => suite?.close());
 
   const sftpHospital = (connection: Record<string, unknown> = {}, options: { port?: number } = {}) =>
     siu.hospital(`siu-sftp-${++keys}`, connection, options);
@@ -144,21 +147,17 @@ describe('SIU over SFTP', () => {
 });
 
 describe('SIU over SFTP: faults the simulated server makes on demand (R8)', () => {
-  let platform: TestPlatform;
+  let suite: SiuSuite;
   let folders: Awaited<ReturnType<typeof simFolders>>;
   let siu: SiuDriver;
   let keys = 0;
 
   beforeAll(async () => {
     folders = await simFolders();
-    platform = await startTestPlatform();
-    const api = new Api(platform);
-    siu = new SiuDriver(api, await api.adminToken(), folders);
+    suite = await startSiuSuite(folders);
+    siu = suite.siu;
   });
-  afterAll(async () => {
-    await platform?.close();
-    await folders?.close();
-  });
+  afterAll(() => suite?.close());
   afterEach(() => folders.sftp.setFaults({}));
 
   const message = (i: number) => siuMessage({ event: 'S12', controlId: `D${i}`, patientCode: `P${i}` });
@@ -183,13 +182,7 @@ describe('SIU over SFTP: faults the simulated server makes on demand (R8)', () =
     expect(readdirSync(join(hospital.dir, 'archive'))).toEqual([]);
 
     folders.sftp.setFaults({});
-    const retried = await siu.run(hospital.id);
-    expect(retried).toMatchObject({
-      status: 'succeeded',
-      files: 0,
-      messagesReceived: 0,
-      careFlowsStarted: 0,
-    });
+    await siu.runOnlyArchiving(hospital.id);
     expect(readdirSync(hospital.dir)).toEqual(['archive']);
     expect(readdirSync(join(hospital.dir, 'archive'))).toEqual(['day.hl7']);
     expect((await siu.patient(hospital, 'P1')).careFlows).toHaveLength(1);

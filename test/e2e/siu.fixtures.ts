@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually } from '@bridge/testing';
 import { seg } from '../../libs/hl7/src/__fixtures__/hl7-fixtures';
-import type { Api } from '../support/api';
+import { Api } from '../support/api';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { directoryFolders, type SiuFolder, type SiuFolders } from '../support/siu-folders';
 
 export interface SiuSpec {
@@ -178,6 +179,22 @@ export class SiuDriver {
     return run;
   }
 
+  /**
+   * The run after one whose archive failed (R8): the stored file is only archived now, nothing is read or
+   * applied again.
+   */
+  async runOnlyArchiving(hospitalId: string): Promise<any> {
+    const run = await this.run(hospitalId);
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      files: 0,
+      messagesReceived: 0,
+      careFlowsStarted: 0,
+      failures: [],
+    });
+    return run;
+  }
+
   async patient(hospital: Hospital, patientCode: string): Promise<any | undefined> {
     const found = await this.api.expect(200, 'POST', '/v1/patients/search', {
       token: hospital.token,
@@ -185,4 +202,27 @@ export class SiuDriver {
     });
     return found.patients[0];
   }
+}
+
+/** One suite's platform and the SIU driver every SIU suite uses, over `folders` (default: temp directories). */
+export interface SiuSuite {
+  platform: TestPlatform;
+  api: Api;
+  siu: SiuDriver;
+  /** Stops the platform, then the folders' server. */
+  close(): Promise<void>;
+}
+
+export async function startSiuSuite(folders?: SiuFolders): Promise<SiuSuite> {
+  const platform = await startTestPlatform();
+  const api = new Api(platform);
+  return {
+    platform,
+    api,
+    siu: new SiuDriver(api, await api.adminToken(), folders),
+    close: async () => {
+      await platform.close();
+      await folders?.close();
+    },
+  };
 }

@@ -1,9 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { SiuDriver, dropFile, siuMessage, tempDir } from '../e2e/siu.fixtures';
+import {
+  dropFile,
+  siuMessage,
+  startSiuSuite,
+  tempDir,
+  type SiuDriver,
+  type SiuSuite,
+} from '../e2e/siu.fixtures';
 
 /**
  * QUALITY.md R8 on a directory source (the SFTP faults are in test/e2e/siu-sftp): files being written, an
@@ -12,15 +17,14 @@ import { SiuDriver, dropFile, siuMessage, tempDir } from '../e2e/siu.fixtures';
  * run reports, exactly once.
  */
 describe('R8: SIU files are never lost (directory source)', () => {
-  let platform: TestPlatform;
+  let suite: SiuSuite;
   let siu: SiuDriver;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    const api = new Api(platform);
-    siu = new SiuDriver(api, await api.adminToken());
+    suite = await startSiuSuite();
+    siu = suite.siu;
   });
-  afterAll(() => platform?.close());
+  afterAll(() => suite?.close());
 
   const messages = (file: number, count: number) =>
     Array.from({ length: count }, (_, i) =>
@@ -125,13 +129,7 @@ describe('R8: SIU files are never lost (directory source)', () => {
       expect(readdirSync(archive)).toEqual([]);
 
       execFileSync('mount', ['-o', 'remount,size=4m', archive]);
-      const retried = await siu.run(hospital.id);
-      expect(retried).toMatchObject({
-        status: 'succeeded',
-        files: 0,
-        messagesReceived: 0,
-        careFlowsStarted: 0,
-      });
+      await siu.runOnlyArchiving(hospital.id);
       expect(readdirSync(hospital.dir)).toEqual([]);
       expect(readFileSync(join(archive, 'day.hl7'))).toEqual(original);
       expect((await siu.patient(hospital, 'P5-399')).careFlows).toHaveLength(1);

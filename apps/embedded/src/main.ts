@@ -43,9 +43,11 @@ async function main(): Promise<void> {
     }
     await ensureDatabase(databaseUrl);
     const secrets = loadOrCreateSecrets(dataDir, process.env);
-    // Login links must open this very gateway, whatever PORT it listens on.
-    const careAppUrl = process.env.CARE_APP_URL || `http://localhost:${process.env.PORT || 3000}/app`;
-    const env = { ...process.env, ...secrets, DATABASE_URL: databaseUrl, CARE_APP_URL: careAppUrl };
+    // Login links must open this very gateway, whatever PORT it listens on; PORT=0 (any free port) is
+    // chosen here so that the links can name it.
+    const port = process.env.PORT === '0' ? String(await freePort()) : process.env.PORT || '3000';
+    const careAppUrl = process.env.CARE_APP_URL || `http://localhost:${port}/app`;
+    const env = { ...process.env, ...secrets, PORT: port, DATABASE_URL: databaseUrl, CARE_APP_URL: careAppUrl };
     platform = await startPlatform(env);
     const lines = [
       '',

@@ -189,6 +189,17 @@ describe('SIU over SFTP: faults the simulated server makes on demand (R8)', () =
     expect((await siu.patient(hospital, 'P2')).careFlows).toHaveLength(1);
   });
 
+  it('a full disk where the archive folder is to be made: the run names the full disk, the file stays', async () => {
+    const key = `siu-sim-${++keys}`;
+    const hospital = await siu.hospital(key);
+    dropFile(hospital.dir, 'day.hl7', message(3));
+    folders.sftp.setFaults({ diskFullUnder: `/${key}/archive` });
+    const failed = await siu.run(hospital.id);
+    expect(failed).toMatchObject({ status: 'failed', files: 1, messagesProcessed: 1 });
+    expect(failed.failures[0].reason).toMatch(/archive failed.*No space left on device/);
+    expect(readdirSync(hospital.dir)).toEqual(['day.hl7']);
+  });
+
   it('a download cut by the server: nothing of the file is stored, it stays at the source, the next run takes it once', async () => {
     const hospital = await siu.hospital(`siu-sim-${++keys}`);
     const messages = Array.from({ length: 1000 }, (_, i) => message(i)).join('');

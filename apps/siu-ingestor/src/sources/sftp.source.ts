@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { posix } from 'node:path';
+import type { SFTPWrapper } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { hostKeyMatches } from './host-key';
 import type { SiuSource, SourceFile } from './siu-source';
@@ -23,6 +24,7 @@ const logger = new Logger('SftpSource');
 export class SftpSource implements SiuSource {
   private constructor(
     private readonly client: SftpClient,
+    private readonly sftp: SFTPWrapper,
     private readonly options: SftpSourceOptions,
   ) {}
 
@@ -37,7 +39,7 @@ export class SftpSource implements SiuSource {
     if (!options.hostKeySha256) {
       logger.warn(`SFTP ${options.host}:${options.port} is used without a pinned host key (hostKeySha256)`);
     }
-    await client.connect({
+    const sftp = await client.connect({
       host: options.host,
       port: options.port,
       username: options.username,
@@ -51,7 +53,7 @@ export class SftpSource implements SiuSource {
       // A run that cannot connect reports it; the next run tries again. No hidden retry loop here.
       retries: 0,
     });
-    return new SftpSource(client, options);
+    return new SftpSource(client, sftp, options);
   }
 
   async list(): Promise<SourceFile[]> {
@@ -71,12 +73,29 @@ export class SftpSource implements SiuSource {
 
   async archive(name: string, options: { uniqueSuffix: string }): Promise<string> {
     const { path, create } = this.options.archive;
-    if (create && !(await this.client.exists(path))) await this.client.mkdir(path, true);
+    if (create) await this.makeDirectory(path);
     const target = (await this.client.exists(posix.join(path, name)))
       ? `${name}.${options.uniqueSuffix}`
       : name;
     await this.client.rename(posix.join(this.options.path, name), posix.join(path, target));
     return target;
+  }
+
+  /**
+   * The directory and its missing parents. Not ssh2-sftp-client's mkdir: it reports every SSH_FX_FAILURE as
+   * "permission denied" (a workaround for Windows servers), and a full disk must say so in the run report.
+   */
+  private async makeDirectory(path: string): Promise<void> {
+    const missing: string[] = [];
+    for (let directory = path; !(await this.client.exists(directory)); directory = posix.dirname(directory)) {
+      missing.unshift(directory);
+      if (posix.dirname(directory) === directory) break;
+    }
+    for (const directory of missing) {
+      await new Promise<void>((resolve, reject) =>
+        this.sftp.mkdir(directory, (error) => (error ? reject(error) : resolve())),
+      );
+    }
   }
 
   async remove(name: string): Promise<void> {

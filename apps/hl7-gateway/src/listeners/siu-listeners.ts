@@ -37,6 +37,7 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private stopped = false;
+  private failedRefreshes = 0;
 
   constructor(
     private readonly bus: Bus,
@@ -60,9 +61,17 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.refreshing = this.refresh()
-        .catch((error: unknown) =>
-          this.logger.warn(`could not refresh SIU listeners: ${(error as Error).message}`),
-        )
+        .then(() => {
+          this.failedRefreshes = 0;
+        })
+        .catch((error: unknown) => {
+          // Services start in any order: a refresh before siu-ingestor answers is routine, so only a second
+          // failure in a row is a warning (and none while stopping).
+          this.failedRefreshes += 1;
+          const message = `could not refresh SIU listeners: ${(error as Error).message}`;
+          if (this.failedRefreshes > 1 && !this.stopped) this.logger.warn(message);
+          else this.logger.debug(message);
+        })
         .finally(() => this.schedule(this.options.refreshMs));
     }, delayMs);
   }

@@ -62,7 +62,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       this.running = this.flush()
         .then((sent) => this.schedule(sent > 0 ? 0 : this.options.outboxPollMs))
         .catch((error: unknown) => {
-          this.logger.warn(`outbox relay failed, retrying: ${(error as Error).message}`);
+          // While the service stops, the database may close under a batch in flight: it is relayed next start.
+          if (!this.stopped) this.logger.warn(`outbox relay failed, retrying: ${(error as Error).message}`);
           this.schedule(Math.max(this.options.outboxPollMs, 1000));
         });
     }, delayMs);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSiuFolders, simFolders, type SiuFolders } from '../support/siu-folders';
 import { CuttingProxy } from '../support/sshd';
@@ -15,9 +15,10 @@ import {
 
 /**
  * SIU over SFTP through the public API, against a real server on loopback (OpenSSH's sshd under
- * `npm run test:infra`, the hospital simulator's under `npm test`; throwaway keys, host key pinned): what
- * depends on the source (order, batches, duplicates, archive, delete, age) and the faults of QUALITY.md R8
- * that only a network source has (a connection cut in the middle of a download, a full disk on the server).
+ * `npm run test:infra`, the hospital simulator's under `npm test`; throwaway keys, host key pinned): the file
+ * handling that depends on the source (archive, delete, age, host key) and the faults of QUALITY.md R8 that
+ * only a network source has (a connection cut in the middle of a download, a full disk on the server). The
+ * HL7 rules themselves run on SFTP in siu-rules.
  */
 describe('SIU over SFTP', () => {
   let suite: SiuSuite;
@@ -35,52 +36,22 @@ describe('SIU over SFTP', () => {
   const sftpHospital = (connection: Record<string, unknown> = {}, options: { port?: number } = {}) =>
     siu.hospital(`siu-sftp-${++keys}`, connection, options);
 
-  const careFlowsOf = async (hospital: Hospital, code: string) =>
-    (await siu.patient(hospital, code))?.careFlows ?? [];
-
-  it('takes files in byte-wise order, splits batches, skips duplicates and archives on the server', async () => {
+  it('archives on the server, keeping names; the same name again goes beside the first, never over it', async () => {
     const hospital = await sftpHospital();
-    dropFile(
-      hospital.dir,
-      'B.hl7',
-      siuMessage({ event: 'S15', controlId: '1', patientCode: 'P1', fillerId: 'A1' }),
-    );
-    dropFile(
-      hospital.dir,
-      'a.hl7',
-      siuMessage({ event: 'S12', controlId: '2', patientCode: 'P1', fillerId: 'A1' }),
-    );
-    const start = siuMessage({ event: 'S12', controlId: '3', patientCode: 'P2', fillerId: 'A2' });
-    dropFile(
-      hospital.dir,
-      'c.hl7',
-      siuBatch([
-        start,
-        start,
-        siuMessage({
-          event: 'S14',
-          controlId: '4',
-          patientCode: 'P2',
-          fillerId: 'A2',
-          tq1Start: '20260601090000',
-        }),
-      ]),
-    );
-    const run = await siu.run(hospital.id);
-    expect(run).toMatchObject({
-      status: 'succeeded',
-      files: 3,
-      messagesReceived: 5,
-      messagesProcessed: 5,
-      messagesDuplicate: 1,
-      careFlowsStarted: 2,
-      careFlowsUpdated: 1,
-      careFlowsStopped: 0,
-    });
-    expect((await careFlowsOf(hospital, 'P1')).map((flow: any) => flow.status)).toEqual(['active']);
-    expect((await careFlowsOf(hospital, 'P2'))[0].baseline.appointmentDate).toBe('2026-06-01T09:00');
+    const message = (i: number) => siuMessage({ event: 'S12', controlId: `A${i}`, patientCode: `P${i}` });
+    dropFile(hospital.dir, 'a.hl7', message(1));
+    dropFile(hospital.dir, 'b.hl7', siuBatch([message(2), message(3)]));
+    expect(await siu.run(hospital.id)).toMatchObject({ status: 'succeeded', files: 2, messagesProcessed: 3 });
     expect(readdirSync(hospital.dir)).toEqual(['archive']);
-    expect(readdirSync(join(hospital.dir, 'archive')).sort()).toEqual(['B.hl7', 'a.hl7', 'c.hl7']);
+    expect(readdirSync(join(hospital.dir, 'archive')).sort()).toEqual(['a.hl7', 'b.hl7']);
+
+    dropFile(hospital.dir, 'a.hl7', message(4));
+    expect(await siu.run(hospital.id)).toMatchObject({ status: 'succeeded', files: 1, careFlowsStarted: 1 });
+    const archived = readdirSync(join(hospital.dir, 'archive')).filter((name) => name.startsWith('a.hl7'));
+    expect(archived).toHaveLength(2);
+    expect(archived.map((name) => readFileSync(join(hospital.dir, 'archive', name), 'utf8')).sort()).toEqual(
+      [message(1), message(4)].sort(),
+    );
   });
 
   it('deletes when configured so, and leaves files still being written', async () => {

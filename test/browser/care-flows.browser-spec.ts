@@ -82,7 +82,8 @@ describe('Care app in Chromium: sign in, patients, starting and stopping a care 
     await form.getByLabel('Name').fill('AZ Console');
     await form.getByRole('button', { name: 'Create hospital' }).click();
     await page.getByRole('table', { name: 'Hospitals' }).getByRole('link', { name: 'AZ Console' }).click();
-    await page.getByRole('heading', { name: 'Hospital' }).waitFor();
+    // Exact: until the link has navigated, the list page's "Hospitals" and "New hospital" headings match too.
+    await page.getByRole('heading', { name: 'Hospital', exact: true }).waitFor();
     await screenshot(page, 'console-hospital');
   });
 });

@@ -49,7 +49,7 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
     await page.getByLabel('E-mail').fill(nurse.email);
     await page.getByLabel('Password').fill(nurse.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Patients' }).waitFor();
+    await page.getByRole('heading', { name: 'Patients', exact: true }).waitFor();
   }
 
   async function lookUp(by: 'Hospital patient ID' | 'Visit number', value: string) {

@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError } from '@bridge/config';
-import { ensureDatabase, freePort, startEmbeddedPostgres, withDatabase, type EmbeddedPostgresHandle } from '@bridge/database';
+import {
+  ensureDatabase,
+  freePort,
+  startEmbeddedPostgres,
+  withDatabase,
+  type EmbeddedPostgresHandle,
+} from '@bridge/database';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // The embedded launcher may import apps: it hosts the simulator for the demo.
@@ -38,7 +44,10 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
-      postgres = await startEmbeddedPostgres({ dataDir, port: Number(process.env.EMBEDDED_POSTGRES_PORT) || 0 });
+      postgres = await startEmbeddedPostgres({
+        dataDir,
+        port: Number(process.env.EMBEDDED_POSTGRES_PORT) || 0,
+      });
       databaseUrl = withDatabase(postgres.url, 'careflow_bridge');
     }
     await ensureDatabase(databaseUrl);
@@ -47,7 +56,13 @@ async function main(): Promise<void> {
     // chosen here so that the links can name it.
     const port = process.env.PORT === '0' ? String(await freePort()) : process.env.PORT || '3000';
     const careAppUrl = process.env.CARE_APP_URL || `http://localhost:${port}/app`;
-    const env = { ...process.env, ...secrets, PORT: port, DATABASE_URL: databaseUrl, CARE_APP_URL: careAppUrl };
+    const env = {
+      ...process.env,
+      ...secrets,
+      PORT: port,
+      DATABASE_URL: databaseUrl,
+      CARE_APP_URL: careAppUrl,
+    };
     platform = await startPlatform(env);
     const lines = [
       '',
@@ -55,7 +70,7 @@ async function main(): Promise<void> {
       `  API      ${platform.url}/v1`,
       `  Docs     ${platform.url}/docs`,
       `  Health   ${platform.url}/health`,
-      `  Database ${postgres ? `embedded PostgreSQL in ${dataDir}/postgres` : 'DATABASE_URL'}`,
+      `  Database ${postgres ? `embedded PostgreSQL in ${postgres.clusterDir}` : 'DATABASE_URL'}`,
       `  Bus      ${process.env.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}`,
       `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${secrets.ADMIN_CLIENT_SECRET}`,
     ];
@@ -88,7 +103,11 @@ async function main(): Promise<void> {
         },
       );
       dropSiuDay(siuFolder, { physicianCode: 'PHY001' });
-      const siuRun = await runDemoSiu(platform.url, { clientId: secrets.ADMIN_CLIENT_ID, clientSecret: secrets.ADMIN_CLIENT_SECRET }, demo.hospitalId);
+      const siuRun = await runDemoSiu(
+        platform.url,
+        { clientId: secrets.ADMIN_CLIENT_ID, clientSecret: secrets.ADMIN_CLIENT_SECRET },
+        demo.hospitalId,
+      );
       lines.push(
         `  Demo hospital   id=${demo.hospitalId}`,
         `  Demo EMR client client_id=${demo.clientId} client_secret=${demo.clientSecret}`,
@@ -107,7 +126,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n\n`);
   } catch (error) {
     process.stderr.write(
-      error instanceof ConfigError ? `${error.message}\n` : `Start-up failed: ${(error as Error)?.stack ?? String(error)}\n`,
+      error instanceof ConfigError
+        ? `${error.message}\n`
+        : `Start-up failed: ${(error as Error)?.stack ?? String(error)}\n`,
     );
     await shutdown(1);
   }

@@ -1,10 +1,13 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { assertConfigs, GatewayEnv, Hl7GatewayEnv, UserProvisioningEnv } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 // The embedded launcher is the one place allowed to import other apps: it hosts them all in one process.
 import { createGatewayApp } from '../../gateway/src/gateway.app';
 import { createHl7GatewayApp } from '../../hl7-gateway/src/hl7-gateway.app';
 import { createPatientImportApp } from '../../patient-import/src/patient-import.app';
+import { PatientImportEnv } from '../../patient-import/src/patient-import.config';
 import { createSiuIngestorApp } from '../../siu-ingestor/src/siu-ingestor.app';
+import { SiuIngestorEnv } from '../../siu-ingestor/src/siu-ingestor.config';
 import { createUserProvisioningApp } from '../../user-provisioning/src/user-provisioning.app';
 
 export interface RunningPlatform {
@@ -22,6 +25,8 @@ export async function startPlatform(
   env: NodeJS.ProcessEnv,
   options: { port?: number } = {},
 ): Promise<RunningPlatform> {
+  // One message naming every bad variable of every hosted service, before any of them starts.
+  assertConfigs([UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, GatewayEnv], env);
   const services: INestApplicationContext[] = [];
   const hosted = { logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info')) };
   try {

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from './load-config';
-import { GatewayEnv, UserProvisioningEnv } from './env.schemas';
+import { assertConfigs, ConfigError, loadConfig } from './load-config';
+import { GatewayEnv, Hl7GatewayEnv, UserProvisioningEnv } from './env.schemas';
 
 describe('loadConfig', () => {
   it('applies defaults and converts numbers', () => {
@@ -22,5 +22,19 @@ describe('loadConfig', () => {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('short');
+  });
+
+  it('checks the schemas of every hosted service at once, each bad variable named once', () => {
+    let error: unknown;
+    try {
+      assertConfigs([GatewayEnv, UserProvisioningEnv, Hl7GatewayEnv], { LOG_LEVEL: 'loud', PORT: '3000' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.filter((problem) => problem.startsWith('LOG_LEVEL:'))).toHaveLength(1);
+    // Only the services that own data need a database: named, although the gateway's schema passed it by.
+    expect(problems.some((problem) => problem.startsWith('DATABASE_URL:'))).toBe(true);
   });
 });

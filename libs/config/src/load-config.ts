@@ -34,3 +34,20 @@ function describeValue(name: string, value: string | undefined): string {
   if (value === undefined || value === '') return 'nothing';
   return /SECRET|PASSWORD|KEY/i.test(name) ? 'a value (hidden)' : JSON.stringify(value);
 }
+
+/**
+ * Checks one environment against the schemas of every service a process hosts (the embedded default),
+ * naming every bad variable once, before any service starts.
+ */
+export function assertConfigs(schemas: (new () => object)[], env: NodeJS.ProcessEnv = process.env): void {
+  const problems = new Set<string>();
+  for (const schema of schemas) {
+    try {
+      loadConfig(schema, env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      error.problems.forEach((problem) => problems.add(problem));
+    }
+  }
+  if (problems.size > 0) throw new ConfigError([...problems]);
+}

@@ -89,7 +89,8 @@ async function connect(sftp: SimSftp, login: Login = {}): Promise<Connected> {
       hostKey = key;
       return true;
     },
-    readyTimeout: 5000,
+    // Generous: on two busy cores a handshake can take seconds, and a timeout would hide the refusal under test.
+    readyTimeout: 30_000,
   });
   return { client, wrapper, hostKey, closed };
 }

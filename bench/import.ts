@@ -8,7 +8,14 @@ import autocannon from 'autocannon';
 import { buildQuery, sendMllp } from '@bridge/hl7';
 import { SIM_AUTHORITIES, SIM_IDS } from '../apps/hospital-sim/src/dataset';
 import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
-import { benchHospital, benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
+import {
+  benchHospital,
+  benchInfrastructure,
+  runCleanups,
+  startDistributed,
+  type Cleanups,
+} from './support/distributed-platform';
+import { measureWorkCost } from './support/work-cost';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONCURRENCY = 16;
@@ -24,15 +31,27 @@ export async function main(): Promise<void> {
   try {
     const sim = await startHospitalSim({ host: '127.0.0.1' });
     cleanups.push(() => sim.close());
-    const template = { queryStyle: 'QRY_A19' as const, version: '2.4', patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace };
+    const template = {
+      queryStyle: 'QRY_A19' as const,
+      version: '2.4',
+      patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace,
+    };
 
     let sequence = 0;
     const direct = () =>
-      sendMllp(buildQuery(template, { by: 'patientCode', value: SIM_IDS.francoise, controlId: `B${++sequence}`, at: new Date() }), {
-        host: sim.mllp.host,
-        port: sim.mllp.port,
-        timeoutMs: 5000,
-      });
+      sendMllp(
+        buildQuery(template, {
+          by: 'patientCode',
+          value: SIM_IDS.francoise,
+          controlId: `B${++sequence}`,
+          at: new Date(),
+        }),
+        {
+          host: sim.mllp.host,
+          port: sim.mllp.port,
+          timeoutMs: 5000,
+        },
+      );
     const baselineSerial = await measure(direct, { concurrency: 1, seconds: DURATION_S / 2 });
     const baselineLoaded = await measure(direct, { concurrency: CONCURRENCY, seconds: DURATION_S / 2 });
 
@@ -40,19 +59,28 @@ export async function main(): Promise<void> {
     const platform = await startDistributed(databaseUrl, amqpUrl);
     cleanups.push(platform.stop);
     const { hospitalId, token, admin } = await benchHospital(platform, ['imports']);
-    await admin('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, { host: sim.mllp.host, port: sim.mllp.port, ...template, timeoutMs: 5000 });
+    await admin('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
+      host: sim.mllp.host,
+      port: sim.mllp.port,
+      ...template,
+      timeoutMs: 5000,
+    });
     await admin('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
 
-    const lookup = (connections: number, seconds: number) => httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
+    const lookup = (connections: number, seconds: number) =>
+      httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
     await lookup(4, 2); // warm-up
     const serial = await lookup(1, DURATION_S / 2);
+    const meter = await measureWorkCost(await platform.processes(), databaseUrl);
     const loaded = await lookup(CONCURRENCY, DURATION_S / 2);
+    const cost = await meter.finish(Math.round((loaded.perSecond * DURATION_S) / 2), 'lookup');
 
     process.stdout.write(
       `P3 pull-import: p50 ${serial.p50.toFixed(1)} ms (direct MLLP ${baselineSerial.p50.toFixed(1)} ms, added ${(serial.p50 - baselineSerial.p50).toFixed(1)} ms), ` +
         `p99 ${serial.p99.toFixed(1)} ms (direct ${baselineSerial.p99.toFixed(1)} ms, added ${(serial.p99 - baselineSerial.p99).toFixed(1)} ms); ` +
         `${loaded.perSecond.toFixed(0)} lookups/s at ${CONCURRENCY} concurrent (direct ${baselineLoaded.perSecond.toFixed(0)}/s); ` +
-        `ratio ${(loaded.perSecond / baselineLoaded.perSecond).toFixed(2)} (target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s)\n`,
+        `ratio ${(loaded.perSecond / baselineLoaded.perSecond).toFixed(2)}; ${cost.summary} ` +
+        `(target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s, <= 3 ms cpu/lookup)\n`,
     );
   } finally {
     await runCleanups(cleanups);
@@ -60,7 +88,10 @@ export async function main(): Promise<void> {
 }
 
 /** Runs `call` back to back from `concurrency` loops for `seconds`; latency percentiles and throughput. */
-async function measure(call: () => Promise<unknown>, options: { concurrency: number; seconds: number }): Promise<Latency> {
+async function measure(
+  call: () => Promise<unknown>,
+  options: { concurrency: number; seconds: number },
+): Promise<Latency> {
   const latencies: number[] = [];
   const deadline = Date.now() + options.seconds * 1000;
   await Promise.all(
@@ -73,7 +104,8 @@ async function measure(call: () => Promise<unknown>, options: { concurrency: num
     }),
   );
   latencies.sort((a, b) => a - b);
-  const at = (quantile: number) => latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))];
+  const at = (quantile: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))];
   return { p50: at(0.5), p99: at(0.99), perSecond: latencies.length / options.seconds };
 }
 
@@ -90,7 +122,8 @@ function httpLoad(url: string, token: string, connections: number, seconds: numb
       },
       (error, result) => {
         if (error) return reject(error);
-        if (result.non2xx + result.errors > 0) return reject(new Error(`${result.non2xx + result.errors} failed lookups`));
+        if (result.non2xx + result.errors > 0)
+          return reject(new Error(`${result.non2xx + result.errors} failed lookups`));
         resolve({ p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average });
       },
     );

@@ -10,7 +10,14 @@ import 'reflect-metadata';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-import { benchHospital, benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
+import {
+  benchHospital,
+  benchInfrastructure,
+  runCleanups,
+  startDistributed,
+  type Cleanups,
+} from './support/distributed-platform';
+import { measureWorkCost } from './support/work-cost';
 
 const CONNECTIONS = 64;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
@@ -28,19 +35,24 @@ export async function main(): Promise<void> {
     const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_push');
 
     const baseline = await runBaseline(databaseUrl);
-    process.stdout.write(`baseline: ${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99Ms} ms\n`);
+    process.stdout.write(
+      `baseline: ${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99Ms} ms\n`,
+    );
 
     const platform = await startDistributed(databaseUrl, amqpUrl);
     cleanups.push(platform.stop);
     const { token } = await benchHospital(platform, ['patients:write']);
     await load(platform.url, token, 2, 'warm-up');
+    const meter = await measureWorkCost(await platform.processes(), databaseUrl);
     const result = await load(platform.url, token, DURATION_S, 'bench');
+    const cost = await meter.finish(result.total, 'upsert');
 
     const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
     process.stdout.write(
       `P1 push-api: ${result.total} upserts in ${DURATION_S} s = ${result.requestsPerSecond.toFixed(0)} req/s, ` +
         `p99 ${result.p99Ms} ms, errors ${result.errors}; baseline ${baseline.requestsPerSecond.toFixed(0)} req/s ` +
-        `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)} (target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors)\n`,
+        `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)}; ${cost.summary} ` +
+        `(target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors, <= 1.5 ms cpu/upsert)\n`,
     );
   } finally {
     await runCleanups(cleanups);
@@ -70,12 +82,24 @@ function load(url: string, token: string, seconds: number, title: string): Promi
         duration: seconds,
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        requests: [{ setupRequest: (request) => ({ ...request, body: patientBody(`B${(counter++ * 7919) % 500_000}`) }) }],
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              body: patientBody(`B${(counter++ * 7919) % 500_000}`),
+            }),
+          },
+        ],
       },
       (error, result) => {
         if (error) return reject(error);
         const errors = result.errors + result.timeouts + result.non2xx;
-        resolve({ requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, errors, total: result.requests.total });
+        resolve({
+          requestsPerSecond: result.requests.average,
+          p99Ms: result.latency.p99,
+          errors,
+          total: result.requests.total,
+        });
       },
     );
   });
@@ -90,7 +114,14 @@ async function runBaseline(databaseUrl: string): Promise<LoadResult> {
   const hospitalId = '00000000-0000-4000-8000-000000000001';
   const app = Fastify();
   app.post('/v1/patients', async (request, reply) => {
-    const body = request.body as { patientCode: string; firstName: string; lastName: string; birthDate: string; sex: string; email: string };
+    const body = request.body as {
+      patientCode: string;
+      firstName: string;
+      lastName: string;
+      birthDate: string;
+      sex: string;
+      email: string;
+    };
     const { rows } = await pool.query(
       `INSERT INTO bench_patients (hospital_id, patient_code, first_name, last_name, birth_date, sex, email)
        VALUES ($1, $2, $3, $4, $5, $6, $7)

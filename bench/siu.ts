@@ -16,7 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { expectEventually } from '@bridge/testing';
-import { benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
+import {
+  benchInfrastructure,
+  runCleanups,
+  startDistributed,
+  type Cleanups,
+} from './support/distributed-platform';
+import { measureWorkCost, type WorkCost } from './support/work-cost';
 
 const SIZES = (process.env.BENCH_SIU_SIZES ?? '10000,100000').split(',').map(Number);
 const WARM_UP = 2000;
@@ -37,20 +43,24 @@ export async function main(): Promise<void> {
       `baseline: ${baseline.toFixed(0)} rows/s (multi-row INSERT of ${SIZES[SIZES.length - 1]} patients + care flows)\n`,
     );
 
-    const platform = await startDistributed(databaseUrl, amqpUrl, { env: { SIU_SUPERVISE_INTERVAL_MS: '200' } });
+    const platform = await startDistributed(databaseUrl, amqpUrl, {
+      env: { SIU_SUPERVISE_INTERVAL_MS: '200' },
+    });
     cleanups.push(platform.stop);
     const dir = mkdtempSync(join(tmpdir(), 'bench-siu-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const client = await platformClient(platform.url, platform.admin, dir);
 
     await client.ingest(WARM_UP, 'warm-up');
-    const results: Measured[] = [];
+    const results: (Measured & { cost: WorkCost })[] = [];
     for (const size of SIZES) {
+      const meter = await measureWorkCost(await platform.processes(), databaseUrl);
       const measured = await client.ingest(size, `file of ${size}`);
+      const cost = await meter.finish(size, 'msg');
       process.stdout.write(
-        `${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s\n`,
+        `${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s; ${cost.summary}\n`,
       );
-      results.push(measured);
+      results.push({ ...measured, cost });
     }
     const peaks = platform.peakRss();
     const largest = results[results.length - 1];
@@ -58,13 +68,13 @@ export async function main(): Promise<void> {
     const linearity = largest.seconds / largest.messages / (smallest.seconds / smallest.messages);
     const peakMax = Math.max(...Object.values(peaks));
     process.stdout.write(
-      `P2 siu-ingest: ${results.map((r) => `${r.messages} msgs in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)} msg/s`).join('; ')}; ` +
+      `P2 siu-ingest: ${results.map((r) => `${r.messages} msgs in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)} msg/s, cpu ${r.cost.cpuMsPerUnit.toFixed(2)} ms/msg, ${r.cost.rowWritesPerUnit.toFixed(1)} row writes/msg`).join('; ')}; ` +
         `time per message ${largest.messages}/${smallest.messages} ${linearity.toFixed(2)}x; ` +
         `peak RSS ${Object.entries(peaks)
           .map(([service, mb]) => `${service} ${mb} MB`)
           .join(', ')}; ` +
         `baseline ${baseline.toFixed(0)} rows/s; ratio ${(largest.perSecond / baseline).toFixed(2)} ` +
-        `(target >= 2000 msg/s, <= 1.2x, every process <= 300 MB${peakMax > 300 ? ': exceeded' : ''})\n`,
+        `(target >= 2000 msg/s, <= 1.2x, every process <= 300 MB${peakMax > 300 ? ': exceeded' : ''}, <= 0.9 ms cpu and <= 6 row writes per msg)\n`,
     );
   } finally {
     await runCleanups(cleanups);

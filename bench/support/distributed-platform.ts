@@ -12,6 +12,7 @@ import { Pool } from 'pg';
 import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
 import { expectEventually } from '@bridge/testing';
 import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
+import { postgresServerPid, rabbitMqPids } from './work-cost';
 
 /** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
 const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
@@ -24,10 +25,16 @@ export async function runCleanups(cleanups: Cleanups): Promise<void> {
 }
 
 /** A fresh database on the benchmark's PostgreSQL, and the broker URL. */
-export async function benchInfrastructure(cleanups: Cleanups, name: string): Promise<{ databaseUrl: string; amqpUrl: string }> {
+export async function benchInfrastructure(
+  cleanups: Cleanups,
+  name: string,
+): Promise<{ databaseUrl: string; amqpUrl: string }> {
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const postgres = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')), port: 0 });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')),
+      port: 0,
+    });
     cleanups.push(() => postgres.stop());
     serverUrl = postgres.url;
   }
@@ -50,6 +57,8 @@ export interface DistributedPlatform {
   stop(): Promise<unknown>;
   /** Peak resident set (VmHWM) of every service process so far, in MB. */
   peakRss(): Record<string, number>;
+  /** Each service's process id, and PostgreSQL's and RabbitMQ's: what a work-cost meter sums. */
+  processes(): Promise<Record<string, number[]>>;
 }
 
 /** Every service as its own `node dist/apps/<app>/main.js` over RabbitMQ; resolves when /health is green. */
@@ -108,7 +117,12 @@ export async function startDistributed(
         return [service, Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024)];
       }),
     );
-  return { url, admin, stop, peakRss };
+  const processes = async () => ({
+    ...Object.fromEntries([...byService].map(([service, child]) => [service, [child.pid!]])),
+    postgres: [await postgresServerPid(databaseUrl)],
+    rabbitmq: rabbitMqPids(),
+  });
+  return { url, admin, stop, peakRss, processes };
 }
 
 /** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */
@@ -119,22 +133,39 @@ function nodeArgs(): string[] {
 export type BenchApi = (method: string, path: string, body?: unknown) => Promise<Record<string, any>>;
 
 /** A hospital with an API client holding `scopes`; `admin` and `hospital` call the API as either. */
-export async function benchHospital(platform: DistributedPlatform, scopes: string[]): Promise<{ hospitalId: string; token: string; admin: BenchApi; hospital: BenchApi }> {
-  const call = (token?: string): BenchApi => async (method, path, body) => {
-    const response = await fetch(`${platform.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<Record<string, any>>;
-  };
+export async function benchHospital(
+  platform: DistributedPlatform,
+  scopes: string[],
+): Promise<{ hospitalId: string; token: string; admin: BenchApi; hospital: BenchApi }> {
+  const call =
+    (token?: string): BenchApi =>
+    async (method, path, body) => {
+      const response = await fetch(`${platform.url}${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<Record<string, any>>;
+    };
   const anonymous = call();
   const tokenOf = async (clientId: string, clientSecret: string) =>
-    (await anonymous('POST', '/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret })).access_token as string;
+    (
+      await anonymous('POST', '/v1/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+      })
+    ).access_token as string;
   const admin = call(await tokenOf(platform.admin.clientId, platform.admin.clientSecret));
   const created = await admin('POST', '/v1/admin/hospitals', { key: 'bench', name: 'Bench' });
-  const client = await admin('POST', `/v1/admin/hospitals/${created.id}/api-clients`, { name: 'bench', scopes });
+  const client = await admin('POST', `/v1/admin/hospitals/${created.id}/api-clients`, {
+    name: 'bench',
+    scopes,
+  });
   const token = await tokenOf(client.clientId, client.clientSecret);
   return { hospitalId: created.id, token, admin, hospital: call(token) };
 }

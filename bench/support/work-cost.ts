@@ -1,0 +1,151 @@
+/**
+ * What a unit of work costs, the figures a noisy shared machine does not move: CPU milliseconds summed over
+ * every process a benchmark starts (each service, PostgreSQL with all its backends, RabbitMQ), and row writes
+ * (inserts + updates + deletes in pg_stat_user_tables). Throughput changes with whatever else runs; these do
+ * not, so they are what tells whether a change helped.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Pool } from 'pg';
+
+/** Clock ticks per second of /proc's CPU times. */
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+/** PostgreSQL backends flush their table statistics at most this long after their last transaction (PGSTAT_IDLE_INTERVAL). */
+const STATS_FLUSH_MS = 10_000;
+
+interface ProcessTimes {
+  ppid: number;
+  /** utime + stime + cutime + cstime: the process and its children already gone. */
+  ticks: number;
+}
+
+function readProcesses(): Map<number, ProcessTimes> {
+  const table = new Map<number, ProcessTimes>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // After "pid (comm) ": field 3 is the state; comm may hold spaces and parentheses, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
+      table.set(Number(entry), { ppid: Number(fields[1]), ticks });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return table;
+}
+
+/** CPU ticks of each named process tree (the root and every descendant alive now). */
+function treeTicks(roots: Record<string, number[]>): Record<string, number> {
+  const table = readProcesses();
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const sum = (pid: number): number =>
+    (table.get(pid)?.ticks ?? 0) + (children.get(pid) ?? []).reduce((total, child) => total + sum(child), 0);
+  return Object.fromEntries(
+    Object.entries(roots).map(([name, pids]) => [name, pids.reduce((total, pid) => total + sum(pid), 0)]),
+  );
+}
+
+/** The postmaster of the server behind `databaseUrl` (its data directory names it; we run as root or its owner). */
+export async function postgresServerPid(databaseUrl: string): Promise<number> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const { rows } = await pool.query<{ data_directory: string }>('SHOW data_directory');
+    return Number(readFileSync(`${rows[0].data_directory}/postmaster.pid`, 'utf8').split('\n')[0]);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Every Erlang VM running RabbitMQ on this machine (a private node, or the system one under AMQP_URL). */
+export function rabbitMqPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'beam.smp') continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('rabbit')) pids.push(Number(entry));
+    } catch {
+      // Gone while we read.
+    }
+  }
+  return pids;
+}
+
+async function rowWrites(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ writes: string }>(
+    'SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) AS writes FROM pg_stat_user_tables',
+  );
+  return Number(rows[0].writes);
+}
+
+/**
+ * Row writes once every backend has reported: the count must hold still for longer than a backend may keep
+ * its statistics to itself.
+ */
+async function settledRowWrites(pool: Pool): Promise<number> {
+  let last = await rowWrites(pool);
+  let stillSince = Date.now();
+  while (Date.now() - stillSince <= STATS_FLUSH_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = await rowWrites(pool);
+    if (now !== last) stillSince = Date.now();
+    last = now;
+  }
+  return last;
+}
+
+export interface WorkCost {
+  cpuMsPerUnit: number;
+  rowWritesPerUnit: number;
+  cpuMsByProcess: Record<string, number>;
+  /** `cpu 1.23 ms/unit (gateway 0.4, postgres 0.3, ...), 5.0 row writes/unit` */
+  summary: string;
+}
+
+export interface WorkCostMeter {
+  /** Stops the clock after `units` units of work; waits for PostgreSQL's statistics to settle. */
+  finish(units: number, unitName: string): Promise<WorkCost>;
+}
+
+/**
+ * Starts measuring: `processes` names the process trees to sum (services by name, `postgres`, `rabbitmq`);
+ * `databaseUrl` is the benchmark's database, whose tables' writes are counted.
+ */
+export async function measureWorkCost(
+  processes: Record<string, number[]>,
+  databaseUrl: string,
+): Promise<WorkCostMeter> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  const rowsBefore = await settledRowWrites(pool);
+  const ticksBefore = treeTicks(processes);
+  return {
+    async finish(units, unitName) {
+      const ticksAfter = treeTicks(processes);
+      try {
+        const rowsAfter = await settledRowWrites(pool);
+        const cpuMsByProcess = Object.fromEntries(
+          Object.keys(processes).map((name) => [
+            name,
+            ((ticksAfter[name] - ticksBefore[name]) * 1000) / TICKS_PER_SECOND,
+          ]),
+        );
+        const cpuMs = Object.values(cpuMsByProcess).reduce((sum, ms) => sum + ms, 0);
+        const perUnit = (value: number) => value / Math.max(units, 1);
+        const cpuMsPerUnit = perUnit(cpuMs);
+        const rowWritesPerUnit = perUnit(rowsAfter - rowsBefore);
+        const parts = Object.entries(cpuMsByProcess).map(([name, ms]) => `${name} ${perUnit(ms).toFixed(2)}`);
+        return {
+          cpuMsPerUnit,
+          rowWritesPerUnit,
+          cpuMsByProcess,
+          summary: `cpu ${cpuMsPerUnit.toFixed(2)} ms/${unitName} (${parts.join(', ')}), ${rowWritesPerUnit.toFixed(1)} row writes/${unitName}`,
+        };
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}

@@ -47,7 +47,8 @@ export function IsPatientIdTypes(): PropertyDecorator {
     ArrayUnique(),
     Matches(PATIENT_ID_TYPE_PATTERN, {
       each: true,
-      message: 'patientIdTypes must hold identifier type codes of 1 to 10 letters, digits, - or _ (e.g. MR, PI)',
+      message:
+        'patientIdTypes must hold identifier type codes of 1 to 10 letters, digits, - or _ (e.g. MR, PI)',
     }),
   ];
   return (target, property) => {

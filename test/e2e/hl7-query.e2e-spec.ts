@@ -237,14 +237,20 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
       // Françoise's PID-3 holds the old MR of the merged hospital (HHSJ) before her AZDEMO MR.
       const byDefault = await hl7Hospital('hl7-types-default', base);
       const ptOnly = await hl7Hospital('hl7-types-pt', { ...base, patientIdTypes: ['PT'] });
-      const read = async (hospital: Hospital) => {
-        const response = await lookup(hospital, { patientCode: SIM_IDS.francoise });
-        expect(response.status).toBe(200);
-        return response.body.candidates.map((c: { patientCode: string }) => c.patientCode);
-      };
-      expect(await read(byDefault)).toEqual(['H-55012']);
-      expect(await read(ptOnly)).toEqual(['']);
-      expect((await lastExchange(ptOnly)).detail.summary).toMatchObject({ outcome: 'found', incomplete: 1 });
+      const byDefaultAnswer = await lookup(byDefault, { patientCode: SIM_IDS.francoise });
+      expect(byDefaultAnswer.status).toBe(200);
+      expect(byDefaultAnswer.body.candidates.map((c: { patientCode: string }) => c.patientCode)).toEqual([
+        'H-55012',
+      ]);
+      // No PT in PID-3: the candidate has no patient code, and a reply without any usable candidate is refused.
+      const ptOnlyAnswer = await lookup(ptOnly, { patientCode: SIM_IDS.francoise });
+      expect(ptOnlyAnswer.status).toBe(502);
+      expect(ptOnlyAnswer.body.code).toBe('HOSPITAL_ERROR');
+      expect((await lastExchange(ptOnly)).detail.summary).toMatchObject({
+        outcome: 'found',
+        candidates: 1,
+        incomplete: 1,
+      });
     });
 
     it('a slow hospital within the timeout still answers', async () => {

@@ -18,31 +18,45 @@ const CX_TYPE = 5;
 /** Rule 10 b: the connection's default `patientIdTypes` (PRODUCT.md), in precedence order. */
 export const DEFAULT_PATIENT_ID_TYPES: readonly string[] = Object.freeze(['MR', 'MRN', 'PI', 'PT']);
 
-const A = 0x41;
-const Z = 0x5a;
+const LOWER_CASE_BIT = 0x20;
 
-/** Rule 11: `NN`, or `NN` followed by a three-letter country code (`NNBEL`, `NNNLD`), upper case. */
+function isLetterCode(code: number): boolean {
+  const upper = code & ~LOWER_CASE_BIT;
+  return upper >= 0x41 && upper <= 0x5a;
+}
+
+/** Case-insensitive, and allocation-free when the sender writes types in upper case (nearly always). */
+function sameType(written: string, wanted: string): boolean {
+  return (
+    written === wanted || (written.length === wanted.length && written.toUpperCase() === wanted.toUpperCase())
+  );
+}
+
+/** Rule 11: `NN`, or `NN` followed by a three-letter country code (`NNBEL`, `NNNLD`), any case. */
 function isNationalNumberType(type: string): boolean {
-  if (type === 'NN') return true;
-  if (type.length !== 5 || type.charCodeAt(0) !== 0x4e || type.charCodeAt(1) !== 0x4e) return false;
-  for (let i = 2; i < 5; i++) {
-    const code = type.charCodeAt(i);
-    if (code < A || code > Z) return false;
+  if (type.length !== 2 && type.length !== 5) return false;
+  if ((type.charCodeAt(0) | LOWER_CASE_BIT) !== 0x6e || (type.charCodeAt(1) | LOWER_CASE_BIT) !== 0x6e) {
+    return false;
   }
+  return (
+    type.length === 2 ||
+    (isLetterCode(type.charCodeAt(2)) && isLetterCode(type.charCodeAt(3)) && isLetterCode(type.charCodeAt(4)))
+  );
+}
+
+/** Rule 10 a: identifier types that never name the patient, whatever their authority (with NN above). */
+const NOT_A_PATIENT_CODE: readonly string[] = ['SB', 'SS', 'VN', 'AN', 'PPN', 'DL'];
+
+function mayNameThePatient(type: string): boolean {
+  if (isNationalNumberType(type)) return false;
+  for (const excluded of NOT_A_PATIENT_CODE) if (sameType(type, excluded)) return false;
   return true;
 }
 
-/** Rule 10 a: identifier types that never name the patient, whatever their authority. */
-const NOT_A_PATIENT_CODE: ReadonlySet<string> = new Set(['SB', 'SS', 'VN', 'AN', 'PPN', 'DL']);
-
-function typeOf(repetition: Hl7Repetition): string {
-  return repetition.component(CX_TYPE).toUpperCase();
-}
-
 /**
- * Rule 10, never by position: (a) the configured authority's repetition that is not a national,
- * social-security, visit, account or document number; else (b) the repetition typed with the earliest
- * of `patientIdTypes`; else (c) when nothing is typed, the first untyped repetition.
+ * Rule 10, never by position: (a) the configured authority's first repetition that is not a national,
+ * social-security, visit, account or document number; else (b) the first repetition typed with the
+ * earliest of `patientIdTypes`; else (c) when nothing is typed, the first untyped repetition.
  * With a configured authority, (b) and (c) never take a repetition that names another authority: a
  * code of another hospital (an old MR after a merger) would silently point at the wrong patient.
  */
@@ -53,28 +67,29 @@ export function selectPatientCode(
   const authority = options.patientIdAuthority?.trim() || undefined;
   let anyTyped = false;
   for (const repetition of repetitions) {
-    const type = typeOf(repetition);
+    const type = repetition.component(CX_TYPE);
     if (type !== '') anyTyped = true;
     if (
       authority !== undefined &&
       repetition.component(CX_ID) !== '' &&
       hasAuthority(repetition, authority) &&
-      !isNationalNumberType(type) &&
-      !NOT_A_PATIENT_CODE.has(type)
+      mayNameThePatient(type)
     ) {
       return repetition.component(CX_ID);
     }
   }
   // Rule 10 b: an MR anywhere beats an earlier PI, so the types are tried in order, not the repetitions.
-  for (const wanted of options.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES) {
-    const upper = wanted.toUpperCase();
-    if (upper === '') continue;
-    for (const repetition of repetitions) {
-      if (typeOf(repetition) === upper && isEligible(repetition, authority))
-        return repetition.component(CX_ID);
+  if (anyTyped) {
+    for (const wanted of options.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES) {
+      if (wanted === '') continue;
+      for (const repetition of repetitions) {
+        if (sameType(repetition.component(CX_TYPE), wanted) && isEligible(repetition, authority)) {
+          return repetition.component(CX_ID);
+        }
+      }
     }
+    return undefined;
   }
-  if (anyTyped) return undefined;
   for (const repetition of repetitions) {
     if (isEligible(repetition, authority)) return repetition.component(CX_ID);
   }
@@ -94,17 +109,18 @@ function isEligible(repetition: Hl7Repetition, authority: string | undefined): b
   return repetition.component(CX_AUTHORITY, 1) === '' && repetition.component(CX_AUTHORITY, 2) === '';
 }
 
+const NON_DIGITS = /\D/g;
+
 /** Rule 11: first NN, NN + country or SB repetition, digits only (`83.12.25-151.53` -> `83122515153`). */
 function selectNationalRegistryNumber(repetitions: readonly Hl7Repetition[]): string | undefined {
-  const match = repetitions.find((repetition) => {
-    const type = typeOf(repetition);
-    return isNationalNumberType(type) || type === 'SB';
-  });
-  const digits = match?.component(CX_ID).replace(NON_DIGITS, '');
-  return digits || undefined;
+  for (const repetition of repetitions) {
+    const type = repetition.component(CX_TYPE);
+    if (isNationalNumberType(type) || sameType(type, 'SB')) {
+      return repetition.component(CX_ID).replace(NON_DIGITS, '') || undefined;
+    }
+  }
+  return undefined;
 }
-
-const NON_DIGITS = /\D/g;
 
 function readIdentifiers(repetitions: readonly Hl7Repetition[]): Hl7Identifier[] {
   const identifiers: Hl7Identifier[] = [];

@@ -200,7 +200,8 @@ export function readCorpusFile(raw: Buffer, entry: CorpusEntry): CorpusReading {
 
 /** The entry as the reading must look: stated fields, and the ACK MSA-2 the README derives from them. */
 export function expectedReading(entry: CorpusEntry, refused: boolean): CorpusReading {
-  if (refused) return { refused: undefined, ackMsa2: [entry.msh?.controlId ?? ''] };
+  // A refusal (allowed by `parse: "either"`) is judged on its ACK alone: an AR that still carries MSH-10.
+  if (refused) return { ackMsa2: [entry.msh?.controlId ?? ''] };
   const acknowledged =
     entry.kind !== 'batch' && entry.msh && !NOT_ACKNOWLEDGED.has(entry.msh.type.toUpperCase());
   return {

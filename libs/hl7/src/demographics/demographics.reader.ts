@@ -25,11 +25,18 @@ function isLetterCode(code: number): boolean {
   return upper >= 0x41 && upper <= 0x5a;
 }
 
-/** Case-insensitive, and allocation-free when the sender writes types in upper case (nearly always). */
+/** ASCII case-insensitive comparison of identifier types, without allocating (hot path, P4). */
 function sameType(written: string, wanted: string): boolean {
-  return (
-    written === wanted || (written.length === wanted.length && written.toUpperCase() === wanted.toUpperCase())
-  );
+  if (written === wanted) return true;
+  if (written.length !== wanted.length) return false;
+  for (let i = 0; i < written.length; i++) {
+    const code = written.charCodeAt(i);
+    const other = wanted.charCodeAt(i);
+    if (code !== other && (!isLetterCode(code) || (code | LOWER_CASE_BIT) !== (other | LOWER_CASE_BIT))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Rule 11: `NN`, or `NN` followed by a three-letter country code (`NNBEL`, `NNNLD`), any case. */

@@ -86,6 +86,7 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
         sendingApplication: 'CAREFLOW',
         receivingFacility: 'AZDEMO',
         charset: 'latin1',
+        patientIdTypes: ['PI', 'MR'],
         template: {
           maxCandidates: 5,
           identifierTypeCodes: { visitNumber: 'AN' },
@@ -101,6 +102,8 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
       });
       expect(replaced).not.toHaveProperty('tls');
       expect(replaced).not.toHaveProperty('template');
+      // Rule 10 b's default is shown when the hospital sets none.
+      expect(replaced.patientIdTypes).toEqual(['MR', 'MRN', 'PI', 'PT']);
       expect(await api.expect(200, 'GET', path, { token: admin })).toMatchObject({
         host: 'his2',
         queryStyle: 'QBP_Q22',
@@ -111,17 +114,26 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
       const path = `/v1/admin/hospitals/${a19.id}/connections/hl7`;
       const bad = await api.request('PUT', path, {
         token: admin,
-        body: { host: '', port: 70000, queryStyle: 'ORU', timeoutMs: 10, unknown: 1 },
+        body: { host: '', port: 70000, queryStyle: 'ORU', timeoutMs: 10, patientIdTypes: [], unknown: 1 },
       });
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
         'host',
+        'patientIdTypes',
         'port',
         'queryStyle',
         'timeoutMs',
         'unknown',
       ]);
+      for (const patientIdTypes of [['MR', 'MR'], ['MR', 'M R'], ['A'.repeat(11)], 'MR', [7]]) {
+        const badTypes = await api.request('PUT', path, {
+          token: admin,
+          body: { host: 'h', port: 1, queryStyle: 'QRY_A19', patientIdTypes },
+        });
+        expect(badTypes.status).toBe(400);
+        expect(badTypes.body.errors.map((e: { field: string }) => e.field)).toEqual(['patientIdTypes']);
+      }
       const badTemplate = await api.request('PUT', path, {
         token: admin,
         body: {
@@ -218,6 +230,27 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
         simPatientsByCode(SIM_IDS.duplicateCode).map((patient) => expectedCandidate(patient).firstName),
       );
       expect((await lastExchange(q22)).detail.summary).toMatchObject({ outcome: 'found', candidates: 2 });
+    });
+
+    it("reads the patient code by the connection's patientIdTypes when no authority is set (rule 10 b)", async () => {
+      const base = { host: sim.mllp.host, port: sim.mllp.port, queryStyle: 'QRY_A19', timeoutMs: TIMEOUT_MS };
+      // Françoise's PID-3 holds the old MR of the merged hospital (HHSJ) before her AZDEMO MR.
+      const byDefault = await hl7Hospital('hl7-types-default', base);
+      const ptOnly = await hl7Hospital('hl7-types-pt', { ...base, patientIdTypes: ['PT'] });
+      const byDefaultAnswer = await lookup(byDefault, { patientCode: SIM_IDS.francoise });
+      expect(byDefaultAnswer.status).toBe(200);
+      expect(byDefaultAnswer.body.candidates.map((c: { patientCode: string }) => c.patientCode)).toEqual([
+        'H-55012',
+      ]);
+      // No PT in PID-3: the candidate has no patient code, and a reply without any usable candidate is refused.
+      const ptOnlyAnswer = await lookup(ptOnly, { patientCode: SIM_IDS.francoise });
+      expect(ptOnlyAnswer.status).toBe(502);
+      expect(ptOnlyAnswer.body.code).toBe('HOSPITAL_ERROR');
+      expect((await lastExchange(ptOnly)).detail.summary).toMatchObject({
+        outcome: 'found',
+        candidates: 1,
+        incomplete: 1,
+      });
     });
 
     it('a slow hospital within the timeout still answers', async () => {

@@ -49,6 +49,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         careFlowMap: [KNEE_RULE],
         physicianField: 'AIP-3.1',
         demographics: 'message',
+        patientIdTypes: ['MR', 'MRN', 'PI', 'PT'],
         updatedAt: expect.any(String),
       });
       const sftp = {
@@ -70,6 +71,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         careFlowMap: [KNEE_RULE],
         physicianField: 'AIG-3.1',
         demographics: 'query',
+        patientIdTypes: ['MRN', 'PI'],
         mllpListener: { port: 2576 },
       };
       const stored = await siu.connect(hospital.id, sftp);
@@ -89,6 +91,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         eventMap: { S14: 'ignore' },
         schedule: '30 5 * * 1-5',
         demographics: 'query',
+        patientIdTypes: ['MRN', 'PI'],
       });
       expect(JSON.stringify(shown)).not.toMatch(/s3cret|secret|key-pass/);
     });
@@ -105,6 +108,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
           eventMap: { S12: 'begin' },
           careFlowMap: [{ field: 'knee', value: 'KNEE', careFlowDefinitionKey: 'k' }],
           physicianField: 'ZZZ-1',
+          patientIdTypes: [],
           sneaky: true,
         },
       });
@@ -114,6 +118,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         'careFlowMap.0.field',
         'eventMap',
         'minFileAgeMs',
+        'patientIdTypes',
         'physicianField',
         'schedule',
         'sneaky',

@@ -511,6 +511,28 @@ describe.each<SiuSourceKind>(['directory', 'sftp'])(
       expect(await careFlowsOf(hospital, 'P2')).toHaveLength(1);
     });
 
+    it("rule 10: the patient code follows the hospital's patientIdTypes (Epic's MRN with the defaults)", async () => {
+      // Epic types its record number MRN; an IHE-style PI follows it in PID-3.
+      const epic = siuMessage({
+        event: 'S12',
+        controlId: 'EPIC1',
+        patientCode: 'E1',
+        pid: 'PID|1||E1^^^EPIC^MRN~PI-E1^^^AZTEST^PI||Peeters^Els^^^^^L||19800214|F',
+      });
+      const byDefault = await newHospital();
+      const piFirst = await newHospital({ patientIdTypes: ['PI', 'MRN'] });
+      const mrOnly = await newHospital({ patientIdTypes: ['MR'] });
+      for (const hospital of [byDefault, piFirst, mrOnly]) dropFile(hospital.dir, 'epic.hl7', epic);
+      expect(await siu.run(byDefault.id)).toMatchObject({ messagesProcessed: 1, careFlowsStarted: 1 });
+      expect(await careFlowsOf(byDefault, 'E1')).toHaveLength(1);
+      expect(await siu.run(piFirst.id)).toMatchObject({ messagesProcessed: 1, careFlowsStarted: 1 });
+      expect(await careFlowsOf(piFirst, 'PI-E1')).toHaveLength(1);
+      expect(await siu.patient(piFirst, 'E1')).toBeUndefined();
+      const refused = await siu.run(mrOnly.id);
+      expect(refused).toMatchObject({ messagesProcessed: 0, messagesFailed: 1 });
+      expect(refused.failures.map((failure: any) => failure.controlId)).toEqual(['EPIC1']);
+    });
+
     it('drops an optional PID value the push API would refuse (an e-mail that is not one) and applies the message', async () => {
       const hospital = await newHospital();
       const pid = (code: string, email: string) =>

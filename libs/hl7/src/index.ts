@@ -23,7 +23,12 @@ export type { Hl7BatchItem, Hl7BatchOptions } from './model/hl7-batch.splitter';
 
 // 2. Application readers and builders (HL7-RULES.md).
 export { groupsByPid } from './demographics/pid-group';
-export { readDemographics, selectPatientCode, readSex } from './demographics/demographics.reader';
+export {
+  readDemographics,
+  selectPatientCode,
+  readSex,
+  DEFAULT_PATIENT_ID_TYPES,
+} from './demographics/demographics.reader';
 export type {
   Demographics,
   DemographicsOptions,

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type Hl7ConnectionInputV1, type Hl7ConnectionViewV1 } from '@bridge/contracts';
+import {
+  DEFAULT_PATIENT_ID_TYPES,
+  DomainError,
+  type Hl7ConnectionInputV1,
+  type Hl7ConnectionViewV1,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ConnectionsRepository, type StoredHl7Connection } from './connections.repository';
 import { validateTemplate } from './hl7-template.settings';
@@ -36,6 +41,8 @@ export class ConnectionsService {
 function toView(connection: StoredHl7Connection): Hl7ConnectionViewV1 {
   return {
     ...connection.settings,
+    // The default is shown, not stored: connections saved before the setting existed read the same way.
+    patientIdTypes: [...(connection.settings.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES)],
     hospitalId: connection.hospitalId,
     updatedAt: connection.updatedAt.toISOString(),
   };

@@ -46,13 +46,24 @@ export async function exchangeWithHospital(
     if (error instanceof MllpError) return transportOutcome(error, request.messageId);
     throw error;
   }
-  return readReply(reply, { charset, ...request, patientIdAuthority: settings.patientIdAuthority });
+  return readReply(reply, {
+    charset,
+    ...request,
+    patientIdAuthority: settings.patientIdAuthority,
+    patientIdTypes: settings.patientIdTypes,
+  });
 }
 
-function readReply(
-  reply: Buffer,
-  context: { charset: Hl7Charset; controlId: string; messageId: string; patientIdAuthority?: string },
-): QueryOutcome {
+interface ReplyContext {
+  readonly charset: Hl7Charset;
+  readonly controlId: string;
+  readonly messageId: string;
+  readonly patientIdAuthority?: string;
+  /** Rule 10 b; libs/hl7 applies the default (MR, MRN, PI, PT) when the connection sets none. */
+  readonly patientIdTypes?: readonly string[];
+}
+
+function readReply(reply: Buffer, context: ReplyContext): QueryOutcome {
   let message: Hl7Message;
   try {
     message = parseHl7(reply, { charset: context.charset });
@@ -65,6 +76,7 @@ function readReply(
   const read = readQueryReply(message, {
     expectedControlId: context.controlId,
     patientIdAuthority: context.patientIdAuthority,
+    patientIdTypes: context.patientIdTypes,
   });
   return replyOutcome(read, {
     // Rule 3: journal the reply in the charset it was read with.

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PATIENT_ID_TYPES,
   DomainError,
   SIU_CONNECTION_DEFAULTS,
   type FieldError,
@@ -113,6 +114,8 @@ export function toSiuConnectionView(
         ? { passwordSet: password !== undefined, privateKeySet: privateKey !== undefined }
         : {}),
     },
+    // Filled here rather than stored: connections saved before the setting existed read the same way.
+    patientIdTypes: [...(settings.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES)],
     updatedAt: updatedAt.toISOString(),
   };
 }
@@ -124,5 +127,6 @@ export function siuReadSettings(settings: SiuConnectionSettings): SiuSettings {
     careFlowMap: settings.careFlowMap,
     eventMap: settings.eventMap,
     ...(settings.patientIdAuthority ? { patientIdAuthority: settings.patientIdAuthority } : {}),
+    patientIdTypes: settings.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES,
   };
 }

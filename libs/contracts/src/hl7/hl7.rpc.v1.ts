@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -8,6 +12,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
   Min,
   ValidateNested,
@@ -17,6 +22,39 @@ import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
 export const QUERY_STYLES = ['QRY_A19', 'QBP_Q22'] as const;
 export const CHARSETS = ['utf-8', 'latin1'] as const;
+
+/** HL7-RULES rule 10 b: PID-3 identifier types (CX.5) that name the patient, in precedence order. */
+export const DEFAULT_PATIENT_ID_TYPES: readonly string[] = Object.freeze(['MR', 'MRN', 'PI', 'PT']);
+/** A short identifier type code (HL7 table 0203: `MR`, `PI`, `NNBEL`, or a local one). */
+const PATIENT_ID_TYPE_PATTERN = /^[A-Za-z0-9_-]{1,10}$/;
+
+/**
+ * `patientIdTypes` of the HL7 and SIU connections: optional, else a non-empty list of distinct short
+ * type codes. Applied decorator by decorator because contracts carry no Nest code (no applyDecorators).
+ */
+export function IsPatientIdTypes(): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [
+    ApiPropertyOptional({
+      type: [String],
+      default: DEFAULT_PATIENT_ID_TYPES,
+      description:
+        'PID-3 identifier types (CX.5) that name the patient, in precedence order (HL7-RULES rule 10 b)',
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayNotEmpty(),
+    ArrayMaxSize(20),
+    ArrayUnique(),
+    Matches(PATIENT_ID_TYPE_PATTERN, {
+      each: true,
+      message:
+        'patientIdTypes must hold identifier type codes of 1 to 10 letters, digits, - or _ (e.g. MR, PI)',
+    }),
+  ];
+  return (target, property) => {
+    for (const decorate of decorators) decorate(target, property);
+  };
+}
 
 /** Body of PUT /v1/admin/hospitals/{id}/connections/hl7 (PRODUCT.md). */
 export class Hl7ConnectionInputV1 {
@@ -37,6 +75,7 @@ export class Hl7ConnectionInputV1 {
   @Max(25_000)
   timeoutMs?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) patientIdAuthority?: string;
+  @IsPatientIdTypes() patientIdTypes?: string[];
   /** Per-hospital query template details beyond the fields above (libs/hl7 Hl7QueryTemplate fields). */
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   @IsOptional()
@@ -50,7 +89,12 @@ export class PutHl7ConnectionRequestV1 extends HospitalScopedV1 {
 
 export class GetHl7ConnectionRequestV1 extends HospitalScopedV1 {}
 
-export type Hl7ConnectionViewV1 = Hl7ConnectionInputV1 & { hospitalId: string; updatedAt: string };
+/** The stored connection; `patientIdTypes` shows the default when the hospital set none. */
+export type Hl7ConnectionViewV1 = Hl7ConnectionInputV1 & {
+  hospitalId: string;
+  patientIdTypes: string[];
+  updatedAt: string;
+};
 
 /**
  * Ask the hospital over MLLP. Found -> candidates; otherwise a DomainError:

@@ -18,7 +18,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { CHARSETS } from '../hl7/hl7.rpc.v1';
+import { CHARSETS, IsPatientIdTypes } from '../hl7/hl7.rpc.v1';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
 export const SIU_SOURCE_TYPES = ['directory', 'sftp'] as const;
@@ -200,6 +200,7 @@ export class SiuConnectionInputV1 {
   @IsString()
   @Length(1, 100)
   patientIdAuthority?: string;
+  @IsPatientIdTypes() patientIdTypes?: string[];
   @ApiPropertyOptional({ type: SiuMllpListenerV1 })
   @IsOptional()
   @IsObject()

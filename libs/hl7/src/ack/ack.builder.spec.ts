@@ -95,6 +95,34 @@ describe('recoverAckTarget and buildRejectAck', () => {
     expect(ack.receivingApplication).toBe('AGENDA');
   });
 
+  it('rule 29: locates MSH-10 on the bytes when MSH-2 itself cannot be read', () => {
+    // A UTF-8 replacement character (EF BF BD) where `~` belongs: read byte-wise, MSH-2 has 6 characters.
+    const damaged = Buffer.concat([
+      Buffer.from('MSH|^', 'latin1'),
+      Buffer.from([0xef, 0xbf, 0xbd]),
+      Buffer.from(
+        '\\&|PAMS|IHE|CF|BR|20111219123224||ADT^A01^ADT_A01|20111219123224|P|2.5||||||UNICODE UTF-8\rPID|||1^^^A^PI\r',
+        'latin1',
+      ),
+    ]);
+    expect(() => parseHl7(damaged)).toThrow(expect.objectContaining({ code: 'HL7_BAD_DELIMITERS' }));
+    expect(recoverAckTarget(damaged)).toMatchObject({
+      controlId: '20111219123224',
+      sendingApplication: 'PAMS',
+      event: 'A01',
+      version: '2.5',
+    });
+    const ack = parseHl7(buildRejectAck(damaged, { text: 'unreadable header', controlId: 'A11', at }));
+    expect(ack.get('MSA-1')).toBe('AR');
+    expect(ack.get('MSA-2')).toBe('20111219123224');
+  });
+
+  it('rule 29: a repeated encoding character leaves MSH-1 and the characters before it usable', () => {
+    const target = recoverAckTarget('MSH|^^\\&|APP|FAC|||2024||SIU^S12|C-7|P|2.5');
+    expect(target).toMatchObject({ controlId: 'C-7', sendingApplication: 'APP', event: 'S12' });
+    expect(recoverAckTarget('MSHA^~\\&A|B')).toBeUndefined();
+  });
+
   it('answers AR with an empty MSA-2 when no control id can be recovered', () => {
     const ack = parseHl7(
       buildRejectAck('\x0b random bytes', {

@@ -1,7 +1,7 @@
 import { Hl7Message } from '../model/hl7-message';
 import { msh18ForCharset } from '../model/hl7-charset';
 import { formatHl7Timestamp } from '../model/hl7-date';
-import { readDelimiters } from '../model/hl7-delimiters';
+import { recoverDelimiters } from '../model/hl7-delimiters';
 import { compareHl7Versions, encodeMessage, encodeSegment, type Hl7FieldMap } from '../model/hl7.writer';
 import type { AckOptions, AckTarget, RejectAckOptions } from './ack.types';
 
@@ -90,7 +90,7 @@ const RECOVERY_WINDOW = 64 * 1024;
 
 /**
  * Best effort to find who sent a damaged message and its MSH-10, so that even an AR can be
- * correlated. Returns undefined when no MSH header can be found.
+ * correlated (rule 29). Returns undefined when no MSH header with a usable MSH-1 can be found.
  */
 export function recoverAckTarget(input: Buffer | string): AckTarget | undefined {
   const text =
@@ -100,12 +100,10 @@ export function recoverAckTarget(input: Buffer | string): AckTarget | undefined 
   const start = text.indexOf('MSH');
   if (start < 0) return undefined;
   const line = text.slice(start).split(/[\r\n]/, 1)[0];
-  let delimiters;
-  try {
-    delimiters = readDelimiters(line);
-  } catch {
-    return undefined;
-  }
+  // Rule 29: located on the header's bytes (read as latin1, one character per byte), so a damaged
+  // MSH-2 or a charset other than the declared one never hides MSH-10.
+  const delimiters = recoverDelimiters(line);
+  if (delimiters === undefined) return undefined;
   const fields = line.split(delimiters.field);
   // fields[n - 1] is MSH-n (MSH-1 is the separator itself).
   const component = (field: number, index = 0): string => {

@@ -50,9 +50,43 @@ describe('readDemographics', () => {
       expect(demographics({ 3: pid3 }).patientCode).toBe('999111');
     });
 
-    it('never falls back to another type or position when no MR matches the authority', () => {
+    it('never takes a code of another authority when an authority is configured', () => {
       expect(demographics({ 3: pid3 }, { patientIdAuthority: 'UZLEUVEN' }).patientCode).toBeUndefined();
-      expect(demographics({ 3: '123^^^AZSTJAN^PI~456^^^AZSTJAN^NN' }).patientCode).toBeUndefined();
+      expect(demographics({ 3: '5^^^OTHER^MR~6^^^^PI' }, { patientIdAuthority: 'AZSTJAN' }).patientCode).toBe(
+        '6',
+      );
+    });
+
+    it("takes the authority's first repetition of any type but a national, visit, account or document number", () => {
+      const pid = (types: string[]) =>
+        types.map((type, i) => `${i + 1}^^^AZSTJAN${type === '' ? '' : `^${type}`}`).join('~');
+      const options = { patientIdAuthority: 'AZSTJAN' };
+      expect(demographics({ 3: pid(['PI', 'MR']) }, options).patientCode).toBe('1');
+      expect(demographics({ 3: pid(['', 'MR']) }, options).patientCode).toBe('1');
+      expect(
+        demographics({ 3: pid(['NN', 'NNBEL', 'SB', 'SS', 'VN', 'AN', 'PPN', 'DL', 'XX']) }, options)
+          .patientCode,
+      ).toBe('9');
+      expect(demographics({ 3: pid(['NNNLD', 'vn']) }, options).patientCode).toBeUndefined();
+    });
+
+    it('takes the first repetition of the earliest default type: MR, MRN, PI, PT', () => {
+      expect(demographics({ 3: '1^^^A^PT~2^^^A^PI~3^^^A^MRN~4^^^A^MR' }).patientCode).toBe('4');
+      expect(demographics({ 3: '1^^^A^PT~2^^^A^PI~3^^^A^MRN~5^^^B^MRN' }).patientCode).toBe('3');
+      expect(demographics({ 3: '1^^^A^PT~2^^^A^PI~7^^^B^PI' }).patientCode).toBe('2');
+      expect(demographics({ 3: '1^^^A^pt' }).patientCode).toBe('1');
+      expect(demographics({ 3: '123^^^AZSTJAN^PI~456^^^AZSTJAN^NN' }).patientCode).toBe('123');
+    });
+
+    it("follows the connection's patientIdTypes, in its order", () => {
+      const pid = '1^^^A^MR~2^^^A^PI~3^^^A^XX';
+      expect(demographics({ 3: pid }, { patientIdTypes: ['PI', 'MR'] }).patientCode).toBe('2');
+      expect(demographics({ 3: pid }, { patientIdTypes: ['xx'] }).patientCode).toBe('3');
+      expect(demographics({ 3: pid }, { patientIdTypes: ['PT'] }).patientCode).toBeUndefined();
+    });
+
+    it('skips a typed repetition without a value', () => {
+      expect(demographics({ 3: '^^^A^MR~9^^^A^PI' }).patientCode).toBe('9');
     });
 
     it('takes the first untyped repetition when no repetition is typed at all', () => {
@@ -94,6 +128,19 @@ describe('readDemographics', () => {
         demographics({ 3: '1^^^AZ^MR~83.12.25-151.53^^^BE^NN~99.99.99-999.99^^^BE^NN' })
           .nationalRegistryNumber,
       ).toBe('83122515153');
+    });
+
+    it('reads NN followed by a country code (NNBEL, NNNLD), as v2.5+ senders write it', () => {
+      expect(demographics({ 3: '1^^^AZ^MR~123456782^^^NLMINBIZA^NNNLD' }).nationalRegistryNumber).toBe(
+        '123456782',
+      );
+      expect(demographics({ 3: '83.12.25-151.53^^^BE^nnbel' }).nationalRegistryNumber).toBe('83122515153');
+    });
+
+    it('does not take NN followed by anything else than three letters', () => {
+      for (const type of ['NNBE', 'NNBELG', 'NN1BE', 'NXBEL']) {
+        expect(demographics({ 3: `83122515153^^^BE^${type}` }).nationalRegistryNumber).toBeUndefined();
+      }
     });
 
     it('accepts SB as well', () => {
@@ -196,13 +243,25 @@ describe('readDemographics', () => {
       });
     });
 
-    it('skips a phone repetition with an empty XTN.1 and never reads PID-14', () => {
+    it('reads XTN.5-8 when XTN.1 is empty (v2.5+), leaving out empty parts, and never reads PID-14', () => {
       const result = demographics({
         13: '^PRN^PH^^32^4^2221111~+3242220000^PRN^FX',
         14: '+3222222222^WPN^PH',
       });
-      expect(result.phone).toBe('+3242220000');
+      expect(result.phone).toBe('+32 4 2221111');
+      expect(demographics({ 13: '^PRN^PH^^1^416^5551545^12' }).phone).toBe('+1 416 5551545 ext 12');
+      expect(demographics({ 13: '^^^^^513^5550124' }).phone).toBe('513 5550124');
+      expect(demographics({ 13: '^PRN^PH^^1^^5551545^' }).phone).toBe('+1 5551545');
       expect(demographics({ 14: '+3222222222^WPN^PH' }).phone).toBeUndefined();
+    });
+
+    it('prefers XTN.1 when both are written, and reads a mobile from XTN.5-8 too', () => {
+      expect(demographics({ 13: '(416)555-1545^PRN^PH^^1^416^5551545' }).phone).toBe('(416)555-1545');
+      expect(demographics({ 13: '^PRN^CP^^32^475^123456' }).mobilePhone).toBe('+32 475 123456');
+    });
+
+    it('skips a repetition with no number at all, written neither way', () => {
+      expect(demographics({ 13: '^PRN^PH~^PRN^PH^^^^^~+3242220000^PRN^FX' }).phone).toBe('+3242220000');
     });
 
     it('never takes an e-mail or a mobile as the phone', () => {

@@ -15,43 +15,118 @@ const CX_ID = 1;
 const CX_AUTHORITY = 4;
 const CX_TYPE = 5;
 
-/** Rule 10, never by position: MR (and the configured authority), else the first untyped repetition. */
+/** Rule 10 b: the connection's default `patientIdTypes` (PRODUCT.md), in precedence order. */
+export const DEFAULT_PATIENT_ID_TYPES: readonly string[] = Object.freeze(['MR', 'MRN', 'PI', 'PT']);
+
+const LOWER_CASE_BIT = 0x20;
+
+function isLetterCode(code: number): boolean {
+  const upper = code & ~LOWER_CASE_BIT;
+  return upper >= 0x41 && upper <= 0x5a;
+}
+
+/** ASCII case-insensitive comparison of identifier types, without allocating (hot path, P4). */
+function sameType(written: string, wanted: string): boolean {
+  if (written === wanted) return true;
+  if (written.length !== wanted.length) return false;
+  for (let i = 0; i < written.length; i++) {
+    const code = written.charCodeAt(i);
+    const other = wanted.charCodeAt(i);
+    if (code !== other && (!isLetterCode(code) || (code | LOWER_CASE_BIT) !== (other | LOWER_CASE_BIT))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Rule 11: `NN`, or `NN` followed by a three-letter country code (`NNBEL`, `NNNLD`), any case. */
+function isNationalNumberType(type: string): boolean {
+  if (type.length !== 2 && type.length !== 5) return false;
+  if ((type.charCodeAt(0) | LOWER_CASE_BIT) !== 0x6e || (type.charCodeAt(1) | LOWER_CASE_BIT) !== 0x6e) {
+    return false;
+  }
+  return (
+    type.length === 2 ||
+    (isLetterCode(type.charCodeAt(2)) && isLetterCode(type.charCodeAt(3)) && isLetterCode(type.charCodeAt(4)))
+  );
+}
+
+/** Rule 10 a: identifier types that never name the patient, whatever their authority (with NN above). */
+const NOT_A_PATIENT_CODE: readonly string[] = ['SB', 'SS', 'VN', 'AN', 'PPN', 'DL'];
+
+function mayNameThePatient(type: string): boolean {
+  if (isNationalNumberType(type)) return false;
+  for (const excluded of NOT_A_PATIENT_CODE) if (sameType(type, excluded)) return false;
+  return true;
+}
+
+/**
+ * Rule 10, never by position: (a) the configured authority's first repetition that is not a national,
+ * social-security, visit, account or document number; else (b) the first repetition typed with the
+ * earliest of `patientIdTypes`; else (c) when nothing is typed, the first untyped repetition.
+ * With a configured authority, (b) and (c) never take a repetition that names another authority: a
+ * code of another hospital (an old MR after a merger) would silently point at the wrong patient.
+ */
 export function selectPatientCode(
   repetitions: readonly Hl7Repetition[],
   options: DemographicsOptions = {},
 ): string | undefined {
   const authority = options.patientIdAuthority?.trim() || undefined;
-  const withValue = repetitions.filter((repetition) => repetition.component(CX_ID) !== '');
-  const authorityOf = (repetition: Hl7Repetition): [string, string] => [
-    repetition.component(CX_AUTHORITY, 1),
-    repetition.component(CX_AUTHORITY, 2),
-  ];
-  const matchesAuthority = (repetition: Hl7Repetition): boolean =>
-    authority === undefined || authorityOf(repetition).includes(authority);
-
-  if (repetitions.some((repetition) => repetition.component(CX_TYPE) !== '')) {
-    const mr = withValue.find(
-      (repetition) => repetition.component(CX_TYPE).toUpperCase() === 'MR' && matchesAuthority(repetition),
-    );
-    return mr?.component(CX_ID);
+  let anyTyped = false;
+  for (const repetition of repetitions) {
+    const type = repetition.component(CX_TYPE);
+    if (type !== '') anyTyped = true;
+    if (
+      authority !== undefined &&
+      repetition.component(CX_ID) !== '' &&
+      hasAuthority(repetition, authority) &&
+      mayNameThePatient(type)
+    ) {
+      return repetition.component(CX_ID);
+    }
   }
-  // Nothing typed at all: the rule falls back to the first untyped repetition. With a configured
-  // authority, a repetition that names another authority is never taken; one that names none is.
-  const untyped = withValue.find((repetition) => {
-    const [namespace, universal] = authorityOf(repetition);
-    return (namespace === '' && universal === '') || matchesAuthority(repetition);
-  });
-  return untyped?.component(CX_ID);
+  // Rule 10 b: an MR anywhere beats an earlier PI, so the types are tried in order, not the repetitions.
+  if (anyTyped) {
+    for (const wanted of options.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES) {
+      if (wanted === '') continue;
+      for (const repetition of repetitions) {
+        if (sameType(repetition.component(CX_TYPE), wanted) && isEligible(repetition, authority)) {
+          return repetition.component(CX_ID);
+        }
+      }
+    }
+    return undefined;
+  }
+  for (const repetition of repetitions) {
+    if (isEligible(repetition, authority)) return repetition.component(CX_ID);
+  }
+  return undefined;
 }
 
-/** Rule 11: first NN or SB repetition, digits only (`83.12.25-151.53` -> `83122515153`). */
+function hasAuthority(repetition: Hl7Repetition, authority: string): boolean {
+  return (
+    repetition.component(CX_AUTHORITY, 1) === authority || repetition.component(CX_AUTHORITY, 2) === authority
+  );
+}
+
+/** Has a value and, with a configured authority, names that authority or none. */
+function isEligible(repetition: Hl7Repetition, authority: string | undefined): boolean {
+  if (repetition.component(CX_ID) === '') return false;
+  if (authority === undefined || hasAuthority(repetition, authority)) return true;
+  return repetition.component(CX_AUTHORITY, 1) === '' && repetition.component(CX_AUTHORITY, 2) === '';
+}
+
+const NON_DIGITS = /\D/g;
+
+/** Rule 11: first NN, NN + country or SB repetition, digits only (`83.12.25-151.53` -> `83122515153`). */
 function selectNationalRegistryNumber(repetitions: readonly Hl7Repetition[]): string | undefined {
-  const match = repetitions.find((repetition) => {
-    const type = repetition.component(CX_TYPE).toUpperCase();
-    return type === 'NN' || type === 'SB';
-  });
-  const digits = match?.component(CX_ID).replace(/\D/g, '');
-  return digits || undefined;
+  for (const repetition of repetitions) {
+    const type = repetition.component(CX_TYPE);
+    if (isNationalNumberType(type) || sameType(type, 'SB')) {
+      return repetition.component(CX_ID).replace(NON_DIGITS, '') || undefined;
+    }
+  }
+  return undefined;
 }
 
 function readIdentifiers(repetitions: readonly Hl7Repetition[]): Hl7Identifier[] {
@@ -100,6 +175,25 @@ function isMobile(repetition: Hl7Repetition): boolean {
 }
 
 /**
+ * Rule 16: XTN.1, or when it is empty (v2.5+ senders) XTN.5-8 as `+<country> <area> <local> ext
+ * <extension>`, leaving out the parts that are empty (`^PRN^PH^^1^416^5551545` -> `+1 416 5551545`).
+ */
+function phoneNumber(repetition: Hl7Repetition): string | undefined {
+  const written = repetition.component(1);
+  if (written !== '') return written;
+  const local = repetition.component(7);
+  const country = repetition.component(5);
+  const area = repetition.component(6);
+  const extension = repetition.component(8);
+  if (local === '' && country === '' && area === '' && extension === '') return undefined;
+  let number = country === '' ? '' : `+${country}`;
+  if (area !== '') number = number === '' ? area : `${number} ${area}`;
+  if (local !== '') number = number === '' ? local : `${number} ${local}`;
+  if (extension !== '') number = number === '' ? `ext ${extension}` : `${number} ext ${extension}`;
+  return number;
+}
+
+/**
  * Rules 16-17 on PID-13 (PID-14 is never read). Each value comes from the first repetition of its
  * kind that actually carries one, so an empty placeholder repetition never hides a real number.
  */
@@ -116,9 +210,9 @@ function readTelecom(repetitions: readonly Hl7Repetition[]): {
       // v2.3 senders put the address in XTN.1; later versions in XTN.4.
       email ??= repetition.component(4) || repetition.component(1) || undefined;
     } else if (isMobile(repetition)) {
-      mobilePhone ??= repetition.component(1) || undefined;
+      mobilePhone ??= phoneNumber(repetition);
     } else {
-      phone ??= repetition.component(1) || undefined;
+      phone ??= phoneNumber(repetition);
     }
   }
   return { phone, mobilePhone, email };

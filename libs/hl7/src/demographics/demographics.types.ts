@@ -40,6 +40,11 @@ export interface Demographics {
 export interface DemographicsOptions {
   /** The connection's assigning authority for the patient code (rule 10). */
   readonly patientIdAuthority?: string;
+  /**
+   * Rule 10 b: identifier types (CX.5) that name the patient, in precedence order; default
+   * `MR`, `MRN`, `PI`, `PT` (DEFAULT_PATIENT_ID_TYPES). Compared case-insensitively.
+   */
+  readonly patientIdTypes?: readonly string[];
 }
 
 /** A PID and the segments that follow it up to the next PID (rule 9). */

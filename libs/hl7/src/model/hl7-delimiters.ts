@@ -68,3 +68,34 @@ export function readDelimiters(line: string): Hl7Delimiters {
     truncation: encoding.charAt(4),
   };
 }
+
+/**
+ * Rule 29: the delimiters that can still be trusted in a header whose MSH-2 cannot be read (a
+ * multi-byte character where `~` belongs, a repeated character). MSH-1 locates every field; MSH-2 is
+ * read up to its first character that is not a usable ASCII delimiter, since a damaged byte shifts
+ * every character after it. Undefined when MSH-1 itself is unusable.
+ */
+export function recoverDelimiters(line: string): Hl7Delimiters | undefined {
+  try {
+    return readDelimiters(line);
+  } catch {
+    // Fall through to the lenient reading below.
+  }
+  const field = line.charAt(3);
+  if (field === '' || !isUsableDelimiter(field)) return undefined;
+  const trusted: string[] = [];
+  for (let i = 4; i < line.length && trusted.length < 5; i++) {
+    const char = line.charAt(i);
+    if (char === field || char.charCodeAt(0) > 0x7e || !isUsableDelimiter(char) || trusted.includes(char))
+      break;
+    trusted.push(char);
+  }
+  return {
+    field,
+    component: trusted[0] ?? '',
+    repetition: trusted[1] ?? '',
+    escape: trusted[2] ?? '',
+    subcomponent: trusted[3] ?? '',
+    truncation: trusted[4] ?? '',
+  };
+}

@@ -15,8 +15,12 @@ import {
 import { parseHl7 } from '../model/hl7.parser';
 import { readQueryReply } from './query-reply.reader';
 
-const read = (reply: string, expectedControlId: string, patientIdAuthority?: string) =>
-  readQueryReply(parseHl7(reply), { expectedControlId, patientIdAuthority });
+const read = (
+  reply: string,
+  expectedControlId: string,
+  patientIdAuthority?: string,
+  patientIdTypes?: readonly string[],
+) => readQueryReply(parseHl7(reply), { expectedControlId, patientIdAuthority, patientIdTypes });
 
 describe('readQueryReply', () => {
   describe('rule 7: correlation', () => {
@@ -82,6 +86,33 @@ describe('readQueryReply', () => {
       });
     });
 
+    it('joins MSA-3, ERR-8, ERR-7, ERR-6, ERR-3.2 and ERR-1, each distinct text once', () => {
+      const reply = hl7([
+        msh({ type: 'RSP^K23', controlId: 'R' }),
+        seg('MSA', { 1: 'AE', 2: 'Q1', 3: 'Query failed' }),
+        seg('ERR', {
+          1: 'Lock timeout',
+          3: '204^Unknown key identifier^HL70357',
+          6: 'QPD-3',
+          7: 'Domain \\T\\ assigner unknown',
+          8: 'Query failed',
+        }),
+      ]);
+      expect(read(reply, 'Q1').errorText).toBe(
+        'Query failed; Domain & assigner unknown; QPD-3; Unknown key identifier; Lock timeout',
+      );
+    });
+
+    it('reads the text of ERR-6 when it is the only one (IHE PDQ, rule 8)', () => {
+      const reply = hl7([
+        msh({ type: 'RSP^K23', controlId: 'R' }),
+        seg('MSA', { 1: 'AE', 2: 'Q1' }),
+        seg('QAK', { 1: 'Q1', 2: 'AE' }),
+        seg('ERR', { 2: 'QPD^1^3^1^1', 3: '204', 4: 'E', 6: 'Unknown patient ID' }),
+      ]);
+      expect(read(reply, 'Q1')).toMatchObject({ status: 'hospital_error', errorText: 'Unknown patient ID' });
+    });
+
     it('reads a free-text ERR-1 from non-conformant senders', () => {
       const reply = hl7([
         msh({ type: 'ADR^A19', controlId: 'R' }),
@@ -140,6 +171,20 @@ describe('readQueryReply', () => {
     });
   });
 
+  describe("rule 10 in replies: the connection's patientIdTypes", () => {
+    const codes = (patientIdTypes?: readonly string[]) =>
+      read(ADR_A19_THREE_PIDS, 'QRY0001', undefined, patientIdTypes).candidates.map((c) => c.patientCode);
+
+    it('without an authority, an MR anywhere beats an earlier PI (default types)', () => {
+      expect(codes()).toEqual(['999111', '0042', '55555']);
+    });
+
+    it('follows the configured order', () => {
+      expect(codes(['PI', 'MR'])).toEqual(['999111', '0042', '77777']);
+      expect(codes(['PT'])).toEqual([undefined, undefined, undefined]);
+    });
+  });
+
   describe('rule 9: candidates', () => {
     it('makes one candidate per PID, in message order, none from NK1/GT1/IN1', () => {
       const result = read(ADR_A19_THREE_PIDS, 'QRY0001', 'AZSTJAN');
@@ -153,7 +198,8 @@ describe('readQueryReply', () => {
       ).toEqual([
         ['000123456', 'Dubois-Lemaître', 'V2024-0001'],
         ['0042', 'Van den Broeck', 'V2024-0002'],
-        ['55555', "O'Brien", undefined],
+        // Rule 10 a: the authority's first repetition that is not a national/visit/... number, PI or not.
+        ['77777', "O'Brien", undefined],
       ]);
       expect(result.candidates[2]).toMatchObject({ firstName: 'Seán', birthDate: '1990', sex: 'unknown' });
       expect(result.candidates[1]).toMatchObject({ birthDate: '1985-07', email: 'jan.vdb@example.be' });

@@ -6,14 +6,15 @@ import type { QueryReply, QueryReplyErrorReason, QueryReplyOptions } from './que
 const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/;
 
 /**
- * The hospital's error text: MSA-3, then per ERR segment ERR-8 (user message), ERR-3.2 (error
- * text) and the ERR-1 text (v2.3 ELD: ERR-1.4.2, or a free-text ERR-1.1 from non-conformant senders).
- * Distinct texts in that order, joined with "; ".
+ * Rule 8's hospital text: MSA-3, then per ERR segment ERR-8 (user message), ERR-7 (diagnostic
+ * information), ERR-6 (application error parameter), ERR-3.2 (error text) and the ERR-1 text (v2.3
+ * ELD: ERR-1.4.2, or a free-text ERR-1.1 from non-conformant senders). Distinct non-empty texts in
+ * that order, joined with "; ".
  */
 export function readErrorText(message: Hl7Message): string {
   const texts: string[] = [message.get('MSA-3')];
   for (const err of message.all('ERR')) {
-    texts.push(err.get(8), err.get(3, 2));
+    texts.push(err.get(8), err.get(7), err.get(6), err.get(3, 2));
     for (const location of err.field(1)) {
       texts.push(location.component(4, 2));
       const first = location.component(1);
@@ -67,7 +68,10 @@ export function readQueryReply(reply: Hl7Message, options: QueryReplyOptions): Q
   }
 
   const candidates = groupsByPid(reply).map((group) =>
-    readDemographics(group, { patientIdAuthority: options.patientIdAuthority }),
+    readDemographics(group, {
+      patientIdAuthority: options.patientIdAuthority,
+      patientIdTypes: options.patientIdTypes,
+    }),
   );
   return candidates.length === 0 ? { status: 'not_found', candidates } : { status: 'found', candidates };
 }

@@ -54,4 +54,6 @@ export interface QueryReply {
 export interface QueryReplyOptions {
   readonly expectedControlId: string;
   readonly patientIdAuthority?: string;
+  /** Rule 10 b; default `MR`, `MRN`, `PI`, `PT`. */
+  readonly patientIdTypes?: readonly string[];
 }

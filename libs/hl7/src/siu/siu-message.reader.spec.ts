@@ -170,6 +170,28 @@ describe('readSiuMessage', () => {
     expect(read(bare).appointmentType).toBe('NORMAL');
   });
 
+  describe("rule 10: the patient code by the connection's patientIdTypes", () => {
+    const epic = (pid3: string) =>
+      siu({ event: 'S12', controlId: 'EPIC1', pid: seg('PID', { 3: pid3, 5: 'X^Y' }) });
+
+    it("reads Epic's MRN type with the defaults (MR, MRN, PI, PT)", () => {
+      expect(read(epic('3002505^^^MRN^MRN'), { patientIdAuthority: undefined }).patient.patientCode).toBe(
+        '3002505',
+      );
+    });
+
+    it('takes only the configured types, in their order', () => {
+      const message = epic('1^^^X^PI~2^^^X^MRN');
+      expect(read(message, { patientIdAuthority: undefined }).patient.patientCode).toBe('2');
+      expect(
+        read(message, { patientIdAuthority: undefined, patientIdTypes: ['PI', 'MRN'] }).patient.patientCode,
+      ).toBe('1');
+      expect(() => read(message, { patientIdAuthority: undefined, patientIdTypes: ['MR'] })).toThrow(
+        expect.objectContaining({ code: 'SIU_NO_PATIENT_ID' }),
+      );
+    });
+  });
+
   describe('rule 26: messages that cannot be processed', () => {
     it('fails with SIU_NO_PATIENT_ID and the control id when PID-3 has no usable id', () => {
       const noMr = siu({

@@ -63,7 +63,12 @@ export function readSiuMessage(message: Hl7Message, settings: SiuSettings): SiuA
   const action: SiuAction = settings.eventMap?.[event] ?? DEFAULT_SIU_EVENT_MAP[event] ?? 'ignore';
 
   const group = groupsByPid(message)[0];
-  const patient = group && readDemographics(group, { patientIdAuthority: settings.patientIdAuthority });
+  const patient =
+    group &&
+    readDemographics(group, {
+      patientIdAuthority: settings.patientIdAuthority,
+      patientIdTypes: settings.patientIdTypes,
+    });
   if (!patient?.patientCode) {
     throw new Hl7ParseError('SIU_NO_PATIENT_ID', 'the message has no usable patient identifier in PID-3', {
       controlId,

@@ -18,6 +18,8 @@ export interface SiuSettings {
   /** Merged over DEFAULT_SIU_EVENT_MAP, so a hospital only lists the events it changes. */
   readonly eventMap?: Readonly<Record<string, SiuAction>>;
   readonly patientIdAuthority?: string;
+  /** Rule 10 b; default `MR`, `MRN`, `PI`, `PT`. */
+  readonly patientIdTypes?: readonly string[];
 }
 
 export interface SiuAppointment {

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { formatPatientIdTypes, parsePatientIdTypes, PATIENT_ID_TYPES_LABEL } from './patient-id-types';
 
 type Settings = Record<string, unknown>;
 
@@ -74,6 +75,7 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
         charset: text(form, 'charset'),
         timeoutMs: number(form, 'timeoutMs'),
         patientIdAuthority: text(form, 'patientIdAuthority'),
+        patientIdTypes: parsePatientIdTypes(String(form.get('patientIdTypes') ?? '')),
       }),
     );
   };
@@ -105,6 +107,7 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
       </Field>
       <Field label="Timeout (ms)" name="timeoutMs" type="number" value={current.timeoutMs} />
       <Field label="Patient ID assigning authority" name="patientIdAuthority" value={current.patientIdAuthority} />
+      <Field label={PATIENT_ID_TYPES_LABEL} name="patientIdTypes" value={formatPatientIdTypes(current.patientIdTypes)} />
       <button type="submit">Save HL7 connection</button>
       <Feedback error={error} saved={saved} />
     </form>

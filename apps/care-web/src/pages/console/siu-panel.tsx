@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { formatPatientIdTypes, parsePatientIdTypes, PATIENT_ID_TYPES_LABEL } from './patient-id-types';
 
 interface SiuRun {
   id: string;
@@ -67,6 +68,8 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
         timezone: text('timezone'),
         physicianField: text('physicianField'),
         demographics: text('demographics'),
+        patientIdAuthority: text('patientIdAuthority'),
+        patientIdTypes: parsePatientIdTypes(String(form.get('patientIdTypes') ?? '')),
         careFlowMap: parseCareFlowMap(String(form.get('careFlowMap') ?? '')),
         mllpListener: text('mllpPort') ? { port: Number(text('mllpPort')) } : undefined,
       }).filter(([, value]) => value !== undefined && value !== ''),
@@ -155,6 +158,12 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
             <option value="message">From the message (PID)</option>
             <option value="query">Queried from the hospital</option>
           </select>
+        </label>
+        <label>
+          Patient ID assigning authority <input name="patientIdAuthority" defaultValue={current.patientIdAuthority ?? ''} />
+        </label>
+        <label>
+          {PATIENT_ID_TYPES_LABEL} <input name="patientIdTypes" defaultValue={formatPatientIdTypes(current.patientIdTypes)} />
         </label>
         <label>
           Care-flow map (one rule per line: FIELD = value -&gt; definition)

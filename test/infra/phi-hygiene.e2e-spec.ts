@@ -265,6 +265,8 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
     await expectEventually(() => expect(output).toContain('"level"'));
     const lines = output.split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThan(50);
+    // The paths did reach the log: the SIU listener of the SIU hospital said where it listens (ids are not PHI).
+    expect(lines.filter((line) => line.includes(siu.id) && line.includes('"port"'))).not.toEqual([]);
     const phi = [
       ...Object.values(PUSHED),
       ...[WEB_PATIENT, HL7_PATIENT].flatMap((patient) => [

@@ -86,7 +86,7 @@ describe('audit trail (R12)', () => {
     audited('hospital.created', 'hospital', hospitalId, platformAdmin, created.correlationId);
     const client = await walk(201, 'POST', `/v1/admin/hospitals/${hospitalId}/api-clients`, {
       token: admin,
-      body: { name: 'EMR', scopes: ['patients:read', 'patients:write', 'imports'] },
+      body: { name: 'EMR', scopes: ['patients:read', 'patients:write', 'imports', 'users:write'] },
     });
     audited('api-client.created', 'api-client', client.body.id, platformAdmin, client.correlationId);
     const physician = await walk(201, 'POST', `/v1/admin/hospitals/${hospitalId}/users`, {
@@ -146,6 +146,14 @@ describe('audit trail (R12)', () => {
     });
     audited('import.confirm', 'patient', confirm.body.id, emr, confirm.correlationId);
 
+    // A login link is a credential: recorded by user-provisioning in the transaction that issues it.
+    const login = await walk(201, 'POST', '/v1/users/login-token', {
+      token,
+      body: { email: 'nurse.r12@example.org', firstName: 'Nele', lastName: 'Nurse' },
+    });
+    const [nurse] = await api.expect(200, 'GET', '/v1/users?email=nurse.r12%40example.org', { token });
+    audited('login-token.issued', 'user', nurse.id, emr, login.correlationId);
+
     // Raw messages, as the platform admin.
     const messages = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin });
     expect(messages.length).toBeGreaterThan(0);
@@ -178,12 +186,12 @@ describe('audit trail (R12)', () => {
     const times = events.map((event) => Date.parse(event.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // No values: the trail holds ids, never the patient's name or the hospital's answer.
-    expect(JSON.stringify(events)).not.toMatch(/Peeters|R12-1|R12-2|MSH\|/);
+    expect(JSON.stringify(events)).not.toMatch(/Peeters|R12-1|R12-2|MSH\||nurse\.r12|clt_/);
 
     // "Who saw this patient": filter by action and actor, and a time window.
     const reads = await trail(hospitalId, `action=patient.read&actor=client:${emr.id}`);
     expect(reads.map((event) => event.resource.id)).toEqual([pushed[0].id]);
-    expect(await trail(hospitalId, `actor=${emr.id}`)).toHaveLength(6);
+    expect(await trail(hospitalId, `actor=${emr.id}`)).toHaveLength(7);
     expect(await trail(hospitalId, `to=${encodeURIComponent(created.body.createdAt)}`)).toEqual([]);
     expect(await trail(hospitalId, `from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
     // Another hospital's trail holds none of it.

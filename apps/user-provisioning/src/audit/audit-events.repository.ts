@@ -6,7 +6,7 @@ import type {
   ListAuditEventsRequestV1,
 } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export const AUDIT_EVENTS_PAGE_SIZE = 100;
 
@@ -27,8 +27,11 @@ interface AuditEventRow {
 export class AuditEventsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** One statement for the whole batch: a page of patients is recorded entirely or not at all. */
-  async append(events: AuditEventInputV1[]): Promise<number> {
+  /**
+   * One statement for the whole batch: a page of patients is recorded entirely or not at all. With a
+   * manager, inside the caller's transaction (a change recorded by this service commits with it).
+   */
+  async append(events: AuditEventInputV1[], manager: EntityManager = this.dataSource.manager): Promise<number> {
     const columns = 9;
     const values: unknown[] = [];
     const rows = events.map((event, index) => {
@@ -46,7 +49,7 @@ export class AuditEventsRepository {
       const first = index * columns;
       return `(${Array.from({ length: columns }, (_, column) => `$${first + column + 1}`).join(', ')})`;
     });
-    await this.dataSource.query(
+    await manager.query(
       `INSERT INTO user_provisioning.audit_events
          (id, hospital_id, at, actor_kind, actor_id, action, resource_type, resource_id, correlation_id)
        VALUES ${rows.join(', ')}`,

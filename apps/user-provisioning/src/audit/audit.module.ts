@@ -5,6 +5,6 @@ import { AuditLog } from './audit-log';
 
 @Module({
   providers: [AuditLog, AuditEventsRepository, AuditEventsHandler],
-  exports: [AuditLog],
+  exports: [AuditLog, AuditEventsRepository],
 })
 export class AuditModule {}

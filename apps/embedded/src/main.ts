@@ -72,7 +72,10 @@ async function main(): Promise<void> {
       `  Health   ${platform.url}/health`,
       `  Database ${postgres ? `embedded PostgreSQL in ${postgres.clusterDir}` : 'DATABASE_URL'}`,
       `  Bus      ${process.env.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}`,
-      `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${secrets.ADMIN_CLIENT_SECRET}`,
+      // A secret the operator gave is never echoed; only one generated here is shown, once, for the local demo.
+      `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${
+        process.env.ADMIN_CLIENT_SECRET ? '(ADMIN_CLIENT_SECRET)' : secrets.ADMIN_CLIENT_SECRET
+      }`,
     ];
     if (process.env.DEMO !== 'off') {
       // The simulator's SFTP root is a folder of its own: never the data directory, which holds secrets.

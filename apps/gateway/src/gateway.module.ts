@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { JWT_SETTINGS, JwtStrategy, SESSION_CHECK } from '@bridge/auth';
 import type { GatewayEnv } from '@bridge/config';
 import { MessagingModule } from '@bridge/messaging';
 import { AdminController } from './admin/admin.controller';
+import { AuditEventsController } from './audit/audit-events.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
 import { Hl7ConnectionController } from './connections/hl7-connection.controller';
 import { ImportSourceController } from './connections/import-source.controller';
@@ -43,6 +45,7 @@ export class GatewayModule {
       controllers: [
         OAuthController,
         AdminController,
+        AuditEventsController,
         PatientsController,
         CareFlowsController,
         HealthController,
@@ -67,6 +70,7 @@ export class GatewayModule {
         { provide: SESSION_CHECK, useClass: BusSessionCheck },
         { provide: APP_PIPE, useClass: PayloadPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],
     };
   }

@@ -40,6 +40,8 @@ export interface HospitalSimOptions {
   readonly hangMs?: number;
   /** SIM-SLOW answers after this long; default 1500 ms. */
   readonly slowMs?: number;
+  /** The patients served; default SIM_DATASET (a test may bring its own distinctive ones, e.g. R7). */
+  readonly dataset?: readonly SimPatient[];
   /** Web requests without these credentials get 401 (they are still recorded). */
   readonly requireAuth?: SimAuth;
   /** Serve this directory over SFTP (see README.md): port default 0, user default 'agenda', password default random. */
@@ -70,7 +72,7 @@ export async function startHospitalSim(options: HospitalSimOptions = {}): Promis
   const host = options.host ?? '127.0.0.1';
   const waits = new SimWaits();
   const httpRequests: SimHttpRequest[] = [];
-  const dataset = SIM_DATASET;
+  const dataset = options.dataset ?? SIM_DATASET;
   const slowMs = options.slowMs ?? DEFAULT_SLOW_MS;
 
   const responder = new MllpResponder({

@@ -9,6 +9,7 @@ import { HospitalsModule } from './hospitals/hospitals.module';
 import { LoginTokensModule } from './login-tokens/login-tokens.module';
 import { Initial1764140000000 } from './migrations/1764140000000-initial';
 import { Provisioning1764170000000 } from './migrations/1764170000000-provisioning';
+import { AuditEvents1796217573771 } from './migrations/1796217573771-audit-events';
 import { ScimModule } from './scim/scim.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
@@ -35,6 +36,7 @@ export class UserProvisioningModule {
             Initial1764140000000,
             messagingTablesMigration(USER_PROVISIONING_SCHEMA),
             Provisioning1764170000000,
+            AuditEvents1796217573771,
           ],
         }),
         MessagingModule.forService({

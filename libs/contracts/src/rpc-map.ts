@@ -5,6 +5,7 @@
  * Never change a released v1 incompatibly: add a v2 pattern beside it.
  */
 import { APPOINTMENTS_RPC_CLASSES, type AppointmentsRpc } from './appointments/appointments.contracts';
+import { AUDIT_RPC_CLASSES, type AuditRpc } from './audit/audit.contracts';
 import { AUTH_RPC_CLASSES, type AuthRpc } from './auth/auth.contracts';
 import type { PayloadClass, RequestClasses } from './common/rpc';
 import { CareFlowChangedEventV1, PatientUpsertedEventV1 } from './events.v1';
@@ -18,7 +19,9 @@ import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contract
 import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 
 export interface RpcContracts
-  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc, SiuRpc, AppointmentsRpc {}
+  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc, SiuRpc,
+    AppointmentsRpc,
+    AuditRpc {}
 
 export type RpcPattern = keyof RpcContracts;
 export type RpcRequest<P extends RpcPattern> = RpcContracts[P]['request'];
@@ -35,6 +38,7 @@ export const RPC_REQUEST_CLASSES: RequestClasses<RpcContracts> = {
   ...IMPORTS_RPC_CLASSES,
   ...SIU_RPC_CLASSES,
   ...APPOINTMENTS_RPC_CLASSES,
+  ...AUDIT_RPC_CLASSES,
 };
 
 export interface EventContracts {

@@ -53,7 +53,7 @@ export class HandlerRegistry implements OnApplicationBootstrap {
           return { ok: true, result: (await method(request, meta)) ?? null };
         } catch (error) {
           if (isDomainError(error)) return { ok: false, error: error.toPayload() };
-          this.logger.error(`RPC ${pattern} failed: ${describe(error)}`, (error as Error)?.stack);
+          this.logger.error({ msg: 'RPC failed', pattern, error: describe(error) }, (error as Error)?.stack);
           return { ok: false, error: new DomainError('INTERNAL_ERROR', 'Internal error.').toPayload() };
         }
       }),

@@ -5,6 +5,7 @@ import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import { AdminUserInputV1, ApiClientInputV1, CareFlowDefinitionInputV1, HospitalInputV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { Audited, field } from '../audit/audited';
 
 /** Platform administration: tenants and what they are configured with. */
 @ApiTags('admin')
@@ -16,6 +17,7 @@ export class AdminController {
   constructor(private readonly bus: Bus) {}
 
   @Post()
+  @Audited('hospital.created', 'hospital', field('id'), field('id'))
   @ApiOperation({ summary: 'Create a hospital (tenant)' })
   createHospital(@Body() hospital: HospitalInputV1) {
     return this.bus.request('tenancy.hospital.create.v1', { hospital });
@@ -32,12 +34,14 @@ export class AdminController {
   }
 
   @Post(':hospitalId/api-clients')
+  @Audited('api-client.created', 'api-client')
   @ApiOperation({ summary: 'Create an API client; the secret is shown once' })
   createApiClient(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() client: ApiClientInputV1) {
     return this.bus.request('tenancy.api-client.create.v1', { hospitalId, client });
   }
 
   @Post(':hospitalId/care-flow-definitions')
+  @Audited('care-flow-definition.created', 'care-flow-definition')
   createCareFlowDefinition(
     @Param('hospitalId', ResourceIdPipe) hospitalId: string,
     @Body() definition: CareFlowDefinitionInputV1,
@@ -46,6 +50,7 @@ export class AdminController {
   }
 
   @Post(':hospitalId/users')
+  @Audited('user.created', 'user')
   @ApiOperation({ summary: 'Create a clinical user (physicians carry a physicianCode)' })
   createUser(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() user: AdminUserInputV1) {
     return this.bus.request('users.user.create.v1', { hospitalId, user });

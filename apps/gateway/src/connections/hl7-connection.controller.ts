@@ -5,6 +5,7 @@ import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import { Hl7ConnectionInputV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { Audited, param } from '../audit/audited';
 
 /** A hospital's HL7 (MLLP) connection for pull imports: QRY^A19 or QBP^Q22. */
 @ApiTags('admin')
@@ -16,6 +17,7 @@ export class Hl7ConnectionController {
   constructor(private readonly bus: Bus) {}
 
   @Put()
+  @Audited('connection.hl7.changed', 'hl7-connection', param('hospitalId'))
   @ApiOperation({ summary: "Create or replace the hospital's HL7 connection" })
   put(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() connection: Hl7ConnectionInputV1) {
     return this.bus.request('hl7.connection.put.v1', { hospitalId, connection });

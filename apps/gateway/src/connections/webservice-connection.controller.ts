@@ -5,6 +5,7 @@ import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import { WebServiceConnectionInputV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { Audited, param } from '../audit/audited';
 
 /** A hospital's web service for pull imports (pdq, fhir or custom). Secrets go in, never out. */
 @ApiTags('admin')
@@ -16,6 +17,7 @@ export class WebServiceConnectionController {
   constructor(private readonly bus: Bus) {}
 
   @Put()
+  @Audited('connection.webservice.changed', 'webservice-connection', param('hospitalId'))
   @ApiOperation({
     summary:
       "Create or replace the hospital's web-service connection (the answer shows secretSet, never the secret)",

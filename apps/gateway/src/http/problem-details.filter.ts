@@ -53,7 +53,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
       return fromStatus(fastifyError.statusCode, fastifyError.message ?? 'Bad request.');
     }
-    this.logger.error(`Unhandled error: ${(exception as Error)?.message}`, (exception as Error)?.stack);
+    this.logger.error({ msg: 'unhandled error', error: (exception as Error)?.message }, (exception as Error)?.stack);
     return new DomainError('INTERNAL_ERROR', 'Internal error.');
   }
 }

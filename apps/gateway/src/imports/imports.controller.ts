@@ -6,6 +6,7 @@ import { ImportConfirmInputV1, ImportLookupInputV1, type Principal } from '@brid
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply } from 'fastify';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { Audited, field } from '../audit/audited';
 
 /**
  * Longer than any hospital wait behind a lookup (an HL7 query is given 30 s by patient-import), so the
@@ -23,6 +24,7 @@ export class ImportsController {
   constructor(private readonly bus: Bus) {}
 
   @Post()
+  @Audited('import.lookup', 'import', field('importId'))
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -38,6 +40,7 @@ export class ImportsController {
   }
 
   @Post(':importId/confirm')
+  @Audited('import.confirm', 'patient')
   @ApiOperation({
     summary: 'Save a candidate as a patient (201 created, 200 updated); 410 expired, 409 already confirmed',
   })

@@ -11,6 +11,7 @@ import {
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { getMessage, listMessages } from './message-log.fan-out';
+import { Audited, param } from '../audit/audited';
 
 /** The message log of every journaled exchange (HL7 queries, web-service calls). Raw content: detail only. */
 @ApiTags('admin')
@@ -41,6 +42,7 @@ export class MessagesController {
   }
 
   @Get(':messageId')
+  @Audited('message.raw.read', 'message', param('messageId'))
   @ApiOperation({ summary: 'One message: raw out, raw reply, parsed summary, status, error' })
   get(@Param('messageId', ResourceIdPipe) messageId: string) {
     return getMessage(this.bus, messageId);

@@ -14,6 +14,7 @@ import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { PatientsPageQuery } from './patients-page.query';
+import { Audited, ids, param } from '../audit/audited';
 
 @ApiTags('patients')
 @ApiBearerAuth()
@@ -45,6 +46,7 @@ export class PatientsController {
   }
 
   @Post('search')
+  @Audited('patient.search', 'patient', ids('patients'))
   @HttpCode(200)
   @RequireScopes('patients:read', 'patients:write')
   @ApiOperation({
@@ -55,6 +57,7 @@ export class PatientsController {
   }
 
   @Get()
+  @Audited('patient.list', 'patient', ids('patients'))
   @RequireScopes('patients:read', 'patients:write')
   @ApiOperation({ summary: 'The most recently updated patients, a page at a time (no PHI in the URL)' })
   list(@CurrentPrincipal() principal: Principal, @Query() page: PatientsPageQuery) {
@@ -62,6 +65,7 @@ export class PatientsController {
   }
 
   @Get(':patientId')
+  @Audited('patient.read', 'patient', param('patientId'))
   @RequireScopes('patients:read', 'patients:write')
   get(@CurrentPrincipal() principal: Principal, @Param('patientId', ResourceIdPipe) patientId: string) {
     return this.bus.request('patients.get.v1', { hospitalId: tenantOf(principal), patientId });

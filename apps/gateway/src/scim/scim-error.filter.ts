@@ -54,7 +54,7 @@ export class ScimErrorFilter implements ExceptionFilter {
         return new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send application/scim+json or application/json.');
       default:
         this.logger.error(
-          `Unhandled SCIM error: ${(exception as Error)?.message}`,
+          { msg: 'unhandled SCIM error', error: (exception as Error)?.message },
           (exception as Error)?.stack,
         );
         return new DomainError('INTERNAL_ERROR', 'Internal error.');

@@ -23,6 +23,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
 import { SCIM_CONTENT_TYPE, ScimErrorFilter } from './scim-error.filter';
+import { Audited, param } from '../audit/audited';
 
 /**
  * SCIM 2.0 (RFC 7643/7644) for the hospital's IdP (Entra ID, Okta): a bearer token of an API client with
@@ -60,6 +61,7 @@ export class ScimController {
   }
 
   @Post('Users')
+  @Audited('user.created', 'user')
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() resource: unknown,
@@ -92,6 +94,7 @@ export class ScimController {
   }
 
   @Put('Users/:userId')
+  @Audited('user.changed', 'user', param('userId'))
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param('userId', ResourceIdPipe) userId: string,
@@ -110,6 +113,7 @@ export class ScimController {
   }
 
   @Patch('Users/:userId')
+  @Audited('user.changed', 'user', param('userId'))
   patch(
     @CurrentPrincipal() principal: Principal,
     @Param('userId', ResourceIdPipe) userId: string,
@@ -128,6 +132,7 @@ export class ScimController {
   }
 
   @Delete('Users/:userId')
+  @Audited('user.deleted', 'user', param('userId'))
   @HttpCode(204)
   async delete(
     @CurrentPrincipal() principal: Principal,

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { Audited, param } from '../audit/audited';
 
 /** Reprocessing from the message log: only SIU messages that failed can be processed again. */
 @ApiTags('admin')
@@ -15,6 +16,7 @@ export class MessageReprocessController {
   constructor(private readonly bus: Bus) {}
 
   @Post()
+  @Audited('message.reprocessed', 'message', param('messageId'))
   @HttpCode(202)
   @ApiOperation({
     summary:

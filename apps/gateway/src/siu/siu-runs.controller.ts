@@ -5,6 +5,7 @@ import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import { DomainError } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
+import { Audited } from '../audit/audited';
 
 /** SIU runs of a hospital: run now, and the run reports (live counts while running). */
 @ApiTags('admin')
@@ -16,6 +17,7 @@ export class SiuRunsController {
   constructor(private readonly bus: Bus) {}
 
   @Post()
+  @Audited('siu-run.started', 'siu-run')
   @HttpCode(202)
   @ApiOperation({
     summary:

@@ -19,6 +19,7 @@ import { Bus } from '@bridge/messaging';
 import type { FastifyReply } from 'fastify';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from './actor';
+import { Audited, param } from '../audit/audited';
 
 /** Clinical users of the caller's hospital: REST provisioning and just-in-time sign-in links. */
 @ApiTags('users')
@@ -30,6 +31,7 @@ export class UsersController {
   constructor(private readonly bus: Bus) {}
 
   @Post()
+  @Audited('user.provisioned', 'user')
   @ApiOperation({
     summary:
       'Create a user, or get the existing one by hospitalUserId, else e-mail (201 created, 200 existing)',
@@ -90,6 +92,7 @@ export class UsersController {
   }
 
   @Patch(':userId')
+  @Audited('user.changed', 'user', param('userId'))
   @ApiOperation({ summary: 'Change the fields sent; active: false deactivates and revokes sessions' })
   update(
     @CurrentPrincipal() principal: Principal,
@@ -105,6 +108,7 @@ export class UsersController {
   }
 
   @Delete(':userId')
+  @Audited('user.deactivated', 'user', param('userId'))
   @HttpCode(204)
   @ApiOperation({
     summary: 'Deactivate (the user is kept, inactive), revoking its sessions and login tokens',

@@ -62,7 +62,7 @@ export class InboundSiuService {
         }
       });
     } catch (error) {
-      this.logger.error(`could not store an inbound SIU message (${(error as Error).message}); answering AR`);
+      this.logger.error({ msg: 'could not store an inbound SIU message; answering AR', error: (error as Error).message });
       return inboundAck(message ?? frame, 'storage-failed', {
         controlId: ackControlId,
         at,

@@ -68,7 +68,7 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
           // Services start in any order: a refresh before siu-ingestor answers is routine, so only a second
           // failure in a row is a warning (and none while stopping).
           this.failedRefreshes += 1;
-          const message = `could not refresh SIU listeners: ${(error as Error).message}`;
+          const message = { msg: 'could not refresh SIU listeners', error: (error as Error).message };
           if (this.failedRefreshes > 1 && !this.stopped) this.logger.warn(message);
           else this.logger.debug(message);
         })
@@ -108,9 +108,9 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       await server.listen();
       this.running.set(listener.port, { ...target, server });
-      this.logger.log(`SIU listener for hospital ${listener.hospitalId} on port ${listener.port}`);
+      this.logger.log({ msg: 'SIU listener started', hospitalId: listener.hospitalId, port: listener.port });
     } catch (error) {
-      this.logger.error(`SIU listener on port ${listener.port} could not start: ${(error as Error).message}`);
+      this.logger.error({ msg: 'SIU listener could not start', port: listener.port, error: (error as Error).message });
     }
   }
 }

@@ -71,9 +71,12 @@ export class QueriesService {
       // A hospital that is down or misbehaving is an operations matter; "not found" is a normal answer.
       // Codes and ids only: the hospital's text and the query value stay out of the log (PHI).
       if (outcome.failure.code !== 'PATIENT_NOT_FOUND_AT_HOSPITAL') {
-        this.logger.warn(
-          `HL7 query ${exchange.id} ended in ${outcome.failure.code} (${String(outcome.failure.details?.reason)})`,
-        );
+        this.logger.warn({
+          msg: 'HL7 query failed',
+          messageId: exchange.id,
+          code: outcome.failure.code,
+          reason: String(outcome.failure.details?.reason),
+        });
       }
       throw outcome.failure;
     }

@@ -357,7 +357,7 @@ export class SiuMessageProcessor {
     } else {
       item.retry = describe(error);
       if (!isDomainError(error))
-        this.logger.warn(`SIU message ${item.message.id} will be retried: ${describe(error)}`);
+        this.logger.warn({ msg: 'SIU message will be retried', messageId: item.message.id, error: describe(error) });
     }
   }
 

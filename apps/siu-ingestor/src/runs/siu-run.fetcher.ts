@@ -58,7 +58,7 @@ export class SiuRunFetcher {
       }
     } catch (cause) {
       error = `the run stopped: ${describeSourceError(cause)}`;
-      this.logger.error(`SIU run ${run.id} stopped: ${describeSourceError(cause)}`);
+      this.logger.error({ msg: 'SIU run stopped', runId: run.id, error: describeSourceError(cause) });
     } finally {
       clearInterval(heartbeat);
       await this.runs.fetched(run.hospitalId, run.id, error);

@@ -43,9 +43,7 @@ export class SiuRunsService implements OnApplicationShutdown {
   async runScheduled(hospitalId: string, scheduledFor: Date): Promise<void> {
     const started = await this.start(hospitalId, { trigger: 'schedule', scheduledFor });
     if (started.outcome === 'in_progress') {
-      this.logger.warn(
-        `scheduled SIU run of hospital ${hospitalId} skipped: the previous run is still running`,
-      );
+      this.logger.warn({ msg: 'scheduled SIU run skipped: the previous run is still running', hospitalId });
     }
   }
 
@@ -79,7 +77,9 @@ export class SiuRunsService implements OnApplicationShutdown {
     if (inserted !== 'inserted') return { outcome: inserted };
     const work = this.fetcher
       .fetch(run, this.signal)
-      .catch((error: unknown) => this.logger.error(`SIU run ${run.id} failed: ${(error as Error)?.message}`))
+      .catch((error: unknown) =>
+        this.logger.error({ msg: 'SIU run failed', runId: run.id, error: (error as Error)?.message }),
+      )
       .finally(() => this.fetching.delete(work));
     this.fetching.add(work);
     return { outcome: 'started', run: (await this.runs.find(hospitalId, run.id))! };

@@ -55,7 +55,7 @@ export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicatio
     this.reloading = this.reloading
       .then(() => this.apply())
       .catch((error: unknown) => {
-        this.logger.warn(`reloading SIU schedules failed: ${(error as Error)?.message}`);
+        this.logger.warn({ msg: 'reloading SIU schedules failed', error: (error as Error)?.message });
       });
     return this.reloading;
   }
@@ -94,9 +94,11 @@ export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicatio
     try {
       await this.runs.runScheduled(hospitalId, scheduledFor);
     } catch (error) {
-      this.logger.error(
-        `scheduled SIU run of hospital ${hospitalId} could not start: ${(error as Error)?.message}`,
-      );
+      this.logger.error({
+        msg: 'scheduled SIU run could not start',
+        hospitalId,
+        error: (error as Error)?.message,
+      });
     }
   }
 }

@@ -32,12 +32,12 @@ export class SftpSource implements SiuSource {
     // The library's default listeners print to the console; a lost connection surfaces in the next operation.
     const client = new SftpClient('siu-ingestor', {
       error: (error: unknown) =>
-        logger.warn(`SFTP ${options.host}:${options.port}: ${(error as Error)?.message}`),
+        logger.warn({ msg: 'SFTP error', host: options.host, port: options.port, error: (error as Error)?.message }),
       end: () => undefined,
       close: () => undefined,
     });
     if (!options.hostKeySha256) {
-      logger.warn(`SFTP ${options.host}:${options.port} is used without a pinned host key (hostKeySha256)`);
+      logger.warn({ msg: 'SFTP is used without a pinned host key (hostKeySha256)', host: options.host, port: options.port });
     }
     const sftp = await client.connect({
       host: options.host,

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type ActorV1, type LoginTokenInputV1, type LoginTokenV1 } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { currentCorrelationId } from '@bridge/logging';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditLog } from '../audit/audit-log';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
 import type { User } from '../users/user.entity';
@@ -21,6 +23,7 @@ export class LoginTokensService {
     private readonly tokens: LoginTokensRepository,
     private readonly writer: UsersWriter,
     private readonly audit: AuditLog,
+    private readonly auditEvents: AuditEventsRepository,
     @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
   ) {}
 
@@ -45,6 +48,21 @@ export class LoginTokensService {
         userId: user.id,
         fields: login.patientCode ? ['patientCode'] : [],
       });
+      // On the hospital's trail too: a login link is a credential. Recorded here, not by @Audited, because
+      // the answer ({token, url, expiresAt}) does not name the user.
+      await this.auditEvents.append(
+        [
+          {
+            hospitalId,
+            actor: { kind: actor.kind, id: actor.subject },
+            action: 'login-token.issued',
+            resource: { type: 'user', id: user.id },
+            correlationId: currentCorrelationId() ?? randomUUID(),
+            at: new Date().toISOString(),
+          },
+        ],
+        manager,
+      );
       // In the fragment: browsers never send it to a server, so the token stays out of access logs and Referer.
       const url = `${this.config.CARE_APP_URL.replace(/\/+$/, '')}/login#token=${encodeURIComponent(token)}`;
       return { token, url, expiresAt: expiresAt.toISOString() };

@@ -128,9 +128,10 @@ export class SessionsService {
       );
       return found.total === 1 ? found.patients[0].id : undefined;
     } catch (error) {
-      this.logger.warn(
-        `Patient lookup for a login token failed: ${isDomainError(error) ? error.code : 'error'}`,
-      );
+      this.logger.warn({
+        msg: 'patient lookup for a login token failed',
+        code: isDomainError(error) ? error.code : 'error',
+      });
       return undefined;
     }
   }

@@ -145,7 +145,13 @@ export class InProcessBroker {
 
   deadLetter(letter: DeadLetter): void {
     this.deadLetters.push(letter);
-    this.logger.error(`dead-lettered ${letter.event} ${letter.messageId} from ${letter.queue}: ${letter.reason}`);
+    this.logger.error({
+      msg: 'dead-lettered',
+      event: letter.event,
+      messageId: letter.messageId,
+      queue: letter.queue,
+      reason: letter.reason,
+    });
   }
 
   /** Removes one transport's handlers and consumers; queues and their pending messages stay, as durable queues do. */

@@ -107,7 +107,7 @@ export class EventConsumer extends QueueConsumer {
         `${event} ${meta.messageId} attempt ${meta.attempt}/${maxAttempts} failed, retrying: ${reason}`,
       );
     } else {
-      this.logger.error(`dead-lettered ${event} ${meta.messageId} from ${queue} to ${target}: ${reason}`);
+      this.logger.error({ msg: 'dead-lettered', event, messageId: meta.messageId, queue, target, reason });
     }
   }
 }

@@ -66,7 +66,7 @@ export class RpcServer extends QueueConsumer {
       return await this.handler(payload, meta);
     } catch (error) {
       // The handler registry builds every envelope; a rejection here is a bug, still answered, not hung.
-      this.logger.error(`${this.pattern} handler rejected: ${describe(error)}`);
+      this.logger.error({ msg: 'RPC handler rejected', pattern: this.pattern, error: describe(error) });
       return { ok: false, error: new DomainError('INTERNAL_ERROR', 'Internal error.').toPayload() };
     }
   }

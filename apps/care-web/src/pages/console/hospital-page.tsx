@@ -3,11 +3,12 @@ import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
+import { AuditPanel } from './audit-panel';
 import { SiuPanel } from './siu-panel';
 
 const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'];
 
-/** One hospital: its API clients, users, care-flow definitions and connections. */
+/** One hospital: its API clients, users, care-flow definitions, connections and audit trail. */
 export function HospitalPage() {
   const { hospitalId = '' } = useParams();
   return (
@@ -30,6 +31,8 @@ export function HospitalPage() {
       <ImportSourceForm hospitalId={hospitalId} />
       <h2>SIU scheduling</h2>
       <SiuPanel hospitalId={hospitalId} />
+      <h2>Audit events</h2>
+      <AuditPanel hospitalId={hospitalId} />
     </section>
   );
 }

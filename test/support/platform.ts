@@ -29,6 +29,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
     JWT_SECRET: jwt.secret,
+    SECRETS_KEY: randomBytes(32).toString('base64'),
     ADMIN_CLIENT_ID: admin.clientId,
     ADMIN_CLIENT_SECRET: admin.clientSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -27,6 +27,17 @@ export type SiuConnectionSettings = SiuConnectionInputV1 &
     >
   > & { eventMap: Record<string, SiuActionV1> };
 
+/**
+ * Every secret of an SIU connection (SFTP password, private key and its passphrase, the real-time
+ * listener's TLS key): sealed in the connection row, never copied into a run, never returned.
+ */
+export const SIU_SECRET_PATHS = [
+  'source.password',
+  'source.privateKey',
+  'source.passphrase',
+  'mllpListener.tls.key',
+] as const;
+
 const SFTP_ONLY = [
   'host',
   'port',

@@ -9,6 +9,10 @@ export interface TestPlatform {
   url: string;
   admin: { clientId: string; clientSecret: string };
   jwt: { secret: string; issuer: string; audience: string };
+  /** The suite's own database (owner's URL), for tests that look under the API (a dump, a migration). */
+  databaseUrl: string;
+  /** SECRETS_KEY the services seal connection secrets with. */
+  secretsKey: string;
   close(): Promise<void>;
 }
 
@@ -24,12 +28,13 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
   const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
+  const secretsKey = randomBytes(32).toString('base64');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
     JWT_SECRET: jwt.secret,
-    SECRETS_KEY: randomBytes(32).toString('base64'),
+    SECRETS_KEY: secretsKey,
     ADMIN_CLIENT_ID: admin.clientId,
     ADMIN_CLIENT_SECRET: admin.clientSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -38,7 +43,14 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   };
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
     const running = await startProcesses(env);
-    return { ...running, admin, jwt, close: async () => (await running.close(), await database.drop()) };
+    return {
+      ...running,
+      admin,
+      jwt,
+      databaseUrl: database.url,
+      secretsKey,
+      close: async () => (await running.close(), await database.drop()),
+    };
   }
   delete env.AMQP_URL;
   const platform = await startPlatform(env, { port: 0 });
@@ -46,6 +58,8 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     url: platform.url,
     admin,
     jwt,
+    databaseUrl: database.url,
+    secretsKey,
     close: async () => {
       await platform.close();
       await database.drop();

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '@bridge/database';
+import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { startPlatform } from '../../apps/embedded/src/platform';
 
@@ -13,6 +13,8 @@ export interface TestPlatform {
   databaseUrl: string;
   /** SECRETS_KEY the services seal connection secrets with. */
   secretsKey: string;
+  /** Each data service's own database URL (a non-superuser role owning its schema only). */
+  serviceDatabaseUrls: Record<DataService, string>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     jwt,
     databaseUrl: database.url,
     secretsKey,
+    serviceDatabaseUrls: platform.databaseUrls!,
     close: async () => {
       await platform.close();
       await database.drop();
@@ -67,16 +70,22 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   };
 }
 
-async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; close(): Promise<void> }> {
+async function startProcesses(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; serviceDatabaseUrls: Record<DataService, string>; close(): Promise<void> }> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
   const port = await freePort();
+  // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
+  const serviceDatabaseUrls = await provisionServiceRoles(env.DATABASE_URL!);
   const vhost = isolatedVirtualHost(env.AMQP_URL);
-  const children: ChildProcess[] = SERVICES.map((service) =>
-    spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-      env: { ...env, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
+  const children: ChildProcess[] = SERVICES.map((service) => {
+    const { DATABASE_URL: _adminUrl, ...shared } = env;
+    const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
+    return spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+      env: { ...shared, ...database, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'inherit', 'inherit'],
-    }),
-  );
+    });
+  });
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
     await Promise.all(
@@ -105,7 +114,7 @@ async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; cl
     await close();
     throw error;
   }
-  return { url, close };
+  return { url, serviceDatabaseUrls, close };
 }
 
 /**

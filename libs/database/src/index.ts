@@ -8,3 +8,4 @@ export * from './database-health';
 export * from './sql-conditions';
 export * from './secret-box';
 export * from './sealed-table';
+export * from './service-roles';

@@ -44,7 +44,10 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     SIU_LISTENER_REFRESH_MS: '200',
   };
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
-    const running = await startProcesses(env);
+    const running = await startProcesses(env).catch(async (error: unknown) => {
+      await database.drop(); // and the service roles made for it
+      throw error;
+    });
     return {
       ...running,
       admin,

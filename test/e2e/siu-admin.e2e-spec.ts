@@ -152,6 +152,50 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
       );
     });
 
+    it('needs a pinned SFTP host key or an explicit insecureSkipHostKeyCheck, which the GET shows', async () => {
+      const hospital = await newHospital();
+      const sftp = { type: 'sftp', host: 'sftp.hospital.example', username: 'u', password: 'p', path: 'in' };
+      const unpinned = await api.request('PUT', connectionPath(hospital.id), {
+        token: admin,
+        body: { source: sftp, careFlowMap: [] },
+      });
+      expect(unpinned.status).toBe(400);
+      expect(unpinned.body.errors.map((error: { field: string }) => error.field)).toEqual(['source.hostKeySha256']);
+      const explicitlyFalse = await api.request('PUT', connectionPath(hospital.id), {
+        token: admin,
+        body: { source: { ...sftp, insecureSkipHostKeyCheck: false }, careFlowMap: [] },
+      });
+      expect(explicitlyFalse.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        'source.hostKeySha256',
+      ]);
+      const both = await api.request('PUT', connectionPath(hospital.id), {
+        token: admin,
+        body: {
+          source: { ...sftp, hostKeySha256: 'SHA256:' + 'B'.repeat(43), insecureSkipHostKeyCheck: true },
+          careFlowMap: [],
+        },
+      });
+      expect(both.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        'source.insecureSkipHostKeyCheck',
+      ]);
+      const onDirectory = await api.request('PUT', connectionPath(hospital.id), {
+        token: admin,
+        body: { source: { type: 'directory', path: hospital.dir, insecureSkipHostKeyCheck: true }, careFlowMap: [] },
+      });
+      expect(onDirectory.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        'source.insecureSkipHostKeyCheck',
+      ]);
+      // Nothing was saved by the refusals.
+      expect((await api.expect(200, 'GET', connectionPath(hospital.id), { token: admin })).source.type).toBe(
+        'directory',
+      );
+
+      await siu.connect(hospital.id, { source: { ...sftp, insecureSkipHostKeyCheck: true }, careFlowMap: [] });
+      const shown = await api.expect(200, 'GET', connectionPath(hospital.id), { token: admin });
+      expect(shown.source).toMatchObject({ insecureSkipHostKeyCheck: true, passwordSet: true });
+      expect(shown.source).not.toHaveProperty('hostKeySha256');
+    });
+
     it('is 404 for an unknown hospital and 403 for a hospital token', async () => {
       const body = { source: { type: 'directory', path: '/srv' }, careFlowMap: [] };
       const unknown = '00000000-0000-4000-8000-000000000000';
@@ -181,6 +225,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
           port: (silent.address() as { port: number }).port,
           username: 'u',
           password: 'p',
+          insecureSkipHostKeyCheck: true,
           path: '.',
         },
         careFlowMap: [],

@@ -17,4 +17,6 @@ export default async function globalSetup(): Promise<void> {
   const postgres = await startEmbeddedPostgres({ dataDir, port: 0 });
   globalThis.__BRIDGE_TEST_POSTGRES__ = postgres;
   process.env.TEST_DATABASE_URL = postgres.url;
+  // Suites that check the embedded server itself (its generated superuser password) look here.
+  process.env.BRIDGE_TEST_EMBEDDED_POSTGRES_DIR = dataDir;
 }

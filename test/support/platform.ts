@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort } from '@bridge/database';
+import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { startPlatform } from '../../apps/embedded/src/platform';
 
@@ -9,6 +9,12 @@ export interface TestPlatform {
   url: string;
   admin: { clientId: string; clientSecret: string };
   jwt: { secret: string; issuer: string; audience: string };
+  /** The suite's own database (owner's URL), for tests that look under the API (a dump, a migration). */
+  databaseUrl: string;
+  /** SECRETS_KEY the services seal connection secrets with. */
+  secretsKey: string;
+  /** Each data service's own database URL (a non-superuser role owning its schema only). */
+  serviceDatabaseUrls: Record<DataService, string>;
   close(): Promise<void>;
 }
 
@@ -24,11 +30,13 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
   const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
+  const secretsKey = randomBytes(32).toString('base64');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
     JWT_SECRET: jwt.secret,
+    SECRETS_KEY: secretsKey,
     ADMIN_CLIENT_ID: admin.clientId,
     ADMIN_CLIENT_SECRET: admin.clientSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -36,8 +44,18 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     SIU_LISTENER_REFRESH_MS: '200',
   };
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
-    const running = await startProcesses(env);
-    return { ...running, admin, jwt, close: async () => (await running.close(), await database.drop()) };
+    const running = await startProcesses(env).catch(async (error: unknown) => {
+      await database.drop(); // and the service roles made for it
+      throw error;
+    });
+    return {
+      ...running,
+      admin,
+      jwt,
+      databaseUrl: database.url,
+      secretsKey,
+      close: async () => (await running.close(), await database.drop()),
+    };
   }
   delete env.AMQP_URL;
   const platform = await startPlatform(env, { port: 0 });
@@ -45,6 +63,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     url: platform.url,
     admin,
     jwt,
+    databaseUrl: database.url,
+    secretsKey,
+    serviceDatabaseUrls: platform.databaseUrls!,
     close: async () => {
       await platform.close();
       await database.drop();
@@ -52,16 +73,22 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   };
 }
 
-async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; close(): Promise<void> }> {
+async function startProcesses(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; serviceDatabaseUrls: Record<DataService, string>; close(): Promise<void> }> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
   const port = await freePort();
+  // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
+  const serviceDatabaseUrls = await provisionServiceRoles(env.DATABASE_URL!);
   const vhost = isolatedVirtualHost(env.AMQP_URL);
-  const children: ChildProcess[] = SERVICES.map((service) =>
-    spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-      env: { ...env, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
+  const children: ChildProcess[] = SERVICES.map((service) => {
+    const { DATABASE_URL: _adminUrl, ...shared } = env;
+    const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
+    return spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+      env: { ...shared, ...database, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'inherit', 'inherit'],
-    }),
-  );
+    });
+  });
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
     await Promise.all(
@@ -90,7 +117,7 @@ async function startProcesses(env: NodeJS.ProcessEnv): Promise<{ url: string; cl
     await close();
     throw error;
   }
-  return { url, close };
+  return { url, serviceDatabaseUrls, close };
 }
 
 /**

@@ -6,6 +6,8 @@ export interface LocalSecrets {
   JWT_SECRET: string;
   ADMIN_CLIENT_ID: string;
   ADMIN_CLIENT_SECRET: string;
+  /** Seals connection secrets at rest (base64 of 32 bytes). Losing it loses every stored connection secret. */
+  SECRETS_KEY: string;
 }
 
 /**
@@ -19,11 +21,13 @@ export function loadOrCreateSecrets(dataDir: string, env: NodeJS.ProcessEnv): Lo
     JWT_SECRET: stored.JWT_SECRET ?? randomBytes(48).toString('base64url'),
     ADMIN_CLIENT_ID: stored.ADMIN_CLIENT_ID ?? 'platform-admin',
     ADMIN_CLIENT_SECRET: stored.ADMIN_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
+    SECRETS_KEY: stored.SECRETS_KEY ?? randomBytes(32).toString('base64'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return {
     JWT_SECRET: env.JWT_SECRET || secrets.JWT_SECRET,
     ADMIN_CLIENT_ID: env.ADMIN_CLIENT_ID || secrets.ADMIN_CLIENT_ID,
     ADMIN_CLIENT_SECRET: env.ADMIN_CLIENT_SECRET || secrets.ADMIN_CLIENT_SECRET,
+    SECRETS_KEY: env.SECRETS_KEY || secrets.SECRETS_KEY,
   };
 }

@@ -1,5 +1,6 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { assertConfigs, GatewayEnv, Hl7GatewayEnv, UserProvisioningEnv } from '@bridge/config';
+import { canProvisionRoles, provisionServiceRoles, type DataService } from '@bridge/database';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 // The embedded launcher is the one place allowed to import other apps: it hosts them all in one process.
 import { createGatewayApp } from '../../gateway/src/gateway.app';
@@ -13,6 +14,8 @@ import { createUserProvisioningApp } from '../../user-provisioning/src/user-prov
 export interface RunningPlatform {
   /** Base URL of the gateway, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** Each data service's own database URL (its role), when DATABASE_URL could provision them. */
+  databaseUrls?: Record<DataService, string>;
   close(): Promise<void>;
 }
 
@@ -30,11 +33,13 @@ export async function startPlatform(
   const services: INestApplicationContext[] = [];
   const hosted = { logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info')) };
   try {
+    const databaseUrls = await serviceDatabaseUrls(env, hosted.logger);
+    const as = (service: DataService) => (databaseUrls ? { ...env, DATABASE_URL: databaseUrls[service] } : env);
     const started = await Promise.allSettled([
-      createUserProvisioningApp(env, hosted),
-      createPatientImportApp(env, hosted),
-      createHl7GatewayApp(env, hosted),
-      createSiuIngestorApp(env, hosted),
+      createUserProvisioningApp(as('user-provisioning'), hosted),
+      createPatientImportApp(as('patient-import'), hosted),
+      createHl7GatewayApp(as('hl7-gateway'), hosted),
+      createSiuIngestorApp(as('siu-ingestor'), hosted),
     ]);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failure = started.find((result) => result.status === 'rejected');
@@ -45,12 +50,33 @@ export async function startPlatform(
     const port = typeof address === 'object' && address ? address.port : options.port;
     return {
       url: `http://127.0.0.1:${port}`,
+      databaseUrls,
       close: () => closeAll(services),
     };
   } catch (error) {
     await closeAll(services);
     throw error;
   }
+}
+
+/**
+ * DATABASE_URL here is the admin's: each service gets its own role, owning its schema only
+ * (libs/database service-roles). A DATABASE_URL whose role cannot create roles is shared by all, as said.
+ */
+async function serviceDatabaseUrls(
+  env: NodeJS.ProcessEnv,
+  logger: LoggerService,
+): Promise<Record<DataService, string> | undefined> {
+  const adminUrl = env.DATABASE_URL;
+  if (!adminUrl) return undefined;
+  if (!(await canProvisionRoles(adminUrl))) {
+    logger.warn(
+      "DATABASE_URL's role is not a superuser: every service connects as it (no per-service database roles)",
+      'Platform',
+    );
+    return undefined;
+  }
+  return provisionServiceRoles(adminUrl);
 }
 
 async function closeAll(apps: INestApplicationContext[]): Promise<void> {

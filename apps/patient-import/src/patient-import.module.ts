@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppointmentsModule } from './appointments/appointments.module';
-import { DatabaseModule, idempotencyKeysMigration } from '@bridge/database';
+import {
+  DatabaseModule,
+  idempotencyKeysMigration,
+  SecretBox,
+  SecretBoxModule,
+  sealSecretsMigration,
+} from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
@@ -13,6 +19,7 @@ import { Appointments1764190000000 } from './migrations/1764190000000-appointmen
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
 import { PatientsModule } from './patients/patients.module';
+import { WEB_SERVICE_SECRETS } from './webservice/webservice-connections.repository';
 import { WebServiceModule } from './webservice/webservice.module';
 import { HealthHandler } from './health/health.handler';
 
@@ -20,6 +27,7 @@ import { HealthHandler } from './health/health.handler';
 @Module({})
 export class PatientImportModule {
   static forRoot(config: PatientImportEnv): DynamicModule {
+    const box = SecretBox.fromConfig(config);
     return {
       module: PatientImportModule,
       imports: [
@@ -34,8 +42,10 @@ export class PatientImportModule {
             idempotencyKeysMigration(PATIENT_IMPORT_SCHEMA),
             PullImport1764160000000,
             Appointments1764190000000,
+            sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
           ],
         }),
+        SecretBoxModule.forService(box),
         MessagingModule.forService({
           service: 'patient-import',
           schema: PATIENT_IMPORT_SCHEMA,

@@ -1,8 +1,8 @@
-import { DataServiceEnv } from '@bridge/config';
+import { SecretsDataServiceEnv } from '@bridge/config';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 
 /** The environment of siu-ingestor: every data service's variables plus its own. */
-export class SiuIngestorEnv extends DataServiceEnv {
+export class SiuIngestorEnv extends SecretsDataServiceEnv {
   /** How often each instance checks running runs (finished, stalled, orphaned) and reloads schedules. */
   @IsInt() @Min(50) @Max(60_000) SIU_SUPERVISE_INTERVAL_MS: number = 1000;
   /** A run whose fetching instance has not been heard of for this long was interrupted (the instance died). */

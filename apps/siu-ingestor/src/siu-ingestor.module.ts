@@ -1,12 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DatabaseModule } from '@bridge/database';
+import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
+import { SIU_SECRETS } from './connections/siu-connections.repository';
 import { HealthHandler } from './health/health.handler';
 import { MessagesModule } from './messages/messages.module';
 import { Siu1764190000000 } from './migrations/1764190000000-siu';
 import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
+import { ScrubRunSecrets1796217600000 } from './migrations/1796217600000-scrub-run-secrets';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -28,6 +30,7 @@ export class SiuIngestorModule {
       schedules: config.SIU_SCHEDULES === 'on',
       maxAttempts: SIU_CONSUMER.maxAttempts,
     };
+    const box = SecretBox.fromConfig(config);
     return {
       module: SiuIngestorModule,
       imports: [
@@ -40,8 +43,11 @@ export class SiuIngestorModule {
             messagingTablesMigration(SIU_INGESTOR_SCHEMA),
             Siu1764190000000,
             SiuRunCounts1764200000000,
+            sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
+            ScrubRunSecrets1796217600000,
           ],
         }),
+        SecretBoxModule.forService(box),
         MessagingModule.forService({
           service: 'siu-ingestor',
           schema: SIU_INGESTOR_SCHEMA,

@@ -17,6 +17,20 @@ export class DataServiceEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE: number = 10;
 }
 
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+const BASE64_32_BYTES_LIST = /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/;
+
+/** Data services that store connection secrets: they seal them with SECRETS_KEY (PRODUCT.md "Secrets at rest"). */
+export class SecretsDataServiceEnv extends DataServiceEnv {
+  /** base64 of 32 random bytes (`openssl rand -base64 32`); seals every new and re-sealed secret. */
+  @Matches(BASE64_32_BYTES, { message: 'must be base64 of exactly 32 bytes (openssl rand -base64 32)' })
+  SECRETS_KEY: string;
+  /** Comma-separated older keys, kept during a rotation so values sealed with them still open. */
+  @IsOptional()
+  @Matches(BASE64_32_BYTES_LIST, { message: 'must be comma-separated base64 keys of 32 bytes' })
+  SECRETS_PREVIOUS_KEYS?: string;
+}
+
 export class GatewayEnv extends ServiceEnv {
   @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsString() HOST: string = '0.0.0.0';

@@ -1,17 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
   cpSync,
   existsSync,
   mkdirSync,
+  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Client } from 'pg';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,7 +42,9 @@ export interface EmbeddedPostgresOptions {
 }
 
 const USER = 'bridge';
-const PASSWORD = 'bridge';
+/** What clusters made before generated passwords were initialised with. */
+const LEGACY_PASSWORD = 'bridge';
+const PASSWORD_FILE = 'postgres-password';
 /** The OS account that runs the server when we are root: PostgreSQL refuses to run as root. */
 const SERVER_ACCOUNT = 'postgres';
 const DEFAULT_REACHABLE_ROOT = '/var/lib/careflow-bridge';
@@ -89,12 +93,20 @@ export async function startEmbeddedPostgres(
     }
   }
 
-  if (!existsSync(join(clusterDir, 'PG_VERSION')))
-    await initialiseCluster(binaries, clusterDir, account, log);
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  const password = superuserPassword(dataDir, initialised);
+  if (!initialised) await initialiseCluster(binaries, clusterDir, account, password.value, log);
   const port = options.port || (await freePort());
   const server = await startServer(binaries, clusterDir, port, account, log);
+  if (password.legacy) {
+    await replaceLegacyPassword(port, dataDir).catch(async (error: unknown) => {
+      await stopServer(server);
+      throw error;
+    });
+  }
+  const current = readFileSync(join(dataDir, PASSWORD_FILE), 'utf8').trim();
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    url: `postgres://${USER}:${encodeURIComponent(current)}@127.0.0.1:${port}/postgres`,
     port,
     clusterDir,
     stop: () => stopServer(server),
@@ -168,15 +180,43 @@ const spawnOptions = (account: Account | undefined) => ({
   env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' },
 });
 
+/**
+ * The superuser's password is generated once and kept in `<dataDir>/postgres-password` (mode 600):
+ * never a fixed one anybody on the host could log in with. A cluster initialised before that still has
+ * the legacy password: it is started with it, then given a generated one.
+ */
+function superuserPassword(dataDir: string, initialised: boolean): { value: string; legacy: boolean } {
+  const file = join(dataDir, PASSWORD_FILE);
+  if (existsSync(file)) return { value: readFileSync(file, 'utf8').trim(), legacy: false };
+  if (initialised) return { value: LEGACY_PASSWORD, legacy: true };
+  const value = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return { value, legacy: false };
+}
+
+async function replaceLegacyPassword(port: number, dataDir: string): Promise<void> {
+  const value = randomBytes(24).toString('base64url');
+  const client = new Client({ host: '127.0.0.1', port, user: USER, password: LEGACY_PASSWORD, database: 'postgres' });
+  await client.connect();
+  try {
+    // base64url only: safe as a literal (ALTER ROLE takes no bind parameters).
+    await client.query(`ALTER ROLE "${USER}" PASSWORD '${value}'`);
+  } finally {
+    await client.end();
+  }
+  writeFileSync(join(dataDir, PASSWORD_FILE), `${value}\n`, { mode: 0o600 });
+}
+
 async function initialiseCluster(
   binaries: string,
   clusterDir: string,
   account: Account | undefined,
+  password: string,
   log: (line: string) => void,
 ): Promise<void> {
   mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
   const passwordFile = join(dirname(clusterDir), `.pg-password-${process.pid}`);
-  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (account) {
     chownSync(clusterDir, account.uid, account.gid);
     chownSync(passwordFile, account.uid, account.gid);
@@ -187,7 +227,7 @@ async function initialiseCluster(
         join(binaries, 'bin', 'initdb'),
         [
           `--pgdata=${clusterDir}`,
-          '--auth=password',
+          '--auth=scram-sha-256',
           `--username=${USER}`,
           `--pwfile=${passwordFile}`,
           '--encoding=UTF8',

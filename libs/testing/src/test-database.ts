@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { withDatabase } from '@bridge/database';
+import { dropServiceRoles, withDatabase } from '@bridge/database';
 
 const TEST_DATABASE_PREFIX = 'bridge_test_';
 
@@ -22,6 +22,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 async function dropTestDatabase(serverUrl: string, name: string): Promise<void> {
   if (!name.startsWith(TEST_DATABASE_PREFIX)) throw new Error(`Refusing to drop ${name}: not a test database`);
   await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  // The services' roles of that database (the platform launcher made them); they own nothing any more.
+  await dropServiceRoles(withDatabase(serverUrl, 'postgres'), name);
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   DomainError,
   type FieldError,
@@ -28,11 +28,19 @@ const RESERVED_HEADERS = [
 const LINE_BREAK = /[\r\n\0]/;
 
 @Injectable()
-export class WebServiceConnectionsService {
+export class WebServiceConnectionsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('WebServiceConnectionsService');
+
   constructor(
     private readonly connections: WebServiceConnectionsRepository,
     private readonly bus: Bus,
   ) {}
+
+  /** After a SECRETS_KEY rotation, values of the previous key are re-sealed with the new one at start. */
+  async onApplicationBootstrap(): Promise<void> {
+    const resealed = await this.connections.resealAll();
+    if (resealed > 0) this.logger.log(`re-sealed the secrets of ${resealed} web-service connections with the current key`);
+  }
 
   /** Replaces the hospital's connection. The answer shows whether secrets are set, never the secrets. */
   async put(hospitalId: string, input: WebServiceConnectionInputV1): Promise<WebServiceConnectionViewV1> {

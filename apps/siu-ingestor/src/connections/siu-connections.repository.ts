@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import {
+  openFields,
+  resealTable,
+  SecretBox,
+  sealFields,
+  sealingContext,
+  type SealedTable,
+} from '@bridge/database';
 import { DataSource } from 'typeorm';
-import type { SiuConnectionSettings } from './siu-settings';
+import { SIU_SECRET_PATHS, type SiuConnectionSettings } from './siu-settings';
+
+/** The secret fields of an SIU connection: sealed in the row (PRODUCT.md "Secrets at rest"). */
+export const SIU_SECRETS: SealedTable = { table: 'siu_ingestor.siu_connections', paths: SIU_SECRET_PATHS };
 
 export interface StoredSiuConnection {
   hospitalId: string;
@@ -11,14 +22,18 @@ export interface StoredSiuConnection {
 /** SIU connections (one per hospital); every query takes the hospital id, except the schedule reload. */
 @Injectable()
 export class SiuConnectionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   async save(hospitalId: string, settings: SiuConnectionSettings): Promise<StoredSiuConnection> {
+    const sealed = sealFields(this.box, settings, SIU_SECRETS.paths, context(hospitalId));
     const rows: { updated_at: Date }[] = await this.dataSource.query(
       `INSERT INTO siu_ingestor.siu_connections (hospital_id, settings) VALUES ($1, $2)
        ON CONFLICT (hospital_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
        RETURNING updated_at`,
-      [hospitalId, JSON.stringify(settings)],
+      [hospitalId, JSON.stringify(sealed)],
     );
     return { hospitalId, settings, updatedAt: rows[0].updated_at };
   }
@@ -28,7 +43,14 @@ export class SiuConnectionsRepository {
       `SELECT settings, updated_at FROM siu_ingestor.siu_connections WHERE hospital_id = $1`,
       [hospitalId],
     );
-    return rows[0] && { hospitalId, settings: rows[0].settings, updatedAt: rows[0].updated_at };
+    if (!rows[0]) return undefined;
+    const settings = openFields(this.box, rows[0].settings, SIU_SECRETS.paths, context(hospitalId));
+    return { hospitalId, settings, updatedAt: rows[0].updated_at };
+  }
+
+  /** Seals what an older key sealed with the current one (after a SECRETS_KEY rotation). */
+  resealAll(): Promise<number> {
+    return resealTable((sql, parameters) => this.dataSource.query(sql, parameters), this.box, SIU_SECRETS);
   }
 
   /** Every hospital's schedule: what each instance's scheduler runs (platform-wide by nature). */
@@ -60,4 +82,8 @@ export class SiuConnectionsRepository {
       charset: row.charset ?? 'utf-8',
     }));
   }
+}
+
+function context(hospitalId: string): string {
+  return sealingContext(SIU_SECRETS.table, hospitalId);
 }

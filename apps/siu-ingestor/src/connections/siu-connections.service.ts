@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, type SiuConnectionInputV1, type SiuConnectionViewV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { SiuConnectionsRepository } from './siu-connections.repository';
@@ -7,13 +7,20 @@ import { resolveSiuSettings, toSiuConnectionView } from './siu-settings';
 type SavedListener = (hospitalId: string) => void;
 
 @Injectable()
-export class SiuConnectionsService {
+export class SiuConnectionsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SiuConnectionsService');
   private readonly listeners: SavedListener[] = [];
 
   constructor(
     private readonly connections: SiuConnectionsRepository,
     private readonly bus: Bus,
   ) {}
+
+  /** After a SECRETS_KEY rotation, values of the previous key are re-sealed with the new one at start. */
+  async onApplicationBootstrap(): Promise<void> {
+    const resealed = await this.connections.resealAll();
+    if (resealed > 0) this.logger.log(`re-sealed the secrets of ${resealed} SIU connections with the current key`);
+  }
 
   /** The scheduler follows saved connections at once on this instance (others reload periodically). */
   onSaved(listener: SavedListener): void {

@@ -27,6 +27,17 @@ export type SiuConnectionSettings = SiuConnectionInputV1 &
     >
   > & { eventMap: Record<string, SiuActionV1> };
 
+/**
+ * Every secret of an SIU connection (SFTP password, private key and its passphrase, the real-time
+ * listener's TLS key): sealed in the connection row, never copied into a run, never returned.
+ */
+export const SIU_SECRET_PATHS = [
+  'source.password',
+  'source.privateKey',
+  'source.passphrase',
+  'mllpListener.tls.key',
+] as const;
+
 const SFTP_ONLY = [
   'host',
   'port',
@@ -35,6 +46,7 @@ const SFTP_ONLY = [
   'privateKey',
   'passphrase',
   'hostKeySha256',
+  'insecureSkipHostKeyCheck',
 ] as const;
 
 /**
@@ -76,6 +88,7 @@ export function resolveSiuSettings(input: SiuConnectionInputV1): SiuConnectionSe
       }
     }
   }
+  if (input.source.type === 'sftp') errors.push(...hostKeyProblems(input.source));
   if (
     input.archivePath !== undefined &&
     input.source.type === 'directory' &&
@@ -96,6 +109,30 @@ export function resolveSiuSettings(input: SiuConnectionInputV1): SiuConnectionSe
     );
   }
   return settings;
+}
+
+/**
+ * An SFTP source names the server it trusts: a pinned host key, or an explicit, visible opt-out. A
+ * silent "accept any key" would hand the SFTP password to whoever answers on the address.
+ */
+function hostKeyProblems(source: SiuConnectionInputV1['source']): FieldError[] {
+  if (source.hostKeySha256 === undefined && source.insecureSkipHostKeyCheck !== true) {
+    return [
+      {
+        field: 'source.hostKeySha256',
+        message: 'source.hostKeySha256 is required for sftp (or set source.insecureSkipHostKeyCheck: true)',
+      },
+    ];
+  }
+  if (source.hostKeySha256 !== undefined && source.insecureSkipHostKeyCheck === true) {
+    return [
+      {
+        field: 'source.insecureSkipHostKeyCheck',
+        message: 'source.insecureSkipHostKeyCheck cannot be true when source.hostKeySha256 is pinned',
+      },
+    ];
+  }
+  return [];
 }
 
 /** The stored connection as GETs show it: secrets are never returned, only whether they are set. */

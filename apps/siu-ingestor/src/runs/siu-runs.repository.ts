@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { SiuRunFailureV1, SiuRunV1 } from '@bridge/contracts';
-import { isUniqueViolation } from '@bridge/database';
+import { isUniqueViolation, withoutFields } from '@bridge/database';
 import { DataSource } from 'typeorm';
-import type { SiuConnectionSettings } from '../connections/siu-settings';
+import { SIU_SECRET_PATHS, type SiuConnectionSettings } from '../connections/siu-settings';
 
 export interface RunRecord {
   id: string;
   hospitalId: string;
   trigger: SiuRunV1['trigger'];
+  /** The connection as the run started, secrets included: held in memory by the fetching instance only. */
   settings: SiuConnectionSettings;
 }
 
@@ -57,7 +58,15 @@ export class SiuRunsRepository {
       await this.dataSource.query(
         `INSERT INTO siu_ingestor.siu_runs (id, hospital_id, trigger, scheduled_for, status, phase, settings)
          VALUES ($1, $2, $3, $4, 'running', 'fetching', $5)`,
-        [run.id, run.hospitalId, run.trigger, run.scheduledFor ?? null, JSON.stringify(run.settings)],
+        // Only the non-secret settings are kept with the run (its messages are read by them): a secret is
+        // never copied out of the connection row, where it is sealed (ARCHITECTURE.md rule 11).
+        [
+          run.id,
+          run.hospitalId,
+          run.trigger,
+          run.scheduledFor ?? null,
+          JSON.stringify(withoutFields(run.settings, SIU_SECRET_PATHS)),
+        ],
       );
       return 'inserted';
     } catch (error) {
@@ -75,7 +84,7 @@ export class SiuRunsRepository {
     return rows[0]?.id;
   }
 
-  /** The settings a run reads its messages by: the connection as it was when the run started. */
+  /** The settings a run reads its messages by: the connection as it was when the run started, without secrets. */
   async settingsOf(hospitalId: string, runId: string): Promise<SiuConnectionSettings | undefined> {
     const rows: { settings: SiuConnectionSettings }[] = await this.dataSource.query(
       `SELECT settings FROM siu_ingestor.siu_runs WHERE hospital_id = $1 AND id = $2`,

@@ -15,6 +15,10 @@ export async function openSiuSource(settings: SiuConnectionSettings): Promise<Si
       create: settings.archivePath === undefined,
     });
   }
+  if (!source.hostKeySha256 && source.insecureSkipHostKeyCheck !== true) {
+    // Saved before pinning was required: refused until an admin pins the key (or opts out explicitly).
+    throw new Error('no pinned host key (set hostKeySha256, or insecureSkipHostKeyCheck: true)');
+  }
   return SftpSource.connect({
     host: source.host!,
     port: source.port ?? 22,

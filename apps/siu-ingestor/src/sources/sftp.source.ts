@@ -37,7 +37,11 @@ export class SftpSource implements SiuSource {
       close: () => undefined,
     });
     if (!options.hostKeySha256) {
-      logger.warn({ msg: 'SFTP is used without a pinned host key (hostKeySha256)', host: options.host, port: options.port });
+      logger.warn({
+        msg: 'SFTP is used without checking its host key (insecureSkipHostKeyCheck)',
+        host: options.host,
+        port: options.port,
+      });
     }
     const sftp = await client.connect({
       host: options.host,

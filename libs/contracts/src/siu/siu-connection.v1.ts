@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -117,6 +118,14 @@ export class SiuSourceV1 {
     message: 'hostKeySha256 must be a SHA-256 fingerprint (SHA256:<base64>, base64 or hex)',
   })
   hostKeySha256?: string;
+  @ApiPropertyOptional({
+    description:
+      'SFTP only: connect without checking the host key. Required (true) when hostKeySha256 is not given; ' +
+      'shown as a warning in the console',
+  })
+  @IsOptional()
+  @IsBoolean()
+  insecureSkipHostKeyCheck?: boolean;
 }
 
 export class SiuCareFlowRuleV1 {

@@ -56,7 +56,7 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
     const source =
       sourceType === 'directory'
         ? { type: 'directory', path: text('path') }
-        : { type: 'sftp', host: text('host'), port: text('sftpPort') && Number(text('sftpPort')), username: text('username'), password: text('password'), privateKey: text('privateKey'), hostKeySha256: text('hostKeySha256'), path: text('path') };
+        : { type: 'sftp', host: text('host'), port: text('sftpPort') && Number(text('sftpPort')), username: text('username'), password: text('password'), privateKey: text('privateKey'), hostKeySha256: text('hostKeySha256'), insecureSkipHostKeyCheck: form.get('insecureSkipHostKeyCheck') === 'on' || undefined, path: text('path') };
     const body = Object.fromEntries(
       Object.entries({
         source: Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== '')),
@@ -115,8 +115,18 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
               Private key{source.privateKeySet ? ' (set)' : ''} <textarea name="privateKey" rows={3} />
             </label>
             <label>
-              Host key SHA-256 <input name="hostKeySha256" defaultValue={source.hostKeySha256 ?? ''} />
+              Host key SHA-256 <input name="hostKeySha256" defaultValue={source.hostKeySha256 ?? ''} placeholder="SHA256:… (ssh-keygen -lf host_key.pub)" />
             </label>
+            <label>
+              <input name="insecureSkipHostKeyCheck" type="checkbox" defaultChecked={source.insecureSkipHostKeyCheck === true} /> Skip the host key
+              check (insecure)
+            </label>
+            {source.insecureSkipHostKeyCheck === true && (
+              <p role="alert" className="warning">
+                Warning: this SFTP server's host key is not checked. Anyone who can answer on {source.host} receives the SFTP
+                credentials. Pin its host key instead.
+              </p>
+            )}
           </>
         )}
         <label>

@@ -111,7 +111,7 @@ async function startProcesses(
         const response = await fetch(`${url}/health`);
         if (response.status !== 200) throw new Error(`health ${response.status}: ${await response.text()}`);
       },
-      { timeoutMs: 30_000, intervalMs: 200 },
+      { timeoutMs: 120_000, intervalMs: 200 },
     );
   } catch (error) {
     await close();

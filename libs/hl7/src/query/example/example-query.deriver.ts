@@ -65,7 +65,8 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
   try {
     message = parseHl7(example);
   } catch (error) {
-    if (error instanceof Hl7ParseError) refuse('UNREADABLE', `the example cannot be read as HL7 v2: ${error.message}`);
+    if (error instanceof Hl7ParseError)
+      refuse('UNREADABLE', `the example cannot be read as HL7 v2: ${error.message}`);
     throw error;
   }
   const d = message.delimiters;
@@ -112,7 +113,8 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
   const timestamp = timestampFormat(raws[0].leaf(7, 1, 1));
   const msh18 = message.get('MSH-18');
   const charsetDeclared = msh18 === '' ? undefined : resolveCharset(msh18, 'utf-8');
-  const charset = msh18 !== '' && resolveCharset(msh18, 'latin1') === charsetDeclared ? charsetDeclared : undefined;
+  const charset =
+    msh18 !== '' && resolveCharset(msh18, 'latin1') === charsetDeclared ? charsetDeclared : undefined;
 
   const exampleLayout = layout(lines, d, [...common, { ...id.edit, slot: 'value' }]);
   const otherLayout = layout(lines, d, [...common, { ...id.edit, slot: 'value' }, ...id.otherEdits]);
@@ -132,18 +134,22 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
         `${d.component}${d.repetition}${d.escape}${d.subcomponent}; values are escaped with them.`,
     );
   }
-  if (id.authority) notes.push(`The identifier's assigning authority "${id.authority}" is sent as in the example.`);
+  if (id.authority)
+    notes.push(`The identifier's assigning authority "${id.authority}" is sent as in the example.`);
   else notes.push('The example names no assigning authority for the identifier; none is sent.');
   const extra = lines.map((l) => l.slice(0, 3)).filter((name) => name.startsWith('Z'));
   if (extra.length > 0) notes.push(`Z-segments kept in place as written: ${extra.join(', ')}.`);
   if (charset) notes.push(`MSH-18 "${msh18}": queries are encoded in ${charset}.`);
-  else if (msh18 !== '') notes.push(`MSH-18 "${msh18}" is kept; queries are encoded in the connection's charset.`);
+  else if (msh18 !== '')
+    notes.push(`MSH-18 "${msh18}" is kept; queries are encoded in the connection's charset.`);
   if (!timestamp.offset) {
     notes.push(
       "The example writes its date/time without a UTC offset: it is written in the template's timeZone (default UTC).",
     );
   }
-  notes.push('Segments are terminated by \\r (the MLLP standard), whatever line breaks the pasted example used.');
+  notes.push(
+    'Segments are terminated by \\r (the MLLP standard), whatever line breaks the pasted example used.',
+  );
 
   return {
     queryStyle,
@@ -167,7 +173,13 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
   };
 }
 
-type LeafReader = (raw: RawSegment, field: number, repetition: number, component: number, sub?: number) => string;
+type LeafReader = (
+  raw: RawSegment,
+  field: number,
+  repetition: number,
+  component: number,
+  sub?: number,
+) => string;
 
 /** QRY^A19: QRD-8 (who subject filter, XCN): XCN.1 id, XCN.9 authority, XCN.13 identifier type. */
 function placeInQrd(qrd: RawSegment, q: number, text: LeafReader): IdPlacement {
@@ -220,7 +232,10 @@ function placeInQrd(qrd: RawSegment, q: number, text: LeafReader): IdPlacement {
 function placeInQpd(qpd: RawSegment, q: number, text: LeafReader, d: Hl7Delimiters): IdPlacement {
   const repetitions = qpd.repetitions(3);
   if (repetitions.length === 0) {
-    refuse('NO_PATIENT_ID_FIELD', 'QPD-3 is empty: the example must show the patient ID or visit number it asks for');
+    refuse(
+      'NO_PATIENT_ID_FIELD',
+      'QPD-3 is empty: the example must show the patient ID or visit number it asks for',
+    );
   }
   const names = repetitions.map((_, i) => text(qpd, 3, i + 1, 1).toUpperCase());
   if (!names.some((name) => name.startsWith('@'))) return placeInQpdCx(qpd, q, text);
@@ -259,7 +274,14 @@ function placeInQpd(qpd: RawSegment, q: number, text: LeafReader, d: Hl7Delimite
   const exampleBy: By = QIP_VISIT.has(name) ? 'visitNumber' : 'patientCode';
   const otherName = exampleBy === 'patientCode' ? 'PV1.19' : 'PID.3.1';
   const otherEdits: Edit[] = [
-    { segment: q, field: 3, repetition: index, component: 1, subcomponent: 1, raw: escapeHl7(`@${otherName}`, d) },
+    {
+      segment: q,
+      field: 3,
+      repetition: index,
+      component: 1,
+      subcomponent: 1,
+      raw: escapeHl7(`@${otherName}`, d),
+    },
   ];
   return {
     edit: { segment: q, field: 3, repetition: index, component: 2, subcomponent: 1 },
@@ -330,10 +352,19 @@ function timestampFormat(raw: string): ExampleTimestampFormat {
 }
 
 function describeTimestamp(format: ExampleTimestampFormat): string {
-  const precision = format.fractionDigits > 0 ? `${format.digits} digits and ${format.fractionDigits} of fraction` : `${format.digits} digits`;
+  const precision =
+    format.fractionDigits > 0
+      ? `${format.digits} digits and ${format.fractionDigits} of fraction`
+      : `${format.digits} digits`;
   return `${precision}${format.offset ? ' with UTC offset' : ', no offset'}`;
 }
 
 function isDefaultDelimiters(d: Hl7Delimiters): boolean {
-  return d.field === '|' && d.component === '^' && d.repetition === '~' && d.escape === '\\' && d.subcomponent === '&';
+  return (
+    d.field === '|' &&
+    d.component === '^' &&
+    d.repetition === '~' &&
+    d.escape === '\\' &&
+    d.subcomponent === '&'
+  );
 }

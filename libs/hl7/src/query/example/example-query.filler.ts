@@ -10,7 +10,12 @@ function timestamp(at: Date, format: ExampleTimestampFormat, timeZone: string | 
   const full = formatHl7Timestamp(at, { timeZone });
   let text = full.slice(0, format.digits);
   if (format.fractionDigits > 0) {
-    text += '.' + String(at.getUTCMilliseconds()).padStart(3, '0').padEnd(format.fractionDigits, '0').slice(0, format.fractionDigits);
+    text +=
+      '.' +
+      String(at.getUTCMilliseconds())
+        .padStart(3, '0')
+        .padEnd(format.fractionDigits, '0')
+        .slice(0, format.fractionDigits);
   }
   return format.offset ? text + full.slice(14) : text;
 }

@@ -227,7 +227,9 @@ describe('deriveExampleQuery + fillExampleQuery against a strict hospital', () =
     const notes = deriveExampleQuery(EXAMPLES[5].text).notes.join('\n');
     expect(notes).toContain('QBP^Q22');
     expect(notes).toContain('QPD-3.1');
-    expect(notes).toContain('a visit number is sent in the same place (QPD-3.1) with identifier type VN in CX.5');
+    expect(notes).toContain(
+      'a visit number is sent in the same place (QPD-3.1) with identifier type VN in CX.5',
+    );
     expect(notes).toContain('ZQP');
     expect(notes).toContain('"UZ"');
   });

@@ -29,7 +29,12 @@ interface Separators {
 }
 
 function separatorsOf(text: string): Separators {
-  return { field: text.charAt(3), component: text.charAt(4), repetition: text.charAt(5), subcomponent: text.charAt(7) };
+  return {
+    field: text.charAt(3),
+    component: text.charAt(4),
+    repetition: text.charAt(5),
+    subcomponent: text.charAt(7),
+  };
 }
 
 function lines(text: string): string[] {
@@ -40,7 +45,12 @@ function lines(text: string): string[] {
 }
 
 /** The line with each replaced leaf set to `value` (created if absent), everything else untouched. */
-function withLeaves(line: string, s: Separators, leaves: LeafPath[], value: (leaf: LeafPath) => string): string {
+function withLeaves(
+  line: string,
+  s: Separators,
+  leaves: LeafPath[],
+  value: (leaf: LeafPath) => string,
+): string {
   const fields = line.split(s.field);
   const shift = fields[0] === 'MSH' ? -1 : 0;
   for (const leaf of leaves) {
@@ -68,7 +78,8 @@ export function rawLeaf(text: string, path: string): string {
   if (line === undefined) return '';
   const fields = line.split(s.field);
   const field = fields[leaf.field + (leaf.segment === 'MSH' ? -1 : 0)] ?? '';
-  const comp = (field.split(s.repetition)[leaf.repetition - 1] ?? '').split(s.component)[leaf.component - 1] ?? '';
+  const comp =
+    (field.split(s.repetition)[leaf.repetition - 1] ?? '').split(s.component)[leaf.component - 1] ?? '';
   return comp.split(s.subcomponent)[0];
 }
 

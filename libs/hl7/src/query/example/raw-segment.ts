@@ -54,14 +54,6 @@ export class RawSegment {
     this.parts[index] = reps.join(this.d.repetition);
   }
 
-  /** Adds a repetition (raw components) at the end of the field. */
-  appendRepetition(field: number, components: readonly string[]): void {
-    const index = this.partIndex(field);
-    pad(this.parts, index + 1);
-    const joined = components.join(this.d.component);
-    this.parts[index] = this.parts[index] === '' ? joined : this.parts[index] + this.d.repetition + joined;
-  }
-
   toString(): string {
     return this.parts.join(this.d.field);
   }

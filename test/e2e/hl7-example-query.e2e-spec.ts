@@ -143,7 +143,7 @@ describe("HL7 connection from the hospital's own example query (exampleQuery)", 
     });
     expect(put.derivedTemplate.layout.patientCode).toEqual([
       'MSH#^~\\&#CAREFLOW#BRIDGE#EPD#AZNOORD#{timestamp}##QRY^A19^QRY_A19#{controlId}#P#2.4#####BEL#8859/1',
-      'QRD#{timestamp}#R#I#{queryId}###10^RD#{value}^^^^^^^^AZNOORD^^^^MR#DEM',
+      'QRD#{queryTimestamp}#R#I#{queryId}###10^RD#{value}^^^^^^^^AZNOORD^^^^MR#DEM',
       'ZCF#ROUTE^BRIDGE',
       'QRF#AZNOORD',
     ]);

@@ -110,7 +110,7 @@ export interface Hl7DerivedTemplateViewV1 {
   /** Where the identifier goes, e.g. `QRD-8.1`. */
   idPath: string;
   authority?: string;
-  /** The segments every query is sent with, `{controlId}`, `{timestamp}`, `{queryId}`, `{value}` replaced. */
+  /** The segments every query is sent with, `{controlId}`, `{timestamp}` (MSH-7), `{queryTimestamp}` (QRD-1), `{queryId}`, `{value}` replaced. */
   layout: { patientCode: string[]; visitNumber: string[] };
   /** Human sentences on what was derived. */
   notes: string[];

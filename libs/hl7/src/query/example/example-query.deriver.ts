@@ -104,13 +104,14 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
     slot: slotName,
   });
   const common: Edit[] = [slot(0, 7, 'timestamp'), slot(0, 10, 'controlId')];
-  if (queryStyle === 'QRY_A19') common.push(slot(q, 1, 'timestamp'), slot(q, 4, 'queryId'));
+  if (queryStyle === 'QRY_A19') common.push(slot(q, 1, 'queryTimestamp'), slot(q, 4, 'queryId'));
   else common.push(slot(q, 2, 'queryId'));
 
   const id =
     queryStyle === 'QRY_A19' ? placeInQrd(raws[q], q, leafText) : placeInQpd(raws[q], q, leafText, d);
 
   const timestamp = timestampFormat(raws[0].leaf(7, 1, 1));
+  const queryTimestamp = queryStyle === 'QRY_A19' ? timestampFormat(raws[q].leaf(1, 1, 1)) : timestamp;
   const msh18 = message.get('MSH-18');
   const charsetDeclared = msh18 === '' ? undefined : resolveCharset(msh18, 'utf-8');
   const charset =
@@ -118,13 +119,13 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
 
   const exampleLayout = layout(lines, d, [...common, { ...id.edit, slot: 'value' }]);
   const otherLayout = layout(lines, d, [...common, { ...id.edit, slot: 'value' }, ...id.otherEdits]);
-  const otherBy: By = id.exampleBy === 'patientCode' ? 'visitNumber' : 'patientCode';
 
   const notes: string[] = [
     `Read a ${typeText} (HL7 ${version}) with the segments ${lines.map((l) => l.slice(0, 3)).join(', ')}; ` +
       'every query is sent with this layout, every other field as in the example.',
-    `Replaced in every query: MSH-7${queryStyle === 'QRY_A19' ? ' and QRD-1' : ''} (date/time, ` +
-      `${describeTimestamp(timestamp)}), MSH-10 (control id), ${querySegmentName}-${queryStyle === 'QRY_A19' ? 4 : 2} ` +
+    `Replaced in every query: MSH-7 (date/time, ${describeTimestamp(timestamp)}), ` +
+      (queryStyle === 'QRY_A19' ? `QRD-1 (date/time, ${describeTimestamp(queryTimestamp)}), ` : '') +
+      `MSH-10 (control id), ${querySegmentName}-${queryStyle === 'QRY_A19' ? 4 : 2} ` +
       `(query id, equal to MSH-10) and ${id.path} (the ${LABEL[id.exampleBy]}).`,
     `The example asks by ${LABEL[id.exampleBy]}; ${id.otherNote}`,
   ];
@@ -142,7 +143,7 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
   if (charset) notes.push(`MSH-18 "${msh18}": queries are encoded in ${charset}.`);
   else if (msh18 !== '')
     notes.push(`MSH-18 "${msh18}" is kept; queries are encoded in the connection's charset.`);
-  if (!timestamp.offset) {
+  if (!timestamp.offset || !queryTimestamp.offset) {
     notes.push(
       "The example writes its date/time without a UTC offset: it is written in the template's timeZone (default UTC).",
     );
@@ -167,6 +168,7 @@ export function deriveExampleQuery(example: string): DerivedQueryTemplate {
     idPath: id.path,
     ...(id.authority ? { authority: id.authority } : {}),
     timestamp,
+    queryTimestamp,
     byPatientCode: id.exampleBy === 'patientCode' ? exampleLayout : otherLayout,
     byVisitNumber: id.exampleBy === 'visitNumber' ? exampleLayout : otherLayout,
     notes,

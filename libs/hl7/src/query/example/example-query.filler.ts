@@ -38,11 +38,11 @@ export function fillExampleQuery(
   const d: Hl7Delimiters = { ...template.delimiters, truncation: '' };
   const layout = request.by === 'visitNumber' ? template.byVisitNumber : template.byPatientCode;
   const controlId = escapeHl7(request.controlId, d);
-  const at = timestamp(request.at, template.timestamp, options.timeZone);
   const values: Record<ExampleSlot, string> = {
     controlId,
     queryId: controlId,
-    timestamp: at,
+    timestamp: timestamp(request.at, template.timestamp, options.timeZone),
+    queryTimestamp: timestamp(request.at, template.queryTimestamp, options.timeZone),
     value: escapeHl7(value, d),
   };
   let text = layout.texts[0];

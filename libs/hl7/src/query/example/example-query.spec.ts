@@ -17,6 +17,8 @@ interface ExampleCase {
   otherPaths: string[];
   /** MSH-7 of a built query. */
   timestamp: RegExp;
+  /** QRD-1 when it differs from MSH-7's format. */
+  queryTimestamp?: RegExp;
   authority?: string;
   charset?: 'utf-8' | 'latin1';
 }
@@ -155,6 +157,18 @@ const EXAMPLES: ExampleCase[] = [
     otherPaths: ['QRD-8.13'],
     timestamp: /^\d{8}$/,
   },
+  {
+    name: 'v2.3 QRY^A19 whose MSH-7 and QRD-1 carry a TS degree-of-precision component',
+    text:
+      'MSH|^~\\&|CF|BRIDGE|HIS|AZ|20240101120000^S||QRY^A19|P1|P|2.3\r' +
+      'QRD|202401011200^M|R|I|P1|||10^RD|888^^^^^^^^AZ|DEM\r',
+    by: 'patientCode',
+    idPath: 'QRD-8.1',
+    otherPaths: ['QRD-8.13'],
+    timestamp: /^\d{14}$/,
+    queryTimestamp: /^\d{12}$/,
+    authority: 'AZ',
+  },
 ];
 
 /** Value of `SEG-f(r).c` in a parsed message (repetitions counted as written). */
@@ -189,7 +203,10 @@ describe('deriveExampleQuery + fillExampleQuery against a strict hospital', () =
       expect(valueAt(message, example.idPath)).toBe(value);
       expect(message.get(base.includes('QRD-4') ? 'QRD-4' : 'QPD-2')).toBe(controlId);
       expect(rawLeaf(query, 'MSH-7')).toMatch(example.timestamp);
-      if (base.includes('QRD-1')) expect(rawLeaf(query, 'QRD-1')).toBe(rawLeaf(query, 'MSH-7'));
+      if (base.includes('QRD-1')) {
+        expect(rawLeaf(query, 'QRD-1')).toMatch(example.queryTimestamp ?? example.timestamp);
+        expect(rawLeaf(query, 'QRD-1').slice(0, 8)).toBe(rawLeaf(query, 'MSH-7').slice(0, 8));
+      }
       expect(query.endsWith('\r')).toBe(true);
       expect(query).not.toMatch(/\n/);
     }

@@ -2,7 +2,7 @@ import type { Hl7Charset } from '../../model/hl7-charset';
 import type { Hl7QueryStyle } from '../query.types';
 
 /** What fills a slot of a derived template when a query is built. */
-export type ExampleSlot = 'controlId' | 'timestamp' | 'queryId' | 'value';
+export type ExampleSlot = 'controlId' | 'timestamp' | 'queryTimestamp' | 'queryId' | 'value';
 
 /**
  * One ready-to-fill query: the example's text cut at the replaced leaves. `texts` has one more entry
@@ -48,7 +48,10 @@ export interface DerivedQueryTemplate {
   readonly idPath: string;
   /** The assigning authority the example names for the identifier, if any. */
   readonly authority?: string;
+  /** MSH-7 as the example writes it. */
   readonly timestamp: ExampleTimestampFormat;
+  /** QRD-1 as the example writes it (a QRY^A19 may write it with another precision than MSH-7). */
+  readonly queryTimestamp: ExampleTimestampFormat;
   readonly byPatientCode: ExampleQueryLayout;
   readonly byVisitNumber: ExampleQueryLayout;
   /** Human sentences on what was read and how the other lookup is placed. */

@@ -39,6 +39,14 @@ export type {
 } from './demographics/demographics.types';
 export { buildQuery } from './query/query.builder';
 export { readQueryReply, readErrorText } from './query/query-reply.reader';
+export { deriveExampleQuery, fillExampleQuery, ExampleQueryError } from './query/example';
+export type {
+  DerivedQueryTemplate,
+  ExampleQueryLayout,
+  ExampleQueryProblem,
+  ExampleSlot,
+  ExampleTimestampFormat,
+} from './query/example';
 export type {
   Hl7QueryRequest,
   Hl7QueryStyle,

@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { Hl7ConnectionInputV1 } from '@bridge/contracts';
+import type { DerivedQueryTemplate } from '@bridge/hl7';
 import { DataSource } from 'typeorm';
+
+/** The body as saved, plus the template derived from its `exampleQuery` (derived once, at save). */
+export type StoredHl7Settings = Hl7ConnectionInputV1 & { derivedTemplate?: DerivedQueryTemplate };
 
 export interface StoredHl7Connection {
   hospitalId: string;
-  settings: Hl7ConnectionInputV1;
+  settings: StoredHl7Settings;
   updatedAt: Date;
 }
 
 interface ConnectionRow {
   hospital_id: string;
-  settings: Hl7ConnectionInputV1;
+  settings: StoredHl7Settings;
   updated_at: Date;
 }
 
@@ -19,7 +23,7 @@ interface ConnectionRow {
 export class ConnectionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async upsert(hospitalId: string, settings: Hl7ConnectionInputV1): Promise<StoredHl7Connection> {
+  async upsert(hospitalId: string, settings: StoredHl7Settings): Promise<StoredHl7Connection> {
     const rows: ConnectionRow[] = await this.dataSource.query(
       `INSERT INTO hl7_gateway.hl7_connections (hospital_id, settings, updated_at)
        VALUES ($1, $2::jsonb, now())

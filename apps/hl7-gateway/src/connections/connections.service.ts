@@ -6,7 +6,12 @@ import {
   type Hl7ConnectionViewV1,
 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
-import { ConnectionsRepository, type StoredHl7Connection } from './connections.repository';
+import {
+  ConnectionsRepository,
+  type StoredHl7Connection,
+  type StoredHl7Settings,
+} from './connections.repository';
+import { deriveConnectionTemplate, derivedTemplateView } from './example-query.settings';
 import { validateTemplate } from './hl7-template.settings';
 
 @Injectable()
@@ -19,9 +24,14 @@ export class ConnectionsService {
   /** Creates or replaces the hospital's HL7 connection (a PUT replaces every setting). */
   async put(hospitalId: string, input: Hl7ConnectionInputV1): Promise<Hl7ConnectionViewV1> {
     const template = validateTemplate(input.template);
+    const derivedTemplate = deriveConnectionTemplate(input);
     // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
     await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
-    const settings: Hl7ConnectionInputV1 = { ...input, ...(template ? { template: { ...template } } : {}) };
+    const settings: StoredHl7Settings = {
+      ...input,
+      ...(template ? { template: { ...template } } : {}),
+      ...(derivedTemplate ? { derivedTemplate } : {}),
+    };
     return toView(await this.connections.upsert(hospitalId, settings));
   }
 
@@ -39,8 +49,10 @@ export class ConnectionsService {
 
 // The HL7 connection holds no secrets (TLS trusts the system CAs), so the view is the whole setting.
 function toView(connection: StoredHl7Connection): Hl7ConnectionViewV1 {
+  const { derivedTemplate, ...settings } = connection.settings;
   return {
-    ...connection.settings,
+    ...settings,
+    ...(derivedTemplate ? { derivedTemplate: derivedTemplateView(derivedTemplate) } : {}),
     // The default is shown, not stored: connections saved before the setting existed read the same way.
     patientIdTypes: [...(connection.settings.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES)],
     hospitalId: connection.hospitalId,

@@ -5,10 +5,11 @@ import {
   type LookupKey,
   type QueryDemographicsResultV1,
 } from '@bridge/contracts';
-import { Hl7BuildError, buildQuery } from '@bridge/hl7';
+import { Hl7BuildError, buildQuery, fillExampleQuery } from '@bridge/hl7';
 import { randomUUID } from 'node:crypto';
 import { ConnectionsService } from '../connections/connections.service';
-import { queryTemplateOf } from '../connections/hl7-template.settings';
+import type { StoredHl7Settings } from '../connections/connections.repository';
+import { queryTemplateOf, type Hl7TemplateSettings } from '../connections/hl7-template.settings';
 import { JournalService } from '../journal/journal.service';
 import { exchangeWithHospital } from './hl7-exchange';
 import type { QueryOutcome } from './query-outcome';
@@ -56,7 +57,9 @@ export class QueriesService {
     });
     let outcome: QueryOutcome;
     try {
-      outcome = await exchangeWithHospital(settings, { query, controlId, messageId: exchange.id });
+      // A template derived from the hospital's example is encoded in the charset its MSH-18 declares.
+      const wire = { ...settings, charset: settings.derivedTemplate?.charset ?? settings.charset };
+      outcome = await exchangeWithHospital(wire, { query, controlId, messageId: exchange.id });
     } catch (error) {
       // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.
       await this.journal.close(exchange, {
@@ -85,10 +88,15 @@ export class QueriesService {
 }
 
 function build(
-  settings: Hl7ConnectionInputV1,
+  settings: StoredHl7Settings,
   request: { by: LookupKey; value: string; controlId: string },
 ): string {
   try {
+    if (settings.derivedTemplate) {
+      // The hospital's own example, filled in: derived once at save, nothing re-read per query.
+      const timeZone = (settings.template as Hl7TemplateSettings | undefined)?.timeZone;
+      return fillExampleQuery(settings.derivedTemplate, { ...request, at: new Date() }, { timeZone });
+    }
     return buildQuery(queryTemplateOf(settings), { ...request, at: new Date() });
   } catch (error) {
     if (error instanceof Hl7BuildError) {

@@ -81,6 +81,15 @@ export class Hl7ConnectionInputV1 {
   @IsOptional()
   @IsObject()
   template?: Record<string, unknown>;
+  /**
+   * The QRY^A19 or QBP^Q22 the hospital already receives (PRODUCT.md "Template from the hospital's own
+   * example"): every query is sent with its layout. Read at save time; a bad example is a 400.
+   */
+  @ApiPropertyOptional({ description: "The hospital's own example query (raw HL7, any line breaks)" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 20_000)
+  exampleQuery?: string;
 }
 
 export class PutHl7ConnectionRequestV1 extends HospitalScopedV1 {
@@ -89,11 +98,31 @@ export class PutHl7ConnectionRequestV1 extends HospitalScopedV1 {
 
 export class GetHl7ConnectionRequestV1 extends HospitalScopedV1 {}
 
+/** What the platform derived from `exampleQuery`, as GET shows it. */
+export interface Hl7DerivedTemplateViewV1 {
+  queryStyle: (typeof QUERY_STYLES)[number];
+  /** MSH-9 and MSH-12 of the example. */
+  messageType: string;
+  version: string;
+  charset?: (typeof CHARSETS)[number];
+  /** The lookup the example itself shows. */
+  exampleBy: LookupKey;
+  /** Where the identifier goes, e.g. `QRD-8.1`. */
+  idPath: string;
+  authority?: string;
+  /** The segments every query is sent with, `{controlId}`, `{timestamp}` (MSH-7), `{queryTimestamp}` (QRD-1), `{queryId}`, `{value}` replaced. */
+  layout: { patientCode: string[]; visitNumber: string[] };
+  /** Human sentences on what was derived. */
+  notes: string[];
+}
+
 /** The stored connection; `patientIdTypes` shows the default when the hospital set none. */
 export type Hl7ConnectionViewV1 = Hl7ConnectionInputV1 & {
   hospitalId: string;
   patientIdTypes: string[];
   updatedAt: string;
+  /** Present when the connection has an `exampleQuery`. */
+  derivedTemplate?: Hl7DerivedTemplateViewV1;
 };
 
 /**

@@ -76,9 +76,13 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
         timeoutMs: number(form, 'timeoutMs'),
         patientIdAuthority: text(form, 'patientIdAuthority'),
         patientIdTypes: parsePatientIdTypes(String(form.get('patientIdTypes') ?? '')),
+        // Not edited here, but a PUT replaces every setting: keep what the API set.
+        template: current.template,
+        exampleQuery: text(form, 'exampleQuery'),
       }),
     );
   };
+  const derived = current.derivedTemplate as DerivedTemplate | undefined;
   return (
     <form onSubmit={submit} aria-label="HL7 connection">
       <Field label="Host" name="host" value={current.host} required />
@@ -108,9 +112,40 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
       <Field label="Timeout (ms)" name="timeoutMs" type="number" value={current.timeoutMs} />
       <Field label="Patient ID assigning authority" name="patientIdAuthority" value={current.patientIdAuthority} />
       <Field label={PATIENT_ID_TYPES_LABEL} name="patientIdTypes" value={formatPatientIdTypes(current.patientIdTypes)} />
+      <Field label="Example query (the QRY^A19 or QBP^Q22 the hospital already receives)" name="exampleQuery">
+        <textarea name="exampleQuery" rows={6} spellCheck={false} defaultValue={typeof current.exampleQuery === 'string' ? current.exampleQuery : ''} />
+      </Field>
       <button type="submit">Save HL7 connection</button>
       <Feedback error={error} saved={saved} />
+      {derived && <DerivedTemplatePanel derived={derived} />}
     </form>
+  );
+}
+
+interface DerivedTemplate {
+  messageType: string;
+  version: string;
+  layout: { patientCode: string[]; visitNumber: string[] };
+  notes: string[];
+}
+
+/** What the platform read from the example: its notes, and the query it sends with the replaced places named. */
+function DerivedTemplatePanel({ derived }: { derived: DerivedTemplate }) {
+  return (
+    <section aria-label="Derived from the example">
+      <h3>
+        Derived from the example ({derived.messageType}, HL7 {derived.version})
+      </h3>
+      <ul>
+        {derived.notes.map((note) => (
+          <li key={note}>{note}</li>
+        ))}
+      </ul>
+      <p>Query sent by patient ID:</p>
+      <pre>{derived.layout.patientCode.join('\n')}</pre>
+      <p>Query sent by visit number:</p>
+      <pre>{derived.layout.visitNumber.join('\n')}</pre>
+    </section>
   );
 }
 

@@ -1,0 +1,50 @@
+import { DomainError } from '@bridge/contracts';
+
+/**
+ * Runs at most `concurrent` tasks at once, the rest in arrival order; beyond `waiting` queued tasks it
+ * refuses at once (SERVICE_UNAVAILABLE) rather than queue work the caller's bus timeout will abandon.
+ * For scrypt: each derivation takes a CPU core for tens of milliseconds on libuv's thread pool, so a
+ * flood of wrong passwords from rotating addresses (which no per-source limit stops) would otherwise take
+ * every core from the other routes (R11). O(1) per task; memory bounded by `waiting`.
+ */
+export class ConcurrencyGate {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  private head = 0;
+
+  constructor(
+    private readonly concurrent: number,
+    private readonly waiting: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrent) {
+      if (this.queue.length - this.head >= this.waiting) {
+        throw new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once; try again shortly.');
+      }
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    } else {
+      this.running += 1;
+    }
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Hands the slot straight to the next waiter (so `running` stays counted), or frees it. */
+  private release(): void {
+    if (this.head < this.queue.length) {
+      const next = this.queue[this.head];
+      this.head += 1;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      next();
+    } else {
+      this.running -= 1;
+    }
+  }
+}

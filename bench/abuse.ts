@@ -71,6 +71,9 @@ export async function main(): Promise<void> {
       body: JSON.stringify({ grant_type: 'client_credentials', client_id: emr.clientId, client_secret: emr.clientSecret }),
     });
 
+    if (login.status !== 200 || grant.status !== 200) {
+      process.stdout.write(`refused: login ${login.status} ${await login.text()}; token ${grant.status} ${await grant.text()}\n`);
+    }
     const ratio = underFlood.p99Ms / Math.max(quiet.p99Ms, 1);
     const accepted = login.status === 200 && grant.status === 200;
     const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}x${count}`).join(' ');

@@ -36,4 +36,19 @@ describe('ConcurrencyGate', () => {
     await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(async () => 'next')).resolves.toBe('next');
   });
+
+  it('refuses a task that waited longer than maxWaitMs when its turn comes, and runs the next', async () => {
+    let clock = 0;
+    const gate = new ConcurrencyGate(1, 10, 100, () => clock);
+    const first = deferred();
+    const running = gate.run(() => first.promise);
+    const stale = gate.run(async () => 'stale ran');
+    clock = 50;
+    const fresh = gate.run(async () => 'fresh ran');
+    clock = 120;
+    first.resolve();
+    await running;
+    await expect(stale).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(fresh).resolves.toBe('fresh ran');
+  });
 });

@@ -2,7 +2,9 @@ import { DomainError } from '@bridge/contracts';
 
 /**
  * Runs at most `concurrent` tasks at once, the rest in arrival order; beyond `waiting` queued tasks it
- * refuses at once (SERVICE_UNAVAILABLE) rather than queue work the caller's bus timeout will abandon.
+ * refuses at once (SERVICE_UNAVAILABLE), and a task that waited longer than `maxWaitMs` is refused when
+ * its turn comes instead of run: its caller's bus timeout has given up on it, and running it would only
+ * delay the callers still waiting (a right password behind a flood).
  * For scrypt: each derivation takes a CPU core for tens of milliseconds on libuv's thread pool, so a
  * flood of wrong passwords from rotating addresses (which no per-source limit stops) would otherwise take
  * every core from the other routes (R11). O(1) per task; memory bounded by `waiting`.
@@ -15,14 +17,19 @@ export class ConcurrencyGate {
   constructor(
     private readonly concurrent: number,
     private readonly waiting: number,
+    private readonly maxWaitMs = Number.POSITIVE_INFINITY,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrent) {
-      if (this.queue.length - this.head >= this.waiting) {
-        throw new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once; try again shortly.');
-      }
+      if (this.queue.length - this.head >= this.waiting) throw busy();
+      const queuedAt = this.now();
       await new Promise<void>((resolve) => this.queue.push(resolve));
+      if (this.now() - queuedAt > this.maxWaitMs) {
+        this.release();
+        throw busy();
+      }
     } else {
       this.running += 1;
     }
@@ -47,4 +54,8 @@ export class ConcurrencyGate {
       this.running -= 1;
     }
   }
+}
+
+function busy(): DomainError {
+  return new DomainError('SERVICE_UNAVAILABLE', 'Too many sign-ins at once; try again shortly.');
 }

@@ -74,6 +74,15 @@ describe('failed-attempt limits behind a trusted proxy (R5, issue 10)', () => {
     expect((await login('bystander@limits-a.example', password, '192.0.2.11')).status).toBe(200);
   });
 
+  it('password: an IPv6 source counts by its /64, so rotating within it does not escape the limit', async () => {
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const response = await login(`v6-${attempt}@limits-a.example`, 'wrong password', `2001:db8:aa:1::${(attempt + 1).toString(16)}`);
+      expect(response.status).toBe(401);
+    }
+    expect((await login('bystander@limits-a.example', password, '2001:db8:aa:1:ffff::1')).status).toBe(429);
+    expect((await login('bystander@limits-a.example', password, '2001:db8:aa:2::1')).status).toBe(200);
+  });
+
   it('exchange: 30 failures from one address block it, without spending the valid token tried next', async () => {
     for (let attempt = 0; attempt < 30; attempt++) {
       expect((await exchange(`clt_guess${attempt}`, '192.0.2.20')).status).toBe(401);

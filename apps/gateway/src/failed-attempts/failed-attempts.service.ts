@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FailedAttempts, type FailedAttemptPolicy } from '@bridge/auth';
 import { DomainError, isDomainError, type ErrorCode } from '@bridge/contracts';
+import { sourceKeyOf } from './source-key';
 
 /** One credential from one source: 10 failures in 15 min, then 1 min, 2, 4 … up to 15 min. */
 export const PER_CREDENTIAL_AND_SOURCE: FailedAttemptPolicy = {
@@ -23,7 +24,7 @@ export type CredentialKind = 'client' | 'password' | 'login-link';
 
 /**
  * The one place failed credential checks are limited (token endpoint, password sign-in, login links).
- * Every limit includes the source address (as TRUST_PROXY lets Fastify read it), so a correct credential
+ * Every limit includes the source address (as TRUST_PROXY lets Fastify read it; an IPv6 source by its /64), so a correct credential
  * from a source that did not fail is never refused because someone else failed: no account, client or
  * user is ever locked out by others' guesses. A success forgives that credential's failures from that
  * source, not the source's own count (a valid account must not reset an attacker's budget).
@@ -37,8 +38,8 @@ export class FailedAttemptsService {
     check: { kind: CredentialKind; credential: string; source: string; failure: ErrorCode },
     run: () => Promise<T>,
   ): Promise<T> {
-    const pairKey = `${check.kind}\u0000${check.credential}\u0000${check.source}`;
-    const sourceKey = check.source;
+    const sourceKey = sourceKeyOf(check.source);
+    const pairKey = `${check.kind}\u0000${check.credential}\u0000${sourceKey}`;
     const waitMs = Math.max(this.byCredentialAndSource.retryAfterMs(pairKey), this.bySource.retryAfterMs(sourceKey));
     if (waitMs > 0) {
       throw new DomainError('RATE_LIMITED', 'Too many failed attempts from this address; try again later.', {

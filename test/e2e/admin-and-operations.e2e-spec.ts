@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Api } from '../support/api';
+import { anyNode, controlText, poisoned, toJson, type JsonNode } from '../support/poisoned-json';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 describe('platform admin, health, OpenAPI and bad input (R6)', () => {
@@ -122,5 +124,150 @@ describe('platform admin, health, OpenAPI and bad input (R6)', () => {
     );
     const written = await api.expect(200, 'POST', '/v1/patients/search', { token: hospital.token, body: { patientCode: 'FZ-1' } });
     for (const patient of written.patients) expect(patient.firstName).toEqual(expect.any(String));
+  });
+
+  describe('prototype keys, empty keys, deep nesting and control characters on every endpoint (R6, issue 10)', () => {
+    const SCIM = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    type Endpoint = { method: string; path: string; token: () => string; valid: unknown; scim?: boolean };
+    let endpoints: Endpoint[];
+    let hospital: Awaited<ReturnType<Api['createHospital']>>;
+    let scimToken: string;
+
+    beforeAll(async () => {
+      hospital = await api.createHospital('poison-h');
+      scimToken = (await api.createHospital('poison-scim', ['scim', 'users:write'])).token;
+      const created = await api.expect(201, 'POST', '/v1/patients', {
+        token: hospital.token,
+        body: {
+          patientCode: 'POISON-BASE',
+          firstName: 'P',
+          lastName: 'B',
+          careFlow: { definitionKey: 'knee-replacement', physicianId: hospital.physicianId, baseline: { surgeryDate: '2026-12-02' } },
+        },
+      });
+      const careFlowId = created.careFlows[0].id as string;
+      const userId = hospital.physicianId;
+      const h = `/v1/admin/hospitals/${hospital.id}`;
+      const asAdmin = () => admin;
+      const asHospital = () => hospital.token;
+      const person = { email: 'poison@fuzz.example', firstName: 'Poi', lastName: 'Son', roles: ['clinician'] };
+      const patient = {
+        patientCode: 'POISON-1',
+        firstName: 'Poi',
+        lastName: 'Son',
+        address: { city: 'Gent' },
+        identifiers: [{ system: 's', value: 'v' }],
+        careFlow: { definitionKey: 'knee-replacement', baseline: { surgeryDate: '2026-12-02' } },
+      };
+      const scimUser = { schemas: [SCIM], userName: 'poison@fuzz.example', name: { givenName: 'P', familyName: 'S' }, emails: [{ value: 'poison@fuzz.example' }], active: true };
+      endpoints = [
+        { method: 'POST', path: '/v1/admin/hospitals', token: asAdmin, valid: { key: 'poison-new', name: 'Poison' } },
+        { method: 'POST', path: `${h}/api-clients`, token: asAdmin, valid: { name: 'poison', scopes: ['patients:read'] } },
+        { method: 'POST', path: `${h}/care-flow-definitions`, token: asAdmin, valid: { key: 'poison-def', title: 'P', baseline: [{ key: 'a', type: 'string', required: false }] } },
+        { method: 'POST', path: `${h}/users`, token: asAdmin, valid: { ...person, password: 'long enough password' } },
+        { method: 'PUT', path: `${h}/connections/hl7`, token: asAdmin, valid: { host: 'hospital.example', port: 2575, queryStyle: 'QRY_A19' } },
+        { method: 'PUT', path: `${h}/connections/webservice`, token: asAdmin, valid: { flavor: 'custom', baseUrl: 'https://hospital.example', custom: { pathTemplate: '/p/{patientCode}', resultsPath: 'data', fields: { patientCode: 'id' } } } },
+        { method: 'PUT', path: `${h}/import-source`, token: asAdmin, valid: { source: 'hl7' } },
+        { method: 'PUT', path: `${h}/connections/siu`, token: asAdmin, valid: { source: { kind: 'directory', path: '/nowhere', filePattern: '*.hl7' }, schedule: { times: ['06:00'] } } },
+        { method: 'POST', path: '/v1/patients', token: asHospital, valid: patient },
+        { method: 'POST', path: '/v1/patients/search', token: asHospital, valid: { patientCode: 'POISON-1', identifier: { system: 's', value: 'v' } } },
+        { method: 'POST', path: `/v1/patients/${created.id}/care-flows`, token: asHospital, valid: { definitionKey: 'knee-replacement', physicianId: hospital.physicianId, baseline: { surgeryDate: '2026-12-03' } } },
+        { method: 'PATCH', path: `/v1/care-flows/${careFlowId}/baseline`, token: asHospital, valid: { baseline: { side: 'left' } } },
+        { method: 'POST', path: `/v1/care-flows/${careFlowId}/stop`, token: asHospital, valid: { reason: 'poison' } },
+        { method: 'POST', path: '/v1/imports', token: asHospital, valid: { patientCode: 'POISON-1' } },
+        { method: 'POST', path: `/v1/imports/${randomUUID()}/confirm`, token: asHospital, valid: { physicianId: hospital.physicianId, careFlow: { definitionKey: 'knee-replacement', baseline: {} } } },
+        { method: 'POST', path: '/v1/users', token: asHospital, valid: person },
+        { method: 'POST', path: '/v1/users/login-token', token: asHospital, valid: { ...person, patientCode: 'POISON-1' } },
+        { method: 'PATCH', path: `/v1/users/${userId}`, token: asHospital, valid: { firstName: 'Poisoned', roles: ['physician'] } },
+        { method: 'POST', path: '/v1/oauth/token', token: () => '', valid: { grant_type: 'client_credentials', client_id: 'poison', client_secret: 'poison' } },
+        { method: 'POST', path: '/v1/auth/login', token: () => '', valid: { email: 'poison@fuzz.example', password: 'poison password' } },
+        { method: 'POST', path: '/v1/auth/exchange', token: () => '', valid: { token: 'clt_poison' } },
+        { method: 'POST', path: '/scim/v2/Users', token: () => scimToken, valid: scimUser, scim: true },
+        { method: 'PUT', path: `/scim/v2/Users/${randomUUID()}`, token: () => scimToken, valid: scimUser, scim: true },
+        { method: 'PATCH', path: `/scim/v2/Users/${randomUUID()}`, token: () => scimToken, valid: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'name.givenName', value: 'P' }, { op: 'add', value: { active: false } }] }, scim: true },
+      ];
+    });
+
+    const send = (endpoint: Endpoint, node: JsonNode) =>
+      api.request(endpoint.method, endpoint.path, {
+        token: endpoint.token() || undefined,
+        rawBody: toJson(node),
+        headers: { 'content-type': endpoint.scim ? 'application/scim+json' : 'application/json' },
+      });
+
+    /** 400 in the channel's own error format: problem+json, or the SCIM error schema on /scim. */
+    const expectRefused = (endpoint: Endpoint, response: { status: number; body: any; headers: Headers }, node: JsonNode) => {
+      const seen = { endpoint: `${endpoint.method} ${endpoint.path}`, status: response.status, body: response.body };
+      if (response.status !== 400) throw new Error(`not refused with 400: ${JSON.stringify(seen).slice(0, 800)} for ${toJson(node).slice(0, 300)}`);
+      if (endpoint.scim) {
+        expect(response.headers.get('content-type')).toContain('application/scim+json');
+        expect(response.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400' });
+      } else {
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+        expect(response.body.code).toBe('VALIDATION_FAILED');
+      }
+    };
+
+    it('refuses a valid body with constructor / prototype / __proto__ planted anywhere, or nested too deep, with 400', async () => {
+      for (const endpoint of endpoints) {
+        await fc.assert(
+          fc.asyncProperty(poisoned(endpoint.valid), async (node) => expectRefused(endpoint, await send(endpoint, node), node)),
+          { numRuns: 12 },
+        );
+      }
+    });
+
+    it('answers any JSON with bad keys, empty keys and control characters with 2xx or 4xx in the channel format, never 500', async () => {
+      for (const endpoint of endpoints) {
+        await fc.assert(
+          fc.asyncProperty(anyNode, async (node) => {
+            const response = await send(endpoint, node);
+            const seen = { endpoint: `${endpoint.method} ${endpoint.path}`, status: response.status, body: toJson(node).slice(0, 300) };
+            expect({ ...seen, server: response.status >= 500 }).toEqual({ ...seen, server: false });
+            if (response.status >= 400 && response.status !== 404) {
+              expect(response.headers.get('content-type')).toContain(endpoint.scim ? 'application/scim+json' : 'application/problem+json');
+            }
+          }),
+          { numRuns: 12 },
+        );
+      }
+    });
+
+    it('refuses control characters in every lookup and push field with 400', async () => {
+      const fields: [string, (text: string) => unknown][] = [
+        ['/v1/patients', (text) => ({ patientCode: text, firstName: 'A', lastName: 'B' })],
+        ['/v1/patients', (text) => ({ patientCode: 'POISON-2', firstName: 'A', lastName: 'B', address: { street: text } })],
+        ['/v1/patients/search', (text) => ({ patientCode: text })],
+        ['/v1/imports', (text) => ({ patientCode: text })],
+        ['/v1/imports', (text) => ({ visitNumber: text })],
+        ['/v1/users', (text) => ({ email: 'poison2@fuzz.example', firstName: text, lastName: 'B', roles: ['clinician'] })],
+      ];
+      for (const [path, body] of fields) {
+        const endpoint = endpoints.find((candidate) => candidate.path === path && candidate.method === 'POST')!;
+        await fc.assert(
+          fc.asyncProperty(controlText, async (text) => {
+            const node: JsonNode = { kind: 'raw', value: null };
+            const response = await api.request('POST', path, { token: endpoint.token(), body: body(text) });
+            expectRefused(endpoint, response, node);
+          }),
+          { numRuns: 10 },
+        );
+      }
+    });
+
+    it('wrote nothing from a refused body: no patient, user, hospital or SCIM user of the poisoned bodies', async () => {
+      for (const patientCode of ['POISON-1', 'POISON-2']) {
+        const found = await api.expect(200, 'POST', '/v1/patients/search', { token: hospital.token, body: { patientCode } });
+        expect({ patientCode, total: found.total }).toEqual({ patientCode, total: 0 });
+      }
+      const users = await api.expect(200, 'GET', '/v1/users', { token: hospital.token });
+      const list = (Array.isArray(users) ? users : users.users) as { email: string; firstName: string }[];
+      expect(list.filter((user) => /fuzz\.example$/.test(user.email))).toEqual([]);
+      expect(list.filter((user) => user.firstName === 'Poisoned')).toEqual([]);
+      const hospitals = await api.expect(200, 'GET', '/v1/admin/hospitals', { token: admin });
+      expect(hospitals.map((h: { key: string }) => h.key)).not.toContain('poison-new');
+      const scimUsers = await api.request('GET', '/scim/v2/Users?filter=userName%20eq%20%22poison%40fuzz.example%22', { token: scimToken });
+      expect(scimUsers.body.totalResults).toBe(0);
+    });
   });
 });

@@ -149,6 +149,50 @@ describe('push API (POST /v1/patients and care flows)', () => {
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('answers concurrent requests with one Idempotency-Key alike: one patient, one care flow, never 500 (issue 10)', async () => {
+    const body = patient('000114', {
+      careFlow: { definitionKey: 'knee-replacement', baseline: { surgeryDate: '2026-12-02' } },
+    });
+    const pushes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api.request('POST', '/v1/patients', { token: hospital.token, body, headers: { 'idempotency-key': 'race-1' } }),
+      ),
+    );
+    expect(pushes.map((response) => response.status)).toEqual(Array(8).fill(201));
+    for (const response of pushes) expect(response.body).toEqual(pushes[0].body);
+
+    const patientId = pushes[0].body.id as string;
+    const start = { definitionKey: 'knee-replacement', physicianId: hospital.physicianId, baseline: { surgeryDate: '2026-12-09' } };
+    const starts = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api.request('POST', `/v1/patients/${patientId}/care-flows`, {
+          token: hospital.token,
+          body: start,
+          headers: { 'idempotency-key': 'race-2' },
+        }),
+      ),
+    );
+    expect(starts.map((response) => response.status)).toEqual(Array(8).fill(201));
+    expect(new Set(starts.map((response) => response.body.id)).size).toBe(1);
+    const stored = await api.expect(200, 'GET', `/v1/patients/${patientId}`, { token: hospital.token });
+    expect(stored.careFlows).toHaveLength(2);
+  });
+
+  it("answers 404 for another hospital's patient before reading the body (issue 10: was 422 definition unknown)", async () => {
+    const other = await api.createHospital('push-b');
+    const ours = await api.expect(201, 'POST', '/v1/patients', { token: hospital.token, body: patient('000115') });
+    for (const body of [
+      { definitionKey: 'only-in-push-a', physicianId: other.physicianId },
+      { definitionKey: 'knee-replacement', physicianId: other.physicianId, baseline: { surgeryDate: 'not a date' } },
+    ]) {
+      const response = await api.request('POST', `/v1/patients/${ours.id}/care-flows`, { token: other.token, body });
+      expect(response.status).toBe(404);
+      expect(response.body.code).toBe('PATIENT_NOT_FOUND');
+    }
+    const stored = await api.expect(200, 'GET', `/v1/patients/${ours.id}`, { token: hospital.token });
+    expect(stored.careFlows).toHaveLength(0);
+  });
+
   it('searches by patientCode, national registry number and identifier; needs at least one criterion', async () => {
     await api.expect(201, 'POST', '/v1/patients', { token: hospital.token, body: patient('000105', { nationalRegistryNumber: '90010112399' }) });
     const byCode = await api.expect(200, 'POST', '/v1/patients/search', { token: hospital.token, body: { patientCode: '000105' } });

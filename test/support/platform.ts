@@ -25,8 +25,9 @@ const ROOT = join(__dirname, '..', '..');
  * The platform under test, on a fresh database. By default every app runs in this process over the
  * in-process bus (what `npm test` checks). With BRIDGE_TEST_TOPOLOGY=distributed (`npm run test:infra`)
  * each app is its own process from dist/, talking over RabbitMQ (AMQP_URL) — the production shape.
+ * `overrides` sets variables for this platform only (e.g. TRUST_PROXY).
  */
-export async function startTestPlatform(): Promise<TestPlatform> {
+export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
   const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
@@ -42,6 +43,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SIU_LISTENER_HOST: '127.0.0.1',
     SIU_LISTENER_REFRESH_MS: '200',
+    ...overrides,
   };
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
     const running = await startProcesses(env).catch(async (error: unknown) => {

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatewayEnv, loadConfig, type ServiceAppOptions } from '@bridge/config';
+import { GatewayEnv, loadConfig, parseTrustProxy, type ServiceAppOptions } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { installCareWeb } from './care-web/care-web';
 import { GatewayModule } from './gateway.module';
@@ -18,7 +18,8 @@ export async function createGatewayApp(
   options: GatewayOptions = {},
 ): Promise<NestFastifyApplication> {
   const config = loadConfig(GatewayEnv, env);
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: true });
+  // Only TRUST_PROXY's proxies may name the client: the failed-attempt limits key on this address.
+  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: parseTrustProxy(config.TRUST_PROXY) });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     logger: options.logger ?? new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
   });

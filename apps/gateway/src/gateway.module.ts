@@ -11,6 +11,7 @@ import { CareFlowsController } from './care-flows/care-flows.controller';
 import { Hl7ConnectionController } from './connections/hl7-connection.controller';
 import { ImportSourceController } from './connections/import-source.controller';
 import { WebServiceConnectionController } from './connections/webservice-connection.controller';
+import { FailedAttemptsService } from './failed-attempts/failed-attempts.service';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
 import { PayloadPipe } from './http/payload.pipe';
@@ -67,6 +68,7 @@ export class GatewayModule {
           useValue: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
         },
         JwtStrategy,
+        FailedAttemptsService,
         { provide: SESSION_CHECK, useClass: BusSessionCheck },
         { provide: APP_PIPE, useClass: PayloadPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

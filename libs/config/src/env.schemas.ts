@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsTrustProxy } from './trust-proxy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
@@ -37,6 +38,8 @@ export class GatewayEnv extends ServiceEnv {
   @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
   @IsString() JWT_ISSUER: string = 'careflow-bridge';
   @IsString() JWT_AUDIENCE: string = 'careflow-bridge-api';
+  /** Whose X-Forwarded-For counts: a hop count or proxy CIDRs (see trust-proxy.ts); unset, nobody's. */
+  @IsOptional() @IsTrustProxy() TRUST_PROXY?: string;
 }
 
 export class UserProvisioningEnv extends DataServiceEnv {

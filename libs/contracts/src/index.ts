@@ -22,3 +22,4 @@ export * from './siu/siu-run.v1';
 export * from './siu/siu.events.v1';
 export * from './appointments/appointments.rpc.v1';
 export * from './audit/audit.rpc.v1';
+export * from './untrusted-keys';

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { DomainError, type FieldError } from './errors';
+import { refuseUntrustedKeys } from './untrusted-keys';
 import { memoizeValidationMetadata } from './validation-metadata-cache';
 
 memoizeValidationMetadata();
@@ -20,6 +21,7 @@ export function validatePayload<T extends object>(
       errors: [{ field: '', message: 'must be a JSON object' }],
     });
   }
+  refuseUntrustedKeys(plain);
   // Query strings arrive as text: `convertStrings` turns '20' into 20 by the declared type ('abc' into NaN, refused).
   // Fastify's query objects have no prototype, which class-transformer does not recognise as a plain object.
   const source = Object.getPrototypeOf(plain) === null ? { ...plain } : plain;

@@ -43,6 +43,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     // Only Bearer: a `Basic` challenge would make browsers (the Care app's sign-in page) pop a password dialog.
     if (status === 401 && error.code !== 'INVALID_CLIENT') void reply.header('WWW-Authenticate', 'Bearer');
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
     void reply.status(status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   }
 

@@ -75,22 +75,29 @@ export class CareFlowsService {
     input: CareFlowStartInputV1,
     idempotencyKey?: string,
   ): Promise<CareFlowViewV1> {
+    // The path's patient first: another hospital's patient id is 404, whatever the body says.
+    await this.requirePatient(this.dataSource.manager, hospitalId, patientId);
     const prepared = await this.prepare(hospitalId, input);
     const scope = idempotencyKey && { hospitalId, key: idempotencyKey, operation: 'careflows.start', request: { patientId, input } };
     return this.dataSource.transaction(async (manager) => {
       if (scope) {
-        const replayed = await this.idempotency.replay<CareFlowViewV1>(manager, scope);
+        const replayed = await this.idempotency.claim<CareFlowViewV1>(manager, scope);
         if (replayed) return replayed;
       }
-      const patients: unknown[] = await manager.query(
-        `SELECT 1 FROM patient_import.patients WHERE hospital_id = $1 AND id = $2 FOR SHARE`,
-        [hospitalId, patientId],
-      );
-      if (patients.length === 0) throw new DomainError('PATIENT_NOT_FOUND', 'No such patient.');
+      await this.requirePatient(manager, hospitalId, patientId);
       const careFlow = await this.insertPrepared(manager, { hospitalId, patientId, source: { kind: 'api' } }, prepared);
       if (scope) await this.idempotency.remember(manager, scope, careFlow);
       return careFlow;
     });
+  }
+
+  /** 404 unless the hospital has this patient; share-locked in a transaction, so it cannot go away under a new care flow. */
+  private async requirePatient(manager: EntityManager, hospitalId: string, patientId: string): Promise<void> {
+    const patients: unknown[] = await manager.query(
+      `SELECT 1 FROM patient_import.patients WHERE hospital_id = $1 AND id = $2 FOR SHARE`,
+      [hospitalId, patientId],
+    );
+    if (patients.length === 0) throw new DomainError('PATIENT_NOT_FOUND', 'No such patient.');
   }
 
   /** Merges the given values into the baseline; the result must still fit the definition. */

@@ -66,7 +66,7 @@ export class PatientsService {
     return run(async (manager) => {
       await command.transactionSteps?.before?.(manager);
       if (scope) {
-        const replayed = await this.idempotency.replay<UpsertPatientResultV1>(manager, scope);
+        const replayed = await this.idempotency.claim<UpsertPatientResultV1>(manager, scope);
         if (replayed) return replayed;
       }
       const { record, created } = await this.patients.upsert(

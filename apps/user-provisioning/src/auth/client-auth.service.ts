@@ -1,15 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FailedAttempts, signAccessToken } from '@bridge/auth';
+import { signAccessToken } from '@bridge/auth';
 import { DomainError, SCOPES, type AccessTokenV1, type Principal } from '@bridge/contracts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiClientsService } from '../api-clients/api-clients.service';
 import { secretMatches } from '../api-clients/client-secrets';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
 
-/** OAuth 2.0 client credentials: checks the client and issues the access token the gateway verifies. */
+/**
+ * OAuth 2.0 client credentials: checks the client and issues the access token the gateway verifies.
+ * Failed attempts are limited at the gateway, per client and source address (FailedAttemptsService):
+ * a per-client count here let anyone lock an EMR out by guessing its secret.
+ */
 @Injectable()
 export class ClientAuthService {
-  private readonly failedAttempts = new FailedAttempts({ limit: 10, windowMs: 60_000 });
 
   constructor(
     private readonly clients: ApiClientsService,
@@ -17,12 +20,8 @@ export class ClientAuthService {
   ) {}
 
   async authenticate(clientId: string, clientSecret: string): Promise<AccessTokenV1> {
-    if (this.failedAttempts.isBlocked(clientId)) {
-      throw new DomainError('RATE_LIMITED', 'Too many failed attempts for this client; try again later.');
-    }
     const principal = await this.check(clientId, clientSecret);
     if (!principal) {
-      this.failedAttempts.record(clientId);
       throw new DomainError('INVALID_CLIENT', 'Unknown client or wrong secret.');
     }
     const ttlSeconds = this.config.ACCESS_TOKEN_TTL_SECONDS;

@@ -53,17 +53,6 @@ export class LoginTokensRepository {
     );
   }
 
-  async ownerOf(
-    manager: EntityManager,
-    tokenHash: string,
-  ): Promise<{ hospitalId: string; userId: string } | undefined> {
-    const rows: { hospital_id: string; user_id: string }[] = await manager.query(
-      `SELECT hospital_id, user_id FROM user_provisioning.login_tokens WHERE token_hash = $1`,
-      [tokenHash],
-    );
-    return rows[0] && { hospitalId: rows[0].hospital_id, userId: rows[0].user_id };
-  }
-
   /** Marks the token used if it is unused and unexpired, in one statement: two redeemers, one winner. */
   async consume(manager: EntityManager, tokenHash: string): Promise<ConsumedLoginToken | undefined> {
     const [rows]: [

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { FailedAttempts, signAccessToken } from '@bridge/auth';
+import { signAccessToken } from '@bridge/auth';
 import { DomainError, isDomainError, type PasswordLoginRequestV1, type SessionV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { DataSource } from 'typeorm';
@@ -13,19 +13,17 @@ import { toUserView } from '../users/user-view';
 import { UsersRepository } from '../users/users.repository';
 import { scopesForRoles } from './session-scopes';
 
-/** Per account, on top of the gateway's per-address limit: a slow guesser spread over many addresses still stops. */
-const ACCOUNT_LIMIT = { limit: 10, windowMs: 15 * 60_000 };
 const PATIENT_LOOKUP_TIMEOUT_MS = 2000;
 
 /**
  * Care app sessions: a JWT like the API's access tokens, but `kind: 'user'`, the user's hospital, the
  * scopes of its roles and its session version. Two ways in: e-mail + password, or a login token.
+ * Failed attempts are limited at the gateway per credential and source address (FailedAttemptsService);
+ * a per-account count here let anyone lock a user out with wrong passwords or replayed links.
  */
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger('Sessions');
-  private readonly failedSignIns = new FailedAttempts(ACCOUNT_LIMIT);
-  private readonly failedExchanges = new FailedAttempts(ACCOUNT_LIMIT);
   /** Verified when no account matches, so a wrong e-mail costs the same time as a wrong password. */
   private readonly decoyHash = hashPassword('decoy password, never a real one');
 
@@ -45,9 +43,6 @@ export class SessionsService {
    */
   async login(request: PasswordLoginRequestV1): Promise<SessionV1> {
     const account = request.email.trim().toLowerCase();
-    if (this.failedSignIns.isBlocked(account)) {
-      throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins for this account; try again later.');
-    }
     const candidates = await this.users.findSignInCandidates(
       this.dataSource.manager,
       account,
@@ -60,7 +55,6 @@ export class SessionsService {
     }
     if (candidates.length === 0) await verifyPassword(request.password, await this.decoyHash);
     if (opened.length === 0) {
-      this.failedSignIns.record(account);
       throw new DomainError('INVALID_CREDENTIALS', 'Unknown e-mail or wrong password.');
     }
     if (opened.length > 1) {
@@ -90,15 +84,9 @@ export class SessionsService {
   async exchange(token: string): Promise<SessionV1> {
     const tokenHash = hashLoginToken(token);
     const { user, patientCode } = await this.dataSource.transaction(async (manager) => {
-      const owner = await this.loginTokens.ownerOf(manager, tokenHash);
-      if (!owner) throw invalidToken();
-      if (this.failedExchanges.isBlocked(owner.userId)) {
-        throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins for this account; try again later.');
-      }
       const consumed = await this.loginTokens.consume(manager, tokenHash);
       const user = consumed && (await this.users.findById(manager, consumed.hospitalId, consumed.userId));
       if (!consumed || !user?.active || user.sessionVersion !== consumed.sessionVersion) {
-        this.failedExchanges.record(owner.userId);
         throw invalidToken();
       }
       await this.audit.record(manager, user.hospitalId, {

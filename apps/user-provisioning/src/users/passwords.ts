@@ -1,7 +1,16 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
+import { ConcurrencyGate } from './scrypt-gate';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+const scryptRaw = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+/**
+ * Half the cores for password hashing at most: the rest stay with every other route, whatever the flood.
+ * A check queued for longer than 5 s (half the default bus timeout) is dropped, not computed for nobody.
+ */
+const scryptGate = new ConcurrencyGate(Math.max(1, Math.floor(availableParallelism() / 2)), 256, 5000);
+const scryptAsync = (password: string, salt: Buffer, keylen: number) =>
+  scryptGate.run(() => scryptRaw(password, salt, keylen));
 const KEY_LENGTH = 64;
 
 /** scrypt with a random salt, stored as `scrypt$<salt>$<hash>` (base64url) so the scheme can evolve. */

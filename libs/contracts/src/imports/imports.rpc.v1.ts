@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { NoControlCharacters } from '../common/validation';
 import { CareFlowStartInputV1 } from '../patients/patient-input.v1';
 import type { PatientViewV1 } from '../patients/patient.view.v1';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
@@ -141,12 +142,12 @@ export class PutImportSourceRequestV1 extends HospitalScopedV1 {
 export class ImportLookupInputV1 {
   @ApiPropertyOptional()
   @ValidateIf((input: ImportLookupInputV1) => !input.visitNumber)
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   patientCode?: string;
   @ApiPropertyOptional()
   @ValidateIf((input: ImportLookupInputV1) => !input.patientCode)
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   visitNumber?: string;
 }

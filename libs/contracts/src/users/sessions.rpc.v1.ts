@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Scope } from '../auth/scopes';
-import { CODE_PATTERN } from '../common/validation';
+import { CODE_PATTERN, NoControlCharacters } from '../common/validation';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 import { ActorV1, USER_ROLES, type UserRole, type UserViewV1 } from './user.v1';
 
@@ -29,13 +29,13 @@ import { ActorV1, USER_ROLES, type UserRole, type UserViewV1 } from './user.v1';
 export class LoginTokenInputV1 {
   @ApiPropertyOptional({ description: 'The upsert key when given; else the e-mail' })
   @IsOptional()
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 200)
   hospitalUserId?: string;
 
-  @ApiProperty() @IsEmail() @MaxLength(200) email: string;
-  @ApiProperty() @IsString() @Length(1, 100) firstName: string;
-  @ApiProperty() @IsString() @Length(1, 100) lastName: string;
+  @ApiProperty() @IsEmail() @NoControlCharacters() @MaxLength(200) email: string;
+  @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) firstName: string;
+  @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) lastName: string;
 
   @ApiPropertyOptional({
     enum: USER_ROLES,
@@ -51,7 +51,7 @@ export class LoginTokenInputV1 {
 
   @ApiPropertyOptional({ description: 'The patient the Care app opens on after sign-in' })
   @IsOptional()
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   @Matches(CODE_PATTERN, { message: 'patientCode must not start or end with spaces' })
   patientCode?: string;

@@ -12,6 +12,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { NoControlCharacters } from '../common/validation';
 
 export const USER_ROLES = ['clinician', 'physician', 'hospital-admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -24,9 +25,9 @@ export class ActorV1 {
 
 /** Body of POST /v1/users: the user as the hospital knows it. */
 export class UserInputV1 {
-  @ApiProperty() @IsEmail() @MaxLength(200) email: string;
-  @ApiProperty() @IsString() @Length(1, 100) firstName: string;
-  @ApiProperty() @IsString() @Length(1, 100) lastName: string;
+  @ApiProperty() @IsEmail() @NoControlCharacters() @MaxLength(200) email: string;
+  @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) firstName: string;
+  @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) lastName: string;
 
   @ApiProperty({ enum: USER_ROLES, isArray: true })
   @IsArray()
@@ -39,13 +40,13 @@ export class UserInputV1 {
     description: "The user's id in the hospital's systems (EMR or IdP); the upsert key when given",
   })
   @IsOptional()
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 200)
   hospitalUserId?: string;
 
   @ApiPropertyOptional({ description: "The id the hospital's messages use for this physician" })
   @IsOptional()
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   physicianCode?: string;
 }
@@ -57,19 +58,19 @@ export class UserInputV1 {
 export class UserPatchV1 {
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.email !== undefined)
-  @IsEmail()
+  @IsEmail() @NoControlCharacters()
   @MaxLength(200)
   email?: string;
 
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.firstName !== undefined)
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   firstName?: string;
 
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.lastName !== undefined)
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   lastName?: string;
 
@@ -83,13 +84,13 @@ export class UserPatchV1 {
 
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((patch: UserPatchV1) => patch.hospitalUserId !== undefined && patch.hospitalUserId !== null)
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 200)
   hospitalUserId?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((patch: UserPatchV1) => patch.physicianCode !== undefined && patch.physicianCode !== null)
-  @IsString()
+  @IsString() @NoControlCharacters()
   @Length(1, 100)
   physicianCode?: string | null;
 

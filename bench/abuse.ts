@@ -1,0 +1,148 @@
+/**
+ * R11 (QUALITY.md): 10,000 failed logins and 10,000 failed token requests from rotating addresses, each
+ * with a spoofed X-Forwarded-For entry in front; then the right credentials from a source that never
+ * failed must be accepted, the gateway's memory must stay bounded, and other routes' p99 under the flood
+ * must stay within 2x their quiet value. Distributed topology (one process per service, RabbitMQ).
+ *
+ * The gateway runs with TRUST_PROXY=1 (one proxy in front, as the bench client plays it): the rightmost
+ * X-Forwarded-For entry is the client and rotates per attempt (the worst case for the limiter's memory:
+ * every attempt a new key); the entries before it are the attacker's own and must not count.
+ *
+ * BENCH_ABUSE_ATTEMPTS (default 10000 per kind) and BENCH_DURATION_S (default 15) shorten a smoke run.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { benchHospital, benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
+
+const ATTEMPTS = Number(process.env.BENCH_ABUSE_ATTEMPTS ?? 10_000);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const FLOOD_CONNECTIONS = 16;
+const OTHER_CONNECTIONS = 8;
+const PASSWORD = 'the right password, never guessed';
+
+interface Window {
+  p99Ms: number;
+  requestsPerSecond: number;
+  errors: number;
+}
+
+export async function main(): Promise<void> {
+  const cleanups: Cleanups = [];
+  try {
+    const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_abuse');
+    const platform = await startDistributed(databaseUrl, amqpUrl, { env: { TRUST_PROXY: '1' } });
+    cleanups.push(platform.stop);
+    const { hospitalId, token, admin, hospital } = await benchHospital(platform, ['patients:read', 'patients:write']);
+    const email = 'victim@bench.example';
+    await admin('POST', `/v1/admin/hospitals/${hospitalId}/users`, {
+      email,
+      firstName: 'Vic',
+      lastName: 'Tim',
+      roles: ['clinician'],
+      password: PASSWORD,
+    });
+    const emr = await admin('POST', `/v1/admin/hospitals/${hospitalId}/api-clients`, { name: 'victim EMR', scopes: ['patients:read'] });
+    const patient = await hospital('POST', '/v1/patients', { patientCode: 'R11-1', firstName: 'Quiet', lastName: 'Route' });
+
+    const other = (seconds: number, title: string) => otherRoutes(platform.url, token, patient.id as string, seconds, title);
+    await other(2, 'warm-up');
+    const quiet = await other(DURATION_S, 'quiet');
+    const rssBefore = platform.peakRss().gateway;
+
+    const started = Date.now();
+    const statuses = new Map<number, number>();
+    const flood = Promise.all([
+      failedAttempts(platform.url, '/v1/auth/login', (n) => ({ email, password: `guess ${n}` }), 0, statuses),
+      failedAttempts(platform.url, '/v1/oauth/token', (n) => ({ grant_type: 'client_credentials', client_id: emr.clientId, client_secret: `guess-${n}` }), ATTEMPTS, statuses),
+    ]);
+    let floodDone = false;
+    void flood.then(() => (floodDone = true), () => (floodDone = true));
+    const underFlood = await other(DURATION_S, 'under flood');
+    const windowInsideFlood = !floodDone;
+    await flood;
+    const floodSeconds = (Date.now() - started) / 1000;
+    const rssAfter = platform.peakRss().gateway;
+
+    const clean = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.250' };
+    const login = await fetch(`${platform.url}/v1/auth/login`, { method: 'POST', headers: clean, body: JSON.stringify({ email, password: PASSWORD }) });
+    const grant = await fetch(`${platform.url}/v1/oauth/token`, {
+      method: 'POST',
+      headers: clean,
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: emr.clientId, client_secret: emr.clientSecret }),
+    });
+
+    if (login.status !== 200 || grant.status !== 200) {
+      process.stdout.write(`refused: login ${login.status} ${await login.text()}; token ${grant.status} ${await grant.text()}\n`);
+    }
+    const ratio = underFlood.p99Ms / Math.max(quiet.p99Ms, 1);
+    const accepted = login.status === 200 && grant.status === 200;
+    const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}x${count}`).join(' ');
+    process.stdout.write(
+      `R11 abuse: ${2 * ATTEMPTS} failed attempts (${ATTEMPTS} logins, ${ATTEMPTS} token requests; ${byStatus}) from ` +
+        `${2 * ATTEMPTS} rotating addresses behind spoofed X-Forwarded-For in ${floodSeconds.toFixed(0)} s; right credential ` +
+        `from a clean source: login ${login.status}, token ${grant.status} (${accepted ? 'accepted' : 'REFUSED'}); gateway peak RSS ` +
+        `${rssBefore} -> ${rssAfter} MB (+${rssAfter - rssBefore}); other routes p99 quiet ${quiet.p99Ms} ms, under flood ` +
+        `${underFlood.p99Ms} ms${windowInsideFlood ? '' : ' (flood ended inside the window)'}, ratio ${ratio.toFixed(2)}, ` +
+        `errors ${quiet.errors}/${underFlood.errors} (target: accepted, memory bounded, ratio <= 2)\n`,
+    );
+  } finally {
+    await runCleanups(cleanups);
+  }
+}
+
+/** `count` failures at `path`, each from a new address (the rightmost X-Forwarded-For entry), a spoofed one before it. */
+function failedAttempts(
+  url: string,
+  path: string,
+  body: (n: number) => unknown,
+  offset: number,
+  statuses: Map<number, number>,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let counter = offset;
+    const instance = autocannon(
+      {
+        url: `${url}${path}`,
+        connections: FLOOD_CONNECTIONS,
+        amount: ATTEMPTS,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (request) => {
+              const n = counter++;
+              const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+              const spoofed = `203.0.113.${n % 250}`;
+              return { ...request, headers: { ...request.headers, 'x-forwarded-for': `${spoofed}, ${address}` }, body: JSON.stringify(body(n)) };
+            },
+          },
+        ],
+      },
+      (error) => (error ? reject(error) : resolve()),
+    );
+    instance.on('response', (_client, statusCode) => statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1));
+  });
+}
+
+/** The routes that must not suffer: reading a patient and searching, as an EMR does all day. */
+function otherRoutes(url: string, token: string, patientId: string, seconds: number, title: string): Promise<Window> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        title,
+        connections: OTHER_CONNECTIONS,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        requests: [
+          { method: 'GET', path: `/v1/patients/${patientId}` },
+          { method: 'POST', path: '/v1/patients/search', body: JSON.stringify({ patientCode: 'R11-1' }) },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({ p99Ms: result.latency.p99, requestsPerSecond: result.requests.average, errors: result.errors + result.timeouts + result.non2xx });
+      },
+    );
+  });
+}

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 /** CI clones the project with shared/ beside it; SCIM_PEER_COLLECTION names another copy (other layouts). */
 const COLLECTION =
-  process.env.SCIM_PEER_COLLECTION || join(root, '..', 'shared', 'interop', 'scim-microsoft', 'PostmanCollection.json');
+  process.env.SCIM_PEER_COLLECTION ||
+  join(root, '..', 'shared', 'interop', 'scim-microsoft', 'PostmanCollection.json');
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const require = createRequire(import.meta.url);
 const newman = require('newman');
@@ -25,16 +26,21 @@ const newman = require('newman');
 const QUIRKS = [
   {
     id: '/serviceConfiguration',
-    reason: 'not a SCIM endpoint; RFC 7644 §4 names /ServiceProviderConfig (the reference server serves both)',
+    reason:
+      'not a SCIM endpoint; RFC 7644 §4 names /ServiceProviderConfig (the reference server serves both)',
     matches: (failure) => failure.request === 'Get ServiceProviderConfig',
-    applies: (_execution, probes) => probes.serviceProviderConfig.status === 200 && probes.serviceProviderConfig.body?.patch?.supported === true,
+    applies: (_execution, probes) =>
+      probes.serviceProviderConfig.status === 200 &&
+      probes.serviceProviderConfig.body?.patch?.supported === true,
   },
   {
     id: '"User Account"',
     reason: "wants the free-text description of RFC 7643 §8.7.1's example schema; nobody reads descriptions",
-    matches: (failure) => failure.request === 'Get Schemas' && failure.assertion === 'Body contians User Account',
+    matches: (failure) =>
+      failure.request === 'Get Schemas' && failure.assertion === 'Body contians User Account',
     applies: (_execution, probes) =>
-      probes.schemas.status === 200 && probes.schemas.body?.Resources?.some((schema) => schema.id === USER_SCHEMA),
+      probes.schemas.status === 200 &&
+      probes.schemas.body?.Resources?.some((schema) => schema.id === USER_SCHEMA),
   },
   {
     id: 'PATCH 204',
@@ -45,18 +51,21 @@ const QUIRKS = [
   {
     id: 'ResourceTypes order',
     reason: 'reads only Resources[0]; RFC 7644 §4 gives the list no order',
-    matches: (failure) => failure.request === 'Get ResourceTypes' && failure.assertion === 'User endpoint exists',
+    matches: (failure) =>
+      failure.request === 'Get ResourceTypes' && failure.assertion === 'User endpoint exists',
     applies: (execution) => execution.json?.Resources?.some((type) => type.endpoint === '/Users') === true,
   },
   {
     id: 'member displayName echo',
-    reason: 'wants the non-standard members[].displayName sent in the PATCH echoed; members.display is read-only and server-set (RFC 7643 §4.2)',
+    reason:
+      'wants the non-standard members[].displayName sent in the PATCH echoed; members.display is read-only and server-set (RFC 7643 §4.2)',
     matches: (failure) => failure.request === 'Get group by id' && failure.assertion === 'Body contians user',
     applies: (execution) => execution.status === 200 && Array.isArray(execution.json?.members),
   },
   {
     id: 'string member',
-    reason: 'adds the plain string "string id 1" as a member: neither a member object nor a user id; refusing it is correct',
+    reason:
+      'adds the plain string "string id 1" as a member: neither a member object nor a user id; refusing it is correct',
     matches: (failure) => /^Group patch add member2?$/.test(failure.request),
     applies: (execution) => execution.status === 400,
   },
@@ -73,7 +82,9 @@ async function main() {
   if (!existsSync(COLLECTION)) throw new Error(`The peer collection is missing: ${COLLECTION}`);
   const build = compile();
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-peer-'));
-  const { startEmbeddedPostgres, ensureDatabase, withDatabase } = require(join(build, 'libs/database/src/index.js'));
+  const { startEmbeddedPostgres, ensureDatabase, withDatabase } = require(
+    join(build, 'libs/database/src/index.js'),
+  );
   const { startPlatform } = require(join(build, 'apps/embedded/src/platform.js'));
   const { loadOrCreateSecrets } = require(join(build, 'apps/embedded/src/local-secrets.js'));
   const postgres = await startEmbeddedPostgres({ dataDir, port: 0 });
@@ -83,7 +94,14 @@ async function main() {
     await ensureDatabase(databaseUrl);
     const secrets = loadOrCreateSecrets(dataDir, {});
     platform = await startPlatform(
-      { ...process.env, ...secrets, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'error', SIU_LISTENER_HOST: '127.0.0.1' },
+      {
+        ...process.env,
+        ...secrets,
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        SIU_LISTENER_HOST: '127.0.0.1',
+      },
       { port: 0 },
     );
     const collection = JSON.parse(readFileSync(COLLECTION, 'utf8'));
@@ -93,21 +111,31 @@ async function main() {
     const first = await runOnFreshHospital(platform, secrets, collection, 'scim-peer-1');
     // Second run, fresh hospital, every reused externalId literal replaced by {{$guid}}: what passes there
     // and failed in the first run failed only because of the reuse.
-    const second = await runOnFreshHospital(platform, secrets, withFreshExternalIds(collection, reused), 'scim-peer-2');
+    const second = await runOnFreshHospital(
+      platform,
+      secrets,
+      withFreshExternalIds(collection, reused),
+      'scim-peer-2',
+    );
 
     const unexplained = [];
     const excused = new Map();
     const excuse = (quirk, failure) => excused.set(quirk.id, [...(excused.get(quirk.id) ?? []), failure]);
-    for (const [label, run] of [['run 1', first], ['run 2 (fresh externalIds)', second]]) {
+    for (const [label, run] of [
+      ['run 1', first],
+      ['run 2 (fresh externalIds)', second],
+    ]) {
       for (const failure of run.failures) {
         const quirk = QUIRKS.find(
-          (candidate) => candidate.matches(failure) && candidate.applies(run.executions[failure.position], run.probes),
+          (candidate) =>
+            candidate.matches(failure) && candidate.applies(run.executions[failure.position], run.probes),
         );
         if (quirk) {
           if (label === 'run 1') excuse(quirk, failure);
           continue;
         }
-        const passedLater = label === 'run 1' && reused.size > 0 && !second.failures.some((other) => sameCheck(other, failure));
+        const passedLater =
+          label === 'run 1' && reused.size > 0 && !second.failures.some((other) => sameCheck(other, failure));
         if (passedLater) excuse(REUSED_EXTERNAL_ID, failure);
         else unexplained.push({ label, ...failure });
       }
@@ -123,12 +151,18 @@ async function main() {
     ];
     for (const quirk of [...QUIRKS, REUSED_EXTERNAL_ID]) {
       const list = excused.get(quirk.id) ?? [];
-      if (list.length > 0) lines.push(`  quirk ${quirk.id} (${list.length}): ${quirk.reason}`, ...list.map((f) => `      ${f.request} › ${f.assertion}`));
+      if (list.length > 0)
+        lines.push(
+          `  quirk ${quirk.id} (${list.length}): ${quirk.reason}`,
+          ...list.map((f) => `      ${f.request} › ${f.assertion}`),
+        );
     }
     if (unexplained.length > 0) {
       lines.push(`  FAILED, not a listed quirk (${unexplained.length}):`);
       for (const failure of unexplained)
-        lines.push(`      [${failure.label}] #${failure.position} ${failure.method} ${failure.request} › ${failure.assertion} (HTTP ${failure.status}): ${failure.message}`);
+        lines.push(
+          `      [${failure.label}] #${failure.position} ${failure.method} ${failure.request} › ${failure.assertion} (HTTP ${failure.status}): ${failure.message}`,
+        );
     } else {
       lines.push('  OK: every failure is a listed collection quirk');
     }
@@ -147,7 +181,17 @@ function compile() {
   rmSync(out, { recursive: true, force: true });
   execFileSync(
     join(root, 'node_modules', '.bin', 'swc'),
-    ['apps', 'libs', '-d', out, '--config-file', '.swcrc', '--ignore', '**/*.spec.ts,apps/care-web/**', '--quiet'],
+    [
+      'apps',
+      'libs',
+      '-d',
+      out,
+      '--config-file',
+      '.swcrc',
+      '--ignore',
+      '**/*.spec.ts,apps/care-web/**',
+      '--quiet',
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   return out;
@@ -155,8 +199,22 @@ function compile() {
 
 async function runOnFreshHospital(platform, secrets, collection, key) {
   const admin = await token(platform.url, secrets.ADMIN_CLIENT_ID, secrets.ADMIN_CLIENT_SECRET);
-  const hospital = await call(platform.url, 'POST', '/v1/admin/hospitals', admin, { key, name: `SCIM peer ${key}` }, 201);
-  const client = await call(platform.url, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, admin, { name: 'IdP', scopes: ['scim'] }, 201);
+  const hospital = await call(
+    platform.url,
+    'POST',
+    '/v1/admin/hospitals',
+    admin,
+    { key, name: `SCIM peer ${key}` },
+    201,
+  );
+  const client = await call(
+    platform.url,
+    'POST',
+    `/v1/admin/hospitals/${hospital.id}/api-clients`,
+    admin,
+    { name: 'IdP', scopes: ['scim'] },
+    201,
+  );
   const bearer = await token(platform.url, client.clientId, client.clientSecret);
   const { port } = new URL(platform.url);
   const summary = await new Promise((resolve, reject) =>
@@ -177,7 +235,10 @@ async function runOnFreshHospital(platform, secrets, collection, key) {
     ),
   );
   const scim = (path) => callRaw(platform.url, 'GET', `/scim/v2${path}`, bearer);
-  const probes = { serviceProviderConfig: await scim('/ServiceProviderConfig'), schemas: await scim('/Schemas') };
+  const probes = {
+    serviceProviderConfig: await scim('/ServiceProviderConfig'),
+    schemas: await scim('/Schemas'),
+  };
   return { probes, ...tally(summary) };
 }
 
@@ -185,7 +246,11 @@ async function runOnFreshHospital(platform, secrets, collection, key) {
 function tally(summary) {
   const executions = [];
   const failures = [];
-  const byResource = { Users: { total: 0, passed: 0 }, Groups: { total: 0, passed: 0 }, other: { total: 0, passed: 0 } };
+  const byResource = {
+    Users: { total: 0, passed: 0 },
+    Groups: { total: 0, passed: 0 },
+    other: { total: 0, passed: 0 },
+  };
   let total = 0;
   summary.run.executions.forEach((execution, position) => {
     const request = execution.item.name;
@@ -203,7 +268,15 @@ function tally(summary) {
     for (const assertion of execution.assertions ?? []) {
       total++;
       byResource[resource].total++;
-      if (assertion.error) failures.push({ position, request, method, status, assertion: assertion.assertion, message: assertion.error.message });
+      if (assertion.error)
+        failures.push({
+          position,
+          request,
+          method,
+          status,
+          assertion: assertion.assertion,
+          message: assertion.error.message,
+        });
       else byResource[resource].passed++;
     }
   });
@@ -233,14 +306,17 @@ function sameCheck(a, b) {
 function reusedExternalIds(collection) {
   const counts = new Map();
   for (const body of bodies(collection))
-    for (const [, literal] of body.raw.matchAll(/"externalId"\s*:\s*"([^"]*)"/gi)) counts.set(literal, (counts.get(literal) ?? 0) + 1);
+    for (const [, literal] of body.raw.matchAll(/"externalId"\s*:\s*"([^"]*)"/gi))
+      counts.set(literal, (counts.get(literal) ?? 0) + 1);
   return new Set([...counts].filter(([, count]) => count > 1).map(([literal]) => literal));
 }
 
 function withFreshExternalIds(collection, reused) {
   const copy = JSON.parse(JSON.stringify(collection));
   for (const body of bodies(copy))
-    body.raw = body.raw.replace(/("externalId"\s*:\s*)"([^"]*)"/gi, (whole, key, literal) => (reused.has(literal) ? `${key}"{{$guid}}"` : whole));
+    body.raw = body.raw.replace(/("externalId"\s*:\s*)"([^"]*)"/gi, (whole, key, literal) =>
+      reused.has(literal) ? `${key}"{{$guid}}"` : whole,
+    );
   return copy;
 }
 
@@ -255,20 +331,31 @@ function* bodies(collection) {
 }
 
 async function token(url, clientId, clientSecret) {
-  const body = await call(url, 'POST', '/v1/oauth/token', undefined, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }, 200);
+  const body = await call(
+    url,
+    'POST',
+    '/v1/oauth/token',
+    undefined,
+    { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+    200,
+  );
   return body.access_token;
 }
 
 async function call(url, method, path, bearer, body, expected) {
   const response = await callRaw(url, method, path, bearer, body);
-  if (response.status !== expected) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== expected)
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
 async function callRaw(url, method, path, bearer, body) {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();

@@ -53,7 +53,10 @@ describe('SCIM Groups as Care-app roles', () => {
     const anna = await newUser('anna@groups.example');
     const bert = await newUser('bert@groups.example');
     // Entra checks whether the group exists (without members), creates it empty, then adds members.
-    const lookup = await scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Cardiology Physicians"')}`);
+    const lookup = await scim(
+      'GET',
+      `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Cardiology Physicians"')}`,
+    );
     expect(lookup.body).toMatchObject({ totalResults: 0, Resources: [] });
     const created = await scim('POST', '/Groups', {
       schemas: [GROUP],
@@ -66,9 +69,15 @@ describe('SCIM Groups as Care-app roles', () => {
     const groupId = created.body.id as string;
     expect(await rolesOf(anna)).toEqual(['clinician']);
 
-    const added = await patchGroup(groupId, { op: 'Add', path: 'members', value: [{ value: anna }, { value: bert }] });
+    const added = await patchGroup(groupId, {
+      op: 'Add',
+      path: 'members',
+      value: [{ value: anna }, { value: bert }],
+    });
     expect(added.status).toBe(200);
-    expect(added.body.members.map((member: { value: string }) => member.value).sort()).toEqual([anna, bert].sort());
+    expect(added.body.members.map((member: { value: string }) => member.value).sort()).toEqual(
+      [anna, bert].sort(),
+    );
     expect(await rolesOf(anna)).toEqual(['clinician', 'physician']);
     expect(await rolesOf(bert)).toEqual(['clinician', 'physician']);
     // SCIM `roles` stays what was set on the user; the group's role shows in what the Care app grants.
@@ -83,7 +92,10 @@ describe('SCIM Groups as Care-app roles', () => {
     expect(renamed.body.displayName).toBe('Ward Admins');
     expect(await rolesOf(anna)).toEqual(['clinician', 'hospital-admin']);
 
-    const filtered = await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "ward admins"')}`);
+    const filtered = await scim(
+      'GET',
+      `/Groups?filter=${encodeURIComponent('displayName eq "ward admins"')}`,
+    );
     expect(filtered.body.Resources.map((group: { id: string }) => group.id)).toEqual([groupId]);
     expect((await scim('GET', `/Groups/${groupId}?excludedAttributes=members`)).body.members).toBeUndefined();
 
@@ -109,7 +121,8 @@ describe('SCIM Groups as Care-app roles', () => {
     );
     // Role changes: joined (physician), renamed (hospital-admin), group deleted (back to clinician).
     const roleChanges = entries.filter(
-      (entry: { action: string; fields: string[] }) => entry.action === 'user.updated' && entry.fields.includes('roles'),
+      (entry: { action: string; fields: string[] }) =>
+        entry.action === 'user.updated' && entry.fields.includes('roles'),
     );
     expect(roleChanges).toHaveLength(3);
   });
@@ -127,26 +140,47 @@ describe('SCIM Groups as Care-app roles', () => {
     expect(await rolesOf(carl)).toEqual(['clinician']);
     // Okta renames with a path-less replace that carries the group's id; the new name is mapped (by externalId
     // here: the mapping names this group as okta-00g1admins).
-    await patchGroup(groupId, { op: 'replace', value: { id: groupId, displayName: 'Okta Admins', externalId: 'okta-00g1admins' } });
+    await patchGroup(groupId, {
+      op: 'replace',
+      value: { id: groupId, displayName: 'Okta Admins', externalId: 'okta-00g1admins' },
+    });
     expect(await rolesOf(carl)).toEqual(['clinician', 'hospital-admin']);
-    await patchGroup(groupId, { op: 'add', path: 'members', value: [{ value: dana, display: 'dana@groups.example' }] });
+    await patchGroup(groupId, {
+      op: 'add',
+      path: 'members',
+      value: [{ value: dana, display: 'dana@groups.example' }],
+    });
     expect(await rolesOf(dana)).toEqual(['clinician', 'hospital-admin']);
     await patchGroup(groupId, { op: 'remove', path: `members[value eq "${carl}"]` });
     expect(await rolesOf(carl)).toEqual(['clinician']);
     const group = (await scim('GET', `/Groups/${groupId}`)).body;
-    expect(group).toMatchObject({ displayName: 'Okta Admins', externalId: 'okta-00g1admins', members: [{ value: dana, type: 'User' }] });
+    expect(group).toMatchObject({
+      displayName: 'Okta Admins',
+      externalId: 'okta-00g1admins',
+      members: [{ value: dana, type: 'User' }],
+    });
     expect((await scim('DELETE', `/Groups/${groupId}`)).status).toBe(204);
     expect(await rolesOf(dana)).toEqual(['clinician']);
   });
 
   it('PUT of the mapping recomputes roles: a role set on the user stays, a group role goes with its mapping', async () => {
     const eva = await newUser('eva@groups.example');
-    await scim('PATCH', `/Users/${eva}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'roles', value: [{ value: 'physician' }] }] });
-    const { id: groupId } = (await scim('POST', '/Groups', { displayName: 'Night Shift', members: [{ value: eva }] })).body;
+    await scim('PATCH', `/Users/${eva}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: 'roles', value: [{ value: 'physician' }] }],
+    });
+    const { id: groupId } = (
+      await scim('POST', '/Groups', { displayName: 'Night Shift', members: [{ value: eva }] })
+    ).body;
     expect(await rolesOf(eva)).toEqual(['clinician', 'physician']);
     const mapped = await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/scim-group-roles`, {
       token: admin,
-      body: { mappings: [{ group: 'night shift', role: 'hospital-admin' }, { group: 'Cardiology Physicians', role: 'physician' }] },
+      body: {
+        mappings: [
+          { group: 'night shift', role: 'hospital-admin' },
+          { group: 'Cardiology Physicians', role: 'physician' },
+        ],
+      },
     });
     expect(mapped).toMatchObject({ usersUpdated: 1 });
     expect(await rolesOf(eva)).toEqual(['clinician', 'hospital-admin', 'physician']);
@@ -154,41 +188,100 @@ describe('SCIM Groups as Care-app roles', () => {
     await patchGroup(groupId, { op: 'remove', path: 'members' });
     expect(await rolesOf(eva)).toEqual(['clinician', 'physician']);
 
-    for (const body of [{ mappings: [{ group: 'x', role: 'superuser' }] }, { mappings: [{ group: '', role: 'physician' }] }, {}]) {
-      expect((await api.request('PUT', `/v1/admin/hospitals/${hospital.id}/scim-group-roles`, { token: admin, body })).status).toBe(400);
+    for (const body of [
+      { mappings: [{ group: 'x', role: 'superuser' }] },
+      { mappings: [{ group: '', role: 'physician' }] },
+      {},
+    ]) {
+      expect(
+        (
+          await api.request('PUT', `/v1/admin/hospitals/${hospital.id}/scim-group-roles`, {
+            token: admin,
+            body,
+          })
+        ).status,
+      ).toBe(400);
     }
-    expect((await api.request('PUT', `/v1/admin/hospitals/${hospital.id}/scim-group-roles`, { token: hospital.token, body: { mappings: [] } })).status).toBe(403);
-    expect((await api.request('PUT', `/v1/admin/hospitals/00000000-0000-4000-8000-000000000000/scim-group-roles`, { token: admin, body: { mappings: [] } })).status).toBe(404);
+    expect(
+      (
+        await api.request('PUT', `/v1/admin/hospitals/${hospital.id}/scim-group-roles`, {
+          token: hospital.token,
+          body: { mappings: [] },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api.request(
+          'PUT',
+          `/v1/admin/hospitals/00000000-0000-4000-8000-000000000000/scim-group-roles`,
+          { token: admin, body: { mappings: [] } },
+        )
+      ).status,
+    ).toBe(404);
   });
 
   it('keeps hospitals apart: another hospital cannot see, change or join our groups and users', async () => {
     const fred = await newUser('fred@groups.example');
-    const { id: groupId } = (await scim('POST', '/Groups', { displayName: 'Private Group', members: [{ value: fred }] })).body;
+    const { id: groupId } = (
+      await scim('POST', '/Groups', { displayName: 'Private Group', members: [{ value: fred }] })
+    ).body;
     expectScimError(await scimOther('GET', `/Groups/${groupId}`), 404);
-    expectScimError(await scimOther('PATCH', `/Groups/${groupId}`, { Operations: [{ op: 'remove', path: 'members' }] }), 404);
+    expectScimError(
+      await scimOther('PATCH', `/Groups/${groupId}`, { Operations: [{ op: 'remove', path: 'members' }] }),
+      404,
+    );
     expectScimError(await scimOther('PUT', `/Groups/${groupId}`, { displayName: 'Stolen' }), 404);
     expectScimError(await scimOther('DELETE', `/Groups/${groupId}`), 404);
     expect((await scimOther('GET', '/Groups')).body.totalResults).toBe(0);
     // Our user cannot be put in their group.
     const { id: theirs } = (await scimOther('POST', '/Groups', { displayName: 'Their Group' })).body;
     expectScimError(
-      await scimOther('PATCH', `/Groups/${theirs}`, { Operations: [{ op: 'add', path: 'members', value: [{ value: fred }] }] }),
+      await scimOther('PATCH', `/Groups/${theirs}`, {
+        Operations: [{ op: 'add', path: 'members', value: [{ value: fred }] }],
+      }),
       400,
       'invalidValue',
     );
-    expect((await scim('GET', `/Groups/${groupId}`)).body.members).toEqual([expect.objectContaining({ value: fred })]);
+    expect((await scim('GET', `/Groups/${groupId}`)).body.members).toEqual([
+      expect.objectContaining({ value: fred }),
+    ]);
   });
 
   it('refuses a duplicate displayName (409 uniqueness), members that are not user ids (400), unknown paths (400)', async () => {
     await scim('POST', '/Groups', { displayName: 'Unique Name', externalId: 'ext-unique' });
     expectScimError(await scim('POST', '/Groups', { displayName: 'UNIQUE name' }), 409, 'uniqueness');
-    expectScimError(await scim('POST', '/Groups', { displayName: 'Another', externalId: 'ext-unique' }), 409, 'uniqueness');
+    expectScimError(
+      await scim('POST', '/Groups', { displayName: 'Another', externalId: 'ext-unique' }),
+      409,
+      'uniqueness',
+    );
     expectScimError(await scim('POST', '/Groups', { members: [] }), 400, 'invalidValue');
     const { id } = (await scim('POST', '/Groups', { displayName: 'Strict' })).body;
-    expectScimError(await patchGroup(id, { op: 'add', path: 'members', value: 'string id 1' }), 400, 'invalidValue');
-    expectScimError(await patchGroup(id, { op: 'add', path: 'members', value: [{ value: '00000000-0000-4000-8000-000000000000' }] }), 400, 'invalidValue');
-    expectScimError(await patchGroup(id, { op: 'remove', path: 'members[shoeSize eq "1"]' }), 400, 'invalidFilter');
+    expectScimError(
+      await patchGroup(id, { op: 'add', path: 'members', value: 'string id 1' }),
+      400,
+      'invalidValue',
+    );
+    expectScimError(
+      await patchGroup(id, {
+        op: 'add',
+        path: 'members',
+        value: [{ value: '00000000-0000-4000-8000-000000000000' }],
+      }),
+      400,
+      'invalidValue',
+    );
+    expectScimError(
+      await patchGroup(id, { op: 'remove', path: 'members[shoeSize eq "1"]' }),
+      400,
+      'invalidFilter',
+    );
     expectScimError(await patchGroup(id, { op: 'replace', path: 'owner', value: 'x' }), 400, 'invalidPath');
-    expectScimError(await scim('GET', `/Groups?filter=${encodeURIComponent('owner eq "x"')}`), 400, 'invalidFilter');
+    expectScimError(
+      await scim('GET', `/Groups?filter=${encodeURIComponent('owner eq "x"')}`),
+      400,
+      'invalidFilter',
+    );
   });
 });

@@ -25,7 +25,8 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
 
   it('answers 204 to a DELETE that carries a SCIM (or JSON) content type and no body', async () => {
     for (const contentType of ['application/scim+json', 'application/json']) {
-      const { id } = (await scim('POST', '/Users', scimUser(`delete.${contentType.length}@rfc.example`))).body;
+      const { id } = (await scim('POST', '/Users', scimUser(`delete.${contentType.length}@rfc.example`)))
+        .body;
       const deleted = await api.request('DELETE', `/scim/v2/Users/${id}`, {
         token: hospital.token,
         headers: { 'content-type': contentType },
@@ -43,9 +44,18 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
 
   it('refuses a roles filter it cannot read (400) and leaves every role in place', async () => {
     const { id } = (
-      await scim('POST', '/Users', scimUser('roles@rfc.example', { roles: [{ value: 'physician' }, { value: 'clinician' }] }))
+      await scim(
+        'POST',
+        '/Users',
+        scimUser('roles@rfc.example', { roles: [{ value: 'physician' }, { value: 'clinician' }] }),
+      )
     ).body;
-    for (const path of ['roles[shoeSize eq "x"]', 'roles[value eq]', 'roles[value eq "a" or', 'roles[primary gt true]']) {
+    for (const path of [
+      'roles[shoeSize eq "x"]',
+      'roles[value eq]',
+      'roles[value eq "a" or',
+      'roles[primary gt true]',
+    ]) {
       const refused = await patch(id, { op: 'remove', path });
       expect(refused.status).toBe(400);
       expect(['invalidFilter', 'invalidPath']).toContain(refused.body.scimType);
@@ -58,13 +68,25 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
 
   it('applies emails patches: the Care-app e-mail follows the primary work address', async () => {
     const { id } = (await scim('POST', '/Users', scimUser('mail.before@rfc.example'))).body;
-    const patched = await patch(id, { op: 'replace', path: 'emails[type eq "work"].value', value: 'mail.after@rfc.example' });
+    const patched = await patch(id, {
+      op: 'replace',
+      path: 'emails[type eq "work"].value',
+      value: 'mail.after@rfc.example',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.emails).toEqual([{ value: 'mail.after@rfc.example', type: 'work', primary: true }]);
     expect((await rest(id)).email).toBe('mail.after@rfc.example');
-    const added = await patch(id, { op: 'add', path: 'emails', value: [{ value: 'home@rfc.example', type: 'home' }] });
+    const added = await patch(id, {
+      op: 'add',
+      path: 'emails',
+      value: [{ value: 'home@rfc.example', type: 'home' }],
+    });
     expect(added.body.emails).toHaveLength(2);
-    const replaced = await patch(id, { op: 'replace', path: 'emails', value: [{ value: 'only@rfc.example', type: 'work' }] });
+    const replaced = await patch(id, {
+      op: 'replace',
+      path: 'emails',
+      value: [{ value: 'only@rfc.example', type: 'work' }],
+    });
     expect(replaced.body.emails).toEqual([{ value: 'only@rfc.example', type: 'work' }]);
     expect((await rest(id)).email).toBe('only@rfc.example');
   });
@@ -94,9 +116,19 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
     expect(JSON.stringify(created.body)).not.toContain('unknownPart');
     expect((await rest(created.body.id)).email).toBe('work@bob.example');
     // Two accounts may share a mailbox; userName is what must be unique (any letter case).
-    expect((await scim('POST', '/Users', { userName: 'UserName124', emails: [{ value: 'work@bob.example' }] })).status).toBe(201);
-    expectScimError(await scim('POST', '/Users', { userName: 'USERNAME123', emails: [{ value: 'x@bob.example' }] }), 409, 'uniqueness');
-    for (const body of [{ userName: 'nomail' }, { userName: 'nomail', emails: [{ value: 'not an address', primary: true }] }]) {
+    expect(
+      (await scim('POST', '/Users', { userName: 'UserName124', emails: [{ value: 'work@bob.example' }] }))
+        .status,
+    ).toBe(201);
+    expectScimError(
+      await scim('POST', '/Users', { userName: 'USERNAME123', emails: [{ value: 'x@bob.example' }] }),
+      409,
+      'uniqueness',
+    );
+    for (const body of [
+      { userName: 'nomail' },
+      { userName: 'nomail', emails: [{ value: 'not an address', primary: true }] },
+    ]) {
       const refused = await scim('POST', '/Users', body);
       expectScimError(refused, 400, 'invalidValue');
       expect(refused.body.detail).toMatch(/e-mail/);
@@ -104,20 +136,35 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
     // Renaming the userName keeps the e-mail; PUT keeps the lists it did not send.
     const renamed = await patch(created.body.id, { op: 'replace', path: 'userName', value: 'ryan3' });
     expect(renamed.body.userName).toBe('ryan3');
-    const put = await scim('PUT', `/Users/${created.body.id}`, { userName: 'ryan3', name: { formatted: 'NewName' } });
+    const put = await scim('PUT', `/Users/${created.body.id}`, {
+      userName: 'ryan3',
+      name: { formatted: 'NewName' },
+    });
     expect(put.body).toMatchObject({ name: { formatted: 'NewName' }, addresses: [{ country: 'Germany' }] });
     expect((await rest(created.body.id)).email).toBe('work@bob.example');
   });
 
   it('serves resource paths in any letter case and with a trailing slash', async () => {
-    for (const path of ['/users', '/USERS', '/Users/', '/users/?count=1', '/resourcetypes', '/SCHEMAS/', '/serviceproviderconfig', '/groups']) {
+    for (const path of [
+      '/users',
+      '/USERS',
+      '/Users/',
+      '/users/?count=1',
+      '/resourcetypes',
+      '/SCHEMAS/',
+      '/serviceproviderconfig',
+      '/groups',
+    ]) {
       const answer = await scim('GET', path);
       expect({ path, status: answer.status }).toEqual({ path, status: 200 });
       expect(answer.headers.get('content-type')).toContain('application/scim+json');
     }
     const { id } = (await scim('POST', '/users', scimUser('paths@rfc.example'))).body;
     expect((await scim('GET', `/USERS/${id}/`)).body.id).toBe(id);
-    expect((await scim('GET', `/Users/?filter=${encodeURIComponent('userName eq "paths@rfc.example"')}`)).body.totalResults).toBe(1);
+    expect(
+      (await scim('GET', `/Users/?filter=${encodeURIComponent('userName eq "paths@rfc.example"')}`)).body
+        .totalResults,
+    ).toBe(1);
   });
 
   describe('filters (RFC 7644 §3.4.2.2) over the advertised attributes', () => {
@@ -158,16 +205,29 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
       expect(await count('userName ne "emp1" and userName sw "emp"')).toEqual(['emp2', 'emp3']);
       expect(await count('userName gt "emp1" and userName le "emp3"')).toEqual(['emp2', 'emp3']);
       expect(await count('userName ge "emp3" and userName lt "emp4"')).toEqual(['emp3']);
-      expect(await count('name.familyName eq "Employee" and (emails.value co "example.com" or emails.value co "example.org")')).toEqual(['emp1', 'emp2']);
+      expect(
+        await count(
+          'name.familyName eq "Employee" and (emails.value co "example.com" or emails.value co "example.org")',
+        ),
+      ).toEqual(['emp1', 'emp2']);
       // Unquoted values, as the Microsoft collection sends them.
-      expect(await count('name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)')).toEqual(['emp1', 'emp2']);
+      expect(
+        await count(
+          'name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)',
+        ),
+      ).toEqual(['emp1', 'emp2']);
       expect(await count('not (userName sw "emp") and externalId eq "ext-OMalley"')).toEqual(['OMalley']);
-      expect(await count('emails[type eq "work" and value ew "example.com"] and userName pr')).toEqual(['OMalley', 'emp2']);
+      expect(await count('emails[type eq "work" and value ew "example.com"] and userName pr')).toEqual([
+        'OMalley',
+        'emp2',
+      ]);
       expect(await count('emails[type eq "home" and value sw "emp3"]')).toEqual(['emp3']);
       expect(await count('emails.value eq "E1@EXAMPLE.ORG"')).toEqual(['emp1']);
       expect(await count('active eq false and userName sw "emp"')).toEqual(['emp2']);
       expect(await count('externalId eq "EXT-EMP1"')).toEqual([]);
-      expect((await count('meta.created gt 2015-10-10T14:38:21.8617979-07:00 and userName sw "emp"')).length).toBe(3);
+      expect(
+        (await count('meta.created gt 2015-10-10T14:38:21.8617979-07:00 and userName sw "emp"')).length,
+      ).toBe(3);
       expect(await count('meta.lastModified lt "2015-01-01T00:00:00Z"')).toEqual([]);
       expect(await count(`id eq "${employees[1]}"`)).toEqual(['emp1']);
       expect(await count('displayName eq "Darl Other"')).toEqual(['emp3']);
@@ -180,8 +240,18 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
       expect(await count('userName co "%"')).toEqual([]);
       expect(await count('userName co "_"')).toEqual([]);
       expect(await count(`userName eq "x\\" or userName pr or \\"y"`)).toEqual([]);
-      for (const filter of ['password eq "x"', 'emails[shoeSize eq "1"]', 'name.nickname eq "x"', 'active co "t"', 'userName eq "a" or']) {
-        expectScimError(await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`), 400, 'invalidFilter');
+      for (const filter of [
+        'password eq "x"',
+        'emails[shoeSize eq "1"]',
+        'name.nickname eq "x"',
+        'active co "t"',
+        'userName eq "a" or',
+      ]) {
+        expectScimError(
+          await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`),
+          400,
+          'invalidFilter',
+        );
       }
     });
   });
@@ -195,7 +265,10 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
     const lookup = await entra('GET', `/Users?filter=${encodeURIComponent('userName eq "100234"')}`);
     expect(lookup.body.totalResults).toBe(0);
     const created = await entra('POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+      schemas: [
+        'urn:ietf:params:scim:schemas:core:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      ],
       externalId: 'f6a9d3c2-0000-4000-8000-000000100234',
       userName: '100234',
       active: true,
@@ -206,7 +279,10 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    expect((await entra('GET', `/Users?filter=${encodeURIComponent('userName eq "100234"')}`)).body.Resources[0].id).toBe(id);
+    expect(
+      (await entra('GET', `/Users?filter=${encodeURIComponent('userName eq "100234"')}`)).body.Resources[0]
+        .id,
+    ).toBe(id);
     await entra('PATCH', `/Users/${id}`, {
       schemas: [PATCH_OP],
       Operations: [

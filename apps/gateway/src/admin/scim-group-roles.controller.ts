@@ -17,7 +17,9 @@ export class ScimGroupRolesController {
   constructor(private readonly bus: Bus) {}
 
   @Put()
-  @ApiOperation({ summary: "Replace the hospital's SCIM group → role mapping; members' roles are recomputed" })
+  @ApiOperation({
+    summary: "Replace the hospital's SCIM group → role mapping; members' roles are recomputed",
+  })
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param('hospitalId', ResourceIdPipe) hospitalId: string,

@@ -39,7 +39,9 @@ export class ScimGroupsController {
   constructor(private readonly bus: Bus) {}
 
   @Get()
-  @ApiOperation({ summary: 'List groups: filter (e.g. displayName eq "x"), startIndex, count, excludedAttributes' })
+  @ApiOperation({
+    summary: 'List groups: filter (e.g. displayName eq "x"), startIndex, count, excludedAttributes',
+  })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: Record<string, unknown>,

@@ -58,7 +58,6 @@ export function parseOptionalString(value: unknown, name: string, maxLength: num
 export function parseUserName(value: unknown): string {
   const userName = parseString(value, 'userName', 200).trim();
   if (userName === '') throw scimError('invalidValue', 'userName must not be empty.');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(userName))
     throw scimError('invalidValue', 'userName must not contain control characters.');
   return userName;

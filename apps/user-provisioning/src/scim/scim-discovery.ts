@@ -1,4 +1,9 @@
-import { SCIM_GROUP_SCHEMA, SCIM_SCHEMAS, type ScimDocumentV1, type ScimDiscoveryRequestV1 } from '@bridge/contracts';
+import {
+  SCIM_GROUP_SCHEMA,
+  SCIM_SCHEMAS,
+  type ScimDocumentV1,
+  type ScimDiscoveryRequestV1,
+} from '@bridge/contracts';
 import { scimError, scimNotFound } from './scim-attributes';
 
 /** The most users one list page returns (advertised as filter.maxResults). */
@@ -14,7 +19,11 @@ export function scimDiscovery(request: ScimDiscoveryRequestV1): ScimDocumentV1 {
     case 'ResourceTypes':
       return pick(request.id, [userResourceType(base), groupResourceType(base)], (type) => type.id);
     case 'Schemas':
-      return pick(request.id, [userSchema(base), enterpriseSchema(base), groupSchema(base)], (schema) => schema.id);
+      return pick(
+        request.id,
+        [userSchema(base), enterpriseSchema(base), groupSchema(base)],
+        (schema) => schema.id,
+      );
     default:
       throw scimError('invalidValue', 'Unknown discovery document.');
   }
@@ -90,7 +99,8 @@ function groupSchema(base: string) {
     schemas: [SCIM_SCHEMAS.schema],
     id: SCIM_GROUP_SCHEMA,
     name: 'Group',
-    description: 'Group: its members get the Care-app roles the hospital maps to it (by displayName or externalId).',
+    description:
+      'Group: its members get the Care-app roles the hospital maps to it (by displayName or externalId).',
     attributes: [
       {
         name: 'displayName',
@@ -99,7 +109,13 @@ function groupSchema(base: string) {
         uniqueness: 'server',
         description: 'The group name (unique in the hospital)',
       },
-      { name: 'externalId', type: 'string', caseExact: true, uniqueness: 'server', description: "The IdP's id" },
+      {
+        name: 'externalId',
+        type: 'string',
+        caseExact: true,
+        uniqueness: 'server',
+        description: "The IdP's id",
+      },
       {
         name: 'members',
         type: 'complex',
@@ -192,9 +208,15 @@ function userSchema(base: string) {
         type: 'complex',
         multiValued: true,
         description: 'Postal addresses (kept, not used by the Care app)',
-        subAttributes: ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type'].map(
-          (name) => ({ name, type: 'string', description: name }),
-        ),
+        subAttributes: [
+          'formatted',
+          'streetAddress',
+          'locality',
+          'region',
+          'postalCode',
+          'country',
+          'type',
+        ].map((name) => ({ name, type: 'string', description: name })),
       },
       {
         name: 'active',

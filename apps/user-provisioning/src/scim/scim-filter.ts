@@ -22,7 +22,12 @@ export const USER_FILTER_ATTRIBUTES: FilterableAttributes = {
   emails: {
     type: 'multi',
     sql: EMAILS,
-    subs: { value: { type: 'string' }, type: { type: 'string' }, primary: { type: 'boolean' }, display: { type: 'string' } },
+    subs: {
+      value: { type: 'string' },
+      type: { type: 'string' },
+      primary: { type: 'boolean' },
+      display: { type: 'string' },
+    },
   },
   roles: {
     type: 'multi',

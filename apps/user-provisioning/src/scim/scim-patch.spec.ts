@@ -111,9 +111,9 @@ describe('SCIM PATCH', () => {
 
   it('applies emails patches: a value filter with a sub-attribute, adding a first work address, add and remove', () => {
     // A user whose list the IdP never set starts from the Care-app e-mail.
-    expect(patch({ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y.example' }).emails).toEqual([
-      { value: 'x@y.example', type: 'work', primary: true },
-    ]);
+    expect(
+      patch({ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y.example' }).emails,
+    ).toEqual([{ value: 'x@y.example', type: 'work', primary: true }]);
     const two = patch({
       op: 'add',
       path: 'emails',
@@ -124,31 +124,40 @@ describe('SCIM PATCH', () => {
       { value: 'home@y.example', type: 'home' },
     ]);
     expect(
-      applyPatch(two, parsePatchRequest({ Operations: [{ op: 'remove', path: 'emails[type eq "home"]' }] })).emails,
+      applyPatch(two, parsePatchRequest({ Operations: [{ op: 'remove', path: 'emails[type eq "home"]' }] }))
+        .emails,
     ).toEqual([{ value: 'an@h.example', type: 'work', primary: true }]);
     // No work address yet: Entra ID's replace adds one.
     const none = { ...user, emails: [{ value: 'home@y.example', type: 'home' }] };
     expect(
       applyPatch(
         none,
-        parsePatchRequest({ Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'w@y.example' }] }),
+        parsePatchRequest({
+          Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'w@y.example' }],
+        }),
       ).emails,
     ).toEqual([
       { value: 'home@y.example', type: 'home' },
       { value: 'w@y.example', type: 'work' },
     ]);
-    expect(patch({ op: 'replace', path: 'emails', value: [{ value: 'p@y.example', primary: 'True' }] }).emails).toEqual([
-      { value: 'p@y.example', primary: true },
-    ]);
+    expect(
+      patch({ op: 'replace', path: 'emails', value: [{ value: 'p@y.example', primary: 'True' }] }).emails,
+    ).toEqual([{ value: 'p@y.example', primary: true }]);
   });
 
   it('removes only the roles a supported filter matches, and refuses a filter it cannot read', () => {
     const many = { ...user, roles: ['clinician', 'physician', 'hospital-admin'] as ScimUserState['roles'] };
-    const remove = (path: string) => applyPatch(many, parsePatchRequest({ Operations: [{ op: 'remove', path }] }));
+    const remove = (path: string) =>
+      applyPatch(many, parsePatchRequest({ Operations: [{ op: 'remove', path }] }));
     expect(remove('roles[value eq "physician" or value eq "HOSPITAL-ADMIN"]').roles).toEqual(['clinician']);
     expect(remove('roles[not (value eq "clinician")]').roles).toEqual(['clinician']);
     expect(remove('roles[value sw "phys"]').roles).toEqual(['clinician', 'hospital-admin']);
-    for (const path of ['roles[shoeSize eq "x"]', 'roles[value eq]', 'roles[value eq "a"', 'roles[emails[value eq "x"]]']) {
+    for (const path of [
+      'roles[shoeSize eq "x"]',
+      'roles[value eq]',
+      'roles[value eq "a"',
+      'roles[emails[value eq "x"]]',
+    ]) {
       expect(scimTypeOf(() => remove(path))).toMatch(/^invalid(Filter|Path)$/);
     }
     expect(scimTypeOf(() => remove('roles[primary gt true]'))).toBe('invalidFilter');
@@ -170,7 +179,11 @@ describe('SCIM PATCH', () => {
     ['active that is not a boolean', { op: 'replace', path: 'active', value: 'maybe' }, 'invalidValue'],
     ['removing userName', { op: 'remove', path: 'userName' }, 'invalidValue'],
     ['an empty userName', { op: 'replace', path: 'userName', value: ' ' }, 'invalidValue'],
-    ['emails that are not objects', { op: 'replace', path: 'emails', value: ['a@b.example'] }, 'invalidValue'],
+    [
+      'emails that are not objects',
+      { op: 'replace', path: 'emails', value: ['a@b.example'] },
+      'invalidValue',
+    ],
     ['an over-long name', { op: 'replace', path: 'name.givenName', value: 'x'.repeat(101) }, 'invalidValue'],
   ])('refuses %s', (_name, operation, scimType) => {
     expect(scimTypeOf(() => patch(operation))).toBe(scimType);

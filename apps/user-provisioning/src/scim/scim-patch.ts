@@ -1,5 +1,10 @@
 import { SCIM_SCHEMAS } from '@bridge/contracts';
-import { parsePatchPath, type AttrPath, type PatchPath, type ResourceSchemas } from './filter/scim-filter-grammar';
+import {
+  parsePatchPath,
+  type AttrPath,
+  type PatchPath,
+  type ResourceSchemas,
+} from './filter/scim-filter-grammar';
 import {
   checkElementFilter,
   elementMatches,
@@ -50,8 +55,18 @@ const IGNORED = new Set([
 
 const USER_SCHEMAS: ResourceSchemas = [SCIM_SCHEMAS.user, SCIM_SCHEMAS.enterpriseUser];
 
-const EMAIL_ATTRIBUTES: ElementAttributes = { value: 'string', type: 'string', primary: 'boolean', display: 'string' };
-const ROLE_ATTRIBUTES: ElementAttributes = { value: 'string', type: 'string', primary: 'boolean', display: 'string' };
+const EMAIL_ATTRIBUTES: ElementAttributes = {
+  value: 'string',
+  type: 'string',
+  primary: 'boolean',
+  display: 'string',
+};
+const ROLE_ATTRIBUTES: ElementAttributes = {
+  value: 'string',
+  type: 'string',
+  primary: 'boolean',
+  display: 'string',
+};
 const ADDRESS_ATTRIBUTES: ElementAttributes = {
   formatted: 'string',
   streetaddress: 'string',
@@ -222,7 +237,8 @@ function patchList(
   }
   const sent = rules.parse(value);
   if (filter) {
-    if (!current.some(matches)) throw scimError('noTarget', `No element of ${rules.owner} matches the filter.`);
+    if (!current.some(matches))
+      throw scimError('noTarget', `No element of ${rules.owner} matches the filter.`);
     if (!isPlainObject(value)) throw scimError('invalidValue', `${rules.owner}[…] takes one object.`);
     return rules.parse(current.map((element) => (matches(element) ? { ...element, ...value } : element)));
   }

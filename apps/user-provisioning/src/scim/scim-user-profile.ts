@@ -25,14 +25,22 @@ export function parseEmails(value: unknown): UserEmail[] {
   let primarySeen = false;
   return items.map((item) => {
     if (!isPlainObject(item)) throw scimError('invalidValue', 'emails must be a list of {"value": address}.');
-    const email: UserEmail = { value: parseString(attribute(item, 'value'), 'emails.value', VALUE_MAX).trim() };
+    const email: UserEmail = {
+      value: parseString(attribute(item, 'value'), 'emails.value', VALUE_MAX).trim(),
+    };
     const type = attribute(item, 'type');
     if (type !== undefined && type !== null) email.type = parseString(type, 'emails.type', 50).trim();
     const display = attribute(item, 'display');
-    if (display !== undefined && display !== null) email.display = parseString(display, 'emails.display', 200);
+    if (display !== undefined && display !== null)
+      email.display = parseString(display, 'emails.display', 200);
     const primary = attribute(item, 'primary');
     // RFC 7643 §2.4: at most one primary; a second one is read as not primary.
-    if (primary !== undefined && primary !== null && parseBoolean(primary, 'emails.primary') && !primarySeen) {
+    if (
+      primary !== undefined &&
+      primary !== null &&
+      parseBoolean(primary, 'emails.primary') &&
+      !primarySeen
+    ) {
       email.primary = true;
       primarySeen = true;
     } else if (primary !== undefined && primary !== null) {
@@ -55,7 +63,8 @@ export function parseAddresses(value: unknown): Record<string, unknown>[] {
       if (part !== undefined && part !== null) address[field] = parseString(part, `addresses.${field}`, 500);
     }
     const primary = attribute(item, 'primary');
-    if (primary !== undefined && primary !== null) address.primary = parseBoolean(primary, 'addresses.primary');
+    if (primary !== undefined && primary !== null)
+      address.primary = parseBoolean(primary, 'addresses.primary');
     return address;
   });
 }

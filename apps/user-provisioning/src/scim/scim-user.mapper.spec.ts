@@ -125,7 +125,10 @@ describe('SCIM user mapping', () => {
       'home@h.example',
     );
     expect(emailOf({ userName: 'upn@h.example' })).toBe('upn@h.example');
-    for (const resource of [{ userName: 'emp1' }, { userName: 'emp1', emails: [{ value: 'not-an-address' }] }]) {
+    for (const resource of [
+      { userName: 'emp1' },
+      { userName: 'emp1', emails: [{ value: 'not-an-address' }] },
+    ]) {
       let caught: unknown;
       try {
         emailOf(resource);

@@ -158,8 +158,10 @@ export function parseScimUser(resource: Record<string, unknown>): ScimUserInput 
   else if (fallback) input.familyName = fallback.family;
 
   const formatted = isPlainObject(name) ? attribute(name, 'formatted') : undefined;
-  if (formatted !== undefined) input.nameFormatted = parseOptionalString(formatted, 'name.formatted', DISPLAY_MAX);
-  if (displayName !== undefined) input.displayName = parseOptionalString(displayName, 'displayName', DISPLAY_MAX);
+  if (formatted !== undefined)
+    input.nameFormatted = parseOptionalString(formatted, 'name.formatted', DISPLAY_MAX);
+  if (displayName !== undefined)
+    input.displayName = parseOptionalString(displayName, 'displayName', DISPLAY_MAX);
   const emails = attribute(resource, 'emails');
   if (emails !== undefined) input.emails = parseEmails(emails);
   const addresses = attribute(resource, 'addresses');

@@ -68,11 +68,7 @@ export interface ChangeOptions {
   restore?: boolean;
 }
 
-export function planChange(
-  current: User,
-  wanted: WantedUser,
-  options: ChangeOptions = {},
-): PlannedChange {
+export function planChange(current: User, wanted: WantedUser, options: ChangeOptions = {}): PlannedChange {
   const update: UserUpdate = {};
   const fields: string[] = [];
   for (const name of FIELD_NAMES) {

@@ -121,12 +121,7 @@ export class UsersRepository {
   }
 
   /** The users with this Care-app e-mail (at most `limit`): e-mails may be shared. */
-  async findByEmail(
-    manager: EntityManager,
-    hospitalId: string,
-    email: string,
-    limit = 2,
-  ): Promise<User[]> {
+  async findByEmail(manager: EntityManager, hospitalId: string, email: string, limit = 2): Promise<User[]> {
     const rows: UserRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM user_provisioning.users WHERE hospital_id = $1 AND email_lower = $2
        ORDER BY created_at, id LIMIT $3 FOR UPDATE`,

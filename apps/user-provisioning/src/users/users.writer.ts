@@ -4,7 +4,13 @@ import { isUniqueViolation } from '@bridge/database';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log';
-import { effectiveRoles, planChange, type ChangeOptions, type UserFields, type WantedUser } from './user-changes';
+import {
+  effectiveRoles,
+  planChange,
+  type ChangeOptions,
+  type UserFields,
+  type WantedUser,
+} from './user-changes';
 import type { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -143,7 +149,10 @@ export class UsersWriter {
 
 function nameClash(error: unknown): unknown {
   if (isUniqueViolation(error, 'users_hospital_user_name')) {
-    return new DomainError('USER_EMAIL_TAKEN', 'Another user of this hospital has this userName (or e-mail).');
+    return new DomainError(
+      'USER_EMAIL_TAKEN',
+      'Another user of this hospital has this userName (or e-mail).',
+    );
   }
   if (isUniqueViolation(error, 'users_hospital_user_id')) {
     return new DomainError('USER_IDENTIFIER_TAKEN', 'Another user of this hospital has this hospitalUserId.');

@@ -6,7 +6,11 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const USER = [CORE, ENTERPRISE] as const;
 
 const parse = (text: string) => parseFilter(text, USER);
-const path = (attribute: string, text: string, sub?: string) => ({ attribute, text, ...(sub ? { sub } : {}) });
+const path = (attribute: string, text: string, sub?: string) => ({
+  attribute,
+  text,
+  ...(sub ? { sub } : {}),
+});
 
 function scimTypeOf(run: () => unknown): unknown {
   try {
@@ -54,9 +58,9 @@ describe('SCIM filter grammar (RFC 7644 §3.4.2.2)', () => {
     expect(show(parse('(a eq 1 or b eq 2) and c eq 3'))).toBe('((a eq 1 or b eq 2) and c eq 3)');
     expect(show(parse('not (a eq 1) and b eq 2'))).toBe('(not a eq 1 and b eq 2)');
     expect(show(parse('a eq 1 or b eq 2 or c eq 3'))).toBe('((a eq 1 or b eq 2) or c eq 3)');
-    expect(show(parse('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")'))).toBe(
-      '(usertype eq "Employee" and (emails co "example.com" or emails.value co "example.org"))',
-    );
+    expect(
+      show(parse('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")')),
+    ).toBe('(usertype eq "Employee" and (emails co "example.com" or emails.value co "example.org"))');
   });
 
   it('reads value paths, alone or combined', () => {
@@ -83,7 +87,11 @@ describe('SCIM filter grammar (RFC 7644 §3.4.2.2)', () => {
   });
 
   it('reads unquoted values as strings (IdP test suites send them)', () => {
-    expect(show(parse('name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)'))).toBe(
+    expect(
+      show(
+        parse('name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)'),
+      ),
+    ).toBe(
       '(name.familyname eq "Employee" and (emails.value co "example.com" or emails.value co "example.org"))',
     );
     expect(show(parse('meta.Created gt 2015-10-10T14:38:21.8617979-07:00'))).toBe(
@@ -128,14 +136,19 @@ describe('SCIM filter grammar (RFC 7644 §3.4.2.2)', () => {
 describe('SCIM PATCH path grammar (RFC 7644 §3.5.2)', () => {
   it('reads attributes, sub-attributes, value filters and a sub-attribute after the filter', () => {
     expect(parsePatchPath('userName', USER)).toEqual({ path: path('username', 'userName') });
-    expect(parsePatchPath('name.givenName', USER)).toEqual({ path: path('name', 'name.givenName', 'givenname') });
+    expect(parsePatchPath('name.givenName', USER)).toEqual({
+      path: path('name', 'name.givenName', 'givenname'),
+    });
     const work = parsePatchPath('emails[type eq "work"].value', USER);
     expect(work.path.attribute).toBe('emails');
     expect(show(work.filter!)).toBe('type eq "work"');
     expect(work.sub).toBe('value');
-    expect(show(parsePatchPath('members[value eq "2819c223"]', ['urn:ietf:params:scim:schemas:core:2.0:Group']).filter!)).toBe(
-      'value eq "2819c223"',
-    );
+    expect(
+      show(
+        parsePatchPath('members[value eq "2819c223"]', ['urn:ietf:params:scim:schemas:core:2.0:Group'])
+          .filter!,
+      ),
+    ).toBe('value eq "2819c223"');
   });
 
   it('reads the enterprise extension as a whole and its attributes', () => {

@@ -62,9 +62,7 @@ export function parsePatchPath(text: string, schemas: ResourceSchemas): PatchPat
 }
 
 type Token =
-  | { kind: 'word'; text: string }
-  | { kind: 'string'; value: string }
-  | { kind: '(' | ')' | '[' | ']' };
+  { kind: 'word'; text: string } | { kind: 'string'; value: string } | { kind: '(' | ')' | '[' | ']' };
 
 class Parser {
   private position = 0;

@@ -119,9 +119,7 @@ function condition(
   bind: Bind,
 ): string {
   if (node.kind === 'present') {
-    return attribute.type === 'string'
-      ? `(${sql} IS NOT NULL AND ${sql} <> '')`
-      : `(${sql} IS NOT NULL)`;
+    return attribute.type === 'string' ? `(${sql} IS NOT NULL AND ${sql} <> '')` : `(${sql} IS NOT NULL)`;
   }
   const { op, value } = node;
   if (value === null) {
@@ -156,20 +154,26 @@ function booleanCondition(sql: string, op: CompareOperator, value: FilterValue, 
 function dateCondition(sql: string, op: CompareOperator, value: FilterValue, text: string, bind: Bind) {
   const comparison = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' }[op as string];
   const instant = typeof value === 'string' ? dateTimeOf(value) : undefined;
-  if (!comparison || !instant) throw invalid(`${text} compares with eq, ne, gt, ge, lt or le and a date-time`);
+  if (!comparison || !instant)
+    throw invalid(`${text} compares with eq, ne, gt, ge, lt or le and a date-time`);
   return `COALESCE((${sql}) ${comparison} ${bind(instant)}::timestamptz, ${op === 'ne'})`;
 }
 
 /** xsd:dateTime as RFC 7643 §2.3.5 defines it, any number of fractional digits (PostgreSQL keeps six). */
 function dateTimeOf(text: string): string | undefined {
-  const match =
-    /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/i.exec(text.trim());
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/i.exec(text.trim());
   if (!match) return undefined;
   const normalized = `${match[1]}${match[2] ? `.${match[2].slice(0, 6)}` : ''}${match[3] ?? 'Z'}`;
   return Number.isNaN(Date.parse(normalized.replace(/(\.\d{3})\d+/, '$1'))) ? undefined : normalized;
 }
 
-function stringCondition(sql: string, op: CompareOperator, value: FilterValue, caseExact: boolean, bind: Bind) {
+function stringCondition(
+  sql: string,
+  op: CompareOperator,
+  value: FilterValue,
+  caseExact: boolean,
+  bind: Bind,
+) {
   const raw = String(value);
   const text = caseExact ? raw : raw.toLowerCase();
   const column = caseExact ? sql : `lower(${sql})`;

@@ -51,7 +51,8 @@ function apply(state: ScimGroupState, op: PatchOperation['op'], target: PatchPat
     case 'schemas':
       return; // read-only: Okta sends the group's id beside a new displayName
     case 'members':
-      if (sub !== undefined || path.sub) throw scimError('invalidPath', 'members sub-attributes are read-only.');
+      if (sub !== undefined || path.sub)
+        throw scimError('invalidPath', 'members sub-attributes are read-only.');
       return patchMembers(state, op, filter, value);
     default:
       throw scimError('invalidPath', `The attribute "${path.text}" is not supported.`);
@@ -82,4 +83,3 @@ function patchMembers(
   const sent = parseMembers(value);
   state.members = op === 'replace' ? sent : [...new Set([...state.members, ...sent])];
 }
-

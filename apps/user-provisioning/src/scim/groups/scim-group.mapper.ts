@@ -21,7 +21,8 @@ export function parseScimGroup(resource: Record<string, unknown>): ScimGroupInpu
     throw scimError('invalidValue', 'displayName is required.');
   const input: ScimGroupInput = { displayName: parseDisplayName(displayName) };
   const externalId = attribute(resource, 'externalId');
-  if (externalId !== undefined) input.externalId = parseOptionalString(externalId, 'externalId', EXTERNAL_ID_MAX);
+  if (externalId !== undefined)
+    input.externalId = parseOptionalString(externalId, 'externalId', EXTERNAL_ID_MAX);
   const members = attribute(resource, 'members');
   if (members !== undefined) input.members = parseMembers(members);
   return input;
@@ -29,7 +30,6 @@ export function parseScimGroup(resource: Record<string, unknown>): ScimGroupInpu
 
 export function parseDisplayName(value: unknown): string {
   const name = parseString(value, 'displayName', DISPLAY_NAME_MAX).trim();
-  // eslint-disable-next-line no-control-regex
   if (name === '' || /[\u0000-\u001f\u007f]/.test(name))
     throw scimError('invalidValue', 'displayName must be a non-empty line of text.');
   return name;

@@ -46,7 +46,13 @@ export class ScimGroupsHandler {
 
   @RpcHandler('users.scim-group.patch.v1')
   patch(request: ScimPatchGroupRequestV1): Promise<ScimGroupV1> {
-    return this.groups.patch(request.hospitalId, request.actor, request.baseUrl, request.groupId, request.patch);
+    return this.groups.patch(
+      request.hospitalId,
+      request.actor,
+      request.baseUrl,
+      request.groupId,
+      request.patch,
+    );
   }
 
   @RpcHandler('users.scim-group.delete.v1')

@@ -57,7 +57,11 @@ export class ScimGroupsRepository {
          AND (lower(display_name) = lower($3) OR external_id = $4)`,
       [hospitalId, exceptId ?? null, wanted.displayName ?? null, wanted.externalId ?? null],
     );
-    if (rows.some((row) => wanted.displayName && row.display_name.toLowerCase() === wanted.displayName.toLowerCase()))
+    if (
+      rows.some(
+        (row) => wanted.displayName && row.display_name.toLowerCase() === wanted.displayName.toLowerCase(),
+      )
+    )
       return 'displayName';
     return rows.length > 0 ? 'externalId' : undefined;
   }
@@ -177,7 +181,9 @@ export class ScimGroupsRepository {
     hospitalId: string,
     mappings: { group: string; role: UserRole }[],
   ): Promise<void> {
-    await manager.query(`DELETE FROM user_provisioning.scim_group_roles WHERE hospital_id = $1`, [hospitalId]);
+    await manager.query(`DELETE FROM user_provisioning.scim_group_roles WHERE hospital_id = $1`, [
+      hospitalId,
+    ]);
     if (mappings.length === 0) return;
     await manager.query(
       `INSERT INTO user_provisioning.scim_group_roles (hospital_id, group_key, role)

@@ -67,10 +67,16 @@ export class ScimGroupsService {
     const startIndex = Math.max(1, integerOf(query.startIndex, 'startIndex') ?? 1);
     const count = Math.min(SCIM_MAX_RESULTS, Math.max(0, integerOf(query.count, 'count') ?? DEFAULT_COUNT));
     const manager = this.dataSource.manager;
-    const page = await this.groups.page(manager, hospitalId, condition, { offset: startIndex - 1, limit: count });
+    const page = await this.groups.page(manager, hospitalId, condition, {
+      offset: startIndex - 1,
+      limit: count,
+    });
     const members = excludesMembers(query.excludedAttributes)
       ? undefined
-      : await this.groups.visibleMembers(manager, page.groups.map((group) => group.id));
+      : await this.groups.visibleMembers(
+          manager,
+          page.groups.map((group) => group.id),
+        );
     return {
       schemas: [SCIM_SCHEMAS.listResponse],
       totalResults: page.total,
@@ -133,7 +139,9 @@ export class ScimGroupsService {
     body: Record<string, unknown>,
   ) {
     const operations = parsePatchRequest(body);
-    return this.change(hospitalId, actor, baseUrl, groupId, (current) => applyGroupPatch(current, operations));
+    return this.change(hospitalId, actor, baseUrl, groupId, (current) =>
+      applyGroupPatch(current, operations),
+    );
   }
 
   /** The group goes (RFC 7644 §3.6: then 404); its members lose what it gave them. */
@@ -292,15 +300,15 @@ export class ScimGroupsService {
   }
 
   private async view(manager: EntityManager, group: ScimGroup, baseUrl: string, withoutMembers = false) {
-    const members = withoutMembers ? undefined : (await this.groups.visibleMembers(manager, [group.id])).get(group.id);
+    const members = withoutMembers
+      ? undefined
+      : (await this.groups.visibleMembers(manager, [group.id])).get(group.id);
     return toScimGroup(group, members, baseUrl);
   }
 }
 
 function excludesMembers(excludedAttributes: string | undefined): boolean {
-  return (excludedAttributes ?? '')
-    .split(',')
-    .some((name) => name.trim().toLowerCase() === 'members');
+  return (excludedAttributes ?? '').split(',').some((name) => name.trim().toLowerCase() === 'members');
 }
 
 function integerOf(value: string | undefined, name: string): number | undefined {
@@ -310,7 +318,9 @@ function integerOf(value: string | undefined, name: string): number | undefined 
 }
 
 function uniqueness(attributeName: string): DomainError {
-  return new DomainError('SCIM_GROUP_TAKEN', `A group with this ${attributeName} exists.`, { scimType: 'uniqueness' });
+  return new DomainError('SCIM_GROUP_TAKEN', `A group with this ${attributeName} exists.`, {
+    scimType: 'uniqueness',
+  });
 }
 
 /** Two concurrent creates of one name: the unique index decides, and the loser gets the same 409. */

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
 import { ScimGroupRolesInputV1, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
+import { Audited, param } from '../audit/audited';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
 
@@ -17,6 +18,7 @@ export class ScimGroupRolesController {
   constructor(private readonly bus: Bus) {}
 
   @Put()
+  @Audited('scim-group-roles.changed', 'scim-group-roles', param('hospitalId'))
   @ApiOperation({
     summary: "Replace the hospital's SCIM group → role mapping; members' roles are recomputed",
   })

@@ -20,6 +20,7 @@ import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/
 import type { Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Audited, param } from '../audit/audited';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
 import { ScimErrorFilter } from './scim-error.filter';
@@ -57,6 +58,7 @@ export class ScimGroupsController {
   }
 
   @Post()
+  @Audited('group.created', 'scim-group')
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() resource: unknown,
@@ -91,6 +93,7 @@ export class ScimGroupsController {
   }
 
   @Put(':groupId')
+  @Audited('group.changed', 'scim-group', param('groupId'))
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param('groupId', ResourceIdPipe) groupId: string,
@@ -109,6 +112,7 @@ export class ScimGroupsController {
   }
 
   @Patch(':groupId')
+  @Audited('group.changed', 'scim-group', param('groupId'))
   patch(
     @CurrentPrincipal() principal: Principal,
     @Param('groupId', ResourceIdPipe) groupId: string,
@@ -128,6 +132,7 @@ export class ScimGroupsController {
 
   @Delete(':groupId')
   @HttpCode(204)
+  @Audited('group.deleted', 'scim-group', param('groupId'))
   async delete(
     @CurrentPrincipal() principal: Principal,
     @Param('groupId', ResourceIdPipe) groupId: string,

@@ -125,6 +125,18 @@ describe('SCIM Groups as Care-app roles', () => {
         entry.action === 'user.updated' && entry.fields.includes('roles'),
     );
     expect(roleChanges).toHaveLength(3);
+    // The hospital's audit trail names the group changes too.
+    const trail = await api.expect(
+      200,
+      'GET',
+      `/v1/admin/hospitals/${hospital.id}/audit-events?action=group.deleted`,
+      {
+        token: admin,
+      },
+    );
+    expect(trail.events).toEqual([
+      expect.objectContaining({ action: 'group.deleted', resource: { type: 'scim-group', id: groupId } }),
+    ]);
   });
 
   it('Okta group push: create with members, rename without a path, add, remove by filter, delete', async () => {

@@ -42,8 +42,9 @@ describe('SCIM 2.0 (/scim/v2): changes, deletion, auth and tenancy', () => {
         externalId: 'aad-put',
       });
       const rest = await api.expect(200, 'GET', `/v1/users/${id}`, { token: hospital.token });
+      // The Care-app e-mail comes from `emails`, which this PUT left out (so kept): not from userName.
       expect(rest).toMatchObject({
-        email: 'put.renamed@scim-a.example',
+        email: 'put.me@scim-a.example',
         firstName: 'Renamed',
         active: false,
         hospitalUserId: 'aad-put',

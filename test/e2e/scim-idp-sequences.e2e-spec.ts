@@ -130,9 +130,10 @@ describe('SCIM request sequences of real IdPs', () => {
     expect(disabled.status).toBe(200);
     expect(disabled.body.active).toBe(false);
     const rest = await api.expect(200, 'GET', `/v1/users/${id}`, { token: entra.token });
+    // The e-mail is the work address Entra patched (emails[type eq "work"].value), not the userName.
     expect(rest).toMatchObject({
       active: false,
-      email: '5b50642d@contoso.onmicrosoft.com',
+      email: 'updatedEmail@microsoft.com',
       firstName: 'Anna',
       physicianCode: '701984',
     });

@@ -6,7 +6,7 @@ import { installCareWeb } from './care-web/care-web';
 import { GatewayModule } from './gateway.module';
 import { installCorrelation } from './http/correlation.hook';
 import { installOpenApi } from './http/openapi';
-import { installScimJson } from './scim/scim-json.parser';
+import { canonicalScimUrl, installScimJson } from './scim/scim-json.parser';
 
 export interface GatewayOptions extends ServiceAppOptions {
   /** Overrides PORT (tests pass 0 to let the OS choose). */
@@ -19,7 +19,11 @@ export async function createGatewayApp(
 ): Promise<NestFastifyApplication> {
   const config = loadConfig(GatewayEnv, env);
   // Only TRUST_PROXY's proxies may name the client: the failed-attempt limits key on this address.
-  const adapter = new FastifyAdapter({ bodyLimit: 1_048_576, trustProxy: parseTrustProxy(config.TRUST_PROXY) });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1_048_576,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    rewriteUrl: canonicalScimUrl,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     logger: options.logger ?? new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
   });

@@ -23,6 +23,8 @@ import { SiuRunsController } from './siu/siu-runs.controller';
 import { OAuthController } from './oauth/oauth.controller';
 import { PatientsController } from './patients/patients.controller';
 import { ScimController } from './scim/scim.controller';
+import { ScimGroupsController } from './scim/scim-groups.controller';
+import { ScimGroupRolesController } from './admin/scim-group-roles.controller';
 import { BusSessionCheck } from './sessions/session-check';
 import { SessionsController } from './sessions/sessions.controller';
 import { UsersController } from './users/users.controller';
@@ -61,6 +63,8 @@ export class GatewayModule {
         UsersController,
         SessionsController,
         ScimController,
+        ScimGroupsController,
+        ScimGroupRolesController,
       ],
       providers: [
         {

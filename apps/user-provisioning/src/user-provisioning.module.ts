@@ -10,6 +10,7 @@ import { LoginTokensModule } from './login-tokens/login-tokens.module';
 import { Initial1764140000000 } from './migrations/1764140000000-initial';
 import { Provisioning1764170000000 } from './migrations/1764170000000-provisioning';
 import { AuditEvents1796217573771 } from './migrations/1796217573771-audit-events';
+import { ScimIdentitiesAndGroups1796217716640 } from './migrations/1796217716640-scim-identities-and-groups';
 import { ScimModule } from './scim/scim.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
@@ -37,6 +38,7 @@ export class UserProvisioningModule {
             messagingTablesMigration(USER_PROVISIONING_SCHEMA),
             Provisioning1764170000000,
             AuditEvents1796217573771,
+            ScimIdentitiesAndGroups1796217716640,
           ],
         }),
         MessagingModule.forService({

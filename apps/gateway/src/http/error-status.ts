@@ -22,6 +22,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   CARE_FLOW_DEFINITION_KEY_TAKEN: 409,
   USER_EMAIL_TAKEN: 409,
   USER_IDENTIFIER_TAKEN: 409,
+  // Another SCIM group of the hospital has this displayName (role mappings name groups by it) or externalId.
+  SCIM_GROUP_TAKEN: 409,
   // The user exists but is deactivated: a login token for it would never be exchangeable.
   USER_INACTIVE: 409,
   INVALID_CREDENTIALS: 401,

@@ -30,7 +30,8 @@ import { Audited, param } from '../audit/audited';
  * the scope `scim`, acting on the users of that client's hospital. Bodies are passed on as sent (SCIM
  * attribute names are case-insensitive and IdPs send attributes the Care app does not keep);
  * user-provisioning reads them. Every answer, errors included, is application/scim+json (paths not
- * offered here, e.g. /Groups or /Bulk, reach ProblemDetailsFilter, which hands /scim/ to ScimErrorFilter).
+ * offered here, e.g. /Bulk, reach ProblemDetailsFilter, which hands /scim/ to ScimErrorFilter). Groups are in
+ * ScimGroupsController; paths are case-insensitive and a trailing slash is tolerated (canonicalScimUrl).
  */
 @ApiTags('scim')
 @ApiBearerAuth()
@@ -42,7 +43,7 @@ export class ScimController {
   constructor(private readonly bus: Bus) {}
 
   @Get('Users')
-  @ApiOperation({ summary: 'List users: filter (userName/externalId eq, and), startIndex (1-based), count' })
+  @ApiOperation({ summary: 'List users: filter (RFC 7644 grammar), startIndex (1-based), count' })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: Record<string, unknown>,
@@ -200,16 +201,16 @@ export class ScimController {
   }
 }
 
-function scim(reply: FastifyReply): FastifyReply {
+export function scim(reply: FastifyReply): FastifyReply {
   return reply.header('content-type', SCIM_CONTENT_TYPE);
 }
 
 /** The SCIM root as the caller reached it (through a proxy, as it forwarded it), for meta.location. */
-function baseUrlOf(request: FastifyRequest): string {
+export function baseUrlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}/scim/v2`;
 }
 
-function objectBody(body: unknown): Record<string, unknown> {
+export function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object.', {
       scimType: 'invalidSyntax',

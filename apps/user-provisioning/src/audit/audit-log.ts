@@ -7,7 +7,9 @@ export interface AuditRecord {
   action: AuditAction;
   channel: AuditChannel;
   actor: ActorV1;
-  userId: string;
+  /** The user concerned; a group's own changes (created, renamed, deleted) name only the group. */
+  userId?: string;
+  groupId?: string;
   /** Names of the attributes that changed; never their values. */
   fields?: string[];
 }
@@ -20,6 +22,7 @@ interface AuditRow {
   actor_kind: 'client' | 'user';
   actor_subject: string;
   user_id: string;
+  group_id: string | null;
   fields: string[];
 }
 
@@ -31,17 +34,19 @@ interface AuditRow {
 export class AuditLog {
   async record(manager: EntityManager, hospitalId: string, record: AuditRecord): Promise<void> {
     await manager.query(
-      `INSERT INTO user_provisioning.audit_log (id, hospital_id, user_id, action, channel, actor_kind, actor_subject, fields)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO user_provisioning.audit_log
+         (id, hospital_id, user_id, action, channel, actor_kind, actor_subject, fields, group_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         randomUUID(),
         hospitalId,
-        record.userId,
+        record.userId ?? null,
         record.action,
         record.channel,
         record.actor.kind,
         record.actor.subject,
         record.fields ?? [],
+        record.groupId ?? null,
       ],
     );
   }
@@ -53,7 +58,7 @@ export class AuditLog {
     limit = 500,
   ): Promise<AuditEntryV1[]> {
     const rows: AuditRow[] = await manager.query(
-      `SELECT id, at, action, channel, actor_kind, actor_subject, user_id, fields FROM user_provisioning.audit_log
+      `SELECT id, at, action, channel, actor_kind, actor_subject, user_id, group_id, fields FROM user_provisioning.audit_log
        WHERE hospital_id = $1 AND user_id = $2 ORDER BY at, id LIMIT $3`,
       [hospitalId, userId, limit],
     );
@@ -64,6 +69,7 @@ export class AuditLog {
       channel: row.channel,
       actor: { kind: row.actor_kind, subject: row.actor_subject },
       userId: row.user_id,
+      ...(row.group_id ? { groupId: row.group_id } : {}),
       fields: row.fields,
     }));
   }

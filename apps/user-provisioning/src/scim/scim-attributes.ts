@@ -1,5 +1,4 @@
-import { DomainError, SCIM_SCHEMAS, USER_ROLES, type UserRole } from '@bridge/contracts';
-import { isEmail } from 'class-validator';
+import { DomainError, USER_ROLES, type UserRole } from '@bridge/contracts';
 
 /** RFC 7644 §3.12 error types this implementation answers with (carried in DomainError details). */
 export type ScimType =
@@ -52,11 +51,15 @@ export function parseOptionalString(value: unknown, name: string, maxLength: num
   return text === '' ? null : text;
 }
 
-/** userName is the user's e-mail address: it is how the Care app, the EMR and the IdP name the same person. */
+/**
+ * userName is any string unique in the hospital (RFC 7643 §4.1.1): a UPN, an employee id, a nickname, as
+ * the IdP maps it. Control characters are refused: the name is shown and logged.
+ */
 export function parseUserName(value: unknown): string {
   const userName = parseString(value, 'userName', 200).trim();
-  if (!isEmail(userName))
-    throw scimError('invalidValue', 'userName must be an e-mail address (e.g. the UPN).');
+  if (userName === '') throw scimError('invalidValue', 'userName must not be empty.');
+  if (/[\u0000-\u001f\u007f]/.test(userName))
+    throw scimError('invalidValue', 'userName must not contain control characters.');
   return userName;
 }
 
@@ -75,42 +78,4 @@ export function parseRoles(value: unknown): UserRole[] {
 
 function unwrapValue(item: unknown): unknown {
   return isPlainObject(item) ? attribute(item, 'value') : item;
-}
-
-const CORE_PREFIX = `${SCIM_SCHEMAS.user.toLowerCase()}:`;
-const ENTERPRISE_PREFIX = `${SCIM_SCHEMAS.enterpriseUser.toLowerCase()}:`;
-
-export interface AttributePath {
-  /** Lower-cased attribute name, e.g. `name`, `active`, `employeenumber`; `enterprise` is the extension itself. */
-  attribute: string;
-  enterprise: boolean;
-  /** Lower-cased sub-attribute, e.g. `givenname` in `name.givenName`. */
-  sub?: string;
-  /** The value filter of `emails[type eq "work"].value`, as written. */
-  filter?: string;
-}
-
-/** Reads an attribute path (RFC 7644 §3.5.2), with or without its schema URN prefix. */
-export function parseAttributePath(path: string): AttributePath {
-  let rest = path.trim();
-  const lower = rest.toLowerCase();
-  let enterprise = false;
-  if (lower === SCIM_SCHEMAS.enterpriseUser.toLowerCase())
-    return { attribute: 'enterprise', enterprise: true };
-  if (lower.startsWith(ENTERPRISE_PREFIX)) {
-    enterprise = true;
-    rest = rest.slice(ENTERPRISE_PREFIX.length);
-  } else if (lower.startsWith(CORE_PREFIX)) {
-    rest = rest.slice(CORE_PREFIX.length);
-  } else if (lower.startsWith('urn:')) {
-    throw scimError('invalidPath', `The schema of "${path}" is not supported.`);
-  }
-  const match = /^([A-Za-z][\w$-]*)(?:\[(.+)\])?(?:\.([A-Za-z][\w$-]*))?$/.exec(rest);
-  if (!match) throw scimError('invalidPath', `"${path}" is not an attribute path.`);
-  return {
-    attribute: match[1].toLowerCase(),
-    enterprise,
-    ...(match[3] ? { sub: match[3].toLowerCase() } : {}),
-    ...(match[2] ? { filter: match[2] } : {}),
-  };
 }

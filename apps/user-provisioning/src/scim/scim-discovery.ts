@@ -1,4 +1,9 @@
-import { SCIM_SCHEMAS, type ScimDocumentV1, type ScimDiscoveryRequestV1 } from '@bridge/contracts';
+import {
+  SCIM_GROUP_SCHEMA,
+  SCIM_SCHEMAS,
+  type ScimDocumentV1,
+  type ScimDiscoveryRequestV1,
+} from '@bridge/contracts';
 import { scimError, scimNotFound } from './scim-attributes';
 
 /** The most users one list page returns (advertised as filter.maxResults). */
@@ -12,9 +17,13 @@ export function scimDiscovery(request: ScimDiscoveryRequestV1): ScimDocumentV1 {
       if (request.id) throw scimNotFound();
       return serviceProviderConfig(base);
     case 'ResourceTypes':
-      return pick(request.id, [userResourceType(base)], (type) => type.id);
+      return pick(request.id, [userResourceType(base), groupResourceType(base)], (type) => type.id);
     case 'Schemas':
-      return pick(request.id, [userSchema(base), enterpriseSchema(base)], (schema) => schema.id);
+      return pick(
+        request.id,
+        [userSchema(base), enterpriseSchema(base), groupSchema(base)],
+        (schema) => schema.id,
+      );
     default:
       throw scimError('invalidValue', 'Unknown discovery document.');
   }
@@ -73,13 +82,64 @@ function userResourceType(base: string) {
   };
 }
 
+function groupResourceType(base: string) {
+  return {
+    schemas: [SCIM_SCHEMAS.resourceType],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'A group of users; the hospital maps groups to Care-app roles',
+    schema: SCIM_GROUP_SCHEMA,
+    meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/Group` },
+  };
+}
+
+function groupSchema(base: string) {
+  return {
+    schemas: [SCIM_SCHEMAS.schema],
+    id: SCIM_GROUP_SCHEMA,
+    name: 'Group',
+    description:
+      'Group: its members get the Care-app roles the hospital maps to it (by displayName or externalId).',
+    attributes: [
+      {
+        name: 'displayName',
+        type: 'string',
+        required: true,
+        uniqueness: 'server',
+        description: 'The group name (unique in the hospital)',
+      },
+      {
+        name: 'externalId',
+        type: 'string',
+        caseExact: true,
+        uniqueness: 'server',
+        description: "The IdP's id",
+      },
+      {
+        name: 'members',
+        type: 'complex',
+        multiValued: true,
+        description: 'Users of the hospital',
+        subAttributes: [
+          { name: 'value', type: 'string', mutability: 'immutable', description: 'The user id' },
+          { name: 'display', type: 'string', mutability: 'readOnly', description: "The user's name" },
+          { name: '$ref', type: 'reference', mutability: 'readOnly', description: 'The user URI' },
+          { name: 'type', type: 'string', mutability: 'readOnly', description: 'Always User' },
+        ],
+      },
+    ].map((definition) => attributeOf(definition as AttributeDefinition)),
+    meta: { resourceType: 'Schema', location: `${base}/Schemas/${SCIM_GROUP_SCHEMA}` },
+  };
+}
+
 interface AttributeDefinition {
   name: string;
-  type: 'string' | 'boolean' | 'complex';
+  type: 'string' | 'boolean' | 'complex' | 'reference';
   multiValued?: boolean;
   required?: boolean;
   caseExact?: boolean;
-  mutability?: 'readOnly' | 'readWrite';
+  mutability?: 'readOnly' | 'readWrite' | 'immutable';
   uniqueness?: 'none' | 'server';
   description: string;
   subAttributes?: AttributeDefinition[];
@@ -110,7 +170,7 @@ function userSchema(base: string) {
         type: 'string',
         required: true,
         uniqueness: 'server',
-        description: "The user's e-mail address",
+        description: 'Any name unique in the hospital (UPN, employee id, ...); the e-mail comes from emails',
       },
       {
         name: 'externalId',
@@ -126,21 +186,37 @@ function userSchema(base: string) {
         subAttributes: [
           { name: 'givenName', type: 'string', description: 'First name' },
           { name: 'familyName', type: 'string', description: 'Last name' },
-          { name: 'formatted', type: 'string', mutability: 'readOnly', description: 'First and last name' },
+          { name: 'formatted', type: 'string', description: 'The full name (default: first and last name)' },
         ],
       },
-      { name: 'displayName', type: 'string', mutability: 'readOnly', description: 'First and last name' },
+      { name: 'displayName', type: 'string', description: 'The name shown (default: first and last name)' },
       {
         name: 'emails',
         type: 'complex',
         multiValued: true,
-        mutability: 'readOnly',
-        description: 'The userName, as the primary work e-mail',
+        description:
+          'E-mail addresses; the Care app uses the primary one, else a work one, else the userName when it is one',
         subAttributes: [
           { name: 'value', type: 'string', description: 'E-mail address' },
-          { name: 'type', type: 'string', description: 'Always work' },
-          { name: 'primary', type: 'boolean', description: 'Always true' },
+          { name: 'type', type: 'string', description: 'work, home, other' },
+          { name: 'primary', type: 'boolean', description: 'The preferred address' },
+          { name: 'display', type: 'string', description: 'A label' },
         ],
+      },
+      {
+        name: 'addresses',
+        type: 'complex',
+        multiValued: true,
+        description: 'Postal addresses (kept, not used by the Care app)',
+        subAttributes: [
+          'formatted',
+          'streetAddress',
+          'locality',
+          'region',
+          'postalCode',
+          'country',
+          'type',
+        ].map((name) => ({ name, type: 'string', description: name })),
       },
       {
         name: 'active',
@@ -151,7 +227,8 @@ function userSchema(base: string) {
         name: 'roles',
         type: 'complex',
         multiValued: true,
-        description: 'clinician, physician or hospital-admin (other values are ignored; default clinician)',
+        description:
+          'clinician, physician or hospital-admin set on the user (other values are ignored; default clinician); its groups may add roles',
         subAttributes: [{ name: 'value', type: 'string', description: 'The role' }],
       },
     ].map((definition) => attributeOf(definition as AttributeDefinition)),

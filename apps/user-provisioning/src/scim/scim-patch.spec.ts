@@ -7,10 +7,15 @@ const user: ScimUserState = {
   userName: 'an@h.example',
   givenName: 'An',
   familyName: 'Peeters',
+  nameFormatted: null,
+  displayName: null,
+  emails: null,
+  addresses: null,
   externalId: 'ext-1',
   active: true,
   employeeNumber: null,
   roles: ['clinician'],
+  email: 'an@h.example',
 };
 
 const patch = (...operations: object[]) => applyPatch(user, parsePatchRequest({ Operations: operations }));
@@ -90,12 +95,73 @@ describe('SCIM PATCH', () => {
   it('ignores attributes the Care app does not keep', () => {
     expect(
       patch(
-        { op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y.example' },
         { op: 'add', path: 'phoneNumbers[type eq "mobile"].value', value: '+32' },
         { op: 'add', path: `${ENTERPRISE}:manager`, value: { value: 'boss' } },
-        { op: 'replace', value: { displayName: 'X', title: 'Nurse', preferredLanguage: 'nl-BE' } },
+        { op: 'replace', value: { title: 'Nurse', preferredLanguage: 'nl-BE' } },
       ),
     ).toEqual(user);
+  });
+
+  it('keeps displayName and name.formatted', () => {
+    expect(
+      patch({ op: 'replace', value: { displayName: 'Dr. An', 'name.formatted': 'An M. Peeters' } }),
+    ).toMatchObject({ displayName: 'Dr. An', nameFormatted: 'An M. Peeters' });
+    expect(patch({ op: 'replace', path: 'name', value: { formatted: 'A. P.' } }).nameFormatted).toBe('A. P.');
+  });
+
+  it('applies emails patches: a value filter with a sub-attribute, adding a first work address, add and remove', () => {
+    // A user whose list the IdP never set starts from the Care-app e-mail.
+    expect(
+      patch({ op: 'replace', path: 'emails[type eq "work"].value', value: 'x@y.example' }).emails,
+    ).toEqual([{ value: 'x@y.example', type: 'work', primary: true }]);
+    const two = patch({
+      op: 'add',
+      path: 'emails',
+      value: [{ value: 'home@y.example', type: 'home' }],
+    });
+    expect(two.emails).toEqual([
+      { value: 'an@h.example', type: 'work', primary: true },
+      { value: 'home@y.example', type: 'home' },
+    ]);
+    expect(
+      applyPatch(two, parsePatchRequest({ Operations: [{ op: 'remove', path: 'emails[type eq "home"]' }] }))
+        .emails,
+    ).toEqual([{ value: 'an@h.example', type: 'work', primary: true }]);
+    // No work address yet: Entra ID's replace adds one.
+    const none = { ...user, emails: [{ value: 'home@y.example', type: 'home' }] };
+    expect(
+      applyPatch(
+        none,
+        parsePatchRequest({
+          Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'w@y.example' }],
+        }),
+      ).emails,
+    ).toEqual([
+      { value: 'home@y.example', type: 'home' },
+      { value: 'w@y.example', type: 'work' },
+    ]);
+    expect(
+      patch({ op: 'replace', path: 'emails', value: [{ value: 'p@y.example', primary: 'True' }] }).emails,
+    ).toEqual([{ value: 'p@y.example', primary: true }]);
+  });
+
+  it('removes only the roles a supported filter matches, and refuses a filter it cannot read', () => {
+    const many = { ...user, roles: ['clinician', 'physician', 'hospital-admin'] as ScimUserState['roles'] };
+    const remove = (path: string) =>
+      applyPatch(many, parsePatchRequest({ Operations: [{ op: 'remove', path }] }));
+    expect(remove('roles[value eq "physician" or value eq "HOSPITAL-ADMIN"]').roles).toEqual(['clinician']);
+    expect(remove('roles[not (value eq "clinician")]').roles).toEqual(['clinician']);
+    expect(remove('roles[value sw "phys"]').roles).toEqual(['clinician', 'hospital-admin']);
+    for (const path of [
+      'roles[shoeSize eq "x"]',
+      'roles[value eq]',
+      'roles[value eq "a"',
+      'roles[emails[value eq "x"]]',
+    ]) {
+      expect(scimTypeOf(() => remove(path))).toMatch(/^invalid(Filter|Path)$/);
+    }
+    expect(scimTypeOf(() => remove('roles[primary gt true]'))).toBe('invalidFilter');
+    expect(scimTypeOf(() => remove('active[value eq "x"]'))).toBe('invalidPath');
   });
 
   it('leaves the input untouched', () => {
@@ -112,7 +178,12 @@ describe('SCIM PATCH', () => {
     ['a malformed path', { op: 'add', path: 'name..givenName', value: 'x' }, 'invalidPath'],
     ['active that is not a boolean', { op: 'replace', path: 'active', value: 'maybe' }, 'invalidValue'],
     ['removing userName', { op: 'remove', path: 'userName' }, 'invalidValue'],
-    ['a userName that is not an e-mail', { op: 'replace', path: 'userName', value: 'jdoe' }, 'invalidValue'],
+    ['an empty userName', { op: 'replace', path: 'userName', value: ' ' }, 'invalidValue'],
+    [
+      'emails that are not objects',
+      { op: 'replace', path: 'emails', value: ['a@b.example'] },
+      'invalidValue',
+    ],
     ['an over-long name', { op: 'replace', path: 'name.givenName', value: 'x'.repeat(101) }, 'invalidValue'],
   ])('refuses %s', (_name, operation, scimType) => {
     expect(scimTypeOf(() => patch(operation))).toBe(scimType);

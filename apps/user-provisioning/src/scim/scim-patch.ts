@@ -1,16 +1,27 @@
 import { SCIM_SCHEMAS } from '@bridge/contracts';
 import {
+  parsePatchPath,
+  type AttrPath,
+  type PatchPath,
+  type ResourceSchemas,
+} from './filter/scim-filter-grammar';
+import {
+  checkElementFilter,
+  elementMatches,
+  pinnedValues,
+  type ElementAttributes,
+} from './filter/scim-value-filter';
+import {
   attribute,
   isPlainObject,
-  parseAttributePath,
   parseBoolean,
   parseOptionalString,
   parseRoles,
   parseString,
   parseUserName,
   scimError,
-  type AttributePath,
 } from './scim-attributes';
+import { parseAddresses, parseEmails } from './scim-user-profile';
 import { EMPLOYEE_NUMBER_MAX, EXTERNAL_ID_MAX, NAME_MAX, type ScimUserState } from './scim-user.mapper';
 
 type Op = 'add' | 'replace' | 'remove';
@@ -23,7 +34,6 @@ export interface PatchOperation {
 
 /** Attributes of the core and enterprise User schemas the Care app does not keep: accepted, ignored. */
 const IGNORED = new Set([
-  'displayname',
   'nickname',
   'profileurl',
   'title',
@@ -31,11 +41,9 @@ const IGNORED = new Set([
   'preferredlanguage',
   'locale',
   'timezone',
-  'emails',
   'phonenumbers',
   'ims',
   'photos',
-  'addresses',
   'groups',
   'entitlements',
   'x509certificates',
@@ -44,6 +52,31 @@ const IGNORED = new Set([
   'meta',
   'schemas',
 ]);
+
+const USER_SCHEMAS: ResourceSchemas = [SCIM_SCHEMAS.user, SCIM_SCHEMAS.enterpriseUser];
+
+const EMAIL_ATTRIBUTES: ElementAttributes = {
+  value: 'string',
+  type: 'string',
+  primary: 'boolean',
+  display: 'string',
+};
+const ROLE_ATTRIBUTES: ElementAttributes = {
+  value: 'string',
+  type: 'string',
+  primary: 'boolean',
+  display: 'string',
+};
+const ADDRESS_ATTRIBUTES: ElementAttributes = {
+  formatted: 'string',
+  streetaddress: 'string',
+  locality: 'string',
+  region: 'string',
+  postalcode: 'string',
+  country: 'string',
+  type: 'string',
+  primary: 'boolean',
+};
 
 /** Reads a PatchOp body (RFC 7644 §3.5.2); `op` in any letter case (Entra sends `Replace`, `Add`). */
 export function parsePatchRequest(body: Record<string, unknown>): PatchOperation[] {
@@ -76,7 +109,7 @@ export function applyPatch(current: ScimUserState, operations: PatchOperation[])
   const state: ScimUserState = { ...current, roles: [...current.roles] };
   for (const operation of operations) {
     if (operation.path !== undefined) {
-      applyAttribute(state, operation.op, parseAttributePath(operation.path), operation.value);
+      applyAttribute(state, operation.op, parsePatchPath(operation.path, USER_SCHEMAS), operation.value);
       continue;
     }
     if (operation.op === 'remove') throw scimError('noTarget', 'remove needs a path.');
@@ -84,15 +117,19 @@ export function applyPatch(current: ScimUserState, operations: PatchOperation[])
     if (!isPlainObject(operation.value))
       throw scimError('invalidSyntax', 'Without a path, value must be an object.');
     for (const [key, value] of Object.entries(operation.value)) {
-      applyAttribute(state, operation.op, parseAttributePath(key), value);
+      applyAttribute(state, operation.op, parsePatchPath(key, USER_SCHEMAS), value);
     }
   }
   return state;
 }
 
-function applyAttribute(state: ScimUserState, op: Op, path: AttributePath, value: unknown): void {
-  if (path.enterprise) return applyEnterprise(state, op, path, value);
+function applyAttribute(state: ScimUserState, op: Op, target: PatchPath, value: unknown): void {
+  const { path } = target;
+  if (path.schema === SCIM_SCHEMAS.enterpriseUser) return applyEnterprise(state, op, path.attribute, value);
   if (IGNORED.has(path.attribute)) return;
+  const multiValued = ['emails', 'roles', 'addresses'].includes(path.attribute);
+  if ((target.filter || target.sub) && !multiValued)
+    throw scimError('invalidPath', `"${path.text}" is not multi-valued: it takes no value filter.`);
   switch (path.attribute) {
     case 'username':
       if (op === 'remove') throw scimError('invalidValue', 'userName is required and cannot be removed.');
@@ -100,6 +137,9 @@ function applyAttribute(state: ScimUserState, op: Op, path: AttributePath, value
       return;
     case 'name':
       return applyName(state, op, path, value);
+    case 'displayname':
+      state.displayName = op === 'remove' ? null : parseOptionalString(value, 'displayName', NAME_MAX * 2);
+      return;
     case 'externalid':
       state.externalId = op === 'remove' ? null : parseOptionalString(value, 'externalId', EXTERNAL_ID_MAX);
       return;
@@ -107,47 +147,133 @@ function applyAttribute(state: ScimUserState, op: Op, path: AttributePath, value
       if (op === 'remove') throw scimError('invalidValue', 'active cannot be removed; set it to false.');
       state.active = parseBoolean(value, 'active');
       return;
-    case 'roles':
-      return applyRoles(state, op, path, value);
+    case 'roles': {
+      const roles = state.roles.map((role) => ({ value: role }));
+      const next = patchList(roles, op, target, value, {
+        owner: 'roles',
+        attributes: ROLE_ATTRIBUTES,
+        parse: (list) => parseRoles(list).map((role) => ({ value: role })),
+        key: (role) => String(role.value).toLowerCase(),
+      });
+      state.roles = parseRoles(next);
+      return;
+    }
+    case 'emails': {
+      const emails = (state.emails ?? derivedEmails(state)) as unknown as Record<string, unknown>[];
+      const next = patchList(emails, op, target, value, {
+        owner: 'emails',
+        attributes: EMAIL_ATTRIBUTES,
+        parse: (list) => parseEmails(list) as unknown as Record<string, unknown>[],
+        key: (email) => String(email.value).toLowerCase(),
+      });
+      state.emails = parseEmails(next);
+      return;
+    }
+    case 'addresses': {
+      const next = patchList(state.addresses ?? [], op, target, value, {
+        owner: 'addresses',
+        attributes: ADDRESS_ATTRIBUTES,
+        parse: parseAddresses,
+        key: (address) => JSON.stringify(address),
+      });
+      state.addresses = parseAddresses(next);
+      return;
+    }
     default:
-      throw scimError('invalidPath', `The attribute "${path.attribute}" is not supported.`);
+      throw scimError('invalidPath', `The attribute "${path.text}" is not supported.`);
   }
 }
 
-function applyName(state: ScimUserState, op: Op, path: AttributePath, value: unknown): void {
+/** A user whose e-mail list the IdP never set shows the Care-app e-mail: a PATCH starts from that. */
+function derivedEmails(state: ScimUserState) {
+  return state.email ? [{ value: state.email, type: 'work', primary: true }] : [];
+}
+
+interface ListRules {
+  owner: string;
+  attributes: ElementAttributes;
+  /** Validates and normalizes elements as sent. */
+  parse: (value: unknown) => Record<string, unknown>[];
+  /** What makes two elements the same one (an add of an existing value replaces it). */
+  key: (element: Record<string, unknown>) => string;
+}
+
+/**
+ * add / replace / remove on a multi-valued attribute (RFC 7644 §3.5.2.1-3), with or without a value filter
+ * and a sub-attribute: `roles`, `roles[value eq "x"]`, `emails[type eq "work"].value`.
+ */
+function patchList(
+  current: Record<string, unknown>[],
+  op: Op,
+  target: PatchPath,
+  value: unknown,
+  rules: ListRules,
+): Record<string, unknown>[] {
+  const { filter, sub } = target;
+  if (filter) checkElementFilter(filter, rules.attributes, rules.owner);
+  if (sub !== undefined && !(sub in rules.attributes))
+    throw scimError('invalidPath', `${rules.owner} has no sub-attribute "${sub}".`);
+  const matches = (element: Record<string, unknown>) => !filter || elementMatches(filter, element);
+  if (op === 'remove') {
+    if (sub !== undefined)
+      return current.map((element) => (matches(element) ? withoutKey(element, sub) : element));
+    if (filter) return current.filter((element) => !matches(element));
+    if (value === undefined || value === null) return [];
+    // Entra ID: remove with a value lists the elements to take away.
+    const removed = new Set(rules.parse(value).map(rules.key));
+    return current.filter((element) => !removed.has(rules.key(element)));
+  }
+  if (sub !== undefined) {
+    const hits = current.filter(matches);
+    if (hits.length === 0) {
+      // `replace emails[type eq "work"].value` when there is no work address yet: add one (Entra ID).
+      const pinned = filter ? pinnedValues(filter) : {};
+      if (!pinned) throw scimError('noTarget', `No element of ${rules.owner} matches the filter.`);
+      return [...current, ...rules.parse([{ ...withoutKey(pinned, sub), [sub]: value }])];
+    }
+    return rules.parse(
+      current.map((element) => (matches(element) ? { ...withoutKey(element, sub), [sub]: value } : element)),
+    );
+  }
+  const sent = rules.parse(value);
+  if (filter) {
+    if (!current.some(matches))
+      throw scimError('noTarget', `No element of ${rules.owner} matches the filter.`);
+    if (!isPlainObject(value)) throw scimError('invalidValue', `${rules.owner}[…] takes one object.`);
+    return rules.parse(current.map((element) => (matches(element) ? { ...element, ...value } : element)));
+  }
+  if (op === 'replace') return sent;
+  const added = new Map(sent.map((element) => [rules.key(element), element]));
+  return [...current.filter((element) => !added.has(rules.key(element))), ...added.values()];
+}
+
+function withoutKey(element: Record<string, unknown>, sub: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(element).filter(([key]) => key.toLowerCase() !== sub));
+}
+
+function applyName(state: ScimUserState, op: Op, path: AttrPath, value: unknown): void {
   const set = (sub: string, part: unknown) => {
-    const text = op === 'remove' || part === null ? '' : parseString(part, `name.${sub}`, NAME_MAX).trim();
+    const clear = op === 'remove' || part === null;
+    if (sub === 'formatted') {
+      state.nameFormatted = clear ? null : parseOptionalString(part, 'name.formatted', NAME_MAX * 2);
+      return;
+    }
+    const text = clear ? '' : parseString(part, `name.${sub}`, NAME_MAX).trim();
     if (sub === 'givenname') state.givenName = text;
     if (sub === 'familyname') state.familyName = text;
-    // formatted, middleName, honorific parts: derived or not kept.
+    // middleName and honorific parts: not kept.
   };
   if (path.sub) return set(path.sub, value);
   if (op === 'remove') {
-    set('givenname', null);
-    set('familyname', null);
+    for (const sub of ['givenname', 'familyname', 'formatted']) set(sub, null);
     return;
   }
   if (!isPlainObject(value)) throw scimError('invalidValue', 'name must be an object.');
   for (const [key, part] of Object.entries(value)) set(key.toLowerCase(), part);
 }
 
-function applyRoles(state: ScimUserState, op: Op, path: AttributePath, value: unknown): void {
-  if (op === 'remove') {
-    const filtered = path.filter && /^\s*value\s+eq\s+"([^"]*)"\s*$/i.exec(path.filter);
-    const removed = filtered
-      ? [filtered[1].toLowerCase()]
-      : value !== undefined
-        ? parseRoles(value)
-        : undefined;
-    state.roles = removed ? state.roles.filter((role) => !removed.includes(role)) : [];
-    return;
-  }
-  const roles = parseRoles(value);
-  state.roles = op === 'add' ? [...new Set([...state.roles, ...roles])] : roles;
-}
-
-function applyEnterprise(state: ScimUserState, op: Op, path: AttributePath, value: unknown): void {
-  if (path.attribute === 'enterprise') {
+function applyEnterprise(state: ScimUserState, op: Op, attributeName: string, value: unknown): void {
+  if (attributeName === '') {
     // The whole extension: {"urn:...:enterprise:2.0:User": {"employeeNumber": "123", "department": "..."}}.
     if (op === 'remove') {
       state.employeeNumber = null;
@@ -155,12 +281,10 @@ function applyEnterprise(state: ScimUserState, op: Op, path: AttributePath, valu
     }
     if (!isPlainObject(value))
       throw scimError('invalidValue', `${SCIM_SCHEMAS.enterpriseUser} must be an object.`);
-    for (const [key, part] of Object.entries(value)) {
-      applyEnterprise(state, op, { attribute: key.toLowerCase(), enterprise: true }, part);
-    }
+    for (const [key, part] of Object.entries(value)) applyEnterprise(state, op, key.toLowerCase(), part);
     return;
   }
-  if (path.attribute !== 'employeenumber') return; // department, manager, costCenter, ...: not kept
+  if (attributeName !== 'employeenumber') return; // department, manager, costCenter, ...: not kept
   state.employeeNumber =
     op === 'remove' ? null : parseOptionalString(value, 'employeeNumber', EMPLOYEE_NUMBER_MAX);
 }

@@ -1,6 +1,6 @@
 import { isDomainError } from '@bridge/contracts';
 import type { User } from '../users/user.entity';
-import { fieldsOf, parseScimUser, toScimUser } from './scim-user.mapper';
+import { fieldsOf, newState, parseScimUser, toScimUser } from './scim-user.mapper';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -25,10 +25,15 @@ describe('SCIM user mapping', () => {
       roles: ['physician', 'hospital-admin'],
       employeeNumber: '12345',
     });
-    expect(fieldsOf(input)).toEqual({
+    expect(fieldsOf(newState(input))).toEqual({
+      userName: 'An.Peeters@h.example',
       email: 'An.Peeters@h.example',
       firstName: 'An',
       lastName: 'Peeters',
+      nameFormatted: null,
+      displayName: null,
+      emails: null,
+      addresses: null,
       hospitalUserId: 'ext-1',
       physicianCode: '12345',
       roles: ['physician', 'hospital-admin'],
@@ -43,9 +48,10 @@ describe('SCIM user mapping', () => {
       userName: 'a@h.example',
       givenName: 'Jan Van',
       familyName: 'Damme',
+      displayName: 'Jan Van Damme',
       externalId: null,
     });
-    expect(fieldsOf({ userName: 'a@h.example', roles: [] })).toEqual({
+    expect(fieldsOf(newState({ userName: 'a@h.example', roles: [] }))).toMatchObject({
       email: 'a@h.example',
       roles: ['clinician'],
     });
@@ -53,7 +59,9 @@ describe('SCIM user mapping', () => {
 
   it.each([
     ['no userName', {}],
-    ['a userName that is not an e-mail', { userName: 'jdoe' }],
+    ['an empty userName', { userName: '  ' }],
+    ['a userName with control characters', { userName: 'a\u0000b' }],
+    ['emails that are not a list of objects', { userName: 'a', emails: ['a@b.example'] }],
     ['a non-boolean active', { userName: 'a@h.example', active: 'yes' }],
     ['a name that is not an object', { userName: 'a@h.example', name: 'An' }],
     ['an over-long externalId', { userName: 'a@h.example', externalId: 'x'.repeat(201) }],
@@ -71,7 +79,13 @@ describe('SCIM user mapping', () => {
     const user = {
       id: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b',
       hospitalId: 'h',
+      userName: 'An@h.example',
       email: 'An@h.example',
+      emails: null,
+      addresses: null,
+      displayName: null,
+      nameFormatted: null,
+      directRoles: ['physician'],
       firstName: 'An',
       lastName: 'Peeters',
       roles: ['physician'],
@@ -93,5 +107,35 @@ describe('SCIM user mapping', () => {
       },
     });
     expect(resource.externalId).toBeUndefined();
+  });
+
+  it('takes the Care-app e-mail from emails: primary, else work, else the userName, else any address', () => {
+    const emailOf = (resource: Record<string, unknown>) => fieldsOf(newState(parseScimUser(resource))).email;
+    const emails = [
+      { value: 'home@h.example', type: 'home' },
+      { value: 'work@h.example', type: 'work' },
+      { value: 'main@h.example', type: 'other', Primary: 'True' },
+    ];
+    expect(emailOf({ userName: 'emp1', emails })).toBe('main@h.example');
+    expect(emailOf({ userName: 'emp1', emails: emails.slice(0, 2) })).toBe('work@h.example');
+    expect(emailOf({ userName: 'upn@h.example', emails: emails.slice(0, 1) })).toBe('upn@h.example');
+    expect(emailOf({ userName: 'emp1', emails: emails.slice(0, 1) })).toBe('home@h.example');
+    // A primary value that is not an address is kept in the list but not used as the e-mail.
+    expect(emailOf({ userName: 'emp1', emails: [{ value: 'emailName357', primary: true }, emails[0]] })).toBe(
+      'home@h.example',
+    );
+    expect(emailOf({ userName: 'upn@h.example' })).toBe('upn@h.example');
+    for (const resource of [
+      { userName: 'emp1' },
+      { userName: 'emp1', emails: [{ value: 'not-an-address' }] },
+    ]) {
+      let caught: unknown;
+      try {
+        emailOf(resource);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isDomainError(caught) && caught.details).toEqual({ scimType: 'invalidValue' });
+    }
   });
 });

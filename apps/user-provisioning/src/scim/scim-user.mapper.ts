@@ -1,6 +1,7 @@
 import { SCIM_SCHEMAS, type ScimUserV1, type UserRole } from '@bridge/contracts';
 import type { UserFields } from '../users/user-changes';
-import type { User } from '../users/user.entity';
+import type { User, UserEmail } from '../users/user.entity';
+import { careEmailOf, parseAddresses, parseEmails } from './scim-user-profile';
 import {
   attribute,
   isPlainObject,
@@ -14,41 +15,52 @@ import {
 
 /**
  * How SCIM sees a user (RFC 7643 §4.1 and the enterprise extension):
- * - `userName` is the e-mail (the unique sign-in name); `emails` mirrors it as the primary work address
+ * - `userName` is any unique string (UPN, employee id, ...); the Care-app e-mail comes from `emails`
+ *   (primary, else work, else the userName when it is one: scim-user-profile.ts)
+ * - `emails`, `addresses`, `displayName` and `name.formatted` are kept as sent
  * - `externalId` is `hospitalUserId` (the IdP's or EMR's id for the person)
  * - `name.givenName` / `name.familyName` are `firstName` / `lastName`
  * - enterprise `employeeNumber` is `physicianCode`: the number the hospital's messages name physicians by
- * - `roles[].value` are the Care app roles; `active` is `active`.
+ * - `roles[].value` are the Care-app roles set on the user itself (its groups may add more); `active`.
  */
 export interface ScimUserState {
   userName: string;
   givenName: string;
   familyName: string;
+  nameFormatted: string | null;
+  displayName: string | null;
+  /** null: the IdP keeps no list; the Care-app e-mail is shown as the primary work address. */
+  emails: UserEmail[] | null;
+  addresses: Record<string, unknown>[] | null;
   externalId: string | null;
   active: boolean;
   employeeNumber: string | null;
   roles: UserRole[];
+  /** The Care-app e-mail as stored (the last fallback when `emails` is null). */
+  email?: string;
 }
 
 /** A POST or PUT body: each attribute as sent, or undefined when the IdP did not send it. */
-export type ScimUserInput = { userName: string } & Partial<Omit<ScimUserState, 'userName'>>;
+export type ScimUserInput = { userName: string } & Partial<Omit<ScimUserState, 'userName' | 'email'>>;
 
 export const NAME_MAX = 100;
 export const EXTERNAL_ID_MAX = 200;
 export const EMPLOYEE_NUMBER_MAX = 100;
+const DISPLAY_MAX = 200;
 
 export function toScimUser(user: User, baseUrl: string): ScimUserV1 {
-  const formatted = `${user.firstName} ${user.lastName}`.trim();
+  const fullName = `${user.firstName} ${user.lastName}`.trim();
   return {
     schemas: user.physicianCode ? [SCIM_SCHEMAS.user, SCIM_SCHEMAS.enterpriseUser] : [SCIM_SCHEMAS.user],
     id: user.id,
     ...(user.hospitalUserId ? { externalId: user.hospitalUserId } : {}),
-    userName: user.email,
-    name: { givenName: user.firstName, familyName: user.lastName, formatted },
-    displayName: formatted,
-    emails: [{ value: user.email, type: 'work', primary: true }],
+    userName: user.userName,
+    name: { givenName: user.firstName, familyName: user.lastName, formatted: user.nameFormatted ?? fullName },
+    displayName: user.displayName ?? fullName,
+    emails: user.emails ?? [{ value: user.email, type: 'work', primary: true }],
+    ...(user.addresses && user.addresses.length > 0 ? { addresses: user.addresses } : {}),
     active: user.active,
-    roles: user.roles.map((role) => ({ value: role })),
+    roles: user.directRoles.map((role) => ({ value: role })),
     ...(user.physicianCode ? { [SCIM_SCHEMAS.enterpriseUser]: { employeeNumber: user.physicianCode } } : {}),
     meta: {
       resourceType: 'User',
@@ -61,31 +73,66 @@ export function toScimUser(user: User, baseUrl: string): ScimUserV1 {
 
 export function stateOf(user: User): ScimUserState {
   return {
-    userName: user.email,
+    userName: user.userName,
     givenName: user.firstName,
     familyName: user.lastName,
+    nameFormatted: user.nameFormatted,
+    displayName: user.displayName,
+    emails: user.emails,
+    addresses: user.addresses,
     externalId: user.hospitalUserId,
     active: user.active,
     employeeNumber: user.physicianCode,
-    roles: user.roles,
+    roles: user.directRoles,
+    email: user.email,
   };
 }
 
-/** The user attributes a SCIM state sets; attributes left undefined are not touched. */
-export function fieldsOf(state: Partial<ScimUserState>): Partial<UserFields> {
-  const fields: Partial<UserFields> = {};
-  if (state.userName !== undefined) fields.email = state.userName;
-  if (state.givenName !== undefined) fields.firstName = state.givenName;
-  if (state.familyName !== undefined) fields.lastName = state.familyName;
-  if (state.externalId !== undefined) fields.hospitalUserId = state.externalId;
-  if (state.employeeNumber !== undefined) fields.physicianCode = state.employeeNumber;
-  if (state.roles !== undefined) fields.roles = state.roles.length > 0 ? state.roles : ['clinician'];
-  if (state.active !== undefined) fields.active = state.active;
-  return fields;
+/**
+ * The user attributes a whole SCIM state sets, the Care-app e-mail derived (400 when it has none).
+ * An empty roles list is the default role, as before groups existed.
+ */
+export function fieldsOf(state: ScimUserState): Partial<UserFields> {
+  return {
+    userName: state.userName,
+    email: careEmailOf(state.userName, state.emails, state.email),
+    firstName: state.givenName,
+    lastName: state.familyName,
+    nameFormatted: state.nameFormatted,
+    displayName: state.displayName,
+    emails: state.emails === null || state.emails.length === 0 ? null : state.emails,
+    addresses: state.addresses === null || state.addresses.length === 0 ? null : state.addresses,
+    hospitalUserId: state.externalId,
+    physicianCode: state.employeeNumber,
+    roles: state.roles.length > 0 ? state.roles : ['clinician'],
+    active: state.active,
+  };
+}
+
+/** A new user's state: what the POST sent, the rest empty. */
+export function newState(input: ScimUserInput): ScimUserState {
+  return {
+    givenName: '',
+    familyName: '',
+    nameFormatted: null,
+    displayName: null,
+    emails: null,
+    addresses: null,
+    externalId: null,
+    active: true,
+    employeeNumber: null,
+    roles: [],
+    ...input,
+  };
+}
+
+/** PUT: what it sent replaces, what it left out stays (see ScimService.replace). */
+export function replacedState(current: ScimUserState, input: ScimUserInput): ScimUserState {
+  return { ...current, ...input };
 }
 
 /**
- * Reads a POST/PUT body. Attributes the Care app does not keep (phone numbers, addresses, title, ...) are
+ * Reads a POST/PUT body. Attributes the Care app does not keep (phone numbers, title, ...) are
  * accepted and ignored, since IdPs send them by default; `id` and `meta` are read-only and ignored too.
  */
 export function parseScimUser(resource: Record<string, unknown>): ScimUserInput {
@@ -109,6 +156,16 @@ export function parseScimUser(resource: Record<string, unknown>): ScimUserInput 
   if (family !== undefined && family !== null)
     input.familyName = parseString(family, 'name.familyName', NAME_MAX).trim();
   else if (fallback) input.familyName = fallback.family;
+
+  const formatted = isPlainObject(name) ? attribute(name, 'formatted') : undefined;
+  if (formatted !== undefined)
+    input.nameFormatted = parseOptionalString(formatted, 'name.formatted', DISPLAY_MAX);
+  if (displayName !== undefined)
+    input.displayName = parseOptionalString(displayName, 'displayName', DISPLAY_MAX);
+  const emails = attribute(resource, 'emails');
+  if (emails !== undefined) input.emails = parseEmails(emails);
+  const addresses = attribute(resource, 'addresses');
+  if (addresses !== undefined) input.addresses = parseAddresses(addresses);
 
   const externalId = attribute(resource, 'externalId');
   if (externalId !== undefined)

@@ -13,9 +13,9 @@ import { UsersRepository } from '../users/users.repository';
 import { UsersWriter, type Provenance } from '../users/users.writer';
 import { scimError, scimNotFound } from './scim-attributes';
 import { SCIM_MAX_RESULTS } from './scim-discovery';
-import { parseScimFilter } from './scim-filter';
+import { userFilterToSql } from './scim-filter';
 import { applyPatch, parsePatchRequest } from './scim-patch';
-import { fieldsOf, parseScimUser, stateOf, toScimUser, type ScimUserInput } from './scim-user.mapper';
+import { fieldsOf, newState, parseScimUser, replacedState, stateOf, toScimUser } from './scim-user.mapper';
 
 const DEFAULT_COUNT = 100;
 
@@ -37,12 +37,13 @@ export class ScimService {
     baseUrl: string,
     query: { filter?: string; startIndex?: string; count?: string },
   ): Promise<ScimListResponseV1<ScimUserV1>> {
-    const conditions =
-      query.filter !== undefined && query.filter.trim() !== '' ? parseScimFilter(query.filter) : [];
+    // Placeholder $1 is the hospital id.
+    const condition =
+      query.filter !== undefined && query.filter.trim() !== '' ? userFilterToSql(query.filter, 2) : undefined;
     // RFC 7644 §3.4.2.4: a startIndex below 1 means 1, a negative count means 0.
     const startIndex = Math.max(1, integerOf(query.startIndex, 'startIndex') ?? 1);
     const count = Math.min(SCIM_MAX_RESULTS, Math.max(0, integerOf(query.count, 'count') ?? DEFAULT_COUNT));
-    const page = await this.users.scimPage(this.dataSource.manager, hospitalId, conditions, {
+    const page = await this.users.scimPage(this.dataSource.manager, hospitalId, condition, {
       offset: startIndex - 1,
       limit: count,
     });
@@ -67,9 +68,10 @@ export class ScimService {
     resource: Record<string, unknown>,
   ): Promise<ScimUserV1> {
     const input = parseScimUser(resource);
+    const wanted = fieldsOf(newState(input));
     const provenance: Provenance = { actor, channel: 'scim' };
     const user = await this.dataSource.transaction(async (manager) => {
-      const byUserName = await this.users.findByEmail(manager, hospitalId, input.userName);
+      const byUserName = await this.users.findByUserName(manager, hospitalId, input.userName);
       const byExternalId = input.externalId
         ? await this.users.findByHospitalUserId(manager, hospitalId, input.externalId)
         : undefined;
@@ -77,7 +79,6 @@ export class ScimService {
       if (byExternalId && !byExternalId.deletedAt) throw uniqueness('externalId');
       if (byUserName && byExternalId && byUserName.id !== byExternalId.id) throw uniqueness('externalId');
       const deleted = byUserName ?? byExternalId;
-      const wanted = { ...fieldsOf(withNames(input)), active: input.active ?? true };
       if (deleted)
         return scimWrite(() => this.writer.change(manager, deleted, wanted, provenance, { restore: true }));
       const result = await scimWrite(() =>
@@ -85,13 +86,14 @@ export class ScimService {
           manager,
           hospitalId,
           {
-            email: input.userName,
-            firstName: wanted.firstName ?? '',
-            lastName: wanted.lastName ?? '',
-            roles: wanted.roles ?? ['clinician'],
-            hospitalUserId: input.externalId ?? null,
-            physicianCode: input.employeeNumber ?? null,
-            active: wanted.active,
+            ...wanted,
+            email: wanted.email!,
+            firstName: wanted.firstName!,
+            lastName: wanted.lastName!,
+            roles: wanted.roles!,
+            hospitalUserId: wanted.hospitalUserId ?? null,
+            physicianCode: wanted.physicianCode ?? null,
+            active: wanted.active!,
           },
           provenance,
         ),
@@ -104,7 +106,7 @@ export class ScimService {
 
   /**
    * PUT replaces what it sends: userName, name and active as sent (an omitted `active` stays as it is).
-   * externalId, employeeNumber and roles change only when present (null clears): the same users are
+   * externalId, employeeNumber, roles, emails and addresses change only when present (null clears): the same users are
    * also provisioned by REST and admins, and RFC 7644 §3.5.1 lets a server keep attributes the client
    * did not assert, rather than erase a physician code an IdP never knew about.
    */
@@ -118,9 +120,8 @@ export class ScimService {
     const input = parseScimUser(resource);
     const user = await this.dataSource.transaction(async (manager) => {
       const current = await this.visible(manager, hospitalId, userId, { forUpdate: true });
-      return scimWrite(() =>
-        this.writer.change(manager, current, fieldsOf(input), { actor, channel: 'scim' }),
-      );
+      const wanted = fieldsOf(replacedState(stateOf(current), input));
+      return scimWrite(() => this.writer.change(manager, current, wanted, { actor, channel: 'scim' }));
     });
     return toScimUser(user, baseUrl);
   }
@@ -168,11 +169,6 @@ export class ScimService {
     if (!user || user.deletedAt) throw scimNotFound();
     return user;
   }
-}
-
-/** A POST without a name: derived from displayName by the mapper, else empty. */
-function withNames(input: ScimUserInput): ScimUserInput {
-  return { ...input, givenName: input.givenName ?? '', familyName: input.familyName ?? '' };
 }
 
 function integerOf(value: string | undefined, name: string): number | undefined {

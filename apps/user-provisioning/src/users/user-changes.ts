@@ -1,9 +1,13 @@
 import type { AuditAction, UserRole } from '@bridge/contracts';
 import { scopesShrink } from '../sessions/session-scopes';
-import type { User } from './user.entity';
+import type { User, UserEmail } from './user.entity';
 import type { UserUpdate } from './users.repository';
 
-/** The attributes every provisioning route (REST, login token, SCIM) can set on a user. */
+/**
+ * The attributes every provisioning route (REST, login token, SCIM) can set on a user. `roles` are the
+ * roles set on the user itself; the writer adds those of its SCIM groups. The optional ones are SCIM's:
+ * `userName` defaults to the e-mail, the profile attributes to null (derived when shown).
+ */
 export interface UserFields {
   email: string;
   firstName: string;
@@ -12,6 +16,20 @@ export interface UserFields {
   hospitalUserId: string | null;
   physicianCode: string | null;
   active: boolean;
+  userName?: string;
+  displayName?: string | null;
+  nameFormatted?: string | null;
+  emails?: UserEmail[] | null;
+  addresses?: Record<string, unknown>[] | null;
+}
+
+/** What planChange compares: the fields, with `roles` the effective roles and `directRoles` beside them. */
+export type WantedUser = Partial<UserFields> & { directRoles?: UserRole[] };
+
+/** A user's roles: its own and its groups', or `clinician` when that leaves none. */
+export function effectiveRoles(direct: UserRole[], fromGroups: UserRole[]): UserRole[] {
+  const roles = [...new Set([...direct, ...fromGroups])].sort();
+  return roles.length > 0 ? roles : ['clinician'];
 }
 
 export interface PlannedChange {
@@ -22,7 +40,8 @@ export interface PlannedChange {
   action?: Extract<AuditAction, 'user.updated' | 'user.deactivated' | 'user.reactivated'>;
 }
 
-const FIELD_NAMES: (keyof UserFields)[] = [
+const FIELD_NAMES: (keyof WantedUser)[] = [
+  'userName',
   'email',
   'firstName',
   'lastName',
@@ -30,6 +49,11 @@ const FIELD_NAMES: (keyof UserFields)[] = [
   'hospitalUserId',
   'physicianCode',
   'active',
+  'directRoles',
+  'displayName',
+  'nameFormatted',
+  'emails',
+  'addresses',
 ];
 
 /**
@@ -44,11 +68,7 @@ export interface ChangeOptions {
   restore?: boolean;
 }
 
-export function planChange(
-  current: User,
-  wanted: Partial<UserFields>,
-  options: ChangeOptions = {},
-): PlannedChange {
+export function planChange(current: User, wanted: WantedUser, options: ChangeOptions = {}): PlannedChange {
   const update: UserUpdate = {};
   const fields: string[] = [];
   for (const name of FIELD_NAMES) {
@@ -76,7 +96,13 @@ export function planChange(
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (strings(a) && strings(b)) {
+    const [x, y] = [a as string[], b as string[]];
+    return x.length === y.length && [...x].sort().join('\n') === [...y].sort().join('\n');
+  }
+  // Lists of objects (e-mails, addresses): order and content both count.
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null)
+    return JSON.stringify(a) === JSON.stringify(b);
   return a === b;
 }

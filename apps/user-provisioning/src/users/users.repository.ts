@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { UserRole } from '@bridge/contracts';
 import type { EntityManager } from 'typeorm';
-import type { User } from './user.entity';
+import type { User, UserEmail } from './user.entity';
+import type { SqlCondition } from '../scim/filter/scim-filter-sql';
 
 interface UserRow {
   id: string;
   hospital_id: string;
+  user_name: string;
   email: string;
   email_lower: string;
   first_name: string;
   last_name: string;
   roles: UserRole[];
+  direct_roles: UserRole[];
+  display_name: string | null;
+  name_formatted: string | null;
+  emails: UserEmail[] | null;
+  addresses: Record<string, unknown>[] | null;
   hospital_user_id: string | null;
   physician_code: string | null;
   password_hash: string | null;
@@ -21,17 +28,24 @@ interface UserRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, hospital_id, email, email_lower, first_name, last_name, roles, hospital_user_id, physician_code,
-  password_hash, active, session_version, deleted_at, created_at, updated_at`;
+const COLUMNS = `id, hospital_id, user_name, email, email_lower, first_name, last_name, roles, direct_roles, display_name,
+  name_formatted, emails, addresses, hospital_user_id, physician_code, password_hash, active, session_version, deleted_at,
+  created_at, updated_at`;
 
 /** What a new user row needs; the rest takes its default. */
 export interface NewUser {
   id: string;
   hospitalId: string;
+  userName: string;
   email: string;
   firstName: string;
   lastName: string;
   roles: UserRole[];
+  directRoles: UserRole[];
+  displayName?: string | null;
+  nameFormatted?: string | null;
+  emails?: UserEmail[] | null;
+  addresses?: Record<string, unknown>[] | null;
   hospitalUserId: string | null;
   physicianCode: string | null;
   passwordHash: string | null;
@@ -40,10 +54,16 @@ export interface NewUser {
 
 /** The columns an update may set; `revokeSessions` bumps the session version. */
 export interface UserUpdate {
+  userName?: string;
   email?: string;
   firstName?: string;
   lastName?: string;
   roles?: UserRole[];
+  directRoles?: UserRole[];
+  displayName?: string | null;
+  nameFormatted?: string | null;
+  emails?: UserEmail[] | null;
+  addresses?: Record<string, unknown>[] | null;
   hospitalUserId?: string | null;
   physicianCode?: string | null;
   active?: boolean;
@@ -51,25 +71,25 @@ export interface UserUpdate {
   revokeSessions?: boolean;
 }
 
-/** A SCIM filter term the repository can answer (`and` of all terms). */
-export type UserCondition =
-  | { attribute: 'userName'; value: string }
-  | { attribute: 'externalId'; value: string }
-  | { attribute: 'id'; value: string }
-  | { attribute: 'active'; value: boolean };
-
 const UPDATABLE: Record<Exclude<keyof UserUpdate, 'revokeSessions'>, string> = {
+  userName: 'user_name',
   email: 'email',
   firstName: 'first_name',
   lastName: 'last_name',
   roles: 'roles',
+  directRoles: 'direct_roles',
+  displayName: 'display_name',
+  nameFormatted: 'name_formatted',
+  emails: 'emails',
+  addresses: 'addresses',
   hospitalUserId: 'hospital_user_id',
   physicianCode: 'physician_code',
   active: 'active',
   deletedAt: 'deleted_at',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** jsonb columns: node-postgres would send a JS array as a PostgreSQL array, so they travel as JSON text. */
+const JSONB: ReadonlySet<string> = new Set(['emails', 'addresses']);
 
 /** Named queries on users; every one takes the hospital id, except sign-in, which is what finds it. */
 @Injectable()
@@ -87,12 +107,40 @@ export class UsersRepository {
     return rows[0] && toUser(rows[0]);
   }
 
-  async findByEmail(manager: EntityManager, hospitalId: string, email: string): Promise<User | undefined> {
+  /** SCIM userName (for REST users, their e-mail), compared case-insensitively. */
+  async findByUserName(
+    manager: EntityManager,
+    hospitalId: string,
+    userName: string,
+  ): Promise<User | undefined> {
     const rows: UserRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM user_provisioning.users WHERE hospital_id = $1 AND email_lower = $2 FOR UPDATE`,
-      [hospitalId, email.toLowerCase()],
+      `SELECT ${COLUMNS} FROM user_provisioning.users WHERE hospital_id = $1 AND lower(user_name) = $2 FOR UPDATE`,
+      [hospitalId, userName.toLowerCase()],
     );
     return rows[0] && toUser(rows[0]);
+  }
+
+  /** The users with this Care-app e-mail (at most `limit`): e-mails may be shared. */
+  async findByEmail(manager: EntityManager, hospitalId: string, email: string, limit = 2): Promise<User[]> {
+    const rows: UserRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM user_provisioning.users WHERE hospital_id = $1 AND email_lower = $2
+       ORDER BY created_at, id LIMIT $3 FOR UPDATE`,
+      [hospitalId, email.toLowerCase(), limit],
+    );
+    return rows.map(toUser);
+  }
+
+  /** The roles the user's SCIM groups map to (scim-group-roles names a group by displayName or externalId). */
+  async groupRolesOf(manager: EntityManager, hospitalId: string, userId: string): Promise<UserRole[]> {
+    const rows: { role: UserRole }[] = await manager.query(
+      `SELECT DISTINCT r.role FROM user_provisioning.scim_group_members m
+       JOIN user_provisioning.scim_groups g ON g.id = m.group_id
+       JOIN user_provisioning.scim_group_roles r ON r.hospital_id = g.hospital_id
+         AND (lower(r.group_key) = lower(g.display_name) OR r.group_key = g.external_id)
+       WHERE g.hospital_id = $1 AND m.user_id = $2 ORDER BY r.role`,
+      [hospitalId, userId],
+    );
+    return rows.map((row) => row.role);
   }
 
   async findByHospitalUserId(
@@ -141,8 +189,8 @@ export class UsersRepository {
     const rows: UserRow[] = await manager.query(
       `INSERT INTO user_provisioning.users
          (id, hospital_id, email, email_lower, first_name, last_name, roles, hospital_user_id, physician_code,
-          password_hash, active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+          password_hash, active, user_name, direct_roles, display_name, name_formatted, emails, addresses)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -157,6 +205,12 @@ export class UsersRepository {
         user.physicianCode,
         user.passwordHash,
         user.active,
+        user.userName,
+        user.directRoles,
+        user.displayName ?? null,
+        user.nameFormatted ?? null,
+        jsonOf(user.emails),
+        jsonOf(user.addresses),
       ],
     );
     return rows[0] && toUser(rows[0]);
@@ -173,8 +227,8 @@ export class UsersRepository {
     const parameters: unknown[] = [hospitalId, userId];
     for (const [key, column] of Object.entries(UPDATABLE) as [keyof typeof UPDATABLE, string][]) {
       if (update[key] === undefined) continue;
-      parameters.push(update[key]);
-      assignments.push(`${column} = $${parameters.length}`);
+      parameters.push(JSONB.has(key) ? jsonOf(update[key] as unknown[] | null) : update[key]);
+      assignments.push(`${column} = $${parameters.length}${JSONB.has(key) ? '::jsonb' : ''}`);
       if (key === 'email') assignments.push(`email_lower = lower($${parameters.length})`);
     }
     if (update.revokeSessions) assignments.push('session_version = session_version + 1');
@@ -200,31 +254,22 @@ export class UsersRepository {
     return rows.length > 0;
   }
 
-  /** One page of the users SCIM can see (not deleted) matching every condition, in a stable order. */
+  /** One page of the users SCIM can see (not deleted) matching the filter's condition, in a stable order. */
   async scimPage(
     manager: EntityManager,
     hospitalId: string,
-    conditions: UserCondition[],
+    condition: SqlCondition | undefined,
     page: { offset: number; limit: number },
   ): Promise<{ total: number; users: User[] }> {
-    const where = ['hospital_id = $1', 'deleted_at IS NULL'];
-    const parameters: unknown[] = [hospitalId];
-    for (const condition of conditions) {
-      // A malformed id matches nothing (rather than failing the uuid cast).
-      if (condition.attribute === 'id' && !UUID.test(condition.value)) return { total: 0, users: [] };
-      parameters.push(condition.attribute === 'userName' ? condition.value.toLowerCase() : condition.value);
-      const column = { userName: 'email_lower', externalId: 'hospital_user_id', id: 'id', active: 'active' }[
-        condition.attribute
-      ];
-      where.push(`${column} = $${parameters.length}`);
-    }
+    const where = `hospital_id = $1 AND deleted_at IS NULL${condition ? ` AND ${condition.sql}` : ''}`;
+    const parameters: unknown[] = [hospitalId, ...(condition?.parameters ?? [])];
     const [{ total }]: { total: number }[] = await manager.query(
-      `SELECT count(*)::int AS total FROM user_provisioning.users WHERE ${where.join(' AND ')}`,
+      `SELECT count(*)::int AS total FROM user_provisioning.users WHERE ${where}`,
       parameters,
     );
     if (page.limit === 0 || total <= page.offset) return { total, users: [] };
     const rows: UserRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM user_provisioning.users WHERE ${where.join(' AND ')}
+      `SELECT ${COLUMNS} FROM user_provisioning.users WHERE ${where}
        ORDER BY created_at, id OFFSET $${parameters.length + 1} LIMIT $${parameters.length + 2}`,
       [...parameters, page.offset, page.limit],
     );
@@ -255,11 +300,17 @@ function toUser(row: UserRow): User {
   return {
     id: row.id,
     hospitalId: row.hospital_id,
+    userName: row.user_name,
     email: row.email,
     emailLower: row.email_lower,
     firstName: row.first_name,
     lastName: row.last_name,
     roles: row.roles,
+    directRoles: row.direct_roles,
+    displayName: row.display_name,
+    nameFormatted: row.name_formatted,
+    emails: row.emails,
+    addresses: row.addresses,
     hospitalUserId: row.hospital_user_id,
     physicianCode: row.physician_code,
     passwordHash: row.password_hash,
@@ -269,4 +320,8 @@ function toUser(row: UserRow): User {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function jsonOf(value: unknown[] | null | undefined): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }

@@ -4,7 +4,13 @@ import { isUniqueViolation } from '@bridge/database';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log';
-import { planChange, type ChangeOptions, type UserFields } from './user-changes';
+import {
+  effectiveRoles,
+  planChange,
+  type ChangeOptions,
+  type UserFields,
+  type WantedUser,
+} from './user-changes';
 import type { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -25,19 +31,26 @@ export class UsersWriter {
   ) {}
 
   /**
-   * The user a request names: by hospitalUserId when given, else by e-mail. An e-mail match that carries
+   * The user a request names: by hospitalUserId when given, else by e-mail (the userName of users made
+   * by REST, else the one user with that e-mail; several are ambiguous). An e-mail match that carries
    * another hospitalUserId is a different person, never silently merged.
    */
   async match(
     manager: EntityManager,
     hospitalId: string,
-    key: { email: string; hospitalUserId?: string | null },
+    key: { email: string; userName?: string; hospitalUserId?: string | null },
   ): Promise<User | undefined> {
     if (key.hospitalUserId) {
       const byId = await this.users.findByHospitalUserId(manager, hospitalId, key.hospitalUserId);
       if (byId) return byId;
     }
-    const byEmail = await this.users.findByEmail(manager, hospitalId, key.email);
+    let byEmail = await this.users.findByUserName(manager, hospitalId, key.userName ?? key.email);
+    if (!byEmail) {
+      const sharing = await this.users.findByEmail(manager, hospitalId, key.email);
+      if (sharing.length > 1)
+        throw new DomainError('USER_EMAIL_TAKEN', 'Several users have this e-mail: send hospitalUserId.');
+      byEmail = sharing[0];
+    }
     if (
       byEmail &&
       key.hospitalUserId &&
@@ -63,6 +76,9 @@ export class UsersWriter {
       id: randomUUID(),
       hospitalId,
       ...fields,
+      userName: fields.userName ?? fields.email,
+      directRoles: fields.roles,
+      roles: effectiveRoles(fields.roles, []),
       passwordHash: fields.passwordHash ?? null,
     });
     if (inserted) {
@@ -87,14 +103,32 @@ export class UsersWriter {
     throw new DomainError('USER_EMAIL_TAKEN', 'A user with this e-mail or hospitalUserId exists.');
   }
 
-  /** Applies the attributes given; a no-op when nothing differs (and then nothing is audited). */
+  /**
+   * Applies the attributes given; a no-op when nothing differs (and then nothing is audited). `roles`
+   * given are the user's own; its effective roles add its groups' (recomputed also on `refreshRoles`,
+   * after a group change).
+   */
   async change(
     manager: EntityManager,
     current: User,
-    wanted: Partial<UserFields>,
+    fields: Partial<UserFields>,
     provenance: Provenance,
-    options: ChangeOptions = {},
+    options: ChangeOptions & { refreshRoles?: boolean } = {},
   ): Promise<User> {
+    const wanted: WantedUser = { ...fields };
+    if (fields.roles !== undefined || options.refreshRoles) {
+      const direct = fields.roles ?? current.directRoles;
+      const fromGroups = await this.users.groupRolesOf(manager, current.hospitalId, current.id);
+      wanted.directRoles = direct;
+      wanted.roles = effectiveRoles(direct, fromGroups);
+    }
+    if (fields.email !== undefined && fields.email.toLowerCase() !== current.email.toLowerCase()) {
+      // An e-mail changed by REST: a userName that was the e-mail follows it, and the SCIM e-mail list,
+      // which would name the old address as primary, is derived from the new one again.
+      if (fields.userName === undefined && current.userName.toLowerCase() === current.email.toLowerCase())
+        wanted.userName = fields.email;
+      if (fields.emails === undefined && current.emails !== null) wanted.emails = null;
+    }
     const plan = planChange(current, wanted, options);
     if (!plan.action) return current;
     let updated: User;
@@ -114,8 +148,11 @@ export class UsersWriter {
 }
 
 function nameClash(error: unknown): unknown {
-  if (isUniqueViolation(error, 'users_hospital_email')) {
-    return new DomainError('USER_EMAIL_TAKEN', 'Another user of this hospital has this e-mail.');
+  if (isUniqueViolation(error, 'users_hospital_user_name')) {
+    return new DomainError(
+      'USER_EMAIL_TAKEN',
+      'Another user of this hospital has this userName (or e-mail).',
+    );
   }
   if (isUniqueViolation(error, 'users_hospital_user_id')) {
     return new DomainError('USER_IDENTIFIER_TAKEN', 'Another user of this hospital has this hospitalUserId.');

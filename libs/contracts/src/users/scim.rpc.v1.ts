@@ -1,5 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsObject,
   IsOptional,
@@ -11,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
-import { ActorV1 } from './user.v1';
+import { ActorV1, USER_ROLES, type UserRole } from './user.v1';
 
 export const SCIM_SCHEMAS = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -91,7 +94,8 @@ export interface ScimUserV1 {
   userName: string;
   name: { givenName: string; familyName: string; formatted: string };
   displayName: string;
-  emails: { value: string; type: 'work'; primary: true }[];
+  emails: { value: string; type?: string; primary?: boolean; display?: string }[];
+  addresses?: Record<string, unknown>[];
   active: boolean;
   roles: { value: string }[];
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'?: { employeeNumber?: string };
@@ -108,3 +112,81 @@ export interface ScimListResponseV1<T> {
 
 /** A discovery document (ServiceProviderConfig, a ResourceType or Schema, or a ListResponse of them). */
 export type ScimDocumentV1 = Record<string, unknown>;
+
+export const SCIM_GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+export class ScimListGroupsRequestV1 extends ScimRequestV1 {
+  @IsOptional() @IsString() @MaxLength(2000) filter?: string;
+  @IsOptional() @IsString() @MaxLength(20) startIndex?: string;
+  @IsOptional() @IsString() @MaxLength(20) count?: string;
+  /** `members` leaves the (possibly long) member lists out, as Entra ID asks when it checks a group. */
+  @IsOptional() @IsString() @MaxLength(500) excludedAttributes?: string;
+}
+
+export class ScimGetGroupRequestV1 extends ScimRequestV1 {
+  @IsUUID('all') groupId: string;
+  @IsOptional() @IsString() @MaxLength(500) excludedAttributes?: string;
+}
+
+export class ScimCreateGroupRequestV1 extends ScimRequestV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsObject() resource: Record<string, unknown>;
+}
+
+export class ScimReplaceGroupRequestV1 extends ScimCreateGroupRequestV1 {
+  @IsUUID('all') groupId: string;
+}
+
+export class ScimPatchGroupRequestV1 extends ScimRequestV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsUUID('all') groupId: string;
+  @IsObject() patch: Record<string, unknown>;
+}
+
+export class ScimDeleteGroupRequestV1 extends ScimRequestV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsUUID('all') groupId: string;
+}
+
+export interface ScimGroupV1 {
+  schemas: [typeof SCIM_GROUP_SCHEMA];
+  id: string;
+  externalId?: string;
+  displayName: string;
+  members?: { value: string; display: string; $ref: string; type: 'User' }[];
+  meta: ScimMetaV1;
+}
+
+/** One IdP group (by displayName or externalId) and the Care-app role its members get. */
+export class ScimGroupRoleMappingV1 {
+  @ApiProperty({ description: 'The group’s displayName or externalId' })
+  @IsString()
+  @Length(1, 200)
+  group: string;
+  @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES) role: UserRole;
+}
+
+/** Body of PUT /v1/admin/hospitals/{hospitalId}/scim-group-roles: the whole mapping, replaced. */
+export class ScimGroupRolesInputV1 {
+  @ApiProperty({ type: [ScimGroupRoleMappingV1] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ScimGroupRoleMappingV1)
+  mappings: ScimGroupRoleMappingV1[];
+}
+
+export class ReplaceScimGroupRolesRequestV1 extends HospitalScopedV1 {
+  @IsObject() @ValidateNested() @Type(() => ActorV1) actor: ActorV1;
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ScimGroupRoleMappingV1)
+  mappings: ScimGroupRoleMappingV1[];
+}
+
+export interface ScimGroupRolesV1 {
+  mappings: { group: string; role: UserRole }[];
+  /** Users whose roles changed because of the new mapping. */
+  usersUpdated: number;
+}

@@ -120,6 +120,10 @@ export const AUDIT_ACTIONS = [
   'user.reactivated',
   'login-token.issued',
   'session.started',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group-roles.replaced',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -135,5 +139,7 @@ export interface AuditEntryV1 {
   channel: AuditChannel;
   actor: { kind: 'client' | 'user'; subject: string };
   userId: string;
+  /** The SCIM group a group change or a membership change concerns. */
+  groupId?: string;
   fields: string[];
 }

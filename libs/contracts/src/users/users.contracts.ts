@@ -12,6 +12,13 @@ import {
   PasswordLoginRequestV1,
   ProvisionUserRequestV1,
   ResolvePhysicianRequestV1,
+  ReplaceScimGroupRolesRequestV1,
+  ScimCreateGroupRequestV1,
+  ScimDeleteGroupRequestV1,
+  ScimGetGroupRequestV1,
+  ScimListGroupsRequestV1,
+  ScimPatchGroupRequestV1,
+  ScimReplaceGroupRequestV1,
   ScimCreateUserRequestV1,
   ScimDeleteUserRequestV1,
   ScimDiscoveryRequestV1,
@@ -24,6 +31,8 @@ import {
   type LoginTokenV1,
   type ProvisionedUserV1,
   type ScimDocumentV1,
+  type ScimGroupRolesV1,
+  type ScimGroupV1,
   type ScimListResponseV1,
   type ScimUserV1,
   type SessionCheckV1,
@@ -52,6 +61,13 @@ export interface UsersRpc {
   'users.scim.patch.v1': Rpc<ScimPatchUserRequestV1, ScimUserV1>;
   'users.scim.delete.v1': Rpc<ScimDeleteUserRequestV1, null>;
   'users.scim.discovery.v1': Rpc<ScimDiscoveryRequestV1, ScimDocumentV1>;
+  'users.scim-group.list.v1': Rpc<ScimListGroupsRequestV1, ScimListResponseV1<ScimGroupV1>>;
+  'users.scim-group.get.v1': Rpc<ScimGetGroupRequestV1, ScimGroupV1>;
+  'users.scim-group.create.v1': Rpc<ScimCreateGroupRequestV1, ScimGroupV1>;
+  'users.scim-group.replace.v1': Rpc<ScimReplaceGroupRequestV1, ScimGroupV1>;
+  'users.scim-group.patch.v1': Rpc<ScimPatchGroupRequestV1, ScimGroupV1>;
+  'users.scim-group.delete.v1': Rpc<ScimDeleteGroupRequestV1, null>;
+  'users.scim-group-roles.replace.v1': Rpc<ReplaceScimGroupRolesRequestV1, ScimGroupRolesV1>;
 }
 
 export const USERS_RPC_CLASSES: RequestClasses<UsersRpc> = {
@@ -75,4 +91,11 @@ export const USERS_RPC_CLASSES: RequestClasses<UsersRpc> = {
   'users.scim.patch.v1': ScimPatchUserRequestV1,
   'users.scim.delete.v1': ScimDeleteUserRequestV1,
   'users.scim.discovery.v1': ScimDiscoveryRequestV1,
+  'users.scim-group.list.v1': ScimListGroupsRequestV1,
+  'users.scim-group.get.v1': ScimGetGroupRequestV1,
+  'users.scim-group.create.v1': ScimCreateGroupRequestV1,
+  'users.scim-group.replace.v1': ScimReplaceGroupRequestV1,
+  'users.scim-group.patch.v1': ScimPatchGroupRequestV1,
+  'users.scim-group.delete.v1': ScimDeleteGroupRequestV1,
+  'users.scim-group-roles.replace.v1': ReplaceScimGroupRolesRequestV1,
 };

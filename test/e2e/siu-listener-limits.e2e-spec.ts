@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { selfSignedCertificate } from '../../libs/hl7/src/mllp/mllp-test.helpers';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { SiuFolder } from '../support/siu-folders';
 import { SiuDriver, siuMessage, type Hospital } from './siu.fixtures';
 
 /**
@@ -16,7 +17,7 @@ describe('R13 real-time SIU listener limits', () => {
   let platform: TestPlatform;
   let api: Api;
   let siu: SiuDriver;
-  let hospital: Hospital & { dir: string };
+  let hospital: Hospital & SiuFolder;
   let port: number;
   let sequence = 0;
 

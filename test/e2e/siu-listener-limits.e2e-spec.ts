@@ -30,9 +30,26 @@ describe('R13 real-time SIU listener limits', () => {
   });
   afterAll(() => platform?.close());
 
-  /** Saves the listener settings (the folder stays), then waits until a probe gets through as `options` says. */
-  async function configure(listener: Record<string, unknown>, probe: Partial<SendMllpOptions> = {}): Promise<void> {
+  /**
+   * Saves the listener settings (the folder stays) and waits until a probe gets an AA. With `awaitRestart`, it
+   * first holds a connection open and waits for the listener to drop it: the old listener would answer the
+   * probe too, so only its restart proves the new settings are live.
+   */
+  async function configure(
+    listener: Record<string, unknown>,
+    probe: Partial<SendMllpOptions> = {},
+    options: { awaitRestart?: boolean } = {},
+  ): Promise<void> {
+    let held: { closed: boolean; socket: Socket } | undefined;
+    if (options.awaitRestart) {
+      const socket = connect(port, '127.0.0.1');
+      held = { closed: false, socket };
+      socket.on('error', () => undefined);
+      socket.on('close', () => (held!.closed = true));
+      await new Promise((resolve) => socket.once('connect', resolve));
+    }
     await siu.connect(hospital.id, { source: hospital.source, careFlowMap: [], mllpListener: { port, ...listener } });
+    if (held) await expectEventually(() => expect(held!.closed).toBe(true), { timeoutMs: 15_000, intervalMs: 50 });
     await expectEventually(async () => expect(ackCode(await send(probe))).toBe('AA'), { timeoutMs: 15_000, intervalMs: 100 });
   }
 
@@ -43,7 +60,6 @@ describe('R13 real-time SIU listener limits', () => {
   const ackCode = (reply: Buffer) => parseHl7(reply).get('MSA-1');
 
   it('refuses a source not in allowedSources at connect, and serves it once allowed', async () => {
-    await configure({});
     await siu.connect(hospital.id, {
       source: hospital.source,
       careFlowMap: [],
@@ -60,7 +76,7 @@ describe('R13 real-time SIU listener limits', () => {
   });
 
   it('closes 1,000 idle connections: beyond maxConnections at once, the rest by idleTimeoutMs; new ones are served', async () => {
-    await configure({ maxConnections: 16, idleTimeoutMs: 1000 });
+    await configure({ maxConnections: 16, idleTimeoutMs: 1000 }, {}, { awaitRestart: true });
     const sockets: Socket[] = [];
     let closed = 0;
     for (let i = 0; i < 1000; i++) {
@@ -81,7 +97,7 @@ describe('R13 real-time SIU listener limits', () => {
   });
 
   it('answers a 20 MiB frame with AR and closes the connection, never buffering it (memory flat)', async () => {
-    await configure({});
+    // The listener as the previous test left it (default maxFrameBytes: 1 MiB), not restarted under the test.
     const baseline = process.memoryUsage().arrayBuffers;
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 10);
@@ -136,19 +152,24 @@ describe('R13 real-time SIU listener limits', () => {
   it('speaks TLS as configured: server TLS, then mutual TLS refusing clients without a certificate', async () => {
     const server = selfSignedCertificate();
     const client = selfSignedCertificate();
+    // Only the new (TLS) listener answers a TLS probe; a plain TCP client then gets no ACK.
     await configure({ tls: server }, { tls: { ca: server.cert, servername: 'localhost' } });
-    // A plain TCP client gets no ACK from a TLS listener.
     await expect(send()).rejects.toBeDefined();
     const view = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/connections/siu`, {
       token: await api.adminToken(),
     });
     expect(view.mllpListener.tls).toEqual({ cert: server.cert, keySet: true });
 
-    await configure(
-      { tls: { ...server, ca: client.cert, requireClientCert: true } },
-      { tls: { ca: server.cert, servername: 'localhost', key: client.key, cert: client.cert } },
+    await siu.connect(hospital.id, {
+      source: hospital.source,
+      careFlowMap: [],
+      mllpListener: { port, tls: { ...server, ca: client.cert, requireClientCert: true } },
+    });
+    // Live once a client without a certificate is refused (the previous listener took it).
+    await expectEventually(
+      async () => expect(await send({ tls: { ca: server.cert, servername: 'localhost' } }).catch((error: Error) => error)).toBeInstanceOf(Error),
+      { timeoutMs: 15_000, intervalMs: 100 },
     );
-    await expect(send({ tls: { ca: server.cert, servername: 'localhost' } })).rejects.toBeDefined();
     const other = selfSignedCertificate();
     await expect(
       send({ tls: { ca: server.cert, servername: 'localhost', key: other.key, cert: other.cert } }),

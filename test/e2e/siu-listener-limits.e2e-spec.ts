@@ -149,6 +149,22 @@ describe('R13 real-time SIU listener limits', () => {
     expect(ackCode(await send())).toBe('AA');
   });
 
+  it('journals a frame it refuses by size and hash only, never its bytes', async () => {
+    const reply = await sendMllp('not HL7 at all: r13-unreadable-content', { host: '127.0.0.1', port, timeoutMs: 3000 });
+    expect(ackCode(reply)).toBe('AE');
+    const admin = await api.adminToken();
+    const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, { token: admin });
+    const refused = await Promise.all(
+      log
+        .filter((entry: { status: string }) => entry.status === 'failed')
+        .map((entry: { id: string }) => api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin })),
+    );
+    expect(refused.map((detail: { raw: string }) => detail.raw)).toContainEqual(
+      expect.stringMatching(/^\[not kept: a refused frame of 38 bytes, sha256 [0-9a-f]{64}\]$/),
+    );
+    expect(JSON.stringify(refused)).not.toContain('r13-unreadable-content');
+  });
+
   it('speaks TLS as configured: server TLS, then mutual TLS refusing clients without a certificate', async () => {
     const server = selfSignedCertificate();
     const client = selfSignedCertificate();

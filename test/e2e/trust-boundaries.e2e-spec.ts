@@ -181,7 +181,7 @@ describe('R9 trust boundaries: what a connection may reach', () => {
         expect(hl7.body.code).toBe('CONNECTION_DESTINATION_REFUSED');
         expect(fields(hl7.body)).toEqual(['host']);
         const sftp = await put(target.id, 'siu', {
-          source: { type: 'sftp', host, port, username: 'u', password: 'p', path: '/siu' },
+          source: { type: 'sftp', host, port, username: 'u', password: 'p', path: '/siu', hostKeySha256: 'SHA256:' + 'A'.repeat(43) },
           careFlowMap: [KNEE_RULE],
         });
         expect(sftp.status).toBe(400);

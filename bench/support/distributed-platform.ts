@@ -80,6 +80,9 @@ export async function startDistributed(
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    // Bench hospitals are simulators on loopback, and their SIU folders are made in the temp directory.
+    ALLOW_LOOPBACK_DESTINATIONS: 'true',
+    SIU_DIRECTORY_ROOTS: tmpdir(),
     ...options.env,
   };
   const byService = new Map<string, ChildProcess>(

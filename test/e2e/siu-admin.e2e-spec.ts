@@ -1,11 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { SIM_IDS } from '../../apps/hospital-sim/src/dataset';
 // The simulator is a test peer on real sockets, not a service's internals: tests may start it directly.
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
 import { expectEventually } from '@bridge/testing';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { TEST_SIU_ROOT } from '../support/siu-folders';
 import { KNEE_RULE, SiuDriver, dropFile, siuMessage } from './siu.fixtures';
+
+/** A directory inside the test platform's SIU_DIRECTORY_ROOTS (it need not exist to be saved). */
+const SRV_SIU = join(TEST_SIU_ROOT, 'srv-siu');
 
 /** The admin surfaces of SIU: the connection, runs (run now, one at a time, schedules), reprocessing, the log. */
 describe('SIU administration: connection, runs, schedules, reprocess, message log', () => {
@@ -33,12 +38,12 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
       const hospital = await api.createHospital(`siu-admin-${++keys}`);
       expect((await api.request('GET', connectionPath(hospital.id), { token: admin })).status).toBe(404);
       const directory = await siu.connect(hospital.id, {
-        source: { type: 'directory', path: '/srv/siu' },
+        source: { type: 'directory', path: SRV_SIU },
         careFlowMap: [KNEE_RULE],
       });
       expect(directory).toEqual({
         hospitalId: hospital.id,
-        source: { type: 'directory', path: '/srv/siu' },
+        source: { type: 'directory', path: SRV_SIU },
         filePattern: '*',
         minFileAgeMs: 30_000,
         afterProcessing: 'archive',
@@ -197,7 +202,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
     });
 
     it('is 404 for an unknown hospital and 403 for a hospital token', async () => {
-      const body = { source: { type: 'directory', path: '/srv' }, careFlowMap: [] };
+      const body = { source: { type: 'directory', path: join(TEST_SIU_ROOT, 'srv') }, careFlowMap: [] };
       const unknown = '00000000-0000-4000-8000-000000000000';
       expect((await api.request('PUT', connectionPath(unknown), { token: admin, body })).status).toBe(404);
       const hospital = await api.createHospital(`siu-admin-${++keys}`);

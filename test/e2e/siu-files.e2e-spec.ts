@@ -112,14 +112,18 @@ describe('SIU files: pattern, age, archive, delete, failures', () => {
     });
   });
 
-  it('a malformed file is taken, its content reported as a failed message, and archived (never lost)', async () => {
+  it('a file holding no HL7 is reported by name, size and hash, never its content, and stays at the source (never lost)', async () => {
     const hospital = await newHospital();
     dropFile(hospital.dir, 'garbage.hl7', Buffer.from([0x00, 0xff, 0x13, 0x37, 0x0a, 0x41, 0x42, 0x43]));
     dropFile(hospital.dir, 'ok.hl7', message(1));
     const run = await siu.run(hospital.id);
-    expect(run).toMatchObject({ status: 'succeeded', files: 2, messagesProcessed: 1, messagesFailed: 1 });
-    expect(run.failures).toEqual([expect.objectContaining({ file: 'garbage.hl7', controlId: '' })]);
-    expect(readdirSync(join(hospital.dir, 'archive')).sort()).toEqual(['garbage.hl7', 'ok.hl7']);
+    // Issue 10: a file without one MSH is not a hospital's message; its bytes are never stored or shown.
+    expect(run).toMatchObject({ status: 'failed', files: 2, messagesProcessed: 1, messagesFailed: 0 });
+    expect(run.failures).toEqual([
+      expect.objectContaining({ file: 'garbage.hl7', reason: expect.stringMatching(/no HL7 message \(8 bytes, sha256 [0-9a-f]{64}\)/) }),
+    ]);
+    expect(readdirSync(join(hospital.dir, 'archive')).sort()).toEqual(['ok.hl7']);
+    expect(readdirSync(hospital.dir).sort()).toEqual(['archive', 'garbage.hl7']);
   });
 
   it('a file that cannot be split (a line over 16 MiB) is not stored, is reported, and stays at the source', async () => {

@@ -1,12 +1,12 @@
 // SIU test files and the public-API steps every SIU suite repeats (e2e and infra). Not a suite itself.
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually } from '@bridge/testing';
 import { seg } from '../../libs/hl7/src/__fixtures__/hl7-fixtures';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { directoryFolders, type SiuFolder, type SiuFolders } from '../support/siu-folders';
+import { directoryFolders, siuTempDir, type SiuFolder, type SiuFolders } from '../support/siu-folders';
 
 export interface SiuSpec {
   event: string;
@@ -113,8 +113,9 @@ export function dropFile(
   return path;
 }
 
+/** A fresh folder where test platforms allow directory sources and archives (TEST_SIU_ROOT). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return siuTempDir(prefix);
 }
 
 export const KNEE_RULE = { field: 'AIS-3.1', value: 'KNEE', careFlowDefinitionKey: 'knee-replacement' };

@@ -1,9 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { startPlatform } from '../../apps/embedded/src/platform';
+import { TEST_SIU_ROOT } from './siu-folders';
 
 export interface TestPlatform {
   url: string;
@@ -43,8 +45,13 @@ export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Prom
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SIU_LISTENER_HOST: '127.0.0.1',
     SIU_LISTENER_REFRESH_MS: '200',
+    // The simulator and fake hospitals listen on loopback; R9 turns this off.
+    ALLOW_LOOPBACK_DESTINATIONS: 'true',
+    // Every test folder is made inside it (test/support/siu-folders.ts).
+    SIU_DIRECTORY_ROOTS: TEST_SIU_ROOT,
     ...overrides,
   };
+  mkdirSync(TEST_SIU_ROOT, { recursive: true });
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
     const running = await startProcesses(env).catch(async (error: unknown) => {
       await database.drop(); // and the service roles made for it

@@ -36,8 +36,20 @@ export async function openSiuFolders(kind: SiuSourceKind): Promise<SiuFolders> {
   return process.env.BRIDGE_TEST_SFTP === 'openssh' ? opensshFolders(await startSshd()) : simFolders();
 }
 
+/**
+ * The one folder test platforms allow `directory` sources in (SIU_DIRECTORY_ROOTS): every test's SIU and
+ * archive folders are made inside it.
+ */
+export const TEST_SIU_ROOT = join(tmpdir(), 'bridge-test-siu');
+
+/** A fresh folder inside TEST_SIU_ROOT. */
+export function siuTempDir(prefix: string): string {
+  mkdirSync(TEST_SIU_ROOT, { recursive: true });
+  return mkdtempSync(join(TEST_SIU_ROOT, prefix));
+}
+
 export function directoryFolders(): SiuFolders {
-  const root = mkdtempSync(join(tmpdir(), 'siu-folders-'));
+  const root = siuTempDir('siu-folders-');
   return {
     kind: 'directory',
     create(key) {

@@ -56,9 +56,20 @@ async function main(): Promise<void> {
     // chosen here so that the links can name it.
     const port = process.env.PORT === '0' ? String(await freePort()) : process.env.PORT || '3000';
     const careAppUrl = process.env.CARE_APP_URL || `http://localhost:${port}/app`;
+    // Connection reach of a single-machine install (PRODUCT.md "Trust boundaries"): directory sources only in
+    // DATA_DIR/siu, the simulator on loopback reachable, listeners on this machine only. The environment wins.
+    const siuRoot = join(dataDir, 'siu');
+    mkdirSync(siuRoot, { recursive: true });
+    const reach = {
+      DATA_DIR: dataDir,
+      SIU_DIRECTORY_ROOTS: process.env.SIU_DIRECTORY_ROOTS || siuRoot,
+      ALLOW_LOOPBACK_DESTINATIONS: process.env.ALLOW_LOOPBACK_DESTINATIONS || 'true',
+      SIU_LISTENER_HOST: process.env.SIU_LISTENER_HOST || '127.0.0.1',
+    };
     const env = {
       ...process.env,
       ...secrets,
+      ...reach,
       PORT: port,
       DATABASE_URL: databaseUrl,
       CARE_APP_URL: careAppUrl,
@@ -72,6 +83,9 @@ async function main(): Promise<void> {
       `  Health   ${platform.url}/health`,
       `  Database ${postgres ? `embedded PostgreSQL in ${postgres.clusterDir}` : 'DATABASE_URL'}`,
       `  Bus      ${process.env.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}`,
+      `  Reach    SIU directories in ${reach.SIU_DIRECTORY_ROOTS}; SIU listeners bind ${reach.SIU_LISTENER_HOST}; ` +
+        `ALLOW_LOOPBACK_DESTINATIONS=${reach.ALLOW_LOOPBACK_DESTINATIONS}` +
+        (reach.ALLOW_LOOPBACK_DESTINATIONS === 'true' ? ' (hospital connections may reach this machine: the simulator)' : ''),
       // A secret the operator gave is never echoed; only one generated here is shown, once, for the local demo.
       `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${
         process.env.ADMIN_CLIENT_SECRET ? '(ADMIN_CLIENT_SECRET)' : secrets.ADMIN_CLIENT_SECRET

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Hl7GatewayEnv } from '@bridge/config';
+import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
@@ -35,6 +35,7 @@ export class Hl7GatewayModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        DestinationPolicyModule.forService(config),
         ConnectionsModule,
         JournalModule,
         QueriesModule,

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppointmentsModule } from './appointments/appointments.module';
+import { DestinationPolicyModule } from '@bridge/config';
 import {
   DatabaseModule,
   idempotencyKeysMigration,
@@ -53,6 +54,7 @@ export class PatientImportModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        DestinationPolicyModule.forService(config),
         CareFlowDefinitionsModule,
         CareFlowsModule,
         PatientsModule,

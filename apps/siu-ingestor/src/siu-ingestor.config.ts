@@ -1,5 +1,5 @@
 import { SecretsDataServiceEnv } from '@bridge/config';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 /** The environment of siu-ingestor: every data service's variables plus its own. */
 export class SiuIngestorEnv extends SecretsDataServiceEnv {
@@ -13,4 +13,13 @@ export class SiuIngestorEnv extends SecretsDataServiceEnv {
   @IsInt() @Min(1) @Max(500) SIU_APPLY_BATCH: number = 100;
   /** `off`: this instance runs no schedules (runs still start with "run now"). */
   @IsIn(['on', 'off']) SIU_SCHEDULES: 'on' | 'off' = 'on';
+  /**
+   * Colon-separated folders a `directory` source and its archive must resolve inside (symlinks followed).
+   * Unset: no directory source is accepted (the embedded default sets `DATA_DIR/siu`).
+   */
+  @IsOptional() @IsString() SIU_DIRECTORY_ROOTS?: string;
+  /** The platform's data directory: never readable by a directory source, except its `siu` folder. */
+  @IsOptional() @IsString() DATA_DIR?: string;
+  /** The gateway's port, when known here (embedded): no SIU listener may take it. */
+  @IsOptional() @IsInt() @Min(0) @Max(65535) PORT?: number;
 }

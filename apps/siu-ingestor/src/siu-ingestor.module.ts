@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
@@ -13,6 +14,8 @@ import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { PlatformPorts } from './connections/platform-ports';
+import { DirectoryBounds } from './sources/directory-bounds';
 import type { SiuIngestorEnv } from './siu-ingestor.config';
 import { SIU_OPTIONS, type SiuOptions } from './siu.options';
 
@@ -59,9 +62,14 @@ export class SiuIngestorModule {
         {
           module: SiuOptionsModule,
           global: true,
-          providers: [{ provide: SIU_OPTIONS, useValue: options }],
-          exports: [SIU_OPTIONS],
+          providers: [
+            { provide: SIU_OPTIONS, useValue: options },
+            { provide: DirectoryBounds, useValue: DirectoryBounds.fromConfig(config) },
+            { provide: PlatformPorts, useValue: PlatformPorts.fromConfig(config) },
+          ],
+          exports: [SIU_OPTIONS, DirectoryBounds, PlatformPorts],
         },
+        DestinationPolicyModule.forService(config),
         ConnectionsModule,
         MessagesModule,
         RunsModule,

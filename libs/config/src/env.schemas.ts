@@ -16,6 +16,12 @@ export class ServiceEnv {
 export class DataServiceEnv extends ServiceEnv {
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' }) DATABASE_URL: string;
   @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE: number = 10;
+  /**
+   * `true`: hospital connections may reach loopback addresses (127.0.0.0/8, ::1) — the embedded default's
+   * simulator and tests. Link-local, unspecified and multicast addresses and the platform's own database and
+   * broker stay refused (PRODUCT.md "Trust boundaries"). A string, not a boolean: `false` must mean false.
+   */
+  @IsIn(['true', 'false']) ALLOW_LOOPBACK_DESTINATIONS: 'true' | 'false' = 'false';
 }
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
@@ -62,7 +68,7 @@ export class UserProvisioningEnv extends DataServiceEnv {
 }
 
 export class Hl7GatewayEnv extends DataServiceEnv {
-  /** Interface the real-time SIU MLLP listeners bind to. */
+  /** Interface the real-time SIU MLLP listeners bind to (the embedded default: 127.0.0.1). */
   @IsString() SIU_LISTENER_HOST: string = '0.0.0.0';
   /** How often the wanted listeners are re-read from the SIU connections. */
   @IsInt() @Min(100) @Max(300_000) SIU_LISTENER_REFRESH_MS: number = 2000;

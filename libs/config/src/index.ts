@@ -2,3 +2,5 @@ export * from './load-config';
 export * from './env.schemas';
 export * from './run-service';
 export * from './trust-proxy';
+export * from './destination-policy';
+export * from './destination-policy.module';

@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'IMPORT_CANDIDATE_INVALID',
   'SIU_NOT_CONFIGURED',
   'SIU_RUN_IN_PROGRESS',
+  /** A host or address the outbound destination policy refuses (loopback, link-local, the platform's own). */
+  'CONNECTION_DESTINATION_REFUSED',
+  /** Another hospital already uses this listener port, directory or SFTP host+port+path. */
+  'CONNECTION_IN_USE',
   'MESSAGE_NOT_REPROCESSABLE',
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',

@@ -42,6 +42,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   SIU_NOT_CONFIGURED: 409,
   // One run at a time per hospital: the running one must finish first.
   SIU_RUN_IN_PROGRESS: 409,
+  // A connection pointed where the platform never goes on a hospital's behalf: fix the configuration.
+  CONNECTION_DESTINATION_REFUSED: 400,
+  // Two hospitals never share a listener port, a directory or an SFTP folder.
+  CONNECTION_IN_USE: 409,
   // Only a failed message can be processed again.
   MESSAGE_NOT_REPROCESSABLE: 409,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -5,6 +5,7 @@ import {
   type Hl7ConnectionInputV1,
   type Hl7ConnectionViewV1,
 } from '@bridge/contracts';
+import { DestinationPolicy } from '@bridge/config';
 import { Bus } from '@bridge/messaging';
 import {
   ConnectionsRepository,
@@ -19,6 +20,7 @@ export class ConnectionsService {
   constructor(
     private readonly connections: ConnectionsRepository,
     private readonly bus: Bus,
+    private readonly destinations: DestinationPolicy,
   ) {}
 
   /** Creates or replaces the hospital's HL7 connection (a PUT replaces every setting). */
@@ -27,6 +29,13 @@ export class ConnectionsService {
     const derivedTemplate = deriveConnectionTemplate(input);
     // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
     await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    // An address (or localhost) is checked now; a name is checked on what it resolves to at each query.
+    const refusal = await this.destinations.configuredRefusal(input.host, input.port);
+    if (refusal) {
+      throw new DomainError('CONNECTION_DESTINATION_REFUSED', `host ${input.host}:${input.port} is refused: ${refusal}.`, {
+        errors: [{ field: 'host', message: `host is refused: ${refusal}` }],
+      });
+    }
     const settings: StoredHl7Settings = {
       ...input,
       ...(template ? { template: { ...template } } : {}),

@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { decodeHl7Bytes, Hl7ParseError, parseHl7, type Hl7Charset, type Hl7Message } from '@bridge/hl7';
 import { Outbox } from '@bridge/messaging';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { JournalRepository } from '../journal/journal.repository';
 import { inboundAck } from './inbound-ack';
+
+/** At most this much of a refused frame's MSH segment is journaled. */
+const MSH_KEPT_BYTES = 1024;
 
 export interface ListenerTarget {
   hospitalId: string;
@@ -31,7 +34,11 @@ export class InboundSiuService {
     const at = new Date();
     const ackControlId = id.replace(/-/g, '').slice(0, 20);
     const { message, problem } = readSiu(frame, target.charset);
-    const rawIn = decodeHl7Bytes(frame, message?.charset ?? target.charset ?? 'utf-8');
+    // A frame we refuse is journaled by size and hash (and its MSH when it has one), never its body: what an
+    // unknown sender sends must not fill the database.
+    const rawIn = problem
+      ? refusedFrameText(frame, target.charset)
+      : decodeHl7Bytes(frame, message?.charset ?? target.charset ?? 'utf-8');
     const outcome = message ? 'stored' : 'unreadable';
     const ack = inboundAck(message ?? frame, outcome, {
       controlId: ackControlId,
@@ -71,6 +78,16 @@ export class InboundSiuService {
     }
     return ack;
   }
+}
+
+/** What the journal keeps of a refused frame: its size, its SHA-256 and, if it starts with one, its MSH line. */
+function refusedFrameText(frame: Buffer, charset?: Hl7Charset): string {
+  const sha256 = createHash('sha256').update(frame).digest('hex');
+  const head = frame.subarray(0, MSH_KEPT_BYTES);
+  const end = head.indexOf(0x0d);
+  const msh = head.subarray(0, end < 0 ? head.length : end);
+  const header = msh.subarray(0, 3).toString('latin1') === 'MSH' ? `${decodeHl7Bytes(msh, charset ?? 'utf-8')}\r` : '';
+  return `${header}[not kept: a refused frame of ${frame.length} bytes, sha256 ${sha256}]`;
 }
 
 /** Reads enough to acknowledge: the header, and that it is an SIU message. Texts carry no PHI. */

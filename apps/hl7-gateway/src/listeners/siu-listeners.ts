@@ -5,9 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { SiuListenerV1 } from '@bridge/contracts';
+import { SIU_LISTENER_DEFAULTS, type SiuListenerV1 } from '@bridge/contracts';
 import { buildRejectAck, MllpServer } from '@bridge/hl7';
 import { Bus } from '@bridge/messaging';
+import { BlockList, isIP } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import { InboundSiuService } from './inbound-siu.service';
 
 export const SIU_LISTENER_OPTIONS = Symbol('SIU_LISTENER_OPTIONS');
@@ -21,7 +23,8 @@ export interface SiuListenerOptions {
 
 interface RunningListener {
   hospitalId: string;
-  charset: SiuListenerV1['charset'];
+  /** Everything the listener was started with: a change restarts it. */
+  fingerprint: string;
   server: MllpServer;
 }
 
@@ -78,39 +81,111 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
 
   async refresh(): Promise<void> {
     const wanted = await this.bus.request('siu.listeners.list.v1', {});
-    const wantedByPort = new Map(wanted.map((listener) => [listener.port, listener]));
+    const wantedByPort = routablePorts(wanted, (port, hospitals) =>
+      this.logger.error({
+        msg: 'SIU listener port claimed by several hospitals: served to none until one of them moves',
+        port,
+        hospitalIds: hospitals,
+      }),
+    );
     for (const [port, listener] of this.running) {
       const next = wantedByPort.get(port);
-      if (!next || next.hospitalId !== listener.hospitalId || next.charset !== listener.charset) {
+      if (!next || fingerprintOf(next) !== listener.fingerprint) {
         this.running.delete(port);
         await listener.server.close();
       }
     }
-    for (const listener of wanted) {
+    for (const listener of wantedByPort.values()) {
       if (!this.running.has(listener.port) && !this.stopped) await this.start(listener);
     }
   }
 
   private async start(listener: SiuListenerV1): Promise<void> {
     const target = { hospitalId: listener.hospitalId, charset: listener.charset };
-    const server = new MllpServer({
-      host: this.options.host,
-      port: listener.port,
-      replyCharset: listener.charset,
-      onMessage: (frame) => this.inbound.receive(target, frame),
-      onFrameError: (error) =>
-        buildRejectAck(error.frameHead ?? Buffer.alloc(0), {
-          controlId: 'TOOLARGE',
-          at: new Date(),
-          text: 'Message too large',
-        }),
-    });
+    let server: MllpServer;
     try {
+      server = new MllpServer({
+        host: this.options.host,
+        port: listener.port,
+        replyCharset: listener.charset,
+        maxConnections: listener.maxConnections ?? SIU_LISTENER_DEFAULTS.maxConnections,
+        idleTimeoutMs: listener.idleTimeoutMs ?? SIU_LISTENER_DEFAULTS.idleTimeoutMs,
+        maxFrameBytes: listener.maxFrameBytes ?? SIU_LISTENER_DEFAULTS.maxFrameBytes,
+        closeOnFrameError: true,
+        ...(listener.allowedSources?.length ? { allowSource: sourceFilter(listener.allowedSources) } : {}),
+        ...(listener.tls ? { tls: tlsOptions(listener.tls) } : {}),
+        onMessage: (frame) => this.inbound.receive(target, frame),
+        onFrameError: (error) =>
+          buildRejectAck(error.frameHead ?? Buffer.alloc(0), {
+            controlId: 'TOOLARGE',
+            at: new Date(),
+            text: 'Message too large',
+          }),
+      });
       await server.listen();
-      this.running.set(listener.port, { ...target, server });
+      this.running.set(listener.port, { hospitalId: listener.hospitalId, fingerprint: fingerprintOf(listener), server });
       this.logger.log({ msg: 'SIU listener started', hospitalId: listener.hospitalId, port: listener.port });
     } catch (error) {
       this.logger.error({ msg: 'SIU listener could not start', port: listener.port, error: (error as Error).message });
     }
   }
+}
+
+/**
+ * The listeners to run, by port. A port claimed by two hospitals (saves refuse it; rows from before that
+ * rule may remain) is served to neither: routing one hospital's feed to the other is never an option.
+ */
+export function routablePorts(
+  wanted: SiuListenerV1[],
+  onConflict: (port: number, hospitalIds: string[]) => void = () => undefined,
+): Map<number, SiuListenerV1> {
+  const byPort = new Map<number, SiuListenerV1[]>();
+  for (const listener of wanted) byPort.set(listener.port, [...(byPort.get(listener.port) ?? []), listener]);
+  const routable = new Map<number, SiuListenerV1>();
+  for (const [port, claims] of byPort) {
+    const hospitals = [...new Set(claims.map((claim) => claim.hospitalId))];
+    if (hospitals.length > 1) onConflict(port, hospitals);
+    else routable.set(port, claims[0]);
+  }
+  return routable;
+}
+
+function fingerprintOf(listener: SiuListenerV1): string {
+  return JSON.stringify([
+    listener.hospitalId,
+    listener.charset,
+    listener.allowedSources ?? [],
+    listener.tls ?? null,
+    listener.maxConnections ?? null,
+    listener.idleTimeoutMs ?? null,
+    listener.maxFrameBytes ?? null,
+  ]);
+}
+
+/** allowedSources (CIDRs or addresses) as a check on a peer's address; IPv4-mapped IPv6 peers count as IPv4. */
+export function sourceFilter(allowedSources: string[]): (address: string) => boolean {
+  const allowed = new BlockList();
+  for (const source of allowedSources) {
+    const [network, prefix] = source.trim().split('/');
+    const type = isIP(network) === 6 ? 'ipv6' : 'ipv4';
+    if (isIP(network) === 0) continue;
+    allowed.addSubnet(network, prefix === undefined ? (type === 'ipv4' ? 32 : 128) : Number(prefix), type);
+  }
+  return (address) => {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    const ip = mapped ? mapped[1] : address;
+    const version = isIP(ip);
+    return version !== 0 && allowed.check(ip, version === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
+/** The listener's TLS: with requireClientCert, only clients whose certificate chains to `ca` get through. */
+function tlsOptions(tls: NonNullable<SiuListenerV1['tls']>): TlsOptions {
+  return {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    requestCert: tls.requireClientCert === true,
+    rejectUnauthorized: tls.requireClientCert === true,
+  };
 }

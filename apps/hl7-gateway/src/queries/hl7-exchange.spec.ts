@@ -1,8 +1,14 @@
 import { expectEventually } from '@bridge/testing';
 import type { Hl7ConnectionInputV1 } from '@bridge/contracts';
 import { buildQuery, encodeMllpFrame, MllpDecoder } from '@bridge/hl7';
-import { exchangeWithHospital } from './hl7-exchange';
+import { DestinationPolicy } from '@bridge/config';
+import { exchangeWithHospital as exchange } from './hl7-exchange';
+
 import { closedPort, fakeHospital, HOST, rawServer, replyTo } from './fake-hospital.spec-helpers';
+
+const allowingLoopback = new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] });
+const exchangeWithHospital = (...args: [Parameters<typeof exchange>[0], Parameters<typeof exchange>[1]]) =>
+  exchange(...args, allowingLoopback);
 
 const MESSAGE_ID = '6f1c1c1e-0000-4000-8000-000000000002';
 const PID_JAN = 'PID|1||000123^^^AZSTJAN^MR~85071412345^^^BE-RRN^NN||Peeters^Jan||19850714|M';
@@ -184,5 +190,45 @@ describe('exchangeWithHospital (real sockets)', () => {
     expect(outcome.failure?.code).toBe('PATIENT_NOT_FOUND_AT_HOSPITAL');
     expect(frames).toHaveLength(1);
     expect(frames[0].includes(Buffer.from('VN-\xe9', 'latin1'))).toBe(true);
+  });
+});
+
+describe('exchangeWithHospital: destination policy (issue 10)', () => {
+  it('refuses loopback when it is not allowed, and a name resolving to it, before a byte is sent', async () => {
+    const server = await fakeHospital((q) => replyTo(q, [PID_JAN]));
+    try {
+      const strict = new DestinationPolicy({
+        allowLoopback: false,
+        platformEndpoints: [],
+        resolveAll: async () => [{ address: '127.0.0.1', family: 4 }],
+      });
+      for (const host of [HOST, 'emr.hospital.example']) {
+        const outcome = await exchange(
+          connection(server.port, { host }),
+          { query: query('CTRL9'), controlId: 'CTRL9', messageId: MESSAGE_ID },
+          strict,
+        );
+        expect(outcome.failure?.code).toBe('CONNECTION_DESTINATION_REFUSED');
+        expect(outcome.end.rawIn).toBeUndefined();
+      }
+      expect(server.received).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses link-local (169.254.169.254) and the platform database port whatever loopback says', async () => {
+    const policy = new DestinationPolicy({ allowLoopback: true, platformEndpoints: [{ host: '127.0.0.1', port: 5432 }] });
+    for (const [host, port] of [
+      ['169.254.169.254', 80],
+      ['127.0.0.1', 5432],
+    ] as const) {
+      const outcome = await exchange(
+        connection(port, { host }),
+        { query: query('CTRL8'), controlId: 'CTRL8', messageId: MESSAGE_ID },
+        policy,
+      );
+      expect(outcome.failure?.code).toBe('CONNECTION_DESTINATION_REFUSED');
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { DestinationPolicy, DestinationRefusedError } from '@bridge/config';
 import type { Hl7ConnectionInputV1 } from '@bridge/contracts';
 import {
   Hl7ParseError,
@@ -11,7 +12,14 @@ import {
   type Hl7Charset,
   type Hl7Message,
 } from '@bridge/hl7';
-import { replyOutcome, transportOutcome, unreadableOutcome, type QueryOutcome } from './query-outcome';
+import { isIP } from 'node:net';
+import {
+  destinationRefusedOutcome,
+  replyOutcome,
+  transportOutcome,
+  unreadableOutcome,
+  type QueryOutcome,
+} from './query-outcome';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -30,15 +38,27 @@ export interface ExchangeRequest {
 export async function exchangeWithHospital(
   settings: Hl7ConnectionInputV1,
   request: ExchangeRequest,
+  destinations: DestinationPolicy,
 ): Promise<QueryOutcome> {
   const charset: Hl7Charset = settings.charset ?? 'utf-8';
+  // The destination policy on the address actually connected to: looked up once, checked, connected to.
+  let address: string;
+  try {
+    address = (await destinations.resolve(settings.host, settings.port)).address;
+  } catch (error) {
+    if (error instanceof DestinationRefusedError) return destinationRefusedOutcome(error, request.messageId);
+    return transportOutcome(
+      new MllpError('MLLP_CONNECTION_FAILED', `cannot resolve ${settings.host}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`),
+      request.messageId,
+    );
+  }
   let reply: Buffer;
   try {
     reply = await sendMllp(request.query, {
-      host: settings.host,
+      host: address,
       port: settings.port,
-      // Certificates are checked against the system CAs and the host name: no opt-out.
-      tls: settings.tls ? {} : undefined,
+      // Certificates are checked against the system CAs and the configured host name: no opt-out.
+      tls: settings.tls ? (isIP(settings.host) ? {} : { servername: settings.host }) : undefined,
       timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       charset,
     });

@@ -1,3 +1,4 @@
+import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type Hl7ConnectionInputV1 } from '@bridge/contracts';
 import type { ConnectionsService } from '../connections/connections.service';
 import type { StoredHl7Connection } from '../connections/connections.repository';
@@ -40,7 +41,11 @@ function service(settings: Hl7ConnectionInputV1 | undefined, journal: RecordingJ
     find: (): Promise<StoredHl7Connection | undefined> =>
       Promise.resolve(settings && { hospitalId: HOSPITAL_ID, settings, updatedAt: new Date() }),
   } as unknown as ConnectionsService;
-  return new QueriesService(connections, journal as unknown as JournalService);
+  return new QueriesService(
+    connections,
+    journal as unknown as JournalService,
+    new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }),
+  );
 }
 
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {

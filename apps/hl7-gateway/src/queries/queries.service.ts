@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DestinationPolicy } from '@bridge/config';
 import {
   DomainError,
   type Hl7ConnectionInputV1,
@@ -34,6 +35,7 @@ export class QueriesService {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly journal: JournalService,
+    private readonly destinations: DestinationPolicy,
   ) {}
 
   /**
@@ -59,7 +61,7 @@ export class QueriesService {
     try {
       // A template derived from the hospital's example is encoded in the charset its MSH-18 declares.
       const wire = { ...settings, charset: settings.derivedTemplate?.charset ?? settings.charset };
-      outcome = await exchangeWithHospital(wire, { query, controlId, messageId: exchange.id });
+      outcome = await exchangeWithHospital(wire, { query, controlId, messageId: exchange.id }, this.destinations);
     } catch (error) {
       // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.
       await this.journal.close(exchange, {

@@ -1,4 +1,5 @@
 import { DomainError, type DemographicsV1, type ErrorCode } from '@bridge/contracts';
+import type { DestinationRefusedError } from '@bridge/config';
 import type { Demographics, MllpError, QueryReply } from '@bridge/hl7';
 import type { ExchangeEnd } from '../journal/journal.service';
 
@@ -70,6 +71,18 @@ export function transportOutcome(error: MllpError, messageId: string): QueryOutc
     },
     candidates: [],
     failure: failure(code, message, { messageId, reason }),
+  };
+}
+
+/** The destination policy refused the hospital's address: nothing was sent, nothing was read. */
+export function destinationRefusedOutcome(error: DestinationRefusedError, messageId: string): QueryOutcome {
+  return {
+    end: { status: 'failed', error: `${error.code}: ${error.message}`, summary: { outcome: 'failed', reason: 'DESTINATION_REFUSED' } },
+    candidates: [],
+    failure: new DomainError('CONNECTION_DESTINATION_REFUSED', `The HL7 connection's address is refused: ${error.reason}.`, {
+      messageId,
+      errors: [{ field: 'host', message: `host is refused: ${error.reason}` }],
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type WebServiceConnectionInputV1 } from '@bridge/contracts';
 import type { Bus } from '@bridge/messaging';
 import type { WebServiceConnectionsRepository } from './webservice-connections.repository';
@@ -21,6 +22,7 @@ function setUp() {
   const service = new WebServiceConnectionsService(
     repository as unknown as WebServiceConnectionsRepository,
     bus as unknown as Bus,
+    new DestinationPolicy({ allowLoopback: false, platformEndpoints: [] }),
   );
   return { service, stored, bus };
 }
@@ -129,5 +131,47 @@ describe('WebServiceConnectionsService', () => {
   it('answers NOT_FOUND for a hospital without a connection', async () => {
     const { service } = setUp();
     await expect(service.get(HOSPITAL)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('WebServiceConnectionsService: destinations written as addresses are checked at save (issue 10)', () => {
+  async function refusedFields(input: Partial<WebServiceConnectionInputV1>): Promise<string[]> {
+    const { service, stored } = setUp();
+    try {
+      await service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://emr.example/pdq', ...input } as WebServiceConnectionInputV1);
+    } catch (error) {
+      expect((error as DomainError).code).toBe('CONNECTION_DESTINATION_REFUSED');
+      expect(stored.size).toBe(0);
+      return ((error as DomainError).details?.errors ?? []).map((problem) => problem.field);
+    }
+    throw new Error('expected CONNECTION_DESTINATION_REFUSED');
+  }
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data',
+    'http://127.0.0.1:5432/',
+    'http://localhost:15672/api',
+    'http://[::1]/fhir',
+    'http://0.0.0.0:8080/',
+  ])('refuses baseUrl %s (loopback not allowed)', async (baseUrl) => {
+    expect(await refusedFields({ baseUrl })).toEqual(['baseUrl']);
+  });
+
+  it('refuses an absolute custom template aimed at a refused address', async () => {
+    const fields = await refusedFields({
+      flavor: 'custom',
+      custom: {
+        urlTemplate: 'http://169.254.169.254/p/{value}',
+        resultsPath: 'data',
+        fields: { patientCode: 'id', firstName: 'f', lastName: 'l' },
+      },
+    } as Partial<WebServiceConnectionInputV1>);
+    expect(fields).toEqual(['custom.urlTemplate']);
+  });
+
+  it('keeps private ranges: hospitals sit behind VPNs', async () => {
+    const { service } = setUp();
+    await expect(service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://10.20.30.40/pdq' })).resolves.toBeDefined();
+    await expect(service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://192.168.1.5:8443/pdq' })).resolves.toBeDefined();
   });
 });

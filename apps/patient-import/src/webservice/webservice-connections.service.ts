@@ -5,6 +5,7 @@ import {
   type WebServiceConnectionInputV1,
   type WebServiceConnectionViewV1,
 } from '@bridge/contracts';
+import { DestinationPolicy } from '@bridge/config';
 import { Bus } from '@bridge/messaging';
 import { CUSTOM_MAPPABLE_FIELDS, CUSTOM_REQUIRED_FIELDS } from './custom-mapping.reader';
 import {
@@ -34,6 +35,7 @@ export class WebServiceConnectionsService implements OnApplicationBootstrap {
   constructor(
     private readonly connections: WebServiceConnectionsRepository,
     private readonly bus: Bus,
+    private readonly destinations: DestinationPolicy,
   ) {}
 
   /** After a SECRETS_KEY rotation, values of the previous key are re-sealed with the new one at start. */
@@ -48,7 +50,38 @@ export class WebServiceConnectionsService implements OnApplicationBootstrap {
     await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
     const settings = normalise(input);
     assertUsable(settings);
+    await this.assertDestinationsAllowed(settings);
     return toView(await this.connections.upsert(hospitalId, settings));
+  }
+
+  /**
+   * Hosts written as addresses (or `localhost`) are checked now; names are checked on the address they
+   * resolve to at each connect (WebServiceClient).
+   */
+  private async assertDestinationsAllowed(settings: WebServiceConnectionInputV1): Promise<void> {
+    const urls: [string, string][] = [['baseUrl', settings.baseUrl]];
+    if (settings.flavor === 'custom' && settings.custom) {
+      urls.push(['custom.urlTemplate', resolveTemplate(settings.baseUrl, settings.custom.urlTemplate)]);
+    }
+    const errors: FieldError[] = [];
+    for (const [field, text] of urls) {
+      let url: URL;
+      try {
+        url = new URL(text.replace(/\{value\}|\{key\}/g, 'x'));
+      } catch {
+        continue; // assertUsable already named it
+      }
+      const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+      const reason = await this.destinations.configuredRefusal(url.hostname, port);
+      if (reason) errors.push({ field, message: `${field} is refused: ${reason}` });
+    }
+    if (errors.length > 0) {
+      throw new DomainError(
+        'CONNECTION_DESTINATION_REFUSED',
+        `Refused web-service destination: ${errors.map((e) => e.message).join('; ')}`,
+        { errors },
+      );
+    }
   }
 
   async get(hospitalId: string): Promise<WebServiceConnectionViewV1> {

@@ -1,3 +1,4 @@
+import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type WebServiceConnectionInputV1 } from '@bridge/contracts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -63,7 +64,7 @@ describe('WebServiceLookupService', () => {
     journal = new MemoryJournal();
     statusSeenByHospital.length = 0;
     service = new WebServiceLookupService(
-      new WebServiceClient(),
+      new WebServiceClient(new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] })),
       new WebServiceJournalService(journal as unknown as WebServiceJournalRepository),
     );
   });

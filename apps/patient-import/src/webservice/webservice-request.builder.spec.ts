@@ -1,5 +1,5 @@
-import type { WebServiceConnectionInputV1 } from '@bridge/contracts';
-import { buildWebServiceRequest, describeRequest } from './webservice-request.builder';
+import { DomainError, type WebServiceConnectionInputV1 } from '@bridge/contracts';
+import { buildWebServiceRequest, describeRequest, staysUnderPrefix } from './webservice-request.builder';
 
 const AZDEMO = 'https://azdemo.example.be/id/patient';
 const VISITS = 'https://azdemo.example.be/id/visit';
@@ -139,5 +139,37 @@ describe('buildWebServiceRequest', () => {
     expect(describeRequest(basic)).toContain('x-destination: MIRTH-PDQ');
     expect(describeRequest(header)).toContain('x-api-key: [redacted]');
     expect(describeRequest(basic).split('\n')[0]).toBe(`GET ${basic.url}`);
+  });
+});
+
+describe('custom URL templates: a lookup value cannot leave the template (issue 10)', () => {
+  const custom = { urlTemplate: '/api/patients/{value}/summary', resultsPath: 'data', fields: {} };
+  const request = (value: string) =>
+    buildWebServiceRequest(connection({ flavor: 'custom', custom }), { by: 'patientCode', value });
+
+  it.each(['..', '.'])('refuses %j as a value, naming the field, before anything is sent', (value) => {
+    let error: unknown;
+    try {
+      request(value);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('VALIDATION_FAILED');
+    expect((error as DomainError).details?.errors).toEqual([expect.objectContaining({ field: 'patientCode' })]);
+  });
+
+  it('keeps encoded dots and slashes inside the one path segment', () => {
+    expect(request('%2e%2e').url).toBe('https://emr.example/pdq/api/patients/%252e%252e/summary');
+    expect(request('../../admin').url).toBe('https://emr.example/pdq/api/patients/..%2F..%2Fadmin/summary');
+    expect(request('...').url).toBe('https://emr.example/pdq/api/patients/.../summary');
+  });
+
+  it('checks the final path against the prefix up to the first placeholder', () => {
+    const template = 'https://emr.example/api/patients/{value}/x';
+    expect(staysUnderPrefix(template, 'https://emr.example/api/patients/123/x')).toBe(true);
+    expect(staysUnderPrefix(template, 'https://emr.example/api/patients/../x')).toBe(false);
+    expect(staysUnderPrefix(template, 'https://other.example/api/patients/1/x')).toBe(false);
+    expect(staysUnderPrefix('https://emr.example/p?code={value}', 'https://emr.example/p?code=..')).toBe(true);
   });
 });

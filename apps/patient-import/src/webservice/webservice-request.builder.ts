@@ -1,4 +1,4 @@
-import type { LookupKey, WebServiceConnectionInputV1 } from '@bridge/contracts';
+import { DomainError, type LookupKey, type WebServiceConnectionInputV1 } from '@bridge/contracts';
 import type { WebServiceRequest } from './webservice.client';
 
 export const IDENTIFIER_TYPE_CODES: Record<LookupKey, string> = { patientCode: 'MR', visitNumber: 'VN' };
@@ -110,8 +110,35 @@ export function resolveTemplate(baseUrl: string, template: string): string {
   return template.startsWith('/') || template.startsWith('?') ? `${base}${template}` : `${base}/${template}`;
 }
 
+/**
+ * The template with the lookup filled in. `.` and `..` are refused (URL-encoding leaves them as they are, and
+ * `/api/patients/{value}/x` with `..` would become another path on the hospital's server, sent with its
+ * credentials), and the final URL must stay under the template's own prefix (origin and path up to the first
+ * placeholder), whatever else the value holds.
+ */
 function fillTemplate(template: string, lookup: Lookup): string {
-  return template
+  if (lookup.value === '.' || lookup.value === '..') {
+    throw new DomainError('VALIDATION_FAILED', `${lookup.by} cannot be "${lookup.value}" for this hospital.`, {
+      errors: [{ field: lookup.by, message: `${lookup.by} must not be "." or ".."` }],
+    });
+  }
+  const filled = template
     .replace(/\{value\}/g, () => encodeURIComponent(lookup.value))
     .replace(/\{key\}/g, () => encodeURIComponent(lookup.by));
+  if (!staysUnderPrefix(template, filled)) {
+    throw new DomainError('VALIDATION_FAILED', `This ${lookup.by} would leave the hospital's URL template.`, {
+      errors: [{ field: lookup.by, message: `${lookup.by} must not change the path of the hospital's URL` }],
+    });
+  }
+  return filled;
+}
+
+/** Same origin, and the path still starts with the template's path up to its first placeholder. */
+export function staysUnderPrefix(template: string, filled: string): boolean {
+  const cut = template.search(/\{value\}|\{key\}/);
+  const prefix = new URL(cut < 0 ? template : template.slice(0, cut));
+  const url = new URL(filled);
+  const inQuery = cut >= 0 && template.slice(0, cut).includes('?');
+  const prefixPath = inQuery ? prefix.pathname : prefix.pathname.slice(0, prefix.pathname.lastIndexOf('/') + 1);
+  return url.origin === prefix.origin && (inQuery ? url.pathname === prefixPath : url.pathname.startsWith(prefixPath));
 }

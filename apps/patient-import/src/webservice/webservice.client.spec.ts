@@ -1,3 +1,4 @@
+import { DestinationPolicy } from '@bridge/config';
 import { DomainError } from '@bridge/contracts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -52,7 +53,7 @@ async function failure(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 describe('WebServiceClient', () => {
-  const client = new WebServiceClient();
+  const client = new WebServiceClient(new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }));
   let hospital: Awaited<ReturnType<typeof startServer>> | undefined;
   afterEach(async () => {
     await hospital?.close();
@@ -160,4 +161,74 @@ describe('WebServiceClient', () => {
     });
     expect((await client.send(get(hospital.url), { timeoutMs: 2000 })).status).toBe(302);
   });
+});
+
+describe('WebServiceClient: destination policy on the address actually connected to (issue 10)', () => {
+  let connections = 0;
+  let hospital: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    hospital = await startServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"secret":"metadata"}');
+    });
+    hospital.server.on('connection', () => (connections += 1));
+  });
+  afterAll(() => hospital.close());
+  beforeEach(() => (connections = 0));
+
+  const port = () => Number(new URL(hospital.url).port);
+
+  it('refuses loopback when loopback is not allowed, before a byte is sent', async () => {
+    const client = new WebServiceClient(new DestinationPolicy({ allowLoopback: false, platformEndpoints: [] }));
+    const error = await failure(client.send(get(`${hospital.url}/Patient`), { timeoutMs: 2000 }));
+    expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
+    expect(error.message).not.toContain('metadata');
+    expect(connections).toBe(0);
+  });
+
+  it('refuses a name that resolves to loopback at connect time (it may have resolved elsewhere when saved)', async () => {
+    const resolved: string[] = [];
+    const client = new WebServiceClient(
+      new DestinationPolicy({
+        allowLoopback: false,
+        platformEndpoints: [],
+        resolveAll: async (host) => (resolved.push(host), [{ address: '127.0.0.1', family: 4 }]),
+      }),
+    );
+    const error = await failure(client.send(get(`http://emr.hospital.example:${port()}/Patient`), { timeoutMs: 2000 }));
+    expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
+    expect(resolved).toEqual(['emr.hospital.example']);
+    expect(connections).toBe(0);
+  });
+
+  it('connects to exactly the address it checked, for a name that resolves to an allowed one', async () => {
+    const client = new WebServiceClient(
+      new DestinationPolicy({
+        allowLoopback: true,
+        platformEndpoints: [],
+        resolveAll: async () => [{ address: '127.0.0.1', family: 4 }],
+      }),
+    );
+    const reply = await client.send(get(`http://emr.hospital.example:${port()}/Patient`), { timeoutMs: 2000 });
+    expect(reply.status).toBe(200);
+    expect(connections).toBe(1);
+  });
+
+  it("refuses the platform's own database or broker endpoint even with loopback allowed", async () => {
+    const client = new WebServiceClient(
+      new DestinationPolicy({ allowLoopback: true, platformEndpoints: [{ host: 'localhost', port: port() }] }),
+    );
+    const error = await failure(client.send(get(`${hospital.url}/Patient`), { timeoutMs: 2000 }));
+    expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
+    expect(connections).toBe(0);
+  });
+
+  it.each(['169.254.169.254', '0.0.0.0', '[::]', '[fe80::1]', '224.0.0.1', '[::ffff:169.254.169.254]'])(
+    'refuses %s whatever ALLOW_LOOPBACK_DESTINATIONS says',
+    async (host) => {
+      const client = new WebServiceClient(new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }));
+      const error = await failure(client.send(get(`http://${host}:${port()}/latest/meta-data`), { timeoutMs: 2000 }));
+      expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
+    },
+  );
 });

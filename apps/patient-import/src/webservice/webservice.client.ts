@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DestinationPolicy, DestinationRefusedError, fixedLookup } from '@bridge/config';
 import { DomainError, isDomainError } from '@bridge/contracts';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { TextDecoder } from 'node:util';
 
 /** One HTTP call to a hospital, as built by buildWebServiceRequest. */
@@ -30,43 +34,71 @@ export const MAX_REPLY_BYTES = 4 * 1024 * 1024;
  */
 @Injectable()
 export class WebServiceClient {
+  constructor(private readonly destinations: DestinationPolicy) {}
+
   async send(request: WebServiceRequest, options: { timeoutMs: number }): Promise<WebServiceReply> {
     const signal = AbortSignal.timeout(options.timeoutMs);
     try {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal,
-        // A redirect would carry custom auth headers to wherever the hospital points: configure the final URL.
-        redirect: 'manual',
-      });
-      const contentType = response.headers.get('content-type') ?? undefined;
+      const url = new URL(request.url);
+      const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+      // The destination policy on the address actually connected to: looked up once, checked, and that very
+      // address is the one connected to. A refused one is never sent a byte, so no answer text of it exists.
+      const address = await this.destinations.resolve(url.hostname, port);
+      const response = await exchange(request, url, { lookup: fixedLookup(address), signal });
+      const contentType = headerValue(response.headers['content-type']);
       const body = await readBody(response, contentType);
-      return { status: response.status, ...(contentType ? { contentType } : {}), body };
+      return { status: response.statusCode ?? 0, ...(contentType ? { contentType } : {}), body };
     } catch (error) {
       throw transportError(error, { timeoutMs: options.timeoutMs, timedOut: signal.aborted });
     }
   }
 }
 
-async function readBody(response: Response, contentType: string | undefined): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+/**
+ * One HTTP(S) request; the response once its headers are in. Redirects are never followed: a redirect would
+ * carry custom auth headers to wherever the hospital points, so configure the final URL.
+ */
+function exchange(
+  request: WebServiceRequest,
+  url: URL,
+  options: { lookup: LookupFunction; signal: AbortSignal },
+): Promise<IncomingMessage> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = send(url, {
+      method: request.method,
+      headers: request.headers,
+      lookup: options.lookup,
+      signal: options.signal,
+      // The certificate is checked against the name in the URL, not the address connected to.
+      ...(url.protocol === 'https:' && !isIP(url.hostname) ? { servername: url.hostname } : {}),
+    });
+    outgoing.once('response', resolve);
+    outgoing.once('error', reject);
+    outgoing.end(request.body);
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(response: IncomingMessage, contentType: string | undefined): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
     if (size > MAX_REPLY_BYTES) {
-      await reader.cancel().catch(() => undefined);
+      response.destroy();
       throw new DomainError(
         'HOSPITAL_ERROR',
         `The hospital web service answered more than ${MAX_REPLY_BYTES} bytes.`,
       );
     }
-    chunks.push(value);
+    chunks.push(chunk);
+  }
+  if (!response.complete) {
+    throw Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' });
   }
   return decoderFor(contentType).decode(Buffer.concat(chunks));
 }
@@ -86,6 +118,11 @@ function decoderFor(contentType: string | undefined): TextDecoder {
 
 function transportError(error: unknown, context: { timeoutMs: number; timedOut: boolean }): DomainError {
   if (isDomainError(error)) return error;
+  if (error instanceof DestinationRefusedError) {
+    return new DomainError('CONNECTION_DESTINATION_REFUSED', `The web service's address is refused: ${error.reason}.`, {
+      errors: [{ field: 'baseUrl', message: `baseUrl is refused: ${error.reason}` }],
+    });
+  }
   const name = (error as { name?: string })?.name;
   if (context.timedOut || name === 'TimeoutError') {
     return new DomainError(

@@ -12,6 +12,7 @@ import { SIU_SECRET_PATHS, type SiuConnectionSettings } from './siu-settings';
 
 /** The secret fields of an SIU connection: sealed in the row (PRODUCT.md "Secrets at rest"). */
 export const SIU_SECRETS: SealedTable = { table: 'siu_ingestor.siu_connections', paths: SIU_SECRET_PATHS };
+import type { SiuListenerV1, SiuMllpListenerV1 } from '@bridge/contracts';
 
 export interface StoredSiuConnection {
   hospitalId: string;
@@ -27,15 +28,31 @@ export class SiuConnectionsRepository {
     private readonly box: SecretBox,
   ) {}
 
-  async save(hospitalId: string, settings: SiuConnectionSettings): Promise<StoredSiuConnection> {
-    const sealed = sealFields(this.box, settings, SIU_SECRETS.paths, context(hospitalId));
-    const rows: { updated_at: Date }[] = await this.dataSource.query(
-      `INSERT INTO siu_ingestor.siu_connections (hospital_id, settings) VALUES ($1, $2)
-       ON CONFLICT (hospital_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
-       RETURNING updated_at`,
-      [hospitalId, JSON.stringify(sealed)],
-    );
-    return { hospitalId, settings, updatedAt: rows[0].updated_at };
+  /**
+   * Saves the connection once `check` (given every other hospital's connection) finds no conflict. Saves are
+   * serialised by a transaction-scoped advisory lock, so two hospitals saved at once cannot both take the
+   * same port or folder.
+   */
+  async save(
+    hospitalId: string,
+    settings: SiuConnectionSettings,
+    check: (others: { hospitalId: string; settings: SiuConnectionSettings }[]) => Promise<void> = async () => undefined,
+  ): Promise<StoredSiuConnection> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('siu_ingestor.siu_connections'))`);
+      const others: { hospital_id: string; settings: SiuConnectionSettings }[] = await manager.query(
+        `SELECT hospital_id, settings FROM siu_ingestor.siu_connections WHERE hospital_id <> $1`,
+        [hospitalId],
+      );
+      await check(others.map((row) => ({ hospitalId: row.hospital_id, settings: row.settings })));
+      const rows: { updated_at: Date }[] = await manager.query(
+        `INSERT INTO siu_ingestor.siu_connections (hospital_id, settings) VALUES ($1, $2)
+         ON CONFLICT (hospital_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
+         RETURNING updated_at`,
+        [hospitalId, JSON.stringify(sealFields(this.box, settings, SIU_SECRETS.paths, context(hospitalId)))],
+      );
+      return { hospitalId, settings, updatedAt: rows[0].updated_at };
+    });
   }
 
   async find(hospitalId: string): Promise<StoredSiuConnection | undefined> {
@@ -69,16 +86,18 @@ export class SiuConnectionsRepository {
   }
 
   /** Hospitals streaming SIU over MLLP (platform-wide: hl7-gateway runs one listener per port). */
-  async listeners(): Promise<{ hospitalId: string; port: number; charset: 'utf-8' | 'latin1' }[]> {
-    const rows: { hospital_id: string; port: number; charset: 'utf-8' | 'latin1' }[] =
+  async listeners(): Promise<SiuListenerV1[]> {
+    const rows: { hospital_id: string; listener: SiuMllpListenerV1; charset: 'utf-8' | 'latin1' | null }[] =
       await this.dataSource.query(
-        `SELECT hospital_id, (settings->'mllpListener'->>'port')::int AS port, settings->>'charset' AS charset
+        `SELECT hospital_id, settings->'mllpListener' AS listener, settings->>'charset' AS charset
        FROM siu_ingestor.siu_connections WHERE settings ? 'mllpListener' AND settings->'mllpListener' <> 'null'::jsonb
        ORDER BY hospital_id`,
       );
     return rows.map((row) => ({
+      // The TLS key is sealed in the row: opened for hl7-gateway, which serves TLS with it.
+      ...openFields(this.box, { mllpListener: row.listener }, SIU_SECRETS.paths, context(row.hospital_id)).mllpListener,
       hospitalId: row.hospital_id,
-      port: row.port,
+      port: Number(row.listener.port),
       charset: row.charset ?? 'utf-8',
     }));
   }

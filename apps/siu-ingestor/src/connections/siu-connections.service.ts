@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { DomainError, type SiuConnectionInputV1, type SiuConnectionViewV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { SiuConnectionsRepository } from './siu-connections.repository';
+import { SiuReach } from './siu-reach';
 import { resolveSiuSettings, toSiuConnectionView } from './siu-settings';
 
 type SavedListener = (hospitalId: string) => void;
@@ -14,6 +15,7 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
   constructor(
     private readonly connections: SiuConnectionsRepository,
     private readonly bus: Bus,
+    private readonly reach: SiuReach,
   ) {}
 
   /** After a SECRETS_KEY rotation, values of the previous key are re-sealed with the new one at start. */
@@ -31,7 +33,10 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
     const settings = resolveSiuSettings(input);
     // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
     await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
-    const stored = await this.connections.save(hospitalId, settings);
+    await this.reach.assertWithinBounds(settings);
+    const stored = await this.connections.save(hospitalId, settings, (others) =>
+      this.reach.assertNotShared(settings, others),
+    );
     for (const listener of this.listeners) listener(hospitalId);
     return toSiuConnectionView(hospitalId, stored.settings, stored.updatedAt);
   }

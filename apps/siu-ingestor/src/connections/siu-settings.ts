@@ -6,10 +6,14 @@ import {
   type SiuActionV1,
   type SiuConnectionInputV1,
   type SiuConnectionViewV1,
+  type SiuMllpListenerV1,
+  type SiuMllpListenerViewV1,
 } from '@bridge/contracts';
 import type { SiuSettings } from '@bridge/hl7';
 import { CronTime } from 'cron';
+import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
+import { createSecureContext } from 'node:tls';
 
 /** A connection with every default filled in: what runs and consumers read. Secrets included. */
 export type SiuConnectionSettings = SiuConnectionInputV1 &
@@ -96,6 +100,17 @@ export function resolveSiuSettings(input: SiuConnectionInputV1): SiuConnectionSe
   ) {
     errors.push({ field: 'archivePath', message: 'archivePath must be absolute for a directory source' });
   }
+  if (input.source.type === 'sftp') {
+    for (const [field, path] of [
+      ['source.path', input.source.path],
+      ['archivePath', input.archivePath],
+    ] as const) {
+      if (path !== undefined && path.split('/').includes('..')) {
+        errors.push({ field, message: `${field} must not contain ".."` });
+      }
+    }
+  }
+  if (input.mllpListener) errors.push(...listenerProblems(input.mllpListener));
   if (input.afterProcessing === 'delete' && input.archivePath !== undefined) {
     errors.push({ field: 'archivePath', message: 'archivePath is not used when afterProcessing is delete' });
   }
@@ -142,8 +157,10 @@ export function toSiuConnectionView(
   updatedAt: Date,
 ): SiuConnectionViewV1 {
   const { password, privateKey, passphrase: _passphrase, ...source } = settings.source;
+  const { mllpListener: listener, ...rest } = settings;
   return {
-    ...settings,
+    ...rest,
+    ...(listener ? { mllpListener: listenerView(listener) } : {}),
     hospitalId,
     source: {
       ...source,
@@ -166,4 +183,56 @@ export function siuReadSettings(settings: SiuConnectionSettings): SiuSettings {
     ...(settings.patientIdAuthority ? { patientIdAuthority: settings.patientIdAuthority } : {}),
     patientIdTypes: settings.patientIdTypes ?? DEFAULT_PATIENT_ID_TYPES,
   };
+}
+
+/** The listener as GETs show it: the TLS key is never returned. */
+function listenerView(listener: SiuMllpListenerV1): SiuMllpListenerViewV1 {
+  const { tls, ...rest } = listener;
+  if (!tls) return rest;
+  const { key, ...certificates } = tls;
+  return { ...rest, tls: { ...certificates, keySet: key !== undefined } };
+}
+
+/** Source CIDRs that parse, and a certificate and key that make a TLS context. */
+function listenerProblems(listener: SiuMllpListenerV1): FieldError[] {
+  const errors: FieldError[] = [];
+  listener.allowedSources?.forEach((source, index) => {
+    if (!parseSourceRange(source)) {
+      errors.push({
+        field: `mllpListener.allowedSources[${index}]`,
+        message: 'allowedSources entries must be IP addresses or CIDRs (10.0.0.0/8, fd00::/8)',
+      });
+    }
+  });
+  if (listener.tls) {
+    try {
+      createSecureContext({
+        cert: listener.tls.cert,
+        key: listener.tls.key,
+        ...(listener.tls.ca ? { ca: listener.tls.ca } : {}),
+      });
+    } catch (error) {
+      errors.push({
+        field: 'mllpListener.tls',
+        message: `mllpListener.tls must hold a PEM certificate and its key (${(error as Error).message})`,
+      });
+    }
+    if (listener.tls.requireClientCert && !listener.tls.ca) {
+      errors.push({ field: 'mllpListener.tls.ca', message: 'mllpListener.tls.ca is required with requireClientCert' });
+    }
+  }
+  return errors;
+}
+
+/** `10.0.0.0/8`, `fd00::/8` or a single address; undefined when it does not parse. */
+export function parseSourceRange(
+  source: string,
+): { network: string; prefix: number; type: 'ipv4' | 'ipv6' } | undefined {
+  const [network, prefixText, ...rest] = source.trim().split('/');
+  const version = isIP(network);
+  if (rest.length > 0 || version === 0) return undefined;
+  const max = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (!/^\d+$/.test(prefixText ?? String(max)) || prefix > max) return undefined;
+  return { network, prefix, type: version === 4 ? 'ipv4' : 'ipv6' };
 }

@@ -105,6 +105,19 @@ export class SiuFilesRepository {
     );
   }
 
+  /** A file that holds no HL7: kept as name, size and hash (its row, no messages), never its content. */
+  async rejectFile(
+    manager: EntityManager,
+    target: { hospitalId: string; runId: string; fileId: string },
+    done: { sha256: string; size: number },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE siu_ingestor.siu_files SET sha256 = $3, size = $4, messages = 0, status = 'rejected', updated_at = now()
+       WHERE hospital_id = $1 AND id = $2`,
+      [target.hospitalId, target.fileId, done.sha256, done.size],
+    );
+  }
+
   /** A file whose messages are stored but which is still at the source (its archive or delete failed). */
   async leftAtSource(hospitalId: string, name: string): Promise<LeftAtSource[]> {
     const rows: { id: string; sha256: string; size: string }[] = await this.dataSource.query(

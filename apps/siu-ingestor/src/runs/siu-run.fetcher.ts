@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DestinationPolicy } from '@bridge/config';
 import { compareFileNamesBytewise, splitHl7Batch } from '@bridge/hl7';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { fileMatcher } from '../sources/file-pattern';
+import { DirectoryBounds } from '../sources/directory-bounds';
 import { openSiuSource } from '../sources/open-source';
 import { describeSourceError, type SiuSource, type SourceFile } from '../sources/siu-source';
 import { readMessageHeader } from './message-header';
@@ -35,6 +37,8 @@ export class SiuRunFetcher {
     private readonly dataSource: DataSource,
     private readonly files: SiuFilesRepository,
     private readonly runs: SiuRunsRepository,
+    private readonly bounds: DirectoryBounds,
+    private readonly destinations: DestinationPolicy,
   ) {}
 
   async fetch(run: RunRecord, signal: FetchSignal): Promise<void> {
@@ -45,7 +49,7 @@ export class SiuRunFetcher {
     try {
       let source: SiuSource | undefined;
       try {
-        source = await openSiuSource(run.settings);
+        source = await openSiuSource(run.settings, { bounds: this.bounds, destinations: this.destinations });
       } catch (cause) {
         error = `the source could not be opened: ${describeSourceError(cause)}`;
       }
@@ -87,8 +91,9 @@ export class SiuRunFetcher {
       // Possibly still being written: left for a later run.
       if (now - file.modifiedAt.getTime() < run.settings.minFileAgeMs) continue;
       try {
-        const fileId = (await this.storedEarlier(run, source, file)) ?? (await this.store(run, source, file));
-        await this.release(run, source, file.name, fileId);
+        const stored = (await this.storedEarlier(run, source, file)) ?? (await this.store(run, source, file));
+        if (typeof stored === 'string') await this.release(run, source, file.name, stored);
+        else await this.runs.addFailure(run.hospitalId, run.id, file.name, stored.rejected);
       } catch (cause) {
         await this.runs.addFailure(run.hospitalId, run.id, file.name, describeSourceError(cause));
       }
@@ -114,8 +119,16 @@ export class SiuRunFetcher {
     return candidates.find((candidate) => candidate.sha256 === sha256 && candidate.size === size)?.id;
   }
 
-  /** Streams the file through the splitter into the database: one transaction, never the whole file in memory. */
-  private async store(run: RunRecord, source: SiuSource, file: SourceFile): Promise<string> {
+  /**
+   * Streams the file through the splitter into the database: one transaction, never the whole file in memory.
+   * A file that holds no HL7 at all (no MSH segment) is recorded by name, size, hash and reason, never its
+   * content, and stays at the source: it is someone else's file, not a hospital's message.
+   */
+  private async store(
+    run: RunRecord,
+    source: SiuSource,
+    file: SourceFile,
+  ): Promise<string | { rejected: string }> {
     const fileId = randomUUID();
     const target = { hospitalId: run.hospitalId, runId: run.id, fileId };
     const hash = createHash('sha256');
@@ -127,7 +140,7 @@ export class SiuRunFetcher {
         yield chunk;
       }
     }
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       await this.files.insertFile(manager, {
         id: fileId,
         hospitalId: run.hospitalId,
@@ -138,8 +151,26 @@ export class SiuRunFetcher {
       let batch: SplitMessage[] = [];
       let batchBytes = 0;
       let count = 0;
+      // Text before the first MSH is held back until a message follows: alone, it is not HL7.
+      let leading: SplitMessage | undefined;
       for await (const item of splitHl7Batch(counted())) {
-        batch.push({ id: randomUUID(), position: item.index, ...readMessageHeader(item.raw), raw: item.raw });
+        const split: SplitMessage = {
+          id: randomUUID(),
+          position: item.index,
+          ...readMessageHeader(item.raw),
+          raw: item.raw,
+        };
+        if (count === 0 && !leading && !isHl7Message(item.raw)) {
+          leading = split;
+          continue;
+        }
+        if (leading) {
+          batch.push(leading);
+          batchBytes += leading.raw.length;
+          count += 1;
+          leading = undefined;
+        }
+        batch.push(split);
         batchBytes += item.raw.length;
         count += 1;
         if (batch.length >= INSERT_MESSAGES || batchBytes >= INSERT_BYTES) {
@@ -155,9 +186,14 @@ export class SiuRunFetcher {
           `the file changed or the download ended early (${size} of ${file.size} bytes read); it stays at the source`,
         );
       }
-      await this.files.completeFile(manager, target, { sha256: hash.digest('hex'), size, messages: count });
+      const sha256 = hash.digest('hex');
+      if (leading) {
+        await this.files.rejectFile(manager, target, { sha256, size });
+        return { rejected: `the file holds no HL7 message (${size} bytes, sha256 ${sha256}); it stays at the source` };
+      }
+      await this.files.completeFile(manager, target, { sha256, size, messages: count });
+      return fileId;
     });
-    return fileId;
   }
 
   /** Archive or delete, once every message of the file is committed. */
@@ -177,4 +213,9 @@ export class SiuRunFetcher {
       );
     }
   }
+}
+
+/** A message split from a file starts with its MSH segment; anything else is text before the first one. */
+function isHl7Message(raw: Buffer): boolean {
+  return raw.subarray(0, 3).toString('latin1') === 'MSH';
 }

@@ -1,39 +1,57 @@
-import { constants, createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, stat, unlink, rename } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, lstat, mkdir, open, readdir, stat, unlink, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OutOfBoundsError, type DirectoryBounds } from './directory-bounds';
 import type { SiuSource, SourceFile } from './siu-source';
 
-/** A mounted share (PRODUCT.md `directory` source). */
+/**
+ * A mounted share (PRODUCT.md `directory` source). Every read, move and delete first resolves the real path
+ * (symlinks followed) of what it touches and checks it against the SIU directory roots: a symlink planted in
+ * the share after the connection was saved leads nowhere outside them.
+ */
 export class DirectorySource implements SiuSource {
   constructor(
     private readonly directory: string,
     private readonly archiveDir: { path: string; create: boolean },
+    private readonly bounds: DirectoryBounds,
   ) {}
 
   async list(): Promise<SourceFile[]> {
-    const entries = await readdir(this.directory, { withFileTypes: true });
+    const directory = await this.bounds.checked(this.directory);
+    const entries = await readdir(directory, { withFileTypes: true });
     const files: SourceFile[] = [];
     for (const entry of entries) {
-      if (!entry.isFile()) continue;
-      const info = await stat(join(this.directory, entry.name)).catch(() => undefined);
+      // Symlinks are listed (stat follows them): reading one out of bounds fails that file, visibly.
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      const info = await stat(join(directory, entry.name)).catch(() => undefined);
       if (info?.isFile()) files.push({ name: entry.name, size: info.size, modifiedAt: info.mtime });
     }
     return files;
   }
 
-  read(name: string): AsyncIterable<Buffer> {
-    return createReadStream(join(this.directory, name), { highWaterMark: 256 * 1024 });
+  async *read(name: string): AsyncIterable<Buffer> {
+    const file = await this.checkedFile(name);
+    // O_NOFOLLOW: the checked real path is opened as it is, never through a link swapped in since.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    yield* handle.createReadStream({ highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>;
   }
 
   async archive(name: string, options: { uniqueSuffix: string }): Promise<string> {
-    if (this.archiveDir.create) await mkdir(this.archiveDir.path, { recursive: true });
-    const exists = await stat(join(this.archiveDir.path, name)).then(
+    const directory = await this.bounds.checked(this.directory);
+    await this.checkedFile(name);
+    if (this.archiveDir.create) {
+      const refusal = await this.bounds.refusal(this.archiveDir.path);
+      if (refusal) throw new OutOfBoundsError(`the archive folder ${refusal}`);
+      await mkdir(this.archiveDir.path, { recursive: true });
+    }
+    const archive = await this.bounds.checked(this.archiveDir.path);
+    const exists = await lstat(join(archive, name)).then(
       () => true,
       () => false,
     );
     const target = exists ? `${name}.${options.uniqueSuffix}` : name;
-    const from = join(this.directory, name);
-    const to = join(this.archiveDir.path, target);
+    const from = join(directory, name);
+    const to = join(archive, target);
     try {
       await rename(from, to);
     } catch (error) {
@@ -52,7 +70,17 @@ export class DirectorySource implements SiuSource {
   }
 
   async remove(name: string): Promise<void> {
-    await unlink(join(this.directory, name));
+    await this.checkedFile(name);
+    await unlink(join(await this.bounds.checked(this.directory), name));
+  }
+
+  /** The file's real path, inside the bounds and a regular file. */
+  private async checkedFile(name: string): Promise<string> {
+    if (name.includes('/') || name === '.' || name === '..') throw new OutOfBoundsError(`${name} is not a file name`);
+    const directory = await this.bounds.checked(this.directory);
+    const file = await this.bounds.checked(join(directory, name));
+    if (!(await stat(file)).isFile()) throw new OutOfBoundsError(`${name} is not a regular file`);
+    return file;
   }
 
   async close(): Promise<void> {}

@@ -6,7 +6,10 @@ import { hostKeyMatches } from './host-key';
 import type { SiuSource, SourceFile } from './siu-source';
 
 export interface SftpSourceOptions {
+  /** The host as configured (for messages). */
   host: string;
+  /** The address checked by the destination policy: the one connected to. */
+  address: string;
   port: number;
   username: string;
   password?: string;
@@ -44,7 +47,7 @@ export class SftpSource implements SiuSource {
       });
     }
     const sftp = await client.connect({
-      host: options.host,
+      host: options.address,
       port: options.port,
       username: options.username,
       ...(options.password !== undefined ? { password: options.password } : {}),

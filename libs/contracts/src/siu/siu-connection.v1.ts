@@ -136,8 +136,75 @@ export class SiuCareFlowRuleV1 {
   @ApiProperty({ example: 'knee-replacement' }) @IsString() @Length(1, 100) careFlowDefinitionKey: string;
 }
 
+/** Listener defaults (PRODUCT.md "Real-time SIU listener"). */
+export const SIU_LISTENER_DEFAULTS = {
+  maxConnections: 16,
+  idleTimeoutMs: 300_000,
+  maxFrameBytes: 1024 * 1024,
+} as const;
+
+/** TLS of the listener: PEM certificate and key, and for mutual TLS the CAs client certificates must chain to. */
+export class SiuListenerTlsV1 {
+  @ApiProperty({ description: 'PEM certificate (chain) the listener presents' })
+  @IsString()
+  @Length(1, 100_000)
+  cert: string;
+  @ApiProperty({ description: 'PEM private key of the certificate; never returned' })
+  @IsString()
+  @Length(1, 100_000)
+  key: string;
+  @ApiPropertyOptional({ description: 'PEM CA certificates that client certificates must chain to' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100_000)
+  ca?: string;
+  @ApiPropertyOptional({ default: false, description: 'Refuse clients without a certificate signed by ca' })
+  @IsOptional()
+  @IsBoolean()
+  requireClientCert?: boolean;
+}
+
 export class SiuMllpListenerV1 {
   @ApiProperty() @IsInt() @Min(1) @Max(65535) port: number;
+  @ApiPropertyOptional({
+    description: 'CIDRs (or single addresses) that may connect; others are refused at connect. Unset: any.',
+    example: ['10.20.0.0/16'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  allowedSources?: string[];
+  @ApiPropertyOptional({ type: SiuListenerTlsV1 })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SiuListenerTlsV1)
+  tls?: SiuListenerTlsV1;
+  @ApiPropertyOptional({ default: SIU_LISTENER_DEFAULTS.maxConnections })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxConnections?: number;
+  @ApiPropertyOptional({ default: SIU_LISTENER_DEFAULTS.idleTimeoutMs })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  idleTimeoutMs?: number;
+  @ApiPropertyOptional({ default: SIU_LISTENER_DEFAULTS.maxFrameBytes })
+  @IsOptional()
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  maxFrameBytes?: number;
+}
+
+/** The listener as GETs show it: the TLS key replaced by whether it is set. */
+export interface SiuMllpListenerViewV1 extends Omit<SiuMllpListenerV1, 'tls'> {
+  tls?: Omit<SiuListenerTlsV1, 'key'> & { keySet: boolean };
 }
 
 /** Body of PUT /v1/admin/hospitals/{id}/connections/siu (PRODUCT.md). */
@@ -238,7 +305,7 @@ export interface SiuConnectionViewV1 extends Omit<
   /** The hospital's overrides; every other event follows the defaults (S12 start, S13/S14 update, S15/S17 stop, S26 ignore). */
   eventMap: Record<string, SiuActionV1>;
   patientIdAuthority?: string;
-  mllpListener?: SiuMllpListenerV1;
+  mllpListener?: SiuMllpListenerViewV1;
   updatedAt: string;
 }
 
@@ -249,4 +316,10 @@ export interface SiuListenerV1 {
   hospitalId: string;
   port: number;
   charset: 'utf-8' | 'latin1';
+  /** Optional since v1 grew them; hl7-gateway applies the defaults when missing. */
+  allowedSources?: string[];
+  tls?: SiuListenerTlsV1;
+  maxConnections?: number;
+  idleTimeoutMs?: number;
+  maxFrameBytes?: number;
 }

@@ -28,6 +28,18 @@ export interface MllpServerOptions {
   readonly maxPendingFrames?: number;
   /** Close a connection idle for this long; default never (interface engines keep MLLP links open). */
   readonly idleTimeoutMs?: number;
+  /** Connections open at once; more are closed as they arrive (net.Server maxConnections). Default unlimited. */
+  readonly maxConnections?: number;
+  /**
+   * Whether a peer may connect, by its address: refused ones are destroyed at connect, before a TLS
+   * handshake or a byte is read. Default: everyone.
+   */
+  readonly allowSource?: (remoteAddress: string) => boolean;
+  /**
+   * After a frame too large (its reply sent), close the connection instead of reading on: what follows is
+   * discarded, never buffered, until the peer goes or a short grace ends. Default false (decoding resumes).
+   */
+  readonly closeOnFrameError?: boolean;
   /** Called once per frame, in frame order per connection; its result is written back as a frame. */
   readonly onMessage: (frame: Buffer, connection: MllpConnectionInfo) => Promise<MllpReply> | MllpReply;
   /** onMessage threw: the reply for that frame (e.g. an AE the application builds), or nothing. */
@@ -37,6 +49,8 @@ export interface MllpServerOptions {
 }
 
 const DEFAULT_MAX_PENDING_FRAMES = 32;
+/** How long a connection closed for a too-large frame is still drained before it is destroyed. */
+const REJECT_GRACE_MS = 2000;
 
 /**
  * MLLP listener (transport only: it knows frames, not HL7). Each connection's frames are handled
@@ -57,7 +71,12 @@ export class MllpServer {
       ? tls.createServer({ ...this.options.tls, allowHalfOpen: true })
       : net.createServer({ allowHalfOpen: true });
     // Track raw sockets (TLS ones too, mid-handshake included) so close() can end every one of them.
+    if (this.options.maxConnections !== undefined) server.maxConnections = this.options.maxConnections;
     server.on('connection', (socket: net.Socket) => {
+      if (this.options.allowSource && !this.options.allowSource(socket.remoteAddress ?? '')) {
+        socket.destroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       if (!secure) this.accept(socket, false);
@@ -143,16 +162,29 @@ export class MllpServer {
       });
     };
 
+    let rejecting = false;
     const decoder = new MllpDecoder({
       maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-      onError: (error) =>
+      onError: (error) => {
+        if (rejecting) return;
         enqueue(
           () => this.options.onFrameError?.(error, info),
           () => undefined,
-        ),
+        );
+        if (!this.options.closeOnFrameError) return;
+        // Answer (after the frames before it), then close our side; the rest of the frame is read and dropped
+        // (so the peer is not reset before it reads the reply), for a short grace at most.
+        rejecting = true;
+        void chain.then(() => {
+          socket.end();
+          setTimeout(() => socket.destroy(), REJECT_GRACE_MS).unref();
+        });
+      },
     });
     socket.on('data', (chunk: Buffer) => {
+      if (rejecting) return;
       for (const frame of decoder.push(chunk)) {
+        if (rejecting) break;
         enqueue(
           () => this.options.onMessage(frame, info),
           (error) => this.options.onHandlerError?.(error, frame, info),

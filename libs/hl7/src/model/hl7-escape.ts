@@ -96,8 +96,10 @@ function decodeSequence(sequence: string, d: Hl7Delimiters): string | undefined 
 }
 
 /**
- * Escapes a value for an outbound message so that no delimiter or line break in it can change the
- * structure (a patient code containing `|` or `^` stays one value).
+ * Escapes a value for an outbound message so that no delimiter, line break or other control character in it
+ * can change the structure (a patient code containing `|` or `^` stays one value). Control characters (C0
+ * and DEL) become `\Xhh\`: MLLP's own VT (0x0B) and FS (0x1C) in a value would otherwise let it end our
+ * frame and start one of its own at the hospital.
  */
 export function escapeHl7(value: string, d: Hl7Delimiters = DEFAULT_HL7_DELIMITERS): string {
   let out = '';
@@ -110,12 +112,17 @@ export function escapeHl7(value: string, d: Hl7Delimiters = DEFAULT_HL7_DELIMITE
     else if (char === d.component) replacement = 'S';
     else if (char === d.subcomponent) replacement = 'T';
     else if (char === d.repetition) replacement = 'R';
-    else if (char === '\r') replacement = 'X0D';
-    else if (char === '\n') replacement = 'X0A';
+    else if (isControl(char)) replacement = `X${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
     if (replacement !== undefined) {
       out += value.slice(cursor, i) + d.escape + replacement + d.escape;
       cursor = i + 1;
     }
   }
   return cursor === 0 ? value : out + value.slice(cursor);
+}
+
+/** C0 controls (CR, LF, MLLP's VT and FS among them) and DEL: never literal in an outbound value. */
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
 }

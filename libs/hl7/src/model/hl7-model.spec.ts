@@ -15,6 +15,14 @@ describe('escapeHl7 / unescapeHl7', () => {
     expect(unescapeHl7(escaped, encoding)).toBe(value);
   });
 
+  it('encodes MLLP framing bytes and every other control character, so a value cannot end the frame', () => {
+    const value = 'A\x1c\r\x0bMSH|^~\\&|EVIL\x00\x7f';
+    const escaped = escapeHl7(value);
+    expect(escaped).toBe('A\\X1C\\\\X0D\\\\X0B\\MSH\\F\\\\S\\\\R\\\\E\\\\T\\\\F\\EVIL\\X00\\\\X7F\\');
+    expect(escaped).not.toMatch(/[\x00-\x1f\x7f]/);
+    expect(unescapeHl7(escaped, encoding)).toBe(value);
+  });
+
   it('returns plain values untouched', () => {
     expect(escapeHl7('Françoise')).toBe('Françoise');
     expect(unescapeHl7('Françoise', encoding)).toBe('Françoise');

@@ -1,4 +1,5 @@
 import { parseHl7 } from '../model/hl7.parser';
+import { MllpDecoder, encodeMllpFrame } from '../mllp/mllp-frame.codec';
 import { Hl7BuildError } from '../model/hl7.errors';
 import { buildQuery } from './query.builder';
 import type { Hl7QueryRequest, Hl7QueryTemplate } from './query.types';
@@ -95,5 +96,17 @@ describe('buildQuery', () => {
     expect(() => buildQuery(template, { ...request, controlId: '' })).toThrow(
       expect.objectContaining({ code: 'HL7_BAD_CONTROL_ID' }),
     );
+  });
+});
+
+describe('buildQuery: a lookup value cannot inject an MLLP frame (issue 10)', () => {
+  it('a patientCode holding FS CR VT and a second message stays inside the one frame, as one value', () => {
+    const value = 'X1\x1c\r\x0bMSH|^~\\&|EVIL|EVIL|HIS|AZSTJAN|20240315093000||ADT^A08|EVIL1|P|2.3';
+    const frame = encodeMllpFrame(Buffer.from(buildQuery(template, { ...request, value }), 'utf8'));
+    const frames = new MllpDecoder().push(frame);
+    expect(frames).toHaveLength(1);
+    const message = parseHl7(frames[0]);
+    expect(message.segments.filter((segment) => segment.name === 'MSH')).toHaveLength(1);
+    expect(message.get('QRD-8.1')).toBe(value);
   });
 });

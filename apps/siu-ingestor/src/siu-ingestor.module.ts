@@ -68,7 +68,7 @@ export class SiuIngestorModule {
         ProcessingModule,
         SchedulesModule,
       ],
-      providers: [HealthHandler],
+      controllers: [HealthHandler],
     };
   }
 }

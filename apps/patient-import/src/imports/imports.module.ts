@@ -14,11 +14,11 @@ export class ImportsModule {
     return {
       module: ImportsModule,
       imports: [ImportSourcesModule, WebServiceModule, PatientsModule],
+      controllers: [ImportsHandler],
       providers: [
         { provide: IMPORTS_OPTIONS, useValue: options },
         ImportsRepository,
         ImportsService,
-        ImportsHandler,
       ],
     };
   }

@@ -5,7 +5,8 @@ import { SiuConnectionsService } from './siu-connections.service';
 
 /** Each hospital's SIU connection: source, schedule and reading rules (PRODUCT.md connections/siu). */
 @Module({
-  providers: [SiuConnectionsRepository, SiuConnectionsService, SiuConnectionsHandler],
+  controllers: [SiuConnectionsHandler],
+  providers: [SiuConnectionsRepository, SiuConnectionsService],
   exports: [SiuConnectionsRepository, SiuConnectionsService],
 })
 export class ConnectionsModule {}

@@ -10,13 +10,13 @@ import { SiuRunsService } from './siu-runs.service';
 /** Runs: taking files from the source (fetcher), watching runs to their end (supervisor), run reports. */
 @Module({
   imports: [ConnectionsModule],
+  controllers: [SiuRunsHandler],
   providers: [
     SiuRunsRepository,
     SiuFilesRepository,
     SiuRunFetcher,
     SiuRunsService,
     SiuRunSupervisor,
-    SiuRunsHandler,
   ],
   exports: [SiuRunsRepository, SiuRunsService],
 })

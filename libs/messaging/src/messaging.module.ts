@@ -62,7 +62,11 @@ export class MessagingModule {
           inject: [TRANSPORT],
           useFactory: (transport: Transport) => new BusClient(transport, resolved.rpcTimeoutMs),
         },
-        { provide: BusServer, inject: [TRANSPORT], useFactory: (transport: Transport) => new BusServer(transport) },
+        {
+          provide: BusServer,
+          inject: [TRANSPORT],
+          useFactory: (transport: Transport) => new BusServer(transport),
+        },
         TransportLifecycle,
         Bus,
         ...persistence,

@@ -8,7 +8,9 @@ export class AppointmentsHandler {
   constructor(private readonly appointments: AppointmentsService) {}
 
   @MessagePattern('appointments.apply.v1')
-  async apply(@Payload() request: ApplyAppointmentMessagesRequestV1): Promise<ApplyAppointmentMessagesResultV1> {
+  async apply(
+    @Payload() request: ApplyAppointmentMessagesRequestV1,
+  ): Promise<ApplyAppointmentMessagesResultV1> {
     return { results: await this.appointments.apply(request.hospitalId, request.messages) };
   }
 }

@@ -15,11 +15,7 @@ export class ImportsModule {
       module: ImportsModule,
       imports: [ImportSourcesModule, WebServiceModule, PatientsModule],
       controllers: [ImportsHandler],
-      providers: [
-        { provide: IMPORTS_OPTIONS, useValue: options },
-        ImportsRepository,
-        ImportsService,
-      ],
+      providers: [{ provide: IMPORTS_OPTIONS, useValue: options }, ImportsRepository, ImportsService],
     };
   }
 }

@@ -11,13 +11,7 @@ import { SiuRunsService } from './siu-runs.service';
 @Module({
   imports: [ConnectionsModule],
   controllers: [SiuRunsHandler],
-  providers: [
-    SiuRunsRepository,
-    SiuFilesRepository,
-    SiuRunFetcher,
-    SiuRunsService,
-    SiuRunSupervisor,
-  ],
+  providers: [SiuRunsRepository, SiuFilesRepository, SiuRunFetcher, SiuRunsService, SiuRunSupervisor],
   exports: [SiuRunsRepository, SiuRunsService],
 })
 export class RunsModule {}

@@ -39,7 +39,11 @@ class PatientsTestHandler {
     return { id: request.patientId } as PatientViewV1;
   }
 
-  @EventPattern('patients.patient.upserted.v1', { queue: 'bus-server-spec.upserted', maxAttempts: 3, backoffMs: 5 })
+  @EventPattern('patients.patient.upserted.v1', {
+    queue: 'bus-server-spec.upserted',
+    maxAttempts: 3,
+    backoffMs: 5,
+  })
   async upserted(@Payload() event: PatientUpsertedEventV1, @Ctx() context: MessageContext): Promise<void> {
     seen.attempts.push(context.attempt);
     if (event.source === 'siu' && context.attempt < 2) throw new Error('database busy');
@@ -70,16 +74,25 @@ describe('BusServer and BusClient (Nest microservice over the in-process transpo
 
   it('serves @MessagePattern with the validated request and the message context', async () => {
     const patientId = randomUUID();
-    await expect(bus.request('patients.get.v1', { hospitalId, patientId })).resolves.toEqual({ id: patientId });
+    await expect(bus.request('patients.get.v1', { hospitalId, patientId })).resolves.toEqual({
+      id: patientId,
+    });
     expect(seen.request).toBeInstanceOf(GetPatientRequestV1);
-    expect(seen.context).toMatchObject({ messageId: expect.any(String), correlationId: expect.any(String), attempt: 1 });
+    expect(seen.context).toMatchObject({
+      messageId: expect.any(String),
+      correlationId: expect.any(String),
+      attempt: 1,
+    });
   });
 
   it('returns a thrown DomainError with its code, anything else as INTERNAL_ERROR without its message', async () => {
     await expect(
       bus.request('patients.get.v1', { hospitalId, patientId: '00000000-0000-4000-8000-000000000404' }),
     ).rejects.toMatchObject({ code: 'PATIENT_NOT_FOUND' });
-    const failed = bus.request('patients.get.v1', { hospitalId, patientId: '00000000-0000-4000-8000-000000000500' });
+    const failed = bus.request('patients.get.v1', {
+      hospitalId,
+      patientId: '00000000-0000-4000-8000-000000000500',
+    });
     await expect(failed).rejects.toBeInstanceOf(DomainError);
     await expect(failed).rejects.toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal error.' });
   });

@@ -66,7 +66,8 @@ export class BusServer extends Server implements CustomTransportStrategy {
 
   private async bindRpc(pattern: string, handler: MessageHandler): Promise<void> {
     const requestClass = (RPC_REQUEST_CLASSES as Record<string, PayloadClass | undefined>)[pattern];
-    if (!requestClass) throw new Error(`@MessagePattern('${pattern}') is not an RPC pattern of libs/contracts.`);
+    if (!requestClass)
+      throw new Error(`@MessagePattern('${pattern}') is not an RPC pattern of libs/contracts.`);
     await this.transport.serve(pattern as RpcPattern, (payload, meta) =>
       withCorrelationId(meta.correlationId, async (): Promise<RpcEnvelope> => {
         try {
@@ -86,7 +87,9 @@ export class BusServer extends Server implements CustomTransportStrategy {
     if (!payloadClass) throw new Error(`@EventPattern('${event}') is not an event of libs/contracts.`);
     const options = (handler.extras ?? {}) as Partial<EventConsumerOptions>;
     if (!options.queue) {
-      throw new Error(`@EventPattern('${event}') needs its queue: @EventPattern(event, { queue: '<service>.<purpose>' }).`);
+      throw new Error(
+        `@EventPattern('${event}') needs its queue: @EventPattern(event, { queue: '<service>.<purpose>' }).`,
+      );
     }
     const subscription = { ...EVENT_CONSUMER_DEFAULTS, ...options, queue: options.queue };
     await this.transport.subscribe(event as EventName, subscription, (payload, meta) =>

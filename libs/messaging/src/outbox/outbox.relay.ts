@@ -81,7 +81,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       await Promise.all(
         rows.map((row) =>
           lastValueFrom(
-            this.client.emit(row.event, new BusRecord(row.payload, { messageId: row.id, correlationId: row.correlation_id })),
+            this.client.emit(
+              row.event,
+              new BusRecord(row.payload, { messageId: row.id, correlationId: row.correlation_id }),
+            ),
             { defaultValue: undefined },
           ),
         ),

@@ -54,7 +54,10 @@ export class ConnectionManager {
         clientProperties: { connection_name: options.name },
       },
     });
-    this.manager.on('connect', ({ connection }: { connection: ChannelModel }) => void this.connected(connection));
+    this.manager.on(
+      'connect',
+      ({ connection }: { connection: ChannelModel }) => void this.connected(connection),
+    );
     this.manager.on('connectFailed', ({ err }: { err: Error }) => this.failed(err));
     this.manager.on('disconnect', ({ err }: { err?: Error }) => this.lost(err));
     this.manager.on('blocked', ({ reason }: { reason: string }) => (this.blocked = reason));

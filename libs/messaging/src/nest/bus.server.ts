@@ -53,15 +53,18 @@ export class BusServer extends Server implements CustomTransportStrategy {
     return this.transport as T;
   }
 
+  /** All at once: each binding is a few broker round trips, and a service has dozens of patterns. */
   private async bindAll(): Promise<void> {
+    const bindings: Promise<void>[] = [];
     for (const [pattern, head] of this.messageHandlers) {
       if (head.isEventHandler) {
         // Nest chains event handlers of one pattern; each has its own queue here, so each is bound alone.
-        for (const handler of unchain(head)) await this.bindEvent(pattern, handler);
+        for (const handler of unchain(head)) bindings.push(this.bindEvent(pattern, handler));
       } else {
-        await this.bindRpc(pattern, head);
+        bindings.push(this.bindRpc(pattern, head));
       }
     }
+    await Promise.all(bindings);
   }
 
   private async bindRpc(pattern: string, handler: MessageHandler): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, openDataSource } from '@bridge/database';
 import {
+  BusClient,
   InProcessBroker,
   InProcessTransport,
   Inbox,
@@ -34,7 +35,7 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
         received.push({ patientId: (payload as { patientId: string }).patientId, messageId: meta.messageId });
       },
     );
-    relay = new OutboxRelay(dataSource, transport, options);
+    relay = new OutboxRelay(dataSource, new BusClient(transport, options.rpcTimeoutMs), options);
   });
   afterAll(async () => {
     await relay.onApplicationShutdown();

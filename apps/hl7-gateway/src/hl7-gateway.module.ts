@@ -41,8 +41,8 @@ export class Hl7GatewayModule {
         QueriesModule,
         ListenersModule,
       ],
+      controllers: [HealthHandler],
       providers: [
-        HealthHandler,
         {
           provide: SIU_LISTENER_OPTIONS,
           useValue: { host: config.SIU_LISTENER_HOST, refreshMs: config.SIU_LISTENER_REFRESH_MS },

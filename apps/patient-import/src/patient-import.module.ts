@@ -63,6 +63,7 @@ export class PatientImportModule {
         ImportsModule.register({ sessionTtlSeconds: config.IMPORT_SESSION_TTL_SECONDS }),
         AppointmentsModule,
       ],
+      controllers: [HealthHandler],
       providers: [HealthHandler],
     };
   }

@@ -76,7 +76,7 @@ export class SiuIngestorModule {
         ProcessingModule,
         SchedulesModule,
       ],
-      providers: [HealthHandler],
+      controllers: [HealthHandler],
     };
   }
 }

@@ -1,19 +1,19 @@
-import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestMicroservice } from '@nestjs/common';
 import { loadConfig, UserProvisioningEnv, type ServiceAppOptions } from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
+import { createBusMicroservice } from '@bridge/messaging';
 import { UserProvisioningModule } from './user-provisioning.module';
 
 /** Starts the service as a broker-driven application context (no HTTP of its own). */
 export async function createUserProvisioningApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
-): Promise<INestApplicationContext> {
+): Promise<INestMicroservice> {
   const config = loadConfig(UserProvisioningEnv, env);
-  const app = await NestFactory.createApplicationContext(UserProvisioningModule.forRoot(config), {
+  const app = await createBusMicroservice(UserProvisioningModule.forRoot(config), {
     logger: options.logger ?? new PinoNestLogger(createLogger('user-provisioning', config.LOG_LEVEL)),
   });
   if (options.shutdownHooks) app.enableShutdownHooks();
-  await app.init();
+  await app.listen();
   return app;
 }

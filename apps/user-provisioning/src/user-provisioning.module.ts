@@ -56,7 +56,8 @@ export class UserProvisioningModule {
         SessionsModule,
         ScimModule,
       ],
-      providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }, HealthHandler],
+      controllers: [HealthHandler],
+      providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }],
       exports: [USER_PROVISIONING_CONFIG],
     };
   }

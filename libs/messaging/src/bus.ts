@@ -1,29 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type RpcPattern, type RpcRequest, type RpcResponse } from '@bridge/contracts';
+import type { RpcPattern, RpcRequest, RpcResponse } from '@bridge/contracts';
 import { currentCorrelationId } from '@bridge/logging';
 import { randomUUID } from 'node:crypto';
-import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
+import { lastValueFrom } from 'rxjs';
+import { BusClient } from './nest/bus.client';
+import { BusRecord } from './nest/bus-record';
 import { TRANSPORT, type Transport, type TransportHealth } from './transport';
 
-/** Typed request/response over whichever transport this process runs. Events go through the Outbox. */
+/**
+ * Typed request/response over the contracts map: a payload that does not fit its pattern does not compile.
+ * A thin wrapper around the service's ClientProxy (BusClient). Events go through the Outbox.
+ */
 @Injectable()
 export class Bus {
   constructor(
+    private readonly client: BusClient,
     @Inject(TRANSPORT) private readonly transport: Transport,
-    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
-  async request<P extends RpcPattern>(
+  /** Resolves with the handler's result; rejects with its DomainError, or RPC_TIMEOUT / SERVICE_UNAVAILABLE. */
+  request<P extends RpcPattern>(
     pattern: P,
     payload: RpcRequest<P>,
     options: { timeoutMs?: number } = {},
   ): Promise<RpcResponse<P>> {
-    const envelope = await this.transport.request(pattern, payload, {
-      timeoutMs: options.timeoutMs ?? this.options.rpcTimeoutMs,
+    const record = new BusRecord(payload, {
+      timeoutMs: options.timeoutMs,
       correlationId: currentCorrelationId() ?? randomUUID(),
     });
-    if (envelope.ok) return envelope.result as RpcResponse<P>;
-    throw DomainError.fromPayload(envelope.error);
+    return lastValueFrom(this.client.send<RpcResponse<P>>(pattern, record));
   }
 
   health(): Promise<TransportHealth> {

@@ -1,9 +1,9 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { Bus } from './bus';
-import { HandlerRegistry } from './handler-registry';
 import { InProcessTransport } from './in-process/in-process.transport';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
+import { BusClient } from './nest/bus.client';
+import { BusServer } from './nest/bus.server';
 import { Inbox } from './outbox/inbox';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -26,7 +26,11 @@ class TransportLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The bus for one service. Without a DataSource (the gateway) there is no outbox or inbox. */
+/**
+ * The bus for one service: its transport, the ClientProxy (BusClient, typed by Bus) and the custom transport
+ * strategy (BusServer) that `createBusMicroservice` hands to Nest. Without a DataSource (the gateway) there
+ * is no outbox or inbox.
+ */
 @Module({})
 export class MessagingModule {
   static forService(options: MessagingModuleOptions & { persistence: boolean }): DynamicModule {
@@ -50,16 +54,24 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: resolved },
         transportProvider,
+        {
+          provide: BusClient,
+          inject: [TRANSPORT],
+          useFactory: (transport: Transport) => new BusClient(transport, resolved.rpcTimeoutMs),
+        },
+        {
+          provide: BusServer,
+          inject: [TRANSPORT],
+          useFactory: (transport: Transport) => new BusServer(transport),
+        },
         TransportLifecycle,
         Bus,
-        HandlerRegistry,
         ...persistence,
       ],
-      exports: [Bus, TRANSPORT, ...(options.persistence ? [Outbox, Inbox, OutboxRelay] : [])],
+      exports: [Bus, BusClient, BusServer, TRANSPORT, ...persistence],
     };
   }
 }

@@ -14,7 +14,7 @@ export interface MessageMeta {
   attempt: number;
 }
 
-/** Never rejects: failures come back as `{ok: false, error}` envelopes, built in one place (handler-registry). */
+/** Never rejects: failures come back as `{ok: false, error}` envelopes, built in one place (BusServer). */
 export type RpcServeHandler = (payload: unknown, meta: MessageMeta) => Promise<RpcEnvelope>;
 /** Rejecting means: retry later. Rejecting with PoisonMessageError means: dead-letter now, retrying cannot help. */
 export type EventConsumeHandler = (payload: unknown, meta: MessageMeta) => Promise<void>;

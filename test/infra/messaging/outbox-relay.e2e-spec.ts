@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { dataSourceOptions, openDataSource } from '@bridge/database';
 import {
+  BusClient,
   Inbox,
   Outbox,
   OutboxRelay,
@@ -67,7 +68,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
         );
       },
     );
-    relay = new OutboxRelay(dataSource, publisher, options);
+    relay = new OutboxRelay(dataSource, new BusClient(publisher, options.rpcTimeoutMs), options);
   });
 
   afterAll(async () => {

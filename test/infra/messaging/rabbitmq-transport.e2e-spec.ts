@@ -507,7 +507,7 @@ suite('RabbitMQ transport (real broker)', () => {
   (canLaunch ? describe : describe.skip)('broker outages', () => {
     test('connections closed by the broker (rabbitmqctl) are re-established and consuming resumes', async () => {
       const broker = await privateBroker();
-      const options = { url: broker.url, reconnectMaxMs: 1000 };
+      const options = { url: broker.url, reconnectMs: 500 };
       const event = name('forced');
       const consumer = await transport(options);
       const received: string[] = [];
@@ -530,7 +530,7 @@ suite('RabbitMQ transport (real broker)', () => {
       const restartUrl = broker.url;
       const options = {
         url: restartUrl,
-        reconnectMaxMs: 1000,
+        reconnectMs: 500,
         publishTimeoutMs: 45_000,
         connectTimeoutMs: 45_000,
       };

@@ -4,7 +4,8 @@ import { ConnectionsRepository } from './connections.repository';
 import { ConnectionsService } from './connections.service';
 
 @Module({
-  providers: [ConnectionsRepository, ConnectionsService, ConnectionsHandler],
+  controllers: [ConnectionsHandler],
+  providers: [ConnectionsRepository, ConnectionsService],
   exports: [ConnectionsService],
 })
 export class ConnectionsModule {}

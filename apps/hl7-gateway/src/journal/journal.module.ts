@@ -4,7 +4,8 @@ import { JournalRepository } from './journal.repository';
 import { JournalService } from './journal.service';
 
 @Module({
-  providers: [JournalRepository, JournalService, JournalHandler],
+  controllers: [JournalHandler],
+  providers: [JournalRepository, JournalService],
   exports: [JournalService, JournalRepository],
 })
 export class JournalModule {}

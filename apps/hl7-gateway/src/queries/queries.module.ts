@@ -6,6 +6,7 @@ import { QueriesService } from './queries.service';
 
 @Module({
   imports: [ConnectionsModule, JournalModule],
-  providers: [QueriesService, QueriesHandler],
+  controllers: [QueriesHandler],
+  providers: [QueriesService],
 })
 export class QueriesModule {}

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { ApplyAppointmentMessagesRequestV1, ApplyAppointmentMessagesResultV1 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AppointmentsService } from './appointments.service';
 
-@Injectable()
+@Controller()
 export class AppointmentsHandler {
   constructor(private readonly appointments: AppointmentsService) {}
 
-  @RpcHandler('appointments.apply.v1')
-  async apply(request: ApplyAppointmentMessagesRequestV1): Promise<ApplyAppointmentMessagesResultV1> {
+  @MessagePattern('appointments.apply.v1')
+  async apply(
+    @Payload() request: ApplyAppointmentMessagesRequestV1,
+  ): Promise<ApplyAppointmentMessagesResultV1> {
     return { results: await this.appointments.apply(request.hospitalId, request.messages) };
   }
 }

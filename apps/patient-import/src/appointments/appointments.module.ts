@@ -7,6 +7,7 @@ import { AppointmentsService } from './appointments.service';
 /** SIU appointments -> patients and care flows (HL7-RULES 25-27), applied for siu-ingestor. */
 @Module({
   imports: [CareFlowDefinitionsModule],
-  providers: [AppointmentsRepository, AppointmentsService, AppointmentsHandler],
+  controllers: [AppointmentsHandler],
+  providers: [AppointmentsRepository, AppointmentsService],
 })
 export class AppointmentsModule {}

@@ -6,7 +6,8 @@ import { CareFlowDefinitionsService } from './care-flow-definitions.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([CareFlowDefinition])],
-  providers: [CareFlowDefinitionsService, CareFlowDefinitionsHandler],
+  controllers: [CareFlowDefinitionsHandler],
+  providers: [CareFlowDefinitionsService],
   exports: [CareFlowDefinitionsService],
 })
 export class CareFlowDefinitionsModule {}

@@ -6,7 +6,8 @@ import { CareFlowsService } from './care-flows.service';
 
 @Module({
   imports: [CareFlowDefinitionsModule],
-  providers: [CareFlowsRepository, CareFlowsService, CareFlowsHandler],
+  controllers: [CareFlowsHandler],
+  providers: [CareFlowsRepository, CareFlowsService],
   exports: [CareFlowsService, CareFlowsRepository],
 })
 export class CareFlowsModule {}

@@ -4,7 +4,8 @@ import { ImportSourcesRepository } from './import-sources.repository';
 import { ImportSourcesService } from './import-sources.service';
 
 @Module({
-  providers: [ImportSourcesRepository, ImportSourcesService, ImportSourcesHandler],
+  controllers: [ImportSourcesHandler],
+  providers: [ImportSourcesRepository, ImportSourcesService],
   exports: [ImportSourcesService],
 })
 export class ImportSourcesModule {}

@@ -1,24 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   ConfirmImportRequestV1,
   ConfirmImportResultV1,
   ImportSessionV1,
   LookupImportRequestV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ImportsService } from './imports.service';
 
-@Injectable()
+@Controller()
 export class ImportsHandler {
   constructor(private readonly imports: ImportsService) {}
 
-  @RpcHandler('imports.lookup.v1')
-  lookup(request: LookupImportRequestV1): Promise<ImportSessionV1> {
+  @MessagePattern('imports.lookup.v1')
+  lookup(@Payload() request: LookupImportRequestV1): Promise<ImportSessionV1> {
     return this.imports.lookup(request);
   }
 
-  @RpcHandler('imports.confirm.v1')
-  confirm(request: ConfirmImportRequestV1): Promise<ConfirmImportResultV1> {
+  @MessagePattern('imports.confirm.v1')
+  confirm(@Payload() request: ConfirmImportRequestV1): Promise<ConfirmImportResultV1> {
     return this.imports.confirm(request);
   }
 }

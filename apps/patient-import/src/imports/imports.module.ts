@@ -14,12 +14,8 @@ export class ImportsModule {
     return {
       module: ImportsModule,
       imports: [ImportSourcesModule, WebServiceModule, PatientsModule],
-      providers: [
-        { provide: IMPORTS_OPTIONS, useValue: options },
-        ImportsRepository,
-        ImportsService,
-        ImportsHandler,
-      ],
+      controllers: [ImportsHandler],
+      providers: [{ provide: IMPORTS_OPTIONS, useValue: options }, ImportsRepository, ImportsService],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   GetPatientRequestV1,
   ListPatientsRequestV1,
@@ -8,15 +8,15 @@ import type {
   UpsertPatientRequestV1,
   UpsertPatientResultV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { PatientsService } from './patients.service';
 
-@Injectable()
+@Controller()
 export class PatientsHandler {
   constructor(private readonly patients: PatientsService) {}
 
-  @RpcHandler('patients.upsert.v1')
-  upsert(request: UpsertPatientRequestV1): Promise<UpsertPatientResultV1> {
+  @MessagePattern('patients.upsert.v1')
+  upsert(@Payload() request: UpsertPatientRequestV1): Promise<UpsertPatientResultV1> {
     return this.patients.upsert({
       hospitalId: request.hospitalId,
       patient: request.patient,
@@ -25,18 +25,18 @@ export class PatientsHandler {
     });
   }
 
-  @RpcHandler('patients.search.v1')
-  search(request: SearchPatientsRequestV1): Promise<SearchPatientsResultV1> {
+  @MessagePattern('patients.search.v1')
+  search(@Payload() request: SearchPatientsRequestV1): Promise<SearchPatientsResultV1> {
     return this.patients.search(request.hospitalId, request.criteria);
   }
 
-  @RpcHandler('patients.list.v1')
-  list(request: ListPatientsRequestV1): Promise<SearchPatientsResultV1> {
+  @MessagePattern('patients.list.v1')
+  list(@Payload() request: ListPatientsRequestV1): Promise<SearchPatientsResultV1> {
     return this.patients.listRecent(request.hospitalId, request);
   }
 
-  @RpcHandler('patients.get.v1')
-  get(request: GetPatientRequestV1): Promise<PatientViewV1> {
+  @MessagePattern('patients.get.v1')
+  get(@Payload() request: GetPatientRequestV1): Promise<PatientViewV1> {
     return this.patients.get(request.hospitalId, request.patientId);
   }
 }

@@ -6,7 +6,8 @@ import { PatientsService } from './patients.service';
 
 @Module({
   imports: [CareFlowsModule],
-  providers: [PatientsRepository, PatientsService, PatientsHandler],
+  controllers: [PatientsHandler],
+  providers: [PatientsRepository, PatientsService],
   exports: [PatientsService],
 })
 export class PatientsModule {}

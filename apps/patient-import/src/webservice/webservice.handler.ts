@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   GetMessageRequestV1,
   GetWebServiceConnectionRequestV1,
@@ -8,34 +8,34 @@ import type {
   PutWebServiceConnectionRequestV1,
   WebServiceConnectionViewV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { WebServiceConnectionsService } from './webservice-connections.service';
 import { WebServiceJournalService } from './webservice-journal.service';
 
-@Injectable()
+@Controller()
 export class WebServiceHandler {
   constructor(
     private readonly connections: WebServiceConnectionsService,
     private readonly journal: WebServiceJournalService,
   ) {}
 
-  @RpcHandler('imports.webservice-connection.put.v1')
-  put(request: PutWebServiceConnectionRequestV1): Promise<WebServiceConnectionViewV1> {
+  @MessagePattern('imports.webservice-connection.put.v1')
+  put(@Payload() request: PutWebServiceConnectionRequestV1): Promise<WebServiceConnectionViewV1> {
     return this.connections.put(request.hospitalId, request.connection);
   }
 
-  @RpcHandler('imports.webservice-connection.get.v1')
-  get(request: GetWebServiceConnectionRequestV1): Promise<WebServiceConnectionViewV1> {
+  @MessagePattern('imports.webservice-connection.get.v1')
+  get(@Payload() request: GetWebServiceConnectionRequestV1): Promise<WebServiceConnectionViewV1> {
     return this.connections.get(request.hospitalId);
   }
 
-  @RpcHandler('imports.messages.list.v1')
-  listMessages(request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  @MessagePattern('imports.messages.list.v1')
+  listMessages(@Payload() request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
     return this.journal.list(request);
   }
 
-  @RpcHandler('imports.messages.get.v1')
-  getMessage(request: GetMessageRequestV1): Promise<MessageDetailV1> {
+  @MessagePattern('imports.messages.get.v1')
+  getMessage(@Payload() request: GetMessageRequestV1): Promise<MessageDetailV1> {
     return this.journal.get(request.messageId);
   }
 }

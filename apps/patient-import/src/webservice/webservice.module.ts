@@ -9,6 +9,7 @@ import { WebServiceLookupService } from './webservice-lookup.service';
 
 /** The hospital web service: its per-hospital connection, the pdq / fhir / custom client and its journal. */
 @Module({
+  controllers: [WebServiceHandler],
   providers: [
     WebServiceClient,
     WebServiceConnectionsRepository,
@@ -16,7 +17,6 @@ import { WebServiceLookupService } from './webservice-lookup.service';
     WebServiceJournalRepository,
     WebServiceJournalService,
     WebServiceLookupService,
-    WebServiceHandler,
   ],
   exports: [WebServiceConnectionsService, WebServiceLookupService, WebServiceJournalService],
 })

@@ -6,7 +6,8 @@ import { SiuReach } from './siu-reach';
 
 /** Each hospital's SIU connection: source, schedule and reading rules (PRODUCT.md connections/siu). */
 @Module({
-  providers: [SiuConnectionsRepository, SiuConnectionsService, SiuConnectionsHandler, SiuReach],
+  controllers: [SiuConnectionsHandler],
+  providers: [SiuConnectionsRepository, SiuConnectionsService, SiuReach],
   exports: [SiuConnectionsRepository, SiuConnectionsService],
 })
 export class ConnectionsModule {}

@@ -7,7 +7,8 @@ import { SiuMessagesRepository } from './siu-messages.repository';
 /** SIU messages: their state, the SIU part of the message log, reprocessing. */
 @Module({
   imports: [ConnectionsModule],
-  providers: [SiuMessagesRepository, SiuMessageLogService, SiuMessagesHandler],
+  controllers: [SiuMessagesHandler],
+  providers: [SiuMessagesRepository, SiuMessageLogService],
   exports: [SiuMessagesRepository],
 })
 export class MessagesModule {}

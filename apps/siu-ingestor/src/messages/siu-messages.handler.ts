@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   GetMessageRequestV1,
   ListMessagesRequestV1,
@@ -6,25 +6,25 @@ import type {
   MessageViewV1,
   ReprocessMessageRequestV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SiuMessageLogService } from './siu-message-log.service';
 
-@Injectable()
+@Controller()
 export class SiuMessagesHandler {
   constructor(private readonly log: SiuMessageLogService) {}
 
-  @RpcHandler('siu.messages.list.v1')
-  list(request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  @MessagePattern('siu.messages.list.v1')
+  list(@Payload() request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
     return this.log.list(request);
   }
 
-  @RpcHandler('siu.messages.get.v1')
-  get(request: GetMessageRequestV1): Promise<MessageDetailV1> {
+  @MessagePattern('siu.messages.get.v1')
+  get(@Payload() request: GetMessageRequestV1): Promise<MessageDetailV1> {
     return this.log.get(request.messageId);
   }
 
-  @RpcHandler('siu.message.reprocess.v1')
-  reprocess(request: ReprocessMessageRequestV1): Promise<MessageViewV1> {
+  @MessagePattern('siu.message.reprocess.v1')
+  reprocess(@Payload() request: ReprocessMessageRequestV1): Promise<MessageViewV1> {
     return this.log.reprocess(request.messageId);
   }
 }

@@ -10,6 +10,7 @@ import { SiuMessageProcessor } from './siu-message.processor';
 /** Processing of stored SIU messages (HL7-RULES 20-28): the consumer of `siu.message.received.v1`. */
 @Module({
   imports: [ConnectionsModule, MessagesModule, RunsModule],
-  providers: [PhysicianDirectory, SiuMessageProcessor, SiuMessageBatcher, SiuMessageHandler],
+  controllers: [SiuMessageHandler],
+  providers: [PhysicianDirectory, SiuMessageProcessor, SiuMessageBatcher],
 })
 export class ProcessingModule {}

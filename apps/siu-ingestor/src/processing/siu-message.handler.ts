@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { SiuMessageReceivedEventV1 } from '@bridge/contracts';
-import { EventHandler, type MessageMeta } from '@bridge/messaging';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { EventConsumerOptions, MessageContext } from '@bridge/messaging';
 import { SiuMessageBatcher } from './siu-message.batcher';
 
 /**
@@ -12,15 +13,15 @@ export const SIU_CONSUMER = {
   prefetch: 512,
   maxAttempts: 8,
   backoffMs: 500,
-} as const;
+} as const satisfies EventConsumerOptions;
 
 /** Competing consumers of `siu.message.received.v1`: every siu-ingestor instance takes its share. */
-@Injectable()
+@Controller()
 export class SiuMessageHandler {
   constructor(private readonly batcher: SiuMessageBatcher) {}
 
-  @EventHandler('siu.message.received.v1', SIU_CONSUMER)
-  handle(event: SiuMessageReceivedEventV1, meta: MessageMeta): Promise<void> {
-    return this.batcher.submit({ event, attempt: meta.attempt });
+  @EventPattern('siu.message.received.v1', SIU_CONSUMER)
+  handle(@Payload() event: SiuMessageReceivedEventV1, @Ctx() context: MessageContext): Promise<void> {
+    return this.batcher.submit({ event, attempt: context.attempt });
   }
 }

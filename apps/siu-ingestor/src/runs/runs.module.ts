@@ -10,14 +10,8 @@ import { SiuRunsService } from './siu-runs.service';
 /** Runs: taking files from the source (fetcher), watching runs to their end (supervisor), run reports. */
 @Module({
   imports: [ConnectionsModule],
-  providers: [
-    SiuRunsRepository,
-    SiuFilesRepository,
-    SiuRunFetcher,
-    SiuRunsService,
-    SiuRunSupervisor,
-    SiuRunsHandler,
-  ],
+  controllers: [SiuRunsHandler],
+  providers: [SiuRunsRepository, SiuFilesRepository, SiuRunFetcher, SiuRunsService, SiuRunSupervisor],
   exports: [SiuRunsRepository, SiuRunsService],
 })
 export class RunsModule {}

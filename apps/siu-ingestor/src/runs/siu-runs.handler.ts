@@ -1,29 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   GetSiuRunRequestV1,
   ListSiuRunsRequestV1,
   SiuRunV1,
   StartSiuRunRequestV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SiuRunsService } from './siu-runs.service';
 
-@Injectable()
+@Controller()
 export class SiuRunsHandler {
   constructor(private readonly runs: SiuRunsService) {}
 
-  @RpcHandler('siu.run.start.v1')
-  start(request: StartSiuRunRequestV1): Promise<SiuRunV1> {
+  @MessagePattern('siu.run.start.v1')
+  start(@Payload() request: StartSiuRunRequestV1): Promise<SiuRunV1> {
     return this.runs.runNow(request.hospitalId);
   }
 
-  @RpcHandler('siu.run.list.v1')
-  list(request: ListSiuRunsRequestV1): Promise<SiuRunV1[]> {
+  @MessagePattern('siu.run.list.v1')
+  list(@Payload() request: ListSiuRunsRequestV1): Promise<SiuRunV1[]> {
     return this.runs.list(request.hospitalId, request.limit);
   }
 
-  @RpcHandler('siu.run.get.v1')
-  get(request: GetSiuRunRequestV1): Promise<SiuRunV1> {
+  @MessagePattern('siu.run.get.v1')
+  get(@Payload() request: GetSiuRunRequestV1): Promise<SiuRunV1> {
     return this.runs.get(request.hospitalId, request.runId);
   }
 }

@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { ApiClientCreatedV1, CreateApiClientRequestV1 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApiClientsService } from './api-clients.service';
 
-@Injectable()
+@Controller()
 export class ApiClientsHandler {
   constructor(private readonly clients: ApiClientsService) {}
 
-  @RpcHandler('tenancy.api-client.create.v1')
-  create(request: CreateApiClientRequestV1): Promise<ApiClientCreatedV1> {
+  @MessagePattern('tenancy.api-client.create.v1')
+  create(@Payload() request: CreateApiClientRequestV1): Promise<ApiClientCreatedV1> {
     return this.clients.create(request.hospitalId, request.client);
   }
 }

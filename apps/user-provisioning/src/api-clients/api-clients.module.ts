@@ -7,7 +7,8 @@ import { ApiClientsService } from './api-clients.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiClient]), HospitalsModule],
-  providers: [ApiClientsService, ApiClientsHandler],
+  controllers: [ApiClientsHandler],
+  providers: [ApiClientsService],
   exports: [ApiClientsService],
 })
 export class ApiClientsModule {}

@@ -4,7 +4,8 @@ import { AuditEventsRepository } from './audit-events.repository';
 import { AuditLog } from './audit-log';
 
 @Module({
-  providers: [AuditLog, AuditEventsRepository, AuditEventsHandler],
+  controllers: [AuditEventsHandler],
+  providers: [AuditLog, AuditEventsRepository],
   exports: [AuditLog, AuditEventsRepository],
 })
 export class AuditModule {}

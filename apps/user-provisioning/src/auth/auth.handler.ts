@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { AccessTokenV1, AuthenticateClientRequestV1 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ClientAuthService } from './client-auth.service';
 
-@Injectable()
+@Controller()
 export class AuthHandler {
   constructor(private readonly clientAuth: ClientAuthService) {}
 
-  @RpcHandler('auth.client.authenticate.v1')
-  authenticate(request: AuthenticateClientRequestV1): Promise<AccessTokenV1> {
+  @MessagePattern('auth.client.authenticate.v1')
+  authenticate(@Payload() request: AuthenticateClientRequestV1): Promise<AccessTokenV1> {
     return this.clientAuth.authenticate(request.clientId, request.clientSecret);
   }
 }

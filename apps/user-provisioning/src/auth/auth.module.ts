@@ -5,6 +5,7 @@ import { ClientAuthService } from './client-auth.service';
 
 @Module({
   imports: [ApiClientsModule],
-  providers: [ClientAuthService, AuthHandler],
+  controllers: [AuthHandler],
+  providers: [ClientAuthService],
 })
 export class AuthModule {}

@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { HealthReportV1 } from '@bridge/contracts';
 import { checkDatabase } from '@bridge/database';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 
-@Injectable()
+@Controller()
 export class HealthHandler {
   constructor(private readonly dataSource: DataSource) {}
 
-  @RpcHandler('user-provisioning.health.check.v1')
+  @MessagePattern('user-provisioning.health.check.v1')
   async check(): Promise<HealthReportV1> {
     const database = await checkDatabase(this.dataSource);
     return { service: 'user-provisioning', ok: database.ok, database };

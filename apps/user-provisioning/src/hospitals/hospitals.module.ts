@@ -6,7 +6,8 @@ import { HospitalsService } from './hospitals.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Hospital])],
-  providers: [HospitalsService, HospitalsHandler],
+  controllers: [HospitalsHandler],
+  providers: [HospitalsService],
   exports: [HospitalsService],
 })
 export class HospitalsModule {}

@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { IssueLoginTokenRequestV1, LoginTokenV1 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { LoginTokensService } from './login-tokens.service';
 
-@Injectable()
+@Controller()
 export class LoginTokensHandler {
   constructor(private readonly loginTokens: LoginTokensService) {}
 
-  @RpcHandler('users.login-token.issue.v1')
-  issue(request: IssueLoginTokenRequestV1): Promise<LoginTokenV1> {
+  @MessagePattern('users.login-token.issue.v1')
+  issue(@Payload() request: IssueLoginTokenRequestV1): Promise<LoginTokenV1> {
     return this.loginTokens.issue(request.hospitalId, request.actor, request.login);
   }
 }

@@ -7,7 +7,8 @@ import { LoginTokensService } from './login-tokens.service';
 
 @Module({
   imports: [UsersModule, AuditModule],
-  providers: [LoginTokensRepository, LoginTokensService, LoginTokensHandler],
+  controllers: [LoginTokensHandler],
+  providers: [LoginTokensRepository, LoginTokensService],
   exports: [LoginTokensRepository],
 })
 export class LoginTokensModule {}

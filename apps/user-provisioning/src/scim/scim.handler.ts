@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   ScimCreateUserRequestV1,
   ScimDeleteUserRequestV1,
@@ -11,31 +11,31 @@ import type {
   ScimReplaceUserRequestV1,
   ScimUserV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { scimDiscovery } from './scim-discovery';
 import { ScimService } from './scim.service';
 
-@Injectable()
+@Controller()
 export class ScimHandler {
   constructor(private readonly scim: ScimService) {}
 
-  @RpcHandler('users.scim.list.v1')
-  list(request: ScimListUsersRequestV1): Promise<ScimListResponseV1<ScimUserV1>> {
+  @MessagePattern('users.scim.list.v1')
+  list(@Payload() request: ScimListUsersRequestV1): Promise<ScimListResponseV1<ScimUserV1>> {
     return this.scim.list(request.hospitalId, request.baseUrl, request);
   }
 
-  @RpcHandler('users.scim.get.v1')
-  get(request: ScimGetUserRequestV1): Promise<ScimUserV1> {
+  @MessagePattern('users.scim.get.v1')
+  get(@Payload() request: ScimGetUserRequestV1): Promise<ScimUserV1> {
     return this.scim.get(request.hospitalId, request.baseUrl, request.userId);
   }
 
-  @RpcHandler('users.scim.create.v1')
-  create(request: ScimCreateUserRequestV1): Promise<ScimUserV1> {
+  @MessagePattern('users.scim.create.v1')
+  create(@Payload() request: ScimCreateUserRequestV1): Promise<ScimUserV1> {
     return this.scim.create(request.hospitalId, request.actor, request.baseUrl, request.resource);
   }
 
-  @RpcHandler('users.scim.replace.v1')
-  replace(request: ScimReplaceUserRequestV1): Promise<ScimUserV1> {
+  @MessagePattern('users.scim.replace.v1')
+  replace(@Payload() request: ScimReplaceUserRequestV1): Promise<ScimUserV1> {
     return this.scim.replace(
       request.hospitalId,
       request.actor,
@@ -45,18 +45,18 @@ export class ScimHandler {
     );
   }
 
-  @RpcHandler('users.scim.patch.v1')
-  patch(request: ScimPatchUserRequestV1): Promise<ScimUserV1> {
+  @MessagePattern('users.scim.patch.v1')
+  patch(@Payload() request: ScimPatchUserRequestV1): Promise<ScimUserV1> {
     return this.scim.patch(request.hospitalId, request.actor, request.baseUrl, request.userId, request.patch);
   }
 
-  @RpcHandler('users.scim.delete.v1')
-  delete(request: ScimDeleteUserRequestV1): Promise<null> {
+  @MessagePattern('users.scim.delete.v1')
+  delete(@Payload() request: ScimDeleteUserRequestV1): Promise<null> {
     return this.scim.delete(request.hospitalId, request.actor, request.userId);
   }
 
-  @RpcHandler('users.scim.discovery.v1')
-  discovery(request: ScimDiscoveryRequestV1): ScimDocumentV1 {
+  @MessagePattern('users.scim.discovery.v1')
+  discovery(@Payload() request: ScimDiscoveryRequestV1): ScimDocumentV1 {
     return scimDiscovery(request);
   }
 }

@@ -9,6 +9,7 @@ import { ScimService } from './scim.service';
 
 @Module({
   imports: [UsersModule, AuditModule],
-  providers: [ScimService, ScimHandler, ScimGroupsRepository, ScimGroupsService, ScimGroupsHandler],
+  controllers: [ScimHandler, ScimGroupsHandler],
+  providers: [ScimService, ScimGroupsRepository, ScimGroupsService],
 })
 export class ScimModule {}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   CheckSessionRequestV1,
   ExchangeLoginTokenRequestV1,
@@ -6,25 +6,25 @@ import type {
   SessionCheckV1,
   SessionV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SessionsService } from './sessions.service';
 
-@Injectable()
+@Controller()
 export class SessionsHandler {
   constructor(private readonly sessions: SessionsService) {}
 
-  @RpcHandler('users.session.login.v1')
-  login(request: PasswordLoginRequestV1): Promise<SessionV1> {
+  @MessagePattern('users.session.login.v1')
+  login(@Payload() request: PasswordLoginRequestV1): Promise<SessionV1> {
     return this.sessions.login(request);
   }
 
-  @RpcHandler('users.session.exchange.v1')
-  exchange(request: ExchangeLoginTokenRequestV1): Promise<SessionV1> {
+  @MessagePattern('users.session.exchange.v1')
+  exchange(@Payload() request: ExchangeLoginTokenRequestV1): Promise<SessionV1> {
     return this.sessions.exchange(request.token);
   }
 
-  @RpcHandler('users.session.check.v1')
-  async check(request: CheckSessionRequestV1): Promise<SessionCheckV1> {
+  @MessagePattern('users.session.check.v1')
+  async check(@Payload() request: CheckSessionRequestV1): Promise<SessionCheckV1> {
     return {
       current: await this.sessions.isCurrent(request.hospitalId, request.userId, request.sessionVersion),
     };

@@ -7,6 +7,7 @@ import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [UsersModule, LoginTokensModule, AuditModule],
-  providers: [SessionsService, SessionsHandler],
+  controllers: [SessionsHandler],
+  providers: [SessionsService],
 })
 export class SessionsModule {}

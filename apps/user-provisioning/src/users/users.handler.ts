@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   AuditEntryV1,
   CreateUserRequestV1,
@@ -13,55 +13,55 @@ import type {
   UpdateUserRequestV1,
   UserViewV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { UsersService } from './users.service';
 
-@Injectable()
+@Controller()
 export class UsersHandler {
   constructor(private readonly users: UsersService) {}
 
-  @RpcHandler('users.user.create.v1')
-  create(request: CreateUserRequestV1): Promise<UserViewV1> {
+  @MessagePattern('users.user.create.v1')
+  create(@Payload() request: CreateUserRequestV1): Promise<UserViewV1> {
     return this.users.create(request.hospitalId, request.user, request.actor);
   }
 
-  @RpcHandler('users.user.provision.v1')
-  provision(request: ProvisionUserRequestV1): Promise<ProvisionedUserV1> {
+  @MessagePattern('users.user.provision.v1')
+  provision(@Payload() request: ProvisionUserRequestV1): Promise<ProvisionedUserV1> {
     return this.users.provision(request.hospitalId, request.actor, request.user);
   }
 
-  @RpcHandler('users.user.find.v1')
-  find(request: FindUsersRequestV1): Promise<UserViewV1[]> {
+  @MessagePattern('users.user.find.v1')
+  find(@Payload() request: FindUsersRequestV1): Promise<UserViewV1[]> {
     return this.users.find(request.hospitalId, { email: request.email });
   }
 
-  @RpcHandler('users.user.get.v1')
-  get(request: GetUserRequestV1): Promise<UserViewV1> {
+  @MessagePattern('users.user.get.v1')
+  get(@Payload() request: GetUserRequestV1): Promise<UserViewV1> {
     return this.users.get(request.hospitalId, request.userId);
   }
 
-  @RpcHandler('users.user.update.v1')
-  update(request: UpdateUserRequestV1): Promise<UserViewV1> {
+  @MessagePattern('users.user.update.v1')
+  update(@Payload() request: UpdateUserRequestV1): Promise<UserViewV1> {
     return this.users.update(request.hospitalId, request.actor, request.userId, request.patch);
   }
 
-  @RpcHandler('users.user.deactivate.v1')
-  deactivate(request: DeactivateUserRequestV1): Promise<UserViewV1> {
+  @MessagePattern('users.user.deactivate.v1')
+  deactivate(@Payload() request: DeactivateUserRequestV1): Promise<UserViewV1> {
     return this.users.deactivate(request.hospitalId, request.actor, request.userId);
   }
 
-  @RpcHandler('users.audit.list.v1')
-  audit(request: ListUserAuditRequestV1): Promise<AuditEntryV1[]> {
+  @MessagePattern('users.audit.list.v1')
+  audit(@Payload() request: ListUserAuditRequestV1): Promise<AuditEntryV1[]> {
     return this.users.auditOf(request.hospitalId, request.userId);
   }
 
-  @RpcHandler('users.physician.list.v1')
-  listPhysicians(request: ListPhysiciansRequestV1): Promise<UserViewV1[]> {
+  @MessagePattern('users.physician.list.v1')
+  listPhysicians(@Payload() request: ListPhysiciansRequestV1): Promise<UserViewV1[]> {
     return this.users.listPhysicians(request.hospitalId);
   }
 
-  @RpcHandler('users.physician.resolve.v1')
-  resolvePhysician(request: ResolvePhysicianRequestV1): Promise<UserViewV1> {
+  @MessagePattern('users.physician.resolve.v1')
+  resolvePhysician(@Payload() request: ResolvePhysicianRequestV1): Promise<UserViewV1> {
     return this.users.resolvePhysician(request.hospitalId, request);
   }
 }

@@ -10,7 +10,8 @@ import { UsersWriter } from './users.writer';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User]), HospitalsModule, AuditModule],
-  providers: [UsersService, UsersHandler, UsersRepository, UsersWriter],
+  controllers: [UsersHandler],
+  providers: [UsersService, UsersRepository, UsersWriter],
   exports: [UsersService, UsersRepository, UsersWriter],
 })
 export class UsersModule {}

@@ -7,7 +7,9 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
-import { TRANSPORT, type Transport } from '../transport';
+import { lastValueFrom } from 'rxjs';
+import { BusClient } from '../nest/bus.client';
+import { BusRecord } from '../nest/bus-record';
 
 interface OutboxRow {
   id: string;
@@ -32,7 +34,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(TRANSPORT) private readonly transport: Transport,
+    private readonly client: BusClient,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
@@ -78,10 +80,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       if (rows.length === 0) return 0;
       await Promise.all(
         rows.map((row) =>
-          this.transport.publish(row.event, row.payload, {
-            messageId: row.id,
-            correlationId: row.correlation_id,
-          }),
+          lastValueFrom(
+            this.client.emit(
+              row.event,
+              new BusRecord(row.payload, { messageId: row.id, correlationId: row.correlation_id }),
+            ),
+            { defaultValue: undefined },
+          ),
         ),
       );
       await manager.query(`DELETE FROM "${this.options.schema}".outbox WHERE id = ANY($1::uuid[])`, [

@@ -1,6 +1,7 @@
 import { DomainError } from '@bridge/contracts';
 import { Logger } from '@nestjs/common';
-import { connect, type ChannelModel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
+import { AmqpConnectionManagerClass as AmqpConnectionManager } from 'amqp-connection-manager';
 import { describe } from './wire';
 
 export interface ConnectionOptions {
@@ -8,9 +9,8 @@ export interface ConnectionOptions {
   /** Shown in the management UI as the connection name. */
   name: string;
   heartbeatSeconds: number;
-  /** Reconnect backoff: doubles from min to max. */
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
+  /** Delay between reconnect attempts (amqp-connection-manager retries at a fixed interval). */
+  reconnectMs: number;
   /** Bounds one TCP + AMQP handshake attempt. */
   handshakeTimeoutMs: number;
 }
@@ -19,22 +19,25 @@ export interface ConnectionOptions {
 export type Prepare = (connection: ChannelModel) => Promise<void>;
 export type ConnectedListener = (connection: ChannelModel) => void;
 
+/** How long close() waits for the broker's close-ok: an unresponsive broker never sends it. */
+const CLOSE_TIMEOUT_MS = 5000;
+
 /**
- * Owns the one AMQP connection of a transport and keeps it up: reconnects with capped exponential
- * backoff after any loss, until close(). Callers never see a connection error as an event: they ask
- * for the live connection with a deadline (`connectionBy`) and listeners re-attach consumers on each
- * new connection (`onConnected`).
+ * The one AMQP connection of a transport, kept up by amqp-connection-manager (connect, heartbeat,
+ * reconnect after any loss, until close). What this adds on top: a connection is handed out only after
+ * `prepare` ran on it; callers wait for it with a deadline (`connectionBy`, so an RPC or a publish during an
+ * outage ends in SERVICE_UNAVAILABLE in time rather than hanging); consumers re-attach on each new
+ * connection (`onConnected`); health says why it is down; close is bounded.
  */
 export class ConnectionManager {
   private readonly logger: Logger;
+  private readonly manager: AmqpConnectionManager;
   private current: ChannelModel | undefined;
   private started = false;
   private closing = false;
   private failures = 0;
   private lastError: string | undefined;
   private blocked: string | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private connecting: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
   private readonly listeners: ConnectedListener[] = [];
 
@@ -43,19 +46,36 @@ export class ConnectionManager {
     private readonly prepare: Prepare,
   ) {
     this.logger = new Logger(`RabbitMq:${options.name}`);
+    this.manager = new AmqpConnectionManager([options.url], {
+      heartbeatIntervalInSeconds: options.heartbeatSeconds,
+      reconnectTimeInSeconds: options.reconnectMs / 1000,
+      connectionOptions: {
+        timeout: options.handshakeTimeoutMs,
+        clientProperties: { connection_name: options.name },
+      },
+    });
+    this.manager.on(
+      'connect',
+      ({ connection }: { connection: ChannelModel }) => void this.connected(connection),
+    );
+    this.manager.on('connectFailed', ({ err }: { err: Error }) => this.failed(err));
+    this.manager.on('disconnect', ({ err }: { err?: Error }) => this.lost(err));
+    this.manager.on('blocked', ({ reason }: { reason: string }) => (this.blocked = reason));
+    this.manager.on('unblocked', () => (this.blocked = undefined));
   }
 
   start(): void {
     if (this.started || this.closing) return;
     this.started = true;
-    this.connecting = this.connect();
+    // Resolves on the first connect; the manager keeps retrying in the background either way.
+    this.manager.connect().catch((error: unknown) => this.failed(error));
   }
 
   onConnected(listener: ConnectedListener): void {
     this.listeners.push(listener);
   }
 
-  /** The live connection, or undefined while (re)connecting. */
+  /** The live, prepared connection, or undefined while (re)connecting. */
   get connection(): ChannelModel | undefined {
     return this.current;
   }
@@ -88,50 +108,22 @@ export class ConnectionManager {
 
   async close(): Promise<void> {
     this.closing = true;
-    clearTimeout(this.reconnectTimer);
-    this.wakeWaiters();
-    await this.connecting;
-    const connection = this.current;
     this.current = undefined;
-    if (connection) {
-      // Bounded: an unresponsive broker never sends close-ok, and shutdown must not hang on it.
-      const closing = connection.close().catch(() => undefined);
-      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-    }
+    this.wakeWaiters();
+    const closing = this.manager.close().catch(() => undefined);
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref())]);
   }
 
-  private async connect(): Promise<void> {
-    if (this.closing) return;
-    let connection: ChannelModel | undefined;
-    let lost = false;
+  private async connected(connection: ChannelModel): Promise<void> {
     try {
-      connection = await connect(withHeartbeat(this.options.url, this.options.heartbeatSeconds), {
-        timeout: this.options.handshakeTimeoutMs,
-        clientProperties: { connection_name: this.options.name },
-      });
-      const opened = connection;
-      // Without an 'error' listener an EventEmitter error kills the process; the 'close' that follows
-      // every error is where reconnecting starts.
-      opened.on('error', (error: Error) => (this.lastError = error.message));
-      opened.on('close', () => {
-        lost = true;
-        this.lost(opened);
-      });
-      opened.on('blocked', (reason: string) => (this.blocked = reason));
-      opened.on('unblocked', () => (this.blocked = undefined));
-      if (this.closing) {
-        await opened.close();
-        return;
-      }
-      await this.prepare(opened);
-      if (lost) throw new Error(this.lastError ?? 'connection closed while preparing');
+      await this.prepare(connection);
     } catch (error) {
+      // Not usable: drop it, and amqp-connection-manager's reconnect tries again.
       this.lastError = describe(error);
-      // Not awaited: closing a half-dead connection can take until the heartbeat gives up.
-      connection?.close().catch(() => undefined);
-      this.scheduleReconnect();
+      connection.close().catch(() => undefined);
       return;
     }
+    if (this.closing || this.manager.connection !== connection) return;
     this.current = connection;
     if (this.failures > 0) this.logger.log(`reconnected after ${this.failures} failed attempt(s)`);
     this.failures = 0;
@@ -140,30 +132,19 @@ export class ConnectionManager {
     for (const listener of this.listeners) listener(connection);
   }
 
-  private lost(connection: ChannelModel): void {
-    // A connection that never became current failed inside connect(), which schedules the retry itself.
-    if (this.current !== connection) return;
-    this.current = undefined;
-    this.blocked = undefined;
-    if (this.closing) return;
-    this.logger.warn(`connection lost (${this.lastError ?? 'closed'}), reconnecting`);
-    this.scheduleReconnect();
+  private failed(error: unknown): void {
+    this.lastError = describe(error);
+    this.failures += 1;
+    if (!this.closing && (this.failures === 1 || this.failures % 10 === 0)) {
+      this.logger.warn(`cannot connect to ${redact(this.options.url)} (${this.lastError}); retrying`);
+    }
   }
 
-  private scheduleReconnect(): void {
-    if (this.closing) return;
-    const base = Math.min(this.options.reconnectMaxMs, this.options.reconnectMinMs * 2 ** this.failures);
-    // Jitter so the instances of a service do not all knock at the same moment after a broker restart.
-    const delay = Math.round(base * (0.8 + Math.random() * 0.2));
-    this.failures += 1;
-    if (this.failures === 1 || this.failures % 10 === 0) {
-      this.logger.warn(
-        `cannot connect to ${redact(this.options.url)} (${this.lastError}); retrying in ${delay} ms`,
-      );
-    }
-    this.reconnectTimer = setTimeout(() => {
-      this.connecting = this.connect();
-    }, delay);
+  private lost(error: Error | undefined): void {
+    this.current = undefined;
+    this.blocked = undefined;
+    if (error) this.lastError = describe(error);
+    if (!this.closing) this.logger.warn(`connection lost (${this.lastError ?? 'closed'}), reconnecting`);
   }
 
   private nextChange(timeoutMs: number): Promise<void> {
@@ -181,12 +162,6 @@ export class ConnectionManager {
   private wakeWaiters(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
-}
-
-function withHeartbeat(url: string, seconds: number): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(seconds));
-  return parsed.toString();
 }
 
 /** The broker address for logs and health, without credentials. */

@@ -29,9 +29,8 @@ export interface RabbitMqTransportOptions {
   publishTimeoutMs?: number;
   /** RPC requests in flight per serving instance and pattern. Default 32. */
   rpcPrefetch?: number;
-  /** Reconnect backoff, doubling from min to max. Default 100 ms -> 5 s. */
-  reconnectMinMs?: number;
-  reconnectMaxMs?: number;
+  /** Delay between reconnect attempts (fixed, as amqp-connection-manager retries). Default 1 s. */
+  reconnectMs?: number;
   /** AMQP heartbeat: how fast a silently dead peer is noticed. Default 10 s. */
   heartbeatSeconds?: number;
   /** How long close() lets in-flight handlers finish (and ack) before closing. Default 5 s. */
@@ -41,7 +40,7 @@ export interface RabbitMqTransportOptions {
 /**
  * The production transport over RabbitMQ (amqplib): durable topology, publisher confirms, manual acks,
  * retries through per-delay retry queues, a DLQ per subscription, RPC over durable request queues with
- * direct reply-to, and reconnection that re-declares and re-attaches everything. See topology.ts for the
+ * direct reply-to, and reconnection (amqp-connection-manager) that re-declares and re-attaches everything. See topology.ts for the
  * names and arguments.
  */
 export class RabbitMqTransport implements Transport {
@@ -58,8 +57,7 @@ export class RabbitMqTransport implements Transport {
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
       publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
       rpcPrefetch: options.rpcPrefetch ?? 32,
-      reconnectMinMs: options.reconnectMinMs ?? 100,
-      reconnectMaxMs: options.reconnectMaxMs ?? 5_000,
+      reconnectMs: options.reconnectMs ?? 1_000,
       heartbeatSeconds: options.heartbeatSeconds ?? 10,
       closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
     };
@@ -70,8 +68,7 @@ export class RabbitMqTransport implements Transport {
         url: options.url,
         name,
         heartbeatSeconds: this.settings.heartbeatSeconds,
-        reconnectMinMs: this.settings.reconnectMinMs,
-        reconnectMaxMs: this.settings.reconnectMaxMs,
+        reconnectMs: this.settings.reconnectMs,
         handshakeTimeoutMs: 10_000,
       },
       async (connection) => {

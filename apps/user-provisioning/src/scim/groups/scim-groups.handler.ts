@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type {
   ReplaceScimGroupRolesRequestV1,
   ScimCreateGroupRequestV1,
@@ -11,30 +11,30 @@ import type {
   ScimPatchGroupRequestV1,
   ScimReplaceGroupRequestV1,
 } from '@bridge/contracts';
-import { RpcHandler } from '@bridge/messaging';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ScimGroupsService } from './scim-groups.service';
 
-@Injectable()
+@Controller()
 export class ScimGroupsHandler {
   constructor(private readonly groups: ScimGroupsService) {}
 
-  @RpcHandler('users.scim-group.list.v1')
-  list(request: ScimListGroupsRequestV1): Promise<ScimListResponseV1<ScimGroupV1>> {
+  @MessagePattern('users.scim-group.list.v1')
+  list(@Payload() request: ScimListGroupsRequestV1): Promise<ScimListResponseV1<ScimGroupV1>> {
     return this.groups.list(request.hospitalId, request.baseUrl, request);
   }
 
-  @RpcHandler('users.scim-group.get.v1')
-  get(request: ScimGetGroupRequestV1): Promise<ScimGroupV1> {
+  @MessagePattern('users.scim-group.get.v1')
+  get(@Payload() request: ScimGetGroupRequestV1): Promise<ScimGroupV1> {
     return this.groups.get(request.hospitalId, request.baseUrl, request.groupId, request.excludedAttributes);
   }
 
-  @RpcHandler('users.scim-group.create.v1')
-  create(request: ScimCreateGroupRequestV1): Promise<ScimGroupV1> {
+  @MessagePattern('users.scim-group.create.v1')
+  create(@Payload() request: ScimCreateGroupRequestV1): Promise<ScimGroupV1> {
     return this.groups.create(request.hospitalId, request.actor, request.baseUrl, request.resource);
   }
 
-  @RpcHandler('users.scim-group.replace.v1')
-  replace(request: ScimReplaceGroupRequestV1): Promise<ScimGroupV1> {
+  @MessagePattern('users.scim-group.replace.v1')
+  replace(@Payload() request: ScimReplaceGroupRequestV1): Promise<ScimGroupV1> {
     return this.groups.replace(
       request.hospitalId,
       request.actor,
@@ -44,8 +44,8 @@ export class ScimGroupsHandler {
     );
   }
 
-  @RpcHandler('users.scim-group.patch.v1')
-  patch(request: ScimPatchGroupRequestV1): Promise<ScimGroupV1> {
+  @MessagePattern('users.scim-group.patch.v1')
+  patch(@Payload() request: ScimPatchGroupRequestV1): Promise<ScimGroupV1> {
     return this.groups.patch(
       request.hospitalId,
       request.actor,
@@ -55,13 +55,13 @@ export class ScimGroupsHandler {
     );
   }
 
-  @RpcHandler('users.scim-group.delete.v1')
-  delete(request: ScimDeleteGroupRequestV1): Promise<null> {
+  @MessagePattern('users.scim-group.delete.v1')
+  delete(@Payload() request: ScimDeleteGroupRequestV1): Promise<null> {
     return this.groups.delete(request.hospitalId, request.actor, request.groupId);
   }
 
-  @RpcHandler('users.scim-group-roles.replace.v1')
-  replaceRoles(request: ReplaceScimGroupRolesRequestV1): Promise<ScimGroupRolesV1> {
+  @MessagePattern('users.scim-group-roles.replace.v1')
+  replaceRoles(@Payload() request: ReplaceScimGroupRolesRequestV1): Promise<ScimGroupRolesV1> {
     return this.groups.replaceRoleMappings(request.hospitalId, request.actor, request.mappings);
   }
 }

@@ -1,0 +1,175 @@
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  DomainError,
+  GetPatientRequestV1,
+  type PatientUpsertedEventV1,
+  type PatientViewV1,
+} from '@bridge/contracts';
+import { expectEventually } from '@bridge/testing';
+import { randomUUID } from 'node:crypto';
+import { lastValueFrom } from 'rxjs';
+import { Bus } from '../bus';
+import { processBroker } from '../in-process/in-process.broker';
+import { MessagingModule } from '../messaging.module';
+import { PoisonMessageError } from '../transport';
+import { BusClient } from './bus.client';
+import { BusRecord } from './bus-record';
+import { createBusMicroservice } from './bus-microservice';
+import type { MessageContext } from './message-context';
+
+/**
+ * The Nest side of the bus, end to end over the in-process transport: handlers written with Nest's own
+ * decorators, found by Nest, validated and answered by BusServer, called through the typed Bus.
+ */
+const seen: { request?: unknown; context?: MessageContext; attempts: number[]; events: string[] } = {
+  attempts: [],
+  events: [],
+};
+
+@Controller()
+class PatientsTestHandler {
+  @MessagePattern('patients.get.v1')
+  get(@Payload() request: GetPatientRequestV1, @Ctx() context: MessageContext): PatientViewV1 {
+    seen.request = request;
+    seen.context = context;
+    if (request.patientId === '00000000-0000-4000-8000-000000000404')
+      throw new DomainError('PATIENT_NOT_FOUND', 'No such patient.');
+    if (request.patientId === '00000000-0000-4000-8000-000000000500') throw new Error('bug with a secret');
+    return { id: request.patientId } as PatientViewV1;
+  }
+
+  @EventPattern('patients.patient.upserted.v1', {
+    queue: 'bus-server-spec.upserted',
+    maxAttempts: 3,
+    backoffMs: 5,
+  })
+  async upserted(@Payload() event: PatientUpsertedEventV1, @Ctx() context: MessageContext): Promise<void> {
+    seen.attempts.push(context.attempt);
+    if (event.source === 'siu' && context.attempt < 2) throw new Error('database busy');
+    if (event.source === 'import') throw new PoisonMessageError('cannot ever work');
+    seen.events.push(context.messageId);
+  }
+}
+
+@Module({
+  imports: [MessagingModule.forService({ service: 'bus-server-spec', schema: 'unused', persistence: false })],
+  controllers: [PatientsTestHandler],
+})
+class TestServiceModule {}
+
+describe('BusServer and BusClient (Nest microservice over the in-process transport)', () => {
+  let app: INestMicroservice;
+  let bus: Bus;
+  let client: BusClient;
+  const hospitalId = randomUUID();
+
+  beforeAll(async () => {
+    app = await createBusMicroservice(TestServiceModule as never, { logger: false });
+    await app.listen();
+    bus = app.get(Bus);
+    client = app.get(BusClient);
+  });
+  afterAll(() => app?.close());
+
+  it('serves @MessagePattern with the validated request and the message context', async () => {
+    const patientId = randomUUID();
+    await expect(bus.request('patients.get.v1', { hospitalId, patientId })).resolves.toEqual({
+      id: patientId,
+    });
+    expect(seen.request).toBeInstanceOf(GetPatientRequestV1);
+    expect(seen.context).toMatchObject({
+      messageId: expect.any(String),
+      correlationId: expect.any(String),
+      attempt: 1,
+    });
+  });
+
+  it('returns a thrown DomainError with its code, anything else as INTERNAL_ERROR without its message', async () => {
+    await expect(
+      bus.request('patients.get.v1', { hospitalId, patientId: '00000000-0000-4000-8000-000000000404' }),
+    ).rejects.toMatchObject({ code: 'PATIENT_NOT_FOUND' });
+    const failed = bus.request('patients.get.v1', {
+      hospitalId,
+      patientId: '00000000-0000-4000-8000-000000000500',
+    });
+    await expect(failed).rejects.toBeInstanceOf(DomainError);
+    await expect(failed).rejects.toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal error.' });
+  });
+
+  it('refuses a payload that does not fit the contract with VALIDATION_FAILED, before the handler runs', async () => {
+    seen.request = undefined;
+    await expect(
+      bus.request('patients.get.v1', { hospitalId, patientId: 'not-a-uuid', extra: 1 } as never),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(seen.request).toBeUndefined();
+  });
+
+  it('answers SERVICE_UNAVAILABLE for a pattern nobody serves', async () => {
+    await expect(bus.request('tenancy.hospital.list.v1', {} as never)).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+  });
+
+  it('delivers an emitted event with its message id, retries a failure with the next attempt, dead-letters poison at once', async () => {
+    const emit = (source: string, messageId: string) =>
+      lastValueFrom(
+        client.emit(
+          'patients.patient.upserted.v1',
+          new BusRecord({ hospitalId, patientId: randomUUID(), created: true, source }, { messageId }),
+        ),
+        { defaultValue: undefined },
+      );
+    await emit('api', 'm-ok');
+    await emit('siu', 'm-retried');
+    await emit('import', 'm-poison');
+    await emit('nonsense', 'm-invalid');
+
+    await expectEventually(() => expect(seen.events.sort()).toEqual(['m-ok', 'm-retried']));
+    const letters = () => processBroker.deadLetters.map((letter) => [letter.messageId, letter.reason]);
+    await expectEventually(() =>
+      expect(letters()).toEqual(
+        expect.arrayContaining([
+          ['m-poison', 'cannot ever work'],
+          ['m-invalid', expect.stringContaining('invalid patients.patient.upserted.v1 payload')],
+        ]),
+      ),
+    );
+    // Once for ok, twice for the retried one, once for the poison one; the invalid one never reached the handler.
+    expect(seen.attempts.sort()).toEqual([1, 1, 1, 2]);
+  });
+});
+
+describe('BusServer refuses to start with a handler it cannot bind', () => {
+  it('an @EventPattern without its queue', async () => {
+    @Controller()
+    class NoQueue {
+      @EventPattern('patients.patient.upserted.v1')
+      handle(): void {}
+    }
+    @Module({
+      imports: [MessagingModule.forService({ service: 'bus-spec-2', schema: 'unused', persistence: false })],
+      controllers: [NoQueue],
+    })
+    class NoQueueModule {}
+    const app = await createBusMicroservice(NoQueueModule as never, { logger: false });
+    await expect(app.listen()).rejects.toThrow(/needs its queue/);
+    await app.close();
+  });
+
+  it('a pattern that is not in the contracts', async () => {
+    @Controller()
+    class Typo {
+      @MessagePattern('patients.gte.v1')
+      handle(): void {}
+    }
+    @Module({
+      imports: [MessagingModule.forService({ service: 'bus-spec-3', schema: 'unused', persistence: false })],
+      controllers: [Typo],
+    })
+    class TypoModule {}
+    const app = await createBusMicroservice(TypoModule as never, { logger: false });
+    await expect(app.listen()).rejects.toThrow(/not an RPC pattern/);
+    await app.close();
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * The delivery settings of an event handler, given as `@EventPattern`'s extras:
+ *
+ *   @EventPattern('siu.message.received.v1', { queue: 'siu-ingestor.process', maxAttempts: 8 })
+ *
+ * `queue` is required (the server refuses to start without it): it names the durable queue every
+ * instance of the service competes on, so it must be stable across deploys.
+ */
+export interface EventConsumerOptions {
+  /** Durable queue, `<service>.<purpose>`; every instance of the service competes on it. */
+  queue: string;
+  /** Deliveries in flight per instance. Default 16. */
+  prefetch?: number;
+  /** Attempts including the first; after the last failure the message goes to `<queue>.dlq`. Default 5. */
+  maxAttempts?: number;
+  /** Delay before retry n is backoffMs * 2^(n-1). Default 200. */
+  backoffMs?: number;
+}
+
+export const EVENT_CONSUMER_DEFAULTS = { prefetch: 16, maxAttempts: 5, backoffMs: 200 } as const;

@@ -39,6 +39,22 @@ export class SessionsController {
     );
   }
 
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @UseGuards(AuthGuard('jwt'))
+  @ApiOperation({ summary: "End the caller's Care app session: its token is refused from now on" })
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    if (principal.kind !== 'user')
+      throw new DomainError('FORBIDDEN', 'This needs a Care app session, not an API token.');
+    await this.bus.request('users.session.end.v1', {
+      hospitalId: tenantOf(principal),
+      userId: principal.subject,
+      ...(principal.sessionId ? { sessionId: principal.sessionId } : {}),
+      expiresAtSeconds: principal.expiresAt ?? Math.floor(Date.now() / 1000) + 86_400,
+    });
+  }
+
   @Get('session')
   @ApiBearerAuth()
   @UseGuards(AuthGuard('jwt'))

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SigningKey } from '@bridge/auth';
 import type { PublicJwkV1 } from '@bridge/contracts';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
 
@@ -116,7 +116,7 @@ export class SigningKeysService {
   private generate(): { kid: string; privateKeyPem: string; publicJwk: PublicJwkV1 } {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = randomUUID();
-    const jwk = createPublicKey(publicKey).export({ format: 'jwk' }) as { x: string; y: string };
+    const jwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
     return {
       kid,
       privateKeyPem: privateKey.export({

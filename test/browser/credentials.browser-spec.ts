@@ -35,13 +35,13 @@ describe('Credentials in Chromium under the CSP: sign-out ends the session, API 
     });
     await page.goto(link.url.replace('http://localhost:3000', platform.url));
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    const sessionToken = await page.evaluate(() => sessionStorage.getItem('careflow-bridge.session'));
+    const sessionToken = (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string | null;
     expect(sessionToken).toBeTruthy();
     expect((await api.request('GET', '/v1/auth/session', { token: sessionToken! })).status).toBe(200);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('careflow-bridge.session'))).toBeNull();
+    expect((await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string | null).toBeNull();
     expect((await api.request('GET', '/v1/auth/session', { token: sessionToken! })).status).toBe(401);
   });
 

@@ -6,6 +6,12 @@ import { DomainError, ExchangeLoginTokenRequestV1, PasswordLoginRequestV1, type 
 import { Bus } from '@bridge/messaging';
 import { FailedAttemptsService } from '../failed-attempts/failed-attempts.service';
 
+/**
+ * Password hashing (scrypt N = 2^17, and a rehash of an older hash) is deliberately slow: ~0.3 s on a free
+ * core, several seconds on a saturated one. A sign-in must not fail on the generic RPC timeout for that.
+ */
+export const PASSWORD_HASHING_TIMEOUT_MS = 30_000;
+
 /** Care app sign-in: e-mail + password, or the login-token link from the EMR. */
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -24,7 +30,7 @@ export class SessionsController {
     const credential = body.email.trim().toLowerCase();
     return this.failedAttempts.attempt(
       { kind: 'password', credential, source, failure: 'INVALID_CREDENTIALS' },
-      () => this.bus.request('users.session.login.v1', body),
+      () => this.bus.request('users.session.login.v1', body, { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS }),
     );
   }
 

@@ -140,6 +140,18 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       ).toBe(404);
       // The hospital's other client is untouched.
       expect((await patients(hospital.token)).status).toBe(200);
+      // On the hospital's audit trail, with the admin as actor.
+      const audit = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/audit-events?action=api-client.deactivated`, {
+        token: admin,
+      });
+      expect(audit.events).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            actor: { kind: 'client', id: platform.admin.clientId },
+            resource: { type: 'api-client', id: client.clientId },
+          }),
+        ]),
+      );
     });
   });
 

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import { DomainError, RotateSecretInputV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
+import { Audited, param } from '../audit/audited';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 
 /** `cb_...` client ids or the client's UUID; anything else names no client. */
@@ -26,6 +27,7 @@ export class ApiClientsController {
 
   @Post(':clientId/rotate-secret')
   @HttpCode(200)
+  @Audited('api-client.secret-rotated', 'api-client', param('clientId'))
   @ApiOperation({
     summary: 'New secret (shown once); the previous one keeps working for previousSecretValidForSeconds (default 24 h, 0 = ends now)',
   })
@@ -45,6 +47,7 @@ export class ApiClientsController {
 
   @Delete(':clientId')
   @HttpCode(204)
+  @Audited('api-client.deactivated', 'api-client', param('clientId'))
   @ApiOperation({ summary: 'Deactivate: its secrets fail at once, tokens issued to it within CREDENTIAL_CHECK_INTERVAL_MS' })
   async deactivate(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Param('clientId') clientId: string) {
     await this.bus.request('auth.api-client.deactivate.v1', { hospitalId, clientId: clientRef(clientId) });

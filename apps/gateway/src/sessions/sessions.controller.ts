@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, tenantOf } from '@bridge/auth';
 import { DomainError, ExchangeLoginTokenRequestV1, PasswordLoginRequestV1, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
+import { Audited } from '../audit/audited';
 import { FailedAttemptsService } from '../failed-attempts/failed-attempts.service';
 
 /**
@@ -47,6 +48,7 @@ export class SessionsController {
 
   @Post('logout')
   @HttpCode(204)
+  @Audited('session.ended', 'user', ({ principal }) => principal.subject)
   @ApiBearerAuth()
   @UseGuards(AuthGuard('jwt'))
   @ApiOperation({ summary: "End the caller's Care app session: its token is refused from now on" })

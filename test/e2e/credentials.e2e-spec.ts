@@ -302,6 +302,8 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
         hmac(publicPem, { alg: 'HS256', typ: 'JWT', kid }),
         hmac(JSON.stringify(jwks.keys[0]), { alg: 'HS256', typ: 'JWT', kid }),
         `${base64url({ alg: 'none', typ: 'JWT', kid })}.${base64url(payload)}.`,
+        // Not JSON inside, though the header says JWT: refused, not a 500.
+        `${base64url({ alg: 'ES256', typ: 'JWT', kid })}.${base64url('not json')}.${base64url('sig')}`,
       ];
       for (const token of forged) expect((await patients(token)).status).toBe(401);
       // The same claims signed with the platform's private key pass: the refusals are about the key alone.

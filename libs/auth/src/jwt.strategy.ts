@@ -27,7 +27,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // (@types/passport-jwt predates KeyObject support; jsonwebtoken 9 accepts it.)
       secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: Buffer) => void) => {
-        const header = jwt.decode(rawToken, { complete: true })?.header;
+        const header = headerOf(rawToken);
         if (!header || header.alg !== JWT_ALGORITHM || typeof header.kid !== 'string' || header.kid.length > 100) {
           return done(new Error('token not signed with a known key'));
         }
@@ -54,5 +54,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // A user session may have been revoked since it was signed (logout, deactivation, a role taken away).
     if (!this.sessions) return false;
     return this.sessions.isCurrent(principal).then((current) => (current ? principal : false));
+  }
+}
+
+/** The unverified header, or undefined for anything that does not decode (never a throw: that would be a 500). */
+function headerOf(rawToken: string): jwt.JwtHeader | undefined {
+  try {
+    return jwt.decode(rawToken, { complete: true })?.header;
+  } catch {
+    return undefined;
   }
 }

@@ -73,7 +73,7 @@ export async function startDistributed(
     ...process.env,
     DATABASE_URL: databaseUrl,
     AMQP_URL: amqpUrl,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
     SECRETS_KEY: randomBytes(32).toString('base64'),
     ADMIN_CLIENT_ID: admin.clientId,
     ADMIN_CLIENT_SECRET: admin.clientSecret,

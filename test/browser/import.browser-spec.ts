@@ -49,7 +49,8 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
     await page.getByLabel('E-mail').fill(nurse.email);
     await page.getByLabel('Password').fill(nurse.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Patients', exact: true }).waitFor();
+    // The password is checked with scrypt N = 2^17: seconds, not milliseconds, on a saturated CI core.
+    await page.getByRole('heading', { name: 'Patients', exact: true }).waitFor({ timeout: 60_000 });
   }
 
   async function lookUp(by: 'Hospital patient ID' | 'Visit number', value: string) {

@@ -96,7 +96,7 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       ['expired', (a: Api) => a.forgeToken(claims(), { expiresIn: -60 })],
       ['wrong audience', (a: Api) => a.forgeToken(claims(), { audience: 'another-api' })],
       ['wrong issuer', (a: Api) => a.forgeToken(claims(), { issuer: 'someone-else' })],
-      ['HS512 instead of the pinned HS256', (a: Api) => a.forgeToken(claims(), { algorithm: 'HS512' })],
+      ['HS512 instead of the pinned ES256', (a: Api) => a.forgeToken(claims(), { algorithm: 'HS512', secret: 'x'.repeat(64) })],
     ])('refuses %s with 401 problem+json', async (_name, makeToken) => {
       const response = await api.request('POST', '/v1/patients/search', {
         token: makeToken(api),

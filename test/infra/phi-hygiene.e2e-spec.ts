@@ -58,10 +58,10 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
   let url: string;
   let siuRoot: string;
   const admin = { id: 'phi-admin', secret: randomBytes(18).toString('base64url') };
-  const jwtSecret = randomBytes(32).toString('hex');
+  const signingKeyPassphrase = randomBytes(32).toString('hex');
   const webServicePassword = `ws-${randomBytes(9).toString('hex')}`;
   /** Credentials the platform handed out during the walk: none may be logged either. */
-  const secrets: string[] = [admin.secret, jwtSecret, webServicePassword];
+  const secrets: string[] = [admin.secret, signingKeyPassphrase, webServicePassword];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -84,7 +84,7 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
         LOG_LEVEL: 'trace',
         ADMIN_CLIENT_ID: admin.id,
         ADMIN_CLIENT_SECRET: admin.secret,
-        JWT_SECRET: jwtSecret,
+        SIGNING_KEY_PASSPHRASE: signingKeyPassphrase,
         SIU_LISTENER_HOST: '127.0.0.1',
         SIU_LISTENER_REFRESH_MS: '200',
         SIU_DIRECTORY_ROOTS: siuRoot,

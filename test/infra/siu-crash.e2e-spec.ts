@@ -64,7 +64,7 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: '5',
       AMQP_URL: broker.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
+      SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
       SECRETS_KEY: randomBytes(32).toString('base64'),
       ADMIN_CLIENT_ID: 'r1-admin',
       ADMIN_CLIENT_SECRET: randomBytes(18).toString('base64url'),

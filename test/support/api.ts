@@ -93,11 +93,16 @@ export class Api {
     return response.body;
   }
 
-  /** Signs a token with the platform's own secret, for forging the bad tokens the gateway must refuse. */
+  /**
+   * Signs a token with the platform's own private key (ES256, its kid), for forging the bad tokens the
+   * gateway must refuse for other reasons; with `secret`, an HS256 token of that secret instead.
+   */
   forgeToken(claims: object, options: jwt.SignOptions & { secret?: string } = {}): string {
     const { secret, ...signOptions } = options;
-    return jwt.sign(claims, secret ?? this.platform.jwt.secret, {
-      algorithm: 'HS256',
+    const key = this.platform.signingKey;
+    return jwt.sign(claims, secret ?? key.privateKey, {
+      algorithm: secret ? 'HS256' : 'ES256',
+      ...(secret ? {} : { keyid: key.kid }),
       issuer: this.platform.jwt.issuer,
       audience: this.platform.jwt.audience,
       expiresIn: 600,

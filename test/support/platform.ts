@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { Client } from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
@@ -10,13 +11,19 @@ import { TEST_SIU_ROOT } from './siu-folders';
 export interface TestPlatform {
   url: string;
   admin: { clientId: string; clientSecret: string };
-  jwt: { secret: string; issuer: string; audience: string };
+  jwt: { issuer: string; audience: string };
   /** The suite's own database (owner's URL), for tests that look under the API (a dump, a migration). */
   databaseUrl: string;
   /** SECRETS_KEY the services seal connection secrets with. */
   secretsKey: string;
   /** Each data service's own database URL (a non-superuser role owning its schema only). */
   serviceDatabaseUrls: Record<DataService, string>;
+  /**
+   * The platform's current private signing key, read from user-provisioning's schema, so tests can forge
+   * tokens the gateway must refuse for other reasons (scope, session version). Production code never
+   * reads it outside user-provisioning.
+   */
+  signingKey: { kid: string; privateKey: KeyObject };
   close(): Promise<void>;
 }
 
@@ -32,13 +39,14 @@ const ROOT = join(__dirname, '..', '..');
 export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
-  const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
+  const jwt = { issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
   const secretsKey = randomBytes(32).toString('base64');
+  const passphrase = randomBytes(32).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
-    JWT_SECRET: jwt.secret,
+    SIGNING_KEY_PASSPHRASE: passphrase,
     SECRETS_KEY: secretsKey,
     ADMIN_CLIENT_ID: admin.clientId,
     ADMIN_CLIENT_SECRET: admin.clientSecret,
@@ -63,6 +71,7 @@ export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Prom
       jwt,
       databaseUrl: database.url,
       secretsKey,
+      signingKey: await readSigningKey(running.url, running.serviceDatabaseUrls['user-provisioning'], passphrase),
       close: async () => (await running.close(), await database.drop()),
     };
   }
@@ -75,11 +84,31 @@ export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Prom
     databaseUrl: database.url,
     secretsKey,
     serviceDatabaseUrls: platform.databaseUrls!,
+    signingKey: await readSigningKey(platform.url, platform.databaseUrls!['user-provisioning'], passphrase),
     close: async () => {
       await platform.close();
       await database.drop();
     },
   };
+}
+
+async function readSigningKey(
+  url: string,
+  databaseUrl: string,
+  passphrase: string,
+): Promise<{ kid: string; privateKey: KeyObject }> {
+  await fetch(`${url}/.well-known/jwks.json`); // a fresh platform makes its first key on first use
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT kid, private_key_pem FROM user_provisioning.signing_keys WHERE retired_at IS NULL`,
+    );
+    if (rows.length !== 1) throw new Error('no signing key yet');
+    return { kid: rows[0].kid, privateKey: createPrivateKey({ key: rows[0].private_key_pem, passphrase }) };
+  } finally {
+    await client.end();
+  }
 }
 
 async function startProcesses(

@@ -34,7 +34,7 @@ function SignedIn() {
           {isHospital && <NavLink to="/patients">Patients</NavLink>}
           {isHospital && session.can('imports') && <NavLink to="/import">Import patient</NavLink>}
           {session.can('admin') && <NavLink to="/console">Integration console</NavLink>}
-          <button className="link" onClick={session.signOut}>
+          <button className="link" onClick={() => void session.signOut()}>
             Sign out
           </button>
         </nav>

@@ -1,10 +1,10 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import { sessionInfo, storeToken, storedToken, type SessionInfo } from './api/client';
+import { api, sessionInfo, storeToken, storedToken, type SessionInfo } from './api/client';
 
 interface SessionContextValue {
   info: SessionInfo | null;
   signIn(token: string): void;
-  signOut(): void;
+  signOut(): Promise<void>;
   can(scope: string): boolean;
 }
 
@@ -20,9 +20,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         storeToken(next);
         setToken(next);
       },
-      signOut() {
-        storeToken(null);
-        setToken(null);
+      /**
+       * A Care app session is ended on the server (POST /v1/auth/logout), so a copy of the token is
+       * worthless from now on; the local copy goes whatever the server said. A platform-admin access
+       * token (client credentials) cannot be revoked this way: it is dropped and expires within the hour.
+       */
+      async signOut() {
+        try {
+          if (info?.kind === 'user') await api('POST', '/v1/auth/logout');
+        } catch {
+          // Already ended or expired: nothing left to end.
+        } finally {
+          storeToken(null);
+          setToken(null);
+        }
       },
       can: (scope) => !!info?.scopes.includes(scope),
     };

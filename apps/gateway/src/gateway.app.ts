@@ -6,6 +6,7 @@ import { installCareWeb } from './care-web/care-web';
 import { GatewayModule } from './gateway.module';
 import { installCorrelation } from './http/correlation.hook';
 import { installOpenApi } from './http/openapi';
+import { installSecurityHeaders } from './http/security-headers';
 import { canonicalScimUrl, installScimJson } from './scim/scim-json.parser';
 
 export interface GatewayOptions extends ServiceAppOptions {
@@ -27,6 +28,7 @@ export async function createGatewayApp(
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     logger: options.logger ?? new PinoNestLogger(createLogger('gateway', config.LOG_LEVEL)),
   });
+  installSecurityHeaders(app.getHttpAdapter().getInstance());
   installCorrelation(app.getHttpAdapter().getInstance());
   installScimJson(app.getHttpAdapter().getInstance());
   installOpenApi(app);

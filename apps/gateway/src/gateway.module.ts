@@ -1,9 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { JWT_SETTINGS, JwtStrategy, SESSION_CHECK } from '@bridge/auth';
+import { CLIENT_CHECK, JWT_SETTINGS, JwtStrategy, SESSION_CHECK, VerificationKeys } from '@bridge/auth';
 import type { GatewayEnv } from '@bridge/config';
-import { MessagingModule } from '@bridge/messaging';
+import { Bus, MessagingModule } from '@bridge/messaging';
+import { ApiClientsController } from './credentials/api-clients.controller';
+import { BusPublicKeySource } from './credentials/bus-public-keys';
+import { CachedClientCheck } from './credentials/client-check';
+import { GATEWAY_CONFIG } from './credentials/gateway-config';
+import { ScimAuthGuard } from './credentials/scim-auth.guard';
+import { ScimTokensController } from './credentials/scim-tokens.controller';
+import { JwksController, SigningKeysController } from './credentials/signing-keys.controller';
 import { AdminController } from './admin/admin.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -65,15 +72,28 @@ export class GatewayModule {
         ScimController,
         ScimGroupsController,
         ScimGroupRolesController,
+        ApiClientsController,
+        ScimTokensController,
+        JwksController,
+        SigningKeysController,
       ],
       providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: JWT_SETTINGS, useValue: { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE } },
         {
-          provide: JWT_SETTINGS,
-          useValue: { secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+          provide: VerificationKeys,
+          inject: [Bus],
+          useFactory: (bus: Bus) =>
+            new VerificationKeys(new BusPublicKeySource(bus), {
+              refreshMs: config.SIGNING_KEYS_REFRESH_MS,
+              minReloadMs: 1000,
+            }),
         },
         JwtStrategy,
         FailedAttemptsService,
         { provide: SESSION_CHECK, useClass: BusSessionCheck },
+        { provide: CLIENT_CHECK, useClass: CachedClientCheck },
+        ScimAuthGuard,
         { provide: APP_PIPE, useClass: PayloadPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

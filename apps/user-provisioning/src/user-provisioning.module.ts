@@ -3,7 +3,10 @@ import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';
+import { ScimToken } from './scim-tokens/scim-token.entity';
 import { AuthModule } from './auth/auth.module';
+import { ScimTokensModule } from './scim-tokens/scim-tokens.module';
+import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { Hospital } from './hospitals/hospital.entity';
 import { HospitalsModule } from './hospitals/hospitals.module';
 import { LoginTokensModule } from './login-tokens/login-tokens.module';
@@ -11,6 +14,7 @@ import { Initial1764140000000 } from './migrations/1764140000000-initial';
 import { Provisioning1764170000000 } from './migrations/1764170000000-provisioning';
 import { AuditEvents1796217573771 } from './migrations/1796217573771-audit-events';
 import { ScimIdentitiesAndGroups1796217716640 } from './migrations/1796217716640-scim-identities-and-groups';
+import { Credentials1796217600000 } from './migrations/1796217600000-credentials';
 import { ScimModule } from './scim/scim.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
@@ -32,13 +36,14 @@ export class UserProvisioningModule {
           schema: USER_PROVISIONING_SCHEMA,
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
-          entities: [Hospital, ApiClient, User],
+          entities: [Hospital, ApiClient, User, ScimToken],
           migrations: [
             Initial1764140000000,
             messagingTablesMigration(USER_PROVISIONING_SCHEMA),
             Provisioning1764170000000,
             AuditEvents1796217573771,
             ScimIdentitiesAndGroups1796217716640,
+            Credentials1796217600000,
           ],
         }),
         MessagingModule.forService({
@@ -51,7 +56,9 @@ export class UserProvisioningModule {
         HospitalsModule,
         ApiClientsModule,
         UsersModule,
+        SigningKeysModule,
         AuthModule,
+        ScimTokensModule,
         LoginTokensModule,
         SessionsModule,
         ScimModule,

@@ -3,3 +3,5 @@ export * from './jwt.strategy';
 export * from './scopes.guard';
 export * from './failed-attempts';
 export * from './session-check';
+export * from './client-check';
+export * from './verification-keys';

@@ -1,26 +1,41 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { createSecretKey } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Principal } from '@bridge/contracts';
 import { JWT_ALGORITHM, principalFromClaims, type JwtSettings } from './access-token';
+import { CLIENT_CHECK, type ClientCheck } from './client-check';
 import { SESSION_CHECK, type SessionCheck } from './session-check';
+import { VerificationKeys } from './verification-keys';
 
 export const JWT_SETTINGS = Symbol('JWT_SETTINGS');
 
-/** Verifies bearer tokens locally: pinned algorithm, issuer, audience and expiry. */
+/**
+ * Verifies bearer tokens locally with the public key their `kid` names: pinned algorithm (ES256 only, so
+ * `none` and HS256-with-the-public-key are refused), issuer, audience and expiry. Then asks whether the
+ * session (user tokens) or the client (client tokens) is still current.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(JWT_SETTINGS) settings: JwtSettings,
+    keys: VerificationKeys,
     @Optional() @Inject(SESSION_CHECK) private readonly sessions?: SessionCheck,
+    @Optional() @Inject(CLIENT_CHECK) private readonly clients?: ClientCheck,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // A KeyObject, not the string: jsonwebtoken otherwise re-derives (and first tries to parse as a
-      // public key) the secret on every verify, which was a quarter of the gateway's CPU under load.
       // (@types/passport-jwt predates KeyObject support; jsonwebtoken 9 accepts it.)
-      secretOrKey: createSecretKey(Buffer.from(settings.secret, 'utf8')) as unknown as Buffer,
+      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: Buffer) => void) => {
+        const header = headerOf(rawToken);
+        if (!header || header.alg !== JWT_ALGORITHM || typeof header.kid !== 'string' || header.kid.length > 100) {
+          return done(new Error('token not signed with a known key'));
+        }
+        keys.keyFor(header.kid).then(
+          (key) => (key ? done(null, key as unknown as Buffer) : done(new Error('unknown signing key'))),
+          (error: unknown) => done(error),
+        );
+      },
       algorithms: [JWT_ALGORITHM],
       issuer: settings.issuer,
       audience: settings.audience,
@@ -31,9 +46,22 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   validate(claims: Record<string, unknown>): Principal | false | Promise<Principal | false> {
     const principal = principalFromClaims(claims);
     if (!principal) return false;
-    if (principal.kind !== 'user') return principal;
-    // A user session may have been revoked since it was signed (deactivation, a role taken away).
+    if (principal.kind === 'client') {
+      // A deactivated client's tokens stop working (within the check's cache interval).
+      if (!this.clients) return false;
+      return this.clients.isActive(principal).then((active) => (active ? principal : false));
+    }
+    // A user session may have been revoked since it was signed (logout, deactivation, a role taken away).
     if (!this.sessions) return false;
     return this.sessions.isCurrent(principal).then((current) => (current ? principal : false));
+  }
+}
+
+/** The unverified header, or undefined for anything that does not decode (never a throw: that would be a 500). */
+function headerOf(rawToken: string): jwt.JwtHeader | undefined {
+  try {
+    return jwt.decode(rawToken, { complete: true })?.header;
+  } catch {
+    return undefined;
   }
 }

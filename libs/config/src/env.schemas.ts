@@ -41,15 +41,26 @@ export class SecretsDataServiceEnv extends DataServiceEnv {
 export class GatewayEnv extends ServiceEnv {
   @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
   @IsString() HOST: string = '0.0.0.0';
-  @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
   @IsString() JWT_ISSUER: string = 'careflow-bridge';
   @IsString() JWT_AUDIENCE: string = 'careflow-bridge-api';
   /** Whose X-Forwarded-For counts: a hop count or proxy CIDRs (see trust-proxy.ts); unset, nobody's. */
   @IsOptional() @IsTrustProxy() TRUST_PROXY?: string;
+  /**
+   * How long the gateway trusts its last answer to "is this API client / SCIM token still active?".
+   * Revocation reaches every instance within this interval (the contract asks for 60 s at most).
+   */
+  @IsInt() @Min(100) @Max(60_000) CREDENTIAL_CHECK_INTERVAL_MS: number = 30_000;
+  /** How often the public signing keys are re-read from user-provisioning (a new kid is fetched at once). */
+  @IsInt() @Min(1000) @Max(3_600_000) SIGNING_KEYS_REFRESH_MS: number = 60_000;
 }
 
 export class UserProvisioningEnv extends DataServiceEnv {
-  @IsString() @MinLength(32, { message: 'must be at least 32 characters' }) JWT_SECRET: string;
+  /** Encrypts the private signing keys user-provisioning generates and keeps in its schema. */
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  SIGNING_KEY_PASSPHRASE: string;
+  /** The signing key is replaced when older than this; the old one keeps verifying until its tokens expired. */
+  @IsInt() @Min(1) @Max(3650) SIGNING_KEY_MAX_AGE_DAYS: number = 30;
   @IsString() JWT_ISSUER: string = 'careflow-bridge';
   @IsString() JWT_AUDIENCE: string = 'careflow-bridge-api';
   @IsString() @MinLength(3) ADMIN_CLIENT_ID: string;

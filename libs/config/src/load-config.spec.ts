@@ -3,7 +3,7 @@ import { GatewayEnv, Hl7GatewayEnv, UserProvisioningEnv } from './env.schemas';
 
 describe('loadConfig', () => {
   it('applies defaults and converts numbers', () => {
-    const config = loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32), PORT: '8080' });
+    const config = loadConfig(GatewayEnv, { PORT: '8080' });
     expect(config.PORT).toBe(8080);
     expect(config.LOG_LEVEL).toBe('info');
     expect(config.JWT_AUDIENCE).toBe('careflow-bridge-api');
@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ['DATABASE_URL', 'JWT_SECRET', 'ADMIN_CLIENT_ID', 'ADMIN_CLIENT_SECRET']) {
+    for (const name of ['DATABASE_URL', 'SIGNING_KEY_PASSPHRASE', 'ADMIN_CLIENT_ID', 'ADMIN_CLIENT_SECRET']) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('short');

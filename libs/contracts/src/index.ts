@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './auth/scopes';
 export * from './auth/auth.rpc.v1';
+export * from './auth/credentials.rpc.v1';
 export * from './tenancy/tenancy.rpc.v1';
 export * from './users/users.rpc.v1';
 export * from './patients/patient-input.v1';

@@ -6,6 +6,7 @@ import { AdminUserInputV1, ApiClientInputV1, CareFlowDefinitionInputV1, Hospital
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { Audited, field } from '../audit/audited';
+import { PASSWORD_HASHING_TIMEOUT_MS } from '../sessions/sessions.controller';
 
 /** Platform administration: tenants and what they are configured with. */
 @ApiTags('admin')
@@ -53,6 +54,7 @@ export class AdminController {
   @Audited('user.created', 'user')
   @ApiOperation({ summary: 'Create a clinical user (physicians carry a physicianCode)' })
   createUser(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() user: AdminUserInputV1) {
-    return this.bus.request('users.user.create.v1', { hospitalId, user });
+    // A password is hashed with scrypt N = 2^17: slow on purpose.
+    return this.bus.request('users.user.create.v1', { hospitalId, user }, { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS });
   }
 }

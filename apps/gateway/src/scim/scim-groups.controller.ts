@@ -14,13 +14,13 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
 import type { Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited, param } from '../audit/audited';
+import { ScimAuthGuard } from '../credentials/scim-auth.guard';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
 import { ScimErrorFilter } from './scim-error.filter';
@@ -32,7 +32,7 @@ import { baseUrlOf, objectBody, scim } from './scim.controller';
  */
 @ApiTags('scim')
 @ApiBearerAuth()
-@UseGuards(AuthGuard('jwt'), ScopesGuard)
+@UseGuards(ScimAuthGuard, ScopesGuard)
 @RequireScopes('scim')
 @UseFilters(ScimErrorFilter)
 @Controller('scim/v2/Groups')

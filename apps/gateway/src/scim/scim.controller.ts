@@ -14,12 +14,12 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
 import { DomainError, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ScimAuthGuard } from '../credentials/scim-auth.guard';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
 import { SCIM_CONTENT_TYPE, ScimErrorFilter } from './scim-error.filter';
@@ -27,7 +27,7 @@ import { Audited, param } from '../audit/audited';
 
 /**
  * SCIM 2.0 (RFC 7643/7644) for the hospital's IdP (Entra ID, Okta): a bearer token of an API client with
- * the scope `scim`, acting on the users of that client's hospital. Bodies are passed on as sent (SCIM
+ * the scope `scim`, or a static SCIM token (`cbscim_...`, POST /v1/admin/hospitals/{id}/scim-tokens), acting on the users of that client's hospital. Bodies are passed on as sent (SCIM
  * attribute names are case-insensitive and IdPs send attributes the Care app does not keep);
  * user-provisioning reads them. Every answer, errors included, is application/scim+json (paths not
  * offered here, e.g. /Bulk, reach ProblemDetailsFilter, which hands /scim/ to ScimErrorFilter). Groups are in
@@ -35,7 +35,7 @@ import { Audited, param } from '../audit/audited';
  */
 @ApiTags('scim')
 @ApiBearerAuth()
-@UseGuards(AuthGuard('jwt'), ScopesGuard)
+@UseGuards(ScimAuthGuard, ScopesGuard)
 @RequireScopes('scim')
 @UseFilters(ScimErrorFilter)
 @Controller('scim/v2')

@@ -4,7 +4,14 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, tenantOf } from '@bridge/auth';
 import { DomainError, ExchangeLoginTokenRequestV1, PasswordLoginRequestV1, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
+import { Audited } from '../audit/audited';
 import { FailedAttemptsService } from '../failed-attempts/failed-attempts.service';
+
+/**
+ * Password hashing (scrypt N = 2^17, and a rehash of an older hash) is deliberately slow: ~0.3 s on a free
+ * core, several seconds on a saturated one. A sign-in must not fail on the generic RPC timeout for that.
+ */
+export const PASSWORD_HASHING_TIMEOUT_MS = 30_000;
 
 /** Care app sign-in: e-mail + password, or the login-token link from the EMR. */
 @ApiTags('auth')
@@ -24,7 +31,7 @@ export class SessionsController {
     const credential = body.email.trim().toLowerCase();
     return this.failedAttempts.attempt(
       { kind: 'password', credential, source, failure: 'INVALID_CREDENTIALS' },
-      () => this.bus.request('users.session.login.v1', body),
+      () => this.bus.request('users.session.login.v1', body, { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS }),
     );
   }
 
@@ -37,6 +44,23 @@ export class SessionsController {
       { kind: 'login-link', credential: body.token, source, failure: 'LOGIN_TOKEN_INVALID' },
       () => this.bus.request('users.session.exchange.v1', { token: body.token }),
     );
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Audited('session.ended', 'user', ({ principal }) => principal.subject)
+  @ApiBearerAuth()
+  @UseGuards(AuthGuard('jwt'))
+  @ApiOperation({ summary: "End the caller's Care app session: its token is refused from now on" })
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    if (principal.kind !== 'user')
+      throw new DomainError('FORBIDDEN', 'This needs a Care app session, not an API token.');
+    await this.bus.request('users.session.end.v1', {
+      hospitalId: tenantOf(principal),
+      userId: principal.subject,
+      ...(principal.sessionId ? { sessionId: principal.sessionId } : {}),
+      expiresAtSeconds: principal.expiresAt ?? Math.floor(Date.now() / 1000) + 86_400,
+    });
   }
 
   @Get('session')

@@ -3,7 +3,7 @@ import { signAccessToken } from '@bridge/auth';
 import { DomainError, SCOPES, type AccessTokenV1, type Principal } from '@bridge/contracts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiClientsService } from '../api-clients/api-clients.service';
-import { secretMatches } from '../api-clients/client-secrets';
+import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
 
 /**
@@ -16,6 +16,7 @@ export class ClientAuthService {
 
   constructor(
     private readonly clients: ApiClientsService,
+    private readonly signingKeys: SigningKeysService,
     @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
   ) {}
 
@@ -27,7 +28,7 @@ export class ClientAuthService {
     const ttlSeconds = this.config.ACCESS_TOKEN_TTL_SECONDS;
     return {
       accessToken: signAccessToken(principal, {
-        secret: this.config.JWT_SECRET,
+        key: await this.signingKeys.signingKey(),
         issuer: this.config.JWT_ISSUER,
         audience: this.config.JWT_AUDIENCE,
         ttlSeconds,
@@ -44,8 +45,8 @@ export class ClientAuthService {
       if (!sameText(clientSecret, this.config.ADMIN_CLIENT_SECRET)) return undefined;
       return { kind: 'client', subject: clientId, hospitalId: null, scopes: [...SCOPES] };
     }
-    const client = await this.clients.findActiveByClientId(clientId);
-    if (!client || !secretMatches(clientSecret, client.secretHash)) return undefined;
+    const client = await this.clients.authenticate(clientId, clientSecret);
+    if (!client) return undefined;
     return { kind: 'client', subject: client.clientId, hospitalId: client.hospitalId, scopes: client.scopes };
   }
 }

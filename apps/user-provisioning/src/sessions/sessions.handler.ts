@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type {
   CheckSessionRequestV1,
+  EndSessionRequestV1,
   ExchangeLoginTokenRequestV1,
   PasswordLoginRequestV1,
   SessionCheckV1,
@@ -26,7 +27,18 @@ export class SessionsHandler {
   @MessagePattern('users.session.check.v1')
   async check(@Payload() request: CheckSessionRequestV1): Promise<SessionCheckV1> {
     return {
-      current: await this.sessions.isCurrent(request.hospitalId, request.userId, request.sessionVersion),
+      current: await this.sessions.isCurrent(
+        request.hospitalId,
+        request.userId,
+        request.sessionVersion,
+        request.sessionId,
+      ),
     };
+  }
+
+  @MessagePattern('users.session.end.v1')
+  async end(@Payload() request: EndSessionRequestV1): Promise<null> {
+    await this.sessions.end(request);
+    return null;
   }
 }

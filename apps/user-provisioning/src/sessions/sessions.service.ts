@@ -1,16 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { signAccessToken } from '@bridge/auth';
-import { DomainError, isDomainError, type PasswordLoginRequestV1, type SessionV1 } from '@bridge/contracts';
+import {
+  DomainError,
+  isDomainError,
+  type EndSessionRequestV1,
+  type PasswordLoginRequestV1,
+  type SessionV1,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log';
 import { hashLoginToken } from '../login-tokens/login-token-secret';
 import { LoginTokensRepository } from '../login-tokens/login-tokens.repository';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
-import { hashPassword, verifyPassword } from '../users/passwords';
+import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
 import type { User } from '../users/user.entity';
 import { toUserView } from '../users/user-view';
 import { UsersRepository } from '../users/users.repository';
+import { SigningKeysService } from '../signing-keys/signing-keys.service';
+import { RevokedSessions } from './revoked-sessions';
 import { scopesForRoles } from './session-scopes';
 
 const PATIENT_LOOKUP_TIMEOUT_MS = 2000;
@@ -33,6 +42,8 @@ export class SessionsService {
     private readonly loginTokens: LoginTokensRepository,
     private readonly audit: AuditLog,
     private readonly bus: Bus,
+    private readonly revokedSessions: RevokedSessions,
+    private readonly signingKeys: SigningKeysService,
     @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
   ) {}
 
@@ -68,6 +79,7 @@ export class SessionsService {
       );
     }
     const user = opened[0];
+    if (needsRehash(user.passwordHash!)) await this.rehash(user, request.password);
     await this.audit.record(this.dataSource.manager, user.hospitalId, {
       action: 'session.started',
       channel: 'password',
@@ -75,6 +87,18 @@ export class SessionsService {
       userId: user.id,
     });
     return this.sessionFor(user);
+  }
+
+  /**
+   * A hash made at an older, cheaper cost is replaced while the right password is at hand. Only if it is
+   * still the hash that was verified: a password changed meanwhile is never overwritten.
+   */
+  private async rehash(user: User, password: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE user_provisioning.users SET password_hash = $1
+        WHERE hospital_id = $2 AND id = $3 AND password_hash = $4`,
+      [await hashPassword(password), user.hospitalId, user.id, user.passwordHash],
+    );
   }
 
   /**
@@ -124,12 +148,39 @@ export class SessionsService {
     }
   }
 
-  /** Asked by the gateway for every request with a user session: one indexed primary-key lookup. */
-  async isCurrent(hospitalId: string, userId: string, sessionVersion: number): Promise<boolean> {
-    return this.users.isSessionCurrent(this.dataSource.manager, hospitalId, userId, sessionVersion);
+  /** Asked by the gateway for every request with a user session: two indexed primary-key lookups. */
+  async isCurrent(
+    hospitalId: string,
+    userId: string,
+    sessionVersion: number,
+    sessionId?: string,
+  ): Promise<boolean> {
+    const manager = this.dataSource.manager;
+    if (sessionId && (await this.revokedSessions.isRevoked(manager, sessionId))) return false;
+    return this.users.isSessionCurrent(manager, hospitalId, userId, sessionVersion);
   }
 
-  private sessionFor(user: User, patient: { patientCode?: string; patientId?: string } = {}): SessionV1 {
+  /**
+   * Logout: this session is refused from now on. A token without a session id (signed before sessions had
+   * one) can only be ended with every session of its user, by bumping the session version.
+   */
+  async end(request: EndSessionRequestV1): Promise<void> {
+    const expiresAt = new Date(request.expiresAtSeconds * 1000);
+    if (request.sessionId) {
+      await this.revokedSessions.revoke(this.dataSource.manager, request.sessionId, request.userId, expiresAt);
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE user_provisioning.users SET session_version = session_version + 1
+        WHERE hospital_id = $1 AND id = $2`,
+      [request.hospitalId, request.userId],
+    );
+  }
+
+  private async sessionFor(
+    user: User,
+    patient: { patientCode?: string; patientId?: string } = {},
+  ): Promise<SessionV1> {
     const scopes = scopesForRoles(user.roles);
     const ttlSeconds = this.config.SESSION_TTL_SECONDS;
     const issuedAt = Math.floor(Date.now() / 1000);
@@ -140,9 +191,10 @@ export class SessionsService {
         hospitalId: user.hospitalId,
         scopes,
         sessionVersion: user.sessionVersion,
+        sessionId: randomUUID(),
       },
       {
-        secret: this.config.JWT_SECRET,
+        key: await this.signingKeys.signingKey(),
         issuer: this.config.JWT_ISSUER,
         audience: this.config.JWT_AUDIENCE,
         ttlSeconds,

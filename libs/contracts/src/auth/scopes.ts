@@ -18,4 +18,8 @@ export interface Principal {
   scopes: Scope[];
   /** User sessions only: the user's session version when signed; a newer one on the user revokes it. */
   sessionVersion?: number;
+  /** User sessions only: this session's id (`sid`), which logout revokes. */
+  sessionId?: string;
+  /** When the token expires (seconds since the epoch). */
+  expiresAt?: number;
 }

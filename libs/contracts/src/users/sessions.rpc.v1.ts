@@ -108,8 +108,18 @@ export interface SessionV1 {
 export class CheckSessionRequestV1 extends HospitalScopedV1 {
   @IsUUID('all') userId: string;
   @IsInt() @Min(0) sessionVersion: number;
+  /** The token's session id (`sid`): a session ended by logout is refused. Absent on older tokens. */
+  @IsOptional() @IsUUID('all') sessionId?: string;
 }
 
 export interface SessionCheckV1 {
   current: boolean;
+}
+
+/** Ends one Care app session (logout); without a session id, every session of the user. */
+export class EndSessionRequestV1 extends HospitalScopedV1 {
+  @IsUUID('all') userId: string;
+  @IsOptional() @IsUUID('all') sessionId?: string;
+  /** When the token expires: the revocation is kept until then, and no longer. */
+  @IsInt() @Min(0) expiresAtSeconds: number;
 }

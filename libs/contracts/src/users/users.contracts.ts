@@ -1,6 +1,7 @@
 import type { Rpc, RequestClasses } from '../common/rpc';
 import {
   CheckSessionRequestV1,
+  EndSessionRequestV1,
   CreateUserRequestV1,
   DeactivateUserRequestV1,
   ExchangeLoginTokenRequestV1,
@@ -54,6 +55,7 @@ export interface UsersRpc {
   'users.session.exchange.v1': Rpc<ExchangeLoginTokenRequestV1, SessionV1>;
   'users.session.login.v1': Rpc<PasswordLoginRequestV1, SessionV1>;
   'users.session.check.v1': Rpc<CheckSessionRequestV1, SessionCheckV1>;
+  'users.session.end.v1': Rpc<EndSessionRequestV1, null>;
   'users.scim.list.v1': Rpc<ScimListUsersRequestV1, ScimListResponseV1<ScimUserV1>>;
   'users.scim.get.v1': Rpc<ScimGetUserRequestV1, ScimUserV1>;
   'users.scim.create.v1': Rpc<ScimCreateUserRequestV1, ScimUserV1>;
@@ -84,6 +86,7 @@ export const USERS_RPC_CLASSES: RequestClasses<UsersRpc> = {
   'users.session.exchange.v1': ExchangeLoginTokenRequestV1,
   'users.session.login.v1': PasswordLoginRequestV1,
   'users.session.check.v1': CheckSessionRequestV1,
+  'users.session.end.v1': EndSessionRequestV1,
   'users.scim.list.v1': ScimListUsersRequestV1,
   'users.scim.get.v1': ScimGetUserRequestV1,
   'users.scim.create.v1': ScimCreateUserRequestV1,

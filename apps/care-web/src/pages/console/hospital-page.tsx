@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { ApiClientsPanel } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AuditPanel } from './audit-panel';
 import { SiuPanel } from './siu-panel';
@@ -59,6 +60,9 @@ function ApiClientForm({ hospitalId }: { hospitalId: string }) {
     void post({ name: form.get('name'), scopes: form.getAll('scopes') });
   };
   return (
+    <>
+    {/* The list reloads when a client was created. */}
+    <ApiClientsPanel hospitalId={hospitalId} refreshKey={result} />
     <form onSubmit={submit} aria-label="New API client">
       <label>
         Name <input name="name" required />
@@ -79,6 +83,7 @@ function ApiClientForm({ hospitalId }: { hospitalId: string }) {
       )}
       <ProblemMessage error={error} />
     </form>
+    </>
   );
 }
 

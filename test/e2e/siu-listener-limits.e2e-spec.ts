@@ -46,7 +46,10 @@ describe('R13 real-time SIU listener limits', () => {
       held = { closed: false, socket };
       socket.on('error', () => undefined);
       socket.on('close', () => (held!.closed = true));
-      await new Promise((resolve) => socket.once('connect', resolve));
+      await new Promise((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
+      });
     }
     await siu.connect(hospital.id, { source: hospital.source, careFlowMap: [], mllpListener: { port, ...listener } });
     if (held) await expectEventually(() => expect(held!.closed).toBe(true), { timeoutMs: 15_000, intervalMs: 50 });
@@ -65,13 +68,15 @@ describe('R13 real-time SIU listener limits', () => {
       careFlowMap: [],
       mllpListener: { port, allowedSources: ['10.0.0.0/8', 'fd00::/8'] },
     });
-    // Refused at connect: closed before a byte is read, so no ACK ever comes.
-    await expectEventually(async () => expect(await send().catch((error: Error) => error)).toBeInstanceOf(Error), {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-    });
-    const refused = await send().catch((error: { code?: string }) => error);
-    expect(refused).toMatchObject({ code: expect.stringMatching(/MLLP_CONNECTION_CLOSED|MLLP_CONNECTION_FAILED/) });
+    // Refused at connect: accepted, then closed before a byte is read, so no ACK ever comes. Until the listener
+    // has started the port refuses connections outright (MLLP_CONNECTION_REFUSED): wait past that.
+    await expectEventually(
+      async () =>
+        expect(await send().catch((error: { code?: string }) => error)).toMatchObject({
+          code: expect.stringMatching(/MLLP_CONNECTION_CLOSED|MLLP_CONNECTION_FAILED/),
+        }),
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     await configure({ allowedSources: ['127.0.0.1/32'] });
   });
 

@@ -52,7 +52,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/infra/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts', '<rootDir>/test/setup/infra-retries.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
     },
     {
       // Headless Chromium against the Care app screens: `npm run test:browser` (needs the chromium package).

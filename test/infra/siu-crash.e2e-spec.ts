@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@bridge/database';
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { startRabbitMq, type RabbitMqNode } from '../../libs/testing/src/rabbitmq';
 import { Api } from '../support/api';
 import type { TestPlatform } from '../support/platform';
+import { TEST_SIU_ROOT } from '../support/siu-folders';
 import { SiuDriver, dropFile, siuMessage } from '../e2e/siu.fixtures';
 
 const MESSAGES = 10_000;
@@ -66,6 +67,8 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
       AMQP_URL: broker.url,
       SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
       SECRETS_KEY: randomBytes(32).toString('base64'),
+      // The hospital's SIU folder is made under this root (test/support/siu-folders.ts).
+      SIU_DIRECTORY_ROOTS: TEST_SIU_ROOT,
       ADMIN_CLIENT_ID: 'r1-admin',
       ADMIN_CLIENT_SECRET: randomBytes(18).toString('base64url'),
       PORT: String(port),
@@ -75,6 +78,7 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
       SIU_RUN_STALE_MS: '3000',
       SIU_SUPERVISE_INTERVAL_MS: '200',
     };
+    mkdirSync(TEST_SIU_ROOT, { recursive: true });
     for (const service of SERVICES) start(service);
     await healthy();
   });

@@ -1,41 +1,19 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { CurrentPrincipal, tenantOf } from '@bridge/auth';
 import type { Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audited, param } from '../audit/audited';
-import { ScimAuthGuard } from '../credentials/scim-auth.guard';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
-import { ScimErrorFilter } from './scim-error.filter';
-import { baseUrlOf, objectBody, scim } from './scim.controller';
+import { baseUrlOf, objectBody, scim, ScimEndpoint } from './scim-endpoint';
 
 /**
  * SCIM Groups (Entra ID and Okta group push) of the token's hospital: another hospital's group ids are
  * 404. Members get the Care-app roles the hospital maps to the group (see scim-group-roles).
  */
-@ApiTags('scim')
-@ApiBearerAuth()
-@UseGuards(ScimAuthGuard, ScopesGuard)
-@RequireScopes('scim')
-@UseFilters(ScimErrorFilter)
-@Controller('scim/v2/Groups')
+@ScimEndpoint('scim/v2/Groups')
 export class ScimGroupsController {
   constructor(private readonly bus: Bus) {}
 

@@ -1,28 +1,12 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { CurrentPrincipal, tenantOf } from '@bridge/auth';
 import { DomainError, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ScimAuthGuard } from '../credentials/scim-auth.guard';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { actorOf } from '../users/actor';
-import { SCIM_CONTENT_TYPE, ScimErrorFilter } from './scim-error.filter';
+import { baseUrlOf, objectBody, scim, ScimEndpoint } from './scim-endpoint';
 import { Audited, param } from '../audit/audited';
 
 /**
@@ -33,12 +17,7 @@ import { Audited, param } from '../audit/audited';
  * offered here, e.g. /Bulk, reach ProblemDetailsFilter, which hands /scim/ to ScimErrorFilter). Groups are in
  * ScimGroupsController; paths are case-insensitive and a trailing slash is tolerated (canonicalScimUrl).
  */
-@ApiTags('scim')
-@ApiBearerAuth()
-@UseGuards(ScimAuthGuard, ScopesGuard)
-@RequireScopes('scim')
-@UseFilters(ScimErrorFilter)
-@Controller('scim/v2')
+@ScimEndpoint('scim/v2')
 export class ScimController {
   constructor(private readonly bus: Bus) {}
 
@@ -199,22 +178,4 @@ export class ScimController {
       id,
     });
   }
-}
-
-export function scim(reply: FastifyReply): FastifyReply {
-  return reply.header('content-type', SCIM_CONTENT_TYPE);
-}
-
-/** The SCIM root as the caller reached it (through a proxy, as it forwarded it), for meta.location. */
-export function baseUrlOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}/scim/v2`;
-}
-
-export function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new DomainError('VALIDATION_FAILED', 'The body must be a JSON object.', {
-      scimType: 'invalidSyntax',
-    });
-  }
-  return body as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@
 // code, and no promise is left floating (a lost rejection is lost data in an integration engine).
 import tseslint from 'typescript-eslint';
 
-const APPS = 'gateway|patient-import|hl7-gateway|siu-ingestor|user-provisioning|hospital-sim|embedded|care-web';
+const APPS = 'gateway|patient-import|hl7-gateway|siu-ingestor|notifier|user-provisioning|hospital-sim|embedded|care-web';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'apps/care-web/**', '**/*.js', '**/*.mjs'] },

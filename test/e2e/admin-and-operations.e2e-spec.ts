@@ -70,7 +70,7 @@ describe('platform admin, health, OpenAPI and bad input (R6)', () => {
     const health = await api.expect(200, 'GET', '/health');
     expect(health.status).toBe('ok');
     expect(health.broker.ok).toBe(true);
-    expect(Object.keys(health.services).sort()).toEqual(['hl7-gateway', 'patient-import', 'siu-ingestor', 'user-provisioning']);
+    expect(Object.keys(health.services).sort()).toEqual(['hl7-gateway', 'notifier', 'patient-import', 'siu-ingestor', 'user-provisioning']);
     for (const check of Object.values(health.services) as { ok: boolean }[]) expect(check.ok).toBe(true);
   });
 

@@ -27,7 +27,7 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'gateway'] as const;
+const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'] as const;
 const ROOT = join(__dirname, '..', '..');
 
 /**

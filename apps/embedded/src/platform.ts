@@ -9,6 +9,8 @@ import { createPatientImportApp } from '../../patient-import/src/patient-import.
 import { PatientImportEnv } from '../../patient-import/src/patient-import.config';
 import { createSiuIngestorApp } from '../../siu-ingestor/src/siu-ingestor.app';
 import { SiuIngestorEnv } from '../../siu-ingestor/src/siu-ingestor.config';
+import { createNotifierApp } from '../../notifier/src/notifier.app';
+import { NotifierEnv } from '../../notifier/src/notifier.config';
 import { createUserProvisioningApp } from '../../user-provisioning/src/user-provisioning.app';
 
 export interface RunningPlatform {
@@ -29,7 +31,7 @@ export async function startPlatform(
   options: { port?: number } = {},
 ): Promise<RunningPlatform> {
   // One message naming every bad variable of every hosted service, before any of them starts.
-  assertConfigs([UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, GatewayEnv], env);
+  assertConfigs([UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, NotifierEnv, GatewayEnv], env);
   const services: INestApplicationContext[] = [];
   const hosted = { logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info')) };
   try {
@@ -40,6 +42,7 @@ export async function startPlatform(
       createPatientImportApp(as('patient-import'), hosted),
       createHl7GatewayApp(as('hl7-gateway'), hosted),
       createSiuIngestorApp(as('siu-ingestor'), hosted),
+      createNotifierApp(as('notifier'), hosted),
     ]);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failure = started.find((result) => result.status === 'rejected');

@@ -24,3 +24,4 @@ export * from './siu/siu.events.v1';
 export * from './appointments/appointments.rpc.v1';
 export * from './audit/audit.rpc.v1';
 export * from './untrusted-keys';
+export * from './alerts/alerts.events.v1';

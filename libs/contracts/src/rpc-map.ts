@@ -4,6 +4,8 @@
  * (Bus.request) and a validation error at the receiver (RPC_REQUEST_CLASSES).
  * Never change a released v1 incompatibly: add a v2 pattern beside it.
  */
+import { ALERTS_RPC_CLASSES, type AlertsRpc } from './alerts/alerts.contracts';
+import { AlertChangedEventV1 } from './alerts/alerts.events.v1';
 import { APPOINTMENTS_RPC_CLASSES, type AppointmentsRpc } from './appointments/appointments.contracts';
 import { AUDIT_RPC_CLASSES, type AuditRpc } from './audit/audit.contracts';
 import { AUTH_RPC_CLASSES, type AuthRpc } from './auth/auth.contracts';
@@ -17,11 +19,14 @@ import { SIU_RPC_CLASSES, type SiuRpc } from './siu/siu.contracts';
 import { SiuMessageReceivedEventV1 } from './siu/siu.events.v1';
 import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contracts';
 import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
+import { WEBHOOKS_RPC_CLASSES, type WebhooksRpc } from './webhooks/webhooks.contracts';
 
 export interface RpcContracts
   extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc, SiuRpc,
     AppointmentsRpc,
-    AuditRpc {}
+    AuditRpc,
+    AlertsRpc,
+    WebhooksRpc {}
 
 export type RpcPattern = keyof RpcContracts;
 export type RpcRequest<P extends RpcPattern> = RpcContracts[P]['request'];
@@ -39,12 +44,15 @@ export const RPC_REQUEST_CLASSES: RequestClasses<RpcContracts> = {
   ...SIU_RPC_CLASSES,
   ...APPOINTMENTS_RPC_CLASSES,
   ...AUDIT_RPC_CLASSES,
+  ...ALERTS_RPC_CLASSES,
+  ...WEBHOOKS_RPC_CLASSES,
 };
 
 export interface EventContracts {
   'patients.patient.upserted.v1': PatientUpsertedEventV1;
   'careflows.careflow.changed.v1': CareFlowChangedEventV1;
   'siu.message.received.v1': SiuMessageReceivedEventV1;
+  'alerts.alert.changed.v1': AlertChangedEventV1;
 }
 
 export type EventName = keyof EventContracts;
@@ -54,4 +62,5 @@ export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayloa
   'patients.patient.upserted.v1': PatientUpsertedEventV1,
   'careflows.careflow.changed.v1': CareFlowChangedEventV1,
   'siu.message.received.v1': SiuMessageReceivedEventV1,
+  'alerts.alert.changed.v1': AlertChangedEventV1,
 };

@@ -7,6 +7,7 @@ export const SERVICE_SCHEMAS = {
   'patient-import': 'patient_import',
   'hl7-gateway': 'hl7_gateway',
   'siu-ingestor': 'siu_ingestor',
+  notifier: 'notifier',
 } as const;
 export type DataService = keyof typeof SERVICE_SCHEMAS;
 

@@ -6,6 +6,7 @@ export interface HealthRpc {
   'user-provisioning.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
   'hl7-gateway.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
   'siu-ingestor.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
+  'notifier.health.check.v1': Rpc<HealthCheckRequestV1, HealthReportV1>;
 }
 
 export const HEALTH_RPC_CLASSES: RequestClasses<HealthRpc> = {
@@ -13,4 +14,5 @@ export const HEALTH_RPC_CLASSES: RequestClasses<HealthRpc> = {
   'user-provisioning.health.check.v1': HealthCheckRequestV1,
   'hl7-gateway.health.check.v1': HealthCheckRequestV1,
   'siu-ingestor.health.check.v1': HealthCheckRequestV1,
+  'notifier.health.check.v1': HealthCheckRequestV1,
 };

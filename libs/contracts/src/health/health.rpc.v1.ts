@@ -12,4 +12,5 @@ export const SERVICE_HEALTH_PATTERNS = [
   'user-provisioning.health.check.v1',
   'hl7-gateway.health.check.v1',
   'siu-ingestor.health.check.v1',
+  'notifier.health.check.v1',
 ] as const;

@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import type { HealthReportV1 } from '@bridge/contracts';
+import { checkDatabase } from '@bridge/database';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DataSource } from 'typeorm';
+
+@Controller()
+export class HealthHandler {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @MessagePattern('notifier.health.check.v1')
+  async check(): Promise<HealthReportV1> {
+    const database = await checkDatabase(this.dataSource);
+    return { service: 'notifier', ok: database.ok, database };
+  }
+}

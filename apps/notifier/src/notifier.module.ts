@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DestinationPolicyModule } from '@bridge/config';
+import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
+import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { HealthHandler } from './health/health.handler';
+import type { NotifierEnv } from './notifier.config';
+
+export const NOTIFIER_SCHEMA = 'notifier';
+
+/**
+ * Telling the outside world: webhook subscriptions and their signed deliveries, alert rules and the
+ * alerts they open and resolve. Feature modules (webhooks/, alerts/) are listed under `imports`.
+ */
+@Module({})
+export class NotifierModule {
+  static forRoot(config: NotifierEnv): DynamicModule {
+    const box = SecretBox.fromConfig(config);
+    return {
+      module: NotifierModule,
+      imports: [
+        DatabaseModule.forService({
+          schema: NOTIFIER_SCHEMA,
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          entities: [],
+          migrations: [messagingTablesMigration(NOTIFIER_SCHEMA)],
+        }),
+        SecretBoxModule.forService(box),
+        MessagingModule.forService({
+          service: 'notifier',
+          schema: NOTIFIER_SCHEMA,
+          amqpUrl: config.AMQP_URL,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          persistence: true,
+        }),
+        ScheduleModule.forRoot(),
+        // Webhook receivers are outbound destinations like any hospital system.
+        DestinationPolicyModule.forService(config),
+      ],
+      controllers: [HealthHandler],
+    };
+  }
+}

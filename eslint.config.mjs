@@ -1,5 +1,8 @@
 // Lint rules that carry the architecture: apps never import other apps, contracts carry no framework
 // code, and no promise is left floating (a lost rejection is lost data in an integration engine).
+// Production code (apps, libs, bench) also gets typescript-eslint's recommendedTypeChecked; tests keep the
+// base set, because their `any`-typed JSON answers (supertest/fetch bodies) would turn every assertion
+// into a cast without catching anything.
 import tseslint from 'typescript-eslint';
 
 const APPS = 'gateway|patient-import|hl7-gateway|siu-ingestor|notifier|user-provisioning|hospital-sim|embedded|care-web';
@@ -11,9 +14,32 @@ export default tseslint.config(
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    rules: {
+      // `_name` marks what is left out on purpose (a rest sibling, an interface's unused argument).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // An async method that implements a Promise-returning interface reads better than Promise.resolve().
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Benchmarks read the platform's JSON answers as tests do: the `any` of a parsed body is their input.
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
     },
   },
   {

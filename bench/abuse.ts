@@ -118,7 +118,7 @@ function failedAttempts(
           },
         ],
       },
-      (error) => (error ? reject(error) : resolve()),
+      (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
     );
     instance.on('response', (_client, statusCode) => statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1));
   });
@@ -140,7 +140,7 @@ function otherRoutes(url: string, token: string, patientId: string, seconds: num
         ],
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         resolve({ p99Ms: result.latency.p99, requestsPerSecond: result.requests.average, errors: result.errors + result.timeouts + result.non2xx });
       },
     );

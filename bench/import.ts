@@ -121,7 +121,7 @@ function httpLoad(url: string, token: string, connections: number, seconds: numb
         body: JSON.stringify({ patientCode: SIM_IDS.francoise }),
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         if (result.non2xx + result.errors > 0)
           return reject(new Error(`${result.non2xx + result.errors} failed lookups`));
         resolve({ p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average });

@@ -177,7 +177,7 @@ function timeRound(size: number, round: () => number): { rate: number; checksum:
 }
 
 export async function runParseBench(): Promise<void> {
-  // simple-hl7 ships no types: required and typed locally.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- simple-hl7 ships no types: required and typed here
   const { Parser } = require('simple-hl7') as { Parser: SimpleHl7ParserClass };
   const corpus = buildParseCorpus();
 

@@ -92,7 +92,7 @@ function load(url: string, token: string, seconds: number, title: string): Promi
         ],
       },
       (error, result) => {
-        if (error) return reject(error);
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         const errors = result.errors + result.timeouts + result.non2xx;
         resolve({
           requestsPerSecond: result.requests.average,

@@ -54,7 +54,7 @@ export async function benchInfrastructure(
 export interface DistributedPlatform {
   url: string;
   admin: { clientId: string; clientSecret: string };
-  stop(): Promise<unknown>;
+  stop: () => Promise<unknown>;
   /** Peak resident set (VmHWM) of every service process so far, in MB. */
   peakRss(): Record<string, number>;
   /** Each service's process id, and PostgreSQL's and RabbitMQ's: what a work-cost meter sums. */

@@ -17,7 +17,9 @@ export interface LocalSecrets {
  */
 export function loadOrCreateSecrets(dataDir: string, env: NodeJS.ProcessEnv): LocalSecrets {
   const file = join(dataDir, 'secrets.json');
-  const stored: Partial<LocalSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const stored: Partial<LocalSecrets> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>)
+    : {};
   const secrets: LocalSecrets = {
     // (A JWT_SECRET kept by an older version is dropped: nothing signs with a shared secret any more.)
     SIGNING_KEY_PASSPHRASE: stored.SIGNING_KEY_PASSPHRASE ?? randomBytes(32).toString('base64url'),

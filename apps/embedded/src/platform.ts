@@ -46,7 +46,7 @@ export async function startPlatform(
     ]);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failure = started.find((result) => result.status === 'rejected');
-    if (failure) throw (failure as PromiseRejectedResult).reason;
+    if (failure) throw (failure).reason;
     const gateway = await createGatewayApp(env, { ...hosted, port: options.port });
     services.push(gateway);
     const address = gateway.getHttpServer().address();

@@ -32,7 +32,7 @@ export function memoizeValidationMetadata(storage: MetadataStorage = getMetadata
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     const key = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups?.join('\u0001') ?? ''}`;
     let byArguments = cache.get(target);
-    if (!byArguments) cache.set(target, (byArguments = new Map()));
+    if (!byArguments) cache.set(target, (byArguments = new Map<string, Metadatas>()));
     let metadatas = byArguments.get(key);
     if (!metadatas) byArguments.set(key, (metadatas = lookup(target, schema, always, strictGroups, groups)));
     return metadatas;

@@ -8,6 +8,7 @@ export interface DatabaseModuleOptions {
   schema: string;
   url: string;
   poolSize?: number;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
   entities: (Function | EntitySchema)[];
   migrations: (new () => MigrationInterface)[];
 }
@@ -57,7 +58,7 @@ export async function openDataSource(config: DataSourceOptions, schema: string):
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
     // A service role owns its schema but may not create schemas (the launcher's bootstrap made it):
     // CREATE SCHEMA checks that right even when the schema exists, so it is only asked when missing.
-    const existing: unknown[] = await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    const existing = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
     if (existing.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {

@@ -1,7 +1,7 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, tenantOf } from '@bridge/auth';
-import { DomainError, type Principal } from '@bridge/contracts';
+import { type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResourceIdPipe } from '../http/resource-id.pipe';

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type { HealthReportV1 } from '@bridge/contracts';
 import { checkDatabase } from '@bridge/database';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 
 @Controller()

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DestinationPolicy } from '@bridge/config';
 import {
   DomainError,
-  type Hl7ConnectionInputV1,
   type LookupKey,
   type QueryDemographicsResultV1,
 } from '@bridge/contracts';

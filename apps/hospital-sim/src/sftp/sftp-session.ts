@@ -107,7 +107,7 @@ export class SftpSession {
       const open = [...this.handles.values()];
       this.handles.clear();
       await Promise.all(
-        open.map((handle) => (handle.kind === 'file' ? handle.fd.close().catch(() => undefined) : undefined)),
+        open.map((handle) => (handle.kind === 'file' ? handle.fd.close().catch(() => undefined) : Promise.resolve())),
       );
     })();
     return this.released;

@@ -20,5 +20,5 @@ export function candidateAsPatient(
   candidate: DemographicsV1 & { existingPatientId?: string },
 ): PatientInputV1 {
   const { existingPatientId: _existing, ...demographics } = candidate;
-  return demographics as PatientInputV1;
+  return demographics;
 }

@@ -98,7 +98,7 @@ export function parsePatchRequest(body: Record<string, unknown>): PatchOperation
     }
     return {
       op: name,
-      ...(path !== undefined ? { path: path as string } : {}),
+      ...(path !== undefined ? { path: path } : {}),
       value: attribute(operation, 'value'),
     };
   });

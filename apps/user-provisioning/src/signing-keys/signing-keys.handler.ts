@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type { SigningKeysV1 } from '@bridge/contracts';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { MessagePattern } from '@nestjs/microservices';
 import { SigningKeysService } from './signing-keys.service';
 
 @Controller()

@@ -98,7 +98,7 @@ export function planChange(current: User, wanted: WantedUser, options: ChangeOpt
 function sameValue(a: unknown, b: unknown): boolean {
   const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
   if (strings(a) && strings(b)) {
-    const [x, y] = [a as string[], b as string[]];
+    const [x, y] = [a, b];
     return x.length === y.length && [...x].sort().join('\n') === [...y].sort().join('\n');
   }
   // Lists of objects (e-mails, addresses): order and content both count.

@@ -219,7 +219,7 @@ export function expectedReading(entry: CorpusEntry, refused: boolean): CorpusRea
             ...Array<string>(entry.batch?.failedItems ?? 0).fill(''),
           ].sort()
         : acknowledged
-          ? [entry.msh!.controlId]
+          ? [entry.msh.controlId]
           : [],
   };
 }

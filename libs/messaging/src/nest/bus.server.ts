@@ -6,8 +6,6 @@ import {
   RPC_REQUEST_CLASSES,
   isDomainError,
   validatePayload,
-  type EventName,
-  type RpcPattern,
 } from '@bridge/contracts';
 import { withCorrelationId } from '@bridge/logging';
 import { lastValueFrom } from 'rxjs';
@@ -71,7 +69,7 @@ export class BusServer extends Server implements CustomTransportStrategy {
     const requestClass = (RPC_REQUEST_CLASSES as Record<string, PayloadClass | undefined>)[pattern];
     if (!requestClass)
       throw new Error(`@MessagePattern('${pattern}') is not an RPC pattern of libs/contracts.`);
-    await this.transport.serve(pattern as RpcPattern, (payload, meta) =>
+    await this.transport.serve(pattern, (payload, meta) =>
       withCorrelationId(meta.correlationId, async (): Promise<RpcEnvelope> => {
         try {
           const request = validatePayload(requestClass, payload);
@@ -95,7 +93,7 @@ export class BusServer extends Server implements CustomTransportStrategy {
       );
     }
     const subscription = { ...EVENT_CONSUMER_DEFAULTS, ...options, queue: options.queue };
-    await this.transport.subscribe(event as EventName, subscription, (payload, meta) =>
+    await this.transport.subscribe(event, subscription, (payload, meta) =>
       withCorrelationId(meta.correlationId, async () => {
         let validated: object;
         try {

@@ -9,7 +9,7 @@ import {
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue } from './topology';
-import { CONTENT_TYPE, decode, describe, publishConfirmed, settle } from './wire';
+import { CONTENT_TYPE, decode, describe, propertiesOf, publishConfirmed, settle } from './wire';
 
 /** Bounds how long a retry or dead-letter copy may wait for its confirm before the original is requeued. */
 const REPUBLISH_CONFIRM_MS = 10_000;
@@ -40,7 +40,7 @@ export class EventConsumer extends QueueConsumer {
   }
 
   protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const headers = message.properties.headers ?? {};
+    const headers = propertiesOf(message).headers ?? {};
     const event =
       typeof headers[HEADERS.event] === 'string'
         ? (headers[HEADERS.event] as string)
@@ -87,8 +87,8 @@ export class EventConsumer extends QueueConsumer {
         {
           messageId: meta.messageId,
           correlationId: meta.correlationId,
-          contentType: message.properties.contentType ?? CONTENT_TYPE,
-          timestamp: message.properties.timestamp,
+          contentType: CONTENT_TYPE,
+          timestamp: numberOrUndefined(propertiesOf(message).timestamp),
           persistent: true,
           headers,
         },
@@ -113,7 +113,7 @@ export class EventConsumer extends QueueConsumer {
 }
 
 function readMeta(message: ConsumeMessage): MessageMeta {
-  const { messageId, correlationId, headers } = message.properties;
+  const { messageId, correlationId, headers } = propertiesOf(message);
   const attempt = Number(headers?.[HEADERS.attempt]);
   const id = typeof messageId === 'string' ? messageId : '';
   return {
@@ -121,4 +121,8 @@ function readMeta(message: ConsumeMessage): MessageMeta {
     correlationId: typeof correlationId === 'string' && correlationId ? correlationId : id,
     attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
   };
+}
+
+function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
 }

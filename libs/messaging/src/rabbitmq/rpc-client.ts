@@ -110,7 +110,7 @@ export class RpcClient {
 
   private declareOnce(connection: ChannelModel, pattern: string): Promise<void> {
     let patterns = this.declared.get(connection);
-    if (!patterns) this.declared.set(connection, (patterns = new Map()));
+    if (!patterns) this.declared.set(connection, (patterns = new Map<string, Promise<void>>()));
     let declaring = patterns.get(pattern);
     if (!declaring) {
       // A throwaway channel: a failed declaration closes its channel, and must not take the reply

@@ -5,7 +5,7 @@ import type { RpcEnvelope, RpcServeHandler } from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareRpcQueue, HEADERS, rpcQueue } from './topology';
-import { CONTENT_TYPE, decode, describe, encode, settle } from './wire';
+import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './wire';
 
 /**
  * Serves one RPC pattern from the durable `rpc.<pattern>` queue; every instance serving the pattern is
@@ -29,7 +29,7 @@ export class RpcServer extends QueueConsumer {
   }
 
   protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const { messageId, correlationId, replyTo, headers } = message.properties;
+    const { messageId, correlationId, replyTo, headers } = propertiesOf(message);
     // The broker drops requests that expire in the queue; this catches the ones that expired while
     // waiting in our prefetch buffer or were redelivered after the caller gave up. Nobody waits for them.
     const deadline = Number(headers?.[HEADERS.deadline]);

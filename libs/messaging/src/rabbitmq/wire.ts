@@ -19,6 +19,23 @@ export function decode(message: Message): unknown {
   }
 }
 
+/**
+ * The properties we read from a delivery. amqplib types them `any`; anything may arrive (another
+ * publisher), so each is checked where it is used, and `unknown` makes the compiler insist on it.
+ */
+export interface DeliveryProperties {
+  messageId?: unknown;
+  correlationId?: unknown;
+  replyTo?: unknown;
+  contentType?: unknown;
+  timestamp?: unknown;
+  headers?: Record<string, unknown>;
+}
+
+export function propertiesOf(message: Message): DeliveryProperties {
+  return message.properties as DeliveryProperties;
+}
+
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -49,7 +66,7 @@ export function publishConfirmed(
     try {
       channel.publish(exchange, routingKey, content, options, (error: unknown) => {
         clearTimeout(timer);
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        if (error) reject(error instanceof Error ? error : new Error(describe(error)));
         else resolve();
       });
     } catch (error) {

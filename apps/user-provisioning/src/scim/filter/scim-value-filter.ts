@@ -61,7 +61,8 @@ function compare(actual: unknown, op: string, expected: FilterValue): boolean {
     return op === 'eq' ? a === b : op === 'ne' ? a !== b : false;
   }
   if (actual === undefined || actual === null) return op === 'ne';
-  const a = String(actual).toLowerCase();
+  if (typeof actual === 'object') return op === 'ne'; // a complex attribute equals no value
+  const a = String(actual as string | number | bigint).toLowerCase();
   const b = String(expected).toLowerCase();
   switch (op) {
     case 'eq':

@@ -42,12 +42,12 @@ export class AlertsController {
   @Get('alerts')
   @ApiOperation({ summary: 'Alerts, newest first (a hospital admin sees its own hospital only)' })
   listAlerts(@CurrentPrincipal() principal: Principal, @Query() query: ListAlertsRequestV1) {
-    if (principal.scopes.includes('admin')) return this.bus.request('alerts.list.v1', query);
+    if (principal.scopes.includes('admin')) return this.bus.request('alerts.alert.list.v1', query);
     // A hospital admin reads its own hospital's alerts, whichever hospitalId the query names.
     const hospitalId = principal.hospitalId ?? '';
     mustRead(principal, hospitalId);
     if (query.hospitalId && query.hospitalId !== hospitalId) mustRead(principal, query.hospitalId);
-    return this.bus.request('alerts.list.v1', { ...query, hospitalId });
+    return this.bus.request('alerts.alert.list.v1', { ...query, hospitalId });
   }
 }
 

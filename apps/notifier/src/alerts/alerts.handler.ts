@@ -27,7 +27,7 @@ export class AlertsHandler {
     return this.rules.get(request.hospitalId);
   }
 
-  @MessagePattern('alerts.list.v1')
+  @MessagePattern('alerts.alert.list.v1')
   async list(@Payload() request: ListAlertsRequestV1): Promise<AlertsPageV1> {
     return { alerts: await this.alerts.list(request) };
   }

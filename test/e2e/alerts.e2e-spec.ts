@@ -109,8 +109,10 @@ describe('alerts that know the schedule (O2)', () => {
         body: { rules: [] },
       });
       expect(unknown.status).toBe(404);
-      // A hospital's own API client is no platform admin.
+      // A hospital's own API client (even with users:write) is no platform admin and no signed-in hospital admin.
       expect((await api.request('PUT', rulesPath(hospital.id), { token: hospital.token, body: { rules: [] } })).status).toBe(403);
+      expect((await api.request('GET', rulesPath(hospital.id), { token: hospital.token })).status).toBe(403);
+      expect((await api.request('GET', `/v1/admin/alerts?hospitalId=${hospital.id}`, { token: hospital.token })).status).toBe(403);
       expect((await api.request('GET', `/v1/admin/alerts?state=closed`, { token: admin })).status).toBe(400);
     });
   });

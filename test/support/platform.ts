@@ -24,6 +24,8 @@ export interface TestPlatform {
    * reads it outside user-provisioning.
    */
   signingKey: { kid: string; privateKey: KeyObject };
+  /** The broker of a distributed platform (its own virtual host); undefined on the in-process bus. */
+  amqpUrl?: string;
   close(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ async function readSigningKey(
 
 async function startProcesses(
   env: NodeJS.ProcessEnv,
-): Promise<{ url: string; serviceDatabaseUrls: Record<DataService, string>; close(): Promise<void> }> {
+): Promise<{ url: string; serviceDatabaseUrls: Record<DataService, string>; amqpUrl: string; close(): Promise<void> }> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
   const port = await freePort();
   // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
@@ -155,7 +157,7 @@ async function startProcesses(
     await close();
     throw error;
   }
-  return { url, serviceDatabaseUrls, close };
+  return { url, serviceDatabaseUrls, amqpUrl: vhost.url, close };
 }
 
 /**

@@ -12,6 +12,7 @@ import { ScimAuthGuard } from './credentials/scim-auth.guard';
 import { ScimTokensController } from './credentials/scim-tokens.controller';
 import { JwksController, SigningKeysController } from './credentials/signing-keys.controller';
 import { AdminController } from './admin/admin.controller';
+import { AlertsController } from './alerts/alerts.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
@@ -55,6 +56,7 @@ export class GatewayModule {
       controllers: [
         OAuthController,
         AdminController,
+        AlertsController,
         AuditEventsController,
         PatientsController,
         CareFlowsController,

@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
 import { HealthHandler } from './health/health.handler';
 import type { NotifierEnv } from './notifier.config';
 
@@ -24,7 +25,7 @@ export class NotifierModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(NOTIFIER_SCHEMA)],
+          migrations: [messagingTablesMigration(NOTIFIER_SCHEMA), ...ALERTS_MIGRATIONS],
         }),
         SecretBoxModule.forService(box),
         MessagingModule.forService({
@@ -37,6 +38,10 @@ export class NotifierModule {
         ScheduleModule.forRoot(),
         // Webhook receivers are outbound destinations like any hospital system.
         DestinationPolicyModule.forService(config),
+        AlertsModule.register({
+          evaluateIntervalMs: config.ALERTS_EVALUATE_INTERVAL_MS,
+          deadLetterQueues: config.ALERTS_DEAD_LETTER_QUEUES.split(',').map((queue) => queue.trim()).filter(Boolean),
+        }),
       ],
       controllers: [HealthHandler],
     };

@@ -22,6 +22,7 @@ import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
 import { PatientsModule } from './patients/patients.module';
 import { WEB_SERVICE_SECRETS } from './webservice/webservice-connections.repository';
 import { WebServiceModule } from './webservice/webservice.module';
+import { SignalsModule } from './signals/signals.module';
 import { HealthHandler } from './health/health.handler';
 
 /** Patients, care-flow definitions and care flows, and pull import (web service, import source, sessions). */
@@ -62,6 +63,7 @@ export class PatientImportModule {
         ImportSourcesModule,
         ImportsModule.register({ sessionTtlSeconds: config.IMPORT_SESSION_TTL_SECONDS }),
         AppointmentsModule,
+        SignalsModule,
       ],
       controllers: [HealthHandler],
       providers: [HealthHandler],

@@ -14,6 +14,7 @@ import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { SignalsModule } from './signals/signals.module';
 import { PlatformPorts } from './connections/platform-ports';
 import { DirectoryBounds } from './sources/directory-bounds';
 import type { SiuIngestorEnv } from './siu-ingestor.config';
@@ -75,6 +76,7 @@ export class SiuIngestorModule {
         RunsModule,
         ProcessingModule,
         SchedulesModule,
+        SignalsModule,
       ],
       controllers: [HealthHandler],
     };

@@ -25,3 +25,5 @@ export * from './appointments/appointments.rpc.v1';
 export * from './audit/audit.rpc.v1';
 export * from './untrusted-keys';
 export * from './alerts/alerts.events.v1';
+export * from './alerts/alerts.rpc.v1';
+export * from './alerts/alert-signals.v1';

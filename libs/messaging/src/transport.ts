@@ -51,6 +51,13 @@ export interface DeadLetter {
   payload: unknown;
 }
 
+/** Messages waiting in `<queue>.dlq`; `hospitalId` when their payload names one, absent otherwise. */
+export interface DeadLetterCount {
+  queue: string;
+  hospitalId?: string;
+  count: number;
+}
+
 export interface TransportHealth {
   ok: boolean;
   detail: string;
@@ -67,6 +74,8 @@ export interface Transport {
   publish(event: string, payload: unknown, options: PublishOptions): Promise<void>;
   subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void>;
   health(): Promise<TransportHealth>;
+  /** Counts (never removes) the dead letters of the given subscription queues, per hospital when attributable. */
+  deadLetterCounts(queues: string[]): Promise<DeadLetterCount[]>;
 }
 
 export const TRANSPORT = Symbol('TRANSPORT');

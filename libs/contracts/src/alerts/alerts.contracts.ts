@@ -1,7 +1,21 @@
-import type { RequestClasses } from '../common/rpc';
+import type { RequestClasses, Rpc } from '../common/rpc';
+import {
+  GetAlertRulesRequestV1,
+  ListAlertsRequestV1,
+  PutAlertRulesRequestV1,
+  type AlertRulesViewV1,
+  type AlertsPageV1,
+} from './alerts.rpc.v1';
 
 /** Alert rules and alerts (notifier). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- its patterns arrive with the feature
-export interface AlertsRpc {}
+export interface AlertsRpc {
+  'alerts.rules.put.v1': Rpc<PutAlertRulesRequestV1, AlertRulesViewV1>;
+  'alerts.rules.get.v1': Rpc<GetAlertRulesRequestV1, AlertRulesViewV1>;
+  'alerts.alert.list.v1': Rpc<ListAlertsRequestV1, AlertsPageV1>;
+}
 
-export const ALERTS_RPC_CLASSES: RequestClasses<AlertsRpc> = {};
+export const ALERTS_RPC_CLASSES: RequestClasses<AlertsRpc> = {
+  'alerts.rules.put.v1': PutAlertRulesRequestV1,
+  'alerts.rules.get.v1': GetAlertRulesRequestV1,
+  'alerts.alert.list.v1': ListAlertsRequestV1,
+};

@@ -1,3 +1,4 @@
+import { GetExchangeSignalsRequestV1, type ExchangeSignalsV1 } from '../alerts/alert-signals.v1';
 import type { Rpc, RequestClasses } from '../common/rpc';
 import {
   GetMessageRequestV1,
@@ -20,6 +21,8 @@ export interface Hl7Rpc {
   /** The HL7 journal's part of the message log. */
   'hl7.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
   'hl7.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
+  /** For notifier's alerts: newest query outcomes and the listener's last message. */
+  'hl7.signals.get.v1': Rpc<GetExchangeSignalsRequestV1, ExchangeSignalsV1>;
 }
 
 export const HL7_RPC_CLASSES: RequestClasses<Hl7Rpc> = {
@@ -28,4 +31,5 @@ export const HL7_RPC_CLASSES: RequestClasses<Hl7Rpc> = {
   'hl7.demographics.query.v1': QueryDemographicsRequestV1,
   'hl7.messages.list.v1': ListMessagesRequestV1,
   'hl7.messages.get.v1': GetMessageRequestV1,
+  'hl7.signals.get.v1': GetExchangeSignalsRequestV1,
 };

@@ -1,3 +1,4 @@
+import { GetExchangeSignalsRequestV1, type ExchangeSignalsV1 } from '../alerts/alert-signals.v1';
 import type { Rpc, RequestClasses } from '../common/rpc';
 import {
   GetMessageRequestV1,
@@ -28,6 +29,8 @@ export interface ImportsRpc {
   /** The web-service journal's part of the message log. */
   'imports.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
   'imports.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
+  /** For notifier's alerts: newest web-service exchange outcomes. */
+  'imports.signals.get.v1': Rpc<GetExchangeSignalsRequestV1, ExchangeSignalsV1>;
 }
 
 export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
@@ -38,4 +41,5 @@ export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
   'imports.confirm.v1': ConfirmImportRequestV1,
   'imports.messages.list.v1': ListMessagesRequestV1,
   'imports.messages.get.v1': GetMessageRequestV1,
+  'imports.signals.get.v1': GetExchangeSignalsRequestV1,
 };

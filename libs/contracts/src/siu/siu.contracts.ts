@@ -1,3 +1,4 @@
+import { GetSiuSignalsRequestV1, type SiuSignalsV1 } from '../alerts/alert-signals.v1';
 import type { Rpc, RequestClasses } from '../common/rpc';
 import {
   GetMessageRequestV1,
@@ -34,6 +35,8 @@ export interface SiuRpc {
   'siu.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
   /** A failed SIU message goes back to `received` and is processed again with the current settings. */
   'siu.message.reprocess.v1': Rpc<ReprocessMessageRequestV1, MessageViewV1>;
+  /** For notifier's alerts: the schedule, its time zone and when a file last arrived. */
+  'siu.signals.get.v1': Rpc<GetSiuSignalsRequestV1, SiuSignalsV1>;
 }
 
 export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
@@ -46,4 +49,5 @@ export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
   'siu.messages.list.v1': ListMessagesRequestV1,
   'siu.messages.get.v1': GetMessageRequestV1,
   'siu.message.reprocess.v1': ReprocessMessageRequestV1,
+  'siu.signals.get.v1': GetSiuSignalsRequestV1,
 };

@@ -1,6 +1,8 @@
 import { DomainError } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
+import { hospitalOf } from '../dead-letter-hospital';
 import type {
+  DeadLetterCount,
   EventConsumeHandler,
   PublishOptions,
   RequestOptions,
@@ -64,6 +66,19 @@ export class InProcessTransport implements Transport {
 
   async health(): Promise<TransportHealth> {
     return { ok: true, detail: 'in-process bus' };
+  }
+
+  async deadLetterCounts(queues: string[]): Promise<DeadLetterCount[]> {
+    const counts = new Map<string, DeadLetterCount>();
+    for (const letter of this.broker.deadLetters) {
+      if (!queues.includes(letter.queue)) continue;
+      const hospitalId = hospitalOf(letter.payload);
+      const key = `${letter.queue}|${hospitalId ?? ''}`;
+      const entry = counts.get(key) ?? { queue: letter.queue, count: 0, ...(hospitalId ? { hospitalId } : {}) };
+      entry.count += 1;
+      counts.set(key, entry);
+    }
+    return [...counts.values()];
   }
 }
 

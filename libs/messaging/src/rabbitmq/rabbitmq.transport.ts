@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
 import type {
+  DeadLetterCount,
   EventConsumeHandler,
   PublishOptions,
   RequestOptions,
@@ -11,6 +12,7 @@ import type {
   TransportHealth,
 } from '../transport';
 import { ConnectionManager } from './connection';
+import { countDeadLetters } from './dead-letter-census';
 import type { QueueConsumer } from './consumer';
 import { EventConsumer } from './event-consumer';
 import { ConfirmPublisher } from './publisher';
@@ -147,6 +149,11 @@ export class RabbitMqTransport implements Transport {
     const problems = this.consumers.flatMap((consumer) => (consumer.problem ? [consumer.problem] : []));
     if (!connected || problems.length === 0) return { ok: connected, detail };
     return { ok: false, detail: `${detail}; not consuming: ${problems.join('; ')}` };
+  }
+
+  async deadLetterCounts(queues: string[]): Promise<DeadLetterCount[]> {
+    const connection = await this.connections.connectionBy(Date.now() + this.settings.connectTimeoutMs);
+    return countDeadLetters(connection, queues);
   }
 
   /**

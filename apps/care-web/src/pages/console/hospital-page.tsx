@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { ApiClientsPanel } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
+import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
 import { SiuPanel } from './siu-panel';
 
@@ -32,6 +33,8 @@ export function HospitalPage() {
       <ImportSourceForm hospitalId={hospitalId} />
       <h2>SIU scheduling</h2>
       <SiuPanel hospitalId={hospitalId} />
+      <h2>Alerts</h2>
+      <AlertsPanel hospitalId={hospitalId} />
       <h2>Audit events</h2>
       <AuditPanel hospitalId={hospitalId} />
     </section>

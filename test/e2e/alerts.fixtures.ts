@@ -1,0 +1,79 @@
+// The bus side of the alert suites (QUALITY.md O2): put a real dead letter on the platform's bus, drain
+// it as an operator would, and listen to alerts.alert.changed.v1 as a webhook consumer would. Embedded:
+// the process's in-process broker; distributed: the platform's RabbitMQ virtual host. Not a suite itself.
+import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { processBroker } from '../../libs/messaging/src/in-process/in-process.broker';
+import type { TestPlatform } from '../support/platform';
+
+const SIU_QUEUE = 'siu-ingestor.process';
+const LISTENER_QUEUE = 'test.alert-changed';
+
+export interface AlertBus {
+  /** Every alerts.alert.changed.v1 delivered since the start, in delivery order. */
+  readonly changes: { alertId: string; state: string; kind: string; hospitalId: string }[];
+  /** Publishes an siu.message.received.v1 siu-ingestor cannot read: it dead-letters it at once. */
+  poisonSiuMessage(hospitalId: string): Promise<void>;
+  /** Removes the hospital's dead letters (an operator purging or replaying the DLQ). */
+  drainDeadLetters(hospitalId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function alertBus(platform: TestPlatform): Promise<AlertBus> {
+  return platform.amqpUrl ? rabbitMqAlertBus(platform.amqpUrl) : inProcessAlertBus();
+}
+
+function inProcessAlertBus(): AlertBus {
+  const owner = {};
+  const changes: AlertBus['changes'] = [];
+  processBroker.subscribe(
+    owner,
+    'alerts.alert.changed.v1',
+    { queue: LISTENER_QUEUE, prefetch: 10, maxAttempts: 1, backoffMs: 10 },
+    async (payload) => void changes.push(payload as AlertBus['changes'][number]),
+  );
+  return {
+    changes,
+    poisonSiuMessage: async (hospitalId) =>
+      processBroker.publish('siu.message.received.v1', { hospitalId, unreadable: true }, {
+        messageId: randomUUID(),
+        correlationId: randomUUID(),
+        attempt: 1,
+      }),
+    drainDeadLetters: async (hospitalId) => {
+      const letters = processBroker.deadLetters;
+      for (let i = letters.length - 1; i >= 0; i--) {
+        if ((letters[i].payload as { hospitalId?: string })?.hospitalId === hospitalId) letters.splice(i, 1);
+      }
+    },
+    close: async () => processBroker.detach(owner),
+  };
+}
+
+async function rabbitMqAlertBus(url: string): Promise<AlertBus> {
+  const connection: ChannelModel = await connect(url);
+  const channel: ConfirmChannel = await connection.createConfirmChannel();
+  const changes: AlertBus['changes'] = [];
+  await channel.assertQueue(LISTENER_QUEUE, { exclusive: true });
+  await channel.bindQueue(LISTENER_QUEUE, 'bridge.events', 'alerts.alert.changed.v1');
+  await channel.consume(
+    LISTENER_QUEUE,
+    (message) => message && changes.push(JSON.parse(message.content.toString('utf8'))),
+    { noAck: true },
+  );
+  return {
+    changes,
+    poisonSiuMessage: async (hospitalId) => {
+      channel.publish('bridge.events', 'siu.message.received.v1', Buffer.from(JSON.stringify({ hospitalId, unreadable: true })), {
+        messageId: randomUUID(),
+        correlationId: randomUUID(),
+        contentType: 'application/json',
+        persistent: true,
+      });
+      await channel.waitForConfirms();
+    },
+    // The suite's virtual host is its own: every dead letter in it is this test's.
+    drainDeadLetters: async () => void (await channel.purgeQueue(`${SIU_QUEUE}.dlq`)),
+    close: async () => connection.close(),
+  };
+}

@@ -33,7 +33,8 @@ export interface DeliveryProperties {
 }
 
 export function propertiesOf(message: Message): DeliveryProperties {
-  return message.properties as DeliveryProperties;
+  const properties: DeliveryProperties = message.properties;
+  return properties;
 }
 
 export function describe(error: unknown): string {

@@ -69,7 +69,9 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, OnApplicat
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [LOCK_KEY]);
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        LOCK_KEY,
+      ])) as [{ locked: boolean }];
       if (!locked) return;
       try {
         await this.evaluateAll(new Date());

@@ -1,11 +1,32 @@
+import type { INestMicroservice } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { expectEventually } from '@bridge/testing';
+import { createNotifierApp } from '../../apps/notifier/src/notifier.app';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { WebhookReceiver } from './webhooks.receiver';
 
 const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'webhooks'];
 const ALL_EVENTS = ['patient.created', 'patient.updated', 'careflow.started', 'careflow.updated', 'careflow.stopped'];
+// Fast retries and a short timeout, so a failing receiver recovers within the test's time.
+const FAST_DELIVERY = { WEBHOOK_RETRY_BASE_MS: '40', WEBHOOK_TIMEOUT_MS: '400', WEBHOOK_POLL_MS: '25' };
+
+/**
+ * A second notifier instance on the same schema and bus: its consumers and delivery worker compete with the
+ * platform's own, as two containers would.
+ */
+function secondNotifier(platform: TestPlatform, overrides: NodeJS.ProcessEnv): Promise<INestMicroservice> {
+  const { AMQP_URL: _inProcess, ...env } = process.env;
+  return createNotifierApp({
+    ...env,
+    DATABASE_URL: platform.serviceDatabaseUrls.notifier,
+    DATABASE_POOL_SIZE: '3',
+    SECRETS_KEY: platform.secretsKey,
+    ALLOW_LOOPBACK_DESTINATIONS: 'true',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...overrides,
+  });
+}
 
 describe('webhooks (signed deliveries, retries, order per patient, redelivery, tenancy)', () => {
   let platform: TestPlatform;
@@ -13,14 +34,11 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
   let receiver: WebhookReceiver;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
   let other: Awaited<ReturnType<Api['createHospital']>>;
+  let notifier2: INestMicroservice | undefined;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({
-      // Fast retries and a short timeout, so a failing receiver recovers within the test's time.
-      WEBHOOK_RETRY_BASE_MS: '40',
-      WEBHOOK_TIMEOUT_MS: '400',
-      WEBHOOK_POLL_MS: '25',
-    });
+    platform = await startTestPlatform(FAST_DELIVERY);
+    notifier2 = await secondNotifier(platform, FAST_DELIVERY);
     api = new Api(platform);
     hospital = await api.createHospital('hooks-a', HOSPITAL_SCOPES);
     other = await api.createHospital('hooks-b', HOSPITAL_SCOPES);
@@ -29,7 +47,10 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
     receiver = await WebhookReceiver.start();
   });
   afterEach(() => receiver?.close());
-  afterAll(() => platform?.close());
+  afterAll(async () => {
+    await notifier2?.close();
+    await platform?.close();
+  });
 
   const subscribe = (token: string, body: object) => api.expect(201, 'POST', '/v1/webhooks', { token, body });
   const push = (token: string, code: string, extra: object = {}) =>
@@ -270,5 +291,68 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
     const noScope = await api.createHospital('hooks-c');
     const response = await api.request('GET', '/v1/webhooks', { token: noScope.token });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('webhooks: a delivery that keeps failing', () => {
+  let platform: TestPlatform;
+  let api: Api;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    // A retry window of 1.5 s stands for the 24 h.
+    platform = await startTestPlatform({ ...FAST_DELIVERY, WEBHOOK_RETRY_WINDOW_MS: '1500' });
+    api = new Api(platform);
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await platform?.close();
+  });
+
+  it('is retried with backoff until its window is over, then marked failed; a redelivery after the fix succeeds', async () => {
+    const hospital = await api.createHospital('hooks-f', HOSPITAL_SCOPES);
+    receiver.behave = () => ({ status: 503 });
+    const webhook = await api.expect(201, 'POST', '/v1/webhooks', {
+      token: hospital.token,
+      body: { url: receiver.url, events: ['patient.created', 'patient.updated'] },
+    });
+    const patient = await api.expect(201, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: { patientCode: 'WH-FAIL-1', firstName: 'A', lastName: 'B' },
+    });
+    const log = () => api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, { token: hospital.token });
+    const failed = await expectEventually(
+      async () => {
+        const [delivery] = (await log()).deliveries;
+        expect(delivery).toMatchObject({ status: 'failed', patientId: patient.id });
+        return delivery;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    expect(failed.attempts).toBeGreaterThan(2);
+    expect(failed.lastAttempt).toMatchObject({ responseStatus: 503, responseExcerpt: 'receiver says 503' });
+    expect(failed.nextAttemptAt).toBeUndefined();
+    const attempts = receiver.requests.length;
+    expect(attempts).toBe(failed.attempts);
+    // Exponential backoff: the gaps between attempts grow (jitter keeps each within [½, 1] of its step).
+    const gaps = receiver.requests.slice(1).map((r, i) => r.receivedAt - receiver.requests[i].receivedAt);
+    expect(gaps[gaps.length - 1]).toBeGreaterThan(2 * gaps[0]);
+    expect((await api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries?status=failed`, { token: hospital.token })).total).toBe(1);
+
+    // A later event of the same patient was not held back forever: once the first failed, it goes.
+    receiver.behave = () => ({ status: 200 });
+    await api.expect(200, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: { patientCode: 'WH-FAIL-1', firstName: 'A', lastName: 'C' },
+    });
+    await expectEventually(() => expect(receiver.accepted().map((r) => r.json.type)).toEqual(['patient.updated']));
+
+    await api.expect(202, 'POST', `/v1/webhooks/${webhook.id}/deliveries/${failed.id}/redeliver`, { token: hospital.token });
+    await expectEventually(async () => {
+      const deliveries = (await log()).deliveries;
+      expect(deliveries.find((d: any) => d.id === failed.id)).toMatchObject({ status: 'succeeded', attempts: attempts + 1 });
+    });
+    expect(receiver.accepted().map((r) => r.headers['webhook-id'])).toContain(failed.id);
   });
 });

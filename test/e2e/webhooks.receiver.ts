@@ -14,6 +14,7 @@ export interface ReceivedRequest {
   answered?: number;
   /** The order requests arrived in, over the receiver's life. */
   index: number;
+  receivedAt: number;
 }
 
 /**
@@ -58,6 +59,7 @@ export class WebhookReceiver {
       body,
       json: JSON.parse(body),
       index: this.requests.length,
+      receivedAt: Date.now(),
     };
     this.requests.push(received);
     const behaviour = this.behave(received);

@@ -1,9 +1,9 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { signatureHeaders } from '../webhook-signature';
@@ -32,7 +32,7 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
  * records the answer, and retries with backoff until the delivery's 24 h are over, then marks it failed.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private running = false;
   private loop: Promise<void> | undefined;
@@ -51,7 +51,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database and bus close: the round in flight finishes and records its outcomes. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;

@@ -1,13 +1,28 @@
 import type { INestMicroservice } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { processBroker } from '@bridge/messaging';
 import { expectEventually } from '@bridge/testing';
 import { createNotifierApp } from '../../apps/notifier/src/notifier.app';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { WebhookReceiver } from './webhooks.receiver';
 
-const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'webhooks'];
-const ALL_EVENTS = ['patient.created', 'patient.updated', 'careflow.started', 'careflow.updated', 'careflow.stopped'];
+const HOSPITAL_SCOPES = [
+  'patients:read',
+  'patients:write',
+  'careflows:write',
+  'imports',
+  'users:write',
+  'webhooks',
+];
+const ALL_EVENTS = [
+  'patient.created',
+  'patient.updated',
+  'careflow.started',
+  'careflow.updated',
+  'careflow.stopped',
+];
 // Fast retries and a short timeout, so a failing receiver recovers within the test's time.
 const FAST_DELIVERY = { WEBHOOK_RETRY_BASE_MS: '40', WEBHOOK_TIMEOUT_MS: '400', WEBHOOK_POLL_MS: '25' };
 
@@ -56,7 +71,13 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
   const push = (token: string, code: string, extra: object = {}) =>
     api.expect(201, 'POST', '/v1/patients', {
       token,
-      body: { patientCode: code, firstName: 'Françoise', lastName: 'Dubois', birthDate: '1985-07-15', ...extra },
+      body: {
+        patientCode: code,
+        firstName: 'Françoise',
+        lastName: 'Dubois',
+        birthDate: '1985-07-15',
+        ...extra,
+      },
     });
   const deliveries = (token: string, webhookId: string) =>
     api.expect(200, 'GET', `/v1/webhooks/${webhookId}/deliveries?limit=200`, { token });
@@ -79,9 +100,14 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       data: { hospitalId: hospital.id, patientId: patient.id, source: 'api' },
     });
     expect(request.body).not.toContain('Françoise');
-    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(request.body, request.headers)).toThrow();
     expect(() =>
-      new Webhook(webhook.secret).verify(request.body.replace('patient.created', 'patient.updated'), request.headers),
+      new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(request.body, request.headers),
+    ).toThrow();
+    expect(() =>
+      new Webhook(webhook.secret).verify(
+        request.body.replace('patient.created', 'patient.updated'),
+        request.headers,
+      ),
     ).toThrow();
 
     const list = await api.expect(200, 'GET', '/v1/webhooks', { token: hospital.token });
@@ -100,8 +126,15 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
   });
 
   it("sends the patient's fields only to a subscription marked includePhi", async () => {
-    const withPhi = await subscribe(hospital.token, { url: `${receiver.url}?phi=1`, events: ['patient.updated'], includePhi: true });
-    const withoutPhi = await subscribe(hospital.token, { url: `${receiver.url}?phi=0`, events: ['patient.updated'] });
+    const withPhi = await subscribe(hospital.token, {
+      url: `${receiver.url}?phi=1`,
+      events: ['patient.updated'],
+      includePhi: true,
+    });
+    const withoutPhi = await subscribe(hospital.token, {
+      url: `${receiver.url}?phi=0`,
+      events: ['patient.updated'],
+    });
     const patient = await push(hospital.token, 'WH-PHI-1');
     await api.expect(200, 'POST', '/v1/patients', {
       token: hospital.token,
@@ -114,7 +147,11 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
     });
     const phi = both.find((r) => r.url.endsWith('?phi=1'))!;
     expect(() => new Webhook(withPhi.secret).verify(phi.body, phi.headers)).not.toThrow();
-    expect(phi.json.data.patient).toMatchObject({ patientCode: 'WH-PHI-1', firstName: 'Françoise', lastName: 'Lemaître' });
+    expect(phi.json.data.patient).toMatchObject({
+      patientCode: 'WH-PHI-1',
+      firstName: 'Françoise',
+      lastName: 'Lemaître',
+    });
     const plain = both.find((r) => r.url.endsWith('?phi=0'))!;
     expect(plain.json.data).toEqual({ hospitalId: hospital.id, patientId: patient.id, source: 'api' });
     expect(() => new Webhook(withoutPhi.secret).verify(plain.body, plain.headers)).not.toThrow();
@@ -133,7 +170,13 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       return { status: 200 };
     };
     const codes = ['WH-ORD-1', 'WH-ORD-2', 'WH-ORD-3'];
-    const expectedTypes = ['patient.created', 'patient.updated', 'careflow.started', 'careflow.updated', 'careflow.stopped'];
+    const expectedTypes = [
+      'patient.created',
+      'patient.updated',
+      'careflow.started',
+      'careflow.updated',
+      'careflow.stopped',
+    ];
     const recorded = async (count: number) =>
       expectEventually(async () => expect((await deliveries(hospital.token, webhook.id)).total).toBe(count));
     // Each change waits until the one before is recorded, so the expected order per patient is this one.
@@ -143,11 +186,18 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       const patient = await push(hospital.token, code);
       patients.push(patient.id);
       await recorded((total += 1));
-      await api.expect(200, 'POST', '/v1/patients', { token: hospital.token, body: { patientCode: code, firstName: 'F', lastName: 'D' } });
+      await api.expect(200, 'POST', '/v1/patients', {
+        token: hospital.token,
+        body: { patientCode: code, firstName: 'F', lastName: 'D' },
+      });
       await recorded((total += 1));
       const careFlow = await api.expect(201, 'POST', `/v1/patients/${patient.id}/care-flows`, {
         token: hospital.token,
-        body: { definitionKey: 'knee-replacement', physicianId: hospital.physicianId, baseline: { surgeryDate: '2027-01-10' } },
+        body: {
+          definitionKey: 'knee-replacement',
+          physicianId: hospital.physicianId,
+          baseline: { surgeryDate: '2027-01-10' },
+        },
       });
       await recorded((total += 1));
       await api.expect(200, 'PATCH', `/v1/care-flows/${careFlow.id}/baseline`, {
@@ -155,7 +205,10 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
         body: { baseline: { surgeryDate: '2027-01-11' } },
       });
       await recorded((total += 1));
-      await api.expect(200, 'POST', `/v1/care-flows/${careFlow.id}/stop`, { token: hospital.token, body: { reason: 'done' } });
+      await api.expect(200, 'POST', `/v1/care-flows/${careFlow.id}/stop`, {
+        token: hospital.token,
+        body: { reason: 'done' },
+      });
       await recorded((total += 1));
     }
 
@@ -175,22 +228,37 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       // 0 lost: each of the patient's five events was accepted, in the order they happened.
       const firstAccepted: string[] = [];
       for (const r of ofPatient) {
-        if (r.answered !== undefined && r.answered < 300 && !firstAccepted.includes(r.headers['webhook-id'])) {
+        if (
+          r.answered !== undefined &&
+          r.answered < 300 &&
+          !firstAccepted.includes(r.headers['webhook-id'])
+        ) {
           firstAccepted.push(r.headers['webhook-id']);
         }
       }
-      const types = firstAccepted.map((id) => ofPatient.find((r) => r.headers['webhook-id'] === id)!.json.type);
+      const types = firstAccepted.map(
+        (id) => ofPatient.find((r) => r.headers['webhook-id'] === id)!.json.type,
+      );
       expect(types).toEqual(expectedTypes);
       // 0 out of order: no request for a later event arrived before every earlier one was accepted.
       for (const r of ofPatient) {
         const position = firstAccepted.indexOf(r.headers['webhook-id']);
-        const earlierAcceptedBefore = firstAccepted.slice(0, position).every((id) =>
-          ofPatient.some((e) => e.headers['webhook-id'] === id && e.answered !== undefined && e.answered < 300 && e.index < r.index),
-        );
+        const earlierAcceptedBefore = firstAccepted
+          .slice(0, position)
+          .every((id) =>
+            ofPatient.some(
+              (e) =>
+                e.headers['webhook-id'] === id &&
+                e.answered !== undefined &&
+                e.answered < 300 &&
+                e.index < r.index,
+            ),
+          );
         expect(earlierAcceptedBefore).toBe(true);
       }
       // Every attempt of one delivery carries the same webhook-id and a valid signature.
-      for (const r of ofPatient) expect(() => new Webhook(webhook.secret).verify(r.body, r.headers)).not.toThrow();
+      for (const r of ofPatient)
+        expect(() => new Webhook(webhook.secret).verify(r.body, r.headers)).not.toThrow();
     }
     await api.expect(200, 'DELETE', `/v1/webhooks/${webhook.id}`, { token: hospital.token });
   });
@@ -204,9 +272,14 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       return received;
     });
     const deliveryId = first.headers['webhook-id'];
-    const redelivered = await api.expect(202, 'POST', `/v1/webhooks/${webhook.id}/deliveries/${deliveryId}/redeliver`, {
-      token: hospital.token,
-    });
+    const redelivered = await api.expect(
+      202,
+      'POST',
+      `/v1/webhooks/${webhook.id}/deliveries/${deliveryId}/redeliver`,
+      {
+        token: hospital.token,
+      },
+    );
     expect(redelivered).toMatchObject({ id: deliveryId, status: 'pending' });
     await expectEventually(() =>
       expect(receiver.accepted().filter((r) => r.headers['webhook-id'] === deliveryId)).toHaveLength(2),
@@ -215,20 +288,34 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
     expect(again.body).toBe(first.body);
     expect(() => new Webhook(webhook.secret).verify(again.body, again.headers)).not.toThrow();
     await expectEventually(async () =>
-      expect((await deliveries(hospital.token, webhook.id)).deliveries[0]).toMatchObject({ status: 'succeeded', attempts: 2 }),
+      expect((await deliveries(hospital.token, webhook.id)).deliveries[0]).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+      }),
     );
 
-    const unknown = await api.request('POST', `/v1/webhooks/${webhook.id}/deliveries/${webhook.id}/redeliver`, {
-      token: hospital.token,
-    });
+    const unknown = await api.request(
+      'POST',
+      `/v1/webhooks/${webhook.id}/deliveries/${webhook.id}/redeliver`,
+      {
+        token: hospital.token,
+      },
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'WEBHOOK_DELIVERY_NOT_FOUND' });
 
     const admin = await api.adminToken();
-    const trail = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/audit-events?action=webhook.redelivered`, {
-      token: admin,
-    });
-    expect(trail.events).toContainEqual(expect.objectContaining({ resource: { type: 'webhook-delivery', id: deliveryId } }));
+    const trail = await api.expect(
+      200,
+      'GET',
+      `/v1/admin/hospitals/${hospital.id}/audit-events?action=webhook.redelivered`,
+      {
+        token: admin,
+      },
+    );
+    expect(trail.events).toContainEqual(
+      expect.objectContaining({ resource: { type: 'webhook-delivery', id: deliveryId } }),
+    );
     await api.expect(200, 'DELETE', `/v1/webhooks/${webhook.id}`, { token: hospital.token });
   });
 
@@ -254,9 +341,14 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
     }
     // The console: platform admins see the hospital's subscriptions; another hospital's client cannot.
     const admin = await api.adminToken();
-    const console = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/webhooks`, { token: admin });
+    const console = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/webhooks`, {
+      token: admin,
+    });
     expect(console.webhooks.map((w: any) => w.id)).toContain(mine.id);
-    expect((await api.request('GET', `/v1/admin/hospitals/${hospital.id}/webhooks`, { token: other.token })).status).toBe(403);
+    expect(
+      (await api.request('GET', `/v1/admin/hospitals/${hospital.id}/webhooks`, { token: other.token }))
+        .status,
+    ).toBe(403);
 
     // Deleted: nothing more is sent to it.
     await api.expect(200, 'DELETE', `/v1/webhooks/${mine.id}`, { token: hospital.token });
@@ -266,13 +358,78 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
     try {
       await subscribe(hospital.token, { url: witness.url, events: ['patient.created'] });
       const seen = await push(hospital.token, 'WH-TEN-3');
-      await expectEventually(() => expect(witness.accepted().map((r) => r.json.data.patientId)).toContain(seen.id));
+      await expectEventually(() =>
+        expect(witness.accepted().map((r) => r.json.data.patientId)).toContain(seen.id),
+      );
       expect(receiver.requests.length).toBe(before);
       expect(receiver.requests.map((r) => r.json.data.patientId)).not.toContain(later.id);
     } finally {
       await witness.close();
     }
   });
+
+  // Alerts come from notifier's own alerts module; here the event is put on the in-process bus as its outbox
+  // relay would, twice with one message id, as a redelivery after a crash would.
+  const inProcess = process.env.BRIDGE_TEST_TOPOLOGY === 'distributed' ? it.skip : it;
+  inProcess(
+    'delivers alert.opened then alert.resolved, once per event message even when it arrives twice',
+    async () => {
+      const webhook = await subscribe(hospital.token, {
+        url: receiver.url,
+        events: ['alert.opened', 'alert.resolved'],
+      });
+      const alertId = randomUUID();
+      const opened = {
+        alertId,
+        hospitalId: hospital.id,
+        kind: 'dead-letters',
+        state: 'open',
+        openedAt: new Date().toISOString(),
+        detail: '3 dead letters',
+      };
+      const openedMeta = { messageId: randomUUID(), correlationId: randomUUID(), attempt: 1 };
+      processBroker.publish('alerts.alert.changed.v1', opened, openedMeta);
+      processBroker.publish('alerts.alert.changed.v1', opened, { ...openedMeta, attempt: 2 });
+      // Another hospital's alert reaches nobody here.
+      processBroker.publish(
+        'alerts.alert.changed.v1',
+        { ...opened, alertId: randomUUID(), hospitalId: other.id },
+        {
+          messageId: randomUUID(),
+          correlationId: randomUUID(),
+          attempt: 1,
+        },
+      );
+      await expectEventually(async () =>
+        expect((await deliveries(hospital.token, webhook.id)).total).toBe(1),
+      );
+      processBroker.publish(
+        'alerts.alert.changed.v1',
+        { ...opened, state: 'resolved', resolvedAt: new Date().toISOString() },
+        {
+          messageId: randomUUID(),
+          correlationId: randomUUID(),
+          attempt: 1,
+        },
+      );
+      await expectEventually(() =>
+        expect(receiver.accepted().map((r) => r.json.type)).toEqual(['alert.opened', 'alert.resolved']),
+      );
+      const [first] = receiver.accepted();
+      expect(new Webhook(webhook.secret).verify(first.body, first.headers)).toMatchObject({
+        type: 'alert.opened',
+        data: {
+          hospitalId: hospital.id,
+          alertId,
+          kind: 'dead-letters',
+          state: 'open',
+          detail: '3 dead letters',
+        },
+      });
+      expect((await deliveries(hospital.token, webhook.id)).total).toBe(2);
+      await api.expect(200, 'DELETE', `/v1/webhooks/${webhook.id}`, { token: hospital.token });
+    },
+  );
 
   it('refuses what it will not deliver to: plain http off loopback, link-local, bad events, a client without the scope', async () => {
     const refused = async (body: object, status: number, code: string) => {
@@ -281,11 +438,27 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(response.body).toMatchObject({ code });
     };
-    await refused({ url: 'http://emr.example.org/hooks', events: ['patient.created'] }, 400, 'WEBHOOK_URL_INVALID');
-    await refused({ url: 'https://user:pw@emr.example.org/hooks', events: ['patient.created'] }, 400, 'WEBHOOK_URL_INVALID');
+    await refused(
+      { url: 'http://emr.example.org/hooks', events: ['patient.created'] },
+      400,
+      'WEBHOOK_URL_INVALID',
+    );
+    await refused(
+      { url: 'https://user:pw@emr.example.org/hooks', events: ['patient.created'] },
+      400,
+      'WEBHOOK_URL_INVALID',
+    );
     await refused({ url: 'not a url', events: ['patient.created'] }, 400, 'WEBHOOK_URL_INVALID');
-    await refused({ url: 'https://169.254.169.254/latest', events: ['patient.created'] }, 400, 'CONNECTION_DESTINATION_REFUSED');
-    await refused({ url: 'https://emr.example.org/hooks', events: ['patient.deleted'] }, 400, 'VALIDATION_FAILED');
+    await refused(
+      { url: 'https://169.254.169.254/latest', events: ['patient.created'] },
+      400,
+      'CONNECTION_DESTINATION_REFUSED',
+    );
+    await refused(
+      { url: 'https://emr.example.org/hooks', events: ['patient.deleted'] },
+      400,
+      'VALIDATION_FAILED',
+    );
     await refused({ url: 'https://emr.example.org/hooks', events: [] }, 400, 'VALIDATION_FAILED');
 
     const noScope = await api.createHospital('hooks-c');
@@ -321,7 +494,8 @@ describe('webhooks: a delivery that keeps failing', () => {
       token: hospital.token,
       body: { patientCode: 'WH-FAIL-1', firstName: 'A', lastName: 'B' },
     });
-    const log = () => api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, { token: hospital.token });
+    const log = () =>
+      api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, { token: hospital.token });
     const failed = await expectEventually(
       async () => {
         const [delivery] = (await log()).deliveries;
@@ -338,7 +512,13 @@ describe('webhooks: a delivery that keeps failing', () => {
     // Exponential backoff: the gaps between attempts grow (jitter keeps each within [½, 1] of its step).
     const gaps = receiver.requests.slice(1).map((r, i) => r.receivedAt - receiver.requests[i].receivedAt);
     expect(gaps[gaps.length - 1]).toBeGreaterThan(2 * gaps[0]);
-    expect((await api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries?status=failed`, { token: hospital.token })).total).toBe(1);
+    expect(
+      (
+        await api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries?status=failed`, {
+          token: hospital.token,
+        })
+      ).total,
+    ).toBe(1);
 
     // A later event of the same patient was not held back forever: once the first failed, it goes.
     receiver.behave = () => ({ status: 200 });
@@ -346,12 +526,19 @@ describe('webhooks: a delivery that keeps failing', () => {
       token: hospital.token,
       body: { patientCode: 'WH-FAIL-1', firstName: 'A', lastName: 'C' },
     });
-    await expectEventually(() => expect(receiver.accepted().map((r) => r.json.type)).toEqual(['patient.updated']));
+    await expectEventually(() =>
+      expect(receiver.accepted().map((r) => r.json.type)).toEqual(['patient.updated']),
+    );
 
-    await api.expect(202, 'POST', `/v1/webhooks/${webhook.id}/deliveries/${failed.id}/redeliver`, { token: hospital.token });
+    await api.expect(202, 'POST', `/v1/webhooks/${webhook.id}/deliveries/${failed.id}/redeliver`, {
+      token: hospital.token,
+    });
     await expectEventually(async () => {
       const deliveries = (await log()).deliveries;
-      expect(deliveries.find((d: any) => d.id === failed.id)).toMatchObject({ status: 'succeeded', attempts: attempts + 1 });
+      expect(deliveries.find((d: any) => d.id === failed.id)).toMatchObject({
+        status: 'succeeded',
+        attempts: attempts + 1,
+      });
     });
     expect(receiver.accepted().map((r) => r.headers['webhook-id'])).toContain(failed.id);
   });

@@ -55,7 +55,9 @@ export class WebhookReceiver {
     const body = Buffer.concat(chunks).toString('utf8');
     const received: ReceivedRequest = {
       url: request.url ?? '',
-      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+      ),
       body,
       json: JSON.parse(body),
       index: this.requests.length,
@@ -68,6 +70,8 @@ export class WebhookReceiver {
       return;
     }
     received.answered = behaviour.status;
-    response.writeHead(behaviour.status, { 'content-type': 'text/plain' }).end(`receiver says ${behaviour.status}`);
+    response
+      .writeHead(behaviour.status, { 'content-type': 'text/plain' })
+      .end(`receiver says ${behaviour.status}`);
   }
 }

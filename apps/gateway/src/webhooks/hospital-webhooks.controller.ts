@@ -56,6 +56,11 @@ export class HospitalWebhooksController {
 /** Platform staff, or a signed-in hospital admin (users:write on a user session) of this very hospital. */
 function mustManage(principal: Principal, hospitalId: string): void {
   if (principal.scopes.includes('admin')) return;
-  if (principal.kind === 'user' && principal.scopes.includes('users:write') && principal.hospitalId === hospitalId) return;
+  if (
+    principal.kind === 'user' &&
+    principal.scopes.includes('users:write') &&
+    principal.hospitalId === hospitalId
+  )
+    return;
   throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins see its webhooks.");
 }

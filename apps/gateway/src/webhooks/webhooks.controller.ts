@@ -40,17 +40,26 @@ export class WebhooksController {
   @Audited('webhook.deleted', 'webhook', param('webhookId'))
   @ApiOperation({ summary: 'Stop a subscription: nothing more is sent to it (its delivery log stays)' })
   delete(@CurrentPrincipal() principal: Principal, @Param('webhookId', ResourceIdPipe) webhookId: string) {
-    return this.bus.request('webhooks.subscription.delete.v1', { hospitalId: tenantOf(principal), webhookId });
+    return this.bus.request('webhooks.subscription.delete.v1', {
+      hospitalId: tenantOf(principal),
+      webhookId,
+    });
   }
 
   @Get(':webhookId/deliveries')
-  @ApiOperation({ summary: 'The delivery log, newest first: status, attempts, last answer (status, first bytes)' })
+  @ApiOperation({
+    summary: 'The delivery log, newest first: status, attempts, last answer (status, first bytes)',
+  })
   deliveries(
     @CurrentPrincipal() principal: Principal,
     @Param('webhookId', ResourceIdPipe) webhookId: string,
     @Query() query: WebhookDeliveriesQueryV1,
   ) {
-    return this.bus.request('webhooks.delivery.list.v1', { ...query, hospitalId: tenantOf(principal), webhookId });
+    return this.bus.request('webhooks.delivery.list.v1', {
+      ...query,
+      hospitalId: tenantOf(principal),
+      webhookId,
+    });
   }
 
   @Post(':webhookId/deliveries/:deliveryId/redeliver')

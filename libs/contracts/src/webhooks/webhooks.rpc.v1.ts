@@ -47,7 +47,10 @@ export class WebhookInputV1 {
   @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
   events: WebhookEventType[];
 
-  @ApiPropertyOptional({ default: false, description: "The patient's fields in each delivery (else ids only)" })
+  @ApiPropertyOptional({
+    default: false,
+    description: "The patient's fields in each delivery (else ids only)",
+  })
   @IsOptional()
   @IsBoolean()
   includePhi?: boolean;

@@ -45,7 +45,13 @@ interface DeliveryView {
   attempts: number;
   createdAt: string;
   nextAttemptAt?: string;
-  lastAttempt?: { at: string; durationMs: number; responseStatus?: number; responseExcerpt?: string; error?: string };
+  lastAttempt?: {
+    at: string;
+    durationMs: number;
+    responseStatus?: number;
+    responseExcerpt?: string;
+    error?: string;
+  };
 }
 
 const PAGE = 50;
@@ -87,7 +93,11 @@ export function WebhooksPanel({ hospitalId }: { hospitalId: string }) {
               <td>{webhook.includePhi ? text.phiYes : text.phiNo}</td>
               <td>{new Date(webhook.createdAt).toLocaleString()}</td>
               <td>
-                <button type="button" aria-pressed={selected === webhook.id} onClick={() => setSelected(webhook.id)}>
+                <button
+                  type="button"
+                  aria-pressed={selected === webhook.id}
+                  onClick={() => setSelected(webhook.id)}
+                >
                   {text.showLog}
                 </button>
               </td>
@@ -111,7 +121,10 @@ function DeliveryLog({ path }: { path: string }) {
     async (offset = 0) => {
       setError(null);
       try {
-        const page = await api<{ total: number; deliveries: DeliveryView[] }>('GET', `${path}?limit=${PAGE}&offset=${offset}`);
+        const page = await api<{ total: number; deliveries: DeliveryView[] }>(
+          'GET',
+          `${path}?limit=${PAGE}&offset=${offset}`,
+        );
         setDeliveries((shown) => (offset ? [...shown, ...page.deliveries] : page.deliveries));
         setTotal(page.total);
       } catch (caught) {
@@ -168,12 +181,15 @@ function DeliveryLog({ path }: { path: string }) {
                 </td>
                 <td>
                   {delivery.status}
-                  {delivery.nextAttemptAt && ` (${text.nextAttempt} ${new Date(delivery.nextAttemptAt).toLocaleTimeString()})`}
+                  {delivery.nextAttemptAt &&
+                    ` (${text.nextAttempt} ${new Date(delivery.nextAttemptAt).toLocaleTimeString()})`}
                 </td>
                 <td>{delivery.attempts}</td>
                 <td>
                   {delivery.lastAttempt?.responseStatus ?? delivery.lastAttempt?.error}
-                  {delivery.lastAttempt?.responseExcerpt && <code> {delivery.lastAttempt.responseExcerpt}</code>}
+                  {delivery.lastAttempt?.responseExcerpt && (
+                    <code> {delivery.lastAttempt.responseExcerpt}</code>
+                  )}
                 </td>
                 <td>
                   <button type="button" onClick={() => void redeliver(delivery)}>

@@ -99,7 +99,11 @@ export class DeliveriesRepository {
    * Records one attempt and its consequence in one transaction: delivered, retried at `retryAt`, or failed
    * when `retryAt` is past the delivery's 24 h. Written only if this worker's claim is still the latest.
    */
-  async recordOutcome(delivery: ClaimedDelivery, outcome: SendOutcome, retryAt: Date | undefined): Promise<void> {
+  async recordOutcome(
+    delivery: ClaimedDelivery,
+    outcome: SendOutcome,
+    retryAt: Date | undefined,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const status = outcome.ok ? 'succeeded' : retryAt ? 'pending' : 'failed';
       const [, changed]: [unknown[], number] = await manager.query(
@@ -150,7 +154,12 @@ export class DeliveriesRepository {
    * Sends a delivery again, whatever became of it: pending from now, with a fresh 24 h, the same
    * `webhook-id`. Its place in its patient's order is kept (it goes before that patient's later pending ones).
    */
-  async redeliver(hospitalId: string, subscriptionId: string, deliveryId: string, retryWindowMs: number): Promise<DeliveryRow | undefined> {
+  async redeliver(
+    hospitalId: string,
+    subscriptionId: string,
+    deliveryId: string,
+    retryWindowMs: number,
+  ): Promise<DeliveryRow | undefined> {
     const [changed]: [{ id: string }[], number] = await this.dataSource.query(
       `UPDATE notifier.webhook_deliveries d
        SET status = 'pending', next_attempt_at = clock_timestamp(), claimed_until = NULL,

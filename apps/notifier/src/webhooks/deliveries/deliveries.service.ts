@@ -37,7 +37,8 @@ export class DeliveriesService {
       request.deliveryId,
       this.options.retryWindowMs,
     );
-    if (!row) throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', 'No such delivery of this webhook subscription.');
+    if (!row)
+      throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', 'No such delivery of this webhook subscription.');
     return deliveryView(row);
   }
 }

@@ -27,10 +27,12 @@ export class DeliveryBody {
 
   private async patientFields(hospitalId: string, patientId: string): Promise<PatientFields | undefined> {
     try {
-      const { careFlows: _careFlows, id: _id, hospitalId: _hospital, ...fields } = await this.bus.request(
-        'patients.get.v1',
-        { hospitalId, patientId },
-      );
+      const {
+        careFlows: _careFlows,
+        id: _id,
+        hospitalId: _hospital,
+        ...fields
+      } = await this.bus.request('patients.get.v1', { hospitalId, patientId });
       return fields;
     } catch (error) {
       // A patient no longer there is sent without fields; anything else (patient-import down) is retried.

@@ -22,7 +22,8 @@ describe('retryDelayMs (exponential backoff with jitter)', () => {
   it('keeps retrying about a day with the default base before a delivery fails', () => {
     let elapsed = 0;
     let attempts = 1;
-    while (elapsed + retryDelayMs(attempts, 10_000, () => 1) <= 86_400_000) elapsed += retryDelayMs(attempts++, 10_000, () => 1);
+    while (elapsed + retryDelayMs(attempts, 10_000, () => 1) <= 86_400_000)
+      elapsed += retryDelayMs(attempts++, 10_000, () => 1);
     expect(attempts).toBeGreaterThan(25);
   });
 });

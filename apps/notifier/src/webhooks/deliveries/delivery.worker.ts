@@ -109,9 +109,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     try {
       body = await this.body.build(delivery);
     } catch {
-      return { ok: false, durationMs: 0, error: "the patient's fields could not be read (patient-import unavailable)" };
+      return {
+        ok: false,
+        durationMs: 0,
+        error: "the patient's fields could not be read (patient-import unavailable)",
+      };
     }
-    const secret = this.subscriptions.openSecret(delivery.hospitalId, delivery.subscriptionId, delivery.secret);
+    const secret = this.subscriptions.openSecret(
+      delivery.hospitalId,
+      delivery.subscriptionId,
+      delivery.secret,
+    );
     const headers = signatureHeaders(secret, delivery.id, body);
     return this.sender.send(delivery.url, headers, body, this.options.timeoutMs);
   }

@@ -5,7 +5,8 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryRecorder, type WebhookEvent } from './delivery-recorder';
 
 /** Recording is one short transaction; retries ride out a database restart, then the DLQ keeps the event. */
-const consumer = (queue: string) => ({ queue, maxAttempts: 8, backoffMs: 500 }) as const satisfies EventConsumerOptions;
+const consumer = (queue: string) =>
+  ({ queue, maxAttempts: 8, backoffMs: 500 }) as const satisfies EventConsumerOptions;
 
 export const PATIENT_UPSERTED_CONSUMER = consumer('notifier.webhooks.patient-upserted');
 export const CAREFLOW_CHANGED_CONSUMER = consumer('notifier.webhooks.careflow-changed');
@@ -20,7 +21,10 @@ export class WebhookEventsHandler {
   ) {}
 
   @EventPattern('patients.patient.upserted.v1', PATIENT_UPSERTED_CONSUMER)
-  async patientUpserted(@Payload() event: PatientUpsertedEventV1, @Ctx() context: MessageContext): Promise<void> {
+  async patientUpserted(
+    @Payload() event: PatientUpsertedEventV1,
+    @Ctx() context: MessageContext,
+  ): Promise<void> {
     await this.apply(PATIENT_UPSERTED_CONSUMER.queue, context, {
       hospitalId: event.hospitalId,
       type: event.created ? 'patient.created' : 'patient.updated',
@@ -31,7 +35,10 @@ export class WebhookEventsHandler {
   }
 
   @EventPattern('careflows.careflow.changed.v1', CAREFLOW_CHANGED_CONSUMER)
-  async careFlowChanged(@Payload() event: CareFlowChangedEventV1, @Ctx() context: MessageContext): Promise<void> {
+  async careFlowChanged(
+    @Payload() event: CareFlowChangedEventV1,
+    @Ctx() context: MessageContext,
+  ): Promise<void> {
     await this.apply(CAREFLOW_CHANGED_CONSUMER.queue, context, {
       hospitalId: event.hospitalId,
       type: `careflow.${event.change}`,

@@ -26,7 +26,12 @@ export interface SendOutcome {
 export class WebhookSender {
   constructor(private readonly destinations: DestinationPolicy) {}
 
-  async send(rawUrl: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<SendOutcome> {
+  async send(
+    rawUrl: string,
+    headers: Record<string, string>,
+    body: string,
+    timeoutMs: number,
+  ): Promise<SendOutcome> {
     const started = Date.now();
     const signal = AbortSignal.timeout(timeoutMs);
     const elapsed = () => Date.now() - started;
@@ -36,7 +41,12 @@ export class WebhookSender {
       const response = await post(url, headers, body, fixedLookup(address), signal);
       const excerpt = await readExcerpt(response);
       const status = response.statusCode ?? 0;
-      return { ok: status >= 200 && status < 300, durationMs: elapsed(), status, ...(excerpt ? { excerpt } : {}) };
+      return {
+        ok: status >= 200 && status < 300,
+        durationMs: elapsed(),
+        status,
+        ...(excerpt ? { excerpt } : {}),
+      };
     } catch (error) {
       return { ok: false, durationMs: elapsed(), error: describe(error, signal.aborted, timeoutMs) };
     }
@@ -54,7 +64,11 @@ function post(
   return new Promise((resolve, reject) => {
     const outgoing = send(url, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      headers: {
+        ...headers,
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      },
       lookup,
       signal,
       ...(url.protocol === 'https:' && !isIP(url.hostname) ? { servername: url.hostname } : {}),
@@ -75,7 +89,10 @@ async function readExcerpt(response: IncomingMessage): Promise<string> {
     if (size >= RESPONSE_EXCERPT_BYTES) break;
   }
   response.destroy();
-  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8').replace(/\uFFFD+$/, '');
+  return Buffer.concat(chunks)
+    .subarray(0, RESPONSE_EXCERPT_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 }
 
 function describe(error: unknown, timedOut: boolean, timeoutMs: number): string {

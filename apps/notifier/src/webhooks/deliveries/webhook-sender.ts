@@ -89,10 +89,20 @@ async function readExcerpt(response: IncomingMessage): Promise<string> {
     if (size >= RESPONSE_EXCERPT_BYTES) break;
   }
   response.destroy();
-  return Buffer.concat(chunks)
+  return excerptOf(Buffer.concat(chunks));
+}
+
+/**
+ * The receiver's bytes as text the delivery log can hold: cut to RESPONSE_EXCERPT_BYTES (a character cut in
+ * half dropped), control characters other than tab and line breaks removed (PostgreSQL text refuses NUL,
+ * and a receiver's answer must never fail the recording of its attempt).
+ */
+export function excerptOf(bytes: Buffer): string {
+  return bytes
     .subarray(0, RESPONSE_EXCERPT_BYTES)
     .toString('utf8')
-    .replace(/\uFFFD+$/, '');
+    .replace(/\uFFFD+$/, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 
 function describe(error: unknown, timedOut: boolean, timeoutMs: number): string {

@@ -44,7 +44,10 @@ export class DeliveriesService {
 }
 
 function deliveryView(row: DeliveryRow): WebhookDeliveryViewV1 {
-  const id = (key: string) => (typeof row.data[key] === 'string' ? { [key]: row.data[key] as string } : {});
+  const id = (key: string) => {
+    const value = row.data[key];
+    return typeof value === 'string' ? { [key]: value } : {};
+  };
   const last = row.last_attempt;
   return {
     id: row.id,

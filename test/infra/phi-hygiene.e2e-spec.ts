@@ -10,6 +10,7 @@ import { createTestDatabase, expectEventually } from '@bridge/testing';
 import type { SimPatient } from '../../apps/hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
 import { dropFile, siuMessage } from '../e2e/siu.fixtures';
+import { WebhookReceiver } from '../e2e/webhooks.receiver';
 
 /** Every value is distinctive: a hit in the logs can only come from the path that carried it. */
 const PUSHED = {
@@ -150,7 +151,7 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
       201,
       'POST',
       `/v1/admin/hospitals/${created.id}/api-clients`,
-      { name: 'emr', scopes: ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'] },
+      { name: 'emr', scopes: ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim', 'webhooks'] },
       adminToken,
     );
     const physician = await expectStatus(
@@ -176,8 +177,15 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
     // Push and search, reads, a read from another tenant, refusals that echo nothing.
     const pushHospital = await hospital(adminToken, 'phi-push');
     const other = await hospital(adminToken, 'phi-other');
+    // A webhook receiver that gets the patient's fields (includePhi) and fails once, echoing what it was sent.
+    const receiver = await WebhookReceiver.start();
+    receiver.behave = ({ index }) => ({ status: index === 0 ? 500 : 200 });
+    const webhook = await expectStatus(201, 'POST', '/v1/webhooks', { url: receiver.url, events: ['patient.created'], includePhi: true }, pushHospital.token);
+    secrets.push(webhook.secret);
     const created = await call('POST', '/v1/patients', { ...PUSHED }, pushHospital.token);
     expect(created.status).toBe(201);
+    await expectEventually(() => expect(receiver.accepted().map((r) => r.json.data.patient?.lastName)).toEqual([PUSHED.lastName]), { timeoutMs: 30_000 });
+    await receiver.close();
     expect((await call('POST', '/v1/patients/search', { nationalRegistryNumber: PUSHED.nationalRegistryNumber }, pushHospital.token)).body.total).toBe(1);
     expect((await call('GET', `/v1/patients/${created.body.id}`, undefined, pushHospital.token)).status).toBe(200);
     expect((await call('GET', `/v1/patients/${created.body.id}`, undefined, other.token)).status).toBe(404);

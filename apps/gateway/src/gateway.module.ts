@@ -36,6 +36,8 @@ import { ScimGroupRolesController } from './admin/scim-group-roles.controller';
 import { BusSessionCheck } from './sessions/session-check';
 import { SessionsController } from './sessions/sessions.controller';
 import { UsersController } from './users/users.controller';
+import { HospitalWebhooksController } from './webhooks/hospital-webhooks.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 /** The HTTP edge: verifies tokens, validates bodies, asks the services over the bus, speaks problem+json. */
 @Module({})
@@ -78,6 +80,8 @@ export class GatewayModule {
         ScimTokensController,
         JwksController,
         SigningKeysController,
+        WebhooksController,
+        HospitalWebhooksController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

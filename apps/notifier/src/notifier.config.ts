@@ -3,7 +3,7 @@ import { SecretsDataServiceEnv } from '@bridge/config';
 
 /**
  * The environment of notifier: every data service's variables plus SECRETS_KEY (webhook signing
- * secrets are sealed at rest).
+ * secrets are sealed at rest) and the webhook delivery settings.
  */
 export class NotifierEnv extends SecretsDataServiceEnv {
   /** How often alert rules are evaluated (one instance at a time); 0 turns evaluation off. */
@@ -15,4 +15,12 @@ export class NotifierEnv extends SecretsDataServiceEnv {
   @IsString()
   @Matches(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, { message: 'must be comma-separated queue names' })
   ALERTS_DEAD_LETTER_QUEUES: string = 'siu-ingestor.process';
+  /** How long one webhook delivery may take (connect, send, first bytes of the answer). */
+  @IsInt() @Min(100) @Max(60_000) WEBHOOK_TIMEOUT_MS: number = 10_000;
+  /** First retry delay; each retry doubles it (capped at one hour), with jitter. */
+  @IsInt() @Min(10) @Max(3_600_000) WEBHOOK_RETRY_BASE_MS: number = 10_000;
+  /** How long a delivery is retried before it is marked failed (PRODUCT.md: 24 h). */
+  @IsInt() @Min(1000) @Max(7 * 86_400_000) WEBHOOK_RETRY_WINDOW_MS: number = 86_400_000;
+  /** How often an idle delivery worker looks for due deliveries. */
+  @IsInt() @Min(10) @Max(60_000) WEBHOOK_POLL_MS: number = 1000;
 }

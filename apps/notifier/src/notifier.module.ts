@@ -5,7 +5,9 @@ import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
 import { HealthHandler } from './health/health.handler';
+import { Webhooks1796228439410 } from './migrations/1796228439410-webhooks';
 import type { NotifierEnv } from './notifier.config';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export const NOTIFIER_SCHEMA = 'notifier';
 
@@ -25,7 +27,7 @@ export class NotifierModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(NOTIFIER_SCHEMA), ...ALERTS_MIGRATIONS],
+          migrations: [messagingTablesMigration(NOTIFIER_SCHEMA), ...ALERTS_MIGRATIONS, Webhooks1796228439410],
         }),
         SecretBoxModule.forService(box),
         MessagingModule.forService({
@@ -42,6 +44,7 @@ export class NotifierModule {
           evaluateIntervalMs: config.ALERTS_EVALUATE_INTERVAL_MS,
           deadLetterQueues: config.ALERTS_DEAD_LETTER_QUEUES.split(',').map((queue) => queue.trim()).filter(Boolean),
         }),
+        WebhooksModule.forRoot(config),
       ],
       controllers: [HealthHandler],
     };

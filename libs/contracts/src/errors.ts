@@ -43,6 +43,10 @@ export const ERROR_CODES = [
   /** Another hospital already uses this listener port, directory or SFTP host+port+path. */
   'CONNECTION_IN_USE',
   'MESSAGE_NOT_REPROCESSABLE',
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+  /** A webhook URL that is not an absolute https URL (http only to loopback in test mode), or carries credentials. */
+  'WEBHOOK_URL_INVALID',
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',

@@ -5,6 +5,7 @@ export const SCOPES = [
   'imports',
   'users:write',
   'scim',
+  'webhooks',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

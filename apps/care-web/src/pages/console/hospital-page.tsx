@@ -7,8 +7,9 @@ import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from '.
 import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
 import { SiuPanel } from './siu-panel';
+import { WebhooksPanel } from './webhooks-panel';
 
-const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'];
+const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim', 'webhooks'];
 
 /** One hospital: its API clients, users, care-flow definitions, connections and audit trail. */
 export function HospitalPage() {
@@ -35,6 +36,8 @@ export function HospitalPage() {
       <SiuPanel hospitalId={hospitalId} />
       <h2>Alerts</h2>
       <AlertsPanel hospitalId={hospitalId} />
+      <h2>Webhooks</h2>
+      <WebhooksPanel hospitalId={hospitalId} />
       <h2>Audit events</h2>
       <AuditPanel hospitalId={hospitalId} />
     </section>

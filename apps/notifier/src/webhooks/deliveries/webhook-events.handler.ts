@@ -1,0 +1,77 @@
+import { Controller } from '@nestjs/common';
+import type { AlertChangedEventV1, CareFlowChangedEventV1, PatientUpsertedEventV1 } from '@bridge/contracts';
+import { Inbox, type EventConsumerOptions, type MessageContext } from '@bridge/messaging';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { DeliveryRecorder, type WebhookEvent } from './delivery-recorder';
+
+/** Recording is one short transaction; retries ride out a database restart, then the DLQ keeps the event. */
+const consumer = (queue: string) =>
+  ({ queue, maxAttempts: 8, backoffMs: 500 }) as const satisfies EventConsumerOptions;
+
+export const PATIENT_UPSERTED_CONSUMER = consumer('notifier.webhooks.patient-upserted');
+export const CAREFLOW_CHANGED_CONSUMER = consumer('notifier.webhooks.careflow-changed');
+export const ALERT_CHANGED_CONSUMER = consumer('notifier.webhooks.alert-changed');
+
+/** The platform events webhooks tell hospitals about, each recorded once (inbox) as pending deliveries. */
+@Controller()
+export class WebhookEventsHandler {
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly recorder: DeliveryRecorder,
+  ) {}
+
+  @EventPattern('patients.patient.upserted.v1', PATIENT_UPSERTED_CONSUMER)
+  async patientUpserted(
+    @Payload() event: PatientUpsertedEventV1,
+    @Ctx() context: MessageContext,
+  ): Promise<void> {
+    await this.apply(PATIENT_UPSERTED_CONSUMER.queue, context, {
+      hospitalId: event.hospitalId,
+      type: event.created ? 'patient.created' : 'patient.updated',
+      orderingKey: `patient:${event.patientId}`,
+      sourceMessageId: context.messageId,
+      data: { patientId: event.patientId, source: event.source },
+    });
+  }
+
+  @EventPattern('careflows.careflow.changed.v1', CAREFLOW_CHANGED_CONSUMER)
+  async careFlowChanged(
+    @Payload() event: CareFlowChangedEventV1,
+    @Ctx() context: MessageContext,
+  ): Promise<void> {
+    await this.apply(CAREFLOW_CHANGED_CONSUMER.queue, context, {
+      hospitalId: event.hospitalId,
+      type: `careflow.${event.change}`,
+      orderingKey: `patient:${event.patientId}`,
+      sourceMessageId: context.messageId,
+      data: {
+        patientId: event.patientId,
+        careFlowId: event.careFlowId,
+        definitionKey: event.definitionKey,
+        ...(event.appointmentId ? { appointmentId: event.appointmentId } : {}),
+      },
+    });
+  }
+
+  @EventPattern('alerts.alert.changed.v1', ALERT_CHANGED_CONSUMER)
+  async alertChanged(@Payload() event: AlertChangedEventV1, @Ctx() context: MessageContext): Promise<void> {
+    await this.apply(ALERT_CHANGED_CONSUMER.queue, context, {
+      hospitalId: event.hospitalId,
+      type: event.state === 'open' ? 'alert.opened' : 'alert.resolved',
+      orderingKey: `alert:${event.alertId}`,
+      sourceMessageId: context.messageId,
+      data: {
+        alertId: event.alertId,
+        kind: event.kind,
+        state: event.state,
+        openedAt: event.openedAt,
+        ...(event.resolvedAt ? { resolvedAt: event.resolvedAt } : {}),
+        detail: event.detail,
+      },
+    });
+  }
+
+  private async apply(queue: string, context: MessageContext, event: WebhookEvent): Promise<void> {
+    await this.inbox.once(queue, context, (manager) => this.recorder.record(manager, event));
+  }
+}

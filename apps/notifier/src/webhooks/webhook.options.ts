@@ -1,0 +1,19 @@
+import type { NotifierEnv } from '../notifier.config';
+
+export const WEBHOOK_OPTIONS = Symbol('WEBHOOK_OPTIONS');
+
+export interface WebhookOptions {
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryWindowMs: number;
+  pollMs: number;
+}
+
+export function webhookOptionsOf(config: NotifierEnv): WebhookOptions {
+  return {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    retryWindowMs: config.WEBHOOK_RETRY_WINDOW_MS,
+    pollMs: config.WEBHOOK_POLL_MS,
+  };
+}

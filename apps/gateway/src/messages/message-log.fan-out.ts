@@ -36,7 +36,7 @@ export async function getMessage(bus: Bus, messageId: string): Promise<MessageDe
   for (const answer of answers) if (answer.status === 'fulfilled') return answer.value;
   const failures = answers.map((answer) => (answer as PromiseRejectedResult).reason as unknown);
   const unexpected = failures.find((error) => !(isDomainError(error) && error.code === 'NOT_FOUND'));
-  if (unexpected) throw unexpected instanceof Error ? unexpected : new Error(String(unexpected));
+  if (unexpected) throw unexpected instanceof Error ? unexpected : new Error('message lookup failed');
   throw new DomainError('NOT_FOUND', 'No such message.');
 }
 

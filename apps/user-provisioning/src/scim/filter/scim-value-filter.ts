@@ -61,8 +61,9 @@ function compare(actual: unknown, op: string, expected: FilterValue): boolean {
     return op === 'eq' ? a === b : op === 'ne' ? a !== b : false;
   }
   if (actual === undefined || actual === null) return op === 'ne';
-  if (typeof actual === 'object') return op === 'ne'; // a complex attribute equals no value
-  const a = String(actual as string | number | bigint).toLowerCase();
+  // A complex attribute equals no value.
+  if (typeof actual !== 'string' && typeof actual !== 'number' && typeof actual !== 'bigint') return op === 'ne';
+  const a = String(actual).toLowerCase();
   const b = String(expected).toLowerCase();
   switch (op) {
     case 'eq':

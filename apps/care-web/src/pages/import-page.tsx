@@ -3,6 +3,8 @@ import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Candidate, Physician } from '../api/types';
 import { ProblemMessage } from '../components/problem-message';
+import { useText } from '../i18n';
+import { useDates } from '../i18n/dates';
 
 interface ImportSession {
   importId: string;
@@ -20,6 +22,8 @@ export function ImportPage() {
   const [asking, setAsking] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
+  const { dateTime } = useDates();
 
   useEffect(() => {
     api<Physician[]>('GET', '/v1/physicians').then(setPhysicians).catch(setError);
@@ -61,43 +65,57 @@ export function ImportPage() {
 
   return (
     <section aria-labelledby="import-title">
-      <h1 id="import-title">Import patient</h1>
-      <form onSubmit={lookUp} aria-label="Find the patient at the hospital">
+      <h1 id="import-title">{t('import.title')}</h1>
+      <form onSubmit={lookUp} aria-label={t('import.findForm')}>
         <fieldset>
-          <legend>Look up by</legend>
+          <legend>{t('import.lookUpBy')}</legend>
           <label>
-            <input type="radio" name="by" checked={by === 'patientCode'} onChange={() => setBy('patientCode')} /> Hospital patient ID
+            <input
+              type="radio"
+              name="by"
+              checked={by === 'patientCode'}
+              onChange={() => setBy('patientCode')}
+            />{' '}
+            {t('import.patientCode')}
           </label>
           <label>
-            <input type="radio" name="by" checked={by === 'visitNumber'} onChange={() => setBy('visitNumber')} /> Visit number
+            <input
+              type="radio"
+              name="by"
+              checked={by === 'visitNumber'}
+              onChange={() => setBy('visitNumber')}
+            />{' '}
+            {t('import.visitNumber')}
           </label>
         </fieldset>
         <label>
-          {by === 'patientCode' ? 'Hospital patient ID' : 'Visit number'} <input name="value" required autoFocus />
+          {by === 'patientCode' ? t('import.patientCode') : t('import.visitNumber')}{' '}
+          <input name="value" required autoFocus />
         </label>
         <button type="submit" disabled={asking}>
-          Find at the hospital
+          {t('import.find')}
         </button>
         {asking && (
           <span role="status" aria-live="polite" className="spinner">
-            Asking the hospital…
+            {t('import.asking')}
           </span>
         )}
       </form>
       <ProblemMessage error={error} />
 
       {session && (
-        <form onSubmit={confirm} aria-label="Choose the patient and save">
-          <table aria-label="Candidates">
+        <form onSubmit={confirm} aria-label={t('import.chooseForm')}>
+          <p>{t('import.expires', { time: dateTime(session.expiresAt) })}</p>
+          <table aria-label={t('import.candidates')}>
             <thead>
               <tr>
-                <th scope="col">Choose</th>
-                <th scope="col">Name</th>
-                <th scope="col">Patient ID</th>
-                <th scope="col">Birth date</th>
-                <th scope="col">Sex</th>
-                <th scope="col">Visit</th>
-                <th scope="col">In the Care app</th>
+                <th scope="col">{t('import.choose')}</th>
+                <th scope="col">{t('import.name')}</th>
+                <th scope="col">{t('import.patientId')}</th>
+                <th scope="col">{t('import.birthDate')}</th>
+                <th scope="col">{t('import.sex')}</th>
+                <th scope="col">{t('import.visit')}</th>
+                <th scope="col">{t('import.inCareApp')}</th>
               </tr>
             </thead>
             <tbody>
@@ -109,7 +127,9 @@ export function ImportPage() {
                       name="candidate"
                       value={index}
                       defaultChecked={index === 0}
-                      aria-label={`Choose ${candidate.lastName}, ${candidate.firstName}`}
+                      aria-label={t('import.chooseNamed', {
+                        name: `${candidate.lastName}, ${candidate.firstName}`,
+                      })}
                     />
                   </td>
                   <td>
@@ -119,16 +139,16 @@ export function ImportPage() {
                   <td>{candidate.birthDate ?? '—'}</td>
                   <td>{candidate.sex}</td>
                   <td>{candidate.visitNumber ?? '—'}</td>
-                  <td>{candidate.existingPatientId ? 'Already in the Care app' : 'New'}</td>
+                  <td>{candidate.existingPatientId ? t('import.alreadyInCareApp') : t('import.new')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <label>
-            Physician
+            {t('import.physician')}
             <select name="physicianId" required defaultValue="">
               <option value="" disabled>
-                Choose a physician
+                {t('import.choosePhysician')}
               </option>
               {physicians.map((physician) => (
                 <option key={physician.id} value={physician.id}>
@@ -138,7 +158,7 @@ export function ImportPage() {
             </select>
           </label>
           <button type="submit" disabled={saving}>
-            Save patient
+            {t('import.save')}
           </button>
         </form>
       )}

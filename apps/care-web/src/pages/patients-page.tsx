@@ -3,11 +3,13 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Patient } from '../api/types';
 import { ProblemMessage } from '../components/problem-message';
+import { useText } from '../i18n';
 
 /** Recently updated patients, and a search by patient code or national registry number (sent in a POST body). */
 export function PatientsPage() {
   const [patients, setPatients] = useState<Patient[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
 
   useEffect(() => {
     api<{ patients: Patient[] }>('GET', '/v1/patients?limit=50')
@@ -25,7 +27,10 @@ export function PatientsPage() {
         return;
       }
       const digits = query.replace(/\D/g, '');
-      const criteria = digits.length === 11 && digits.length >= query.length - 4 ? { nationalRegistryNumber: digits } : { patientCode: query };
+      const criteria =
+        digits.length === 11 && digits.length >= query.length - 4
+          ? { nationalRegistryNumber: digits }
+          : { patientCode: query };
       setPatients((await api<{ patients: Patient[] }>('POST', '/v1/patients/search', criteria)).patients);
     } catch (caught) {
       setError(caught);
@@ -34,29 +39,29 @@ export function PatientsPage() {
 
   return (
     <section aria-labelledby="patients-title">
-      <h1 id="patients-title">Patients</h1>
+      <h1 id="patients-title">{t('patients.title')}</h1>
       <form role="search" onSubmit={search}>
         <label>
-          Patient code or national registry number <input name="query" />
+          {t('patients.query')} <input name="query" />
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{t('patients.search')}</button>
         <Link to="/import" className="button">
-          Import patient
+          {t('patients.import')}
         </Link>
       </form>
       <ProblemMessage error={error} />
       {patients === null ? (
-        <p aria-busy="true">Loading…</p>
+        <p aria-busy="true">{t('common.loading')}</p>
       ) : patients.length === 0 ? (
-        <p>No patients found.</p>
+        <p>{t('patients.none')}</p>
       ) : (
-        <table aria-label="Patients">
+        <table aria-label={t('patients.table')}>
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Patient code</th>
-              <th scope="col">Birth date</th>
-              <th scope="col">Active care flows</th>
+              <th scope="col">{t('patients.name')}</th>
+              <th scope="col">{t('patients.patientCode')}</th>
+              <th scope="col">{t('patients.birthDate')}</th>
+              <th scope="col">{t('patients.activeCareFlows')}</th>
             </tr>
           </thead>
           <tbody>

@@ -302,6 +302,18 @@ export const en = {
   'log.next': 'Older messages',
   'log.first': 'Newest messages',
 
+  'common.actions': 'Actions',
+  'common.edit': 'Edit',
+  'common.editNamed': 'Edit {name}',
+  'users.table': 'Users',
+  'users.save': 'Save user',
+  'users.confirmDeactivate': 'Deactivate {name}? Their sessions and login links stop working.',
+  'definitions.fields': 'Baseline fields',
+  'definitions.save': 'Save definition',
+  'definitions.activate': 'Activate',
+  'definitions.activateNamed': 'Activate {name}',
+  'definitions.confirmDeactivate': 'Deactivate {name}? No new care flow starts with it; running ones go on.',
+
   'message.channel': 'Channel',
   'message.controlId': 'Control ID',
   'message.duration': 'Duration',

@@ -302,6 +302,19 @@ export const fr: Record<MessageKey, string> = {
   'log.next': 'Messages plus anciens',
   'log.first': 'Messages les plus récents',
 
+  'common.actions': 'Actions',
+  'common.edit': 'Modifier',
+  'common.editNamed': 'Modifier {name}',
+  'users.table': 'Utilisateurs',
+  'users.save': 'Enregistrer l’utilisateur',
+  'users.confirmDeactivate': 'Désactiver {name} ? Ses sessions et liens de connexion cessent de fonctionner.',
+  'definitions.fields': 'Champs de départ',
+  'definitions.save': 'Enregistrer la définition',
+  'definitions.activate': 'Activer',
+  'definitions.activateNamed': 'Activer {name}',
+  'definitions.confirmDeactivate':
+    'Désactiver {name} ? Aucun nouveau trajet de soins ne démarre avec ; ceux en cours continuent.',
+
   'message.channel': 'Canal',
   'message.controlId': 'ID de contrôle',
   'message.duration': 'Durée',

@@ -302,6 +302,19 @@ export const nl: Record<MessageKey, string> = {
   'log.next': 'Oudere berichten',
   'log.first': 'Nieuwste berichten',
 
+  'common.actions': 'Acties',
+  'common.edit': 'Wijzigen',
+  'common.editNamed': '{name} wijzigen',
+  'users.table': 'Gebruikers',
+  'users.save': 'Gebruiker opslaan',
+  'users.confirmDeactivate': '{name} deactiveren? De sessies en aanmeldlinks werken dan niet meer.',
+  'definitions.fields': 'Basisvelden',
+  'definitions.save': 'Definitie opslaan',
+  'definitions.activate': 'Activeren',
+  'definitions.activateNamed': '{name} activeren',
+  'definitions.confirmDeactivate':
+    '{name} deactiveren? Er start geen nieuw zorgpad meer mee; lopende zorgpaden gaan door.',
+
   'message.channel': 'Kanaal',
   'message.controlId': 'Control-ID',
   'message.duration': 'Duur',

@@ -7,6 +7,8 @@ import { ApiClientsPanel } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
+import { DefinitionsPanel, parseBaseline } from './definitions-panel';
+import { USER_ROLES, UsersPanel } from './users-panel';
 import { SiuPanel } from './siu-panel';
 
 const HOSPITAL_SCOPES = [
@@ -144,34 +146,37 @@ function UserForm({ hospitalId }: { hospitalId: string }) {
   };
   const { t } = useText();
   return (
-    <form onSubmit={submit} aria-label={t('users.newForm')}>
-      <label>
-        {t('users.email')} <input name="email" type="email" required />
-      </label>
-      <label>
-        {t('users.firstName')} <input name="firstName" required />
-      </label>
-      <label>
-        {t('users.lastName')} <input name="lastName" required />
-      </label>
-      <fieldset>
-        <legend>{t('users.roles')}</legend>
-        {['clinician', 'physician', 'hospital-admin'].map((role) => (
-          <label key={role}>
-            <input type="checkbox" name="roles" value={role} defaultChecked={role === 'clinician'} /> {role}
-          </label>
-        ))}
-      </fieldset>
-      <label>
-        {t('users.physicianCode')} <input name="physicianCode" />
-      </label>
-      <label>
-        {t('users.password')} <input name="password" type="password" minLength={12} />
-      </label>
-      <button type="submit">{t('users.create')}</button>
-      {result && <p role="status">{t('common.createdItem', { item: result.email })}</p>}
-      <ProblemMessage error={error} />
-    </form>
+    <>
+      <UsersPanel hospitalId={hospitalId} refreshKey={result} />
+      <form onSubmit={submit} aria-label={t('users.newForm')}>
+        <label>
+          {t('users.email')} <input name="email" type="email" required />
+        </label>
+        <label>
+          {t('users.firstName')} <input name="firstName" required />
+        </label>
+        <label>
+          {t('users.lastName')} <input name="lastName" required />
+        </label>
+        <fieldset>
+          <legend>{t('users.roles')}</legend>
+          {USER_ROLES.map((role) => (
+            <label key={role}>
+              <input type="checkbox" name="roles" value={role} defaultChecked={role === 'clinician'} /> {role}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          {t('users.physicianCode')} <input name="physicianCode" />
+        </label>
+        <label>
+          {t('users.password')} <input name="password" type="password" minLength={12} />
+        </label>
+        <button type="submit">{t('users.create')}</button>
+        {result && <p role="status">{t('common.createdItem', { item: result.email })}</p>}
+        <ProblemMessage error={error} />
+      </form>
+    </>
   );
 }
 
@@ -183,35 +188,34 @@ function DefinitionForm({ hospitalId }: { hospitalId: string }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     // One field per line: `key type [required]`, e.g. `surgeryDate date required`.
-    const baseline = String(form.get('baseline') ?? '')
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .filter((parts) => parts[0])
-      .map(([key, type = 'string', required]) => ({ key, type, required: required === 'required' }));
+    const baseline = parseBaseline(String(form.get('baseline') ?? ''));
     void post({ key: form.get('key'), title: form.get('title'), baseline });
   };
   const { t } = useText();
   return (
-    <form onSubmit={submit} aria-label={t('definitions.newForm')}>
-      <label>
-        {t('common.key')} <input name="key" required pattern="[a-z0-9][a-z0-9-]*" />
-      </label>
-      <label>
-        {t('definitions.title')} <input name="title" required />
-      </label>
-      <label>
-        {t('definitions.baseline')}
-        <textarea
-          name="baseline"
-          rows={4}
-          defaultValue={
-            'appointmentDate datetime\nappointmentType string\nphysicianCode string\nlocation string'
-          }
-        />
-      </label>
-      <button type="submit">{t('definitions.create')}</button>
-      {result && <p role="status">{t('common.createdItem', { item: result.key })}</p>}
-      <ProblemMessage error={error} />
-    </form>
+    <>
+      <DefinitionsPanel hospitalId={hospitalId} refreshKey={result} />
+      <form onSubmit={submit} aria-label={t('definitions.newForm')}>
+        <label>
+          {t('common.key')} <input name="key" required pattern="[a-z0-9][a-z0-9-]*" />
+        </label>
+        <label>
+          {t('definitions.title')} <input name="title" required />
+        </label>
+        <label>
+          {t('definitions.baseline')}
+          <textarea
+            name="baseline"
+            rows={4}
+            defaultValue={
+              'appointmentDate datetime\nappointmentType string\nphysicianCode string\nlocation string'
+            }
+          />
+        </label>
+        <button type="submit">{t('definitions.create')}</button>
+        {result && <p role="status">{t('common.createdItem', { item: result.key })}</p>}
+        <ProblemMessage error={error} />
+      </form>
+    </>
   );
 }

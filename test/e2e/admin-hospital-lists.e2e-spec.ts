@@ -208,4 +208,46 @@ describe('admin lists and edits of a hospital: users and care-flow definitions',
       expect((await api.request(method, path, { token: hospital.token })).status).toBe(403);
     }
   });
+
+  it("changes an API client's name and scopes: tokens it gets from now on carry the new scopes", async () => {
+    const path = `/v1/admin/hospitals/${hospital.id}/api-clients/${hospital.clientId}`;
+    const changed = await api.expect(200, 'PATCH', path, {
+      token: admin,
+      body: { name: 'EMR (production)', scopes: ['patients:read'] },
+    });
+    expect(changed).toMatchObject({
+      clientId: hospital.clientId,
+      name: 'EMR (production)',
+      scopes: ['patients:read'],
+      active: true,
+    });
+    expect(JSON.stringify(changed)).not.toMatch(/secret"?:\s*"cbs_/);
+    const token = await api.token(hospital.clientId, hospital.clientSecret);
+    expect((await api.request('GET', '/v1/patients', { token })).status).toBe(200);
+    expect(
+      (
+        await api.request('POST', '/v1/patients', {
+          token,
+          body: { patientCode: 'X', firstName: 'X', lastName: 'X' },
+        })
+      ).status,
+    ).toBe(403);
+
+    for (const body of [{ scopes: ['admin'] }, { scopes: [] }, { name: '' }]) {
+      const refused = await api.request('PATCH', path, { token: admin, body });
+      expect(refused.status).toBe(400);
+      expect(refused.body.code).toBe('VALIDATION_FAILED');
+    }
+    // Another hospital's client is unknown here.
+    expect(
+      (
+        await api.request('PATCH', `/v1/admin/hospitals/${other.id}/api-clients/${hospital.clientId}`, {
+          token: admin,
+          body: { name: 'x' },
+        })
+      ).status,
+    ).toBe(404);
+    const actions = (await auditActions(hospital.id)).map((event) => event.action);
+    expect(actions).toContain('api-client.changed');
+  });
 });

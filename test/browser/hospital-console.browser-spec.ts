@@ -99,6 +99,25 @@ describe('Hospital page in Chromium: heading, users and care-flow definitions li
     ]);
   });
 
+  it('edits an API client: new name and scopes, listed and in force for its next token', async () => {
+    const clients = page.getByRole('table', { name: 'API clients' });
+    await clients.getByRole('button', { name: 'Edit EMR' }).click();
+    const edit = page.getByRole('form', { name: 'Edit EMR' });
+    await edit.getByLabel('Name').fill('EMR production');
+    await edit.getByLabel('patients:write').uncheck();
+    await edit.getByRole('button', { name: 'Save API client' }).click();
+    await clients.getByRole('cell', { name: 'EMR production', exact: true }).waitFor();
+    const token = await api.token(hospital.clientId, hospital.clientSecret);
+    expect(
+      (
+        await api.request('POST', '/v1/patients', {
+          token,
+          body: { patientCode: 'X', firstName: 'X', lastName: 'X' },
+        })
+      ).status,
+    ).toBe(403);
+  });
+
   it('has no serious accessibility violation on the hospitals list and the message log', async () => {
     await page.getByRole('link', { name: 'Hospitals' }).click();
     await page.getByRole('heading', { name: 'Hospitals' }).waitFor();

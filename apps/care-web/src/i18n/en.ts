@@ -123,6 +123,11 @@ export const en = {
   'import.physician': 'Physician',
   'import.choosePhysician': 'Choose a physician',
   'import.save': 'Save patient',
+  'import.differences': 'Compared with the patient in the Care app',
+  'import.noDifferences': 'The hospital has the same details as the Care app.',
+  'import.field': 'Field',
+  'import.atHospital': 'At the hospital',
+  'import.startCareFlow': 'Start a care flow now',
   'import.expires': 'This import expires at {time}: look the patient up again after that.',
 
   'console.nav': 'Console',
@@ -162,6 +167,7 @@ export const en = {
   'apiClients.confirmDeactivate': 'Deactivate {name}? Its secret and tokens stop working within a minute.',
   'apiClients.newSecret':
     'New secret for {clientId}: {secret} — copy it now, it is shown only once. The previous secret works until {time}.',
+  'apiClients.save': 'Save API client',
   'apiClients.actions': 'Actions',
 
   'users.newForm': 'New user',

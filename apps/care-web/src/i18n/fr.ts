@@ -121,6 +121,11 @@ export const fr: Record<MessageKey, string> = {
   'import.physician': 'Médecin',
   'import.choosePhysician': 'Choisissez un médecin',
   'import.save': 'Enregistrer le patient',
+  'import.differences': 'Comparé au patient dans l’app Care',
+  'import.noDifferences': 'L’hôpital a les mêmes données que l’app Care.',
+  'import.field': 'Champ',
+  'import.atHospital': 'À l’hôpital',
+  'import.startCareFlow': 'Démarrer un trajet de soins maintenant',
   'import.expires': 'Cet import expire à {time} : recherchez à nouveau le patient après.',
 
   'console.nav': 'Console',
@@ -162,6 +167,7 @@ export const fr: Record<MessageKey, string> = {
     'Désactiver {name} ? Son secret et ses jetons cessent de fonctionner d’ici une minute.',
   'apiClients.newSecret':
     'Nouveau secret pour {clientId} : {secret} — copiez-le maintenant, il n’est affiché qu’une fois. L’ancien secret fonctionne jusqu’à {time}.',
+  'apiClients.save': 'Enregistrer le client API',
   'apiClients.actions': 'Actions',
 
   'users.newForm': 'Nouvel utilisateur',

@@ -121,6 +121,11 @@ export const nl: Record<MessageKey, string> = {
   'import.physician': 'Arts',
   'import.choosePhysician': 'Kies een arts',
   'import.save': 'Patiënt opslaan',
+  'import.differences': 'Vergeleken met de patiënt in de Care-app',
+  'import.noDifferences': 'Het ziekenhuis heeft dezelfde gegevens als de Care-app.',
+  'import.field': 'Veld',
+  'import.atHospital': 'In het ziekenhuis',
+  'import.startCareFlow': 'Nu een zorgpad starten',
   'import.expires': 'Deze import verloopt om {time}: zoek de patiënt daarna opnieuw op.',
 
   'console.nav': 'Console',
@@ -162,6 +167,7 @@ export const nl: Record<MessageKey, string> = {
     '{name} deactiveren? Het geheim en de tokens werken binnen een minuut niet meer.',
   'apiClients.newSecret':
     'Nieuw geheim voor {clientId}: {secret} — kopieer het nu, het wordt maar één keer getoond. Het vorige geheim werkt tot {time}.',
+  'apiClients.save': 'API-client opslaan',
   'apiClients.actions': 'Acties',
 
   'users.newForm': 'Nieuwe gebruiker',

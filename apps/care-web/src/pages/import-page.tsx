@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Candidate, Physician } from '../api/types';
+import { careFlowFrom, CareFlowFields } from '../components/care-flow-fields';
+import { ExistingPatientDiff } from '../components/existing-patient-diff';
 import { ProblemMessage } from '../components/problem-message';
 import { useText } from '../i18n';
 import { useDates } from '../i18n/dates';
@@ -22,6 +24,8 @@ export function ImportPage() {
   const [asking, setAsking] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [chosen, setChosen] = useState(0);
+  const [startCareFlow, setStartCareFlow] = useState(false);
   const { t } = useText();
   const { dateTime } = useDates();
 
@@ -35,6 +39,7 @@ export function ImportPage() {
     setAsking(true);
     setError(null);
     setSession(null);
+    setChosen(0);
     try {
       setSession(await api<ImportSession>('POST', '/v1/imports', { [by]: value }));
     } catch (caught) {
@@ -54,6 +59,7 @@ export function ImportPage() {
       const patient = await api<{ id: string }>('POST', `/v1/imports/${session.importId}/confirm`, {
         candidate: Number(form.get('candidate') ?? 0),
         physicianId: String(form.get('physicianId')),
+        ...(startCareFlow ? { careFlow: careFlowFrom(form, String(form.get('physicianId'))) } : {}),
       });
       navigate(`/patients/${patient.id}`);
     } catch (caught) {
@@ -126,7 +132,8 @@ export function ImportPage() {
                       type="radio"
                       name="candidate"
                       value={index}
-                      defaultChecked={index === 0}
+                      checked={index === chosen}
+                      onChange={() => setChosen(index)}
                       aria-label={t('import.chooseNamed', {
                         name: `${candidate.lastName}, ${candidate.firstName}`,
                       })}
@@ -157,6 +164,16 @@ export function ImportPage() {
               ))}
             </select>
           </label>
+          {session.candidates[chosen] && <ExistingPatientDiff candidate={session.candidates[chosen]} />}
+          <label>
+            <input
+              type="checkbox"
+              checked={startCareFlow}
+              onChange={(event) => setStartCareFlow(event.target.checked)}
+            />{' '}
+            {t('import.startCareFlow')}
+          </label>
+          {startCareFlow && <CareFlowFields />}
           <button type="submit" disabled={saving}>
             {t('import.save')}
           </button>

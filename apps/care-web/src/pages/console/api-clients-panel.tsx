@@ -1,8 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
 import { useDates } from '../../i18n/dates';
+
+/** The scopes a hospital's client may hold (`admin` is the platform's only). */
+export const HOSPITAL_SCOPES = [
+  'patients:read',
+  'patients:write',
+  'careflows:write',
+  'imports',
+  'users:write',
+  'scim',
+];
 
 interface ApiClientView {
   id: string;
@@ -56,6 +66,19 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
       );
       setSecret({ clientId: client.clientId, ...rotated });
     });
+  const [editing, setEditing] = useState<ApiClientView | null>(null);
+  const save = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!editing) return;
+    const form = new FormData(event.currentTarget);
+    void act(async () => {
+      await api('PATCH', `${base}/${editing.clientId}`, {
+        name: form.get('name'),
+        scopes: form.getAll('scopes'),
+      });
+      setEditing(null);
+    });
+  };
   const deactivate = (client: ApiClientView) => {
     if (!window.confirm(t('apiClients.confirmDeactivate', { name: client.name }))) return;
     void act(async () => {
@@ -98,6 +121,13 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
                   <>
                     <button
                       type="button"
+                      onClick={() => setEditing(client)}
+                      aria-label={t('common.editNamed', { name: client.name })}
+                    >
+                      {t('common.edit')}
+                    </button>{' '}
+                    <button
+                      type="button"
                       onClick={() => void rotate(client)}
                       aria-label={t('apiClients.rotateNamed', { name: client.name })}
                     >
@@ -117,6 +147,35 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
           ))}
         </tbody>
       </table>
+      {editing && (
+        <form
+          key={editing.clientId}
+          onSubmit={save}
+          aria-label={t('common.editNamed', { name: editing.name })}
+        >
+          <label>
+            {t('common.name')} <input name="name" required defaultValue={editing.name} />
+          </label>
+          <fieldset>
+            <legend>{t('apiClients.scopes')}</legend>
+            {HOSPITAL_SCOPES.map((scope) => (
+              <label key={scope}>
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={scope}
+                  defaultChecked={editing.scopes.includes(scope)}
+                />{' '}
+                {scope}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit">{t('apiClients.save')}</button>{' '}
+          <button type="button" onClick={() => setEditing(null)}>
+            {t('common.cancel')}
+          </button>
+        </form>
+      )}
       {secret && (
         <p role="status">
           {rich('apiClients.newSecret', {

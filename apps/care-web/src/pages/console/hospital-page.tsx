@@ -3,22 +3,13 @@ import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
-import { ApiClientsPanel } from './api-clients-panel';
+import { ApiClientsPanel, HOSPITAL_SCOPES } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
 import { DefinitionsPanel, parseBaseline } from './definitions-panel';
 import { USER_ROLES, UsersPanel } from './users-panel';
 import { SiuPanel } from './siu-panel';
-
-const HOSPITAL_SCOPES = [
-  'patients:read',
-  'patients:write',
-  'careflows:write',
-  'imports',
-  'users:write',
-  'scim',
-];
 
 /** One hospital: its API clients, users, care-flow definitions, connections and audit trail. */
 export function HospitalPage() {

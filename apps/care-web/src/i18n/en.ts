@@ -67,6 +67,9 @@ export const en = {
   'patients.patientCode': 'Patient code',
   'patients.birthDate': 'Birth date',
   'patients.activeCareFlows': 'Active care flows',
+  'patients.pages': 'Pages of patients',
+  'patients.previous': 'Previous page',
+  'patients.range': '{from}–{to} of {total}',
   'patients.next': 'Next page',
   'patients.first': 'First page',
 

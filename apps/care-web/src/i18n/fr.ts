@@ -65,6 +65,9 @@ export const fr: Record<MessageKey, string> = {
   'patients.patientCode': 'Code patient',
   'patients.birthDate': 'Date de naissance',
   'patients.activeCareFlows': 'Trajets de soins actifs',
+  'patients.pages': 'Pages de patients',
+  'patients.previous': 'Page précédente',
+  'patients.range': '{from}–{to} sur {total}',
   'patients.next': 'Page suivante',
   'patients.first': 'Première page',
 

@@ -65,6 +65,9 @@ export const nl: Record<MessageKey, string> = {
   'patients.patientCode': 'Patiëntcode',
   'patients.birthDate': 'Geboortedatum',
   'patients.activeCareFlows': 'Actieve zorgpaden',
+  'patients.pages': 'Pagina’s met patiënten',
+  'patients.previous': 'Vorige pagina',
+  'patients.range': '{from}–{to} van {total}',
   'patients.next': 'Volgende pagina',
   'patients.first': 'Eerste pagina',
 

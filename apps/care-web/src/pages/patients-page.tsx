@@ -5,17 +5,37 @@ import type { Patient } from '../api/types';
 import { ProblemMessage } from '../components/problem-message';
 import { useText } from '../i18n';
 
-/** Recently updated patients, and a search by patient code or national registry number (sent in a POST body). */
+const PAGE_SIZE = 50;
+
+interface PatientsPage {
+  patients: Patient[];
+  total: number;
+}
+
+/**
+ * Recently updated patients a page at a time (the API pages by offset), and a search by patient code or
+ * national registry number (sent in a POST body).
+ */
 export function PatientsPage() {
   const [patients, setPatients] = useState<Patient[] | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const { t } = useText();
 
   useEffect(() => {
-    api<{ patients: Patient[] }>('GET', '/v1/patients?limit=50')
-      .then((page) => setPatients(page.patients))
-      .catch(setError);
-  }, []);
+    let current = true;
+    api<PatientsPage>('GET', `/v1/patients?limit=${PAGE_SIZE}&offset=${offset}`)
+      .then((page) => {
+        if (!current) return;
+        setPatients(page.patients);
+        setTotal(page.total);
+      })
+      .catch((caught: unknown) => current && setError(caught));
+    return () => {
+      current = false;
+    };
+  }, [offset]);
 
   async function search(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -23,7 +43,10 @@ export function PatientsPage() {
     setError(null);
     try {
       if (!query) {
-        setPatients((await api<{ patients: Patient[] }>('GET', '/v1/patients?limit=50')).patients);
+        const page = await api<PatientsPage>('GET', `/v1/patients?limit=${PAGE_SIZE}&offset=0`);
+        setOffset(0);
+        setPatients(page.patients);
+        setTotal(page.total);
         return;
       }
       const digits = query.replace(/\D/g, '');
@@ -31,7 +54,8 @@ export function PatientsPage() {
         digits.length === 11 && digits.length >= query.length - 4
           ? { nationalRegistryNumber: digits }
           : { patientCode: query };
-      setPatients((await api<{ patients: Patient[] }>('POST', '/v1/patients/search', criteria)).patients);
+      setPatients((await api<PatientsPage>('POST', '/v1/patients/search', criteria)).patients);
+      setTotal(null);
     } catch (caught) {
       setError(caught);
     }
@@ -79,6 +103,27 @@ export function PatientsPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {total !== null && total > PAGE_SIZE && (
+        <nav aria-label={t('patients.pages')} className="pager">
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+          >
+            {t('patients.previous')}
+          </button>{' '}
+          <span>
+            {t('patients.range', { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total })}
+          </span>{' '}
+          <button
+            type="button"
+            disabled={offset + PAGE_SIZE >= total}
+            onClick={() => setOffset(offset + PAGE_SIZE)}
+          >
+            {t('patients.next')}
+          </button>
+        </nav>
       )}
     </section>
   );

@@ -61,7 +61,7 @@ export function ImportPage() {
         physicianId: String(form.get('physicianId')),
         ...(startCareFlow ? { careFlow: careFlowFrom(form, String(form.get('physicianId'))) } : {}),
       });
-      navigate(`/patients/${patient.id}`);
+      void navigate(`/patients/${patient.id}`);
     } catch (caught) {
       setError(caught);
     } finally {

@@ -59,7 +59,7 @@ export function LoginPage() {
         signIn(token);
         const patientId = typeof response.patientId === 'string' ? response.patientId : undefined;
         window.history.replaceState(null, '', window.location.pathname);
-        navigate(patientId ? `/patients/${patientId}` : '/patients', { replace: true });
+        void navigate(patientId ? `/patients/${patientId}` : '/patients', { replace: true });
       })
       .catch((caught: unknown) => current && setError(caught))
       .finally(() => current && setBusy(false));
@@ -89,7 +89,7 @@ export function LoginPage() {
       const token = tokenFrom(response);
       if (!token) throw new Error(t('error.noToken'));
       // The new session decides where to go: the one in context is still the one from before sign-in.
-      navigate(landing(signIn(token), state.from), { replace: true });
+      void navigate(landing(signIn(token), state.from), { replace: true });
     } catch (caught) {
       setError(caught);
     } finally {

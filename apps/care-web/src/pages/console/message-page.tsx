@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { Hl7View } from '../../components/hl7-view';
@@ -24,15 +24,17 @@ export function MessagePage() {
   const [reprocessed, setReprocessed] = useState<string | null>(null);
   const { t } = useText();
   const { dateTime } = useDates();
-  const load = () =>
-    api<MessageDetail>('GET', `/v1/admin/messages/${messageId}`).then(setMessage).catch(setError);
-  useEffect(() => void load(), [messageId]);
+  const load = useCallback(
+    () => api<MessageDetail>('GET', `/v1/admin/messages/${messageId}`).then(setMessage).catch(setError),
+    [messageId],
+  );
+  useEffect(() => void load(), [load]);
   // A replayed SIU message goes back to `received` until a consumer has processed it again: follow it.
   useEffect(() => {
     if (message?.status !== 'received' || !message.channel.startsWith('siu') || !reprocessed) return;
     const timer = setInterval(() => void load(), 500);
     return () => clearInterval(timer);
-  }, [message, reprocessed]);
+  }, [message, reprocessed, load]);
 
   if (!message)
     return error ? <ProblemMessage error={error} /> : <p aria-busy="true">{t('common.loading')}</p>;

@@ -3,14 +3,16 @@
 // Production code (apps, libs, bench) also gets typescript-eslint's recommendedTypeChecked; tests keep the
 // base set, because their `any`-typed JSON answers (supertest/fetch bodies) would turn every assertion
 // into a cast without catching anything.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const APPS = 'gateway|patient-import|hl7-gateway|siu-ingestor|notifier|user-provisioning|hospital-sim|embedded|care-web';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'apps/care-web/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   {
     files: ['**/*.ts'],
+    ignores: ['apps/care-web/**'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
@@ -22,7 +24,7 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts', 'bench/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', 'apps/care-web/**'],
     extends: [tseslint.configs.recommendedTypeChecked],
     rules: {
       // `_name` marks what is left out on purpose (a rest sibling, an interface's unused argument).
@@ -78,6 +80,23 @@ export default tseslint.config(
           })),
         },
       ],
+    },
+  },
+  {
+    // The Care app (React, its own tsconfig): the project's rules plus the rules of hooks.
+    files: ['apps/care-web/**/*.{ts,tsx}'],
+    extends: [tseslint.configs.base],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: {
+      parserOptions: { project: './apps/care-web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      // The rules of hooks; the React Compiler's stricter rules of v7's preset are not adopted (yet).
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -25,7 +25,8 @@ module.exports = {
       setupFiles: ['reflect-metadata'],
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/care-web/'],
+      // Of the Care app (browser code), only its i18n catalogues have unit tests.
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/care-web/(?!src/i18n/)'],
     },
     {
       displayName: 'e2e',

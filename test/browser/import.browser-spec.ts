@@ -3,6 +3,7 @@ import { SIM_AUTHORITIES } from '../../apps/hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { seriousAxeViolations } from './axe';
 import { launchBrowser, screenshot } from './browser';
 
 describe('Care app in Chromium: a clinical user imports patients from the simulated hospital', () => {
@@ -22,12 +23,27 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
     const admin = await api.adminToken();
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/hl7`, {
       token: admin,
-      body: { host: sim.mllp.host, port: sim.mllp.port, queryStyle: 'QRY_A19', patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace, timeoutMs: 1000 },
+      body: {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+        queryStyle: 'QRY_A19',
+        patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace,
+        timeoutMs: 1000,
+      },
     });
-    await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/import-source`, { token: admin, body: { source: 'hl7' } });
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/import-source`, {
+      token: admin,
+      body: { source: 'hl7' },
+    });
     await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
       token: admin,
-      body: { email: nurse.email, firstName: 'Sofie', lastName: 'Maes', roles: ['clinician'], password: nurse.password },
+      body: {
+        email: nurse.email,
+        firstName: 'Sofie',
+        lastName: 'Maes',
+        roles: ['clinician'],
+        password: nurse.password,
+      },
     });
     browser = await launchBrowser();
   });
@@ -54,7 +70,10 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
   }
 
   async function lookUp(by: 'Hospital patient ID' | 'Visit number', value: string) {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import patient' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Import patient' })
+      .click();
     await page.getByRole('radio', { name: by }).check();
     await page.getByRole('textbox', { name: by }).fill(value);
     await page.getByRole('button', { name: 'Find at the hospital' }).click();
@@ -74,7 +93,65 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
 
     // The same patient again is recognised as already in the Care app.
     await lookUp('Hospital patient ID', '100234');
-    await page.getByRole('table', { name: 'Candidates' }).getByRole('cell', { name: 'Already in the Care app' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Candidates' })
+      .getByRole('cell', { name: 'Already in the Care app' })
+      .waitFor();
+  });
+
+  it('shows what differs from the patient already in the Care app, and when the import expires', async () => {
+    // The Care app's copy of 100234 was changed since (or never matched): the screen says what saving changes.
+    const changed = await api.request('POST', '/v1/patients', {
+      token: hospital.token,
+      body: { patientCode: '100234', firstName: 'Francine', lastName: 'Dubois-Lemaître' },
+    });
+    expect([200, 201]).toContain(changed.status);
+    await signInAsNurse();
+    await lookUp('Hospital patient ID', '100234');
+    const differences = page.getByRole('table', { name: 'Compared with the patient in the Care app' });
+    const firstName = differences.getByRole('row', { name: /First name/ });
+    await firstName.getByRole('cell', { name: 'Francine', exact: true }).waitFor();
+    await firstName.getByRole('cell', { name: 'Françoise', exact: true }).waitFor();
+    await page.getByText('This import expires at', { exact: false }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'import-differences-1280');
+  });
+
+  it('lets a Dutch nurse import and start a care flow in one pass, usable at 768 px', async () => {
+    await page.close();
+    page = await browser.newPage({ locale: 'nl-BE', viewport: { width: 768, height: 1024 } });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${platform.url}/app/login`);
+    await page.getByLabel('E-mail').fill(nurse.email);
+    await page.getByLabel('Wachtwoord').fill(nurse.password);
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.getByRole('heading', { name: 'Patiënten', exact: true }).waitFor({ timeout: 60_000 });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'patients-nl-768');
+
+    await page
+      .getByRole('navigation', { name: 'Hoofdmenu' })
+      .getByRole('link', { name: 'Patiënt importeren' })
+      .click();
+    await page.getByRole('radio', { name: 'Opnamenummer' }).check();
+    await page.getByRole('textbox', { name: 'Opnamenummer' }).fill('2400012301');
+    await page.getByRole('button', { name: 'Opzoeken in het ziekenhuis' }).click();
+    await page.getByRole('table', { name: 'Kandidaten' }).getByRole('cell', { name: '2400012301' }).waitFor();
+    await page.getByText('Deze import verloopt om', { exact: false }).waitFor();
+    await page.getByLabel('Arts').selectOption({ label: 'Janssens, Jan' });
+    await page.getByLabel('Nu een zorgpad starten').check();
+    await page.getByLabel('surgeryDate (verplicht)').fill('2026-12-24');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await screenshot(page, 'import-nl-768');
+
+    await page.getByRole('button', { name: 'Patiënt opslaan' }).click();
+    const careFlows = page.getByRole('table', { name: 'Zorgpaden' });
+    await careFlows.getByRole('cell', { name: 'knee-replacement', exact: true }).waitFor();
+    await careFlows.getByRole('cell', { name: 'actief', exact: true }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
+    await screenshot(page, 'patient-nl-768');
   });
 
   it('imports by visit number', async () => {
@@ -86,7 +163,10 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
   it('says clearly when the hospital does not know the patient, and when it does not answer in time', async () => {
     await signInAsNurse();
     await lookUp('Hospital patient ID', 'SIM-NOTFOUND');
-    await page.getByRole('alert').getByText('The hospital does not know this patient.', { exact: false }).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText('The hospital does not know this patient.', { exact: false })
+      .waitFor();
     await screenshot(page, 'import-not-found');
 
     await page.getByRole('textbox', { name: 'Hospital patient ID' }).fill('SIM-HANG');
@@ -101,15 +181,31 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
       token: hospital.token,
       body: { patientCode: 'LINK-1', firstName: 'Jan', lastName: 'Linkens' },
     });
-    const link = await api.expect(201, 'POST', '/v1/users/login-token', {
-      token: hospital.token,
-      body: { hospitalUserId: 'emr-u-77', email: 'dr.link@example.org', firstName: 'Dirk', lastName: 'Link', roles: ['physician'], patientCode: 'LINK-1' },
-    }).catch(async () =>
-      api.expect(200, 'POST', '/v1/users/login-token', {
+    const link = await api
+      .expect(201, 'POST', '/v1/users/login-token', {
         token: hospital.token,
-        body: { hospitalUserId: 'emr-u-77', email: 'dr.link@example.org', firstName: 'Dirk', lastName: 'Link', roles: ['physician'], patientCode: 'LINK-1' },
-      }),
-    );
+        body: {
+          hospitalUserId: 'emr-u-77',
+          email: 'dr.link@example.org',
+          firstName: 'Dirk',
+          lastName: 'Link',
+          roles: ['physician'],
+          patientCode: 'LINK-1',
+        },
+      })
+      .catch(async () =>
+        api.expect(200, 'POST', '/v1/users/login-token', {
+          token: hospital.token,
+          body: {
+            hospitalUserId: 'emr-u-77',
+            email: 'dr.link@example.org',
+            firstName: 'Dirk',
+            lastName: 'Link',
+            roles: ['physician'],
+            patientCode: 'LINK-1',
+          },
+        }),
+      );
     await page.goto(`${platform.url}/app/login#token=${encodeURIComponent(link.token)}`);
     await page.getByRole('heading', { name: /Linkens, Jan/ }).waitFor();
     expect(page.url()).toContain(`/app/patients/${patient.id}`);

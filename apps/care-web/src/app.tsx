@@ -1,7 +1,8 @@
-import { NavLink, Navigate, Outlet, Route, Routes } from 'react-router-dom';
+import { NavLink, Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
+import { LanguageSwitch, useText } from './i18n';
 import { ConsoleRoutes } from './pages/console/console-routes';
 import { ImportPage } from './pages/import-page';
-import { LoginPage } from './pages/login-page';
+import { LoginPage, type LoginState } from './pages/login-page';
 import { PatientPage } from './pages/patient-page';
 import { PatientsPage } from './pages/patients-page';
 import { useSession } from './session';
@@ -21,21 +22,33 @@ export function App() {
   );
 }
 
-/** Everything but the login page needs a session; hospital screens need a hospital, the console needs admin. */
+/**
+ * Everything but the login page needs a session; hospital screens need a hospital, the console needs admin.
+ * Without one (never signed in, expired, ended elsewhere) the user goes to sign-in and comes back here after.
+ */
 function SignedIn() {
   const session = useSession();
-  if (!session.info) return <Navigate to="/login" replace />;
+  const location = useLocation();
+  const { t } = useText();
+  if (!session.info) {
+    const state: LoginState = {
+      from: `${location.pathname}${location.search}${location.hash}`,
+      expired: session.expired,
+    };
+    return <Navigate to="/login" replace state={state} />;
+  }
   const isHospital = session.info.hospitalId !== null;
   return (
     <>
       <header>
-        <nav aria-label="Main">
-          <span className="brand">Careflow Bridge</span>
-          {isHospital && <NavLink to="/patients">Patients</NavLink>}
-          {isHospital && session.can('imports') && <NavLink to="/import">Import patient</NavLink>}
-          {session.can('admin') && <NavLink to="/console">Integration console</NavLink>}
+        <nav aria-label={t('nav.main')}>
+          <span className="brand">{t('nav.brand')}</span>
+          {isHospital && <NavLink to="/patients">{t('nav.patients')}</NavLink>}
+          {isHospital && session.can('imports') && <NavLink to="/import">{t('nav.import')}</NavLink>}
+          {session.can('admin') && <NavLink to="/console">{t('nav.console')}</NavLink>}
+          <LanguageSwitch />
           <button className="link" onClick={() => void session.signOut()}>
-            Sign out
+            {t('nav.signOut')}
           </button>
         </nav>
       </header>

@@ -29,6 +29,14 @@ export function storeToken(token: string | null): void {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+/** Told when the API refuses the session's token: the session has expired or was ended elsewhere. */
+type ExpiryListener = () => void;
+const expiryListeners = new Set<ExpiryListener>();
+export function onSessionExpired(listener: ExpiryListener): () => void {
+  expiryListeners.add(listener);
+  return () => expiryListeners.delete(listener);
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const token = storedToken();
   const response = await fetch(path, {
@@ -43,7 +51,17 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const parsed = text ? safeJson(text) : undefined;
   if (!response.ok) {
     const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<Problem>;
-    throw new ApiError({ status: response.status, code: problem.code ?? `HTTP_${response.status}`, ...problem } as Problem);
+    // A 401 to a call made with a token means that token is no longer good (a 401 without one is a
+    // failed sign-in, which the sign-in form shows itself). Only the token that failed is dropped.
+    if (response.status === 401 && token && storedToken() === token) {
+      storeToken(null);
+      for (const listener of expiryListeners) listener();
+    }
+    throw new ApiError({
+      status: response.status,
+      code: problem.code ?? `HTTP_${response.status}`,
+      ...problem,
+    } as Problem);
   }
   return parsed as T;
 }
@@ -62,13 +80,21 @@ export interface SessionInfo {
   kind: 'client' | 'user';
   hospitalId: string | null;
   scopes: string[];
+  /** Seconds since the epoch, when the token says. */
+  expiresAt?: number;
 }
 
 export function sessionInfo(token: string | null): SessionInfo | null {
   if (!token) return null;
   try {
     const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-    return { subject: payload.sub, kind: payload.kind, hospitalId: payload.hid ?? null, scopes: String(payload.scope ?? '').split(' ') };
+    return {
+      subject: payload.sub,
+      kind: payload.kind,
+      hospitalId: payload.hid ?? null,
+      scopes: String(payload.scope ?? '').split(' '),
+      expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined,
+    };
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { CareFlowDefinition, Physician } from '../api/types';
+import { useText } from '../i18n';
 import { ProblemMessage } from './problem-message';
 
 const INPUT_TYPES = { string: 'text', date: 'date', datetime: 'datetime-local', number: 'number' } as const;
@@ -12,15 +13,22 @@ export interface CareFlowChoice {
 }
 
 /** Choose a care-flow definition and fill its baseline fields; required ones are marked and enforced. */
-export function CareFlowForm(props: { submitLabel: string; onSubmit(choice: CareFlowChoice): Promise<void> }) {
+export function CareFlowForm(props: {
+  submitLabel: string;
+  onSubmit(choice: CareFlowChoice): Promise<void>;
+}) {
   const [definitions, setDefinitions] = useState<CareFlowDefinition[]>([]);
   const [physicians, setPhysicians] = useState<Physician[]>([]);
   const [key, setKey] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useText();
 
   useEffect(() => {
-    Promise.all([api<CareFlowDefinition[]>('GET', '/v1/care-flow-definitions'), api<Physician[]>('GET', '/v1/physicians')])
+    Promise.all([
+      api<CareFlowDefinition[]>('GET', '/v1/care-flow-definitions'),
+      api<Physician[]>('GET', '/v1/physicians'),
+    ])
       .then(([loadedDefinitions, loadedPhysicians]) => {
         setDefinitions(loadedDefinitions);
         setPhysicians(loadedPhysicians);
@@ -41,7 +49,11 @@ export function CareFlowForm(props: { submitLabel: string; onSubmit(choice: Care
     setBusy(true);
     setError(null);
     try {
-      await props.onSubmit({ definitionKey: key, physicianId: String(form.get('physicianId') || '') || undefined, baseline });
+      await props.onSubmit({
+        definitionKey: key,
+        physicianId: String(form.get('physicianId') || '') || undefined,
+        baseline,
+      });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -50,9 +62,9 @@ export function CareFlowForm(props: { submitLabel: string; onSubmit(choice: Care
   }
 
   return (
-    <form onSubmit={submit} aria-label="Start a care flow">
+    <form onSubmit={submit} aria-label={t('careFlowForm.form')}>
       <label>
-        Care flow
+        {t('careFlowForm.careFlow')}
         <select value={key} onChange={(event) => setKey(event.target.value)} required>
           {definitions.map((candidate) => (
             <option key={candidate.key} value={candidate.key}>
@@ -62,9 +74,9 @@ export function CareFlowForm(props: { submitLabel: string; onSubmit(choice: Care
         </select>
       </label>
       <label>
-        Physician
+        {t('careFlowForm.physician')}
         <select name="physicianId" defaultValue="">
-          <option value="">— none —</option>
+          <option value="">{t('careFlowForm.noPhysician')}</option>
           {physicians.map((physician) => (
             <option key={physician.id} value={physician.id}>
               {physician.lastName}, {physician.firstName}
@@ -75,8 +87,13 @@ export function CareFlowForm(props: { submitLabel: string; onSubmit(choice: Care
       {definition?.baseline.map((field) => (
         <label key={field.key}>
           {field.key}
-          {field.required ? ' (required)' : ''}
-          <input name={`baseline.${field.key}`} type={INPUT_TYPES[field.type]} required={field.required} step={field.type === 'number' ? 'any' : undefined} />
+          {field.required ? ` ${t('careFlowForm.required')}` : ''}
+          <input
+            name={`baseline.${field.key}`}
+            type={INPUT_TYPES[field.type]}
+            required={field.required}
+            step={field.type === 'number' ? 'any' : undefined}
+          />
         </label>
       ))}
       <button type="submit" disabled={busy || !definition}>

@@ -2,7 +2,11 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Candidate, Physician } from '../api/types';
+import { careFlowFrom, CareFlowFields } from '../components/care-flow-fields';
+import { ExistingPatientDiff } from '../components/existing-patient-diff';
 import { ProblemMessage } from '../components/problem-message';
+import { useText } from '../i18n';
+import { useDates } from '../i18n/dates';
 
 interface ImportSession {
   importId: string;
@@ -20,6 +24,10 @@ export function ImportPage() {
   const [asking, setAsking] = useState(false);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [chosen, setChosen] = useState(0);
+  const [startCareFlow, setStartCareFlow] = useState(false);
+  const { t } = useText();
+  const { dateTime } = useDates();
 
   useEffect(() => {
     api<Physician[]>('GET', '/v1/physicians').then(setPhysicians).catch(setError);
@@ -31,6 +39,7 @@ export function ImportPage() {
     setAsking(true);
     setError(null);
     setSession(null);
+    setChosen(0);
     try {
       setSession(await api<ImportSession>('POST', '/v1/imports', { [by]: value }));
     } catch (caught) {
@@ -50,8 +59,9 @@ export function ImportPage() {
       const patient = await api<{ id: string }>('POST', `/v1/imports/${session.importId}/confirm`, {
         candidate: Number(form.get('candidate') ?? 0),
         physicianId: String(form.get('physicianId')),
+        ...(startCareFlow ? { careFlow: careFlowFrom(form, String(form.get('physicianId'))) } : {}),
       });
-      navigate(`/patients/${patient.id}`);
+      void navigate(`/patients/${patient.id}`);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -61,43 +71,57 @@ export function ImportPage() {
 
   return (
     <section aria-labelledby="import-title">
-      <h1 id="import-title">Import patient</h1>
-      <form onSubmit={lookUp} aria-label="Find the patient at the hospital">
+      <h1 id="import-title">{t('import.title')}</h1>
+      <form onSubmit={lookUp} aria-label={t('import.findForm')}>
         <fieldset>
-          <legend>Look up by</legend>
+          <legend>{t('import.lookUpBy')}</legend>
           <label>
-            <input type="radio" name="by" checked={by === 'patientCode'} onChange={() => setBy('patientCode')} /> Hospital patient ID
+            <input
+              type="radio"
+              name="by"
+              checked={by === 'patientCode'}
+              onChange={() => setBy('patientCode')}
+            />{' '}
+            {t('import.patientCode')}
           </label>
           <label>
-            <input type="radio" name="by" checked={by === 'visitNumber'} onChange={() => setBy('visitNumber')} /> Visit number
+            <input
+              type="radio"
+              name="by"
+              checked={by === 'visitNumber'}
+              onChange={() => setBy('visitNumber')}
+            />{' '}
+            {t('import.visitNumber')}
           </label>
         </fieldset>
         <label>
-          {by === 'patientCode' ? 'Hospital patient ID' : 'Visit number'} <input name="value" required autoFocus />
+          {by === 'patientCode' ? t('import.patientCode') : t('import.visitNumber')}{' '}
+          <input name="value" required autoFocus />
         </label>
         <button type="submit" disabled={asking}>
-          Find at the hospital
+          {t('import.find')}
         </button>
         {asking && (
           <span role="status" aria-live="polite" className="spinner">
-            Asking the hospital…
+            {t('import.asking')}
           </span>
         )}
       </form>
       <ProblemMessage error={error} />
 
       {session && (
-        <form onSubmit={confirm} aria-label="Choose the patient and save">
-          <table aria-label="Candidates">
+        <form onSubmit={confirm} aria-label={t('import.chooseForm')}>
+          <p>{t('import.expires', { time: dateTime(session.expiresAt) })}</p>
+          <table aria-label={t('import.candidates')}>
             <thead>
               <tr>
-                <th scope="col">Choose</th>
-                <th scope="col">Name</th>
-                <th scope="col">Patient ID</th>
-                <th scope="col">Birth date</th>
-                <th scope="col">Sex</th>
-                <th scope="col">Visit</th>
-                <th scope="col">In the Care app</th>
+                <th scope="col">{t('import.choose')}</th>
+                <th scope="col">{t('import.name')}</th>
+                <th scope="col">{t('import.patientId')}</th>
+                <th scope="col">{t('import.birthDate')}</th>
+                <th scope="col">{t('import.sex')}</th>
+                <th scope="col">{t('import.visit')}</th>
+                <th scope="col">{t('import.inCareApp')}</th>
               </tr>
             </thead>
             <tbody>
@@ -108,8 +132,11 @@ export function ImportPage() {
                       type="radio"
                       name="candidate"
                       value={index}
-                      defaultChecked={index === 0}
-                      aria-label={`Choose ${candidate.lastName}, ${candidate.firstName}`}
+                      checked={index === chosen}
+                      onChange={() => setChosen(index)}
+                      aria-label={t('import.chooseNamed', {
+                        name: `${candidate.lastName}, ${candidate.firstName}`,
+                      })}
                     />
                   </td>
                   <td>
@@ -119,16 +146,16 @@ export function ImportPage() {
                   <td>{candidate.birthDate ?? '—'}</td>
                   <td>{candidate.sex}</td>
                   <td>{candidate.visitNumber ?? '—'}</td>
-                  <td>{candidate.existingPatientId ? 'Already in the Care app' : 'New'}</td>
+                  <td>{candidate.existingPatientId ? t('import.alreadyInCareApp') : t('import.new')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <label>
-            Physician
+            {t('import.physician')}
             <select name="physicianId" required defaultValue="">
               <option value="" disabled>
-                Choose a physician
+                {t('import.choosePhysician')}
               </option>
               {physicians.map((physician) => (
                 <option key={physician.id} value={physician.id}>
@@ -137,8 +164,18 @@ export function ImportPage() {
               ))}
             </select>
           </label>
+          {session.candidates[chosen] && <ExistingPatientDiff candidate={session.candidates[chosen]} />}
+          <label>
+            <input
+              type="checkbox"
+              checked={startCareFlow}
+              onChange={(event) => setStartCareFlow(event.target.checked)}
+            />{' '}
+            {t('import.startCareFlow')}
+          </label>
+          {startCareFlow && <CareFlowFields />}
           <button type="submit" disabled={saving}>
-            Save patient
+            {t('import.save')}
           </button>
         </form>
       )}

@@ -4,68 +4,80 @@ import { api } from '../api/client';
 import type { CareFlow, Patient } from '../api/types';
 import { CareFlowForm } from '../components/care-flow-form';
 import { ProblemMessage } from '../components/problem-message';
+import { useText } from '../i18n';
+import { useDates } from '../i18n/dates';
 
 export function PatientPage() {
   const { patientId } = useParams();
   const [patient, setPatient] = useState<Patient | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
+  const { t } = useText();
 
   const load = useCallback(() => {
     api<Patient>('GET', `/v1/patients/${patientId}`).then(setPatient).catch(setError);
   }, [patientId]);
   useEffect(load, [load]);
 
-  if (!patient) return error ? <ProblemMessage error={error} /> : <p aria-busy="true">Loading…</p>;
+  if (!patient)
+    return error ? <ProblemMessage error={error} /> : <p aria-busy="true">{t('common.loading')}</p>;
   return (
     <section aria-labelledby="patient-title">
       <h1 id="patient-title">
         {patient.lastName}, {patient.firstName} {patient.middleName ?? ''}
       </h1>
       <dl className="demographics">
-        <dt>Patient code</dt>
+        <dt>{t('patient.patientCode')}</dt>
         <dd>{patient.patientCode}</dd>
-        <dt>Birth date</dt>
+        <dt>{t('patient.birthDate')}</dt>
         <dd>{patient.birthDate ?? '—'}</dd>
-        <dt>Sex</dt>
+        <dt>{t('patient.sex')}</dt>
         <dd>{patient.sex}</dd>
         {patient.visitNumber && (
           <>
-            <dt>Visit number</dt>
+            <dt>{t('patient.visitNumber')}</dt>
             <dd>{patient.visitNumber}</dd>
           </>
         )}
         {patient.nationalRegistryNumber && (
           <>
-            <dt>National registry number</dt>
+            <dt>{t('patient.nationalRegistryNumber')}</dt>
             <dd>{patient.nationalRegistryNumber}</dd>
           </>
         )}
         {(patient.phone || patient.mobilePhone) && (
           <>
-            <dt>Phone</dt>
+            <dt>{t('patient.phone')}</dt>
             <dd>{[patient.phone, patient.mobilePhone].filter(Boolean).join(' · ')}</dd>
           </>
         )}
         {patient.email && (
           <>
-            <dt>E-mail</dt>
+            <dt>{t('patient.email')}</dt>
             <dd>{patient.email}</dd>
           </>
         )}
         {patient.address && (
           <>
-            <dt>Address</dt>
-            <dd>{[patient.address.street, patient.address.zip, patient.address.city, patient.address.country].filter(Boolean).join(', ')}</dd>
+            <dt>{t('patient.address')}</dt>
+            <dd>
+              {[patient.address.street, patient.address.zip, patient.address.city, patient.address.country]
+                .filter(Boolean)
+                .join(', ')}
+            </dd>
           </>
         )}
       </dl>
 
-      <h2>Care flows</h2>
-      {patient.careFlows.length === 0 ? <p>No care flows yet.</p> : <CareFlowTable careFlows={patient.careFlows} onChanged={load} />}
+      <h2>{t('patient.careFlows')}</h2>
+      {patient.careFlows.length === 0 ? (
+        <p>{t('patient.noCareFlows')}</p>
+      ) : (
+        <CareFlowTable careFlows={patient.careFlows} onChanged={load} />
+      )}
       {starting ? (
         <CareFlowForm
-          submitLabel="Start care flow"
+          submitLabel={t('patient.startCareFlow')}
           onSubmit={async (choice) => {
             await api('POST', `/v1/patients/${patient.id}/care-flows`, choice);
             setStarting(false);
@@ -73,7 +85,7 @@ export function PatientPage() {
           }}
         />
       ) : (
-        <button onClick={() => setStarting(true)}>Start a care flow</button>
+        <button onClick={() => setStarting(true)}>{t('patient.startACareFlow')}</button>
       )}
       <ProblemMessage error={error} />
     </section>
@@ -83,18 +95,20 @@ export function PatientPage() {
 function CareFlowTable({ careFlows, onChanged }: { careFlows: CareFlow[]; onChanged(): void }) {
   const [stopping, setStopping] = useState<CareFlow | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
+  const { dateTime } = useDates();
   return (
     <>
-      <table aria-label="Care flows">
+      <table aria-label={t('patient.careFlows')}>
         <thead>
           <tr>
-            <th scope="col">Care flow</th>
-            <th scope="col">Status</th>
-            <th scope="col">Physician</th>
-            <th scope="col">Baseline</th>
-            <th scope="col">Started</th>
+            <th scope="col">{t('patient.careFlow')}</th>
+            <th scope="col">{t('common.status')}</th>
+            <th scope="col">{t('patient.physician')}</th>
+            <th scope="col">{t('patient.baseline')}</th>
+            <th scope="col">{t('patient.started')}</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t('patient.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -103,7 +117,7 @@ function CareFlowTable({ careFlows, onChanged }: { careFlows: CareFlow[]; onChan
             <tr key={careFlow.id}>
               <td>{careFlow.definitionKey}</td>
               <td>
-                {careFlow.status}
+                {t(`careFlow.status.${careFlow.status}`)}
                 {careFlow.stopReason ? ` (${careFlow.stopReason})` : ''}
               </td>
               <td>{careFlow.physicianCode ?? '—'}</td>
@@ -112,11 +126,14 @@ function CareFlowTable({ careFlows, onChanged }: { careFlows: CareFlow[]; onChan
                   .map(([key, value]) => `${key}: ${value}`)
                   .join(', ') || '—'}
               </td>
-              <td>{new Date(careFlow.startedAt).toLocaleString()}</td>
+              <td>{dateTime(careFlow.startedAt)}</td>
               <td>
                 {careFlow.status === 'active' && (
-                  <button onClick={() => setStopping(careFlow)} aria-label={`Stop ${careFlow.definitionKey}`}>
-                    Stop
+                  <button
+                    onClick={() => setStopping(careFlow)}
+                    aria-label={t('patient.stopNamed', { name: careFlow.definitionKey })}
+                  >
+                    {t('patient.stop')}
                   </button>
                 )}
               </td>
@@ -126,12 +143,14 @@ function CareFlowTable({ careFlows, onChanged }: { careFlows: CareFlow[]; onChan
       </table>
       {stopping && (
         <div role="dialog" aria-modal="true" aria-labelledby="stop-title" className="dialog">
-          <h3 id="stop-title">Stop {stopping.definitionKey}</h3>
+          <h3 id="stop-title">{t('patient.stopNamed', { name: stopping.definitionKey })}</h3>
           <form
             onSubmit={async (event) => {
               event.preventDefault();
               try {
-                await api('POST', `/v1/care-flows/${stopping.id}/stop`, { reason: String(new FormData(event.currentTarget).get('reason')) });
+                await api('POST', `/v1/care-flows/${stopping.id}/stop`, {
+                  reason: String(new FormData(event.currentTarget).get('reason')),
+                });
                 setStopping(null);
                 onChanged();
               } catch (caught) {
@@ -140,11 +159,11 @@ function CareFlowTable({ careFlows, onChanged }: { careFlows: CareFlow[]; onChan
             }}
           >
             <label>
-              Reason <input name="reason" required />
+              {t('patient.reason')} <input name="reason" required />
             </label>
-            <button type="submit">Stop care flow</button>
+            <button type="submit">{t('patient.stopCareFlow')}</button>
             <button type="button" onClick={() => setStopping(null)}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </form>
           <ProblemMessage error={error} />

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes, ScopesGuard } from '@bridge/auth';
-import { DomainError, RotateSecretInputV1 } from '@bridge/contracts';
+import { ApiClientPatchV1, DomainError, RotateSecretInputV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { Audited, param } from '../audit/audited';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
@@ -10,7 +10,7 @@ import { ResourceIdPipe } from '../http/resource-id.pipe';
 /** `cb_...` client ids or the client's UUID; anything else names no client. */
 const CLIENT_REF = /^[A-Za-z0-9_-]{1,100}$/;
 
-/** API clients of one hospital: list (never secrets), rotate the secret with an overlap window, deactivate. */
+/** API clients of one hospital: list (never secrets), change name or scopes, rotate the secret with an overlap window, deactivate. */
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(AuthGuard('jwt'), ScopesGuard)
@@ -42,6 +42,23 @@ export class ApiClientsController {
       ...(body?.previousSecretValidForSeconds !== undefined
         ? { previousSecretValidForSeconds: body.previousSecretValidForSeconds }
         : {}),
+    });
+  }
+
+  @Patch(':clientId')
+  @Audited('api-client.changed', 'api-client', param('clientId'))
+  @ApiOperation({
+    summary: 'Change name or scopes; tokens already issued keep their scopes until they expire (1 h)',
+  })
+  update(
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+    @Param('clientId') clientId: string,
+    @Body() patch: ApiClientPatchV1,
+  ) {
+    return this.bus.request('tenancy.api-client.update.v1', {
+      hospitalId,
+      clientId: clientRef(clientId),
+      patch,
     });
   }
 

@@ -8,5 +8,7 @@ export class CareFlowDefinition {
   @Column('text') key: string;
   @Column('text') title: string;
   @Column('jsonb') baseline: { key: string; type: BaselineFieldType; required: boolean }[];
+  /** Deactivated: no new care flow starts with it; running ones go on. */
+  @Column('boolean', { default: true }) active: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

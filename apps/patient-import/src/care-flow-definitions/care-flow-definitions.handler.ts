@@ -3,6 +3,7 @@ import type {
   CareFlowDefinitionViewV1,
   CreateCareFlowDefinitionRequestV1,
   ListCareFlowDefinitionsRequestV1,
+  UpdateCareFlowDefinitionRequestV1,
 } from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CareFlowDefinitionsService } from './care-flow-definitions.service';
@@ -18,6 +19,11 @@ export class CareFlowDefinitionsHandler {
 
   @MessagePattern('careflows.definition.list.v1')
   list(@Payload() request: ListCareFlowDefinitionsRequestV1): Promise<CareFlowDefinitionViewV1[]> {
-    return this.definitions.list(request.hospitalId);
+    return this.definitions.list(request.hospitalId, request.includeInactive === true);
+  }
+
+  @MessagePattern('careflows.definition.update.v1')
+  update(@Payload() request: UpdateCareFlowDefinitionRequestV1): Promise<CareFlowDefinitionViewV1> {
+    return this.definitions.update(request.hospitalId, request.key, request.patch);
   }
 }

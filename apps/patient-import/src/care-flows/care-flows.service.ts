@@ -36,7 +36,7 @@ export class CareFlowsService {
 
   /** Everything that can refuse a care flow, done before any write so nothing is half-written. */
   async prepare(hospitalId: string, input: CareFlowStartInputV1): Promise<PreparedCareFlow> {
-    const definition = await this.definitions.get(hospitalId, input.definitionKey);
+    const definition = await this.definitions.getActive(hospitalId, input.definitionKey);
     const baseline = assertValidBaseline(definition, input.baseline ?? {});
     const physician =
       input.physicianId || input.physicianCode

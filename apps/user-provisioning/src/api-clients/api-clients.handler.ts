@@ -9,6 +9,7 @@ import type {
   ListApiClientsRequestV1,
   RotateApiClientSecretRequestV1,
   RotatedSecretV1,
+  UpdateApiClientRequestV1,
 } from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
@@ -29,6 +30,11 @@ export class ApiClientsHandler {
   @MessagePattern('auth.api-client.list.v1')
   list(@Payload() request: ListApiClientsRequestV1): Promise<ApiClientViewV1[]> {
     return this.clients.list(request.hospitalId);
+  }
+
+  @MessagePattern('tenancy.api-client.update.v1')
+  update(@Payload() request: UpdateApiClientRequestV1): Promise<ApiClientViewV1> {
+    return this.clients.update(request.hospitalId, request.clientId, request.patch);
   }
 
   @MessagePattern('auth.api-client.rotate-secret.v1')

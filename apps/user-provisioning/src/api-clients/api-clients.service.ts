@@ -5,6 +5,7 @@ import {
   DomainError,
   type ApiClientCreatedV1,
   type ApiClientInputV1,
+  type ApiClientPatchV1,
   type ApiClientViewV1,
   type RotatedSecretV1,
 } from '@bridge/contracts';
@@ -86,6 +87,16 @@ export class ApiClientsService {
    * Its secrets stop working at once; tokens already issued to it are refused by every gateway within
    * CREDENTIAL_CHECK_INTERVAL_MS (they ask `auth.client.status.v1`). Deactivating twice is harmless.
    */
+  /** Name and scopes of an active client; the tokens it already holds keep their scopes until they expire. */
+  async update(hospitalId: string, ref: string, patch: ApiClientPatchV1): Promise<ApiClientViewV1> {
+    const client = await this.find(hospitalId, ref);
+    if (!client.active) throw notFound();
+    if (patch.name !== undefined) client.name = patch.name;
+    if (patch.scopes !== undefined) client.scopes = [...patch.scopes];
+    await this.clients.update({ id: client.id }, { name: client.name, scopes: client.scopes });
+    return toView(client);
+  }
+
   async deactivate(hospitalId: string, ref: string): Promise<void> {
     const client = await this.find(hospitalId, ref);
     if (!client.active) return;

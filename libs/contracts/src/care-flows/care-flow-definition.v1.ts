@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsObject,
+  IsOptional,
   IsString,
   Length,
   Matches,
@@ -46,7 +47,33 @@ export class CreateCareFlowDefinitionRequestV1 extends HospitalScopedV1 {
   @IsObject() @ValidateNested() @Type(() => CareFlowDefinitionInputV1) definition: CareFlowDefinitionInputV1;
 }
 
-export class ListCareFlowDefinitionsRequestV1 extends HospitalScopedV1 {}
+/** The hospital's definitions in use; the console also lists the deactivated ones (optional, added in place: v1 compatible). */
+export class ListCareFlowDefinitionsRequestV1 extends HospitalScopedV1 {
+  @IsOptional() @IsBoolean() includeInactive?: boolean;
+}
+
+/** What an admin may change of a definition: its key stays (care flows name it). `active: false` deactivates. */
+export class CareFlowDefinitionPatchV1 {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) title?: string;
+
+  @ApiPropertyOptional({ type: [BaselineFieldV1] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => BaselineFieldV1)
+  baseline?: BaselineFieldV1[];
+
+  @ApiPropertyOptional({ description: 'false: no new care flow starts with it; running ones go on' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateCareFlowDefinitionRequestV1 extends HospitalScopedV1 {
+  @IsString() @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/) key: string;
+  @IsObject() @ValidateNested() @Type(() => CareFlowDefinitionPatchV1) patch: CareFlowDefinitionPatchV1;
+}
 
 export interface CareFlowDefinitionViewV1 {
   id: string;
@@ -54,5 +81,7 @@ export interface CareFlowDefinitionViewV1 {
   key: string;
   title: string;
   baseline: { key: string; type: BaselineFieldType; required: boolean }[];
+  /** Deactivated definitions start no new care flows (absent from older replies: active). */
+  active?: boolean;
   createdAt: string;
 }

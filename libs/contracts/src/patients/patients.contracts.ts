@@ -2,6 +2,7 @@ import type { Rpc, RequestClasses } from '../common/rpc';
 import {
   CreateCareFlowDefinitionRequestV1,
   ListCareFlowDefinitionsRequestV1,
+  UpdateCareFlowDefinitionRequestV1,
   type CareFlowDefinitionViewV1,
 } from '../care-flows/care-flow-definition.v1';
 import type { PatientViewV1 } from './patient.view.v1';
@@ -28,6 +29,7 @@ export interface PatientsRpc {
   'careflows.stop.v1': Rpc<StopCareFlowRequestV1, CareFlowResultV1>;
   'careflows.definition.create.v1': Rpc<CreateCareFlowDefinitionRequestV1, CareFlowDefinitionViewV1>;
   'careflows.definition.list.v1': Rpc<ListCareFlowDefinitionsRequestV1, CareFlowDefinitionViewV1[]>;
+  'careflows.definition.update.v1': Rpc<UpdateCareFlowDefinitionRequestV1, CareFlowDefinitionViewV1>;
 }
 
 export const PATIENTS_RPC_CLASSES: RequestClasses<PatientsRpc> = {
@@ -40,4 +42,5 @@ export const PATIENTS_RPC_CLASSES: RequestClasses<PatientsRpc> = {
   'careflows.stop.v1': StopCareFlowRequestV1,
   'careflows.definition.create.v1': CreateCareFlowDefinitionRequestV1,
   'careflows.definition.list.v1': ListCareFlowDefinitionsRequestV1,
+  'careflows.definition.update.v1': UpdateCareFlowDefinitionRequestV1,
 };

@@ -1,10 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   ArrayUnique,
   IsIn,
   IsObject,
+  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -51,6 +52,24 @@ export class ApiClientInputV1 {
   @ArrayUnique()
   @IsIn(HOSPITAL_CLIENT_SCOPES, { each: true })
   scopes: Scope[];
+}
+
+/** A client's name and scopes change; new scopes apply to the tokens it gets from now on. */
+export class ApiClientPatchV1 {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+
+  @ApiPropertyOptional({ enum: HOSPITAL_CLIENT_SCOPES, isArray: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(HOSPITAL_CLIENT_SCOPES, { each: true })
+  scopes?: Scope[];
+}
+
+/** `clientId` names the client by its `clientId` (`cb_...`) or its `id`, as ApiClientRefV1 does. */
+export class UpdateApiClientRequestV1 extends HospitalScopedV1 {
+  @IsString() @Length(1, 200) clientId: string;
+  @IsObject() @ValidateNested() @Type(() => ApiClientPatchV1) patch: ApiClientPatchV1;
 }
 
 export class CreateApiClientRequestV1 extends HospitalScopedV1 {

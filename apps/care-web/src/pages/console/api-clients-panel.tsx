@@ -1,6 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
+import { useDates } from '../../i18n/dates';
+
+/** The scopes a hospital's client may hold (`admin` is the platform's only). */
+export const HOSPITAL_SCOPES = [
+  'patients:read',
+  'patients:write',
+  'careflows:write',
+  'imports',
+  'users:write',
+  'scim',
+  'webhooks',
+];
 
 interface ApiClientView {
   id: string;
@@ -17,8 +30,14 @@ interface ApiClientView {
  */
 export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string; refreshKey: unknown }) {
   const [clients, setClients] = useState<ApiClientView[] | null>(null);
-  const [secret, setSecret] = useState<{ clientId: string; clientSecret: string; previousSecretValidUntil: string } | null>(null);
+  const [secret, setSecret] = useState<{
+    clientId: string;
+    clientSecret: string;
+    previousSecretValidUntil: string;
+  } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t, rich } = useText();
+  const { dateTime } = useDates();
   const base = `/v1/admin/hospitals/${hospitalId}/api-clients`;
 
   const load = useCallback(async () => {
@@ -48,8 +67,21 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
       );
       setSecret({ clientId: client.clientId, ...rotated });
     });
+  const [editing, setEditing] = useState<ApiClientView | null>(null);
+  const save = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!editing) return;
+    const form = new FormData(event.currentTarget);
+    void act(async () => {
+      await api('PATCH', `${base}/${editing.clientId}`, {
+        name: form.get('name'),
+        scopes: form.getAll('scopes'),
+      });
+      setEditing(null);
+    });
+  };
   const deactivate = (client: ApiClientView) => {
-    if (!window.confirm(`Deactivate ${client.name}? Its secret and tokens stop working within a minute.`)) return;
+    if (!window.confirm(t('apiClients.confirmDeactivate', { name: client.name }))) return;
     void act(async () => {
       await api('DELETE', `${base}/${client.clientId}`);
       setSecret(null);
@@ -59,14 +91,16 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
   if (!clients) return <ProblemMessage error={error} />;
   return (
     <div>
-      <table aria-label="API clients">
+      <table aria-label={t('apiClients.table')}>
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Client ID</th>
-            <th>Scopes</th>
-            <th>Status</th>
-            <th />
+            <th>{t('common.name')}</th>
+            <th>{t('apiClients.clientId')}</th>
+            <th>{t('apiClients.scopes')}</th>
+            <th>{t('common.status')}</th>
+            <th>
+              <span className="visually-hidden">{t('apiClients.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -78,19 +112,34 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
               </td>
               <td>{client.scopes.join(', ')}</td>
               <td>
-                {client.active ? 'active' : 'deactivated'}
+                {client.active ? t('common.active') : t('common.deactivated')}
                 {client.active && client.previousSecretValidUntil && (
-                  <> (previous secret valid until {new Date(client.previousSecretValidUntil).toLocaleString()})</>
+                  <> {t('apiClients.previousValid', { time: dateTime(client.previousSecretValidUntil) })}</>
                 )}
               </td>
               <td>
                 {client.active && (
                   <>
-                    <button type="button" onClick={() => void rotate(client)} aria-label={`Rotate secret of ${client.name}`}>
-                      Rotate secret
+                    <button
+                      type="button"
+                      onClick={() => setEditing(client)}
+                      aria-label={t('common.editNamed', { name: client.name })}
+                    >
+                      {t('common.edit')}
                     </button>{' '}
-                    <button type="button" onClick={() => deactivate(client)} aria-label={`Deactivate ${client.name}`}>
-                      Deactivate
+                    <button
+                      type="button"
+                      onClick={() => void rotate(client)}
+                      aria-label={t('apiClients.rotateNamed', { name: client.name })}
+                    >
+                      {t('apiClients.rotate')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      onClick={() => deactivate(client)}
+                      aria-label={t('apiClients.deactivateNamed', { name: client.name })}
+                    >
+                      {t('apiClients.deactivate')}
                     </button>
                   </>
                 )}
@@ -99,10 +148,42 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
           ))}
         </tbody>
       </table>
+      {editing && (
+        <form
+          key={editing.clientId}
+          onSubmit={save}
+          aria-label={t('common.editNamed', { name: editing.name })}
+        >
+          <label>
+            {t('common.name')} <input name="name" required defaultValue={editing.name} />
+          </label>
+          <fieldset>
+            <legend>{t('apiClients.scopes')}</legend>
+            {HOSPITAL_SCOPES.map((scope) => (
+              <label key={scope}>
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={scope}
+                  defaultChecked={editing.scopes.includes(scope)}
+                />{' '}
+                {scope}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit">{t('apiClients.save')}</button>{' '}
+          <button type="button" onClick={() => setEditing(null)}>
+            {t('common.cancel')}
+          </button>
+        </form>
+      )}
       {secret && (
         <p role="status">
-          New secret for <code>{secret.clientId}</code>: <code>{secret.clientSecret}</code> — copy it now, it is shown
-          only once. The previous secret works until {new Date(secret.previousSecretValidUntil).toLocaleString()}.
+          {rich('apiClients.newSecret', {
+            clientId: <code key="id">{secret.clientId}</code>,
+            secret: <code key="secret">{secret.clientSecret}</code>,
+            time: dateTime(secret.previousSecretValidUntil),
+          })}
         </p>
       )}
       <ProblemMessage error={error} />

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
+import { useDates } from '../../i18n/dates';
 
 interface AuditEvent {
   id: string;
@@ -22,6 +24,8 @@ export function AuditPanel({ hospitalId }: { hospitalId: string }) {
   const [events, setEvents] = useState<AuditEvent[]>([]);
   const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
+  const { dateTime } = useDates();
 
   const load = useCallback(
     async (cursor?: string) => {
@@ -48,34 +52,37 @@ export function AuditPanel({ hospitalId }: { hospitalId: string }) {
   const filter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setFilters({ action: String(form.get('action') ?? '').trim(), actor: String(form.get('actor') ?? '').trim() });
+    setFilters({
+      action: String(form.get('action') ?? '').trim(),
+      actor: String(form.get('actor') ?? '').trim(),
+    });
   };
 
   return (
     <div>
-      <form onSubmit={filter} aria-label="Filter audit events">
+      <form onSubmit={filter} aria-label={t('audit.filterForm')}>
         <label>
-          Action <input name="action" placeholder="patient.read" />
+          {t('audit.action')} <input name="action" placeholder="patient.read" />
         </label>
         <label>
-          Actor <input name="actor" placeholder="client id or user id" />
+          {t('audit.actor')} <input name="actor" placeholder={t('audit.actorPlaceholder')} />
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('common.filter')}</button>
       </form>
-      <table aria-label="Audit events">
+      <table aria-label={t('audit.table')}>
         <thead>
           <tr>
-            <th>When</th>
-            <th>Actor</th>
-            <th>Action</th>
-            <th>Resource</th>
-            <th>Correlation id</th>
+            <th>{t('common.when')}</th>
+            <th>{t('audit.actor')}</th>
+            <th>{t('audit.action')}</th>
+            <th>{t('audit.resource')}</th>
+            <th>{t('audit.correlationId')}</th>
           </tr>
         </thead>
         <tbody>
           {events.map((event) => (
             <tr key={event.id}>
-              <td>{new Date(event.at).toLocaleString()}</td>
+              <td>{dateTime(event.at)}</td>
               <td>
                 {event.actor.kind} <code>{event.actor.id}</code>
               </td>
@@ -90,10 +97,10 @@ export function AuditPanel({ hospitalId }: { hospitalId: string }) {
           ))}
         </tbody>
       </table>
-      {events.length === 0 && !error && <p>No audit events.</p>}
+      {events.length === 0 && !error && <p>{t('audit.none')}</p>}
       {nextCursor && (
         <button type="button" onClick={() => void load(nextCursor)}>
-          More
+          {t('common.more')}
         </button>
       )}
       <ProblemMessage error={error} />

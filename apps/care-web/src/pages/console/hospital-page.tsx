@@ -1,44 +1,60 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-import { ApiClientsPanel } from './api-clients-panel';
+import { useText } from '../../i18n';
+import { ApiClientsPanel, HOSPITAL_SCOPES } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
+import { DefinitionsPanel, parseBaseline } from './definitions-panel';
+import { USER_ROLES, UsersPanel } from './users-panel';
 import { SiuPanel } from './siu-panel';
 import { WebhooksPanel } from './webhooks-panel';
-
-const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim', 'webhooks'];
 
 /** One hospital: its API clients, users, care-flow definitions, connections and audit trail. */
 export function HospitalPage() {
   const { hospitalId = '' } = useParams();
+  const { t } = useText();
+  const [hospital, setHospital] = useState<{ key: string; name: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    let current = true;
+    api<{ key: string; name: string }>('GET', `/v1/admin/hospitals/${hospitalId}`)
+      .then((loaded) => current && setHospital(loaded))
+      .catch((caught: unknown) => current && setError(caught));
+    return () => {
+      current = false;
+    };
+  }, [hospitalId]);
   return (
     <section aria-labelledby="hospital-title">
-      <h1 id="hospital-title">Hospital</h1>
+      <h1 id="hospital-title">
+        {hospital ? t('hospital.heading', { name: hospital.name, key: hospital.key }) : t('hospital.title')}
+      </h1>
+      <ProblemMessage error={error} />
       <p>
-        <Link to={`/console/messages?hospitalId=${hospitalId}`}>Message log of this hospital</Link>
+        <Link to={`/console/messages?hospitalId=${hospitalId}`}>{t('hospital.messageLog')}</Link>
       </p>
-      <h2>API clients</h2>
+      <h2>{t('hospital.apiClients')}</h2>
       <ApiClientForm hospitalId={hospitalId} />
-      <h2>Users</h2>
+      <h2>{t('hospital.users')}</h2>
       <UserForm hospitalId={hospitalId} />
-      <h2>Care-flow definitions</h2>
+      <h2>{t('hospital.definitions')}</h2>
       <DefinitionForm hospitalId={hospitalId} />
-      <h2>Web service connection</h2>
+      <h2>{t('hospital.webService')}</h2>
       <WebServiceConnectionForm hospitalId={hospitalId} />
-      <h2>HL7 connection</h2>
+      <h2>{t('hospital.hl7')}</h2>
       <Hl7ConnectionForm hospitalId={hospitalId} />
-      <h2>Import source</h2>
+      <h2>{t('hospital.importSource')}</h2>
       <ImportSourceForm hospitalId={hospitalId} />
-      <h2>SIU scheduling</h2>
+      <h2>{t('hospital.siu')}</h2>
       <SiuPanel hospitalId={hospitalId} />
-      <h2>Alerts</h2>
+      <h2>{t('hospital.alerts')}</h2>
       <AlertsPanel hospitalId={hospitalId} />
-      <h2>Webhooks</h2>
+      <h2>{t('hospital.webhooks')}</h2>
       <WebhooksPanel hospitalId={hospitalId} />
-      <h2>Audit events</h2>
+      <h2>{t('hospital.audit')}</h2>
       <AuditPanel hospitalId={hospitalId} />
     </section>
   );
@@ -59,108 +75,141 @@ function usePost<T>(path: string) {
 }
 
 function ApiClientForm({ hospitalId }: { hospitalId: string }) {
-  const { result, error, post } = usePost<{ clientId: string; clientSecret: string }>(`/v1/admin/hospitals/${hospitalId}/api-clients`);
+  const { result, error, post } = usePost<{ clientId: string; clientSecret: string }>(
+    `/v1/admin/hospitals/${hospitalId}/api-clients`,
+  );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     void post({ name: form.get('name'), scopes: form.getAll('scopes') });
   };
+  const { t, rich } = useText();
   return (
     <>
-    {/* The list reloads when a client was created. */}
-    <ApiClientsPanel hospitalId={hospitalId} refreshKey={result} />
-    <form onSubmit={submit} aria-label="New API client">
-      <label>
-        Name <input name="name" required />
-      </label>
-      <fieldset>
-        <legend>Scopes</legend>
-        {HOSPITAL_SCOPES.map((scope) => (
-          <label key={scope}>
-            <input type="checkbox" name="scopes" value={scope} defaultChecked={scope.startsWith('patients')} /> {scope}
-          </label>
-        ))}
-      </fieldset>
-      <button type="submit">Create API client</button>
-      {result && (
-        <p role="status">
-          Client ID <code>{result.clientId}</code>, secret <code>{result.clientSecret}</code> — copy it now, it is shown only once.
-        </p>
-      )}
-      <ProblemMessage error={error} />
-    </form>
+      {/* The list reloads when a client was created. */}
+      <ApiClientsPanel hospitalId={hospitalId} refreshKey={result} />
+      <form onSubmit={submit} aria-label={t('apiClients.newForm')}>
+        <label>
+          {t('common.name')} <input name="name" required />
+        </label>
+        <fieldset>
+          <legend>{t('apiClients.scopes')}</legend>
+          {HOSPITAL_SCOPES.map((scope) => (
+            <label key={scope}>
+              <input
+                type="checkbox"
+                name="scopes"
+                value={scope}
+                defaultChecked={scope.startsWith('patients')}
+              />{' '}
+              {scope}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit">{t('apiClients.create')}</button>
+        {result && (
+          <p role="status">
+            {rich('apiClients.created', {
+              clientId: <code key="id">{result.clientId}</code>,
+              secret: <code key="secret">{result.clientSecret}</code>,
+            })}
+          </p>
+        )}
+        <ProblemMessage error={error} />
+      </form>
     </>
   );
 }
 
 function UserForm({ hospitalId }: { hospitalId: string }) {
-  const { result, error, post } = usePost<{ id: string; email: string }>(`/v1/admin/hospitals/${hospitalId}/users`);
+  const { result, error, post } = usePost<{ id: string; email: string }>(
+    `/v1/admin/hospitals/${hospitalId}/users`,
+  );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const optional = (name: string) => (String(form.get(name) ?? '') ? { [name]: form.get(name) } : {});
-    void post({ email: form.get('email'), firstName: form.get('firstName'), lastName: form.get('lastName'), roles: form.getAll('roles'), ...optional('physicianCode'), ...optional('password') });
+    void post({
+      email: form.get('email'),
+      firstName: form.get('firstName'),
+      lastName: form.get('lastName'),
+      roles: form.getAll('roles'),
+      ...optional('physicianCode'),
+      ...optional('password'),
+    });
   };
+  const { t } = useText();
   return (
-    <form onSubmit={submit} aria-label="New user">
-      <label>
-        E-mail <input name="email" type="email" required />
-      </label>
-      <label>
-        First name <input name="firstName" required />
-      </label>
-      <label>
-        Last name <input name="lastName" required />
-      </label>
-      <fieldset>
-        <legend>Roles</legend>
-        {['clinician', 'physician', 'hospital-admin'].map((role) => (
-          <label key={role}>
-            <input type="checkbox" name="roles" value={role} defaultChecked={role === 'clinician'} /> {role}
-          </label>
-        ))}
-      </fieldset>
-      <label>
-        Physician code <input name="physicianCode" />
-      </label>
-      <label>
-        Password (optional, 12+ characters) <input name="password" type="password" minLength={12} />
-      </label>
-      <button type="submit">Create user</button>
-      {result && <p role="status">Created {result.email}.</p>}
-      <ProblemMessage error={error} />
-    </form>
+    <>
+      <UsersPanel hospitalId={hospitalId} refreshKey={result} />
+      <form onSubmit={submit} aria-label={t('users.newForm')}>
+        <label>
+          {t('users.email')} <input name="email" type="email" required />
+        </label>
+        <label>
+          {t('users.firstName')} <input name="firstName" required />
+        </label>
+        <label>
+          {t('users.lastName')} <input name="lastName" required />
+        </label>
+        <fieldset>
+          <legend>{t('users.roles')}</legend>
+          {USER_ROLES.map((role) => (
+            <label key={role}>
+              <input type="checkbox" name="roles" value={role} defaultChecked={role === 'clinician'} /> {role}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          {t('users.physicianCode')} <input name="physicianCode" />
+        </label>
+        <label>
+          {t('users.password')} <input name="password" type="password" minLength={12} />
+        </label>
+        <button type="submit">{t('users.create')}</button>
+        {result && <p role="status">{t('common.createdItem', { item: result.email })}</p>}
+        <ProblemMessage error={error} />
+      </form>
+    </>
   );
 }
 
 function DefinitionForm({ hospitalId }: { hospitalId: string }) {
-  const { result, error, post } = usePost<{ key: string }>(`/v1/admin/hospitals/${hospitalId}/care-flow-definitions`);
+  const { result, error, post } = usePost<{ key: string }>(
+    `/v1/admin/hospitals/${hospitalId}/care-flow-definitions`,
+  );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     // One field per line: `key type [required]`, e.g. `surgeryDate date required`.
-    const baseline = String(form.get('baseline') ?? '')
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .filter((parts) => parts[0])
-      .map(([key, type = 'string', required]) => ({ key, type, required: required === 'required' }));
+    const baseline = parseBaseline(String(form.get('baseline') ?? ''));
     void post({ key: form.get('key'), title: form.get('title'), baseline });
   };
+  const { t } = useText();
   return (
-    <form onSubmit={submit} aria-label="New care-flow definition">
-      <label>
-        Key <input name="key" required pattern="[a-z0-9][a-z0-9-]*" />
-      </label>
-      <label>
-        Title <input name="title" required />
-      </label>
-      <label>
-        Baseline fields (one per line: key type [required])
-        <textarea name="baseline" rows={4} defaultValue={'appointmentDate datetime\nappointmentType string\nphysicianCode string\nlocation string'} />
-      </label>
-      <button type="submit">Create definition</button>
-      {result && <p role="status">Created {result.key}.</p>}
-      <ProblemMessage error={error} />
-    </form>
+    <>
+      <DefinitionsPanel hospitalId={hospitalId} refreshKey={result} />
+      <form onSubmit={submit} aria-label={t('definitions.newForm')}>
+        <label>
+          {t('common.key')} <input name="key" required pattern="[a-z0-9][a-z0-9-]*" />
+        </label>
+        <label>
+          {t('definitions.title')} <input name="title" required />
+        </label>
+        <label>
+          {t('definitions.baseline')}
+          <textarea
+            name="baseline"
+            rows={4}
+            defaultValue={
+              'appointmentDate datetime\nappointmentType string\nphysicianCode string\nlocation string'
+            }
+          />
+        </label>
+        <button type="submit">{t('definitions.create')}</button>
+        {result && <p role="status">{t('common.createdItem', { item: result.key })}</p>}
+        <ProblemMessage error={error} />
+      </form>
+    </>
   );
 }

@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
+import { useDates } from '../../i18n/dates';
 
 interface Hospital {
   id: string;
@@ -13,6 +15,8 @@ interface Hospital {
 export function HospitalsPage() {
   const [hospitals, setHospitals] = useState<Hospital[]>([]);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
+  const { date } = useDates();
   const load = () => api<Hospital[]>('GET', '/v1/admin/hospitals').then(setHospitals).catch(setError);
   useEffect(() => void load(), []);
 
@@ -31,13 +35,13 @@ export function HospitalsPage() {
 
   return (
     <section aria-labelledby="hospitals-title">
-      <h1 id="hospitals-title">Hospitals</h1>
-      <table aria-label="Hospitals">
+      <h1 id="hospitals-title">{t('hospitals.title')}</h1>
+      <table aria-label={t('hospitals.table')}>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Key</th>
-            <th scope="col">Created</th>
+            <th scope="col">{t('common.name')}</th>
+            <th scope="col">{t('common.key')}</th>
+            <th scope="col">{t('common.created')}</th>
           </tr>
         </thead>
         <tbody>
@@ -47,20 +51,21 @@ export function HospitalsPage() {
                 <Link to={`/console/hospitals/${hospital.id}`}>{hospital.name}</Link>
               </td>
               <td>{hospital.key}</td>
-              <td>{new Date(hospital.createdAt).toLocaleDateString()}</td>
+              <td>{date(hospital.createdAt)}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>New hospital</h2>
-      <form onSubmit={create} aria-label="New hospital">
+      <h2>{t('hospitals.new')}</h2>
+      <form onSubmit={create} aria-label={t('hospitals.new')}>
         <label>
-          Key <input name="key" required pattern="[a-z0-9][a-z0-9-]{1,62}" title="lower-case letters, digits and dashes" />
+          {t('common.key')}{' '}
+          <input name="key" required pattern="[a-z0-9][a-z0-9-]{1,62}" title={t('hospitals.keyTitle')} />
         </label>
         <label>
-          Name <input name="name" required />
+          {t('common.name')} <input name="name" required />
         </label>
-        <button type="submit">Create hospital</button>
+        <button type="submit">{t('hospitals.create')}</button>
       </form>
       <ProblemMessage error={error} />
     </section>

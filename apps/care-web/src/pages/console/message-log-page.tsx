@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
+import { useDates } from '../../i18n/dates';
 
 export interface MessageEntry {
   id: string;
@@ -23,6 +25,8 @@ export function MessageLogPage() {
   const [params, setParams] = useSearchParams();
   const [messages, setMessages] = useState<MessageEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
+  const { dateTime } = useDates();
 
   useEffect(() => {
     setMessages(null);
@@ -42,61 +46,61 @@ export function MessageLogPage() {
 
   return (
     <section aria-labelledby="log-title">
-      <h1 id="log-title">Message log</h1>
-      <form onSubmit={filter} aria-label="Filter messages">
+      <h1 id="log-title">{t('log.title')}</h1>
+      <form onSubmit={filter} aria-label={t('log.filterForm')}>
         <label>
-          Hospital ID <input name="hospitalId" defaultValue={params.get('hospitalId') ?? ''} />
+          {t('log.hospitalId')} <input name="hospitalId" defaultValue={params.get('hospitalId') ?? ''} />
         </label>
         <label>
-          Channel
+          {t('log.channel')}
           <select name="channel" defaultValue={params.get('channel') ?? ''}>
-            <option value="">any</option>
-            <option value="a19">HL7 query</option>
-            <option value="webservice">Web service</option>
-            <option value="siu-file">SIU file</option>
-            <option value="siu-mllp">SIU MLLP</option>
+            <option value="">{t('common.any')}</option>
+            <option value="a19">{t('log.channelA19')}</option>
+            <option value="webservice">{t('log.channelWebService')}</option>
+            <option value="siu-file">{t('log.channelSiuFile')}</option>
+            <option value="siu-mllp">{t('log.channelSiuMllp')}</option>
           </select>
         </label>
         <label>
-          Status
+          {t('common.status')}
           <select name="status" defaultValue={params.get('status') ?? ''}>
-            <option value="">any</option>
+            <option value="">{t('common.any')}</option>
             {['received', 'processed', 'failed', 'duplicate', 'sent', 'replied'].map((status) => (
               <option key={status}>{status}</option>
             ))}
           </select>
         </label>
         <label>
-          Type <input name="type" placeholder="SIU^S12" defaultValue={params.get('type') ?? ''} />
+          {t('log.type')} <input name="type" placeholder="SIU^S12" defaultValue={params.get('type') ?? ''} />
         </label>
         <label>
-          From <input name="from" type="datetime-local" />
+          {t('log.from')} <input name="from" type="datetime-local" />
         </label>
         <label>
-          To <input name="to" type="datetime-local" />
+          {t('log.to')} <input name="to" type="datetime-local" />
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">{t('common.filter')}</button>
       </form>
       <ProblemMessage error={error} />
       {messages === null ? (
-        <p aria-busy="true">Loading…</p>
+        <p aria-busy="true">{t('common.loading')}</p>
       ) : (
-        <table aria-label="Messages">
+        <table aria-label={t('log.table')}>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Type</th>
-              <th scope="col">Control ID</th>
-              <th scope="col">Status</th>
-              <th scope="col">Error</th>
+              <th scope="col">{t('common.when')}</th>
+              <th scope="col">{t('log.channel')}</th>
+              <th scope="col">{t('log.type')}</th>
+              <th scope="col">{t('log.controlId')}</th>
+              <th scope="col">{t('common.status')}</th>
+              <th scope="col">{t('log.error')}</th>
             </tr>
           </thead>
           <tbody>
             {messages.map((message) => (
               <tr key={message.id}>
                 <td>
-                  <Link to={`/console/messages/${message.id}`}>{new Date(message.createdAt).toLocaleString()}</Link>
+                  <Link to={`/console/messages/${message.id}`}>{dateTime(message.createdAt)}</Link>
                 </td>
                 <td>
                   {message.channel} ({message.direction})

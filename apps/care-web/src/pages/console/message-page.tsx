@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { Hl7View } from '../../components/hl7-view';
 import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
+import { useDates } from '../../i18n/dates';
 import type { MessageEntry } from './message-log-page';
 
 interface MessageDetail extends MessageEntry {
@@ -20,39 +22,45 @@ export function MessagePage() {
   const [message, setMessage] = useState<MessageDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reprocessed, setReprocessed] = useState<string | null>(null);
-  const load = () => api<MessageDetail>('GET', `/v1/admin/messages/${messageId}`).then(setMessage).catch(setError);
-  useEffect(() => void load(), [messageId]);
+  const { t } = useText();
+  const { dateTime } = useDates();
+  const load = useCallback(
+    () => api<MessageDetail>('GET', `/v1/admin/messages/${messageId}`).then(setMessage).catch(setError),
+    [messageId],
+  );
+  useEffect(() => void load(), [load]);
   // A replayed SIU message goes back to `received` until a consumer has processed it again: follow it.
   useEffect(() => {
     if (message?.status !== 'received' || !message.channel.startsWith('siu') || !reprocessed) return;
     const timer = setInterval(() => void load(), 500);
     return () => clearInterval(timer);
-  }, [message, reprocessed]);
+  }, [message, reprocessed, load]);
 
-  if (!message) return error ? <ProblemMessage error={error} /> : <p aria-busy="true">Loading…</p>;
+  if (!message)
+    return error ? <ProblemMessage error={error} /> : <p aria-busy="true">{t('common.loading')}</p>;
   return (
     <section aria-labelledby="message-title">
       <h1 id="message-title">
         {message.type} · {message.status}
       </h1>
       <dl className="demographics">
-        <dt>Channel</dt>
+        <dt>{t('message.channel')}</dt>
         <dd>
           {message.channel} ({message.direction})
         </dd>
-        <dt>Control ID</dt>
+        <dt>{t('message.controlId')}</dt>
         <dd>{message.controlId ?? '—'}</dd>
-        <dt>When</dt>
-        <dd>{new Date(message.createdAt).toLocaleString()}</dd>
+        <dt>{t('common.when')}</dt>
+        <dd>{dateTime(message.createdAt)}</dd>
         {message.durationMs !== undefined && (
           <>
-            <dt>Duration</dt>
-            <dd>{message.durationMs} ms</dd>
+            <dt>{t('message.duration')}</dt>
+            <dd>{t('message.durationMs', { ms: message.durationMs })}</dd>
           </>
         )}
         {message.error && (
           <>
-            <dt>Error</dt>
+            <dt>{t('message.error')}</dt>
             <dd role="alert">{message.error}</dd>
           </>
         )}
@@ -61,7 +69,10 @@ export function MessagePage() {
         <button
           onClick={async () => {
             try {
-              const result = await api<{ status?: string }>('POST', `/v1/admin/messages/${message.id}/reprocess`);
+              const result = await api<{ status?: string }>(
+                'POST',
+                `/v1/admin/messages/${message.id}/reprocess`,
+              );
               setReprocessed(result.status ?? 'submitted');
               await load();
             } catch (caught) {
@@ -69,17 +80,22 @@ export function MessagePage() {
             }
           }}
         >
-          Reprocess
+          {t('message.reprocess')}
         </button>
       )}
-      {reprocessed && <p role="status">Reprocessed: {reprocessed}</p>}
+      {reprocessed && <p role="status">{t('message.reprocessed', { status: reprocessed })}</p>}
       <ProblemMessage error={error} />
-      {message.raw && (looksLikeHl7(message.raw) ? <Hl7View raw={message.raw} label="Message" /> : <pre aria-label="Message">{message.raw}</pre>)}
+      {message.raw &&
+        (looksLikeHl7(message.raw) ? (
+          <Hl7View raw={message.raw} label={t('message.message')} />
+        ) : (
+          <pre aria-label={t('message.message')}>{message.raw}</pre>
+        ))}
       {(message.reply ?? message.ack) &&
         (looksLikeHl7(message.reply ?? message.ack) ? (
-          <Hl7View raw={(message.reply ?? message.ack)!} label="Reply" />
+          <Hl7View raw={(message.reply ?? message.ack)!} label={t('message.reply')} />
         ) : (
-          <pre aria-label="Reply">{message.reply ?? message.ack}</pre>
+          <pre aria-label={t('message.reply')}>{message.reply ?? message.ack}</pre>
         ))}
     </section>
   );

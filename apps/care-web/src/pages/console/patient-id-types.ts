@@ -13,5 +13,3 @@ export function parsePatientIdTypes(text: string): string[] | undefined {
 export function formatPatientIdTypes(value: unknown): string {
   return Array.isArray(value) ? value.join(', ') : '';
 }
-
-export const PATIENT_ID_TYPES_LABEL = 'Patient ID types, in order (default MR, MRN, PI, PT)';

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-import { formatPatientIdTypes, parsePatientIdTypes, PATIENT_ID_TYPES_LABEL } from './patient-id-types';
+import { useText } from '../../i18n';
+import { useDates } from '../../i18n/dates';
+import { formatPatientIdTypes, parsePatientIdTypes } from './patient-id-types';
 
 interface SiuRun {
   id: string;
@@ -39,6 +41,7 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
   const [sourceType, setSourceType] = useState('directory');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const { t } = useText();
 
   useEffect(() => {
     api<Settings>('GET', path)
@@ -46,7 +49,9 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
         setCurrent(settings);
         setSourceType(settings.source?.type ?? 'directory');
       })
-      .catch((caught) => (caught instanceof ApiError && caught.problem.status === 404 ? setCurrent({}) : setError(caught)));
+      .catch((caught) =>
+        caught instanceof ApiError && caught.problem.status === 404 ? setCurrent({}) : setError(caught),
+      );
   }, [path]);
 
   async function save(event: FormEvent<HTMLFormElement>) {
@@ -56,10 +61,22 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
     const source =
       sourceType === 'directory'
         ? { type: 'directory', path: text('path') }
-        : { type: 'sftp', host: text('host'), port: text('sftpPort') && Number(text('sftpPort')), username: text('username'), password: text('password'), privateKey: text('privateKey'), hostKeySha256: text('hostKeySha256'), insecureSkipHostKeyCheck: form.get('insecureSkipHostKeyCheck') === 'on' || undefined, path: text('path') };
+        : {
+            type: 'sftp',
+            host: text('host'),
+            port: text('sftpPort') && Number(text('sftpPort')),
+            username: text('username'),
+            password: text('password'),
+            privateKey: text('privateKey'),
+            hostKeySha256: text('hostKeySha256'),
+            insecureSkipHostKeyCheck: form.get('insecureSkipHostKeyCheck') === 'on' || undefined,
+            path: text('path'),
+          };
     const body = Object.fromEntries(
       Object.entries({
-        source: Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== '')),
+        source: Object.fromEntries(
+          Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+        ),
         filePattern: text('filePattern'),
         minFileAgeMs: text('minFileAgeMs') && Number(text('minFileAgeMs')),
         afterProcessing: text('afterProcessing'),
@@ -84,78 +101,91 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
     }
   }
 
-  if (!current) return <p aria-busy="true">Loading…</p>;
+  if (!current) return <p aria-busy="true">{t('common.loading')}</p>;
   const source = current.source ?? {};
-  const rules = (current.careFlowMap ?? []).map((rule: Settings) => `${rule.field} = ${rule.value} -> ${rule.careFlowDefinitionKey}`).join('\n');
+  const rules = (current.careFlowMap ?? [])
+    .map((rule: Settings) => `${rule.field} = ${rule.value} -> ${rule.careFlowDefinitionKey}`)
+    .join('\n');
   return (
     <>
-      <form onSubmit={save} aria-label="SIU connection">
+      <form onSubmit={save} aria-label={t('siu.form')}>
         <label>
-          Source
+          {t('siu.source')}
           <select value={sourceType} onChange={(event) => setSourceType(event.target.value)}>
-            <option value="directory">Directory (mounted share)</option>
+            <option value="directory">{t('siu.directory')}</option>
             <option value="sftp">SFTP</option>
           </select>
         </label>
         {sourceType === 'sftp' && (
           <>
             <label>
-              SFTP host <input name="host" defaultValue={source.host ?? ''} required />
+              {t('siu.sftpHost')} <input name="host" defaultValue={source.host ?? ''} required />
             </label>
             <label>
-              SFTP port <input name="sftpPort" type="number" defaultValue={source.port ?? 22} />
+              {t('siu.sftpPort')} <input name="sftpPort" type="number" defaultValue={source.port ?? 22} />
             </label>
             <label>
-              Username <input name="username" defaultValue={source.username ?? ''} required />
+              {t('siu.username')} <input name="username" defaultValue={source.username ?? ''} required />
             </label>
             <label>
-              Password{source.passwordSet ? ' (set)' : ''} <input name="password" type="password" />
+              {source.passwordSet ? t('siu.passwordSet') : t('siu.password')}{' '}
+              <input name="password" type="password" />
             </label>
             <label>
-              Private key{source.privateKeySet ? ' (set)' : ''} <textarea name="privateKey" rows={3} />
+              {source.privateKeySet ? t('siu.privateKeySet') : t('siu.privateKey')}{' '}
+              <textarea name="privateKey" rows={3} />
             </label>
             <label>
-              Host key SHA-256 <input name="hostKeySha256" defaultValue={source.hostKeySha256 ?? ''} placeholder="SHA256:… (ssh-keygen -lf host_key.pub)" />
+              {t('siu.hostKey')}{' '}
+              <input
+                name="hostKeySha256"
+                defaultValue={source.hostKeySha256 ?? ''}
+                placeholder="SHA256:… (ssh-keygen -lf host_key.pub)"
+              />
             </label>
             <label>
-              <input name="insecureSkipHostKeyCheck" type="checkbox" defaultChecked={source.insecureSkipHostKeyCheck === true} /> Skip the host key
-              check (insecure)
+              <input
+                name="insecureSkipHostKeyCheck"
+                type="checkbox"
+                defaultChecked={source.insecureSkipHostKeyCheck === true}
+              />{' '}
+              {t('siu.skipHostKey')}
             </label>
             {source.insecureSkipHostKeyCheck === true && (
               <p role="alert" className="warning">
-                Warning: this SFTP server's host key is not checked. Anyone who can answer on {source.host} receives the SFTP
-                credentials. Pin its host key instead.
+                {t('siu.skipHostKeyWarning', { host: String(source.host ?? '') })}
               </p>
             )}
           </>
         )}
         <label>
-          Folder <input name="path" defaultValue={source.path ?? ''} required />
+          {t('siu.folder')} <input name="path" defaultValue={source.path ?? ''} required />
         </label>
         <label>
-          File pattern <input name="filePattern" defaultValue={current.filePattern ?? '*.hl7'} />
+          {t('siu.filePattern')} <input name="filePattern" defaultValue={current.filePattern ?? '*.hl7'} />
         </label>
         <label>
-          Minimum file age (ms) <input name="minFileAgeMs" type="number" defaultValue={current.minFileAgeMs ?? ''} />
+          {t('siu.minFileAge')}{' '}
+          <input name="minFileAgeMs" type="number" defaultValue={current.minFileAgeMs ?? ''} />
         </label>
         <label>
-          After processing
+          {t('siu.afterProcessing')}
           <select name="afterProcessing" defaultValue={current.afterProcessing ?? 'archive'}>
-            <option value="archive">Move to the archive folder</option>
-            <option value="delete">Delete</option>
+            <option value="archive">{t('siu.archive')}</option>
+            <option value="delete">{t('siu.delete')}</option>
           </select>
         </label>
         <label>
-          Archive folder <input name="archivePath" defaultValue={current.archivePath ?? ''} />
+          {t('siu.archiveFolder')} <input name="archivePath" defaultValue={current.archivePath ?? ''} />
         </label>
         <label>
-          Schedule (cron) <input name="schedule" defaultValue={current.schedule ?? '0 6 * * *'} />
+          {t('siu.schedule')} <input name="schedule" defaultValue={current.schedule ?? '0 6 * * *'} />
         </label>
         <label>
-          Time zone <input name="timezone" defaultValue={current.timezone ?? 'Europe/Brussels'} />
+          {t('siu.timezone')} <input name="timezone" defaultValue={current.timezone ?? 'Europe/Brussels'} />
         </label>
         <label>
-          Physician field
+          {t('siu.physicianField')}
           <select name="physicianField" defaultValue={current.physicianField ?? 'AIP-3.1'}>
             <option>AIP-3.1</option>
             <option>AIG-3.1</option>
@@ -163,27 +193,34 @@ export function SiuPanel({ hospitalId }: { hospitalId: string }) {
           </select>
         </label>
         <label>
-          New patients' demographics
+          {t('siu.demographics')}
           <select name="demographics" defaultValue={current.demographics ?? 'message'}>
-            <option value="message">From the message (PID)</option>
-            <option value="query">Queried from the hospital</option>
+            <option value="message">{t('siu.fromMessage')}</option>
+            <option value="query">{t('siu.queried')}</option>
           </select>
         </label>
         <label>
-          Patient ID assigning authority <input name="patientIdAuthority" defaultValue={current.patientIdAuthority ?? ''} />
+          {t('connection.patientIdAuthority')}{' '}
+          <input name="patientIdAuthority" defaultValue={current.patientIdAuthority ?? ''} />
         </label>
         <label>
-          {PATIENT_ID_TYPES_LABEL} <input name="patientIdTypes" defaultValue={formatPatientIdTypes(current.patientIdTypes)} />
+          {t('connection.patientIdTypes')}{' '}
+          <input name="patientIdTypes" defaultValue={formatPatientIdTypes(current.patientIdTypes)} />
         </label>
         <label>
-          Care-flow map (one rule per line: FIELD = value -&gt; definition)
-          <textarea name="careFlowMap" rows={3} defaultValue={rules || 'AIS-3.1 = KNEE -> knee-replacement'} />
+          {t('siu.careFlowMap')}
+          <textarea
+            name="careFlowMap"
+            rows={3}
+            defaultValue={rules || 'AIS-3.1 = KNEE -> knee-replacement'}
+          />
         </label>
         <label>
-          Real-time MLLP listener port (optional) <input name="mllpPort" type="number" defaultValue={current.mllpListener?.port ?? ''} />
+          {t('siu.mllpPort')}{' '}
+          <input name="mllpPort" type="number" defaultValue={current.mllpListener?.port ?? ''} />
         </label>
-        <button type="submit">Save SIU connection</button>
-        {saved && <p role="status">Saved.</p>}
+        <button type="submit">{t('siu.save')}</button>
+        {saved && <p role="status">{t('common.saved')}</p>}
         <ProblemMessage error={error} />
       </form>
       <SiuRuns hospitalId={hospitalId} />
@@ -195,6 +232,8 @@ function SiuRuns({ hospitalId }: { hospitalId: string }) {
   const [runs, setRuns] = useState<SiuRun[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const { t } = useText();
+  const { dateTime } = useDates();
   const load = useCallback(
     () => api<SiuRun[]>('GET', `/v1/admin/hospitals/${hospitalId}/siu-runs`).then(setRuns).catch(setError),
     [hospitalId],
@@ -209,8 +248,8 @@ function SiuRuns({ hospitalId }: { hospitalId: string }) {
 
   const run = runs.find((candidate) => candidate.id === selected);
   return (
-    <section aria-label="SIU runs">
-      <h3>SIU runs</h3>
+    <section aria-label={t('siu.runs')}>
+      <h3>{t('siu.runs')}</h3>
       <button
         onClick={async () => {
           setError(null);
@@ -223,21 +262,21 @@ function SiuRuns({ hospitalId }: { hospitalId: string }) {
           }
         }}
       >
-        Run now
+        {t('siu.runNow')}
       </button>
       <ProblemMessage error={error} />
-      <table aria-label="Runs">
+      <table aria-label={t('siu.runsTable')}>
         <thead>
           <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Status</th>
-            <th scope="col">Files</th>
-            <th scope="col">Processed</th>
-            <th scope="col">Failed</th>
-            <th scope="col">Duplicates</th>
-            <th scope="col">Patients created</th>
-            <th scope="col">Care flows started / updated / stopped</th>
+            <th scope="col">{t('siu.started')}</th>
+            <th scope="col">{t('siu.trigger')}</th>
+            <th scope="col">{t('common.status')}</th>
+            <th scope="col">{t('siu.files')}</th>
+            <th scope="col">{t('siu.processed')}</th>
+            <th scope="col">{t('siu.failed')}</th>
+            <th scope="col">{t('siu.duplicates')}</th>
+            <th scope="col">{t('siu.patientsCreated')}</th>
+            <th scope="col">{t('siu.careFlowsChanged')}</th>
           </tr>
         </thead>
         <tbody>
@@ -245,7 +284,7 @@ function SiuRuns({ hospitalId }: { hospitalId: string }) {
             <tr key={candidate.id} aria-selected={candidate.id === selected}>
               <td>
                 <button className="link-dark" onClick={() => setSelected(candidate.id)}>
-                  {new Date(candidate.startedAt).toLocaleString()}
+                  {dateTime(candidate.startedAt)}
                 </button>
               </td>
               <td>{candidate.trigger}</td>
@@ -264,13 +303,13 @@ function SiuRuns({ hospitalId }: { hospitalId: string }) {
       </table>
       {run && (run.failures.length > 0 || run.error) && (
         <>
-          {run.error && <p role="alert">Run failed: {run.error}</p>}
-          <table aria-label="Failed messages">
+          {run.error && <p role="alert">{t('siu.runFailed', { error: run.error })}</p>}
+          <table aria-label={t('siu.failedMessages')}>
             <thead>
               <tr>
-                <th scope="col">File</th>
-                <th scope="col">Control ID</th>
-                <th scope="col">Reason</th>
+                <th scope="col">{t('siu.file')}</th>
+                <th scope="col">{t('siu.controlId')}</th>
+                <th scope="col">{t('siu.reason')}</th>
               </tr>
             </thead>
             <tbody>

@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api } from '../../api/client';
+import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
+
+export const USER_ROLES = ['clinician', 'physician', 'hospital-admin'];
+
+interface UserView {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  roles: string[];
+  physicianCode?: string;
+  active: boolean;
+}
+
+/** The hospital's users: change names, roles and physician code, or deactivate (sessions and links revoked). */
+export function UsersPanel({ hospitalId, refreshKey }: { hospitalId: string; refreshKey: unknown }) {
+  const { t } = useText();
+  const [users, setUsers] = useState<UserView[] | null>(null);
+  const [editing, setEditing] = useState<UserView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const base = `/v1/admin/hospitals/${hospitalId}/users`;
+
+  const load = useCallback(async () => {
+    try {
+      setUsers(await api<UserView[]>('GET', base));
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [base]);
+  useEffect(() => void load(), [load, refreshKey]);
+
+  async function act(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      await load();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+  const deactivate = (user: UserView) => {
+    if (!window.confirm(t('users.confirmDeactivate', { name: user.email }))) return;
+    void act(() => api('DELETE', `${base}/${user.id}`));
+  };
+  const save = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!editing) return;
+    const form = new FormData(event.currentTarget);
+    const physicianCode = String(form.get('physicianCode') ?? '').trim();
+    void act(async () => {
+      await api('PATCH', `${base}/${editing.id}`, {
+        firstName: form.get('firstName'),
+        lastName: form.get('lastName'),
+        roles: form.getAll('roles'),
+        physicianCode: physicianCode === '' ? null : physicianCode,
+      });
+      setEditing(null);
+    });
+  };
+
+  if (!users) return <ProblemMessage error={error} />;
+  return (
+    <div>
+      <table aria-label={t('users.table')}>
+        <thead>
+          <tr>
+            <th scope="col">{t('common.name')}</th>
+            <th scope="col">{t('users.email')}</th>
+            <th scope="col">{t('users.roles')}</th>
+            <th scope="col">{t('users.physicianCode')}</th>
+            <th scope="col">{t('common.status')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('common.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <tr key={user.id}>
+              <td>
+                {user.lastName}, {user.firstName}
+              </td>
+              <td>{user.email}</td>
+              <td>{user.roles.join(', ')}</td>
+              <td>{user.physicianCode ?? t('common.none')}</td>
+              <td>{user.active ? t('common.active') : t('common.deactivated')}</td>
+              <td>
+                {user.active && (
+                  <>
+                    <button
+                      type="button"
+                      onClick={() => setEditing(user)}
+                      aria-label={t('common.editNamed', { name: user.email })}
+                    >
+                      {t('common.edit')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      onClick={() => deactivate(user)}
+                      aria-label={t('apiClients.deactivateNamed', { name: user.email })}
+                    >
+                      {t('apiClients.deactivate')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editing && (
+        <form key={editing.id} onSubmit={save} aria-label={t('common.editNamed', { name: editing.email })}>
+          <label>
+            {t('users.firstName')} <input name="firstName" required defaultValue={editing.firstName} />
+          </label>
+          <label>
+            {t('users.lastName')} <input name="lastName" required defaultValue={editing.lastName} />
+          </label>
+          <fieldset>
+            <legend>{t('users.roles')}</legend>
+            {USER_ROLES.map((role) => (
+              <label key={role}>
+                <input
+                  type="checkbox"
+                  name="roles"
+                  value={role}
+                  defaultChecked={editing.roles.includes(role)}
+                />{' '}
+                {role}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            {t('users.physicianCode')}{' '}
+            <input name="physicianCode" defaultValue={editing.physicianCode ?? ''} />
+          </label>
+          <button type="submit">{t('users.save')}</button>{' '}
+          <button type="button" onClick={() => setEditing(null)}>
+            {t('common.cancel')}
+          </button>
+        </form>
+      )}
+      <ProblemMessage error={error} />
+    </div>
+  );
+}

@@ -6,6 +6,7 @@ import { ApiClientsPanel } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
+import { ConfigPanel } from './config-panel';
 import { SiuPanel } from './siu-panel';
 
 const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'];
@@ -35,6 +36,8 @@ export function HospitalPage() {
       <SiuPanel hospitalId={hospitalId} />
       <h2>Alerts</h2>
       <AlertsPanel hospitalId={hospitalId} />
+      <h2>Configuration as code</h2>
+      <ConfigPanel hospitalId={hospitalId} />
       <h2>Audit events</h2>
       <AuditPanel hospitalId={hospitalId} />
     </section>

@@ -13,7 +13,7 @@ describe('rolling starts: two instances of each service on a fresh database migr
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ LOG_LEVEL: 'error' }, { topology: 'distributed', instances: 2 });
+    platform = await startTestPlatform({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }, { topology: 'distributed', instances: 2 });
   }, 300_000);
   afterAll(() => platform?.close());
 

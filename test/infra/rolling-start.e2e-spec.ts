@@ -14,7 +14,7 @@ describe('rolling starts: two instances of each service on a fresh database migr
 
   beforeAll(async () => {
     platform = await startTestPlatform({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }, { topology: 'distributed', instances: 2 });
-  }, 300_000);
+  }, 420_000);
   afterAll(() => platform?.close());
 
   it('brings every instance up, with each schema migrated exactly once', async () => {

@@ -34,7 +34,7 @@ describeO4('O4: scale-out, two instances of every consumer', () => {
     siu = new SiuDriver(api, await api.adminToken());
     db = new Client({ connectionString: platform.databaseUrl });
     await db.connect();
-  }, 300_000);
+  }, 420_000);
   afterAll(async () => {
     await db?.end();
     await platform?.close();

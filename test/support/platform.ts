@@ -178,7 +178,7 @@ async function startProcesses(
         if (response.status !== 200) throw new Error(`health ${response.status}: ${await response.text()}`);
       },
       // Several processes of each service start (and wait for each other's migrations) on busy CI cores.
-      { timeoutMs: 120_000 * instances, intervalMs: 200 },
+      { timeoutMs: 180_000 * instances, intervalMs: 200 },
     );
   } catch (error) {
     await close();

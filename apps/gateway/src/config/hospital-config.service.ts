@@ -128,7 +128,7 @@ export class HospitalConfigService {
     }
     const known = new Set(['version', ...this.sections.map((section) => section.path)]);
     const unknown: FieldError[] = [];
-    for (const [key, value] of Object.entries(document)) {
+    for (const [key, value] of Object.entries(document as Record<string, unknown>)) {
       const nested = this.sections.some((section) => section.path.startsWith(`${key}.`));
       if (nested && value !== null && typeof value === 'object' && !Array.isArray(value)) {
         for (const inner of Object.keys(value)) {

@@ -91,6 +91,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         path: 'outbox/siu',
         passwordSet: true,
         privateKeySet: true,
+        passphraseSet: true,
       });
       expect(shown).toMatchObject({
         eventMap: { S14: 'ignore' },

@@ -26,7 +26,19 @@ export interface TestPlatform {
   signingKey: { kid: string; privateKey: KeyObject };
   /** The broker of a distributed platform (its own virtual host); undefined on the in-process bus. */
   amqpUrl?: string;
+  /** Distributed topology only: every app process, `instances` of each consumer service. */
+  processes?: { service: string; child: ChildProcess }[];
   close(): Promise<void>;
+}
+
+export interface TestPlatformOptions {
+  /** Force the production shape (one process per app over RabbitMQ), whatever BRIDGE_TEST_TOPOLOGY says. */
+  topology?: 'distributed';
+  /**
+   * Distributed topology: how many processes of each consumer service (every app but the gateway, which
+   * owns the HTTP port) start, all at the same moment on the fresh database (QUALITY.md O4). Default 1.
+   */
+  instances?: number;
 }
 
 const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'] as const;
@@ -38,7 +50,10 @@ const ROOT = join(__dirname, '..', '..');
  * each app is its own process from dist/, talking over RabbitMQ (AMQP_URL) — the production shape.
  * `overrides` sets variables for this platform only (e.g. TRUST_PROXY).
  */
-export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  overrides: NodeJS.ProcessEnv = {},
+  options: TestPlatformOptions = {},
+): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
   const jwt = { issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
@@ -62,8 +77,8 @@ export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Prom
     ...overrides,
   };
   mkdirSync(TEST_SIU_ROOT, { recursive: true });
-  if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
-    const running = await startProcesses(env).catch(async (error: unknown) => {
+  if (options.topology === 'distributed' || process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
+    const running = await startProcesses(env, options.instances ?? 1).catch(async (error: unknown) => {
       await database.drop(); // and the service roles made for it
       throw error;
     });
@@ -115,20 +130,31 @@ async function readSigningKey(
 
 async function startProcesses(
   env: NodeJS.ProcessEnv,
-): Promise<{ url: string; serviceDatabaseUrls: Record<DataService, string>; amqpUrl: string; close(): Promise<void> }> {
+  instances: number,
+): Promise<{
+  url: string;
+  serviceDatabaseUrls: Record<DataService, string>;
+  amqpUrl: string;
+  processes: { service: string; child: ChildProcess }[];
+  close(): Promise<void>;
+}> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
   const port = await freePort();
   // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
   const serviceDatabaseUrls = await provisionServiceRoles(env.DATABASE_URL!);
   const vhost = isolatedVirtualHost(env.AMQP_URL);
-  const children: ChildProcess[] = SERVICES.map((service) => {
-    const { DATABASE_URL: _adminUrl, ...shared } = env;
-    const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
-    return spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-      env: { ...shared, ...database, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-  });
+  const processes = SERVICES.flatMap((service) =>
+    Array.from({ length: service === 'gateway' ? 1 : instances }, () => {
+      const { DATABASE_URL: _adminUrl, ...shared } = env;
+      const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+        env: { ...shared, ...database, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      return { service, child };
+    }),
+  );
+  const children = processes.map(({ child }) => child);
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
     await Promise.all(
@@ -151,13 +177,14 @@ async function startProcesses(
         const response = await fetch(`${url}/health`);
         if (response.status !== 200) throw new Error(`health ${response.status}: ${await response.text()}`);
       },
-      { timeoutMs: 120_000, intervalMs: 200 },
+      // Several processes of each service start (and wait for each other's migrations) on busy CI cores.
+      { timeoutMs: 180_000 * instances, intervalMs: 200 },
     );
   } catch (error) {
     await close();
     throw error;
   }
-  return { url, serviceDatabaseUrls, amqpUrl: vhost.url, close };
+  return { url, serviceDatabaseUrls, amqpUrl: vhost.url, processes, close };
 }
 
 /**

@@ -17,6 +17,10 @@ import { AdminHospitalListsController } from './admin/admin-hospital-lists.contr
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
+import { CONFIG_SECTIONS, type ConfigSection } from './config/config-section';
+import { CONFIG_SECTION_CLASSES } from './config/config-sections';
+import { HospitalConfigController } from './config/hospital-config.controller';
+import { HospitalConfigService } from './config/hospital-config.service';
 import { Hl7ConnectionController } from './connections/hl7-connection.controller';
 import { ImportSourceController } from './connections/import-source.controller';
 import { WebServiceConnectionController } from './connections/webservice-connection.controller';
@@ -78,6 +82,7 @@ export class GatewayModule {
         ScimController,
         ScimGroupsController,
         ScimGroupRolesController,
+        HospitalConfigController,
         ApiClientsController,
         ScimTokensController,
         JwksController,
@@ -102,6 +107,13 @@ export class GatewayModule {
         { provide: SESSION_CHECK, useClass: BusSessionCheck },
         { provide: CLIENT_CHECK, useClass: CachedClientCheck },
         ScimAuthGuard,
+        ...CONFIG_SECTION_CLASSES,
+        {
+          provide: CONFIG_SECTIONS,
+          inject: CONFIG_SECTION_CLASSES,
+          useFactory: (...sections: ConfigSection[]) => sections,
+        },
+        HospitalConfigService,
         { provide: APP_PIPE, useClass: PayloadPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

@@ -1,19 +1,43 @@
 import type { LoggerService } from '@nestjs/common';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { ConfigError } from './load-config';
+
+/** How often a started service touches HEALTH_FILE; a container health check reads its age. */
+export const HEALTH_FILE_INTERVAL_MS = 5_000;
 
 /**
  * Entry point of one service process: start it, and on bad configuration say every problem and exit
  * non-zero instead of printing a stack trace.
  */
 export function runService(name: string, start: () => Promise<unknown>): void {
-  start().catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${name}: ${error.message}\n`);
-    } else {
-      process.stderr.write(`${name}: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  start()
+    .then(() => beatHealthFile(process.env.HEALTH_FILE))
+    .catch((error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${name}: ${error.message}\n`);
+      } else {
+        process.stderr.write(`${name}: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+      }
+      process.exit(1);
+    });
+}
+
+/**
+ * docker/compose.yaml's health check for services without an HTTP port: HEALTH_FILE is written once the
+ * service started (migrations run, consumers attached) and touched while its event loop turns, so a
+ * hung or never-started process turns the container unhealthy.
+ */
+function beatHealthFile(path: string | undefined): void {
+  if (!path) return;
+  writeFileSync(path, `${process.pid}\n`);
+  setInterval(() => {
+    const now = new Date();
+    try {
+      utimesSync(path, now, now);
+    } catch {
+      // A file removed under us: the health check fails, which is what it should then say.
     }
-    process.exit(1);
-  });
+  }, HEALTH_FILE_INTERVAL_MS).unref();
 }
 
 /** How a service's Nest application is started: alone (its own process) or hosted with the others. */

@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'CONNECTION_DESTINATION_REFUSED',
   /** Another hospital already uses this listener port, directory or SFTP host+port+path. */
   'CONNECTION_IN_USE',
+  /** A configuration document asks for a change no API can make (rename a hospital, remove a connection). */
+  'CONFIG_CHANGE_UNSUPPORTED',
   'MESSAGE_NOT_REPROCESSABLE',
   'WEBHOOK_NOT_FOUND',
   'WEBHOOK_DELIVERY_NOT_FOUND',

@@ -14,6 +14,8 @@ export * from './rpc-map';
 export * from './validation';
 export * from './health/health.rpc.v1';
 export * from './common/rpc';
+export * from './common/config-write';
+export * from './config/hospital-config.v1';
 export * from './imports/demographics.v1';
 export * from './imports/imports.rpc.v1';
 export * from './hl7/hl7.rpc.v1';

@@ -155,6 +155,7 @@ export const en = {
   'hospital.siu': 'SIU scheduling',
   'hospital.alerts': 'Alerts',
   'hospital.webhooks': 'Webhooks',
+  'hospital.config': 'Configuration as code',
   'hospital.audit': 'Audit events',
 
   'apiClients.newForm': 'New API client',

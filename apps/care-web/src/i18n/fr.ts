@@ -153,6 +153,7 @@ export const fr: Record<MessageKey, string> = {
   'hospital.siu': 'Planification SIU',
   'hospital.alerts': 'Alertes',
   'hospital.webhooks': 'Webhooks',
+  'hospital.config': 'Configuration en tant que code',
   'hospital.audit': 'Événements d’audit',
 
   'apiClients.newForm': 'Nouveau client API',

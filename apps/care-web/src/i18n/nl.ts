@@ -153,6 +153,7 @@ export const nl: Record<MessageKey, string> = {
   'hospital.siu': 'SIU-planning',
   'hospital.alerts': 'Waarschuwingen',
   'hospital.webhooks': 'Webhooks',
+  'hospital.config': 'Configuratie als code',
   'hospital.audit': 'Auditgebeurtenissen',
 
   'apiClients.newForm': 'Nieuwe API-client',

@@ -4,6 +4,7 @@ import type { ErrorCode } from '@bridge/contracts';
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   BASELINE_INVALID: 422,
+  CONFIG_CHANGE_UNSUPPORTED: 422,
   EXAMPLE_QUERY_INVALID: 400,
   UNAUTHENTICATED: 401,
   INVALID_CLIENT: 401,

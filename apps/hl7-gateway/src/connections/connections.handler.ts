@@ -13,7 +13,7 @@ export class ConnectionsHandler {
 
   @MessagePattern('hl7.connection.put.v1')
   put(@Payload() request: PutHl7ConnectionRequestV1): Promise<Hl7ConnectionViewV1> {
-    return this.connections.put(request.hospitalId, request.connection);
+    return this.connections.put(request.hospitalId, request.connection, request.dryRun);
   }
 
   @MessagePattern('hl7.connection.get.v1')

@@ -24,7 +24,7 @@ export class ConnectionsService {
   ) {}
 
   /** Creates or replaces the hospital's HL7 connection (a PUT replaces every setting). */
-  async put(hospitalId: string, input: Hl7ConnectionInputV1): Promise<Hl7ConnectionViewV1> {
+  async put(hospitalId: string, input: Hl7ConnectionInputV1, dryRun = false): Promise<Hl7ConnectionViewV1> {
     const template = validateTemplate(input.template);
     const derivedTemplate = deriveConnectionTemplate(input);
     // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
@@ -41,6 +41,8 @@ export class ConnectionsService {
       ...(template ? { template: { ...template } } : {}),
       ...(derivedTemplate ? { derivedTemplate } : {}),
     };
+    // A dry run (configuration documents) checks all of the above and stores nothing.
+    if (dryRun) return toView({ hospitalId, settings, updatedAt: new Date() });
     return toView(await this.connections.upsert(hospitalId, settings));
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   DomainError,
+  keepStoredSecrets,
   type FieldError,
   type WebServiceConnectionInputV1,
   type WebServiceConnectionViewV1,
@@ -9,6 +10,7 @@ import { DestinationPolicy } from '@bridge/config';
 import { Bus } from '@bridge/messaging';
 import { CUSTOM_MAPPABLE_FIELDS, CUSTOM_REQUIRED_FIELDS } from './custom-mapping.reader';
 import {
+  WEB_SERVICE_SECRETS,
   WebServiceConnectionsRepository,
   type StoredWebServiceConnection,
 } from './webservice-connections.repository';
@@ -45,12 +47,21 @@ export class WebServiceConnectionsService implements OnApplicationBootstrap {
   }
 
   /** Replaces the hospital's connection. The answer shows whether secrets are set, never the secrets. */
-  async put(hospitalId: string, input: WebServiceConnectionInputV1): Promise<WebServiceConnectionViewV1> {
+  async put(
+    hospitalId: string,
+    given: WebServiceConnectionInputV1,
+    options: { dryRun?: boolean; keepSecrets?: string[] } = {},
+  ): Promise<WebServiceConnectionViewV1> {
     // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
     await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    // Kept secrets (a configuration document's `{"secret": "set"}`) are swapped in before anything reads them.
+    const input = options.keepSecrets?.length
+      ? keepStoredSecrets(given, options.keepSecrets, WEB_SERVICE_SECRETS.paths, await this.find(hospitalId))
+      : given;
     const settings = normalise(input);
     assertUsable(settings);
     await this.assertDestinationsAllowed(settings);
+    if (options.dryRun) return toView({ hospitalId, settings, updatedAt: new Date() });
     return toView(await this.connections.upsert(hospitalId, settings));
   }
 

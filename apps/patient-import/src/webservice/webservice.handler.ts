@@ -21,7 +21,10 @@ export class WebServiceHandler {
 
   @MessagePattern('imports.webservice-connection.put.v1')
   put(@Payload() request: PutWebServiceConnectionRequestV1): Promise<WebServiceConnectionViewV1> {
-    return this.connections.put(request.hospitalId, request.connection);
+    return this.connections.put(request.hospitalId, request.connection, {
+      dryRun: request.dryRun,
+      keepSecrets: request.keepSecrets,
+    });
   }
 
   @MessagePattern('imports.webservice-connection.get.v1')

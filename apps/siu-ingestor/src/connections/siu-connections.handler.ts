@@ -18,7 +18,10 @@ export class SiuConnectionsHandler {
 
   @MessagePattern('siu.connection.put.v1')
   put(@Payload() request: PutSiuConnectionRequestV1): Promise<SiuConnectionViewV1> {
-    return this.connections.put(request.hospitalId, request.connection);
+    return this.connections.put(request.hospitalId, request.connection, {
+      dryRun: request.dryRun,
+      keepSecrets: request.keepSecrets,
+    });
   }
 
   @MessagePattern('siu.connection.get.v1')

@@ -37,6 +37,7 @@ export class SiuConnectionsRepository {
     hospitalId: string,
     settings: SiuConnectionSettings,
     check: (others: { hospitalId: string; settings: SiuConnectionSettings }[]) => Promise<void> = async () => undefined,
+    options: { dryRun?: boolean } = {},
   ): Promise<StoredSiuConnection> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('siu_ingestor.siu_connections'))`);
@@ -45,6 +46,8 @@ export class SiuConnectionsRepository {
         [hospitalId],
       );
       await check(others.map((row) => ({ hospitalId: row.hospital_id, settings: row.settings })));
+      // A dry run checks against the others under the same lock and writes nothing.
+      if (options.dryRun) return { hospitalId, settings, updatedAt: new Date() };
       const rows: { updated_at: Date }[] = await manager.query(
         `INSERT INTO siu_ingestor.siu_connections (hospital_id, settings) VALUES ($1, $2)
          ON CONFLICT (hospital_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()

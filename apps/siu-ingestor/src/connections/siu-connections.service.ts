@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, type SiuConnectionInputV1, type SiuConnectionViewV1 } from '@bridge/contracts';
+import { DomainError, keepStoredSecrets, type SiuConnectionInputV1, type SiuConnectionViewV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { SiuConnectionsRepository } from './siu-connections.repository';
 import { SiuReach } from './siu-reach';
-import { resolveSiuSettings, toSiuConnectionView } from './siu-settings';
+import { SIU_SECRET_PATHS, resolveSiuSettings, toSiuConnectionView } from './siu-settings';
 
 type SavedListener = (hospitalId: string) => void;
 
@@ -29,14 +29,26 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
     this.listeners.push(listener);
   }
 
-  async put(hospitalId: string, input: SiuConnectionInputV1): Promise<SiuConnectionViewV1> {
+  async put(
+    hospitalId: string,
+    given: SiuConnectionInputV1,
+    options: { dryRun?: boolean; keepSecrets?: string[] } = {},
+  ): Promise<SiuConnectionViewV1> {
+    // Kept secrets (a configuration document's `{"secret": "set"}`) are swapped in before anything reads them.
+    const input = options.keepSecrets?.length
+      ? keepStoredSecrets(given, options.keepSecrets, SIU_SECRET_PATHS, (await this.connections.find(hospitalId))?.settings)
+      : given;
     const settings = resolveSiuSettings(input);
     // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
     await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
     await this.reach.assertWithinBounds(settings);
-    const stored = await this.connections.save(hospitalId, settings, (others) =>
-      this.reach.assertNotShared(settings, others),
+    const stored = await this.connections.save(
+      hospitalId,
+      settings,
+      (others) => this.reach.assertNotShared(settings, others),
+      { dryRun: options.dryRun },
     );
+    if (options.dryRun) return toSiuConnectionView(hospitalId, stored.settings, stored.updatedAt);
     for (const listener of this.listeners) listener(hospitalId);
     return toSiuConnectionView(hospitalId, stored.settings, stored.updatedAt);
   }

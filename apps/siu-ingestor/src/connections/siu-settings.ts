@@ -156,7 +156,7 @@ export function toSiuConnectionView(
   settings: SiuConnectionSettings,
   updatedAt: Date,
 ): SiuConnectionViewV1 {
-  const { password, privateKey, passphrase: _passphrase, ...source } = settings.source;
+  const { password, privateKey, passphrase, ...source } = settings.source;
   const { mllpListener: listener, ...rest } = settings;
   return {
     ...rest,
@@ -165,7 +165,11 @@ export function toSiuConnectionView(
     source: {
       ...source,
       ...(settings.source.type === 'sftp'
-        ? { passwordSet: password !== undefined, privateKeySet: privateKey !== undefined }
+        ? {
+            passwordSet: password !== undefined,
+            privateKeySet: privateKey !== undefined,
+            passphraseSet: passphrase !== undefined,
+          }
         : {}),
     },
     // Filled here rather than stored: connections saved before the setting existed read the same way.

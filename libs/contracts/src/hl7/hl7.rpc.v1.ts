@@ -17,6 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsDryRun } from '../common/config-write';
 import { LOOKUP_KEYS, type DemographicsV1, type LookupKey } from '../imports/demographics.v1';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
@@ -94,6 +95,8 @@ export class Hl7ConnectionInputV1 {
 
 export class PutHl7ConnectionRequestV1 extends HospitalScopedV1 {
   @IsObject() @ValidateNested() @Type(() => Hl7ConnectionInputV1) connection: Hl7ConnectionInputV1;
+  /** Check everything the PUT checks, store nothing (configuration documents, dry run and apply). */
+  @IsDryRun() dryRun?: boolean;
 }
 
 export class GetHl7ConnectionRequestV1 extends HospitalScopedV1 {}

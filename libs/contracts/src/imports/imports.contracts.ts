@@ -8,7 +8,9 @@ import {
 } from '../messages/message.v1';
 import {
   ConfirmImportRequestV1,
+  GetImportSourceRequestV1,
   GetWebServiceConnectionRequestV1,
+  type ImportSourceViewV1,
   LookupImportRequestV1,
   PutImportSourceRequestV1,
   PutWebServiceConnectionRequestV1,
@@ -24,6 +26,7 @@ export interface ImportsRpc {
     PutImportSourceRequestV1,
     { hospitalId: string; source: 'webservice' | 'hl7' }
   >;
+  'imports.source.get.v1': Rpc<GetImportSourceRequestV1, ImportSourceViewV1>;
   'imports.lookup.v1': Rpc<LookupImportRequestV1, ImportSessionV1>;
   'imports.confirm.v1': Rpc<ConfirmImportRequestV1, ConfirmImportResultV1>;
   /** The web-service journal's part of the message log. */
@@ -37,6 +40,7 @@ export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
   'imports.webservice-connection.put.v1': PutWebServiceConnectionRequestV1,
   'imports.webservice-connection.get.v1': GetWebServiceConnectionRequestV1,
   'imports.source.put.v1': PutImportSourceRequestV1,
+  'imports.source.get.v1': GetImportSourceRequestV1,
   'imports.lookup.v1': LookupImportRequestV1,
   'imports.confirm.v1': ConfirmImportRequestV1,
   'imports.messages.list.v1': ListMessagesRequestV1,

@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsDryRun, IsKeepSecrets } from '../common/config-write';
 import { NoControlCharacters } from '../common/validation';
 import { CareFlowStartInputV1 } from '../patients/patient-input.v1';
 import type { PatientViewV1 } from '../patients/patient.view.v1';
@@ -114,6 +115,10 @@ export class PutWebServiceConnectionRequestV1 extends HospitalScopedV1 {
   @ValidateNested()
   @Type(() => WebServiceConnectionInputV1)
   connection: WebServiceConnectionInputV1;
+  /** Check everything the PUT checks, store nothing. */
+  @IsDryRun() dryRun?: boolean;
+  /** `auth.password`, `auth.token` or `auth.value`: keep the stored secret (see KEPT_SECRET_PLACEHOLDER). */
+  @IsKeepSecrets() keepSecrets?: string[];
 }
 
 export class GetWebServiceConnectionRequestV1 extends HospitalScopedV1 {}
@@ -136,6 +141,14 @@ export class ImportSourceInputV1 {
 
 export class PutImportSourceRequestV1 extends HospitalScopedV1 {
   @IsIn(IMPORT_SOURCES) source: (typeof IMPORT_SOURCES)[number];
+}
+
+export class GetImportSourceRequestV1 extends HospitalScopedV1 {}
+
+export interface ImportSourceViewV1 {
+  hospitalId: string;
+  /** null: the hospital has not chosen one yet. */
+  source: (typeof IMPORT_SOURCES)[number] | null;
 }
 
 /** Body of POST /v1/imports: exactly one of patientCode / visitNumber. */

@@ -19,6 +19,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsDryRun, IsKeepSecrets } from '../common/config-write';
 import { CHARSETS, IsPatientIdTypes } from '../hl7/hl7.rpc.v1';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
@@ -287,6 +288,10 @@ export class SiuConnectionInputV1 {
 
 export class PutSiuConnectionRequestV1 extends HospitalScopedV1 {
   @IsObject() @ValidateNested() @Type(() => SiuConnectionInputV1) connection: SiuConnectionInputV1;
+  /** Check everything the PUT checks, store nothing. */
+  @IsDryRun() dryRun?: boolean;
+  /** Any of SIU_SECRET_PATHS (`source.password`, ...): keep the stored secret (see KEPT_SECRET_PLACEHOLDER). */
+  @IsKeepSecrets() keepSecrets?: string[];
 }
 
 export class GetSiuConnectionRequestV1 extends HospitalScopedV1 {}
@@ -300,6 +305,8 @@ export interface SiuConnectionViewV1 extends Omit<
   source: Omit<SiuSourceV1, 'password' | 'privateKey' | 'passphrase'> & {
     passwordSet?: boolean;
     privateKeySet?: boolean;
+    /** Added in v1 for configuration export: whether the private key's passphrase is stored. */
+    passphraseSet?: boolean;
   };
   archivePath?: string;
   /** The hospital's overrides; every other event follows the defaults (S12 start, S13/S14 update, S15/S17 stop, S26 ignore). */

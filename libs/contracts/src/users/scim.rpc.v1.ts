@@ -185,6 +185,8 @@ export class ReplaceScimGroupRolesRequestV1 extends HospitalScopedV1 {
   mappings: ScimGroupRoleMappingV1[];
 }
 
+export class GetScimGroupRolesRequestV1 extends HospitalScopedV1 {}
+
 export interface ScimGroupRolesV1 {
   mappings: { group: string; role: UserRole }[];
   /** Users whose roles changed because of the new mapping. */

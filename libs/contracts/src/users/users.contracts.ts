@@ -13,6 +13,7 @@ import {
   PasswordLoginRequestV1,
   ProvisionUserRequestV1,
   ResolvePhysicianRequestV1,
+  GetScimGroupRolesRequestV1,
   ReplaceScimGroupRolesRequestV1,
   ScimCreateGroupRequestV1,
   ScimDeleteGroupRequestV1,
@@ -70,6 +71,8 @@ export interface UsersRpc {
   'users.scim-group.patch.v1': Rpc<ScimPatchGroupRequestV1, ScimGroupV1>;
   'users.scim-group.delete.v1': Rpc<ScimDeleteGroupRequestV1, null>;
   'users.scim-group-roles.replace.v1': Rpc<ReplaceScimGroupRolesRequestV1, ScimGroupRolesV1>;
+  /** The mapping as stored (usersUpdated 0), sorted by group then role. */
+  'users.scim-group-roles.get.v1': Rpc<GetScimGroupRolesRequestV1, ScimGroupRolesV1>;
 }
 
 export const USERS_RPC_CLASSES: RequestClasses<UsersRpc> = {
@@ -101,4 +104,5 @@ export const USERS_RPC_CLASSES: RequestClasses<UsersRpc> = {
   'users.scim-group.patch.v1': ScimPatchGroupRequestV1,
   'users.scim-group.delete.v1': ScimDeleteGroupRequestV1,
   'users.scim-group-roles.replace.v1': ReplaceScimGroupRolesRequestV1,
+  'users.scim-group-roles.get.v1': GetScimGroupRolesRequestV1,
 };

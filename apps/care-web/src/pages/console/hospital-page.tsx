@@ -9,6 +9,7 @@ import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
 import { DefinitionsPanel, parseBaseline } from './definitions-panel';
 import { USER_ROLES, UsersPanel } from './users-panel';
+import { ConfigPanel } from './config-panel';
 import { SiuPanel } from './siu-panel';
 import { WebhooksPanel } from './webhooks-panel';
 
@@ -54,6 +55,8 @@ export function HospitalPage() {
       <AlertsPanel hospitalId={hospitalId} />
       <h2>{t('hospital.webhooks')}</h2>
       <WebhooksPanel hospitalId={hospitalId} />
+      <h2>{t('hospital.config')}</h2>
+      <ConfigPanel hospitalId={hospitalId} />
       <h2>{t('hospital.audit')}</h2>
       <AuditPanel hospitalId={hospitalId} />
     </section>

@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import type {
+  GetScimGroupRolesRequestV1,
   ReplaceScimGroupRolesRequestV1,
   ScimCreateGroupRequestV1,
   ScimDeleteGroupRequestV1,
@@ -58,6 +59,11 @@ export class ScimGroupsHandler {
   @MessagePattern('users.scim-group.delete.v1')
   delete(@Payload() request: ScimDeleteGroupRequestV1): Promise<null> {
     return this.groups.delete(request.hospitalId, request.actor, request.groupId);
+  }
+
+  @MessagePattern('users.scim-group-roles.get.v1')
+  roles(@Payload() request: GetScimGroupRolesRequestV1): Promise<ScimGroupRolesV1> {
+    return this.groups.roleMappings(request.hospitalId);
   }
 
   @MessagePattern('users.scim-group-roles.replace.v1')

@@ -6,6 +6,7 @@ import {
   type ActorV1,
   type ScimGroupV1,
   type ScimListResponseV1,
+  type ScimGroupRolesV1,
   type UserRole,
 } from '@bridge/contracts';
 import { isUniqueViolation } from '@bridge/database';
@@ -167,6 +168,16 @@ export class ScimGroupsService {
    * A mapping names a group by displayName (case-insensitively) or externalId, so it may be set before
    * the IdP pushes the group.
    */
+  /** The mapping as stored, sorted by group then role, so an exported configuration reads the same each time. */
+  async roleMappings(hospitalId: string): Promise<ScimGroupRolesV1> {
+    const rows: { group_key: string; role: UserRole }[] = await this.dataSource.query(
+      `SELECT group_key, role FROM user_provisioning.scim_group_roles WHERE hospital_id = $1
+       ORDER BY group_key COLLATE "C", role COLLATE "C"`,
+      [hospitalId],
+    );
+    return { mappings: rows.map((row) => ({ group: row.group_key, role: row.role })), usersUpdated: 0 };
+  }
+
   async replaceRoleMappings(
     hospitalId: string,
     actor: ActorV1,

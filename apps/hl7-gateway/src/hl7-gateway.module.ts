@@ -9,6 +9,7 @@ import { JournalModule } from './journal/journal.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
+import { PartitionMessages1796228252550 } from './migrations/1796228252550-partition-messages';
 import { QueriesModule } from './queries/queries.module';
 import { SignalsModule } from './signals/signals.module';
 
@@ -27,7 +28,7 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000],
+          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000, PartitionMessages1796228252550],
         }),
         MessagingModule.forService({
           service: 'hl7-gateway',

@@ -17,6 +17,7 @@ import { ImportsModule } from './imports/imports.module';
 import { Initial1764150000000 } from './migrations/1764150000000-initial';
 import { PullImport1764160000000 } from './migrations/1764160000000-pull-import';
 import { Appointments1764190000000 } from './migrations/1764190000000-appointments';
+import { PartitionMessages1796228252551 } from './migrations/1796228252551-partition-messages';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
 import { PatientsModule } from './patients/patients.module';
@@ -45,6 +46,7 @@ export class PatientImportModule {
             PullImport1764160000000,
             Appointments1764190000000,
             sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
+            PartitionMessages1796228252551,
           ],
         }),
         SecretBoxModule.forService(box),

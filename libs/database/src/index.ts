@@ -9,3 +9,5 @@ export * from './sql-conditions';
 export * from './secret-box';
 export * from './sealed-table';
 export * from './service-roles';
+export * from './retention/daily-partitions';
+export * from './retention/journal-retention';

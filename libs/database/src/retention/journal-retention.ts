@@ -1,0 +1,160 @@
+import type { DataSource } from 'typeorm';
+import {
+  DAY_MS,
+  type JournalTable,
+  ensureDayPartitions,
+  listPartitions,
+  startOfUtcDay,
+} from './daily-partitions';
+
+/** A day-partitioned journal and the columns that hold message bodies (raw bytes in and out). */
+export interface RetainedJournal extends JournalTable {
+  bodyColumns: string[];
+  /** SQL on the row (alias `t`) for bodies still needed whatever their age, e.g. a message not yet processed. */
+  bodyNeededWhile?: string;
+}
+
+export interface RetentionDays {
+  messageBodiesDays: number;
+  messagesDays: number;
+}
+
+/** Each hospital's retention; hospitals without one follow `defaults`. */
+export interface RetentionPolicy {
+  defaults: RetentionDays;
+  hospitals: ({ hospitalId: string } & RetentionDays)[];
+}
+
+export interface PruneReport {
+  /** False when another instance held the journal's retention lock: nothing was done. */
+  ran: boolean;
+  partitionsDropped: number;
+  /** Day partitions kept for some hospitals and rewritten without the rows or bodies of the others. */
+  partitionsRewritten: number;
+  rowsRemoved: number;
+  bodiesRemoved: number;
+}
+
+/**
+ * Retention of one journal, run by its owning service's scheduled job. One run at a time across instances:
+ * a session advisory lock per journal (`pg_try_advisory_lock`), so a second instance skips rather than waits.
+ *
+ * A day partition is **dropped** when the day has passed the message retention of every hospital with rows
+ * in it (drop: the disk is freed at once, no DELETE, no vacuum). When hospitals with different retention
+ * share a day, the longest keeps the partition; the rows of the hospitals whose retention passed, and the
+ * bodies of those whose body retention passed, are removed from that one day's partition and the partition
+ * is rewritten compactly (`VACUUM FULL`, locking that day only), so their disk is freed too. The day is the
+ * unit: a row goes at most one day later than its exact cutoff. Rows that fell into the default partition
+ * (no day partition existed for them) are pruned row by row, as the default partition is normally empty.
+ */
+export async function pruneJournal(
+  dataSource: DataSource,
+  journal: RetainedJournal,
+  policy: RetentionPolicy,
+  now = new Date(),
+): Promise<PruneReport> {
+  const report: PruneReport = { ran: false, partitionsDropped: 0, partitionsRewritten: 0, rowsRemoved: 0, bodiesRemoved: 0 };
+  const runner = dataSource.createQueryRunner();
+  const lockKey = `retention:${journal.schema}.${journal.table}`;
+  try {
+    const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockKey])) as {
+      locked: boolean;
+    }[];
+    if (!locked) return report;
+    report.ran = true;
+    try {
+      await ensureDayPartitions(runner, journal, now, now);
+      const cutoffs = new Cutoffs(policy, now);
+      const qualified = (name: string) => `${journal.schema}.${name}`;
+      for (const partition of await listPartitions(runner, journal)) {
+        const end = partition.day ? new Date(partition.day.getTime() + DAY_MS) : undefined;
+        // Today and the days ahead are never touched (the shortest retention is one day).
+        if (end && end.getTime() > startOfUtcDay(now).getTime()) continue;
+        if (end && end.getTime() > now.getTime() - cutoffs.shortestBodiesDays * DAY_MS) continue;
+        const hospitals: { hospital_id: string }[] = await runner.query(
+          `SELECT DISTINCT hospital_id FROM ${qualified(partition.name)}`,
+        );
+        if (end && hospitals.every((h) => cutoffs.messages(h.hospital_id) >= end.getTime())) {
+          await runner.query(`SET lock_timeout = '10s'`);
+          await runner.query(`DROP TABLE ${qualified(partition.name)}`);
+          await runner.query(`RESET lock_timeout`);
+          report.partitionsDropped += 1;
+          continue;
+        }
+        const changed = await pruneRows(runner, journal, qualified(partition.name), cutoffs, hospitals, end);
+        report.rowsRemoved += changed.rows;
+        report.bodiesRemoved += changed.bodies;
+        if (changed.rows + changed.bodies > 0) {
+          await runner.query(`VACUUM FULL ${qualified(partition.name)}`);
+          if (end) report.partitionsRewritten += 1;
+        }
+      }
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+    }
+    return report;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Removes, in one partition, the rows and bodies past their hospital's retention. */
+async function pruneRows(
+  runner: ReturnType<DataSource['createQueryRunner']>,
+  journal: RetainedJournal,
+  partition: string,
+  cutoffs: Cutoffs,
+  present: { hospital_id: string }[],
+  end: Date | undefined,
+): Promise<{ rows: number; bodies: number }> {
+  const ids = present.map((h) => h.hospital_id);
+  const messageCutoffs = ids.map((id) => new Date(cutoffs.messages(id)).toISOString());
+  const bodyCutoffs = ids.map((id) => new Date(cutoffs.bodies(id)).toISOString());
+  // A day partition is judged as a whole (its end against the cutoff); the default partition row by row.
+  const olderThan = (cutoff: string) => (end ? `'${end.toISOString()}'::timestamptz <= ${cutoff}` : `t.created_at < ${cutoff}`);
+  const deleted: unknown = await runner.query(
+    `DELETE FROM ${partition} t USING unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff)
+     WHERE t.hospital_id = c.hospital_id AND ${olderThan('c.cutoff')}`,
+    [ids, messageCutoffs],
+  );
+  const anyBody = journal.bodyColumns.map((column) => `t.${column} IS NOT NULL`).join(' OR ');
+  const stripped: unknown = await runner.query(
+    `UPDATE ${partition} t SET ${journal.bodyColumns.map((column) => `${column} = NULL`).join(', ')}
+     FROM unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff)
+     WHERE t.hospital_id = c.hospital_id AND ${olderThan('c.cutoff')} AND (${anyBody})
+       ${journal.bodyNeededWhile ? `AND NOT (${journal.bodyNeededWhile})` : ''}`,
+    [ids, bodyCutoffs],
+  );
+  return { rows: affected(deleted), bodies: affected(stripped) };
+}
+
+/** TypeORM answers `[rows, affected]` for DELETE/UPDATE on PostgreSQL. */
+function affected(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}
+
+class Cutoffs {
+  readonly shortestBodiesDays: number;
+  private readonly byHospital: Map<string, RetentionDays>;
+
+  constructor(
+    private readonly policy: RetentionPolicy,
+    private readonly now: Date,
+  ) {
+    this.byHospital = new Map(policy.hospitals.map((h) => [h.hospitalId, h]));
+    this.shortestBodiesDays = Math.min(
+      policy.defaults.messageBodiesDays,
+      ...policy.hospitals.map((h) => Math.min(h.messageBodiesDays, h.messagesDays)),
+    );
+  }
+
+  /** Rows of this hospital created before this instant (ms) are past retention. */
+  messages(hospitalId: string): number {
+    return this.now.getTime() - (this.byHospital.get(hospitalId) ?? this.policy.defaults).messagesDays * DAY_MS;
+  }
+
+  bodies(hospitalId: string): number {
+    const days = this.byHospital.get(hospitalId) ?? this.policy.defaults;
+    return this.now.getTime() - Math.min(days.messageBodiesDays, days.messagesDays) * DAY_MS;
+  }
+}

@@ -13,6 +13,7 @@ import { ScimTokensController } from './credentials/scim-tokens.controller';
 import { JwksController, SigningKeysController } from './credentials/signing-keys.controller';
 import { AdminController } from './admin/admin.controller';
 import { AlertsController } from './alerts/alerts.controller';
+import { RetentionController } from './admin/retention.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
@@ -59,6 +60,7 @@ export class GatewayModule {
         OAuthController,
         AdminController,
         AlertsController,
+        RetentionController,
         AuditEventsController,
         PatientsController,
         CareFlowsController,

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
-import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DatabaseModule, JournalRetentionModule } from '@bridge/database';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { HL7_JOURNAL } from './retention/hl7-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
@@ -28,7 +30,11 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000, PartitionMessages1796228252550],
+          migrations: [
+            messagingTablesMigration(HL7_GATEWAY_SCHEMA),
+            Initial1764160000000,
+            PartitionMessages1796228252550,
+          ],
         }),
         MessagingModule.forService({
           service: 'hl7-gateway',
@@ -37,6 +43,11 @@ export class Hl7GatewayModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        ScheduleModule.forRoot(),
+        JournalRetentionModule.forJournal(
+          { journal: HL7_JOURNAL, cron: config.RETENTION_CRON },
+          busRetentionPolicy,
+        ),
         DestinationPolicyModule.forService(config),
         ConnectionsModule,
         JournalModule,

@@ -7,8 +7,11 @@ import {
   SecretBox,
   SecretBoxModule,
   sealSecretsMigration,
+  JournalRetentionModule,
 } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ScheduleModule } from '@nestjs/schedule';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { IMPORT_JOURNAL } from './retention/import-journal';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
 import { CareFlowsModule } from './care-flows/care-flows.module';
@@ -57,6 +60,11 @@ export class PatientImportModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        ScheduleModule.forRoot(),
+        JournalRetentionModule.forJournal(
+          { journal: IMPORT_JOURNAL, cron: config.RETENTION_CRON },
+          busRetentionPolicy,
+        ),
         DestinationPolicyModule.forService(config),
         CareFlowDefinitionsModule,
         CareFlowsModule,

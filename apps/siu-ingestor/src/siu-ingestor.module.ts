@@ -1,8 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
-import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import {
+  DatabaseModule,
+  JournalRetentionModule,
+  SecretBox,
+  SecretBoxModule,
+  sealSecretsMigration,
+} from '@bridge/database';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { SIU_JOURNAL } from './retention/siu-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
 import { HealthHandler } from './health/health.handler';
@@ -62,6 +69,10 @@ export class SiuIngestorModule {
           persistence: true,
         }),
         ScheduleModule.forRoot(),
+        JournalRetentionModule.forJournal(
+          { journal: SIU_JOURNAL, cron: config.RETENTION_CRON },
+          busRetentionPolicy,
+        ),
         {
           module: SiuOptionsModule,
           global: true,

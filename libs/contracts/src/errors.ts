@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'WEBHOOK_DELIVERY_NOT_FOUND',
   /** A webhook URL that is not an absolute https URL (http only to loopback in test mode), or carries credentials. */
   'WEBHOOK_URL_INVALID',
+  'RETENTION_INVALID',
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',

@@ -28,3 +28,4 @@ export * from './alerts/alerts.events.v1';
 export * from './alerts/alerts.rpc.v1';
 export * from './alerts/alert-signals.v1';
 export * from './webhooks/webhooks.rpc.v1';
+export * from './retention/retention.v1';

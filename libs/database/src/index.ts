@@ -11,3 +11,4 @@ export * from './sealed-table';
 export * from './service-roles';
 export * from './retention/daily-partitions';
 export * from './retention/journal-retention';
+export * from './retention/journal-retention.module';

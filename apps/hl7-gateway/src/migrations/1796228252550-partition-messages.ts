@@ -36,7 +36,9 @@ export class PartitionMessages1796228252550 implements MigrationInterface {
             created_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (id, created_at)
           ) PARTITION BY RANGE (created_at)`);
-        await runner.query(`CREATE INDEX messages_hospital_created ON ${table} (hospital_id, created_at DESC)`);
+        await runner.query(
+          `CREATE INDEX messages_hospital_created ON ${table} (hospital_id, created_at DESC)`,
+        );
         await runner.query(`CREATE INDEX messages_created ON ${table} (created_at DESC)`);
       },
       COLUMNS,

@@ -37,7 +37,9 @@ export class PartitionMessages1796228252551 implements MigrationInterface {
             PRIMARY KEY (id, created_at)
           ) PARTITION BY RANGE (created_at)`);
         await runner.query(`CREATE INDEX messages_created ON ${table} (created_at DESC, id)`);
-        await runner.query(`CREATE INDEX messages_hospital_created ON ${table} (hospital_id, created_at DESC)`);
+        await runner.query(
+          `CREATE INDEX messages_hospital_created ON ${table} (hospital_id, created_at DESC)`,
+        );
       },
       COLUMNS,
     );

@@ -30,7 +30,9 @@ export class PartitionMessages1796228252552 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (hospital_id, external_id)
       )`);
-    await runner.query(`CREATE INDEX siu_realtime_receipts_created ON siu_ingestor.siu_realtime_receipts (created_at)`);
+    await runner.query(
+      `CREATE INDEX siu_realtime_receipts_created ON siu_ingestor.siu_realtime_receipts (created_at)`,
+    );
     await runner.query(`
       INSERT INTO siu_ingestor.siu_realtime_receipts (hospital_id, external_id, message_id, created_at)
       SELECT hospital_id, external_id, id, created_at FROM siu_ingestor.siu_messages WHERE external_id IS NOT NULL`);
@@ -76,12 +78,18 @@ export class PartitionMessages1796228252552 implements MigrationInterface {
           `CREATE INDEX siu_messages_waiting ON ${table} (hospital_id, appointment_key, seq) WHERE status = 'received'`,
         );
         await runner.query(`CREATE INDEX siu_messages_created ON ${table} (created_at DESC, id)`);
-        await runner.query(`CREATE INDEX siu_messages_hospital_created ON ${table} (hospital_id, created_at DESC)`);
-        await runner.query(`CREATE INDEX siu_messages_run_failed ON ${table} (run_id, seq) WHERE status = 'failed'`);
+        await runner.query(
+          `CREATE INDEX siu_messages_hospital_created ON ${table} (hospital_id, created_at DESC)`,
+        );
+        await runner.query(
+          `CREATE INDEX siu_messages_run_failed ON ${table} (run_id, seq) WHERE status = 'failed'`,
+        );
       },
       COLUMNS,
     );
-    await runner.query(`ALTER SEQUENCE siu_ingestor.siu_messages_seq_order OWNED BY siu_ingestor.siu_messages.seq`);
+    await runner.query(
+      `ALTER SEQUENCE siu_ingestor.siu_messages_seq_order OWNED BY siu_ingestor.siu_messages.seq`,
+    );
   }
 
   async down(): Promise<void> {

@@ -7,4 +7,6 @@ export const SIU_JOURNAL: RetainedJournal = {
   bodyColumns: ['raw'],
   // A message not processed yet still needs its bytes.
   bodyNeededWhile: "t.status = 'received'",
+  // Real-time dedupe receipts go with their messages.
+  companionTables: ['siu_realtime_receipts'],
 };

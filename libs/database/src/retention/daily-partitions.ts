@@ -55,7 +55,12 @@ export async function ensureDayPartition(sql: Sql, journal: JournalTable, day: D
 }
 
 /** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`. */
-export async function ensureDayPartitions(sql: Sql, journal: JournalTable, from: Date, now = new Date()): Promise<void> {
+export async function ensureDayPartitions(
+  sql: Sql,
+  journal: JournalTable,
+  from: Date,
+  now = new Date(),
+): Promise<void> {
   const last = startOfUtcDay(now).getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS;
   for (let day = startOfUtcDay(from).getTime(); day <= last; day += DAY_MS) {
     await ensureDayPartition(sql, journal, new Date(day));
@@ -102,7 +107,8 @@ export async function convertToDailyPartitions(
   const constraints: { name: string }[] = await runner.query(
     `SELECT conname AS name FROM pg_constraint WHERE conrelid = '${journal.schema}.${old}'::regclass AND contype IN ('p', 'u', 'f', 'x')`,
   );
-  for (const { name } of constraints) await runner.query(`ALTER TABLE ${journal.schema}.${old} DROP CONSTRAINT "${name}"`);
+  for (const { name } of constraints)
+    await runner.query(`ALTER TABLE ${journal.schema}.${old} DROP CONSTRAINT "${name}"`);
   const indexes: { name: string }[] = await runner.query(
     `SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`,
     [journal.schema, old],

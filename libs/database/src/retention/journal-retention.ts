@@ -12,6 +12,11 @@ export interface RetainedJournal extends JournalTable {
   bodyColumns: string[];
   /** SQL on the row (alias `t`) for bodies still needed whatever their age, e.g. a message not yet processed. */
   bodyNeededWhile?: string;
+  /**
+   * Small unpartitioned tables of one narrow row per message (`hospital_id`, `created_at`), e.g. dedupe
+   * receipts: pruned with the messages, in batches of short DELETEs.
+   */
+  companionTables?: string[];
 }
 
 export interface RetentionDays {
@@ -53,11 +58,19 @@ export async function pruneJournal(
   policy: RetentionPolicy,
   now = new Date(),
 ): Promise<PruneReport> {
-  const report: PruneReport = { ran: false, partitionsDropped: 0, partitionsRewritten: 0, rowsRemoved: 0, bodiesRemoved: 0 };
+  const report: PruneReport = {
+    ran: false,
+    partitionsDropped: 0,
+    partitionsRewritten: 0,
+    rowsRemoved: 0,
+    bodiesRemoved: 0,
+  };
   const runner = dataSource.createQueryRunner();
   const lockKey = `retention:${journal.schema}.${journal.table}`;
   try {
-    const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [lockKey])) as {
+    const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      lockKey,
+    ])) as {
       locked: boolean;
     }[];
     if (!locked) return report;
@@ -89,6 +102,9 @@ export async function pruneJournal(
           if (end) report.partitionsRewritten += 1;
         }
       }
+      for (const table of journal.companionTables ?? []) {
+        report.rowsRemoved += await pruneCompanion(runner, `${journal.schema}.${table}`, policy, now);
+      }
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
     }
@@ -111,7 +127,8 @@ async function pruneRows(
   const messageCutoffs = ids.map((id) => new Date(cutoffs.messages(id)).toISOString());
   const bodyCutoffs = ids.map((id) => new Date(cutoffs.bodies(id)).toISOString());
   // A day partition is judged as a whole (its end against the cutoff); the default partition row by row.
-  const olderThan = (cutoff: string) => (end ? `'${end.toISOString()}'::timestamptz <= ${cutoff}` : `t.created_at < ${cutoff}`);
+  const olderThan = (cutoff: string) =>
+    end ? `'${end.toISOString()}'::timestamptz <= ${cutoff}` : `t.created_at < ${cutoff}`;
   const deleted: unknown = await runner.query(
     `DELETE FROM ${partition} t USING unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff)
      WHERE t.hospital_id = c.hospital_id AND ${olderThan('c.cutoff')}`,
@@ -126,6 +143,33 @@ async function pruneRows(
     [ids, bodyCutoffs],
   );
   return { rows: affected(deleted), bodies: affected(stripped) };
+}
+
+const COMPANION_BATCH = 5000;
+
+async function pruneCompanion(
+  runner: ReturnType<DataSource['createQueryRunner']>,
+  table: string,
+  policy: RetentionPolicy,
+  now: Date,
+): Promise<number> {
+  const cutoff = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+  let removed = 0;
+  for (;;) {
+    const result: unknown = await runner.query(
+      `DELETE FROM ${table} WHERE ctid IN (
+         SELECT t.ctid FROM ${table} t
+         LEFT JOIN unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff) ON c.hospital_id = t.hospital_id
+         WHERE t.created_at < COALESCE(c.cutoff, $3::timestamptz) LIMIT ${COMPANION_BATCH})`,
+      [
+        policy.hospitals.map((h) => h.hospitalId),
+        policy.hospitals.map((h) => cutoff(h.messagesDays)),
+        cutoff(policy.defaults.messagesDays),
+      ],
+    );
+    removed += affected(result);
+    if (affected(result) < COMPANION_BATCH) return removed;
+  }
 }
 
 /** TypeORM answers `[rows, affected]` for DELETE/UPDATE on PostgreSQL. */
@@ -150,7 +194,9 @@ class Cutoffs {
 
   /** Rows of this hospital created before this instant (ms) are past retention. */
   messages(hospitalId: string): number {
-    return this.now.getTime() - (this.byHospital.get(hospitalId) ?? this.policy.defaults).messagesDays * DAY_MS;
+    return (
+      this.now.getTime() - (this.byHospital.get(hospitalId) ?? this.policy.defaults).messagesDays * DAY_MS
+    );
   }
 
   bodies(hospitalId: string): number {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface StoredMessage {
   id: string;
@@ -313,26 +313,40 @@ export class SiuMessagesRepository {
    * with the hospital's current settings. Answers undefined when the message is not failed (any more).
    */
   async reprocess(hospitalId: string, messageId: string): Promise<MessageViewV1 | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      const result: unknown = await manager.query(
-        `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
-         WHERE hospital_id = $1 AND id = $2 AND status = 'failed' AND raw IS NOT NULL RETURNING ${LIST_COLUMNS}, run_id`,
-        [hospitalId, messageId],
-      );
-      const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
-      if (rows.length === 0) return undefined;
-      // Failed no more: the run counts it again once it ends, whichever way.
-      await manager.query(
-        `UPDATE siu_ingestor.siu_runs SET failed = failed - 1 WHERE hospital_id = $1 AND id = $2`,
-        [hospitalId, rows[0].run_id],
-      );
-      await this.outbox.add(manager, 'siu.message.received.v1', {
-        hospitalId,
-        messageId,
-        channel: rows[0].channel,
-      });
-      return toView(rows[0]);
+    return this.dataSource.transaction((manager) => this.reprocessIn(manager, hospitalId, messageId));
+  }
+
+  /**
+   * The same, in the caller's transaction (a bulk reprocess job records the item with it). With
+   * `notReprocessedSince`, a message already reprocessed after that instant is left alone: two overlapping
+   * jobs replay each message once.
+   */
+  async reprocessIn(
+    manager: EntityManager,
+    hospitalId: string,
+    messageId: string,
+    notReprocessedSince?: Date,
+  ): Promise<MessageViewV1 | undefined> {
+    const result: unknown = await manager.query(
+      `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
+       WHERE hospital_id = $1 AND id = $2 AND status = 'failed' AND raw IS NOT NULL
+         AND ($3::timestamptz IS NULL OR reprocessed_at IS NULL OR reprocessed_at < $3::timestamptz)
+       RETURNING ${LIST_COLUMNS}, run_id`,
+      [hospitalId, messageId, notReprocessedSince ?? null],
+    );
+    const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
+    if (rows.length === 0) return undefined;
+    // Failed no more: the run counts it again once it ends, whichever way.
+    await manager.query(
+      `UPDATE siu_ingestor.siu_runs SET failed = failed - 1 WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, rows[0].run_id],
+    );
+    await this.outbox.add(manager, 'siu.message.received.v1', {
+      hospitalId,
+      messageId,
+      channel: rows[0].channel,
     });
+    return toView(rows[0]);
   }
 }
 

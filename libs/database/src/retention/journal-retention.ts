@@ -79,28 +79,32 @@ export async function pruneJournal(
       await ensureDayPartitions(runner, journal, now, now);
       const cutoffs = new Cutoffs(policy, now);
       const qualified = (name: string) => `${journal.schema}.${name}`;
+      const expired: string[] = [];
       for (const partition of await listPartitions(runner, journal)) {
         const end = partition.day ? new Date(partition.day.getTime() + DAY_MS) : undefined;
         // Today and the days ahead are never touched (the shortest retention is one day).
         if (end && end.getTime() > startOfUtcDay(now).getTime()) continue;
         if (end && end.getTime() > now.getTime() - cutoffs.shortestBodiesDays * DAY_MS) continue;
-        const hospitals: { hospital_id: string }[] = await runner.query(
-          `SELECT DISTINCT hospital_id FROM ${qualified(partition.name)}`,
-        );
-        if (end && hospitals.every((h) => cutoffs.messages(h.hospital_id) >= end.getTime())) {
-          await runner.query(`SET lock_timeout = '10s'`);
-          await runner.query(`DROP TABLE ${qualified(partition.name)}`);
-          await runner.query(`RESET lock_timeout`);
-          report.partitionsDropped += 1;
+        if (end && (await dayExpired(runner, qualified(partition.name), cutoffs, end))) {
+          expired.push(qualified(partition.name));
           continue;
         }
-        const changed = await pruneRows(runner, journal, qualified(partition.name), cutoffs, hospitals, end);
+        const changed = await pruneRows(runner, journal, qualified(partition.name), cutoffs, end);
         report.rowsRemoved += changed.rows;
         report.bodiesRemoved += changed.bodies;
         if (changed.rows + changed.bodies > 0) {
           await runner.query(`VACUUM FULL ${qualified(partition.name)}`);
           if (end) report.partitionsRewritten += 1;
         }
+      }
+      // Expired days go many per statement: each DROP of a partition takes the parent's lock and commits;
+      // one statement per batch holds the lock once (inserts wait milliseconds) and commits once.
+      for (let i = 0; i < expired.length; i += DROP_BATCH) {
+        const batch = expired.slice(i, i + DROP_BATCH);
+        await runner.query(`SET lock_timeout = '10s'`);
+        await runner.query(`DROP TABLE ${batch.join(', ')}`);
+        await runner.query(`RESET lock_timeout`);
+        report.partitionsDropped += batch.length;
       }
       for (const table of journal.companionTables ?? []) {
         report.rowsRemoved += await pruneCompanion(runner, `${journal.schema}.${table}`, policy, now);
@@ -114,38 +118,59 @@ export async function pruneJournal(
   }
 }
 
+/**
+ * Whether every row of a day partition is past its hospital's retention, looking at as little as it can:
+ * past the longest retention there is, nothing is read; otherwise one EXISTS for a row whose hospital
+ * still keeps the day (by the hospital index).
+ */
+async function dayExpired(
+  runner: ReturnType<DataSource['createQueryRunner']>,
+  partition: string,
+  cutoffs: Cutoffs,
+  end: Date,
+): Promise<boolean> {
+  const keeping = cutoffs.hospitalsKeeping(end);
+  if (!cutoffs.defaultKeeps(end) && keeping.length === 0) return true;
+  const rows: unknown[] = cutoffs.defaultKeeps(end)
+    ? await runner.query(`SELECT 1 FROM ${partition} WHERE hospital_id <> ALL($1::uuid[]) LIMIT 1`, [
+        cutoffs.hospitalsExpired(end),
+      ])
+    : await runner.query(`SELECT 1 FROM ${partition} WHERE hospital_id = ANY($1::uuid[]) LIMIT 1`, [keeping]);
+  return rows.length === 0;
+}
+
 /** Removes, in one partition, the rows and bodies past their hospital's retention. */
 async function pruneRows(
   runner: ReturnType<DataSource['createQueryRunner']>,
   journal: RetainedJournal,
   partition: string,
   cutoffs: Cutoffs,
-  present: { hospital_id: string }[],
   end: Date | undefined,
 ): Promise<{ rows: number; bodies: number }> {
-  const ids = present.map((h) => h.hospital_id);
-  const messageCutoffs = ids.map((id) => new Date(cutoffs.messages(id)).toISOString());
-  const bodyCutoffs = ids.map((id) => new Date(cutoffs.bodies(id)).toISOString());
   // A day partition is judged as a whole (its end against the cutoff); the default partition row by row.
   const olderThan = (cutoff: string) =>
     end ? `'${end.toISOString()}'::timestamptz <= ${cutoff}` : `t.created_at < ${cutoff}`;
+  // $1 hospitals with a retention of their own, $2 their cutoffs, $3 the defaults' cutoff.
+  const policyJoin = `LEFT JOIN unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff) ON c.hospital_id = t.hospital_id`;
   const deleted: unknown = await runner.query(
-    `DELETE FROM ${partition} t USING unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff)
-     WHERE t.hospital_id = c.hospital_id AND ${olderThan('c.cutoff')}`,
-    [ids, messageCutoffs],
+    `DELETE FROM ${partition} WHERE ctid IN (
+       SELECT t.ctid FROM ${partition} t ${policyJoin} WHERE ${olderThan('COALESCE(c.cutoff, $3::timestamptz)')})`,
+    cutoffs.parameters('messages'),
   );
   const anyBody = journal.bodyColumns.map((column) => `t.${column} IS NOT NULL`).join(' OR ');
   const stripped: unknown = await runner.query(
-    `UPDATE ${partition} t SET ${journal.bodyColumns.map((column) => `${column} = NULL`).join(', ')}
-     FROM unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff)
-     WHERE t.hospital_id = c.hospital_id AND ${olderThan('c.cutoff')} AND (${anyBody})
-       ${journal.bodyNeededWhile ? `AND NOT (${journal.bodyNeededWhile})` : ''}`,
-    [ids, bodyCutoffs],
+    `UPDATE ${partition} SET ${journal.bodyColumns.map((column) => `${column} = NULL`).join(', ')}
+     WHERE ctid IN (
+       SELECT t.ctid FROM ${partition} t ${policyJoin}
+       WHERE ${olderThan('COALESCE(c.cutoff, $3::timestamptz)')} AND (${anyBody})
+         ${journal.bodyNeededWhile ? `AND NOT (${journal.bodyNeededWhile})` : ''})`,
+    cutoffs.parameters('bodies'),
   );
   return { rows: affected(deleted), bodies: affected(stripped) };
 }
 
 const COMPANION_BATCH = 5000;
+const DROP_BATCH = 50;
 
 async function pruneCompanion(
   runner: ReturnType<DataSource['createQueryRunner']>,
@@ -194,13 +219,39 @@ class Cutoffs {
 
   /** Rows of this hospital created before this instant (ms) are past retention. */
   messages(hospitalId: string): number {
-    return (
-      this.now.getTime() - (this.byHospital.get(hospitalId) ?? this.policy.defaults).messagesDays * DAY_MS
-    );
+    return this.messagesOf(this.byHospital.get(hospitalId) ?? this.policy.defaults);
   }
 
-  bodies(hospitalId: string): number {
-    const days = this.byHospital.get(hospitalId) ?? this.policy.defaults;
+  /** Whether hospitals without a retention of their own still keep a day ending at `end`. */
+  defaultKeeps(end: Date): boolean {
+    return this.messagesOf(this.policy.defaults) < end.getTime();
+  }
+
+  /** Hospitals with a retention of their own that still keep a day ending at `end`. */
+  hospitalsKeeping(end: Date): string[] {
+    return this.policy.hospitals.filter((h) => this.messagesOf(h) < end.getTime()).map((h) => h.hospitalId);
+  }
+
+  hospitalsExpired(end: Date): string[] {
+    return this.policy.hospitals.filter((h) => this.messagesOf(h) >= end.getTime()).map((h) => h.hospitalId);
+  }
+
+  /** Hospitals with a retention of their own, their cutoffs, the defaults' cutoff (ISO instants). */
+  parameters(of: 'messages' | 'bodies'): [string[], string[], string] {
+    const cutoff = (days: RetentionDays) =>
+      new Date(of === 'messages' ? this.messagesOf(days) : this.bodiesOf(days)).toISOString();
+    return [
+      this.policy.hospitals.map((h) => h.hospitalId),
+      this.policy.hospitals.map(cutoff),
+      cutoff(this.policy.defaults),
+    ];
+  }
+
+  private messagesOf(days: RetentionDays): number {
+    return this.now.getTime() - days.messagesDays * DAY_MS;
+  }
+
+  private bodiesOf(days: RetentionDays): number {
     return this.now.getTime() - Math.min(days.messageBodiesDays, days.messagesDays) * DAY_MS;
   }
 }

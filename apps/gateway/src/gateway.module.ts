@@ -14,6 +14,7 @@ import { JwksController, SigningKeysController } from './credentials/signing-key
 import { AdminController } from './admin/admin.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { RetentionController } from './admin/retention.controller';
+import { ReprocessJobsController } from './messages/reprocess-jobs.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
@@ -61,6 +62,7 @@ export class GatewayModule {
         AdminController,
         AlertsController,
         RetentionController,
+        ReprocessJobsController,
         AuditEventsController,
         PatientsController,
         CareFlowsController,

@@ -18,6 +18,8 @@ import { Siu1764190000000 } from './migrations/1764190000000-siu';
 import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
 import { ScrubRunSecrets1796217600000 } from './migrations/1796217600000-scrub-run-secrets';
 import { PartitionMessages1796228252552 } from './migrations/1796228252552-partition-messages';
+import { ReprocessJobs1796228252554 } from './migrations/1796228252554-reprocess-jobs';
+import { ReprocessJobsModule } from './reprocess-jobs/reprocess-jobs.module';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -58,6 +60,7 @@ export class SiuIngestorModule {
             sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
             ScrubRunSecrets1796217600000,
             PartitionMessages1796228252552,
+            ReprocessJobs1796228252554,
           ],
         }),
         SecretBoxModule.forService(box),
@@ -90,6 +93,7 @@ export class SiuIngestorModule {
         ProcessingModule,
         SchedulesModule,
         SignalsModule,
+        ReprocessJobsModule,
       ],
       controllers: [HealthHandler],
     };

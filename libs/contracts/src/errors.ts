@@ -48,6 +48,7 @@ export const ERROR_CODES = [
   /** A webhook URL that is not an absolute https URL (http only to loopback in test mode), or carries credentials. */
   'WEBHOOK_URL_INVALID',
   'RETENTION_INVALID',
+  'REPROCESS_FILTER_INVALID',
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',

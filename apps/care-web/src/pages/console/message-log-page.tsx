@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { BulkReprocess } from './bulk-reprocess';
 
 export interface MessageEntry {
   id: string;
@@ -77,6 +78,7 @@ export function MessageLogPage() {
         </label>
         <button type="submit">Filter</button>
       </form>
+      <BulkReprocess params={params} />
       <ProblemMessage error={error} />
       {messages === null ? (
         <p aria-busy="true">Loading…</p>

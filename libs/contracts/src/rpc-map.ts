@@ -23,7 +23,15 @@ import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 import { WEBHOOKS_RPC_CLASSES, type WebhooksRpc } from './webhooks/webhooks.contracts';
 
 export interface RpcContracts
-  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc, SiuRpc,
+  extends
+    AuthRpc,
+    TenancyRpc,
+    UsersRpc,
+    PatientsRpc,
+    HealthRpc,
+    Hl7Rpc,
+    ImportsRpc,
+    SiuRpc,
     AppointmentsRpc,
     AuditRpc,
     AlertsRpc,

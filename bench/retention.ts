@@ -51,7 +51,10 @@ const hospitalIds = Array.from({ length: HOSPITALS }, () => {
 });
 
 /** Inserts of today's traffic, one row per statement, until stopped: their count and worst latency. */
-function keepInserting(client: Client, table: string): { stop(): Promise<{ inserts: number; worstMs: number }> } {
+function keepInserting(
+  client: Client,
+  table: string,
+): { stop(): Promise<{ inserts: number; worstMs: number }> } {
   let running = true;
   let inserts = 0;
   let worstMs = 0;
@@ -86,7 +89,7 @@ async function journalBytes(client: Client, like: string): Promise<number> {
 }
 
 async function count(client: Client, table: string, before?: Date): Promise<number> {
-  const { rows } = await client.query(
+  const { rows } = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${table} ${before ? 'WHERE created_at < $1' : ''}`,
     before ? [before] : [],
   );
@@ -98,7 +101,10 @@ export async function main(): Promise<void> {
   try {
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
-      const postgres = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')), port: 0 });
+      const postgres = await startEmbeddedPostgres({
+        dataDir: mkdtempSync(join(tmpdir(), 'bench-pg-')),
+        port: 0,
+      });
       cleanups.unshift(() => postgres.stop());
       serverUrl = postgres.url;
     }
@@ -121,7 +127,9 @@ export async function main(): Promise<void> {
 
     // The journal as the migrations make it: day partitions, a default one, the log's indexes.
     await client.query(`CREATE SCHEMA bench`);
-    await client.query(`CREATE TABLE bench.messages (${COLUMNS}, PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at)`);
+    await client.query(
+      `CREATE TABLE bench.messages (${COLUMNS}, PRIMARY KEY (id, created_at)) PARTITION BY RANGE (created_at)`,
+    );
     await client.query(`CREATE INDEX ON bench.messages (hospital_id, created_at DESC)`);
     await client.query(`CREATE INDEX ON bench.messages (created_at DESC)`);
     await client.query(`CREATE TABLE bench.messages_default PARTITION OF bench.messages DEFAULT`);
@@ -151,7 +159,8 @@ export async function main(): Promise<void> {
     // A day is the unit: rows of the day the cutoff falls in go with that day, tomorrow.
     const left = await count(client, 'bench.messages', startOfUtcDay(cutoff));
     const pruned = total + during.inserts - (await count(client, 'bench.messages'));
-    if (!report.ran || left > 0) throw new Error(`prune incomplete: ran ${report.ran}, ${left} expired rows left`);
+    if (!report.ran || left > 0)
+      throw new Error(`prune incomplete: ran ${report.ran}, ${left} expired rows left`);
 
     // Baseline: the same prune as one DELETE on an unpartitioned copy, a tenth of the size, inserts running.
     await client.query(`CREATE TABLE bench.flat (${COLUMNS}, PRIMARY KEY (id))`);

@@ -43,13 +43,13 @@ export class ReprocessJobsRepository {
         );
         if (inserted.length === 0) return undefined;
         const total = await this.snapshotItems(manager, inserted[0].id, filter);
-        const [rows] = (await manager.query(
+        const [rows] = await manager.query<[JobRow[], number]>(
           `UPDATE siu_ingestor.reprocess_jobs SET total = $2,
              state = CASE WHEN $2 = 0 THEN 'done' ELSE 'running' END,
              finished_at = CASE WHEN $2 = 0 THEN clock_timestamp() END
            WHERE id = $1 RETURNING ${JOB_COLUMNS}`,
           [inserted[0].id, total],
-        )) as [JobRow[], number];
+        );
         return toView(rows[0]);
       });
       if (created) return created;
@@ -77,7 +77,7 @@ export class ReprocessJobsRepository {
     if (filter.type) add('type = ?', filter.type);
     if (filter.from) add('created_at >= ?', filter.from);
     if (filter.to) add('created_at <= ?', filter.to);
-    const [{ total }] = (await manager.query(
+    const [{ total }] = await manager.query<{ total: number }[]>(
       `WITH items AS (
          INSERT INTO siu_ingestor.reprocess_job_items (job_id, message_id)
          SELECT $1, id FROM siu_ingestor.siu_messages
@@ -85,7 +85,7 @@ export class ReprocessJobsRepository {
          RETURNING 1
        ) SELECT count(*)::int AS total FROM items`,
       parameters,
-    )) as { total: number }[];
+    );
     return total;
   }
 

@@ -42,10 +42,10 @@ export async function ensureDayPartition(sql: Sql, journal: JournalTable, day: D
   const from = startOfUtcDay(day);
   const to = new Date(from.getTime() + DAY_MS);
   const name = partitionName(journal, from);
-  const existing: unknown[] = await sql.query(
+  const existing = (await sql.query(
     `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
     [journal.schema, name],
-  );
+  )) as unknown[];
   if (existing.length > 0) return false;
   await sql.query(
     `CREATE TABLE IF NOT EXISTS ${journal.schema}.${name} PARTITION OF ${journal.schema}.${journal.table}
@@ -74,14 +74,14 @@ export interface PartitionInfo {
 }
 
 export async function listPartitions(sql: Sql, journal: JournalTable): Promise<PartitionInfo[]> {
-  const rows: { name: string }[] = await sql.query(
+  const rows = (await sql.query(
     `SELECT c.relname AS name FROM pg_inherits i
        JOIN pg_class c ON c.oid = i.inhrelid
        JOIN pg_class p ON p.oid = i.inhparent
        JOIN pg_namespace n ON n.oid = p.relnamespace
      WHERE n.nspname = $1 AND p.relname = $2 ORDER BY c.relname`,
     [journal.schema, journal.table],
-  );
+  )) as { name: string }[];
   return rows.map((row) => {
     const day = partitionDay(journal, row.name);
     return day ? { name: row.name, day } : { name: row.name };
@@ -104,15 +104,15 @@ export async function convertToDailyPartitions(
   const old = `${journal.table}_unpartitioned`;
   await runner.query(`ALTER TABLE ${qualified} RENAME TO ${old}`);
   // Index and key names are unique per schema: the old table gives its up for the new parent.
-  const constraints: { name: string }[] = await runner.query(
+  const constraints = (await runner.query(
     `SELECT conname AS name FROM pg_constraint WHERE conrelid = '${journal.schema}.${old}'::regclass AND contype IN ('p', 'u', 'f', 'x')`,
-  );
+  )) as { name: string }[];
   for (const { name } of constraints)
     await runner.query(`ALTER TABLE ${journal.schema}.${old} DROP CONSTRAINT "${name}"`);
-  const indexes: { name: string }[] = await runner.query(
+  const indexes = (await runner.query(
     `SELECT indexname AS name FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`,
     [journal.schema, old],
-  );
+  )) as { name: string }[];
   for (const { name } of indexes) await runner.query(`DROP INDEX ${journal.schema}."${name}"`);
   await createParent(qualified);
   await runner.query(

@@ -131,11 +131,15 @@ async function dayExpired(
 ): Promise<boolean> {
   const keeping = cutoffs.hospitalsKeeping(end);
   if (!cutoffs.defaultKeeps(end) && keeping.length === 0) return true;
-  const rows: unknown[] = cutoffs.defaultKeeps(end)
-    ? await runner.query(`SELECT 1 FROM ${partition} WHERE hospital_id <> ALL($1::uuid[]) LIMIT 1`, [
-        cutoffs.hospitalsExpired(end),
-      ])
-    : await runner.query(`SELECT 1 FROM ${partition} WHERE hospital_id = ANY($1::uuid[]) LIMIT 1`, [keeping]);
+  const rows = (
+    cutoffs.defaultKeeps(end)
+      ? await runner.query(`SELECT 1 FROM ${partition} WHERE hospital_id <> ALL($1::uuid[]) LIMIT 1`, [
+          cutoffs.hospitalsExpired(end),
+        ])
+      : await runner.query(`SELECT 1 FROM ${partition} WHERE hospital_id = ANY($1::uuid[]) LIMIT 1`, [
+          keeping,
+        ])
+  ) as unknown[];
   return rows.length === 0;
 }
 

@@ -14,6 +14,8 @@ import { JwksController, SigningKeysController } from './credentials/signing-key
 import { AdminController } from './admin/admin.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AdminHospitalListsController } from './admin/admin-hospital-lists.controller';
+import { RetentionController } from './admin/retention.controller';
+import { ReprocessJobsController } from './messages/reprocess-jobs.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
@@ -65,6 +67,8 @@ export class GatewayModule {
         AdminController,
         AlertsController,
         AdminHospitalListsController,
+        RetentionController,
+        ReprocessJobsController,
         AuditEventsController,
         PatientsController,
         CareFlowsController,

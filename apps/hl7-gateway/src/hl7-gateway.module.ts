@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
-import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DatabaseModule, JournalRetentionModule } from '@bridge/database';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { HL7_JOURNAL } from './retention/hl7-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
@@ -9,6 +11,7 @@ import { JournalModule } from './journal/journal.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
+import { PartitionMessages1796228252550 } from './migrations/1796228252550-partition-messages';
 import { QueriesModule } from './queries/queries.module';
 import { SignalsModule } from './signals/signals.module';
 
@@ -27,7 +30,11 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000],
+          migrations: [
+            messagingTablesMigration(HL7_GATEWAY_SCHEMA),
+            Initial1764160000000,
+            PartitionMessages1796228252550,
+          ],
         }),
         MessagingModule.forService({
           service: 'hl7-gateway',
@@ -36,6 +43,11 @@ export class Hl7GatewayModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        ScheduleModule.forRoot(),
+        JournalRetentionModule.forJournal(
+          { journal: HL7_JOURNAL, cron: config.RETENTION_CRON },
+          busRetentionPolicy,
+        ),
         DestinationPolicyModule.forService(config),
         ConnectionsModule,
         JournalModule,

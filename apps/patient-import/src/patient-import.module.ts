@@ -7,8 +7,11 @@ import {
   SecretBox,
   SecretBoxModule,
   sealSecretsMigration,
+  JournalRetentionModule,
 } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ScheduleModule } from '@nestjs/schedule';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { IMPORT_JOURNAL } from './retention/import-journal';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
 import { CareFlowsModule } from './care-flows/care-flows.module';
@@ -17,6 +20,7 @@ import { ImportsModule } from './imports/imports.module';
 import { Initial1764150000000 } from './migrations/1764150000000-initial';
 import { PullImport1764160000000 } from './migrations/1764160000000-pull-import';
 import { Appointments1764190000000 } from './migrations/1764190000000-appointments';
+import { PartitionMessages1796228252551 } from './migrations/1796228252551-partition-messages';
 import { CareFlowDefinitionActive1796229270229 } from './migrations/1796229270229-care-flow-definition-active';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
@@ -46,6 +50,7 @@ export class PatientImportModule {
             PullImport1764160000000,
             Appointments1764190000000,
             sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
+            PartitionMessages1796228252551,
             CareFlowDefinitionActive1796229270229,
           ],
         }),
@@ -57,6 +62,11 @@ export class PatientImportModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           persistence: true,
         }),
+        ScheduleModule.forRoot(),
+        JournalRetentionModule.forJournal(
+          { journal: IMPORT_JOURNAL, cron: config.RETENTION_CRON },
+          busRetentionPolicy,
+        ),
         DestinationPolicyModule.forService(config),
         CareFlowDefinitionsModule,
         CareFlowsModule,

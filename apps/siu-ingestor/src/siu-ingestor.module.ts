@@ -1,8 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
-import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import {
+  DatabaseModule,
+  JournalRetentionModule,
+  SecretBox,
+  SecretBoxModule,
+  sealSecretsMigration,
+} from '@bridge/database';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { SIU_JOURNAL } from './retention/siu-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
 import { HealthHandler } from './health/health.handler';
@@ -10,6 +17,9 @@ import { MessagesModule } from './messages/messages.module';
 import { Siu1764190000000 } from './migrations/1764190000000-siu';
 import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
 import { ScrubRunSecrets1796217600000 } from './migrations/1796217600000-scrub-run-secrets';
+import { PartitionMessages1796228252552 } from './migrations/1796228252552-partition-messages';
+import { ReprocessJobs1796228252554 } from './migrations/1796228252554-reprocess-jobs';
+import { ReprocessJobsModule } from './reprocess-jobs/reprocess-jobs.module';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -49,6 +59,8 @@ export class SiuIngestorModule {
             SiuRunCounts1764200000000,
             sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
             ScrubRunSecrets1796217600000,
+            PartitionMessages1796228252552,
+            ReprocessJobs1796228252554,
           ],
         }),
         SecretBoxModule.forService(box),
@@ -60,6 +72,10 @@ export class SiuIngestorModule {
           persistence: true,
         }),
         ScheduleModule.forRoot(),
+        JournalRetentionModule.forJournal(
+          { journal: SIU_JOURNAL, cron: config.RETENTION_CRON },
+          busRetentionPolicy,
+        ),
         {
           module: SiuOptionsModule,
           global: true,
@@ -77,6 +93,7 @@ export class SiuIngestorModule {
         ProcessingModule,
         SchedulesModule,
         SignalsModule,
+        ReprocessJobsModule,
       ],
       controllers: [HealthHandler],
     };

@@ -21,6 +21,8 @@ import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-pr
 import { User } from './users/user.entity';
 import { UsersModule } from './users/users.module';
 import { HealthHandler } from './health/health.handler';
+import { HospitalRetention1796228252553 } from './migrations/1796228252553-hospital-retention';
+import { RetentionModule } from './retention/retention.module';
 
 export const USER_PROVISIONING_SCHEMA = 'user_provisioning';
 
@@ -44,6 +46,7 @@ export class UserProvisioningModule {
             AuditEvents1796217573771,
             ScimIdentitiesAndGroups1796217716640,
             Credentials1796217600000,
+            HospitalRetention1796228252553,
           ],
         }),
         MessagingModule.forService({
@@ -62,6 +65,7 @@ export class UserProvisioningModule {
         LoginTokensModule,
         SessionsModule,
         ScimModule,
+        RetentionModule,
       ],
       controllers: [HealthHandler],
       providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }],

@@ -22,6 +22,12 @@ export class DataServiceEnv extends ServiceEnv {
    * broker stay refused (PRODUCT.md "Trust boundaries"). A string, not a boolean: `false` must mean false.
    */
   @IsIn(['true', 'false']) ALLOW_LOOPBACK_DESTINATIONS: 'true' | 'false' = 'false';
+  /**
+   * When a service prunes its message journal by the hospitals' retention (cron, UTC; `off`: never on this
+   * instance). Every instance may run it: one run at a time across instances (advisory lock).
+   */
+  @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'must be a cron expression (5 or 6 fields) or off' })
+  RETENTION_CRON: string = '17 3 * * *';
 }
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;

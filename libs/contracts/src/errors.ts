@@ -49,6 +49,8 @@ export const ERROR_CODES = [
   'WEBHOOK_DELIVERY_NOT_FOUND',
   /** A webhook URL that is not an absolute https URL (http only to loopback in test mode), or carries credentials. */
   'WEBHOOK_URL_INVALID',
+  'RETENTION_INVALID',
+  'REPROCESS_FILTER_INVALID',
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',

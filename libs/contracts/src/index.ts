@@ -30,3 +30,5 @@ export * from './alerts/alerts.events.v1';
 export * from './alerts/alerts.rpc.v1';
 export * from './alerts/alert-signals.v1';
 export * from './webhooks/webhooks.rpc.v1';
+export * from './retention/retention.v1';
+export * from './siu/reprocess-job.v1';

@@ -15,6 +15,7 @@ import { HEALTH_RPC_CLASSES, type HealthRpc } from './health/health.contracts';
 import { HL7_RPC_CLASSES, type Hl7Rpc } from './hl7/hl7.contracts';
 import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contracts';
 import { PATIENTS_RPC_CLASSES, type PatientsRpc } from './patients/patients.contracts';
+import { RETENTION_RPC_CLASSES, type RetentionRpc } from './retention/retention.contracts';
 import { SIU_RPC_CLASSES, type SiuRpc } from './siu/siu.contracts';
 import { SiuMessageReceivedEventV1 } from './siu/siu.events.v1';
 import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contracts';
@@ -22,11 +23,20 @@ import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 import { WEBHOOKS_RPC_CLASSES, type WebhooksRpc } from './webhooks/webhooks.contracts';
 
 export interface RpcContracts
-  extends AuthRpc, TenancyRpc, UsersRpc, PatientsRpc, HealthRpc, Hl7Rpc, ImportsRpc, SiuRpc,
+  extends
+    AuthRpc,
+    TenancyRpc,
+    UsersRpc,
+    PatientsRpc,
+    HealthRpc,
+    Hl7Rpc,
+    ImportsRpc,
+    SiuRpc,
     AppointmentsRpc,
     AuditRpc,
     AlertsRpc,
-    WebhooksRpc {}
+    WebhooksRpc,
+    RetentionRpc {}
 
 export type RpcPattern = keyof RpcContracts;
 export type RpcRequest<P extends RpcPattern> = RpcContracts[P]['request'];
@@ -46,6 +56,7 @@ export const RPC_REQUEST_CLASSES: RequestClasses<RpcContracts> = {
   ...AUDIT_RPC_CLASSES,
   ...ALERTS_RPC_CLASSES,
   ...WEBHOOKS_RPC_CLASSES,
+  ...RETENTION_RPC_CLASSES,
 };
 
 export interface EventContracts {

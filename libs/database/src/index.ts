@@ -9,3 +9,6 @@ export * from './sql-conditions';
 export * from './secret-box';
 export * from './sealed-table';
 export * from './service-roles';
+export * from './retention/daily-partitions';
+export * from './retention/journal-retention';
+export * from './retention/journal-retention.module';

@@ -16,3 +16,4 @@ export * from './outbox/messaging-tables.migration';
 export * from './in-process/in-process.transport';
 export * from './in-process/in-process.broker';
 export * from './rabbitmq/rabbitmq.transport';
+export * from './retention-policy';

@@ -22,7 +22,7 @@ export interface ExchangeEndRow {
 type MessageRow = MessageLogRow;
 
 interface MessageDetailRow extends MessageRow {
-  raw_out: string;
+  raw_out: string | null;
   raw_in: string | null;
   http_status: number | null;
   summary: Record<string, unknown> | null;
@@ -101,7 +101,8 @@ export class WebServiceJournalRepository {
     if (!row) return undefined;
     return {
       ...toMessageView(row),
-      raw: row.raw_out,
+      // Both bodies are emptied once the hospital's body retention passed.
+      ...(row.raw_out !== null ? { raw: row.raw_out } : {}),
       ...(row.raw_in !== null ? { reply: row.raw_in } : {}),
       summary: {
         ...(row.summary ?? {}),

@@ -28,6 +28,8 @@ export class SiuMessageLogService {
     const found = await this.messages.find(messageId);
     if (!found) throw new DomainError('NOT_FOUND', 'No such message.');
     const { rawBytes, ...detail } = found;
+    // The body is removed once the hospital's body retention passed; the entry stays.
+    if (rawBytes === null) return detail;
     const fallback = (await this.connections.find(detail.hospitalId))?.settings.charset ?? 'utf-8';
     const end = rawBytes.indexOf(0x0d);
     let charset = fallback;
@@ -46,7 +48,9 @@ export class SiuMessageLogService {
     if (!reprocessed) {
       throw new DomainError(
         'MESSAGE_NOT_REPROCESSABLE',
-        `Only a failed message can be reprocessed; this one is ${found.status}.`,
+        found.rawBytes === null
+          ? 'Its body was removed by the retention policy: it cannot be processed again.'
+          : `Only a failed message can be reprocessed; this one is ${found.status}.`,
       );
     }
     return reprocessed;

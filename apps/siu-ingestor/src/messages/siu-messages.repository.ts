@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface StoredMessage {
   id: string;
@@ -107,28 +107,39 @@ export class SiuMessagesRepository {
       raw: Buffer;
     },
   ): Promise<string> {
-    await this.dataSource.query(
-      `INSERT INTO siu_ingestor.siu_messages
-         (id, hospital_id, channel, external_id, type, control_id, sending_application, sending_facility, appointment_key, raw)
-       VALUES ($1, $2, 'siu-mllp', $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (hospital_id, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
-      [
-        randomUUID(),
-        hospitalId,
-        externalId,
-        message.type,
-        message.controlId,
-        message.sendingApplication,
-        message.sendingFacility,
-        message.appointmentKey ?? null,
-        message.raw,
-      ],
-    );
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM siu_ingestor.siu_messages WHERE hospital_id = $1 AND external_id = $2`,
-      [hospitalId, externalId],
-    );
-    return rows[0].id;
+    // The receipt is the claim (a partitioned table cannot hold a unique index without its time): the
+    // delivery that takes it stores the message in the same transaction; a redelivery finds the receipt.
+    return this.dataSource.transaction(async (manager) => {
+      const claimed: { message_id: string }[] = await manager.query(
+        `INSERT INTO siu_ingestor.siu_realtime_receipts (hospital_id, external_id, message_id) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING message_id`,
+        [hospitalId, externalId, randomUUID()],
+      );
+      if (claimed.length === 0) {
+        const rows: { message_id: string }[] = await manager.query(
+          `SELECT message_id FROM siu_ingestor.siu_realtime_receipts WHERE hospital_id = $1 AND external_id = $2`,
+          [hospitalId, externalId],
+        );
+        return rows[0].message_id;
+      }
+      await manager.query(
+        `INSERT INTO siu_ingestor.siu_messages
+           (id, hospital_id, channel, external_id, type, control_id, sending_application, sending_facility, appointment_key, raw)
+         VALUES ($1, $2, 'siu-mllp', $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          claimed[0].message_id,
+          hospitalId,
+          externalId,
+          message.type,
+          message.controlId,
+          message.sendingApplication,
+          message.sendingFacility,
+          message.appointmentKey ?? null,
+          message.raw,
+        ],
+      );
+      return claimed[0].message_id;
+    });
   }
 
   /**
@@ -253,9 +264,9 @@ export class SiuMessagesRepository {
     return rows.map(toView);
   }
 
-  async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer }) | undefined> {
+  async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer | null }) | undefined> {
     const rows: (MessageRow & {
-      raw: Buffer;
+      raw: Buffer | null;
       position: number | null;
       run_id: string | null;
       file_name: string | null;
@@ -302,26 +313,40 @@ export class SiuMessagesRepository {
    * with the hospital's current settings. Answers undefined when the message is not failed (any more).
    */
   async reprocess(hospitalId: string, messageId: string): Promise<MessageViewV1 | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      const result: unknown = await manager.query(
-        `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
-         WHERE hospital_id = $1 AND id = $2 AND status = 'failed' RETURNING ${LIST_COLUMNS}, run_id`,
-        [hospitalId, messageId],
-      );
-      const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
-      if (rows.length === 0) return undefined;
-      // Failed no more: the run counts it again once it ends, whichever way.
-      await manager.query(
-        `UPDATE siu_ingestor.siu_runs SET failed = failed - 1 WHERE hospital_id = $1 AND id = $2`,
-        [hospitalId, rows[0].run_id],
-      );
-      await this.outbox.add(manager, 'siu.message.received.v1', {
-        hospitalId,
-        messageId,
-        channel: rows[0].channel,
-      });
-      return toView(rows[0]);
+    return this.dataSource.transaction((manager) => this.reprocessIn(manager, hospitalId, messageId));
+  }
+
+  /**
+   * The same, in the caller's transaction (a bulk reprocess job records the item with it). With
+   * `notReprocessedSince`, a message already reprocessed after that instant is left alone: two overlapping
+   * jobs replay each message once.
+   */
+  async reprocessIn(
+    manager: EntityManager,
+    hospitalId: string,
+    messageId: string,
+    notReprocessedSince?: Date,
+  ): Promise<MessageViewV1 | undefined> {
+    const result: unknown = await manager.query(
+      `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
+       WHERE hospital_id = $1 AND id = $2 AND status = 'failed' AND raw IS NOT NULL
+         AND ($3::timestamptz IS NULL OR reprocessed_at IS NULL OR reprocessed_at < $3::timestamptz)
+       RETURNING ${LIST_COLUMNS}, run_id`,
+      [hospitalId, messageId, notReprocessedSince ?? null],
+    );
+    const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
+    if (rows.length === 0) return undefined;
+    // Failed no more: the run counts it again once it ends, whichever way.
+    await manager.query(
+      `UPDATE siu_ingestor.siu_runs SET failed = failed - 1 WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, rows[0].run_id],
+    );
+    await this.outbox.add(manager, 'siu.message.received.v1', {
+      hospitalId,
+      messageId,
+      channel: rows[0].channel,
     });
+    return toView(rows[0]);
   }
 }
 

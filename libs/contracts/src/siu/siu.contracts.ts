@@ -20,6 +20,11 @@ import {
   StartSiuRunRequestV1,
   type SiuRunV1,
 } from './siu-run.v1';
+import {
+  GetReprocessJobRequestV1,
+  StartReprocessJobRequestV1,
+  type ReprocessJobV1,
+} from './reprocess-job.v1';
 
 export interface SiuRpc {
   'siu.connection.put.v1': Rpc<PutSiuConnectionRequestV1, SiuConnectionViewV1>;
@@ -37,6 +42,12 @@ export interface SiuRpc {
   'siu.message.reprocess.v1': Rpc<ReprocessMessageRequestV1, MessageViewV1>;
   /** For notifier's alerts: the schedule, its time zone and when a file last arrived. */
   'siu.signals.get.v1': Rpc<GetSiuSignalsRequestV1, SiuSignalsV1>;
+  /**
+   * Bulk reprocess of the failed SIU messages matching a filter, in the background; the same filter while a
+   * job for it runs answers that job. 422 REPROCESS_FILTER_INVALID for channels or statuses never replayed.
+   */
+  'siu.reprocess-job.start.v1': Rpc<StartReprocessJobRequestV1, ReprocessJobV1>;
+  'siu.reprocess-job.get.v1': Rpc<GetReprocessJobRequestV1, ReprocessJobV1>;
 }
 
 export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
@@ -50,4 +61,6 @@ export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
   'siu.messages.get.v1': GetMessageRequestV1,
   'siu.message.reprocess.v1': ReprocessMessageRequestV1,
   'siu.signals.get.v1': GetSiuSignalsRequestV1,
+  'siu.reprocess-job.start.v1': StartReprocessJobRequestV1,
+  'siu.reprocess-job.get.v1': GetReprocessJobRequestV1,
 };

@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
 import { useDates } from '../../i18n/dates';
+import { BulkReprocess } from './bulk-reprocess';
 
 export interface MessageEntry {
   id: string;
@@ -81,6 +82,7 @@ export function MessageLogPage() {
         </label>
         <button type="submit">{t('common.filter')}</button>
       </form>
+      <BulkReprocess params={params} />
       <ProblemMessage error={error} />
       {messages === null ? (
         <p aria-busy="true">{t('common.loading')}</p>

@@ -16,6 +16,7 @@ import { AlertsController } from './alerts/alerts.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
+import { ConnectionTestController } from './connections/connection-test.controller';
 import { Hl7ConnectionController } from './connections/hl7-connection.controller';
 import { ImportSourceController } from './connections/import-source.controller';
 import { WebServiceConnectionController } from './connections/webservice-connection.controller';
@@ -66,6 +67,7 @@ export class GatewayModule {
         Hl7ConnectionController,
         WebServiceConnectionController,
         ImportSourceController,
+        ConnectionTestController,
         ImportsController,
         MessagesController,
         SiuConnectionController,

@@ -10,6 +10,7 @@ import { ListenersModule } from './listeners/listeners.module';
 import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
 import { QueriesModule } from './queries/queries.module';
+import { SelfTestModule } from './self-test/self-test.module';
 import { SignalsModule } from './signals/signals.module';
 
 export { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
@@ -40,6 +41,7 @@ export class Hl7GatewayModule {
         ConnectionsModule,
         JournalModule,
         QueriesModule,
+        SelfTestModule,
         ListenersModule,
         SignalsModule,
       ],

@@ -1,5 +1,6 @@
 import { GetExchangeSignalsRequestV1, type ExchangeSignalsV1 } from '../alerts/alert-signals.v1';
 import type { Rpc, RequestClasses } from '../common/rpc';
+import { TestConnectionRequestV1, type ConnectionTestResultV1 } from '../connections/connection-test.v1';
 import {
   GetMessageRequestV1,
   ListMessagesRequestV1,
@@ -25,6 +26,8 @@ export interface ImportsRpc {
     { hospitalId: string; source: 'webservice' | 'hl7' }
   >;
   'imports.lookup.v1': Rpc<LookupImportRequestV1, ImportSessionV1>;
+  /** Self-test of the web-service connection: a harmless lookup, nothing imported or journaled as an import. */
+  'imports.webservice-connection.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
   'imports.confirm.v1': Rpc<ConfirmImportRequestV1, ConfirmImportResultV1>;
   /** The web-service journal's part of the message log. */
   'imports.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
@@ -38,6 +41,7 @@ export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
   'imports.webservice-connection.get.v1': GetWebServiceConnectionRequestV1,
   'imports.source.put.v1': PutImportSourceRequestV1,
   'imports.lookup.v1': LookupImportRequestV1,
+  'imports.webservice-connection.test.v1': TestConnectionRequestV1,
   'imports.confirm.v1': ConfirmImportRequestV1,
   'imports.messages.list.v1': ListMessagesRequestV1,
   'imports.messages.get.v1': GetMessageRequestV1,

@@ -18,7 +18,7 @@ interface Step {
  * PRODUCT.md "Connection self-test", HL7 (MLLP): every explanation is driven by a simulator fault on
  * real sockets, and nothing the test does shows up as an import in the message log.
  */
-describe('connection self-test: HL7 (MLLP)', () => {
+describe('connection self-test', () => {
   let platform: TestPlatform;
   let api: Api;
   let admin: string;
@@ -39,8 +39,15 @@ describe('connection self-test: HL7 (MLLP)', () => {
     return hospital;
   }
 
-  async function selfTest(hospitalId: string, body: object = {}): Promise<{ ok: boolean; steps: Step[] }> {
-    return api.expect(200, 'POST', `/v1/admin/hospitals/${hospitalId}/connections/hl7/test`, { token: admin, body });
+  async function selfTest(
+    hospitalId: string,
+    body: object = {},
+    kind = 'hl7',
+  ): Promise<{ ok: boolean; steps: Step[] }> {
+    return api.expect(200, 'POST', `/v1/admin/hospitals/${hospitalId}/connections/${kind}/test`, {
+      token: admin,
+      body,
+    });
   }
 
   /** The steps up to the first failure, which must be `name`, with a detail matching `explanation`. */
@@ -59,7 +66,12 @@ describe('connection self-test: HL7 (MLLP)', () => {
     sim = await startHospitalSim();
     const names = ['IP:127.0.0.1', 'DNS:localhost'];
     expiredSim = await startHospitalSim({
-      mllpTls: makeTestCertificate({ commonName: 'localhost', altNames: names, notBefore: '20200101000000Z', notAfter: '20210101000000Z' }),
+      mllpTls: makeTestCertificate({
+        commonName: 'localhost',
+        altNames: names,
+        notBefore: '20200101000000Z',
+        notAfter: '20210101000000Z',
+      }),
     });
     wrongNameSim = await startHospitalSim({
       mllpTls: makeTestCertificate({
@@ -75,95 +87,255 @@ describe('connection self-test: HL7 (MLLP)', () => {
     await Promise.all([sim?.close(), expiredSim?.close(), wrongNameSim?.close()]);
   });
 
-  it('walks a healthy connection step by step, timed, and writes nothing to the message log', async () => {
-    const hospitalId = await hospitalWith('selftest-ok', { host: sim.mllp.host, port: sim.mllp.port });
-    const result = await selfTest(hospitalId);
-    expect(result.ok).toBe(true);
-    expect(result.steps.map((step) => step.name)).toEqual([
-      'Name resolution',
-      'TCP connect',
-      'TLS',
-      'MLLP round trip',
-      'Reply is HL7',
-      'MSA-2 matches our control id',
-      'Acknowledgement and query status',
-    ]);
-    for (const step of result.steps) {
-      expect(step).toEqual({ name: expect.any(String), ok: true, ms: expect.any(Number), detail: expect.any(String) });
-      expect(step.ms).toBeGreaterThanOrEqual(0);
-    }
-    expect(result.steps[2].detail).toMatch(/not enabled/);
-    expect(result.steps[4].detail).toMatch(/^ADR\^A19/);
-    expect(result.steps[6].detail).toMatch(/not found/);
-    // Not an import: the message log has no entry for this hospital.
-    expect(await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin })).toEqual([]);
-    const trail = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospitalId}/audit-events?action=connection.hl7.tested`, {
-      token: admin,
+  describe('HL7 (MLLP)', () => {
+    it('walks a healthy connection step by step, timed, and writes nothing to the message log', async () => {
+      const hospitalId = await hospitalWith('selftest-ok', { host: sim.mllp.host, port: sim.mllp.port });
+      const result = await selfTest(hospitalId);
+      expect(result.ok).toBe(true);
+      expect(result.steps.map((step) => step.name)).toEqual([
+        'Name resolution',
+        'TCP connect',
+        'TLS',
+        'MLLP round trip',
+        'Reply is HL7',
+        'MSA-2 matches our control id',
+        'Acknowledgement and query status',
+      ]);
+      for (const step of result.steps) {
+        expect(step).toEqual({
+          name: expect.any(String),
+          ok: true,
+          ms: expect.any(Number),
+          detail: expect.any(String),
+        });
+        expect(step.ms).toBeGreaterThanOrEqual(0);
+      }
+      expect(result.steps[2].detail).toMatch(/not enabled/);
+      expect(result.steps[4].detail).toMatch(/^ADR\^A19/);
+      expect(result.steps[6].detail).toMatch(/not found/);
+      // Not an import: the message log has no entry for this hospital.
+      expect(
+        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin }),
+      ).toEqual([]);
+      const trail = await api.expect(
+        200,
+        'GET',
+        `/v1/admin/hospitals/${hospitalId}/audit-events?action=connection.hl7.tested`,
+        {
+          token: admin,
+        },
+      );
+      expect(trail.events).toEqual([expect.objectContaining({ action: 'connection.hl7.tested' })]);
     });
-    expect(trail.events).toEqual([expect.objectContaining({ action: 'connection.hl7.tested' })]);
+
+    it('looks up the patient code the admin names, and still imports nothing', async () => {
+      const hospital = await connectedHospital('selftest-patient', {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+      });
+      const result = await selfTest(hospital.id, { patientCode: sim.dataset[0].patientCode });
+      expect(result.ok).toBe(true);
+      expect(result.steps.at(-1)?.detail).toMatch(/found 1 patient/);
+      expect((await api.expect(200, 'GET', '/v1/patients', { token: hospital.token })).patients).toEqual([]);
+      expect(
+        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin }),
+      ).toEqual([]);
+    });
+
+    it('explains a refused connection', async () => {
+      const hospitalId = await hospitalWith('selftest-refused', { host: '127.0.0.1', port: sim.refusedPort });
+      expectFailureAt(await selfTest(hospitalId), 'TCP connect', /refused.*nothing listens/i);
+    });
+
+    it('explains a DNS failure', async () => {
+      const hospitalId = await hospitalWith('selftest-dns', { host: 'no-such-hospital.invalid', port: 2575 });
+      expectFailureAt(
+        await selfTest(hospitalId),
+        'Name resolution',
+        /no-such-hospital\.invalid (does not exist in DNS|could not be resolved)/,
+      );
+    });
+
+    it('explains an MLLP frame that is never closed (simulator fault SIM-UNCLOSED)', async () => {
+      const hospitalId = await hospitalWith('selftest-unclosed', {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+      });
+      expectFailureAt(
+        await selfTest(hospitalId, { patientCode: SIM_FAULTS.unclosed }),
+        'MLLP round trip',
+        /started a reply but never closed the MLLP frame/,
+      );
+    });
+
+    it('explains a reply that acknowledges another message (foreign MSA-2, SIM-MISMATCH)', async () => {
+      const hospitalId = await hospitalWith('selftest-mismatch', {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+      });
+      expectFailureAt(
+        await selfTest(hospitalId, { patientCode: SIM_FAULTS.mismatch }),
+        'MSA-2 matches our control id',
+        /acknowledges another message: MSA-2 is "OTHER-/,
+      );
+    });
+
+    it("quotes the hospital's own error text (SIM-ERROR)", async () => {
+      const hospitalId = await hospitalWith('selftest-error', { host: sim.mllp.host, port: sim.mllp.port });
+      const result = await selfTest(hospitalId, { patientCode: SIM_FAULTS.error });
+      expectFailureAt(result, 'Acknowledgement and query status', /MSA-1 AE.*answered with an error/);
+      expect(result.steps.at(-1)?.detail).toContain(SIM_ERROR_TEXT);
+    });
+
+    it('explains an expired TLS certificate, with its subject, issuer and expiry', async () => {
+      const hospitalId = await hospitalWith('selftest-expired', {
+        host: expiredSim.mllp.host,
+        port: expiredSim.mllp.port,
+        tls: true,
+      });
+      const result = await selfTest(hospitalId);
+      expectFailureAt(result, 'TLS', /certificate expired on 2021-01-01T00:00:00.000Z/);
+      expect(result.steps.at(-1)?.detail).toMatch(/subject CN=localhost, issuer CN=localhost/);
+    });
+
+    it('explains a TLS certificate made for another name', async () => {
+      const hospitalId = await hospitalWith('selftest-wrong-name', {
+        host: wrongNameSim.mllp.host,
+        port: wrongNameSim.mllp.port,
+        tls: true,
+      });
+      expectFailureAt(
+        await selfTest(hospitalId),
+        'TLS',
+        /certificate is for another name \(DNS:his\.other-hospital\.example\), not 127\.0\.0\.1/,
+      );
+    });
+
+    it('answers 404 for a hospital without an HL7 connection, and 400 for unknown fields', async () => {
+      const hospital = await api.createHospital('selftest-none');
+      const path = `/v1/admin/hospitals/${hospital.id}/connections/hl7/test`;
+      expect((await api.request('POST', path, { token: admin, body: {} })).status).toBe(404);
+      expect(
+        (await api.request('POST', path, { token: admin, body: { hospitalId: hospital.id } })).status,
+      ).toBe(400);
+      expect((await api.request('POST', path, { token: hospital.token, body: {} })).status).toBe(403);
+    });
   });
 
-  it('looks up the patient code the admin names, and still imports nothing', async () => {
-    const hospital = await connectedHospital('selftest-patient', { host: sim.mllp.host, port: sim.mllp.port });
-    const result = await selfTest(hospital.id, { patientCode: sim.dataset[0].patientCode });
-    expect(result.ok).toBe(true);
-    expect(result.steps.at(-1)?.detail).toMatch(/found 1 patient/);
-    expect((await api.expect(200, 'GET', '/v1/patients', { token: hospital.token })).patients).toEqual([]);
-    expect(await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin })).toEqual([]);
-  });
+  describe('web service', () => {
+    const PDQ_AUTH = { type: 'bearer', token: 'selftest-token' } as const;
+    let authSim: HospitalSim;
 
-  it('explains a refused connection', async () => {
-    const hospitalId = await hospitalWith('selftest-refused', { host: '127.0.0.1', port: sim.refusedPort });
-    expectFailureAt(await selfTest(hospitalId), 'TCP connect', /refused.*nothing listens/i);
-  });
+    async function webServiceHospital(key: string, connection: Record<string, unknown>) {
+      const hospital = await api.createHospital(key);
+      await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/webservice`, {
+        token: admin,
+        body: { flavor: 'pdq', timeoutMs: TIMEOUT_MS, ...connection },
+      });
+      return hospital;
+    }
 
-  it('explains a DNS failure', async () => {
-    const hospitalId = await hospitalWith('selftest-dns', { host: 'no-such-hospital.invalid', port: 2575 });
-    expectFailureAt(await selfTest(hospitalId), 'Name resolution', /no-such-hospital\.invalid (does not exist in DNS|could not be resolved)/);
-  });
+    beforeAll(async () => {
+      authSim = await startHospitalSim({ requireAuth: PDQ_AUTH });
+    });
+    afterAll(async () => {
+      await authSim?.close();
+    });
 
-  it('explains an MLLP frame that is never closed (simulator fault SIM-UNCLOSED)', async () => {
-    const hospitalId = await hospitalWith('selftest-unclosed', { host: sim.mllp.host, port: sim.mllp.port });
-    expectFailureAt(
-      await selfTest(hospitalId, { patientCode: SIM_FAULTS.unclosed }),
-      'MLLP round trip',
-      /started a reply but never closed the MLLP frame/,
-    );
-  });
+    it('walks a healthy connection: the lookup is sent with our credentials, and nothing is journaled or imported', async () => {
+      const hospital = await webServiceHospital('selftest-ws-ok', {
+        baseUrl: `${authSim.http.baseUrl}/pdq`,
+        auth: PDQ_AUTH,
+      });
+      const result = await selfTest(hospital.id, {}, 'webservice');
+      expect(result.steps.map((step) => [step.name, step.ok])).toEqual([
+        ['Name resolution', true],
+        ['TCP connect', true],
+        ['TLS', true],
+        ['HTTP exchange', true],
+        ['Credentials accepted', true],
+        ['Reply read', true],
+      ]);
+      expect(result.ok).toBe(true);
+      expect(result.steps[3].detail).toMatch(/^GET pdq lookup: HTTP 200/);
+      expect(result.steps[5].detail).toMatch(/not found/);
+      expect(authSim.httpRequests.at(-1)?.headers.authorization).toBe('Bearer selftest-token');
+      expect(
+        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin }),
+      ).toEqual([]);
+      expect((await api.expect(200, 'GET', '/v1/patients', { token: hospital.token })).patients).toEqual([]);
+      const trail = await api.expect(
+        200,
+        'GET',
+        `/v1/admin/hospitals/${hospital.id}/audit-events?action=connection.webservice.tested`,
+        {
+          token: admin,
+        },
+      );
+      expect(trail.events).toHaveLength(1);
+    });
 
-  it('explains a reply that acknowledges another message (foreign MSA-2, SIM-MISMATCH)', async () => {
-    const hospitalId = await hospitalWith('selftest-mismatch', { host: sim.mllp.host, port: sim.mllp.port });
-    expectFailureAt(
-      await selfTest(hospitalId, { patientCode: SIM_FAULTS.mismatch }),
-      'MSA-2 matches our control id',
-      /acknowledges another message: MSA-2 is "OTHER-/,
-    );
-  });
+    it('finds the patient the admin names', async () => {
+      const hospital = await webServiceHospital('selftest-ws-found', {
+        baseUrl: `${authSim.http.baseUrl}/pdq`,
+        auth: PDQ_AUTH,
+      });
+      const result = await selfTest(
+        hospital.id,
+        { patientCode: authSim.dataset[0].patientCode },
+        'webservice',
+      );
+      expect(result.ok).toBe(true);
+      expect(result.steps.at(-1)?.detail).toMatch(/found 1 patient/);
+    });
 
-  it("quotes the hospital's own error text (SIM-ERROR)", async () => {
-    const hospitalId = await hospitalWith('selftest-error', { host: sim.mllp.host, port: sim.mllp.port });
-    const result = await selfTest(hospitalId, { patientCode: SIM_FAULTS.error });
-    expectFailureAt(result, 'Acknowledgement and query status', /MSA-1 AE.*answered with an error/);
-    expect(result.steps.at(-1)?.detail).toContain(SIM_ERROR_TEXT);
-  });
+    it('explains HTTP 401: credentials refused', async () => {
+      const hospital = await webServiceHospital('selftest-ws-401', {
+        baseUrl: `${authSim.http.baseUrl}/pdq`,
+        auth: { type: 'bearer', token: 'an-old-token' },
+      });
+      expectFailureAt(
+        await selfTest(hospital.id, {}, 'webservice'),
+        'Credentials accepted',
+        /HTTP 401: the hospital refused our bearer credentials/,
+      );
+    });
 
-  it('explains an expired TLS certificate, with its subject, issuer and expiry', async () => {
-    const hospitalId = await hospitalWith('selftest-expired', { host: expiredSim.mllp.host, port: expiredSim.mllp.port, tls: true });
-    const result = await selfTest(hospitalId);
-    expectFailureAt(result, 'TLS', /certificate expired on 2021-01-01T00:00:00.000Z/);
-    expect(result.steps.at(-1)?.detail).toMatch(/subject CN=localhost, issuer CN=localhost/);
-  });
+    it('explains HTTP 401 when the connection sends no credentials at all', async () => {
+      const hospital = await webServiceHospital('selftest-ws-none', {
+        baseUrl: `${authSim.http.baseUrl}/pdq`,
+      });
+      expectFailureAt(
+        await selfTest(hospital.id, {}, 'webservice'),
+        'Credentials accepted',
+        /requires credentials, and this connection sends none/,
+      );
+    });
 
-  it('explains a TLS certificate made for another name', async () => {
-    const hospitalId = await hospitalWith('selftest-wrong-name', { host: wrongNameSim.mllp.host, port: wrongNameSim.mllp.port, tls: true });
-    expectFailureAt(await selfTest(hospitalId), 'TLS', /certificate is for another name \(DNS:his\.other-hospital\.example\), not 127\.0\.0\.1/);
-  });
+    it('explains a refused connection and an answer that is not JSON (SIM-GARBAGE)', async () => {
+      const refused = await webServiceHospital('selftest-ws-refused', {
+        baseUrl: `http://127.0.0.1:${authSim.refusedPort}/pdq`,
+      });
+      expectFailureAt(await selfTest(refused.id, {}, 'webservice'), 'TCP connect', /refused/);
+      const garbage = await webServiceHospital('selftest-ws-garbage', {
+        baseUrl: `${authSim.http.baseUrl}/pdq`,
+        auth: PDQ_AUTH,
+      });
+      expectFailureAt(
+        await selfTest(garbage.id, { patientCode: SIM_FAULTS.garbage }, 'webservice'),
+        'Reply read',
+        /is not JSON/,
+      );
+    });
 
-  it('answers 404 for a hospital without an HL7 connection, and 400 for unknown fields', async () => {
-    const hospital = await api.createHospital('selftest-none');
-    const path = `/v1/admin/hospitals/${hospital.id}/connections/hl7/test`;
-    expect((await api.request('POST', path, { token: admin, body: {} })).status).toBe(404);
-    expect((await api.request('POST', path, { token: admin, body: { hospitalId: hospital.id } })).status).toBe(400);
-    expect((await api.request('POST', path, { token: hospital.token, body: {} })).status).toBe(403);
+    it('explains a hospital that never answers (SIM-HANG) within the connection timeout', async () => {
+      const hospital = await webServiceHospital('selftest-ws-hang', {
+        baseUrl: `${authSim.http.baseUrl}/pdq`,
+        auth: PDQ_AUTH,
+      });
+      const result = await selfTest(hospital.id, { patientCode: SIM_FAULTS.hang }, 'webservice');
+      expectFailureAt(result, 'HTTP exchange', /did not answer within 500 ms/);
+      expect(result.steps.at(-1)?.ms).toBeLessThan(TIMEOUT_MS + 1000);
+    });
   });
 });

@@ -29,4 +29,15 @@ export class ConnectionTestController {
   ): Promise<ConnectionTestResultV1> {
     return this.bus.request('hl7.connection.test.v1', { ...input, hospitalId });
   }
+
+  @Post('webservice/test')
+  @HttpCode(200)
+  @Audited('connection.webservice.tested', 'webservice-connection', param('hospitalId'))
+  @ApiOperation({ summary: 'Test the web-service connection step by step (nothing is imported)' })
+  webservice(
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+    @Body() input: ConnectionTestInputV1,
+  ): Promise<ConnectionTestResultV1> {
+    return this.bus.request('imports.webservice-connection.test.v1', { ...input, hospitalId });
+  }
 }

@@ -3,7 +3,11 @@ import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/
 import { SIM_ERROR_TEXT, SIM_FAULTS } from '../../apps/hospital-sim/src/sim-faults';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { directoryFolders, simFolders, type SiuFolders } from '../support/siu-folders';
 import { makeTestCertificate } from '../support/test-certificates';
+import { existsSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { KNEE_RULE } from './siu.fixtures';
 
 const TIMEOUT_MS = 500;
 
@@ -336,6 +340,138 @@ describe('connection self-test', () => {
       const result = await selfTest(hospital.id, { patientCode: SIM_FAULTS.hang }, 'webservice');
       expectFailureAt(result, 'HTTP exchange', /did not answer within 500 ms/);
       expect(result.steps.at(-1)?.ms).toBeLessThan(TIMEOUT_MS + 1000);
+    });
+  });
+
+  describe('SIU source', () => {
+    let sftpFolders: Awaited<ReturnType<typeof simFolders>>;
+    let directories: SiuFolders;
+    let keys = 0;
+
+    async function siuHospital(folders: SiuFolders, connection: Record<string, unknown> = {}) {
+      const key = `selftest-siu-${++keys}`;
+      const hospital = await api.createHospital(key);
+      const folder = folders.create(key);
+      await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/siu`, {
+        token: admin,
+        body: { source: folder.source, minFileAgeMs: 0, careFlowMap: [KNEE_RULE], ...connection },
+      });
+      return { ...hospital, ...folder, key };
+    }
+
+    beforeAll(async () => {
+      sftpFolders = await simFolders();
+      directories = directoryFolders();
+    });
+    afterEach(() => sftpFolders.sftp.setFaults({}));
+    afterAll(async () => {
+      await sftpFolders?.close();
+      await directories?.close();
+    });
+
+    it('SFTP: walks host key, login, listing and archive permission; no file is read, moved or deleted', async () => {
+      const hospital = await siuHospital(sftpFolders);
+      writeFileSync(join(hospital.dir, 'agenda-1.hl7'), 'MSH|^~\\&|AGENDA\r');
+      mkdirSync(join(hospital.dir, 'archive'));
+      const result = await selfTest(hospital.id, {}, 'siu');
+      expect(result.steps.map((step) => [step.name, step.ok])).toEqual([
+        ['Name resolution', true],
+        ['TCP connect', true],
+        ['SSH host key', true],
+        ['Login', true],
+        ['Listing', true],
+        ['Archive write permission', true],
+      ]);
+      expect(result.ok).toBe(true);
+      expect(result.steps[2].detail).toContain(sftpFolders.sftp.hostKeySha256);
+      expect(result.steps[4].detail).toMatch(/1 file\(s\), 1 matching/);
+      expect(result.steps[5].detail).toMatch(
+        /Created and deleted the empty probe file \.careflow-selftest-.*\.tmp/,
+      );
+      // Untouched: the file is where it was, the archive is empty again, no run was started.
+      expect(readdirSync(hospital.dir).sort()).toEqual(['agenda-1.hl7', 'archive']);
+      expect(readdirSync(join(hospital.dir, 'archive'))).toEqual([]);
+      expect(
+        await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/siu-runs`, { token: admin }),
+      ).toEqual([]);
+      const trail = await api.expect(
+        200,
+        'GET',
+        `/v1/admin/hospitals/${hospital.id}/audit-events?action=connection.siu.tested`,
+        {
+          token: admin,
+        },
+      );
+      expect(trail.events).toHaveLength(1);
+    });
+
+    it('SFTP: a default archive that does not exist yet is reported, not created', async () => {
+      const hospital = await siuHospital(sftpFolders);
+      const result = await selfTest(hospital.id, {}, 'siu');
+      expect(result.ok).toBe(true);
+      expect(result.steps.at(-1)?.detail).toMatch(/does not exist yet; the first run creates it/);
+      expect(existsSync(join(hospital.dir, 'archive'))).toBe(false);
+    });
+
+    it('SFTP: explains a changed host key (simulator fault otherHostKey), and logs in no further', async () => {
+      const hospital = await siuHospital(sftpFolders);
+      sftpFolders.sftp.setFaults({ otherHostKey: true });
+      expectFailureAt(
+        await selfTest(hospital.id, {}, 'siu'),
+        'SSH host key',
+        new RegExp(
+          `host key changed: it presents SHA256:\\S+, the connection pins ${sftpFolders.sftp.hostKeySha256.replace(/[+/]/g, '\\$&')}`,
+        ),
+      );
+    });
+
+    it('SFTP: explains a refused login', async () => {
+      const hospital = await siuHospital(sftpFolders);
+      await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/siu`, {
+        token: admin,
+        body: {
+          source: { ...hospital.source, password: 'not-the-password' },
+          minFileAgeMs: 0,
+          careFlowMap: [KNEE_RULE],
+        },
+      });
+      expectFailureAt(await selfTest(hospital.id, {}, 'siu'), 'Login', /refused the login of agenda/);
+    });
+
+    it('SFTP: explains an archive folder that is not writable (simulator fault readOnlyUnder)', async () => {
+      const hospital = await siuHospital(sftpFolders);
+      mkdirSync(join(hospital.dir, 'archive'));
+      sftpFolders.sftp.setFaults({ readOnlyUnder: `/${hospital.key}/archive` });
+      expectFailureAt(
+        await selfTest(hospital.id, {}, 'siu'),
+        'Archive write permission',
+        /archive folder \/selftest-siu-\d+\/archive is not writable \(permission denied\)/,
+      );
+      expect(readdirSync(join(hospital.dir, 'archive'))).toEqual([]);
+    });
+
+    it('directory: checks existence and permissions, lists, and probes the archive', async () => {
+      const hospital = await siuHospital(directories);
+      writeFileSync(join(hospital.dir, 'a.hl7'), 'x');
+      mkdirSync(join(hospital.dir, 'archive'));
+      const result = await selfTest(hospital.id, {}, 'siu');
+      expect(result.steps.map((step) => [step.name, step.ok])).toEqual([
+        ['Directory', true],
+        ['Listing', true],
+        ['Archive write permission', true],
+      ]);
+      expect(readdirSync(hospital.dir).sort()).toEqual(['a.hl7', 'archive']);
+      expect(readdirSync(join(hospital.dir, 'archive'))).toEqual([]);
+    });
+
+    it('directory: explains a folder that does not exist (share not mounted)', async () => {
+      const hospital = await siuHospital(directories);
+      rmSync(hospital.dir, { recursive: true });
+      expectFailureAt(
+        await selfTest(hospital.id, {}, 'siu'),
+        'Directory',
+        /does not exist \(is the share mounted\?\)/,
+      );
     });
   });
 });

@@ -15,6 +15,8 @@ export interface StepOutcome<T> {
   ok: boolean;
   detail: string;
   value?: T;
+  /** The step's own duration when it was measured inside one larger call (e.g. host key, then login). */
+  ms?: number;
 }
 
 /**
@@ -41,7 +43,8 @@ export class SelfTestRecorder {
     } catch (error) {
       outcome = { ok: false, detail: `Unexpected failure: ${(error as Error).message}` };
     }
-    this.recorded.push({ name, ok: outcome.ok, ms: Math.round(performance.now() - started), detail: outcome.detail });
+    const ms = outcome.ms ?? performance.now() - started;
+    this.recorded.push({ name, ok: outcome.ok, ms: Math.round(ms), detail: outcome.detail });
     return outcome.ok ? outcome.value : undefined;
   }
 

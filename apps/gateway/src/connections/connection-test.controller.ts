@@ -40,4 +40,18 @@ export class ConnectionTestController {
   ): Promise<ConnectionTestResultV1> {
     return this.bus.request('imports.webservice-connection.test.v1', { ...input, hospitalId });
   }
+
+  @Post('siu/test')
+  @HttpCode(200)
+  @Audited('connection.siu.tested', 'siu-connection', param('hospitalId'))
+  @ApiOperation({
+    summary:
+      'Test the SIU source step by step: no file is read, moved or deleted (an empty probe file is created and deleted in the archive folder)',
+  })
+  siu(
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+    @Body() input: ConnectionTestInputV1,
+  ): Promise<ConnectionTestResultV1> {
+    return this.bus.request('siu.connection.test.v1', { ...input, hospitalId });
+  }
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { ExampleQueryCompare } from './example-query-compare';
 import { formatPatientIdTypes, parsePatientIdTypes, PATIENT_ID_TYPES_LABEL } from './patient-id-types';
 
 type Settings = Record<string, unknown>;
@@ -118,11 +119,15 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
       <button type="submit">Save HL7 connection</button>
       <Feedback error={error} saved={saved} />
       {derived && <DerivedTemplatePanel derived={derived} />}
+      {derived && typeof current.exampleQuery === 'string' && (
+        <ExampleQueryCompare example={current.exampleQuery} layout={derived.layout[derived.exampleBy ?? 'patientCode']} />
+      )}
     </form>
   );
 }
 
 interface DerivedTemplate {
+  exampleBy?: 'patientCode' | 'visitNumber';
   messageType: string;
   version: string;
   layout: { patientCode: string[]; visitNumber: string[] };

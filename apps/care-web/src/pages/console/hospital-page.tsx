@@ -6,6 +6,7 @@ import { ApiClientsPanel } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AlertsPanel } from './alerts-panel';
 import { AuditPanel } from './audit-panel';
+import { ConnectionTestPanel } from './connection-test-panel';
 import { SiuPanel } from './siu-panel';
 import { WebhooksPanel } from './webhooks-panel';
 
@@ -28,12 +29,15 @@ export function HospitalPage() {
       <DefinitionForm hospitalId={hospitalId} />
       <h2>Web service connection</h2>
       <WebServiceConnectionForm hospitalId={hospitalId} />
+      <ConnectionTestPanel hospitalId={hospitalId} kind="webservice" />
       <h2>HL7 connection</h2>
       <Hl7ConnectionForm hospitalId={hospitalId} />
+      <ConnectionTestPanel hospitalId={hospitalId} kind="hl7" />
       <h2>Import source</h2>
       <ImportSourceForm hospitalId={hospitalId} />
       <h2>SIU scheduling</h2>
       <SiuPanel hospitalId={hospitalId} />
+      <ConnectionTestPanel hospitalId={hospitalId} kind="siu" />
       <h2>Alerts</h2>
       <AlertsPanel hospitalId={hospitalId} />
       <h2>Webhooks</h2>

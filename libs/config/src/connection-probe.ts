@@ -72,12 +72,17 @@ export async function probeName(
     const literal = net.isIP(host.replace(/^\[|\]$/g, '')) !== 0;
     return {
       ok: true,
-      detail: literal ? `${host} is an address; no lookup needed.` : `${host} resolves to ${checked.address}.`,
+      detail: literal
+        ? `${host} is an address; no lookup needed.`
+        : `${host} resolves to ${checked.address}.`,
       value: checked,
     };
   } catch (error) {
     if (error instanceof DestinationRefusedError) {
-      return { ok: false, detail: `Refused by the platform's destination policy: ${error.reason}. Nothing was sent.` };
+      return {
+        ok: false,
+        detail: `Refused by the platform's destination policy: ${error.reason}. Nothing was sent.`,
+      };
     }
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     if (code === 'ENOTFOUND' || code === 'ENODATA') {
@@ -86,12 +91,19 @@ export async function probeName(
         detail: `The name ${host} does not exist in DNS (${code}). Check the host name, or the hospital's DNS and VPN.`,
       };
     }
-    return { ok: false, detail: `The name ${host} could not be resolved (${code}). The DNS server may be unreachable.` };
+    return {
+      ok: false,
+      detail: `The name ${host} could not be resolved (${code}). The DNS server may be unreachable.`,
+    };
   }
 }
 
 /** A TCP connection to the checked address, closed at once. */
-export function probeTcp(checked: CheckedAddress, port: number, timeoutMs: number): Promise<StepOutcome<void>> {
+export function probeTcp(
+  checked: CheckedAddress,
+  port: number,
+  timeoutMs: number,
+): Promise<StepOutcome<void>> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: checked.address, port });
     const done = (outcome: StepOutcome<void>): void => {
@@ -108,7 +120,9 @@ export function probeTcp(checked: CheckedAddress, port: number, timeoutMs: numbe
       timeoutMs,
     );
     socket.once('connect', () => done({ ok: true, detail: `Connected to ${checked.address}:${port}.` }));
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, detail: explainConnectError(error, checked.address, port) }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done({ ok: false, detail: explainConnectError(error, checked.address, port) }),
+    );
   });
 }
 
@@ -153,7 +167,11 @@ export function probeTls(
       resolve(outcome);
     };
     const timer = setTimeout(
-      () => done({ ok: false, detail: `The TLS handshake did not finish within ${timeoutMs} ms: the server may not speak TLS on this port.` }),
+      () =>
+        done({
+          ok: false,
+          detail: `The TLS handshake did not finish within ${timeoutMs} ms: the server may not speak TLS on this port.`,
+        }),
       timeoutMs,
     );
     socket.once('secureConnect', () => {
@@ -185,15 +203,27 @@ export function judgeCertificate(
   const validFrom = new Date(certificate.valid_from);
   const about = `Certificate subject ${subject}, issuer ${issuer}, valid until ${validTo.toISOString()}.`;
   if (validTo.getTime() < now.getTime()) {
-    return { ok: false, detail: `The server's TLS certificate expired on ${validTo.toISOString()}. ${about}` };
+    return {
+      ok: false,
+      detail: `The server's TLS certificate expired on ${validTo.toISOString()}. ${about}`,
+    };
   }
   if (validFrom.getTime() > now.getTime()) {
-    return { ok: false, detail: `The server's TLS certificate is not valid before ${validFrom.toISOString()}. ${about}` };
+    return {
+      ok: false,
+      detail: `The server's TLS certificate is not valid before ${validFrom.toISOString()}. ${about}`,
+    };
   }
   const identityError = tls.checkServerIdentity(host, certificate);
   if (identityError) {
-    const names = certificate.subjectaltname ?? `CN=${certificate.subject?.CN ?? '?'}`;
-    return { ok: false, detail: `The server's TLS certificate is for another name (${names}), not ${host}. ${about}` };
+    const commonName = certificate.subject?.CN;
+    const names =
+      certificate.subjectaltname ??
+      `CN=${Array.isArray(commonName) ? commonName.join('+') : (commonName ?? '?')}`;
+    return {
+      ok: false,
+      detail: `The server's TLS certificate is for another name (${names}), not ${host}. ${about}`,
+    };
   }
   if (authorizationError) {
     const code = (authorizationError as NodeJS.ErrnoException).code ?? authorizationError.message;

@@ -23,6 +23,7 @@ import { CONFIG_SECTIONS, type ConfigSection } from './config/config-section';
 import { CONFIG_SECTION_CLASSES } from './config/config-sections';
 import { HospitalConfigController } from './config/hospital-config.controller';
 import { HospitalConfigService } from './config/hospital-config.service';
+import { ConnectionTestController } from './connections/connection-test.controller';
 import { Hl7ConnectionController } from './connections/hl7-connection.controller';
 import { ImportSourceController } from './connections/import-source.controller';
 import { WebServiceConnectionController } from './connections/webservice-connection.controller';
@@ -76,6 +77,7 @@ export class GatewayModule {
         Hl7ConnectionController,
         WebServiceConnectionController,
         ImportSourceController,
+        ConnectionTestController,
         ImportsController,
         MessagesController,
         SiuConnectionController,

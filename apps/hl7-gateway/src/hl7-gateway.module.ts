@@ -13,6 +13,7 @@ import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
 import { PartitionMessages1796228252550 } from './migrations/1796228252550-partition-messages';
 import { QueriesModule } from './queries/queries.module';
+import { SelfTestModule } from './self-test/self-test.module';
 import { SignalsModule } from './signals/signals.module';
 
 export { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
@@ -52,6 +53,7 @@ export class Hl7GatewayModule {
         ConnectionsModule,
         JournalModule,
         QueriesModule,
+        SelfTestModule,
         ListenersModule,
         SignalsModule,
       ],

@@ -40,6 +40,8 @@ export interface HospitalSimOptions {
   readonly hangMs?: number;
   /** SIM-SLOW answers after this long; default 1500 ms. */
   readonly slowMs?: number;
+  /** Serve MLLP over TLS with this key and certificate (PEM): a test brings an expired or wrong-name one. */
+  readonly mllpTls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
   /** The patients served; default SIM_DATASET (a test may bring its own distinctive ones, e.g. R7). */
   readonly dataset?: readonly SimPatient[];
   /** Web requests without these credentials get 401 (they are still recorded). */
@@ -84,6 +86,7 @@ export async function startHospitalSim(options: HospitalSimOptions = {}): Promis
     hangMs: options.hangMs,
     slowMs,
     waits,
+    tls: options.mllpTls,
   });
   const web = new SimWebService({
     host,

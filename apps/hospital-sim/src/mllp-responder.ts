@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import {
   Hl7ParseError,
   MLLP_START,
@@ -30,13 +31,16 @@ export interface MllpResponderOptions {
   readonly hangMs?: number;
   readonly slowMs: number;
   readonly waits: SimWaits;
+  /** Serve MLLP over TLS with this key and certificate (PEM), e.g. an expired or wrong-name one. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
 }
 
 /** What to do with one query frame. */
 type SimAction =
   | { readonly kind: 'reply'; readonly body: Buffer }
   | { readonly kind: 'hang' }
-  | { readonly kind: 'close'; readonly partial: Buffer };
+  | { readonly kind: 'close'; readonly partial: Buffer }
+  | { readonly kind: 'unclosed'; readonly body: Buffer };
 
 /**
  * The A19 / Q22 responder. It runs its own TCP server on the lib's MLLP codec rather than
@@ -51,7 +55,10 @@ export class MllpResponder {
   constructor(private readonly options: MllpResponderOptions) {}
 
   async listen(): Promise<number> {
-    const server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    const tlsOptions = this.options.tls;
+    const server = tlsOptions
+      ? tls.createServer({ ...tlsOptions, allowHalfOpen: true }, (socket) => this.accept(socket))
+      : net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
@@ -60,6 +67,12 @@ export class MllpResponder {
       });
     });
     server.on('error', () => undefined);
+    // Every TCP connection, TLS handshakes that never finished included (allowHalfOpen keeps a probe's
+    // half-closed socket open), so close() can end them all.
+    server.on('connection', (raw: net.Socket) => {
+      this.sockets.add(raw);
+      raw.once('close', () => this.sockets.delete(raw));
+    });
     this.server = server;
     return (server.address() as net.AddressInfo).port;
   }
@@ -108,6 +121,11 @@ export class MllpResponder {
         return;
       case 'close':
         socket.end(Buffer.concat([Buffer.from([MLLP_START]), action.partial]));
+        return;
+      case 'unclosed':
+        socket.write(Buffer.concat([Buffer.from([MLLP_START]), action.body]));
+        await this.options.waits.wait(this.options.hangMs);
+        socket.destroy();
         return;
     }
   }
@@ -169,6 +187,8 @@ export class MllpResponder {
       }
       case 'mismatch':
         return { kind: 'reply', body: reply(someone(), SIM_MISMATCH_PREFIX + message.controlId) };
+      case 'unclosed':
+        return { kind: 'unclosed', body: reply(someone()) };
       case 'error':
         return { kind: 'reply', body: reply({ kind: 'error', text: SIM_ERROR_TEXT }) };
       case 'slow':

@@ -16,11 +16,13 @@ export const SIM_FAULTS = {
   mismatch: 'SIM-MISMATCH',
   /** Half a reply frame, then the connection is closed; HTTP: half a body, then the socket is destroyed. */
   close: 'SIM-CLOSE',
+  /** MLLP: a whole reply after the start block, but never the end block (FS CR); the connection stays open. */
+  unclosed: 'SIM-UNCLOSED',
   /** A correct answer after `slowMs` (default 1500 ms); SIM-SLOW is a real patient (Elise Lenteur). */
   slow: 'SIM-SLOW',
 } as const;
 
-export type SimFault = 'error' | 'hang' | 'garbage' | 'mismatch' | 'close' | 'slow';
+export type SimFault = 'error' | 'hang' | 'garbage' | 'mismatch' | 'close' | 'unclosed' | 'slow';
 
 /** The hospital's own error text for SIM-ERROR (MSA-3 / ERR-8, HTTP error body). */
 export const SIM_ERROR_TEXT = 'Patient database offline';
@@ -40,6 +42,7 @@ const FAULT_BY_VALUE: ReadonlyMap<string, SimFault> = new Map([
   [SIM_FAULTS.garbage, 'garbage'],
   [SIM_FAULTS.mismatch, 'mismatch'],
   [SIM_FAULTS.close, 'close'],
+  [SIM_FAULTS.unclosed, 'unclosed'],
   [SIM_FAULTS.slow, 'slow'],
 ]);
 

@@ -224,7 +224,8 @@ export class SimWebService {
         await this.options.waits.wait(this.options.slowMs);
         if (response.socket?.destroyed) return;
         break;
-      case 'mismatch':
+      case 'mismatch': // MLLP faults: HTTP answers normally
+      case 'unclosed':
       case undefined:
         break;
     }

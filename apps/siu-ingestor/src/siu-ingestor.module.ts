@@ -26,6 +26,7 @@ import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SignalsModule } from './signals/signals.module';
 import { PlatformPorts } from './connections/platform-ports';
+import { SelfTestModule } from './self-test/self-test.module';
 import { DirectoryBounds } from './sources/directory-bounds';
 import type { SiuIngestorEnv } from './siu-ingestor.config';
 import { SIU_OPTIONS, type SiuOptions } from './siu.options';
@@ -94,6 +95,7 @@ export class SiuIngestorModule {
         SchedulesModule,
         SignalsModule,
         ReprocessJobsModule,
+        SelfTestModule,
       ],
       controllers: [HealthHandler],
     };

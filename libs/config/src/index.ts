@@ -4,3 +4,4 @@ export * from './run-service';
 export * from './trust-proxy';
 export * from './destination-policy';
 export * from './destination-policy.module';
+export * from './connection-probe';

@@ -11,6 +11,7 @@ import {
   sendMllp,
   type Hl7Charset,
   type Hl7Message,
+  type SendMllpOptions,
 } from '@bridge/hl7';
 import { isIP } from 'node:net';
 import {
@@ -54,14 +55,7 @@ export async function exchangeWithHospital(
   }
   let reply: Buffer;
   try {
-    reply = await sendMllp(request.query, {
-      host: address,
-      port: settings.port,
-      // Certificates are checked against the system CAs and the configured host name: no opt-out.
-      tls: settings.tls ? (isIP(settings.host) ? {} : { servername: settings.host }) : undefined,
-      timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      charset,
-    });
+    reply = await sendMllp(request.query, sendOptionsOf(settings, address));
   } catch (error) {
     if (error instanceof MllpError) return transportOutcome(error, request.messageId);
     throw error;
@@ -72,6 +66,18 @@ export async function exchangeWithHospital(
     patientIdAuthority: settings.patientIdAuthority,
     patientIdTypes: settings.patientIdTypes,
   });
+}
+
+/** How the query is sent to `address` (already checked by the destination policy): shared with the self-test. */
+export function sendOptionsOf(settings: Hl7ConnectionInputV1, address: string): SendMllpOptions {
+  return {
+    host: address,
+    port: settings.port,
+    // Certificates are checked against the system CAs and the configured host name: no opt-out.
+    tls: settings.tls ? (isIP(settings.host) ? {} : { servername: settings.host }) : undefined,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    charset: settings.charset ?? 'utf-8',
+  };
 }
 
 interface ReplyContext {

@@ -20,7 +20,7 @@ export interface DemographicsQuery {
   value: string;
 }
 
-const MESSAGE_TYPES = { QRY_A19: 'QRY^A19', QBP_Q22: 'QBP^Q22' } as const;
+export const MESSAGE_TYPES = { QRY_A19: 'QRY^A19', QBP_Q22: 'QBP^Q22' } as const;
 
 /** MSH-10 is at most 20 characters in v2.3: 80 random bits, unique enough to correlate a reply (rule 7). */
 export function newControlId(): string {
@@ -49,7 +49,7 @@ export class QueriesService {
     }
     const { settings } = connection;
     const controlId = newControlId();
-    const query = build(settings, { by: request.by, value: request.value, controlId });
+    const query = buildHospitalQuery(settings, { by: request.by, value: request.value, controlId });
     const exchange = await this.journal.open({
       hospitalId: request.hospitalId,
       type: MESSAGE_TYPES[settings.queryStyle],
@@ -58,8 +58,7 @@ export class QueriesService {
     });
     let outcome: QueryOutcome;
     try {
-      // A template derived from the hospital's example is encoded in the charset its MSH-18 declares.
-      const wire = { ...settings, charset: settings.derivedTemplate?.charset ?? settings.charset };
+      const wire = wireSettingsOf(settings);
       outcome = await exchangeWithHospital(wire, { query, controlId, messageId: exchange.id }, this.destinations);
     } catch (error) {
       // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.
@@ -88,7 +87,13 @@ export class QueriesService {
   }
 }
 
-function build(
+/** A template derived from the hospital's example is encoded in the charset its MSH-18 declares. */
+export function wireSettingsOf(settings: StoredHl7Settings): StoredHl7Settings {
+  return { ...settings, charset: settings.derivedTemplate?.charset ?? settings.charset };
+}
+
+/** The query exactly as a lookup sends it: from the hospital's example when there is one, else the template. */
+export function buildHospitalQuery(
   settings: StoredHl7Settings,
   request: { by: LookupKey; value: string; controlId: string },
 ): string {

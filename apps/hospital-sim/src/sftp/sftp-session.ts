@@ -24,6 +24,7 @@ const { OPEN_MODE } = utils.sftp;
 /** Faults for the next requests (QUALITY.md R8); see SimSftpFaults in sim-sftp.ts. */
 export interface SftpFaults {
   readonly diskFullUnder?: string;
+  readonly readOnlyUnder?: string;
   readonly cutReadAfterBytes?: number;
 }
 
@@ -268,16 +269,11 @@ export class SftpSession {
     this.ok(id);
   }
 
+  /** The write faults: a full disk (FAILURE) or a folder the account may not write to (PERMISSION_DENIED). */
   private assertNotDiskFull(wire: string): void {
-    const under = this.options.faults().diskFullUnder;
-    if (under === undefined) return;
-    let prefix: string;
-    try {
-      prefix = normalizeWirePath(under);
-    } catch {
-      return;
-    }
-    if (isAtOrUnder(wire, prefix)) throw new SftpRefusal(STATUS.FAILURE, DISK_FULL_MESSAGE);
+    const { diskFullUnder, readOnlyUnder } = this.options.faults();
+    if (isUnderFault(wire, readOnlyUnder)) throw refusePermission();
+    if (isUnderFault(wire, diskFullUnder)) throw new SftpRefusal(STATUS.FAILURE, DISK_FULL_MESSAGE);
   }
 
   private handleOf(handle: Buffer): OpenHandle {
@@ -346,6 +342,15 @@ export class SftpSession {
  * SETSTAT's permission bits and times (whole seconds); owner and size are accepted and left alone, the
  * simulator runs as one user and no client of ours truncates through SETSTAT.
  */
+function isUnderFault(wire: string, under: string | undefined): boolean {
+  if (under === undefined) return false;
+  try {
+    return isAtOrUnder(wire, normalizeWirePath(under));
+  } catch {
+    return false;
+  }
+}
+
 async function applyAttrs(
   attrs: InputAttrs,
   target: { chmod(mode: number): Promise<void>; utimes(atime: number, mtime: number): Promise<void> },

@@ -26,6 +26,11 @@ export interface SimSftpFaults {
   /** Writes, renames and mkdirs whose target is at or under this wire path (e.g. '/h1/archive') fail with
    *  SSH_FX_FAILURE and the message 'No space left on device', as a full disk does; nothing is changed on disk. */
   diskFullUnder?: string;
+  /** Writes, renames and mkdirs at or under this wire path fail with SSH_FX_PERMISSION_DENIED, as a folder the
+   *  account may only read; nothing is changed on disk. */
+  readOnlyUnder?: string;
+  /** New connections are served with another host key, as after the server was reinstalled (or an impostor). */
+  otherHostKey?: boolean;
   /** A file read is cut off: after this many bytes of one file have been sent, the SSH connection is
    *  destroyed (as a network drop). Applies to every read while set. */
   cutReadAfterBytes?: number;
@@ -57,6 +62,7 @@ const CLOSE_TIMEOUT_MS = 2000;
 export async function startSimSftp(options: SimSftpOptions): Promise<SimSftp> {
   const root = await SftpRoot.open(options.root);
   const hostKey = generateHostKey();
+  const otherHostKey = generateHostKey();
   const username = options.username ?? DEFAULT_SFTP_USERNAME;
   const password = options.password ?? randomBytes(18).toString('base64url');
   const auth = new SshAuthenticator({ username, password, authorizedPublicKey: options.authorizedPublicKey });
@@ -89,13 +95,14 @@ export async function startSimSftp(options: SimSftpOptions): Promise<SimSftp> {
   };
 
   const ssh = new Server({ hostKeys: [hostKey.privateKey] }, serve);
+  const impostor = new Server({ hostKeys: [otherHostKey.privateKey] }, serve);
   const server = net.createServer((socket) => {
     const key = remoteKey(socket.remoteAddress, socket.remotePort);
     sockets.set(key, socket);
     socket.once('close', () => {
       if (sockets.get(key) === socket) sockets.delete(key);
     });
-    ssh.injectSocket(socket);
+    (faults.otherHostKey ? impostor : ssh).injectSocket(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,10 +6,12 @@ import { WebServiceHandler } from './webservice.handler';
 import { WebServiceJournalRepository } from './webservice-journal.repository';
 import { WebServiceJournalService } from './webservice-journal.service';
 import { WebServiceLookupService } from './webservice-lookup.service';
+import { WebServiceSelfTestHandler } from './webservice-self-test.handler';
+import { WebServiceSelfTestService } from './webservice-self-test.service';
 
 /** The hospital web service: its per-hospital connection, the pdq / fhir / custom client and its journal. */
 @Module({
-  controllers: [WebServiceHandler],
+  controllers: [WebServiceHandler, WebServiceSelfTestHandler],
   providers: [
     WebServiceClient,
     WebServiceConnectionsRepository,
@@ -17,6 +19,7 @@ import { WebServiceLookupService } from './webservice-lookup.service';
     WebServiceJournalRepository,
     WebServiceJournalService,
     WebServiceLookupService,
+    WebServiceSelfTestService,
   ],
   exports: [WebServiceConnectionsService, WebServiceLookupService, WebServiceJournalService],
 })

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile, lstat, mkdir, open, readdir, stat, unlink, rename } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readdir, stat, unlink, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OutOfBoundsError, type DirectoryBounds } from './directory-bounds';
 import type { SiuSource, SourceFile } from './siu-source';
@@ -72,6 +72,24 @@ export class DirectorySource implements SiuSource {
   async remove(name: string): Promise<void> {
     await this.checkedFile(name);
     await unlink(join(await this.bounds.checked(this.directory), name));
+  }
+
+  async probeArchiveWrite(probeName: string): Promise<'writable' | 'missing'> {
+    const refusal = await this.bounds.refusal(this.archiveDir.path);
+    if (refusal) throw new OutOfBoundsError(`the archive folder ${refusal}`);
+    const exists = await stat(this.archiveDir.path).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
+    if (!exists) {
+      if (this.archiveDir.create) return 'missing';
+      throw Object.assign(new Error(`the archive folder ${this.archiveDir.path} does not exist`), { code: 'ENOENT' });
+    }
+    const file = join(await this.bounds.checked(this.archiveDir.path), probeName);
+    // 'wx': never over an existing file; the probe is removed at once.
+    await writeFile(file, '', { flag: 'wx' });
+    await unlink(file);
+    return 'writable';
   }
 
   /** The file's real path, inside the bounds and a regular file. */

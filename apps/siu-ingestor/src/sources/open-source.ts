@@ -12,6 +12,7 @@ const SFTP_READY_TIMEOUT_MS = 15_000;
 export async function openSiuSource(
   settings: SiuConnectionSettings,
   reach: { bounds: DirectoryBounds; destinations: DestinationPolicy },
+  observe: { onHostKey?: (key: Buffer) => void } = {},
 ): Promise<SiuSource> {
   const { source } = settings;
   if (source.type === 'directory') {
@@ -46,5 +47,6 @@ export async function openSiuSource(
       create: settings.archivePath === undefined,
     },
     readyTimeoutMs: SFTP_READY_TIMEOUT_MS,
+    ...(observe.onHostKey ? { onHostKey: observe.onHostKey } : {}),
   });
 }

@@ -19,6 +19,8 @@ export interface SftpSourceOptions {
   path: string;
   archive: { path: string; create: boolean };
   readyTimeoutMs: number;
+  /** Told the key the server presents, before it is checked (the self-test names a changed key). */
+  onHostKey?: (key: Buffer) => void;
 }
 
 const logger = new Logger('SftpSource');
@@ -53,8 +55,13 @@ export class SftpSource implements SiuSource {
       ...(options.password !== undefined ? { password: options.password } : {}),
       ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
       ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-      ...(options.hostKeySha256
-        ? { hostVerifier: (key: Buffer) => hostKeyMatches(options.hostKeySha256!, key) }
+      ...(options.hostKeySha256 || options.onHostKey
+        ? {
+            hostVerifier: (key: Buffer) => {
+              options.onHostKey?.(key);
+              return options.hostKeySha256 ? hostKeyMatches(options.hostKeySha256, key) : true;
+            },
+          }
         : {}),
       readyTimeout: options.readyTimeoutMs,
       // A run that cannot connect reports it; the next run tries again. No hidden retry loop here.
@@ -107,6 +114,18 @@ export class SftpSource implements SiuSource {
 
   async remove(name: string): Promise<void> {
     await this.client.delete(posix.join(this.options.path, name));
+  }
+
+  async probeArchiveWrite(probeName: string): Promise<'writable' | 'missing'> {
+    const { path, create } = this.options.archive;
+    if (!(await this.client.exists(path))) {
+      if (create) return 'missing';
+      throw Object.assign(new Error(`the archive folder ${path} does not exist`), { code: 'ENOENT' });
+    }
+    const file = posix.join(path, probeName);
+    await this.client.put(Buffer.alloc(0), file);
+    await this.client.delete(file);
+    return 'writable';
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,12 @@ export interface SiuSource {
   /** Moves the file to the archive directory; answers the name it got there (a suffix avoids overwriting). */
   archive(name: string, options: { uniqueSuffix: string }): Promise<string>;
   remove(name: string): Promise<void>;
+  /**
+   * The self-test's archive check: creates the empty file `probeName` in the archive folder and deletes it
+   * at once (nothing else is written). 'missing' when the folder does not exist and the first archive
+   * will create it (the test does not create it); throws when it cannot write there.
+   */
+  probeArchiveWrite(probeName: string): Promise<'writable' | 'missing'>;
   close(): Promise<void>;
 }
 

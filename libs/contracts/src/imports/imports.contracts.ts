@@ -1,5 +1,6 @@
 import { GetExchangeSignalsRequestV1, type ExchangeSignalsV1 } from '../alerts/alert-signals.v1';
 import type { Rpc, RequestClasses } from '../common/rpc';
+import { TestConnectionRequestV1, type ConnectionTestResultV1 } from '../connections/connection-test.v1';
 import {
   GetMessageRequestV1,
   ListMessagesRequestV1,
@@ -28,6 +29,8 @@ export interface ImportsRpc {
   >;
   'imports.source.get.v1': Rpc<GetImportSourceRequestV1, ImportSourceViewV1>;
   'imports.lookup.v1': Rpc<LookupImportRequestV1, ImportSessionV1>;
+  /** Self-test of the web-service connection: a harmless lookup, nothing imported or journaled as an import. */
+  'imports.webservice-connection.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
   'imports.confirm.v1': Rpc<ConfirmImportRequestV1, ConfirmImportResultV1>;
   /** The web-service journal's part of the message log. */
   'imports.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
@@ -42,6 +45,7 @@ export const IMPORTS_RPC_CLASSES: RequestClasses<ImportsRpc> = {
   'imports.source.put.v1': PutImportSourceRequestV1,
   'imports.source.get.v1': GetImportSourceRequestV1,
   'imports.lookup.v1': LookupImportRequestV1,
+  'imports.webservice-connection.test.v1': TestConnectionRequestV1,
   'imports.confirm.v1': ConfirmImportRequestV1,
   'imports.messages.list.v1': ListMessagesRequestV1,
   'imports.messages.get.v1': GetMessageRequestV1,

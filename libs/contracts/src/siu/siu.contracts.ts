@@ -1,5 +1,6 @@
 import { GetSiuSignalsRequestV1, type SiuSignalsV1 } from '../alerts/alert-signals.v1';
 import type { Rpc, RequestClasses } from '../common/rpc';
+import { TestConnectionRequestV1, type ConnectionTestResultV1 } from '../connections/connection-test.v1';
 import {
   GetMessageRequestV1,
   ListMessagesRequestV1,
@@ -29,6 +30,8 @@ import {
 export interface SiuRpc {
   'siu.connection.put.v1': Rpc<PutSiuConnectionRequestV1, SiuConnectionViewV1>;
   'siu.connection.get.v1': Rpc<GetSiuConnectionRequestV1, SiuConnectionViewV1>;
+  /** Self-test of the SIU source: nothing is read, moved or deleted (one probe file in the archive folder, removed at once). */
+  'siu.connection.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
   /** The real-time MLLP listeners hl7-gateway should run (connections with `mllpListener`). */
   'siu.listeners.list.v1': Rpc<ListSiuListenersRequestV1, SiuListenerV1[]>;
   /** Run now: answers at once with the running run (409 SIU_RUN_IN_PROGRESS when one is running). */
@@ -53,6 +56,7 @@ export interface SiuRpc {
 export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
   'siu.connection.put.v1': PutSiuConnectionRequestV1,
   'siu.connection.get.v1': GetSiuConnectionRequestV1,
+  'siu.connection.test.v1': TestConnectionRequestV1,
   'siu.listeners.list.v1': ListSiuListenersRequestV1,
   'siu.run.start.v1': StartSiuRunRequestV1,
   'siu.run.list.v1': ListSiuRunsRequestV1,

@@ -43,6 +43,7 @@ export class MllpClient {
   private failedConnects = 0;
   private retryAt = 0;
   private lastConnectError: MllpError | undefined;
+  private decoder: MllpDecoder | undefined;
   private closed = false;
 
   constructor(private readonly options: MllpClientOptions) {
@@ -112,6 +113,7 @@ export class MllpClient {
       maxFrameBytes: this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       onError: (error) => this.fail(socket, error),
     });
+    this.decoder = decoder;
 
     socket.setNoDelay(true);
     socket.once('connect', () => {
@@ -169,7 +171,15 @@ export class MllpClient {
 
   private timeout(job: Job): void {
     if (job.settled) return;
-    const error = new MllpError('MLLP_TIMEOUT', `no MLLP reply within ${this.options.timeoutMs} ms`);
+    // A reply that started but never ended (no FS CR) is a different hospital fault than silence.
+    const unclosed = this.active === job && this.decoder?.midFrame === true;
+    const error = new MllpError(
+      'MLLP_TIMEOUT',
+      unclosed
+        ? `the reply's MLLP frame was not closed within ${this.options.timeoutMs} ms`
+        : `no MLLP reply within ${this.options.timeoutMs} ms`,
+      { frameUnclosed: unclosed },
+    );
     if (this.active === job) {
       // The reply may still come later: drop the connection so it is never read as the next reply.
       this.dropConnection();
@@ -193,6 +203,7 @@ export class MllpClient {
     const socket = this.socket;
     this.socket = undefined;
     this.state = undefined;
+    this.decoder = undefined;
     socket?.destroy();
   }
 }

@@ -14,10 +14,17 @@ export class MllpError extends Error {
   readonly code: MllpErrorCode;
   /** For MLLP_FRAME_TOO_LARGE: the first bytes of the dropped frame, enough to recover its MSH-10. */
   readonly frameHead?: Buffer;
+  /** For MLLP_TIMEOUT: a reply frame had started (start block received) but was never closed. */
+  readonly frameUnclosed: boolean;
 
-  constructor(code: MllpErrorCode, message: string, details: { cause?: unknown; frameHead?: Buffer } = {}) {
+  constructor(
+    code: MllpErrorCode,
+    message: string,
+    details: { cause?: unknown; frameHead?: Buffer; frameUnclosed?: boolean } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
+    this.frameUnclosed = details.frameUnclosed ?? false;
     if (details.frameHead) this.frameHead = details.frameHead;
   }
 }

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
+import { ExampleQueryCompare } from './example-query-compare';
 import { formatPatientIdTypes, parsePatientIdTypes } from './patient-id-types';
 
 type Settings = Record<string, unknown>;
@@ -162,11 +163,15 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
       <button type="submit">{t('connection.saveHl7')}</button>
       <Feedback error={error} saved={saved} />
       {derived && <DerivedTemplatePanel derived={derived} />}
+      {derived && typeof current.exampleQuery === 'string' && (
+        <ExampleQueryCompare example={current.exampleQuery} layout={derived.layout[derived.exampleBy ?? 'patientCode']} />
+      )}
     </form>
   );
 }
 
 interface DerivedTemplate {
+  exampleBy?: 'patientCode' | 'visitNumber';
   messageType: string;
   version: string;
   layout: { patientCode: string[]; visitNumber: string[] };

@@ -10,6 +10,7 @@ import { AuditPanel } from './audit-panel';
 import { DefinitionsPanel, parseBaseline } from './definitions-panel';
 import { USER_ROLES, UsersPanel } from './users-panel';
 import { ConfigPanel } from './config-panel';
+import { ConnectionTestPanel } from './connection-test-panel';
 import { SiuPanel } from './siu-panel';
 import { WebhooksPanel } from './webhooks-panel';
 
@@ -45,12 +46,15 @@ export function HospitalPage() {
       <DefinitionForm hospitalId={hospitalId} />
       <h2>{t('hospital.webService')}</h2>
       <WebServiceConnectionForm hospitalId={hospitalId} />
+      <ConnectionTestPanel hospitalId={hospitalId} kind="webservice" />
       <h2>{t('hospital.hl7')}</h2>
       <Hl7ConnectionForm hospitalId={hospitalId} />
+      <ConnectionTestPanel hospitalId={hospitalId} kind="hl7" />
       <h2>{t('hospital.importSource')}</h2>
       <ImportSourceForm hospitalId={hospitalId} />
       <h2>{t('hospital.siu')}</h2>
       <SiuPanel hospitalId={hospitalId} />
+      <ConnectionTestPanel hospitalId={hospitalId} kind="siu" />
       <h2>{t('hospital.alerts')}</h2>
       <AlertsPanel hospitalId={hospitalId} />
       <h2>{t('hospital.webhooks')}</h2>

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
@@ -27,7 +27,11 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000],
+          migrations: [
+            messagingTablesMigration(HL7_GATEWAY_SCHEMA),
+            Initial1764160000000,
+            outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
+          ],
         }),
         MessagingModule.forService({
           service: 'hl7-gateway',

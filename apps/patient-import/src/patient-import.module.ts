@@ -8,7 +8,7 @@ import {
   SecretBoxModule,
   sealSecretsMigration,
 } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
 import { CareFlowsModule } from './care-flows/care-flows.module';
@@ -45,6 +45,7 @@ export class PatientImportModule {
             PullImport1764160000000,
             Appointments1764190000000,
             sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
+            outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
           ],
         }),
         SecretBoxModule.forService(box),

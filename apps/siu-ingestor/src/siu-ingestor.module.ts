@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
 import { HealthHandler } from './health/health.handler';
@@ -49,6 +49,7 @@ export class SiuIngestorModule {
             SiuRunCounts1764200000000,
             sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
             ScrubRunSecrets1796217600000,
+            outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
           ],
         }),
         SecretBoxModule.forService(box),

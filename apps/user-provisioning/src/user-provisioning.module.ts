@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';
 import { ScimToken } from './scim-tokens/scim-token.entity';
@@ -44,6 +44,7 @@ export class UserProvisioningModule {
             AuditEvents1796217573771,
             ScimIdentitiesAndGroups1796217716640,
             Credentials1796217600000,
+            outboxTraceparentMigration(USER_PROVISIONING_SCHEMA),
           ],
         }),
         MessagingModule.forService({

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
@@ -22,6 +23,7 @@ export class Hl7GatewayModule {
       module: Hl7GatewayModule,
       global: true,
       imports: [
+        ObservabilityModule.forService('hl7-gateway', config),
         DatabaseModule.forService({
           schema: HL7_GATEWAY_SCHEMA,
           url: config.DATABASE_URL,

@@ -9,6 +9,7 @@ import {
   sealSecretsMigration,
 } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
 import { CareFlowsModule } from './care-flows/care-flows.module';
@@ -33,6 +34,7 @@ export class PatientImportModule {
     return {
       module: PatientImportModule,
       imports: [
+        ObservabilityModule.forService('patient-import', config),
         DatabaseModule.forService({
           schema: PATIENT_IMPORT_SCHEMA,
           url: config.DATABASE_URL,

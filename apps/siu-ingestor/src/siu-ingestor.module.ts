@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
 import { HealthHandler } from './health/health.handler';
@@ -38,6 +39,7 @@ export class SiuIngestorModule {
     return {
       module: SiuIngestorModule,
       imports: [
+        ObservabilityModule.forService('siu-ingestor', config),
         DatabaseModule.forService({
           schema: SIU_INGESTOR_SCHEMA,
           url: config.DATABASE_URL,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';
 import { ScimToken } from './scim-tokens/scim-token.entity';
@@ -32,6 +33,7 @@ export class UserProvisioningModule {
       module: UserProvisioningModule,
       global: true,
       imports: [
+        ObservabilityModule.forService('user-provisioning', config),
         DatabaseModule.forService({
           schema: USER_PROVISIONING_SCHEMA,
           url: config.DATABASE_URL,

@@ -60,3 +60,21 @@ export class HospitalExchangeMetrics {
     );
   }
 }
+
+/** The outcome of an exchange that ended with this error code (or none): one mapping for every channel. */
+export function exchangeOutcomeOf(code: string | undefined): ExchangeOutcome {
+  switch (code) {
+    case undefined:
+      return 'found';
+    case 'PATIENT_NOT_FOUND_AT_HOSPITAL':
+      return 'not_found';
+    case 'HOSPITAL_TIMEOUT':
+      return 'timeout';
+    case 'CONNECTION_DESTINATION_REFUSED':
+      return 'refused';
+    case 'HOSPITAL_ERROR':
+      return 'hospital_error';
+    default:
+      return 'failed';
+  }
+}

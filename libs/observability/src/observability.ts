@@ -4,6 +4,7 @@ import { startTracing, type TracingHandle } from './tracing';
 export interface ObservabilityConfig {
   METRICS_PORT?: number;
   METRICS_HOST?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 export interface RunningObservability {
@@ -20,9 +21,8 @@ export interface RunningObservability {
 export async function startObservability(
   service: string,
   config: ObservabilityConfig,
-  env: NodeJS.ProcessEnv,
 ): Promise<RunningObservability> {
-  const tracing = startTracing(service, env);
+  const tracing = startTracing(service, config);
   let metrics: MetricsEndpoint | undefined;
   try {
     if (config.METRICS_PORT) metrics = await serveMetrics(config.METRICS_PORT, config.METRICS_HOST);

@@ -33,14 +33,20 @@ interface ActiveTracing {
 let active: ActiveTracing | undefined;
 
 /**
- * Starts the process's tracer provider when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set:
- * spans go out over OTLP/HTTP (JSON), in batches. Unset: nothing is registered, every span this code starts
+ * Starts the process's tracer provider when OTEL_EXPORTER_OTLP_ENDPOINT is set: spans go out over OTLP/HTTP
+ * (JSON) to `<endpoint>/v1/traces`, in batches (OTEL_BSP_SCHEDULE_DELAY ms apart, default 5000; the
+ * resource's service.name is OTEL_SERVICE_NAME or the service). Unset: nothing is registered, every span this code starts
  * is the API's no-op span and no traceparent travels — near-zero cost. Refcounted: the services hosted in
  * one process share one provider, named by whoever started it first (the embedded launcher names it
  * `careflow-bridge`); each span says its service in `bridge.service`.
  */
-export function startTracing(service: string, env: NodeJS.ProcessEnv): TracingHandle {
-  const url = tracesUrl(env);
+export function startTracing(
+  service: string,
+  config: { OTEL_EXPORTER_OTLP_ENDPOINT?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): TracingHandle {
+  const base = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
   if (!url) return { enabled: false, close: async () => undefined };
   if (!active) {
     const provider = new NodeTracerProvider({
@@ -73,12 +79,6 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv): TracingHa
       propagation.disable();
     },
   };
-}
-
-function tracesUrl(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
 
 function positive(value: string | undefined): number | undefined {

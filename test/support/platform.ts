@@ -3,6 +3,7 @@ import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Client } from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { startPlatform } from '../../apps/embedded/src/platform';
@@ -26,7 +27,17 @@ export interface TestPlatform {
   signingKey: { kid: string; privateKey: KeyObject };
   /** The broker of a distributed platform (its own virtual host); undefined on the in-process bus. */
   amqpUrl?: string;
+  /**
+   * Where `/metrics` is served when METRICS_PORT was given: one URL embedded (every service, label `service`),
+   * one per process distributed (each gets its own port).
+   */
+  metricsUrls: string[];
   close(): Promise<void>;
+}
+
+export interface TestPlatformOptions {
+  /** Every JSON log line of the platform, as written (the services' stdout when distributed). */
+  onLogLine?: (line: Record<string, unknown>) => void;
 }
 
 const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'] as const;
@@ -38,7 +49,10 @@ const ROOT = join(__dirname, '..', '..');
  * each app is its own process from dist/, talking over RabbitMQ (AMQP_URL) — the production shape.
  * `overrides` sets variables for this platform only (e.g. TRUST_PROXY).
  */
-export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  overrides: NodeJS.ProcessEnv = {},
+  options: TestPlatformOptions = {},
+): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const admin = { clientId: 'test-admin', clientSecret: randomBytes(18).toString('base64url') };
   const jwt = { issuer: 'careflow-bridge', audience: 'careflow-bridge-api' };
@@ -63,7 +77,7 @@ export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Prom
   };
   mkdirSync(TEST_SIU_ROOT, { recursive: true });
   if (process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
-    const running = await startProcesses(env).catch(async (error: unknown) => {
+    const running = await startProcesses(env, options).catch(async (error: unknown) => {
       await database.drop(); // and the service roles made for it
       throw error;
     });
@@ -78,9 +92,10 @@ export async function startTestPlatform(overrides: NodeJS.ProcessEnv = {}): Prom
     };
   }
   delete env.AMQP_URL;
-  const platform = await startPlatform(env, { port: 0 });
+  const platform = await startPlatform(env, { port: 0, logDestination: logTap(options.onLogLine) });
   return {
     url: platform.url,
+    metricsUrls: env.METRICS_PORT ? [`http://127.0.0.1:${env.METRICS_PORT}/metrics`] : [],
     admin,
     jwt,
     databaseUrl: database.url,
@@ -113,21 +128,56 @@ async function readSigningKey(
   }
 }
 
+/** A pino destination handing each line to `onLine` (parsed), or undefined for stdout. */
+function logTap(onLine: TestPlatformOptions['onLogLine']): Writable | undefined {
+  if (!onLine) return undefined;
+  let partial = '';
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      // A chunk may end mid-line (a child's stdout): the rest comes with the next one.
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          onLine(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          // not a JSON line (a start-up message): not a log line of a request
+        }
+      }
+      done();
+    },
+  });
+}
+
 async function startProcesses(
   env: NodeJS.ProcessEnv,
-): Promise<{ url: string; serviceDatabaseUrls: Record<DataService, string>; amqpUrl: string; close(): Promise<void> }> {
+  options: TestPlatformOptions,
+): Promise<{
+  url: string;
+  serviceDatabaseUrls: Record<DataService, string>;
+  amqpUrl: string;
+  metricsUrls: string[];
+  close(): Promise<void>;
+}> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
   const port = await freePort();
   // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
   const serviceDatabaseUrls = await provisionServiceRoles(env.DATABASE_URL!);
   const vhost = isolatedVirtualHost(env.AMQP_URL);
-  const children: ChildProcess[] = SERVICES.map((service) => {
-    const { DATABASE_URL: _adminUrl, ...shared } = env;
+  // One metrics port per process: they cannot share the one the test asked for.
+  const metricsPorts = env.METRICS_PORT ? await Promise.all(SERVICES.map(() => freePort())) : [];
+  const tap = logTap(options.onLogLine);
+  const children: ChildProcess[] = SERVICES.map((service, index) => {
+    const { DATABASE_URL: _adminUrl, METRICS_PORT: _metricsPort, ...shared } = env;
     const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
-    return spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-      env: { ...shared, ...database, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    const metrics = env.METRICS_PORT ? { METRICS_PORT: String(metricsPorts[index]) } : {};
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+      env: { ...shared, ...database, ...metrics, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', tap ? 'pipe' : 'inherit', 'inherit'],
     });
+    if (tap) child.stdout?.on('data', (chunk: Buffer) => (process.stdout.write(chunk), tap.write(chunk)));
+    return child;
   });
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
@@ -157,7 +207,13 @@ async function startProcesses(
     await close();
     throw error;
   }
-  return { url, serviceDatabaseUrls, amqpUrl: vhost.url, close };
+  return {
+    url,
+    serviceDatabaseUrls,
+    amqpUrl: vhost.url,
+    metricsUrls: metricsPorts.map((metricsPort) => `http://127.0.0.1:${metricsPort}/metrics`),
+    close,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { assertConfigs, GatewayEnv, Hl7GatewayEnv, loadConfig, ServiceEnv, UserP
 import { canProvisionRoles, provisionServiceRoles, type DataService } from '@bridge/database';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { startObservability } from '@bridge/observability';
+import type { DestinationStream } from 'pino';
 // The embedded launcher is the one place allowed to import other apps: it hosts them all in one process.
 import { createGatewayApp } from '../../gateway/src/gateway.app';
 import { createHl7GatewayApp } from '../../hl7-gateway/src/hl7-gateway.app';
@@ -29,12 +30,18 @@ export interface RunningPlatform {
  */
 export async function startPlatform(
   env: NodeJS.ProcessEnv,
-  options: { port?: number } = {},
+  options: {
+    port?: number;
+    /** Where the log lines go (default stdout); tests read them back. */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<RunningPlatform> {
   // One message naming every bad variable of every hosted service, before any of them starts.
   assertConfigs([UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, NotifierEnv, GatewayEnv], env);
   const services: INestApplicationContext[] = [];
-  const hosted = { logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info')) };
+  const hosted = {
+    logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info', options.logDestination)),
+  };
   // One /metrics endpoint and one tracer provider (service.name careflow-bridge) for every hosted service;
   // each service's series carry its `service` label, each span its `bridge.service` attribute.
   const observability = await startObservability('careflow-bridge', loadConfig(ServiceEnv, env));

@@ -9,9 +9,9 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { OtlpJsonSpanExporter, parseOtlpHeaders } from './otlp-exporter';
 import { instrumentPg } from './pg-tracing';
 
 export { SpanKind };
@@ -52,7 +52,7 @@ export function startTracing(
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || service }),
       spanProcessors: [
-        new BatchSpanProcessor(new OTLPTraceExporter({ url }), {
+        new BatchSpanProcessor(new OtlpJsonSpanExporter(url, parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS)), {
           scheduledDelayMillis: positive(env.OTEL_BSP_SCHEDULE_DELAY) ?? 5000,
         }),
       ],

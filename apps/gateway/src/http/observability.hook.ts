@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { currentCorrelationId } from '@bridge/logging';
 import { failSpan, ServiceMetrics, SpanKind, startSpan } from '@bridge/observability';
 import { context, propagation, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 
@@ -29,7 +30,8 @@ export function installHttpObservability(fastify: FastifyInstance, metrics: Serv
     const span = startSpan(metrics.service, request.method, {
       kind: SpanKind.SERVER,
       parent,
-      attributes: { 'http.request.method': request.method },
+      // The correlation hook ran first: the id the response echoes finds the request's trace.
+      attributes: { 'http.request.method': request.method, 'bridge.correlation_id': currentCorrelationId() ?? '' },
     });
     inFlight.set(request, { startedAt: process.hrtime.bigint(), span });
     context.with(trace.setSpan(parent, span), done);

@@ -24,7 +24,7 @@ export function instrumentPg(): void {
     if (!parent?.isRecording() || (typeof first === 'object' && typeof first?.submit === 'function')) {
       return original.apply(this, args);
     }
-    const text = typeof first === 'string' ? first : String(first?.text ?? '');
+    const text = typeof first === 'string' ? first : typeof first?.text === 'string' ? first.text : '';
     const operation = /^\s*(?:WITH\b[\s\S]*?\)\s*)?(\w+)/i.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
     const span = trace.getTracer('careflow-bridge').startSpan(`pg ${operation}`, {
       kind: SpanKind.CLIENT,

@@ -3,6 +3,7 @@ import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Client } from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { startPlatform } from '../../apps/embedded/src/platform';
@@ -28,6 +29,11 @@ export interface TestPlatform {
   amqpUrl?: string;
   /** Distributed topology only: every app process, `instances` of each consumer service. */
   processes?: { service: string; child: ChildProcess }[];
+  /**
+   * Where `/metrics` is served when METRICS_PORT was given: one URL embedded (every service, label `service`),
+   * one per process distributed (each gets its own port).
+   */
+  metricsUrls: string[];
   close(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export interface TestPlatformOptions {
    * owns the HTTP port) start, all at the same moment on the fresh database (QUALITY.md O4). Default 1.
    */
   instances?: number;
+  /** Every JSON log line of the platform, as written (the services' stdout when distributed). */
+  onLogLine?: (line: Record<string, unknown>) => void;
 }
 
 const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'] as const;
@@ -78,7 +86,7 @@ export async function startTestPlatform(
   };
   mkdirSync(TEST_SIU_ROOT, { recursive: true });
   if (options.topology === 'distributed' || process.env.BRIDGE_TEST_TOPOLOGY === 'distributed') {
-    const running = await startProcesses(env, options.instances ?? 1).catch(async (error: unknown) => {
+    const running = await startProcesses(env, options).catch(async (error: unknown) => {
       await database.drop(); // and the service roles made for it
       throw error;
     });
@@ -93,9 +101,10 @@ export async function startTestPlatform(
     };
   }
   delete env.AMQP_URL;
-  const platform = await startPlatform(env, { port: 0 });
+  const platform = await startPlatform(env, { port: 0, logDestination: logTap(options.onLogLine) });
   return {
     url: platform.url,
+    metricsUrls: env.METRICS_PORT ? [`http://127.0.0.1:${env.METRICS_PORT}/metrics`] : [],
     admin,
     jwt,
     databaseUrl: database.url,
@@ -128,14 +137,37 @@ async function readSigningKey(
   }
 }
 
+/** A pino destination handing each line to `onLine` (parsed), or undefined for stdout. */
+function logTap(onLine: TestPlatformOptions['onLogLine']): Writable | undefined {
+  if (!onLine) return undefined;
+  let partial = '';
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      // A chunk may end mid-line (a child's stdout): the rest comes with the next one.
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          onLine(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          // not a JSON line (a start-up message): not a log line of a request
+        }
+      }
+      done();
+    },
+  });
+}
+
 async function startProcesses(
   env: NodeJS.ProcessEnv,
-  instances: number,
+  options: TestPlatformOptions,
 ): Promise<{
   url: string;
   serviceDatabaseUrls: Record<DataService, string>;
   amqpUrl: string;
   processes: { service: string; child: ChildProcess }[];
+  metricsUrls: string[];
   close(): Promise<void>;
 }> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
@@ -143,18 +175,27 @@ async function startProcesses(
   // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
   const serviceDatabaseUrls = await provisionServiceRoles(env.DATABASE_URL!);
   const vhost = isolatedVirtualHost(env.AMQP_URL);
-  const processes = SERVICES.flatMap((service) =>
-    Array.from({ length: service === 'gateway' ? 1 : instances }, () => {
-      const { DATABASE_URL: _adminUrl, ...shared } = env;
-      const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
-      const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-        env: { ...shared, ...database, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      return { service, child };
-    }),
+  const instances = options.instances ?? 1;
+  // One metrics port per process: they cannot share the one the test asked for.
+  const tap = logTap(options.onLogLine);
+  const processes = await Promise.all(
+    SERVICES.flatMap((service) =>
+      Array.from({ length: service === 'gateway' ? 1 : instances }, async () => {
+        const { DATABASE_URL: _adminUrl, METRICS_PORT: _metricsPort, ...shared } = env;
+        const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
+        const metricsPort = env.METRICS_PORT ? await freePort() : undefined;
+        const metrics = metricsPort ? { METRICS_PORT: String(metricsPort) } : {};
+        const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+          env: { ...shared, ...database, ...metrics, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
+          stdio: ['ignore', tap ? 'pipe' : 'inherit', 'inherit'],
+        });
+        if (tap) child.stdout?.on('data', (chunk: Buffer) => (process.stdout.write(chunk), tap.write(chunk)));
+        return { service, child, metricsPort };
+      }),
+    ),
   );
   const children = processes.map(({ child }) => child);
+  const metricsPorts = processes.flatMap(({ metricsPort }) => (metricsPort ? [metricsPort] : []));
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
     await Promise.all(
@@ -184,7 +225,14 @@ async function startProcesses(
     await close();
     throw error;
   }
-  return { url, serviceDatabaseUrls, amqpUrl: vhost.url, processes, close };
+  return {
+    url,
+    serviceDatabaseUrls,
+    amqpUrl: vhost.url,
+    processes: processes.map(({ service, child }) => ({ service, child })),
+    metricsUrls: metricsPorts.map((metricsPort) => `http://127.0.0.1:${metricsPort}/metrics`),
+    close,
+  };
 }
 
 /**

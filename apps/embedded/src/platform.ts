@@ -1,7 +1,9 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
-import { assertConfigs, GatewayEnv, Hl7GatewayEnv, UserProvisioningEnv } from '@bridge/config';
+import { assertConfigs, GatewayEnv, Hl7GatewayEnv, loadConfig, ServiceEnv, UserProvisioningEnv } from '@bridge/config';
 import { canProvisionRoles, provisionServiceRoles, type DataService } from '@bridge/database';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
+import { startObservability } from '@bridge/observability';
+import type { DestinationStream } from 'pino';
 // The embedded launcher is the one place allowed to import other apps: it hosts them all in one process.
 import { createGatewayApp } from '../../gateway/src/gateway.app';
 import { createHl7GatewayApp } from '../../hl7-gateway/src/hl7-gateway.app';
@@ -28,12 +30,25 @@ export interface RunningPlatform {
  */
 export async function startPlatform(
   env: NodeJS.ProcessEnv,
-  options: { port?: number } = {},
+  options: {
+    port?: number;
+    /** Where the log lines go (default stdout); tests read them back. */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<RunningPlatform> {
   // One message naming every bad variable of every hosted service, before any of them starts.
   assertConfigs([UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, NotifierEnv, GatewayEnv], env);
   const services: INestApplicationContext[] = [];
-  const hosted = { logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info')) };
+  const hosted = {
+    logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info', options.logDestination)),
+  };
+  // One /metrics endpoint and one tracer provider (service.name careflow-bridge) for every hosted service;
+  // each service's series carry its `service` label, each span its `bridge.service` attribute.
+  const observability = await startObservability('careflow-bridge', loadConfig(ServiceEnv, env));
+  const closeAll = async () => {
+    for (const app of [...services].reverse()) await app.close();
+    await observability.close();
+  };
   try {
     const databaseUrls = await serviceDatabaseUrls(env, hosted.logger);
     const as = (service: DataService) => (databaseUrls ? { ...env, DATABASE_URL: databaseUrls[service] } : env);
@@ -54,10 +69,10 @@ export async function startPlatform(
     return {
       url: `http://127.0.0.1:${port}`,
       databaseUrls,
-      close: () => closeAll(services),
+      close: closeAll,
     };
   } catch (error) {
-    await closeAll(services);
+    await closeAll();
     throw error;
   }
 }
@@ -80,8 +95,4 @@ async function serviceDatabaseUrls(
     return undefined;
   }
   return provisionServiceRoles(adminUrl);
-}
-
-async function closeAll(apps: INestApplicationContext[]): Promise<void> {
-  for (const app of [...apps].reverse()) await app.close();
 }

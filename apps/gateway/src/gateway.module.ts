@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { CLIENT_CHECK, JWT_SETTINGS, JwtStrategy, SESSION_CHECK, VerificationKeys } from '@bridge/auth';
 import type { GatewayEnv } from '@bridge/config';
 import { Bus, MessagingModule } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { ApiClientsController } from './credentials/api-clients.controller';
 import { BusPublicKeySource } from './credentials/bus-public-keys';
 import { CachedClientCheck } from './credentials/client-check';
@@ -54,6 +55,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        ObservabilityModule.forService('gateway', config),
         PassportModule,
         MessagingModule.forService({
           service: 'gateway',

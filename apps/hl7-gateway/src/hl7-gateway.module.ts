@@ -2,7 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DatabaseModule, JournalRetentionModule } from '@bridge/database';
-import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { HL7_JOURNAL } from './retention/hl7-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
@@ -26,6 +27,7 @@ export class Hl7GatewayModule {
       module: Hl7GatewayModule,
       global: true,
       imports: [
+        ObservabilityModule.forService('hl7-gateway', config),
         DatabaseModule.forService({
           schema: HL7_GATEWAY_SCHEMA,
           url: config.DATABASE_URL,
@@ -35,6 +37,7 @@ export class Hl7GatewayModule {
             messagingTablesMigration(HL7_GATEWAY_SCHEMA),
             Initial1764160000000,
             PartitionMessages1796228252550,
+            outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
           ],
         }),
         MessagingModule.forService({

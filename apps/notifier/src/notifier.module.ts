@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
 import { HealthHandler } from './health/health.handler';
 import { Webhooks1796228439410 } from './migrations/1796228439410-webhooks';
@@ -22,6 +23,7 @@ export class NotifierModule {
     return {
       module: NotifierModule,
       imports: [
+        ObservabilityModule.forService('notifier', config),
         DatabaseModule.forService({
           schema: NOTIFIER_SCHEMA,
           url: config.DATABASE_URL,

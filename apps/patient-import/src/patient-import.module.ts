@@ -10,7 +10,8 @@ import {
   JournalRetentionModule,
 } from '@bridge/database';
 import { ScheduleModule } from '@nestjs/schedule';
-import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { IMPORT_JOURNAL } from './retention/import-journal';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
@@ -38,6 +39,7 @@ export class PatientImportModule {
     return {
       module: PatientImportModule,
       imports: [
+        ObservabilityModule.forService('patient-import', config),
         DatabaseModule.forService({
           schema: PATIENT_IMPORT_SCHEMA,
           url: config.DATABASE_URL,
@@ -52,6 +54,7 @@ export class PatientImportModule {
             sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
             PartitionMessages1796228252551,
             CareFlowDefinitionActive1796229270229,
+            outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
           ],
         }),
         SecretBoxModule.forService(box),

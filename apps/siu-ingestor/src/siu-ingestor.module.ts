@@ -8,7 +8,8 @@ import {
   SecretBoxModule,
   sealSecretsMigration,
 } from '@bridge/database';
-import { MessagingModule, busRetentionPolicy, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, busRetentionPolicy, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { SIU_JOURNAL } from './retention/siu-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
@@ -49,6 +50,7 @@ export class SiuIngestorModule {
     return {
       module: SiuIngestorModule,
       imports: [
+        ObservabilityModule.forService('siu-ingestor', config),
         DatabaseModule.forService({
           schema: SIU_INGESTOR_SCHEMA,
           url: config.DATABASE_URL,
@@ -62,6 +64,7 @@ export class SiuIngestorModule {
             ScrubRunSecrets1796217600000,
             PartitionMessages1796228252552,
             ReprocessJobs1796228252554,
+            outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
           ],
         }),
         SecretBoxModule.forService(box),

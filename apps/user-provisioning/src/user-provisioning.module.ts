@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { ObservabilityModule } from '@bridge/observability';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';
 import { ScimToken } from './scim-tokens/scim-token.entity';
@@ -34,6 +35,7 @@ export class UserProvisioningModule {
       module: UserProvisioningModule,
       global: true,
       imports: [
+        ObservabilityModule.forService('user-provisioning', config),
         DatabaseModule.forService({
           schema: USER_PROVISIONING_SCHEMA,
           url: config.DATABASE_URL,
@@ -47,6 +49,7 @@ export class UserProvisioningModule {
             ScimIdentitiesAndGroups1796217716640,
             Credentials1796217600000,
             HospitalRetention1796228252553,
+            outboxTraceparentMigration(USER_PROVISIONING_SCHEMA),
           ],
         }),
         MessagingModule.forService({

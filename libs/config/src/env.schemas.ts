@@ -1,16 +1,52 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { IsTrustProxy } from './trust-proxy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 const AMQP_URL = /^amqps?:\/\/.+/;
 
+/** The metrics listener cannot share the gateway's HTTP port. */
+@ValidatorConstraint({ name: 'differentFromPort' })
+class DifferentFromPort implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return value === undefined || value !== (args.object as { PORT?: number }).PORT;
+  }
+  defaultMessage(): string {
+    return 'must differ from PORT (the gateway serves HTTP there)';
+  }
+}
+
 /** Variables every service reads. */
 export class ServiceEnv {
   @IsOptional() @Matches(AMQP_URL, { message: 'must be an amqp:// or amqps:// URL' }) AMQP_URL?: string;
   @IsIn(LOG_LEVELS) LOG_LEVEL: string = 'info';
   @IsInt() @Min(100) @Max(120_000) RPC_TIMEOUT_MS: number = 10_000;
+  /** Prometheus text at `GET /metrics` on this port; unset, no metrics listener. Never the gateway's PORT. */
+  @IsOptional() @IsInt() @Min(1) @Max(65535) @Validate(DifferentFromPort) METRICS_PORT?: number;
+  @IsString() METRICS_HOST: string = '0.0.0.0';
+  /** OTLP/HTTP collector (`/v1/traces` is appended); unset, no spans are recorded or exported. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
+
 
 /** Services that own data. The embedded launcher sets DATABASE_URL before they start. */
 export class DataServiceEnv extends ServiceEnv {

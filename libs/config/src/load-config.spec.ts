@@ -38,3 +38,25 @@ describe('loadConfig', () => {
     expect(problems.some((problem) => problem.startsWith('DATABASE_URL:'))).toBe(true);
   });
 });
+
+describe('metrics and tracing variables', () => {
+  it('reads METRICS_PORT and refuses the gateway PORT, a port out of range and a non-URL OTLP endpoint', () => {
+    expect(loadConfig(GatewayEnv, { PORT: '3000', METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    expect(loadConfig(GatewayEnv, {}).METRICS_PORT).toBeUndefined();
+    let error: unknown;
+    try {
+      loadConfig(GatewayEnv, { PORT: '3000', METRICS_PORT: '3000', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' });
+    } catch (caught) {
+      error = caught;
+    }
+    const problems = (error as ConfigError).problems;
+    expect(problems.some((problem) => problem.startsWith('METRICS_PORT: must differ from PORT'))).toBe(true);
+    expect(problems.some((problem) => problem.startsWith('OTEL_EXPORTER_OTLP_ENDPOINT:'))).toBe(true);
+    expect(() => loadConfig(GatewayEnv, { METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('lets a service without an HTTP port use any metrics port, even the number the gateway has', () => {
+    const env = { DATABASE_URL: 'postgres://x/y', SIGNING_KEY_PASSPHRASE: 'p'.repeat(32), ADMIN_CLIENT_ID: 'adm', ADMIN_CLIENT_SECRET: 's'.repeat(16) };
+    expect(loadConfig(UserProvisioningEnv, { ...env, PORT: '9464', METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+  });
+});

@@ -55,3 +55,24 @@ describe('PinoNestLogger', () => {
     expect(lines[2]).toMatchObject({ level: 50, msg: 'with stack', context: 'Ctx2', trace: 'Error: x\n    at y' });
   });
 });
+
+describe('trace id in log lines', () => {
+  it('adds the active span\'s trace id next to the correlation id, and nothing outside a trace', async () => {
+    const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+    const { context, trace, TraceFlags } = await import('@opentelemetry/api');
+    const { withCorrelationId } = await import('./correlation');
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const { lines, logger } = capture();
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const traced = trace.setSpanContext(context.active(), { traceId, spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED });
+      withCorrelationId('corr-1', () => context.with(traced, () => logger.log('inside')));
+      logger.log('outside');
+      expect(lines[0]).toMatchObject({ msg: 'inside', correlationId: 'corr-1', traceId });
+      expect(lines[1].traceId).toBeUndefined();
+    } finally {
+      context.disable();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { context, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import { currentCorrelationId } from './correlation';
 
@@ -85,9 +86,14 @@ export function createLogger(
     level,
     base: { service },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // The correlation id, and the trace id when the line is written inside a traced request or message.
     mixin() {
+      const fields: { correlationId?: string; traceId?: string } = {};
       const correlationId = currentCorrelationId();
-      return correlationId ? { correlationId } : {};
+      if (correlationId) fields.correlationId = correlationId;
+      const span = trace.getSpanContext(context.active());
+      if (span && trace.isSpanContextValid(span)) fields.traceId = span.traceId;
+      return fields;
     },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -13,6 +13,8 @@ export * from './outbox/outbox';
 export * from './outbox/inbox';
 export * from './outbox/outbox.relay';
 export * from './outbox/messaging-tables.migration';
+export * from './outbox/outbox-traceparent.migration';
+export * from './bus-metrics';
 export * from './in-process/in-process.transport';
 export * from './in-process/in-process.broker';
 export * from './rabbitmq/rabbitmq.transport';

@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Bus } from './bus';
+import { BusMetrics } from './bus-metrics';
 import { InProcessTransport } from './in-process/in-process.transport';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { BusClient } from './nest/bus.client';
@@ -57,21 +58,23 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: resolved },
         transportProvider,
+        { provide: BusMetrics, useValue: new BusMetrics(options.service) },
         {
           provide: BusClient,
-          inject: [TRANSPORT],
-          useFactory: (transport: Transport) => new BusClient(transport, resolved.rpcTimeoutMs),
+          inject: [TRANSPORT, BusMetrics],
+          useFactory: (transport: Transport, metrics: BusMetrics) =>
+            new BusClient(transport, resolved.rpcTimeoutMs, metrics),
         },
         {
           provide: BusServer,
-          inject: [TRANSPORT],
-          useFactory: (transport: Transport) => new BusServer(transport),
+          inject: [TRANSPORT, BusMetrics],
+          useFactory: (transport: Transport, metrics: BusMetrics) => new BusServer(transport, metrics),
         },
         TransportLifecycle,
         Bus,
         ...persistence,
       ],
-      exports: [Bus, BusClient, BusServer, TRANSPORT, ...persistence],
+      exports: [Bus, BusClient, BusServer, BusMetrics, TRANSPORT, ...persistence],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface MessageMeta {
   correlationId: string;
   /** 1 on first delivery, incremented by each retry. */
   attempt: number;
+  /** W3C trace context of the sender (header `traceparent`); absent when tracing is off. */
+  traceparent?: string;
 }
 
 /** Never rejects: failures come back as `{ok: false, error}` envelopes, built in one place (BusServer). */
@@ -22,11 +24,13 @@ export type EventConsumeHandler = (payload: unknown, meta: MessageMeta) => Promi
 export interface RequestOptions {
   timeoutMs: number;
   correlationId: string;
+  traceparent?: string;
 }
 
 export interface PublishOptions {
   messageId: string;
   correlationId: string;
+  traceparent?: string;
 }
 
 export interface SubscribeOptions {

@@ -1,5 +1,6 @@
 import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type Hl7ConnectionInputV1 } from '@bridge/contracts';
+import { ServiceMetrics } from '@bridge/observability';
 import type { ConnectionsService } from '../connections/connections.service';
 import type { StoredHl7Connection } from '../connections/connections.repository';
 import type { ExchangeEnd, JournalService, OpenExchange } from '../journal/journal.service';
@@ -45,6 +46,7 @@ function service(settings: Hl7ConnectionInputV1 | undefined, journal: RecordingJ
     connections,
     journal as unknown as JournalService,
     new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }),
+    new ServiceMetrics('hl7-gateway'),
   );
 }
 

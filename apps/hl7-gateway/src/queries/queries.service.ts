@@ -6,6 +6,7 @@ import {
   type QueryDemographicsResultV1,
 } from '@bridge/contracts';
 import { Hl7BuildError, buildQuery, fillExampleQuery } from '@bridge/hl7';
+import { exchangeOutcomeOf, HospitalExchangeMetrics, ServiceMetrics } from '@bridge/observability';
 import { randomUUID } from 'node:crypto';
 import { ConnectionsService } from '../connections/connections.service';
 import type { StoredHl7Settings } from '../connections/connections.repository';
@@ -30,12 +31,16 @@ export function newControlId(): string {
 @Injectable()
 export class QueriesService {
   private readonly logger = new Logger('QueriesService');
+  private readonly exchanges: HospitalExchangeMetrics;
 
   constructor(
     private readonly connections: ConnectionsService,
     private readonly journal: JournalService,
     private readonly destinations: DestinationPolicy,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    this.exchanges = new HospitalExchangeMetrics(metrics);
+  }
 
   /**
    * Asks the hospital for a patient over MLLP and journals the exchange: the row is written before the
@@ -59,7 +64,11 @@ export class QueriesService {
     let outcome: QueryOutcome;
     try {
       const wire = wireSettingsOf(settings);
-      outcome = await exchangeWithHospital(wire, { query, controlId, messageId: exchange.id }, this.destinations);
+      outcome = await this.exchanges.measure(
+        { hospitalId: request.hospitalId, channel: 'mllp' },
+        (ended) => ('value' in ended ? exchangeOutcomeOf(ended.value.failure?.code) : 'failed'),
+        () => exchangeWithHospital(wire, { query, controlId, messageId: exchange.id }, this.destinations),
+      );
     } catch (error) {
       // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.
       await this.journal.close(exchange, {

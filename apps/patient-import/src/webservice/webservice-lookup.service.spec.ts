@@ -1,5 +1,6 @@
 import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type WebServiceConnectionInputV1 } from '@bridge/contracts';
+import { ServiceMetrics } from '@bridge/observability';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebServiceClient } from './webservice.client';
@@ -66,6 +67,7 @@ describe('WebServiceLookupService', () => {
     service = new WebServiceLookupService(
       new WebServiceClient(new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] })),
       new WebServiceJournalService(journal as unknown as WebServiceJournalRepository),
+      new ServiceMetrics('patient-import'),
     );
   });
 

@@ -5,6 +5,7 @@ import {
   type DemographicsV1,
   type WebServiceConnectionInputV1,
 } from '@bridge/contracts';
+import { exchangeOutcomeOf, HospitalExchangeMetrics, ServiceMetrics } from '@bridge/observability';
 import { WebServiceClient, type WebServiceReply } from './webservice.client';
 import { WebServiceJournalService } from './webservice-journal.service';
 import { readWebServiceReply } from './webservice-reply.reader';
@@ -28,10 +29,15 @@ export interface WebServiceLookupResult {
  */
 @Injectable()
 export class WebServiceLookupService {
+  private readonly exchanges: HospitalExchangeMetrics;
+
   constructor(
     private readonly client: WebServiceClient,
     private readonly journal: WebServiceJournalService,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    this.exchanges = new HospitalExchangeMetrics(metrics);
+  }
 
   async lookup(
     hospitalId: string,
@@ -47,8 +53,19 @@ export class WebServiceLookupService {
     let reply: WebServiceReply | undefined;
     let candidates: DemographicsV1[];
     try {
-      reply = await this.client.send(request, { timeoutMs: connection.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-      candidates = readWebServiceReply(connection, lookup, reply);
+      // The exchange as the hospital answered it: a reply read to no candidates is `not_found`.
+      [reply, candidates] = await this.exchanges.measure(
+        { hospitalId, channel: 'webservice' },
+        (ended) =>
+          'value' in ended
+            ? exchangeOutcomeOf(ended.value[1].length > 0 ? undefined : 'PATIENT_NOT_FOUND_AT_HOSPITAL')
+            : exchangeOutcomeOf(isDomainError(ended.error) ? ended.error.code : 'HOSPITAL_ERROR'),
+        async () => {
+          const answer = await this.client.send(request, { timeoutMs: connection.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+          reply = answer;
+          return [answer, readWebServiceReply(connection, lookup, answer)] as const;
+        },
+      );
     } catch (error) {
       const failure = isDomainError(error)
         ? error

@@ -1,3 +1,5 @@
+import { ServiceMetrics } from '@bridge/observability';
+import { SiuMetrics } from '../runs/siu-metrics';
 import { DomainError, type AppointmentMessageV1 } from '@bridge/contracts';
 import type { Bus } from '@bridge/messaging';
 import type { SiuConnectionsRepository } from '../connections/siu-connections.repository';
@@ -137,6 +139,7 @@ function world(messages: { id: string; raw: Buffer; appointmentKey?: string }[])
     { resolve: async () => undefined } as unknown as PhysicianDirectory,
     bus,
     options,
+    new SiuMetrics(new ServiceMetrics('siu-ingestor')),
   );
   const deliver = (ids: string[], attempt = 1): SiuDelivery[] =>
     ids.map((messageId) => ({ event: { hospitalId: HOSPITAL, messageId, channel: 'siu-file' }, attempt }));

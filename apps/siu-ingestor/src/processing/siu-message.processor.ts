@@ -14,6 +14,7 @@ import { SiuRunsRepository } from '../runs/siu-runs.repository';
 import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
 import { draftPatientInput, toPatientInput, type PatientSource } from './patient-input';
 import { PhysicianDirectory } from './physician.directory';
+import { SiuMetrics } from '../runs/siu-metrics';
 import {
   failed,
   groupByHospital,
@@ -65,6 +66,7 @@ export class SiuMessageProcessor {
     private readonly physicians: PhysicianDirectory,
     private readonly bus: Bus,
     @Inject(SIU_OPTIONS) private readonly options: SiuOptions,
+    private readonly metrics: SiuMetrics,
   ) {}
 
   async process(deliveries: SiuDelivery[]): Promise<SiuVerdict[]> {
@@ -345,6 +347,7 @@ export class SiuMessageProcessor {
       .map((item) => item.outcome)
       .filter((outcome): outcome is MessageOutcome => outcome !== undefined);
     await this.messages.saveOutcomes(outcomes);
+    for (const outcome of outcomes) this.metrics.message(outcome.hospitalId, outcome.status);
     const runIds = new Set(
       items.map((item) => item.message.runId).filter((id): id is string => id !== undefined),
     );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { SiuFilesRepository } from './siu-files.repository';
+import { SiuMetrics } from './siu-metrics';
 import { SiuRunFetcher } from './siu-run.fetcher';
 import { SiuRunSupervisor } from './siu-run.supervisor';
 import { SiuRunsHandler } from './siu-runs.handler';
@@ -11,7 +12,7 @@ import { SiuRunsService } from './siu-runs.service';
 @Module({
   imports: [ConnectionsModule],
   controllers: [SiuRunsHandler],
-  providers: [SiuRunsRepository, SiuFilesRepository, SiuRunFetcher, SiuRunsService, SiuRunSupervisor],
-  exports: [SiuRunsRepository, SiuRunsService],
+  providers: [SiuMetrics, SiuRunsRepository, SiuFilesRepository, SiuRunFetcher, SiuRunsService, SiuRunSupervisor],
+  exports: [SiuMetrics, SiuRunsRepository, SiuRunsService],
 })
 export class RunsModule {}

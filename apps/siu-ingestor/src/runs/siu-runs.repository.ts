@@ -3,6 +3,7 @@ import type { SiuRunFailureV1, SiuRunV1 } from '@bridge/contracts';
 import { isUniqueViolation, withoutFields } from '@bridge/database';
 import { DataSource } from 'typeorm';
 import { SIU_SECRET_PATHS, type SiuConnectionSettings } from '../connections/siu-settings';
+import { SiuMetrics } from './siu-metrics';
 
 export interface RunRecord {
   id: string;
@@ -48,7 +49,10 @@ const RUN_VIEW_SQL = `
  */
 @Injectable()
 export class SiuRunsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: SiuMetrics,
+  ) {}
 
   /** `in_progress` when a run of the hospital is running; `already_ticked` when another instance took this tick. */
   async insert(
@@ -127,10 +131,12 @@ export class SiuRunsRepository {
          status = CASE WHEN r.error IS NOT NULL
            OR EXISTS (SELECT 1 FROM siu_ingestor.siu_run_failures f WHERE f.run_id = r.id) THEN 'failed' ELSE 'succeeded' END
        WHERE r.id = $1 AND r.status = 'running' AND r.phase = 'processing' AND r.processed + r.failed >= r.received
-       RETURNING r.id`,
+       RETURNING r.hospital_id, r.status`,
       [runId],
     );
-    const [rows] = result as [unknown[], number];
+    const [rows] = result as [{ hospital_id: string; status: 'succeeded' | 'failed' }[], number];
+    // The UPDATE matched only while running: each run is counted finished once, whichever instance ends it.
+    for (const row of rows) this.metrics.run(row.hospital_id, row.status);
     return rows.length > 0;
   }
 
@@ -164,11 +170,13 @@ export class SiuRunsRepository {
           [run.id, run.waiting],
         );
       } else if (run.stalled) {
-        await this.dataSource.query(
+        const result: unknown = await this.dataSource.query(
           `UPDATE siu_ingestor.siu_runs SET status = 'failed', finished_at = now(),
-             error = COALESCE(error, $2) WHERE id = $1 AND status = 'running'`,
+             error = COALESCE(error, $2) WHERE id = $1 AND status = 'running' RETURNING hospital_id`,
           [run.id, `${run.waiting} messages were not processed within ${Math.round(stallMs / 1000)} s`],
         );
+        const [ended] = result as [{ hospital_id: string }[], number];
+        for (const row of ended) this.metrics.run(row.hospital_id, 'failed');
       }
     }
   }

@@ -3,6 +3,7 @@ import { DomainError, type SiuRunV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
+import { SiuMetrics } from './siu-metrics';
 import { SiuRunFetcher, type FetchSignal } from './siu-run.fetcher';
 import { SiuRunsRepository } from './siu-runs.repository';
 
@@ -20,6 +21,7 @@ export class SiuRunsService implements OnApplicationShutdown {
     private readonly connections: SiuConnectionsRepository,
     private readonly fetcher: SiuRunFetcher,
     private readonly bus: Bus,
+    private readonly metrics: SiuMetrics,
   ) {}
 
   /** Run now: answers at once with the running run; the files are taken in the background. */
@@ -75,6 +77,7 @@ export class SiuRunsService implements OnApplicationShutdown {
     const run = { id: randomUUID(), hospitalId, trigger: options.trigger, settings: connection.settings };
     const inserted = await this.runs.insert({ ...run, scheduledFor: options.scheduledFor });
     if (inserted !== 'inserted') return { outcome: inserted };
+    this.metrics.run(hospitalId, 'started');
     const work = this.fetcher
       .fetch(run, this.signal)
       .catch((error: unknown) =>

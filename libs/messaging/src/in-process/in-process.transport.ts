@@ -40,7 +40,12 @@ export class InProcessTransport implements Transport {
       );
     });
     try {
-      const meta = { messageId: randomUUID(), correlationId: options.correlationId, attempt: 1 };
+      const meta = {
+        messageId: randomUUID(),
+        correlationId: options.correlationId,
+        attempt: 1,
+        ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+      };
       const envelope = await Promise.race([handler(wireCopy(payload), meta), timeout]);
       return wireCopy(envelope);
     } finally {
@@ -57,6 +62,7 @@ export class InProcessTransport implements Transport {
       messageId: options.messageId,
       correlationId: options.correlationId,
       attempt: 1,
+      ...(options.traceparent ? { traceparent: options.traceparent } : {}),
     });
   }
 

@@ -7,6 +7,8 @@ export interface BusRecordOptions {
   /** Events: the id consumers dedupe on (the outbox row id). */
   messageId?: string;
   correlationId?: string;
+  /** Events: the trace the outbox row was written in, continued by the publish. */
+  traceparent?: string;
   /** RPC: how long the caller waits for the reply. */
   timeoutMs?: number;
 }

@@ -8,7 +8,10 @@ import {
   validatePayload,
 } from '@bridge/contracts';
 import { withCorrelationId } from '@bridge/logging';
+import { contextOf, failSpan, SpanKind, startSpan } from '@bridge/observability';
+import { context, trace, type Span } from '@opentelemetry/api';
 import { lastValueFrom } from 'rxjs';
+import type { BusMetrics } from '../bus-metrics';
 import { PoisonMessageError, type MessageMeta, type RpcEnvelope, type Transport } from '../transport';
 import { EVENT_CONSUMER_DEFAULTS, type EventConsumerOptions } from './event-consumer-options';
 import { MessageContext } from './message-context';
@@ -28,7 +31,10 @@ type PayloadClass = new () => object;
 export class BusServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger('BusServer');
 
-  constructor(private readonly transport: Transport) {
+  constructor(
+    private readonly transport: Transport,
+    private readonly metrics: BusMetrics,
+  ) {
     super();
   }
 
@@ -70,17 +76,30 @@ export class BusServer extends Server implements CustomTransportStrategy {
     if (!requestClass)
       throw new Error(`@MessagePattern('${pattern}') is not an RPC pattern of libs/contracts.`);
     await this.transport.serve(pattern, (payload, meta) =>
-      withCorrelationId(meta.correlationId, async (): Promise<RpcEnvelope> => {
-        try {
-          const request = validatePayload(requestClass, payload);
-          return { ok: true, result: (await this.run(handler, request, meta)) ?? null };
-        } catch (error) {
-          if (isDomainError(error)) return { ok: false, error: error.toPayload() };
-          this.logger.error({ msg: 'RPC failed', pattern, error: describe(error) }, (error as Error)?.stack);
-          return { ok: false, error: new DomainError('INTERNAL_ERROR', 'Internal error.').toPayload() };
-        }
+      this.traced(pattern, SpanKind.SERVER, meta, async (span): Promise<RpcEnvelope> => {
+        const envelope = await this.answer(pattern, requestClass, handler, payload, meta);
+        if (!envelope.ok) failSpan(span, envelope.error);
+        this.metrics.consumed(pattern, 'rpc', envelope.ok ? 'ok' : 'error');
+        return envelope;
       }),
     );
+  }
+
+  private async answer(
+    pattern: string,
+    requestClass: PayloadClass,
+    handler: MessageHandler,
+    payload: unknown,
+    meta: MessageMeta,
+  ): Promise<RpcEnvelope> {
+    try {
+      const request = validatePayload(requestClass, payload);
+      return { ok: true, result: (await this.run(handler, request, meta)) ?? null };
+    } catch (error) {
+      if (isDomainError(error)) return { ok: false, error: error.toPayload() };
+      this.logger.error({ msg: 'RPC failed', pattern, error: describe(error) }, (error as Error)?.stack);
+      return { ok: false, error: new DomainError('INTERNAL_ERROR', 'Internal error.').toPayload() };
+    }
   }
 
   private async bindEvent(event: string, handler: MessageHandler): Promise<void> {
@@ -94,16 +113,53 @@ export class BusServer extends Server implements CustomTransportStrategy {
     }
     const subscription = { ...EVENT_CONSUMER_DEFAULTS, ...options, queue: options.queue };
     await this.transport.subscribe(event, subscription, (payload, meta) =>
-      withCorrelationId(meta.correlationId, async () => {
-        let validated: object;
+      this.traced(event, SpanKind.CONSUMER, meta, async (span) => {
         try {
-          validated = validatePayload(payloadClass, payload);
+          let validated: object;
+          try {
+            validated = validatePayload(payloadClass, payload);
+          } catch (error) {
+            throw new PoisonMessageError(`invalid ${event} payload: ${describe(error)}`);
+          }
+          await this.run(handler, validated, meta);
+          this.metrics.consumed(event, 'event', 'ok');
         } catch (error) {
-          throw new PoisonMessageError(`invalid ${event} payload: ${describe(error)}`);
+          failSpan(span, error);
+          this.metrics.consumed(event, 'event', 'error');
+          // What the transport does next with a rejection: retry while attempts remain, else dead-letter.
+          if (error instanceof PoisonMessageError || meta.attempt >= subscription.maxAttempts) {
+            this.metrics.deadLettered(event);
+          } else {
+            this.metrics.retried(event);
+          }
+          throw error;
         }
-        await this.run(handler, validated, meta);
       }),
     );
+  }
+
+  /**
+   * Runs a delivery in its correlation scope and in a span continuing the sender's trace (the message's
+   * traceparent), so the handler's database work and the events it writes belong to that trace.
+   */
+  private traced<T>(pattern: string, kind: SpanKind, meta: MessageMeta, work: (span: Span) => Promise<T>): Promise<T> {
+    return withCorrelationId(meta.correlationId, async () => {
+      const parent = contextOf(meta.traceparent);
+      const span = startSpan(this.metrics.service, `${pattern} process`, {
+        kind,
+        parent,
+        attributes: {
+          'messaging.system': this.transport.kind,
+          'messaging.destination.name': pattern,
+          'messaging.message.id': meta.messageId,
+        },
+      });
+      try {
+        return await context.with(trace.setSpan(parent, span), () => work(span));
+      } finally {
+        span.end();
+      }
+    });
   }
 
   /** Runs Nest's handler (pipes, interceptors, the filter that passes errors on) to its last value. */

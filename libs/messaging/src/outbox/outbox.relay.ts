@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ServiceMetrics } from '@bridge/observability';
 import { DataSource } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { lastValueFrom } from 'rxjs';
@@ -16,6 +17,7 @@ interface OutboxRow {
   event: string;
   payload: unknown;
   correlation_id: string;
+  traceparent: string | null;
 }
 
 const BATCH_SIZE = 200;
@@ -31,6 +33,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private stopLagCollector: (() => void) | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -39,13 +42,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
+    this.stopLagCollector = new ServiceMetrics(this.options.service)
+      .gauge({
+        name: 'bridge_outbox_lag_seconds',
+        help: 'Age of the oldest outbox row not yet relayed to the bus (0 when the outbox is empty), per schema.',
+        labelNames: ['schema'],
+      })
+      .collectWith(this.options.schema, async () => [
+        { labels: { schema: this.options.schema }, value: await this.lagSeconds() },
+      ]);
     this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopLagCollector?.();
     clearTimeout(this.timer);
     await this.running;
+  }
+
+  /** Read at scrape time: one indexed min() on created_at. */
+  async lagSeconds(): Promise<number> {
+    const [row]: { lag: number | string | null }[] = await this.dataSource.query(
+      `SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS lag FROM "${this.options.schema}".outbox`,
+    );
+    return Math.max(0, Number(row?.lag ?? 0));
   }
 
   /** Publishes everything pending now; returns how many events left. Also used by tests and benchmarks. */
@@ -74,7 +95,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async relayBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, event, payload, correlation_id FROM "${this.options.schema}".outbox
+        `SELECT id, event, payload, correlation_id, traceparent FROM "${this.options.schema}".outbox
          ORDER BY created_at, id LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
       );
       if (rows.length === 0) return 0;
@@ -83,7 +104,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           lastValueFrom(
             this.client.emit(
               row.event,
-              new BusRecord(row.payload, { messageId: row.id, correlationId: row.correlation_id }),
+              new BusRecord(row.payload, {
+                messageId: row.id,
+                correlationId: row.correlation_id,
+                ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+              }),
             ),
             { defaultValue: undefined },
           ),

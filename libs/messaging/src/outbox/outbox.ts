@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventName, EventPayload } from '@bridge/contracts';
 import { currentCorrelationId } from '@bridge/logging';
+import { traceparentOf } from '@bridge/observability';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
@@ -11,6 +12,7 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
  *
  * Events leave a service only through this table: the row is written in the same transaction as the
  * change it announces, and the relay publishes it after commit. No commit, no event; no event lost.
+ * The row keeps the traceparent of the work that wrote it, so the relay's publish continues that trace.
  */
 @Injectable()
 export class Outbox {
@@ -23,9 +25,9 @@ export class Outbox {
   ): Promise<string> {
     const id = randomUUID();
     await manager.query(
-      `INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, created_at)
-       VALUES ($1, $2, $3, $4, clock_timestamp())`,
-      [id, event, JSON.stringify(payload), currentCorrelationId() ?? id],
+      `INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, traceparent, created_at)
+       VALUES ($1, $2, $3, $4, $5, clock_timestamp())`,
+      [id, event, JSON.stringify(payload), currentCorrelationId() ?? id, traceparentOf() ?? null],
     );
     return id;
   }
@@ -45,11 +47,12 @@ export class Outbox {
     return {
       sql: `WITH changed AS (${statement.sql}),
         announced AS (
-          INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, created_at)
-          SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1}, clock_timestamp() FROM changed
+          INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, traceparent, created_at)
+          SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1}, $${eventParameter + 2}::text,
+            clock_timestamp() FROM changed
         )
         SELECT * FROM changed`,
-      parameters: [...statement.parameters, event, currentCorrelationId() ?? randomUUID()],
+      parameters: [...statement.parameters, event, currentCorrelationId() ?? randomUUID(), traceparentOf() ?? null],
     };
   }
 }

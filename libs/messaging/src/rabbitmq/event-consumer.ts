@@ -8,7 +8,7 @@ import {
 } from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
-import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue } from './topology';
+import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue, traceparentOf } from './topology';
 import { CONTENT_TYPE, decode, describe, propertiesOf, publishConfirmed, settle } from './wire';
 
 /** Bounds how long a retry or dead-letter copy may wait for its confirm before the original is requeued. */
@@ -69,9 +69,11 @@ export class EventConsumer extends QueueConsumer {
     const retry = !(error instanceof PoisonMessageError) && meta.attempt < maxAttempts;
     const target = retry ? retryQueue(queue, retryDelay(meta.attempt, backoffMs)) : dlqName(queue);
     // Fresh headers: the broker's x-death bookkeeping is not copied, only what the transport needs.
+    const trace = meta.traceparent ? { [HEADERS.traceparent]: meta.traceparent } : {};
     const headers: Record<string, unknown> = retry
-      ? { [HEADERS.attempt]: meta.attempt + 1, [HEADERS.event]: event }
+      ? { [HEADERS.attempt]: meta.attempt + 1, [HEADERS.event]: event, ...trace }
       : {
+          ...trace,
           [HEADERS.attempt]: meta.attempt,
           [HEADERS.event]: event,
           [HEADERS.reason]: reason.slice(0, MAX_REASON_CHARS),
@@ -120,6 +122,7 @@ function readMeta(message: ConsumeMessage): MessageMeta {
     messageId: id,
     correlationId: typeof correlationId === 'string' && correlationId ? correlationId : id,
     attempt: Number.isInteger(attempt) && attempt >= 1 ? attempt : 1,
+    ...traceparentOf(headers),
   };
 }
 

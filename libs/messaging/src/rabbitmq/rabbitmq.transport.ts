@@ -18,7 +18,7 @@ import { EventConsumer } from './event-consumer';
 import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
 import { RpcServer } from './rpc-server';
-import { declareEventsExchange, EVENTS_EXCHANGE } from './topology';
+import { declareEventsExchange, EVENTS_EXCHANGE, HEADERS } from './topology';
 import { closeQuietly, CONTENT_TYPE, describe, encode } from './wire';
 
 export interface RabbitMqTransportOptions {
@@ -135,6 +135,7 @@ export class RabbitMqTransport implements Transport {
         persistent: true,
         timestamp: Math.floor(Date.now() / 1000),
         appId: this.options.service,
+        ...(options.traceparent ? { headers: { [HEADERS.traceparent]: options.traceparent } } : {}),
       },
       Date.now() + this.settings.publishTimeoutMs,
     );

@@ -65,7 +65,10 @@ export class RpcClient {
           persistent: false,
           mandatory: true,
           contentType: CONTENT_TYPE,
-          headers: { [HEADERS.deadline]: deadline },
+          headers: {
+            [HEADERS.deadline]: deadline,
+            ...(options.traceparent ? { [HEADERS.traceparent]: options.traceparent } : {}),
+          },
         },
         remaining,
       ).catch((error: unknown) => {

@@ -4,7 +4,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { RpcEnvelope, RpcServeHandler } from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
-import { declareRpcQueue, HEADERS, rpcQueue } from './topology';
+import { declareRpcQueue, HEADERS, rpcQueue, traceparentOf } from './topology';
 import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './wire';
 
 /**
@@ -43,6 +43,7 @@ export class RpcServer extends QueueConsumer {
       messageId: requestId,
       correlationId: typeof correlationId === 'string' && correlationId ? correlationId : requestId,
       attempt: 1,
+      ...traceparentOf(headers),
     });
     if (typeof replyTo === 'string' && replyTo) {
       settle(() =>

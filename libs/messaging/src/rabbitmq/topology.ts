@@ -21,6 +21,8 @@ export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
 /** Headers the transport reads and writes. */
 export const HEADERS = {
+  /** W3C trace context of the sender (the standard header name, so other tools read it too). */
+  traceparent: 'traceparent',
   /** 1 on first delivery; set on the copy sent to a retry queue. */
   attempt: 'x-attempt',
   /** The event name, kept because a retried message comes back with the queue as its routing key. */
@@ -33,6 +35,12 @@ export const HEADERS = {
   /** Epoch ms after which nobody waits for the RPC reply any more. */
   deadline: 'x-deadline',
 } as const;
+
+/** The sender's traceparent from a message's headers, when it is a plausible one (the propagator checks the rest). */
+export function traceparentOf(headers: Record<string, unknown> | undefined): { traceparent?: string } {
+  const value = headers?.[HEADERS.traceparent];
+  return typeof value === 'string' && value.length <= 128 ? { traceparent: value } : {};
+}
 
 export function dlqName(queue: string): string {
   return `${queue}.dlq`;

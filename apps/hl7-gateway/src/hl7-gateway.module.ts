@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
-import { DatabaseModule } from '@bridge/database';
+import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
 import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
 import { HealthHandler } from './health/health.handler';
@@ -9,6 +9,7 @@ import { JournalModule } from './journal/journal.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
+import { SiuListeners1796228600000 } from './migrations/1796228600000-siu-listeners';
 import { QueriesModule } from './queries/queries.module';
 import { SignalsModule } from './signals/signals.module';
 
@@ -27,8 +28,9 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000],
+          migrations: [messagingTablesMigration(HL7_GATEWAY_SCHEMA), Initial1764160000000, SiuListeners1796228600000],
         }),
+        SecretBoxModule.forService(SecretBox.fromConfig(config)),
         MessagingModule.forService({
           service: 'hl7-gateway',
           schema: HL7_GATEWAY_SCHEMA,

@@ -10,6 +10,7 @@ import { MessagesModule } from './messages/messages.module';
 import { Siu1764190000000 } from './migrations/1764190000000-siu';
 import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
 import { ScrubRunSecrets1796217600000 } from './migrations/1796217600000-scrub-run-secrets';
+import { announceSiuListenersMigration } from './migrations/1796228500000-announce-siu-listeners';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -49,6 +50,7 @@ export class SiuIngestorModule {
             SiuRunCounts1764200000000,
             sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
             ScrubRunSecrets1796217600000,
+            announceSiuListenersMigration(box),
           ],
         }),
         SecretBoxModule.forService(box),

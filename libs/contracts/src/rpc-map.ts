@@ -16,7 +16,7 @@ import { HL7_RPC_CLASSES, type Hl7Rpc } from './hl7/hl7.contracts';
 import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contracts';
 import { PATIENTS_RPC_CLASSES, type PatientsRpc } from './patients/patients.contracts';
 import { SIU_RPC_CLASSES, type SiuRpc } from './siu/siu.contracts';
-import { SiuMessageReceivedEventV1 } from './siu/siu.events.v1';
+import { SiuListenerChangedEventV1, SiuMessageReceivedEventV1 } from './siu/siu.events.v1';
 import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contracts';
 import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 import { WEBHOOKS_RPC_CLASSES, type WebhooksRpc } from './webhooks/webhooks.contracts';
@@ -52,6 +52,7 @@ export interface EventContracts {
   'patients.patient.upserted.v1': PatientUpsertedEventV1;
   'careflows.careflow.changed.v1': CareFlowChangedEventV1;
   'siu.message.received.v1': SiuMessageReceivedEventV1;
+  'siu.listener.changed.v1': SiuListenerChangedEventV1;
   'alerts.alert.changed.v1': AlertChangedEventV1;
 }
 
@@ -62,5 +63,6 @@ export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayloa
   'patients.patient.upserted.v1': PatientUpsertedEventV1,
   'careflows.careflow.changed.v1': CareFlowChangedEventV1,
   'siu.message.received.v1': SiuMessageReceivedEventV1,
+  'siu.listener.changed.v1': SiuListenerChangedEventV1,
   'alerts.alert.changed.v1': AlertChangedEventV1,
 };

@@ -8,10 +8,8 @@ import {
 } from '../messages/message.v1';
 import {
   GetSiuConnectionRequestV1,
-  ListSiuListenersRequestV1,
   PutSiuConnectionRequestV1,
   type SiuConnectionViewV1,
-  type SiuListenerV1,
 } from './siu-connection.v1';
 import {
   GetSiuRunRequestV1,
@@ -24,8 +22,6 @@ import {
 export interface SiuRpc {
   'siu.connection.put.v1': Rpc<PutSiuConnectionRequestV1, SiuConnectionViewV1>;
   'siu.connection.get.v1': Rpc<GetSiuConnectionRequestV1, SiuConnectionViewV1>;
-  /** The real-time MLLP listeners hl7-gateway should run (connections with `mllpListener`). */
-  'siu.listeners.list.v1': Rpc<ListSiuListenersRequestV1, SiuListenerV1[]>;
   /** Run now: answers at once with the running run (409 SIU_RUN_IN_PROGRESS when one is running). */
   'siu.run.start.v1': Rpc<StartSiuRunRequestV1, SiuRunV1>;
   'siu.run.list.v1': Rpc<ListSiuRunsRequestV1, SiuRunV1[]>;
@@ -42,7 +38,6 @@ export interface SiuRpc {
 export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
   'siu.connection.put.v1': PutSiuConnectionRequestV1,
   'siu.connection.get.v1': GetSiuConnectionRequestV1,
-  'siu.listeners.list.v1': ListSiuListenersRequestV1,
   'siu.run.start.v1': StartSiuRunRequestV1,
   'siu.run.list.v1': ListSiuRunsRequestV1,
   'siu.run.get.v1': GetSiuRunRequestV1,

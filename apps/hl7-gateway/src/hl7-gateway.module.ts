@@ -1,9 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
-import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
 import { JournalModule } from './journal/journal.module';
 import { ListenersModule } from './listeners/listeners.module';
@@ -45,7 +44,7 @@ export class Hl7GatewayModule {
         ListenersModule,
         SignalsModule,
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('hl7-gateway')],
       providers: [
         {
           provide: SIU_LISTENER_OPTIONS,

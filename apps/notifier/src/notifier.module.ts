@@ -2,9 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
-import { HealthHandler } from './health/health.handler';
 import type { NotifierEnv } from './notifier.config';
 
 export const NOTIFIER_SCHEMA = 'notifier';
@@ -43,7 +42,7 @@ export class NotifierModule {
           deadLetterQueues: config.ALERTS_DEAD_LETTER_QUEUES.split(',').map((queue) => queue.trim()).filter(Boolean),
         }),
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('notifier')],
     };
   }
 }

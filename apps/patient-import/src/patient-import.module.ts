@@ -8,7 +8,7 @@ import {
   SecretBoxModule,
   sealSecretsMigration,
 } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
 import { CareFlowDefinitionsModule } from './care-flow-definitions/care-flow-definitions.module';
 import { CareFlowsModule } from './care-flows/care-flows.module';
@@ -23,7 +23,6 @@ import { PatientsModule } from './patients/patients.module';
 import { WEB_SERVICE_SECRETS } from './webservice/webservice-connections.repository';
 import { WebServiceModule } from './webservice/webservice.module';
 import { SignalsModule } from './signals/signals.module';
-import { HealthHandler } from './health/health.handler';
 
 /** Patients, care-flow definitions and care flows, and pull import (web service, import source, sessions). */
 @Module({})
@@ -65,8 +64,7 @@ export class PatientImportModule {
         AppointmentsModule,
         SignalsModule,
       ],
-      controllers: [HealthHandler],
-      providers: [HealthHandler],
+      controllers: [healthHandler('patient-import')],
     };
   }
 }

@@ -2,10 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule, sealSecretsMigration } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
-import { HealthHandler } from './health/health.handler';
 import { MessagesModule } from './messages/messages.module';
 import { Siu1764190000000 } from './migrations/1764190000000-siu';
 import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
@@ -80,7 +79,7 @@ export class SiuIngestorModule {
         SchedulesModule,
         SignalsModule,
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('siu-ingestor')],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';
 import { ScimToken } from './scim-tokens/scim-token.entity';
@@ -20,7 +20,6 @@ import { SessionsModule } from './sessions/sessions.module';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
 import { User } from './users/user.entity';
 import { UsersModule } from './users/users.module';
-import { HealthHandler } from './health/health.handler';
 
 export const USER_PROVISIONING_SCHEMA = 'user_provisioning';
 
@@ -63,7 +62,7 @@ export class UserProvisioningModule {
         SessionsModule,
         ScimModule,
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('user-provisioning')],
       providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }],
       exports: [USER_PROVISIONING_CONFIG],
     };

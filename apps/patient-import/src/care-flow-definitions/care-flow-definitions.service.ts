@@ -19,8 +19,7 @@ export class CareFlowDefinitionsService {
   ) {}
 
   async create(hospitalId: string, input: CareFlowDefinitionInputV1): Promise<CareFlowDefinitionViewV1> {
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     const keys = input.baseline.map((field) => field.key);
     if (new Set(keys).size !== keys.length) {
       throw new DomainError('VALIDATION_FAILED', 'Baseline field keys must be unique.', {

@@ -46,8 +46,7 @@ export class WebServiceConnectionsService implements OnApplicationBootstrap {
 
   /** Replaces the hospital's connection. The answer shows whether secrets are set, never the secrets. */
   async put(hospitalId: string, input: WebServiceConnectionInputV1): Promise<WebServiceConnectionViewV1> {
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     const settings = normalise(input);
     assertUsable(settings);
     await this.assertDestinationsAllowed(settings);

@@ -31,8 +31,7 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
 
   async put(hospitalId: string, input: SiuConnectionInputV1): Promise<SiuConnectionViewV1> {
     const settings = resolveSiuSettings(input);
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     await this.reach.assertWithinBounds(settings);
     const stored = await this.connections.save(hospitalId, settings, (others) =>
       this.reach.assertNotShared(settings, others),

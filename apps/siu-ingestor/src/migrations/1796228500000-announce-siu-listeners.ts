@@ -22,11 +22,11 @@ export function announceSiuListenersMigration(box: SecretBox): new () => Migrati
       await runner.query(`CREATE SEQUENCE IF NOT EXISTS ${SIU_LISTENER_VERSIONS}`);
       // Saves by instances still on the previous release wait: their listener is read here or after.
       await runner.query(`SELECT pg_advisory_xact_lock(hashtext('siu_ingestor.siu_connections'))`);
-      const rows: { hospital_id: string; settings: SiuConnectionSettings }[] = await runner.query(
+      const rows = (await runner.query(
         `SELECT hospital_id, settings FROM siu_ingestor.siu_connections
          WHERE settings->'mllpListener' IS NOT NULL AND settings->'mllpListener' <> 'null'::jsonb
          ORDER BY hospital_id`,
-      );
+      )) as { hospital_id: string; settings: SiuConnectionSettings }[];
       for (const row of rows) {
         const settings = openFields(
           box,
@@ -34,9 +34,11 @@ export function announceSiuListenersMigration(box: SecretBox): new () => Migrati
           SIU_SECRETS.paths,
           sealingContext(SIU_SECRETS.table, row.hospital_id),
         );
-        const [{ version }]: { version: string }[] = await runner.query(
+        const [{ version }] = (await runner.query(
           `SELECT nextval('${SIU_LISTENER_VERSIONS}') AS version`,
-        );
+        )) as {
+          version: string;
+        }[];
         const event = siuListenerChangedEvent(box, row.hospital_id, settings, Number(version));
         const id = randomUUID();
         await runner.query(

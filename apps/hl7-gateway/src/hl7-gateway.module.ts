@@ -1,18 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DatabaseModule, JournalRetentionModule } from '@bridge/database';
-import { MessagingModule, busRetentionPolicy, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { DatabaseModule, JournalRetentionModule, SecretBox, SecretBoxModule } from '@bridge/database';
+import {
+  busRetentionPolicy,
+  healthHandler,
+  MessagingModule,
+  messagingTablesMigration,
+  outboxTraceparentMigration,
+} from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { HL7_JOURNAL } from './retention/hl7-journal';
 import { ConnectionsModule } from './connections/connections.module';
-import { HealthHandler } from './health/health.handler';
 import { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
 import { JournalModule } from './journal/journal.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { SIU_LISTENER_OPTIONS } from './listeners/siu-listeners';
 import { Initial1764160000000 } from './migrations/1764160000000-initial';
 import { PartitionMessages1796228252550 } from './migrations/1796228252550-partition-messages';
+import { SiuListeners1796228600000 } from './migrations/1796228600000-siu-listeners';
 import { QueriesModule } from './queries/queries.module';
 import { SelfTestModule } from './self-test/self-test.module';
 import { SignalsModule } from './signals/signals.module';
@@ -38,8 +44,10 @@ export class Hl7GatewayModule {
             Initial1764160000000,
             PartitionMessages1796228252550,
             outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
+            SiuListeners1796228600000,
           ],
         }),
+        SecretBoxModule.forService(SecretBox.fromConfig(config)),
         MessagingModule.forService({
           service: 'hl7-gateway',
           schema: HL7_GATEWAY_SCHEMA,
@@ -60,7 +68,7 @@ export class Hl7GatewayModule {
         ListenersModule,
         SignalsModule,
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('hl7-gateway')],
       providers: [
         {
           provide: SIU_LISTENER_OPTIONS,

@@ -2,10 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
-import { HealthHandler } from './health/health.handler';
 import { Webhooks1796228439410 } from './migrations/1796228439410-webhooks';
 import type { NotifierEnv } from './notifier.config';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -48,7 +47,7 @@ export class NotifierModule {
         }),
         WebhooksModule.forRoot(config),
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('notifier')],
     };
   }
 }

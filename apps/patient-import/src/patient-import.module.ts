@@ -10,7 +10,13 @@ import {
   JournalRetentionModule,
 } from '@bridge/database';
 import { ScheduleModule } from '@nestjs/schedule';
-import { MessagingModule, busRetentionPolicy, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import {
+  busRetentionPolicy,
+  healthHandler,
+  MessagingModule,
+  messagingTablesMigration,
+  outboxTraceparentMigration,
+} from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { IMPORT_JOURNAL } from './retention/import-journal';
 import { CareFlowDefinition } from './care-flow-definitions/care-flow-definition.entity';
@@ -29,7 +35,6 @@ import { PatientsModule } from './patients/patients.module';
 import { WEB_SERVICE_SECRETS } from './webservice/webservice-connections.repository';
 import { WebServiceModule } from './webservice/webservice.module';
 import { SignalsModule } from './signals/signals.module';
-import { HealthHandler } from './health/health.handler';
 
 /** Patients, care-flow definitions and care flows, and pull import (web service, import source, sessions). */
 @Module({})
@@ -80,8 +85,7 @@ export class PatientImportModule {
         AppointmentsModule,
         SignalsModule,
       ],
-      controllers: [HealthHandler],
-      providers: [HealthHandler],
+      controllers: [healthHandler('patient-import')],
     };
   }
 }

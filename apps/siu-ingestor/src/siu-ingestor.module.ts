@@ -8,12 +8,17 @@ import {
   SecretBoxModule,
   sealSecretsMigration,
 } from '@bridge/database';
-import { MessagingModule, busRetentionPolicy, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import {
+  busRetentionPolicy,
+  healthHandler,
+  MessagingModule,
+  messagingTablesMigration,
+  outboxTraceparentMigration,
+} from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { SIU_JOURNAL } from './retention/siu-journal';
 import { ConnectionsModule } from './connections/connections.module';
 import { SIU_SECRETS } from './connections/siu-connections.repository';
-import { HealthHandler } from './health/health.handler';
 import { MessagesModule } from './messages/messages.module';
 import { Siu1764190000000 } from './migrations/1764190000000-siu';
 import { SiuRunCounts1764200000000 } from './migrations/1764200000000-siu-run-counts';
@@ -21,6 +26,7 @@ import { ScrubRunSecrets1796217600000 } from './migrations/1796217600000-scrub-r
 import { PartitionMessages1796228252552 } from './migrations/1796228252552-partition-messages';
 import { ReprocessJobs1796228252554 } from './migrations/1796228252554-reprocess-jobs';
 import { ReprocessJobsModule } from './reprocess-jobs/reprocess-jobs.module';
+import { announceSiuListenersMigration } from './migrations/1796228500000-announce-siu-listeners';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -65,6 +71,7 @@ export class SiuIngestorModule {
             PartitionMessages1796228252552,
             ReprocessJobs1796228252554,
             outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
+            announceSiuListenersMigration(box),
           ],
         }),
         SecretBoxModule.forService(box),
@@ -100,7 +107,7 @@ export class SiuIngestorModule {
         ReprocessJobsModule,
         SelfTestModule,
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('siu-ingestor')],
     };
   }
 }

@@ -1,19 +1,12 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { loadConfig, UserProvisioningEnv, type ServiceAppOptions } from '@bridge/config';
-import { createLogger, PinoNestLogger } from '@bridge/logging';
-import { createBusMicroservice } from '@bridge/messaging';
+import { UserProvisioningEnv, type ServiceAppOptions } from '@bridge/config';
+import { createServiceApp } from '@bridge/messaging';
 import { UserProvisioningModule } from './user-provisioning.module';
 
-/** Starts the service as a broker-driven application context (no HTTP of its own). */
-export async function createUserProvisioningApp(
+/** Starts the service as a broker-driven Nest microservice (no HTTP of its own). */
+export function createUserProvisioningApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
 ): Promise<INestMicroservice> {
-  const config = loadConfig(UserProvisioningEnv, env);
-  const app = await createBusMicroservice(UserProvisioningModule.forRoot(config), {
-    logger: options.logger ?? new PinoNestLogger(createLogger('user-provisioning', config.LOG_LEVEL)),
-  });
-  if (options.shutdownHooks) app.enableShutdownHooks();
-  await app.listen();
-  return app;
+  return createServiceApp('user-provisioning', UserProvisioningEnv, (config) => UserProvisioningModule.forRoot(config), env, options);
 }

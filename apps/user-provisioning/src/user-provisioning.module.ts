@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@bridge/database';
-import { MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import { healthHandler, MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';
@@ -21,7 +21,6 @@ import { SessionsModule } from './sessions/sessions.module';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-provisioning.config';
 import { User } from './users/user.entity';
 import { UsersModule } from './users/users.module';
-import { HealthHandler } from './health/health.handler';
 import { HospitalRetention1796228252553 } from './migrations/1796228252553-hospital-retention';
 import { RetentionModule } from './retention/retention.module';
 
@@ -70,7 +69,7 @@ export class UserProvisioningModule {
         ScimModule,
         RetentionModule,
       ],
-      controllers: [HealthHandler],
+      controllers: [healthHandler('user-provisioning')],
       providers: [{ provide: USER_PROVISIONING_CONFIG, useValue: config }],
       exports: [USER_PROVISIONING_CONFIG],
     };

@@ -120,9 +120,13 @@ export class UserProvisioningEnv extends DataServiceEnv {
   @IsInt() @Min(60) @Max(86_400) SESSION_TTL_SECONDS: number = 28_800;
 }
 
-export class Hl7GatewayEnv extends DataServiceEnv {
+/** hl7-gateway keeps the listeners' TLS keys sealed with SECRETS_KEY (the key siu-ingestor seals them with). */
+export class Hl7GatewayEnv extends SecretsDataServiceEnv {
   /** Interface the real-time SIU MLLP listeners bind to (the embedded default: 127.0.0.1). */
   @IsString() SIU_LISTENER_HOST: string = '0.0.0.0';
-  /** How often the wanted listeners are re-read from the SIU connections. */
+  /**
+   * How often each instance re-reads its own table of wanted listeners (`hl7_gateway.siu_listeners`, fed by
+   * `siu.listener.changed.v1`); the instance that takes an event applies it at once.
+   */
   @IsInt() @Min(100) @Max(300_000) SIU_LISTENER_REFRESH_MS: number = 2000;
 }

@@ -31,6 +31,14 @@ export class Bus {
     return lastValueFrom(this.client.send<RpcResponse<P>>(pattern, record));
   }
 
+  /**
+   * Refuses a hospital user-provisioning does not know (its NOT_FOUND reaches the caller). Hospitals live
+   * there: a service never trusts a caller-supplied hospital id before it writes under it.
+   */
+  async requireHospital(hospitalId: string): Promise<void> {
+    await this.request('tenancy.hospital.get.v1', { hospitalId });
+  }
+
   health(): Promise<TransportHealth> {
     return this.transport.health();
   }

@@ -7,6 +7,7 @@ export * from './nest/bus.server';
 export * from './nest/bus-record';
 export * from './nest/bus-microservice';
 export * from './nest/event-consumer-options';
+export * from './nest/health.handler';
 export * from './nest/message-context';
 export * from './nest/pass-through.filter';
 export * from './outbox/outbox';

@@ -27,8 +27,7 @@ export class ConnectionsService {
   async put(hospitalId: string, input: Hl7ConnectionInputV1, dryRun = false): Promise<Hl7ConnectionViewV1> {
     const template = validateTemplate(input.template);
     const derivedTemplate = deriveConnectionTemplate(input);
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     // An address (or localhost) is checked now; a name is checked on what it resolves to at each query.
     const refusal = await this.destinations.configuredRefusal(input.host, input.port);
     if (refusal) {

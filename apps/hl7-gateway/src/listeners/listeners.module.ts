@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { JournalModule } from '../journal/journal.module';
 import { InboundSiuService } from './inbound-siu.service';
+import { SiuListenerChangesHandler } from './siu-listener-changes.handler';
 import { SiuListeners } from './siu-listeners';
+import { SiuListenersRepository } from './siu-listeners.repository';
 
-/** Real-time SIU over MLLP: one listener per hospital, ACK after the message is journaled and handed on. */
+/**
+ * Real-time SIU over MLLP: one listener per hospital, as siu-ingestor announces them
+ * (`siu.listener.changed.v1`); ACK after the message is journaled and handed on.
+ */
 @Module({
   imports: [JournalModule],
-  providers: [InboundSiuService, SiuListeners],
+  controllers: [SiuListenerChangesHandler],
+  providers: [InboundSiuService, SiuListeners, SiuListenersRepository],
 })
 export class ListenersModule {}

@@ -7,17 +7,17 @@ import {
 } from '@nestjs/common';
 import { SIU_LISTENER_DEFAULTS, type SiuListenerV1 } from '@bridge/contracts';
 import { buildRejectAck, MllpServer } from '@bridge/hl7';
-import { Bus } from '@bridge/messaging';
 import { BlockList, isIP } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { InboundSiuService } from './inbound-siu.service';
+import { SiuListenersRepository } from './siu-listeners.repository';
 
 export const SIU_LISTENER_OPTIONS = Symbol('SIU_LISTENER_OPTIONS');
 
 export interface SiuListenerOptions {
   /** Interface the listeners bind to (0.0.0.0 in production, 127.0.0.1 in tests and the demo). */
   host: string;
-  /** How often the wanted listeners are asked of siu-ingestor, which owns the SIU connections. */
+  /** How often this instance re-reads the wanted listeners from its own table (`hl7_gateway.siu_listeners`). */
   refreshMs: number;
 }
 
@@ -29,58 +29,64 @@ interface RunningListener {
 }
 
 /**
- * Runs one MLLP listener per hospital that streams SIU in real time, as its SIU connection says: starts,
- * moves and stops them as connections change. A port taken by something else is logged and retried on the
- * next refresh; one hospital's listener failing never affects another's.
+ * Runs one MLLP listener per hospital that streams SIU in real time, as this service's own table of
+ * listeners says (kept from siu-ingestor's `siu.listener.changed.v1`): starts, moves and stops them as it
+ * changes. A port taken by something else is logged and retried on the next read; one hospital's listener
+ * failing never affects another's.
  */
 @Injectable()
 export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SiuListeners');
   private readonly running = new Map<number, RunningListener>();
   private timer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
+  /** Refreshes run one after another (the timer's and an applied event's). */
+  private refreshes: Promise<void> = Promise.resolve();
   private stopped = false;
-  private failedRefreshes = 0;
 
   constructor(
-    private readonly bus: Bus,
+    private readonly repository: SiuListenersRepository,
     private readonly inbound: InboundSiuService,
     @Inject(SIU_LISTENER_OPTIONS) private readonly options: SiuListenerOptions,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** After a SECRETS_KEY rotation, keys sealed with the previous one are re-sealed with the new one at start. */
+  async onApplicationBootstrap(): Promise<void> {
+    const resealed = await this.repository.resealAll();
+    if (resealed > 0) this.logger.log({ msg: 're-sealed SIU listener TLS keys with the current key', count: resealed });
     this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.refreshing;
+    await this.refreshes;
     await Promise.all([...this.running.values()].map((listener) => listener.server.close()));
     this.running.clear();
+  }
+
+  /** Brings the running listeners in line with the table now (after an applied event); never rejects. */
+  refreshNow(): Promise<void> {
+    return this.refresh().catch((error: unknown) => {
+      if (!this.stopped) this.logger.warn({ msg: 'could not refresh SIU listeners', error: (error as Error).message });
+    });
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.refreshing = this.refresh()
-        .then(() => {
-          this.failedRefreshes = 0;
-        })
-        .catch((error: unknown) => {
-          // Services start in any order: a refresh before siu-ingestor answers is routine, so only a second
-          // failure in a row is a warning (and none while stopping).
-          this.failedRefreshes += 1;
-          const message = { msg: 'could not refresh SIU listeners', error: (error as Error).message };
-          if (this.failedRefreshes > 1 && !this.stopped) this.logger.warn(message);
-          else this.logger.debug(message);
-        })
-        .finally(() => this.schedule(this.options.refreshMs));
+      void this.refreshNow().finally(() => this.schedule(this.options.refreshMs));
     }, delayMs);
   }
 
-  async refresh(): Promise<void> {
-    const wanted = await this.bus.request('siu.listeners.list.v1', {});
+  refresh(): Promise<void> {
+    const next = this.refreshes.then(() => this.applyWanted());
+    this.refreshes = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyWanted(): Promise<void> {
+    if (this.stopped) return;
+    const wanted = await this.repository.wanted();
     const wantedByPort = routablePorts(wanted, (port, hospitals) =>
       this.logger.error({
         msg: 'SIU listener port claimed by several hospitals: served to none until one of them moves',

@@ -20,8 +20,7 @@ export class CareFlowDefinitionsService {
   ) {}
 
   async create(hospitalId: string, input: CareFlowDefinitionInputV1): Promise<CareFlowDefinitionViewV1> {
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     assertUniqueBaselineKeys(input.baseline);
     try {
       const definition = await this.definitions.save(

@@ -12,8 +12,7 @@ export class ImportSourcesService {
 
   /** The connection of the chosen source may come later: a lookup without it answers IMPORT_SOURCE_NOT_CONFIGURED. */
   async put(hospitalId: string, source: ImportSource): Promise<{ hospitalId: string; source: ImportSource }> {
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     await this.sources.put(hospitalId, source);
     return { hospitalId, source };
   }

@@ -1,6 +1,4 @@
-import { fitPatientInput, type DemographicsV1, type PatientInputV1 } from '@bridge/contracts';
-
-const MAX_IDENTIFIERS = 20;
+import { fitPatientInput, MAX_PATIENT_IDENTIFIERS, type DemographicsV1, type PatientInputV1 } from '@bridge/contracts';
 
 /**
  * A hospital's demographics as a candidate the confirm can save: fitted to the same payload class as the
@@ -10,7 +8,7 @@ const MAX_IDENTIFIERS = 20;
 export function toSaveableCandidate(demographics: DemographicsV1): DemographicsV1 | undefined {
   const fitted = fitPatientInput({
     ...demographics,
-    identifiers: (demographics.identifiers ?? []).slice(0, MAX_IDENTIFIERS),
+    identifiers: (demographics.identifiers ?? []).slice(0, MAX_PATIENT_IDENTIFIERS),
   });
   return fitted.ok ? ({ identifiers: [], ...fitted.patient } as unknown as DemographicsV1) : undefined;
 }

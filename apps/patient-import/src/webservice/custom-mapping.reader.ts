@@ -1,5 +1,5 @@
 import type { DemographicsV1 } from '@bridge/contracts';
-import { addressOf, atPath, compact, dateOf, nationalNumberOf, sexOf, text } from './reply-values';
+import { addressOf, atPath, compact, dateOf, nationalNumberOf, sexOf, text } from './hospital-reply-fields';
 import type { Lookup } from './webservice-request.builder';
 
 /** The patient fields a custom mapping may fill (`address.*` for the address parts). */

@@ -8,7 +8,7 @@ import {
   sexOf,
   text,
   type Json,
-} from './reply-values';
+} from './hospital-reply-fields';
 import type { Lookup } from './webservice-request.builder';
 
 type Resource = Record<string, Json>;

@@ -18,7 +18,7 @@ function setUp() {
       return settings && { hospitalId, settings, updatedAt: new Date('2026-01-01T00:00:00Z') };
     },
   };
-  const bus = { request: jest.fn(async () => ({ id: HOSPITAL })) };
+  const bus = { requireHospital: jest.fn(async () => undefined) };
   const service = new WebServiceConnectionsService(
     repository as unknown as WebServiceConnectionsRepository,
     bus as unknown as Bus,
@@ -47,7 +47,7 @@ describe('WebServiceConnectionsService', () => {
       auth: { type: 'basic', username: 'bridge', password: 'pw-123456', token: 'stray' },
       destination: 'MIRTH',
     });
-    expect(bus.request).toHaveBeenCalledWith('tenancy.hospital.get.v1', { hospitalId: HOSPITAL });
+    expect(bus.requireHospital).toHaveBeenCalledWith(HOSPITAL);
     expect(stored.get(HOSPITAL)?.auth).toEqual({ type: 'basic', username: 'bridge', password: 'pw-123456' });
     expect(view).toEqual({
       hospitalId: HOSPITAL,

@@ -52,8 +52,7 @@ export class WebServiceConnectionsService implements OnApplicationBootstrap {
     given: WebServiceConnectionInputV1,
     options: { dryRun?: boolean; keepSecrets?: string[] } = {},
   ): Promise<WebServiceConnectionViewV1> {
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     // Kept secrets (a configuration document's `{"secret": "set"}`) are swapped in before anything reads them.
     const input = options.keepSecrets?.length
       ? keepStoredSecrets(given, options.keepSecrets, WEB_SERVICE_SECRETS.paths, await this.find(hospitalId))

@@ -11,7 +11,7 @@ import {
   sexOf,
   text,
   type Json,
-} from './reply-values';
+} from './hospital-reply-fields';
 import type { WebServiceReply } from './webservice.client';
 import type { Lookup } from './webservice-request.builder';
 

@@ -1,20 +1,11 @@
 import { Controller } from '@nestjs/common';
-import type {
-  GetSiuConnectionRequestV1,
-  PutSiuConnectionRequestV1,
-  SiuConnectionViewV1,
-  SiuListenerV1,
-} from '@bridge/contracts';
+import type { GetSiuConnectionRequestV1, PutSiuConnectionRequestV1, SiuConnectionViewV1 } from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { SiuConnectionsRepository } from './siu-connections.repository';
 import { SiuConnectionsService } from './siu-connections.service';
 
 @Controller()
 export class SiuConnectionsHandler {
-  constructor(
-    private readonly connections: SiuConnectionsService,
-    private readonly repository: SiuConnectionsRepository,
-  ) {}
+  constructor(private readonly connections: SiuConnectionsService) {}
 
   @MessagePattern('siu.connection.put.v1')
   put(@Payload() request: PutSiuConnectionRequestV1): Promise<SiuConnectionViewV1> {
@@ -27,10 +18,5 @@ export class SiuConnectionsHandler {
   @MessagePattern('siu.connection.get.v1')
   get(@Payload() request: GetSiuConnectionRequestV1): Promise<SiuConnectionViewV1> {
     return this.connections.get(request.hospitalId);
-  }
-
-  @MessagePattern('siu.listeners.list.v1')
-  listeners(): Promise<SiuListenerV1[]> {
-    return this.repository.listeners();
   }
 }

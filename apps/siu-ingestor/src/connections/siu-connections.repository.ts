@@ -7,13 +7,13 @@ import {
   sealingContext,
   type SealedTable,
 } from '@bridge/database';
+import { Outbox } from '@bridge/messaging';
 import { DataSource } from 'typeorm';
+import { SIU_LISTENER_EVENT, SIU_LISTENER_VERSIONS, siuListenerChangedEvent } from './siu-listener-event';
 import { SIU_SECRET_PATHS, type SiuConnectionSettings } from './siu-settings';
 
 /** The secret fields of an SIU connection: sealed in the row (PRODUCT.md "Secrets at rest"). */
 export const SIU_SECRETS: SealedTable = { table: 'siu_ingestor.siu_connections', paths: SIU_SECRET_PATHS };
-import type { SiuListenerV1, SiuMllpListenerV1 } from '@bridge/contracts';
-
 export interface StoredSiuConnection {
   hospitalId: string;
   settings: SiuConnectionSettings;
@@ -26,12 +26,14 @@ export class SiuConnectionsRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
+    private readonly outbox: Outbox,
   ) {}
 
   /**
    * Saves the connection once `check` (given every other hospital's connection) finds no conflict. Saves are
    * serialised by a transaction-scoped advisory lock, so two hospitals saved at once cannot both take the
-   * same port or folder.
+   * same port or folder. The same transaction announces the hospital's listener to hl7-gateway
+   * (`siu.listener.changed.v1`), numbered under the lock so the numbers follow the commit order.
    */
   async save(
     hospitalId: string,
@@ -53,6 +55,14 @@ export class SiuConnectionsRepository {
          ON CONFLICT (hospital_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
          RETURNING updated_at`,
         [hospitalId, JSON.stringify(sealFields(this.box, settings, SIU_SECRETS.paths, context(hospitalId)))],
+      );
+      const [{ version }]: { version: string }[] = await manager.query(
+        `SELECT nextval('${SIU_LISTENER_VERSIONS}') AS version`,
+      );
+      await this.outbox.add(
+        manager,
+        SIU_LISTENER_EVENT,
+        siuListenerChangedEvent(this.box, hospitalId, settings, Number(version)),
       );
       return { hospitalId, settings, updatedAt: rows[0].updated_at };
     });
@@ -85,23 +95,6 @@ export class SiuConnectionsRepository {
       schedule: row.schedule,
       timezone: row.timezone,
       updatedAt: row.updated_at,
-    }));
-  }
-
-  /** Hospitals streaming SIU over MLLP (platform-wide: hl7-gateway runs one listener per port). */
-  async listeners(): Promise<SiuListenerV1[]> {
-    const rows: { hospital_id: string; listener: SiuMllpListenerV1; charset: 'utf-8' | 'latin1' | null }[] =
-      await this.dataSource.query(
-        `SELECT hospital_id, settings->'mllpListener' AS listener, settings->>'charset' AS charset
-       FROM siu_ingestor.siu_connections WHERE settings ? 'mllpListener' AND settings->'mllpListener' <> 'null'::jsonb
-       ORDER BY hospital_id`,
-      );
-    return rows.map((row) => ({
-      // The TLS key is sealed in the row: opened for hl7-gateway, which serves TLS with it.
-      ...openFields(this.box, { mllpListener: row.listener }, SIU_SECRETS.paths, context(row.hospital_id)).mllpListener,
-      hospitalId: row.hospital_id,
-      port: Number(row.listener.port),
-      charset: row.charset ?? 'utf-8',
     }));
   }
 }

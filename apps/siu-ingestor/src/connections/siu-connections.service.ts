@@ -39,8 +39,7 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
       ? keepStoredSecrets(given, options.keepSecrets, SIU_SECRET_PATHS, (await this.connections.find(hospitalId))?.settings)
       : given;
     const settings = resolveSiuSettings(input);
-    // Hospitals live in user-provisioning: ask it, never trust a caller-supplied id blindly.
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     await this.reach.assertWithinBounds(settings);
     const stored = await this.connections.save(
       hospitalId,

@@ -1,6 +1,7 @@
 import {
   DomainError,
   PatientInputV1,
+  MAX_PATIENT_IDENTIFIERS,
   REQUIRED_PATIENT_FIELDS,
   fitPatientInput,
   validatePayload,
@@ -8,8 +9,6 @@ import {
   type PatientViewV1,
 } from '@bridge/contracts';
 import type { Demographics } from '@bridge/hl7';
-
-const MAX_IDENTIFIERS = 20;
 
 export type PatientSource = Demographics | PatientViewV1 | DemographicsV1;
 
@@ -63,7 +62,7 @@ function candidateOf(demographics: PatientSource): Record<string, unknown> {
     preferredLanguage: demographics.preferredLanguage,
     address: demographics.address && { ...demographics.address },
     identifiers: demographics.identifiers
-      .slice(0, MAX_IDENTIFIERS)
+      .slice(0, MAX_PATIENT_IDENTIFIERS)
       .map(({ system, value }) => ({ system, value })),
   };
   return Object.fromEntries(

@@ -22,8 +22,8 @@ import {
   pending,
   settleCopies,
   toApplyRequest,
-  type Work,
-} from './siu-work';
+  type MessageInBatch,
+} from './message-in-batch';
 
 export interface SiuDelivery {
   event: SiuMessageReceivedEventV1;
@@ -75,7 +75,7 @@ export class SiuMessageProcessor {
       deliveries.map((delivery, index) => ({ hospitalId: delivery.event.hospitalId, messageId: ids[index] })),
     );
     const byId = new Map(stored.map((message) => [message.id, message]));
-    const work = new Map<string, Work>();
+    const work = new Map<string, MessageInBatch>();
     for (const [index, delivery] of deliveries.entries()) {
       const message = byId.get(ids[index]);
       if (!message || message.status !== 'received') continue;
@@ -106,7 +106,7 @@ export class SiuMessageProcessor {
    * their own deliveries later find them done. Applying twice is harmless: patient-import answers a message
    * it applied with its first result.
    */
-  private async withWaitingPredecessors(items: Work[]): Promise<Work[]> {
+  private async withWaitingPredecessors(items: MessageInBatch[]): Promise<MessageInBatch[]> {
     const all = new Map(items.map((item) => [item.message.id, item]));
     for (const [hospitalId, group] of groupByHospital(items)) {
       const lastByKey = new Map<string, number>();
@@ -139,7 +139,7 @@ export class SiuMessageProcessor {
     return this.messages.storeRealtime(event.hospitalId, event.messageId, { ...readMessageHeader(raw), raw });
   }
 
-  private async read(items: Work[]): Promise<void> {
+  private async read(items: MessageInBatch[]): Promise<void> {
     for (const item of items) {
       const settings = await this.settingsOf(item.message);
       if (!settings) {
@@ -164,7 +164,7 @@ export class SiuMessageProcessor {
    * is released and this copy is processed in its place. A message without MSH-10 cannot be told apart:
    * it is never a duplicate.
    */
-  private async skipDuplicates(items: Work[]): Promise<void> {
+  private async skipDuplicates(items: MessageInBatch[]): Promise<void> {
     const inBatch = new Map(items.map((item) => [item.message.id, item]));
     for (const [hospitalId, group] of groupByHospital(
       items.filter((item) => pending(item) && item.message.controlId !== ''),
@@ -195,7 +195,7 @@ export class SiuMessageProcessor {
     }
   }
 
-  private async resolve(items: Work[]): Promise<void> {
+  private async resolve(items: MessageInBatch[]): Promise<void> {
     await Promise.all(
       items.filter(pending).map(async (item) => {
         try {
@@ -227,7 +227,7 @@ export class SiuMessageProcessor {
   }
 
   /** Demographics from the message's PID, or (setting `demographics: query`) asked of the hospital for a new patient. */
-  private async demographicsOf(item: Work, settings: SiuConnectionSettings): Promise<PatientSource> {
+  private async demographicsOf(item: MessageInBatch, settings: SiuConnectionSettings): Promise<PatientSource> {
     const appointment = item.appointment!;
     const hospitalId = item.message.hospitalId;
     if (settings.demographics === 'message') return appointment.patient;
@@ -246,7 +246,7 @@ export class SiuMessageProcessor {
     return candidate;
   }
 
-  private async apply(items: Work[]): Promise<void> {
+  private async apply(items: MessageInBatch[]): Promise<void> {
     for (const [hospitalId, group] of groupByHospital(items)) {
       for (let start = 0; start < group.length; start += this.options.applyBatch) {
         holdBehindRetries(items);
@@ -262,8 +262,8 @@ export class SiuMessageProcessor {
    */
   private async applyChunk(
     hospitalId: string,
-    chunk: Work[],
-    all: Work[],
+    chunk: MessageInBatch[],
+    all: MessageInBatch[],
     options = { checked: false },
   ): Promise<void> {
     let results;
@@ -319,7 +319,7 @@ export class SiuMessageProcessor {
     }
   }
 
-  private checkPatients(chunk: Work[], refusal: DomainError): void {
+  private checkPatients(chunk: MessageInBatch[], refusal: DomainError): void {
     const named = new Set(
       (refusal.details?.errors ?? [])
         .map((problem) => /^messages\.(\d+)\.patient\b/.exec(problem.field)?.[1])
@@ -337,7 +337,7 @@ export class SiuMessageProcessor {
   }
 
   /** Outcomes are recorded together; a message out of attempts is recorded failed before it is dead-lettered. */
-  private async finish(items: Work[]): Promise<void> {
+  private async finish(items: MessageInBatch[]): Promise<void> {
     for (const item of items) {
       if (item.retry && item.attempt >= this.options.maxAttempts) {
         item.outcome = failed(item, `gave up after ${item.attempt} attempts: ${item.retry}`);
@@ -354,7 +354,7 @@ export class SiuMessageProcessor {
     for (const runId of runIds) await this.runs.finishIfDone(runId);
   }
 
-  private fail(item: Work, error: unknown): void {
+  private fail(item: MessageInBatch, error: unknown): void {
     if (isDomainError(error) && !TRANSIENT_CODES.has(error.code)) {
       item.outcome = failed(item, `${error.code}: ${error.message}`);
     } else {

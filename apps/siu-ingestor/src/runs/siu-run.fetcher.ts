@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { fileMatcher } from '../sources/file-pattern';
 import { DirectoryBounds } from '../sources/directory-bounds';
-import { openSiuSource } from '../sources/open-source';
+import { openSiuSource } from '../sources/open-siu-source';
 import { describeSourceError, type SiuSource, type SourceFile } from '../sources/siu-source';
 import { readMessageHeader } from './message-header';
 import { SiuFilesRepository, type SplitMessage } from './siu-files.repository';

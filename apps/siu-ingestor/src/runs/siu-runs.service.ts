@@ -50,7 +50,7 @@ export class SiuRunsService implements OnApplicationShutdown {
   }
 
   async list(hospitalId: string, limit?: number): Promise<SiuRunV1[]> {
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    await this.bus.requireHospital(hospitalId);
     return this.runs.list(hospitalId, limit ?? DEFAULT_LIST_LIMIT);
   }
 

@@ -16,6 +16,9 @@ import {
 } from 'class-validator';
 import { CODE_PATTERN, DATE_PATTERN, NoControlCharacters } from '../common/validation';
 
+/** The most identifiers a patient carries; importers keep the first ones rather than refuse the patient. */
+export const MAX_PATIENT_IDENTIFIERS = 20;
+
 export const SEXES = ['male', 'female', 'other', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
 
@@ -80,7 +83,7 @@ export class PatientInputV1 {
 
   @ApiPropertyOptional({ type: [IdentifierV1] })
   @IsOptional()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_PATIENT_IDENTIFIERS)
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => IdentifierV1)

@@ -316,9 +316,7 @@ export interface SiuConnectionViewV1 extends Omit<
   updatedAt: string;
 }
 
-/** Asked by hl7-gateway: which hospitals stream SIU over MLLP, on which port, in which charset. */
-export class ListSiuListenersRequestV1 {}
-
+/** A listener hl7-gateway runs: which hospital streams SIU over MLLP, on which port, in which charset (key opened). */
 export interface SiuListenerV1 {
   hospitalId: string;
   port: number;

@@ -9,10 +9,8 @@ import {
 } from '../messages/message.v1';
 import {
   GetSiuConnectionRequestV1,
-  ListSiuListenersRequestV1,
   PutSiuConnectionRequestV1,
   type SiuConnectionViewV1,
-  type SiuListenerV1,
 } from './siu-connection.v1';
 import {
   GetSiuRunRequestV1,
@@ -32,8 +30,6 @@ export interface SiuRpc {
   'siu.connection.get.v1': Rpc<GetSiuConnectionRequestV1, SiuConnectionViewV1>;
   /** Self-test of the SIU source: nothing is read, moved or deleted (one probe file in the archive folder, removed at once). */
   'siu.connection.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
-  /** The real-time MLLP listeners hl7-gateway should run (connections with `mllpListener`). */
-  'siu.listeners.list.v1': Rpc<ListSiuListenersRequestV1, SiuListenerV1[]>;
   /** Run now: answers at once with the running run (409 SIU_RUN_IN_PROGRESS when one is running). */
   'siu.run.start.v1': Rpc<StartSiuRunRequestV1, SiuRunV1>;
   'siu.run.list.v1': Rpc<ListSiuRunsRequestV1, SiuRunV1[]>;
@@ -57,7 +53,6 @@ export const SIU_RPC_CLASSES: RequestClasses<SiuRpc> = {
   'siu.connection.put.v1': PutSiuConnectionRequestV1,
   'siu.connection.get.v1': GetSiuConnectionRequestV1,
   'siu.connection.test.v1': TestConnectionRequestV1,
-  'siu.listeners.list.v1': ListSiuListenersRequestV1,
   'siu.run.start.v1': StartSiuRunRequestV1,
   'siu.run.list.v1': ListSiuRunsRequestV1,
   'siu.run.get.v1': GetSiuRunRequestV1,

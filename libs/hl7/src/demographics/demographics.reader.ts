@@ -1,5 +1,5 @@
 import type { Hl7Repetition } from '../model/hl7-message';
-import { compact } from '../model/compact.util';
+import { compact } from '../model/drop-empty-values';
 import { readHl7Date } from '../model/hl7-date';
 import type {
   Demographics,

@@ -1,6 +1,6 @@
 import { readDemographics } from '../demographics/demographics.reader';
 import { groupsByPid } from '../demographics/pid-group';
-import { compact } from '../model/compact.util';
+import { compact } from '../model/drop-empty-values';
 import { readHl7DateTime } from '../model/hl7-date';
 import type { Hl7Message, Hl7Segment } from '../model/hl7-message';
 import { Hl7ParseError } from '../model/hl7.errors';

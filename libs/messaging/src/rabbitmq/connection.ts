@@ -2,7 +2,7 @@ import { DomainError } from '@bridge/contracts';
 import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
 import { AmqpConnectionManagerClass as AmqpConnectionManager } from 'amqp-connection-manager';
-import { describe } from './wire';
+import { describe } from './amqp-channel-helpers';
 
 export interface ConnectionOptions {
   url: string;

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ConnectionManager } from './connection';
-import { closeQuietly, describe } from './wire';
+import { closeQuietly, describe } from './amqp-channel-helpers';
 
 /**
  * A queue consumer that survives reconnects: it owns one confirm channel per connection (so prefetch

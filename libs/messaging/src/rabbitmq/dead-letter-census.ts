@@ -2,7 +2,7 @@ import type { ChannelModel } from 'amqplib';
 import type { DeadLetterCount } from '../transport';
 import { hospitalOf } from '../dead-letter-hospital';
 import { dlqName } from './topology';
-import { decode } from './wire';
+import { decode } from './amqp-channel-helpers';
 
 /** At most this many messages per dead-letter queue are read to attribute them; the rest count unattributed. */
 const ATTRIBUTED_PER_QUEUE = 1000;

@@ -1,7 +1,7 @@
 import { DomainError } from '@bridge/contracts';
 import type { ConfirmChannel, Options } from 'amqplib';
 import type { ConnectionManager } from './connection';
-import { describe, isNack, publishConfirmed } from './wire';
+import { describe, isNack, publishConfirmed } from './amqp-channel-helpers';
 
 /**
  * Publishes on one shared confirm channel and resolves only on the broker's confirm. When the channel or

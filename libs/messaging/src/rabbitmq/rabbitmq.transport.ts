@@ -19,7 +19,7 @@ import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
 import { RpcServer } from './rpc-server';
 import { declareEventsExchange, EVENTS_EXCHANGE, HEADERS } from './topology';
-import { closeQuietly, CONTENT_TYPE, describe, encode } from './wire';
+import { closeQuietly, CONTENT_TYPE, describe, encode } from './amqp-channel-helpers';
 
 export interface RabbitMqTransportOptions {
   url: string;

@@ -5,7 +5,7 @@ import type { RpcEnvelope, RpcServeHandler } from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareRpcQueue, HEADERS, rpcQueue, traceparentOf } from './topology';
-import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './wire';
+import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './amqp-channel-helpers';
 
 /**
  * Serves one RPC pattern from the durable `rpc.<pattern>` queue; every instance serving the pattern is

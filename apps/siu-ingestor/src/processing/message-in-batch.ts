@@ -4,13 +4,13 @@ import type { MessageOutcome, StoredMessage } from '../messages/siu-messages.rep
 import type { PatientSource } from './patient-input';
 
 /** One message on its way through a batch, and what became of it. */
-export interface Work {
+export interface MessageInBatch {
   message: StoredMessage;
   attempt: number;
   appointment?: SiuAppointment;
   duplicateKey?: string;
   /** The first copy of this message (rule 27), when it is processed in the same batch. */
-  firstCopy?: Work;
+  firstCopy?: MessageInBatch;
   demographics?: PatientSource;
   patient?: PatientInputV1;
   physicianId?: string;
@@ -19,7 +19,7 @@ export interface Work {
 }
 
 /** A message must not overtake an earlier one of its appointment that is to be tried again: it waits too. */
-export function holdBehindRetries(items: Work[]): void {
+export function holdBehindRetries(items: MessageInBatch[]): void {
   const firstRetry = new Map<string, number>();
   for (const item of items) {
     const key = item.message.appointmentKey;
@@ -40,7 +40,7 @@ export function holdBehindRetries(items: Work[]): void {
 }
 
 /** A copy whose first was in this batch: a duplicate if the first was processed, else it tries again. */
-export function settleCopies(items: Work[]): void {
+export function settleCopies(items: MessageInBatch[]): void {
   for (const item of items) {
     if (!item.firstCopy || item.outcome !== undefined || item.retry !== undefined) continue;
     if (item.firstCopy.outcome?.status === 'processed') {
@@ -57,7 +57,7 @@ export function settleCopies(items: Work[]): void {
 }
 
 /** The message as patient-import applies it (AppointmentMessageV1). */
-export function toApplyRequest(item: Work): AppointmentMessageV1 {
+export function toApplyRequest(item: MessageInBatch): AppointmentMessageV1 {
   const appointment = item.appointment!;
   // The baseline PRODUCT.md asks of an SIU care flow, with what the message has.
   const baseline: Record<string, string> = {};
@@ -92,11 +92,11 @@ export function toApplyRequest(item: Work): AppointmentMessageV1 {
 }
 
 /** Still to be applied: no outcome yet, nothing to retry, not a copy waiting for its first. */
-export function pending(item: Work): boolean {
+export function pending(item: MessageInBatch): boolean {
   return item.outcome === undefined && item.retry === undefined && item.firstCopy === undefined;
 }
 
-export function failed(item: Work, reason: string): MessageOutcome {
+export function failed(item: MessageInBatch, reason: string): MessageOutcome {
   return {
     id: item.message.id,
     hospitalId: item.message.hospitalId,
@@ -106,8 +106,8 @@ export function failed(item: Work, reason: string): MessageOutcome {
   };
 }
 
-export function groupByHospital(items: Work[]): Map<string, Work[]> {
-  const groups = new Map<string, Work[]>();
+export function groupByHospital(items: MessageInBatch[]): Map<string, MessageInBatch[]> {
+  const groups = new Map<string, MessageInBatch[]>();
   for (const item of items) {
     const group = groups.get(item.message.hospitalId);
     if (group) group.push(item);

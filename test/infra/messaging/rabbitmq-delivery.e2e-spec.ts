@@ -1,0 +1,350 @@
+/**
+ * What the RabbitMQ transport must never get wrong, against a real broker (see rabbitmq-transport.harness.ts):
+ * RPC replies reach their caller, every bound queue gets its copy, each message is handled once, nothing is
+ * lost across a consumer crash or a broker restart, failures end in the dead letter queue with the reason.
+ * Not retried: a no-loss test that passes on its third try has failed (issue 11). Timing-bound tests live in
+ * rabbitmq-transport.e2e-spec.ts.
+ */
+import { PoisonMessageError, type MessageMeta } from '@bridge/messaging';
+import { randomUUID } from 'node:crypto';
+import { expectEventually } from '../../../libs/testing/src/rabbitmq';
+import {
+  canLaunch,
+  deferred,
+  name,
+  nextIn,
+  privateBroker,
+  publishOptions,
+  rabbit,
+  subscription,
+  suite,
+  transport,
+  useBroker,
+} from './rabbitmq-transport.harness';
+
+suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () => {
+  useBroker();
+
+  describe('RPC', () => {
+    test('round trip: the server gets payload and meta, the caller gets the envelope', async () => {
+      const pattern = name('echo');
+      const server = await transport();
+      const client = await transport();
+      const seen: MessageMeta[] = [];
+      await server.serve(pattern, async (payload, meta) => {
+        seen.push(meta);
+        return { ok: true, result: { echo: payload } };
+      });
+
+      const envelope = await client.request(
+        pattern,
+        { hello: 'world' },
+        { timeoutMs: 5000, correlationId: 'c-1' },
+      );
+
+      expect(envelope).toEqual({ ok: true, result: { echo: { hello: 'world' } } });
+      expect(seen).toEqual([{ messageId: expect.any(String), correlationId: 'c-1', attempt: 1 }]);
+    });
+
+    test('200 concurrent requests sharing one correlation id each get their own reply', async () => {
+      const pattern = name('square');
+      const server = await transport();
+      const client = await transport();
+      await server.serve(pattern, async (payload) => {
+        const { n } = payload as { n: number };
+        // Answer out of order, so replies cannot match requests by arrival.
+        await new Promise((resolve) => setTimeout(resolve, (n * 7) % 13));
+        return { ok: true, result: n * n };
+      });
+
+      const replies = await Promise.all(
+        Array.from({ length: 200 }, (_, n) =>
+          client.request(pattern, { n }, { timeoutMs: 10_000, correlationId: 'shared-trace' }),
+        ),
+      );
+
+      expect(replies).toEqual(Array.from({ length: 200 }, (_, n) => ({ ok: true, result: n * n })));
+    });
+  });
+
+  describe('events', () => {
+    test('publish resolves once confirmed and every bound queue gets its copy', async () => {
+      const event = name('patient.created');
+      const consumer = await transport();
+      const publisher = await transport();
+      const received: Record<string, { payload: unknown; meta: MessageMeta }[]> = { audit: [], care: [] };
+      for (const queue of ['audit', 'care']) {
+        await consumer.subscribe(event, subscription(name(queue)), async (payload, meta) => {
+          received[queue].push({ payload, meta });
+        });
+      }
+
+      const { messageId } = publishOptions();
+      await publisher.publish(event, { id: 7 }, { messageId, correlationId: 'c-7' });
+      // No queue bound: dropped, like the in-process twin, and not an error.
+      await publisher.publish(name('nobody.listens'), {}, publishOptions());
+
+      const copy = { payload: { id: 7 }, meta: { messageId, correlationId: 'c-7', attempt: 1 } };
+      await expectEventually(() => expect(received).toEqual({ audit: [copy], care: [copy] }));
+    });
+
+    test('two consumers on one queue compete: each message is handled exactly once', async () => {
+      const event = name('siu.received');
+      const queue = name('siu');
+      const handled: Record<string, string[]> = { a: [], b: [] };
+      for (const id of ['a', 'b']) {
+        const consumer = await transport();
+        await consumer.subscribe(event, subscription(queue, { prefetch: 5 }), async (_payload, meta) => {
+          handled[id].push(meta.messageId);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        });
+      }
+      const publisher = await transport();
+      const ids = Array.from({ length: 200 }, () => randomUUID());
+
+      await Promise.all(ids.map((id) => publisher.publish(event, {}, publishOptions(id))));
+
+      await expectEventually(() => expect(handled.a.length + handled.b.length).toBe(200));
+      expect(new Set([...handled.a, ...handled.b])).toEqual(new Set(ids));
+      expect(handled.a.length).toBeGreaterThan(0);
+      expect(handled.b.length).toBeGreaterThan(0);
+    });
+
+    test('prefetch bounds the deliveries in flight per consumer', async () => {
+      const event = name('prefetch');
+      const queue = name('prefetch');
+      const consumer = await transport();
+      const gate = deferred();
+      let inFlight = 0;
+      let maxInFlight = 0;
+      let handled = 0;
+      await consumer.subscribe(event, subscription(queue, { prefetch: 3 }), async () => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await gate.promise;
+        inFlight -= 1;
+        handled += 1;
+      });
+      const publisher = await transport();
+
+      await Promise.all(Array.from({ length: 10 }, () => publisher.publish(event, {}, publishOptions())));
+
+      await expectEventually(() => expect(inFlight).toBe(3));
+      // The other 7 are still ready in the queue, not buffered in the client.
+      expect((await rabbit.adminChannel.checkQueue(queue)).messageCount).toBe(7);
+      gate.resolve();
+      await expectEventually(() => expect(handled).toBe(10));
+      expect(maxInFlight).toBe(3);
+    });
+  });
+
+  describe('dead letters', () => {
+    test('a handler that always fails leaves the message in <queue>.dlq after maxAttempts, with the reason', async () => {
+      const event = name('always-fails');
+      const queue = name('always-fails');
+      const consumer = await transport();
+      const attempts: number[] = [];
+      await consumer.subscribe(
+        event,
+        subscription(queue, { backoffMs: 20, maxAttempts: 3 }),
+        async (_p, meta) => {
+          attempts.push(meta.attempt);
+          throw new Error('hospital endpoint refused');
+        },
+      );
+      const publisher = await transport();
+      const { messageId } = publishOptions();
+
+      await publisher.publish(event, { n: 2 }, { messageId, correlationId: 'c-d' });
+
+      const letter = await nextIn(`${queue}.dlq`);
+      expect(attempts).toEqual([1, 2, 3]);
+      expect(JSON.parse(letter.content.toString())).toEqual({ n: 2 });
+      expect(letter.properties).toMatchObject({ messageId, correlationId: 'c-d', deliveryMode: 2 });
+      expect(letter.properties.headers).toMatchObject({
+        'x-death-reason': 'hospital endpoint refused',
+        'x-attempt': 3,
+        'x-original-queue': queue,
+        'x-event': event,
+      });
+    });
+
+    test('a PoisonMessageError goes to the DLQ at once', async () => {
+      const event = name('poison');
+      const queue = name('poison');
+      const consumer = await transport();
+      let calls = 0;
+      await consumer.subscribe(event, subscription(queue), async () => {
+        calls += 1;
+        throw new PoisonMessageError('invalid payload: birthDate must be a date');
+      });
+      const publisher = await transport();
+
+      await publisher.publish(event, { birthDate: 'yesterday' }, publishOptions());
+
+      const letter = await nextIn(`${queue}.dlq`);
+      expect(calls).toBe(1);
+      expect(letter.properties.headers).toMatchObject({
+        'x-death-reason': 'invalid payload: birthDate must be a date',
+        'x-attempt': 1,
+      });
+    });
+  });
+
+  describe('manual ack', () => {
+    test('a message whose consumer dies mid-handler is redelivered to another consumer', async () => {
+      const event = name('crash');
+      const queue = name('crash');
+      const doomed = await transport({ closeTimeoutMs: 0 });
+      const picked = deferred();
+      let doomedMeta: MessageMeta | undefined;
+      await doomed.subscribe(event, subscription(queue), async (_payload, meta) => {
+        doomedMeta = meta;
+        picked.resolve();
+        await new Promise(() => undefined); // stuck until the process "crashes"
+      });
+      const publisher = await transport();
+      const { messageId } = publishOptions();
+      await publisher.publish(event, { n: 5 }, { messageId, correlationId: 'c-crash' });
+      await picked.promise;
+
+      const survivor = await transport();
+      const redelivered: MessageMeta[] = [];
+      await survivor.subscribe(event, subscription(queue), async (_payload, meta) => {
+        redelivered.push(meta);
+      });
+      expect(redelivered).toEqual([]); // still held, unacked, by the first consumer
+      await doomed.close(); // the connection goes without an ack
+
+      await expectEventually(() =>
+        expect(redelivered).toEqual([{ messageId, correlationId: 'c-crash', attempt: 1 }]),
+      );
+      expect(doomedMeta?.messageId).toBe(messageId);
+    });
+  });
+
+  describe('topology trouble', () => {
+    test('a queue declared elsewhere with other arguments fails subscribe with the reason, not the process', async () => {
+      const queue = name('clash');
+      await rabbit.adminChannel.assertQueue(queue, { durable: false, autoDelete: true });
+      const consumer = await transport();
+
+      await expect(
+        consumer.subscribe(name('clash'), subscription(queue), async () => undefined),
+      ).rejects.toThrow(/PRECONDITION_FAILED/);
+
+      // The transport itself is unharmed: it still publishes, consumes and reports healthy.
+      const received: string[] = [];
+      await consumer.subscribe(name('fine'), subscription(name('fine')), async (_p, meta) => {
+        received.push(meta.messageId);
+      });
+      const { messageId } = publishOptions();
+      await consumer.publish(name('fine'), {}, { messageId, correlationId: 'c' });
+      await expectEventually(() => expect(received).toEqual([messageId]));
+      expect(await consumer.health()).toMatchObject({ ok: true });
+      await rabbit.adminChannel.deleteQueue(queue);
+    });
+
+    test('a consumer whose queue is deleted under it declares it again and keeps consuming', async () => {
+      const event = name('deleted');
+      const queue = name('deleted');
+      const consumer = await transport();
+      const received: string[] = [];
+      await consumer.subscribe(event, subscription(queue), async (_p, meta) => {
+        received.push(meta.messageId);
+      });
+
+      await rabbit.adminChannel.deleteQueue(queue);
+
+      await expectEventually(async () => {
+        // checkQueue on a missing queue closes its channel: use a throwaway one per try.
+        const probe = await rabbit.admin.createChannel();
+        probe.on('error', () => undefined);
+        try {
+          expect((await probe.checkQueue(queue)).consumerCount).toBe(1);
+        } finally {
+          await probe.close().catch(() => undefined);
+        }
+      });
+      const { messageId } = publishOptions();
+      await consumer.publish(event, {}, { messageId, correlationId: 'c' });
+      await expectEventually(() => expect(received).toEqual([messageId]));
+    });
+  });
+
+  (canLaunch ? describe : describe.skip)('broker outages', () => {
+    test('connections closed by the broker (rabbitmqctl) are re-established and consuming resumes', async () => {
+      const broker = await privateBroker();
+      const options = { url: broker.url, reconnectMs: 500 };
+      const event = name('forced');
+      const consumer = await transport(options);
+      const received: string[] = [];
+      await consumer.subscribe(event, subscription(name('forced')), async (_p, meta) => {
+        received.push(meta.messageId);
+      });
+      const publisher = await transport(options);
+
+      await broker.ctl('close_all_connections', 'test: forced close');
+      // The publisher waits for its reconnect; the consumer re-attaches on its own.
+      const { messageId } = publishOptions();
+      await publisher.publish(event, {}, { messageId, correlationId: 'c' });
+
+      await expectEventually(() => expect(received).toEqual([messageId]));
+      expect(await consumer.health()).toMatchObject({ ok: true });
+    });
+
+    test('2,000 events published across a broker restart all reach the consumer, none lost', async () => {
+      const broker = await privateBroker();
+      const restartUrl = broker.url;
+      const options = {
+        url: restartUrl,
+        reconnectMs: 500,
+        publishTimeoutMs: 45_000,
+        connectTimeoutMs: 45_000,
+      };
+      const event = name('restart');
+      const queue = name('restart');
+      const consumer = await transport(options);
+      const seen = new Set<string>();
+      let deliveries = 0;
+      await consumer.subscribe(event, subscription(queue, { prefetch: 50 }), async (_payload, meta) => {
+        deliveries += 1;
+        seen.add(meta.messageId); // what the inbox does
+      });
+      const publisher = await transport(options);
+      const ids = Array.from({ length: 2000 }, () => randomUUID());
+      const started = Date.now();
+
+      let restarting: Promise<void> | undefined;
+      try {
+        for (let chunk = 0; chunk < 20; chunk++) {
+          const sending = ids
+            .slice(chunk * 100, chunk * 100 + 100)
+            .map((id, i) => publisher.publish(event, { i }, publishOptions(id)));
+          // Kill the broker with a chunk in flight, then keep publishing into the outage.
+          if (chunk === 10) {
+            restarting = broker.restart();
+            // Meanwhile RPC callers get a clear answer within their timeout, and health says why.
+            await expect(
+              publisher.request(name('outage'), {}, { timeoutMs: 500, correlationId: 'c' }),
+            ).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+            await expectEventually(async () => expect(await consumer.health()).toMatchObject({ ok: false }));
+          }
+          await Promise.all(sending);
+        }
+      } finally {
+        await restarting;
+      }
+      const published = Date.now() - started;
+
+      await expectEventually(() => expect(seen.size).toBe(2000), { timeoutMs: 30_000 });
+      expect(ids.every((id) => seen.has(id))).toBe(true);
+      await expectEventually(async () => expect(await consumer.health()).toMatchObject({ ok: true }));
+      await expectEventually(async () => expect(await publisher.health()).toMatchObject({ ok: true }));
+      console.log(
+        `restart: 2000 published in ${published} ms (broker back in ${broker.lastStartMs} ms), ` +
+          `${deliveries} deliveries for ${seen.size} ids`,
+      );
+    });
+  });
+});

@@ -6,7 +6,8 @@
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-const APPS = 'gateway|patient-import|hl7-gateway|siu-ingestor|notifier|user-provisioning|hospital-sim|embedded|care-web';
+const APPS =
+  'gateway|patient-import|hl7-gateway|siu-ingestor|notifier|user-provisioning|hospital-sim|embedded|care-web';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -16,10 +17,16 @@ export default tseslint.config(
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
     },
   },
   {
@@ -28,7 +35,10 @@ export default tseslint.config(
     extends: [tseslint.configs.recommendedTypeChecked],
     rules: {
       // `_name` marks what is left out on purpose (a rest sibling, an interface's unused argument).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // An async method that implements a Promise-returning interface reads better than Promise.resolve().
       '@typescript-eslint/require-await': 'off',
     },
@@ -52,7 +62,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: `^(\\.\\./)+(${APPS})/`, message: 'Apps never import other apps: talk over the bus (libs/contracts).' },
+            {
+              regex: `^(\\.\\./)+(${APPS})/`,
+              message: 'Apps never import other apps: talk over the bus (libs/contracts).',
+            },
             { regex: '^(\\.\\./)+libs/', message: 'Import libs through their @bridge/* alias.' },
           ],
         },
@@ -93,7 +106,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
       // The rules of hooks; the React Compiler's stricter rules of v7's preset are not adopted (yet).
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',

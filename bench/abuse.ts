@@ -12,7 +12,13 @@
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { benchHospital, benchInfrastructure, runCleanups, startDistributed, type Cleanups } from './support/distributed-platform';
+import {
+  benchHospital,
+  benchInfrastructure,
+  runCleanups,
+  startDistributed,
+  type Cleanups,
+} from './support/distributed-platform';
 
 const ATTEMPTS = Number(process.env.BENCH_ABUSE_ATTEMPTS ?? 10_000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
@@ -32,7 +38,10 @@ export async function main(): Promise<void> {
     const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_abuse');
     const platform = await startDistributed(databaseUrl, amqpUrl, { env: { TRUST_PROXY: '1' } });
     cleanups.push(platform.stop);
-    const { hospitalId, token, admin, hospital } = await benchHospital(platform, ['patients:read', 'patients:write']);
+    const { hospitalId, token, admin, hospital } = await benchHospital(platform, [
+      'patients:read',
+      'patients:write',
+    ]);
     const email = 'victim@bench.example';
     await admin('POST', `/v1/admin/hospitals/${hospitalId}/users`, {
       email,
@@ -41,10 +50,18 @@ export async function main(): Promise<void> {
       roles: ['clinician'],
       password: PASSWORD,
     });
-    const emr = await admin('POST', `/v1/admin/hospitals/${hospitalId}/api-clients`, { name: 'victim EMR', scopes: ['patients:read'] });
-    const patient = await hospital('POST', '/v1/patients', { patientCode: 'R11-1', firstName: 'Quiet', lastName: 'Route' });
+    const emr = await admin('POST', `/v1/admin/hospitals/${hospitalId}/api-clients`, {
+      name: 'victim EMR',
+      scopes: ['patients:read'],
+    });
+    const patient = await hospital('POST', '/v1/patients', {
+      patientCode: 'R11-1',
+      firstName: 'Quiet',
+      lastName: 'Route',
+    });
 
-    const other = (seconds: number, title: string) => otherRoutes(platform.url, token, patient.id as string, seconds, title);
+    const other = (seconds: number, title: string) =>
+      otherRoutes(platform.url, token, patient.id as string, seconds, title);
     await other(2, 'warm-up');
     const quiet = await other(DURATION_S, 'quiet');
     const rssBefore = platform.peakRss().gateway;
@@ -53,10 +70,19 @@ export async function main(): Promise<void> {
     const statuses = new Map<number, number>();
     const flood = Promise.all([
       failedAttempts(platform.url, '/v1/auth/login', (n) => ({ email, password: `guess ${n}` }), 0, statuses),
-      failedAttempts(platform.url, '/v1/oauth/token', (n) => ({ grant_type: 'client_credentials', client_id: emr.clientId, client_secret: `guess-${n}` }), ATTEMPTS, statuses),
+      failedAttempts(
+        platform.url,
+        '/v1/oauth/token',
+        (n) => ({ grant_type: 'client_credentials', client_id: emr.clientId, client_secret: `guess-${n}` }),
+        ATTEMPTS,
+        statuses,
+      ),
     ]);
     let floodDone = false;
-    void flood.then(() => (floodDone = true), () => (floodDone = true));
+    void flood.then(
+      () => (floodDone = true),
+      () => (floodDone = true),
+    );
     const underFlood = await other(DURATION_S, 'under flood');
     const windowInsideFlood = !floodDone;
     await flood;
@@ -64,19 +90,32 @@ export async function main(): Promise<void> {
     const rssAfter = platform.peakRss().gateway;
 
     const clean = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.250' };
-    const login = await fetch(`${platform.url}/v1/auth/login`, { method: 'POST', headers: clean, body: JSON.stringify({ email, password: PASSWORD }) });
+    const login = await fetch(`${platform.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: clean,
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
     const grant = await fetch(`${platform.url}/v1/oauth/token`, {
       method: 'POST',
       headers: clean,
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: emr.clientId, client_secret: emr.clientSecret }),
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: emr.clientId,
+        client_secret: emr.clientSecret,
+      }),
     });
 
     if (login.status !== 200 || grant.status !== 200) {
-      process.stdout.write(`refused: login ${login.status} ${await login.text()}; token ${grant.status} ${await grant.text()}\n`);
+      process.stdout.write(
+        `refused: login ${login.status} ${await login.text()}; token ${grant.status} ${await grant.text()}\n`,
+      );
     }
     const ratio = underFlood.p99Ms / Math.max(quiet.p99Ms, 1);
     const accepted = login.status === 200 && grant.status === 200;
-    const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}x${count}`).join(' ');
+    const byStatus = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}x${count}`)
+      .join(' ');
     process.stdout.write(
       `R11 abuse: ${2 * ATTEMPTS} failed attempts (${ATTEMPTS} logins, ${ATTEMPTS} token requests; ${byStatus}) from ` +
         `${2 * ATTEMPTS} rotating addresses behind spoofed X-Forwarded-For in ${floodSeconds.toFixed(0)} s; right credential ` +
@@ -113,19 +152,31 @@ function failedAttempts(
               const n = counter++;
               const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
               const spoofed = `203.0.113.${n % 250}`;
-              return { ...request, headers: { ...request.headers, 'x-forwarded-for': `${spoofed}, ${address}` }, body: JSON.stringify(body(n)) };
+              return {
+                ...request,
+                headers: { ...request.headers, 'x-forwarded-for': `${spoofed}, ${address}` },
+                body: JSON.stringify(body(n)),
+              };
             },
           },
         ],
       },
       (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()),
     );
-    instance.on('response', (_client, statusCode) => statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1));
+    instance.on('response', (_client, statusCode) =>
+      statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1),
+    );
   });
 }
 
 /** The routes that must not suffer: reading a patient and searching, as an EMR does all day. */
-function otherRoutes(url: string, token: string, patientId: string, seconds: number, title: string): Promise<Window> {
+function otherRoutes(
+  url: string,
+  token: string,
+  patientId: string,
+  seconds: number,
+  title: string,
+): Promise<Window> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -141,7 +192,11 @@ function otherRoutes(url: string, token: string, patientId: string, seconds: num
       },
       (error, result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-        resolve({ p99Ms: result.latency.p99, requestsPerSecond: result.requests.average, errors: result.errors + result.timeouts + result.non2xx });
+        resolve({
+          p99Ms: result.latency.p99,
+          requestsPerSecond: result.requests.average,
+          errors: result.errors + result.timeouts + result.non2xx,
+        });
       },
     );
   });

@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
-const BENCHMARKS = { push: 'push.js', import: 'import.js', parse: 'parse.js', siu: 'siu.js', abuse: 'abuse.js', retention: 'retention.js' };
+const BENCHMARKS = {
+  push: 'push.js',
+  import: 'import.js',
+  parse: 'parse.js',
+  siu: 'siu.js',
+  abuse: 'abuse.js',
+  retention: 'retention.js',
+};
 const name = process.argv[2];
 if (!name || !BENCHMARKS[name]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}>\n`);

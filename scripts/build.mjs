@@ -10,7 +10,18 @@ rmSync(dist, { recursive: true, force: true });
 const swc = join(root, 'node_modules', '.bin', 'swc');
 execFileSync(
   swc,
-  ['apps', 'libs', 'bench', '-d', dist, '--config-file', '.swcrc', '--ignore', '**/*.spec.ts,apps/care-web/**', '--quiet'],
+  [
+    'apps',
+    'libs',
+    'bench',
+    '-d',
+    dist,
+    '--config-file',
+    '.swcrc',
+    '--ignore',
+    '**/*.spec.ts,apps/care-web/**',
+    '--quiet',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 for (const app of readdirSync(join(root, 'apps'))) {
@@ -19,8 +30,12 @@ for (const app of readdirSync(join(root, 'apps'))) {
   writeFileSync(join(dist, 'apps', app, 'main.js'), `require('./src/main.js');\n`);
 }
 // The Care app screens (React), served by the gateway under /app.
-execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'apps/care-web/vite.config.mts', '--logLevel', 'error'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  join(root, 'node_modules', '.bin', 'vite'),
+  ['build', '--config', 'apps/care-web/vite.config.mts', '--logLevel', 'error'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.stdout.write('build: dist/ ready\n');

@@ -16,5 +16,8 @@ const jest = 'node_modules/jest/bin/jest.js';
 // distributed platform, and two cores do not run two of them side by side.
 // SFTP sources are served by OpenSSH's sshd here (test/support/siu-folders.ts), not the simulator.
 const env = { BRIDGE_TEST_SFTP: 'openssh' };
-run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], { ...env, BRIDGE_TEST_TOPOLOGY: 'distributed' });
+run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], {
+  ...env,
+  BRIDGE_TEST_TOPOLOGY: 'distributed',
+});
 run([jest, '--selectProjects', 'infra', '--runInBand', ...process.argv.slice(2)], env);

@@ -16,7 +16,14 @@ import { postgresServerPid, rabbitMqPids } from './work-cost';
 
 /** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
 const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
-const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'];
+const SERVICES = [
+  'user-provisioning',
+  'patient-import',
+  'hl7-gateway',
+  'siu-ingestor',
+  'notifier',
+  'gateway',
+];
 
 export type Cleanups = (() => Promise<unknown>)[];
 

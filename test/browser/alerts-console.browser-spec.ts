@@ -33,7 +33,10 @@ describe('Integration console in Chromium: alert rules and the alerts they open'
     await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Integration console' }).click();
-    await page.getByRole('table', { name: 'Hospitals' }).getByRole('link', { name: 'Hospital web-alerts' }).click();
+    await page
+      .getByRole('table', { name: 'Hospitals' })
+      .getByRole('link', { name: 'Hospital web-alerts' })
+      .click();
 
     const form = page.getByRole('form', { name: 'Alert rules' });
     await form.getByLabel('SIU file missing at the time the schedule expects it').check();
@@ -44,7 +47,9 @@ describe('Integration console in Chromium: alert rules and the alerts they open'
     await form.getByRole('button', { name: 'Save alert rules' }).click();
     await form.getByRole('status').filter({ hasText: 'Alert rules saved.' }).waitFor();
 
-    const stored = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/alert-rules`, { token: admin });
+    const stored = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/alert-rules`, {
+      token: admin,
+    });
     expect(stored.rules).toEqual([
       { kind: 'siu-file-missing', graceMinutes: 0, closedDays: ['sun'], holidays: ['2026-12-25'] },
     ]);
@@ -60,7 +65,10 @@ async function expectCell(page: Page, table: ReturnType<Page['getByRole']>, name
   for (let attempt = 0; attempt < 50; attempt++) {
     await page.getByRole('button', { name: 'Refresh' }).click();
     if (await table.getByRole('cell', { name, exact: true }).isVisible()) return;
-    await table.getByRole('cell', { name, exact: true }).waitFor({ timeout: 300 }).catch(() => undefined);
+    await table
+      .getByRole('cell', { name, exact: true })
+      .waitFor({ timeout: 300 })
+      .catch(() => undefined);
   }
   throw new Error(`no ${name} alert listed`);
 }

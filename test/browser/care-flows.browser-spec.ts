@@ -16,7 +16,13 @@ describe('Care app in Chromium: sign in, patients, starting and stopping a care 
     hospital = await api.createHospital('web-a');
     await api.expect(201, 'POST', '/v1/patients', {
       token: hospital.token,
-      body: { patientCode: 'W-100', firstName: 'Françoise', lastName: 'Dubois', birthDate: '1985-07', sex: 'female' },
+      body: {
+        patientCode: 'W-100',
+        firstName: 'Françoise',
+        lastName: 'Dubois',
+        birthDate: '1985-07',
+        sex: 'female',
+      },
     });
     browser = await launchBrowser();
   });
@@ -68,9 +74,17 @@ describe('Care app in Chromium: sign in, patients, starting and stopping a care 
     await careFlows.getByRole('cell', { name: 'stopped (Surgery cancelled)' }).waitFor();
     await screenshot(page, 'care-flow-stopped');
 
-    const stored = await api.expect(200, 'POST', '/v1/patients/search', { token: hospital.token, body: { patientCode: 'W-100' } });
+    const stored = await api.expect(200, 'POST', '/v1/patients/search', {
+      token: hospital.token,
+      body: { patientCode: 'W-100' },
+    });
     expect(stored.patients[0].careFlows).toEqual([
-      expect.objectContaining({ status: 'stopped', stopReason: 'Surgery cancelled', baseline: { surgeryDate: '2026-12-01' }, physicianCode: 'DR1' }),
+      expect.objectContaining({
+        status: 'stopped',
+        stopReason: 'Surgery cancelled',
+        baseline: { surgeryDate: '2026-12-01' },
+        physicianCode: 'DR1',
+      }),
     ]);
   });
 

@@ -35,13 +35,16 @@ describe('Credentials in Chromium under the CSP: sign-out ends the session, API 
     });
     await page.goto(link.url.replace('http://localhost:3000', platform.url));
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    const sessionToken = (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string | null;
+    const sessionToken = (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as
+      string | null;
     expect(sessionToken).toBeTruthy();
     expect((await api.request('GET', '/v1/auth/session', { token: sessionToken! })).status).toBe(200);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect((await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string | null).toBeNull();
+    expect(
+      (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string | null,
+    ).toBeNull();
     expect((await api.request('GET', '/v1/auth/session', { token: sessionToken! })).status).toBe(401);
   });
 
@@ -53,7 +56,10 @@ describe('Credentials in Chromium under the CSP: sign-out ends the session, API 
     await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Integration console' }).click();
-    await page.getByRole('table', { name: 'Hospitals' }).getByRole('link', { name: 'Hospital web-clients' }).click();
+    await page
+      .getByRole('table', { name: 'Hospitals' })
+      .getByRole('link', { name: 'Hospital web-clients' })
+      .click();
 
     const clients = page.getByRole('table', { name: 'API clients' });
     await clients.getByRole('cell', { name: hospital.clientId }).waitFor();

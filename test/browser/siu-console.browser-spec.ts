@@ -41,7 +41,10 @@ describe('Integration console in Chromium: an SIU run, its failed message in the
     await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Integration console' }).click();
-    await page.getByRole('table', { name: 'Hospitals' }).getByRole('link', { name: 'Hospital web-siu' }).click();
+    await page
+      .getByRole('table', { name: 'Hospitals' })
+      .getByRole('link', { name: 'Hospital web-siu' })
+      .click();
 
     const runs = page.getByRole('region', { name: 'SIU runs' });
     await runs.getByRole('button', { name: 'Run now' }).click();
@@ -73,6 +76,8 @@ describe('Integration console in Chromium: an SIU run, its failed message in the
     await screenshot(page, 'siu-reprocessed');
 
     const patient = await siu.patient(hospital, 'P-EYE');
-    expect(patient.careFlows).toEqual([expect.objectContaining({ definitionKey: 'cataract', status: 'active' })]);
+    expect(patient.careFlows).toEqual([
+      expect.objectContaining({ definitionKey: 'cataract', status: 'active' }),
+    ]);
   });
 });

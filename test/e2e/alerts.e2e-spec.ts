@@ -43,9 +43,14 @@ describe('alerts that know the schedule (O2)', () => {
     api.expect(200, 'PUT', rulesPath(hospitalId), { token: admin, body: { rules } });
   const alertsOf = async (hospitalId: string, state?: string) =>
     (
-      await api.expect(200, 'GET', `/v1/admin/alerts?hospitalId=${hospitalId}${state ? `&state=${state}` : ''}`, {
-        token: admin,
-      })
+      await api.expect(
+        200,
+        'GET',
+        `/v1/admin/alerts?hospitalId=${hospitalId}${state ? `&state=${state}` : ''}`,
+        {
+          token: admin,
+        },
+      )
     ).alerts;
   async function waitForAlert(hospitalId: string, state: 'open' | 'resolved') {
     let alert: any;
@@ -81,11 +86,21 @@ describe('alerts that know the schedule (O2)', () => {
       });
       await putRules(hospital.id, [{ kind: 'listener-silent', openingHours: '08:00-17:30' }]);
       expect((await api.expect(200, 'GET', rulesPath(hospital.id), { token: admin })).rules).toEqual([
-        { kind: 'listener-silent', openingHours: '08:00-17:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], silentMinutes: 60 },
+        {
+          kind: 'listener-silent',
+          openingHours: '08:00-17:30',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+          silentMinutes: 60,
+        },
       ]);
-      const trail = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/audit-events?action=alert-rules.changed`, {
-        token: admin,
-      });
+      const trail = await api.expect(
+        200,
+        'GET',
+        `/v1/admin/hospitals/${hospital.id}/audit-events?action=alert-rules.changed`,
+        {
+          token: admin,
+        },
+      );
       expect(trail.events).toHaveLength(2);
     });
 
@@ -110,9 +125,15 @@ describe('alerts that know the schedule (O2)', () => {
       });
       expect(unknown.status).toBe(404);
       // A hospital's own API client (even with users:write) is no platform admin and no signed-in hospital admin.
-      expect((await api.request('PUT', rulesPath(hospital.id), { token: hospital.token, body: { rules: [] } })).status).toBe(403);
+      expect(
+        (await api.request('PUT', rulesPath(hospital.id), { token: hospital.token, body: { rules: [] } }))
+          .status,
+      ).toBe(403);
       expect((await api.request('GET', rulesPath(hospital.id), { token: hospital.token })).status).toBe(403);
-      expect((await api.request('GET', `/v1/admin/alerts?hospitalId=${hospital.id}`, { token: hospital.token })).status).toBe(403);
+      expect(
+        (await api.request('GET', `/v1/admin/alerts?hospitalId=${hospital.id}`, { token: hospital.token }))
+          .status,
+      ).toBe(403);
       expect((await api.request('GET', `/v1/admin/alerts?state=closed`, { token: admin })).status).toBe(400);
     });
   });
@@ -136,9 +157,13 @@ describe('alerts that know the schedule (O2)', () => {
       token: admin,
       body: { ...hl7, port: await freePort() },
     });
-    await api.expect(200, 'PUT', `/v1/admin/hospitals/${down.id}/import-source`, { token: admin, body: { source: 'hl7' } });
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${down.id}/import-source`, {
+      token: admin,
+      body: { source: 'hl7' },
+    });
     await putRules(down.id, [{ kind: 'hospital-unreachable', consecutiveFailures: 2 }]);
-    const lookup = () => api.request('POST', '/v1/imports', { token: down.token, body: { patientCode: SIM_IDS.francoise } });
+    const lookup = () =>
+      api.request('POST', '/v1/imports', { token: down.token, body: { patientCode: SIM_IDS.francoise } });
     expect((await lookup()).status).toBeGreaterThanOrEqual(500);
     expect((await lookup()).status).toBeGreaterThanOrEqual(500);
 
@@ -172,7 +197,9 @@ describe('alerts that know the schedule (O2)', () => {
     expect((await lookup()).status).toBe(200);
     const resolved = await waitForAlert(down.id, 'resolved');
     expect(resolved).toMatchObject({ id: opened.down.id, state: 'resolved' });
-    expect(new Date(resolved.resolvedAt).getTime()).toBeGreaterThanOrEqual(new Date(resolved.openedAt).getTime());
+    expect(new Date(resolved.resolvedAt).getTime()).toBeGreaterThanOrEqual(
+      new Date(resolved.openedAt).getTime(),
+    );
 
     // One alert per failure, ever; each announced twice (opened, resolved) on the bus and in the journal.
     for (const hospital of [dlq, late, down]) expect(await alertsOf(hospital.id)).toHaveLength(1);
@@ -180,10 +207,9 @@ describe('alerts that know the schedule (O2)', () => {
     await expectEventually(
       async () => {
         for (const id of ids) {
-          expect(bus.changes.filter((change) => change.alertId === id).map((change) => change.state)).toEqual([
-            'open',
-            'resolved',
-          ]);
+          expect(bus.changes.filter((change) => change.alertId === id).map((change) => change.state)).toEqual(
+            ['open', 'resolved'],
+          );
         }
       },
       { timeoutMs: 30_000, intervalMs: 100 },

@@ -35,11 +35,15 @@ function inProcessAlertBus(): AlertBus {
   return {
     changes,
     poisonSiuMessage: async (hospitalId) =>
-      processBroker.publish('siu.message.received.v1', { hospitalId, unreadable: true }, {
-        messageId: randomUUID(),
-        correlationId: randomUUID(),
-        attempt: 1,
-      }),
+      processBroker.publish(
+        'siu.message.received.v1',
+        { hospitalId, unreadable: true },
+        {
+          messageId: randomUUID(),
+          correlationId: randomUUID(),
+          attempt: 1,
+        },
+      ),
     drainDeadLetters: async (hospitalId) => {
       const letters = processBroker.deadLetters;
       for (let i = letters.length - 1; i >= 0; i--) {
@@ -64,12 +68,17 @@ async function rabbitMqAlertBus(url: string): Promise<AlertBus> {
   return {
     changes,
     poisonSiuMessage: async (hospitalId) => {
-      channel.publish('bridge.events', 'siu.message.received.v1', Buffer.from(JSON.stringify({ hospitalId, unreadable: true })), {
-        messageId: randomUUID(),
-        correlationId: randomUUID(),
-        contentType: 'application/json',
-        persistent: true,
-      });
+      channel.publish(
+        'bridge.events',
+        'siu.message.received.v1',
+        Buffer.from(JSON.stringify({ hospitalId, unreadable: true })),
+        {
+          messageId: randomUUID(),
+          correlationId: randomUUID(),
+          contentType: 'application/json',
+          persistent: true,
+        },
+      );
       await channel.waitForConfirms();
     },
     // The suite's virtual host is its own: every dead letter in it is this test's.

@@ -29,7 +29,12 @@ describe('audit trail (R12)', () => {
   let hospital: Hospital;
   let other: Hospital;
   /** What the walk did, each call with its own correlation id: the trail must hold exactly these. */
-  const expected: { action: string; resource: { type: string; id: string }; actor: { kind: string; id: string }; correlationId: string }[] = [];
+  const expected: {
+    action: string;
+    resource: { type: string; id: string };
+    actor: { kind: string; id: string };
+    correlationId: string;
+  }[] = [];
   let calls = 0;
 
   /** A call with a correlation id of our own, so its event can be matched to it. */
@@ -40,12 +45,20 @@ describe('audit trail (R12)', () => {
       headers: { ...options.headers, 'x-correlation-id': correlationId },
     });
     if (response.status !== status) {
-      throw new Error(`${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+      throw new Error(
+        `${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`,
+      );
     }
     return { body: response.body, correlationId };
   }
 
-  function audited(action: string, type: string, id: string, actor: { kind: string; id: string }, correlationId: string) {
+  function audited(
+    action: string,
+    type: string,
+    id: string,
+    actor: { kind: string; id: string },
+    correlationId: string,
+  ) {
     expected.push({ action, resource: { type, id }, actor, correlationId });
   }
 
@@ -81,7 +94,10 @@ describe('audit trail (R12)', () => {
   it('records every PHI read and every change of the walk, with actor, action, resource and correlation id', async () => {
     const platformAdmin = { kind: 'client', id: adminSubject };
     // Configuration and credentials, as the platform admin.
-    const created = await walk(201, 'POST', '/v1/admin/hospitals', { token: admin, body: { key: 'r12', name: 'R12' } });
+    const created = await walk(201, 'POST', '/v1/admin/hospitals', {
+      token: admin,
+      body: { key: 'r12', name: 'R12' },
+    });
     const hospitalId = created.body.id as string;
     audited('hospital.created', 'hospital', hospitalId, platformAdmin, created.correlationId);
     const client = await walk(201, 'POST', `/v1/admin/hospitals/${hospitalId}/api-clients`, {
@@ -91,14 +107,26 @@ describe('audit trail (R12)', () => {
     audited('api-client.created', 'api-client', client.body.id, platformAdmin, client.correlationId);
     const physician = await walk(201, 'POST', `/v1/admin/hospitals/${hospitalId}/users`, {
       token: admin,
-      body: { email: 'dr.r12@example.org', firstName: 'Jan', lastName: 'Janssens', roles: ['physician'], physicianCode: 'DR1' },
+      body: {
+        email: 'dr.r12@example.org',
+        firstName: 'Jan',
+        lastName: 'Janssens',
+        roles: ['physician'],
+        physicianCode: 'DR1',
+      },
     });
     audited('user.created', 'user', physician.body.id, platformAdmin, physician.correlationId);
     const definition = await walk(201, 'POST', `/v1/admin/hospitals/${hospitalId}/care-flow-definitions`, {
       token: admin,
       body: { key: 'knee', title: 'Knee', baseline: [{ key: 'side', type: 'string', required: false }] },
     });
-    audited('care-flow-definition.created', 'care-flow-definition', definition.body.id, platformAdmin, definition.correlationId);
+    audited(
+      'care-flow-definition.created',
+      'care-flow-definition',
+      definition.body.id,
+      platformAdmin,
+      definition.correlationId,
+    );
     const hl7 = await walk(200, 'PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
       token: admin,
       body: { host: sim.mllp.host, port: sim.mllp.port, queryStyle: 'QRY_A19', patientIdAuthority: 'AZDEMO' },
@@ -108,7 +136,13 @@ describe('audit trail (R12)', () => {
       token: admin,
       body: { flavor: 'pdq', baseUrl: `${sim.http.baseUrl}/pdq` },
     });
-    audited('connection.webservice.changed', 'webservice-connection', hospitalId, platformAdmin, web.correlationId);
+    audited(
+      'connection.webservice.changed',
+      'webservice-connection',
+      hospitalId,
+      platformAdmin,
+      web.correlationId,
+    );
     const source = await walk(200, 'PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, {
       token: admin,
       body: { source: 'hl7' },
@@ -120,7 +154,13 @@ describe('audit trail (R12)', () => {
       token: admin,
       body: { source: { type: 'directory', path: folder.dir }, minFileAgeMs: 0, careFlowMap: [] },
     });
-    audited('connection.siu.changed', 'siu-connection', hospitalId, platformAdmin, siuConnection.correlationId);
+    audited(
+      'connection.siu.changed',
+      'siu-connection',
+      hospitalId,
+      platformAdmin,
+      siuConnection.correlationId,
+    );
     const run = await walk(202, 'POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`, { token: admin });
     audited('siu-run.started', 'siu-run', run.body.id, platformAdmin, run.correlationId);
     await folders.close();
@@ -130,7 +170,12 @@ describe('audit trail (R12)', () => {
     const token = await api.token(client.body.clientId, client.body.clientSecret);
     const pushed = [];
     for (const code of ['R12-1', 'R12-2']) {
-      pushed.push(await api.expect(201, 'POST', '/v1/patients', { token, body: { patientCode: code, firstName: 'An', lastName: 'Peeters' } }));
+      pushed.push(
+        await api.expect(201, 'POST', '/v1/patients', {
+          token,
+          body: { patientCode: code, firstName: 'An', lastName: 'Peeters' },
+        }),
+      );
     }
     const read = await walk(200, 'GET', `/v1/patients/${pushed[0].id}`, { token });
     audited('patient.read', 'patient', pushed[0].id, emr, read.correlationId);
@@ -138,7 +183,10 @@ describe('audit trail (R12)', () => {
     for (const patient of pushed) audited('patient.list', 'patient', patient.id, emr, list.correlationId);
     const search = await walk(200, 'POST', '/v1/patients/search', { token, body: { patientCode: 'R12-2' } });
     audited('patient.search', 'patient', pushed[1].id, emr, search.correlationId);
-    const lookup = await walk(200, 'POST', '/v1/imports', { token, body: { patientCode: SIM_IDS.francoise } });
+    const lookup = await walk(200, 'POST', '/v1/imports', {
+      token,
+      body: { patientCode: SIM_IDS.francoise },
+    });
     audited('import.lookup', 'import', lookup.body.importId, emr, lookup.correlationId);
     const confirm = await walk(201, 'POST', `/v1/imports/${lookup.body.importId}/confirm`, {
       token,
@@ -155,7 +203,9 @@ describe('audit trail (R12)', () => {
     audited('login-token.issued', 'user', nurse.id, emr, login.correlationId);
 
     // Raw messages, as the platform admin.
-    const messages = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin });
+    const messages = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, {
+      token: admin,
+    });
     expect(messages.length).toBeGreaterThan(0);
     const raw = await walk(200, 'GET', `/v1/admin/messages/${messages[0].id}`, { token: admin });
     audited('message.raw.read', 'message', messages[0].id, platformAdmin, raw.correlationId);
@@ -168,7 +218,12 @@ describe('audit trail (R12)', () => {
     audited('api-client.created', 'api-client', second.body.id, platformAdmin, second.correlationId);
 
     const events = await trail(hospitalId);
-    const seen = events.map(({ action, resource, actor, correlationId }) => ({ action, resource, actor, correlationId }));
+    const seen = events.map(({ action, resource, actor, correlationId }) => ({
+      action,
+      resource,
+      actor,
+      correlationId,
+    }));
     expect(seen).toEqual(expect.arrayContaining(expected));
     // Nothing beyond the walk: reads that were not audited routes (push, message list) left no event.
     expect(seen).toHaveLength(expected.length);
@@ -193,18 +248,28 @@ describe('audit trail (R12)', () => {
     expect(reads.map((event) => event.resource.id)).toEqual([pushed[0].id]);
     expect(await trail(hospitalId, `actor=${emr.id}`)).toHaveLength(7);
     expect(await trail(hospitalId, `to=${encodeURIComponent(created.body.createdAt)}`)).toEqual([]);
-    expect(await trail(hospitalId, `from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect(
+      await trail(hospitalId, `from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`),
+    ).toEqual([]);
     // Another hospital's trail holds none of it.
     expect((await trail(other.id)).filter((event) => event.correlationId.startsWith('r12-'))).toEqual([]);
   });
 
   it('pages with nextCursor, every event once', async () => {
     for (let index = 0; index < 60; index++) {
-      await api.expect(201, 'POST', '/v1/patients', { token: other.token, body: { patientCode: `R12-P${index}`, firstName: 'An', lastName: 'Peeters' } });
+      await api.expect(201, 'POST', '/v1/patients', {
+        token: other.token,
+        body: { patientCode: `R12-P${index}`, firstName: 'An', lastName: 'Peeters' },
+      });
     }
     await api.expect(200, 'GET', '/v1/patients?limit=60', { token: other.token });
     await api.expect(200, 'GET', '/v1/patients?limit=60', { token: other.token });
-    const first = await api.expect(200, 'GET', `/v1/admin/hospitals/${other.id}/audit-events?action=patient.list`, { token: admin });
+    const first = await api.expect(
+      200,
+      'GET',
+      `/v1/admin/hospitals/${other.id}/audit-events?action=patient.list`,
+      { token: admin },
+    );
     expect(first.events).toHaveLength(100);
     expect(first.nextCursor).toEqual(expect.any(String));
     const all = await trail(other.id, 'action=patient.list');
@@ -216,17 +281,38 @@ describe('audit trail (R12)', () => {
     const password = 'correct horse battery staple';
     await api.expect(201, 'POST', `/v1/admin/hospitals/${other.id}/users`, {
       token: admin,
-      body: { email: 'admin.r12@example.org', firstName: 'Ad', lastName: 'Min', roles: ['hospital-admin'], password },
+      body: {
+        email: 'admin.r12@example.org',
+        firstName: 'Ad',
+        lastName: 'Min',
+        roles: ['hospital-admin'],
+        password,
+      },
     });
-    const session = await api.expect(200, 'POST', '/v1/auth/login', { body: { email: 'admin.r12@example.org', password } });
+    const session = await api.expect(200, 'POST', '/v1/auth/login', {
+      body: { email: 'admin.r12@example.org', password },
+    });
     const hospitalAdmin = session.sessionToken as string;
-    expect((await api.request('GET', `/v1/admin/hospitals/${other.id}/audit-events`, { token: hospitalAdmin })).status).toBe(200);
-    const elsewhere = await api.createHospital('r12-elsewhere');
-    expect((await api.request('GET', `/v1/admin/hospitals/${elsewhere.id}/audit-events`, { token: hospitalAdmin })).status).toBe(403);
-    // An API client of the hospital, even with users:write, is not its admin.
-    expect((await api.request('GET', `/v1/admin/hospitals/${other.id}/audit-events`, { token: other.token })).status).toBe(403);
     expect(
-      (await api.request('GET', `/v1/admin/hospitals/${other.id}/audit-events?action=Not%20An%20Action`, { token: admin })).status,
+      (await api.request('GET', `/v1/admin/hospitals/${other.id}/audit-events`, { token: hospitalAdmin }))
+        .status,
+    ).toBe(200);
+    const elsewhere = await api.createHospital('r12-elsewhere');
+    expect(
+      (await api.request('GET', `/v1/admin/hospitals/${elsewhere.id}/audit-events`, { token: hospitalAdmin }))
+        .status,
+    ).toBe(403);
+    // An API client of the hospital, even with users:write, is not its admin.
+    expect(
+      (await api.request('GET', `/v1/admin/hospitals/${other.id}/audit-events`, { token: other.token }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await api.request('GET', `/v1/admin/hospitals/${other.id}/audit-events?action=Not%20An%20Action`, {
+          token: admin,
+        })
+      ).status,
     ).toBe(400);
   });
 });

@@ -41,7 +41,9 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       expect(form.body.scope.split(' ')).toEqual(expect.arrayContaining(['patients:write', 'imports']));
       const basic = await api.request('POST', '/v1/oauth/token', {
         body: { grant_type: 'client_credentials' },
-        headers: { authorization: `Basic ${Buffer.from(`${hospitalA.clientId}:${hospitalA.clientSecret}`).toString('base64')}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${hospitalA.clientId}:${hospitalA.clientSecret}`).toString('base64')}`,
+        },
       });
       expect(basic.status).toBe(200);
     });
@@ -57,7 +59,11 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       });
       expect(unknown.status).toBe(401);
       const grant = await api.request('POST', '/v1/oauth/token', {
-        body: { grant_type: 'password', client_id: hospitalA.clientId, client_secret: hospitalA.clientSecret },
+        body: {
+          grant_type: 'password',
+          client_id: hospitalA.clientId,
+          client_secret: hospitalA.clientSecret,
+        },
       });
       expect(grant.status).toBe(400);
     });
@@ -71,14 +77,22 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 12; attempt++) {
         const response = await api.request('POST', '/v1/oauth/token', {
-          body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: `guess-${attempt}` },
+          body: {
+            grant_type: 'client_credentials',
+            client_id: client.clientId,
+            client_secret: `guess-${attempt}`,
+          },
         });
         statuses.push(response.status);
       }
       expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
       expect(statuses.slice(10)).toEqual([429, 429]);
       const right = await api.request('POST', '/v1/oauth/token', {
-        body: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+        },
       });
       expect(right.status).toBe(429);
       expect(right.body.code).toBe('RATE_LIMITED');
@@ -86,7 +100,12 @@ describe('auth (R5) and tenant isolation (R4)', () => {
   });
 
   describe('bearer tokens', () => {
-    const claims = () => ({ sub: hospitalA.clientId, kind: 'client', hid: hospitalA.id, scope: 'patients:read' });
+    const claims = () => ({
+      sub: hospitalA.clientId,
+      kind: 'client',
+      hid: hospitalA.id,
+      scope: 'patients:read',
+    });
 
     it.each([
       ['no token', () => undefined],
@@ -96,7 +115,10 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       ['expired', (a: Api) => a.forgeToken(claims(), { expiresIn: -60 })],
       ['wrong audience', (a: Api) => a.forgeToken(claims(), { audience: 'another-api' })],
       ['wrong issuer', (a: Api) => a.forgeToken(claims(), { issuer: 'someone-else' })],
-      ['HS512 instead of the pinned ES256', (a: Api) => a.forgeToken(claims(), { algorithm: 'HS512', secret: 'x'.repeat(64) })],
+      [
+        'HS512 instead of the pinned ES256',
+        (a: Api) => a.forgeToken(claims(), { algorithm: 'HS512', secret: 'x'.repeat(64) }),
+      ],
     ])('refuses %s with 401 problem+json', async (_name, makeToken) => {
       const response = await api.request('POST', '/v1/patients/search', {
         token: makeToken(api),
@@ -108,7 +130,10 @@ describe('auth (R5) and tenant isolation (R4)', () => {
     });
 
     it('accepts a correctly signed token and refuses one without the needed scope (403)', async () => {
-      const ok = await api.request('POST', '/v1/patients/search', { token: api.forgeToken(claims()), body: { patientCode: 'A-1' } });
+      const ok = await api.request('POST', '/v1/patients/search', {
+        token: api.forgeToken(claims()),
+        body: { patientCode: 'A-1' },
+      });
       expect(ok.status).toBe(200);
       expect(ok.body.total).toBe(1);
       const readOnly = await api.request('POST', '/v1/patients', {
@@ -122,7 +147,10 @@ describe('auth (R5) and tenant isolation (R4)', () => {
     it('keeps admin endpoints for admin tokens and hospital endpoints for hospital tokens', async () => {
       const asHospital = await api.request('GET', '/v1/admin/hospitals', { token: hospitalA.token });
       expect(asHospital.status).toBe(403);
-      const asAdmin = await api.request('POST', '/v1/patients/search', { token: await api.adminToken(), body: { patientCode: 'A-1' } });
+      const asAdmin = await api.request('POST', '/v1/patients/search', {
+        token: await api.adminToken(),
+        body: { patientCode: 'A-1' },
+      });
       expect(asAdmin.status).toBe(403);
     });
   });
@@ -132,7 +160,11 @@ describe('auth (R5) and tenant isolation (R4)', () => {
       const careFlowId = patientA.careFlows[0].id;
       const probes: [string, string, unknown?][] = [
         ['GET', `/v1/patients/${patientA.id}`],
-        ['POST', `/v1/patients/${patientA.id}/care-flows`, { definitionKey: 'knee-replacement', baseline: { surgeryDate: '2026-12-01' } }],
+        [
+          'POST',
+          `/v1/patients/${patientA.id}/care-flows`,
+          { definitionKey: 'knee-replacement', baseline: { surgeryDate: '2026-12-01' } },
+        ],
         ['PATCH', `/v1/care-flows/${careFlowId}/baseline`, { baseline: { side: 'L' } }],
         ['POST', `/v1/care-flows/${careFlowId}/stop`, { reason: 'probe' }],
       ];
@@ -141,12 +173,19 @@ describe('auth (R5) and tenant isolation (R4)', () => {
         expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
         expect(JSON.stringify(response.body)).not.toContain('Peeters');
       }
-      const search = await api.expect(200, 'POST', '/v1/patients/search', { token: hospitalB.token, body: { patientCode: 'A-1' } });
+      const search = await api.expect(200, 'POST', '/v1/patients/search', {
+        token: hospitalB.token,
+        body: { patientCode: 'A-1' },
+      });
       expect(search.total).toBe(0);
       const list = await api.expect(200, 'GET', '/v1/patients', { token: hospitalB.token });
       expect(list.patients.map((p: { id: string }) => p.id)).not.toContain(patientA.id);
-      const unchanged = await api.expect(200, 'GET', `/v1/patients/${patientA.id}`, { token: hospitalA.token });
-      expect(unchanged.careFlows).toEqual([expect.objectContaining({ status: 'active', baseline: { surgeryDate: '2026-12-01' } })]);
+      const unchanged = await api.expect(200, 'GET', `/v1/patients/${patientA.id}`, {
+        token: hospitalA.token,
+      });
+      expect(unchanged.careFlows).toEqual([
+        expect.objectContaining({ status: 'active', baseline: { surgeryDate: '2026-12-01' } }),
+      ]);
     });
 
     it('upserting the same patientCode in another hospital makes a separate patient', async () => {
@@ -159,8 +198,12 @@ describe('auth (R5) and tenant isolation (R4)', () => {
     });
 
     it('unknown and malformed ids are 404 too', async () => {
-      expect((await api.request('GET', `/v1/patients/${randomUUID()}`, { token: hospitalA.token })).status).toBe(404);
-      expect((await api.request('GET', '/v1/patients/not-a-uuid', { token: hospitalA.token })).status).toBe(404);
+      expect(
+        (await api.request('GET', `/v1/patients/${randomUUID()}`, { token: hospitalA.token })).status,
+      ).toBe(404);
+      expect((await api.request('GET', '/v1/patients/not-a-uuid', { token: hospitalA.token })).status).toBe(
+        404,
+      );
     });
 
     it('physicians and definitions of another hospital are invisible and unusable', async () => {
@@ -172,7 +215,11 @@ describe('auth (R5) and tenant isolation (R4)', () => {
           patientCode: 'B-9',
           firstName: 'B',
           lastName: 'Nine',
-          careFlow: { definitionKey: 'knee-replacement', physicianId: hospitalA.physicianId, baseline: { surgeryDate: '2026-12-01' } },
+          careFlow: {
+            definitionKey: 'knee-replacement',
+            physicianId: hospitalA.physicianId,
+            baseline: { surgeryDate: '2026-12-01' },
+          },
         },
       });
       expect(crossPhysician.status).toBe(422);

@@ -1,5 +1,12 @@
 import jwt from 'jsonwebtoken';
-import { createHmac, createPublicKey, generateKeyPairSync, randomUUID, scryptSync, randomBytes } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomUUID,
+  scryptSync,
+  randomBytes,
+} from 'node:crypto';
 import { Client } from 'pg';
 import { expectEventually } from '@bridge/testing';
 import { Api } from '../support/api';
@@ -30,7 +37,10 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
   });
   afterAll(() => platform?.close());
 
-  async function newClient(hospitalId: string, name = 'EMR'): Promise<{ id: string; clientId: string; clientSecret: string }> {
+  async function newClient(
+    hospitalId: string,
+    name = 'EMR',
+  ): Promise<{ id: string; clientId: string; clientSecret: string }> {
     return api.expect(201, 'POST', `/v1/admin/hospitals/${hospitalId}/api-clients`, {
       token: admin,
       body: { name, scopes: ['patients:read'] },
@@ -39,10 +49,17 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
 
   describe('API clients', () => {
     it('lists the clients of one hospital, never a secret or its hash', async () => {
-      const listed = await api.request('GET', `/v1/admin/hospitals/${hospital.id}/api-clients`, { token: admin });
+      const listed = await api.request('GET', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
+        token: admin,
+      });
       expect(listed.status).toBe(200);
       expect(listed.body).toEqual([
-        expect.objectContaining({ clientId: hospital.clientId, hospitalId: hospital.id, active: true, name: 'EMR' }),
+        expect.objectContaining({
+          clientId: hospital.clientId,
+          hospitalId: hospital.id,
+          active: true,
+          name: 'EMR',
+        }),
       ]);
       expect(JSON.stringify(listed.body)).not.toContain(hospital.clientSecret);
       expect(Object.keys(listed.body[0]).some((key) => /secret$|hash/i.test(key))).toBe(false);
@@ -69,10 +86,15 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       expect((await tokenFor(client.clientId, rotated.body.clientSecret)).status).toBe(200);
 
       // A second rotation with 0: the previous secret (the one just issued) and the first are refused now.
-      const again = await api.expect(200, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients/${client.id}/rotate-secret`, {
-        token: admin,
-        body: { previousSecretValidForSeconds: 0 },
-      });
+      const again = await api.expect(
+        200,
+        'POST',
+        `/v1/admin/hospitals/${hospital.id}/api-clients/${client.id}/rotate-secret`,
+        {
+          token: admin,
+          body: { previousSecretValidForSeconds: 0 },
+        },
+      );
       expect(Math.abs(Date.parse(again.previousSecretValidUntil) - Date.now())).toBeLessThan(5000);
       expect((await tokenFor(client.clientId, rotated.body.clientSecret)).status).toBe(401);
       expect((await tokenFor(client.clientId, client.clientSecret)).status).toBe(401);
@@ -88,20 +110,27 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
         { token: admin, body: { previousSecretValidForSeconds: 1 } },
       );
       expect((await tokenFor(client.clientId, client.clientSecret)).status).toBe(200);
-      await expectEventually(async () => expect((await tokenFor(client.clientId, client.clientSecret)).status).toBe(401), {
-        timeoutMs: 5000,
-        intervalMs: 200,
-      });
+      await expectEventually(
+        async () => expect((await tokenFor(client.clientId, client.clientSecret)).status).toBe(401),
+        {
+          timeoutMs: 5000,
+          intervalMs: 200,
+        },
+      );
       expect((await tokenFor(client.clientId, rotated.clientSecret)).status).toBe(200);
     });
 
     it('refuses bad windows with 400 and another hospital’s client with 404', async () => {
       const client = await newClient(hospital.id, 'guarded');
       for (const previousSecretValidForSeconds of [-1, 1.5, 'soon', 10_000_000]) {
-        const bad = await api.request('POST', `/v1/admin/hospitals/${hospital.id}/api-clients/${client.clientId}/rotate-secret`, {
-          token: admin,
-          body: { previousSecretValidForSeconds },
-        });
+        const bad = await api.request(
+          'POST',
+          `/v1/admin/hospitals/${hospital.id}/api-clients/${client.clientId}/rotate-secret`,
+          {
+            token: admin,
+            body: { previousSecretValidForSeconds },
+          },
+        );
         expect(bad.status).toBe(400);
       }
       for (const [method, path] of [
@@ -121,9 +150,13 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       const issued = (await tokenFor(client.clientId, client.clientSecret)).body.access_token as string;
       expect((await patients(issued)).status).toBe(200); // now cached as active
       const deactivatedAt = Date.now();
-      const removed = await api.request('DELETE', `/v1/admin/hospitals/${hospital.id}/api-clients/${client.clientId}`, {
-        token: admin,
-      });
+      const removed = await api.request(
+        'DELETE',
+        `/v1/admin/hospitals/${hospital.id}/api-clients/${client.clientId}`,
+        {
+          token: admin,
+        },
+      );
       expect(removed.status).toBe(204);
       expect((await tokenFor(client.clientId, client.clientSecret)).status).toBe(401);
       await expectEventually(async () => expect((await patients(issued)).status).toBe(401), {
@@ -131,19 +164,38 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
         intervalMs: 100,
       });
       expect(Date.now() - deactivatedAt).toBeLessThan(CHECK_INTERVAL_MS * 5);
-      const listed = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/api-clients`, { token: admin });
+      const listed = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
+        token: admin,
+      });
       expect(listed.find((entry: { id: string }) => entry.id === client.id)).toMatchObject({ active: false });
       // Deactivating again is harmless; rotating a deactivated client is not possible.
-      expect((await api.request('DELETE', `/v1/admin/hospitals/${hospital.id}/api-clients/${client.id}`, { token: admin })).status).toBe(204);
       expect(
-        (await api.request('POST', `/v1/admin/hospitals/${hospital.id}/api-clients/${client.id}/rotate-secret`, { token: admin })).status,
+        (
+          await api.request('DELETE', `/v1/admin/hospitals/${hospital.id}/api-clients/${client.id}`, {
+            token: admin,
+          })
+        ).status,
+      ).toBe(204);
+      expect(
+        (
+          await api.request(
+            'POST',
+            `/v1/admin/hospitals/${hospital.id}/api-clients/${client.id}/rotate-secret`,
+            { token: admin },
+          )
+        ).status,
       ).toBe(404);
       // The hospital's other client is untouched.
       expect((await patients(hospital.token)).status).toBe(200);
       // On the hospital's audit trail, with the admin as actor.
-      const audit = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/audit-events?action=api-client.deactivated`, {
-        token: admin,
-      });
+      const audit = await api.expect(
+        200,
+        'GET',
+        `/v1/admin/hospitals/${hospital.id}/audit-events?action=api-client.deactivated`,
+        {
+          token: admin,
+        },
+      );
       expect(audit.events).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
@@ -162,7 +214,10 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
         body: { name: 'Entra ID' },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ id: expect.any(String), token: expect.stringMatching(/^cbscim_/) });
+      expect(created.body).toMatchObject({
+        id: expect.any(String),
+        token: expect.stringMatching(/^cbscim_/),
+      });
       const scimToken = created.body.token as string;
       expect((await api.request('GET', '/scim/v2/Users', { token: scimToken })).status).toBe(200);
       // Scope scim only: no other API accepts it.
@@ -179,30 +234,59 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
         headers: { 'content-type': 'application/scim+json' },
       });
       expect(scimUser.status).toBe(201);
-      const found = await api.expect(200, 'GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "idp.user@cred-a.example"')}`, {
-        token: scimToken,
-      });
+      const found = await api.expect(
+        200,
+        'GET',
+        `/scim/v2/Users?filter=${encodeURIComponent('userName eq "idp.user@cred-a.example"')}`,
+        {
+          token: scimToken,
+        },
+      );
       expect(found.totalResults).toBe(1);
 
-      const listed = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/scim-tokens`, { token: admin });
-      expect(listed).toEqual([expect.objectContaining({ id: created.body.id, name: 'Entra ID', revokedAt: null })]);
+      const listed = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/scim-tokens`, {
+        token: admin,
+      });
+      expect(listed).toEqual([
+        expect.objectContaining({ id: created.body.id, name: 'Entra ID', revokedAt: null }),
+      ]);
       expect(JSON.stringify(listed)).not.toContain(scimToken);
-      expect((await api.request('GET', `/v1/admin/hospitals/${other.id}/scim-tokens`, { token: admin })).body).toEqual([]);
       expect(
-        (await api.request('DELETE', `/v1/admin/hospitals/${other.id}/scim-tokens/${created.body.id}`, { token: admin })).status,
+        (await api.request('GET', `/v1/admin/hospitals/${other.id}/scim-tokens`, { token: admin })).body,
+      ).toEqual([]);
+      expect(
+        (
+          await api.request('DELETE', `/v1/admin/hospitals/${other.id}/scim-tokens/${created.body.id}`, {
+            token: admin,
+          })
+        ).status,
       ).toBe(404);
       expect((await api.request('GET', '/scim/v2/Users', { token: scimToken })).status).toBe(200);
 
       const revokedAt = Date.now();
       expect(
-        (await api.request('DELETE', `/v1/admin/hospitals/${hospital.id}/scim-tokens/${created.body.id}`, { token: admin })).status,
+        (
+          await api.request('DELETE', `/v1/admin/hospitals/${hospital.id}/scim-tokens/${created.body.id}`, {
+            token: admin,
+          })
+        ).status,
       ).toBe(204);
-      await expectEventually(async () => expect((await api.request('GET', '/scim/v2/Users', { token: scimToken })).status).toBe(401), {
-        timeoutMs: CHECK_INTERVAL_MS * 5,
-        intervalMs: 100,
-      });
+      await expectEventually(
+        async () =>
+          expect((await api.request('GET', '/scim/v2/Users', { token: scimToken })).status).toBe(401),
+        {
+          timeoutMs: CHECK_INTERVAL_MS * 5,
+          intervalMs: 100,
+        },
+      );
       expect(Date.now() - revokedAt).toBeLessThan(CHECK_INTERVAL_MS * 5);
-      expect((await api.request('GET', '/scim/v2/Users', { token: `cbscim_${randomBytes(32).toString('base64url')}` })).status).toBe(401);
+      expect(
+        (
+          await api.request('GET', '/scim/v2/Users', {
+            token: `cbscim_${randomBytes(32).toString('base64url')}`,
+          })
+        ).status,
+      ).toBe(401);
     });
   });
 
@@ -213,7 +297,8 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
         token: hospital.token,
         body: { email: 'log.out@cred-a.example', firstName: 'Log', lastName: 'Out' },
       });
-      return (await api.expect(200, 'POST', '/v1/auth/exchange', { body: { token: issued.token } })).sessionToken;
+      return (await api.expect(200, 'POST', '/v1/auth/exchange', { body: { token: issued.token } }))
+        .sessionToken;
     }
 
     it("ends the caller's session at once, and only that session", async () => {
@@ -237,7 +322,13 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       const password = 'correct horse battery staple';
       const user = await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
         token: admin,
-        body: { email: 'rehash@cred-a.example', firstName: 'Re', lastName: 'Hash', roles: ['hospital-admin'], password },
+        body: {
+          email: 'rehash@cred-a.example',
+          firstName: 'Re',
+          lastName: 'Hash',
+          roles: ['hospital-admin'],
+          password,
+        },
       });
       const salt = randomBytes(16);
       const legacy = `scrypt$${salt.toString('base64url')}$${scryptSync(password, salt, 64).toString('base64url')}`;
@@ -245,18 +336,32 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       await db.connect();
       try {
         const stored = async () =>
-          (await db.query('SELECT password_hash FROM user_provisioning.users WHERE id = $1', [user.id])).rows[0].password_hash as string;
+          (await db.query('SELECT password_hash FROM user_provisioning.users WHERE id = $1', [user.id]))
+            .rows[0].password_hash as string;
         expect(await stored()).toMatch(/^scrypt\$ln=17,r=8,p=1\$/);
-        await db.query('UPDATE user_provisioning.users SET password_hash = $1 WHERE id = $2', [legacy, user.id]);
-        const wrong = await api.request('POST', '/v1/auth/login', { body: { email: 'rehash@cred-a.example', password: 'wrong one' } });
+        await db.query('UPDATE user_provisioning.users SET password_hash = $1 WHERE id = $2', [
+          legacy,
+          user.id,
+        ]);
+        const wrong = await api.request('POST', '/v1/auth/login', {
+          body: { email: 'rehash@cred-a.example', password: 'wrong one' },
+        });
         expect(wrong.status).toBe(401);
         expect(await stored()).toBe(legacy);
-        const login = await api.request('POST', '/v1/auth/login', { body: { email: 'rehash@cred-a.example', password } });
+        const login = await api.request('POST', '/v1/auth/login', {
+          body: { email: 'rehash@cred-a.example', password },
+        });
         expect(login.status).toBe(200);
         const rehashed = await stored();
         expect(rehashed).toMatch(/^scrypt\$ln=17,r=8,p=1\$/);
         expect(rehashed).not.toContain(password);
-        expect((await api.request('POST', '/v1/auth/login', { body: { email: 'rehash@cred-a.example', password } })).status).toBe(200);
+        expect(
+          (
+            await api.request('POST', '/v1/auth/login', {
+              body: { email: 'rehash@cred-a.example', password },
+            })
+          ).status,
+        ).toBe(200);
       } finally {
         await db.end();
       }
@@ -266,14 +371,25 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
   describe('ES256 tokens and the JWKS', () => {
     const base64url = (value: object | string) =>
       Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-    const claims = () => ({ sub: hospital.clientId, kind: 'client', hid: hospital.id, scope: 'patients:read' });
+    const claims = () => ({
+      sub: hospital.clientId,
+      kind: 'client',
+      hid: hospital.id,
+      scope: 'patients:read',
+    });
 
     it('publishes the public key by kid, and the tokens issued verify against it', async () => {
       const jwks = await api.request('GET', '/.well-known/jwks.json');
       expect(jwks.status).toBe(200);
       expect(jwks.body.keys.length).toBeGreaterThanOrEqual(1);
       for (const key of jwks.body.keys) {
-        expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String) });
+        expect(key).toMatchObject({
+          kty: 'EC',
+          crv: 'P-256',
+          alg: 'ES256',
+          use: 'sig',
+          kid: expect.any(String),
+        });
         expect(key).not.toHaveProperty('d');
       }
       const token = (await tokenFor(hospital.clientId, hospital.clientSecret)).body.access_token as string;
@@ -282,15 +398,26 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       const jwk = jwks.body.keys.find((key: { kid: string }) => key.kid === header.kid);
       expect(jwk).toBeDefined();
       const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
-      expect(jwt.verify(token, publicKey, { algorithms: ['ES256'] })).toMatchObject({ sub: hospital.clientId });
+      expect(jwt.verify(token, publicKey, { algorithms: ['ES256'] })).toMatchObject({
+        sub: hospital.clientId,
+      });
     });
 
     it('refuses tokens anyone holding only the public key could make: another key, HS256 with the public key, alg none', async () => {
       const jwks = await api.expect(200, 'GET', '/.well-known/jwks.json');
       const kid = jwks.keys[0].kid as string;
-      const publicPem = createPublicKey({ key: jwks.keys[0], format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+      const publicPem = createPublicKey({ key: jwks.keys[0], format: 'jwk' }).export({
+        type: 'spki',
+        format: 'pem',
+      }) as string;
       const now = Math.floor(Date.now() / 1000);
-      const payload = { ...claims(), iss: platform.jwt.issuer, aud: platform.jwt.audience, iat: now, exp: now + 600 };
+      const payload = {
+        ...claims(),
+        iss: platform.jwt.issuer,
+        aud: platform.jwt.audience,
+        iat: now,
+        exp: now + 600,
+      };
       const hmac = (secret: string, header: object) => {
         const unsigned = `${base64url(header)}.${base64url(payload)}`;
         return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
@@ -322,15 +449,28 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       expect((await patients(after)).status).toBe(200);
       expect((await patients(before)).status).toBe(200);
       const jwks = await api.expect(200, 'GET', '/.well-known/jwks.json');
-      expect(jwks.keys.map((key: { kid: string }) => key.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
-      expect((await api.request('POST', '/v1/admin/signing-keys/rotate', { token: hospital.token })).status).toBe(403);
+      expect(jwks.keys.map((key: { kid: string }) => key.kid)).toEqual(
+        expect.arrayContaining([oldKid, newKid]),
+      );
+      expect(
+        (await api.request('POST', '/v1/admin/signing-keys/rotate', { token: hospital.token })).status,
+      ).toBe(403);
     });
   });
 
   describe('response headers', () => {
     it('carry CSP, nosniff and no-referrer everywhere, and no-store on /v1 and /scim', async () => {
-      for (const path of ['/v1/patients', '/v1/admin/hospitals', '/scim/v2/Users', '/health', '/app', '/nowhere']) {
-        const response = await api.request('GET', path, { token: path === '/v1/admin/hospitals' ? admin : undefined });
+      for (const path of [
+        '/v1/patients',
+        '/v1/admin/hospitals',
+        '/scim/v2/Users',
+        '/health',
+        '/app',
+        '/nowhere',
+      ]) {
+        const response = await api.request('GET', path, {
+          token: path === '/v1/admin/hospitals' ? admin : undefined,
+        });
         const csp = response.headers.get('content-security-policy') ?? '';
         expect(csp).toContain("script-src 'self'");
         expect(csp).toContain("frame-ancestors 'none'");

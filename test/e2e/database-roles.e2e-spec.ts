@@ -51,18 +51,34 @@ describe('Database roles', () => {
   it.each(SERVICES)('%s connects as a non-superuser that reaches its own schema only', async (service) => {
     const client = await connect(platform.serviceDatabaseUrls[service]);
     try {
-      const { rows } = await client.query<{ rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean; user: string }>(
+      const { rows } = await client.query<{
+        rolsuper: boolean;
+        rolcreaterole: boolean;
+        rolcreatedb: boolean;
+        user: string;
+      }>(
         `SELECT rolsuper, rolcreaterole, rolcreatedb, current_user AS user FROM pg_roles WHERE rolname = current_user`,
       );
       expect(rows[0]).toMatchObject({ rolsuper: false, rolcreaterole: false, rolcreatedb: false });
       expect(rows[0].user).not.toBe(new URL(platform.databaseUrl).username);
       // Its own tables: all of it.
       expect(await outcome(client, `SELECT count(*) FROM ${tableOf[service]}`)).toBe('ok');
-      expect(await outcome(client, `CREATE TABLE ${SERVICE_SCHEMAS[service]}.role_probe (id int); DROP TABLE ${SERVICE_SCHEMAS[service]}.role_probe`)).toBe('ok');
+      expect(
+        await outcome(
+          client,
+          `CREATE TABLE ${SERVICE_SCHEMAS[service]}.role_probe (id int); DROP TABLE ${SERVICE_SCHEMAS[service]}.role_probe`,
+        ),
+      ).toBe('ok');
       // Every other service's: nothing (42501 insufficient_privilege).
       for (const other of SERVICES.filter((candidate) => candidate !== service)) {
-        expect({ other, read: await outcome(client, `SELECT count(*) FROM ${tableOf[other]}`) }).toEqual({ other, read: '42501' });
-        expect({ other, create: await outcome(client, `CREATE TABLE ${SERVICE_SCHEMAS[other]}.intruder (id int)`) }).toEqual({
+        expect({ other, read: await outcome(client, `SELECT count(*) FROM ${tableOf[other]}`) }).toEqual({
+          other,
+          read: '42501',
+        });
+        expect({
+          other,
+          create: await outcome(client, `CREATE TABLE ${SERVICE_SCHEMAS[other]}.intruder (id int)`),
+        }).toEqual({
           other,
           create: '42501',
         });
@@ -78,18 +94,21 @@ describe('Database roles', () => {
 
   // The suites' embedded server (test/setup/global-setup.ts); under test:infra the system server is used instead.
   const embeddedDir = process.env.BRIDGE_TEST_EMBEDDED_POSTGRES_DIR;
-  (embeddedDir ? it : it.skip)('the embedded PostgreSQL has a generated superuser password, stored 0600', async () => {
-    const file = join(embeddedDir!, 'postgres-password');
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const password = readFileSync(file, 'utf8').trim();
-    expect(password.length).toBeGreaterThanOrEqual(24);
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    expect(decodeURIComponent(url.password)).toBe(password);
-    url.password = 'bridge';
-    const legacy = await connect(url.toString()).then(
-      (client) => client.end().then(() => 'ok'),
-      (error: { code?: string }) => error.code,
-    );
-    expect(legacy).toBe('28P01'); // invalid_password
-  });
+  (embeddedDir ? it : it.skip)(
+    'the embedded PostgreSQL has a generated superuser password, stored 0600',
+    async () => {
+      const file = join(embeddedDir!, 'postgres-password');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const password = readFileSync(file, 'utf8').trim();
+      expect(password.length).toBeGreaterThanOrEqual(24);
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      expect(decodeURIComponent(url.password)).toBe(password);
+      url.password = 'bridge';
+      const legacy = await connect(url.toString()).then(
+        (client) => client.end().then(() => 'ok'),
+        (error: { code?: string }) => error.code,
+      );
+      expect(legacy).toBe('28P01'); // invalid_password
+    },
+  );
 });

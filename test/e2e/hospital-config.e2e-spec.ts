@@ -37,11 +37,21 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
   /** A hospital with every section set: HL7, web service (basic auth), SFTP SIU with every secret, roles. */
   async function configuredHospital() {
     const hospital = await api.createHospital(`config-${++keys}`);
-    const secrets = { basic: secret('basic-pw'), sftp: secret('sftp-pw'), key: secret('key'), phrase: secret('phrase') };
+    const secrets = {
+      basic: secret('basic-pw'),
+      sftp: secret('sftp-pw'),
+      key: secret('key'),
+      phrase: secret('phrase'),
+    };
     const at = (path: string) => `/v1/admin/hospitals/${hospital.id}/${path}`;
     await api.expect(200, 'PUT', at('connections/hl7'), {
       token: admin,
-      body: { host: 'emr.hospital.example', port: 2575, queryStyle: 'QBP_Q22', sendingApplication: 'CAREFLOW' },
+      body: {
+        host: 'emr.hospital.example',
+        port: 2575,
+        queryStyle: 'QBP_Q22',
+        sendingApplication: 'CAREFLOW',
+      },
     });
     await api.expect(200, 'PUT', at('connections/webservice'), {
       token: admin,
@@ -71,7 +81,12 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     await api.expect(200, 'PUT', at('import-source'), { token: admin, body: { source: 'webservice' } });
     await api.expect(200, 'PUT', at('scim-group-roles'), {
       token: admin,
-      body: { mappings: [{ group: 'Ward Admins', role: 'hospital-admin' }, { group: 'Cardiology', role: 'physician' }] },
+      body: {
+        mappings: [
+          { group: 'Ward Admins', role: 'hospital-admin' },
+          { group: 'Cardiology', role: 'physician' },
+        ],
+      },
     });
     return { hospital, secrets };
   }
@@ -81,11 +96,27 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     const client = new Client({ connectionString: platform.databaseUrl });
     await client.connect();
     try {
-      const web = await client.query(`SELECT settings FROM patient_import.webservice_connections WHERE hospital_id = $1`, [hospitalId]);
-      const siu = await client.query(`SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`, [hospitalId]);
+      const web = await client.query(
+        `SELECT settings FROM patient_import.webservice_connections WHERE hospital_id = $1`,
+        [hospitalId],
+      );
+      const siu = await client.query(
+        `SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`,
+        [hospitalId],
+      );
       return {
-        web: openFields(box, web.rows[0].settings, WEB_SERVICE_SECRETS.paths, sealingContext(WEB_SERVICE_SECRETS.table, hospitalId)),
-        siu: openFields(box, siu.rows[0].settings, SIU_SECRETS.paths, sealingContext(SIU_SECRETS.table, hospitalId)),
+        web: openFields(
+          box,
+          web.rows[0].settings,
+          WEB_SERVICE_SECRETS.paths,
+          sealingContext(WEB_SERVICE_SECRETS.table, hospitalId),
+        ),
+        siu: openFields(
+          box,
+          siu.rows[0].settings,
+          SIU_SECRETS.paths,
+          sealingContext(SIU_SECRETS.table, hospitalId),
+        ),
       };
     } finally {
       await client.end();
@@ -102,11 +133,23 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
       hospital: { key: `config-${keys}`, name: `Hospital config-${keys}` },
       importSource: 'webservice',
       connections: {
-        hl7: { host: 'emr.hospital.example', port: 2575, queryStyle: 'QBP_Q22', sendingApplication: 'CAREFLOW' },
-        webservice: { flavor: 'fhir', auth: { type: 'basic', username: 'bridge', password: { secret: 'set' } } },
+        hl7: {
+          host: 'emr.hospital.example',
+          port: 2575,
+          queryStyle: 'QBP_Q22',
+          sendingApplication: 'CAREFLOW',
+        },
+        webservice: {
+          flavor: 'fhir',
+          auth: { type: 'basic', username: 'bridge', password: { secret: 'set' } },
+        },
         siu: {
           schedule: '30 5 * * 1-5',
-          source: { password: { secret: 'set' }, privateKey: { secret: 'set' }, passphrase: { secret: 'set' } },
+          source: {
+            password: { secret: 'set' },
+            privateKey: { secret: 'set' },
+            passphrase: { secret: 'set' },
+          },
         },
       },
       careFlowDefinitions: [{ key: 'knee-replacement', title: 'Knee replacement' }],
@@ -119,7 +162,10 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     expect(exported).not.toContain('updatedAt');
     expect(exported).not.toContain(hospital.id);
 
-    const dryRun = await api.expect(200, 'PUT', `${configPath(hospital.id)}?dryRun=true`, { token: admin, body: document });
+    const dryRun = await api.expect(200, 'PUT', `${configPath(hospital.id)}?dryRun=true`, {
+      token: admin,
+      body: document,
+    });
     expect(dryRun).toEqual({ dryRun: true, changes: [] });
     const applied = await api.expect(200, 'PUT', configPath(hospital.id), { token: admin, body: document });
     expect(applied).toEqual({ dryRun: false, changes: [] });
@@ -140,7 +186,10 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     document.scimGroupRoles = [{ group: 'Cardiology', role: 'physician' }];
     document.careFlowDefinitions.push({ key: 'hip', title: 'Hip replacement', baseline: [] });
 
-    const dryRun = await api.request('PUT', `${configPath(hospital.id)}?dryRun=true`, { token: admin, body: document });
+    const dryRun = await api.request('PUT', `${configPath(hospital.id)}?dryRun=true`, {
+      token: admin,
+      body: document,
+    });
     expect(dryRun.status).toBe(200);
     expect(JSON.stringify(dryRun.body)).not.toContain(newPassword);
     expect(dryRun.body.changes).toEqual([
@@ -150,9 +199,18 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
         to: { baseline: [], key: 'hip', title: 'Hip replacement' },
       },
       { path: '$.connections.hl7.port', change: 'changed', from: 2575, to: 2600 },
-      { path: '$.connections.webservice.auth.password', change: 'changed', from: { secret: 'set' }, to: { secret: 'new' } },
+      {
+        path: '$.connections.webservice.auth.password',
+        change: 'changed',
+        from: { secret: 'set' },
+        to: { secret: 'new' },
+      },
       { path: '$.connections.siu.schedule', change: 'changed', from: '30 5 * * 1-5', to: '0 7 * * *' },
-      { path: '$.scimGroupRoles[1]', change: 'removed', from: { group: 'Ward Admins', role: 'hospital-admin' } },
+      {
+        path: '$.scimGroupRoles[1]',
+        change: 'removed',
+        from: { group: 'Ward Admins', role: 'hospital-admin' },
+      },
     ]);
     expect(await exportText(hospital.id)).toBe(before);
 
@@ -162,24 +220,37 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     expect(after.connections.hl7.port).toBe(2600);
     expect(after.connections.siu.schedule).toBe('0 7 * * *');
     expect(after.scimGroupRoles).toEqual([{ group: 'Cardiology', role: 'physician' }]);
-    expect(after.careFlowDefinitions.map((definition: { key: string }) => definition.key)).toEqual(['hip', 'knee-replacement']);
+    expect(after.careFlowDefinitions.map((definition: { key: string }) => definition.key)).toEqual([
+      'hip',
+      'knee-replacement',
+    ]);
     const stored = await storedSecrets(hospital.id);
     expect(stored.web.auth.password).toBe(newPassword);
     // The SIU section was rewritten with {"secret": "set"}: its stored secrets are the ones it had.
     expect(stored.siu.source).toMatchObject({ password: secrets.sftp, passphrase: secrets.phrase });
     expect(stored.siu.source.privateKey).toContain(secrets.key);
     // A dry run of the applied document is empty again.
-    expect(await api.expect(200, 'PUT', `${configPath(hospital.id)}?dryRun=true`, { token: admin, body: after })).toEqual({
+    expect(
+      await api.expect(200, 'PUT', `${configPath(hospital.id)}?dryRun=true`, { token: admin, body: after }),
+    ).toEqual({
       dryRun: true,
       changes: [],
     });
 
-    const trail = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/audit-events?action=config.applied`, {
-      token: admin,
-    });
+    const trail = await api.expect(
+      200,
+      'GET',
+      `/v1/admin/hospitals/${hospital.id}/audit-events?action=config.applied`,
+      {
+        token: admin,
+      },
+    );
     // One apply on record: the dry runs are not.
     expect(trail.events).toHaveLength(1);
-    expect(trail.events[0]).toMatchObject({ action: 'config.applied', resource: { type: 'hospital-config', id: hospital.id } });
+    expect(trail.events[0]).toMatchObject({
+      action: 'config.applied',
+      resource: { type: 'hospital-config', id: hospital.id },
+    });
   });
 
   it('refuses a bad document with field paths and writes nothing (all or nothing)', async () => {
@@ -197,7 +268,11 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     expect(refused.body.code).toBe('VALIDATION_FAILED');
     const fields = refused.body.errors.map((error: { field: string }) => error.field);
     expect(fields).toEqual(
-      expect.arrayContaining(['connections.siu.schedule', 'connections.webservice.baseUrl', 'scimGroupRoles.0.role']),
+      expect.arrayContaining([
+        'connections.siu.schedule',
+        'connections.webservice.baseUrl',
+        'scimGroupRoles.0.role',
+      ]),
     );
     expect(await exportText(hospital.id)).toBe(before);
 
@@ -219,21 +294,36 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     const changes: [string, (document: any) => void, string][] = [
       ['hospital.name', (document) => (document.hospital.name = 'Renamed'), 'CONFIG_CHANGE_UNSUPPORTED'],
       ['connections.hl7', (document) => (document.connections.hl7 = null), 'CONFIG_CHANGE_UNSUPPORTED'],
-      ['careFlowDefinitions.0', (document) => (document.careFlowDefinitions[0].title = 'Knee'), 'CONFIG_CHANGE_UNSUPPORTED'],
+      [
+        'careFlowDefinitions.0',
+        (document) => (document.careFlowDefinitions[0].title = 'Knee'),
+        'CONFIG_CHANGE_UNSUPPORTED',
+      ],
     ];
     for (const [field, change, code] of changes) {
       const document = JSON.parse(before);
       change(document);
       const refused = await api.request('PUT', configPath(hospital.id), { token: admin, body: document });
-      expect({ field, status: refused.status, code: refused.body.code }).toEqual({ field, status: 422, code });
+      expect({ field, status: refused.status, code: refused.body.code }).toEqual({
+        field,
+        status: 422,
+        code,
+      });
       expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain(field);
     }
     const unknown = await api.request('PUT', configPath(hospital.id), {
       token: admin,
-      body: { ...JSON.parse(before), alertRulez: [], connections: { ...JSON.parse(before).connections, fax: {} } },
+      body: {
+        ...JSON.parse(before),
+        alertRulez: [],
+        connections: { ...JSON.parse(before).connections, fax: {} },
+      },
     });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['alertRulez', 'connections.fax']);
+    expect(unknown.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'alertRulez',
+      'connections.fax',
+    ]);
     expect(await exportText(hospital.id)).toBe(before);
   });
 
@@ -257,13 +347,18 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
       '$.connections.hl7.queryStyle',
     ]);
     const after = JSON.parse(await exportText(empty.id));
-    expect(after).toMatchObject({ importSource: 'hl7', connections: { hl7: { port: 2575 }, siu: null, webservice: null } });
+    expect(after).toMatchObject({
+      importSource: 'hl7',
+      connections: { hl7: { port: 2575 }, siu: null, webservice: null },
+    });
     expect(after.careFlowDefinitions).toEqual(exported.careFlowDefinitions);
   });
 
   it('is for platform admins only', async () => {
     const hospital = await api.createHospital(`config-${++keys}`);
     expect((await api.request('GET', configPath(hospital.id), { token: hospital.token })).status).toBe(403);
-    expect((await api.request('PUT', configPath(hospital.id), { token: hospital.token, body: {} })).status).toBe(403);
+    expect(
+      (await api.request('PUT', configPath(hospital.id), { token: hospital.token, body: {} })).status,
+    ).toBe(403);
   });
 });

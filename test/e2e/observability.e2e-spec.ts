@@ -5,7 +5,12 @@ import { SIM_FAULTS } from '../../apps/hospital-sim/src/sim-faults';
 import { freePort } from '@bridge/database';
 import { expectEventually } from '@bridge/testing';
 import { Api } from '../support/api';
-import { parsePrometheus, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import {
+  parsePrometheus,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from '../support/otlp-receiver';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { dropFile, siuMessage, SiuDriver } from './siu.fixtures';
 
@@ -61,7 +66,8 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
     let sum = 0;
     for (const [key, value] of samples) {
       if (!key.startsWith(`${name}{`)) continue;
-      if (Object.entries(labels).every(([label, wanted]) => key.includes(`${label}="${wanted}"`))) sum += value;
+      if (Object.entries(labels).every(([label, wanted]) => key.includes(`${label}="${wanted}"`)))
+        sum += value;
     }
     return sum;
   }
@@ -70,9 +76,18 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
     const hospital = await api.createHospital(key);
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/hl7`, {
       token: admin,
-      body: { host: sim.mllp.host, port: sim.mllp.port, queryStyle: 'QRY_A19', patientIdAuthority: 'AZDEMO', timeoutMs: 2000 },
+      body: {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+        queryStyle: 'QRY_A19',
+        patientIdAuthority: 'AZDEMO',
+        timeoutMs: 2000,
+      },
     });
-    await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/import-source`, { token: admin, body: { source: 'hl7' } });
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/import-source`, {
+      token: admin,
+      body: { source: 'hl7' },
+    });
     return hospital;
   }
 
@@ -80,7 +95,11 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
     const before = parsePrometheus(await scrapeTexts());
     const siu = new SiuDriver(api, admin);
     const siuHospital = await siu.hospital('obs-siu');
-    dropFile(siuHospital.dir, 'day.hl7', siuMessage({ event: 'S12', controlId: 'OBS1', patientCode: 'OBS-P1' }));
+    dropFile(
+      siuHospital.dir,
+      'day.hl7',
+      siuMessage({ event: 'S12', controlId: 'OBS1', patientCode: 'OBS-P1' }),
+    );
     const run = await siu.run(siuHospital.id);
     expect(run).toMatchObject({ status: 'succeeded', messagesProcessed: 1 });
 
@@ -91,43 +110,107 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
       });
     }
     const mllp = await hl7Hospital('obs-hl7');
-    expect((await api.request('POST', '/v1/imports', { token: mllp.token, body: { patientCode: SIM_IDS.lucas } })).status).toBe(200);
+    expect(
+      (await api.request('POST', '/v1/imports', { token: mllp.token, body: { patientCode: SIM_IDS.lucas } }))
+        .status,
+    ).toBe(200);
     const ws = await api.createHospital('obs-ws');
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${ws.id}/connections/webservice`, {
       token: admin,
       body: { flavor: 'pdq', baseUrl: `${sim.http.baseUrl}/pdq` },
     });
-    await api.expect(200, 'PUT', `/v1/admin/hospitals/${ws.id}/import-source`, { token: admin, body: { source: 'webservice' } });
-    expect((await api.request('POST', '/v1/imports', { token: ws.token, body: { patientCode: SIM_IDS.lucas } })).status).toBe(200);
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${ws.id}/import-source`, {
+      token: admin,
+      body: { source: 'webservice' },
+    });
+    expect(
+      (await api.request('POST', '/v1/imports', { token: ws.token, body: { patientCode: SIM_IDS.lucas } }))
+        .status,
+    ).toBe(200);
 
     let texts: string[] = [];
     let after = new Map<string, number>();
-    const moved = (name: string, labels: Record<string, string> = {}) => total(after, name, labels) - total(before, name, labels);
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      total(after, name, labels) - total(before, name, labels);
     await expectEventually(async () => {
       texts = await scrapeTexts();
       after = parsePrometheus(texts);
       // HTTP by route template and status, with latency.
-      expect(moved('bridge_http_requests_total', { service: 'gateway', method: 'POST', route: '/v1/patients', status: '201' })).toBe(3);
-      expect(moved('bridge_http_request_duration_seconds_count', { service: 'gateway', route: '/v1/patients' })).toBeGreaterThanOrEqual(3);
-      expect(moved('bridge_http_requests_total', { route: '/v1/admin/hospitals/:hospitalId/siu-runs/:runId', status: '200' })).toBeGreaterThan(0);
+      expect(
+        moved('bridge_http_requests_total', {
+          service: 'gateway',
+          method: 'POST',
+          route: '/v1/patients',
+          status: '201',
+        }),
+      ).toBe(3);
+      expect(
+        moved('bridge_http_request_duration_seconds_count', { service: 'gateway', route: '/v1/patients' }),
+      ).toBeGreaterThanOrEqual(3);
+      expect(
+        moved('bridge_http_requests_total', {
+          route: '/v1/admin/hospitals/:hospitalId/siu-runs/:runId',
+          status: '200',
+        }),
+      ).toBeGreaterThan(0);
       // The bus by pattern.
-      expect(moved('bridge_bus_messages_published_total', { service: 'gateway', kind: 'rpc', pattern: 'patients.upsert.v1' })).toBe(3);
-      expect(moved('bridge_bus_messages_consumed_total', { service: 'patient-import', kind: 'rpc', pattern: 'patients.upsert.v1', outcome: 'ok' })).toBe(3);
+      expect(
+        moved('bridge_bus_messages_published_total', {
+          service: 'gateway',
+          kind: 'rpc',
+          pattern: 'patients.upsert.v1',
+        }),
+      ).toBe(3);
+      expect(
+        moved('bridge_bus_messages_consumed_total', {
+          service: 'patient-import',
+          kind: 'rpc',
+          pattern: 'patients.upsert.v1',
+          outcome: 'ok',
+        }),
+      ).toBe(3);
       expect(moved('bridge_bus_messages_published_total', { kind: 'event' })).toBeGreaterThan(0);
-      expect(moved('bridge_bus_messages_consumed_total', { kind: 'event', outcome: 'ok' })).toBeGreaterThan(0);
+      expect(moved('bridge_bus_messages_consumed_total', { kind: 'event', outcome: 'ok' })).toBeGreaterThan(
+        0,
+      );
       // SIU runs and messages by hospital and outcome.
       expect(moved('bridge_siu_runs_total', { hospital_id: siuHospital.id, outcome: 'started' })).toBe(1);
       expect(moved('bridge_siu_runs_total', { hospital_id: siuHospital.id, outcome: 'succeeded' })).toBe(1);
-      expect(moved('bridge_siu_messages_total', { hospital_id: siuHospital.id, outcome: 'processed' })).toBe(1);
+      expect(moved('bridge_siu_messages_total', { hospital_id: siuHospital.id, outcome: 'processed' })).toBe(
+        1,
+      );
       // Exchanges with hospitals by hospital, channel and outcome, with latency.
-      expect(moved('bridge_hospital_exchanges_total', { service: 'hl7-gateway', hospital_id: mllp.id, channel: 'mllp', outcome: 'found' })).toBe(1);
-      expect(moved('bridge_hospital_exchange_duration_seconds_count', { hospital_id: mllp.id, channel: 'mllp' })).toBe(1);
-      expect(moved('bridge_hospital_exchanges_total', { service: 'patient-import', hospital_id: ws.id, channel: 'webservice', outcome: 'found' })).toBe(1);
-      expect(moved('bridge_hospital_exchange_duration_seconds_count', { hospital_id: ws.id, channel: 'webservice' })).toBe(1);
+      expect(
+        moved('bridge_hospital_exchanges_total', {
+          service: 'hl7-gateway',
+          hospital_id: mllp.id,
+          channel: 'mllp',
+          outcome: 'found',
+        }),
+      ).toBe(1);
+      expect(
+        moved('bridge_hospital_exchange_duration_seconds_count', { hospital_id: mllp.id, channel: 'mllp' }),
+      ).toBe(1);
+      expect(
+        moved('bridge_hospital_exchanges_total', {
+          service: 'patient-import',
+          hospital_id: ws.id,
+          channel: 'webservice',
+          outcome: 'found',
+        }),
+      ).toBe(1);
+      expect(
+        moved('bridge_hospital_exchange_duration_seconds_count', {
+          hospital_id: ws.id,
+          channel: 'webservice',
+        }),
+      ).toBe(1);
     });
     // Outbox lag per schema, read at scrape time: present for every service that keeps an outbox.
     for (const schema of ['patient_import', 'siu_ingestor', 'hl7_gateway', 'user_provisioning']) {
-      const key = [...after.keys()].find((series) => series.startsWith('bridge_outbox_lag_seconds{') && series.includes(`schema="${schema}"`));
+      const key = [...after.keys()].find(
+        (series) => series.startsWith('bridge_outbox_lag_seconds{') && series.includes(`schema="${schema}"`),
+      );
       expect(key).toBeDefined();
       expect(after.get(key!)).toBeGreaterThanOrEqual(0);
     }
@@ -145,7 +228,10 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
   });
 
   /** The spans of one trace once the batch has arrived. */
-  async function traceOf(matches: (span: ReceivedSpan) => boolean, expectations: (trace: ReceivedSpan[]) => void): Promise<ReceivedSpan[]> {
+  async function traceOf(
+    matches: (span: ReceivedSpan) => boolean,
+    expectations: (trace: ReceivedSpan[]) => void,
+  ): Promise<ReceivedSpan[]> {
     let trace: ReceivedSpan[] = [];
     await expectEventually(() => {
       const root = receiver.spans.find(matches);
@@ -165,9 +251,11 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
       body: { patientCode: 'TRACE-1', firstName: 'Bram', lastName: 'Claes', birthDate: '1980-02-02' },
     });
     expect(pushed.status).toBe(201);
-    const byService = (trace: ReceivedSpan[], service: string) => trace.filter((span) => span.attributes['bridge.service'] === service);
+    const byService = (trace: ReceivedSpan[], service: string) =>
+      trace.filter((span) => span.attributes['bridge.service'] === service);
     const trace = await traceOf(
-      (span) => span.name === 'POST /v1/patients' && span.attributes['bridge.correlation_id'] === correlationId,
+      (span) =>
+        span.name === 'POST /v1/patients' && span.attributes['bridge.correlation_id'] === correlationId,
       (spans) => {
         const send = spans.find((span) => span.name === 'patients.upsert.v1 send');
         const served = spans.find((span) => span.name === 'patients.upsert.v1 process');
@@ -203,8 +291,14 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
     });
     expect(failed.status).toBeGreaterThanOrEqual(400);
     const trace = await traceOf(
-      (span) => span.name === 'POST /v1/imports' && span.attributes['bridge.correlation_id'] === correlationId,
-      (spans) => expect(spans.some((span) => span.name === 'mllp exchange' && span.attributes['bridge.outcome'] === 'hospital_error')).toBe(true),
+      (span) =>
+        span.name === 'POST /v1/imports' && span.attributes['bridge.correlation_id'] === correlationId,
+      (spans) =>
+        expect(
+          spans.some(
+            (span) => span.name === 'mllp exchange' && span.attributes['bridge.outcome'] === 'hospital_error',
+          ),
+        ).toBe(true),
     );
     const lines = logLines.filter((entry) => entry.correlationId === correlationId);
     expect(lines.length).toBeGreaterThan(0);

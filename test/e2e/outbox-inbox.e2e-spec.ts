@@ -14,7 +14,12 @@ import {
 import { createTestDatabase, expectEventually } from '@bridge/testing';
 
 describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
-  const options: MessagingOptions = { service: 'outbox-test', schema: 'outbox_test', rpcTimeoutMs: 1000, outboxPollMs: 20 };
+  const options: MessagingOptions = {
+    service: 'outbox-test',
+    schema: 'outbox_test',
+    rpcTimeoutMs: 1000,
+    outboxPollMs: 20,
+  };
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   let transport: InProcessTransport;
@@ -24,7 +29,12 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dataSource = await openDataSource(
-      dataSourceOptions({ schema: options.schema, url: database.url, entities: [], migrations: [messagingTablesMigration(options.schema)] }),
+      dataSourceOptions({
+        schema: options.schema,
+        url: database.url,
+        entities: [],
+        migrations: [messagingTablesMigration(options.schema)],
+      }),
       options.schema,
     );
     transport = new InProcessTransport(new InProcessBroker());
@@ -43,12 +53,19 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
     await database.drop();
   });
 
-  const event = (patientId: string) => ({ hospitalId: randomUUID(), patientId, created: true, source: 'api' as const });
+  const event = (patientId: string) => ({
+    hospitalId: randomUUID(),
+    patientId,
+    created: true,
+    source: 'api' as const,
+  });
 
   it('relays an event written in a committed transaction, and deletes the row once published', async () => {
     const outbox = new Outbox(options);
     const patientId = randomUUID();
-    await dataSource.transaction((manager) => outbox.add(manager, 'patients.patient.upserted.v1', event(patientId)));
+    await dataSource.transaction((manager) =>
+      outbox.add(manager, 'patients.patient.upserted.v1', event(patientId)),
+    );
     expect(await relay.flush()).toBe(1);
     await expectEventually(() => expect(received.map((r) => r.patientId)).toContain(patientId));
     const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM outbox_test.outbox`);
@@ -82,7 +99,9 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
   it('forgets the inbox entry when the consumer’s transaction fails, so a retry does the work', async () => {
     const inbox = new Inbox(dataSource, options);
     const meta = { messageId: randomUUID(), correlationId: 'c', attempt: 1 };
-    await expect(inbox.once('outbox-test.consumer', meta, async () => Promise.reject(new Error('transient')))).rejects.toThrow();
+    await expect(
+      inbox.once('outbox-test.consumer', meta, async () => Promise.reject(new Error('transient'))),
+    ).rejects.toThrow();
     const retry = await inbox.once('outbox-test.consumer', { ...meta, attempt: 2 }, async () => 'done');
     expect(retry).toEqual({ duplicate: false, result: 'done' });
   });

@@ -20,30 +20,49 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
         schema,
         url: database.url,
         entities: [],
-        migrations: [Initial1764150000000, messagingTablesMigration(schema), idempotencyKeysMigration(schema)],
+        migrations: [
+          Initial1764150000000,
+          messagingTablesMigration(schema),
+          idempotencyKeysMigration(schema),
+        ],
       }),
       schema,
     );
-    repository = new PatientsRepository(new Outbox({ service: 'patient-import', schema, rpcTimeoutMs: 1000, outboxPollMs: 50 }));
+    repository = new PatientsRepository(
+      new Outbox({ service: 'patient-import', schema, rpcTimeoutMs: 1000, outboxPollMs: 50 }),
+    );
   });
   afterAll(async () => {
     await dataSource.destroy();
     await database.drop();
   });
 
-  const events = () => dataSource.query(`SELECT event, payload FROM patient_import.outbox ORDER BY created_at, id`);
+  const events = () =>
+    dataSource.query(`SELECT event, payload FROM patient_import.outbox ORDER BY created_at, id`);
 
   it('announces a created and then an updated patient, with ids only', async () => {
     const hospitalId = randomUUID();
     const input = { patientCode: 'P-1', firstName: 'Françoise', lastName: 'Dubois' };
     const created = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
-    const updated = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), { ...input, lastName: 'Lemaître' }, 'api');
+    const updated = await repository.upsert(
+      dataSource.manager,
+      hospitalId,
+      randomUUID(),
+      { ...input, lastName: 'Lemaître' },
+      'api',
+    );
     expect(created.created).toBe(true);
     expect(updated.created).toBe(false);
     expect(updated.record.id).toBe(created.record.id);
     expect(await events()).toEqual([
-      { event: 'patients.patient.upserted.v1', payload: { hospitalId, patientId: created.record.id, created: true, source: 'api' } },
-      { event: 'patients.patient.upserted.v1', payload: { hospitalId, patientId: created.record.id, created: false, source: 'api' } },
+      {
+        event: 'patients.patient.upserted.v1',
+        payload: { hospitalId, patientId: created.record.id, created: true, source: 'api' },
+      },
+      {
+        event: 'patients.patient.upserted.v1',
+        payload: { hospitalId, patientId: created.record.id, created: false, source: 'api' },
+      },
     ]);
     expect(JSON.stringify(await events())).not.toContain('Dubois');
   });
@@ -52,11 +71,19 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
     const before = (await events()).length;
     await expect(
       dataSource.transaction(async (manager) => {
-        await repository.upsert(manager, randomUUID(), randomUUID(), { patientCode: 'P-2', firstName: 'A', lastName: 'B' }, 'api');
+        await repository.upsert(
+          manager,
+          randomUUID(),
+          randomUUID(),
+          { patientCode: 'P-2', firstName: 'A', lastName: 'B' },
+          'api',
+        );
         throw new Error('care flow refused');
       }),
     ).rejects.toThrow('care flow refused');
     expect(await events()).toHaveLength(before);
-    expect(await dataSource.query(`SELECT 1 FROM patient_import.patients WHERE patient_code = 'P-2'`)).toEqual([]);
+    expect(
+      await dataSource.query(`SELECT 1 FROM patient_import.patients WHERE patient_code = 'P-2'`),
+    ).toEqual([]);
   });
 });

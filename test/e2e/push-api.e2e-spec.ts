@@ -26,7 +26,10 @@ describe('push API (POST /v1/patients and care flows)', () => {
   });
 
   it('creates a patient (201), then updates it by patientCode (200) without erasing fields the update omits', async () => {
-    const created = await api.request('POST', '/v1/patients', { token: hospital.token, body: patient('000100') });
+    const created = await api.request('POST', '/v1/patients', {
+      token: hospital.token,
+      body: patient('000100'),
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       hospitalId: hospital.id,
@@ -42,14 +45,22 @@ describe('push API (POST /v1/patients and care flows)', () => {
     });
     expect(updated.status).toBe(200);
     expect(updated.body.id).toBe(created.body.id);
-    expect(updated.body).toMatchObject({ lastName: 'Dubois', phone: '+32 2 555 01 01', email: 'f.dubois@example.be' });
+    expect(updated.body).toMatchObject({
+      lastName: 'Dubois',
+      phone: '+32 2 555 01 01',
+      email: 'f.dubois@example.be',
+    });
   });
 
   it('starts a care flow in the same call, resolving the physician by code', async () => {
     const response = await api.request('POST', '/v1/patients', {
       token: hospital.token,
       body: patient('000101', {
-        careFlow: { definitionKey: 'knee-replacement', physicianCode: 'DR1', baseline: { surgeryDate: '2026-12-01' } },
+        careFlow: {
+          definitionKey: 'knee-replacement',
+          physicianCode: 'DR1',
+          baseline: { surgeryDate: '2026-12-01' },
+        },
       }),
     });
     expect(response.status).toBe(201);
@@ -91,7 +102,11 @@ describe('push API (POST /v1/patients and care flows)', () => {
     const unknownPhysician = await api.request('POST', '/v1/patients', {
       token: hospital.token,
       body: patient('000103', {
-        careFlow: { definitionKey: 'knee-replacement', physicianCode: 'NOBODY', baseline: { surgeryDate: '2026-12-01' } },
+        careFlow: {
+          definitionKey: 'knee-replacement',
+          physicianCode: 'NOBODY',
+          baseline: { surgeryDate: '2026-12-01' },
+        },
       }),
     });
     expect(unknownPhysician.status).toBe(422);
@@ -101,12 +116,27 @@ describe('push API (POST /v1/patients and care flows)', () => {
   it('answers invalid bodies with 400 and every field error, never 500', async () => {
     const response = await api.request('POST', '/v1/patients', {
       token: hospital.token,
-      body: { patientCode: 42, firstName: '', birthDate: '15/07/1985', sex: 'x', address: { city: 7 }, extra: true },
+      body: {
+        patientCode: 42,
+        firstName: '',
+        birthDate: '15/07/1985',
+        sex: 'x',
+        address: { city: 7 },
+        extra: true,
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
     const fields = response.body.errors.map((error: { field: string }) => error.field).sort();
-    expect(fields).toEqual(['address.city', 'birthDate', 'extra', 'firstName', 'lastName', 'patientCode', 'sex']);
+    expect(fields).toEqual([
+      'address.city',
+      'birthDate',
+      'extra',
+      'firstName',
+      'lastName',
+      'patientCode',
+      'sex',
+    ]);
 
     const notJson = await api.request('POST', '/v1/patients', {
       token: hospital.token,
@@ -155,14 +185,22 @@ describe('push API (POST /v1/patients and care flows)', () => {
     });
     const pushes = await Promise.all(
       Array.from({ length: 8 }, () =>
-        api.request('POST', '/v1/patients', { token: hospital.token, body, headers: { 'idempotency-key': 'race-1' } }),
+        api.request('POST', '/v1/patients', {
+          token: hospital.token,
+          body,
+          headers: { 'idempotency-key': 'race-1' },
+        }),
       ),
     );
     expect(pushes.map((response) => response.status)).toEqual(Array(8).fill(201));
     for (const response of pushes) expect(response.body).toEqual(pushes[0].body);
 
     const patientId = pushes[0].body.id as string;
-    const start = { definitionKey: 'knee-replacement', physicianId: hospital.physicianId, baseline: { surgeryDate: '2026-12-09' } };
+    const start = {
+      definitionKey: 'knee-replacement',
+      physicianId: hospital.physicianId,
+      baseline: { surgeryDate: '2026-12-09' },
+    };
     const starts = await Promise.all(
       Array.from({ length: 8 }, () =>
         api.request('POST', `/v1/patients/${patientId}/care-flows`, {
@@ -180,12 +218,22 @@ describe('push API (POST /v1/patients and care flows)', () => {
 
   it("answers 404 for another hospital's patient before reading the body (issue 10: was 422 definition unknown)", async () => {
     const other = await api.createHospital('push-b');
-    const ours = await api.expect(201, 'POST', '/v1/patients', { token: hospital.token, body: patient('000115') });
+    const ours = await api.expect(201, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: patient('000115'),
+    });
     for (const body of [
       { definitionKey: 'only-in-push-a', physicianId: other.physicianId },
-      { definitionKey: 'knee-replacement', physicianId: other.physicianId, baseline: { surgeryDate: 'not a date' } },
+      {
+        definitionKey: 'knee-replacement',
+        physicianId: other.physicianId,
+        baseline: { surgeryDate: 'not a date' },
+      },
     ]) {
-      const response = await api.request('POST', `/v1/patients/${ours.id}/care-flows`, { token: other.token, body });
+      const response = await api.request('POST', `/v1/patients/${ours.id}/care-flows`, {
+        token: other.token,
+        body,
+      });
       expect(response.status).toBe(404);
       expect(response.body.code).toBe('PATIENT_NOT_FOUND');
     }
@@ -194,8 +242,14 @@ describe('push API (POST /v1/patients and care flows)', () => {
   });
 
   it('searches by patientCode, national registry number and identifier; needs at least one criterion', async () => {
-    await api.expect(201, 'POST', '/v1/patients', { token: hospital.token, body: patient('000105', { nationalRegistryNumber: '90010112399' }) });
-    const byCode = await api.expect(200, 'POST', '/v1/patients/search', { token: hospital.token, body: { patientCode: '000105' } });
+    await api.expect(201, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: patient('000105', { nationalRegistryNumber: '90010112399' }),
+    });
+    const byCode = await api.expect(200, 'POST', '/v1/patients/search', {
+      token: hospital.token,
+      body: { patientCode: '000105' },
+    });
     expect(byCode.patients.map((p: { patientCode: string }) => p.patientCode)).toEqual(['000105']);
     const byNrn = await api.expect(200, 'POST', '/v1/patients/search', {
       token: hospital.token,
@@ -212,7 +266,10 @@ describe('push API (POST /v1/patients and care flows)', () => {
   });
 
   it('starts, updates and stops a care flow on an existing patient', async () => {
-    const created = await api.expect(201, 'POST', '/v1/patients', { token: hospital.token, body: patient('000106') });
+    const created = await api.expect(201, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: patient('000106'),
+    });
     const missing = await api.request('POST', `/v1/patients/${created.id}/care-flows`, {
       token: hospital.token,
       body: { definitionKey: 'knee-replacement', physicianId: hospital.physicianId },
@@ -220,7 +277,11 @@ describe('push API (POST /v1/patients and care flows)', () => {
     expect(missing.status).toBe(422);
     const careFlow = await api.expect(201, 'POST', `/v1/patients/${created.id}/care-flows`, {
       token: hospital.token,
-      body: { definitionKey: 'knee-replacement', physicianId: hospital.physicianId, baseline: { surgeryDate: '2026-12-03' } },
+      body: {
+        definitionKey: 'knee-replacement',
+        physicianId: hospital.physicianId,
+        baseline: { surgeryDate: '2026-12-03' },
+      },
     });
     expect(careFlow).toMatchObject({ patientId: created.id, status: 'active', physicianCode: 'DR1' });
 
@@ -228,7 +289,11 @@ describe('push API (POST /v1/patients and care flows)', () => {
       token: hospital.token,
       body: { baseline: { side: 'R', appointmentDate: '2026-12-01T09:30' } },
     });
-    expect(patched.baseline).toEqual({ surgeryDate: '2026-12-03', side: 'R', appointmentDate: '2026-12-01T09:30' });
+    expect(patched.baseline).toEqual({
+      surgeryDate: '2026-12-03',
+      side: 'R',
+      appointmentDate: '2026-12-01T09:30',
+    });
     const badPatch = await api.request('PATCH', `/v1/care-flows/${careFlow.id}/baseline`, {
       token: hospital.token,
       body: { baseline: { surgeryDate: '' } },
@@ -267,7 +332,9 @@ describe('push API (POST /v1/patients and care flows)', () => {
     const definitions = await api.expect(200, 'GET', '/v1/care-flow-definitions', { token: hospital.token });
     expect(definitions.map((d: { key: string }) => d.key)).toEqual(['knee-replacement']);
     const physicians = await api.expect(200, 'GET', '/v1/physicians', { token: hospital.token });
-    expect(physicians).toEqual([expect.objectContaining({ id: hospital.physicianId, physicianCode: 'DR1', active: true })]);
+    expect(physicians).toEqual([
+      expect.objectContaining({ id: hospital.physicianId, physicianCode: 'DR1', active: true }),
+    ]);
   });
 
   it('carries the caller’s correlation id back in the response', async () => {

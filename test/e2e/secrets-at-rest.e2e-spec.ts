@@ -78,13 +78,17 @@ describe('Secrets at rest (R10)', () => {
       },
       careFlowMap: [],
     });
-    const run = await api.expect(202, 'POST', `/v1/admin/hospitals/${sftpHospital.id}/siu-runs`, { token: admin });
+    const run = await api.expect(202, 'POST', `/v1/admin/hospitals/${sftpHospital.id}/siu-runs`, {
+      token: admin,
+    });
     const finished = await siu.finished(sftpHospital.id, run.id);
     expect(finished.status).toBe('failed');
 
     const everyValue = [...Object.values(values), ...keyLines];
     const shown = [
-      ...(await Promise.all(hospitals.map((id) => api.expect(200, 'GET', webServicePath(id), { token: admin })))),
+      ...(await Promise.all(
+        hospitals.map((id) => api.expect(200, 'GET', webServicePath(id), { token: admin })),
+      )),
       await api.expect(200, 'GET', siuPath(sftpHospital.id), { token: admin }),
       finished,
     ];
@@ -134,7 +138,10 @@ describe('Secrets at rest (R10)', () => {
       // Rows as the services wrote them before secrets at rest.
       await client.query(
         `INSERT INTO patient_import.webservice_connections (hospital_id, flavor, settings) VALUES ($1, 'fhir', $2)`,
-        [webHospital, { flavor: 'fhir', baseUrl: 'https://old.example/fhir', auth: { type: 'bearer', token: oldToken } }],
+        [
+          webHospital,
+          { flavor: 'fhir', baseUrl: 'https://old.example/fhir', auth: { type: 'bearer', token: oldToken } },
+        ],
       );
       await client.query(`INSERT INTO siu_ingestor.siu_connections (hospital_id, settings) VALUES ($1, $2)`, [
         siuHospital,
@@ -147,7 +154,9 @@ describe('Secrets at rest (R10)', () => {
         [runId, siuHospital, sftpSettings],
       );
 
-      const runner = { query: (sql: string, parameters?: unknown[]) => client.query(sql, parameters).then((r) => r.rows) };
+      const runner = {
+        query: (sql: string, parameters?: unknown[]) => client.query(sql, parameters).then((r) => r.rows),
+      };
       const migrations = [
         sealSecretsMigration('SealWebServiceSecrets', box, WEB_SERVICE_SECRETS),
         sealSecretsMigration('SealSiuSecrets', box, SIU_SECRETS),
@@ -155,22 +164,33 @@ describe('Secrets at rest (R10)', () => {
       ];
       for (const Migration of migrations) await new Migration().up(runner as unknown as QueryRunner);
 
-      const webRow = await client.query(`SELECT settings FROM patient_import.webservice_connections WHERE hospital_id = $1`, [
-        webHospital,
-      ]);
-      const siuRow = await client.query(`SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`, [
-        siuHospital,
-      ]);
+      const webRow = await client.query(
+        `SELECT settings FROM patient_import.webservice_connections WHERE hospital_id = $1`,
+        [webHospital],
+      );
+      const siuRow = await client.query(
+        `SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`,
+        [siuHospital],
+      );
       const runRow = await client.query(`SELECT settings FROM siu_ingestor.siu_runs WHERE id = $1`, [runId]);
       const stored = JSON.stringify([webRow.rows, siuRow.rows, runRow.rows]);
       for (const value of [oldToken, oldPassword, oldKey]) expect(stored).not.toContain(value);
       // Sealed, not lost: the values open to what they were, bound to their hospital.
       expect(
-        openFields(box, webRow.rows[0].settings, WEB_SERVICE_SECRETS.paths, sealingContext(WEB_SERVICE_SECRETS.table, webHospital))
-          .auth.token,
+        openFields(
+          box,
+          webRow.rows[0].settings,
+          WEB_SERVICE_SECRETS.paths,
+          sealingContext(WEB_SERVICE_SECRETS.table, webHospital),
+        ).auth.token,
       ).toBe(oldToken);
       expect(
-        openFields(box, siuRow.rows[0].settings, SIU_SECRETS.paths, sealingContext(SIU_SECRETS.table, siuHospital)).source,
+        openFields(
+          box,
+          siuRow.rows[0].settings,
+          SIU_SECRETS.paths,
+          sealingContext(SIU_SECRETS.table, siuHospital),
+        ).source,
       ).toMatchObject({ password: oldPassword, privateKey: oldKey });
       // The run keeps what its messages are read by, without the secrets.
       expect(runRow.rows[0].settings.source).toEqual({
@@ -182,15 +202,23 @@ describe('Secrets at rest (R10)', () => {
         path: '/old',
       });
       // The services read the sealed rows: the GETs still say the secrets are set.
-      expect((await api.expect(200, 'GET', webServicePath(webHospital), { token: admin })).auth.secretSet).toBe(true);
+      expect(
+        (await api.expect(200, 'GET', webServicePath(webHospital), { token: admin })).auth.secretSet,
+      ).toBe(true);
       expect((await api.expect(200, 'GET', siuPath(siuHospital), { token: admin })).source).toMatchObject({
         passwordSet: true,
         privateKeySet: true,
       });
       // A second pass (every start re-seals after a key rotation) finds nothing left to do.
-      const again = await client.query(`SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`, [siuHospital]);
+      const again = await client.query(
+        `SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`,
+        [siuHospital],
+      );
       await new migrations[1]().up(runner as unknown as QueryRunner);
-      const after = await client.query(`SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`, [siuHospital]);
+      const after = await client.query(
+        `SELECT settings FROM siu_ingestor.siu_connections WHERE hospital_id = $1`,
+        [siuHospital],
+      );
       expect(after.rows[0].settings).toEqual(again.rows[0].settings);
     } finally {
       await client.end();

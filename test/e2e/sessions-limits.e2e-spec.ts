@@ -18,7 +18,11 @@ describe('failed-attempt limits behind a trusted proxy (R5, issue 10)', () => {
     api = new Api(platform);
     hospital = await api.createHospital('limits-a');
     const admin = await api.adminToken();
-    for (const email of ['victim@limits-a.example', 'spread@limits-a.example', 'bystander@limits-a.example']) {
+    for (const email of [
+      'victim@limits-a.example',
+      'spread@limits-a.example',
+      'bystander@limits-a.example',
+    ]) {
       await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
         token: admin,
         body: { email, firstName: 'V', lastName: 'Ictim', roles: ['clinician'], password },
@@ -58,7 +62,9 @@ describe('failed-attempt limits behind a trusted proxy (R5, issue 10)', () => {
 
   it('password: failures spread over many addresses never lock the account out', async () => {
     for (let attempt = 0; attempt < 12; attempt++) {
-      expect((await login('spread@limits-a.example', `guess ${attempt}`, `198.18.0.${attempt + 1}`)).status).toBe(401);
+      expect(
+        (await login('spread@limits-a.example', `guess ${attempt}`, `198.18.0.${attempt + 1}`)).status,
+      ).toBe(401);
     }
     expect((await login('spread@limits-a.example', password, '198.18.1.1')).status).toBe(200);
     expect((await login('spread@limits-a.example', password, '198.18.0.1')).status).toBe(200);
@@ -76,7 +82,11 @@ describe('failed-attempt limits behind a trusted proxy (R5, issue 10)', () => {
 
   it('password: an IPv6 source counts by its /64, so rotating within it does not escape the limit', async () => {
     for (let attempt = 0; attempt < 30; attempt++) {
-      const response = await login(`v6-${attempt}@limits-a.example`, 'wrong password', `2001:db8:aa:1::${(attempt + 1).toString(16)}`);
+      const response = await login(
+        `v6-${attempt}@limits-a.example`,
+        'wrong password',
+        `2001:db8:aa:1::${(attempt + 1).toString(16)}`,
+      );
       expect(response.status).toBe(401);
     }
     expect((await login('bystander@limits-a.example', password, '2001:db8:aa:1:ffff::1')).status).toBe(429);
@@ -160,7 +170,8 @@ describe('failed-attempt limits with TRUST_PROXY unset (issue 10)', () => {
         headers: { 'x-forwarded-for': address },
       });
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 32; attempt++) statuses.push((await login(`203.0.113.${attempt + 1}`)).status);
+    for (let attempt = 0; attempt < 32; attempt++)
+      statuses.push((await login(`203.0.113.${attempt + 1}`)).status);
     expect(statuses).toEqual([...Array(30).fill(401), 429, 429]);
   });
 });

@@ -166,7 +166,9 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         body: { source: sftp, careFlowMap: [] },
       });
       expect(unpinned.status).toBe(400);
-      expect(unpinned.body.errors.map((error: { field: string }) => error.field)).toEqual(['source.hostKeySha256']);
+      expect(unpinned.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        'source.hostKeySha256',
+      ]);
       const explicitlyFalse = await api.request('PUT', connectionPath(hospital.id), {
         token: admin,
         body: { source: { ...sftp, insecureSkipHostKeyCheck: false }, careFlowMap: [] },
@@ -186,7 +188,10 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
       ]);
       const onDirectory = await api.request('PUT', connectionPath(hospital.id), {
         token: admin,
-        body: { source: { type: 'directory', path: hospital.dir, insecureSkipHostKeyCheck: true }, careFlowMap: [] },
+        body: {
+          source: { type: 'directory', path: hospital.dir, insecureSkipHostKeyCheck: true },
+          careFlowMap: [],
+        },
       });
       expect(onDirectory.body.errors.map((error: { field: string }) => error.field)).toEqual([
         'source.insecureSkipHostKeyCheck',
@@ -196,7 +201,10 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
         'directory',
       );
 
-      await siu.connect(hospital.id, { source: { ...sftp, insecureSkipHostKeyCheck: true }, careFlowMap: [] });
+      await siu.connect(hospital.id, {
+        source: { ...sftp, insecureSkipHostKeyCheck: true },
+        careFlowMap: [],
+      });
       const shown = await api.expect(200, 'GET', connectionPath(hospital.id), { token: admin });
       expect(shown.source).toMatchObject({ insecureSkipHostKeyCheck: true, passwordSet: true });
       expect(shown.source).not.toHaveProperty('hostKeySha256');

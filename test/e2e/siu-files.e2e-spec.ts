@@ -120,7 +120,10 @@ describe('SIU files: pattern, age, archive, delete, failures', () => {
     // Issue 10: a file without one MSH is not a hospital's message; its bytes are never stored or shown.
     expect(run).toMatchObject({ status: 'failed', files: 2, messagesProcessed: 1, messagesFailed: 0 });
     expect(run.failures).toEqual([
-      expect.objectContaining({ file: 'garbage.hl7', reason: expect.stringMatching(/no HL7 message \(8 bytes, sha256 [0-9a-f]{64}\)/) }),
+      expect.objectContaining({
+        file: 'garbage.hl7',
+        reason: expect.stringMatching(/no HL7 message \(8 bytes, sha256 [0-9a-f]{64}\)/),
+      }),
     ]);
     expect(readdirSync(join(hospital.dir, 'archive')).sort()).toEqual(['ok.hl7']);
     expect(readdirSync(hospital.dir).sort()).toEqual(['archive', 'garbage.hl7']);

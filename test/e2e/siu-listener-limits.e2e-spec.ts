@@ -51,13 +51,26 @@ describe('R13 real-time SIU listener limits', () => {
         socket.once('error', reject);
       });
     }
-    await siu.connect(hospital.id, { source: hospital.source, careFlowMap: [], mllpListener: { port, ...listener } });
-    if (held) await expectEventually(() => expect(held!.closed).toBe(true), { timeoutMs: 15_000, intervalMs: 50 });
-    await expectEventually(async () => expect(ackCode(await send(probe))).toBe('AA'), { timeoutMs: 15_000, intervalMs: 100 });
+    await siu.connect(hospital.id, {
+      source: hospital.source,
+      careFlowMap: [],
+      mllpListener: { port, ...listener },
+    });
+    if (held)
+      await expectEventually(() => expect(held!.closed).toBe(true), { timeoutMs: 15_000, intervalMs: 50 });
+    await expectEventually(async () => expect(ackCode(await send(probe))).toBe('AA'), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
   }
 
   const message = () =>
-    siuMessage({ event: 'S12', controlId: `R13-${++sequence}`, patientCode: `R13-P${sequence}`, service: 'KNEE' });
+    siuMessage({
+      event: 'S12',
+      controlId: `R13-${++sequence}`,
+      patientCode: `R13-P${sequence}`,
+      service: 'KNEE',
+    });
   const send = (options: Partial<SendMllpOptions> = {}) =>
     sendMllp(message(), { host: '127.0.0.1', port, timeoutMs: 3000, ...options });
   const ackCode = (reply: Buffer) => parseHl7(reply).get('MSA-1');
@@ -92,7 +105,10 @@ describe('R13 real-time SIU listener limits', () => {
     }
     try {
       // The cap: all but at most 16 are closed without waiting for the idle timeout.
-      await expectEventually(() => expect(closed).toBeGreaterThanOrEqual(984), { timeoutMs: 10_000, intervalMs: 20 });
+      await expectEventually(() => expect(closed).toBeGreaterThanOrEqual(984), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       // The idle timeout: the 16 held ones go too, sending nothing.
       await expectEventually(() => expect(closed).toBe(1000), { timeoutMs: 10_000, intervalMs: 50 });
     } finally {
@@ -111,7 +127,9 @@ describe('R13 real-time SIU listener limits', () => {
         const socket = connect(port, '127.0.0.1');
         const decoder = new MllpDecoder();
         const chunk = Buffer.alloc(64 * 1024, 'A');
-        const header = Buffer.from(`\x0bMSH|^~\\&|SCHED|AZ|CAREFLOW|BRIDGE|20260401060000||SIU^S12|BIG-1|P|2.5\rNTE|1||`);
+        const header = Buffer.from(
+          `\x0bMSH|^~\\&|SCHED|AZ|CAREFLOW|BRIDGE|20260401060000||SIU^S12|BIG-1|P|2.5\rNTE|1||`,
+        );
         let ack: string | undefined;
         let sent = 0;
         let done = false;
@@ -155,14 +173,25 @@ describe('R13 real-time SIU listener limits', () => {
   });
 
   it('journals a frame it refuses by size and hash only, never its bytes', async () => {
-    const reply = await sendMllp('not HL7 at all: r13-unreadable-content', { host: '127.0.0.1', port, timeoutMs: 3000 });
+    const reply = await sendMllp('not HL7 at all: r13-unreadable-content', {
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 3000,
+    });
     expect(ackCode(reply)).toBe('AE');
     const admin = await api.adminToken();
-    const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, { token: admin });
+    const log = await api.expect(
+      200,
+      'GET',
+      `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`,
+      { token: admin },
+    );
     const refused = await Promise.all(
       log
         .filter((entry: { status: string }) => entry.status === 'failed')
-        .map((entry: { id: string }) => api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin })),
+        .map((entry: { id: string }) =>
+          api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin }),
+        ),
     );
     expect(refused.map((detail: { raw: string }) => detail.raw)).toContainEqual(
       expect.stringMatching(/^\[not kept: a refused frame of 38 bytes, sha256 [0-9a-f]{64}\]$/),
@@ -188,7 +217,10 @@ describe('R13 real-time SIU listener limits', () => {
     });
     // Live once a client without a certificate is refused (the previous listener took it).
     await expectEventually(
-      async () => expect(await send({ tls: { ca: server.cert, servername: 'localhost' } }).catch((error: Error) => error)).toBeInstanceOf(Error),
+      async () =>
+        expect(
+          await send({ tls: { ca: server.cert, servername: 'localhost' } }).catch((error: Error) => error),
+        ).toBeInstanceOf(Error),
       { timeoutMs: 15_000, intervalMs: 100 },
     );
     const other = selfSignedCertificate();
@@ -196,7 +228,9 @@ describe('R13 real-time SIU listener limits', () => {
       send({ tls: { ca: server.cert, servername: 'localhost', key: other.key, cert: other.cert } }),
     ).rejects.toBeDefined();
     expect(
-      ackCode(await send({ tls: { ca: server.cert, servername: 'localhost', key: client.key, cert: client.cert } })),
+      ackCode(
+        await send({ tls: { ca: server.cert, servername: 'localhost', key: client.key, cert: client.cert } }),
+      ),
     ).toBe('AA');
   });
 
@@ -207,7 +241,11 @@ describe('R13 real-time SIU listener limits', () => {
       body: {
         source: hospital.source,
         careFlowMap: [],
-        mllpListener: { port, allowedSources: ['10.0.0.0/33', 'not-an-address'], tls: { cert: 'x', key: 'y' } },
+        mllpListener: {
+          port,
+          allowedSources: ['10.0.0.0/33', 'not-an-address'],
+          tls: { cert: 'x', key: 'y' },
+        },
       },
     });
     expect(response.status).toBe(400);

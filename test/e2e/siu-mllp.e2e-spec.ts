@@ -31,13 +31,25 @@ describe('real-time SIU over an MLLP listener', () => {
   };
 
   it('acknowledges a stored S12 with AA echoing MSH-10, then starts its care flow', async () => {
-    const reply = await send(siuMessage({ event: 'S12', controlId: 'RT-1', patientCode: 'RT-P1', fillerId: 'RT-APT-1', service: 'KNEE', aip: 'DR1' }));
+    const reply = await send(
+      siuMessage({
+        event: 'S12',
+        controlId: 'RT-1',
+        patientCode: 'RT-P1',
+        fillerId: 'RT-APT-1',
+        service: 'KNEE',
+        aip: 'DR1',
+      }),
+    );
     expect(ackOf(reply)).toEqual({ code: 'AA', controlId: 'RT-1' });
     await expectEventually(
       async () => {
         const patient = await siu.patient(hospital, 'RT-P1');
         expect(patient?.careFlows).toEqual([
-          expect.objectContaining({ status: 'active', source: expect.objectContaining({ kind: 'siu', appointmentId: 'RT-APT-1' }) }),
+          expect.objectContaining({
+            status: 'active',
+            source: expect.objectContaining({ kind: 'siu', appointmentId: 'RT-APT-1' }),
+          }),
         ]);
       },
       { timeoutMs: 20_000, intervalMs: 100 },
@@ -47,14 +59,24 @@ describe('real-time SIU over an MLLP listener', () => {
   it('a feed that books, moves and cancels an appointment starts, updates and stops its care flow; a resent message changes nothing', async () => {
     const appointment = { patientCode: 'RT-P5', fillerId: 'RT-APT-5', service: 'KNEE', aip: 'DR1' };
     const flowOf = async () => (await siu.patient(hospital, 'RT-P5'))?.careFlows ?? [];
-    const booked = siuMessage({ event: 'S12', controlId: 'RT-5a', tq1Start: '20260910080000', ...appointment });
+    const booked = siuMessage({
+      event: 'S12',
+      controlId: 'RT-5a',
+      tq1Start: '20260910080000',
+      ...appointment,
+    });
     expect(ackOf(await send(booked))).toEqual({ code: 'AA', controlId: 'RT-5a' });
     await expectEventually(
       async () => expect(await flowOf()).toEqual([expect.objectContaining({ status: 'active' })]),
       { timeoutMs: 20_000, intervalMs: 100 },
     );
 
-    const moved = siuMessage({ event: 'S14', controlId: 'RT-5b', tq1Start: '20260911143000', ...appointment });
+    const moved = siuMessage({
+      event: 'S14',
+      controlId: 'RT-5b',
+      tq1Start: '20260911143000',
+      ...appointment,
+    });
     expect(ackOf(await send(moved))).toEqual({ code: 'AA', controlId: 'RT-5b' });
     await expectEventually(
       async () =>
@@ -78,11 +100,19 @@ describe('real-time SIU over an MLLP listener', () => {
     const admin = await api.adminToken();
     await expectEventually(
       async () => {
-        const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, {
-          token: admin,
-        });
+        const log = await api.expect(
+          200,
+          'GET',
+          `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`,
+          {
+            token: admin,
+          },
+        );
         const outcomes = log
-          .filter((entry: { controlId?: string; status: string }) => entry.controlId === 'RT-5a' && entry.status !== 'received')
+          .filter(
+            (entry: { controlId?: string; status: string }) =>
+              entry.controlId === 'RT-5a' && entry.status !== 'received',
+          )
           .map((entry: { status: string }) => entry.status)
           .sort();
         expect(outcomes).toEqual(['duplicate', 'processed']);
@@ -93,15 +123,27 @@ describe('real-time SIU over an MLLP listener', () => {
 
   it('answers in enhanced mode with CA when the sender asks for accept acknowledgements (MSH-15)', async () => {
     // MSH-13 and MSH-14 empty, MSH-15 (accept ack type) AL, MSH-16 NE.
-    const message = siuMessage({ event: 'S12', controlId: 'RT-2', patientCode: 'RT-P2', service: 'KNEE' }).replace('|P|2.5', '|P|2.5|||AL|NE');
+    const message = siuMessage({
+      event: 'S12',
+      controlId: 'RT-2',
+      patientCode: 'RT-P2',
+      service: 'KNEE',
+    }).replace('|P|2.5', '|P|2.5|||AL|NE');
     expect(ackOf(await send(message))).toEqual({ code: 'CA', controlId: 'RT-2' });
   });
 
   it('refuses what it cannot read or does not take with AE, and keeps serving', async () => {
     expect(ackOf(await send('this is not HL7 at all'))).toMatchObject({ code: 'AE' });
-    const adt = siuMessage({ event: 'S12', controlId: 'RT-3', patientCode: 'RT-P3' }).replace('SIU^S12^SIU_S12', 'ADT^A01^ADT_A01');
+    const adt = siuMessage({ event: 'S12', controlId: 'RT-3', patientCode: 'RT-P3' }).replace(
+      'SIU^S12^SIU_S12',
+      'ADT^A01^ADT_A01',
+    );
     expect(ackOf(await send(adt))).toEqual({ code: 'AE', controlId: 'RT-3' });
-    expect(ackOf(await send(siuMessage({ event: 'S12', controlId: 'RT-4', patientCode: 'RT-P4', service: 'KNEE' })))).toEqual({
+    expect(
+      ackOf(
+        await send(siuMessage({ event: 'S12', controlId: 'RT-4', patientCode: 'RT-P4', service: 'KNEE' })),
+      ),
+    ).toEqual({
       code: 'AA',
       controlId: 'RT-4',
     });
@@ -109,7 +151,13 @@ describe('real-time SIU over an MLLP listener', () => {
 
   it('answers several frames sent in one write, in order, each with its own MSA-2', async () => {
     const ids = ['RT-10', 'RT-11', 'RT-12'];
-    const frames = Buffer.concat(ids.map((id) => encodeMllpFrame(Buffer.from(siuMessage({ event: 'S12', controlId: id, patientCode: `P-${id}`, service: 'KNEE' })))));
+    const frames = Buffer.concat(
+      ids.map((id) =>
+        encodeMllpFrame(
+          Buffer.from(siuMessage({ event: 'S12', controlId: id, patientCode: `P-${id}`, service: 'KNEE' })),
+        ),
+      ),
+    );
     const replies = await new Promise<Buffer[]>((resolve, reject) => {
       const received: Buffer[] = [];
       const decoder = new MllpDecoder();
@@ -128,10 +176,18 @@ describe('real-time SIU over an MLLP listener', () => {
 
   it('logs the exchange (raw text and the ACK sent) and the processing outcome of each message', async () => {
     const admin = await api.adminToken();
-    const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, { token: admin });
+    const log = await api.expect(
+      200,
+      'GET',
+      `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`,
+      { token: admin },
+    );
     const entries = log.filter((message: { controlId?: string }) => message.controlId === 'RT-1');
     // hl7-gateway journals the exchange; siu-ingestor records what processing the message did.
-    expect(entries.map((entry: { status: string }) => entry.status).sort()).toEqual(['processed', 'received']);
+    expect(entries.map((entry: { status: string }) => entry.status).sort()).toEqual([
+      'processed',
+      'received',
+    ]);
     const exchange = entries.find((entry: { status: string }) => entry.status === 'received');
     const detail = await api.expect(200, 'GET', `/v1/admin/messages/${exchange.id}`, { token: admin });
     expect(detail).toMatchObject({ type: 'SIU^S12', direction: 'inbound' });

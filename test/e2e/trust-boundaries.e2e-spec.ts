@@ -1,5 +1,13 @@
 import { expectEventually } from '@bridge/testing';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,14 +76,25 @@ describe('R9 trust boundaries: what a connection may reach', () => {
       ['DATA_DIR', () => directory(dataDir), 'source.path'],
       ['a folder outside the roots', () => directory(outside), 'source.path'],
       ['".." in path', () => directory(`${base}/../../${outside}`), 'source.path'],
-      ['".." in archivePath', () => directory(join(base, 'ok-1'), { archivePath: `${base}/ok-1/../../..${outside}` }), 'archivePath'],
-      ['archivePath in DATA_DIR', () => directory(join(base, 'ok-2'), { archivePath: join(dataDir, 'postgres') }), 'archivePath'],
+      [
+        '".." in archivePath',
+        () => directory(join(base, 'ok-1'), { archivePath: `${base}/ok-1/../../..${outside}` }),
+        'archivePath',
+      ],
+      [
+        'archivePath in DATA_DIR',
+        () => directory(join(base, 'ok-2'), { archivePath: join(dataDir, 'postgres') }),
+        'archivePath',
+      ],
     ])('refuses %s with a 400 naming the field', async (_, body, field) => {
       const target = await hospital();
       const response = await put(target.id, 'siu', body());
       expect(response.status).toBe(400);
       expect(fields(response.body)).toEqual([field]);
-      expect((await api.request('GET', `/v1/admin/hospitals/${target.id}/connections/siu`, { token: admin })).status).toBe(404);
+      expect(
+        (await api.request('GET', `/v1/admin/hospitals/${target.id}/connections/siu`, { token: admin }))
+          .status,
+      ).toBe(404);
     });
 
     it('refuses a symlink out of the root as the folder or as the archive (real path, links followed)', async () => {
@@ -110,7 +129,10 @@ describe('R9 trust boundaries: what a connection may reach', () => {
         symlinkSync(join(outside, 'secret.hl7'), join(folder, 'secret.hl7'));
         symlinkSync(join(dataDir, 'secrets.json'), join(folder, 'secrets.hl7'));
         const run = await runAndWait(target.id);
-        expect(run.failures.map((failure: { file: string }) => failure.file).sort()).toEqual(['secret.hl7', 'secrets.hl7']);
+        expect(run.failures.map((failure: { file: string }) => failure.file).sort()).toEqual([
+          'secret.hl7',
+          'secrets.hl7',
+        ]);
         expect(JSON.stringify(run)).not.toMatch(/r9-outside-secret|r9-signing-secret/);
         rmSync(join(folder, 'secret.hl7'));
         rmSync(join(folder, 'secrets.hl7'));
@@ -140,10 +162,17 @@ describe('R9 trust boundaries: what a connection may reach', () => {
       const target = await hospital();
       expect((await put(target.id, 'siu', directory(folder))).status).toBe(200);
       dropFile(folder, 'passwords.txt', 'root:hunter2-r9\nadmin:hunter3-r9\n');
-      dropFile(folder, 'today.hl7', siuMessage({ event: 'S12', controlId: 'R9-1', patientCode: 'R9-P1', service: 'KNEE' }));
+      dropFile(
+        folder,
+        'today.hl7',
+        siuMessage({ event: 'S12', controlId: 'R9-1', patientCode: 'R9-P1', service: 'KNEE' }),
+      );
       const run = await runAndWait(target.id);
       expect(run.failures).toEqual([
-        expect.objectContaining({ file: 'passwords.txt', reason: expect.stringMatching(/no HL7.*\d+ bytes, sha256 [0-9a-f]{64}/) }),
+        expect.objectContaining({
+          file: 'passwords.txt',
+          reason: expect.stringMatching(/no HL7.*\d+ bytes, sha256 [0-9a-f]{64}/),
+        }),
       ]);
       expect(JSON.stringify(run)).not.toContain('hunter');
       expect(await messageLogText(target.id)).not.toContain('hunter');
@@ -181,7 +210,15 @@ describe('R9 trust boundaries: what a connection may reach', () => {
         expect(hl7.body.code).toBe('CONNECTION_DESTINATION_REFUSED');
         expect(fields(hl7.body)).toEqual(['host']);
         const sftp = await put(target.id, 'siu', {
-          source: { type: 'sftp', host, port, username: 'u', password: 'p', path: '/siu', hostKeySha256: 'SHA256:' + 'A'.repeat(43) },
+          source: {
+            type: 'sftp',
+            host,
+            port,
+            username: 'u',
+            password: 'p',
+            path: '/siu',
+            hostKeySha256: 'SHA256:' + 'A'.repeat(43),
+          },
           careFlowMap: [KNEE_RULE],
         });
         expect(sftp.status).toBe(400);
@@ -193,8 +230,12 @@ describe('R9 trust boundaries: what a connection may reach', () => {
 
     it('keeps private ranges: hospitals sit behind VPNs', async () => {
       const target = await hospital();
-      expect((await put(target.id, 'webservice', { flavor: 'pdq', baseUrl: 'https://10.20.30.40/pdq' })).status).toBe(200);
-      expect((await put(target.id, 'hl7', { host: '192.168.50.10', port: 2575, queryStyle: 'QRY_A19' })).status).toBe(200);
+      expect(
+        (await put(target.id, 'webservice', { flavor: 'pdq', baseUrl: 'https://10.20.30.40/pdq' })).status,
+      ).toBe(200);
+      expect(
+        (await put(target.id, 'hl7', { host: '192.168.50.10', port: 2575, queryStyle: 'QRY_A19' })).status,
+      ).toBe(200);
     });
 
     it('a custom URL template never takes "." or ".." from a lookup: 400 before anything is sent', async () => {
@@ -216,7 +257,10 @@ describe('R9 trust boundaries: what a connection may reach', () => {
         body: { source: 'webservice' },
       });
       for (const patientCode of ['..', '.']) {
-        const response = await api.request('POST', '/v1/imports', { token: target.token, body: { patientCode } });
+        const response = await api.request('POST', '/v1/imports', {
+          token: target.token,
+          body: { patientCode },
+        });
         expect(response.status).toBe(400);
         expect(fields(response.body)).toEqual(['patientCode']);
       }
@@ -235,7 +279,12 @@ describe('R9 trust boundaries: what a connection may reach', () => {
         [directory(folder), 'source.path'],
         [directory(join(folder, 'archive')), 'source.path'],
         [directory(join(base, 'other-2'), { archivePath: folder }), 'source.path'],
-        [directory(join(base, 'other-3'), { mllpListener: { port: Number(new URL(process.env.TEST_DATABASE_URL!).port) || 5432 } }), 'mllpListener.port'],
+        [
+          directory(join(base, 'other-3'), {
+            mllpListener: { port: Number(new URL(process.env.TEST_DATABASE_URL!).port) || 5432 },
+          }),
+          'mllpListener.port',
+        ],
       ] as const) {
         const response = await put(second.id, 'siu', body);
         expect(response.status).toBe(409);
@@ -248,11 +297,15 @@ describe('R9 trust boundaries: what a connection may reach', () => {
   });
 
   async function runAndWait(hospitalId: string): Promise<any> {
-    const started = await api.expect(202, 'POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`, { token: admin });
+    const started = await api.expect(202, 'POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`, {
+      token: admin,
+    });
     let run: any;
     await expectEventually(
       async () => {
-        run = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospitalId}/siu-runs/${started.id}`, { token: admin });
+        run = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospitalId}/siu-runs/${started.id}`, {
+          token: admin,
+        });
         expect(run.status).not.toBe('running');
       },
       { timeoutMs: 20_000, intervalMs: 100 },
@@ -263,7 +316,9 @@ describe('R9 trust boundaries: what a connection may reach', () => {
   async function messageLogText(hospitalId: string): Promise<string> {
     const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin });
     const details = await Promise.all(
-      log.map((entry: { id: string }) => api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin })),
+      log.map((entry: { id: string }) =>
+        api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin }),
+      ),
     );
     return JSON.stringify(details);
   }

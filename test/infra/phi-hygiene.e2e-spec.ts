@@ -21,7 +21,14 @@ const PUSHED = {
   email: 'zoe.vq@example.be',
   phone: '+32 9 555 12 34',
 };
-const hospitalPatient = (id: string, code: string, given: string, family: string, nn: string, street: string): SimPatient => ({
+const hospitalPatient = (
+  id: string,
+  code: string,
+  given: string,
+  family: string,
+  nn: string,
+  street: string,
+): SimPatient => ({
   id,
   patientCode: code,
   identifiers: [
@@ -37,12 +44,35 @@ const hospitalPatient = (id: string, code: string, given: string, family: string
   address: { street, city: 'Zwijnaarde', zip: '9052', country: 'BE' },
   visitNumber: `V${code}`,
 });
-const WEB_PATIENT = hospitalPatient('r7w', 'WSPHI4411', 'Ottilie', 'Wauterickx', '61.03.17-411.09', 'Kwakkelstraat 41');
-const HL7_PATIENT = hospitalPatient('r7h', 'HLPHI5522', 'Brunhilde', 'Hoogstoel', '61.03.17-552.71', 'Zeemeeuwlaan 52');
+const WEB_PATIENT = hospitalPatient(
+  'r7w',
+  'WSPHI4411',
+  'Ottilie',
+  'Wauterickx',
+  '61.03.17-411.09',
+  'Kwakkelstraat 41',
+);
+const HL7_PATIENT = hospitalPatient(
+  'r7h',
+  'HLPHI5522',
+  'Brunhilde',
+  'Hoogstoel',
+  '61.03.17-552.71',
+  'Zeemeeuwlaan 52',
+);
 const SIU_FILE = { patientCode: 'SIUF-6633', firstName: 'Philomena', lastName: 'Sijsseleyn' };
 const SIU_MLLP = { patientCode: 'SIUM-7744', firstName: 'Gudrun', lastName: 'Mortelmans' };
-const SCIM_USER = { userName: 'rozemarijn.scimstra@example.be', givenName: 'Rozemarijn', familyName: 'Scimstra' };
-const LOGIN_USER = { email: 'theofiel.linkens@example.be', firstName: 'Theofiel', lastName: 'Linkens', patientCode: PUSHED.patientCode };
+const SCIM_USER = {
+  userName: 'rozemarijn.scimstra@example.be',
+  givenName: 'Rozemarijn',
+  familyName: 'Scimstra',
+};
+const LOGIN_USER = {
+  email: 'theofiel.linkens@example.be',
+  firstName: 'Theofiel',
+  lastName: 'Linkens',
+  patientCode: PUSHED.patientCode,
+};
 
 /**
  * QUALITY.md R7 on every path: drive the built platform (`node dist/apps/embedded/main.js`, logging at
@@ -116,7 +146,13 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
     await database?.drop();
   });
 
-  async function call(method: string, path: string, body?: unknown, token?: string, contentType = 'application/json') {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    contentType = 'application/json',
+  ) {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: {
@@ -129,15 +165,28 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
   }
 
-  async function expectStatus(status: number, method: string, path: string, body?: unknown, token?: string, contentType?: string) {
+  async function expectStatus(
+    status: number,
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    contentType?: string,
+  ) {
     const response = await call(method, path, body, token, contentType);
-    if (response.status !== status) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== status)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   }
 
   async function clientToken(clientId: string, clientSecret: string): Promise<string> {
-    const token = (await expectStatus(200, 'POST', '/v1/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }))
-      .access_token as string;
+    const token = (
+      await expectStatus(200, 'POST', '/v1/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+      })
+    ).access_token as string;
     secrets.push(clientSecret, token);
     return token;
   }
@@ -151,24 +200,49 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
       201,
       'POST',
       `/v1/admin/hospitals/${created.id}/api-clients`,
-      { name: 'emr', scopes: ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim', 'webhooks'] },
+      {
+        name: 'emr',
+        scopes: [
+          'patients:read',
+          'patients:write',
+          'careflows:write',
+          'imports',
+          'users:write',
+          'scim',
+          'webhooks',
+        ],
+      },
       adminToken,
     );
     const physician = await expectStatus(
       201,
       'POST',
       `/v1/admin/hospitals/${created.id}/users`,
-      { email: `dr.${key}@example.org`, firstName: 'Jan', lastName: 'Janssens', roles: ['physician'], physicianCode: 'DR1' },
+      {
+        email: `dr.${key}@example.org`,
+        firstName: 'Jan',
+        lastName: 'Janssens',
+        roles: ['physician'],
+        physicianCode: 'DR1',
+      },
       adminToken,
     );
     await expectStatus(
       201,
       'POST',
       `/v1/admin/hospitals/${created.id}/care-flow-definitions`,
-      { key: 'knee-replacement', title: 'Knee', baseline: [{ key: 'appointmentDate', type: 'datetime', required: false }] },
+      {
+        key: 'knee-replacement',
+        title: 'Knee',
+        baseline: [{ key: 'appointmentDate', type: 'datetime', required: false }],
+      },
       adminToken,
     );
-    return { id: created.id as string, token: await clientToken(client.clientId, client.clientSecret), physicianId: physician.id as string };
+    return {
+      id: created.id as string,
+      token: await clientToken(client.clientId, client.clientSecret),
+      physicianId: physician.id as string,
+    };
   }
 
   it('logs the traffic of every path but none of the patient data or secrets in it', async () => {
@@ -180,42 +254,134 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
     // A webhook receiver that gets the patient's fields (includePhi) and fails once, echoing what it was sent.
     const receiver = await WebhookReceiver.start();
     receiver.behave = ({ index }) => ({ status: index === 0 ? 500 : 200 });
-    const webhook = await expectStatus(201, 'POST', '/v1/webhooks', { url: receiver.url, events: ['patient.created'], includePhi: true }, pushHospital.token);
+    const webhook = await expectStatus(
+      201,
+      'POST',
+      '/v1/webhooks',
+      { url: receiver.url, events: ['patient.created'], includePhi: true },
+      pushHospital.token,
+    );
     secrets.push(webhook.secret);
     const created = await call('POST', '/v1/patients', { ...PUSHED }, pushHospital.token);
     expect(created.status).toBe(201);
-    await expectEventually(() => expect(receiver.accepted().map((r) => r.json.data.patient?.lastName)).toEqual([PUSHED.lastName]), { timeoutMs: 30_000 });
+    await expectEventually(
+      () => expect(receiver.accepted().map((r) => r.json.data.patient?.lastName)).toEqual([PUSHED.lastName]),
+      { timeoutMs: 30_000 },
+    );
     await receiver.close();
-    expect((await call('POST', '/v1/patients/search', { nationalRegistryNumber: PUSHED.nationalRegistryNumber }, pushHospital.token)).body.total).toBe(1);
-    expect((await call('GET', `/v1/patients/${created.body.id}`, undefined, pushHospital.token)).status).toBe(200);
+    expect(
+      (
+        await call(
+          'POST',
+          '/v1/patients/search',
+          { nationalRegistryNumber: PUSHED.nationalRegistryNumber },
+          pushHospital.token,
+        )
+      ).body.total,
+    ).toBe(1);
+    expect((await call('GET', `/v1/patients/${created.body.id}`, undefined, pushHospital.token)).status).toBe(
+      200,
+    );
     expect((await call('GET', `/v1/patients/${created.body.id}`, undefined, other.token)).status).toBe(404);
-    expect((await call('POST', '/v1/patients', { ...PUSHED, birthDate: `${PUSHED.lastName} 1985` }, pushHospital.token)).status).toBe(400);
-    expect((await call('POST', '/v1/patients', { ...PUSHED, careFlow: { definitionKey: PUSHED.lastName } }, pushHospital.token)).status).toBe(422);
+    expect(
+      (
+        await call(
+          'POST',
+          '/v1/patients',
+          { ...PUSHED, birthDate: `${PUSHED.lastName} 1985` },
+          pushHospital.token,
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(
+          'POST',
+          '/v1/patients',
+          { ...PUSHED, careFlow: { definitionKey: PUSHED.lastName } },
+          pushHospital.token,
+        )
+      ).status,
+    ).toBe(422);
 
     // Web-service import (pdq, with a password), then HL7 import (QBP^Q22); each confirmed.
     const web = await hospital(adminToken, 'phi-web');
-    await expectStatus(200, 'PUT', `/v1/admin/hospitals/${web.id}/connections/webservice`, {
-      flavor: 'pdq',
-      baseUrl: `${sim.http.baseUrl}/pdq`,
-      auth: { type: 'basic', username: 'bridge', password: webServicePassword },
-    }, adminToken);
-    await expectStatus(200, 'PUT', `/v1/admin/hospitals/${web.id}/import-source`, { source: 'webservice' }, adminToken);
-    const webLookup = await expectStatus(200, 'POST', '/v1/imports', { patientCode: WEB_PATIENT.patientCode }, web.token);
+    await expectStatus(
+      200,
+      'PUT',
+      `/v1/admin/hospitals/${web.id}/connections/webservice`,
+      {
+        flavor: 'pdq',
+        baseUrl: `${sim.http.baseUrl}/pdq`,
+        auth: { type: 'basic', username: 'bridge', password: webServicePassword },
+      },
+      adminToken,
+    );
+    await expectStatus(
+      200,
+      'PUT',
+      `/v1/admin/hospitals/${web.id}/import-source`,
+      { source: 'webservice' },
+      adminToken,
+    );
+    const webLookup = await expectStatus(
+      200,
+      'POST',
+      '/v1/imports',
+      { patientCode: WEB_PATIENT.patientCode },
+      web.token,
+    );
     expect(webLookup.candidates[0].lastName).toBe('Wauterickx');
-    await expectStatus(201, 'POST', `/v1/imports/${webLookup.importId}/confirm`, { physicianId: web.physicianId }, web.token);
+    await expectStatus(
+      201,
+      'POST',
+      `/v1/imports/${webLookup.importId}/confirm`,
+      { physicianId: web.physicianId },
+      web.token,
+    );
 
     const hl7 = await hospital(adminToken, 'phi-hl7');
-    await expectStatus(200, 'PUT', `/v1/admin/hospitals/${hl7.id}/connections/hl7`, {
-      host: sim.mllp.host,
-      port: sim.mllp.port,
-      queryStyle: 'QBP_Q22',
-      patientIdAuthority: 'AZDEMO',
-    }, adminToken);
-    await expectStatus(200, 'PUT', `/v1/admin/hospitals/${hl7.id}/import-source`, { source: 'hl7' }, adminToken);
-    const hl7Lookup = await expectStatus(200, 'POST', '/v1/imports', { patientCode: HL7_PATIENT.patientCode }, hl7.token);
+    await expectStatus(
+      200,
+      'PUT',
+      `/v1/admin/hospitals/${hl7.id}/connections/hl7`,
+      {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+        queryStyle: 'QBP_Q22',
+        patientIdAuthority: 'AZDEMO',
+      },
+      adminToken,
+    );
+    await expectStatus(
+      200,
+      'PUT',
+      `/v1/admin/hospitals/${hl7.id}/import-source`,
+      { source: 'hl7' },
+      adminToken,
+    );
+    const hl7Lookup = await expectStatus(
+      200,
+      'POST',
+      '/v1/imports',
+      { patientCode: HL7_PATIENT.patientCode },
+      hl7.token,
+    );
     expect(hl7Lookup.candidates[0].lastName).toBe('Hoogstoel');
-    await expectStatus(201, 'POST', `/v1/imports/${hl7Lookup.importId}/confirm`, { physicianId: hl7.physicianId }, hl7.token);
-    const messages = await expectStatus(200, 'GET', `/v1/admin/messages?hospitalId=${hl7.id}`, undefined, adminToken);
+    await expectStatus(
+      201,
+      'POST',
+      `/v1/imports/${hl7Lookup.importId}/confirm`,
+      { physicianId: hl7.physicianId },
+      hl7.token,
+    );
+    const messages = await expectStatus(
+      200,
+      'GET',
+      `/v1/admin/messages?hospitalId=${hl7.id}`,
+      undefined,
+      adminToken,
+    );
     await expectStatus(200, 'GET', `/v1/admin/messages/${messages[0].id}`, undefined, adminToken);
 
     // SIU from a directory (run now), and real time over MLLP.
@@ -223,44 +389,105 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
     const folder = mkdtempSync(join(siuRoot, 'phi-siu-'));
     const listenerPort = await freePort();
     const careFlowMap = [{ field: 'AIS-3.1', value: 'KNEE', careFlowDefinitionKey: 'knee-replacement' }];
-    await expectStatus(200, 'PUT', `/v1/admin/hospitals/${siu.id}/connections/siu`, {
-      source: { type: 'directory', path: folder },
-      minFileAgeMs: 0,
-      careFlowMap,
-      mllpListener: { port: listenerPort },
-    }, adminToken);
+    await expectStatus(
+      200,
+      'PUT',
+      `/v1/admin/hospitals/${siu.id}/connections/siu`,
+      {
+        source: { type: 'directory', path: folder },
+        minFileAgeMs: 0,
+        careFlowMap,
+        mllpListener: { port: listenerPort },
+      },
+      adminToken,
+    );
     dropFile(folder, 'agenda.hl7', siuMessage({ event: 'S12', controlId: 'PHI-F1', ...SIU_FILE }));
-    const run = await expectStatus(202, 'POST', `/v1/admin/hospitals/${siu.id}/siu-runs`, undefined, adminToken);
+    const run = await expectStatus(
+      202,
+      'POST',
+      `/v1/admin/hospitals/${siu.id}/siu-runs`,
+      undefined,
+      adminToken,
+    );
     await expectEventually(
-      async () => expect((await expectStatus(200, 'GET', `/v1/admin/hospitals/${siu.id}/siu-runs/${run.id}`, undefined, adminToken)).status).not.toBe('running'),
+      async () =>
+        expect(
+          (
+            await expectStatus(
+              200,
+              'GET',
+              `/v1/admin/hospitals/${siu.id}/siu-runs/${run.id}`,
+              undefined,
+              adminToken,
+            )
+          ).status,
+        ).not.toBe('running'),
       { timeoutMs: 30_000, intervalMs: 200 },
     );
     const ack = await expectEventually(
-      async () => sendMllp(siuMessage({ event: 'S12', controlId: 'PHI-M1', ...SIU_MLLP }), { host: '127.0.0.1', port: listenerPort, timeoutMs: 5000 }),
+      async () =>
+        sendMllp(siuMessage({ event: 'S12', controlId: 'PHI-M1', ...SIU_MLLP }), {
+          host: '127.0.0.1',
+          port: listenerPort,
+          timeoutMs: 5000,
+        }),
       { timeoutMs: 15_000, intervalMs: 200 },
     );
     expect(parseHl7(ack).get('MSA-1')).toBe('AA');
     for (const patientCode of [SIU_FILE.patientCode, SIU_MLLP.patientCode]) {
       await expectEventually(
-        async () => expect((await expectStatus(200, 'POST', '/v1/patients/search', { patientCode }, siu.token)).total).toBe(1),
+        async () =>
+          expect(
+            (await expectStatus(200, 'POST', '/v1/patients/search', { patientCode }, siu.token)).total,
+          ).toBe(1),
         { timeoutMs: 30_000, intervalMs: 200 },
       );
     }
 
     // SCIM: create, change, read, and a refusal that quotes nothing.
-    const scimUser = await expectStatus(201, 'POST', '/scim/v2/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: SCIM_USER.userName,
-      name: { givenName: SCIM_USER.givenName, familyName: SCIM_USER.familyName },
-      emails: [{ value: SCIM_USER.userName, type: 'work', primary: true }],
-      active: true,
-    }, pushHospital.token, 'application/scim+json');
-    await expectStatus(200, 'PATCH', `/scim/v2/Users/${scimUser.id}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [{ op: 'replace', path: 'name.familyName', value: `${SCIM_USER.familyName}-Tweede` }],
-    }, pushHospital.token, 'application/scim+json');
-    await expectStatus(200, 'GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${SCIM_USER.userName}"`)}`, undefined, pushHospital.token);
-    expect((await call('POST', '/scim/v2/Users', { userName: SCIM_USER.givenName, emails: 'not-a-list' }, pushHospital.token, 'application/scim+json')).status).toBe(400);
+    const scimUser = await expectStatus(
+      201,
+      'POST',
+      '/scim/v2/Users',
+      {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: SCIM_USER.userName,
+        name: { givenName: SCIM_USER.givenName, familyName: SCIM_USER.familyName },
+        emails: [{ value: SCIM_USER.userName, type: 'work', primary: true }],
+        active: true,
+      },
+      pushHospital.token,
+      'application/scim+json',
+    );
+    await expectStatus(
+      200,
+      'PATCH',
+      `/scim/v2/Users/${scimUser.id}`,
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'name.familyName', value: `${SCIM_USER.familyName}-Tweede` }],
+      },
+      pushHospital.token,
+      'application/scim+json',
+    );
+    await expectStatus(
+      200,
+      'GET',
+      `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${SCIM_USER.userName}"`)}`,
+      undefined,
+      pushHospital.token,
+    );
+    expect(
+      (
+        await call(
+          'POST',
+          '/scim/v2/Users',
+          { userName: SCIM_USER.givenName, emails: 'not-a-list' },
+          pushHospital.token,
+          'application/scim+json',
+        )
+      ).status,
+    ).toBe(400);
 
     // Login links: issued to the EMR, redeemed by the browser.
     const link = await expectStatus(201, 'POST', '/v1/users/login-token', LOGIN_USER, pushHospital.token);

@@ -13,7 +13,10 @@ describe('rolling starts: two instances of each service on a fresh database migr
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }, { topology: 'distributed', instances: 2 });
+    platform = await startTestPlatform(
+      { LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' },
+      { topology: 'distributed', instances: 2 },
+    );
   }, 420_000);
   afterAll(() => platform?.close());
 
@@ -22,7 +25,10 @@ describe('rolling starts: two instances of each service on a fresh database migr
     for (const service of Object.keys(SERVICE_SCHEMAS)) {
       const started = processes.filter((p) => p.service === service);
       expect({ service, started: started.length }).toEqual({ service, started: 2 });
-      expect({ service, exited: started.filter((p) => p.child.exitCode !== null).map((p) => p.child.exitCode) }).toEqual({
+      expect({
+        service,
+        exited: started.filter((p) => p.child.exitCode !== null).map((p) => p.child.exitCode),
+      }).toEqual({
         service,
         exited: [],
       });

@@ -44,9 +44,12 @@ describeO4('O4: scale-out, two instances of every consumer', () => {
     const scheduled = await siu.hospital('o4-ticks', { schedule: '*/2 * * * * *' });
     const hospital = await siu.hospital('o4-siu');
     const content: string[] = [];
-    for (let i = 0; i < MESSAGES; i += 1) content.push(siuMessage({ event: 'S12', controlId: `O${i}`, patientCode: `O4-${i}` }));
+    for (let i = 0; i < MESSAGES; i += 1)
+      content.push(siuMessage({ event: 'S12', controlId: `O${i}`, patientCode: `O4-${i}` }));
     dropFile(hospital.dir, 'day.hl7', content.join(''));
-    const run = await api.expect(202, 'POST', `/v1/admin/hospitals/${hospital.id}/siu-runs`, { token: siu.admin });
+    const run = await api.expect(202, 'POST', `/v1/admin/hospitals/${hospital.id}/siu-runs`, {
+      token: siu.admin,
+    });
 
     // The push load, at the same time as the run.
     let next = 0;
@@ -57,7 +60,12 @@ describeO4('O4: scale-out, two instances of every consumer', () => {
           const index = next++;
           const pushed = await api.request('POST', '/v1/patients', {
             token: hospital.token,
-            body: { patientCode: `P-${index}`, firstName: 'Push', lastName: `Load ${index}`, birthDate: '1970-01-01' },
+            body: {
+              patientCode: `P-${index}`,
+              firstName: 'Push',
+              lastName: `Load ${index}`,
+              birthDate: '1970-01-01',
+            },
           });
           statuses.set(pushed.status, (statuses.get(pushed.status) ?? 0) + 1);
         }
@@ -67,8 +75,14 @@ describeO4('O4: scale-out, two instances of every consumer', () => {
 
     const finished = await expectEventually(
       async () => {
-        const current = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/siu-runs/${run.id}`, { token: siu.admin });
-        if (current.status === 'running') throw new Error(`run is running: ${current.messagesProcessed} processed`);
+        const current = await api.expect(
+          200,
+          'GET',
+          `/v1/admin/hospitals/${hospital.id}/siu-runs/${run.id}`,
+          { token: siu.admin },
+        );
+        if (current.status === 'running')
+          throw new Error(`run is running: ${current.messagesProcessed} processed`);
         return current;
       },
       { timeoutMs: 240_000, intervalMs: 500 },

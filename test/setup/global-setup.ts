@@ -1,7 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../libs/database/src/embedded-postgres';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '../../libs/database/src/embedded-postgres';
 
 declare global {
   var __BRIDGE_TEST_POSTGRES__: EmbeddedPostgresHandle | undefined;

@@ -18,7 +18,11 @@ export interface RequestOptions {
 export class Api {
   constructor(readonly platform: TestPlatform) {}
 
-  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
@@ -41,7 +45,8 @@ export class Api {
     const response = await this.request('POST', '/v1/oauth/token', {
       body: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
     });
-    if (response.status !== 200) throw new Error(`token refused: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200)
+      throw new Error(`token refused: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.access_token as string;
   }
 
@@ -55,14 +60,23 @@ export class Api {
     scopes: string[] = ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write'],
   ): Promise<{ id: string; token: string; clientId: string; clientSecret: string; physicianId: string }> {
     const admin = await this.adminToken();
-    const hospital = await this.expect(201, 'POST', '/v1/admin/hospitals', { token: admin, body: { key, name: `Hospital ${key}` } });
+    const hospital = await this.expect(201, 'POST', '/v1/admin/hospitals', {
+      token: admin,
+      body: { key, name: `Hospital ${key}` },
+    });
     const client = await this.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
       token: admin,
       body: { name: 'EMR', scopes },
     });
     const physician = await this.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
       token: admin,
-      body: { email: `dr.${key}@example.org`, firstName: 'Jan', lastName: 'Janssens', roles: ['physician'], physicianCode: 'DR1' },
+      body: {
+        email: `dr.${key}@example.org`,
+        firstName: 'Jan',
+        lastName: 'Janssens',
+        roles: ['physician'],
+        physicianCode: 'DR1',
+      },
     });
     await this.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/care-flow-definitions`, {
       token: admin,
@@ -85,10 +99,17 @@ export class Api {
     };
   }
 
-  async expect<T = any>(status: number, method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  async expect<T = any>(
+    status: number,
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
     const response = await this.request<T>(method, path, options);
     if (response.status !== status) {
-      throw new Error(`${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+      throw new Error(
+        `${method} ${path}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`,
+      );
     }
     return response.body;
   }

@@ -34,7 +34,9 @@ function findPgDump(serverMajor: number): string | undefined {
     process.env.PG_DUMP,
     'pg_dump',
     ...(existsSync('/usr/lib/postgresql')
-      ? readdirSync('/usr/lib/postgresql').map((version) => join('/usr/lib/postgresql', version, 'bin', 'pg_dump'))
+      ? readdirSync('/usr/lib/postgresql').map((version) =>
+          join('/usr/lib/postgresql', version, 'bin', 'pg_dump'),
+        )
       : []),
   ].filter((candidate): candidate is string => Boolean(candidate));
   for (const candidate of candidates) {
@@ -57,7 +59,9 @@ async function everyRow(client: Client): Promise<string> {
   );
   const parts: string[] = [];
   for (const table of tables) {
-    const { rows } = await client.query(`SELECT to_jsonb(t)::text AS row FROM "${table.schema}"."${table.name}" t`);
+    const { rows } = await client.query(
+      `SELECT to_jsonb(t)::text AS row FROM "${table.schema}"."${table.name}" t`,
+    );
     parts.push(`-- ${table.schema}.${table.name}`, ...rows.map((row: { row: string }) => row.row));
   }
   return parts.join('\n');

@@ -45,7 +45,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           resourceSpans?: {
             resource?: { attributes?: KeyValue[] };
-            scopeSpans?: { spans?: (Omit<ReceivedSpan, 'attributes' | 'resourceService'> & { attributes?: KeyValue[] })[] }[];
+            scopeSpans?: {
+              spans?: (Omit<ReceivedSpan, 'attributes' | 'resourceService'> & { attributes?: KeyValue[] })[];
+            }[];
           }[];
         };
         for (const resource of body.resourceSpans ?? []) {

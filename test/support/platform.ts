@@ -49,7 +49,14 @@ export interface TestPlatformOptions {
   onLogLine?: (line: Record<string, unknown>) => void;
 }
 
-const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'] as const;
+const SERVICES = [
+  'user-provisioning',
+  'patient-import',
+  'hl7-gateway',
+  'siu-ingestor',
+  'notifier',
+  'gateway',
+] as const;
 const ROOT = join(__dirname, '..', '..');
 
 /**
@@ -96,7 +103,11 @@ export async function startTestPlatform(
       jwt,
       databaseUrl: database.url,
       secretsKey,
-      signingKey: await readSigningKey(running.url, running.serviceDatabaseUrls['user-provisioning'], passphrase),
+      signingKey: await readSigningKey(
+        running.url,
+        running.serviceDatabaseUrls['user-provisioning'],
+        passphrase,
+      ),
       close: async () => (await running.close(), await database.drop()),
     };
   }
@@ -182,11 +193,19 @@ async function startProcesses(
     SERVICES.flatMap((service) =>
       Array.from({ length: service === 'gateway' ? 1 : instances }, async () => {
         const { DATABASE_URL: _adminUrl, METRICS_PORT: _metricsPort, ...shared } = env;
-        const database = service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
+        const database =
+          service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
         const metricsPort = env.METRICS_PORT ? await freePort() : undefined;
         const metrics = metricsPort ? { METRICS_PORT: String(metricsPort) } : {};
         const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-          env: { ...shared, ...database, ...metrics, AMQP_URL: vhost.url, PORT: String(port), HOST: '127.0.0.1' },
+          env: {
+            ...shared,
+            ...database,
+            ...metrics,
+            AMQP_URL: vhost.url,
+            PORT: String(port),
+            HOST: '127.0.0.1',
+          },
           stdio: ['ignore', tap ? 'pipe' : 'inherit', 'inherit'],
         });
         if (tap) child.stdout?.on('data', (chunk: Buffer) => (process.stdout.write(chunk), tap.write(chunk)));
@@ -243,7 +262,8 @@ async function startProcesses(
 function isolatedVirtualHost(amqpUrl: string): { url: string; remove(): void } {
   const name = `bridge-test-${randomBytes(4).toString('hex')}`;
   const user = decodeURIComponent(new URL(amqpUrl).username || 'guest');
-  const ctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'ignore', timeout: 30_000 });
+  const ctl = (...args: string[]) =>
+    execFileSync('rabbitmqctl', ['-q', ...args], { stdio: 'ignore', timeout: 30_000 });
   ctl('add_vhost', name);
   ctl('set_permissions', '-p', name, user, '.*', '.*', '.*');
   const url = new URL(amqpUrl);

@@ -26,7 +26,9 @@ export function toJson(node: JsonNode): string {
     case 'object':
       return `{${node.entries.map(([key, value]) => `${JSON.stringify(key)}:${toJson(value)}`).join(',')}}`;
     case 'deep':
-      return node.asArrays ? `${'['.repeat(node.depth)}"x"${']'.repeat(node.depth)}` : `${'{"a":'.repeat(node.depth)}"x"${'}'.repeat(node.depth)}`;
+      return node.asArrays
+        ? `${'['.repeat(node.depth)}"x"${']'.repeat(node.depth)}`
+        : `${'{"a":'.repeat(node.depth)}"x"${'}'.repeat(node.depth)}`;
   }
 }
 
@@ -45,7 +47,14 @@ export const controlText = fc
   .map(([before, control, after]) => `${before}${control}${after}`);
 
 const scalar: fc.Arbitrary<JsonNode> = fc
-  .oneof(fc.string({ maxLength: 12 }), controlText, fc.integer(), fc.boolean(), fc.constant(null), fc.double())
+  .oneof(
+    fc.string({ maxLength: 12 }),
+    controlText,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.double(),
+  )
   .map((value) => ({ kind: 'raw', value: Number.isFinite(value) || typeof value !== 'number' ? value : 0 }));
 
 const anyKey = fc.oneof(fc.constantFrom(...POISON_KEYS, ''), fc.string({ maxLength: 8 }), controlText);
@@ -77,17 +86,15 @@ export function poisoned(valid: unknown): fc.Arbitrary<JsonNode> {
   return fc
     .tuple(
       fc.constantFrom(...objectPaths),
-      fc.oneof(
-        fc.tuple(fc.constantFrom(...POISON_KEYS), anyNode),
-        fc.tuple(fc.constant('deep'), deepNode),
-      ),
+      fc.oneof(fc.tuple(fc.constantFrom(...POISON_KEYS), anyNode), fc.tuple(fc.constant('deep'), deepNode)),
     )
     .map(([path, [key, value]]) => plant(base, path, key, value));
 }
 
 function pathsOfObjects(node: JsonNode, path: number[] = []): number[][] {
   const here = node.kind === 'object' ? [path] : [];
-  const children = node.kind === 'object' ? node.entries.map(([, value]) => value) : node.kind === 'array' ? node.items : [];
+  const children =
+    node.kind === 'object' ? node.entries.map(([, value]) => value) : node.kind === 'array' ? node.items : [];
   return [...here, ...children.flatMap((child, index) => pathsOfObjects(child, [...path, index]))];
 }
 
@@ -100,11 +107,17 @@ function plant(node: JsonNode, path: number[], key: string, value: JsonNode): Js
   if (node.kind === 'object') {
     return {
       kind: 'object',
-      entries: node.entries.map(([entryKey, entry], at) => [entryKey, at === index ? plant(entry, rest, key, value) : entry]),
+      entries: node.entries.map(([entryKey, entry], at) => [
+        entryKey,
+        at === index ? plant(entry, rest, key, value) : entry,
+      ]),
     };
   }
   if (node.kind === 'array') {
-    return { kind: 'array', items: node.items.map((item, at) => (at === index ? plant(item, rest, key, value) : item)) };
+    return {
+      kind: 'array',
+      items: node.items.map((item, at) => (at === index ? plant(item, rest, key, value) : item)),
+    };
   }
   return node;
 }

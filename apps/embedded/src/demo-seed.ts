@@ -10,7 +10,14 @@ export interface SimulatorEndpoints {
   patientCodeSystem: string;
   visitNumberSystem: string;
   /** The simulated scheduling system's SFTP server and the folder on it where it drops SIU files. */
-  siuSftp: { host: string; port: number; username: string; password: string; hostKeySha256: string; path: string };
+  siuSftp: {
+    host: string;
+    port: number;
+    username: string;
+    password: string;
+    hostKeySha256: string;
+    path: string;
+  };
   /** Where the real-time SIU listener (hl7-gateway) takes MLLP. */
   siuMllpPort: number;
 }
@@ -48,7 +55,11 @@ export async function seedDemo(
  * written at each start: the HL7 query goes to its MLLP responder, the web service to its pdq endpoint,
  * imports use HL7 by default, and SIU files come from its SFTP server.
  */
-async function connectToSimulator(api: Api, hospitalId: string, simulator: SimulatorEndpoints): Promise<void> {
+async function connectToSimulator(
+  api: Api,
+  hospitalId: string,
+  simulator: SimulatorEndpoints,
+): Promise<void> {
   await api('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
     host: simulator.mllp.host,
     port: simulator.mllp.port,
@@ -81,7 +92,11 @@ async function connectToSimulator(api: Api, hospitalId: string, simulator: Simul
 }
 
 /** "Run now" on the demo hospital's SIU source, so every start shows a run end to end. */
-export async function runDemoSiu(baseUrl: string, admin: { clientId: string; clientSecret: string }, hospitalId: string): Promise<string> {
+export async function runDemoSiu(
+  baseUrl: string,
+  admin: { clientId: string; clientSecret: string },
+  hospitalId: string,
+): Promise<string> {
   const api = await adminApi(baseUrl, admin);
   const run = await api('POST', `/v1/admin/hospitals/${hospitalId}/siu-runs`);
   return (run as { id: string }).id;
@@ -94,12 +109,18 @@ async function seedOnce(api: Api, dataDir: string): Promise<DemoCredentials> {
   if (existing && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
 
   const hospital =
-    existing ?? ((await api('POST', '/v1/admin/hospitals', { key: DEMO_HOSPITAL_KEY, name: 'Demo Hospital' })) as { id: string });
+    existing ??
+    ((await api('POST', '/v1/admin/hospitals', { key: DEMO_HOSPITAL_KEY, name: 'Demo Hospital' })) as {
+      id: string;
+    });
   const client = (await api('POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
     name: 'Demo EMR',
     scopes: ['patients:read', 'patients:write', 'careflows:write', 'imports', 'users:write', 'scim'],
   })) as { clientId: string; clientSecret: string };
-  const nurse = { email: 'nurse.maes@demo-hospital.example', password: randomBytes(12).toString('base64url') };
+  const nurse = {
+    email: 'nurse.maes@demo-hospital.example',
+    password: randomBytes(12).toString('base64url'),
+  };
   if (!existing) {
     await api('POST', `/v1/admin/hospitals/${hospital.id}/users`, {
       email: nurse.email,
@@ -143,7 +164,11 @@ async function adminApi(baseUrl: string, admin: { clientId: string; clientSecret
   const tokenResponse = await fetch(`${baseUrl}/v1/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret }),
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: admin.clientId,
+      client_secret: admin.clientSecret,
+    }),
   });
   if (!tokenResponse.ok) throw new Error(`demo seed: admin token refused (${tokenResponse.status})`);
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
@@ -153,7 +178,8 @@ async function adminApi(baseUrl: string, admin: { clientId: string; clientSecret
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!response.ok) throw new Error(`demo seed: ${method} ${path} -> ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`demo seed: ${method} ${path} -> ${response.status} ${await response.text()}`);
     return response.json();
   };
 }

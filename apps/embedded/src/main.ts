@@ -85,7 +85,9 @@ async function main(): Promise<void> {
       `  Bus      ${process.env.AMQP_URL ? 'RabbitMQ (AMQP_URL)' : 'in-process'}`,
       `  Reach    SIU directories in ${reach.SIU_DIRECTORY_ROOTS}; SIU listeners bind ${reach.SIU_LISTENER_HOST}; ` +
         `ALLOW_LOOPBACK_DESTINATIONS=${reach.ALLOW_LOOPBACK_DESTINATIONS}` +
-        (reach.ALLOW_LOOPBACK_DESTINATIONS === 'true' ? ' (hospital connections may reach this machine: the simulator)' : ''),
+        (reach.ALLOW_LOOPBACK_DESTINATIONS === 'true'
+          ? ' (hospital connections may reach this machine: the simulator)'
+          : ''),
       // A secret the operator gave is never echoed; only one generated here is shown, once, for the local demo.
       `  Platform admin  client_id=${secrets.ADMIN_CLIENT_ID} client_secret=${
         process.env.ADMIN_CLIENT_SECRET ? '(ADMIN_CLIENT_SECRET)' : secrets.ADMIN_CLIENT_SECRET

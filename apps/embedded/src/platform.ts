@@ -1,5 +1,12 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
-import { assertConfigs, GatewayEnv, Hl7GatewayEnv, loadConfig, ServiceEnv, UserProvisioningEnv } from '@bridge/config';
+import {
+  assertConfigs,
+  GatewayEnv,
+  Hl7GatewayEnv,
+  loadConfig,
+  ServiceEnv,
+  UserProvisioningEnv,
+} from '@bridge/config';
 import { canProvisionRoles, provisionServiceRoles, type DataService } from '@bridge/database';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { startObservability } from '@bridge/observability';
@@ -37,10 +44,15 @@ export async function startPlatform(
   } = {},
 ): Promise<RunningPlatform> {
   // One message naming every bad variable of every hosted service, before any of them starts.
-  assertConfigs([UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, NotifierEnv, GatewayEnv], env);
+  assertConfigs(
+    [UserProvisioningEnv, PatientImportEnv, Hl7GatewayEnv, SiuIngestorEnv, NotifierEnv, GatewayEnv],
+    env,
+  );
   const services: INestApplicationContext[] = [];
   const hosted = {
-    logger: new PinoNestLogger(createLogger('careflow-bridge', env.LOG_LEVEL || 'info', options.logDestination)),
+    logger: new PinoNestLogger(
+      createLogger('careflow-bridge', env.LOG_LEVEL || 'info', options.logDestination),
+    ),
   };
   // One /metrics endpoint and one tracer provider (service.name careflow-bridge) for every hosted service;
   // each service's series carry its `service` label, each span its `bridge.service` attribute.
@@ -51,7 +63,8 @@ export async function startPlatform(
   };
   try {
     const databaseUrls = await serviceDatabaseUrls(env, hosted.logger);
-    const as = (service: DataService) => (databaseUrls ? { ...env, DATABASE_URL: databaseUrls[service] } : env);
+    const as = (service: DataService) =>
+      databaseUrls ? { ...env, DATABASE_URL: databaseUrls[service] } : env;
     const started = await Promise.allSettled([
       createUserProvisioningApp(as('user-provisioning'), hosted),
       createPatientImportApp(as('patient-import'), hosted),
@@ -61,7 +74,7 @@ export async function startPlatform(
     ]);
     for (const result of started) if (result.status === 'fulfilled') services.push(result.value);
     const failure = started.find((result) => result.status === 'rejected');
-    if (failure) throw (failure).reason;
+    if (failure) throw failure.reason;
     const gateway = await createGatewayApp(env, { ...hosted, port: options.port });
     services.push(gateway);
     const address = gateway.getHttpServer().address();

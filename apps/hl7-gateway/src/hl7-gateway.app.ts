@@ -7,5 +7,11 @@ export function createHl7GatewayApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
 ): Promise<INestMicroservice> {
-  return createServiceApp('hl7-gateway', Hl7GatewayEnv, (config) => Hl7GatewayModule.forRoot(config), env, options);
+  return createServiceApp(
+    'hl7-gateway',
+    Hl7GatewayEnv,
+    (config) => Hl7GatewayModule.forRoot(config),
+    env,
+    options,
+  );
 }

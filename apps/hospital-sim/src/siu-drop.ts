@@ -23,12 +23,48 @@ export function dropSiuDay(directory: string, options: SiuDropOptions): string {
   const knee = options.serviceCode ?? 'KNEE';
   const [first, second, third, fourth] = SIM_DATASET;
   const messages = [
-    siu('S12', `${day}-1`, first, { appointment: `APT-${day}-1`, start: `${day}0900`, service: knee }, options),
-    siu('S12', `${day}-2`, second, { appointment: `APT-${day}-2`, start: `${day}0930`, service: knee }, options),
-    siu('S12', `${day}-3`, third, { appointment: `APT-${day}-3`, start: `${day}1000`, service: knee }, options),
-    siu('S14', `${day}-4`, second, { appointment: `APT-${day}-2`, start: `${day}1430`, service: knee }, options),
-    siu('S15', `${day}-5`, third, { appointment: `APT-${day}-3`, start: `${day}1000`, service: knee }, options),
-    siu('S12', `${day}-6`, fourth, { appointment: `APT-${day}-6`, start: `${day}1100`, service: 'CONSULT' }, options),
+    siu(
+      'S12',
+      `${day}-1`,
+      first,
+      { appointment: `APT-${day}-1`, start: `${day}0900`, service: knee },
+      options,
+    ),
+    siu(
+      'S12',
+      `${day}-2`,
+      second,
+      { appointment: `APT-${day}-2`, start: `${day}0930`, service: knee },
+      options,
+    ),
+    siu(
+      'S12',
+      `${day}-3`,
+      third,
+      { appointment: `APT-${day}-3`, start: `${day}1000`, service: knee },
+      options,
+    ),
+    siu(
+      'S14',
+      `${day}-4`,
+      second,
+      { appointment: `APT-${day}-2`, start: `${day}1430`, service: knee },
+      options,
+    ),
+    siu(
+      'S15',
+      `${day}-5`,
+      third,
+      { appointment: `APT-${day}-3`, start: `${day}1000`, service: knee },
+      options,
+    ),
+    siu(
+      'S12',
+      `${day}-6`,
+      fourth,
+      { appointment: `APT-${day}-6`, start: `${day}1100`, service: 'CONSULT' },
+      options,
+    ),
   ];
   const file = join(directory, `siu-${day}.hl7`);
   writeFileSync(file, messages.join(''));
@@ -44,8 +80,23 @@ function siu(
 ): string {
   return encodeMessage(
     [
-      encodeSegment('MSH', { 3: 'AGENDA', 4: 'AZDEMO', 5: 'CAREFLOW', 6: 'BRIDGE', 7: `${appointment.start}00`, 9: ['SIU', event, 'SIU_S12'], 10: controlId, 11: 'P', 12: '2.5', 18: 'UNICODE UTF-8' }),
-      encodeSegment('SCH', { 2: appointment.appointment, 7: [appointment.service, 'Knee consultation'], 25: event === 'S15' ? 'Cancelled' : 'Booked' }),
+      encodeSegment('MSH', {
+        3: 'AGENDA',
+        4: 'AZDEMO',
+        5: 'CAREFLOW',
+        6: 'BRIDGE',
+        7: `${appointment.start}00`,
+        9: ['SIU', event, 'SIU_S12'],
+        10: controlId,
+        11: 'P',
+        12: '2.5',
+        18: 'UNICODE UTF-8',
+      }),
+      encodeSegment('SCH', {
+        2: appointment.appointment,
+        7: [appointment.service, 'Knee consultation'],
+        25: event === 'S15' ? 'Cancelled' : 'Booked',
+      }),
       encodeSegment('TQ1', { 1: '1', 7: appointment.start }),
       pid(patient, 1),
       pv1(patient),

@@ -28,7 +28,11 @@ export class NotifierModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [messagingTablesMigration(NOTIFIER_SCHEMA), ...ALERTS_MIGRATIONS, Webhooks1796228439410],
+          migrations: [
+            messagingTablesMigration(NOTIFIER_SCHEMA),
+            ...ALERTS_MIGRATIONS,
+            Webhooks1796228439410,
+          ],
         }),
         SecretBoxModule.forService(box),
         MessagingModule.forService({
@@ -43,7 +47,9 @@ export class NotifierModule {
         DestinationPolicyModule.forService(config),
         AlertsModule.register({
           evaluateIntervalMs: config.ALERTS_EVALUATE_INTERVAL_MS,
-          deadLetterQueues: config.ALERTS_DEAD_LETTER_QUEUES.split(',').map((queue) => queue.trim()).filter(Boolean),
+          deadLetterQueues: config.ALERTS_DEAD_LETTER_QUEUES.split(',')
+            .map((queue) => queue.trim())
+            .filter(Boolean),
         }),
         WebhooksModule.forRoot(config),
       ],

@@ -8,5 +8,11 @@ export function createPatientImportApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
 ): Promise<INestMicroservice> {
-  return createServiceApp('patient-import', PatientImportEnv, (config) => PatientImportModule.forRoot(config), env, options);
+  return createServiceApp(
+    'patient-import',
+    PatientImportEnv,
+    (config) => PatientImportModule.forRoot(config),
+    env,
+    options,
+  );
 }

@@ -8,5 +8,11 @@ export function createSiuIngestorApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
 ): Promise<INestMicroservice> {
-  return createServiceApp('siu-ingestor', SiuIngestorEnv, (config) => SiuIngestorModule.forRoot(config), env, options);
+  return createServiceApp(
+    'siu-ingestor',
+    SiuIngestorEnv,
+    (config) => SiuIngestorModule.forRoot(config),
+    env,
+    options,
+  );
 }

@@ -8,5 +8,11 @@ export function createUserProvisioningApp(
   env: NodeJS.ProcessEnv = process.env,
   options: ServiceAppOptions = {},
 ): Promise<INestMicroservice> {
-  return createServiceApp('user-provisioning', UserProvisioningEnv, (config) => UserProvisioningModule.forRoot(config), env, options);
+  return createServiceApp(
+    'user-provisioning',
+    UserProvisioningEnv,
+    (config) => UserProvisioningModule.forRoot(config),
+    env,
+    options,
+  );
 }

@@ -1,6 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule } from '@bridge/database';
-import { healthHandler, MessagingModule, messagingTablesMigration, outboxTraceparentMigration } from '@bridge/messaging';
+import {
+  healthHandler,
+  MessagingModule,
+  messagingTablesMigration,
+  outboxTraceparentMigration,
+} from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { ApiClient } from './api-clients/api-client.entity';
 import { ApiClientsModule } from './api-clients/api-clients.module';

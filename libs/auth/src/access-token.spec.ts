@@ -43,6 +43,8 @@ describe('access tokens', () => {
     expect(principalFromClaims({ sub: 'u', kind: 'user', hid: 'h', scope: '' })).toBeUndefined();
     expect(principalFromClaims({ sub: 'u', kind: 'user', hid: 'h', scope: '', sv: 1.5 })).toBeUndefined();
     expect(principalFromClaims({ sub: 'u', kind: 'user', hid: null, scope: '', sv: 1 })).toBeUndefined();
-    expect(principalFromClaims({ sub: 'u', kind: 'user', hid: 'h', scope: '', sv: 1, sid: 'x' })).toBeUndefined();
+    expect(
+      principalFromClaims({ sub: 'u', kind: 'user', hid: 'h', scope: '', sv: 1, sid: 'x' }),
+    ).toBeUndefined();
   });
 });

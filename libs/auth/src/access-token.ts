@@ -57,11 +57,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Turns verified claims into a principal; unknown scopes are dropped rather than trusted. */
 export function principalFromClaims(claims: Partial<AccessTokenClaims>): Principal | undefined {
-  if (typeof claims.sub !== 'string' || (claims.kind !== 'client' && claims.kind !== 'user')) return undefined;
+  if (typeof claims.sub !== 'string' || (claims.kind !== 'client' && claims.kind !== 'user'))
+    return undefined;
   if (claims.hid !== null && typeof claims.hid !== 'string') return undefined;
   // A user session without its version could never be revoked: not a session we signed.
-  if (claims.kind === 'user' && (typeof claims.hid !== 'string' || !Number.isInteger(claims.sv))) return undefined;
-  if (claims.sid !== undefined && (typeof claims.sid !== 'string' || !UUID.test(claims.sid))) return undefined;
+  if (claims.kind === 'user' && (typeof claims.hid !== 'string' || !Number.isInteger(claims.sv)))
+    return undefined;
+  if (claims.sid !== undefined && (typeof claims.sid !== 'string' || !UUID.test(claims.sid)))
+    return undefined;
   const scopes = String(claims.scope ?? '')
     .split(' ')
     .filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope));

@@ -52,7 +52,13 @@ export class FailedAttempts {
 
   record(key: string, now = Date.now()): void {
     const id = fixedSize(key);
-    const state = this.states.get(id) ?? { failures: 0, windowStart: now, blockedUntil: 0, blocks: 0, lastFailure: now };
+    const state = this.states.get(id) ?? {
+      failures: 0,
+      windowStart: now,
+      blockedUntil: 0,
+      blocks: 0,
+      lastFailure: now,
+    };
     this.states.delete(id);
     // A key quiet for longer than the longest block starts over, backoff included.
     if (now - state.lastFailure > this.policy.maxBlockMs) state.blocks = 0;

@@ -26,9 +26,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // (@types/passport-jwt predates KeyObject support; jsonwebtoken 9 accepts it.)
-      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: Buffer) => void) => {
+      secretOrKeyProvider: (
+        _request: unknown,
+        rawToken: string,
+        done: (error: unknown, key?: Buffer) => void,
+      ) => {
         const header = headerOf(rawToken);
-        if (!header || header.alg !== JWT_ALGORITHM || typeof header.kid !== 'string' || header.kid.length > 100) {
+        if (
+          !header ||
+          header.alg !== JWT_ALGORITHM ||
+          typeof header.kid !== 'string' ||
+          header.kid.length > 100
+        ) {
           return done(new Error('token not signed with a known key'));
         }
         keys.keyFor(header.kid).then(

@@ -27,7 +27,10 @@ export class ScopesGuard implements CanActivate {
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'A bearer token is required.');
     if (!required.some((scope) => principal.scopes.includes(scope))) {
-      throw new DomainError('INSUFFICIENT_SCOPE', `This call needs one of the scopes: ${required.join(', ')}.`);
+      throw new DomainError(
+        'INSUFFICIENT_SCOPE',
+        `This call needs one of the scopes: ${required.join(', ')}.`,
+      );
     }
     return true;
   }

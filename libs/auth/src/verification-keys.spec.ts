@@ -12,7 +12,10 @@ describe('VerificationKeys', () => {
   it('finds a new kid at once, forgets a key no longer published, and ignores keys of another kind', async () => {
     let published = [jwk('a')];
     let loads = 0;
-    const keys = new VerificationKeys({ load: async () => (loads++, published) }, { refreshMs: 60_000, minReloadMs: 0 });
+    const keys = new VerificationKeys(
+      { load: async () => (loads++, published) },
+      { refreshMs: 60_000, minReloadMs: 0 },
+    );
     expect(await keys.keyFor('a')).toBeDefined();
     published = [jwk('a'), jwk('b')];
     expect(await keys.keyFor('b')).toBeDefined();
@@ -25,7 +28,10 @@ describe('VerificationKeys', () => {
 
   it('reads at most once per minReloadMs however many unknown kids arrive', async () => {
     let loads = 0;
-    const keys = new VerificationKeys({ load: async () => (loads++, [jwk('a')]) }, { refreshMs: 60_000, minReloadMs: 200 });
+    const keys = new VerificationKeys(
+      { load: async () => (loads++, [jwk('a')]) },
+      { refreshMs: 60_000, minReloadMs: 200 },
+    );
     await keys.keyFor('a');
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => keys.keyFor(`forged-${i}`)));

@@ -51,8 +51,12 @@ export class VerificationKeys {
         const jwks = await this.source.load();
         const keys = new Map<string, KeyObject>();
         for (const jwk of jwks) {
-          if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.alg !== 'ES256' || typeof jwk.kid !== 'string') continue;
-          keys.set(jwk.kid, createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }));
+          if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || jwk.alg !== 'ES256' || typeof jwk.kid !== 'string')
+            continue;
+          keys.set(
+            jwk.kid,
+            createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }),
+          );
         }
         this.keys = keys;
         this.published = jwks.filter((jwk) => keys.has(jwk.kid));

@@ -15,18 +15,31 @@ describe('connection probes', () => {
 
   it('answers the checked address of a name', async () => {
     const outcome = await probeName(policy({ 'his.example': ['10.1.2.3'] }), 'his.example', 2575);
-    expect(outcome).toEqual({ ok: true, detail: 'his.example resolves to 10.1.2.3.', value: { address: '10.1.2.3', family: 4 } });
+    expect(outcome).toEqual({
+      ok: true,
+      detail: 'his.example resolves to 10.1.2.3.',
+      value: { address: '10.1.2.3', family: 4 },
+    });
   });
 
   it('applies the destination policy exactly as a real exchange: a name that resolves to link-local is refused', async () => {
-    const outcome = await probeName(policy({ 'metadata.example': ['169.254.169.254'] }), 'metadata.example', 80);
+    const outcome = await probeName(
+      policy({ 'metadata.example': ['169.254.169.254'] }),
+      'metadata.example',
+      80,
+    );
     expect(outcome.ok).toBe(false);
-    expect(outcome.detail).toMatch(/^Refused by the platform's destination policy: 169\.254\.169\.254 is a link-local address/);
+    expect(outcome.detail).toMatch(
+      /^Refused by the platform's destination policy: 169\.254\.169\.254 is a link-local address/,
+    );
   });
 
   it('explains a name that does not exist', async () => {
     const outcome = await probeName(policy({}), 'nowhere.example', 2575);
-    expect(outcome).toEqual({ ok: false, detail: expect.stringMatching(/nowhere\.example does not exist in DNS \(ENOTFOUND\)/) });
+    expect(outcome).toEqual({
+      ok: false,
+      detail: expect.stringMatching(/nowhere\.example does not exist in DNS \(ENOTFOUND\)/),
+    });
   });
 
   it('records steps in order with timings, and a step that throws as a failure', async () => {

@@ -59,7 +59,10 @@ const ALWAYS_REFUSED: { list: BlockList; reason: string }[] = [
   ]),
 ];
 
-function blockList(reason: string, subnets: [string, number, 'ipv4' | 'ipv6'][]): { list: BlockList; reason: string } {
+function blockList(
+  reason: string,
+  subnets: [string, number, 'ipv4' | 'ipv6'][],
+): { list: BlockList; reason: string } {
   const list = new BlockList();
   for (const [network, prefix, type] of subnets) list.addSubnet(network, prefix, type);
   return { list, reason };
@@ -91,10 +94,9 @@ export class DestinationPolicy {
   }): DestinationPolicy {
     return new DestinationPolicy({
       allowLoopback: config.ALLOW_LOOPBACK_DESTINATIONS === 'true',
-      platformEndpoints: [
-        endpointOf(config.DATABASE_URL, 5432),
-        endpointOf(config.AMQP_URL, 5672),
-      ].filter((endpoint): endpoint is PlatformEndpoint => endpoint !== undefined),
+      platformEndpoints: [endpointOf(config.DATABASE_URL, 5432), endpointOf(config.AMQP_URL, 5672)].filter(
+        (endpoint): endpoint is PlatformEndpoint => endpoint !== undefined,
+      ),
     });
   }
 

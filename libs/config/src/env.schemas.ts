@@ -47,7 +47,6 @@ export class ServiceEnv {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
-
 /** Services that own data. The embedded launcher sets DATABASE_URL before they start. */
 export class DataServiceEnv extends ServiceEnv {
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' }) DATABASE_URL: string;

@@ -45,7 +45,11 @@ describe('metrics and tracing variables', () => {
     expect(loadConfig(GatewayEnv, {}).METRICS_PORT).toBeUndefined();
     let error: unknown;
     try {
-      loadConfig(GatewayEnv, { PORT: '3000', METRICS_PORT: '3000', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' });
+      loadConfig(GatewayEnv, {
+        PORT: '3000',
+        METRICS_PORT: '3000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -56,7 +60,14 @@ describe('metrics and tracing variables', () => {
   });
 
   it('lets a service without an HTTP port use any metrics port, even the number the gateway has', () => {
-    const env = { DATABASE_URL: 'postgres://x/y', SIGNING_KEY_PASSPHRASE: 'p'.repeat(32), ADMIN_CLIENT_ID: 'adm', ADMIN_CLIENT_SECRET: 's'.repeat(16) };
-    expect(loadConfig(UserProvisioningEnv, { ...env, PORT: '9464', METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
+    const env = {
+      DATABASE_URL: 'postgres://x/y',
+      SIGNING_KEY_PASSPHRASE: 'p'.repeat(32),
+      ADMIN_CLIENT_ID: 'adm',
+      ADMIN_CLIENT_SECRET: 's'.repeat(16),
+    };
+    expect(loadConfig(UserProvisioningEnv, { ...env, PORT: '9464', METRICS_PORT: '9464' }).METRICS_PORT).toBe(
+      9464,
+    );
   });
 });

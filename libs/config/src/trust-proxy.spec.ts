@@ -11,19 +11,27 @@ describe('TRUST_PROXY', () => {
 
   it('reads a hop count or proxy addresses and CIDRs', () => {
     expect(parseTrustProxy('1')).toBe(1);
-    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.10,fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.10', 'fd00::/8']);
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.10,fd00::/8')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10',
+      'fd00::/8',
+    ]);
   });
 
   it.each(['true', '*', '10.0.0.0/33', '10.0.0/8', 'proxy.example.org', '11', '10.0.0.1/8/8', '::1/129'])(
     'refuses %s at start-up, naming the variable',
     (value) => {
       expect(parseTrustProxy(value)).toBeUndefined();
-      expect(() => loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32), TRUST_PROXY: value })).toThrow(ConfigError);
+      expect(() => loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32), TRUST_PROXY: value })).toThrow(
+        ConfigError,
+      );
     },
   );
 
   it('is optional in the gateway env', () => {
     expect(loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32) }).TRUST_PROXY).toBeUndefined();
-    expect(loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32), TRUST_PROXY: '127.0.0.1' }).TRUST_PROXY).toBe('127.0.0.1');
+    expect(loadConfig(GatewayEnv, { JWT_SECRET: 'x'.repeat(32), TRUST_PROXY: '127.0.0.1' }).TRUST_PROXY).toBe(
+      '127.0.0.1',
+    );
   });
 });

@@ -25,7 +25,8 @@ export function refuseUntrustedKeys(plain: unknown): void {
     }
     for (const key of Object.keys(value)) {
       const field = path ? `${path}.${key}` : key;
-      if (PROTOTYPE_KEYS.has(key)) throw refusal(field, `${JSON.stringify(key)} is not an accepted field name`);
+      if (PROTOTYPE_KEYS.has(key))
+        throw refusal(field, `${JSON.stringify(key)} is not an accepted field name`);
       pending.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
     }
   }

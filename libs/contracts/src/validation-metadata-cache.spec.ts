@@ -18,19 +18,27 @@ const fields = (run: () => unknown): string[] => {
     run();
     return [];
   } catch (error) {
-    return ((error as { details?: { errors: { field: string }[] } }).details?.errors ?? []).map((e) => e.field);
+    return ((error as { details?: { errors: { field: string }[] } }).details?.errors ?? []).map(
+      (e) => e.field,
+    );
   }
 };
 
 describe('memoized validation metadata', () => {
   it('keeps the rules of a class and of the classes it extends, on every object validated', () => {
-    const body = { children: [{ name: 'a', age: 1 }, { name: 2, age: 'x' }, { name: 'c', age: 3 }] };
+    const body = {
+      children: [
+        { name: 'a', age: 1 },
+        { name: 2, age: 'x' },
+        { name: 'c', age: 3 },
+      ],
+    };
     for (let round = 0; round < 3; round += 1) {
       expect(fields(() => validatePayload(Holder, body))).toEqual(['children.1.age', 'children.1.name']);
     }
-    expect(fields(() => validatePayload(Holder, { children: [{ name: 'a', age: 1, extra: true }] }))).toEqual([
-      'children.0.extra',
-    ]);
+    expect(fields(() => validatePayload(Holder, { children: [{ name: 'a', age: 1, extra: true }] }))).toEqual(
+      ['children.0.extra'],
+    );
   });
 
   it('enforces a rule registered after a class was validated, on that class and on the classes extending it', () => {

@@ -25,7 +25,9 @@ export function validatePayload<T extends object>(
   // Query strings arrive as text: `convertStrings` turns '20' into 20 by the declared type ('abc' into NaN, refused).
   // Fastify's query objects have no prototype, which class-transformer does not recognise as a plain object.
   const source = Object.getPrototypeOf(plain) === null ? { ...plain } : plain;
-  const instance = plainToInstance(payloadClass, source, { enableImplicitConversion: options.convertStrings ?? false });
+  const instance = plainToInstance(payloadClass, source, {
+    enableImplicitConversion: options.convertStrings ?? false,
+  });
   const problems = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -58,7 +58,9 @@ export async function openDataSource(config: DataSourceOptions, schema: string):
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
     // A service role owns its schema but may not create schemas (the launcher's bootstrap made it):
     // CREATE SCHEMA checks that right even when the schema exists, so it is only asked when missing.
-    const existing = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])) as unknown[];
+    const existing = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+      schema,
+    ])) as unknown[];
     if (existing.length === 0) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {

@@ -196,7 +196,13 @@ function superuserPassword(dataDir: string, initialised: boolean): { value: stri
 
 async function replaceLegacyPassword(port: number, dataDir: string): Promise<void> {
   const value = randomBytes(24).toString('base64url');
-  const client = new Client({ host: '127.0.0.1', port, user: USER, password: LEGACY_PASSWORD, database: 'postgres' });
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: LEGACY_PASSWORD,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     // base64url only: safe as a literal (ALTER ROLE takes no bind parameters).

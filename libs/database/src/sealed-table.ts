@@ -30,18 +30,21 @@ export async function resealTable(query: Query, box: SecretBox, spec: SealedTabl
   for (const row of rows) {
     const next = resealFields(box, row.settings, spec.paths, sealingContext(spec.table, row.hospital_id));
     if (next === undefined) continue;
-    await query(`UPDATE ${spec.table} SET settings = $2::jsonb WHERE hospital_id = $1 AND settings = $3::jsonb`, [
-      row.hospital_id,
-      JSON.stringify(next),
-      JSON.stringify(row.settings),
-    ]);
+    await query(
+      `UPDATE ${spec.table} SET settings = $2::jsonb WHERE hospital_id = $1 AND settings = $3::jsonb`,
+      [row.hospital_id, JSON.stringify(next), JSON.stringify(row.settings)],
+    );
     changed += 1;
   }
   return changed;
 }
 
 /** The committed migration that seals the secrets stored in plain text before secrets at rest. */
-export function sealSecretsMigration(name: string, box: SecretBox, spec: SealedTable): new () => MigrationInterface {
+export function sealSecretsMigration(
+  name: string,
+  box: SecretBox,
+  spec: SealedTable,
+): new () => MigrationInterface {
   return class implements MigrationInterface {
     readonly name = name;
     async up(runner: QueryRunner): Promise<void> {

@@ -50,7 +50,10 @@ describe('SecretBox', () => {
 
   it('opens values of a previous key after a rotation, and re-seals them with the new one', () => {
     const oldBox = new SecretBox(key);
-    const settings = { auth: { type: 'basic', username: 'u', password: 'pw-1' }, source: { privateKey: 'KEY' } };
+    const settings = {
+      auth: { type: 'basic', username: 'u', password: 'pw-1' },
+      source: { privateKey: 'KEY' },
+    };
     const stored = sealFields(oldBox, settings, PATHS, 'ctx');
     const newKey = generateSecretsKey();
 

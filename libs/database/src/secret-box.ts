@@ -61,7 +61,12 @@ export class SecretBox {
     const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId)!, iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return { sealed: ALGORITHM, kid: this.currentKeyId, iv: iv.toString('base64'), data: data.toString('base64') };
+    return {
+      sealed: ALGORITHM,
+      kid: this.currentKeyId,
+      iv: iv.toString('base64'),
+      data: data.toString('base64'),
+    };
   }
 
   open(secret: SealedSecret, context: string): string {
@@ -76,9 +81,14 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(data.subarray(0, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(data.subarray(0, data.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
-      throw new SecretKeyError(`a secret sealed with key ${secret.kid} does not open here (altered or moved)`);
+      throw new SecretKeyError(
+        `a secret sealed with key ${secret.kid} does not open here (altered or moved)`,
+      );
     }
   }
 
@@ -105,7 +115,11 @@ export function generateSecretsKey(): string {
 
 /** Public and stable: a fingerprint of the key, not the key (SHA-256 of a 256-bit random key). */
 function keyId(key: Buffer): string {
-  return createHash('sha256').update('careflow-bridge secrets key id\0').update(key).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update('careflow-bridge secrets key id\0')
+    .update(key)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function decodeKey(encoded: string, name: string): Buffer {
@@ -138,7 +152,12 @@ export function openFields<T>(box: SecretBox, settings: T, paths: SecretPaths, c
  * A copy with plain values sealed and values of an older key re-sealed with the current one, or
  * `undefined` when nothing needs to change (so callers only write rows that do).
  */
-export function resealFields<T>(box: SecretBox, settings: T, paths: SecretPaths, context: string): T | undefined {
+export function resealFields<T>(
+  box: SecretBox,
+  settings: T,
+  paths: SecretPaths,
+  context: string,
+): T | undefined {
   let changed = false;
   const next = mapFields(settings, paths, (value, path) => {
     if (typeof value === 'string') {
@@ -164,15 +183,12 @@ export function withoutFields<T>(settings: T, paths: SecretPaths): T {
   return copy;
 }
 
-function mapFields<T>(
-  settings: T,
-  paths: SecretPaths,
-  change: (value: unknown, path: string) => unknown,
-): T {
+function mapFields<T>(settings: T, paths: SecretPaths, change: (value: unknown, path: string) => unknown): T {
   const copy = structuredClone(settings);
   for (const path of paths) {
     const { parent, last } = locate(copy, path);
-    if (parent && parent[last] !== undefined && parent[last] !== null) parent[last] = change(parent[last], path);
+    if (parent && parent[last] !== undefined && parent[last] !== null)
+      parent[last] = change(parent[last], path);
   }
   return copy;
 }

@@ -19,7 +19,8 @@ export type DataService = keyof typeof SERVICE_SCHEMAS;
 export function serviceRoleName(database: string, service: DataService): string {
   const role = `${database}_${SERVICE_SCHEMAS[service]}`;
   // PostgreSQL would cut a longer name to 63 bytes, and two services could end up sharing one role.
-  if (role.length > 63) throw new Error(`Database name ${database} is too long for service roles (<database>_<schema> > 63)`);
+  if (role.length > 63)
+    throw new Error(`Database name ${database} is too long for service roles (<database>_<schema> > 63)`);
   return role;
 }
 
@@ -31,7 +32,8 @@ export function serviceRoleName(database: string, service: DataService): string 
  */
 export async function provisionServiceRoles(adminUrl: string): Promise<Record<DataService, string>> {
   const database = decodeURIComponent(new URL(adminUrl).pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`Refusing unusual database name ${JSON.stringify(database)}`);
+  if (!/^[A-Za-z0-9_]+$/.test(database))
+    throw new Error(`Refusing unusual database name ${JSON.stringify(database)}`);
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   const urls = {} as Record<DataService, string>;
@@ -48,7 +50,9 @@ export async function provisionServiceRoles(adminUrl: string): Promise<Record<Da
       const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       // The password is a literal in the statement (roles take no bind parameters); it is base64url only.
       const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS PASSWORD '${password}'`;
-      await client.query(exists.rowCount ? `ALTER ROLE "${role}" ${attributes}` : `CREATE ROLE "${role}" ${attributes}`);
+      await client.query(
+        exists.rowCount ? `ALTER ROLE "${role}" ${attributes}` : `CREATE ROLE "${role}" ${attributes}`,
+      );
       await client.query(`GRANT CONNECT ON DATABASE "${database}" TO "${role}"`);
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}" AUTHORIZATION "${role}"`);
       await client.query(`ALTER SCHEMA "${schema}" OWNER TO "${role}"`);
@@ -71,7 +75,9 @@ export async function provisionServiceRoles(adminUrl: string): Promise<Record<Da
       urls[service] = url.toString();
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`service-roles:${database}`]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`service-roles:${database}`])
+      .catch(() => undefined);
     await client.end();
   }
   return urls;

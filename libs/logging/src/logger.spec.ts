@@ -29,10 +29,19 @@ describe('PinoNestLogger', () => {
     );
     expect(lines).toHaveLength(1);
     const line = lines[0];
-    expect(line).toMatchObject({ level: 40, msg: 'hospital answered', context: 'SiuRunFetcher', runId: 'run-1' });
+    expect(line).toMatchObject({
+      level: 40,
+      msg: 'hospital answered',
+      context: 'SiuRunFetcher',
+      runId: 'run-1',
+    });
     expect(line.raw).toBe('[redacted]');
     expect(line.reply).toBe('[redacted]');
-    expect(line.connection).toEqual({ password: '[redacted]', privateKey: '[redacted]', host: 'emr.example' });
+    expect(line.connection).toEqual({
+      password: '[redacted]',
+      privateKey: '[redacted]',
+      host: 'emr.example',
+    });
     expect(line.error).toEqual({ details: { lastName: '[redacted]', birthDate: '[redacted]' } });
     const text = JSON.stringify(line);
     for (const value of ['hunter2', 'BEGIN', 'Vandenbergh', 'Quist', '1985-07-15', 'hospital text']) {
@@ -50,14 +59,25 @@ describe('PinoNestLogger', () => {
     } finally {
       Logger.overrideLogger(false as never);
     }
-    expect(lines[0]).toMatchObject({ level: 30, msg: 'listener started', port: 2575, token: '[redacted]', context: 'Ctx' });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'listener started',
+      port: 2575,
+      token: '[redacted]',
+      context: 'Ctx',
+    });
     expect(lines[1]).toMatchObject({ level: 50, msg: 'failed plainly', context: 'Ctx' });
-    expect(lines[2]).toMatchObject({ level: 50, msg: 'with stack', context: 'Ctx2', trace: 'Error: x\n    at y' });
+    expect(lines[2]).toMatchObject({
+      level: 50,
+      msg: 'with stack',
+      context: 'Ctx2',
+      trace: 'Error: x\n    at y',
+    });
   });
 });
 
 describe('trace id in log lines', () => {
-  it('adds the active span\'s trace id next to the correlation id, and nothing outside a trace', async () => {
+  it("adds the active span's trace id next to the correlation id, and nothing outside a trace", async () => {
     const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
     const { context, trace, TraceFlags } = await import('@opentelemetry/api');
     const { withCorrelationId } = await import('./correlation');
@@ -66,7 +86,11 @@ describe('trace id in log lines', () => {
     try {
       const { lines, logger } = capture();
       const traceId = '0af7651916cd43dd8448eb211c80319c';
-      const traced = trace.setSpanContext(context.active(), { traceId, spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED });
+      const traced = trace.setSpanContext(context.active(), {
+        traceId,
+        spanId: 'b7ad6b7169203331',
+        traceFlags: TraceFlags.SAMPLED,
+      });
       withCorrelationId('corr-1', () => context.with(traced, () => logger.log('inside')));
       logger.log('outside');
       expect(lines[0]).toMatchObject({ msg: 'inside', correlationId: 'corr-1', traceId });

@@ -46,7 +46,10 @@ export class HospitalExchangeMetrics {
     return inSpan(
       this.metrics.service,
       `${exchange.channel} exchange`,
-      { kind: SpanKind.CLIENT, attributes: { 'bridge.hospital_id': exchange.hospitalId, 'bridge.channel': exchange.channel } },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'bridge.hospital_id': exchange.hospitalId, 'bridge.channel': exchange.channel },
+      },
       async (span) => {
         try {
           const value = await work();

@@ -55,9 +55,7 @@ export class ServiceMetrics {
     return { inc: (labels, value = 1) => counter.inc({ ...labels, service: this.service }, value) };
   }
 
-  histogram<L extends string>(
-    definition: MetricDefinition<L> & { buckets?: number[] },
-  ): ServiceHistogram<L> {
+  histogram<L extends string>(definition: MetricDefinition<L> & { buckets?: number[] }): ServiceHistogram<L> {
     const histogram = shared(
       definition.name,
       () => new Histogram({ ...withService(definition), buckets: definition.buckets ?? LATENCY_BUCKETS }),
@@ -89,7 +87,10 @@ export class ServiceMetrics {
         collectors.set(name, byKey);
         const id = `${this.service}/${key}`;
         const collector: Collector = async () =>
-          (await read()).map(({ labels, value }) => ({ labels: { ...labels, service: this.service }, value }));
+          (await read()).map(({ labels, value }) => ({
+            labels: { ...labels, service: this.service },
+            value,
+          }));
         byKey.set(id, collector);
         return () => {
           if (byKey.get(id) === collector) byKey.delete(id);
@@ -100,7 +101,12 @@ export class ServiceMetrics {
 }
 
 function withService<L extends string>(definition: MetricDefinition<L>) {
-  return { name: definition.name, help: definition.help, labelNames: ['service', ...definition.labelNames], registers: [metricsRegistry] };
+  return {
+    name: definition.name,
+    help: definition.help,
+    labelNames: ['service', ...definition.labelNames],
+    registers: [metricsRegistry],
+  };
 }
 
 function shared<M>(name: string, create: () => M): M {

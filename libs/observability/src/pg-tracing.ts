@@ -37,7 +37,8 @@ export function instrumentPg(): void {
       },
     });
     const end = (error: unknown) => {
-      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code ?? 'error' });
+      if (error)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code ?? 'error' });
       span.end();
     };
     const callbackAt = args.findIndex((arg) => typeof arg === 'function');

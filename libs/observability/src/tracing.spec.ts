@@ -16,7 +16,11 @@ describe('tracing', () => {
 
   it('exports spans over OTLP/HTTP JSON and continues a received traceparent', async () => {
     const receiver = await startOtlpReceiver();
-    const tracing = startTracing('test', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, { OTEL_BSP_SCHEDULE_DELAY: '50' });
+    const tracing = startTracing(
+      'test',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+      { OTEL_BSP_SCHEDULE_DELAY: '50' },
+    );
     try {
       let sent: string | undefined;
       await inSpan('test', 'outer', {}, async () => {
@@ -27,8 +31,12 @@ describe('tracing', () => {
         expect(currentTraceId()).toBe(sent!.split('-')[1]);
         expect(trace.getSpan(context.active())?.isRecording()).toBe(true);
       });
-      await expectEventually(() => expect(receiver.spans.map((span) => span.name).sort()).toEqual(['inner', 'outer']));
-      const [outer, inner] = ['outer', 'inner'].map((name) => receiver.spans.find((span) => span.name === name)!);
+      await expectEventually(() =>
+        expect(receiver.spans.map((span) => span.name).sort()).toEqual(['inner', 'outer']),
+      );
+      const [outer, inner] = ['outer', 'inner'].map((name) =>
+        receiver.spans.find((span) => span.name === name)!,
+      );
       expect(inner.traceId).toBe(outer.traceId);
       expect(inner.parentSpanId).toBe(outer.spanId);
       expect(inner.attributes['bridge.service']).toBe('test');

@@ -52,9 +52,12 @@ export function startTracing(
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || service }),
       spanProcessors: [
-        new BatchSpanProcessor(new OtlpJsonSpanExporter(url, parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS)), {
-          scheduledDelayMillis: positive(env.OTEL_BSP_SCHEDULE_DELAY) ?? 5000,
-        }),
+        new BatchSpanProcessor(
+          new OtlpJsonSpanExporter(url, parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS)),
+          {
+            scheduledDelayMillis: positive(env.OTEL_BSP_SCHEDULE_DELAY) ?? 5000,
+          },
+        ),
       ],
     });
     // The AsyncLocalStorage context manager and the W3C trace-context propagator.
@@ -121,7 +124,10 @@ export async function inSpan<T>(
 export function startSpan(service: string, name: string, options: SpanOptions = {}): Span {
   return tracer().startSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, attributes: { [SERVICE_ATTRIBUTE]: service, ...options.attributes } },
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      attributes: { [SERVICE_ATTRIBUTE]: service, ...options.attributes },
+    },
     options.parent ?? context.active(),
   );
 }

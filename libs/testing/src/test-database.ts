@@ -10,7 +10,8 @@ const TEST_DATABASE_PREFIX = 'bridge_test_';
  */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set: run e2e suites through jest (global setup).');
+  if (!serverUrl)
+    throw new Error('TEST_DATABASE_URL is not set: run e2e suites through jest (global setup).');
   const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
   return {
@@ -20,7 +21,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 async function dropTestDatabase(serverUrl: string, name: string): Promise<void> {
-  if (!name.startsWith(TEST_DATABASE_PREFIX)) throw new Error(`Refusing to drop ${name}: not a test database`);
+  if (!name.startsWith(TEST_DATABASE_PREFIX))
+    throw new Error(`Refusing to drop ${name}: not a test database`);
   await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   // The services' roles of that database (the platform launcher made them); they own nothing any more.
   await dropServiceRoles(withDatabase(serverUrl, 'postgres'), name);

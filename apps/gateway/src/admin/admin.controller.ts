@@ -2,7 +2,12 @@ import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes, ScopesGuard } from '@bridge/auth';
-import { AdminUserInputV1, ApiClientInputV1, CareFlowDefinitionInputV1, HospitalInputV1 } from '@bridge/contracts';
+import {
+  AdminUserInputV1,
+  ApiClientInputV1,
+  CareFlowDefinitionInputV1,
+  HospitalInputV1,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
 import { Audited, field } from '../audit/audited';
@@ -55,6 +60,10 @@ export class AdminController {
   @ApiOperation({ summary: 'Create a clinical user (physicians carry a physicianCode)' })
   createUser(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() user: AdminUserInputV1) {
     // A password is hashed with scrypt N = 2^17: slow on purpose.
-    return this.bus.request('users.user.create.v1', { hospitalId, user }, { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS });
+    return this.bus.request(
+      'users.user.create.v1',
+      { hospitalId, user },
+      { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS },
+    );
   }
 }

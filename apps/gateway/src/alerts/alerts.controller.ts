@@ -33,8 +33,13 @@ export class AlertsController {
   }
 
   @Get('hospitals/:hospitalId/alert-rules')
-  @ApiOperation({ summary: "The hospital's alert rules with their defaults (an empty list when it has none)" })
-  getRules(@CurrentPrincipal() principal: Principal, @Param('hospitalId', ResourceIdPipe) hospitalId: string) {
+  @ApiOperation({
+    summary: "The hospital's alert rules with their defaults (an empty list when it has none)",
+  })
+  getRules(
+    @CurrentPrincipal() principal: Principal,
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+  ) {
     mustRead(principal, hospitalId);
     return this.bus.request('alerts.rules.get.v1', { hospitalId });
   }
@@ -54,7 +59,11 @@ export class AlertsController {
 /** Platform staff, or a signed-in hospital admin (users:write on a user session) of this very hospital. */
 function mustRead(principal: Principal, hospitalId: string): void {
   if (principal.scopes.includes('admin')) return;
-  if (principal.kind === 'user' && principal.scopes.includes('users:write') && principal.hospitalId === hospitalId)
+  if (
+    principal.kind === 'user' &&
+    principal.scopes.includes('users:write') &&
+    principal.hospitalId === hospitalId
+  )
     return;
   throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins read its alerts.");
 }

@@ -26,7 +26,10 @@ export class AuditEventsController {
     @Query() query: AuditEventsQueryV1,
   ) {
     if (!mayReadTrail(principal, hospitalId)) {
-      throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins read its audit trail.");
+      throw new DomainError(
+        'FORBIDDEN',
+        "Only platform admins and this hospital's admins read its audit trail.",
+      );
     }
     return this.bus.request('audit.events.list.v1', { ...query, hospitalId });
   }
@@ -35,5 +38,9 @@ export class AuditEventsController {
 /** Platform staff, or a signed-in hospital admin (users:write on a user session) of this very hospital. */
 function mayReadTrail(principal: Principal, hospitalId: string): boolean {
   if (principal.scopes.includes('admin')) return true;
-  return principal.kind === 'user' && principal.scopes.includes('users:write') && principal.hospitalId === hospitalId;
+  return (
+    principal.kind === 'user' &&
+    principal.scopes.includes('users:write') &&
+    principal.hospitalId === hospitalId
+  );
 }

@@ -16,7 +16,12 @@ class Routes {
   unaudited() {}
 }
 
-const principal: Principal = { kind: 'client', subject: 'emr-1', hospitalId: 'h-1', scopes: ['patients:read'] };
+const principal: Principal = {
+  kind: 'client',
+  subject: 'emr-1',
+  hospitalId: 'h-1',
+  scopes: ['patients:read'],
+};
 
 /** The bus is the one thing outside the interceptor: a recorder that can be told to fail. */
 function busThat(fails = false) {
@@ -37,7 +42,9 @@ function run(bus: Bus, route: keyof Routes, result: unknown, params: Record<stri
     getHandler: () => Routes.prototype[route],
     switchToHttp: () => ({
       getRequest: () => ({ user: principal, params }),
-      getResponse: () => ({ getHeader: (name: string) => (name === 'x-correlation-id' ? 'corr-1' : undefined) }),
+      getResponse: () => ({
+        getHeader: (name: string) => (name === 'x-correlation-id' ? 'corr-1' : undefined),
+      }),
     }),
   } as unknown as ExecutionContext;
   const next: CallHandler = { handle: () => of(result) };

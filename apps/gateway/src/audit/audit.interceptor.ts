@@ -48,7 +48,8 @@ export class AuditInterceptor implements NestInterceptor {
     result: unknown,
   ): Promise<void> {
     const principal = request.user;
-    if (!principal) throw new DomainError('INTERNAL_ERROR', 'An audited route ran without a verified caller.');
+    if (!principal)
+      throw new DomainError('INTERNAL_ERROR', 'An audited route ran without a verified caller.');
     const call = { params: (request.params ?? {}) as Record<string, string | undefined>, principal, result };
     const hospitalId = single(spec.hospital(call));
     const target = spec.resource(call);
@@ -58,7 +59,8 @@ export class AuditInterceptor implements NestInterceptor {
     const resourceIds = list(target);
     // A search that found nothing disclosed nothing: there is no resource to put on record.
     if (resourceIds.length === 0) return;
-    if (!hospitalId) throw new DomainError('INTERNAL_ERROR', `Audited route ${spec.action} names no hospital.`);
+    if (!hospitalId)
+      throw new DomainError('INTERNAL_ERROR', `Audited route ${spec.action} names no hospital.`);
     const header = reply.getHeader('x-correlation-id');
     const correlationId = (typeof header === 'string' && header) || currentCorrelationId() || randomUUID();
     const at = new Date().toISOString();

@@ -38,7 +38,11 @@ export class CareFlowsController {
     @Param('careFlowId', ResourceIdPipe) careFlowId: string,
     @Body() body: StopCareFlowDto,
   ) {
-    return this.bus.request('careflows.stop.v1', { hospitalId: tenantOf(principal), careFlowId, reason: body.reason });
+    return this.bus.request('careflows.stop.v1', {
+      hospitalId: tenantOf(principal),
+      careFlowId,
+      reason: body.reason,
+    });
   }
 
   @Get('care-flow-definitions')

@@ -2,7 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsObject, IsString, Length } from 'class-validator';
 
 export class BaselineChangeDto {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) @IsObject() baseline: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) @IsObject() baseline: Record<
+    string,
+    string
+  >;
 }
 
 export class StopCareFlowDto {

@@ -8,7 +8,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  * /app path as index.html so the browser router can take it. Without a build the gateway still runs; /app
  * then says how to build it.
  */
-export async function installCareWeb(app: NestFastifyApplication, directory = careWebDirectory()): Promise<void> {
+export async function installCareWeb(
+  app: NestFastifyApplication,
+  directory = careWebDirectory(),
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const indexFile = join(directory, 'index.html');
   if (!existsSync(indexFile)) {
@@ -18,9 +21,17 @@ export async function installCareWeb(app: NestFastifyApplication, directory = ca
     return;
   }
   const index = readFileSync(indexFile);
-  await app.register(fastifyStatic, { root: directory, prefix: '/app/', wildcard: false, index: false, decorateReply: false });
-  const sendIndex = async (_request: unknown, reply: { type(value: string): { send(body: Buffer): unknown } }) =>
-    reply.type('text/html; charset=utf-8').send(index);
+  await app.register(fastifyStatic, {
+    root: directory,
+    prefix: '/app/',
+    wildcard: false,
+    index: false,
+    decorateReply: false,
+  });
+  const sendIndex = async (
+    _request: unknown,
+    reply: { type(value: string): { send(body: Buffer): unknown } },
+  ) => reply.type('text/html; charset=utf-8').send(index);
   fastify.get('/app', sendIndex);
   fastify.get('/app/*', sendIndex);
 }

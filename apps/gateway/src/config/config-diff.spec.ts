@@ -6,7 +6,13 @@ describe('configuration diff', () => {
   });
 
   it('names each changed leaf by JSON path, and whole array elements added or removed', () => {
-    expect(diff({ hl7: { port: 1 }, list: [{ a: 1 }, { a: 2 }] }, { hl7: { port: 2, tls: true }, list: [{ a: 3 }] }, [])).toEqual([
+    expect(
+      diff(
+        { hl7: { port: 1 }, list: [{ a: 1 }, { a: 2 }] },
+        { hl7: { port: 2, tls: true }, list: [{ a: 3 }] },
+        [],
+      ),
+    ).toEqual([
       { path: '$.hl7.port', change: 'changed', from: 1, to: 2 },
       { path: '$.hl7.tls', change: 'added', to: true },
       { path: '$.list[0].a', change: 'changed', from: 1, to: 3 },
@@ -23,8 +29,14 @@ describe('configuration diff', () => {
 
   it('never shows a secret value: stored ones read {"secret":"set"}, new ones {"secret":"new"}', () => {
     const secrets = ['auth.password'];
-    expect(diff({ auth: { password: { secret: 'set' } } }, { auth: { password: { secret: 'set' } } }, secrets)).toEqual([]);
-    const changed = diff({ auth: { password: { secret: 'set' } } }, { auth: { password: 'hunter2' } }, secrets);
+    expect(
+      diff({ auth: { password: { secret: 'set' } } }, { auth: { password: { secret: 'set' } } }, secrets),
+    ).toEqual([]);
+    const changed = diff(
+      { auth: { password: { secret: 'set' } } },
+      { auth: { password: 'hunter2' } },
+      secrets,
+    );
     expect(changed).toEqual([
       { path: '$.auth.password', change: 'changed', from: { secret: 'set' }, to: { secret: 'new' } },
     ]);
@@ -32,6 +44,8 @@ describe('configuration diff', () => {
       { path: '$.auth.password', change: 'added', to: { secret: 'new' } },
       { path: '$.auth.type', change: 'added', to: 'basic' },
     ]);
-    expect(JSON.stringify(diff({ auth: { password: { secret: 'set' } } }, null, secrets))).not.toContain('hunter2');
+    expect(JSON.stringify(diff({ auth: { password: { secret: 'set' } } }, null, secrets))).not.toContain(
+      'hunter2',
+    );
   });
 });

@@ -25,13 +25,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * Values under `secretPaths` (absolute dotted paths without `$.`) never appear: a stored one shows as
  * `{"secret": "set"}`, a new one as `{"secret": "new"}`.
  */
-export function diff(from: unknown, to: unknown, secretPaths: readonly string[], path = '$'): ConfigChangeV1[] {
+export function diff(
+  from: unknown,
+  to: unknown,
+  secretPaths: readonly string[],
+  path = '$',
+): ConfigChangeV1[] {
   const secret = secretPaths.some((secretPath) => `$.${secretPath}` === path);
   if (!secret && (isObject(from) || isObject(to)) && !Array.isArray(from) && !Array.isArray(to)) {
     const before = isObject(from) ? from : {};
     const after = isObject(to) ? to : {};
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    if (keys.length > 0) return keys.flatMap((key) => diff(before[key], after[key], secretPaths, `${path}.${key}`));
+    if (keys.length > 0)
+      return keys.flatMap((key) => diff(before[key], after[key], secretPaths, `${path}.${key}`));
   }
   if (!secret && (Array.isArray(from) || Array.isArray(to)) && !isObject(from) && !isObject(to)) {
     const before = Array.isArray(from) ? from : [];

@@ -18,7 +18,7 @@ export class HospitalConfigController {
   constructor(private readonly config: HospitalConfigService) {}
 
   @Get()
-  @ApiOperation({ summary: "The hospital's configuration document (secrets as {\"secret\": \"set\"})" })
+  @ApiOperation({ summary: 'The hospital\'s configuration document (secrets as {"secret": "set"})' })
   export(@Param('hospitalId', ResourceIdPipe) hospitalId: string) {
     return this.config.export(hospitalId);
   }
@@ -28,7 +28,9 @@ export class HospitalConfigController {
   @Audited('config.applied', 'hospital-config', ({ params, result }) =>
     (result as ConfigApplyResultV1).dryRun ? [] : params.hospitalId,
   )
-  @ApiOperation({ summary: 'Apply a configuration document atomically; ?dryRun=true only answers the changes' })
+  @ApiOperation({
+    summary: 'Apply a configuration document atomically; ?dryRun=true only answers the changes',
+  })
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
   apply(
     @CurrentPrincipal() principal: Principal,

@@ -81,7 +81,9 @@ export class HospitalConfigService {
         await section.check(hospitalId, wanted, current);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        const errors = error.details?.errors?.length ? error.details.errors : [{ field: '', message: error.message }];
+        const errors = error.details?.errors?.length
+          ? error.details.errors
+          : [{ field: '', message: error.message }];
         problems.push({
           code: error.code,
           errors: errors.map((fieldError) => ({
@@ -95,11 +97,17 @@ export class HospitalConfigService {
     }
     if (problems.length > 0) {
       // Bad input first (400); otherwise the first refusal's own code (422 for unsupported changes, ...).
-      const code = problems.some((p) => p.code === 'VALIDATION_FAILED') ? 'VALIDATION_FAILED' : problems[0].code;
+      const code = problems.some((p) => p.code === 'VALIDATION_FAILED')
+        ? 'VALIDATION_FAILED'
+        : problems[0].code;
       const errors = problems.flatMap((p) => p.errors);
-      throw new DomainError(code, `Configuration not applied: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, {
-        errors,
-      });
+      throw new DomainError(
+        code,
+        `Configuration not applied: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        {
+          errors,
+        },
+      );
     }
     return plan;
   }
@@ -115,7 +123,12 @@ export class HospitalConfigService {
       try {
         await step.section.write(hospitalId, step.current, step.wanted, actor);
       } catch (error) {
-        this.logger.error({ msg: 'could not put a configuration section back', section: step.section.path, hospitalId, error });
+        this.logger.error({
+          msg: 'could not put a configuration section back',
+          section: step.section.path,
+          hospitalId,
+          error,
+        });
       }
     }
   }
@@ -132,10 +145,17 @@ export class HospitalConfigService {
       const nested = this.sections.some((section) => section.path.startsWith(`${key}.`));
       if (nested && value !== null && typeof value === 'object' && !Array.isArray(value)) {
         for (const inner of Object.keys(value)) {
-          if (!known.has(`${key}.${inner}`)) unknown.push({ field: `${key}.${inner}`, message: `${key}.${inner} is not a configuration section` });
+          if (!known.has(`${key}.${inner}`))
+            unknown.push({
+              field: `${key}.${inner}`,
+              message: `${key}.${inner} is not a configuration section`,
+            });
         }
       } else if (nested || !known.has(key)) {
-        unknown.push({ field: key, message: nested ? `${key} must be an object` : `${key} is not a configuration section` });
+        unknown.push({
+          field: key,
+          message: nested ? `${key} must be an object` : `${key} is not a configuration section`,
+        });
       }
     }
     const version = (document as Record<string, unknown>).version;
@@ -143,7 +163,9 @@ export class HospitalConfigService {
       unknown.push({ field: 'version', message: `version must be ${DOCUMENT_VERSION}` });
     }
     if (unknown.length > 0) {
-      throw new DomainError('VALIDATION_FAILED', unknown.map((e) => e.message).join('; '), { errors: unknown });
+      throw new DomainError('VALIDATION_FAILED', unknown.map((e) => e.message).join('; '), {
+        errors: unknown,
+      });
     }
   }
 }

@@ -29,7 +29,8 @@ export class ApiClientsController {
   @HttpCode(200)
   @Audited('api-client.secret-rotated', 'api-client', param('clientId'))
   @ApiOperation({
-    summary: 'New secret (shown once); the previous one keeps working for previousSecretValidForSeconds (default 24 h, 0 = ends now)',
+    summary:
+      'New secret (shown once); the previous one keeps working for previousSecretValidForSeconds (default 24 h, 0 = ends now)',
   })
   rotateSecret(
     @Param('hospitalId', ResourceIdPipe) hospitalId: string,
@@ -65,8 +66,13 @@ export class ApiClientsController {
   @Delete(':clientId')
   @HttpCode(204)
   @Audited('api-client.deactivated', 'api-client', param('clientId'))
-  @ApiOperation({ summary: 'Deactivate: its secrets fail at once, tokens issued to it within CREDENTIAL_CHECK_INTERVAL_MS' })
-  async deactivate(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Param('clientId') clientId: string) {
+  @ApiOperation({
+    summary: 'Deactivate: its secrets fail at once, tokens issued to it within CREDENTIAL_CHECK_INTERVAL_MS',
+  })
+  async deactivate(
+    @Param('hospitalId', ResourceIdPipe) hospitalId: string,
+    @Param('clientId') clientId: string,
+  ) {
     await this.bus.request('auth.api-client.deactivate.v1', { hospitalId, clientId: clientRef(clientId) });
   }
 }

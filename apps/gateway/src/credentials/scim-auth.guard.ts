@@ -28,10 +28,14 @@ export class ScimAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; user?: Principal }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, unknown>; user?: Principal }>();
     const authorization = request.headers.authorization;
     const token =
-      typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
+      typeof authorization === 'string' && authorization.startsWith('Bearer ')
+        ? authorization.slice(7).trim()
+        : '';
     if (!token.startsWith(SCIM_TOKEN_PREFIX)) return this.jwt.canActivate(context) as Promise<boolean>;
     if (token.length > 200) return this.jwt.canActivate(context) as Promise<boolean>;
     const key = createHash('sha256').update(token).digest('hex');

@@ -40,7 +40,10 @@ export class FailedAttemptsService {
   ): Promise<T> {
     const sourceKey = sourceKeyOf(check.source);
     const pairKey = `${check.kind}\u0000${check.credential}\u0000${sourceKey}`;
-    const waitMs = Math.max(this.byCredentialAndSource.retryAfterMs(pairKey), this.bySource.retryAfterMs(sourceKey));
+    const waitMs = Math.max(
+      this.byCredentialAndSource.retryAfterMs(pairKey),
+      this.bySource.retryAfterMs(sourceKey),
+    );
     if (waitMs > 0) {
       throw new DomainError('RATE_LIMITED', 'Too many failed attempts from this address; try again later.', {
         retryAfterSeconds: Math.ceil(waitMs / 1000),

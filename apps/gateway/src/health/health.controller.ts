@@ -29,6 +29,10 @@ export class HealthController {
     );
     const ok = broker.ok && services.every(([, check]) => check.ok);
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', broker, services: Object.fromEntries<(typeof services)[number][1]>(services) };
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      broker,
+      services: Object.fromEntries<(typeof services)[number][1]>(services),
+    };
   }
 }

@@ -31,7 +31,10 @@ export function installHttpObservability(fastify: FastifyInstance, metrics: Serv
       kind: SpanKind.SERVER,
       parent,
       // The correlation hook ran first: the id the response echoes finds the request's trace.
-      attributes: { 'http.request.method': request.method, 'bridge.correlation_id': currentCorrelationId() ?? '' },
+      attributes: {
+        'http.request.method': request.method,
+        'bridge.correlation_id': currentCorrelationId() ?? '',
+      },
     });
     inFlight.set(request, { startedAt: process.hrtime.bigint(), span });
     context.with(trace.setSpan(parent, span), done);

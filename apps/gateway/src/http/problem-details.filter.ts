@@ -39,12 +39,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: error.message,
       code: error.code,
       ...(error.details?.errors ? { errors: error.details.errors } : {}),
-      ...(typeof error.details?.hospitalText === 'string' ? { hospitalError: error.details.hospitalText } : {}),
+      ...(typeof error.details?.hospitalText === 'string'
+        ? { hospitalError: error.details.hospitalText }
+        : {}),
     };
     // Only Bearer: a `Basic` challenge would make browsers (the Care app's sign-in page) pop a password dialog.
     if (status === 401 && error.code !== 'INVALID_CLIENT') void reply.header('WWW-Authenticate', 'Bearer');
     const retryAfter = error.details?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+    if (status === 429 && typeof retryAfter === 'number')
+      void reply.header('Retry-After', String(retryAfter));
     void reply.status(status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   }
 
@@ -55,7 +58,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
       return fromStatus(fastifyError.statusCode, fastifyError.message ?? 'Bad request.');
     }
-    this.logger.error({ msg: 'unhandled error', error: (exception as Error)?.message }, (exception as Error)?.stack);
+    this.logger.error(
+      { msg: 'unhandled error', error: (exception as Error)?.message },
+      (exception as Error)?.stack,
+    );
     return new DomainError('INTERNAL_ERROR', 'Internal error.');
   }
 }

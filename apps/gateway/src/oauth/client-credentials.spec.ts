@@ -5,8 +5,14 @@ const body = { grant_type: 'client_credentials' };
 
 describe('readClientCredentials', () => {
   it('reads HTTP Basic (%-decoded) and body credentials', () => {
-    expect(readClientCredentials(body, basic('cl_1:s%3Acret+x'))).toEqual({ clientId: 'cl_1', clientSecret: 's:cret+x' });
-    expect(readClientCredentials({ ...body, client_id: 'a', client_secret: 'b' })).toEqual({ clientId: 'a', clientSecret: 'b' });
+    expect(readClientCredentials(body, basic('cl_1:s%3Acret+x'))).toEqual({
+      clientId: 'cl_1',
+      clientSecret: 's:cret+x',
+    });
+    expect(readClientCredentials({ ...body, client_id: 'a', client_secret: 'b' })).toEqual({
+      clientId: 'a',
+      clientSecret: 'b',
+    });
   });
 
   it.each([

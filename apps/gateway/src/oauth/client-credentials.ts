@@ -12,7 +12,8 @@ const MAX_SECRET_LENGTH = 500;
  * an INVALID_CLIENT refusal, returned rather than thrown so it still counts as a failed attempt.
  */
 export function readClientCredentials(body: TokenRequestDto, authorization?: string): ClientCredentials {
-  if (authorization !== undefined && /^basic /i.test(authorization)) return fromBasic(authorization.slice(6).trim());
+  if (authorization !== undefined && /^basic /i.test(authorization))
+    return fromBasic(authorization.slice(6).trim());
   if (!body.client_id || !body.client_secret) return refused('client_id and client_secret are required.');
   return { clientId: body.client_id, clientSecret: body.client_secret };
 }
@@ -27,7 +28,12 @@ function fromBasic(encoded: string): ClientCredentials {
   if (clientId === undefined || clientSecret === undefined) {
     return refused('The Basic credentials could not be decoded.');
   }
-  if (!clientId || !clientSecret || clientId.length > MAX_ID_LENGTH || clientSecret.length > MAX_SECRET_LENGTH) {
+  if (
+    !clientId ||
+    !clientSecret ||
+    clientId.length > MAX_ID_LENGTH ||
+    clientSecret.length > MAX_SECRET_LENGTH
+  ) {
     return refused('The Basic credentials are empty or too long.');
   }
   return { clientId, clientSecret };

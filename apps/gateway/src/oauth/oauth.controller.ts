@@ -23,15 +23,18 @@ export class OAuthController {
   ) {
     const credentials = readClientCredentials(body, request.headers.authorization);
     const credential = 'clientId' in credentials ? credentials.clientId : '';
-    return this.failedAttempts.attempt({ kind: 'client', credential, source, failure: 'INVALID_CLIENT' }, async () => {
-      if ('refusal' in credentials) throw credentials.refusal;
-      const token = await this.bus.request('auth.client.authenticate.v1', credentials);
-      return {
-        access_token: token.accessToken,
-        token_type: token.tokenType,
-        expires_in: token.expiresIn,
-        scope: token.scope,
-      };
-    });
+    return this.failedAttempts.attempt(
+      { kind: 'client', credential, source, failure: 'INVALID_CLIENT' },
+      async () => {
+        if ('refusal' in credentials) throw credentials.refusal;
+        const token = await this.bus.request('auth.client.authenticate.v1', credentials);
+        return {
+          access_token: token.accessToken,
+          token_type: token.tokenType,
+          expires_in: token.expiresIn,
+          scope: token.scope,
+        };
+      },
+    );
   }
 }

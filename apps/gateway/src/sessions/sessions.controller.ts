@@ -2,7 +2,12 @@ import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/co
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, tenantOf } from '@bridge/auth';
-import { DomainError, ExchangeLoginTokenRequestV1, PasswordLoginRequestV1, type Principal } from '@bridge/contracts';
+import {
+  DomainError,
+  ExchangeLoginTokenRequestV1,
+  PasswordLoginRequestV1,
+  type Principal,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { Audited } from '../audit/audited';
 import { FailedAttemptsService } from '../failed-attempts/failed-attempts.service';

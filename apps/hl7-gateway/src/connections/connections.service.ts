@@ -31,9 +31,13 @@ export class ConnectionsService {
     // An address (or localhost) is checked now; a name is checked on what it resolves to at each query.
     const refusal = await this.destinations.configuredRefusal(input.host, input.port);
     if (refusal) {
-      throw new DomainError('CONNECTION_DESTINATION_REFUSED', `host ${input.host}:${input.port} is refused: ${refusal}.`, {
-        errors: [{ field: 'host', message: `host is refused: ${refusal}` }],
-      });
+      throw new DomainError(
+        'CONNECTION_DESTINATION_REFUSED',
+        `host ${input.host}:${input.port} is refused: ${refusal}.`,
+        {
+          errors: [{ field: 'host', message: `host is refused: ${refusal}` }],
+        },
+      );
     }
     const settings: StoredHl7Settings = {
       ...input,

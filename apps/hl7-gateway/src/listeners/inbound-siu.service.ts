@@ -69,7 +69,10 @@ export class InboundSiuService {
         }
       });
     } catch (error) {
-      this.logger.error({ msg: 'could not store an inbound SIU message; answering AR', error: (error as Error).message });
+      this.logger.error({
+        msg: 'could not store an inbound SIU message; answering AR',
+        error: (error as Error).message,
+      });
       return inboundAck(message ?? frame, 'storage-failed', {
         controlId: ackControlId,
         at,
@@ -86,7 +89,8 @@ function refusedFrameText(frame: Buffer, charset?: Hl7Charset): string {
   const head = frame.subarray(0, MSH_KEPT_BYTES);
   const end = head.indexOf(0x0d);
   const msh = head.subarray(0, end < 0 ? head.length : end);
-  const header = msh.subarray(0, 3).toString('latin1') === 'MSH' ? `${decodeHl7Bytes(msh, charset ?? 'utf-8')}\r` : '';
+  const header =
+    msh.subarray(0, 3).toString('latin1') === 'MSH' ? `${decodeHl7Bytes(msh, charset ?? 'utf-8')}\r` : '';
   return `${header}[not kept: a refused frame of ${frame.length} bytes, sha256 ${sha256}]`;
 }
 

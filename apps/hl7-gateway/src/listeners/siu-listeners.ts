@@ -52,7 +52,8 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
   /** After a SECRETS_KEY rotation, keys sealed with the previous one are re-sealed with the new one at start. */
   async onApplicationBootstrap(): Promise<void> {
     const resealed = await this.repository.resealAll();
-    if (resealed > 0) this.logger.log({ msg: 're-sealed SIU listener TLS keys with the current key', count: resealed });
+    if (resealed > 0)
+      this.logger.log({ msg: 're-sealed SIU listener TLS keys with the current key', count: resealed });
     this.schedule(0);
   }
 
@@ -67,7 +68,8 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
   /** Brings the running listeners in line with the table now (after an applied event); never rejects. */
   refreshNow(): Promise<void> {
     return this.refresh().catch((error: unknown) => {
-      if (!this.stopped) this.logger.warn({ msg: 'could not refresh SIU listeners', error: (error as Error).message });
+      if (!this.stopped)
+        this.logger.warn({ msg: 'could not refresh SIU listeners', error: (error as Error).message });
     });
   }
 
@@ -129,10 +131,18 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
           }),
       });
       await server.listen();
-      this.running.set(listener.port, { hospitalId: listener.hospitalId, fingerprint: fingerprintOf(listener), server });
+      this.running.set(listener.port, {
+        hospitalId: listener.hospitalId,
+        fingerprint: fingerprintOf(listener),
+        server,
+      });
       this.logger.log({ msg: 'SIU listener started', hospitalId: listener.hospitalId, port: listener.port });
     } catch (error) {
-      this.logger.error({ msg: 'SIU listener could not start', port: listener.port, error: (error as Error).message });
+      this.logger.error({
+        msg: 'SIU listener could not start',
+        port: listener.port,
+        error: (error as Error).message,
+      });
     }
   }
 }

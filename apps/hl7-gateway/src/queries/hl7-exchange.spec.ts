@@ -218,7 +218,10 @@ describe('exchangeWithHospital: destination policy (issue 10)', () => {
   });
 
   it('refuses link-local (169.254.169.254) and the platform database port whatever loopback says', async () => {
-    const policy = new DestinationPolicy({ allowLoopback: true, platformEndpoints: [{ host: '127.0.0.1', port: 5432 }] });
+    const policy = new DestinationPolicy({
+      allowLoopback: true,
+      platformEndpoints: [{ host: '127.0.0.1', port: 5432 }],
+    });
     for (const [host, port] of [
       ['169.254.169.254', 80],
       ['127.0.0.1', 5432],

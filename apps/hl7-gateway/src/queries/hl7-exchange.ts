@@ -49,7 +49,10 @@ export async function exchangeWithHospital(
   } catch (error) {
     if (error instanceof DestinationRefusedError) return destinationRefusedOutcome(error, request.messageId);
     return transportOutcome(
-      new MllpError('MLLP_CONNECTION_FAILED', `cannot resolve ${settings.host}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`),
+      new MllpError(
+        'MLLP_CONNECTION_FAILED',
+        `cannot resolve ${settings.host}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      ),
       request.messageId,
     );
   }

@@ -1,10 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DestinationPolicy } from '@bridge/config';
-import {
-  DomainError,
-  type LookupKey,
-  type QueryDemographicsResultV1,
-} from '@bridge/contracts';
+import { DomainError, type LookupKey, type QueryDemographicsResultV1 } from '@bridge/contracts';
 import { Hl7BuildError, buildQuery, fillExampleQuery } from '@bridge/hl7';
 import { exchangeOutcomeOf, HospitalExchangeMetrics, ServiceMetrics } from '@bridge/observability';
 import { randomUUID } from 'node:crypto';

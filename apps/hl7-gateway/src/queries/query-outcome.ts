@@ -77,12 +77,20 @@ export function transportOutcome(error: MllpError, messageId: string): QueryOutc
 /** The destination policy refused the hospital's address: nothing was sent, nothing was read. */
 export function destinationRefusedOutcome(error: DestinationRefusedError, messageId: string): QueryOutcome {
   return {
-    end: { status: 'failed', error: `${error.code}: ${error.message}`, summary: { outcome: 'failed', reason: 'DESTINATION_REFUSED' } },
+    end: {
+      status: 'failed',
+      error: `${error.code}: ${error.message}`,
+      summary: { outcome: 'failed', reason: 'DESTINATION_REFUSED' },
+    },
     candidates: [],
-    failure: new DomainError('CONNECTION_DESTINATION_REFUSED', `The HL7 connection's address is refused: ${error.reason}.`, {
-      messageId,
-      errors: [{ field: 'host', message: `host is refused: ${error.reason}` }],
-    }),
+    failure: new DomainError(
+      'CONNECTION_DESTINATION_REFUSED',
+      `The HL7 connection's address is refused: ${error.reason}.`,
+      {
+        messageId,
+        errors: [{ field: 'host', message: `host is refused: ${error.reason}` }],
+      },
+    ),
   };
 }
 

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DestinationPolicy, SelfTestRecorder, probeName, probeTcp, probeTls, type StepOutcome } from '@bridge/config';
+import {
+  DestinationPolicy,
+  SelfTestRecorder,
+  probeName,
+  probeTcp,
+  probeTls,
+  type StepOutcome,
+} from '@bridge/config';
 import { DomainError, type ConnectionTestResultV1 } from '@bridge/contracts';
 import {
   Hl7ParseError,
@@ -38,13 +45,18 @@ export class Hl7SelfTestService {
     const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const test = new SelfTestRecorder();
 
-    const checked = await test.step('Name resolution', () => probeName(this.destinations, settings.host, settings.port));
+    const checked = await test.step('Name resolution', () =>
+      probeName(this.destinations, settings.host, settings.port));
     if (!checked) return test.result();
-    if ((await test.step('TCP connect', () => probeTcp(checked, settings.port, timeoutMs).then(passWith(true)))) === undefined) {
+    if (
+      (await test.step('TCP connect', () =>
+        probeTcp(checked, settings.port, timeoutMs).then(passWith(true)))) === undefined
+    ) {
       return test.result();
     }
     if (settings.tls) {
-      const secured = await test.step('TLS', () => probeTls(checked, settings.host, settings.port, timeoutMs).then(passWith(true)));
+      const secured = await test.step('TLS', () =>
+        probeTls(checked, settings.host, settings.port, timeoutMs).then(passWith(true)));
       if (secured === undefined) return test.result();
     } else {
       test.skip('TLS', 'TLS is not enabled for this connection: the exchange is plain MLLP.');
@@ -52,8 +64,7 @@ export class Hl7SelfTestService {
 
     const controlId = newControlId();
     const reply = await test.step('MLLP round trip', () =>
-      this.roundTrip(settings, checked.address, controlId, patientCode ?? SELF_TEST_PATIENT_CODE),
-    );
+      this.roundTrip(settings, checked.address, controlId, patientCode ?? SELF_TEST_PATIENT_CODE));
     if (!reply) return test.result();
     const message = await test.step('Reply is HL7', async () => readable(reply, settings));
     if (!message) return test.result();
@@ -62,9 +73,11 @@ export class Hl7SelfTestService {
       patientIdAuthority: settings.patientIdAuthority,
       patientIdTypes: settings.patientIdTypes,
     });
-    const correlated = await test.step('MSA-2 matches our control id', async () => correlation(read, message, controlId));
+    const correlated = await test.step('MSA-2 matches our control id', async () =>
+      correlation(read, message, controlId));
     if (!correlated) return test.result();
-    await test.step('Acknowledgement and query status', async () => verdict(read, message, patientCode !== undefined));
+    await test.step('Acknowledgement and query status', async () =>
+      verdict(read, message, patientCode !== undefined));
     return test.result();
   }
 
@@ -114,7 +127,9 @@ export function explainMllpFailure(error: MllpError): string {
 function readable(reply: Buffer, settings: StoredHl7Settings): StepOutcome<Hl7Message> {
   try {
     const message = parseHl7(reply, { charset: settings.charset ?? 'utf-8' });
-    const from = [message.get('MSH-3'), message.get('MSH-4')].filter((part) => part !== '').join(' / ') || 'an unnamed sender';
+    const from =
+      [message.get('MSH-3'), message.get('MSH-4')].filter((part) => part !== '').join(' / ') ||
+      'an unnamed sender';
     return {
       ok: true,
       detail: `${messageType(message)} from ${from}, HL7 version ${message.get('MSH-12') || '?'}.`,
@@ -122,7 +137,10 @@ function readable(reply: Buffer, settings: StoredHl7Settings): StepOutcome<Hl7Me
     };
   } catch (error) {
     if (!(error instanceof Hl7ParseError)) throw error;
-    return { ok: false, detail: `The reply is not a readable HL7 message (${error.code}): something else answers on this port.` };
+    return {
+      ok: false,
+      detail: `The reply is not a readable HL7 message (${error.code}): something else answers on this port.`,
+    };
   }
 }
 
@@ -133,7 +151,8 @@ function messageType(message: Hl7Message): string {
 
 /** Rule 7: the reply must acknowledge our MSH-10 (a reply to another query is never taken for ours). */
 function correlation(read: QueryReply, message: Hl7Message, controlId: string): StepOutcome<true> {
-  if (read.reason === 'NO_MSA') return { ok: false, detail: 'The reply has no MSA segment, so it acknowledges nothing.' };
+  if (read.reason === 'NO_MSA')
+    return { ok: false, detail: 'The reply has no MSA segment, so it acknowledges nothing.' };
   if (read.reason === 'CONTROL_ID_MISMATCH') {
     return {
       ok: false,
@@ -148,7 +167,11 @@ function verdict(read: QueryReply, message: Hl7Message, patientNamed: boolean): 
   const codes = `MSA-1 ${message.get('MSA-1') || '(empty)'}${message.get('QAK-2') ? `, QAK-2 ${message.get('QAK-2')}` : ''}`;
   switch (read.status) {
     case 'found':
-      return { ok: true, detail: `${codes}: the hospital found ${read.candidates.length} patient(s).`, value: true };
+      return {
+        ok: true,
+        detail: `${codes}: the hospital found ${read.candidates.length} patient(s).`,
+        value: true,
+      };
     case 'not_found':
       return {
         ok: true,

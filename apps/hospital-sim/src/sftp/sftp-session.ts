@@ -108,7 +108,9 @@ export class SftpSession {
       const open = [...this.handles.values()];
       this.handles.clear();
       await Promise.all(
-        open.map((handle) => (handle.kind === 'file' ? handle.fd.close().catch(() => undefined) : Promise.resolve())),
+        open.map((handle) =>
+          handle.kind === 'file' ? handle.fd.close().catch(() => undefined) : Promise.resolve(),
+        ),
       );
     })();
     return this.released;

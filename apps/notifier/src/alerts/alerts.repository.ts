@@ -54,7 +54,12 @@ export class AlertsRepository {
   }
 
   /** The opened alert, or undefined when one is already open for the same hospital, kind and subject. */
-  async open(hospitalId: string, kind: AlertKind, subject: string, detail: string): Promise<AlertV1 | undefined> {
+  async open(
+    hospitalId: string,
+    kind: AlertKind,
+    subject: string,
+    detail: string,
+  ): Promise<AlertV1 | undefined> {
     return this.dataSource.transaction(async (manager) => {
       const rows: AlertRow[] = await manager.query(
         `INSERT INTO notifier.alerts (id, hospital_id, kind, subject, state, opened_at, detail)
@@ -108,10 +113,9 @@ export class AlertsRepository {
       detail: view.detail.slice(0, 2000),
     };
     const outboxId = await this.outbox.add(manager, 'alerts.alert.changed.v1', event);
-    await manager.query(`INSERT INTO notifier.alert_events (alert_id, state, outbox_id) VALUES ($1, $2, $3)`, [
-      row.id,
-      row.state,
-      outboxId,
-    ]);
+    await manager.query(
+      `INSERT INTO notifier.alert_events (alert_id, state, outbox_id) VALUES ($1, $2, $3)`,
+      [row.id, row.state, outboxId],
+    );
   }
 }

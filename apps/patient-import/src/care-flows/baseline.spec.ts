@@ -24,7 +24,14 @@ function problems(baseline: Record<string, unknown>): string[] {
 
 describe('assertValidBaseline', () => {
   it('accepts a complete, well-formed baseline', () => {
-    expect(problems({ surgeryDate: '2026-12-01', appointmentDate: '2026-11-30T08:15', weightKg: '82.5', side: 'L' })).toEqual([]);
+    expect(
+      problems({
+        surgeryDate: '2026-12-01',
+        appointmentDate: '2026-11-30T08:15',
+        weightKg: '82.5',
+        side: 'L',
+      }),
+    ).toEqual([]);
   });
 
   it('reports a missing or empty required field', () => {
@@ -34,7 +41,12 @@ describe('assertValidBaseline', () => {
 
   it('reports every wrong format, non-string and unknown key together', () => {
     expect(
-      problems({ surgeryDate: '01/12/2026', appointmentDate: '2026-11-30', weightKg: 82, colour: 'red' }).sort(),
+      problems({
+        surgeryDate: '01/12/2026',
+        appointmentDate: '2026-11-30',
+        weightKg: 82,
+        colour: 'red',
+      }).sort(),
     ).toEqual(['baseline.appointmentDate', 'baseline.colour', 'baseline.surgeryDate', 'baseline.weightKg']);
   });
 });

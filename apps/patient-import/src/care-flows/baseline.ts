@@ -2,7 +2,10 @@ import { DomainError, type CareFlowDefinitionViewV1, type FieldError } from '@br
 
 const FORMATS: Record<string, { pattern: RegExp; hint: string }> = {
   date: { pattern: /^\d{4}-\d{2}-\d{2}$/, hint: 'YYYY-MM-DD' },
-  datetime: { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/, hint: 'YYYY-MM-DDTHH:mm' },
+  datetime: {
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/,
+    hint: 'YYYY-MM-DDTHH:mm',
+  },
   number: { pattern: /^-?\d+(\.\d+)?$/, hint: 'a decimal number' },
 };
 
@@ -20,7 +23,10 @@ export function assertValidBaseline(
   for (const [key, value] of Object.entries(baseline)) {
     const field = fields.get(key);
     if (!field) {
-      errors.push({ field: `baseline.${key}`, message: `${key} is not a baseline field of ${definition.key}` });
+      errors.push({
+        field: `baseline.${key}`,
+        message: `${key} is not a baseline field of ${definition.key}`,
+      });
     } else if (typeof value !== 'string') {
       errors.push({ field: `baseline.${key}`, message: `${key} must be a string` });
     } else if (value !== '' && FORMATS[field.type] && !FORMATS[field.type].pattern.test(value)) {
@@ -30,7 +36,10 @@ export function assertValidBaseline(
   for (const field of definition.baseline) {
     const value = baseline[field.key];
     if (field.required && (value === undefined || value === '')) {
-      errors.push({ field: `baseline.${field.key}`, message: `${field.key} is required by ${definition.key}` });
+      errors.push({
+        field: `baseline.${field.key}`,
+        message: `${field.key} is required by ${definition.key}`,
+      });
     }
   }
   if (errors.length > 0) {

@@ -14,7 +14,12 @@ export class CareFlowsHandler {
 
   @MessagePattern('careflows.start.v1')
   start(@Payload() request: StartCareFlowRequestV1): Promise<CareFlowResultV1> {
-    return this.careFlows.start(request.hospitalId, request.patientId, request.careFlow, request.idempotencyKey);
+    return this.careFlows.start(
+      request.hospitalId,
+      request.patientId,
+      request.careFlow,
+      request.idempotencyKey,
+    );
   }
 
   @MessagePattern('careflows.baseline.update.v1')

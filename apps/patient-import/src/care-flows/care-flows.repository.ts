@@ -84,7 +84,12 @@ export class CareFlowsRepository {
     return toCareFlowView(updatedRows(rows)[0]);
   }
 
-  async stop(manager: EntityManager, hospitalId: string, careFlowId: string, reason: string): Promise<CareFlowViewV1> {
+  async stop(
+    manager: EntityManager,
+    hospitalId: string,
+    careFlowId: string,
+    reason: string,
+  ): Promise<CareFlowViewV1> {
     const rows: unknown = await manager.query(
       `UPDATE patient_import.care_flows SET status = 'stopped', stopped_at = now(), stop_reason = $3, updated_at = now()
        WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
@@ -93,7 +98,11 @@ export class CareFlowsRepository {
     return toCareFlowView(updatedRows(rows)[0]);
   }
 
-  async listForPatients(manager: EntityManager, hospitalId: string, patientIds: string[]): Promise<CareFlowViewV1[]> {
+  async listForPatients(
+    manager: EntityManager,
+    hospitalId: string,
+    patientIds: string[],
+  ): Promise<CareFlowViewV1[]> {
     if (patientIds.length === 0) return [];
     const rows: CareFlowRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM patient_import.care_flows

@@ -42,7 +42,9 @@ export class CareFlowsService {
       input.physicianId || input.physicianCode
         ? await this.bus.request('users.physician.resolve.v1', {
             hospitalId,
-            ...(input.physicianId ? { physicianId: input.physicianId } : { physicianCode: input.physicianCode }),
+            ...(input.physicianId
+              ? { physicianId: input.physicianId }
+              : { physicianCode: input.physicianCode }),
           })
         : undefined;
     return {
@@ -55,7 +57,11 @@ export class CareFlowsService {
 
   async insertPrepared(
     manager: EntityManager,
-    target: { hospitalId: string; patientId: string; source: { kind: CareFlowSourceKind; appointmentId?: string } },
+    target: {
+      hospitalId: string;
+      patientId: string;
+      source: { kind: CareFlowSourceKind; appointmentId?: string };
+    },
     prepared: PreparedCareFlow,
   ): Promise<CareFlowViewV1> {
     const careFlow = await this.careFlows.insert(manager, {
@@ -78,14 +84,23 @@ export class CareFlowsService {
     // The path's patient first: another hospital's patient id is 404, whatever the body says.
     await this.requirePatient(this.dataSource.manager, hospitalId, patientId);
     const prepared = await this.prepare(hospitalId, input);
-    const scope = idempotencyKey && { hospitalId, key: idempotencyKey, operation: 'careflows.start', request: { patientId, input } };
+    const scope = idempotencyKey && {
+      hospitalId,
+      key: idempotencyKey,
+      operation: 'careflows.start',
+      request: { patientId, input },
+    };
     return this.dataSource.transaction(async (manager) => {
       if (scope) {
         const replayed = await this.idempotency.claim<CareFlowViewV1>(manager, scope);
         if (replayed) return replayed;
       }
       await this.requirePatient(manager, hospitalId, patientId);
-      const careFlow = await this.insertPrepared(manager, { hospitalId, patientId, source: { kind: 'api' } }, prepared);
+      const careFlow = await this.insertPrepared(
+        manager,
+        { hospitalId, patientId, source: { kind: 'api' } },
+        prepared,
+      );
       if (scope) await this.idempotency.remember(manager, scope, careFlow);
       return careFlow;
     });
@@ -101,7 +116,11 @@ export class CareFlowsService {
   }
 
   /** Merges the given values into the baseline; the result must still fit the definition. */
-  async updateBaseline(hospitalId: string, careFlowId: string, changes: Record<string, string>): Promise<CareFlowViewV1> {
+  async updateBaseline(
+    hospitalId: string,
+    careFlowId: string,
+    changes: Record<string, string>,
+  ): Promise<CareFlowViewV1> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.activeCareFlow(manager, hospitalId, careFlowId);
       const definition = await this.definitions.get(hospitalId, current.definitionKey);
@@ -121,7 +140,11 @@ export class CareFlowsService {
     });
   }
 
-  private async activeCareFlow(manager: EntityManager, hospitalId: string, careFlowId: string): Promise<CareFlowViewV1> {
+  private async activeCareFlow(
+    manager: EntityManager,
+    hospitalId: string,
+    careFlowId: string,
+  ): Promise<CareFlowViewV1> {
     const careFlow = await this.careFlows.findForUpdate(manager, hospitalId, careFlowId);
     if (!careFlow) throw new DomainError('CARE_FLOW_NOT_FOUND', 'No such care flow.');
     if (careFlow.status !== 'active') {

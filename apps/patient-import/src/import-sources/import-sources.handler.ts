@@ -1,5 +1,9 @@
 import { Controller } from '@nestjs/common';
-import type { GetImportSourceRequestV1, ImportSourceViewV1, PutImportSourceRequestV1 } from '@bridge/contracts';
+import type {
+  GetImportSourceRequestV1,
+  ImportSourceViewV1,
+  PutImportSourceRequestV1,
+} from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { ImportSource } from './import-sources.repository';
 import { ImportSourcesService } from './import-sources.service';

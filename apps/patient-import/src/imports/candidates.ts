@@ -1,4 +1,9 @@
-import { fitPatientInput, MAX_PATIENT_IDENTIFIERS, type DemographicsV1, type PatientInputV1 } from '@bridge/contracts';
+import {
+  fitPatientInput,
+  MAX_PATIENT_IDENTIFIERS,
+  type DemographicsV1,
+  type PatientInputV1,
+} from '@bridge/contracts';
 
 /**
  * A hospital's demographics as a candidate the confirm can save: fitted to the same payload class as the

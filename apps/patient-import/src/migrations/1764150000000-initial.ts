@@ -27,8 +27,12 @@ export class Initial1764150000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT patients_hospital_code UNIQUE (hospital_id, patient_code)
       )`);
-    await runner.query(`CREATE INDEX patients_national_registry ON patient_import.patients (hospital_id, national_registry_number)`);
-    await runner.query(`CREATE INDEX patients_identifiers ON patient_import.patients USING gin (identifiers jsonb_path_ops)`);
+    await runner.query(
+      `CREATE INDEX patients_national_registry ON patient_import.patients (hospital_id, national_registry_number)`,
+    );
+    await runner.query(
+      `CREATE INDEX patients_identifiers ON patient_import.patients USING gin (identifiers jsonb_path_ops)`,
+    );
     await runner.query(`
       CREATE TABLE patient_import.care_flow_definitions (
         id uuid PRIMARY KEY,

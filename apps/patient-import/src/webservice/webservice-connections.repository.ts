@@ -64,7 +64,11 @@ export class WebServiceConnectionsRepository {
 
   /** Seals what an older key sealed with the current one (after a SECRETS_KEY rotation). */
   resealAll(): Promise<number> {
-    return resealTable((sql, parameters) => this.dataSource.query(sql, parameters), this.box, WEB_SERVICE_SECRETS);
+    return resealTable(
+      (sql, parameters) => this.dataSource.query(sql, parameters),
+      this.box,
+      WEB_SERVICE_SECRETS,
+    );
   }
 }
 

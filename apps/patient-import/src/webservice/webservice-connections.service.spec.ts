@@ -138,7 +138,11 @@ describe('WebServiceConnectionsService: destinations written as addresses are ch
   async function refusedFields(input: Partial<WebServiceConnectionInputV1>): Promise<string[]> {
     const { service, stored } = setUp();
     try {
-      await service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://emr.example/pdq', ...input } as WebServiceConnectionInputV1);
+      await service.put(HOSPITAL, {
+        flavor: 'pdq',
+        baseUrl: 'https://emr.example/pdq',
+        ...input,
+      } as WebServiceConnectionInputV1);
     } catch (error) {
       expect((error as DomainError).code).toBe('CONNECTION_DESTINATION_REFUSED');
       expect(stored.size).toBe(0);
@@ -171,7 +175,11 @@ describe('WebServiceConnectionsService: destinations written as addresses are ch
 
   it('keeps private ranges: hospitals sit behind VPNs', async () => {
     const { service } = setUp();
-    await expect(service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://10.20.30.40/pdq' })).resolves.toBeDefined();
-    await expect(service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://192.168.1.5:8443/pdq' })).resolves.toBeDefined();
+    await expect(
+      service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://10.20.30.40/pdq' }),
+    ).resolves.toBeDefined();
+    await expect(
+      service.put(HOSPITAL, { flavor: 'pdq', baseUrl: 'https://192.168.1.5:8443/pdq' }),
+    ).resolves.toBeDefined();
   });
 });

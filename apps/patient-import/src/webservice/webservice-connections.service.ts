@@ -43,7 +43,8 @@ export class WebServiceConnectionsService implements OnApplicationBootstrap {
   /** After a SECRETS_KEY rotation, values of the previous key are re-sealed with the new one at start. */
   async onApplicationBootstrap(): Promise<void> {
     const resealed = await this.connections.resealAll();
-    if (resealed > 0) this.logger.log(`re-sealed the secrets of ${resealed} web-service connections with the current key`);
+    if (resealed > 0)
+      this.logger.log(`re-sealed the secrets of ${resealed} web-service connections with the current key`);
   }
 
   /** Replaces the hospital's connection. The answer shows whether secrets are set, never the secrets. */

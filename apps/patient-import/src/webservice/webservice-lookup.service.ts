@@ -61,7 +61,9 @@ export class WebServiceLookupService {
             ? exchangeOutcomeOf(ended.value[1].length > 0 ? undefined : 'PATIENT_NOT_FOUND_AT_HOSPITAL')
             : exchangeOutcomeOf(isDomainError(ended.error) ? ended.error.code : 'HOSPITAL_ERROR'),
         async () => {
-          const answer = await this.client.send(request, { timeoutMs: connection.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+          const answer = await this.client.send(request, {
+            timeoutMs: connection.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          });
           reply = answer;
           return [answer, readWebServiceReply(connection, lookup, answer)] as const;
         },

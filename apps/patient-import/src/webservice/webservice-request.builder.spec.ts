@@ -156,7 +156,9 @@ describe('custom URL templates: a lookup value cannot leave the template (issue 
     }
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe('VALIDATION_FAILED');
-    expect((error as DomainError).details?.errors).toEqual([expect.objectContaining({ field: 'patientCode' })]);
+    expect((error as DomainError).details?.errors).toEqual([
+      expect.objectContaining({ field: 'patientCode' }),
+    ]);
   });
 
   it('keeps encoded dots and slashes inside the one path segment', () => {
@@ -170,6 +172,8 @@ describe('custom URL templates: a lookup value cannot leave the template (issue 
     expect(staysUnderPrefix(template, 'https://emr.example/api/patients/123/x')).toBe(true);
     expect(staysUnderPrefix(template, 'https://emr.example/api/patients/../x')).toBe(false);
     expect(staysUnderPrefix(template, 'https://other.example/api/patients/1/x')).toBe(false);
-    expect(staysUnderPrefix('https://emr.example/p?code={value}', 'https://emr.example/p?code=..')).toBe(true);
+    expect(staysUnderPrefix('https://emr.example/p?code={value}', 'https://emr.example/p?code=..')).toBe(
+      true,
+    );
   });
 });

@@ -118,9 +118,13 @@ export function resolveTemplate(baseUrl: string, template: string): string {
  */
 function fillTemplate(template: string, lookup: Lookup): string {
   if (lookup.value === '.' || lookup.value === '..') {
-    throw new DomainError('VALIDATION_FAILED', `${lookup.by} cannot be "${lookup.value}" for this hospital.`, {
-      errors: [{ field: lookup.by, message: `${lookup.by} must not be "." or ".."` }],
-    });
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `${lookup.by} cannot be "${lookup.value}" for this hospital.`,
+      {
+        errors: [{ field: lookup.by, message: `${lookup.by} must not be "." or ".."` }],
+      },
+    );
   }
   const filled = template
     .replace(/\{value\}/g, () => encodeURIComponent(lookup.value))
@@ -139,6 +143,11 @@ export function staysUnderPrefix(template: string, filled: string): boolean {
   const prefix = new URL(cut < 0 ? template : template.slice(0, cut));
   const url = new URL(filled);
   const inQuery = cut >= 0 && template.slice(0, cut).includes('?');
-  const prefixPath = inQuery ? prefix.pathname : prefix.pathname.slice(0, prefix.pathname.lastIndexOf('/') + 1);
-  return url.origin === prefix.origin && (inQuery ? url.pathname === prefixPath : url.pathname.startsWith(prefixPath));
+  const prefixPath = inQuery
+    ? prefix.pathname
+    : prefix.pathname.slice(0, prefix.pathname.lastIndexOf('/') + 1);
+  return (
+    url.origin === prefix.origin &&
+    (inQuery ? url.pathname === prefixPath : url.pathname.startsWith(prefixPath))
+  );
 }

@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { DestinationPolicy, SelfTestRecorder, probeName, probeTcp, probeTls, type StepOutcome } from '@bridge/config';
-import { DomainError, isDomainError, type ConnectionTestResultV1, type WebServiceConnectionInputV1 } from '@bridge/contracts';
+import {
+  DestinationPolicy,
+  SelfTestRecorder,
+  probeName,
+  probeTcp,
+  probeTls,
+  type StepOutcome,
+} from '@bridge/config';
+import {
+  DomainError,
+  isDomainError,
+  type ConnectionTestResultV1,
+  type WebServiceConnectionInputV1,
+} from '@bridge/contracts';
 import { WebServiceClient, type WebServiceReply } from './webservice.client';
 import { WebServiceConnectionsService } from './webservice-connections.service';
 import { readWebServiceReply } from './webservice-reply.reader';
@@ -34,12 +46,15 @@ export class WebServiceSelfTestService {
     const port = Number(url.port) || (secure ? 443 : 80);
     const test = new SelfTestRecorder();
 
-    const checked = await test.step('Name resolution', () => probeName(this.destinations, url.hostname, port));
+    const checked = await test.step('Name resolution', () =>
+      probeName(this.destinations, url.hostname, port));
     if (!checked) return test.result();
-    const connected = await test.step('TCP connect', async () => withValue(await probeTcp(checked, port, timeoutMs)));
+    const connected = await test.step('TCP connect', async () =>
+      withValue(await probeTcp(checked, port, timeoutMs)));
     if (!connected) return test.result();
     if (secure) {
-      const secured = await test.step('TLS', async () => withValue(await probeTls(checked, url.hostname, port, timeoutMs)));
+      const secured = await test.step('TLS', async () =>
+        withValue(await probeTls(checked, url.hostname, port, timeoutMs)));
       if (!secured) return test.result();
     } else {
       test.skip('TLS', 'The base URL is http: the exchange is not encrypted.');
@@ -50,7 +65,11 @@ export class WebServiceSelfTestService {
       try {
         const answer = await this.client.send(request, { timeoutMs });
         const type = answer.contentType ? `, ${answer.contentType}` : '';
-        return { ok: true, detail: `${what}: HTTP ${answer.status}${type}, ${Buffer.byteLength(answer.body)} bytes.`, value: answer };
+        return {
+          ok: true,
+          detail: `${what}: HTTP ${answer.status}${type}, ${Buffer.byteLength(answer.body)} bytes.`,
+          value: answer,
+        };
       } catch (error) {
         if (!isDomainError(error)) throw error;
         return { ok: false, detail: `${what}: ${error.message}` };
@@ -59,7 +78,8 @@ export class WebServiceSelfTestService {
     if (!reply) return test.result();
     const accepted = await test.step('Credentials accepted', async () => credentials(reply, connection));
     if (!accepted) return test.result();
-    await test.step('Reply read', async () => readReply(connection, lookup, reply, patientCode !== undefined));
+    await test.step('Reply read', async () =>
+      readReply(connection, lookup, reply, patientCode !== undefined));
     return test.result();
   }
 }
@@ -80,9 +100,19 @@ function credentials(reply: WebServiceReply, connection: WebServiceConnectionInp
     };
   }
   if (reply.status === 403) {
-    return { ok: false, detail: `HTTP 403: the hospital knows our ${auth} credentials but does not allow this lookup with them.` };
+    return {
+      ok: false,
+      detail: `HTTP 403: the hospital knows our ${auth} credentials but does not allow this lookup with them.`,
+    };
   }
-  return { ok: true, detail: auth === 'none' ? 'The hospital asked for no credentials.' : `The hospital accepted our ${auth} credentials.`, value: true };
+  return {
+    ok: true,
+    detail:
+      auth === 'none'
+        ? 'The hospital asked for no credentials.'
+        : `The hospital accepted our ${auth} credentials.`,
+    value: true,
+  };
 }
 
 function readReply(
@@ -94,7 +124,11 @@ function readReply(
   try {
     const candidates = readWebServiceReply(connection, lookup, reply);
     if (candidates.length > 0) {
-      return { ok: true, detail: `A readable ${connection.flavor} answer: the hospital found ${candidates.length} patient(s).`, value: true };
+      return {
+        ok: true,
+        detail: `A readable ${connection.flavor} answer: the hospital found ${candidates.length} patient(s).`,
+        value: true,
+      };
     }
     return {
       ok: true,
@@ -106,6 +140,9 @@ function readReply(
   } catch (error) {
     if (!isDomainError(error)) throw error;
     const hospitalText = (error.details as { hospitalText?: string } | undefined)?.hospitalText;
-    return { ok: false, detail: `${error.message}${hospitalText ? ` The hospital says: ${hospitalText}` : ''}` };
+    return {
+      ok: false,
+      detail: `${error.message}${hospitalText ? ` The hospital says: ${hospitalText}` : ''}`,
+    };
   }
 }

@@ -179,7 +179,9 @@ describe('WebServiceClient: destination policy on the address actually connected
   const port = () => Number(new URL(hospital.url).port);
 
   it('refuses loopback when loopback is not allowed, before a byte is sent', async () => {
-    const client = new WebServiceClient(new DestinationPolicy({ allowLoopback: false, platformEndpoints: [] }));
+    const client = new WebServiceClient(
+      new DestinationPolicy({ allowLoopback: false, platformEndpoints: [] }),
+    );
     const error = await failure(client.send(get(`${hospital.url}/Patient`), { timeoutMs: 2000 }));
     expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
     expect(error.message).not.toContain('metadata');
@@ -195,7 +197,9 @@ describe('WebServiceClient: destination policy on the address actually connected
         resolveAll: async (host) => (resolved.push(host), [{ address: '127.0.0.1', family: 4 }]),
       }),
     );
-    const error = await failure(client.send(get(`http://emr.hospital.example:${port()}/Patient`), { timeoutMs: 2000 }));
+    const error = await failure(
+      client.send(get(`http://emr.hospital.example:${port()}/Patient`), { timeoutMs: 2000 }),
+    );
     expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
     expect(resolved).toEqual(['emr.hospital.example']);
     expect(connections).toBe(0);
@@ -209,14 +213,19 @@ describe('WebServiceClient: destination policy on the address actually connected
         resolveAll: async () => [{ address: '127.0.0.1', family: 4 }],
       }),
     );
-    const reply = await client.send(get(`http://emr.hospital.example:${port()}/Patient`), { timeoutMs: 2000 });
+    const reply = await client.send(get(`http://emr.hospital.example:${port()}/Patient`), {
+      timeoutMs: 2000,
+    });
     expect(reply.status).toBe(200);
     expect(connections).toBe(1);
   });
 
   it("refuses the platform's own database or broker endpoint even with loopback allowed", async () => {
     const client = new WebServiceClient(
-      new DestinationPolicy({ allowLoopback: true, platformEndpoints: [{ host: 'localhost', port: port() }] }),
+      new DestinationPolicy({
+        allowLoopback: true,
+        platformEndpoints: [{ host: 'localhost', port: port() }],
+      }),
     );
     const error = await failure(client.send(get(`${hospital.url}/Patient`), { timeoutMs: 2000 }));
     expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
@@ -226,8 +235,12 @@ describe('WebServiceClient: destination policy on the address actually connected
   it.each(['169.254.169.254', '0.0.0.0', '[::]', '[fe80::1]', '224.0.0.1', '[::ffff:169.254.169.254]'])(
     'refuses %s whatever ALLOW_LOOPBACK_DESTINATIONS says',
     async (host) => {
-      const client = new WebServiceClient(new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }));
-      const error = await failure(client.send(get(`http://${host}:${port()}/latest/meta-data`), { timeoutMs: 2000 }));
+      const client = new WebServiceClient(
+        new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }),
+      );
+      const error = await failure(
+        client.send(get(`http://${host}:${port()}/latest/meta-data`), { timeoutMs: 2000 }),
+      );
       expect(error.code).toBe('CONNECTION_DESTINATION_REFUSED');
     },
   );

@@ -119,9 +119,13 @@ function decoderFor(contentType: string | undefined): TextDecoder {
 function transportError(error: unknown, context: { timeoutMs: number; timedOut: boolean }): DomainError {
   if (isDomainError(error)) return error;
   if (error instanceof DestinationRefusedError) {
-    return new DomainError('CONNECTION_DESTINATION_REFUSED', `The web service's address is refused: ${error.reason}.`, {
-      errors: [{ field: 'baseUrl', message: `baseUrl is refused: ${error.reason}` }],
-    });
+    return new DomainError(
+      'CONNECTION_DESTINATION_REFUSED',
+      `The web service's address is refused: ${error.reason}.`,
+      {
+        errors: [{ field: 'baseUrl', message: `baseUrl is refused: ${error.reason}` }],
+      },
+    );
   }
   const name = (error as { name?: string })?.name;
   if (context.timedOut || name === 'TimeoutError') {

@@ -1,5 +1,9 @@
 import { Controller } from '@nestjs/common';
-import type { GetSiuConnectionRequestV1, PutSiuConnectionRequestV1, SiuConnectionViewV1 } from '@bridge/contracts';
+import type {
+  GetSiuConnectionRequestV1,
+  PutSiuConnectionRequestV1,
+  SiuConnectionViewV1,
+} from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SiuConnectionsService } from './siu-connections.service';
 

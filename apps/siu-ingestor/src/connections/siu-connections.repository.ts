@@ -38,7 +38,8 @@ export class SiuConnectionsRepository {
   async save(
     hospitalId: string,
     settings: SiuConnectionSettings,
-    check: (others: { hospitalId: string; settings: SiuConnectionSettings }[]) => Promise<void> = async () => undefined,
+    check: (others: { hospitalId: string; settings: SiuConnectionSettings }[]) => Promise<void> = async () =>
+      undefined,
     options: { dryRun?: boolean } = {},
   ): Promise<StoredSiuConnection> {
     return this.dataSource.transaction(async (manager) => {

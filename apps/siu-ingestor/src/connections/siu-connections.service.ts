@@ -1,5 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, keepStoredSecrets, type SiuConnectionInputV1, type SiuConnectionViewV1 } from '@bridge/contracts';
+import {
+  DomainError,
+  keepStoredSecrets,
+  type SiuConnectionInputV1,
+  type SiuConnectionViewV1,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { SiuConnectionsRepository } from './siu-connections.repository';
 import { SiuReach } from './siu-reach';
@@ -21,7 +26,8 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
   /** After a SECRETS_KEY rotation, values of the previous key are re-sealed with the new one at start. */
   async onApplicationBootstrap(): Promise<void> {
     const resealed = await this.connections.resealAll();
-    if (resealed > 0) this.logger.log(`re-sealed the secrets of ${resealed} SIU connections with the current key`);
+    if (resealed > 0)
+      this.logger.log(`re-sealed the secrets of ${resealed} SIU connections with the current key`);
   }
 
   /** The scheduler follows saved connections at once on this instance (others reload periodically). */
@@ -36,7 +42,12 @@ export class SiuConnectionsService implements OnApplicationBootstrap {
   ): Promise<SiuConnectionViewV1> {
     // Kept secrets (a configuration document's `{"secret": "set"}`) are swapped in before anything reads them.
     const input = options.keepSecrets?.length
-      ? keepStoredSecrets(given, options.keepSecrets, SIU_SECRET_PATHS, (await this.connections.find(hospitalId))?.settings)
+      ? keepStoredSecrets(
+          given,
+          options.keepSecrets,
+          SIU_SECRET_PATHS,
+          (await this.connections.find(hospitalId))?.settings,
+        )
       : given;
     const settings = resolveSiuSettings(input);
     await this.bus.requireHospital(hospitalId);

@@ -33,18 +33,26 @@ export class SiuReach {
         if (reason) errors.push({ field, message: `${field} ${reason}` });
       }
       if (errors.length > 0) {
-        throw new DomainError('VALIDATION_FAILED', `Invalid SIU connection: ${errors.map((e) => e.message).join('; ')}`, {
-          errors,
-        });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Invalid SIU connection: ${errors.map((e) => e.message).join('; ')}`,
+          {
+            errors,
+          },
+        );
       }
       return;
     }
     const port = source.port ?? 22;
     const reason = await this.destinations.configuredRefusal(source.host!, port);
     if (reason) {
-      throw new DomainError('CONNECTION_DESTINATION_REFUSED', `source.host ${source.host}:${port} is refused: ${reason}.`, {
-        errors: [{ field: 'source.host', message: `source.host is refused: ${reason}` }],
-      });
+      throw new DomainError(
+        'CONNECTION_DESTINATION_REFUSED',
+        `source.host ${source.host}:${port} is refused: ${reason}.`,
+        {
+          errors: [{ field: 'source.host', message: `source.host is refused: ${reason}` }],
+        },
+      );
     }
   }
 
@@ -67,9 +75,14 @@ export class SiuReach {
       if (other.settings.source.type !== settings.source.type) continue;
       if (settings.source.type === 'sftp' && !sameServer(settings, other.settings)) continue;
       const theirs = await this.folders(other.settings);
-      const overlaps = mine.some((a) => theirs.some((b) => nested(a, b, settings.source.type) || nested(b, a, settings.source.type)));
+      const overlaps = mine.some((a) =>
+        theirs.some((b) => nested(a, b, settings.source.type) || nested(b, a, settings.source.type)),
+      );
       if (overlaps) {
-        throw inUse('source.path', "the folder (or its archive) is, contains or lies inside another hospital's SIU folder");
+        throw inUse(
+          'source.path',
+          "the folder (or its archive) is, contains or lies inside another hospital's SIU folder",
+        );
       }
     }
   }
@@ -78,7 +91,10 @@ export class SiuReach {
   private async folders(settings: SiuConnectionSettings): Promise<string[]> {
     const { source } = settings;
     if (source.type === 'sftp') {
-      return [posix.normalize(source.path), posix.normalize(settings.archivePath ?? posix.join(source.path, 'archive'))];
+      return [
+        posix.normalize(source.path),
+        posix.normalize(settings.archivePath ?? posix.join(source.path, 'archive')),
+      ];
     }
     const paths = [source.path, settings.archivePath ?? `${source.path}${sep}archive`];
     return Promise.all(paths.map((path) => this.bounds.realPath(path)));

@@ -222,7 +222,10 @@ function listenerProblems(listener: SiuMllpListenerV1): FieldError[] {
       });
     }
     if (listener.tls.requireClientCert && !listener.tls.ca) {
-      errors.push({ field: 'mllpListener.tls.ca', message: 'mllpListener.tls.ca is required with requireClientCert' });
+      errors.push({
+        field: 'mllpListener.tls.ca',
+        message: 'mllpListener.tls.ca is required with requireClientCert',
+      });
     }
   }
   return errors;

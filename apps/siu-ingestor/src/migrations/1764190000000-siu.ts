@@ -33,11 +33,15 @@ export class Siu1764190000000 implements MigrationInterface {
         finished_at timestamptz
       )`);
     // One run at a time per hospital, across instances; one run per schedule tick, whichever instance wins.
-    await runner.query(`CREATE UNIQUE INDEX siu_runs_one_running ON siu_ingestor.siu_runs (hospital_id) WHERE status = 'running'`);
+    await runner.query(
+      `CREATE UNIQUE INDEX siu_runs_one_running ON siu_ingestor.siu_runs (hospital_id) WHERE status = 'running'`,
+    );
     await runner.query(
       `CREATE UNIQUE INDEX siu_runs_one_per_tick ON siu_ingestor.siu_runs (hospital_id, scheduled_for) WHERE scheduled_for IS NOT NULL`,
     );
-    await runner.query(`CREATE INDEX siu_runs_hospital_started ON siu_ingestor.siu_runs (hospital_id, started_at DESC)`);
+    await runner.query(
+      `CREATE INDEX siu_runs_hospital_started ON siu_ingestor.siu_runs (hospital_id, started_at DESC)`,
+    );
     await runner.query(`
       CREATE TABLE siu_ingestor.siu_files (
         id uuid PRIMARY KEY,
@@ -53,7 +57,9 @@ export class Siu1764190000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await runner.query(`CREATE INDEX siu_files_run ON siu_ingestor.siu_files (run_id)`);
-    await runner.query(`CREATE INDEX siu_files_left_at_source ON siu_ingestor.siu_files (hospital_id, name) WHERE status = 'stored'`);
+    await runner.query(
+      `CREATE INDEX siu_files_left_at_source ON siu_ingestor.siu_files (hospital_id, name) WHERE status = 'stored'`,
+    );
     await runner.query(`
       CREATE TABLE siu_ingestor.siu_run_failures (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -98,8 +104,12 @@ export class Siu1764190000000 implements MigrationInterface {
     await runner.query(
       `CREATE INDEX siu_messages_waiting ON siu_ingestor.siu_messages (hospital_id, appointment_key, seq) WHERE status = 'received'`,
     );
-    await runner.query(`CREATE INDEX siu_messages_created ON siu_ingestor.siu_messages (created_at DESC, id)`);
-    await runner.query(`CREATE INDEX siu_messages_hospital_created ON siu_ingestor.siu_messages (hospital_id, created_at DESC)`);
+    await runner.query(
+      `CREATE INDEX siu_messages_created ON siu_ingestor.siu_messages (created_at DESC, id)`,
+    );
+    await runner.query(
+      `CREATE INDEX siu_messages_hospital_created ON siu_ingestor.siu_messages (hospital_id, created_at DESC)`,
+    );
     await runner.query(
       `CREATE UNIQUE INDEX siu_messages_external ON siu_ingestor.siu_messages (hospital_id, external_id) WHERE external_id IS NOT NULL`,
     );
@@ -114,7 +124,14 @@ export class Siu1764190000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['siu_processed_keys', 'siu_messages', 'siu_run_failures', 'siu_files', 'siu_runs', 'siu_connections']) {
+    for (const table of [
+      'siu_processed_keys',
+      'siu_messages',
+      'siu_run_failures',
+      'siu_files',
+      'siu_runs',
+      'siu_connections',
+    ]) {
       await runner.query(`DROP TABLE siu_ingestor.${table}`);
     }
   }

@@ -227,7 +227,10 @@ export class SiuMessageProcessor {
   }
 
   /** Demographics from the message's PID, or (setting `demographics: query`) asked of the hospital for a new patient. */
-  private async demographicsOf(item: MessageInBatch, settings: SiuConnectionSettings): Promise<PatientSource> {
+  private async demographicsOf(
+    item: MessageInBatch,
+    settings: SiuConnectionSettings,
+  ): Promise<PatientSource> {
     const appointment = item.appointment!;
     const hospitalId = item.message.hospitalId;
     if (settings.demographics === 'message') return appointment.patient;
@@ -360,7 +363,11 @@ export class SiuMessageProcessor {
     } else {
       item.retry = describe(error);
       if (!isDomainError(error))
-        this.logger.warn({ msg: 'SIU message will be retried', messageId: item.message.id, error: describe(error) });
+        this.logger.warn({
+          msg: 'SIU message will be retried',
+          messageId: item.message.id,
+          error: describe(error),
+        });
     }
   }
 

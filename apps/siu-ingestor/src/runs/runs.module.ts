@@ -12,7 +12,14 @@ import { SiuRunsService } from './siu-runs.service';
 @Module({
   imports: [ConnectionsModule],
   controllers: [SiuRunsHandler],
-  providers: [SiuMetrics, SiuRunsRepository, SiuFilesRepository, SiuRunFetcher, SiuRunsService, SiuRunSupervisor],
+  providers: [
+    SiuMetrics,
+    SiuRunsRepository,
+    SiuFilesRepository,
+    SiuRunFetcher,
+    SiuRunsService,
+    SiuRunSupervisor,
+  ],
   exports: [SiuMetrics, SiuRunsRepository, SiuRunsService],
 })
 export class RunsModule {}

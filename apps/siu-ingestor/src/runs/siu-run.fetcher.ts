@@ -189,7 +189,9 @@ export class SiuRunFetcher {
       const sha256 = hash.digest('hex');
       if (leading) {
         await this.files.rejectFile(manager, target, { sha256, size });
-        return { rejected: `the file holds no HL7 message (${size} bytes, sha256 ${sha256}); it stays at the source` };
+        return {
+          rejected: `the file holds no HL7 message (${size} bytes, sha256 ${sha256}); it stays at the source`,
+        };
       }
       await this.files.completeFile(manager, target, { sha256, size, messages: count });
       return fileId;

@@ -47,7 +47,10 @@ export class SiuRunSupervisor implements OnApplicationBootstrap, OnApplicationSh
       await this.runs.interruptSilent(this.options.staleMs);
       await this.runs.superviseProcessing(this.options.stallMs);
     } catch (error) {
-      this.logger.warn({ msg: 'supervising SIU runs failed, trying again', error: (error as Error)?.message });
+      this.logger.warn({
+        msg: 'supervising SIU runs failed, trying again',
+        error: (error as Error)?.message,
+      });
     }
   }
 }

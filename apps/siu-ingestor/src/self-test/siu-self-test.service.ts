@@ -10,7 +10,7 @@ import type { SiuConnectionSettings } from '../connections/siu-settings';
 import { DirectoryBounds } from '../sources/directory-bounds';
 import { fileMatcher } from '../sources/file-pattern';
 import { hostKeyMatches } from '../sources/host-key';
-import { openSiuSource } from '../sources/open-source';
+import { openSiuSource } from '../sources/open-siu-source';
 import { describeSourceError, type SiuSource } from '../sources/siu-source';
 
 const TCP_TIMEOUT_MS = 5000;
@@ -35,7 +35,9 @@ export class SiuSelfTestService {
     const { settings } = stored;
     const test = new SelfTestRecorder();
     const source =
-      settings.source.type === 'sftp' ? await this.openSftp(settings, test) : await this.openDirectory(settings, test);
+      settings.source.type === 'sftp'
+        ? await this.openSftp(settings, test)
+        : await this.openDirectory(settings, test);
     if (!source) return test.result();
     try {
       const listed = await test.step('Listing', () => listing(source, settings));
@@ -43,7 +45,10 @@ export class SiuSelfTestService {
       if (settings.afterProcessing === 'archive') {
         await test.step('Archive write permission', () => archiveWrite(source, settings));
       } else {
-        test.skip('Archive write permission', 'Files are deleted after processing: there is no archive folder to write to.');
+        test.skip(
+          'Archive write permission',
+          'Files are deleted after processing: there is no archive folder to write to.',
+        );
       }
     } finally {
       await source.close();
@@ -51,10 +56,14 @@ export class SiuSelfTestService {
     return test.result();
   }
 
-  private async openSftp(settings: SiuConnectionSettings, test: SelfTestRecorder): Promise<SiuSource | undefined> {
+  private async openSftp(
+    settings: SiuConnectionSettings,
+    test: SelfTestRecorder,
+  ): Promise<SiuSource | undefined> {
     const { source } = settings;
     const port = source.port ?? 22;
-    const checked = await test.step('Name resolution', () => probeName(this.destinations, source.host!, port));
+    const checked = await test.step('Name resolution', () =>
+      probeName(this.destinations, source.host!, port));
     if (!checked) return undefined;
     const connected = await test.step('TCP connect', async () => {
       const outcome = await probeTcp(checked, port, TCP_TIMEOUT_MS);
@@ -69,18 +78,25 @@ export class SiuSelfTestService {
     let opened: SiuSource | undefined;
     let failure: unknown;
     try {
-      opened = await openSiuSource(settings, { bounds: this.bounds, destinations: this.destinations }, {
-        onHostKey: (key) => {
-          presented = key;
-          keyAt = performance.now();
+      opened = await openSiuSource(
+        settings,
+        { bounds: this.bounds, destinations: this.destinations },
+        {
+          onHostKey: (key) => {
+            presented = key;
+            keyAt = performance.now();
+          },
         },
-      });
+      );
     } catch (error) {
       failure = error;
     }
     const ended = performance.now();
     const keyMs = (presented ? keyAt : ended) - started;
-    await test.step('SSH host key', async () => ({ ...hostKeyVerdict(source, presented, failure), ms: keyMs }));
+    await test.step('SSH host key', async () => ({
+      ...hostKeyVerdict(source, presented, failure),
+      ms: keyMs,
+    }));
     if (!presented || (source.hostKeySha256 && !hostKeyMatches(source.hostKeySha256, presented))) {
       await opened?.close();
       return undefined;
@@ -88,12 +104,14 @@ export class SiuSelfTestService {
     await test.step('Login', async () =>
       opened
         ? { ok: true, detail: `Logged in as ${source.username}.`, ms: ended - keyAt }
-        : { ok: false, detail: explainLoginFailure(failure, source.username!), ms: ended - keyAt },
-    );
+        : { ok: false, detail: explainLoginFailure(failure, source.username!), ms: ended - keyAt });
     return opened;
   }
 
-  private async openDirectory(settings: SiuConnectionSettings, test: SelfTestRecorder): Promise<SiuSource | undefined> {
+  private async openDirectory(
+    settings: SiuConnectionSettings,
+    test: SelfTestRecorder,
+  ): Promise<SiuSource | undefined> {
     const path = settings.source.path;
     const usable = await test.step('Directory', async (): Promise<StepOutcome<true>> => {
       const refusal = await this.bounds.refusal(path);
@@ -117,15 +135,23 @@ export class SiuSelfTestService {
         () => undefined,
         () => 'read',
       );
-      if (denied) return { ok: false, detail: `The platform may not read the folder ${path} (permission denied).` };
+      if (denied)
+        return { ok: false, detail: `The platform may not read the folder ${path} (permission denied).` };
       const writable = await access(path, constants.W_OK).then(
         () => true,
         () => false,
       );
       if (!writable) {
-        return { ok: false, detail: `The platform may read ${path} but not remove files from it: processed files could never be moved or deleted.` };
+        return {
+          ok: false,
+          detail: `The platform may read ${path} but not remove files from it: processed files could never be moved or deleted.`,
+        };
       }
-      return { ok: true, detail: `${path} exists; the platform may read it and move files out of it.`, value: true };
+      return {
+        ok: true,
+        detail: `${path} exists; the platform may read it and move files out of it.`,
+        value: true,
+      };
     });
     if (!usable) return undefined;
     return openSiuSource(settings, { bounds: this.bounds, destinations: this.destinations });
@@ -142,11 +168,18 @@ function hostKeyVerdict(
   failure: unknown,
 ): StepOutcome<true> {
   if (!presented) {
-    return { ok: false, detail: `No SSH handshake: ${failure ? describeSourceError(failure) : 'the server sent no host key'}. Is this an SFTP server?` };
+    return {
+      ok: false,
+      detail: `No SSH handshake: ${failure ? describeSourceError(failure) : 'the server sent no host key'}. Is this an SFTP server?`,
+    };
   }
   const seen = fingerprint(presented);
   if (!source.hostKeySha256) {
-    return { ok: true, detail: `The server presents ${seen}; it is not checked (insecureSkipHostKeyCheck). Pin it.`, value: true };
+    return {
+      ok: true,
+      detail: `The server presents ${seen}; it is not checked (insecureSkipHostKeyCheck). Pin it.`,
+      value: true,
+    };
   }
   if (!hostKeyMatches(source.hostKeySha256, presented)) {
     return {
@@ -176,13 +209,19 @@ async function listing(source: SiuSource, settings: SiuConnectionSettings): Prom
       value: files.length,
     };
   } catch (error) {
-    return { ok: false, detail: `The folder ${settings.source.path} cannot be listed: ${describeSourceError(error)}.` };
+    return {
+      ok: false,
+      detail: `The folder ${settings.source.path} cannot be listed: ${describeSourceError(error)}.`,
+    };
   }
 }
 
 async function archiveWrite(source: SiuSource, settings: SiuConnectionSettings): Promise<StepOutcome<true>> {
   const archive =
-    settings.archivePath ?? (settings.source.type === 'sftp' ? posix.join(settings.source.path, 'archive') : join(settings.source.path, 'archive'));
+    settings.archivePath ??
+    (settings.source.type === 'sftp'
+      ? posix.join(settings.source.path, 'archive')
+      : join(settings.source.path, 'archive'));
   const probe = `.careflow-selftest-${randomUUID()}.tmp`;
   try {
     const state = await source.probeArchiveWrite(probe);

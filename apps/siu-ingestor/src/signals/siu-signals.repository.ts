@@ -8,14 +8,18 @@ export class SiuSignalsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async forHospital(hospitalId: string): Promise<SiuSignalsV1> {
-    const rows: { schedule: string | null; timezone: string | null; listener: boolean; last_file_at: Date | null }[] =
-      await this.dataSource.query(
-        `SELECT c.settings->>'schedule' AS schedule, c.settings->>'timezone' AS timezone,
+    const rows: {
+      schedule: string | null;
+      timezone: string | null;
+      listener: boolean;
+      last_file_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT c.settings->>'schedule' AS schedule, c.settings->>'timezone' AS timezone,
            coalesce(c.settings->'mllpListener', 'null'::jsonb) <> 'null'::jsonb AS listener,
            (SELECT max(f.created_at) FROM siu_ingestor.siu_files f WHERE f.hospital_id = c.hospital_id) AS last_file_at
          FROM siu_ingestor.siu_connections c WHERE c.hospital_id = $1`,
-        [hospitalId],
-      );
+      [hospitalId],
+    );
     const row = rows[0];
     if (!row) return { configured: false, listener: false };
     return {

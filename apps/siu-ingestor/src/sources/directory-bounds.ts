@@ -59,7 +59,8 @@ export class DirectoryBounds {
   async checked(path: string): Promise<string> {
     const real = await realpath(path);
     const reason = await this.realRefusal(real);
-    if (reason) throw new OutOfBoundsError(`${basename(path)} resolves outside the SIU directory roots (${reason})`);
+    if (reason)
+      throw new OutOfBoundsError(`${basename(path)} resolves outside the SIU directory roots (${reason})`);
     return real;
   }
 

@@ -83,7 +83,9 @@ export class DirectorySource implements SiuSource {
     );
     if (!exists) {
       if (this.archiveDir.create) return 'missing';
-      throw Object.assign(new Error(`the archive folder ${this.archiveDir.path} does not exist`), { code: 'ENOENT' });
+      throw Object.assign(new Error(`the archive folder ${this.archiveDir.path} does not exist`), {
+        code: 'ENOENT',
+      });
     }
     const file = join(await this.bounds.checked(this.archiveDir.path), probeName);
     // 'wx': never over an existing file; the probe is removed at once.
@@ -94,7 +96,8 @@ export class DirectorySource implements SiuSource {
 
   /** The file's real path, inside the bounds and a regular file. */
   private async checkedFile(name: string): Promise<string> {
-    if (name.includes('/') || name === '.' || name === '..') throw new OutOfBoundsError(`${name} is not a file name`);
+    if (name.includes('/') || name === '.' || name === '..')
+      throw new OutOfBoundsError(`${name} is not a file name`);
     const directory = await this.bounds.checked(this.directory);
     const file = await this.bounds.checked(join(directory, name));
     if (!(await stat(file)).isFile()) throw new OutOfBoundsError(`${name} is not a regular file`);

@@ -37,7 +37,12 @@ export class SftpSource implements SiuSource {
     // The library's default listeners print to the console; a lost connection surfaces in the next operation.
     const client = new SftpClient('siu-ingestor', {
       error: (error: unknown) =>
-        logger.warn({ msg: 'SFTP error', host: options.host, port: options.port, error: (error as Error)?.message }),
+        logger.warn({
+          msg: 'SFTP error',
+          host: options.host,
+          port: options.port,
+          error: (error as Error)?.message,
+        }),
       end: () => undefined,
       close: () => undefined,
     });

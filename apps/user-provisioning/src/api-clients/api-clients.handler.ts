@@ -39,7 +39,11 @@ export class ApiClientsHandler {
 
   @MessagePattern('auth.api-client.rotate-secret.v1')
   rotateSecret(@Payload() request: RotateApiClientSecretRequestV1): Promise<RotatedSecretV1> {
-    return this.clients.rotateSecret(request.hospitalId, request.clientId, request.previousSecretValidForSeconds);
+    return this.clients.rotateSecret(
+      request.hospitalId,
+      request.clientId,
+      request.previousSecretValidForSeconds,
+    );
   }
 
   @MessagePattern('auth.api-client.deactivate.v1')

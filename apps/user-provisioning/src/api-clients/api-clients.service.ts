@@ -137,7 +137,8 @@ function notFound(): DomainError {
 }
 
 function toView(client: ApiClient): ApiClientViewV1 {
-  const windowOpen = client.previousSecretValidUntil && client.previousSecretValidUntil.getTime() > Date.now();
+  const windowOpen =
+    client.previousSecretValidUntil && client.previousSecretValidUntil.getTime() > Date.now();
   return {
     id: client.id,
     hospitalId: client.hospitalId,

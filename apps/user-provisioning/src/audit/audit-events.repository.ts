@@ -31,7 +31,10 @@ export class AuditEventsRepository {
    * One statement for the whole batch: a page of patients is recorded entirely or not at all. With a
    * manager, inside the caller's transaction (a change recorded by this service commits with it).
    */
-  async append(events: AuditEventInputV1[], manager: EntityManager = this.dataSource.manager): Promise<number> {
+  async append(
+    events: AuditEventInputV1[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<number> {
     const columns = 9;
     const values: unknown[] = [];
     const rows = events.map((event, index) => {

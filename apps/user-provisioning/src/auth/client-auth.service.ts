@@ -13,7 +13,6 @@ import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-p
  */
 @Injectable()
 export class ClientAuthService {
-
   constructor(
     private readonly clients: ApiClientsService,
     private readonly signingKeys: SigningKeysService,

@@ -1,9 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type {
-  CreateHospitalRequestV1,
-  GetHospitalRequestV1,
-  HospitalViewV1,
-} from '@bridge/contracts';
+import type { CreateHospitalRequestV1, GetHospitalRequestV1, HospitalViewV1 } from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { HospitalsService } from './hospitals.service';
 

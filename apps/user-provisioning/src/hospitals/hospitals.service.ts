@@ -15,7 +15,8 @@ export class HospitalsService {
       const hospital = await this.hospitals.save(this.hospitals.create({ id: randomUUID(), ...input }));
       return toView(hospital);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('HOSPITAL_KEY_TAKEN', `Hospital key ${input.key} is taken.`);
+      if (isUniqueViolation(error))
+        throw new DomainError('HOSPITAL_KEY_TAKEN', `Hospital key ${input.key} is taken.`);
       throw error;
     }
   }
@@ -37,5 +38,10 @@ export class HospitalsService {
 }
 
 function toView(hospital: Hospital): HospitalViewV1 {
-  return { id: hospital.id, key: hospital.key, name: hospital.name, createdAt: hospital.createdAt.toISOString() };
+  return {
+    id: hospital.id,
+    key: hospital.key,
+    name: hospital.name,
+    createdAt: hospital.createdAt.toISOString(),
+  };
 }

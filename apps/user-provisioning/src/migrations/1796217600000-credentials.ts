@@ -31,7 +31,9 @@ export class Credentials1796217600000 implements MigrationInterface {
         user_id uuid NOT NULL,
         expires_at timestamptz NOT NULL
       )`);
-    await runner.query(`CREATE INDEX revoked_sessions_expiry ON user_provisioning.revoked_sessions (expires_at)`);
+    await runner.query(
+      `CREATE INDEX revoked_sessions_expiry ON user_provisioning.revoked_sessions (expires_at)`,
+    );
     // The private key is a passphrase-encrypted PKCS#8 PEM (SIGNING_KEY_PASSPHRASE); only the public
     // half ever leaves this service. One key signs (retired_at null); retired ones verify until
     // every token they signed has expired.

@@ -167,7 +167,12 @@ export class SessionsService {
   async end(request: EndSessionRequestV1): Promise<void> {
     const expiresAt = new Date(request.expiresAtSeconds * 1000);
     if (request.sessionId) {
-      await this.revokedSessions.revoke(this.dataSource.manager, request.sessionId, request.userId, expiresAt);
+      await this.revokedSessions.revoke(
+        this.dataSource.manager,
+        request.sessionId,
+        request.userId,
+        expiresAt,
+      );
       return;
     }
     await this.dataSource.query(

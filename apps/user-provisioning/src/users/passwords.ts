@@ -70,7 +70,8 @@ export function needsRehash(stored: string): boolean {
 function parse(stored: string): { cost: ScryptCost; salt: string; hash: string } | undefined {
   const parts = stored.split('$');
   if (parts[0] !== 'scrypt') return undefined;
-  if (parts.length === 3 && parts[1] && parts[2]) return { cost: LEGACY_COST, salt: parts[1], hash: parts[2] };
+  if (parts.length === 3 && parts[1] && parts[2])
+    return { cost: LEGACY_COST, salt: parts[1], hash: parts[2] };
   if (parts.length !== 4 || !parts[2] || !parts[3]) return undefined;
   const match = /^ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})$/.exec(parts[1]);
   if (!match) return undefined;

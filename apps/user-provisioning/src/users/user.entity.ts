@@ -11,8 +11,14 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 
 @Entity({ name: 'users' })
 @Index('users_hospital_email_lookup', ['hospitalId', 'emailLower'])
-@Index('users_hospital_user_id', ['hospitalId', 'hospitalUserId'], { unique: true, where: 'hospital_user_id IS NOT NULL' })
-@Index('users_physician_code', ['hospitalId', 'physicianCode'], { unique: true, where: 'physician_code IS NOT NULL' })
+@Index('users_hospital_user_id', ['hospitalId', 'hospitalUserId'], {
+  unique: true,
+  where: 'hospital_user_id IS NOT NULL',
+})
+@Index('users_physician_code', ['hospitalId', 'physicianCode'], {
+  unique: true,
+  where: 'physician_code IS NOT NULL',
+})
 export class User {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') hospitalId: string;

@@ -1,6 +1,12 @@
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
-export const ALERT_KINDS = ['dead-letters', 'siu-file-missing', 'hospital-unreachable', 'error-rate', 'listener-silent'] as const;
+export const ALERT_KINDS = [
+  'dead-letters',
+  'siu-file-missing',
+  'hospital-unreachable',
+  'error-rate',
+  'listener-silent',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /**

@@ -35,23 +35,40 @@ export class AlertRuleV1 {
   @ApiProperty({ enum: ALERT_KINDS }) @IsIn(ALERT_KINDS) kind: AlertKind;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(1440) graceMinutes?: number;
   @ApiPropertyOptional({ enum: WEEKDAYS, isArray: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(7) @IsIn(WEEKDAYS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(7)
+  @IsIn(WEEKDAYS, { each: true })
   closedDays?: Weekday[];
   @ApiPropertyOptional({ example: ['2026-12-25'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(366)
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { each: true, message: 'holidays must be YYYY-MM-DD dates' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(366)
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+    each: true,
+    message: 'holidays must be YYYY-MM-DD dates',
+  })
   holidays?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(100) consecutiveFailures?: number;
   @ApiPropertyOptional({ description: 'failed share, 0..1' })
-  @IsOptional() @IsNumber() @Min(0) @Max(1) threshold?: number;
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  threshold?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1440) windowMinutes?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(100000) minMessages?: number;
   @ApiPropertyOptional({ example: '07:00-19:00' })
   @IsOptional()
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { message: 'openingHours must be HH:MM-HH:MM' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, {
+    message: 'openingHours must be HH:MM-HH:MM',
+  })
   openingHours?: string;
   @ApiPropertyOptional({ enum: WEEKDAYS, isArray: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(7) @IsIn(WEEKDAYS, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(7)
+  @IsIn(WEEKDAYS, { each: true })
   days?: Weekday[];
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(10080) silentMinutes?: number;
 }
@@ -80,7 +97,10 @@ export interface AlertRulesViewV1 {
 }
 
 export class ListAlertsRequestV1 {
-  @ApiPropertyOptional({ enum: ALERT_STATES }) @IsOptional() @IsIn(ALERT_STATES) state?: (typeof ALERT_STATES)[number];
+  @ApiPropertyOptional({ enum: ALERT_STATES })
+  @IsOptional()
+  @IsIn(ALERT_STATES)
+  state?: (typeof ALERT_STATES)[number];
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') hospitalId?: string;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @IsInt() @Min(1) @Max(500) limit?: number;
 }

@@ -58,7 +58,8 @@ export const DEFAULT_PREVIOUS_SECRET_VALID_SECONDS = 86_400;
 
 export class RotateSecretInputV1 {
   @ApiPropertyOptional({
-    description: 'Seconds the previous secret keeps working (default 86400 = 24 h; 0 ends it at once; at most 30 days)',
+    description:
+      'Seconds the previous secret keeps working (default 86400 = 24 h; 0 ends it at once; at most 30 days)',
     minimum: 0,
     maximum: 2_592_000,
   })

@@ -12,7 +12,9 @@ export class ConnectionTestInputV1 {
    * The patient code the harmless lookup asks for; without it the lookup asks for a code no hospital
    * has, and "not found" counts as a good answer. Nothing is imported either way.
    */
-  @ApiPropertyOptional({ description: 'Patient code to look up (nothing is imported); default: a code nobody has' })
+  @ApiPropertyOptional({
+    description: 'Patient code to look up (nothing is imported); default: a code nobody has',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)

@@ -155,12 +155,14 @@ export interface ImportSourceViewV1 {
 export class ImportLookupInputV1 {
   @ApiPropertyOptional()
   @ValidateIf((input: ImportLookupInputV1) => !input.visitNumber)
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   patientCode?: string;
   @ApiPropertyOptional()
   @ValidateIf((input: ImportLookupInputV1) => !input.patientCode)
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   visitNumber?: string;
 }

@@ -36,9 +36,18 @@ export class IdentifierV1 {
 }
 
 export class CareFlowStartInputV1 {
-  @ApiProperty({ example: 'knee-replacement' }) @IsString() @NoControlCharacters() @Length(1, 100) definitionKey: string;
+  @ApiProperty({ example: 'knee-replacement' })
+  @IsString()
+  @NoControlCharacters()
+  @Length(1, 100)
+  definitionKey: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') physicianId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @Length(1, 100) physicianCode?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @NoControlCharacters()
+  @Length(1, 100)
+  physicianCode?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()
   @IsObject()
@@ -49,12 +58,18 @@ export class CareFlowStartInputV1 {
 /** Body of POST /v1/patients: the patient as the hospital knows it. */
 export class PatientInputV1 {
   @ApiProperty({ example: '000123456' })
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   @Matches(CODE_PATTERN, { message: 'patientCode must not start or end with spaces' })
   patientCode: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @Length(1, 100) visitNumber?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @NoControlCharacters()
+  @Length(1, 100)
+  visitNumber?: string;
   @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) firstName: string;
   @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) lastName: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @MaxLength(100) middleName?: string;
@@ -71,8 +86,18 @@ export class PatientInputV1 {
   @ApiPropertyOptional() @IsOptional() @IsEmail() @NoControlCharacters() @MaxLength(200) email?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @MaxLength(50) phone?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @MaxLength(50) mobilePhone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @MaxLength(50) nationalRegistryNumber?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @MaxLength(20) preferredLanguage?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @NoControlCharacters()
+  @MaxLength(50)
+  nationalRegistryNumber?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @NoControlCharacters()
+  @MaxLength(20)
+  preferredLanguage?: string;
 
   @ApiPropertyOptional({ type: AddressV1 })
   @IsOptional()
@@ -98,8 +123,18 @@ export class PatientInputV1 {
 }
 
 export class PatientSearchV1 {
-  @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @Length(1, 100) patientCode?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @NoControlCharacters() @Length(1, 50) nationalRegistryNumber?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @NoControlCharacters()
+  @Length(1, 100)
+  patientCode?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @NoControlCharacters()
+  @Length(1, 50)
+  nationalRegistryNumber?: string;
   @ApiPropertyOptional({ type: IdentifierV1 })
   @IsOptional()
   @IsObject()

@@ -53,7 +53,11 @@ export class SiuListenerTlsSealedV1 extends OmitType(SiuListenerTlsV1, ['key'] a
 /** One hospital's real-time listener as the event carries it (the connection's `mllpListener` and charset). */
 export class SiuListenerSettingsV1 extends OmitType(SiuMllpListenerV1, ['tls'] as const) {
   @IsIn(CHARSETS) charset: (typeof CHARSETS)[number];
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => SiuListenerTlsSealedV1) tls?: SiuListenerTlsSealedV1;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SiuListenerTlsSealedV1)
+  tls?: SiuListenerTlsSealedV1;
 }
 
 /**
@@ -66,5 +70,9 @@ export class SiuListenerSettingsV1 extends OmitType(SiuMllpListenerV1, ['tls'] a
 export class SiuListenerChangedEventV1 {
   @IsUUID('all') hospitalId: string;
   @IsInt() @Min(1) version: number;
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => SiuListenerSettingsV1) listener: SiuListenerSettingsV1 | null;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SiuListenerSettingsV1)
+  listener: SiuListenerSettingsV1 | null;
 }

@@ -29,7 +29,8 @@ import { ActorV1, USER_ROLES, type UserRole, type UserViewV1 } from './user.v1';
 export class LoginTokenInputV1 {
   @ApiPropertyOptional({ description: 'The upsert key when given; else the e-mail' })
   @IsOptional()
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 200)
   hospitalUserId?: string;
 
@@ -51,7 +52,8 @@ export class LoginTokenInputV1 {
 
   @ApiPropertyOptional({ description: 'The patient the Care app opens on after sign-in' })
   @IsOptional()
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   @Matches(CODE_PATTERN, { message: 'patientCode must not start or end with spaces' })
   patientCode?: string;

@@ -40,13 +40,15 @@ export class UserInputV1 {
     description: "The user's id in the hospital's systems (EMR or IdP); the upsert key when given",
   })
   @IsOptional()
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 200)
   hospitalUserId?: string;
 
   @ApiPropertyOptional({ description: "The id the hospital's messages use for this physician" })
   @IsOptional()
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   physicianCode?: string;
 }
@@ -58,19 +60,22 @@ export class UserInputV1 {
 export class UserPatchV1 {
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.email !== undefined)
-  @IsEmail() @NoControlCharacters()
+  @IsEmail()
+  @NoControlCharacters()
   @MaxLength(200)
   email?: string;
 
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.firstName !== undefined)
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   firstName?: string;
 
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.lastName !== undefined)
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   lastName?: string;
 
@@ -84,13 +89,15 @@ export class UserPatchV1 {
 
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((patch: UserPatchV1) => patch.hospitalUserId !== undefined && patch.hospitalUserId !== null)
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 200)
   hospitalUserId?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
   @ValidateIf((patch: UserPatchV1) => patch.physicianCode !== undefined && patch.physicianCode !== null)
-  @IsString() @NoControlCharacters()
+  @IsString()
+  @NoControlCharacters()
   @Length(1, 100)
   physicianCode?: string | null;
 

@@ -112,7 +112,8 @@ export function escapeHl7(value: string, d: Hl7Delimiters = DEFAULT_HL7_DELIMITE
     else if (char === d.component) replacement = 'S';
     else if (char === d.subcomponent) replacement = 'T';
     else if (char === d.repetition) replacement = 'R';
-    else if (isControl(char)) replacement = `X${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (isControl(char))
+      replacement = `X${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
     if (replacement !== undefined) {
       out += value.slice(cursor, i) + d.escape + replacement + d.escape;
       cursor = i + 1;

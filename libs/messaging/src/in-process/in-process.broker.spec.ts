@@ -16,7 +16,11 @@ describe('InProcessBroker', () => {
     broker.publish('thing.happened.v1', { n: 1 }, meta('m1'));
     await expectEventually(() => expect(broker.deadLetters).toHaveLength(1));
     expect(attempts).toEqual([1, 2, 3]);
-    expect(broker.deadLetters[0]).toMatchObject({ queue: 'test.queue', messageId: 'm1', reason: 'database down' });
+    expect(broker.deadLetters[0]).toMatchObject({
+      queue: 'test.queue',
+      messageId: 'm1',
+      reason: 'database down',
+    });
   });
 
   it('dead-letters a poison message at once and keeps delivering the ones behind it', async () => {
@@ -42,7 +46,9 @@ describe('InProcessBroker', () => {
     }
     const ids = Array.from({ length: 20 }, (_, i) => `m${i}`);
     for (const id of ids) broker.publish('thing.happened.v1', { id }, meta(id));
-    await expectEventually(() => expect([...byConsumer.first, ...byConsumer.second].sort()).toEqual([...ids].sort()));
+    await expectEventually(() =>
+      expect([...byConsumer.first, ...byConsumer.second].sort()).toEqual([...ids].sort()),
+    );
     expect(byConsumer.first.length).toBeGreaterThan(0);
     expect(byConsumer.second.length).toBeGreaterThan(0);
   });

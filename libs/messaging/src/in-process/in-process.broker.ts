@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { DeadLetter, EventConsumeHandler, MessageMeta, RpcServeHandler, SubscribeOptions } from '../transport';
+import type {
+  DeadLetter,
+  EventConsumeHandler,
+  MessageMeta,
+  RpcServeHandler,
+  SubscribeOptions,
+} from '../transport';
 import { PoisonMessageError } from '../transport';
 
 interface Delivery {

@@ -35,7 +35,8 @@ export class InProcessTransport implements Transport {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new DomainError('RPC_TIMEOUT', `${pattern} did not answer within ${options.timeoutMs} ms.`)),
+        () =>
+          reject(new DomainError('RPC_TIMEOUT', `${pattern} did not answer within ${options.timeoutMs} ms.`)),
         options.timeoutMs,
       );
     });
@@ -80,7 +81,11 @@ export class InProcessTransport implements Transport {
       if (!queues.includes(letter.queue)) continue;
       const hospitalId = hospitalOf(letter.payload);
       const key = `${letter.queue}|${hospitalId ?? ''}`;
-      const entry = counts.get(key) ?? { queue: letter.queue, count: 0, ...(hospitalId ? { hospitalId } : {}) };
+      const entry = counts.get(key) ?? {
+        queue: letter.queue,
+        count: 0,
+        ...(hospitalId ? { hospitalId } : {}),
+      };
       entry.count += 1;
       counts.set(key, entry);
     }

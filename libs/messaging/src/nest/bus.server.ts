@@ -142,7 +142,12 @@ export class BusServer extends Server implements CustomTransportStrategy {
    * Runs a delivery in its correlation scope and in a span continuing the sender's trace (the message's
    * traceparent), so the handler's database work and the events it writes belong to that trace.
    */
-  private traced<T>(pattern: string, kind: SpanKind, meta: MessageMeta, work: (span: Span) => Promise<T>): Promise<T> {
+  private traced<T>(
+    pattern: string,
+    kind: SpanKind,
+    meta: MessageMeta,
+    work: (span: Span) => Promise<T>,
+  ): Promise<T> {
     return withCorrelationId(meta.correlationId, async () => {
       const parent = contextOf(meta.traceparent);
       const span = startSpan(this.metrics.service, `${pattern} process`, {

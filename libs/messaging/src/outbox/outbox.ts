@@ -52,7 +52,12 @@ export class Outbox {
             clock_timestamp() FROM changed
         )
         SELECT * FROM changed`,
-      parameters: [...statement.parameters, event, currentCorrelationId() ?? randomUUID(), traceparentOf() ?? null],
+      parameters: [
+        ...statement.parameters,
+        event,
+        currentCorrelationId() ?? randomUUID(),
+        traceparentOf() ?? null,
+      ],
     };
   }
 }

@@ -12,7 +12,10 @@ const ATTRIBUTED_PER_QUEUE = 1000;
  * taking messages without acking them; closing the channel puts every one back (marked redelivered), so
  * the census never removes or loses a dead letter. A queue that does not exist counts nothing.
  */
-export async function countDeadLetters(connection: ChannelModel, queues: string[]): Promise<DeadLetterCount[]> {
+export async function countDeadLetters(
+  connection: ChannelModel,
+  queues: string[],
+): Promise<DeadLetterCount[]> {
   const counts: DeadLetterCount[] = [];
   for (const queue of queues) {
     const channel = await connection.createChannel();
@@ -29,8 +32,10 @@ export async function countDeadLetters(connection: ChannelModel, queues: string[
         const hospitalId = hospitalOf(safeDecode(message));
         byHospital.set(hospitalId, (byHospital.get(hospitalId) ?? 0) + 1);
       }
-      if (messageCount > read) byHospital.set(undefined, (byHospital.get(undefined) ?? 0) + messageCount - read);
-      for (const [hospitalId, count] of byHospital) counts.push({ queue, count, ...(hospitalId ? { hospitalId } : {}) });
+      if (messageCount > read)
+        byHospital.set(undefined, (byHospital.get(undefined) ?? 0) + messageCount - read);
+      for (const [hospitalId, count] of byHospital)
+        counts.push({ queue, count, ...(hospitalId ? { hospitalId } : {}) });
     } catch {
       // No such queue (nothing ever dead-lettered there on this broker): nothing to count.
     } finally {

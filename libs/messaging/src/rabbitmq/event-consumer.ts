@@ -9,7 +9,14 @@ import {
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue, traceparentOf } from './topology';
-import { CONTENT_TYPE, decode, describe, propertiesOf, publishConfirmed, settle } from './amqp-channel-helpers';
+import {
+  CONTENT_TYPE,
+  decode,
+  describe,
+  propertiesOf,
+  publishConfirmed,
+  settle,
+} from './amqp-channel-helpers';
 
 /** Bounds how long a retry or dead-letter copy may wait for its confirm before the original is requeued. */
 const REPUBLISH_CONFIRM_MS = 10_000;

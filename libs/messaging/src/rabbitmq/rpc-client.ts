@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { RequestOptions, RpcEnvelope } from '../transport';
 import type { ConnectionManager } from './connection';
 import { declareRpcQueue, DIRECT_REPLY_TO, HEADERS, rpcQueue } from './topology';
-import { CONTENT_TYPE, closeQuietly, describe, encode, isNack, publishConfirmed } from './amqp-channel-helpers';
+import {
+  CONTENT_TYPE,
+  closeQuietly,
+  describe,
+  encode,
+  isNack,
+  publishConfirmed,
+} from './amqp-channel-helpers';
 
 interface Pending {
   pattern: string;

@@ -38,7 +38,13 @@ const text = {
   silentMinutes: 'Silent for (minutes)',
 };
 
-const KINDS = ['dead-letters', 'siu-file-missing', 'hospital-unreachable', 'error-rate', 'listener-silent'] as const;
+const KINDS = [
+  'dead-letters',
+  'siu-file-missing',
+  'hospital-unreachable',
+  'error-rate',
+  'listener-silent',
+] as const;
 type Kind = (typeof KINDS)[number];
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -66,7 +72,10 @@ interface Rule {
 }
 
 /** The settings each kind takes, in form order: number fields, day lists and text fields. */
-const SETTINGS: Record<Kind, { numbers: (keyof Rule)[]; dayLists: ('closedDays' | 'days')[]; texts: ('holidays' | 'openingHours')[] }> = {
+const SETTINGS: Record<
+  Kind,
+  { numbers: (keyof Rule)[]; dayLists: ('closedDays' | 'days')[]; texts: ('holidays' | 'openingHours')[] }
+> = {
   'dead-letters': { numbers: [], dayLists: [], texts: [] },
   'siu-file-missing': { numbers: ['graceMinutes'], dayLists: ['closedDays'], texts: ['holidays'] },
   'hospital-unreachable': { numbers: ['consecutiveFailures'], dayLists: [], texts: [] },
@@ -163,7 +172,9 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
     setError(null);
     setSaved(false);
     try {
-      const view = await api<{ rules: Rule[] }>('PUT', path, { rules: rulesOf(new FormData(event.currentTarget)) });
+      const view = await api<{ rules: Rule[] }>('PUT', path, {
+        rules: rulesOf(new FormData(event.currentTarget)),
+      });
       setRules(view.rules);
       setSaved(true);
     } catch (caught) {
@@ -182,7 +193,8 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
           <fieldset key={kind}>
             <legend>
               <label>
-                <input type="checkbox" name={`${kind}.on`} defaultChecked={Boolean(rule)} /> {text.kinds[kind]}
+                <input type="checkbox" name={`${kind}.on`} defaultChecked={Boolean(rule)} />{' '}
+                {text.kinds[kind]}
               </label>
             </legend>
             {settings.numbers.map((field) => (
@@ -211,7 +223,12 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
                 {text[field]}{' '}
                 {WEEKDAYS.map((day) => (
                   <label key={day}>
-                    <input type="checkbox" name={`${kind}.${field}`} value={day} defaultChecked={rule?.[field]?.includes(day)} />
+                    <input
+                      type="checkbox"
+                      name={`${kind}.${field}`}
+                      value={day}
+                      defaultChecked={rule?.[field]?.includes(day)}
+                    />
                     {day}
                   </label>
                 ))}

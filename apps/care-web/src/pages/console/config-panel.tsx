@@ -51,8 +51,13 @@ export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
     setError(null);
     try {
       const exported = await api<unknown>('GET', path);
-      const url = URL.createObjectURL(new Blob([`${JSON.stringify(exported, null, 2)}\n`], { type: 'application/json' }));
-      const link = Object.assign(window.document.createElement('a'), { href: url, download: `hospital-config-${hospitalId}.json` });
+      const url = URL.createObjectURL(
+        new Blob([`${JSON.stringify(exported, null, 2)}\n`], { type: 'application/json' }),
+      );
+      const link = Object.assign(window.document.createElement('a'), {
+        href: url,
+        download: `hospital-config-${hospitalId}.json`,
+      });
       link.click();
       URL.revokeObjectURL(url);
     } catch (caught) {
@@ -107,7 +112,8 @@ export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
         {text.download}
       </button>
       <label>
-        {text.upload} <input type="file" accept="application/json,.json" onChange={(event) => void chosen(event)} />
+        {text.upload}{' '}
+        <input type="file" accept="application/json,.json" onChange={(event) => void chosen(event)} />
       </label>
       {busy && <p role="status">{text.checking}</p>}
       {pending && pending.length === 0 && <p role="status">{text.noChanges}</p>}

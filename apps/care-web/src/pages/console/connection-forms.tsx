@@ -164,7 +164,10 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
       <Feedback error={error} saved={saved} />
       {derived && <DerivedTemplatePanel derived={derived} />}
       {derived && typeof current.exampleQuery === 'string' && (
-        <ExampleQueryCompare example={current.exampleQuery} layout={derived.layout[derived.exampleBy ?? 'patientCode']} />
+        <ExampleQueryCompare
+          example={current.exampleQuery}
+          layout={derived.layout[derived.exampleBy ?? 'patientCode']}
+        />
       )}
     </form>
   );

@@ -12,7 +12,8 @@ const text = {
   stepFailed: '✗',
   ms: (ms: number) => `${ms} ms`,
   region: (kind: string) => `Self-test of the ${kind} connection`,
-  siuNote: 'No file is read, moved or deleted: an empty probe file is created and deleted in the archive folder.',
+  siuNote:
+    'No file is read, moved or deleted: an empty probe file is created and deleted in the archive folder.',
 };
 
 type ConnectionKind = 'hl7' | 'webservice' | 'siu';
@@ -46,7 +47,11 @@ export function ConnectionTestPanel({ hospitalId, kind }: { hospitalId: string; 
     setResult(null);
     try {
       setResult(
-        await api<TestResult>('POST', `/v1/admin/hospitals/${hospitalId}/connections/${kind}/test`, patientCode ? { patientCode } : {}),
+        await api<TestResult>(
+          'POST',
+          `/v1/admin/hospitals/${hospitalId}/connections/${kind}/test`,
+          patientCode ? { patientCode } : {},
+        ),
       );
     } catch (caught) {
       setError(caught);
@@ -73,8 +78,8 @@ export function ConnectionTestPanel({ hospitalId, kind }: { hospitalId: string; 
           <ol className="checklist">
             {result.steps.map((step) => (
               <li key={step.name} className={step.ok ? 'step-ok' : 'step-failed'}>
-                <span aria-hidden="true">{step.ok ? text.stepOk : text.stepFailed}</span> <strong>{step.name}</strong>{' '}
-                <small>{text.ms(step.ms)}</small>
+                <span aria-hidden="true">{step.ok ? text.stepOk : text.stepFailed}</span>{' '}
+                <strong>{step.name}</strong> <small>{text.ms(step.ms)}</small>
                 <div>{step.detail}</div>
               </li>
             ))}

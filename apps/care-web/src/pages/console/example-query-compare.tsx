@@ -2,7 +2,8 @@ const text = {
   region: 'The example and the next query',
   example: "The hospital's example",
   next: 'The next query the platform sends',
-  legend: 'Highlighted: the fields that differ from the example (control id, date/time, query id, patient ID).',
+  legend:
+    'Highlighted: the fields that differ from the example (control id, date/time, query id, patient ID).',
   placeholders: {
     controlId: 'CONTROLID',
     timestamp: 'YYYYMMDDHHMMSS',
@@ -14,7 +15,9 @@ const text = {
 
 /** `{slot}` places of the derived layout filled with visible placeholders (a preview: nothing is sent). */
 export function renderPreview(layout: string[]): string[] {
-  return layout.map((line) => line.replace(/\{(\w+)\}/g, (whole, slot: string) => text.placeholders[slot] ?? whole));
+  return layout.map((line) =>
+    line.replace(/\{(\w+)\}/g, (whole, slot: string) => text.placeholders[slot] ?? whole),
+  );
 }
 
 /** Segment lines of a pasted example, whatever line breaks it came with. */

@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  CareFlowDefinitionInputV1,
-  DomainError,
-  validatePayload,
-  type FieldError,
-} from '@bridge/contracts';
+import { CareFlowDefinitionInputV1, DomainError, validatePayload, type FieldError } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { ConfigSection } from '../config-section';
 
@@ -39,18 +34,26 @@ export class CareFlowDefinitionsSection implements ConfigSection<Definition[]> {
     wanted.forEach((definition, index) => {
       try {
         const valid = validatePayload(CareFlowDefinitionInputV1, definition);
-        if (seen.has(valid.key)) errors.push({ field: `${index}.key`, message: `key ${valid.key} appears twice` });
+        if (seen.has(valid.key))
+          errors.push({ field: `${index}.key`, message: `key ${valid.key} appears twice` });
         seen.add(valid.key);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         const fieldErrors = error.details?.errors ?? [];
-        errors.push(...fieldErrors.map((e) => ({ field: `${index}${e.field ? `.${e.field}` : ''}`, message: e.message })));
+        errors.push(
+          ...fieldErrors.map((e) => ({
+            field: `${index}${e.field ? `.${e.field}` : ''}`,
+            message: e.message,
+          })),
+        );
       }
     });
     if (errors.length > 0) {
       throw new DomainError('VALIDATION_FAILED', errors.map((e) => e.message).join('; '), { errors });
     }
-    const wantedByKey = new Map((wanted as Definition[]).map((definition, index) => [definition.key, { definition, index }]));
+    const wantedByKey = new Map(
+      (wanted as Definition[]).map((definition, index) => [definition.key, { definition, index }]),
+    );
     const unsupported: FieldError[] = [];
     for (const existing of current ?? []) {
       const match = wantedByKey.get(existing.key);

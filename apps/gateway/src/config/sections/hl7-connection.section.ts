@@ -15,10 +15,12 @@ export class Hl7ConnectionSection implements ConfigSection<Hl7ConnectionInputV1>
   async read(hospitalId: string): Promise<Hl7ConnectionInputV1 | null> {
     try {
       // What the platform derives (derivedTemplate) and bookkeeping are not configuration.
-      const { hospitalId: _id, updatedAt: _at, derivedTemplate: _derived, ...connection } = await this.bus.request(
-        'hl7.connection.get.v1',
-        { hospitalId },
-      );
+      const {
+        hospitalId: _id,
+        updatedAt: _at,
+        derivedTemplate: _derived,
+        ...connection
+      } = await this.bus.request('hl7.connection.get.v1', { hospitalId });
       return connection;
     } catch (error) {
       if (isNotFound(error)) return null;
@@ -32,6 +34,9 @@ export class Hl7ConnectionSection implements ConfigSection<Hl7ConnectionInputV1>
   }
 
   async write(hospitalId: string, wanted: Hl7ConnectionInputV1): Promise<void> {
-    await this.bus.request('hl7.connection.put.v1', { hospitalId, connection: validatePayload(Hl7ConnectionInputV1, wanted) });
+    await this.bus.request('hl7.connection.put.v1', {
+      hospitalId,
+      connection: validatePayload(Hl7ConnectionInputV1, wanted),
+    });
   }
 }

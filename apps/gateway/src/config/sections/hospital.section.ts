@@ -23,7 +23,10 @@ export class HospitalSection implements ConfigSection<HospitalInputV1> {
     const hospital = validatePayload(HospitalInputV1, wanted);
     const errors: FieldError[] = (['key', 'name'] as const)
       .filter((field) => hospital[field] !== current?.[field])
-      .map((field) => ({ field, message: `hospital.${field} is ${current?.[field]} and cannot be changed here` }));
+      .map((field) => ({
+        field,
+        message: `hospital.${field} is ${current?.[field]} and cannot be changed here`,
+      }));
     if (errors.length > 0) {
       throw new DomainError('CONFIG_CHANGE_UNSUPPORTED', errors.map((e) => e.message).join('; '), { errors });
     }

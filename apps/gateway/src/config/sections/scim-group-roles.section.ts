@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ScimGroupRolesInputV1, validatePayload, type ActorV1, type ScimGroupRoleMappingV1 } from '@bridge/contracts';
+import {
+  ScimGroupRolesInputV1,
+  validatePayload,
+  type ActorV1,
+  type ScimGroupRoleMappingV1,
+} from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { ConfigSection } from '../config-section';
 
@@ -19,8 +24,17 @@ export class ScimGroupRolesSection implements ConfigSection<ScimGroupRoleMapping
     this.mappings(wanted);
   }
 
-  async write(hospitalId: string, wanted: ScimGroupRoleMappingV1[], _current: unknown, actor: ActorV1): Promise<void> {
-    await this.bus.request('users.scim-group-roles.replace.v1', { hospitalId, actor, mappings: this.mappings(wanted) });
+  async write(
+    hospitalId: string,
+    wanted: ScimGroupRoleMappingV1[],
+    _current: unknown,
+    actor: ActorV1,
+  ): Promise<void> {
+    await this.bus.request('users.scim-group-roles.replace.v1', {
+      hospitalId,
+      actor,
+      mappings: this.mappings(wanted),
+    });
   }
 
   private mappings(wanted: unknown): ScimGroupRoleMappingV1[] {

@@ -8,7 +8,12 @@ import { isNotFound, secretIf, withKeptSecrets } from './secrets';
 @Injectable()
 export class SiuConnectionSection implements ConfigSection<Record<string, unknown>> {
   readonly path = 'connections.siu';
-  readonly secretPaths = ['source.password', 'source.privateKey', 'source.passphrase', 'mllpListener.tls.key'];
+  readonly secretPaths = [
+    'source.password',
+    'source.privateKey',
+    'source.passphrase',
+    'mllpListener.tls.key',
+  ];
 
   constructor(private readonly bus: Bus) {}
 

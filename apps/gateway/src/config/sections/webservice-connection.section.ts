@@ -34,7 +34,10 @@ export class WebServiceConnectionSection implements ConfigSection<Record<string,
   }
 
   async check(hospitalId: string, wanted: unknown): Promise<void> {
-    await this.bus.request('imports.webservice-connection.put.v1', { ...this.request(hospitalId, wanted), dryRun: true });
+    await this.bus.request('imports.webservice-connection.put.v1', {
+      ...this.request(hospitalId, wanted),
+      dryRun: true,
+    });
   }
 
   async write(hospitalId: string, wanted: Record<string, unknown>): Promise<void> {

@@ -85,7 +85,9 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, OnApplicat
 
   private async evaluateAll(now: Date): Promise<void> {
     const hospitals = await this.rules.toEvaluate();
-    const needsDeadLetters = hospitals.some((hospital) => hospital.rules.some((rule) => rule.kind === 'dead-letters'));
+    const needsDeadLetters = hospitals.some((hospital) =>
+      hospital.rules.some((rule) => rule.kind === 'dead-letters'),
+    );
     const deadLetters = needsDeadLetters ? await this.signals.deadLetters() : undefined;
     for (const hospital of hospitals) {
       try {
@@ -116,15 +118,18 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, OnApplicat
       const current = open.find((alert) => alert.kind === rule.kind && alert.subject === SUBJECT);
       if (verdict.state === 'failing' && !current) {
         const opened = await this.alerts.open(hospitalId, rule.kind, SUBJECT, verdict.detail);
-        if (opened) this.logger.warn({ msg: 'alert opened', alertId: opened.id, hospitalId, kind: rule.kind });
+        if (opened)
+          this.logger.warn({ msg: 'alert opened', alertId: opened.id, hospitalId, kind: rule.kind });
       } else if (verdict.state === 'ok' && current) {
         const resolved = await this.alerts.resolve(current.id, 'the condition cleared.');
-        if (resolved) this.logger.log({ msg: 'alert resolved', alertId: resolved.id, hospitalId, kind: rule.kind });
+        if (resolved)
+          this.logger.log({ msg: 'alert resolved', alertId: resolved.id, hospitalId, kind: rule.kind });
       }
     }
     // A rule taken away resolves what it had opened: nobody watches that condition any more.
     for (const alert of open) {
-      if (!rules.some((rule) => rule.kind === alert.kind)) await this.alerts.resolve(alert.id, 'the rule was removed.');
+      if (!rules.some((rule) => rule.kind === alert.kind))
+        await this.alerts.resolve(alert.id, 'the rule was removed.');
     }
   }
 }

@@ -8,7 +8,9 @@ const outcomes = (...oks: boolean[]) => oks.map((ok, i) => ({ at: minutesAgo(i +
 describe('rule verdicts', () => {
   it('dead-letters: failing while the hospital has any, ok at none, unknown when they could not be counted', () => {
     const rule: AlertRuleV1 = { kind: 'dead-letters' };
-    expect(verdictOf(rule, { deadLetters: [{ queue: 'siu-ingestor.process', count: 2 }] }, NOW)).toMatchObject({
+    expect(
+      verdictOf(rule, { deadLetters: [{ queue: 'siu-ingestor.process', count: 2 }] }, NOW),
+    ).toMatchObject({
       state: 'failing',
       detail: expect.stringContaining('siu-ingestor.process.dlq (2)'),
     });
@@ -20,14 +22,20 @@ describe('rule verdicts', () => {
     const rule: AlertRuleV1 = { kind: 'siu-file-missing', graceMinutes: 30, closedDays: [], holidays: [] };
     const siu = { configured: true, listener: false, schedule: '0 6 * * *', timezone: 'Europe/Brussels' };
     // Owed: today 06:00 Brussels = 05:00 UTC.
-    expect(verdictOf(rule, { siu: { ...siu, lastFileAt: '2026-01-14T05:00:01Z' } }, NOW)).toEqual({ state: 'ok' });
+    expect(verdictOf(rule, { siu: { ...siu, lastFileAt: '2026-01-14T05:00:01Z' } }, NOW)).toEqual({
+      state: 'ok',
+    });
     expect(verdictOf(rule, { siu: { ...siu, lastFileAt: '2026-01-13T05:00:01Z' } }, NOW)).toMatchObject({
       state: 'failing',
       detail: expect.stringContaining('2026-01-14T05:00:00.000Z'),
     });
     // Closed on Wednesdays: Tuesday's file is all that is owed.
     expect(
-      verdictOf({ ...rule, closedDays: ['wed'] }, { siu: { ...siu, lastFileAt: '2026-01-13T05:00:01Z' } }, NOW),
+      verdictOf(
+        { ...rule, closedDays: ['wed'] },
+        { siu: { ...siu, lastFileAt: '2026-01-13T05:00:01Z' } },
+        NOW,
+      ),
     ).toEqual({ state: 'ok' });
     expect(verdictOf(rule, { siu: { configured: false, listener: false } }, NOW)).toEqual({ state: 'ok' });
     expect(verdictOf(rule, {}, NOW)).toEqual({ state: 'unknown' });
@@ -51,7 +59,12 @@ describe('rule verdicts', () => {
   });
 
   it('listener-silent: only during opening hours, and only once open for longer than the silence', () => {
-    const rule: AlertRuleV1 = { kind: 'listener-silent', openingHours: '07:00-19:00', days: ['wed'], silentMinutes: 60 };
+    const rule: AlertRuleV1 = {
+      kind: 'listener-silent',
+      openingHours: '07:00-19:00',
+      days: ['wed'],
+      silentMinutes: 60,
+    };
     const signals = (lastInboundAt?: string): HospitalSignals => ({
       siu: { configured: true, listener: true, timezone: 'Europe/Brussels' },
       listenerKnown: true,
@@ -63,6 +76,8 @@ describe('rule verdicts', () => {
     expect(verdictOf(rule, signals(minutesAgo(600)), new Date('2026-01-14T06:30:00Z')).state).toBe('unknown');
     // Closed on Thursdays: silence is expected, an open alert waits for a message.
     expect(verdictOf(rule, signals(minutesAgo(90)), new Date('2026-01-15T10:00:00Z')).state).toBe('unknown');
-    expect(verdictOf(rule, { ...signals(minutesAgo(90)), siu: { configured: true, listener: false } }, NOW).state).toBe('ok');
+    expect(
+      verdictOf(rule, { ...signals(minutesAgo(90)), siu: { configured: true, listener: false } }, NOW).state,
+    ).toBe('ok');
   });
 });

@@ -55,7 +55,11 @@ function siuFileMissing(rule: AlertRuleV1, signals: HospitalSignals, now: Date):
   const owed = lastOwedFireTime(
     siu.schedule,
     siu.timezone,
-    { graceMinutes: rule.graceMinutes ?? 0, closedDays: rule.closedDays ?? [], holidays: rule.holidays ?? [] },
+    {
+      graceMinutes: rule.graceMinutes ?? 0,
+      closedDays: rule.closedDays ?? [],
+      holidays: rule.holidays ?? [],
+    },
     now,
   );
   if (!owed) return OK;

@@ -25,7 +25,9 @@ export class SignalsReader {
   async deadLetters(): Promise<DeadLetterCount[] | undefined> {
     try {
       const counts = await this.transport.deadLetterCounts(this.options.deadLetterQueues);
-      const unattributed = counts.filter((entry) => !entry.hospitalId).reduce((sum, entry) => sum + entry.count, 0);
+      const unattributed = counts
+        .filter((entry) => !entry.hospitalId)
+        .reduce((sum, entry) => sum + entry.count, 0);
       if (unattributed > 0) this.logger.warn({ msg: 'dead letters without a hospital', count: unattributed });
       return counts;
     } catch (error) {
@@ -48,10 +50,18 @@ export class SignalsReader {
         ? this.read(() => this.bus.request('siu.signals.get.v1', { hospitalId }), 'siu', hospitalId)
         : undefined,
       needs.has('hospital-unreachable') || needs.has('error-rate') || needs.has('listener-silent')
-        ? this.read(() => this.bus.request('hl7.signals.get.v1', { hospitalId, limit: EXCHANGES_READ }), 'hl7', hospitalId)
+        ? this.read(
+            () => this.bus.request('hl7.signals.get.v1', { hospitalId, limit: EXCHANGES_READ }),
+            'hl7',
+            hospitalId,
+          )
         : undefined,
       needs.has('hospital-unreachable') || needs.has('error-rate')
-        ? this.read(() => this.bus.request('imports.signals.get.v1', { hospitalId, limit: EXCHANGES_READ }), 'imports', hospitalId)
+        ? this.read(
+            () => this.bus.request('imports.signals.get.v1', { hospitalId, limit: EXCHANGES_READ }),
+            'imports',
+            hospitalId,
+          )
         : undefined,
     ]);
     signals.siu = siu;
@@ -63,11 +73,20 @@ export class SignalsReader {
     return signals;
   }
 
-  private async read<T>(request: () => Promise<T>, source: string, hospitalId: string): Promise<T | undefined> {
+  private async read<T>(
+    request: () => Promise<T>,
+    source: string,
+    hospitalId: string,
+  ): Promise<T | undefined> {
     try {
       return await request();
     } catch (error) {
-      this.logger.warn({ msg: 'alert signals could not be read', source, hospitalId, error: (error as Error)?.message });
+      this.logger.warn({
+        msg: 'alert signals could not be read',
+        source,
+        hospitalId,
+        error: (error as Error)?.message,
+      });
       return undefined;
     }
   }

@@ -30,7 +30,9 @@ export class Alerts1796228700000 implements MigrationInterface {
       `CREATE UNIQUE INDEX alerts_one_open ON notifier.alerts (hospital_id, kind, subject) WHERE state = 'open'`,
     );
     await runner.query(`CREATE INDEX alerts_opened ON notifier.alerts (opened_at DESC)`);
-    await runner.query(`CREATE INDEX alerts_hospital_opened ON notifier.alerts (hospital_id, opened_at DESC)`);
+    await runner.query(
+      `CREATE INDEX alerts_hospital_opened ON notifier.alerts (hospital_id, opened_at DESC)`,
+    );
     await runner.query(`
       CREATE TABLE notifier.alert_events (
         alert_id uuid NOT NULL REFERENCES notifier.alerts (id),

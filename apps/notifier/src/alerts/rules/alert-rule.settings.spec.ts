@@ -5,12 +5,21 @@ describe('alert rule settings', () => {
   it('fills defaults, orders days and holidays, and sorts rules by kind', () => {
     expect(
       normalizeRules([
-        { kind: 'siu-file-missing', closedDays: ['sun', 'sat'], holidays: ['2026-12-26', '2026-12-25', '2026-12-25'] },
+        {
+          kind: 'siu-file-missing',
+          closedDays: ['sun', 'sat'],
+          holidays: ['2026-12-26', '2026-12-25', '2026-12-25'],
+        },
         { kind: 'dead-letters' },
       ]),
     ).toEqual([
       { kind: 'dead-letters' },
-      { kind: 'siu-file-missing', graceMinutes: 30, closedDays: ['sat', 'sun'], holidays: ['2026-12-25', '2026-12-26'] },
+      {
+        kind: 'siu-file-missing',
+        graceMinutes: 30,
+        closedDays: ['sat', 'sun'],
+        holidays: ['2026-12-25', '2026-12-26'],
+      },
     ]);
   });
 

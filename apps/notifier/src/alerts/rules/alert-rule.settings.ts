@@ -6,7 +6,11 @@ const DEFAULTS: { [K in AlertKind]: Omit<AlertRuleV1, 'kind'> } = {
   'siu-file-missing': { graceMinutes: 30, closedDays: [], holidays: [] },
   'hospital-unreachable': { consecutiveFailures: 3 },
   'error-rate': { threshold: 0.5, windowMinutes: 15, minMessages: 10 },
-  'listener-silent': { openingHours: '07:00-19:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], silentMinutes: 60 },
+  'listener-silent': {
+    openingHours: '07:00-19:00',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    silentMinutes: 60,
+  },
 };
 
 /**
@@ -17,7 +21,8 @@ export function normalizeRules(rules: AlertRuleV1[]): AlertRuleV1[] {
   const errors: FieldError[] = [];
   const seen = new Set<AlertKind>();
   const normalized = rules.map((rule, index) => {
-    if (seen.has(rule.kind)) errors.push({ field: `rules.${index}.kind`, message: `${rule.kind} is given twice` });
+    if (seen.has(rule.kind))
+      errors.push({ field: `rules.${index}.kind`, message: `${rule.kind} is given twice` });
     seen.add(rule.kind);
     const defaults = DEFAULTS[rule.kind];
     for (const [field, value] of Object.entries(rule)) {
@@ -28,14 +33,16 @@ export function normalizeRules(rules: AlertRuleV1[]): AlertRuleV1[] {
     const stored: AlertRuleV1 = { ...defaults, ...definedFields(rule), kind: rule.kind };
     if (stored.openingHours) {
       const [from, to] = stored.openingHours.split('-');
-      if (from >= to) errors.push({ field: `rules.${index}.openingHours`, message: 'must open before it closes' });
+      if (from >= to)
+        errors.push({ field: `rules.${index}.openingHours`, message: 'must open before it closes' });
     }
     if (stored.closedDays) stored.closedDays = WEEKDAYS.filter((day) => stored.closedDays!.includes(day));
     if (stored.days) stored.days = WEEKDAYS.filter((day) => stored.days!.includes(day));
     if (stored.holidays) stored.holidays = [...new Set(stored.holidays)].sort();
     return stored;
   });
-  if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', 'The alert rules are not valid.', { errors });
+  if (errors.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'The alert rules are not valid.', { errors });
   return normalized.sort((a, b) => a.kind.localeCompare(b.kind));
 }
 

@@ -64,18 +64,25 @@ describe('when an SIU file is owed (schedule, time zone, grace, closed days, hol
     expect(iso(lastOwedFireTime('0 6 * * *', BRUSSELS, christmas, new Date('2026-12-25T12:00:00Z')))).toBe(
       '2026-12-24T05:00:00.000Z',
     );
-    expect(iso(lastOwedFireTime('0 6 * * *', 'America/New_York', christmas, new Date('2026-12-26T03:00:00Z')))).toBe(
-      '2026-12-24T11:00:00.000Z',
-    );
+    expect(
+      iso(lastOwedFireTime('0 6 * * *', 'America/New_York', christmas, new Date('2026-12-26T03:00:00Z'))),
+    ).toBe('2026-12-24T11:00:00.000Z');
   });
 
   it('finds a weekly fire a week back, a frequent one a minute back, and none for a schedule always closed', () => {
     expect(iso(lastOwedFireTime('0 6 * * 1', BRUSSELS, rule(), new Date('2026-01-18T12:00:00Z')))).toBe(
       '2026-01-12T05:00:00.000Z',
     );
-    expect(iso(lastOwedFireTime('*/5 * * * *', BRUSSELS, rule({ graceMinutes: 0 }), new Date('2026-01-18T12:03:10Z')))).toBe(
-      '2026-01-18T12:00:00.000Z',
-    );
+    expect(
+      iso(
+        lastOwedFireTime(
+          '*/5 * * * *',
+          BRUSSELS,
+          rule({ graceMinutes: 0 }),
+          new Date('2026-01-18T12:03:10Z'),
+        ),
+      ),
+    ).toBe('2026-01-18T12:00:00.000Z');
     const never = rule({ closedDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
     expect(lastOwedFireTime('0 6 * * *', BRUSSELS, never, new Date('2026-01-18T12:00:00Z'))).toBeUndefined();
   });
@@ -86,15 +93,23 @@ describe('opening hours of a real-time listener', () => {
 
   it('is open from the local opening time on open days only', () => {
     const wednesday = new Date('2026-01-14T08:00:00Z'); // 09:00 Brussels
-    expect(iso(openedSince({ ...hours, days: [...hours.days] }, BRUSSELS, wednesday))).toBe('2026-01-14T06:00:00.000Z');
-    expect(openedSince({ ...hours, days: [...hours.days] }, BRUSSELS, new Date('2026-01-14T18:30:00Z'))).toBeUndefined();
-    expect(openedSince({ ...hours, days: [...hours.days] }, BRUSSELS, new Date('2026-01-17T10:00:00Z'))).toBeUndefined();
+    expect(iso(openedSince({ ...hours, days: [...hours.days] }, BRUSSELS, wednesday))).toBe(
+      '2026-01-14T06:00:00.000Z',
+    );
+    expect(
+      openedSince({ ...hours, days: [...hours.days] }, BRUSSELS, new Date('2026-01-14T18:30:00Z')),
+    ).toBeUndefined();
+    expect(
+      openedSince({ ...hours, days: [...hours.days] }, BRUSSELS, new Date('2026-01-17T10:00:00Z')),
+    ).toBeUndefined();
   });
 
   it('opens at the right moment on the spring DST day', () => {
     // Sunday 2026-03-29, all days open: 07:00 is 05:00 UTC (summer time already).
     const always = { openingHours: '07:00-19:00', days: ['sun' as const] };
-    expect(iso(openedSince(always, BRUSSELS, new Date('2026-03-29T06:00:00Z')))).toBe('2026-03-29T05:00:00.000Z');
+    expect(iso(openedSince(always, BRUSSELS, new Date('2026-03-29T06:00:00Z')))).toBe(
+      '2026-03-29T05:00:00.000Z',
+    );
   });
 });
 

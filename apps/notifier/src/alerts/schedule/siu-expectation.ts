@@ -45,7 +45,14 @@ function* firesBackwards(cron: CronTime, timeZone: string, until: Date): Generat
   const floor = end - 366 * 24 * 60 * MINUTE;
   while (end > floor) {
     let fire: number | undefined;
-    for (const span of [MINUTE, 60 * MINUTE, 24 * 60 * MINUTE, 8 * 24 * 60 * MINUTE, 32 * 24 * 60 * MINUTE, 367 * 24 * 60 * MINUTE]) {
+    for (const span of [
+      MINUTE,
+      60 * MINUTE,
+      24 * 60 * MINUTE,
+      8 * 24 * 60 * MINUTE,
+      32 * 24 * 60 * MINUTE,
+      367 * 24 * 60 * MINUTE,
+    ]) {
       const start = Math.max(end - span, floor);
       fire = lastFireIn(cron, timeZone, start, end);
       if (fire !== undefined || start === floor) break;

@@ -31,7 +31,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 function fields(at: Date, timeZone: string): Record<string, string> {
-  return Object.fromEntries(formatter(timeZone).formatToParts(at).map((part) => [part.type, part.value]));
+  return Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
 }
 
 export function zonedParts(at: Date, timeZone: string): ZonedParts {

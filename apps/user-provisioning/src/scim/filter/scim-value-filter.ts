@@ -62,7 +62,8 @@ function compare(actual: unknown, op: string, expected: FilterValue): boolean {
   }
   if (actual === undefined || actual === null) return op === 'ne';
   // A complex attribute equals no value.
-  if (typeof actual !== 'string' && typeof actual !== 'number' && typeof actual !== 'bigint') return op === 'ne';
+  if (typeof actual !== 'string' && typeof actual !== 'number' && typeof actual !== 'bigint')
+    return op === 'ne';
   const a = String(actual).toLowerCase();
   const b = String(expected).toLowerCase();
   switch (op) {

@@ -5,6 +5,7 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertEvaluatorService } from './evaluation/alert-evaluator.service';
 import { SignalsReader } from './evaluation/signals.reader';
 import { Alerts1796228700000 } from './migrations/1796228700000-alerts';
+import { OpenAlertsGauge } from './open-alerts.gauge';
 import { AlertRulesRepository } from './rules/alert-rules.repository';
 import { AlertRulesService } from './rules/alert-rules.service';
 
@@ -25,6 +26,7 @@ export class AlertsModule {
         AlertRulesService,
         SignalsReader,
         AlertEvaluatorService,
+        OpenAlertsGauge,
       ],
       exports: [AlertEvaluatorService],
     };

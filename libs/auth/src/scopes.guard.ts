@@ -41,6 +41,19 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
 });
 
 /**
+ * Who may see a hospital's operations pages (audit trail, alerts, webhooks): platform staff, or a signed-in
+ * hospital admin (users:write on a user session) of this very hospital; never an API client of it.
+ */
+export function administersHospital(principal: Principal, hospitalId: string): boolean {
+  if (principal.scopes.includes('admin')) return true;
+  return (
+    principal.kind === 'user' &&
+    principal.scopes.includes('users:write') &&
+    principal.hospitalId === hospitalId
+  );
+}
+
+/**
  * The hospital a tenant call acts on. Every tenant-owned query takes it, so a token of hospital A can
  * never name hospital B's rows. Platform-admin tokens carry no hospital and use the admin endpoints.
  */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
+import { administersHospital, CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
 import { AlertRulesInputV1, DomainError, ListAlertsRequestV1, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { Audited, param } from '../audit/audited';
@@ -56,14 +56,7 @@ export class AlertsController {
   }
 }
 
-/** Platform staff, or a signed-in hospital admin (users:write on a user session) of this very hospital. */
 function mustRead(principal: Principal, hospitalId: string): void {
-  if (principal.scopes.includes('admin')) return;
-  if (
-    principal.kind === 'user' &&
-    principal.scopes.includes('users:write') &&
-    principal.hospitalId === hospitalId
-  )
-    return;
-  throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins read its alerts.");
+  if (!administersHospital(principal, hospitalId))
+    throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins read its alerts.");
 }

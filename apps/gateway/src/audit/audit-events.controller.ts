@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
+import { administersHospital, CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
 import { AuditEventsQueryV1, DomainError, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
@@ -25,7 +25,7 @@ export class AuditEventsController {
     @Param('hospitalId', ResourceIdPipe) hospitalId: string,
     @Query() query: AuditEventsQueryV1,
   ) {
-    if (!mayReadTrail(principal, hospitalId)) {
+    if (!administersHospital(principal, hospitalId)) {
       throw new DomainError(
         'FORBIDDEN',
         "Only platform admins and this hospital's admins read its audit trail.",
@@ -33,14 +33,4 @@ export class AuditEventsController {
     }
     return this.bus.request('audit.events.list.v1', { ...query, hospitalId });
   }
-}
-
-/** Platform staff, or a signed-in hospital admin (users:write on a user session) of this very hospital. */
-function mayReadTrail(principal: Principal, hospitalId: string): boolean {
-  if (principal.scopes.includes('admin')) return true;
-  return (
-    principal.kind === 'user' &&
-    principal.scopes.includes('users:write') &&
-    principal.hospitalId === hospitalId
-  );
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
+import { administersHospital, CurrentPrincipal, RequireScopes, ScopesGuard } from '@bridge/auth';
 import { DomainError, WebhookDeliveriesQueryV1, type Principal } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { Audited, param } from '../audit/audited';
@@ -53,14 +53,7 @@ export class HospitalWebhooksController {
   }
 }
 
-/** Platform staff, or a signed-in hospital admin (users:write on a user session) of this very hospital. */
 function mustManage(principal: Principal, hospitalId: string): void {
-  if (principal.scopes.includes('admin')) return;
-  if (
-    principal.kind === 'user' &&
-    principal.scopes.includes('users:write') &&
-    principal.hospitalId === hospitalId
-  )
-    return;
-  throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins see its webhooks.");
+  if (!administersHospital(principal, hospitalId))
+    throw new DomainError('FORBIDDEN', "Only platform admins and this hospital's admins see its webhooks.");
 }

@@ -1,5 +1,5 @@
 import type { DemographicsV1 } from '@bridge/contracts';
-import { candidateAsPatient, toSaveableCandidate } from './candidates';
+import { patientInputOfCandidate, saveableCandidateOf } from './candidates';
 
 const base: DemographicsV1 = {
   patientCode: '000777',
@@ -9,14 +9,14 @@ const base: DemographicsV1 = {
   identifiers: [],
 };
 
-describe('toSaveableCandidate', () => {
+describe('saveableCandidateOf', () => {
   it('keeps a candidate that fits the push API payload as it is', () => {
     const full = { ...base, birthDate: '1990', email: 'lucas@example.be', address: { city: 'Antwerpen' } };
-    expect(toSaveableCandidate(full)).toEqual(full);
+    expect(saveableCandidateOf(full)).toEqual(full);
   });
 
   it('drops optional values that do not fit instead of losing the patient', () => {
-    const candidate = toSaveableCandidate({
+    const candidate = saveableCandidateOf({
       ...base,
       email: 'not an e-mail',
       phone: '0'.repeat(80),
@@ -34,21 +34,21 @@ describe('toSaveableCandidate', () => {
   });
 
   it('is no candidate without a patient code, a first name or a last name', () => {
-    expect(toSaveableCandidate({ ...base, patientCode: '' })).toBeUndefined();
-    expect(toSaveableCandidate({ ...base, firstName: '' })).toBeUndefined();
-    expect(toSaveableCandidate({ ...base, lastName: 'x'.repeat(101) })).toBeUndefined();
+    expect(saveableCandidateOf({ ...base, patientCode: '' })).toBeUndefined();
+    expect(saveableCandidateOf({ ...base, firstName: '' })).toBeUndefined();
+    expect(saveableCandidateOf({ ...base, lastName: 'x'.repeat(101) })).toBeUndefined();
   });
 
   it('caps identifiers at the 20 a patient may carry', () => {
     const identifiers = Array.from({ length: 25 }, (_, index) => ({ system: 'urn:x', value: String(index) }));
-    expect(toSaveableCandidate({ ...base, identifiers })?.identifiers).toHaveLength(20);
+    expect(saveableCandidateOf({ ...base, identifiers })?.identifiers).toHaveLength(20);
   });
 });
 
-describe('candidateAsPatient', () => {
+describe('patientInputOfCandidate', () => {
   it('leaves out what the platform added to the candidate', () => {
     expect(
-      candidateAsPatient({ ...base, existingPatientId: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b' }),
+      patientInputOfCandidate({ ...base, existingPatientId: '6f1c8f46-6a5a-4d3e-9d9e-3f1b2d4c5a6b' }),
     ).toEqual(base);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  fitPatientInput,
+  fitDemographicsToPatientInput,
   MAX_PATIENT_IDENTIFIERS,
   type DemographicsV1,
   type PatientInputV1,
@@ -7,11 +7,11 @@ import {
 
 /**
  * A hospital's demographics as a candidate the confirm can save: fitted to the same payload class as the
- * push API (fitPatientInput drops optional values that do not fit); a candidate without patient code,
+ * push API (fitDemographicsToPatientInput drops optional values that do not fit); a candidate without patient code,
  * first and last name is no candidate (undefined).
  */
-export function toSaveableCandidate(demographics: DemographicsV1): DemographicsV1 | undefined {
-  const fitted = fitPatientInput({
+export function saveableCandidateOf(demographics: DemographicsV1): DemographicsV1 | undefined {
+  const fitted = fitDemographicsToPatientInput({
     ...demographics,
     identifiers: (demographics.identifiers ?? []).slice(0, MAX_PATIENT_IDENTIFIERS),
   });
@@ -19,7 +19,7 @@ export function toSaveableCandidate(demographics: DemographicsV1): DemographicsV
 }
 
 /** The stored candidate as the patient to upsert: the demographics, without what the platform added. */
-export function candidateAsPatient(
+export function patientInputOfCandidate(
   candidate: DemographicsV1 & { existingPatientId?: string },
 ): PatientInputV1 {
   const { existingPatientId: _existing, ...demographics } = candidate;

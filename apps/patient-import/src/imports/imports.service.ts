@@ -20,7 +20,7 @@ import { WebServiceConnectionsService } from '../webservice/webservice-connectio
 import { WebServiceJournalService } from '../webservice/webservice-journal.service';
 import { WebServiceLookupService } from '../webservice/webservice-lookup.service';
 import type { Lookup } from '../webservice/webservice-request.builder';
-import { candidateAsPatient, toSaveableCandidate } from './candidates';
+import { patientInputOfCandidate, saveableCandidateOf } from './candidates';
 import { IMPORTS_OPTIONS, type ImportsOptions } from './imports.options';
 import { ImportsRepository, type ImportSession } from './imports.repository';
 
@@ -60,7 +60,7 @@ export class ImportsService {
     if (!source) throw notConfigured('This hospital has no import source configured.');
     const found = await this.askHospital(hospitalId, source, lookup);
     const saveable = found.candidates
-      .map(toSaveableCandidate)
+      .map(saveableCandidateOf)
       .filter((candidate): candidate is DemographicsV1 => candidate !== undefined)
       .slice(0, MAX_CANDIDATES);
     if (saveable.length === 0) {
@@ -103,7 +103,7 @@ export class ImportsService {
       await this.bus.request('users.physician.resolve.v1', { hospitalId, physicianId: confirm.physicianId });
     return this.patients.upsert({
       hospitalId,
-      patient: { ...candidateAsPatient(candidate), ...(careFlow ? { careFlow } : {}) },
+      patient: { ...patientInputOfCandidate(candidate), ...(careFlow ? { careFlow } : {}) },
       source: 'import',
       transactionSteps: {
         // Two confirms of one session queue on this lock; the second sees the first one's confirmation.

@@ -1,5 +1,5 @@
 import { DomainError } from '@bridge/contracts';
-import { toPatientInput } from './patient-input';
+import { validatedPatientInput } from './patient-input';
 
 const pid = {
   patientCode: '000123',
@@ -12,9 +12,9 @@ const pid = {
   identifiers: [{ system: 'AZ', value: '000123', type: 'MR' }],
 };
 
-describe('toPatientInput', () => {
+describe('validatedPatientInput', () => {
   it('keeps what fits the push API and drops an optional value that does not', () => {
-    expect({ ...toPatientInput(pid) }).toEqual({
+    expect({ ...validatedPatientInput(pid) }).toEqual({
       patientCode: '000123',
       firstName: 'Els',
       lastName: 'Peeters',
@@ -27,7 +27,7 @@ describe('toPatientInput', () => {
 
   it('fails without a name, naming the fields but not their values', () => {
     try {
-      toPatientInput({ ...pid, firstName: undefined, lastName: 'Peeters' });
+      validatedPatientInput({ ...pid, firstName: undefined, lastName: 'Peeters' });
       throw new Error('expected a refusal');
     } catch (error) {
       expect(error).toBeInstanceOf(DomainError);

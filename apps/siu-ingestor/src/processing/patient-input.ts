@@ -3,7 +3,7 @@ import {
   PatientInputV1,
   MAX_PATIENT_IDENTIFIERS,
   REQUIRED_PATIENT_FIELDS,
-  fitPatientInput,
+  fitDemographicsToPatientInput,
   validatePayload,
   type DemographicsV1,
   type PatientViewV1,
@@ -16,9 +16,9 @@ export type PatientSource = Demographics | PatientViewV1 | DemographicsV1;
  * Demographics as the patient to upsert, without the payload-class check (the hot path: patient-import
  * validates the request anyway, and class-validator costs more than the rest of a message). Only what
  * makes a patient impossible is refused here; a value the check would refuse comes back from
- * patient-import, and that message then goes through toPatientInput.
+ * patient-import, and that message then goes through validatedPatientInput.
  */
-export function draftPatientInput(demographics: PatientSource): PatientInputV1 {
+export function patientInputWithoutValidation(demographics: PatientSource): PatientInputV1 {
   const candidate = candidateOf(demographics);
   const missing = [...REQUIRED_PATIENT_FIELDS].filter((field) => typeof candidate[field] !== 'string');
   if (missing.length > 0) {
@@ -32,11 +32,11 @@ export function draftPatientInput(demographics: PatientSource): PatientInputV1 {
 
 /**
  * Demographics (from the message's PID, or the hospital's answer to a query) as the patient to upsert,
- * checked against the push API's payload class (fitPatientInput: an optional value that does not fit is
+ * checked against the push API's payload class (fitDemographicsToPatientInput: an optional value that does not fit is
  * dropped). No patient code, first or last name fails the message with the field names only (no PHI).
  */
-export function toPatientInput(demographics: PatientSource): PatientInputV1 {
-  const fitted = fitPatientInput(candidateOf(demographics));
+export function validatedPatientInput(demographics: PatientSource): PatientInputV1 {
+  const fitted = fitDemographicsToPatientInput(candidateOf(demographics));
   if (fitted.ok) return validatePayload(PatientInputV1, fitted.patient);
   throw new DomainError(
     'VALIDATION_FAILED',

@@ -12,7 +12,7 @@ import {
 import { readMessageHeader } from '../runs/message-header';
 import { SiuRunsRepository } from '../runs/siu-runs.repository';
 import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
-import { draftPatientInput, toPatientInput, type PatientSource } from './patient-input';
+import { patientInputWithoutValidation, validatedPatientInput, type PatientSource } from './patient-input';
 import { PhysicianDirectory } from './physician.directory';
 import { SiuMetrics } from '../runs/siu-metrics';
 import {
@@ -204,7 +204,7 @@ export class SiuMessageProcessor {
           if (code !== undefined)
             item.physicianId = await this.physicians.resolve(item.message.hospitalId, code);
           item.demographics = await this.demographicsOf(item, settings);
-          item.patient = draftPatientInput(item.demographics);
+          item.patient = patientInputWithoutValidation(item.demographics);
         } catch (error) {
           // An ignored event needs no patient (rule 25: it *may* create one): without a usable one it is done.
           if (
@@ -332,7 +332,7 @@ export class SiuMessageProcessor {
     for (const [index, item] of chunk.entries()) {
       if (!named.has(index)) continue;
       try {
-        item.patient = toPatientInput(item.demographics!);
+        item.patient = validatedPatientInput(item.demographics!);
       } catch (error) {
         this.fail(item, error);
       }

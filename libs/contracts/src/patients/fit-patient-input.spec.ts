@@ -1,15 +1,15 @@
-import { fitPatientInput } from './fit-patient-input';
+import { fitDemographicsToPatientInput } from './fit-patient-input';
 
 const base = { patientCode: 'P1', firstName: 'Els', lastName: 'Peeters', identifiers: [] };
 
-describe('fitPatientInput', () => {
+describe('fitDemographicsToPatientInput', () => {
   it('keeps demographics that fit as they are', () => {
     const full = { ...base, birthDate: '1980-02-14', sex: 'female', email: 'els@example.be' };
-    expect(fitPatientInput(full)).toEqual({ ok: true, patient: full });
+    expect(fitDemographicsToPatientInput(full)).toEqual({ ok: true, patient: full });
   });
 
   it('drops only the optional values the payload class refuses, nested ones one by one', () => {
-    const fitted = fitPatientInput({
+    const fitted = fitDemographicsToPatientInput({
       ...base,
       email: 'not an e-mail',
       address: { street: 'Kerkstraat 1', zip: '9'.repeat(21) },
@@ -29,7 +29,9 @@ describe('fitPatientInput', () => {
   });
 
   it('names the required fields that are missing or refused, never their values', () => {
-    expect(fitPatientInput({ ...base, firstName: undefined, lastName: 'x'.repeat(500) })).toEqual({
+    expect(
+      fitDemographicsToPatientInput({ ...base, firstName: undefined, lastName: 'x'.repeat(500) }),
+    ).toEqual({
       ok: false,
       missing: ['firstName', 'lastName'],
     });

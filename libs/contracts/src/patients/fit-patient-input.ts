@@ -18,7 +18,7 @@ export type FittedPatientInput =
  * rather than refusing the patient; without a usable patient code, first and last name there is no patient.
  * Shared by the pull import's candidates and SIU, so both accept and drop the same things.
  */
-export function fitPatientInput(candidate: Record<string, unknown>): FittedPatientInput {
+export function fitDemographicsToPatientInput(candidate: Record<string, unknown>): FittedPatientInput {
   let current = candidate;
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const problems = problemsOf(current);

@@ -354,6 +354,45 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
     expect(after.careFlowDefinitions).toEqual(exported.careFlowDefinitions);
   });
 
+  it('carries alert rules and retention: defaults exported, changes applied through their services, bad values refused', async () => {
+    const { hospital } = await configuredHospital();
+    const document = JSON.parse(await exportText(hospital.id));
+    expect(document.alertRules).toEqual([]);
+    expect(document.retention).toEqual({ messageBodiesDays: 90, messagesDays: 365 });
+
+    // Bodies kept longer than their messages: notifier's and user-provisioning's own rules answer the dry run.
+    const refused = await api.request('PUT', `${configPath(hospital.id)}?dryRun=true`, {
+      token: admin,
+      body: { ...document, retention: { messageBodiesDays: 400, messagesDays: 365 } },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('RETENTION_INVALID');
+
+    document.alertRules = [{ kind: 'dead-letters' }];
+    document.retention = { messageBodiesDays: 30, messagesDays: 200 };
+    const applied = await api.expect(200, 'PUT', configPath(hospital.id), { token: admin, body: document });
+    expect(applied.changes.map((change: { path: string }) => change.path)).toEqual([
+      '$.alertRules[0]',
+      '$.retention.messageBodiesDays',
+      '$.retention.messagesDays',
+    ]);
+    const rules = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/alert-rules`, {
+      token: admin,
+    });
+    expect(rules.rules.map((rule: { kind: string }) => rule.kind)).toEqual(['dead-letters']);
+    const retention = await api.expect(200, 'GET', `/v1/admin/hospitals/${hospital.id}/retention`, {
+      token: admin,
+    });
+    expect(retention).toMatchObject({ messageBodiesDays: 30, messagesDays: 200 });
+
+    // Exported again (rules with their defaults filled in), it applies as no change.
+    const again = JSON.parse(await exportText(hospital.id));
+    expect(again.retention).toEqual({ messageBodiesDays: 30, messagesDays: 200 });
+    expect(
+      await api.expect(200, 'PUT', `${configPath(hospital.id)}?dryRun=true`, { token: admin, body: again }),
+    ).toEqual({ dryRun: true, changes: [] });
+  });
+
   it('is for platform admins only', async () => {
     const hospital = await api.createHospital(`config-${++keys}`);
     expect((await api.request('GET', configPath(hospital.id), { token: hospital.token })).status).toBe(403);

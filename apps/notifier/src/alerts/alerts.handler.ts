@@ -19,7 +19,7 @@ export class AlertsHandler {
 
   @MessagePattern('alerts.rules.put.v1')
   putRules(@Payload() request: PutAlertRulesRequestV1): Promise<AlertRulesViewV1> {
-    return this.rules.put(request.hospitalId, request.input.rules);
+    return this.rules.put(request.hospitalId, request.input.rules, { dryRun: request.dryRun });
   }
 
   @MessagePattern('alerts.rules.get.v1')

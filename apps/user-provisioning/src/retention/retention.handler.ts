@@ -14,7 +14,7 @@ export class RetentionHandler {
 
   @MessagePattern('tenancy.retention.put.v1')
   put(@Payload() request: PutRetentionRequestV1): Promise<RetentionViewV1> {
-    return this.retention.put(request.hospitalId, request.retention);
+    return this.retention.put(request.hospitalId, request.retention, { dryRun: request.dryRun });
   }
 
   @MessagePattern('tenancy.retention.get.v1')

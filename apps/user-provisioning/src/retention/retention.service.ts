@@ -23,7 +23,11 @@ export class RetentionService {
     private readonly hospitals: HospitalsService,
   ) {}
 
-  async put(hospitalId: string, input: RetentionInputV1): Promise<RetentionViewV1> {
+  async put(
+    hospitalId: string,
+    input: RetentionInputV1,
+    options: { dryRun?: boolean } = {},
+  ): Promise<RetentionViewV1> {
     if (input.messageBodiesDays > input.messagesDays) {
       throw new DomainError(
         'RETENTION_INVALID',
@@ -31,6 +35,7 @@ export class RetentionService {
       );
     }
     await this.hospitals.get(hospitalId);
+    if (options.dryRun) return { hospitalId, ...input, custom: true };
     await this.dataSource.query(
       `INSERT INTO user_provisioning.hospital_retention (hospital_id, message_bodies_days, messages_days)
        VALUES ($1, $2, $3)

@@ -1,3 +1,4 @@
+import { IsDryRun } from '../common/config-write';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -85,6 +86,8 @@ export class AlertRulesInputV1 {
 
 export class PutAlertRulesRequestV1 extends HospitalScopedV1 {
   @ValidateNested() @Type(() => AlertRulesInputV1) input: AlertRulesInputV1;
+  /** Check everything, store nothing (a configuration document's dry run). */
+  @IsDryRun() dryRun?: boolean;
 }
 
 export class GetAlertRulesRequestV1 extends HospitalScopedV1 {}

@@ -1,3 +1,4 @@
+import { IsDryRun } from '../common/config-write';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
@@ -34,6 +35,8 @@ export interface RetentionViewV1 {
 
 export class PutRetentionRequestV1 extends HospitalScopedV1 {
   @IsObject() @ValidateNested() @Type(() => RetentionInputV1) retention: RetentionInputV1;
+  /** Check everything, store nothing (a configuration document's dry run). */
+  @IsDryRun() dryRun?: boolean;
 }
 
 export class GetRetentionRequestV1 extends HospitalScopedV1 {}

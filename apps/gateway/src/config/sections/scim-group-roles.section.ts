@@ -7,6 +7,7 @@ import {
 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { ConfigSection } from '../config-section';
+import { withoutPrefix } from './field-paths';
 
 /** `scimGroupRoles`: which IdP groups give which role, as PUT .../scim-group-roles takes it. */
 @Injectable()
@@ -44,13 +45,4 @@ export class ScimGroupRolesSection implements ConfigSection<ScimGroupRoleMapping
       throw withoutPrefix(error, 'mappings');
     }
   }
-}
-
-/** Field paths of the wrapper (`mappings[0].role` as `mappings.0.role`) made relative to the section. */
-function withoutPrefix(error: unknown, prefix: string): unknown {
-  const errors = (error as { details?: { errors?: { field: string }[] } }).details?.errors;
-  for (const fieldError of errors ?? []) {
-    fieldError.field = fieldError.field === prefix ? '' : fieldError.field.replace(`${prefix}.`, '');
-  }
-  return error;
 }

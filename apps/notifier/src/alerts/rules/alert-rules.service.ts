@@ -11,9 +11,14 @@ export class AlertRulesService {
     private readonly bus: Bus,
   ) {}
 
-  async put(hospitalId: string, rules: AlertRuleV1[]): Promise<AlertRulesViewV1> {
+  async put(
+    hospitalId: string,
+    rules: AlertRuleV1[],
+    options: { dryRun?: boolean } = {},
+  ): Promise<AlertRulesViewV1> {
     const normalized = normalizeRules(rules);
-    await this.bus.request('tenancy.hospital.get.v1', { hospitalId }); // HOSPITAL_NOT_FOUND
+    await this.bus.requireHospital(hospitalId);
+    if (options.dryRun) return { hospitalId, rules: normalized };
     const stored = await this.rules.replace(hospitalId, normalized);
     return { hospitalId, rules: stored.rules, updatedAt: stored.updatedAt.toISOString() };
   }

@@ -91,72 +91,72 @@ suite('RabbitMQ transport: timing (real broker, retried)', () => {
       expect(handledBy.b).toBeGreaterThanOrEqual(20);
     });
   });
-});
 
-describe('retry timing', () => {
-  test('a handler failing twice then succeeding is called with attempts 1, 2, 3 after the backoff', async () => {
-    const event = name('retry');
-    const queue = name('retry');
-    const consumer = await transport();
-    const calls: { meta: MessageMeta; at: number }[] = [];
-    await consumer.subscribe(
-      event,
-      subscription(queue, { backoffMs: 200, maxAttempts: 5 }),
-      async (_p, meta) => {
-        calls.push({ meta, at: Date.now() });
-        if (meta.attempt < 3) throw new Error('database busy');
-      },
-    );
-    const publisher = await transport();
-    const { messageId } = publishOptions();
+  describe('retry timing', () => {
+    test('a handler failing twice then succeeding is called with attempts 1, 2, 3 after the backoff', async () => {
+      const event = name('retry');
+      const queue = name('retry');
+      const consumer = await transport();
+      const calls: { meta: MessageMeta; at: number }[] = [];
+      await consumer.subscribe(
+        event,
+        subscription(queue, { backoffMs: 200, maxAttempts: 5 }),
+        async (_p, meta) => {
+          calls.push({ meta, at: Date.now() });
+          if (meta.attempt < 3) throw new Error('database busy');
+        },
+      );
+      const publisher = await transport();
+      const { messageId } = publishOptions();
 
-    await publisher.publish(event, { n: 1 }, { messageId, correlationId: 'c-r' });
+      await publisher.publish(event, { n: 1 }, { messageId, correlationId: 'c-r' });
 
-    await expectEventually(() => expect(calls).toHaveLength(3));
-    expect(calls.map((call) => call.meta)).toEqual(
-      [1, 2, 3].map((attempt) => ({ messageId, correlationId: 'c-r', attempt })),
-    );
-    const gaps = [calls[1].at - calls[0].at, calls[2].at - calls[1].at];
-    // backoffMs * 2^(n-1): 200 ms, then 400 ms (plus a broker round trip, generously bounded).
-    expect(gaps[0]).toBeGreaterThanOrEqual(190);
-    expect(gaps[0]).toBeLessThan(1200);
-    expect(gaps[1]).toBeGreaterThanOrEqual(390);
-    expect(gaps[1]).toBeLessThan(1400);
-    expect((await rabbit.adminChannel.checkQueue(`${queue}.dlq`)).messageCount).toBe(0);
-  });
+      await expectEventually(() => expect(calls).toHaveLength(3));
+      expect(calls.map((call) => call.meta)).toEqual(
+        [1, 2, 3].map((attempt) => ({ messageId, correlationId: 'c-r', attempt })),
+      );
+      const gaps = [calls[1].at - calls[0].at, calls[2].at - calls[1].at];
+      // backoffMs * 2^(n-1): 200 ms, then 400 ms (plus a broker round trip, generously bounded).
+      expect(gaps[0]).toBeGreaterThanOrEqual(190);
+      expect(gaps[0]).toBeLessThan(1200);
+      expect(gaps[1]).toBeGreaterThanOrEqual(390);
+      expect(gaps[1]).toBeLessThan(1400);
+      expect((await rabbit.adminChannel.checkQueue(`${queue}.dlq`)).messageCount).toBe(0);
+    });
 
-  test('poison and failing messages do not hold up the messages behind them', async () => {
-    const event = name('mixed');
-    const queue = name('mixed');
-    const consumer = await transport();
-    const done: string[] = [];
-    const failedAt: number[] = [];
-    await consumer.subscribe(
-      event,
-      subscription(queue, { prefetch: 1, backoffMs: 2000, maxAttempts: 2 }),
-      async (payload) => {
-        const { kind } = payload as { kind: string };
-        if (kind === 'poison') throw new PoisonMessageError('cannot parse');
-        if (kind === 'flaky') {
-          failedAt.push(Date.now());
-          throw new Error('try later');
-        }
-        done.push(kind);
-      },
-    );
-    const publisher = await transport();
+    test('poison and failing messages do not hold up the messages behind them', async () => {
+      const event = name('mixed');
+      const queue = name('mixed');
+      const consumer = await transport();
+      const done: string[] = [];
+      const failedAt: number[] = [];
+      await consumer.subscribe(
+        event,
+        subscription(queue, { prefetch: 1, backoffMs: 2000, maxAttempts: 2 }),
+        async (payload) => {
+          const { kind } = payload as { kind: string };
+          if (kind === 'poison') throw new PoisonMessageError('cannot parse');
+          if (kind === 'flaky') {
+            failedAt.push(Date.now());
+            throw new Error('try later');
+          }
+          done.push(kind);
+        },
+      );
+      const publisher = await transport();
 
-    for (const kind of ['poison', 'flaky', 'a', 'b', 'c', 'd', 'e']) {
-      await publisher.publish(event, { kind }, publishOptions());
-    }
+      for (const kind of ['poison', 'flaky', 'a', 'b', 'c', 'd', 'e']) {
+        await publisher.publish(event, { kind }, publishOptions());
+      }
 
-    await expectEventually(() => expect(done).toEqual(['a', 'b', 'c', 'd', 'e']));
-    // All five went through while the flaky one waited out its backoff, not after it.
-    expect(failedAt).toHaveLength(1);
-    const poison = await nextIn(`${queue}.dlq`);
-    expect(JSON.parse(poison.content.toString())).toEqual({ kind: 'poison' });
-    const flaky = await nextIn(`${queue}.dlq`);
-    expect(JSON.parse(flaky.content.toString())).toEqual({ kind: 'flaky' });
-    expect(flaky.properties.headers).toMatchObject({ 'x-death-reason': 'try later', 'x-attempt': 2 });
+      await expectEventually(() => expect(done).toEqual(['a', 'b', 'c', 'd', 'e']));
+      // All five went through while the flaky one waited out its backoff, not after it.
+      expect(failedAt).toHaveLength(1);
+      const poison = await nextIn(`${queue}.dlq`);
+      expect(JSON.parse(poison.content.toString())).toEqual({ kind: 'poison' });
+      const flaky = await nextIn(`${queue}.dlq`);
+      expect(JSON.parse(flaky.content.toString())).toEqual({ kind: 'flaky' });
+      expect(flaky.properties.headers).toMatchObject({ 'x-death-reason': 'try later', 'x-attempt': 2 });
+    });
   });
 });

@@ -12,7 +12,14 @@ import { SiuDriver, dropFile, siuMessage } from '../e2e/siu.fixtures';
 
 const MESSAGES = 10_000;
 const KILLS = 5;
-const SERVICES = ['user-provisioning', 'patient-import', 'hl7-gateway', 'siu-ingestor', 'notifier', 'gateway'] as const;
+const SERVICES = [
+  'user-provisioning',
+  'patient-import',
+  'hl7-gateway',
+  'siu-ingestor',
+  'notifier',
+  'gateway',
+] as const;
 /** `npm run test:infra` builds dist/ first; BRIDGE_DIST_DIR points elsewhere to try a build without replacing it. */
 const DIST = process.env.BRIDGE_DIST_DIR ?? join(__dirname, '..', '..', 'dist');
 

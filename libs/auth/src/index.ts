@@ -5,3 +5,4 @@ export * from './failed-attempts';
 export * from './session-check';
 export * from './client-check';
 export * from './verification-keys';
+export * from './concurrency-gate';

@@ -126,6 +126,12 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
         expect({ pending, applied, repeated }).toEqual({ pending: 0, applied: EVENTS, repeated: 0 });
       },
       { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    ).catch(async (error: unknown) => {
+      // Where the missing events are says which link lost them: still queued, unacked, retried, dead.
+      const queues = await broker.ctl('list_queues', 'name', 'messages', 'messages_unacknowledged', 'consumers');
+      const [{ inbox }] = await dataSource.query(`SELECT count(*)::int AS inbox FROM relay_test.inbox`);
+      console.error(`broker queues after the restart:\n${queues}\ninbox rows: ${inbox}`);
+      throw error;
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, tenantOf } from '@bridge/auth';
+import { ConcurrencyGate, CurrentPrincipal, tenantOf } from '@bridge/auth';
 import {
   DomainError,
   ExchangeLoginTokenRequestV1,
@@ -18,10 +18,25 @@ import { FailedAttemptsService } from '../failed-attempts/failed-attempts.servic
  */
 export const PASSWORD_HASHING_TIMEOUT_MS = 30_000;
 
+/**
+ * Password sign-ins this gateway has on the bus at once; one more is refused at once (503). user-
+ * provisioning checks about three passwords a second per free core and refuses a check that queued for
+ * 5 s: 16 in flight is about that much work. Without this cap a flood from rotating addresses (which the
+ * per-source limits cannot stop) queues thousands of requests on the bus, each checked at 0.3 s of CPU
+ * long after its caller left, and the right password sent after the flood times out behind them (R11).
+ */
+const SIGN_INS_IN_FLIGHT = 16;
+
 /** Care app sign-in: e-mail + password, or the login-token link from the EMR. */
 @ApiTags('auth')
 @Controller('v1/auth')
 export class SessionsController {
+  private readonly signIns = new ConcurrencyGate({
+    concurrent: SIGN_INS_IN_FLIGHT,
+    waiting: 0,
+    busyMessage: 'Too many sign-ins at once; try again shortly.',
+  });
+
   constructor(
     private readonly bus: Bus,
     private readonly failedAttempts: FailedAttemptsService,
@@ -36,7 +51,10 @@ export class SessionsController {
     const credential = body.email.trim().toLowerCase();
     return this.failedAttempts.attempt(
       { kind: 'password', credential, source, failure: 'INVALID_CREDENTIALS' },
-      () => this.bus.request('users.session.login.v1', body, { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS }),
+      () =>
+        this.signIns.run(() =>
+          this.bus.request('users.session.login.v1', body, { timeoutMs: PASSWORD_HASHING_TIMEOUT_MS }),
+        ),
     );
   }
 

@@ -1,12 +1,17 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { ConcurrencyGate } from './scrypt-gate';
+import { ConcurrencyGate } from '@bridge/auth';
 
 /**
  * Half the cores for password hashing at most: the rest stay with every other route, whatever the flood.
  * A check queued for longer than 5 s (half the default bus timeout) is dropped, not computed for nobody.
  */
-const scryptGate = new ConcurrencyGate(Math.max(1, Math.floor(availableParallelism() / 2)), 256, 5000);
+const scryptGate = new ConcurrencyGate({
+  concurrent: Math.max(1, Math.floor(availableParallelism() / 2)),
+  waiting: 256,
+  maxWaitMs: 5000,
+  busyMessage: 'Too many sign-ins at once; try again shortly.',
+});
 const KEY_LENGTH = 64;
 
 interface ScryptCost {

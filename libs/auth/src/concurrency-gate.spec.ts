@@ -1,4 +1,4 @@
-import { ConcurrencyGate } from './scrypt-gate';
+import { ConcurrencyGate } from './concurrency-gate';
 
 function deferred() {
   let resolve!: () => void;
@@ -8,7 +8,7 @@ function deferred() {
 
 describe('ConcurrencyGate', () => {
   it('runs at most `concurrent` tasks at once, the rest in arrival order, and refuses beyond `waiting`', async () => {
-    const gate = new ConcurrencyGate(2, 3);
+    const gate = new ConcurrencyGate({ concurrent: 2, waiting: 3, busyMessage: 'busy' });
     const started: number[] = [];
     const blockers = Array.from({ length: 5 }, deferred);
     const runs = blockers.map((blocker, index) =>
@@ -32,14 +32,20 @@ describe('ConcurrencyGate', () => {
   });
 
   it('frees the slot when a task fails', async () => {
-    const gate = new ConcurrencyGate(1, 1);
+    const gate = new ConcurrencyGate({ concurrent: 1, waiting: 1, busyMessage: 'busy' });
     await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(gate.run(async () => 'next')).resolves.toBe('next');
   });
 
   it('refuses a task that waited longer than maxWaitMs when its turn comes, and runs the next', async () => {
     let clock = 0;
-    const gate = new ConcurrencyGate(1, 10, 100, () => clock);
+    const gate = new ConcurrencyGate({
+      concurrent: 1,
+      waiting: 10,
+      maxWaitMs: 100,
+      busyMessage: 'busy',
+      now: () => clock,
+    });
     const first = deferred();
     const running = gate.run(() => first.promise);
     const stale = gate.run(async () => 'stale ran');

@@ -50,6 +50,10 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
     await dataSource.query(
       `CREATE TABLE relay_test.applied (patient_id uuid PRIMARY KEY, applications int NOT NULL)`,
     );
+    // What the business transactions committed, so a failure can say which events went missing.
+    await dataSource.query(
+      `CREATE TABLE relay_test.written (patient_id uuid PRIMARY KEY, batch int NOT NULL)`,
+    );
     publisher = new RabbitMqTransport({ url: broker.url, service: 'relay-publisher' });
     consumer = new RabbitMqTransport({ url: broker.url, service: 'relay-consumer' });
     await Promise.all([publisher.start(), consumer.start()]);
@@ -90,12 +94,14 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
       for (let batch = 0; batch < EVENTS / 20; batch++) {
         await dataSource.transaction(async (manager) => {
           for (let i = 0; i < 20; i++) {
+            const patientId = randomUUID();
             await outbox.add(manager, 'patients.patient.upserted.v1', {
               hospitalId,
-              patientId: randomUUID(),
+              patientId,
               created: true,
               source: 'api',
             });
+            await manager.query(`INSERT INTO relay_test.written VALUES ($1, $2)`, [patientId, batch]);
           }
         });
       }
@@ -128,9 +134,21 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
       { timeoutMs: 60_000, intervalMs: 200 },
     ).catch(async (error: unknown) => {
       // Where the missing events are says which link lost them: still queued, unacked, retried, dead.
-      const queues = await broker.ctl('list_queues', 'name', 'messages', 'messages_unacknowledged', 'consumers');
+      const queues = await broker.ctl(
+        'list_queues',
+        'name',
+        'messages',
+        'messages_unacknowledged',
+        'consumers',
+      );
       const [{ inbox }] = await dataSource.query(`SELECT count(*)::int AS inbox FROM relay_test.inbox`);
-      console.error(`broker queues after the restart:\n${queues}\ninbox rows: ${inbox}`);
+      const missing: { batch: number; count: number }[] = await dataSource.query(
+        `SELECT w.batch, count(*)::int AS count FROM relay_test.written w
+         LEFT JOIN relay_test.applied a USING (patient_id) WHERE a.patient_id IS NULL GROUP BY w.batch ORDER BY 1`,
+      );
+      console.error(
+        `broker queues after the restart:\n${queues}\ninbox rows: ${inbox}; missing by writer batch: ${JSON.stringify(missing)}`,
+      );
       throw error;
     });
   });

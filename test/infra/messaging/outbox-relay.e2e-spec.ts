@@ -106,12 +106,14 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
         });
       }
     })();
+    // The bounds are generous on purpose (a loaded CI machine applied 100 events in 30 s): what this test
+    // proves is the final count, and a real loss still fails it, with the diagnostics below.
     await expectEventually(
       async () => {
         const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM relay_test.applied`);
         expect(count).toBeGreaterThan(EVENTS / 10);
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: 90_000 },
     );
     const [{ beforeRestart }] = await dataSource.query(
       `SELECT count(*)::int AS "beforeRestart" FROM relay_test.applied`,
@@ -131,7 +133,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
         );
         expect({ pending, applied, repeated }).toEqual({ pending: 0, applied: EVENTS, repeated: 0 });
       },
-      { timeoutMs: 60_000, intervalMs: 200 },
+      { timeoutMs: 120_000, intervalMs: 200 },
     ).catch(async (error: unknown) => {
       // Where the missing events are says which link lost them: still queued, unacked, retried, dead.
       const queues = await broker.ctl(
@@ -151,5 +153,5 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
       );
       throw error;
     });
-  });
+  }, 300_000);
 });

@@ -29,3 +29,29 @@ describe('ExpiringCache', () => {
     await expect(cache.get('a', async () => 1)).resolves.toBe(1);
   });
 });
+
+describe('ExpiringCache with staleMs', () => {
+  it('answers from the expired entry while one background lookup refreshes it, and waits past the stale window', async () => {
+    const cache = new ExpiringCache<string>({ ttlMs: 1000, maxEntries: 10, staleMs: 1000 });
+    const start = Date.now();
+    await cache.get('a', async () => 'first');
+    let release!: (value: string) => void;
+    let lookups = 0;
+    const slow = () => (lookups++, new Promise<string>((resolve) => (release = resolve)));
+
+    // Expired but within the stale window: the old answer at once, one refresh for both callers.
+    await expect(cache.get('a', slow, start + 1500)).resolves.toBe('first');
+    await expect(cache.get('a', slow, start + 1600)).resolves.toBe('first');
+    expect(lookups).toBe(1);
+    release('second');
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(cache.get('a', slow, Date.now())).resolves.toBe('second');
+    expect(lookups).toBe(1);
+
+    // Past ttl + staleMs the caller waits for a fresh answer.
+    const waiting = cache.get('a', slow, Date.now() + 2500);
+    release('third');
+    await expect(waiting).resolves.toBe('third');
+    expect(lookups).toBe(2);
+  });
+});

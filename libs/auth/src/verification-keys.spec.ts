@@ -39,4 +39,33 @@ describe('VerificationKeys', () => {
     expect(loads).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
+
+  it('refreshes in the background within one more interval when the key is known, and waits past it', async () => {
+    let release: (() => void) | undefined;
+    let loads = 0;
+    const keys = new VerificationKeys(
+      {
+        load: async () => {
+          loads++;
+          if (loads > 1) await new Promise<void>((resolve) => (release = resolve));
+          return [jwk('a')];
+        },
+      },
+      { refreshMs: 1000, minReloadMs: 0 },
+    );
+    const start = Date.now();
+    await keys.keyFor('a', start);
+    // Due, the read hangs (user-provisioning flooded): the known key answers at once.
+    await expect(keys.keyFor('a', start + 1500)).resolves.toBeDefined();
+    await expect(keys.jwks(start + 1500)).resolves.toHaveLength(1);
+    expect(loads).toBe(2);
+    // Past two intervals the caller waits for the read.
+    let answered = false;
+    const waiting = keys.keyFor('a', start + 2500).then(() => (answered = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    release!();
+    await waiting;
+    expect(answered).toBe(true);
+  });
 });

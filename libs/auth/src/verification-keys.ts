@@ -32,15 +32,34 @@ export class VerificationKeys {
   ) {}
 
   async keyFor(kid: string, now = Date.now()): Promise<KeyObject | undefined> {
-    if (now - this.loadedAt >= this.options.refreshMs) await this.reload(0);
+    if (this.due(now)) await this.refresh(now, this.keys.has(kid));
     else if (!this.keys.has(kid)) await this.reload(this.loadedAt + this.options.minReloadMs - now);
     return this.keys.get(kid);
   }
 
   /** The JWKS document's keys. */
   async jwks(now = Date.now()): Promise<PublicJwkV1[]> {
-    if (now - this.loadedAt >= this.options.refreshMs) await this.reload(0);
+    if (this.due(now)) await this.refresh(now, true);
     return this.published;
+  }
+
+  private due(now: number): boolean {
+    return now - this.loadedAt >= this.options.refreshMs;
+  }
+
+  /**
+   * The periodic read. Within one more refresh interval, and when what the caller needs is already here,
+   * it runs in the background and the caller goes on at once: a slow user-provisioning (a sign-in flood)
+   * must not stall every request behind it. Past that the caller waits, so a retired key never verifies
+   * for long after its owner dropped it.
+   */
+  private async refresh(now: number, haveWhatIsNeeded: boolean): Promise<void> {
+    const reading = this.reload(0);
+    if (haveWhatIsNeeded && now - this.loadedAt < 2 * this.options.refreshMs) {
+      reading.catch(() => undefined); // a failed read is tried again by the next request
+      return;
+    }
+    await reading;
   }
 
   /** Concurrent callers share one read; a read asked for too soon after the last waits its turn. */

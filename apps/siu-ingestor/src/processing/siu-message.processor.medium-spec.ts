@@ -109,7 +109,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
 
     const runId = randomUUID();
     await runs.insert({ id: runId, hospitalId, trigger: 'manual', settings });
-    const ids = file.map(() => randomUUID());
+    const ids: string[] = file.map(() => randomUUID());
     const target = { hospitalId, runId, fileId: randomUUID() };
     const files = new SiuFilesRepository(dataSource);
     await dataSource.transaction(async (manager) => {

@@ -49,6 +49,7 @@ describe('MessageJournal (PostgreSQL)', () => {
     await database?.drop();
   });
 
+  /** A row written by `append`, as the repositories write theirs. */
   async function exchange(row: {
     hospitalId: string;
     direction: string;
@@ -56,11 +57,16 @@ describe('MessageJournal (PostgreSQL)', () => {
     minute: number;
   }): Promise<string> {
     const id = randomUUID();
-    await dataSource.query(
-      `INSERT INTO journal_test.exchanges (id, hospital_id, channel, direction, type, status, created_at)
-       VALUES ($1, $2, 'a19', $3, 'QRY^A19', $4, $5)`,
-      [id, row.hospitalId, row.direction, row.status, new Date(Date.UTC(2026, 3, 1, 10, row.minute))],
-    );
+    await new MessageJournal(dataSource, exchanges).append({
+      id,
+      hospital_id: row.hospitalId,
+      channel: 'a19',
+      direction: row.direction,
+      type: 'QRY^A19',
+      status: row.status,
+      summary: { outcome: 'pending' },
+      created_at: new Date(Date.UTC(2026, 3, 1, 10, row.minute)),
+    });
     return id;
   }
 
@@ -98,9 +104,9 @@ describe('MessageJournal (PostgreSQL)', () => {
   it('finishes a row of its hospital only: values, JSON, times, absent values as NULL, and the touched column', async () => {
     const journal = new MessageJournal(dataSource, exchanges);
     const id = await exchange({ hospitalId: hospitalA, direction: 'outbound', status: 'sent', minute: 5 });
-    await journal.finish(hospitalB, id, { status: 'replied' });
+    await journal.update(hospitalB, id, { status: 'replied' });
     const finishedAt = new Date('2026-04-01T10:05:01.250Z');
-    await journal.finish(hospitalA, id, {
+    await journal.update(hospitalA, id, {
       status: 'failed',
       error: 'The hospital answered AR.',
       raw_in: undefined,
@@ -122,6 +128,36 @@ describe('MessageJournal (PostgreSQL)', () => {
     });
     expect(toMessageView(row!)).toMatchObject({ id, status: 'failed', durationMs: 1250 });
     expect(await journal.find(randomUUID(), 'raw_in')).toBeUndefined();
+  });
+
+  it('writes and changes rows in the caller transaction when given its manager', async () => {
+    const journal = new MessageJournal(dataSource, exchanges);
+    const kept = await exchange({ hospitalId: hospitalA, direction: 'outbound', status: 'sent', minute: 6 });
+    const lost = randomUUID();
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await journal.append(
+          {
+            id: lost,
+            hospital_id: hospitalA,
+            channel: 'a19',
+            direction: 'inbound',
+            type: 'SIU^S12',
+            status: 'received',
+            raw_in: undefined,
+            created_at: new Date(),
+          },
+          manager,
+        );
+        await journal.update(hospitalA, kept, { status: 'replied' }, manager);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await journal.find(lost, 'raw_in')).toBeUndefined();
+    expect(await journal.find(kept, 'summary')).toMatchObject({
+      status: 'sent',
+      summary: { outcome: 'pending' },
+    });
   });
 
   it('a journal of one direction answers a filter on the other with nothing, and on its own with every row', async () => {

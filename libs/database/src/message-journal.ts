@@ -1,6 +1,6 @@
 import type { ListMessagesRequestV1, MessageViewV1 } from '@bridge/contracts';
 import type { DataSource } from 'typeorm';
-import type { JournalTable } from './retention/daily-partitions';
+import type { JournalTable, Sql } from './retention/daily-partitions';
 import { messageLogConditions } from './sql-conditions';
 
 /** A journal table as the message log reads it (HL7 exchanges, web-service exchanges, SIU messages). */
@@ -14,8 +14,8 @@ export interface MessageLogTable extends JournalTable {
 }
 
 /**
- * The code the three journals share: the message-log list (the same filters, newest first), reading one
- * row by id, and recording how an exchange ended. Writes take the hospital id; reads serve the platform
+ * The code the three journals share: writing a row and changing it, the message-log list (the same
+ * filters, newest first) and reading one row by id. Writes take the hospital id; reads serve the platform
  * admin's log, which spans hospitals, so there the hospital is an optional filter (the gateway lets only
  * `admin` tokens in). What differs per journal (its columns, how a row reads as a view) stays with its
  * repository.
@@ -53,23 +53,43 @@ export class MessageJournal {
   }
 
   /**
-   * How an exchange ended: sets `columns` (column name -> value; objects are stored as JSON) on the row.
-   * Column names come from the repository's code, never from input.
+   * Writes one row: `columns` maps column names to values (objects stored as JSON, undefined as NULL). In the
+   * caller's transaction when `sql` is its EntityManager. Column names come from the repository's code.
    */
-  async finish(hospitalId: string, id: string, columns: Record<string, unknown>): Promise<void> {
+  async append(columns: Record<string, unknown>, sql: Sql = this.dataSource): Promise<void> {
+    const names = Object.keys(columns);
+    await sql.query(
+      `INSERT INTO ${this.qualified} (${names.join(', ')})
+       VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')})`,
+      names.map((name) => storable(columns[name])),
+    );
+  }
+
+  /**
+   * Changes `columns` (as in `append`) on the row of that hospital and id, and the touched column: how an
+   * exchange ended, the patient it led to. In the caller's transaction when `sql` is its EntityManager.
+   */
+  async update(
+    hospitalId: string,
+    id: string,
+    columns: Record<string, unknown>,
+    sql: Sql = this.dataSource,
+  ): Promise<void> {
     const names = Object.keys(columns);
     const assignments = names.map((name, index) => `${name} = $${index + 3}`);
     if (this.journal.touchedColumn) assignments.push(`${this.journal.touchedColumn} = now()`);
-    const values = names.map((name) => {
-      const value = columns[name];
-      return value !== null && typeof value === 'object' && !(value instanceof Date)
-        ? JSON.stringify(value)
-        : (value ?? null);
-    });
-    await this.dataSource.query(
+    await sql.query(
       `UPDATE ${this.qualified} SET ${assignments.join(', ')}
        WHERE hospital_id = $1 AND id = $2`,
-      [hospitalId, id, ...values],
+      [hospitalId, id, ...names.map((name) => storable(columns[name]))],
     );
   }
+}
+
+/** A value as a query parameter: objects (summaries) as JSON, undefined as NULL, the rest as they are. */
+function storable(value: unknown): unknown {
+  if (value === undefined) return null;
+  return value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)
+    ? JSON.stringify(value)
+    : value;
 }

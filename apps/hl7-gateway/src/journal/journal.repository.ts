@@ -36,27 +36,22 @@ interface MessageDetailRow extends MessageLogRow {
 export class JournalRepository {
   private readonly journal: MessageJournal;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.journal = new MessageJournal(dataSource, HL7_JOURNAL);
   }
 
   async insert(entry: NewJournalEntry): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO hl7_gateway.messages
-         (id, hospital_id, channel, direction, type, control_id, status, raw_out, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        entry.id,
-        entry.hospitalId,
-        entry.channel,
-        entry.direction,
-        entry.type,
-        entry.controlId ?? null,
-        entry.status,
-        entry.rawOut,
-        entry.startedAt,
-      ],
-    );
+    await this.journal.append({
+      id: entry.id,
+      hospital_id: entry.hospitalId,
+      channel: entry.channel,
+      direction: entry.direction,
+      type: entry.type,
+      control_id: entry.controlId,
+      status: entry.status,
+      raw_out: entry.rawOut,
+      started_at: entry.startedAt,
+    });
   }
 
   /**
@@ -67,27 +62,27 @@ export class JournalRepository {
     manager: EntityManager,
     entry: Omit<NewJournalEntry, 'rawOut' | 'direction'> & { rawIn: string; ack: string; error?: string },
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO hl7_gateway.messages
-         (id, hospital_id, channel, direction, type, control_id, status, error, raw_in, raw_out, started_at, finished_at)
-       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $10)`,
-      [
-        entry.id,
-        entry.hospitalId,
-        entry.channel,
-        entry.type,
-        entry.controlId ?? null,
-        entry.status,
-        entry.error ?? null,
-        entry.rawIn,
-        entry.ack,
-        entry.startedAt,
-      ],
+    await this.journal.append(
+      {
+        id: entry.id,
+        hospital_id: entry.hospitalId,
+        channel: entry.channel,
+        direction: 'inbound',
+        type: entry.type,
+        control_id: entry.controlId,
+        status: entry.status,
+        error: entry.error,
+        raw_in: entry.rawIn,
+        raw_out: entry.ack,
+        started_at: entry.startedAt,
+        finished_at: entry.startedAt,
+      },
+      manager,
     );
   }
 
   async finish(hospitalId: string, id: string, end: JournalEntryEnd): Promise<void> {
-    await this.journal.finish(hospitalId, id, {
+    await this.journal.update(hospitalId, id, {
       status: end.status,
       error: end.error,
       raw_in: end.rawIn,

@@ -32,20 +32,24 @@ interface MessageDetailRow extends MessageLogRow {
 export class WebServiceJournalRepository {
   private readonly journal: MessageJournal;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.journal = new MessageJournal(dataSource, IMPORT_JOURNAL);
   }
 
   async insert(row: NewExchangeRow): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO patient_import.messages (id, hospital_id, channel, direction, type, status, raw_out)
-       VALUES ($1, $2, 'webservice', 'outbound', $3, 'sent', $4)`,
-      [row.id, row.hospitalId, row.type, row.rawOut],
-    );
+    await this.journal.append({
+      id: row.id,
+      hospital_id: row.hospitalId,
+      channel: 'webservice',
+      direction: 'outbound',
+      type: row.type,
+      status: 'sent',
+      raw_out: row.rawOut,
+    });
   }
 
   async finish(hospitalId: string, id: string, end: ExchangeEndRow): Promise<void> {
-    await this.journal.finish(hospitalId, id, {
+    await this.journal.update(hospitalId, id, {
       status: end.status,
       error: end.error,
       raw_in: end.rawIn,
@@ -62,10 +66,7 @@ export class WebServiceJournalRepository {
     id: string,
     patientId: string,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE patient_import.messages SET patient_id = $3, updated_at = now() WHERE hospital_id = $1 AND id = $2`,
-      [hospitalId, id, patientId],
-    );
+    await this.journal.update(hospitalId, id, { patient_id: patientId }, manager);
   }
 
   /** Newest first; `limit` rows at most. Raw content is never selected here. */

@@ -3,6 +3,9 @@ import type { DataSource } from 'typeorm';
 import type { JournalTable, Sql } from './retention/daily-partitions';
 import { messageLogConditions } from './sql-conditions';
 
+/** Entries a message-log page holds when the request names no `limit`. */
+export const MESSAGE_LOG_DEFAULT_LIMIT = 100;
+
 /** A journal table as the message log reads it (HL7 exchanges, web-service exchanges, SIU messages). */
 export interface MessageLogTable extends JournalTable {
   /** The columns the list selects; never a raw body. */
@@ -30,12 +33,12 @@ export class MessageJournal {
     this.qualified = `${journal.schema}.${journal.table}`;
   }
 
-  /** Newest first; `limit` rows at most. */
-  async list<Row>(filters: ListMessagesRequestV1, limit: number): Promise<Row[]> {
+  /** Newest first; `filters.limit` rows at most (else MESSAGE_LOG_DEFAULT_LIMIT). */
+  async list<Row>(filters: ListMessagesRequestV1): Promise<Row[]> {
     const { onlyDirection } = this.journal;
     if (onlyDirection && filters.direction && filters.direction !== onlyDirection) return [];
     const conditions = messageLogConditions(onlyDirection ? { ...filters, direction: undefined } : filters);
-    const limitParameter = conditions.parameter(limit);
+    const limitParameter = conditions.parameter(filters.limit ?? MESSAGE_LOG_DEFAULT_LIMIT);
     return this.dataSource.query(
       `SELECT ${this.journal.logColumns} FROM ${this.qualified} ${conditions.where()}
        ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,

@@ -69,9 +69,9 @@ export class WebServiceJournalRepository {
     await this.journal.update(hospitalId, id, { patient_id: patientId }, manager);
   }
 
-  /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
-    return (await this.journal.list<MessageLogRow>(filters, limit)).map(toMessageView);
+  /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageView);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {

@@ -240,9 +240,9 @@ export class SiuMessagesRepository {
     });
   }
 
-  /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
-    return (await this.journal.list<MessageRow>(filters, limit)).map(toView);
+  /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return (await this.journal.list<MessageRow>(filters)).map(toView);
   }
 
   async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer | null }) | undefined> {

@@ -31,7 +31,7 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts', 'bench/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'apps/care-web/**'],
+    ignores: ['**/*.spec.ts', '**/*.medium-spec.ts', 'apps/care-web/**'],
     extends: [tseslint.configs.recommendedTypeChecked],
     rules: {
       // `_name` marks what is left out on purpose (a rest sibling, an interface's unused argument).

@@ -1,4 +1,4 @@
-// One jest run covers unit tests (beside the code) and e2e suites (test/).
+// One jest run covers unit and medium tests (beside the code) and e2e suites (test/).
 // @swc/jest compiles with decorator metadata, so Nest DI works exactly as in the build.
 const fs = require('node:fs');
 const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
@@ -27,6 +27,21 @@ module.exports = {
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
       // Of the Care app (browser code), only its i18n catalogues have unit tests.
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/care-web/(?!src/i18n/)'],
+    },
+    {
+      // Medium tests (`*.medium-spec.ts` beside the code): a service's own classes with its real repositories
+      // on the embedded PostgreSQL (its migrations run), only other services faked. Part of `npm test`.
+      displayName: 'medium',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      setupFiles: ['reflect-metadata'],
+      moduleNameMapper,
+      testMatch: ['<rootDir>/apps/**/*.medium-spec.ts', '<rootDir>/libs/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
     },
     {
       displayName: 'e2e',

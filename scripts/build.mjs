@@ -19,7 +19,7 @@ execFileSync(
     '--config-file',
     '.swcrc',
     '--ignore',
-    '**/*.spec.ts,apps/care-web/**',
+    '**/*.spec.ts,**/*.medium-spec.ts,apps/care-web/**',
     '--quiet',
   ],
   { cwd: root, stdio: 'inherit' },

@@ -189,7 +189,7 @@ function compile() {
       '--config-file',
       '.swcrc',
       '--ignore',
-      '**/*.spec.ts,apps/care-web/**',
+      '**/*.spec.ts,**/*.medium-spec.ts,apps/care-web/**',
       '--quiet',
     ],
     { cwd: root, stdio: 'inherit' },

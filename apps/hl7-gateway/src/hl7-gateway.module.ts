@@ -1,3 +1,4 @@
+import type { MigrationInterface } from 'typeorm';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -25,6 +26,17 @@ import { SignalsModule } from './signals/signals.module';
 
 export { HL7_GATEWAY_SCHEMA } from './hl7-gateway.schema';
 
+/** hl7-gateway's migrations, in order (also run by the medium tests of its repositories). */
+export function hl7GatewayMigrations(): (new () => MigrationInterface)[] {
+  return [
+    messagingTablesMigration(HL7_GATEWAY_SCHEMA),
+    Initial1764160000000,
+    PartitionMessages1796228252550,
+    outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
+    SiuListeners1796228600000,
+  ];
+}
+
 /** Everything MLLP: outbound QRY^A19 / QBP^Q22, the inbound listener, ACKs, the HL7 journal (issues 3, 4). */
 @Module({})
 export class Hl7GatewayModule {
@@ -39,13 +51,7 @@ export class Hl7GatewayModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [
-            messagingTablesMigration(HL7_GATEWAY_SCHEMA),
-            Initial1764160000000,
-            PartitionMessages1796228252550,
-            outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
-            SiuListeners1796228600000,
-          ],
+          migrations: hl7GatewayMigrations(),
         }),
         SecretBoxModule.forService(SecretBox.fromConfig(config)),
         MessagingModule.forService({

@@ -10,6 +10,7 @@ import {
   JournalRetentionModule,
 } from '@bridge/database';
 import { ScheduleModule } from '@nestjs/schedule';
+import type { MigrationInterface } from 'typeorm';
 import {
   busRetentionPolicy,
   healthHandler,
@@ -36,6 +37,21 @@ import { WEB_SERVICE_SECRETS } from './webservice/webservice-connections.reposit
 import { WebServiceModule } from './webservice/webservice.module';
 import { SignalsModule } from './signals/signals.module';
 
+/** patient-import's migrations, in order (also run by the medium tests of its repositories). */
+export function patientImportMigrations(box: SecretBox): (new () => MigrationInterface)[] {
+  return [
+    Initial1764150000000,
+    messagingTablesMigration(PATIENT_IMPORT_SCHEMA),
+    idempotencyKeysMigration(PATIENT_IMPORT_SCHEMA),
+    PullImport1764160000000,
+    Appointments1764190000000,
+    sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
+    PartitionMessages1796228252551,
+    CareFlowDefinitionActive1796229270229,
+    outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
+  ];
+}
+
 /** Patients, care-flow definitions and care flows, and pull import (web service, import source, sessions). */
 @Module({})
 export class PatientImportModule {
@@ -50,17 +66,7 @@ export class PatientImportModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [CareFlowDefinition],
-          migrations: [
-            Initial1764150000000,
-            messagingTablesMigration(PATIENT_IMPORT_SCHEMA),
-            idempotencyKeysMigration(PATIENT_IMPORT_SCHEMA),
-            PullImport1764160000000,
-            Appointments1764190000000,
-            sealSecretsMigration('SealWebServiceSecrets1796217600000', box, WEB_SERVICE_SECRETS),
-            PartitionMessages1796228252551,
-            CareFlowDefinitionActive1796229270229,
-            outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
-          ],
+          migrations: patientImportMigrations(box),
         }),
         SecretBoxModule.forService(box),
         MessagingModule.forService({

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import type { MigrationInterface } from 'typeorm';
 import { DestinationPolicyModule } from '@bridge/config';
 import {
   DatabaseModule,
@@ -40,6 +41,21 @@ import { SIU_OPTIONS, type SiuOptions } from './siu.options';
 
 export const SIU_INGESTOR_SCHEMA = 'siu_ingestor';
 
+/** siu-ingestor's migrations, in order (also run by the medium tests of its repositories). */
+export function siuIngestorMigrations(box: SecretBox): (new () => MigrationInterface)[] {
+  return [
+    messagingTablesMigration(SIU_INGESTOR_SCHEMA),
+    Siu1764190000000,
+    SiuRunCounts1764200000000,
+    sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
+    ScrubRunSecrets1796217600000,
+    PartitionMessages1796228252552,
+    ReprocessJobs1796228252554,
+    outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
+    announceSiuListenersMigration(box),
+  ];
+}
+
 /** SIU sources, schedules, file and message state, processing into care flows, run reports (issue 4). */
 @Module({})
 export class SiuIngestorModule {
@@ -62,17 +78,7 @@ export class SiuIngestorModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [
-            messagingTablesMigration(SIU_INGESTOR_SCHEMA),
-            Siu1764190000000,
-            SiuRunCounts1764200000000,
-            sealSecretsMigration('SealSiuSecrets1796217600000', box, SIU_SECRETS),
-            ScrubRunSecrets1796217600000,
-            PartitionMessages1796228252552,
-            ReprocessJobs1796228252554,
-            outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
-            announceSiuListenersMigration(box),
-          ],
+          migrations: siuIngestorMigrations(box),
         }),
         SecretBoxModule.forService(box),
         MessagingModule.forService({

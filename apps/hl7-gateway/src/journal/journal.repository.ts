@@ -1,7 +1,8 @@
-import { messageLogConditions, toMessageView, type MessageLogRow } from '@bridge/database';
+import { MessageJournal, toMessageView, type MessageLogRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { HL7_JOURNAL } from '../retention/hl7-journal';
 
 export interface NewJournalEntry {
   id: string;
@@ -24,43 +25,33 @@ export interface JournalEntryEnd {
   durationMs: number;
 }
 
-type MessageRow = MessageLogRow;
-
-interface MessageDetailRow extends MessageRow {
+interface MessageDetailRow extends MessageLogRow {
   raw_out: string | null;
   raw_in: string | null;
   summary: Record<string, unknown>;
 }
 
-const LIST_COLUMNS =
-  'id, hospital_id, channel, direction, type, control_id, status, error, duration_ms, created_at';
-
-/**
- * The HL7 exchange journal. Writes take the hospital id; reads serve the platform admin's message
- * log, which spans hospitals, so there the hospital id is an optional filter (the gateway only lets
- * `admin` tokens in).
- */
+/** The HL7 exchange journal (`hl7_gateway.messages`): outbound queries and inbound real-time SIU messages. */
 @Injectable()
 export class JournalRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly journal: MessageJournal;
+
+  constructor(dataSource: DataSource) {
+    this.journal = new MessageJournal(dataSource, HL7_JOURNAL);
+  }
 
   async insert(entry: NewJournalEntry): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO hl7_gateway.messages
-         (id, hospital_id, channel, direction, type, control_id, status, raw_out, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        entry.id,
-        entry.hospitalId,
-        entry.channel,
-        entry.direction,
-        entry.type,
-        entry.controlId ?? null,
-        entry.status,
-        entry.rawOut,
-        entry.startedAt,
-      ],
-    );
+    await this.journal.append({
+      id: entry.id,
+      hospital_id: entry.hospitalId,
+      channel: entry.channel,
+      direction: entry.direction,
+      type: entry.type,
+      control_id: entry.controlId,
+      status: entry.status,
+      raw_out: entry.rawOut,
+      started_at: entry.startedAt,
+    });
   }
 
   /**
@@ -71,61 +62,43 @@ export class JournalRepository {
     manager: EntityManager,
     entry: Omit<NewJournalEntry, 'rawOut' | 'direction'> & { rawIn: string; ack: string; error?: string },
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO hl7_gateway.messages
-         (id, hospital_id, channel, direction, type, control_id, status, error, raw_in, raw_out, started_at, finished_at)
-       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, $8, $9, $10, $10)`,
-      [
-        entry.id,
-        entry.hospitalId,
-        entry.channel,
-        entry.type,
-        entry.controlId ?? null,
-        entry.status,
-        entry.error ?? null,
-        entry.rawIn,
-        entry.ack,
-        entry.startedAt,
-      ],
+    await this.journal.append(
+      {
+        id: entry.id,
+        hospital_id: entry.hospitalId,
+        channel: entry.channel,
+        direction: 'inbound',
+        type: entry.type,
+        control_id: entry.controlId,
+        status: entry.status,
+        error: entry.error,
+        raw_in: entry.rawIn,
+        raw_out: entry.ack,
+        started_at: entry.startedAt,
+        finished_at: entry.startedAt,
+      },
+      manager,
     );
   }
 
   async finish(hospitalId: string, id: string, end: JournalEntryEnd): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE hl7_gateway.messages
-         SET status = $3, error = $4, raw_in = $5, summary = $6::jsonb, finished_at = $7, duration_ms = $8
-       WHERE hospital_id = $1 AND id = $2`,
-      [
-        hospitalId,
-        id,
-        end.status,
-        end.error ?? null,
-        end.rawIn ?? null,
-        JSON.stringify(end.summary),
-        end.finishedAt,
-        end.durationMs,
-      ],
-    );
+    await this.journal.update(hospitalId, id, {
+      status: end.status,
+      error: end.error,
+      raw_in: end.rawIn,
+      summary: end.summary,
+      finished_at: end.finishedAt,
+      duration_ms: end.durationMs,
+    });
   }
 
-  /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
-    const conditions = messageLogConditions(filters);
-    const limitParameter = conditions.parameter(limit);
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS} FROM hl7_gateway.messages ${conditions.where()}
-       ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
-      conditions.parameters,
-    );
-    return rows.map(toMessageView);
+  /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageView);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {
-    const rows: MessageDetailRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS}, raw_out, raw_in, summary FROM hl7_gateway.messages WHERE id = $1`,
-      [messageId],
-    );
-    const row = rows[0];
+    const row = await this.journal.find<MessageDetailRow>(messageId, 'raw_out, raw_in, summary');
     if (!row) return undefined;
     return {
       ...toMessageView(row),

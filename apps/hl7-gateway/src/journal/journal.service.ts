@@ -8,8 +8,6 @@ import {
 import { randomUUID } from 'node:crypto';
 import { JournalRepository, type JournalEntryEnd } from './journal.repository';
 
-const DEFAULT_LIST_LIMIT = 100;
-
 /** An outbound exchange whose row is written and whose end is still to be recorded. */
 export interface OpenExchange {
   readonly id: string;
@@ -63,7 +61,7 @@ export class JournalService {
   }
 
   list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-    return this.journal.list(filters, filters.limit ?? DEFAULT_LIST_LIMIT);
+    return this.journal.list(filters);
   }
 
   async get(messageId: string): Promise<MessageDetailV1> {

@@ -1,8 +1,10 @@
-import type { RetainedJournal } from '@bridge/database';
+import type { MessageLogTable, RetainedJournal } from '@bridge/database';
 
 /** The web-service exchange journal: request and response are its bodies. */
-export const IMPORT_JOURNAL: RetainedJournal = {
+export const IMPORT_JOURNAL: RetainedJournal & MessageLogTable = {
   schema: 'patient_import',
   table: 'messages',
   bodyColumns: ['raw_out', 'raw_in'],
+  logColumns: 'id, hospital_id, channel, direction, type, status, error, duration_ms, patient_id, created_at',
+  touchedColumn: 'updated_at',
 };

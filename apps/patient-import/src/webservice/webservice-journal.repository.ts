@@ -1,7 +1,8 @@
-import { messageLogConditions, toMessageView, type MessageLogRow } from '@bridge/database';
+import { MessageJournal, toMessageView, type MessageLogRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { IMPORT_JOURNAL } from '../retention/import-journal';
 
 export interface NewExchangeRow {
   id: string;
@@ -19,52 +20,43 @@ export interface ExchangeEndRow {
   durationMs: number;
 }
 
-type MessageRow = MessageLogRow;
-
-interface MessageDetailRow extends MessageRow {
+interface MessageDetailRow extends MessageLogRow {
   raw_out: string | null;
   raw_in: string | null;
   http_status: number | null;
   summary: Record<string, unknown> | null;
 }
 
-const LIST_COLUMNS =
-  'id, hospital_id, channel, direction, type, status, error, duration_ms, patient_id, created_at';
-
-/**
- * The web-service exchange journal (`patient_import.messages`, channel `webservice`). Writes take the
- * hospital id; reads serve the platform admin's message log, which spans hospitals, so there the hospital
- * id is an optional filter (the gateway lets only `admin` tokens in).
- */
+/** The web-service exchange journal (`patient_import.messages`, channel `webservice`). */
 @Injectable()
 export class WebServiceJournalRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly journal: MessageJournal;
+
+  constructor(dataSource: DataSource) {
+    this.journal = new MessageJournal(dataSource, IMPORT_JOURNAL);
+  }
 
   async insert(row: NewExchangeRow): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO patient_import.messages (id, hospital_id, channel, direction, type, status, raw_out)
-       VALUES ($1, $2, 'webservice', 'outbound', $3, 'sent', $4)`,
-      [row.id, row.hospitalId, row.type, row.rawOut],
-    );
+    await this.journal.append({
+      id: row.id,
+      hospital_id: row.hospitalId,
+      channel: 'webservice',
+      direction: 'outbound',
+      type: row.type,
+      status: 'sent',
+      raw_out: row.rawOut,
+    });
   }
 
   async finish(hospitalId: string, id: string, end: ExchangeEndRow): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE patient_import.messages
-         SET status = $3, error = $4, raw_in = $5, http_status = $6, summary = $7::jsonb, duration_ms = $8,
-             updated_at = now()
-       WHERE hospital_id = $1 AND id = $2`,
-      [
-        hospitalId,
-        id,
-        end.status,
-        end.error ?? null,
-        end.rawIn ?? null,
-        end.httpStatus ?? null,
-        JSON.stringify(end.summary),
-        end.durationMs,
-      ],
-    );
+    await this.journal.update(hospitalId, id, {
+      status: end.status,
+      error: end.error,
+      raw_in: end.rawIn,
+      http_status: end.httpStatus,
+      summary: end.summary,
+      duration_ms: end.durationMs,
+    });
   }
 
   /** Ties the exchange to the patient its import created or updated (in the confirm's transaction). */
@@ -74,30 +66,16 @@ export class WebServiceJournalRepository {
     id: string,
     patientId: string,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE patient_import.messages SET patient_id = $3, updated_at = now() WHERE hospital_id = $1 AND id = $2`,
-      [hospitalId, id, patientId],
-    );
+    await this.journal.update(hospitalId, id, { patient_id: patientId }, manager);
   }
 
-  /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
-    const conditions = messageLogConditions(filters);
-    const limitParameter = conditions.parameter(limit);
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS} FROM patient_import.messages ${conditions.where()}
-       ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
-      conditions.parameters,
-    );
-    return rows.map(toMessageView);
+  /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageView);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {
-    const rows: MessageDetailRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS}, raw_out, raw_in, http_status, summary FROM patient_import.messages WHERE id = $1`,
-      [messageId],
-    );
-    const row = rows[0];
+    const row = await this.journal.find<MessageDetailRow>(messageId, 'raw_out, raw_in, http_status, summary');
     if (!row) return undefined;
     return {
       ...toMessageView(row),

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { WebServiceJournalRepository } from './webservice-journal.repository';
 
-const DEFAULT_LIST_LIMIT = 100;
 /** The journal keeps the start of an answer: enough to see what the hospital said, bounded per row. */
 export const RAW_IN_MAX_CHARS = 64 * 1024;
 
@@ -67,7 +66,7 @@ export class WebServiceJournalService {
   }
 
   list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-    return this.journal.list(filters, filters.limit ?? DEFAULT_LIST_LIMIT);
+    return this.journal.list(filters);
   }
 
   async get(messageId: string): Promise<MessageDetailV1> {

@@ -9,8 +9,6 @@ import { decodeHl7Bytes, parseHl7 } from '@bridge/hl7';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
 import { SiuMessagesRepository } from './siu-messages.repository';
 
-const DEFAULT_LIMIT = 100;
-
 /** The SIU part of the message log (GET /v1/admin/messages fans out here) and reprocessing of failures. */
 @Injectable()
 export class SiuMessageLogService {
@@ -20,7 +18,7 @@ export class SiuMessageLogService {
   ) {}
 
   list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-    return this.messages.list(filters, filters.limit ?? DEFAULT_LIMIT);
+    return this.messages.list(filters);
   }
 
   /** Raw HL7 as text, decoded by rule 3 (MSH-18, else the connection's charset). */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import { MessageJournal, toMessageView } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SIU_JOURNAL } from '../retention/siu-journal';
 
 export interface StoredMessage {
   id: string;
@@ -47,10 +49,6 @@ interface MessageRow {
   created_at: Date;
 }
 
-const LIST_COLUMNS =
-  'id, hospital_id, channel, type, control_id, status, reason, patient_id, care_flow_id, created_at';
-const SIU_CHANNELS = new Set(['siu-file', 'siu-mllp']);
-
 /**
  * SIU messages: processing state (rules 26-28) and the SIU part of the message log. Writes take the
  * hospital id; the log spans hospitals for the platform admin (the gateway lets only `admin` in), so there
@@ -58,10 +56,14 @@ const SIU_CHANNELS = new Set(['siu-file', 'siu-mllp']);
  */
 @Injectable()
 export class SiuMessagesRepository {
+  private readonly journal: MessageJournal;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.journal = new MessageJournal(dataSource, SIU_JOURNAL);
+  }
 
   async load(keys: { hospitalId: string; messageId: string }[]): Promise<StoredMessage[]> {
     const rows: StoredRow[] = await this.dataSource.query(
@@ -238,30 +240,9 @@ export class SiuMessagesRepository {
     });
   }
 
-  /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
-    if (filters.channel && !SIU_CHANNELS.has(filters.channel)) return [];
-    if (filters.direction === 'outbound') return [];
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      parameters.push(value);
-      conditions.push(sql.replace('?', `$${parameters.length}`));
-    };
-    if (filters.hospitalId) add('hospital_id = ?', filters.hospitalId);
-    if (filters.channel) add('channel = ?', filters.channel);
-    if (filters.type) add('type = ?', filters.type);
-    if (filters.status) add('status = ?', filters.status);
-    if (filters.from) add('created_at >= ?', filters.from);
-    if (filters.to) add('created_at <= ?', filters.to);
-    parameters.push(limit);
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS} FROM siu_ingestor.siu_messages ${where}
-       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
-      parameters,
-    );
-    return rows.map(toView);
+  /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
+  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+    return (await this.journal.list<MessageRow>(filters)).map(toView);
   }
 
   async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer | null }) | undefined> {
@@ -331,7 +312,7 @@ export class SiuMessagesRepository {
       `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
        WHERE hospital_id = $1 AND id = $2 AND status = 'failed' AND raw IS NOT NULL
          AND ($3::timestamptz IS NULL OR reprocessed_at IS NULL OR reprocessed_at < $3::timestamptz)
-       RETURNING ${LIST_COLUMNS}, run_id`,
+       RETURNING ${SIU_JOURNAL.logColumns}, run_id`,
       [hospitalId, messageId, notReprocessedSince ?? null],
     );
     const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
@@ -383,16 +364,13 @@ function toStored(row: StoredRow): StoredMessage {
 
 function toView(row: MessageRow): MessageViewV1 {
   return {
-    id: row.id,
-    hospitalId: row.hospital_id,
-    channel: row.channel,
-    direction: 'inbound',
-    type: row.type || 'SIU',
-    ...(row.control_id ? { controlId: row.control_id } : {}),
-    status: row.status,
-    ...(row.reason !== null ? { error: row.reason } : {}),
-    createdAt: row.created_at.toISOString(),
-    ...(row.patient_id !== null ? { patientId: row.patient_id } : {}),
+    ...toMessageView({
+      ...row,
+      direction: 'inbound',
+      type: row.type || 'SIU',
+      error: row.reason,
+      duration_ms: null,
+    }),
     ...(row.care_flow_id !== null ? { careFlowId: row.care_flow_id } : {}),
   };
 }

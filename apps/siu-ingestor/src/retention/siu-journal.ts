@@ -1,7 +1,7 @@
-import type { RetainedJournal } from '@bridge/database';
+import type { MessageLogTable, RetainedJournal } from '@bridge/database';
 
 /** SIU messages (file and real-time): the HL7 bytes are the body. */
-export const SIU_JOURNAL: RetainedJournal = {
+export const SIU_JOURNAL: RetainedJournal & MessageLogTable = {
   schema: 'siu_ingestor',
   table: 'siu_messages',
   bodyColumns: ['raw'],
@@ -9,4 +9,8 @@ export const SIU_JOURNAL: RetainedJournal = {
   bodyNeededWhile: "t.status = 'received'",
   // Real-time dedupe receipts go with their messages.
   companionTables: ['siu_realtime_receipts'],
+  logColumns:
+    'id, hospital_id, channel, type, control_id, status, reason, patient_id, care_flow_id, created_at',
+  // Every SIU message comes in.
+  onlyDirection: 'inbound',
 };

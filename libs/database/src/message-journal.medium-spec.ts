@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase } from '@bridge/testing';
+import { DataSource } from 'typeorm';
+import { MessageJournal, type MessageLogTable } from './message-journal';
+import { toMessageView, type MessageLogRow } from './sql-conditions';
+
+/**
+ * The journal code the HL7, web-service and SIU repositories share, on a real PostgreSQL table shaped like
+ * theirs (medium test, docs/testing.md). Each repository's own columns are covered by its service's tests.
+ */
+describe('MessageJournal (PostgreSQL)', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+  const exchanges: MessageLogTable = {
+    schema: 'journal_test',
+    table: 'exchanges',
+    logColumns: 'id, hospital_id, channel, direction, type, status, error, duration_ms, created_at',
+    touchedColumn: 'updated_at',
+  };
+  const inbound: MessageLogTable = {
+    schema: 'journal_test',
+    table: 'inbound',
+    logColumns: `id, hospital_id, channel, 'inbound' AS direction, type, status, NULL AS error,
+      NULL::int AS duration_ms, created_at`,
+    onlyDirection: 'inbound',
+  };
+  const hospitalA = randomUUID();
+  const hospitalB = randomUUID();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: database.url });
+    await dataSource.initialize();
+    await dataSource.query(`CREATE SCHEMA journal_test`);
+    await dataSource.query(`
+      CREATE TABLE journal_test.exchanges (
+        id uuid PRIMARY KEY, hospital_id uuid NOT NULL, channel text NOT NULL, direction text NOT NULL,
+        type text NOT NULL, status text NOT NULL, error text, raw_in text, summary jsonb NOT NULL DEFAULT '{}',
+        finished_at timestamptz, duration_ms integer, created_at timestamptz NOT NULL, updated_at timestamptz
+      )`);
+    await dataSource.query(`
+      CREATE TABLE journal_test.inbound (
+        id uuid PRIMARY KEY, hospital_id uuid NOT NULL, channel text NOT NULL, type text NOT NULL,
+        status text NOT NULL, created_at timestamptz NOT NULL
+      )`);
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  /** A row written by `append`, as the repositories write theirs. */
+  async function exchange(row: {
+    hospitalId: string;
+    direction: string;
+    status: string;
+    minute: number;
+  }): Promise<string> {
+    const id = randomUUID();
+    await new MessageJournal(dataSource, exchanges).append({
+      id,
+      hospital_id: row.hospitalId,
+      channel: 'a19',
+      direction: row.direction,
+      type: 'QRY^A19',
+      status: row.status,
+      summary: { outcome: 'pending' },
+      created_at: new Date(Date.UTC(2026, 3, 1, 10, row.minute)),
+    });
+    return id;
+  }
+
+  it('lists newest first with the message-log filters and a limit', async () => {
+    const journal = new MessageJournal(dataSource, exchanges);
+    const first = await exchange({
+      hospitalId: hospitalA,
+      direction: 'outbound',
+      status: 'replied',
+      minute: 1,
+    });
+    const second = await exchange({
+      hospitalId: hospitalA,
+      direction: 'inbound',
+      status: 'failed',
+      minute: 2,
+    });
+    const third = await exchange({
+      hospitalId: hospitalA,
+      direction: 'outbound',
+      status: 'failed',
+      minute: 3,
+    });
+    await exchange({ hospitalId: hospitalB, direction: 'outbound', status: 'failed', minute: 4 });
+    const ids = async (filters: object) =>
+      (await journal.list<MessageLogRow>({ hospitalId: hospitalA, ...filters })).map((row) => row.id);
+    expect(await ids({})).toEqual([third, second, first]);
+    expect(await ids({ limit: 2 })).toEqual([third, second]);
+    expect(await ids({ status: 'failed' })).toEqual([third, second]);
+    expect(await ids({ direction: 'outbound', status: 'failed' })).toEqual([third]);
+    expect(await ids({ from: '2026-04-01T10:02:00Z', to: '2026-04-01T10:02:59Z' })).toEqual([second]);
+    expect(await ids({ channel: 'webservice' })).toEqual([]);
+  });
+
+  it('finishes a row of its hospital only: values, JSON, times, absent values as NULL, and the touched column', async () => {
+    const journal = new MessageJournal(dataSource, exchanges);
+    const id = await exchange({ hospitalId: hospitalA, direction: 'outbound', status: 'sent', minute: 5 });
+    await journal.update(hospitalB, id, { status: 'replied' });
+    const finishedAt = new Date('2026-04-01T10:05:01.250Z');
+    await journal.update(hospitalA, id, {
+      status: 'failed',
+      error: 'The hospital answered AR.',
+      raw_in: undefined,
+      summary: { outcome: 'error', candidates: 0 },
+      finished_at: finishedAt,
+      duration_ms: 1250,
+    });
+    const row = await journal.find<
+      MessageLogRow & { raw_in: string | null; summary: unknown; finished_at: Date; updated_at: Date | null }
+    >(id, 'raw_in, summary, finished_at, updated_at');
+    expect(row).toMatchObject({
+      status: 'failed',
+      error: 'The hospital answered AR.',
+      raw_in: null,
+      summary: { outcome: 'error', candidates: 0 },
+      finished_at: finishedAt,
+      duration_ms: 1250,
+      updated_at: expect.any(Date),
+    });
+    expect(toMessageView(row!)).toMatchObject({ id, status: 'failed', durationMs: 1250 });
+    expect(await journal.find(randomUUID(), 'raw_in')).toBeUndefined();
+  });
+
+  it('writes and changes rows in the caller transaction when given its manager', async () => {
+    const journal = new MessageJournal(dataSource, exchanges);
+    const kept = await exchange({ hospitalId: hospitalA, direction: 'outbound', status: 'sent', minute: 6 });
+    const lost = randomUUID();
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await journal.append(
+          {
+            id: lost,
+            hospital_id: hospitalA,
+            channel: 'a19',
+            direction: 'inbound',
+            type: 'SIU^S12',
+            status: 'received',
+            raw_in: undefined,
+            created_at: new Date(),
+          },
+          manager,
+        );
+        await journal.update(hospitalA, kept, { status: 'replied' }, manager);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await journal.find(lost, 'raw_in')).toBeUndefined();
+    expect(await journal.find(kept, 'summary')).toMatchObject({
+      status: 'sent',
+      summary: { outcome: 'pending' },
+    });
+  });
+
+  it('a journal of one direction answers a filter on the other with nothing, and on its own with every row', async () => {
+    const journal = new MessageJournal(dataSource, inbound);
+    const id = randomUUID();
+    await dataSource.query(
+      `INSERT INTO journal_test.inbound (id, hospital_id, channel, type, status, created_at)
+       VALUES ($1, $2, 'siu-mllp', 'SIU^S12', 'received', now())`,
+      [id, hospitalA],
+    );
+    const list = (direction?: 'inbound' | 'outbound') =>
+      journal.list<MessageLogRow>({ hospitalId: hospitalA, ...(direction ? { direction } : {}) });
+    expect((await list('inbound')).map((row) => [row.id, row.direction])).toEqual([[id, 'inbound']]);
+    expect(await list('outbound')).toEqual([]);
+    expect((await list()).map((row) => row.id)).toEqual([id]);
+  });
+});

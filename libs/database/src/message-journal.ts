@@ -1,0 +1,98 @@
+import type { ListMessagesRequestV1, MessageViewV1 } from '@bridge/contracts';
+import type { DataSource } from 'typeorm';
+import type { JournalTable, Sql } from './retention/daily-partitions';
+import { messageLogConditions } from './sql-conditions';
+
+/** Entries a message-log page holds when the request names no `limit`. */
+export const MESSAGE_LOG_DEFAULT_LIMIT = 100;
+
+/** A journal table as the message log reads it (HL7 exchanges, web-service exchanges, SIU messages). */
+export interface MessageLogTable extends JournalTable {
+  /** The columns the list selects; never a raw body. */
+  logColumns: string;
+  /** A journal whose rows all go one way has no direction column: a filter on the other finds nothing. */
+  onlyDirection?: MessageViewV1['direction'];
+  /** A column set to now() whenever a row changes (`updated_at`), if the journal keeps one. */
+  touchedColumn?: string;
+}
+
+/**
+ * The code the three journals share: writing a row and changing it, the message-log list (the same
+ * filters, newest first) and reading one row by id. Writes take the hospital id; reads serve the platform
+ * admin's log, which spans hospitals, so there the hospital is an optional filter (the gateway lets only
+ * `admin` tokens in). What differs per journal (its columns, how a row reads as a view) stays with its
+ * repository.
+ */
+export class MessageJournal {
+  private readonly qualified: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly journal: MessageLogTable,
+  ) {
+    this.qualified = `${journal.schema}.${journal.table}`;
+  }
+
+  /** Newest first; `filters.limit` rows at most (else MESSAGE_LOG_DEFAULT_LIMIT). */
+  async list<Row>(filters: ListMessagesRequestV1): Promise<Row[]> {
+    const { onlyDirection } = this.journal;
+    if (onlyDirection && filters.direction && filters.direction !== onlyDirection) return [];
+    const conditions = messageLogConditions(onlyDirection ? { ...filters, direction: undefined } : filters);
+    const limitParameter = conditions.parameter(filters.limit ?? MESSAGE_LOG_DEFAULT_LIMIT);
+    return this.dataSource.query(
+      `SELECT ${this.journal.logColumns} FROM ${this.qualified} ${conditions.where()}
+       ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
+      conditions.parameters,
+    );
+  }
+
+  /** One row by id, with the list's columns and `detailColumns` (the bodies, the summary). */
+  async find<Row>(messageId: string, detailColumns: string): Promise<Row | undefined> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${this.journal.logColumns}, ${detailColumns} FROM ${this.qualified} WHERE id = $1`,
+      [messageId],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Writes one row: `columns` maps column names to values (objects stored as JSON, undefined as NULL). In the
+   * caller's transaction when `sql` is its EntityManager. Column names come from the repository's code.
+   */
+  async append(columns: Record<string, unknown>, sql: Sql = this.dataSource): Promise<void> {
+    const names = Object.keys(columns);
+    await sql.query(
+      `INSERT INTO ${this.qualified} (${names.join(', ')})
+       VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')})`,
+      names.map((name) => storable(columns[name])),
+    );
+  }
+
+  /**
+   * Changes `columns` (as in `append`) on the row of that hospital and id, and the touched column: how an
+   * exchange ended, the patient it led to. In the caller's transaction when `sql` is its EntityManager.
+   */
+  async update(
+    hospitalId: string,
+    id: string,
+    columns: Record<string, unknown>,
+    sql: Sql = this.dataSource,
+  ): Promise<void> {
+    const names = Object.keys(columns);
+    const assignments = names.map((name, index) => `${name} = $${index + 3}`);
+    if (this.journal.touchedColumn) assignments.push(`${this.journal.touchedColumn} = now()`);
+    await sql.query(
+      `UPDATE ${this.qualified} SET ${assignments.join(', ')}
+       WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, id, ...names.map((name) => storable(columns[name]))],
+    );
+  }
+}
+
+/** A value as a query parameter: objects (summaries) as JSON, undefined as NULL, the rest as they are. */
+function storable(value: unknown): unknown {
+  if (value === undefined) return null;
+  return value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)
+    ? JSON.stringify(value)
+    : value;
+}

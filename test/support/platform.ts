@@ -89,6 +89,9 @@ export async function startTestPlatform(
     ALLOW_LOOPBACK_DESTINATIONS: 'true',
     // Every test folder is made inside it (test/support/siu-folders.ts).
     SIU_DIRECTORY_ROOTS: TEST_SIU_ROOT,
+    // Password hashes at N = 2^10, not production's 2^17 (~0.3 s of a core each): suites sign in hundreds
+    // of times. Allowed because jest runs with NODE_ENV=test; the credentials suite checks the default.
+    PASSWORD_SCRYPT_LOG2N: process.env.PASSWORD_SCRYPT_LOG2N ?? '10',
     ...overrides,
   };
   mkdirSync(TEST_SIU_ROOT, { recursive: true });

@@ -17,7 +17,13 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-pg-'));
-  const postgres = await startEmbeddedPostgres({ dataDir, port: 0 });
+  // A throwaway cluster: nothing to keep through an operating-system crash, so no fsync (CREATE DATABASE
+  // and every commit would otherwise wait for the disk).
+  const postgres = await startEmbeddedPostgres({
+    dataDir,
+    port: 0,
+    settings: { fsync: 'off', full_page_writes: 'off' },
+  });
   globalThis.__BRIDGE_TEST_POSTGRES__ = postgres;
   process.env.TEST_DATABASE_URL = postgres.url;
   // Suites that check the embedded server itself (its generated superuser password) look here.

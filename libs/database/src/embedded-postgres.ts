@@ -39,6 +39,11 @@ export interface EmbeddedPostgresOptions {
    * the server's OS user cannot reach them where they are (a clone in a 0700 home folder).
    */
   reachableRoot?: string;
+  /**
+   * Extra server settings (`-c name=value`). Test runs turn off what only protects against an operating
+   * system crash (fsync, full_page_writes): a throwaway cluster has nothing to keep.
+   */
+  settings?: Record<string, string>;
 }
 
 const USER = 'bridge';
@@ -97,7 +102,7 @@ export async function startEmbeddedPostgres(
   const password = superuserPassword(dataDir, initialised);
   if (!initialised) await initialiseCluster(binaries, clusterDir, account, password.value, log);
   const port = options.port || (await freePort());
-  const server = await startServer(binaries, clusterDir, port, account, log);
+  const server = await startServer(binaries, clusterDir, port, account, log, options.settings ?? {});
   if (password.legacy) {
     await replaceLegacyPassword(port, dataDir).catch(async (error: unknown) => {
       await stopServer(server);
@@ -267,11 +272,23 @@ function startServer(
   port: number,
   account: Account | undefined,
   log: (line: string) => void,
+  settings: Record<string, string>,
 ): Promise<ChildProcess> {
+  const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   return new Promise((ready, fail) => {
     const server = spawn(
       join(binaries, 'bin', 'postgres'),
-      ['-D', clusterDir, '-p', String(port), '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+      [
+        '-D',
+        clusterDir,
+        '-p',
+        String(port),
+        '-c',
+        'max_connections=300',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        ...extra,
+      ],
       spawnOptions(account),
     );
     let output = '';

@@ -41,7 +41,8 @@ export interface EmbeddedPostgresOptions {
   reachableRoot?: string;
   /**
    * Extra server settings (`-c name=value`). Test runs turn off what only protects against an operating
-   * system crash (fsync, full_page_writes): a throwaway cluster has nothing to keep.
+   * system crash (fsync, full_page_writes): a throwaway cluster has nothing to keep. With `fsync: 'off'`
+   * a new cluster is not flushed to disk by initdb either (`--no-sync`).
    */
   settings?: Record<string, string>;
 }
@@ -100,7 +101,15 @@ export async function startEmbeddedPostgres(
 
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
   const password = superuserPassword(dataDir, initialised);
-  if (!initialised) await initialiseCluster(binaries, clusterDir, account, password.value, log);
+  if (!initialised)
+    await initialiseCluster(
+      binaries,
+      clusterDir,
+      account,
+      password.value,
+      log,
+      options.settings?.fsync === 'off',
+    );
   const port = options.port || (await freePort());
   const server = await startServer(binaries, clusterDir, port, account, log, options.settings ?? {});
   if (password.legacy) {
@@ -224,6 +233,8 @@ async function initialiseCluster(
   account: Account | undefined,
   password: string,
   log: (line: string) => void,
+  /** A cluster that runs without fsync need not be flushed to disk once made either. */
+  noSync: boolean,
 ): Promise<void> {
   mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
   const passwordFile = join(dirname(clusterDir), `.pg-password-${process.pid}`);
@@ -243,6 +254,7 @@ async function initialiseCluster(
           `--pwfile=${passwordFile}`,
           '--encoding=UTF8',
           '--locale=C',
+          ...(noSync ? ['--no-sync'] : []),
         ],
         spawnOptions(account),
       );

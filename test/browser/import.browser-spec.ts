@@ -65,7 +65,7 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
     await page.getByLabel('E-mail').fill(nurse.email);
     await page.getByLabel('Password').fill(nurse.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    // The password is checked with scrypt N = 2^17: seconds, not milliseconds, on a saturated CI core.
+    // A sign-in crosses the gateway, the bus and a password check: seconds on a saturated CI core.
     await page.getByRole('heading', { name: 'Patients', exact: true }).waitFor({ timeout: 60_000 });
   }
 

@@ -29,7 +29,11 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
   const patients = (token: string) => api.request('GET', '/v1/patients?limit=1', { token });
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ CREDENTIAL_CHECK_INTERVAL_MS: String(CHECK_INTERVAL_MS) });
+    platform = await startTestPlatform({
+      CREDENTIAL_CHECK_INTERVAL_MS: String(CHECK_INTERVAL_MS),
+      // Unset: the production default cost (2^17), which the rehash test below checks end to end.
+      PASSWORD_SCRYPT_LOG2N: undefined,
+    });
     api = new Api(platform);
     admin = await api.adminToken();
     hospital = await api.createHospital('cred-a');

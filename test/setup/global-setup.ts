@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,18 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'bridge-test-pg-'));
-  const postgres = await startEmbeddedPostgres({ dataDir, port: 0 });
+  // A throwaway cluster: nothing to keep through an operating-system crash, so no fsync (CREATE DATABASE
+  // and every commit would otherwise wait for the disk).
+  const postgres = await startEmbeddedPostgres({
+    dataDir,
+    port: 0,
+    settings: { fsync: 'off', full_page_writes: 'off' },
+  });
   globalThis.__BRIDGE_TEST_POSTGRES__ = postgres;
   process.env.TEST_DATABASE_URL = postgres.url;
+  // Names this run's migrated template database (test/support/platform.ts). Only on a server of its own,
+  // thrown away with it: a shared server (TEST_DATABASE_URL) is left as the suites found it.
+  process.env.BRIDGE_TEST_RUN_ID = randomBytes(4).toString('hex');
   // Suites that check the embedded server itself (its generated superuser password) look here.
   process.env.BRIDGE_TEST_EMBEDDED_POSTGRES_DIR = dataDir;
 }

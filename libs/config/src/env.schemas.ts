@@ -65,6 +65,25 @@ export class DataServiceEnv extends ServiceEnv {
   RETENTION_CRON: string = '17 3 * * *';
 }
 
+/**
+ * scrypt's N for new password hashes, as log2: 17 is current guidance for r = 8, p = 1 and the floor in
+ * production. Test runs (NODE_ENV=test, which jest sets) may go down to 2^10, so suites that sign in
+ * hundreds of times do not spend minutes hashing; the cost is stored in each hash either way.
+ */
+export const PASSWORD_SCRYPT_LOG2N_DEFAULT = 17;
+const PASSWORD_SCRYPT_LOG2N_TEST_MIN = 10;
+
+@ValidatorConstraint({ name: 'passwordCostFloor' })
+class PasswordCostFloor implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const testRun = (args.object as { NODE_ENV?: string }).NODE_ENV === 'test';
+    return typeof value === 'number' && (testRun || value >= PASSWORD_SCRYPT_LOG2N_DEFAULT);
+  }
+  defaultMessage(): string {
+    return `must be at least ${PASSWORD_SCRYPT_LOG2N_DEFAULT} (lower only when NODE_ENV=test)`;
+  }
+}
+
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 const BASE64_32_BYTES_LIST = /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/;
 
@@ -117,6 +136,13 @@ export class UserProvisioningEnv extends DataServiceEnv {
   @IsInt() @Min(1) @Max(3600) LOGIN_TOKEN_TTL_SECONDS: number = 300;
   /** Care app sessions; deactivating the user revokes them before they expire. */
   @IsInt() @Min(60) @Max(86_400) SESSION_TTL_SECONDS: number = 28_800;
+  /** Only `test` matters here: it lets PASSWORD_SCRYPT_LOG2N go below the production floor. */
+  @IsOptional() @IsString() NODE_ENV?: string;
+  @IsInt()
+  @Min(PASSWORD_SCRYPT_LOG2N_TEST_MIN)
+  @Max(20)
+  @Validate(PasswordCostFloor)
+  PASSWORD_SCRYPT_LOG2N: number = PASSWORD_SCRYPT_LOG2N_DEFAULT;
 }
 
 /** hl7-gateway keeps the listeners' TLS keys sealed with SECRETS_KEY (the key siu-ingestor seals them with). */

@@ -70,4 +70,37 @@ describe('metrics and tracing variables', () => {
       9464,
     );
   });
+
+  describe('PASSWORD_SCRYPT_LOG2N', () => {
+    const required = {
+      DATABASE_URL: 'postgres://u@localhost/db',
+      SIGNING_KEY_PASSPHRASE: 'x'.repeat(32),
+      ADMIN_CLIENT_ID: 'admin',
+      ADMIN_CLIENT_SECRET: 'y'.repeat(16),
+    };
+
+    it('defaults to 17 (N = 2^17), the production floor', () => {
+      expect(loadConfig(UserProvisioningEnv, required).PASSWORD_SCRYPT_LOG2N).toBe(17);
+      expect(
+        loadConfig(UserProvisioningEnv, { ...required, PASSWORD_SCRYPT_LOG2N: '18' }).PASSWORD_SCRYPT_LOG2N,
+      ).toBe(18);
+    });
+
+    it('refuses a lower cost unless NODE_ENV=test, and never below 2^10', () => {
+      for (const NODE_ENV of [undefined, 'production', 'development']) {
+        expect(() =>
+          loadConfig(UserProvisioningEnv, { ...required, NODE_ENV, PASSWORD_SCRYPT_LOG2N: '16' }),
+        ).toThrow(/PASSWORD_SCRYPT_LOG2N: must be at least 17/);
+      }
+      const testRun = loadConfig(UserProvisioningEnv, {
+        ...required,
+        NODE_ENV: 'test',
+        PASSWORD_SCRYPT_LOG2N: '10',
+      });
+      expect(testRun.PASSWORD_SCRYPT_LOG2N).toBe(10);
+      expect(() =>
+        loadConfig(UserProvisioningEnv, { ...required, NODE_ENV: 'test', PASSWORD_SCRYPT_LOG2N: '9' }),
+      ).toThrow(/PASSWORD_SCRYPT_LOG2N/);
+    });
+  });
 });

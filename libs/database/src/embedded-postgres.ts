@@ -39,6 +39,12 @@ export interface EmbeddedPostgresOptions {
    * the server's OS user cannot reach them where they are (a clone in a 0700 home folder).
    */
   reachableRoot?: string;
+  /**
+   * Extra server settings (`-c name=value`). Test runs turn off what only protects against an operating
+   * system crash (fsync, full_page_writes): a throwaway cluster has nothing to keep. With `fsync: 'off'`
+   * a new cluster is not flushed to disk by initdb either (`--no-sync`).
+   */
+  settings?: Record<string, string>;
 }
 
 const USER = 'bridge';
@@ -95,9 +101,17 @@ export async function startEmbeddedPostgres(
 
   const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
   const password = superuserPassword(dataDir, initialised);
-  if (!initialised) await initialiseCluster(binaries, clusterDir, account, password.value, log);
+  if (!initialised)
+    await initialiseCluster(
+      binaries,
+      clusterDir,
+      account,
+      password.value,
+      log,
+      options.settings?.fsync === 'off',
+    );
   const port = options.port || (await freePort());
-  const server = await startServer(binaries, clusterDir, port, account, log);
+  const server = await startServer(binaries, clusterDir, port, account, log, options.settings ?? {});
   if (password.legacy) {
     await replaceLegacyPassword(port, dataDir).catch(async (error: unknown) => {
       await stopServer(server);
@@ -219,6 +233,8 @@ async function initialiseCluster(
   account: Account | undefined,
   password: string,
   log: (line: string) => void,
+  /** A cluster that runs without fsync need not be flushed to disk once made either. */
+  noSync: boolean,
 ): Promise<void> {
   mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
   const passwordFile = join(dirname(clusterDir), `.pg-password-${process.pid}`);
@@ -238,6 +254,7 @@ async function initialiseCluster(
           `--pwfile=${passwordFile}`,
           '--encoding=UTF8',
           '--locale=C',
+          ...(noSync ? ['--no-sync'] : []),
         ],
         spawnOptions(account),
       );
@@ -267,11 +284,23 @@ function startServer(
   port: number,
   account: Account | undefined,
   log: (line: string) => void,
+  settings: Record<string, string>,
 ): Promise<ChildProcess> {
+  const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   return new Promise((ready, fail) => {
     const server = spawn(
       join(binaries, 'bin', 'postgres'),
-      ['-D', clusterDir, '-p', String(port), '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+      [
+        '-D',
+        clusterDir,
+        '-p',
+        String(port),
+        '-c',
+        'max_connections=300',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        ...extra,
+      ],
       spawnOptions(account),
     );
     let output = '';

@@ -59,7 +59,7 @@ export class AdminController {
   @Audited('user.created', 'user')
   @ApiOperation({ summary: 'Create a clinical user (physicians carry a physicianCode)' })
   createUser(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() user: AdminUserInputV1) {
-    // A password is hashed with scrypt N = 2^17: slow on purpose.
+    // A password is hashed with scrypt (N = 2^17 by default, PASSWORD_SCRYPT_LOG2N): slow on purpose.
     return this.bus.request(
       'users.user.create.v1',
       { hospitalId, user },

@@ -13,8 +13,8 @@ import { Audited } from '../audit/audited';
 import { FailedAttemptsService } from '../failed-attempts/failed-attempts.service';
 
 /**
- * Password hashing (scrypt N = 2^17, and a rehash of an older hash) is deliberately slow: ~0.3 s on a free
- * core, several seconds on a saturated one. A sign-in must not fail on the generic RPC timeout for that.
+ * Password hashing (scrypt, N = 2^17 by default, and a rehash of a cheaper hash) is deliberately slow:
+ * ~0.3 s on a free core, several seconds on a saturated one. A sign-in must not fail on the generic RPC timeout for that.
  */
 export const PASSWORD_HASHING_TIMEOUT_MS = 30_000;
 

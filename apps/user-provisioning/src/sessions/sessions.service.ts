@@ -14,7 +14,7 @@ import { AuditLog } from '../audit/audit-log';
 import { hashLoginToken } from '../login-tokens/login-token-secret';
 import { LoginTokensRepository } from '../login-tokens/login-tokens.repository';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
-import { hashPassword, needsRehash, verifyPassword } from '../users/passwords';
+import { PasswordHasher } from '../users/password-hasher';
 import type { User } from '../users/user.entity';
 import { toUserView } from '../users/user-view';
 import { UsersRepository } from '../users/users.repository';
@@ -34,7 +34,7 @@ const PATIENT_LOOKUP_TIMEOUT_MS = 2000;
 export class SessionsService {
   private readonly logger = new Logger('Sessions');
   /** Verified when no account matches, so a wrong e-mail costs the same time as a wrong password. */
-  private readonly decoyHash = hashPassword('decoy password, never a real one');
+  private readonly decoyHash: Promise<string>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,7 +45,10 @@ export class SessionsService {
     private readonly revokedSessions: RevokedSessions,
     private readonly signingKeys: SigningKeysService,
     @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
-  ) {}
+    private readonly passwords: PasswordHasher,
+  ) {
+    this.decoyHash = passwords.hash('decoy password, never a real one');
+  }
 
   /**
    * E-mail addresses are unique per hospital, not globally. Without `hospital`, every hospital's account
@@ -61,10 +64,10 @@ export class SessionsService {
     );
     const opened: (User & { hospitalKey: string })[] = [];
     for (const candidate of candidates) {
-      if ((await verifyPassword(request.password, candidate.passwordHash!)) && candidate.active)
+      if ((await this.passwords.verify(request.password, candidate.passwordHash!)) && candidate.active)
         opened.push(candidate);
     }
-    if (candidates.length === 0) await verifyPassword(request.password, await this.decoyHash);
+    if (candidates.length === 0) await this.passwords.verify(request.password, await this.decoyHash);
     if (opened.length === 0) {
       throw new DomainError('INVALID_CREDENTIALS', 'Unknown e-mail or wrong password.');
     }
@@ -79,7 +82,7 @@ export class SessionsService {
       );
     }
     const user = opened[0];
-    if (needsRehash(user.passwordHash!)) await this.rehash(user, request.password);
+    if (this.passwords.needsRehash(user.passwordHash!)) await this.rehash(user, request.password);
     await this.audit.record(this.dataSource.manager, user.hospitalId, {
       action: 'session.started',
       channel: 'password',
@@ -97,7 +100,7 @@ export class SessionsService {
     await this.dataSource.query(
       `UPDATE user_provisioning.users SET password_hash = $1
         WHERE hospital_id = $2 AND id = $3 AND password_hash = $4`,
-      [await hashPassword(password), user.hospitalId, user.id, user.passwordHash],
+      [await this.passwords.hash(password), user.hospitalId, user.id, user.passwordHash],
     );
   }
 

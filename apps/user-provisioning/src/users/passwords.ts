@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { ConcurrencyGate } from '@bridge/auth';
+import { PASSWORD_SCRYPT_LOG2N_DEFAULT } from '@bridge/config';
 
 /**
  * Half the cores for password hashing at most: the rest stay with every other route, whatever the flood.
@@ -14,15 +15,23 @@ const scryptGate = new ConcurrencyGate({
 });
 const KEY_LENGTH = 64;
 
-interface ScryptCost {
+export interface ScryptCost {
   /** log2 of N. */
   ln: number;
   r: number;
   p: number;
 }
 
-/** Current guidance (OWASP): N = 2^17, r = 8, p = 1 — 128 MiB and ~0.2-0.4 s of one core per hash. */
-export const PASSWORD_COST: ScryptCost = { ln: 17, r: 8, p: 1 };
+/**
+ * Current guidance (OWASP): N = 2^17, r = 8, p = 1 — 128 MiB and ~0.2-0.4 s of one core per hash. The
+ * production default of PASSWORD_SCRYPT_LOG2N; only test runs may set it lower (libs/config).
+ */
+export const PASSWORD_COST: ScryptCost = { ln: PASSWORD_SCRYPT_LOG2N_DEFAULT, r: 8, p: 1 };
+
+/** The cost new hashes are made at, for PASSWORD_SCRYPT_LOG2N = `ln` (r and p stay at the guidance). */
+export function passwordCost(ln: number): ScryptCost {
+  return { ...PASSWORD_COST, ln };
+}
 /** What hashes stored as `scrypt$<salt>$<hash>` were made with. */
 const LEGACY_COST: ScryptCost = { ln: 14, r: 8, p: 1 };
 /** Refuse stored parameters that would cost more than this (a tampered row must not exhaust memory). */
@@ -64,12 +73,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** True for a hash made with a lower cost than today's: replace it while the password is at hand. */
-export function needsRehash(stored: string): boolean {
+/**
+ * True for a hash made with a lower cost than `current`: replace it while the password is at hand. Every
+ * hash carries its own cost, so hashes made at any other cost keep verifying after the setting changes.
+ */
+export function needsRehash(stored: string, current: ScryptCost = PASSWORD_COST): boolean {
   const parsed = parse(stored);
   if (!parsed) return false;
   const { ln, r, p } = parsed.cost;
-  return ln < PASSWORD_COST.ln || r < PASSWORD_COST.r || p < PASSWORD_COST.p;
+  return ln < current.ln || r < current.r || p < current.p;
 }
 
 function parse(stored: string): { cost: ScryptCost; salt: string; hash: string } | undefined {

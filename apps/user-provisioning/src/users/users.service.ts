@@ -13,7 +13,7 @@ import {
 import { DataSource, Repository } from 'typeorm';
 import { AuditLog } from '../audit/audit-log';
 import { HospitalsService } from '../hospitals/hospitals.service';
-import { hashPassword } from './passwords';
+import { PasswordHasher } from './password-hasher';
 import { User } from './user.entity';
 import { toUserView } from './user-view';
 import { UsersRepository } from './users.repository';
@@ -32,6 +32,7 @@ export class UsersService {
     private readonly writer: UsersWriter,
     private readonly audit: AuditLog,
     private readonly hospitals: HospitalsService,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   /** Platform admin: a new user, optionally with a password; any taken unique key is a 409. */
@@ -42,7 +43,7 @@ export class UsersService {
   ): Promise<UserViewV1> {
     await this.hospitals.get(hospitalId);
     // Hashed before the transaction: scrypt takes tens of milliseconds, a pooled connection should not wait.
-    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    const passwordHash = input.password ? await this.passwords.hash(input.password) : null;
     return this.dataSource.transaction(async (manager) => {
       const result = await this.writer.create(
         manager,

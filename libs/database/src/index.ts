@@ -3,6 +3,7 @@ export * from './embedded-postgres';
 export * from './database-admin';
 export * from './snake-naming.strategy';
 export * from './idempotency';
+export * from './write-without-flush-wait';
 export * from './postgres-errors';
 export * from './database-health';
 export * from './sql-conditions';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CandidateV1, LookupKey } from '@bridge/contracts';
+import { writeWithoutFlushWait } from '@bridge/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportSource } from '../import-sources/import-sources.repository';
 
@@ -42,11 +43,17 @@ interface SessionRow {
 export class ImportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * Does not wait for the disk (P3: it is on the path of every lookup). A session is a short-lived copy of
+   * the hospital's answer: only a PostgreSQL crash right after the lookup could lose it, and a confirm then
+   * answers IMPORT_NOT_FOUND, as for any unknown import, and the user looks the patient up again.
+   */
   async insert(session: NewImportSession): Promise<{ expiresAt: string }> {
-    const rows: { expires_at: Date }[] = await this.dataSource.query(
+    const rows = await writeWithoutFlushWait<{ expires_at: Date }[]>(
+      this.dataSource,
       `INSERT INTO patient_import.import_sessions
          (id, hospital_id, requested_by, source, lookup_by, candidates, message_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, now() + make_interval(secs => $8))
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7, now() + make_interval(secs => $8) FROM relaxed_commit
        RETURNING expires_at`,
       [
         session.id,

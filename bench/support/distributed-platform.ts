@@ -27,6 +27,9 @@ const SERVICES = [
 
 export type Cleanups = (() => Promise<unknown>)[];
 
+/** The directory of each private RabbitMQ node benchInfrastructure started, by AMQP URL: names the VM a work-cost meter sums. */
+const privateBrokerNodes = new Map<string, string>();
+
 export async function runCleanups(cleanups: Cleanups): Promise<void> {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 }
@@ -50,6 +53,7 @@ export async function benchInfrastructure(
     const node = await startRabbitMq();
     cleanups.push(() => node.stop());
     amqpUrl = node.url;
+    privateBrokerNodes.set(amqpUrl, node.dir);
   }
   const database = `${name}_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
@@ -131,7 +135,7 @@ export async function startDistributed(
   const processes = async () => ({
     ...Object.fromEntries([...byService].map(([service, child]) => [service, [child.pid!]])),
     postgres: [await postgresServerPid(databaseUrl)],
-    rabbitmq: rabbitMqPids(),
+    rabbitmq: rabbitMqPids(privateBrokerNodes.get(amqpUrl)),
   });
   return { url, admin, stop, peakRss, processes };
 }

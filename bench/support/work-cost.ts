@@ -59,14 +59,23 @@ export async function postgresServerPid(databaseUrl: string): Promise<number> {
   }
 }
 
-/** Every Erlang VM running RabbitMQ on this machine (a private node, or the system one under AMQP_URL). */
-export function rabbitMqPids(): number[] {
+/**
+ * The Erlang VM of the benchmark's private RabbitMQ node when `nodeDir` (its HOME, `-home <dir>` on the VM's
+ * command line) names it; else (the system broker under AMQP_URL) every Erlang VM running RabbitMQ on this
+ * machine. Summing every node would charge the benchmark with the brokers other test runs start and stop.
+ */
+export function rabbitMqPids(nodeDir?: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'beam.smp') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('rabbit')) pids.push(Number(entry));
+      if (
+        readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(
+          nodeDir === undefined ? 'rabbit' : `-home\0${nodeDir}\0`,
+        )
+      )
+        pids.push(Number(entry));
     } catch {
       // Gone while we read.
     }

@@ -254,5 +254,9 @@ export function readDemographics(group: PidGroup, options: DemographicsOptions =
     preferredLanguage: pid.get(15, 1),
     address: readAddress(pid.field(11)[0]),
   });
-  return { ...optional, sex: readSex(pid.get(8)), identifiers: readIdentifiers(identifiers) };
+  // Completed in place: spreading `optional` into a new literal was a visible share of the P4 profile.
+  const demographics = optional as { -readonly [K in keyof Demographics]: Demographics[K] };
+  demographics.sex = readSex(pid.get(8));
+  demographics.identifiers = readIdentifiers(identifiers);
+  return demographics;
 }

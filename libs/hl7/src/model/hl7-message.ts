@@ -4,6 +4,21 @@ import { HEADER_SEGMENTS } from './hl7-delimiters';
 import { unescapeHl7, type Hl7Encoding } from './hl7-escape';
 import { parseHl7Path } from './hl7-path';
 
+/**
+ * `text.split(separator)` for a one-character separator, in JIT-compiled code: String#split goes
+ * through the runtime and was the largest self-time item of the parse profile (P4).
+ */
+function splitOn(text: string, separator: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, start)) {
+    pieces.push(text.slice(start, at));
+    start = at + 1;
+  }
+  pieces.push(start === 0 ? text : text.slice(start));
+  return pieces;
+}
+
 /** Rule 4 and 5 on one leaf: unescape after splitting, trim, and read the HL7 null `""` as empty. */
 function decodeLeaf(raw: string, encoding: Hl7Encoding): string {
   if (raw === '') return '';
@@ -78,7 +93,7 @@ export class Hl7Repetition {
   private split(i: number, raw: string, sub: string): string[] {
     const cached = this.subs?.[i];
     if (cached) return cached;
-    const pieces = raw.split(sub);
+    const pieces = splitOn(raw, sub);
     for (let j = 0; j < pieces.length; j++) pieces[j] = decodeLeaf(pieces[j], this.encoding);
     (this.subs ??= [])[i] = pieces;
     (this.values ??= [])[i] = pieces[0];
@@ -181,12 +196,11 @@ export class Hl7Segment {
       // MSH-1 and MSH-2 are the delimiters themselves: never split or unescaped.
       return [new Hl7Repetition([raw], LITERAL_ENCODING)];
     }
-    const pieces = d.repetition !== '' && raw.indexOf(d.repetition) >= 0 ? raw.split(d.repetition) : [raw];
+    const pieces = d.repetition === '' ? [raw] : splitOn(raw, d.repetition);
     const repetitions: Hl7Repetition[] = [];
     for (const piece of pieces) {
       if (isSeparatorsOnly(piece, d)) continue;
-      const parts =
-        d.component !== '' && piece.indexOf(d.component) >= 0 ? piece.split(d.component) : [piece];
+      const parts = d.component === '' ? [piece] : splitOn(piece, d.component);
       const repetition = new Hl7Repetition(parts, this.encoding);
       // Only values that contain a quote or an escape can decode to nothing; skip the check otherwise.
       const mayBeEmpty = piece.indexOf('"') >= 0 || (d.escape !== '' && piece.indexOf(d.escape) >= 0);

@@ -71,12 +71,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Publishes everything pending now; returns how many events left. Also used by tests and benchmarks. */
   async flush(): Promise<number> {
+    // Polled every outboxPollMs by every service: an empty outbox (the usual case) costs one read, not the
+    // BEGIN, SELECT FOR UPDATE and COMMIT of a batch; on an idle platform that was most of PostgreSQL's work.
+    if (!(await this.hasPending())) return 0;
     let total = 0;
     for (;;) {
       const sent = await this.relayBatch();
       total += sent;
       if (sent < BATCH_SIZE) return total;
     }
+  }
+
+  private async hasPending(): Promise<boolean> {
+    const [row]: { pending: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM "${this.options.schema}".outbox) AS pending`,
+    );
+    return row?.pending === true;
   }
 
   private schedule(delayMs: number): void {

@@ -11,6 +11,8 @@ export interface RabbitMqNode {
   /** amqp://guest:guest@127.0.0.1:<port> */
   url: string;
   nodeName: string;
+  /** The node's private directory (its HOME, data and logs): names its Erlang VM in `ps` (`-home <dir>`). */
+  dir: string;
   /** How long the last (re)start took until AMQP accepted connections. */
   lastStartMs: number;
   /**
@@ -132,6 +134,7 @@ export async function startRabbitMq(options: StartRabbitMqOptions = {}): Promise
   const node: RabbitMqNode = {
     url,
     nodeName,
+    dir,
     lastStartMs: 0,
     async restart({ graceful = false } = {}) {
       await halt(graceful);

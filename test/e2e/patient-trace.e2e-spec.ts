@@ -154,17 +154,22 @@ describe('patient trace', () => {
       { timeoutMs: 20_000, intervalMs: 100 },
     );
 
-    // 5. The EMR signs a user in straight onto the patient.
-    await api.expect(201, 'POST', '/v1/users/login-token', {
+    // 5. The EMR signs a user in straight onto the patient: the link is made, then used.
+    const link = await api.expect(201, 'POST', '/v1/users/login-token', {
       token: hospital.token,
       body: { email: 'dr.trace@example.org', firstName: 'An', lastName: 'Arts', patientCode },
     });
+    await expectEventually(async () => {
+      const { events } = (await trace()).body as { events: TraceEvent[] };
+      expect(events.map((event) => event.kind)).toContain('login-link');
+    });
+    await api.expect(200, 'POST', '/v1/auth/exchange', { body: { token: link.token } });
 
     let events: TraceEvent[] = [];
     await expectEventually(
       async () => {
         events = ((await trace()).body as { events: TraceEvent[] }).events;
-        expect(events.map((event) => event.kind)).toContain('login-link');
+        expect(events.filter((event) => event.kind === 'login-link')).toHaveLength(2);
       },
       { timeoutMs: 20_000, intervalMs: 100 },
     );
@@ -182,6 +187,11 @@ describe('patient trace', () => {
       { kind: 'siu', channel: 'siu-mllp', careFlowId: siuFlow },
       { kind: 'careflow.updated', channel: 'siu-mllp', careFlowId: siuFlow },
       { kind: 'login-link', channel: 'api', careFlowId: undefined },
+      { kind: 'login-link', channel: 'api', careFlowId: undefined },
+    ]);
+    expect(events.slice(-2).map((event) => event.summary)).toEqual([
+      expect.stringMatching(/issued/),
+      expect.stringMatching(/signed in/),
     ]);
     expect(siuFlow).toEqual(expect.any(String));
     expect(siuFlow).not.toBe(apiFlow);
@@ -222,12 +232,14 @@ describe('patient trace', () => {
       token: hospital.token,
     });
     expect(whole.nextCursor).toBeUndefined();
-    expect(whole.events).toHaveLength(10);
+    expect(whole.events).toHaveLength(11);
     const paged = await wholeTrace(3);
     expect(paged.pages).toBe(4);
     expect(paged.events).toEqual(whole.events);
-    const exact = await wholeTrace(5);
-    expect(exact.pages).toBe(2);
+    const exact = await wholeTrace(11);
+    expect(exact.pages).toBe(1);
+    const split = await wholeTrace(10);
+    expect(split.pages).toBe(2);
     expect(exact.events).toEqual(whole.events);
 
     expect((await trace('?limit=0')).status).toBe(400);

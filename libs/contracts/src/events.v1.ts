@@ -19,13 +19,14 @@ export class CareFlowChangedEventV1 {
 }
 
 /**
- * A login link that opens the Care app on a patient (`POST /v1/users/login-token` with patientCode). The
- * hospital's patient code is the only way user-provisioning names the patient (it owns no patients): the
- * event stays inside the platform, patient-import turns it into the patient's trace entry.
+ * A login link that opens the Care app on a patient (`POST /v1/users/login-token` with patientCode) was
+ * issued (`users.login-link.issued.v1`) or used to sign in (`users.login-link.used.v1`). The hospital's
+ * patient code is the only way user-provisioning names the patient (it owns no patients): the event stays
+ * inside the platform; patient-import turns it into the patient's trace entry.
  */
-export class LoginLinkIssuedEventV1 {
+export class LoginLinkEventV1 {
   @IsUUID('all') hospitalId: string;
   @IsUUID('all') userId: string;
   @IsString() @Length(1, 100) patientCode: string;
-  @IsISO8601() issuedAt: string;
+  @IsISO8601() at: string;
 }

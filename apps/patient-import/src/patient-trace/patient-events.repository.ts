@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type {
-  LoginLinkIssuedEventV1,
+  LoginLinkEventV1,
   PatientTraceChannel,
   PatientTraceEventV1,
   PatientTraceKind,
@@ -57,12 +57,23 @@ export class PatientEventsRepository {
   }
 
   /** A login link names the patient by code; a code the hospital's patients do not have leaves no trace. */
-  async recordLoginLink(manager: EntityManager, event: LoginLinkIssuedEventV1): Promise<void> {
+  async recordLoginLink(
+    manager: EntityManager,
+    event: LoginLinkEventV1,
+    step: 'issued' | 'used',
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO patient_import.patient_events (hospital_id, patient_id, created_at, kind, channel, summary)
-       SELECT hospital_id, id, $3, 'login-link', 'api', 'Login link issued for a user, opening on this patient'
+       SELECT hospital_id, id, $3, 'login-link', 'api', $4
        FROM patient_import.patients WHERE hospital_id = $1 AND patient_code = $2`,
-      [event.hospitalId, event.patientCode, event.issuedAt],
+      [
+        event.hospitalId,
+        event.patientCode,
+        event.at,
+        step === 'issued'
+          ? 'Login link issued, opening on this patient'
+          : 'Login link used: a user signed in onto this patient',
+      ],
     );
   }
 

@@ -1,15 +1,15 @@
 import { Controller } from '@nestjs/common';
-import type { LoginLinkIssuedEventV1, PatientTraceRequestV1, PatientTraceV1 } from '@bridge/contracts';
+import type { LoginLinkEventV1, PatientTraceRequestV1, PatientTraceV1 } from '@bridge/contracts';
 import { Inbox, type EventConsumerOptions, type MessageContext } from '@bridge/messaging';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { PatientTraceService } from './patient-trace.service';
 
 /** One short transaction per link; retries ride out a database restart, then the DLQ keeps the event. */
-export const LOGIN_LINK_TRACE_CONSUMER = {
-  queue: 'patient-import.trace.login-links',
-  maxAttempts: 8,
-  backoffMs: 500,
-} as const satisfies EventConsumerOptions;
+const consumer = (queue: string) =>
+  ({ queue, maxAttempts: 8, backoffMs: 500 }) as const satisfies EventConsumerOptions;
+
+export const LOGIN_LINK_ISSUED_CONSUMER = consumer('patient-import.trace.login-link-issued');
+export const LOGIN_LINK_USED_CONSUMER = consumer('patient-import.trace.login-link-used');
 
 @Controller()
 export class PatientTraceHandler {
@@ -23,13 +23,17 @@ export class PatientTraceHandler {
     return this.trace.trace(request);
   }
 
-  @EventPattern('users.login-link.issued.v1', LOGIN_LINK_TRACE_CONSUMER)
-  async loginLinkIssued(
-    @Payload() event: LoginLinkIssuedEventV1,
-    @Ctx() context: MessageContext,
-  ): Promise<void> {
-    await this.inbox.once(LOGIN_LINK_TRACE_CONSUMER.queue, context, (manager) =>
-      this.trace.recordLoginLink(manager, event),
+  @EventPattern('users.login-link.issued.v1', LOGIN_LINK_ISSUED_CONSUMER)
+  async loginLinkIssued(@Payload() event: LoginLinkEventV1, @Ctx() context: MessageContext): Promise<void> {
+    await this.inbox.once(LOGIN_LINK_ISSUED_CONSUMER.queue, context, (manager) =>
+      this.trace.recordLoginLink(manager, event, 'issued'),
+    );
+  }
+
+  @EventPattern('users.login-link.used.v1', LOGIN_LINK_USED_CONSUMER)
+  async loginLinkUsed(@Payload() event: LoginLinkEventV1, @Ctx() context: MessageContext): Promise<void> {
+    await this.inbox.once(LOGIN_LINK_USED_CONSUMER.queue, context, (manager) =>
+      this.trace.recordLoginLink(manager, event, 'used'),
     );
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   PATIENT_TRACE_DEFAULT_LIMIT,
-  type LoginLinkIssuedEventV1,
+  type LoginLinkEventV1,
   type PatientTraceRequestV1,
   type PatientTraceV1,
 } from '@bridge/contracts';
@@ -28,7 +28,7 @@ export class PatientTraceService {
     });
   }
 
-  recordLoginLink(manager: EntityManager, event: LoginLinkIssuedEventV1): Promise<void> {
-    return this.events.recordLoginLink(manager, event);
+  recordLoginLink(manager: EntityManager, event: LoginLinkEventV1, step: 'issued' | 'used'): Promise<void> {
+    return this.events.recordLoginLink(manager, event, step);
   }
 }

@@ -71,7 +71,7 @@ export class LoginTokensService {
           hospitalId,
           userId: user.id,
           patientCode: login.patientCode,
-          issuedAt: new Date().toISOString(),
+          at: new Date().toISOString(),
         });
       // In the fragment: browsers never send it to a server, so the token stays out of access logs and Referer.
       const url = `${this.config.CARE_APP_URL.replace(/\/+$/, '')}/login#token=${encodeURIComponent(token)}`;

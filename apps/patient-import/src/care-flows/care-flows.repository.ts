@@ -33,13 +33,16 @@ export interface NewCareFlow {
 const COLUMNS = `id, hospital_id, patient_id, definition_key, status, physician_id, physician_code, baseline, source_kind,
   appointment_id, message_id, started_at, stopped_at, stop_reason`;
 
-/** The patient's trace row of a care-flow change made through the API (SIU changes are traced per message). */
+/**
+ * The patient's trace row of a care-flow change. Every change written here comes through the API (a push,
+ * the care-flow routes, an import confirm); SIU changes are written, and traced per message, by appointments.
+ */
 function careFlowTrace(change: 'started' | 'updated' | 'stopped', summary: string): TraceColumns {
   return {
     hospitalId: 'hospital_id',
     patientId: 'patient_id',
     kind: `'careflow.${change}'`,
-    channel: `CASE source_kind WHEN 'api' THEN 'api' END`,
+    channel: `'api'`,
     careFlowId: 'id',
     summary: `'Care flow ' || definition_key || ' ${summary}'`,
   };

@@ -4,9 +4,13 @@ import { dataSourceOptions, idempotencyKeysMigration, openDataSource } from '@br
 import { Outbox, messagingTablesMigration } from '@bridge/messaging';
 import { createTestDatabase } from '@bridge/testing';
 import { Initial1764150000000 } from '../../apps/patient-import/src/migrations/1764150000000-initial';
+import { PatientEvents1796240000000 } from '../../apps/patient-import/src/migrations/1796240000000-patient-events';
 import { PatientsRepository } from '../../apps/patient-import/src/patients/patients.repository';
 
-/** Integration test of the push API's one-statement upsert: the patient row and its event are written together. */
+/**
+ * Integration test of the push API's one-statement upsert: the patient row, its event and its trace row are
+ * written together.
+ */
 describe('patient upsert writes its outbox event in the same statement (real PostgreSQL)', () => {
   const schema = 'patient_import';
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -24,6 +28,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
           Initial1764150000000,
           messagingTablesMigration(schema),
           idempotencyKeysMigration(schema),
+          PatientEvents1796240000000,
         ],
       }),
       schema,
@@ -39,6 +44,11 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
 
   const events = () =>
     dataSource.query(`SELECT event, payload FROM patient_import.outbox ORDER BY created_at, id`);
+  const traced = () =>
+    dataSource.query(
+      `SELECT patient_id AS "patientId", kind, channel, message_id AS "messageId", summary
+         FROM patient_import.patient_events ORDER BY seq`,
+    );
 
   it('announces a created and then an updated patient, with ids only', async () => {
     const hospitalId = randomUUID();
@@ -65,10 +75,48 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
       },
     ]);
     expect(JSON.stringify(await events())).not.toContain('Dubois');
+    expect(await traced()).toEqual([
+      {
+        patientId: created.record.id,
+        kind: 'push',
+        channel: 'api',
+        messageId: null,
+        summary: 'Patient created by a push',
+      },
+      {
+        patientId: created.record.id,
+        kind: 'push',
+        channel: 'api',
+        messageId: null,
+        summary: 'Patient updated by a push',
+      },
+    ]);
+  });
+
+  it('traces an import with its channel and the journal entry it came from', async () => {
+    const messageId = randomUUID();
+    const { record } = await repository.upsert(
+      dataSource.manager,
+      randomUUID(),
+      randomUUID(),
+      { patientCode: 'P-3', firstName: 'A', lastName: 'B' },
+      'import',
+      { channel: 'webservice', messageId },
+    );
+    expect((await traced()).filter((row: { patientId: string }) => row.patientId === record.id)).toEqual([
+      {
+        patientId: record.id,
+        kind: 'import',
+        channel: 'webservice',
+        messageId,
+        summary: 'Patient created by an import from the hospital',
+      },
+    ]);
   });
 
   it('writes neither the patient nor the event when the surrounding transaction rolls back', async () => {
     const before = (await events()).length;
+    const tracedBefore = (await traced()).length;
     await expect(
       dataSource.transaction(async (manager) => {
         await repository.upsert(
@@ -82,6 +130,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
       }),
     ).rejects.toThrow('care flow refused');
     expect(await events()).toHaveLength(before);
+    expect(await traced()).toHaveLength(tracedBefore);
     expect(
       await dataSource.query(`SELECT 1 FROM patient_import.patients WHERE patient_code = 'P-2'`),
     ).toEqual([]);

@@ -181,6 +181,41 @@ describe('retention of the message log', () => {
     expect(await exists(hl7, 'hl7_gateway', partitionName(HL7, new Date(Date.now() + DAY_MS)))).toBe(true);
   });
 
+  it("prunes the patient trace with the hospital's message retention", async () => {
+    const short = await api.createHospital('retention-trace');
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${short.id}/retention`, {
+      token: admin,
+      body: { messageBodiesDays: 30, messagesDays: 60 },
+    });
+    const trace = new Client({ connectionString: platform.serviceDatabaseUrls['patient-import'] });
+    await trace.connect();
+    try {
+      const patientId = randomUUID();
+      for (const [at, summary] of [
+        [daysAgo(70), 'old'],
+        [daysAgo(40), 'kept'],
+      ] as const) {
+        await trace.query(
+          `INSERT INTO patient_import.patient_events (hospital_id, patient_id, created_at, kind, channel, summary)
+           VALUES ($1, $2, $3, 'push', 'api', $4)`,
+          [short.id, patientId, at, summary],
+        );
+      }
+      await expectEventually(
+        async () => {
+          const { rows } = await trace.query(
+            `SELECT summary FROM patient_import.patient_events WHERE patient_id = $1`,
+            [patientId],
+          );
+          expect(rows).toEqual([{ summary: 'kept' }]);
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+    } finally {
+      await trace.end();
+    }
+  });
+
   it('runs one pruning at a time across instances (advisory lock)', async () => {
     // A journal of its own, so the platform's jobs do not take part.
     await hl7.query(`CREATE TABLE hl7_gateway.retention_probe (

@@ -30,6 +30,8 @@ import { PullImport1764160000000 } from './migrations/1764160000000-pull-import'
 import { Appointments1764190000000 } from './migrations/1764190000000-appointments';
 import { PartitionMessages1796228252551 } from './migrations/1796228252551-partition-messages';
 import { CareFlowDefinitionActive1796229270229 } from './migrations/1796229270229-care-flow-definition-active';
+import { PatientEvents1796240000000 } from './migrations/1796240000000-patient-events';
+import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
 import { PatientsModule } from './patients/patients.module';
@@ -49,6 +51,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     PartitionMessages1796228252551,
     CareFlowDefinitionActive1796229270229,
     outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
+    PatientEvents1796240000000,
   ];
 }
 
@@ -90,6 +93,7 @@ export class PatientImportModule {
         ImportsModule.register({ sessionTtlSeconds: config.IMPORT_SESSION_TTL_SECONDS }),
         AppointmentsModule,
         SignalsModule,
+        PatientTraceModule,
       ],
       controllers: [healthHandler('patient-import')],
     };

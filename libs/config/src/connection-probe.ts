@@ -48,6 +48,11 @@ export class SelfTestRecorder {
     return outcome.ok ? outcome.value : undefined;
   }
 
+  /** Steps another service ran (its part of this test), in its order. */
+  adopt(steps: ProbeStep[]): void {
+    this.recorded.push(...steps);
+  }
+
   /** A step that was not run, with the reason (e.g. "TLS is not enabled for this connection"). */
   skip(name: string, detail: string): void {
     this.recorded.push({ name, ok: true, ms: 0, detail });

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PATIENT_SOURCES } from './patients/patients.rpc.v1';
 
 /** Events carry ids, never demographics: PHI stays in the owning service. */
@@ -16,4 +16,17 @@ export class CareFlowChangedEventV1 {
   @IsIn(['started', 'updated', 'stopped']) change: 'started' | 'updated' | 'stopped';
   @IsString() definitionKey: string;
   @IsOptional() @IsString() appointmentId?: string;
+}
+
+/**
+ * A login link that opens the Care app on a patient (`POST /v1/users/login-token` with patientCode) was
+ * issued (`users.login-link.issued.v1`) or used to sign in (`users.login-link.used.v1`). The hospital's
+ * patient code is the only way user-provisioning names the patient (it owns no patients): the event stays
+ * inside the platform; patient-import turns it into the patient's trace entry.
+ */
+export class LoginLinkEventV1 {
+  @IsUUID('all') hospitalId: string;
+  @IsUUID('all') userId: string;
+  @IsString() @Length(1, 100) patientCode: string;
+  @IsISO8601() at: string;
 }

@@ -7,6 +7,7 @@ export * from './users/users.rpc.v1';
 export * from './patients/patient-input.v1';
 export * from './patients/patient.view.v1';
 export * from './patients/patients.rpc.v1';
+export * from './patients/patient-trace.v1';
 export * from './patients/fit-patient-input';
 export * from './care-flows/care-flow-definition.v1';
 export * from './events.v1';

@@ -10,7 +10,7 @@ import { APPOINTMENTS_RPC_CLASSES, type AppointmentsRpc } from './appointments/a
 import { AUDIT_RPC_CLASSES, type AuditRpc } from './audit/audit.contracts';
 import { AUTH_RPC_CLASSES, type AuthRpc } from './auth/auth.contracts';
 import type { PayloadClass, RequestClasses } from './common/rpc';
-import { CareFlowChangedEventV1, PatientUpsertedEventV1 } from './events.v1';
+import { CareFlowChangedEventV1, LoginLinkEventV1, PatientUpsertedEventV1 } from './events.v1';
 import { HEALTH_RPC_CLASSES, type HealthRpc } from './health/health.contracts';
 import { HL7_RPC_CLASSES, type Hl7Rpc } from './hl7/hl7.contracts';
 import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contracts';
@@ -65,6 +65,8 @@ export interface EventContracts {
   'siu.message.received.v1': SiuMessageReceivedEventV1;
   'siu.listener.changed.v1': SiuListenerChangedEventV1;
   'alerts.alert.changed.v1': AlertChangedEventV1;
+  'users.login-link.issued.v1': LoginLinkEventV1;
+  'users.login-link.used.v1': LoginLinkEventV1;
 }
 
 export type EventName = keyof EventContracts;
@@ -76,4 +78,6 @@ export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayloa
   'siu.message.received.v1': SiuMessageReceivedEventV1,
   'siu.listener.changed.v1': SiuListenerChangedEventV1,
   'alerts.alert.changed.v1': AlertChangedEventV1,
+  'users.login-link.issued.v1': LoginLinkEventV1,
+  'users.login-link.used.v1': LoginLinkEventV1,
 };

@@ -47,3 +47,19 @@ export interface CareFlowDefinition {
   title: string;
   baseline: { key: string; type: 'string' | 'date' | 'datetime' | 'number'; required: boolean }[];
 }
+
+/** One entry of GET /v1/patients/{id}/trace. */
+export interface PatientTraceEvent {
+  at: string;
+  kind:
+    'push' | 'import' | 'siu' | 'careflow.started' | 'careflow.updated' | 'careflow.stopped' | 'login-link';
+  channel?: 'api' | 'hl7' | 'webservice' | 'siu-file' | 'siu-mllp';
+  messageId?: string;
+  careFlowId?: string;
+  summary: string;
+}
+
+export interface PatientTracePage {
+  events: PatientTraceEvent[];
+  nextCursor?: string;
+}

@@ -3,6 +3,7 @@ import { useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { CareFlow, Patient } from '../api/types';
 import { CareFlowForm } from '../components/care-flow-form';
+import { PatientTrace } from '../components/patient-trace';
 import { ProblemMessage } from '../components/problem-message';
 import { useText } from '../i18n';
 import { useDates } from '../i18n/dates';
@@ -12,10 +13,13 @@ export function PatientPage() {
   const [patient, setPatient] = useState<Patient | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
+  // Bumped on every (re)load: a care-flow change made here shows in the trace too.
+  const [version, setVersion] = useState(0);
   const { t } = useText();
 
   const load = useCallback(() => {
     api<Patient>('GET', `/v1/patients/${patientId}`).then(setPatient).catch(setError);
+    setVersion((current) => current + 1);
   }, [patientId]);
   useEffect(load, [load]);
 
@@ -88,6 +92,7 @@ export function PatientPage() {
         <button onClick={() => setStarting(true)}>{t('patient.startACareFlow')}</button>
       )}
       <ProblemMessage error={error} />
+      <PatientTrace patientId={patient.id} version={version} />
     </section>
   );
 }

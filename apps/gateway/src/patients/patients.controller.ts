@@ -7,6 +7,7 @@ import {
   DomainError,
   PatientInputV1,
   PatientSearchV1,
+  PatientTraceQueryV1,
   type Principal,
 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
@@ -69,6 +70,21 @@ export class PatientsController {
   @RequireScopes('patients:read', 'patients:write')
   get(@CurrentPrincipal() principal: Principal, @Param('patientId', ResourceIdPipe) patientId: string) {
     return this.bus.request('patients.get.v1', { hospitalId: tenantOf(principal), patientId });
+  }
+
+  @Get(':patientId/trace')
+  @Audited('patient.trace', 'patient', param('patientId'))
+  @RequireScopes('patients:read', 'patients:write')
+  @ApiOperation({
+    summary:
+      'What touched this patient, oldest first: pushes, imports, SIU messages, care-flow changes, login links (nextCursor for more)',
+  })
+  trace(
+    @CurrentPrincipal() principal: Principal,
+    @Param('patientId', ResourceIdPipe) patientId: string,
+    @Query() page: PatientTraceQueryV1,
+  ) {
+    return this.bus.request('patients.trace.v1', { hospitalId: tenantOf(principal), patientId, ...page });
   }
 
   @Post(':patientId/care-flows')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JournalModule } from '../journal/journal.module';
 import { InboundSiuService } from './inbound-siu.service';
 import { SiuListenerChangesHandler } from './siu-listener-changes.handler';
+import { SiuListenerSelfTest, SiuListenerSelfTestHandler } from './siu-listener-self-test';
 import { SiuListeners } from './siu-listeners';
 import { SiuListenersRepository } from './siu-listeners.repository';
 
@@ -11,7 +12,7 @@ import { SiuListenersRepository } from './siu-listeners.repository';
  */
 @Module({
   imports: [JournalModule],
-  controllers: [SiuListenerChangesHandler],
-  providers: [InboundSiuService, SiuListeners, SiuListenersRepository],
+  controllers: [SiuListenerChangesHandler, SiuListenerSelfTestHandler],
+  providers: [InboundSiuService, SiuListeners, SiuListenersRepository, SiuListenerSelfTest],
 })
 export class ListenersModule {}

@@ -38,6 +38,8 @@ interface RunningListener {
 export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SiuListeners');
   private readonly running = new Map<number, RunningListener>();
+  /** Why a wanted listener is not running on this instance, by port (the self-test says it). */
+  private readonly failures = new Map<number, string>();
   private timer: NodeJS.Timeout | undefined;
   /** Refreshes run one after another (the timer's and an applied event's). */
   private refreshes: Promise<void> = Promise.resolve();
@@ -65,6 +67,27 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
     this.running.clear();
   }
 
+  /**
+   * What this instance knows of a hospital's listener, for the self-test: the settings it was given,
+   * whether it listens now, why not, and the interface it binds to.
+   */
+  async describe(hospitalId: string): Promise<{
+    wanted?: SiuListenerV1;
+    listening: boolean;
+    failure?: string;
+    host: string;
+  }> {
+    const wanted = (await this.repository.wanted()).find((listener) => listener.hospitalId === hospitalId);
+    const running = wanted && this.running.get(wanted.port);
+    const failure = wanted && this.failures.get(wanted.port);
+    return {
+      ...(wanted ? { wanted } : {}),
+      listening: running?.hospitalId === hospitalId && running.fingerprint === fingerprintOf(wanted!),
+      ...(failure ? { failure } : {}),
+      host: this.options.host,
+    };
+  }
+
   /** Brings the running listeners in line with the table now (after an applied event); never rejects. */
   refreshNow(): Promise<void> {
     return this.refresh().catch((error: unknown) => {
@@ -89,13 +112,15 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
   private async applyWanted(): Promise<void> {
     if (this.stopped) return;
     const wanted = await this.repository.wanted();
-    const wantedByPort = routablePorts(wanted, (port, hospitals) =>
+    this.failures.clear();
+    const wantedByPort = routablePorts(wanted, (port, hospitals) => {
+      this.failures.set(port, 'the port is claimed by several hospitals: it serves none of them');
       this.logger.error({
         msg: 'SIU listener port claimed by several hospitals: served to none until one of them moves',
         port,
         hospitalIds: hospitals,
-      }),
-    );
+      });
+    });
     for (const [port, listener] of this.running) {
       const next = wantedByPort.get(port);
       if (!next || fingerprintOf(next) !== listener.fingerprint) {
@@ -138,6 +163,7 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
       });
       this.logger.log({ msg: 'SIU listener started', hospitalId: listener.hospitalId, port: listener.port });
     } catch (error) {
+      this.failures.set(listener.port, describeListenError(error as NodeJS.ErrnoException));
       this.logger.error({
         msg: 'SIU listener could not start',
         port: listener.port,
@@ -193,6 +219,19 @@ export function sourceFilter(allowedSources: string[]): (address: string) => boo
     const version = isIP(ip);
     return version !== 0 && allowed.check(ip, version === 6 ? 'ipv6' : 'ipv4');
   };
+}
+
+function describeListenError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return 'another program on this host already uses the port';
+    case 'EACCES':
+      return 'the platform may not open the port (ports below 1024 need privileges)';
+    case 'EADDRNOTAVAIL':
+      return 'the interface to listen on does not exist on this host';
+    default:
+      return error.message;
+  }
 }
 
 /** The listener's TLS: with requireClientCert, only clients whose certificate chains to `ca` get through. */

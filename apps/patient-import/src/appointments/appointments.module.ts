@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CareFlowDefinitionsModule } from '../care-flow-definitions/care-flow-definitions.module';
+import { PatientTraceModule } from '../patient-trace/patient-trace.module';
 import { AppointmentsHandler } from './appointments.handler';
 import { AppointmentsRepository } from './appointments.repository';
 import { AppointmentsService } from './appointments.service';
 
 /** SIU appointments -> patients and care flows (HL7-RULES 25-27), applied for siu-ingestor. */
 @Module({
-  imports: [CareFlowDefinitionsModule],
+  imports: [CareFlowDefinitionsModule, PatientTraceModule],
   controllers: [AppointmentsHandler],
   providers: [AppointmentsRepository, AppointmentsService],
 })

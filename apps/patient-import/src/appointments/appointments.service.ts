@@ -10,6 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
+import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
 import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
 
@@ -34,6 +35,7 @@ export class AppointmentsService {
     private readonly dataSource: DataSource,
     private readonly appointments: AppointmentsRepository,
     private readonly definitions: CareFlowDefinitionsService,
+    private readonly trace: PatientEventsRepository,
   ) {}
 
   async apply(hospitalId: string, messages: AppointmentMessageV1[]): Promise<AppointmentMessageResultV1[]> {
@@ -110,6 +112,11 @@ export class AppointmentsService {
     await this.applyToAppointments(manager, hospitalId, messages, results);
     const applied = [...results.values()];
     await this.appointments.saveResults(manager, hospitalId, applied);
+    await this.trace.record(
+      manager,
+      hospitalId,
+      messages.flatMap((message) => traceOf(message, results.get(message.messageId)!)),
+    );
     return [...applied, ...replayed];
   }
 
@@ -251,6 +258,37 @@ export class AppointmentsService {
     }
     return missing;
   }
+}
+
+/** The patient's trace of one applied message: the message, then each care-flow change it made. */
+function traceOf(message: AppointmentMessageV1, result: AppointmentMessageAppliedV1): NewPatientEvent[] {
+  const event = `SIU ${message.appointment?.event ?? 'message'}`;
+  const common = {
+    patientId: result.patientId,
+    messageId: message.messageId,
+    ...(message.channel ? { channel: message.channel } : {}),
+  };
+  const changes = [
+    { happened: result.careFlowStarted, kind: 'careflow.started', verb: 'started' },
+    { happened: result.careFlowUpdated, kind: 'careflow.updated', verb: 'updated' },
+    { happened: result.careFlowStopped, kind: 'careflow.stopped', verb: 'stopped' },
+  ] as const;
+  return [
+    {
+      ...common,
+      kind: 'siu',
+      ...(result.careFlowId ? { careFlowId: result.careFlowId } : {}),
+      summary: `${event}: patient ${result.patientCreated ? 'created' : 'updated'}`,
+    },
+    ...changes
+      .filter((change) => change.happened)
+      .map((change) => ({
+        ...common,
+        kind: change.kind,
+        careFlowId: result.careFlowId,
+        summary: `Care flow ${change.verb} by ${event}`,
+      })),
+  ];
 }
 
 /** One upsert per patient code: the demographics of its latest message in the batch. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CareFlowSourceKind, CareFlowViewV1 } from '@bridge/contracts';
 import type { EntityManager } from 'typeorm';
+import { withTrace, type TraceColumns } from '../patient-trace/patient-events';
 
 interface CareFlowRow {
   id: string;
@@ -29,32 +30,51 @@ export interface NewCareFlow {
   source: { kind: CareFlowSourceKind; appointmentId?: string; messageId?: string };
 }
 
-const COLUMNS = `id, patient_id, definition_key, status, physician_id, physician_code, baseline, source_kind,
+const COLUMNS = `id, hospital_id, patient_id, definition_key, status, physician_id, physician_code, baseline, source_kind,
   appointment_id, message_id, started_at, stopped_at, stop_reason`;
+
+/**
+ * The patient's trace row of a care-flow change. Every change written here comes through the API (a push,
+ * the care-flow routes, an import confirm); SIU changes are written, and traced per message, by appointments.
+ */
+function careFlowTrace(change: 'started' | 'updated' | 'stopped', summary: string): TraceColumns {
+  return {
+    hospitalId: 'hospital_id',
+    patientId: 'patient_id',
+    kind: `'careflow.${change}'`,
+    channel: `'api'`,
+    careFlowId: 'id',
+    summary: `'Care flow ' || definition_key || ' ${summary}'`,
+  };
+}
 
 /** Named queries on care flows; every one takes the hospital id (tenancy is structural). */
 @Injectable()
 export class CareFlowsRepository {
   async insert(manager: EntityManager, flow: NewCareFlow): Promise<CareFlowViewV1> {
-    const rows: CareFlowRow[] = await manager.query(
-      `INSERT INTO patient_import.care_flows
+    const statement = withTrace(
+      {
+        sql: `INSERT INTO patient_import.care_flows
          (id, hospital_id, patient_id, definition_key, status, physician_id, physician_code, baseline,
           source_kind, appointment_id, message_id)
        VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $8, $9, $10)
        RETURNING ${COLUMNS}`,
-      [
-        flow.id,
-        flow.hospitalId,
-        flow.patientId,
-        flow.definitionKey,
-        flow.physicianId ?? null,
-        flow.physicianCode ?? null,
-        JSON.stringify(flow.baseline),
-        flow.source.kind,
-        flow.source.appointmentId ?? null,
-        flow.source.messageId ?? null,
-      ],
+        parameters: [
+          flow.id,
+          flow.hospitalId,
+          flow.patientId,
+          flow.definitionKey,
+          flow.physicianId ?? null,
+          flow.physicianCode ?? null,
+          JSON.stringify(flow.baseline),
+          flow.source.kind,
+          flow.source.appointmentId ?? null,
+          flow.source.messageId ?? null,
+        ],
+      },
+      careFlowTrace('started', 'started'),
     );
+    const rows: CareFlowRow[] = await manager.query(statement.sql, statement.parameters);
     return toCareFlowView(rows[0]);
   }
 
@@ -76,12 +96,16 @@ export class CareFlowsRepository {
     careFlowId: string,
     baseline: Record<string, string>,
   ): Promise<CareFlowViewV1> {
-    const rows: unknown = await manager.query(
-      `UPDATE patient_import.care_flows SET baseline = $3, updated_at = now()
+    const statement = withTrace(
+      {
+        sql: `UPDATE patient_import.care_flows SET baseline = $3, updated_at = now()
        WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-      [hospitalId, careFlowId, JSON.stringify(baseline)],
+        parameters: [hospitalId, careFlowId, JSON.stringify(baseline)],
+      },
+      careFlowTrace('updated', 'baseline updated'),
     );
-    return toCareFlowView(updatedRows(rows)[0]);
+    const rows: CareFlowRow[] = await manager.query(statement.sql, statement.parameters);
+    return toCareFlowView(rows[0]);
   }
 
   async stop(
@@ -90,12 +114,16 @@ export class CareFlowsRepository {
     careFlowId: string,
     reason: string,
   ): Promise<CareFlowViewV1> {
-    const rows: unknown = await manager.query(
-      `UPDATE patient_import.care_flows SET status = 'stopped', stopped_at = now(), stop_reason = $3, updated_at = now()
+    const statement = withTrace(
+      {
+        sql: `UPDATE patient_import.care_flows SET status = 'stopped', stopped_at = now(), stop_reason = $3, updated_at = now()
        WHERE hospital_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-      [hospitalId, careFlowId, reason],
+        parameters: [hospitalId, careFlowId, reason],
+      },
+      careFlowTrace('stopped', 'stopped'),
     );
-    return toCareFlowView(updatedRows(rows)[0]);
+    const rows: CareFlowRow[] = await manager.query(statement.sql, statement.parameters);
+    return toCareFlowView(rows[0]);
   }
 
   async listForPatients(
@@ -111,12 +139,6 @@ export class CareFlowsRepository {
     );
     return rows.map(toCareFlowView);
   }
-}
-
-/** TypeORM's postgres driver answers UPDATE ... RETURNING with [rows, affectedCount]. */
-function updatedRows(result: unknown): CareFlowRow[] {
-  const [rows] = result as [CareFlowRow[], number];
-  return rows;
 }
 
 function toCareFlowView(row: CareFlowRow): CareFlowViewV1 {

@@ -105,6 +105,7 @@ export class ImportsService {
       hospitalId,
       patient: { ...patientInputOfCandidate(candidate), ...(careFlow ? { careFlow } : {}) },
       source: 'import',
+      ...(session ? { trace: { channel: session.source, messageId: session.messageId } } : {}),
       transactionSteps: {
         // Two confirms of one session queue on this lock; the second sees the first one's confirmation.
         before: async (manager) => {

@@ -3,6 +3,7 @@ import type { PatientInputV1, PatientSearchV1, PatientViewV1, Sex } from '@bridg
 import { SqlConditions } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
+import { traceOfChanged } from '../patient-trace/patient-events';
 
 interface PatientRow {
   id: string;
@@ -33,6 +34,23 @@ const COLUMNS = `id, hospital_id, patient_code, visit_number, first_name, last_n
 /** The `patients.patient.upserted.v1` payload, built from the upserted row (ids only, no PHI). */
 const UPSERTED_EVENT_SQL = `json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created, 'source', source)`;
 
+/** Where an upsert came from, for the patient's trace: the import's channel and journal entry. */
+export interface UpsertTrace {
+  channel?: 'hl7' | 'webservice';
+  messageId?: string;
+}
+
+/** The upsert's trace row; $17 is the command's source, $18 the import channel, $19 its message id. */
+const UPSERT_TRACE_SQL = traceOfChanged({
+  hospitalId: 'hospital_id',
+  patientId: 'id',
+  kind: `CASE $17 WHEN 'api' THEN 'push' ELSE $17 END`,
+  channel: `CASE $17 WHEN 'api' THEN 'api' ELSE $18 END`,
+  messageId: '$19',
+  summary: `'Patient ' || CASE WHEN created THEN 'created' ELSE 'updated' END || ' by '
+    || CASE $17 WHEN 'api' THEN 'a push' WHEN 'import' THEN 'an import from the hospital' ELSE 'an SIU message' END`,
+});
+
 /** Named queries on patients; every one takes the hospital id (tenancy is structural). */
 @Injectable()
 export class PatientsRepository {
@@ -42,7 +60,8 @@ export class PatientsRepository {
    * Insert or update by (hospital, patientCode) in one statement. On update, fields the caller did not
    * send keep their stored value: a later push with less detail never erases what the hospital sent before.
    * `created` comes from xmax = 0, which holds only for a freshly inserted row. The same statement writes
-   * the `patients.patient.upserted.v1` outbox row: the hot path of the push API is one round trip.
+   * the `patients.patient.upserted.v1` outbox row and the patient's trace row: the hot path of the push API
+   * is one round trip.
    */
   async upsert(
     manager: EntityManager,
@@ -50,6 +69,7 @@ export class PatientsRepository {
     id: string,
     patient: PatientInputV1,
     source: string,
+    trace: UpsertTrace = {},
   ): Promise<{ record: PatientRecord; created: boolean }> {
     const statement = this.outbox.withEvent(
       {
@@ -94,10 +114,13 @@ export class PatientsRepository {
             ? JSON.stringify(patient.identifiers.map(({ system, value }) => ({ system, value })))
             : null,
           source,
+          trace.channel ?? null,
+          trace.messageId ?? null,
         ],
       },
       'patients.patient.upserted.v1',
       UPSERTED_EVENT_SQL,
+      { alongside: UPSERT_TRACE_SQL },
     );
     const rows: (PatientRow & { created: boolean })[] = await manager.query(
       statement.sql,

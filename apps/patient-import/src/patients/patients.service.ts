@@ -13,7 +13,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowsRepository } from '../care-flows/care-flows.repository';
 import { CareFlowsService } from '../care-flows/care-flows.service';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
-import { PatientsRepository, type PatientRecord } from './patients.repository';
+import { PatientsRepository, type PatientRecord, type UpsertTrace } from './patients.repository';
 
 const SEARCH_LIMIT = 50;
 
@@ -22,6 +22,8 @@ export interface UpsertCommand {
   patient: PatientInputV1;
   source: 'api' | 'import' | 'siu';
   idempotencyKey?: string;
+  /** An import's channel and journal entry, named in the patient's trace. */
+  trace?: UpsertTrace;
   /**
    * Steps that must commit or roll back with the upsert: `before` runs first in its transaction (it may lock
    * rows and refuse by throwing), `after` last with the result. Pull-import confirm uses them so a session's
@@ -75,6 +77,7 @@ export class PatientsService {
         randomUUID(),
         patient,
         command.source,
+        command.trace,
       );
       const started = prepared
         ? await this.careFlowsService.insertPrepared(

@@ -72,6 +72,7 @@ export function toApplyRequest(item: MessageInBatch): AppointmentMessageV1 {
   return {
     messageId: item.message.id,
     sequence: item.message.sequence,
+    channel: item.message.channel,
     patient: item.patient!,
     ...(appointment.appointmentId !== undefined
       ? {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DestinationPolicy, SelfTestRecorder, probeName, probeTcp, type StepOutcome } from '@bridge/config';
-import { DomainError, type ConnectionTestResultV1 } from '@bridge/contracts';
+import { DomainError, isDomainError, type ConnectionTestResultV1 } from '@bridge/contracts';
+import { Bus } from '@bridge/messaging';
 import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { createHash, randomUUID } from 'node:crypto';
@@ -27,21 +28,42 @@ export class SiuSelfTestService {
     private readonly connections: SiuConnectionsRepository,
     private readonly bounds: DirectoryBounds,
     private readonly destinations: DestinationPolicy,
+    private readonly bus: Bus,
   ) {}
 
+  /** The source's steps, then (with an MLLP listener) the listener's, run by hl7-gateway where it listens. */
   async test(hospitalId: string): Promise<ConnectionTestResultV1> {
     const stored = await this.connections.find(hospitalId);
     if (!stored) throw new DomainError('NOT_FOUND', 'This hospital has no SIU connection.');
     const { settings } = stored;
     const test = new SelfTestRecorder();
+    await this.sourceSteps(settings, test);
+    if (settings.mllpListener) await this.listenerSteps(hospitalId, test);
+    return test.result();
+  }
+
+  private async listenerSteps(hospitalId: string, test: SelfTestRecorder): Promise<void> {
+    const started = performance.now();
+    try {
+      test.adopt((await this.bus.request('hl7.siu-listener.test.v1', { hospitalId })).steps);
+    } catch (error) {
+      await test.step('MLLP listener', async () => ({
+        ok: false,
+        ms: performance.now() - started,
+        detail: `hl7-gateway, which runs the listener, did not answer (${isDomainError(error) ? error.code : (error as Error).message}).`,
+      }));
+    }
+  }
+
+  private async sourceSteps(settings: SiuConnectionSettings, test: SelfTestRecorder): Promise<void> {
     const source =
       settings.source.type === 'sftp'
         ? await this.openSftp(settings, test)
         : await this.openDirectory(settings, test);
-    if (!source) return test.result();
+    if (!source) return;
     try {
       const listed = await test.step('Listing', () => listing(source, settings));
-      if (listed === undefined) return test.result();
+      if (listed === undefined) return;
       if (settings.afterProcessing === 'archive') {
         await test.step('Archive write permission', () => archiveWrite(source, settings));
       } else {
@@ -53,7 +75,6 @@ export class SiuSelfTestService {
     } finally {
       await source.close();
     }
-    return test.result();
   }
 
   private async openSftp(

@@ -3,6 +3,7 @@ import { DomainError, type ActorV1, type LoginTokenInputV1, type LoginTokenV1 } 
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { currentCorrelationId } from '@bridge/logging';
+import { Outbox } from '@bridge/messaging';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
 import { AuditLog } from '../audit/audit-log';
 import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from '../user-provisioning.config';
@@ -24,6 +25,7 @@ export class LoginTokensService {
     private readonly writer: UsersWriter,
     private readonly audit: AuditLog,
     private readonly auditEvents: AuditEventsRepository,
+    private readonly outbox: Outbox,
     @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
   ) {}
 
@@ -63,6 +65,14 @@ export class LoginTokensService {
         ],
         manager,
       );
+      // The patient's trace shows the link (patient-import owns patients, and knows them by this code).
+      if (login.patientCode)
+        await this.outbox.add(manager, 'users.login-link.issued.v1', {
+          hospitalId,
+          userId: user.id,
+          patientCode: login.patientCode,
+          at: new Date().toISOString(),
+        });
       // In the fragment: browsers never send it to a server, so the token stays out of access logs and Referer.
       const url = `${this.config.CARE_APP_URL.replace(/\/+$/, '')}/login#token=${encodeURIComponent(token)}`;
       return { token, url, expiresAt: expiresAt.toISOString() };

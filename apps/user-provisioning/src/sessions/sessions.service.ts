@@ -7,7 +7,7 @@ import {
   type PasswordLoginRequestV1,
   type SessionV1,
 } from '@bridge/contracts';
-import { Bus } from '@bridge/messaging';
+import { Bus, Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log';
@@ -42,6 +42,7 @@ export class SessionsService {
     private readonly loginTokens: LoginTokensRepository,
     private readonly audit: AuditLog,
     private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly revokedSessions: RevokedSessions,
     private readonly signingKeys: SigningKeysService,
     @Inject(USER_PROVISIONING_CONFIG) private readonly config: UserProvisioningConfig,
@@ -122,6 +123,14 @@ export class SessionsService {
         actor: { kind: 'user', subject: user.id },
         userId: user.id,
       });
+      // The patient's trace shows the sign-in onto it (the patient may have been pushed after the link was made).
+      if (consumed.patientCode)
+        await this.outbox.add(manager, 'users.login-link.used.v1', {
+          hospitalId: user.hospitalId,
+          userId: user.id,
+          patientCode: consumed.patientCode,
+          at: new Date().toISOString(),
+        });
       return { user, patientCode: consumed.patientCode ?? undefined };
     });
     // After commit: the token is spent whether or not the patient can be found.

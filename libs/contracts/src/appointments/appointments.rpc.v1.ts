@@ -18,6 +18,7 @@ import type { ErrorPayload } from '../errors';
 import { PatientInputV1 } from '../patients/patient-input.v1';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 import { SIU_ACTIONS, type SiuActionV1 } from '../siu/siu-connection.v1';
+import { SIU_CHANNELS } from '../siu/siu.events.v1';
 
 /** What one SIU message asks of its appointment (HL7-RULES 20-25), as siu-ingestor read it. */
 export class AppointmentActionV1 {
@@ -42,6 +43,8 @@ export class AppointmentMessageV1 {
   @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) sequence: number;
   /** Found by patientCode, created or updated with these demographics (source `siu`). */
   @IsObject() @ValidateNested() @Type(() => PatientInputV1) patient: PatientInputV1;
+  /** How the message came: a file line or the real-time listener (the patient's trace names it). */
+  @IsOptional() @IsIn(SIU_CHANNELS) channel?: (typeof SIU_CHANNELS)[number];
   /** Absent for a message that acts on no appointment (an ignored event without appointment id). */
   @IsOptional()
   @IsObject()

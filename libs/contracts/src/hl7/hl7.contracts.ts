@@ -21,6 +21,8 @@ export interface Hl7Rpc {
   'hl7.demographics.query.v1': Rpc<QueryDemographicsRequestV1, QueryDemographicsResultV1>;
   /** Self-test of the HL7 connection: nothing is imported or journaled as an import. */
   'hl7.connection.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
+  /** The real-time SIU listener's part of the SIU self-test: bound, accepting, who may connect, TLS. */
+  'hl7.siu-listener.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
   /** The HL7 journal's part of the message log. */
   'hl7.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
   'hl7.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
@@ -33,6 +35,7 @@ export const HL7_RPC_CLASSES: RequestClasses<Hl7Rpc> = {
   'hl7.connection.get.v1': GetHl7ConnectionRequestV1,
   'hl7.demographics.query.v1': QueryDemographicsRequestV1,
   'hl7.connection.test.v1': TestConnectionRequestV1,
+  'hl7.siu-listener.test.v1': TestConnectionRequestV1,
   'hl7.messages.list.v1': ListMessagesRequestV1,
   'hl7.messages.get.v1': GetMessageRequestV1,
   'hl7.signals.get.v1': GetExchangeSignalsRequestV1,

@@ -6,6 +6,7 @@ import {
   type CareFlowDefinitionViewV1,
 } from '../care-flows/care-flow-definition.v1';
 import type { PatientViewV1 } from './patient.view.v1';
+import { PatientTraceRequestV1, type PatientTraceV1 } from './patient-trace.v1';
 import {
   GetPatientRequestV1,
   ListPatientsRequestV1,
@@ -24,6 +25,7 @@ export interface PatientsRpc {
   'patients.search.v1': Rpc<SearchPatientsRequestV1, SearchPatientsResultV1>;
   'patients.get.v1': Rpc<GetPatientRequestV1, PatientViewV1>;
   'patients.list.v1': Rpc<ListPatientsRequestV1, SearchPatientsResultV1>;
+  'patients.trace.v1': Rpc<PatientTraceRequestV1, PatientTraceV1>;
   'careflows.start.v1': Rpc<StartCareFlowRequestV1, CareFlowResultV1>;
   'careflows.baseline.update.v1': Rpc<UpdateBaselineRequestV1, CareFlowResultV1>;
   'careflows.stop.v1': Rpc<StopCareFlowRequestV1, CareFlowResultV1>;
@@ -37,6 +39,7 @@ export const PATIENTS_RPC_CLASSES: RequestClasses<PatientsRpc> = {
   'patients.search.v1': SearchPatientsRequestV1,
   'patients.get.v1': GetPatientRequestV1,
   'patients.list.v1': ListPatientsRequestV1,
+  'patients.trace.v1': PatientTraceRequestV1,
   'careflows.start.v1': StartCareFlowRequestV1,
   'careflows.baseline.update.v1': UpdateBaselineRequestV1,
   'careflows.stop.v1': StopCareFlowRequestV1,

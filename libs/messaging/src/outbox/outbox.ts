@@ -37,15 +37,18 @@ export class Outbox {
    * writes the outbox row, with a payload built in SQL from the returned row (`payloadSql`, e.g.
    * `json_build_object('patientId', id)`). One round trip, atomic without an explicit transaction: for hot
    * paths whose whole change is that one statement. The rows returned are the statement's own.
+   * `alongside`: one more data-modifying statement on `changed` (e.g. a journal row per changed row), in the
+   * same round trip; PostgreSQL allows such statements only at the top level, hence here and not nested.
    */
   withEvent<E extends EventName>(
     statement: { sql: string; parameters: unknown[] },
     event: E,
     payloadSql: string,
+    options: { alongside?: string } = {},
   ): { sql: string; parameters: unknown[] } {
     const eventParameter = statement.parameters.length + 1;
     return {
-      sql: `WITH changed AS (${statement.sql}),
+      sql: `WITH changed AS (${statement.sql}),${options.alongside ? `\n        alongside AS (${options.alongside}),` : ''}
         announced AS (
           INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, traceparent, created_at)
           SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1}, $${eventParameter + 2}::text,

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  LoginLinkEventV1,
+  PatientTraceChannel,
+  PatientTraceEventV1,
+  PatientTraceKind,
+  PatientTraceV1,
+} from '@bridge/contracts';
+import type { EntityManager } from 'typeorm';
+
+export interface NewPatientEvent {
+  patientId: string;
+  kind: PatientTraceKind;
+  channel?: PatientTraceChannel;
+  messageId?: string;
+  careFlowId?: string;
+  summary: string;
+}
+
+interface PatientEventRow {
+  seq: string;
+  created_at: Date;
+  /** created_at in microseconds since the epoch: a Date keeps only milliseconds, the cursor needs all. */
+  at_us: string;
+  kind: PatientTraceKind;
+  channel: PatientTraceChannel | null;
+  message_id: string | null;
+  care_flow_id: string | null;
+  summary: string;
+}
+
+/** Named queries on the patient trace; every one takes the hospital id (tenancy is structural). */
+@Injectable()
+export class PatientEventsRepository {
+  /** Many events in one statement, in the order given (the identity follows the ORDER BY). */
+  async record(manager: EntityManager, hospitalId: string, events: NewPatientEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const column = <T>(pick: (event: NewPatientEvent) => T | undefined) =>
+      events.map((event) => pick(event) ?? null);
+    await manager.query(
+      `INSERT INTO patient_import.patient_events
+         (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary)
+       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[])
+         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, position)
+       ORDER BY e.position`,
+      [
+        hospitalId,
+        column((event) => event.patientId),
+        column((event) => event.kind),
+        column((event) => event.channel),
+        column((event) => event.messageId),
+        column((event) => event.careFlowId),
+        column((event) => event.summary),
+      ],
+    );
+  }
+
+  /** A login link names the patient by code; a code the hospital's patients do not have leaves no trace. */
+  async recordLoginLink(
+    manager: EntityManager,
+    event: LoginLinkEventV1,
+    step: 'issued' | 'used',
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO patient_import.patient_events (hospital_id, patient_id, created_at, kind, channel, summary)
+       SELECT hospital_id, id, $3, 'login-link', 'api', $4
+       FROM patient_import.patients WHERE hospital_id = $1 AND patient_code = $2`,
+      [
+        event.hospitalId,
+        event.patientCode,
+        event.at,
+        step === 'issued'
+          ? 'Login link issued, opening on this patient'
+          : 'Login link used: a user signed in onto this patient',
+      ],
+    );
+  }
+
+  async patientExists(manager: EntityManager, hospitalId: string, patientId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM patient_import.patients WHERE hospital_id = $1 AND id = $2`,
+      [hospitalId, patientId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Oldest first; `cursor` is the position of the last event of the previous page. */
+  async page(
+    manager: EntityManager,
+    hospitalId: string,
+    patientId: string,
+    page: { cursor?: string; limit: number },
+  ): Promise<PatientTraceV1> {
+    const after = page.cursor ? positionOfCursor(page.cursor) : undefined;
+    const rows: PatientEventRow[] = await manager.query(
+      `SELECT seq, created_at, (extract(epoch FROM created_at) * 1000000)::bigint AS at_us,
+              kind, channel, message_id, care_flow_id, summary
+         FROM patient_import.patient_events
+        WHERE hospital_id = $1 AND patient_id = $2
+          AND ($3::bigint IS NULL
+               OR (created_at, seq) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::bigint))
+        ORDER BY created_at, seq LIMIT $5`,
+      [hospitalId, patientId, after?.atMicros ?? null, after?.seq ?? null, page.limit + 1],
+    );
+    const events = rows.slice(0, page.limit);
+    const last = rows.length > page.limit ? events[events.length - 1] : undefined;
+    return {
+      events: events.map(viewOf),
+      ...(last ? { nextCursor: cursorOf(last) } : {}),
+    };
+  }
+}
+
+/** Opaque to callers: the last event's position (time, then seq); a cursor that does not decode starts over. */
+function cursorOf(row: PatientEventRow): string {
+  return Buffer.from(`${row.at_us}.${row.seq}`).toString('base64url');
+}
+
+function positionOfCursor(cursor: string): { atMicros: string; seq: string } | undefined {
+  const match = /^(-?\d{1,19})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return match ? { atMicros: match[1], seq: match[2] } : undefined;
+}
+
+function viewOf(row: PatientEventRow): PatientTraceEventV1 {
+  return {
+    at: row.created_at.toISOString(),
+    kind: row.kind,
+    ...(row.channel ? { channel: row.channel } : {}),
+    ...(row.message_id ? { messageId: row.message_id } : {}),
+    ...(row.care_flow_id ? { careFlowId: row.care_flow_id } : {}),
+    summary: row.summary,
+  };
+}

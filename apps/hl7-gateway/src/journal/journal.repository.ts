@@ -1,6 +1,17 @@
-import { messageLogConditions, toMessageView, type MessageLogRow } from '@bridge/database';
+import {
+  MESSAGE_LOG_POSITION_COLUMN,
+  messageLogConditions,
+  toMessageLogEntry,
+  toMessageView,
+  type MessageLogRow,
+} from '@bridge/database';
 import { Injectable } from '@nestjs/common';
-import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import type {
+  ListMessagesRequestV1,
+  MessageDetailV1,
+  MessageLogEntryV1,
+  MessageViewV1,
+} from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export interface NewJournalEntry {
@@ -26,7 +37,7 @@ export interface JournalEntryEnd {
 
 type MessageRow = MessageLogRow;
 
-interface MessageDetailRow extends MessageRow {
+interface MessageDetailRow extends Omit<MessageRow, 'position_at'> {
   raw_out: string | null;
   raw_in: string | null;
   summary: Record<string, unknown>;
@@ -109,15 +120,15 @@ export class JournalRepository {
   }
 
   /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
+  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageLogEntryV1[]> {
     const conditions = messageLogConditions(filters);
     const limitParameter = conditions.parameter(limit);
     const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS} FROM hl7_gateway.messages ${conditions.where()}
+      `SELECT ${LIST_COLUMNS}, ${MESSAGE_LOG_POSITION_COLUMN} FROM hl7_gateway.messages ${conditions.where()}
        ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
       conditions.parameters,
     );
-    return rows.map(toMessageView);
+    return rows.map(toMessageLogEntry);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import type {
+  ListMessagesRequestV1,
+  MessageDetailV1,
+  MessageLogEntryV1,
+  MessageViewV1,
+} from '@bridge/contracts';
+import { MESSAGE_LOG_POSITION_COLUMN, messageLogConditions } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -239,29 +245,18 @@ export class SiuMessagesRepository {
   }
 
   /** Newest first; `limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageViewV1[]> {
+  async list(filters: ListMessagesRequestV1, limit: number): Promise<MessageLogEntryV1[]> {
     if (filters.channel && !SIU_CHANNELS.has(filters.channel)) return [];
     if (filters.direction === 'outbound') return [];
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      parameters.push(value);
-      conditions.push(sql.replace('?', `$${parameters.length}`));
-    };
-    if (filters.hospitalId) add('hospital_id = ?', filters.hospitalId);
-    if (filters.channel) add('channel = ?', filters.channel);
-    if (filters.type) add('type = ?', filters.type);
-    if (filters.status) add('status = ?', filters.status);
-    if (filters.from) add('created_at >= ?', filters.from);
-    if (filters.to) add('created_at <= ?', filters.to);
-    parameters.push(limit);
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT ${LIST_COLUMNS} FROM siu_ingestor.siu_messages ${where}
-       ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`,
-      parameters,
+    // SIU messages are inbound only and have no direction column: the shared filters minus that one.
+    const conditions = messageLogConditions({ ...filters, direction: undefined });
+    const limitParameter = conditions.parameter(limit);
+    const rows: (MessageRow & { position_at: string })[] = await this.dataSource.query(
+      `SELECT ${LIST_COLUMNS}, ${MESSAGE_LOG_POSITION_COLUMN} FROM siu_ingestor.siu_messages ${conditions.where()}
+       ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
+      conditions.parameters,
     );
-    return rows.map(toView);
+    return rows.map((row) => ({ ...toView(row), position: { at: row.position_at, id: row.id } }));
   }
 
   async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer | null }) | undefined> {

@@ -68,9 +68,7 @@ export const en = {
   'patients.birthDate': 'Birth date',
   'patients.activeCareFlows': 'Active care flows',
   'patients.pages': 'Pages of patients',
-  'patients.previous': 'Previous page',
-  'patients.range': '{from}–{to} of {total}',
-  'patients.next': 'Next page',
+  'patients.more': 'Load more patients',
   'patients.first': 'First page',
 
   'patient.patientCode': 'Patient code',
@@ -308,6 +306,7 @@ export const en = {
   'log.from': 'From',
   'log.to': 'To',
   'log.table': 'Messages',
+  'log.more': 'Load more messages',
   'log.controlId': 'Control ID',
   'log.error': 'Error',
   'log.next': 'Older messages',

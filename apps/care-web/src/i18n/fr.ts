@@ -66,9 +66,7 @@ export const fr: Record<MessageKey, string> = {
   'patients.birthDate': 'Date de naissance',
   'patients.activeCareFlows': 'Trajets de soins actifs',
   'patients.pages': 'Pages de patients',
-  'patients.previous': 'Page précédente',
-  'patients.range': '{from}–{to} sur {total}',
-  'patients.next': 'Page suivante',
+  'patients.more': 'Afficher plus de patients',
   'patients.first': 'Première page',
 
   'patient.patientCode': 'Code patient',
@@ -308,6 +306,7 @@ export const fr: Record<MessageKey, string> = {
   'log.from': 'Du',
   'log.to': 'Au',
   'log.table': 'Messages',
+  'log.more': 'Afficher plus de messages',
   'log.controlId': 'ID de contrôle',
   'log.error': 'Erreur',
   'log.next': 'Messages plus anciens',

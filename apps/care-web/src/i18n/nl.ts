@@ -66,9 +66,7 @@ export const nl: Record<MessageKey, string> = {
   'patients.birthDate': 'Geboortedatum',
   'patients.activeCareFlows': 'Actieve zorgpaden',
   'patients.pages': 'Pagina’s met patiënten',
-  'patients.previous': 'Vorige pagina',
-  'patients.range': '{from}–{to} van {total}',
-  'patients.next': 'Volgende pagina',
+  'patients.more': 'Meer patiënten laden',
   'patients.first': 'Eerste pagina',
 
   'patient.patientCode': 'Patiëntcode',
@@ -308,6 +306,7 @@ export const nl: Record<MessageKey, string> = {
   'log.from': 'Van',
   'log.to': 'Tot',
   'log.table': 'Berichten',
+  'log.more': 'Meer berichten laden',
   'log.controlId': 'Control-ID',
   'log.error': 'Fout',
   'log.next': 'Oudere berichten',

@@ -227,7 +227,8 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Rename a hospital or set its time zone (IANA); the key never changes */
+    patch: operations['AdminController_updateHospital'];
     trace?: never;
   };
   '/v1/admin/hospitals/{hospitalId}/alert-rules': {
@@ -902,6 +903,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/hospital': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's hospital: key, name and time zone */
+    get: operations['OwnHospitalController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/imports': {
     parameters: {
       query?: never;
@@ -1361,6 +1379,29 @@ export interface components {
       /** @example az-sint-jan */
       key: string;
       name: string;
+      /**
+       * @default Europe/Brussels
+       * @example Europe/Brussels
+       */
+      timezone: string;
+    };
+    HospitalPatchV1: {
+      name?: string;
+      /** @example Europe/Brussels */
+      timezone?: string;
+    };
+    HospitalViewV1: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      key: string;
+      name: string;
+      /**
+       * @description IANA time zone
+       * @example Europe/Brussels
+       */
+      timezone: string;
     };
     IdentifierSystemsV1: {
       patientCode?: string;
@@ -2099,7 +2140,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HospitalViewV1'][];
+        };
       };
     };
   };
@@ -2139,7 +2182,34 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HospitalViewV1'];
+        };
+      };
+    };
+  };
+  AdminController_updateHospital: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        hospitalId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HospitalPatchV1'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HospitalViewV1'];
+        };
       };
     };
   };
@@ -3264,6 +3334,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  OwnHospitalController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HospitalViewV1'];
+        };
       };
     };
   };

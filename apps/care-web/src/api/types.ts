@@ -12,6 +12,7 @@ export type PatientsPage = Schemas['PatientsPageV1'];
 export type PatientSearch = Schemas['PatientSearchV1'];
 export type MessageEntry = Schemas['MessageViewV1'];
 export type MessageLogPage = Schemas['MessageLogPageV1'];
+export type Hospital = Schemas['HospitalViewV1'];
 
 export interface Candidate extends Omit<
   Patient,

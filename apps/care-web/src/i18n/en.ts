@@ -143,6 +143,9 @@ export const en = {
 
   'hospital.title': 'Hospital',
   'hospital.heading': '{name} ({key})',
+  'hospital.timezone': 'Time zone (IANA)',
+  'hospital.timezoneForm': 'Time zone of this hospital',
+  'hospital.timezoneSave': 'Save time zone',
   'hospital.messageLog': 'Message log of this hospital',
   'hospital.apiClients': 'API clients',
   'hospital.users': 'Users',

@@ -141,6 +141,9 @@ export const fr: Record<MessageKey, string> = {
 
   'hospital.title': 'Hôpital',
   'hospital.heading': '{name} ({key})',
+  'hospital.timezone': 'Fuseau horaire (IANA)',
+  'hospital.timezoneForm': 'Fuseau horaire de cet hôpital',
+  'hospital.timezoneSave': 'Enregistrer le fuseau horaire',
   'hospital.messageLog': 'Journal des messages de cet hôpital',
   'hospital.apiClients': 'Clients API',
   'hospital.users': 'Utilisateurs',

@@ -141,6 +141,9 @@ export const nl: Record<MessageKey, string> = {
 
   'hospital.title': 'Ziekenhuis',
   'hospital.heading': '{name} ({key})',
+  'hospital.timezone': 'Tijdzone (IANA)',
+  'hospital.timezoneForm': 'Tijdzone van dit ziekenhuis',
+  'hospital.timezoneSave': 'Tijdzone opslaan',
   'hospital.messageLog': 'Berichtenlogboek van dit ziekenhuis',
   'hospital.apiClients': 'API-clients',
   'hospital.users': 'Gebruikers',

@@ -28,6 +28,7 @@ import { User } from './users/user.entity';
 import { UsersModule } from './users/users.module';
 import { HospitalRetention1796228252553 } from './migrations/1796228252553-hospital-retention';
 import { HospitalTimezone1796260000000 } from './migrations/1796260000000-hospital-timezone';
+import { UserPreferredLanguage1796260000001 } from './migrations/1796260000001-user-preferred-language';
 import { RetentionModule } from './retention/retention.module';
 
 export const USER_PROVISIONING_SCHEMA = 'user_provisioning';
@@ -55,6 +56,7 @@ export class UserProvisioningModule {
             Credentials1796217600000,
             HospitalRetention1796228252553,
             HospitalTimezone1796260000000,
+            UserPreferredLanguage1796260000001,
             outboxTraceparentMigration(USER_PROVISIONING_SCHEMA),
           ],
         }),

@@ -1214,6 +1214,11 @@ export interface components {
       password?: string;
       /** @description The id the hospital's messages use for this physician */
       physicianCode?: string;
+      /**
+       * @description BCP 47 language tag; the Care app speaks nl, fr or en
+       * @example nl-BE
+       */
+      preferredLanguage?: string;
       roles: ('clinician' | 'physician' | 'hospital-admin')[];
     };
     AlertRulesInputV1: {
@@ -1706,6 +1711,11 @@ export interface components {
       lastName: string;
       /** @description The id the hospital's messages use for this physician */
       physicianCode?: string;
+      /**
+       * @description BCP 47 language tag; the Care app speaks nl, fr or en
+       * @example nl-BE
+       */
+      preferredLanguage?: string;
       roles: ('clinician' | 'physician' | 'hospital-admin')[];
     };
     UserPatchV1: {
@@ -1715,6 +1725,8 @@ export interface components {
       hospitalUserId?: Record<string, never> | null;
       lastName?: string;
       physicianCode?: Record<string, never> | null;
+      /** @example fr-BE */
+      preferredLanguage?: Record<string, never> | null;
       roles?: ('clinician' | 'physician' | 'hospital-admin')[];
     };
     WebhookInputV1: {

@@ -336,6 +336,43 @@ export const en = {
   'message.reprocessed': 'Reprocessed: {status}',
   'message.message': 'Message',
   'message.reply': 'Reply',
+  'selftest.button': 'Test',
+  'selftest.running': 'Testing…',
+  'selftest.patientCode': 'Patient code to look up (optional; nothing is imported)',
+  'selftest.passed': 'Every step passed.',
+  'selftest.failed': 'The connection stops at the step marked ✗.',
+  'selftest.ms': '{ms} ms',
+  'selftest.region': 'Self-test of the {kind} connection',
+  'selftest.siuNote':
+    'No file is read, moved or deleted: an empty probe file is created and deleted in the archive folder.',
+  'configDoc.intro':
+    'The whole configuration of this hospital as one JSON file: connections, import source, care-flow definitions and SCIM group roles. Secrets read {secretSet}; leave them so to keep them.',
+  'configDoc.download': 'Download configuration',
+  'configDoc.upload': 'Configuration file to apply',
+  'configDoc.notJson': 'This file is not JSON.',
+  'configDoc.checking': 'Checking the file…',
+  'configDoc.noChanges': 'This file changes nothing.',
+  'configDoc.changesTitle': '{count, plural, one {# change} other {# changes}} to apply',
+  'configDoc.path': 'Where',
+  'configDoc.change': 'Change',
+  'configDoc.from': 'Now',
+  'configDoc.to': 'After',
+  'configDoc.apply': 'Apply these changes',
+  'configDoc.applied': 'Applied: {count, plural, one {# change} other {# changes}}.',
+  'configDoc.added': 'added',
+  'configDoc.removed': 'removed',
+  'configDoc.changed': 'changed',
+  'reprocess.button': 'Reprocess matching',
+  'reprocess.needsHospital': 'Filter by a hospital to reprocess its failed SIU messages.',
+  'reprocess.confirm': 'Replay every failed SIU message matching these filters?',
+  'reprocess.progress':
+    'Reprocess job {state}: {processed} of {total} ({done} replayed, {failed} not replayable)',
+  'reprocess.progressLabel': 'Reprocess progress',
+  'exampleQuery.region': 'The example and the next query',
+  'exampleQuery.example': 'The hospital’s example',
+  'exampleQuery.next': 'The next query the platform sends',
+  'exampleQuery.legend':
+    'Highlighted: the fields that differ from the example (control id, date/time, query id, patient ID).',
 } as const;
 
 export type MessageKey = keyof typeof en;

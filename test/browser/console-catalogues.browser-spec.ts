@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
 import { launchBrowser, screenshot } from './browser';
 
-/** The console panels whose texts moved into the catalogues, used in French: configuration as code. */
+/** The console panels whose texts moved into the catalogues, used in French: webhooks, configuration as code. */
 describe('Integration console in Chromium, in French: configuration as code', () => {
   let platform: TestPlatform;
   let api: Api;
@@ -40,6 +40,8 @@ describe('Integration console in Chromium, in French: configuration as code', ()
     await page.getByRole('link', { name: 'Console d’intégration' }).waitFor();
     await page.goto(`${platform.url}/app/console/hospitals/${hospital.id}`);
 
+    // The webhooks panel, from the catalogue too (this hospital has no subscription).
+    await page.getByText('Aucun abonnement webhook.', { exact: false }).waitFor();
     const panel = page.getByRole('region', { name: 'Configuration en tant que code' });
     await panel.getByRole('button', { name: 'Télécharger la configuration' }).waitFor();
     await panel.getByLabel('Fichier de configuration à appliquer').setInputFiles({

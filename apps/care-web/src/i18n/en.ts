@@ -373,6 +373,28 @@ export const en = {
   'exampleQuery.next': 'The next query the platform sends',
   'exampleQuery.legend':
     'Highlighted: the fields that differ from the example (control id, date/time, query id, patient ID).',
+  'webhooks.none':
+    'No webhook subscriptions. A hospital API client with the scope {scope} subscribes with {route}.',
+  'webhooks.subscriptions': 'Webhook subscriptions',
+  'webhooks.url': 'URL',
+  'webhooks.events': 'Events',
+  'webhooks.phi': 'Patient fields',
+  'webhooks.phiYes': 'yes',
+  'webhooks.phiNo': 'ids only',
+  'webhooks.created': 'Since',
+  'webhooks.showLog': 'Delivery log',
+  'webhooks.deliveries': 'Deliveries',
+  'webhooks.noDeliveries': 'No deliveries yet.',
+  'webhooks.when': 'When',
+  'webhooks.event': 'Event',
+  'webhooks.subject': 'Patient / care flow / alert',
+  'webhooks.status': 'Status',
+  'webhooks.attempts': 'Attempts',
+  'webhooks.lastAnswer': 'Last answer',
+  'webhooks.nextAttempt': 'next try',
+  'webhooks.redeliver': 'Redeliver',
+  'webhooks.redelivered': 'Queued for delivery again.',
+  'webhooks.total': '{shown} of {total}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,7 +4,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
 import { launchBrowser, screenshot } from './browser';
 
-/** The console panels whose texts moved into the catalogues, used in French: webhooks, configuration as code. */
+/** The console panels whose texts moved into the catalogues, used in French: webhooks, alerts, configuration as code. */
 describe('Integration console in Chromium, in French: configuration as code', () => {
   let platform: TestPlatform;
   let api: Api;
@@ -40,8 +40,14 @@ describe('Integration console in Chromium, in French: configuration as code', ()
     await page.getByRole('link', { name: 'Console d’intégration' }).waitFor();
     await page.goto(`${platform.url}/app/console/hospitals/${hospital.id}`);
 
-    // The webhooks panel, from the catalogue too (this hospital has no subscription).
+    // The webhooks and alerts panels, from the catalogue too (no subscription, no alert yet).
     await page.getByText('Aucun abonnement webhook.', { exact: false }).waitFor();
+    await page.getByRole('table', { name: 'Alertes' }).waitFor();
+    await page.getByText('Aucune alerte.').waitFor();
+    await page
+      .getByRole('form', { name: 'Règles d’alerte' })
+      .getByText('Hôpital injoignable (HL7 / service web)')
+      .waitFor();
     const panel = page.getByRole('region', { name: 'Configuration en tant que code' });
     await panel.getByRole('button', { name: 'Télécharger la configuration' }).waitFor();
     await panel.getByLabel('Fichier de configuration à appliquer').setInputFiles({

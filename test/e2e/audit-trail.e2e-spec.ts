@@ -203,9 +203,11 @@ describe('audit trail (R12)', () => {
     audited('login-token.issued', 'user', nurse.id, emr, login.correlationId);
 
     // Raw messages, as the platform admin.
-    const messages = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, {
-      token: admin,
-    });
+    const messages = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, {
+        token: admin,
+      })
+    ).messages;
     expect(messages.length).toBeGreaterThan(0);
     const raw = await walk(200, 'GET', `/v1/admin/messages/${messages[0].id}`, { token: admin });
     audited('message.raw.read', 'message', messages[0].id, platformAdmin, raw.correlationId);

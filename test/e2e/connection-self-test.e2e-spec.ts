@@ -119,7 +119,8 @@ describe('connection self-test', () => {
       expect(result.steps[6].detail).toMatch(/not found/);
       // Not an import: the message log has no entry for this hospital.
       expect(
-        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin }),
+        (await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin }))
+          .messages,
       ).toEqual([]);
       const trail = await api.expect(
         200,
@@ -142,7 +143,8 @@ describe('connection self-test', () => {
       expect(result.steps.at(-1)?.detail).toMatch(/found 1 patient/);
       expect((await api.expect(200, 'GET', '/v1/patients', { token: hospital.token })).patients).toEqual([]);
       expect(
-        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin }),
+        (await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin }))
+          .messages,
       ).toEqual([]);
     });
 
@@ -265,7 +267,8 @@ describe('connection self-test', () => {
       expect(result.steps[5].detail).toMatch(/not found/);
       expect(authSim.httpRequests.at(-1)?.headers.authorization).toBe('Bearer selftest-token');
       expect(
-        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin }),
+        (await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}`, { token: admin }))
+          .messages,
       ).toEqual([]);
       expect((await api.expect(200, 'GET', '/v1/patients', { token: hospital.token })).patients).toEqual([]);
       const trail = await api.expect(

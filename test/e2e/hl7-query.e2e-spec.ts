@@ -45,9 +45,11 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
 
   /** The newest message-log entry of the hospital: each test's exchange, since the suite runs in order. */
   async function lastExchange(hospital: Hospital) {
-    const [entry] = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&limit=1`, {
-      token: admin,
-    });
+    const [entry] = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&limit=1`, {
+        token: admin,
+      })
+    ).messages;
     return {
       entry,
       detail: await api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin }),
@@ -358,7 +360,7 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
       expect(response.status).toBe(409);
       expect(response.body.code).toBe('IMPORT_SOURCE_NOT_CONFIGURED');
       expect(
-        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${none.id}`, { token: admin }),
+        (await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${none.id}`, { token: admin })).messages,
       ).toEqual([]);
     });
   });

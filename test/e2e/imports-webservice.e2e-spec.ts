@@ -383,12 +383,11 @@ describe('pull import from the hospital web service (pdq, fhir) against the hosp
       body: { patientCode: SIM_IDS.francoise },
     });
     const saved = await confirm(fhir, found.importId, { physicianId: fhir.physicianId });
-    const [entry] = await api.expect(
-      200,
-      'GET',
-      `/v1/admin/messages?hospitalId=${fhir.id}&channel=webservice&limit=1`,
-      { token: admin },
-    );
+    const [entry] = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${fhir.id}&channel=webservice&limit=1`, {
+        token: admin,
+      })
+    ).messages;
     expect(entry).toMatchObject({
       hospitalId: fhir.id,
       channel: 'webservice',
@@ -406,12 +405,11 @@ describe('pull import from the hospital web service (pdq, fhir) against the hosp
     expect(detail.summary).toMatchObject({ outcome: 'found', candidates: 1, httpStatus: 200 });
 
     await lookup(faults, { patientCode: SIM_FAULTS.error });
-    const [failed] = await api.expect(
-      200,
-      'GET',
-      `/v1/admin/messages?hospitalId=${faults.id}&status=failed&limit=1`,
-      { token: admin },
-    );
+    const [failed] = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${faults.id}&status=failed&limit=1`, {
+        token: admin,
+      })
+    ).messages;
     expect(failed).toMatchObject({
       channel: 'webservice',
       type: 'GET pdq',

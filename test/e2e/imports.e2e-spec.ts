@@ -147,9 +147,11 @@ describe('pull import sessions (POST /v1/imports, confirm)', () => {
         expect.objectContaining(expectedCandidate(lucas, { via: source === 'hl7' ? 'hl7' : 'pdq' })),
       ]);
     }
-    const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${switching.id}`, {
-      token: admin,
-    });
+    const log = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${switching.id}`, {
+        token: admin,
+      })
+    ).messages;
     expect(log.map((entry: { channel: string }) => entry.channel)).toEqual([
       'webservice',
       'a19',

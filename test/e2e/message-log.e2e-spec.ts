@@ -27,8 +27,8 @@ describe('message log (GET /v1/admin/messages)', () => {
   let web: Hospital;
   let startedAt: string;
 
-  const list = (query = ''): Promise<Entry[]> =>
-    api.expect(200, 'GET', `/v1/admin/messages${query}`, { token: admin });
+  const list = async (query = ''): Promise<Entry[]> =>
+    (await api.expect(200, 'GET', `/v1/admin/messages${query}`, { token: admin })).messages;
 
   async function lookup(hospital: Hospital, patientCode: string, status: number): Promise<void> {
     const response = await api.request('POST', '/v1/imports', {
@@ -208,6 +208,7 @@ describe('message log (GET /v1/admin/messages)', () => {
     );
     expect(parameters.sort()).toEqual([
       'channel',
+      'cursor',
       'direction',
       'from',
       'hospitalId',
@@ -222,5 +223,12 @@ describe('message log (GET /v1/admin/messages)', () => {
         '/v1/admin/hospitals/{hospitalId}/connections/hl7',
       ]),
     );
+    // The page is described too (the Care app's types are generated from this document).
+    const page = document.paths['/v1/admin/messages'].get.responses['200'].content['application/json'].schema;
+    expect(page.$ref).toBe('#/components/schemas/MessageLogPageV1');
+    expect(Object.keys(document.components.schemas.MessageLogPageV1.properties).sort()).toEqual([
+      'messages',
+      'nextCursor',
+    ]);
   });
 });

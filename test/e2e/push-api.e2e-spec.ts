@@ -322,7 +322,12 @@ describe('push API (POST /v1/patients and care flows)', () => {
     expect(page.patients).toHaveLength(2);
     const updatedAt = page.patients.map((p: { updatedAt: string }) => p.updatedAt);
     expect([...updatedAt].sort().reverse()).toEqual(updatedAt);
-    const next = await api.expect(200, 'GET', '/v1/patients?limit=2&offset=2', { token: hospital.token });
+    const next = await api.expect(
+      200,
+      'GET',
+      `/v1/patients?limit=2&cursor=${encodeURIComponent(page.nextCursor)}`,
+      { token: hospital.token },
+    );
     expect(next.patients.map((p: { id: string }) => p.id)).not.toContain(page.patients[0].id);
     expect((await api.request('GET', '/v1/patients?limit=abc', { token: hospital.token })).status).toBe(400);
     expect((await api.request('GET', '/v1/patients?limit=5000', { token: hospital.token })).status).toBe(400);

@@ -85,9 +85,11 @@ describe('bulk reprocess (POST /v1/admin/messages/reprocess)', () => {
       },
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&status=failed`, {
-      token: admin,
-    });
+    const log = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&status=failed`, {
+        token: admin,
+      })
+    ).messages;
     expect(log).toEqual([]);
 
     // Nothing failed any more: a new job matches nothing and is done at once.

@@ -331,12 +331,11 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
       });
       expect(await siu.patient(hospital, 'P1')).toBeUndefined();
 
-      const log = await api.expect(
-        200,
-        'GET',
-        `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-file`,
-        { token: admin },
-      );
+      const log = (
+        await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-file`, {
+          token: admin,
+        })
+      ).messages;
       expect(log).toHaveLength(2);
       expect(log.find((entry: any) => entry.id === failure.messageId)).toMatchObject({
         channel: 'siu-file',

@@ -180,12 +180,11 @@ describe('R13 real-time SIU listener limits', () => {
     });
     expect(ackCode(reply)).toBe('AE');
     const admin = await api.adminToken();
-    const log = await api.expect(
-      200,
-      'GET',
-      `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`,
-      { token: admin },
-    );
+    const log = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, {
+        token: admin,
+      })
+    ).messages;
     const refused = await Promise.all(
       log
         .filter((entry: { status: string }) => entry.status === 'failed')

@@ -100,14 +100,11 @@ describe('real-time SIU over an MLLP listener', () => {
     const admin = await api.adminToken();
     await expectEventually(
       async () => {
-        const log = await api.expect(
-          200,
-          'GET',
-          `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`,
-          {
+        const log = (
+          await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, {
             token: admin,
-          },
-        );
+          })
+        ).messages;
         const outcomes = log
           .filter(
             (entry: { controlId?: string; status: string }) =>
@@ -176,12 +173,11 @@ describe('real-time SIU over an MLLP listener', () => {
 
   it('logs the exchange (raw text and the ACK sent) and the processing outcome of each message', async () => {
     const admin = await api.adminToken();
-    const log = await api.expect(
-      200,
-      'GET',
-      `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`,
-      { token: admin },
-    );
+    const log = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospital.id}&channel=siu-mllp`, {
+        token: admin,
+      })
+    ).messages;
     const entries = log.filter((message: { controlId?: string }) => message.controlId === 'RT-1');
     // hl7-gateway journals the exchange; siu-ingestor records what processing the message did.
     expect(entries.map((entry: { status: string }) => entry.status).sort()).toEqual([

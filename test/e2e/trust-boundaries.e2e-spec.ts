@@ -314,7 +314,9 @@ describe('R9 trust boundaries: what a connection may reach', () => {
   }
 
   async function messageLogText(hospitalId: string): Promise<string> {
-    const log = await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin });
+    const log = (
+      await api.expect(200, 'GET', `/v1/admin/messages?hospitalId=${hospitalId}`, { token: admin })
+    ).messages;
     const details = await Promise.all(
       log.map((entry: { id: string }) =>
         api.expect(200, 'GET', `/v1/admin/messages/${entry.id}`, { token: admin }),

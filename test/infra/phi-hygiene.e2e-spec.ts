@@ -375,13 +375,9 @@ describe('PHI hygiene (R7): no patient data or secret in any log line, on every 
       { physicianId: hl7.physicianId },
       hl7.token,
     );
-    const messages = await expectStatus(
-      200,
-      'GET',
-      `/v1/admin/messages?hospitalId=${hl7.id}`,
-      undefined,
-      adminToken,
-    );
+    const messages = (
+      await expectStatus(200, 'GET', `/v1/admin/messages?hospitalId=${hl7.id}`, undefined, adminToken)
+    ).messages;
     await expectStatus(200, 'GET', `/v1/admin/messages/${messages[0].id}`, undefined, adminToken);
 
     // SIU from a directory (run now), and real time over MLLP.

@@ -1,5 +1,6 @@
 import { NavLink, Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { LanguageSwitch, useText } from './i18n';
+import { OwnHospitalTimeZone } from './i18n/dates';
 import { ConsoleRoutes } from './pages/console/console-routes';
 import { ImportPage } from './pages/import-page';
 import { LoginPage, type LoginState } from './pages/login-page';
@@ -39,7 +40,7 @@ function SignedIn() {
   }
   const isHospital = session.info.hospitalId !== null;
   return (
-    <>
+    <OwnHospitalTimeZone hospitalId={session.info.hospitalId}>
       <header>
         <nav aria-label={t('nav.main')}>
           <span className="brand">{t('nav.brand')}</span>
@@ -55,6 +56,6 @@ function SignedIn() {
       <main>
         <Outlet />
       </main>
-    </>
+    </OwnHospitalTimeZone>
   );
 }

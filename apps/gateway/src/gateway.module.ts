@@ -30,6 +30,7 @@ import { ImportSourceController } from './connections/import-source.controller';
 import { WebServiceConnectionController } from './connections/webservice-connection.controller';
 import { FailedAttemptsService } from './failed-attempts/failed-attempts.service';
 import { HealthController } from './health/health.controller';
+import { OwnHospitalController } from './hospital/own-hospital.controller';
 import { ImportsController } from './imports/imports.controller';
 import { PayloadPipe } from './http/payload.pipe';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -74,6 +75,7 @@ export class GatewayModule {
         ReprocessJobsController,
         AuditEventsController,
         PatientsController,
+        OwnHospitalController,
         CareFlowsController,
         HealthController,
         Hl7ConnectionController,

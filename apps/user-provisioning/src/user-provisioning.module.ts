@@ -27,6 +27,8 @@ import { USER_PROVISIONING_CONFIG, type UserProvisioningConfig } from './user-pr
 import { User } from './users/user.entity';
 import { UsersModule } from './users/users.module';
 import { HospitalRetention1796228252553 } from './migrations/1796228252553-hospital-retention';
+import { HospitalTimezone1796260000000 } from './migrations/1796260000000-hospital-timezone';
+import { UserPreferredLanguage1796260000001 } from './migrations/1796260000001-user-preferred-language';
 import { RetentionModule } from './retention/retention.module';
 
 export const USER_PROVISIONING_SCHEMA = 'user_provisioning';
@@ -53,6 +55,8 @@ export class UserProvisioningModule {
             ScimIdentitiesAndGroups1796217716640,
             Credentials1796217600000,
             HospitalRetention1796228252553,
+            HospitalTimezone1796260000000,
+            UserPreferredLanguage1796260000001,
             outboxTraceparentMigration(USER_PROVISIONING_SCHEMA),
           ],
         }),

@@ -5,6 +5,8 @@
  */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
+  /** A page cursor that is not the nextCursor of an earlier page. */
+  'INVALID_CURSOR',
   'BASELINE_INVALID',
   'EXAMPLE_QUERY_INVALID',
   'UNAUTHENTICATED',

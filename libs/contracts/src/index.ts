@@ -34,3 +34,4 @@ export * from './alerts/alert-signals.v1';
 export * from './webhooks/webhooks.rpc.v1';
 export * from './retention/retention.v1';
 export * from './siu/reprocess-job.v1';
+export * from './common/keyset';

@@ -1,7 +1,7 @@
 import type { ListMessagesRequestV1, MessageViewV1 } from '@bridge/contracts';
 import type { DataSource } from 'typeorm';
 import type { JournalTable, Sql } from './retention/daily-partitions';
-import { messageLogConditions } from './sql-conditions';
+import { MESSAGE_LOG_POSITION_COLUMN, messageLogConditions } from './sql-conditions';
 
 /** Entries a message-log page holds when the request names no `limit`. */
 export const MESSAGE_LOG_DEFAULT_LIMIT = 100;
@@ -33,14 +33,17 @@ export class MessageJournal {
     this.qualified = `${journal.schema}.${journal.table}`;
   }
 
-  /** Newest first; `filters.limit` rows at most (else MESSAGE_LOG_DEFAULT_LIMIT). */
+  /**
+   * Newest first; `filters.limit` rows at most (else MESSAGE_LOG_DEFAULT_LIMIT), after `filters.after` (keyset
+   * pagination); each row also carries `position_at`, where the next page starts.
+   */
   async list<Row>(filters: ListMessagesRequestV1): Promise<Row[]> {
     const { onlyDirection } = this.journal;
     if (onlyDirection && filters.direction && filters.direction !== onlyDirection) return [];
     const conditions = messageLogConditions(onlyDirection ? { ...filters, direction: undefined } : filters);
     const limitParameter = conditions.parameter(filters.limit ?? MESSAGE_LOG_DEFAULT_LIMIT);
     return this.dataSource.query(
-      `SELECT ${this.journal.logColumns} FROM ${this.qualified} ${conditions.where()}
+      `SELECT ${this.journal.logColumns}, ${MESSAGE_LOG_POSITION_COLUMN} FROM ${this.qualified} ${conditions.where()}
        ORDER BY created_at DESC, id DESC LIMIT ${limitParameter}`,
       conditions.parameters,
     );

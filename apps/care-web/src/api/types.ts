@@ -1,40 +1,27 @@
-/** The resource shapes of PRODUCT.md, as the screens use them. */
-export interface CareFlow {
-  id: string;
-  patientId: string;
-  definitionKey: string;
-  status: 'active' | 'stopped' | 'completed';
-  physicianId?: string;
-  physicianCode?: string;
-  baseline: Record<string, string>;
-  source: { kind: string; appointmentId?: string };
-  startedAt: string;
-  stoppedAt?: string;
-  stopReason?: string;
-}
+import type { components } from './openapi';
 
-export interface Patient {
-  id: string;
-  patientCode: string;
-  visitNumber?: string;
-  firstName: string;
-  lastName: string;
-  middleName?: string;
-  birthDate?: string;
-  sex: string;
-  email?: string;
-  phone?: string;
-  mobilePhone?: string;
-  nationalRegistryNumber?: string;
-  address?: { street?: string; city?: string; zip?: string; country?: string };
-  careFlows: CareFlow[];
-  updatedAt: string;
-}
+/**
+ * The resource shapes the screens use. Those the OpenAPI document describes come from the generated
+ * `openapi.d.ts` (`npm run api:types`), so a contract change that breaks a screen fails its typecheck.
+ */
+type Schemas = components['schemas'];
 
-export interface Candidate extends Omit<Patient, 'id' | 'careFlows' | 'updatedAt'> {
+export type Patient = Schemas['PatientViewV1'];
+export type CareFlow = Schemas['CareFlowViewV1'];
+export type PatientsPage = Schemas['PatientsPageV1'];
+export type PatientSearch = Schemas['PatientSearchV1'];
+export type MessageEntry = Schemas['MessageViewV1'];
+export type MessageLogPage = Schemas['MessageLogPageV1'];
+export type Hospital = Schemas['HospitalViewV1'];
+
+export interface Candidate extends Omit<
+  Patient,
+  'id' | 'hospitalId' | 'careFlows' | 'createdAt' | 'updatedAt'
+> {
   existingPatientId?: string;
 }
 
+// Not yet described by the OpenAPI document (their routes declare no response schema): kept by hand.
 export interface Physician {
   id: string;
   firstName: string;

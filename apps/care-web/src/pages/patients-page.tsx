@@ -1,41 +1,35 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
-import type { Patient } from '../api/types';
+import type { Patient, PatientSearch, PatientsPage as PatientsPageBody } from '../api/types';
 import { ProblemMessage } from '../components/problem-message';
 import { useText } from '../i18n';
 
 const PAGE_SIZE = 50;
 
-interface PatientsPage {
-  patients: Patient[];
-  total: number;
-}
-
 /**
- * Recently updated patients a page at a time (the API pages by offset), and a search by patient code or
+ * Recently updated patients a page at a time ("Load more" follows the API's nextCursor, so patients
+ * updated meanwhile never repeat or push others out of the list), and a search by patient code or
  * national registry number (sent in a POST body).
  */
 export function PatientsPage() {
   const [patients, setPatients] = useState<Patient[] | null>(null);
-  const [offset, setOffset] = useState(0);
-  const [total, setTotal] = useState<number | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
   const { t } = useText();
 
+  /** The first page without a cursor; the next one appended to what is shown. */
+  const load = useCallback(async (cursor?: string) => {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (cursor) query.set('cursor', cursor);
+    const page = await api<PatientsPageBody>('GET', `/v1/patients?${query}`);
+    setPatients((shown) => (cursor && shown ? [...shown, ...page.patients] : page.patients));
+    setNextCursor(page.nextCursor);
+  }, []);
+
   useEffect(() => {
-    let current = true;
-    api<PatientsPage>('GET', `/v1/patients?limit=${PAGE_SIZE}&offset=${offset}`)
-      .then((page) => {
-        if (!current) return;
-        setPatients(page.patients);
-        setTotal(page.total);
-      })
-      .catch((caught: unknown) => current && setError(caught));
-    return () => {
-      current = false;
-    };
-  }, [offset]);
+    load().catch(setError);
+  }, [load]);
 
   async function search(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,19 +37,16 @@ export function PatientsPage() {
     setError(null);
     try {
       if (!query) {
-        const page = await api<PatientsPage>('GET', `/v1/patients?limit=${PAGE_SIZE}&offset=0`);
-        setOffset(0);
-        setPatients(page.patients);
-        setTotal(page.total);
+        await load();
         return;
       }
       const digits = query.replace(/\D/g, '');
-      const criteria =
+      const criteria: PatientSearch =
         digits.length === 11 && digits.length >= query.length - 4
           ? { nationalRegistryNumber: digits }
           : { patientCode: query };
-      setPatients((await api<PatientsPage>('POST', '/v1/patients/search', criteria)).patients);
-      setTotal(null);
+      setPatients((await api<PatientsPageBody>('POST', '/v1/patients/search', criteria)).patients);
+      setNextCursor(undefined);
     } catch (caught) {
       setError(caught);
     }
@@ -104,24 +95,10 @@ export function PatientsPage() {
           </tbody>
         </table>
       )}
-      {total !== null && total > PAGE_SIZE && (
+      {nextCursor && (
         <nav aria-label={t('patients.pages')} className="pager">
-          <button
-            type="button"
-            disabled={offset === 0}
-            onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
-          >
-            {t('patients.previous')}
-          </button>{' '}
-          <span>
-            {t('patients.range', { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total })}
-          </span>{' '}
-          <button
-            type="button"
-            disabled={offset + PAGE_SIZE >= total}
-            onClick={() => setOffset(offset + PAGE_SIZE)}
-          >
-            {t('patients.next')}
+          <button type="button" onClick={() => load(nextCursor).catch(setError)}>
+            {t('patients.more')}
           </button>
         </nav>
       )}

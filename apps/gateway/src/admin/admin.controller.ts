@@ -1,16 +1,18 @@
-import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import {
   AdminUserInputV1,
   ApiClientInputV1,
   CareFlowDefinitionInputV1,
   HospitalInputV1,
+  HospitalPatchV1,
+  HospitalViewV1,
 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
-import { Audited, field } from '../audit/audited';
+import { Audited, field, param } from '../audit/audited';
 import { PASSWORD_HASHING_TIMEOUT_MS } from '../sessions/sessions.controller';
 
 /** Platform administration: tenants and what they are configured with. */
@@ -30,13 +32,23 @@ export class AdminController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [HospitalViewV1] })
   listHospitals() {
     return this.bus.request('tenancy.hospital.list.v1', {});
   }
 
   @Get(':hospitalId')
+  @ApiOkResponse({ type: HospitalViewV1 })
   getHospital(@Param('hospitalId', ResourceIdPipe) hospitalId: string) {
     return this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+  }
+
+  @Patch(':hospitalId')
+  @Audited('hospital.updated', 'hospital', param('hospitalId'), param('hospitalId'))
+  @ApiOperation({ summary: 'Rename a hospital or set its time zone (IANA); the key never changes' })
+  @ApiOkResponse({ type: HospitalViewV1 })
+  updateHospital(@Param('hospitalId', ResourceIdPipe) hospitalId: string, @Body() patch: HospitalPatchV1) {
+    return this.bus.request('tenancy.hospital.update.v1', { hospitalId, patch });
   }
 
   @Post(':hospitalId/api-clients')

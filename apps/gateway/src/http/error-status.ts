@@ -3,6 +3,7 @@ import type { ErrorCode } from '@bridge/contracts';
 /** The one map from domain error codes to HTTP statuses. */
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  INVALID_CURSOR: 400,
   BASELINE_INVALID: 422,
   CONFIG_CHANGE_UNSUPPORTED: 422,
   EXAMPLE_QUERY_INVALID: 400,

@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 
-/** The OpenAPI document at /docs-json and its browsable form at /docs. */
-export function installOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
+/**
+ * The OpenAPI document of the gateway's routes. `npm run api:types` builds it from an application in
+ * Nest's preview mode (no provider runs, no bus, no database) to generate the Care app's types.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Careflow Bridge API')
@@ -15,5 +18,9 @@ export function installOpenApi(app: INestApplication): void {
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** The OpenAPI document at /docs-json and its browsable form at /docs. */
+export function installOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

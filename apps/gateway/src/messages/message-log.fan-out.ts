@@ -1,13 +1,14 @@
 import {
   DomainError,
   isDomainError,
-  type ListMessagesRequestV1,
+  MESSAGE_LOG_DEFAULT_LIMIT,
   type MessageDetailV1,
-  type MessageViewV1,
+  type MessageLogEntryV1,
+  type MessageLogPageV1,
+  type MessageLogQueryV1,
 } from '@bridge/contracts';
 import type { Bus } from '@bridge/messaging';
-
-export const DEFAULT_MESSAGE_LOG_LIMIT = 100;
+import { decodePageCursor, encodePageCursor } from '../http/page-cursor';
 
 /** The services that journal exchanges, each answering for its own channels. */
 const JOURNALS = [
@@ -17,15 +18,26 @@ const JOURNALS = [
 ] as const;
 
 /**
- * One message log over every journal: each is asked for its newest `limit` entries matching the
- * filters, and the merge keeps the newest `limit` of them all — the same page a single table would give.
+ * One message log over every journal: each is asked for its newest `limit + 1` entries after the cursor's
+ * position, and the merge keeps the newest `limit` of them all — the same page a single table ordered by
+ * (created_at, id) would give. The extra row only tells whether another page follows.
  */
-export async function listMessages(bus: Bus, filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-  const limit = filters.limit ?? DEFAULT_MESSAGE_LOG_LIMIT;
+export async function listMessages(bus: Bus, query: MessageLogQueryV1): Promise<MessageLogPageV1> {
+  const { cursor, ...filters } = query;
+  const limit = filters.limit ?? MESSAGE_LOG_DEFAULT_LIMIT;
+  const after = decodePageCursor(cursor);
   const lists = await Promise.all(
-    JOURNALS.map((journal) => bus.request(journal.list, { ...filters, limit })),
+    JOURNALS.map((journal) =>
+      bus.request(journal.list, { ...filters, limit: limit + 1, ...(after ? { after } : {}) }),
+    ),
   );
-  return lists.flat().sort(newestFirst).slice(0, limit);
+  const merged = lists.flat().sort(newestFirst);
+  const page = merged.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    messages: page.map(({ position: _position, ...view }) => view),
+    ...(merged.length > limit && last ? { nextCursor: encodePageCursor(last.position) } : {}),
+  };
 }
 
 /** Message ids are UUIDs, unique across journals: the one that knows the id answers; 404 when none does. */
@@ -40,7 +52,12 @@ export async function getMessage(bus: Bus, messageId: string): Promise<MessageDe
   throw new DomainError('NOT_FOUND', 'No such message.');
 }
 
-function newestFirst(a: MessageViewV1, b: MessageViewV1): number {
-  const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
-  return byTime !== 0 ? byTime : b.id.localeCompare(a.id);
+/** The journals' own order: created_at to the microsecond, then id, both descending. */
+function newestFirst(a: MessageLogEntryV1, b: MessageLogEntryV1): number {
+  return compareDescending(a.position.at, b.position.at) || compareDescending(a.position.id, b.position.id);
+}
+
+/** Code-unit order, as PostgreSQL orders fixed-width UTC timestamps and lowercase uuids. */
+function compareDescending(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }

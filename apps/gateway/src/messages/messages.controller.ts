@@ -1,12 +1,15 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScopes, ScopesGuard } from '@bridge/auth';
 import {
-  ListMessagesRequestV1,
   MESSAGE_CHANNELS,
   MESSAGE_DIRECTIONS,
+  MESSAGE_LOG_DEFAULT_LIMIT,
+  MESSAGE_LOG_MAX_LIMIT,
   MESSAGE_STATUSES,
+  MessageLogPageV1,
+  MessageLogQueryV1,
 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
@@ -23,7 +26,9 @@ export class MessagesController {
   constructor(private readonly bus: Bus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Message log, newest first (no raw content)' })
+  @ApiOperation({
+    summary: 'Message log, newest first (no raw content), a page at a time (nextCursor for the next page)',
+  })
   @ApiQuery({ name: 'hospitalId', required: false, schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'channel', required: false, enum: MESSAGE_CHANNELS })
   @ApiQuery({ name: 'direction', required: false, enum: MESSAGE_DIRECTIONS })
@@ -34,11 +39,18 @@ export class MessagesController {
   @ApiQuery({
     name: 'limit',
     required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    schema: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MESSAGE_LOG_MAX_LIMIT,
+      default: MESSAGE_LOG_DEFAULT_LIMIT,
+    },
   })
-  list(@Query() filters: ListMessagesRequestV1) {
-    // The global PayloadPipe validates the query string against the list request (strings converted).
-    return listMessages(this.bus, filters);
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ type: MessageLogPageV1 })
+  list(@Query() query: MessageLogQueryV1) {
+    // The global PayloadPipe validates the query string against the list query (strings converted).
+    return listMessages(this.bus, query);
   }
 
   @Get(':messageId')

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, ScopesGuard, tenantOf } from '@bridge/auth';
 import {
   CareFlowStartInputV1,
@@ -8,13 +8,15 @@ import {
   PatientInputV1,
   PatientSearchV1,
   PatientTraceQueryV1,
+  PatientsPageQueryV1,
+  PatientsPageV1,
   type Principal,
 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyKey } from '../http/idempotency-key';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
-import { PatientsPageQuery } from './patients-page.query';
+import { decodePageCursor, encodePageCursor } from '../http/page-cursor';
 import { Audited, ids, param } from '../audit/audited';
 
 @ApiTags('patients')
@@ -60,9 +62,22 @@ export class PatientsController {
   @Get()
   @Audited('patient.list', 'patient', ids('patients'))
   @RequireScopes('patients:read', 'patients:write')
-  @ApiOperation({ summary: 'The most recently updated patients, a page at a time (no PHI in the URL)' })
-  list(@CurrentPrincipal() principal: Principal, @Query() page: PatientsPageQuery) {
-    return this.bus.request('patients.list.v1', { hospitalId: tenantOf(principal), ...page });
+  @ApiOperation({
+    summary:
+      'The most recently updated patients, a page at a time (nextCursor for the next page; no PHI in the URL)',
+  })
+  @ApiOkResponse({ type: PatientsPageV1 })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PatientsPageQueryV1,
+  ): Promise<PatientsPageV1> {
+    const after = decodePageCursor(query.cursor);
+    const { next, ...page } = await this.bus.request('patients.list.v1', {
+      hospitalId: tenantOf(principal),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(after ? { after } : {}),
+    });
+    return next ? { ...page, nextCursor: encodePageCursor(next) } : page;
   }
 
   @Get(':patientId')

@@ -3,7 +3,7 @@ import type {
   GetMessageRequestV1,
   ListMessagesRequestV1,
   MessageDetailV1,
-  MessageViewV1,
+  MessageLogEntryV1,
 } from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { JournalService } from './journal.service';
@@ -13,7 +13,7 @@ export class JournalHandler {
   constructor(private readonly journal: JournalService) {}
 
   @MessagePattern('hl7.messages.list.v1')
-  list(@Payload() request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  list(@Payload() request: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
     return this.journal.list(request);
   }
 

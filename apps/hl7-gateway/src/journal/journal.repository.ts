@@ -1,6 +1,11 @@
-import { MessageJournal, toMessageView, type MessageLogRow } from '@bridge/database';
+import { MessageJournal, toMessageLogEntry, toMessageView, type MessageLogRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
-import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import type {
+  ListMessagesRequestV1,
+  MessageDetailV1,
+  MessageLogEntryV1,
+  MessageViewV1,
+} from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HL7_JOURNAL } from '../retention/hl7-journal';
 
@@ -25,7 +30,7 @@ export interface JournalEntryEnd {
   durationMs: number;
 }
 
-interface MessageDetailRow extends MessageLogRow {
+interface MessageDetailRow extends Omit<MessageLogRow, 'position_at'> {
   raw_out: string | null;
   raw_in: string | null;
   summary: Record<string, unknown>;
@@ -93,8 +98,8 @@ export class JournalRepository {
   }
 
   /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageView);
+  async list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
+    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageLogEntry);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {

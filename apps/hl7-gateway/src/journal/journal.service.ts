@@ -3,7 +3,7 @@ import {
   DomainError,
   type ListMessagesRequestV1,
   type MessageDetailV1,
-  type MessageViewV1,
+  type MessageLogEntryV1,
 } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
 import { JournalRepository, type JournalEntryEnd } from './journal.repository';
@@ -60,7 +60,7 @@ export class JournalService {
     await this.journal.finish(exchange.hospitalId, exchange.id, row);
   }
 
-  list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
     return this.journal.list(filters);
   }
 

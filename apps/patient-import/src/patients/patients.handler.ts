@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import type {
   GetPatientRequestV1,
   ListPatientsRequestV1,
+  ListPatientsResultV1,
   PatientViewV1,
   SearchPatientsRequestV1,
   SearchPatientsResultV1,
@@ -31,7 +32,7 @@ export class PatientsHandler {
   }
 
   @MessagePattern('patients.list.v1')
-  list(@Payload() request: ListPatientsRequestV1): Promise<SearchPatientsResultV1> {
+  list(@Payload() request: ListPatientsRequestV1): Promise<ListPatientsResultV1> {
     return this.patients.listRecent(request.hospitalId, request);
   }
 

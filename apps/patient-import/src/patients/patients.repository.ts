@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientInputV1, PatientSearchV1, PatientViewV1, Sex } from '@bridge/contracts';
-import { SqlConditions } from '@bridge/database';
+import type {
+  KeysetPositionV1,
+  PatientInputV1,
+  PatientSearchV1,
+  PatientViewV1,
+  Sex,
+} from '@bridge/contracts';
+import { keysetAtSql, SqlConditions } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 import { traceOfChanged } from '../patient-trace/patient-events';
@@ -141,17 +147,24 @@ export class PatientsRepository {
     return rows[0] && toRecord(rows[0]);
   }
 
+  /**
+   * Most recently updated first, `limit` rows after `after` (keyset on updated_at to the microsecond, then
+   * id), and the position of each row for the next page's cursor.
+   */
   async listRecent(
     manager: EntityManager,
     hospitalId: string,
-    page: { limit: number; offset: number },
-  ): Promise<PatientRecord[]> {
-    const rows: PatientRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM patient_import.patients WHERE hospital_id = $1
-       ORDER BY updated_at DESC, id LIMIT $2 OFFSET $3`,
-      [hospitalId, page.limit, page.offset],
+    page: { limit: number; after?: KeysetPositionV1 },
+  ): Promise<{ record: PatientRecord; position: KeysetPositionV1 }[]> {
+    const conditions = new SqlConditions().add('hospital_id = ?', hospitalId).after('updated_at', page.after);
+    const limitParameter = conditions.parameter(page.limit);
+    const rows: (PatientRow & { position_at: string })[] = await manager.query(
+      `SELECT ${COLUMNS}, ${keysetAtSql('updated_at')} AS position_at
+         FROM patient_import.patients ${conditions.where()}
+        ORDER BY updated_at DESC, id DESC LIMIT ${limitParameter}`,
+      conditions.parameters,
     );
-    return rows.map(toRecord);
+    return rows.map((row) => ({ record: toRecord(row), position: { at: row.position_at, id: row.id } }));
   }
 
   /** All given criteria must match (AND); at most `limit` patients, most recently updated first. */

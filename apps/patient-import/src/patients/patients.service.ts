@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
+  PATIENTS_PAGE_DEFAULT_LIMIT,
+  type KeysetPositionV1,
+  type ListPatientsResultV1,
   type PatientInputV1,
   type PatientSearchV1,
   type PatientViewV1,
@@ -116,15 +119,22 @@ export class PatientsService {
     return this.withCareFlowsOfAll(hospitalId, records);
   }
 
+  /** One more row than asked for tells whether another page follows, without counting the hospital's patients. */
   async listRecent(
     hospitalId: string,
-    page: { limit?: number; offset?: number },
-  ): Promise<SearchPatientsResultV1> {
-    const records = await this.patients.listRecent(this.dataSource.manager, hospitalId, {
-      limit: page.limit ?? SEARCH_LIMIT,
-      offset: page.offset ?? 0,
+    page: { limit?: number; after?: KeysetPositionV1 },
+  ): Promise<ListPatientsResultV1> {
+    const limit = page.limit ?? PATIENTS_PAGE_DEFAULT_LIMIT;
+    const rows = await this.patients.listRecent(this.dataSource.manager, hospitalId, {
+      limit: limit + 1,
+      after: page.after,
     });
-    return this.withCareFlowsOfAll(hospitalId, records);
+    const shown = rows.slice(0, limit);
+    const result = await this.withCareFlowsOfAll(
+      hospitalId,
+      shown.map((row) => row.record),
+    );
+    return rows.length > limit ? { ...result, next: shown[shown.length - 1].position } : result;
   }
 
   private async withCareFlowsOfAll(

@@ -1,6 +1,6 @@
-import { MessageJournal, toMessageView, type MessageLogRow } from '@bridge/database';
+import { MessageJournal, toMessageLogEntry, toMessageView, type MessageLogRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
-import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import type { ListMessagesRequestV1, MessageDetailV1, MessageLogEntryV1 } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { IMPORT_JOURNAL } from '../retention/import-journal';
 
@@ -20,7 +20,7 @@ export interface ExchangeEndRow {
   durationMs: number;
 }
 
-interface MessageDetailRow extends MessageLogRow {
+interface MessageDetailRow extends Omit<MessageLogRow, 'position_at'> {
   raw_out: string | null;
   raw_in: string | null;
   http_status: number | null;
@@ -70,8 +70,8 @@ export class WebServiceJournalRepository {
   }
 
   /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageView);
+  async list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
+    return (await this.journal.list<MessageLogRow>(filters)).map(toMessageLogEntry);
   }
 
   async find(messageId: string): Promise<MessageDetailV1 | undefined> {

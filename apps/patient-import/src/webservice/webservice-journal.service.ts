@@ -3,7 +3,7 @@ import {
   DomainError,
   type ListMessagesRequestV1,
   type MessageDetailV1,
-  type MessageViewV1,
+  type MessageLogEntryV1,
 } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -65,7 +65,7 @@ export class WebServiceJournalService {
     return this.journal.linkPatient(manager, hospitalId, messageId, patientId);
   }
 
-  list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
     return this.journal.list(filters);
   }
 

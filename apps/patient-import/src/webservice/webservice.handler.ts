@@ -4,7 +4,7 @@ import type {
   GetWebServiceConnectionRequestV1,
   ListMessagesRequestV1,
   MessageDetailV1,
-  MessageViewV1,
+  MessageLogEntryV1,
   PutWebServiceConnectionRequestV1,
   WebServiceConnectionViewV1,
 } from '@bridge/contracts';
@@ -33,7 +33,7 @@ export class WebServiceHandler {
   }
 
   @MessagePattern('imports.messages.list.v1')
-  listMessages(@Payload() request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  listMessages(@Payload() request: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
     return this.journal.list(request);
   }
 

@@ -3,6 +3,7 @@ import {
   DomainError,
   type ListMessagesRequestV1,
   type MessageDetailV1,
+  type MessageLogEntryV1,
   type MessageViewV1,
 } from '@bridge/contracts';
 import { decodeHl7Bytes, parseHl7 } from '@bridge/hl7';
@@ -17,7 +18,7 @@ export class SiuMessageLogService {
     private readonly connections: SiuConnectionsRepository,
   ) {}
 
-  list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
     return this.messages.list(filters);
   }
 

@@ -3,6 +3,7 @@ import type {
   GetMessageRequestV1,
   ListMessagesRequestV1,
   MessageDetailV1,
+  MessageLogEntryV1,
   MessageViewV1,
   ReprocessMessageRequestV1,
 } from '@bridge/contracts';
@@ -14,7 +15,7 @@ export class SiuMessagesHandler {
   constructor(private readonly log: SiuMessageLogService) {}
 
   @MessagePattern('siu.messages.list.v1')
-  list(@Payload() request: ListMessagesRequestV1): Promise<MessageViewV1[]> {
+  list(@Payload() request: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
     return this.log.list(request);
   }
 

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { ListMessagesRequestV1, MessageDetailV1, MessageViewV1 } from '@bridge/contracts';
+import type {
+  ListMessagesRequestV1,
+  MessageDetailV1,
+  MessageLogEntryV1,
+  MessageViewV1,
+} from '@bridge/contracts';
 import { MessageJournal, toMessageView } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
@@ -241,8 +246,9 @@ export class SiuMessagesRepository {
   }
 
   /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */
-  async list(filters: ListMessagesRequestV1): Promise<MessageViewV1[]> {
-    return (await this.journal.list<MessageRow>(filters)).map(toView);
+  async list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {
+    const rows = await this.journal.list<MessageRow & { position_at: string }>(filters);
+    return rows.map((row) => ({ ...toView(row), position: { at: row.position_at, id: row.id } }));
   }
 
   async find(messageId: string): Promise<(MessageDetailV1 & { rawBytes: Buffer | null }) | undefined> {

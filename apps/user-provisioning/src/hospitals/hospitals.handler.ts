@@ -1,5 +1,10 @@
 import { Controller } from '@nestjs/common';
-import type { CreateHospitalRequestV1, GetHospitalRequestV1, HospitalViewV1 } from '@bridge/contracts';
+import type {
+  CreateHospitalRequestV1,
+  GetHospitalRequestV1,
+  HospitalViewV1,
+  UpdateHospitalRequestV1,
+} from '@bridge/contracts';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { HospitalsService } from './hospitals.service';
 
@@ -15,6 +20,11 @@ export class HospitalsHandler {
   @MessagePattern('tenancy.hospital.list.v1')
   list(): Promise<HospitalViewV1[]> {
     return this.hospitals.list();
+  }
+
+  @MessagePattern('tenancy.hospital.update.v1')
+  update(@Payload() request: UpdateHospitalRequestV1): Promise<HospitalViewV1> {
+    return this.hospitals.update(request.hospitalId, request.patch);
   }
 
   @MessagePattern('tenancy.hospital.get.v1')

@@ -16,6 +16,7 @@ export interface UserFields {
   hospitalUserId: string | null;
   physicianCode: string | null;
   active: boolean;
+  preferredLanguage?: string | null;
   userName?: string;
   displayName?: string | null;
   nameFormatted?: string | null;
@@ -48,6 +49,7 @@ const FIELD_NAMES: (keyof WantedUser)[] = [
   'roles',
   'hospitalUserId',
   'physicianCode',
+  'preferredLanguage',
   'active',
   'directRoles',
   'displayName',

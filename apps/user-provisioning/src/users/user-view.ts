@@ -11,6 +11,7 @@ export function toUserView(user: User): UserViewV1 {
     roles: user.roles,
     ...(user.hospitalUserId ? { hospitalUserId: user.hospitalUserId } : {}),
     ...(user.physicianCode ? { physicianCode: user.physicianCode } : {}),
+    ...(user.preferredLanguage ? { preferredLanguage: user.preferredLanguage } : {}),
     active: user.active,
     createdAt: user.createdAt.toISOString(),
   };

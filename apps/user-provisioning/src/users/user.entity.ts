@@ -41,6 +41,7 @@ export class User {
   @Column({ type: 'jsonb', nullable: true }) addresses: Record<string, unknown>[] | null;
   @Column({ type: 'text', nullable: true }) hospitalUserId: string | null;
   @Column({ type: 'text', nullable: true }) physicianCode: string | null;
+  @Column({ type: 'text', nullable: true }) preferredLanguage: string | null;
   @Column({ type: 'text', nullable: true }) passwordHash: string | null;
   @Column({ type: 'boolean', default: true }) active: boolean;
   /** Bumped to revoke every session and login token the user holds (see the migration). */

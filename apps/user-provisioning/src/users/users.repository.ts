@@ -20,6 +20,7 @@ interface UserRow {
   addresses: Record<string, unknown>[] | null;
   hospital_user_id: string | null;
   physician_code: string | null;
+  preferred_language: string | null;
   password_hash: string | null;
   active: boolean;
   session_version: number;
@@ -29,8 +30,8 @@ interface UserRow {
 }
 
 const COLUMNS = `id, hospital_id, user_name, email, email_lower, first_name, last_name, roles, direct_roles, display_name,
-  name_formatted, emails, addresses, hospital_user_id, physician_code, password_hash, active, session_version, deleted_at,
-  created_at, updated_at`;
+  name_formatted, emails, addresses, hospital_user_id, physician_code, preferred_language, password_hash, active, session_version,
+  deleted_at, created_at, updated_at`;
 
 /** What a new user row needs; the rest takes its default. */
 export interface NewUser {
@@ -48,6 +49,7 @@ export interface NewUser {
   addresses?: Record<string, unknown>[] | null;
   hospitalUserId: string | null;
   physicianCode: string | null;
+  preferredLanguage?: string | null;
   passwordHash: string | null;
   active: boolean;
 }
@@ -66,6 +68,7 @@ export interface UserUpdate {
   addresses?: Record<string, unknown>[] | null;
   hospitalUserId?: string | null;
   physicianCode?: string | null;
+  preferredLanguage?: string | null;
   active?: boolean;
   deletedAt?: Date | null;
   revokeSessions?: boolean;
@@ -84,6 +87,7 @@ const UPDATABLE: Record<Exclude<keyof UserUpdate, 'revokeSessions'>, string> = {
   addresses: 'addresses',
   hospitalUserId: 'hospital_user_id',
   physicianCode: 'physician_code',
+  preferredLanguage: 'preferred_language',
   active: 'active',
   deletedAt: 'deleted_at',
 };
@@ -189,8 +193,9 @@ export class UsersRepository {
     const rows: UserRow[] = await manager.query(
       `INSERT INTO user_provisioning.users
          (id, hospital_id, email, email_lower, first_name, last_name, roles, hospital_user_id, physician_code,
-          password_hash, active, user_name, direct_roles, display_name, name_formatted, emails, addresses)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb)
+          password_hash, active, user_name, direct_roles, display_name, name_formatted, emails, addresses,
+          preferred_language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb, $18)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -211,6 +216,7 @@ export class UsersRepository {
         user.nameFormatted ?? null,
         jsonOf(user.emails),
         jsonOf(user.addresses),
+        user.preferredLanguage ?? null,
       ],
     );
     return rows[0] && toUser(rows[0]);
@@ -313,6 +319,7 @@ function toUser(row: UserRow): User {
     addresses: row.addresses,
     hospitalUserId: row.hospital_user_id,
     physicianCode: row.physician_code,
+    preferredLanguage: row.preferred_language,
     passwordHash: row.password_hash,
     active: row.active,
     sessionVersion: row.session_version,

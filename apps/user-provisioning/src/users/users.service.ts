@@ -162,6 +162,7 @@ function fieldsOf(input: UserInputV1) {
     roles: input.roles,
     hospitalUserId: input.hospitalUserId ?? null,
     physicianCode: input.physicianCode ?? null,
+    preferredLanguage: input.preferredLanguage ?? null,
     active: true,
   };
 }

@@ -5,7 +5,7 @@ import {
   GetMessageRequestV1,
   ListMessagesRequestV1,
   type MessageDetailV1,
-  type MessageViewV1,
+  type MessageLogEntryV1,
 } from '../messages/message.v1';
 import {
   GetHl7ConnectionRequestV1,
@@ -24,7 +24,7 @@ export interface Hl7Rpc {
   /** The real-time SIU listener's part of the SIU self-test: bound, accepting, who may connect, TLS. */
   'hl7.siu-listener.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
   /** The HL7 journal's part of the message log. */
-  'hl7.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
+  'hl7.messages.list.v1': Rpc<ListMessagesRequestV1, MessageLogEntryV1[]>;
   'hl7.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
   /** For notifier's alerts: newest query outcomes and the listener's last message. */
   'hl7.signals.get.v1': Rpc<GetExchangeSignalsRequestV1, ExchangeSignalsV1>;

@@ -5,7 +5,7 @@ import {
   GetMessageRequestV1,
   ListMessagesRequestV1,
   type MessageDetailV1,
-  type MessageViewV1,
+  type MessageLogEntryV1,
 } from '../messages/message.v1';
 import {
   ConfirmImportRequestV1,
@@ -33,7 +33,7 @@ export interface ImportsRpc {
   'imports.webservice-connection.test.v1': Rpc<TestConnectionRequestV1, ConnectionTestResultV1>;
   'imports.confirm.v1': Rpc<ConfirmImportRequestV1, ConfirmImportResultV1>;
   /** The web-service journal's part of the message log. */
-  'imports.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
+  'imports.messages.list.v1': Rpc<ListMessagesRequestV1, MessageLogEntryV1[]>;
   'imports.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
   /** For notifier's alerts: newest web-service exchange outcomes. */
   'imports.signals.get.v1': Rpc<GetExchangeSignalsRequestV1, ExchangeSignalsV1>;

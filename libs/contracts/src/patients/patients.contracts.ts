@@ -16,6 +16,7 @@ import {
   UpdateBaselineRequestV1,
   UpsertPatientRequestV1,
   type CareFlowResultV1,
+  type ListPatientsResultV1,
   type SearchPatientsResultV1,
   type UpsertPatientResultV1,
 } from './patients.rpc.v1';
@@ -24,7 +25,7 @@ export interface PatientsRpc {
   'patients.upsert.v1': Rpc<UpsertPatientRequestV1, UpsertPatientResultV1>;
   'patients.search.v1': Rpc<SearchPatientsRequestV1, SearchPatientsResultV1>;
   'patients.get.v1': Rpc<GetPatientRequestV1, PatientViewV1>;
-  'patients.list.v1': Rpc<ListPatientsRequestV1, SearchPatientsResultV1>;
+  'patients.list.v1': Rpc<ListPatientsRequestV1, ListPatientsResultV1>;
   'patients.trace.v1': Rpc<PatientTraceRequestV1, PatientTraceV1>;
   'careflows.start.v1': Rpc<StartCareFlowRequestV1, CareFlowResultV1>;
   'careflows.baseline.update.v1': Rpc<UpdateBaselineRequestV1, CareFlowResultV1>;

@@ -5,6 +5,7 @@ import {
   GetMessageRequestV1,
   ListMessagesRequestV1,
   type MessageDetailV1,
+  type MessageLogEntryV1,
   type MessageViewV1,
 } from '../messages/message.v1';
 import {
@@ -35,7 +36,7 @@ export interface SiuRpc {
   'siu.run.list.v1': Rpc<ListSiuRunsRequestV1, SiuRunV1[]>;
   'siu.run.get.v1': Rpc<GetSiuRunRequestV1, SiuRunV1>;
   /** The SIU part of the message log (channel siu-file). */
-  'siu.messages.list.v1': Rpc<ListMessagesRequestV1, MessageViewV1[]>;
+  'siu.messages.list.v1': Rpc<ListMessagesRequestV1, MessageLogEntryV1[]>;
   'siu.messages.get.v1': Rpc<GetMessageRequestV1, MessageDetailV1>;
   /** A failed SIU message goes back to `received` and is processed again with the current settings. */
   'siu.message.reprocess.v1': Rpc<ReprocessMessageRequestV1, MessageViewV1>;

@@ -7,6 +7,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUUID,
   Length,
   Matches,
@@ -15,6 +16,9 @@ import {
 import { SCOPES, type Scope } from '../auth/scopes';
 import { HospitalScopedV1 } from '../patients/patients.rpc.v1';
 
+/** Where the platform's first hospitals are, and the zone of every hospital made before zones were kept. */
+export const DEFAULT_HOSPITAL_TIMEZONE = 'Europe/Brussels';
+
 export class HospitalInputV1 {
   @ApiProperty({ example: 'az-sint-jan' })
   @IsString()
@@ -22,6 +26,25 @@ export class HospitalInputV1 {
   key: string;
 
   @ApiProperty() @IsString() @Length(1, 200) name: string;
+
+  @ApiPropertyOptional({ example: DEFAULT_HOSPITAL_TIMEZONE, default: DEFAULT_HOSPITAL_TIMEZONE })
+  @IsOptional()
+  @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Brussels' })
+  timezone?: string;
+}
+
+/** What changes on a hospital; its key never does (tokens, documents and links name it). */
+export class HospitalPatchV1 {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
+
+  @ApiPropertyOptional({ example: DEFAULT_HOSPITAL_TIMEZONE })
+  @IsOptional()
+  @IsTimeZone({ message: 'timezone must be an IANA time zone such as Europe/Brussels' })
+  timezone?: string;
+}
+
+export class UpdateHospitalRequestV1 extends HospitalScopedV1 {
+  @IsObject() @ValidateNested() @Type(() => HospitalPatchV1) patch: HospitalPatchV1;
 }
 
 export class CreateHospitalRequestV1 {
@@ -34,11 +57,12 @@ export class GetHospitalRequestV1 {
   @IsUUID('all') hospitalId: string;
 }
 
-export interface HospitalViewV1 {
-  id: string;
-  key: string;
-  name: string;
-  createdAt: string;
+export class HospitalViewV1 {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ example: DEFAULT_HOSPITAL_TIMEZONE, description: 'IANA time zone' }) timezone: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 /** Hospital API clients never get `admin`: that scope belongs to platform-admin credentials. */

@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
@@ -24,6 +25,9 @@ export class ActorV1 {
 }
 
 /** Body of POST /v1/users: the user as the hospital knows it. */
+/** A BCP 47 language tag as identity providers send it (nl, nl-BE, fr-BE, en-GB). */
+export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
+
 export class UserInputV1 {
   @ApiProperty() @IsEmail() @NoControlCharacters() @MaxLength(200) email: string;
   @ApiProperty() @IsString() @NoControlCharacters() @Length(1, 100) firstName: string;
@@ -51,6 +55,14 @@ export class UserInputV1 {
   @NoControlCharacters()
   @Length(1, 100)
   physicianCode?: string;
+
+  @ApiPropertyOptional({
+    example: 'nl-BE',
+    description: 'BCP 47 language tag; the Care app speaks nl, fr or en',
+  })
+  @IsOptional()
+  @Matches(LANGUAGE_TAG, { message: 'preferredLanguage must be a language tag such as nl-BE' })
+  preferredLanguage?: string;
 }
 
 /**
@@ -101,6 +113,13 @@ export class UserPatchV1 {
   @Length(1, 100)
   physicianCode?: string | null;
 
+  @ApiPropertyOptional({ example: 'fr-BE', nullable: true })
+  @ValidateIf(
+    (patch: UserPatchV1) => patch.preferredLanguage !== undefined && patch.preferredLanguage !== null,
+  )
+  @Matches(LANGUAGE_TAG, { message: 'preferredLanguage must be a language tag such as nl-BE' })
+  preferredLanguage?: string | null;
+
   @ApiPropertyOptional()
   @ValidateIf((patch: UserPatchV1) => patch.active !== undefined)
   @IsBoolean()
@@ -116,6 +135,7 @@ export interface UserViewV1 {
   roles: UserRole[];
   hospitalUserId?: string;
   physicianCode?: string;
+  preferredLanguage?: string;
   active: boolean;
   createdAt: string;
 }

@@ -1,42 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-
-const text = {
-  alertsLabel: 'Alerts',
-  filterLabel: 'Show',
-  stateOpen: 'Open',
-  stateResolved: 'Resolved',
-  stateAll: 'All',
-  refresh: 'Refresh',
-  columnKind: 'Kind',
-  columnState: 'State',
-  columnOpened: 'Opened',
-  columnResolved: 'Resolved',
-  columnDetail: 'Detail',
-  noAlerts: 'No alerts.',
-  rulesTitle: 'Alert rules',
-  rulesLabel: 'Alert rules',
-  save: 'Save alert rules',
-  saved: 'Alert rules saved.',
-  kinds: {
-    'dead-letters': 'Dead letters (a message of this hospital could not be processed)',
-    'siu-file-missing': 'SIU file missing at the time the schedule expects it',
-    'hospital-unreachable': 'Hospital unreachable (HL7 / web service)',
-    'error-rate': 'Error rate of exchanges',
-    'listener-silent': 'Real-time SIU listener silent during opening hours',
-  },
-  graceMinutes: 'Grace (minutes)',
-  closedDays: 'Closed days',
-  holidays: 'Holidays (YYYY-MM-DD, comma-separated)',
-  consecutiveFailures: 'Consecutive failures',
-  threshold: 'Failed share (0–1)',
-  windowMinutes: 'Window (minutes)',
-  minMessages: 'At least (exchanges)',
-  openingHours: 'Opening hours (HH:MM-HH:MM)',
-  days: 'Open days',
-  silentMinutes: 'Silent for (minutes)',
-};
+import { useText } from '../../i18n';
 
 const KINDS = [
   'dead-letters',
@@ -85,16 +50,18 @@ const SETTINGS: Record<
 
 /** The hospital's alerts (open first by default) and its alert rules (platform admins save them). */
 export function AlertsPanel({ hospitalId }: { hospitalId: string }) {
+  const { t } = useText();
   return (
     <div>
       <AlertsList hospitalId={hospitalId} />
-      <h3>{text.rulesTitle}</h3>
+      <h3>{t('alerts.rulesTitle')}</h3>
       <AlertRulesForm hospitalId={hospitalId} />
     </div>
   );
 }
 
 function AlertsList({ hospitalId }: { hospitalId: string }) {
+  const { t } = useText();
   const [state, setState] = useState<'open' | 'resolved' | ''>('open');
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -117,31 +84,31 @@ function AlertsList({ hospitalId }: { hospitalId: string }) {
   return (
     <div>
       <label>
-        {text.filterLabel}{' '}
+        {t('alerts.filterLabel')}{' '}
         <select value={state} onChange={(event) => setState(event.target.value as typeof state)}>
-          <option value="open">{text.stateOpen}</option>
-          <option value="resolved">{text.stateResolved}</option>
-          <option value="">{text.stateAll}</option>
+          <option value="open">{t('alerts.stateOpen')}</option>
+          <option value="resolved">{t('alerts.stateResolved')}</option>
+          <option value="">{t('alerts.stateAll')}</option>
         </select>
       </label>{' '}
       <button type="button" onClick={() => void load()}>
-        {text.refresh}
+        {t('alerts.refresh')}
       </button>
-      <table aria-label={text.alertsLabel}>
+      <table aria-label={t('alerts.alertsLabel')}>
         <thead>
           <tr>
-            <th>{text.columnKind}</th>
-            <th>{text.columnState}</th>
-            <th>{text.columnOpened}</th>
-            <th>{text.columnResolved}</th>
-            <th>{text.columnDetail}</th>
+            <th>{t('alerts.columnKind')}</th>
+            <th>{t('alerts.columnState')}</th>
+            <th>{t('alerts.columnOpened')}</th>
+            <th>{t('alerts.columnResolved')}</th>
+            <th>{t('alerts.columnDetail')}</th>
           </tr>
         </thead>
         <tbody>
           {alerts.map((alert) => (
             <tr key={alert.id}>
               <td>{alert.kind}</td>
-              <td>{alert.state === 'open' ? text.stateOpen : text.stateResolved}</td>
+              <td>{alert.state === 'open' ? t('alerts.stateOpen') : t('alerts.stateResolved')}</td>
               <td>{new Date(alert.openedAt).toLocaleString()}</td>
               <td>{alert.resolvedAt ? new Date(alert.resolvedAt).toLocaleString() : ''}</td>
               <td>{alert.detail}</td>
@@ -149,13 +116,14 @@ function AlertsList({ hospitalId }: { hospitalId: string }) {
           ))}
         </tbody>
       </table>
-      {alerts.length === 0 && !error && <p>{text.noAlerts}</p>}
+      {alerts.length === 0 && !error && <p>{t('alerts.noAlerts')}</p>}
       <ProblemMessage error={error} />
     </div>
   );
 }
 
 function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
+  const { t } = useText();
   const [rules, setRules] = useState<Rule[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
@@ -185,7 +153,11 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
   if (!rules) return <ProblemMessage error={error} />;
   return (
     // Remounted with the saved rules, so the inputs show the stored values and defaults.
-    <form key={JSON.stringify(rules)} onSubmit={(event) => void save(event)} aria-label={text.rulesLabel}>
+    <form
+      key={JSON.stringify(rules)}
+      onSubmit={(event) => void save(event)}
+      aria-label={t('alerts.rulesLabel')}
+    >
       {KINDS.map((kind) => {
         const rule = rules.find((candidate) => candidate.kind === kind);
         const settings = SETTINGS[kind];
@@ -194,12 +166,12 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
             <legend>
               <label>
                 <input type="checkbox" name={`${kind}.on`} defaultChecked={Boolean(rule)} />{' '}
-                {text.kinds[kind]}
+                {t(`alerts.kind.${kind}`)}
               </label>
             </legend>
             {settings.numbers.map((field) => (
               <label key={field}>
-                {text[field as keyof typeof text] as string}{' '}
+                {t(`alerts.${field as Exclude<keyof Rule, 'kind'>}`)}{' '}
                 <input
                   name={`${kind}.${field}`}
                   type="number"
@@ -211,7 +183,7 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
             ))}
             {settings.texts.map((field) => (
               <label key={field}>
-                {text[field]}{' '}
+                {t(`alerts.${field}`)}{' '}
                 <input
                   name={`${kind}.${field}`}
                   defaultValue={field === 'holidays' ? (rule?.holidays ?? []).join(', ') : rule?.openingHours}
@@ -219,8 +191,8 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
               </label>
             ))}
             {settings.dayLists.map((field) => (
-              <span key={field} role="group" aria-label={text[field]}>
-                {text[field]}{' '}
+              <span key={field} role="group" aria-label={t(`alerts.${field}`)}>
+                {t(`alerts.${field}`)}{' '}
                 {WEEKDAYS.map((day) => (
                   <label key={day}>
                     <input
@@ -237,8 +209,8 @@ function AlertRulesForm({ hospitalId }: { hospitalId: string }) {
           </fieldset>
         );
       })}
-      <button type="submit">{text.save}</button>
-      {saved && <p role="status">{text.saved}</p>}
+      <button type="submit">{t('alerts.save')}</button>
+      {saved && <p role="status">{t('alerts.saved')}</p>}
       <ProblemMessage error={error} />
     </form>
   );

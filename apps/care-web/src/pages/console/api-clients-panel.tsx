@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
+import { useEditableList } from './use-editable-list';
 import { useDates } from '../../i18n/dates';
 
 /** The scopes a hospital's client may hold (`admin` is the platform's only). */
@@ -29,35 +30,22 @@ interface ApiClientView {
  * 24 h so the EMR can switch) or deactivate a client (its secret and tokens stop working within a minute).
  */
 export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string; refreshKey: unknown }) {
-  const [clients, setClients] = useState<ApiClientView[] | null>(null);
   const [secret, setSecret] = useState<{
     clientId: string;
     clientSecret: string;
     previousSecretValidUntil: string;
   } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const { t, rich } = useText();
   const { dateTime } = useDates();
   const base = `/v1/admin/hospitals/${hospitalId}/api-clients`;
+  const {
+    items: clients,
+    editing,
+    setEditing,
+    error,
+    act,
+  } = useEditableList<ApiClientView>(base, refreshKey);
 
-  const load = useCallback(async () => {
-    try {
-      setClients(await api<ApiClientView[]>('GET', base));
-    } catch (caught) {
-      setError(caught);
-    }
-  }, [base]);
-  useEffect(() => void load(), [load, refreshKey]);
-
-  async function act(action: () => Promise<void>) {
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (caught) {
-      setError(caught);
-    }
-  }
   const rotate = (client: ApiClientView) =>
     act(async () => {
       const rotated = await api<{ clientSecret: string; previousSecretValidUntil: string }>(
@@ -67,7 +55,6 @@ export function ApiClientsPanel({ hospitalId, refreshKey }: { hospitalId: string
       );
       setSecret({ clientId: client.clientId, ...rotated });
     });
-  const [editing, setEditing] = useState<ApiClientView | null>(null);
   const save = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!editing) return;

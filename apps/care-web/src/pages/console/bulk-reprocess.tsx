@@ -1,15 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-
-const text = {
-  button: 'Reprocess matching',
-  needsHospital: 'Filter by a hospital to reprocess its failed SIU messages.',
-  confirm: 'Replay every failed SIU message matching these filters?',
-  progress: (job: ReprocessJob) =>
-    `Reprocess job ${job.state}: ${job.done + job.failed} of ${job.total} (${job.done} replayed, ${job.failed} not replayable)`,
-  progressLabel: 'Reprocess progress',
-};
+import { useText } from '../../i18n';
 
 interface ReprocessJob {
   jobId: string;
@@ -26,6 +18,7 @@ const POLL_MS = 1000;
  * (the hospital is required) and follows its progress until it is done.
  */
 export function BulkReprocess({ params }: { params: URLSearchParams }) {
+  const { t } = useText();
   const [job, setJob] = useState<ReprocessJob | null>(null);
   const [error, setError] = useState<unknown>(null);
   const hospitalId = params.get('hospitalId');
@@ -39,7 +32,7 @@ export function BulkReprocess({ params }: { params: URLSearchParams }) {
   }, [job]);
 
   async function start() {
-    if (!window.confirm(text.confirm)) return;
+    if (!window.confirm(t('reprocess.confirm'))) return;
     setError(null);
     const filter: Record<string, string> = {};
     for (const name of ['hospitalId', 'channel', 'status', 'type', 'from', 'to']) {
@@ -59,15 +52,21 @@ export function BulkReprocess({ params }: { params: URLSearchParams }) {
         type="button"
         onClick={start}
         disabled={!hospitalId || job?.state === 'running'}
-        title={hospitalId ? undefined : text.needsHospital}
+        title={hospitalId ? undefined : t('reprocess.needsHospital')}
       >
-        {text.button}
+        {t('reprocess.button')}
       </button>
       {job && (
         <p role="status">
-          {text.progress(job)}{' '}
+          {t('reprocess.progress', {
+            state: job.state,
+            processed: job.done + job.failed,
+            total: job.total,
+            done: job.done,
+            failed: job.failed,
+          })}{' '}
           <progress
-            aria-label={text.progressLabel}
+            aria-label={t('reprocess.progressLabel')}
             max={Math.max(job.total, 1)}
             value={job.done + job.failed}
           />

@@ -1,29 +1,9 @@
 import { useState, type ChangeEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
+import { useText } from '../../i18n';
 
 /** Every string this panel shows, in one place (the console's strings are being moved to i18n). */
-const text = {
-  intro:
-    'The whole configuration of this hospital as one JSON file: connections, import source, care-flow definitions and SCIM group roles. Secrets read {"secret": "set"}; leave them so to keep them.',
-  download: 'Download configuration',
-  upload: 'Configuration file to apply',
-  notJson: 'This file is not JSON.',
-  checking: 'Checking the file…',
-  noChanges: 'This file changes nothing.',
-  changesTitle: (count: number) => `${count} change${count === 1 ? '' : 's'} to apply`,
-  path: 'Where',
-  change: 'Change',
-  from: 'Now',
-  to: 'After',
-  apply: 'Apply these changes',
-  cancel: 'Cancel',
-  applied: (count: number) => `Applied: ${count} change${count === 1 ? '' : 's'}.`,
-  added: 'added',
-  removed: 'removed',
-  changed: 'changed',
-};
-
 interface ConfigChange {
   path: string;
   change: 'added' | 'removed' | 'changed';
@@ -40,6 +20,7 @@ const show = (value: unknown) => (value === undefined ? '' : JSON.stringify(valu
 
 /** Configuration as code: download the hospital's document; upload one, see its diff, then apply it. */
 export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
+  const { t } = useText();
   const path = `/v1/admin/hospitals/${hospitalId}/config`;
   const [document, setDocument] = useState<unknown>(null);
   const [pending, setPending] = useState<ConfigChange[] | null>(null);
@@ -75,7 +56,7 @@ export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
     try {
       parsed = JSON.parse(await file.text());
     } catch {
-      setError(new Error(text.notJson));
+      setError(new Error(t('configDoc.notJson')));
       return;
     }
     setBusy(true);
@@ -106,27 +87,27 @@ export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
   }
 
   return (
-    <div aria-label="Configuration as code">
-      <p>{text.intro}</p>
+    <section aria-label={t('hospital.config')}>
+      <p>{t('configDoc.intro', { secretSet: '{"secret": "set"}' })}</p>
       <button type="button" onClick={() => void download()}>
-        {text.download}
+        {t('configDoc.download')}
       </button>
       <label>
-        {text.upload}{' '}
+        {t('configDoc.upload')}{' '}
         <input type="file" accept="application/json,.json" onChange={(event) => void chosen(event)} />
       </label>
-      {busy && <p role="status">{text.checking}</p>}
-      {pending && pending.length === 0 && <p role="status">{text.noChanges}</p>}
+      {busy && <p role="status">{t('configDoc.checking')}</p>}
+      {pending && pending.length === 0 && <p role="status">{t('configDoc.noChanges')}</p>}
       {pending && pending.length > 0 && (
         <>
-          <table aria-label={text.changesTitle(pending.length)}>
-            <caption>{text.changesTitle(pending.length)}</caption>
+          <table aria-label={t('configDoc.changesTitle', { count: pending.length })}>
+            <caption>{t('configDoc.changesTitle', { count: pending.length })}</caption>
             <thead>
               <tr>
-                <th>{text.path}</th>
-                <th>{text.change}</th>
-                <th>{text.from}</th>
-                <th>{text.to}</th>
+                <th>{t('configDoc.path')}</th>
+                <th>{t('configDoc.change')}</th>
+                <th>{t('configDoc.from')}</th>
+                <th>{t('configDoc.to')}</th>
               </tr>
             </thead>
             <tbody>
@@ -135,7 +116,7 @@ export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
                   <td>
                     <code>{change.path}</code>
                   </td>
-                  <td>{text[change.change]}</td>
+                  <td>{t(`configDoc.${change.change}`)}</td>
                   <td>
                     <code>{show(change.from)}</code>
                   </td>
@@ -147,15 +128,15 @@ export function ConfigPanel({ hospitalId }: { hospitalId: string }) {
             </tbody>
           </table>
           <button type="button" disabled={busy} onClick={() => void apply()}>
-            {text.apply}
+            {t('configDoc.apply')}
           </button>
           <button type="button" disabled={busy} onClick={() => setPending(null)}>
-            {text.cancel}
+            {t('common.cancel')}
           </button>
         </>
       )}
-      {applied !== null && <p role="status">{text.applied(applied)}</p>}
+      {applied !== null && <p role="status">{t('configDoc.applied', { count: applied })}</p>}
       <ProblemMessage error={error} />
-    </div>
+    </section>
   );
 }

@@ -1,20 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-
-const text = {
-  button: 'Test',
-  running: 'Testing…',
-  patientCode: 'Patient code to look up (optional; nothing is imported)',
-  passed: 'Every step passed.',
-  failed: 'The connection stops at the step marked ✗.',
-  stepOk: '✓',
-  stepFailed: '✗',
-  ms: (ms: number) => `${ms} ms`,
-  region: (kind: string) => `Self-test of the ${kind} connection`,
-  siuNote:
-    'No file is read, moved or deleted: an empty probe file is created and deleted in the archive folder.',
-};
+import { useText } from '../../i18n';
 
 type ConnectionKind = 'hl7' | 'webservice' | 'siu';
 
@@ -35,6 +22,7 @@ interface TestResult {
  * shows its checklist, step by step with timings and the explanation of the step that failed.
  */
 export function ConnectionTestPanel({ hospitalId, kind }: { hospitalId: string; kind: ConnectionKind }) {
+  const { t } = useText();
   const [result, setResult] = useState<TestResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [running, setRunning] = useState(false);
@@ -61,25 +49,25 @@ export function ConnectionTestPanel({ hospitalId, kind }: { hospitalId: string; 
   }
 
   return (
-    <form onSubmit={run} aria-label={text.region(kind)} className="connection-test">
+    <form onSubmit={run} aria-label={t('selftest.region', { kind })} className="connection-test">
       {kind !== 'siu' && (
         <label>
-          {text.patientCode} <input name="patientCode" maxLength={100} />
+          {t('selftest.patientCode')} <input name="patientCode" maxLength={100} />
         </label>
       )}
-      {kind === 'siu' && <p>{text.siuNote}</p>}
+      {kind === 'siu' && <p>{t('selftest.siuNote')}</p>}
       <button type="submit" disabled={running}>
-        {running ? text.running : text.button}
+        {running ? t('selftest.running') : t('selftest.button')}
       </button>
       <ProblemMessage error={error} />
       {result && (
         <>
-          <p role="status">{result.ok ? text.passed : text.failed}</p>
+          <p role="status">{result.ok ? t('selftest.passed') : t('selftest.failed')}</p>
           <ol className="checklist">
             {result.steps.map((step) => (
               <li key={step.name} className={step.ok ? 'step-ok' : 'step-failed'}>
-                <span aria-hidden="true">{step.ok ? text.stepOk : text.stepFailed}</span>{' '}
-                <strong>{step.name}</strong> <small>{text.ms(step.ms)}</small>
+                <span aria-hidden="true">{step.ok ? '✓' : '✗'}</span> <strong>{step.name}</strong>{' '}
+                <small>{t('selftest.ms', { ms: step.ms })}</small>
                 <div>{step.detail}</div>
               </li>
             ))}

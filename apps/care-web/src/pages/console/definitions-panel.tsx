@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
+import { useEditableList } from './use-editable-list';
 
 interface DefinitionView {
   id: string;
@@ -27,29 +28,15 @@ export function formatBaseline(baseline: DefinitionView['baseline']): string {
 /** The hospital's care-flow definitions: change title and fields, deactivate (running care flows go on) or reactivate. */
 export function DefinitionsPanel({ hospitalId, refreshKey }: { hospitalId: string; refreshKey: unknown }) {
   const { t } = useText();
-  const [definitions, setDefinitions] = useState<DefinitionView[] | null>(null);
-  const [editing, setEditing] = useState<DefinitionView | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const base = `/v1/admin/hospitals/${hospitalId}/care-flow-definitions`;
+  const {
+    items: definitions,
+    editing,
+    setEditing,
+    error,
+    act,
+  } = useEditableList<DefinitionView>(base, refreshKey);
 
-  const load = useCallback(async () => {
-    try {
-      setDefinitions(await api<DefinitionView[]>('GET', base));
-    } catch (caught) {
-      setError(caught);
-    }
-  }, [base]);
-  useEffect(() => void load(), [load, refreshKey]);
-
-  async function act(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (caught) {
-      setError(caught);
-    }
-  }
   const deactivate = (definition: DefinitionView) => {
     if (!window.confirm(t('definitions.confirmDeactivate', { name: definition.title }))) return;
     void act(() => api('DELETE', `${base}/${definition.key}`));

@@ -1,22 +1,18 @@
-const text = {
-  region: 'The example and the next query',
-  example: "The hospital's example",
-  next: 'The next query the platform sends',
-  legend:
-    'Highlighted: the fields that differ from the example (control id, date/time, query id, patient ID).',
-  placeholders: {
-    controlId: 'CONTROLID',
-    timestamp: 'YYYYMMDDHHMMSS',
-    queryTimestamp: 'YYYYMMDDHHMMSS',
-    queryId: 'QUERYID',
-    value: 'PATIENT-ID',
-  } as Record<string, string>,
+import { useText } from '../../i18n';
+
+/** What the preview shows for each value the platform fills in per query (HL7 tokens, not prose). */
+const PREVIEW_VALUES: Record<string, string> = {
+  controlId: 'CONTROLID',
+  timestamp: 'YYYYMMDDHHMMSS',
+  queryTimestamp: 'YYYYMMDDHHMMSS',
+  queryId: 'QUERYID',
+  value: 'PATIENT-ID',
 };
 
 /** `{slot}` places of the derived layout filled with visible placeholders (a preview: nothing is sent). */
 export function renderPreview(layout: string[]): string[] {
   return layout.map((line) =>
-    line.replace(/\{(\w+)\}/g, (whole, slot: string) => text.placeholders[slot] ?? whole),
+    line.replace(/\{(\w+)\}/g, (whole, slot: string) => PREVIEW_VALUES[slot] ?? whole),
   );
 }
 
@@ -44,6 +40,7 @@ export function compareLines(lines: string[], others: string[], separator: strin
  * change (PRODUCT.md "Template from the hospital's own example").
  */
 export function ExampleQueryCompare({ example, layout }: { example: string; layout: string[] }) {
+  const { t } = useText();
   const original = exampleLines(example);
   const next = renderPreview(layout);
   // MSH-1 of the example: the field separator both sides use.
@@ -63,15 +60,15 @@ export function ExampleQueryCompare({ example, layout }: { example: string; layo
     </pre>
   );
   return (
-    <section aria-label={text.region}>
-      <p>{text.legend}</p>
+    <section aria-label={t('exampleQuery.region')}>
+      <p>{t('exampleQuery.legend')}</p>
       <div className="query-compare">
         <div>
-          <h4>{text.example}</h4>
+          <h4>{t('exampleQuery.example')}</h4>
           {side(compareLines(original, next, separator))}
         </div>
         <div>
-          <h4>{text.next}</h4>
+          <h4>{t('exampleQuery.next')}</h4>
           {side(compareLines(next, original, separator))}
         </div>
       </div>

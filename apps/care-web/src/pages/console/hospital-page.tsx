@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../../api/client';
+import type { Hospital } from '../../api/types';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
+import { TimeZoneProvider } from '../../i18n/dates';
 import { ApiClientsPanel, HOSPITAL_SCOPES } from './api-clients-panel';
 import { Hl7ConnectionForm, ImportSourceForm, WebServiceConnectionForm } from './connection-forms';
 import { AlertsPanel } from './alerts-panel';
@@ -18,52 +20,85 @@ import { WebhooksPanel } from './webhooks-panel';
 export function HospitalPage() {
   const { hospitalId = '' } = useParams();
   const { t } = useText();
-  const [hospital, setHospital] = useState<{ key: string; name: string } | null>(null);
+  const [hospital, setHospital] = useState<Hospital | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     let current = true;
-    api<{ key: string; name: string }>('GET', `/v1/admin/hospitals/${hospitalId}`)
+    api<Hospital>('GET', `/v1/admin/hospitals/${hospitalId}`)
       .then((loaded) => current && setHospital(loaded))
       .catch((caught: unknown) => current && setError(caught));
     return () => {
       current = false;
     };
   }, [hospitalId]);
+  // Times on this page (alerts, audit trail, SIU runs) are in this hospital's zone.
   return (
-    <section aria-labelledby="hospital-title">
-      <h1 id="hospital-title">
-        {hospital ? t('hospital.heading', { name: hospital.name, key: hospital.key }) : t('hospital.title')}
-      </h1>
+    <TimeZoneProvider timeZone={hospital?.timezone}>
+      <section aria-labelledby="hospital-title">
+        <h1 id="hospital-title">
+          {hospital ? t('hospital.heading', { name: hospital.name, key: hospital.key }) : t('hospital.title')}
+        </h1>
+        <ProblemMessage error={error} />
+        {hospital && <TimeZoneForm hospital={hospital} onSaved={setHospital} />}
+        <p>
+          <Link to={`/console/messages?hospitalId=${hospitalId}`}>{t('hospital.messageLog')}</Link>
+        </p>
+        <h2>{t('hospital.apiClients')}</h2>
+        <ApiClientForm hospitalId={hospitalId} />
+        <h2>{t('hospital.users')}</h2>
+        <UserForm hospitalId={hospitalId} />
+        <h2>{t('hospital.definitions')}</h2>
+        <DefinitionForm hospitalId={hospitalId} />
+        <h2>{t('hospital.webService')}</h2>
+        <WebServiceConnectionForm hospitalId={hospitalId} />
+        <ConnectionTestPanel hospitalId={hospitalId} kind="webservice" />
+        <h2>{t('hospital.hl7')}</h2>
+        <Hl7ConnectionForm hospitalId={hospitalId} />
+        <ConnectionTestPanel hospitalId={hospitalId} kind="hl7" />
+        <h2>{t('hospital.importSource')}</h2>
+        <ImportSourceForm hospitalId={hospitalId} />
+        <h2>{t('hospital.siu')}</h2>
+        <SiuPanel hospitalId={hospitalId} />
+        <ConnectionTestPanel hospitalId={hospitalId} kind="siu" />
+        <h2>{t('hospital.alerts')}</h2>
+        <AlertsPanel hospitalId={hospitalId} />
+        <h2>{t('hospital.webhooks')}</h2>
+        <WebhooksPanel hospitalId={hospitalId} />
+        <h2>{t('hospital.config')}</h2>
+        <ConfigPanel hospitalId={hospitalId} />
+        <h2>{t('hospital.audit')}</h2>
+        <AuditPanel hospitalId={hospitalId} />
+      </section>
+    </TimeZoneProvider>
+  );
+}
+
+/** The zone every time on the hospital's screens is shown in; the API checks it is a real IANA zone. */
+function TimeZoneForm({ hospital, onSaved }: { hospital: Hospital; onSaved: (hospital: Hospital) => void }) {
+  const { t } = useText();
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const timezone = String(new FormData(event.currentTarget).get('timezone') ?? '').trim();
+    setError(null);
+    setSaved(false);
+    try {
+      onSaved(await api<Hospital>('PATCH', `/v1/admin/hospitals/${hospital.id}`, { timezone }));
+      setSaved(true);
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+  return (
+    <form onSubmit={save} aria-label={t('hospital.timezoneForm')}>
+      <label>
+        {t('hospital.timezone')} <input name="timezone" defaultValue={hospital.timezone} />
+      </label>
+      <button type="submit">{t('hospital.timezoneSave')}</button>
+      {saved && <span role="status">{t('common.saved')}</span>}
       <ProblemMessage error={error} />
-      <p>
-        <Link to={`/console/messages?hospitalId=${hospitalId}`}>{t('hospital.messageLog')}</Link>
-      </p>
-      <h2>{t('hospital.apiClients')}</h2>
-      <ApiClientForm hospitalId={hospitalId} />
-      <h2>{t('hospital.users')}</h2>
-      <UserForm hospitalId={hospitalId} />
-      <h2>{t('hospital.definitions')}</h2>
-      <DefinitionForm hospitalId={hospitalId} />
-      <h2>{t('hospital.webService')}</h2>
-      <WebServiceConnectionForm hospitalId={hospitalId} />
-      <ConnectionTestPanel hospitalId={hospitalId} kind="webservice" />
-      <h2>{t('hospital.hl7')}</h2>
-      <Hl7ConnectionForm hospitalId={hospitalId} />
-      <ConnectionTestPanel hospitalId={hospitalId} kind="hl7" />
-      <h2>{t('hospital.importSource')}</h2>
-      <ImportSourceForm hospitalId={hospitalId} />
-      <h2>{t('hospital.siu')}</h2>
-      <SiuPanel hospitalId={hospitalId} />
-      <ConnectionTestPanel hospitalId={hospitalId} kind="siu" />
-      <h2>{t('hospital.alerts')}</h2>
-      <AlertsPanel hospitalId={hospitalId} />
-      <h2>{t('hospital.webhooks')}</h2>
-      <WebhooksPanel hospitalId={hospitalId} />
-      <h2>{t('hospital.config')}</h2>
-      <ConfigPanel hospitalId={hospitalId} />
-      <h2>{t('hospital.audit')}</h2>
-      <AuditPanel hospitalId={hospitalId} />
-    </section>
+    </form>
   );
 }
 

@@ -1,38 +1,42 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
+import type { MessageEntry, MessageLogPage as MessageLogPageBody } from '../../api/types';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
 import { useDates } from '../../i18n/dates';
 import { BulkReprocess } from './bulk-reprocess';
 
-export interface MessageEntry {
-  id: string;
-  hospitalId: string;
-  channel: string;
-  direction: string;
-  type: string;
-  controlId?: string;
-  status: string;
-  error?: string;
-  createdAt: string;
-  durationMs?: number;
-}
-
 const FILTERS = ['hospitalId', 'channel', 'direction', 'type', 'status', 'from', 'to'] as const;
 
-/** Every exchange with the hospitals, newest first, with filters kept in the URL (no PHI goes there). */
+/**
+ * Every exchange with the hospitals, newest first, with filters kept in the URL (no PHI goes there);
+ * "Load more" follows the API's nextCursor (the cursor stays out of the URL: it is a place in this list).
+ */
 export function MessageLogPage() {
   const [params, setParams] = useSearchParams();
   const [messages, setMessages] = useState<MessageEntry[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
   const { t } = useText();
   const { dateTime } = useDates();
 
+  const load = useCallback(
+    async (cursor?: string) => {
+      const query = new URLSearchParams(params);
+      if (cursor) query.set('cursor', cursor);
+      const page = await api<MessageLogPageBody>('GET', `/v1/admin/messages?${query}`);
+      setMessages((shown) => (cursor && shown ? [...shown, ...page.messages] : page.messages));
+      setNextCursor(page.nextCursor);
+    },
+    [params],
+  );
+
   useEffect(() => {
     setMessages(null);
-    api<MessageEntry[]>('GET', `/v1/admin/messages?${params.toString()}`).then(setMessages).catch(setError);
-  }, [params]);
+    setError(null);
+    load().catch(setError);
+  }, [load]);
 
   function filter(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -115,6 +119,11 @@ export function MessageLogPage() {
             ))}
           </tbody>
         </table>
+      )}
+      {nextCursor && (
+        <button type="button" onClick={() => load(nextCursor).catch(setError)}>
+          {t('log.more')}
+        </button>
       )}
     </section>
   );

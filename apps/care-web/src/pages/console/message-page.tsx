@@ -5,7 +5,7 @@ import { Hl7View } from '../../components/hl7-view';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
 import { useDates } from '../../i18n/dates';
-import type { MessageEntry } from './message-log-page';
+import type { MessageEntry } from '../../api/types';
 
 interface MessageDetail extends MessageEntry {
   raw?: string;

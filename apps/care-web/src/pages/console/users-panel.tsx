@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
 import { useText } from '../../i18n';
+import { useEditableList } from './use-editable-list';
 
 export const USER_ROLES = ['clinician', 'physician', 'hospital-admin'];
 
@@ -18,29 +19,9 @@ interface UserView {
 /** The hospital's users: change names, roles and physician code, or deactivate (sessions and links revoked). */
 export function UsersPanel({ hospitalId, refreshKey }: { hospitalId: string; refreshKey: unknown }) {
   const { t } = useText();
-  const [users, setUsers] = useState<UserView[] | null>(null);
-  const [editing, setEditing] = useState<UserView | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const base = `/v1/admin/hospitals/${hospitalId}/users`;
+  const { items: users, editing, setEditing, error, act } = useEditableList<UserView>(base, refreshKey);
 
-  const load = useCallback(async () => {
-    try {
-      setUsers(await api<UserView[]>('GET', base));
-    } catch (caught) {
-      setError(caught);
-    }
-  }, [base]);
-  useEffect(() => void load(), [load, refreshKey]);
-
-  async function act(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (caught) {
-      setError(caught);
-    }
-  }
   const deactivate = (user: UserView) => {
     if (!window.confirm(t('users.confirmDeactivate', { name: user.email }))) return;
     void act(() => api('DELETE', `${base}/${user.id}`));

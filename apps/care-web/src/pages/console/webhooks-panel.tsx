@@ -1,31 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-
-const text = {
-  none: 'No webhook subscriptions. A hospital API client with the scope "webhooks" subscribes with POST /v1/webhooks.',
-  subscriptions: 'Webhook subscriptions',
-  url: 'URL',
-  events: 'Events',
-  phi: 'Patient fields',
-  phiYes: 'yes',
-  phiNo: 'ids only',
-  created: 'Since',
-  showLog: 'Delivery log',
-  deliveries: 'Deliveries',
-  noDeliveries: 'No deliveries yet.',
-  when: 'When',
-  event: 'Event',
-  subject: 'Patient / care flow / alert',
-  status: 'Status',
-  attempts: 'Attempts',
-  lastAnswer: 'Last answer',
-  nextAttempt: 'next try',
-  redeliver: 'Redeliver',
-  redelivered: 'Queued for delivery again.',
-  more: 'More',
-  total: (shown: number, total: number) => `${shown} of ${total}`,
-};
+import { useText } from '../../i18n';
 
 interface WebhookView {
   id: string;
@@ -58,6 +34,7 @@ const PAGE = 50;
 
 /** The hospital's webhook subscriptions and, for one of them, its delivery log with "Redeliver". */
 export function WebhooksPanel({ hospitalId }: { hospitalId: string }) {
+  const { t } = useText();
   const [webhooks, setWebhooks] = useState<WebhookView[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -70,16 +47,17 @@ export function WebhooksPanel({ hospitalId }: { hospitalId: string }) {
   }, [base]);
 
   if (!webhooks) return <ProblemMessage error={error} />;
-  if (webhooks.length === 0) return <p>{text.none}</p>;
+  if (webhooks.length === 0)
+    return <p>{t('webhooks.none', { scope: '"webhooks"', route: 'POST /v1/webhooks' })}</p>;
   return (
     <div>
-      <table aria-label={text.subscriptions}>
+      <table aria-label={t('webhooks.subscriptions')}>
         <thead>
           <tr>
-            <th>{text.url}</th>
-            <th>{text.events}</th>
-            <th>{text.phi}</th>
-            <th>{text.created}</th>
+            <th>{t('webhooks.url')}</th>
+            <th>{t('webhooks.events')}</th>
+            <th>{t('webhooks.phi')}</th>
+            <th>{t('webhooks.created')}</th>
             <th />
           </tr>
         </thead>
@@ -90,7 +68,7 @@ export function WebhooksPanel({ hospitalId }: { hospitalId: string }) {
                 <code>{webhook.url}</code>
               </td>
               <td>{webhook.events.join(', ')}</td>
-              <td>{webhook.includePhi ? text.phiYes : text.phiNo}</td>
+              <td>{webhook.includePhi ? t('webhooks.phiYes') : t('webhooks.phiNo')}</td>
               <td>{new Date(webhook.createdAt).toLocaleString()}</td>
               <td>
                 <button
@@ -98,7 +76,7 @@ export function WebhooksPanel({ hospitalId }: { hospitalId: string }) {
                   aria-pressed={selected === webhook.id}
                   onClick={() => setSelected(webhook.id)}
                 >
-                  {text.showLog}
+                  {t('webhooks.showLog')}
                 </button>
               </td>
             </tr>
@@ -112,6 +90,7 @@ export function WebhooksPanel({ hospitalId }: { hospitalId: string }) {
 }
 
 function DeliveryLog({ path }: { path: string }) {
+  const { t } = useText();
   const [deliveries, setDeliveries] = useState<DeliveryView[]>([]);
   const [total, setTotal] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
@@ -139,7 +118,7 @@ function DeliveryLog({ path }: { path: string }) {
     setError(null);
     try {
       await api('POST', `${path}/${delivery.id}/redeliver`, {});
-      setNotice(text.redelivered);
+      setNotice(t('webhooks.redelivered'));
       await load();
     } catch (caught) {
       setError(caught);
@@ -149,19 +128,19 @@ function DeliveryLog({ path }: { path: string }) {
   return (
     <div>
       <h3>
-        {text.deliveries} ({text.total(deliveries.length, total)})
+        {t('webhooks.deliveries')} ({t('webhooks.total', { shown: deliveries.length, total })})
       </h3>
-      {deliveries.length === 0 && !error && <p>{text.noDeliveries}</p>}
+      {deliveries.length === 0 && !error && <p>{t('webhooks.noDeliveries')}</p>}
       {deliveries.length > 0 && (
-        <table aria-label={text.deliveries}>
+        <table aria-label={t('webhooks.deliveries')}>
           <thead>
             <tr>
-              <th>{text.when}</th>
-              <th>{text.event}</th>
-              <th>{text.subject}</th>
-              <th>{text.status}</th>
-              <th>{text.attempts}</th>
-              <th>{text.lastAnswer}</th>
+              <th>{t('webhooks.when')}</th>
+              <th>{t('webhooks.event')}</th>
+              <th>{t('webhooks.subject')}</th>
+              <th>{t('webhooks.status')}</th>
+              <th>{t('webhooks.attempts')}</th>
+              <th>{t('webhooks.lastAnswer')}</th>
               <th />
             </tr>
           </thead>
@@ -182,7 +161,7 @@ function DeliveryLog({ path }: { path: string }) {
                 <td>
                   {delivery.status}
                   {delivery.nextAttemptAt &&
-                    ` (${text.nextAttempt} ${new Date(delivery.nextAttemptAt).toLocaleTimeString()})`}
+                    ` (${t('webhooks.nextAttempt')} ${new Date(delivery.nextAttemptAt).toLocaleTimeString()})`}
                 </td>
                 <td>{delivery.attempts}</td>
                 <td>
@@ -193,7 +172,7 @@ function DeliveryLog({ path }: { path: string }) {
                 </td>
                 <td>
                   <button type="button" onClick={() => void redeliver(delivery)}>
-                    {text.redeliver}
+                    {t('webhooks.redeliver')}
                   </button>
                 </td>
               </tr>
@@ -203,7 +182,7 @@ function DeliveryLog({ path }: { path: string }) {
       )}
       {deliveries.length < total && (
         <button type="button" onClick={() => void load(deliveries.length)}>
-          {text.more}
+          {t('common.more')}
         </button>
       )}
       {notice && <p role="status">{notice}</p>}

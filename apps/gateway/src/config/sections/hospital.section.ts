@@ -5,7 +5,8 @@ import type { ConfigSection } from '../config-section';
 
 /**
  * `hospital`: key and name, for the reader and as a guard: a document exported from one hospital is not
- * applied to another by mistake. There is no API to rename a hospital, so both must match.
+ * applied to another by mistake, so both must match; and the hospital's time zone, which a document may
+ * change (a document without one leaves it as it is).
  */
 @Injectable()
 export class HospitalSection implements ConfigSection<HospitalInputV1> {
@@ -15,8 +16,8 @@ export class HospitalSection implements ConfigSection<HospitalInputV1> {
   constructor(private readonly bus: Bus) {}
 
   async read(hospitalId: string): Promise<HospitalInputV1> {
-    const { key, name } = await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
-    return { key, name };
+    const { key, name, timezone } = await this.bus.request('tenancy.hospital.get.v1', { hospitalId });
+    return { key, name, timezone };
   }
 
   async check(_hospitalId: string, wanted: unknown, current: HospitalInputV1 | null): Promise<void> {
@@ -32,7 +33,12 @@ export class HospitalSection implements ConfigSection<HospitalInputV1> {
     }
   }
 
-  async write(): Promise<void> {
-    // check() lets no change through.
+  /** check() lets only a time zone through (validated there with Intl, as the PATCH route does). */
+  async write(hospitalId: string, wanted: HospitalInputV1, current: HospitalInputV1 | null): Promise<void> {
+    if (wanted.timezone === undefined || wanted.timezone === current?.timezone) return;
+    await this.bus.request('tenancy.hospital.update.v1', {
+      hospitalId,
+      patch: { timezone: wanted.timezone },
+    });
   }
 }

@@ -1022,6 +1022,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/patients/{patientId}/trace': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What touched this patient, oldest first: pushes, imports, SIU messages, care-flow changes, login links (nextCursor for more) */
+    get: operations['PatientsController_trace'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/patients/search': {
     parameters: {
       query?: never;
@@ -3512,6 +3529,29 @@ export interface operations {
     };
     responses: {
       201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PatientsController_trace: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        patientId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };

@@ -59,6 +59,7 @@ describe('Hospital page in Chromium: heading, users and care-flow definitions li
     const edit = page.getByRole('form', { name: 'Edit nurse@web-console.example' });
     await edit.getByLabel('Last name').fill('Nurse-Peeters');
     await edit.getByLabel('hospital-admin').check();
+    await edit.getByLabel('Language').selectOption('nl');
     await edit.getByRole('button', { name: 'Save user' }).click();
     await users.getByRole('cell', { name: 'Nurse-Peeters, Nora', exact: true }).waitFor();
 
@@ -74,6 +75,7 @@ describe('Hospital page in Chromium: heading, users and care-flow definitions li
     ).toMatchObject({
       lastName: 'Nurse-Peeters',
       roles: ['clinician', 'hospital-admin'],
+      preferredLanguage: 'nl',
       active: false,
     });
   });

@@ -200,6 +200,8 @@ export const en = {
   'users.lastName': 'Last name',
   'users.roles': 'Roles',
   'users.physicianCode': 'Physician code',
+  'users.language': 'Language',
+  'users.languageOfBrowser': 'The browser’s',
   'users.password': 'Password (optional, 12+ characters)',
   'users.create': 'Create user',
 

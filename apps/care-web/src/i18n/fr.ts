@@ -200,6 +200,8 @@ export const fr: Record<MessageKey, string> = {
   'users.lastName': 'Nom',
   'users.roles': 'Rôles',
   'users.physicianCode': 'Code médecin',
+  'users.language': 'Langue',
+  'users.languageOfBrowser': 'Celle du navigateur',
   'users.password': 'Mot de passe (facultatif, 12 caractères ou plus)',
   'users.create': 'Créer l’utilisateur',
 

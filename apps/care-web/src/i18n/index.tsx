@@ -7,7 +7,7 @@ import { nl } from './nl';
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { en, nl, fr };
 /** Each language names itself in the switch, so a reader finds theirs whatever is shown now. */
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', nl: 'Nederlands', fr: 'Français' };
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', nl: 'Nederlands', fr: 'Français' };
 const LANGUAGE_KEY = 'careflow-bridge.language';
 
 interface LanguageContextValue {

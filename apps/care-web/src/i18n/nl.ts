@@ -200,6 +200,8 @@ export const nl: Record<MessageKey, string> = {
   'users.lastName': 'Achternaam',
   'users.roles': 'Rollen',
   'users.physicianCode': 'Artsencode',
+  'users.language': 'Taal',
+  'users.languageOfBrowser': 'Die van de browser',
   'users.password': 'Wachtwoord (optioneel, 12+ tekens)',
   'users.create': 'Gebruiker aanmaken',
 

@@ -1,7 +1,8 @@
 import type { FormEvent } from 'react';
 import { api } from '../../api/client';
 import { ProblemMessage } from '../../components/problem-message';
-import { useText } from '../../i18n';
+import { LANGUAGE_NAMES, useText } from '../../i18n';
+import { LANGUAGES } from '../../i18n/language';
 import { useEditableList } from './use-editable-list';
 
 export const USER_ROLES = ['clinician', 'physician', 'hospital-admin'];
@@ -13,10 +14,14 @@ interface UserView {
   lastName: string;
   roles: string[];
   physicianCode?: string;
+  preferredLanguage?: string;
   active: boolean;
 }
 
-/** The hospital's users: change names, roles and physician code, or deactivate (sessions and links revoked). */
+/**
+ * The hospital's users: change names, roles, physician code and the language the Care app speaks to them,
+ * or deactivate (sessions and links revoked).
+ */
 export function UsersPanel({ hospitalId, refreshKey }: { hospitalId: string; refreshKey: unknown }) {
   const { t } = useText();
   const base = `/v1/admin/hospitals/${hospitalId}/users`;
@@ -31,12 +36,15 @@ export function UsersPanel({ hospitalId, refreshKey }: { hospitalId: string; ref
     if (!editing) return;
     const form = new FormData(event.currentTarget);
     const physicianCode = String(form.get('physicianCode') ?? '').trim();
+    const preferredLanguage = String(form.get('preferredLanguage') ?? '');
     void act(async () => {
       await api('PATCH', `${base}/${editing.id}`, {
         firstName: form.get('firstName'),
         lastName: form.get('lastName'),
         roles: form.getAll('roles'),
         physicianCode: physicianCode === '' ? null : physicianCode,
+        // Empty: the user's browser decides (null clears a language set before).
+        preferredLanguage: preferredLanguage === '' ? null : preferredLanguage,
       });
       setEditing(null);
     });
@@ -117,6 +125,22 @@ export function UsersPanel({ hospitalId, refreshKey }: { hospitalId: string; ref
           <label>
             {t('users.physicianCode')}{' '}
             <input name="physicianCode" defaultValue={editing.physicianCode ?? ''} />
+          </label>
+          <label>
+            {t('users.language')}{' '}
+            <select name="preferredLanguage" defaultValue={editing.preferredLanguage ?? ''}>
+              <option value="">{t('users.languageOfBrowser')}</option>
+              {LANGUAGES.map((language) => (
+                <option key={language} value={language} lang={language}>
+                  {LANGUAGE_NAMES[language]}
+                </option>
+              ))}
+              {/* A tag set through the API (nl-BE, say) stays selectable as it is. */}
+              {editing.preferredLanguage &&
+                !(LANGUAGES as readonly string[]).includes(editing.preferredLanguage) && (
+                  <option value={editing.preferredLanguage}>{editing.preferredLanguage}</option>
+                )}
+            </select>
           </label>
           <button type="submit">{t('users.save')}</button>{' '}
           <button type="button" onClick={() => setEditing(null)}>

@@ -1,6 +1,7 @@
 // The simulator is a test peer on real sockets, not a service's internals: tests may start it directly.
 import { Client } from 'pg';
 import { freePort } from '@bridge/database';
+import { sendMllp } from '@bridge/hl7';
 import { expectEventually } from '@bridge/testing';
 import { SIM_IDS } from '../../apps/hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
@@ -11,8 +12,9 @@ import { dropFile, siuMessage, SiuDriver } from './siu.fixtures';
 
 /**
  * QUALITY.md O2 and PRODUCT.md "Operations" (alerts): a dead letter, an SIU file the schedule expected that
- * did not come, a hospital that does not answer; each opens one alert, stays one alert while it lasts,
- * resolves once when fixed, and is announced exactly twice (opened, resolved) on the bus.
+ * did not come, a hospital that does not answer, too many failed exchanges, a real-time listener silent in
+ * opening hours; each opens one alert, stays one alert while it lasts, resolves once when fixed, and is
+ * announced exactly twice (opened, resolved) on the bus.
  */
 describe('alerts that know the schedule (O2)', () => {
   let platform: TestPlatform;
@@ -222,5 +224,58 @@ describe('alerts that know the schedule (O2)', () => {
     // The platform-wide list filters by state.
     const open = await api.expect(200, 'GET', '/v1/admin/alerts?state=open', { token: admin });
     expect(open.alerts.filter((alert: { id: string }) => ids.includes(alert.id))).toEqual([]);
+  });
+
+  it('opens and resolves error-rate on the share of failed exchanges, and listener-silent on a feed heard again', async () => {
+    // error-rate: two of two lookups fail (nothing listens), then three succeed: 2 of 5 is under 50 %.
+    const flaky = await api.createHospital('alert-rate');
+    const hl7 = { host: sim.mllp.host, patientIdAuthority: 'AZDEMO', timeoutMs: 500, queryStyle: 'QRY_A19' };
+    const connect = (port: number) =>
+      api.expect(200, 'PUT', `/v1/admin/hospitals/${flaky.id}/connections/hl7`, {
+        token: admin,
+        body: { ...hl7, port },
+      });
+    await connect(await freePort());
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${flaky.id}/import-source`, {
+      token: admin,
+      body: { source: 'hl7' },
+    });
+    await putRules(flaky.id, [{ kind: 'error-rate', threshold: 0.5, windowMinutes: 15, minMessages: 2 }]);
+    const lookup = () =>
+      api.request('POST', '/v1/imports', { token: flaky.token, body: { patientCode: SIM_IDS.francoise } });
+    for (let i = 0; i < 2; i++) expect((await lookup()).status).toBeGreaterThanOrEqual(500);
+    const rate = await waitForAlert(flaky.id, 'open');
+    expect(rate).toMatchObject({ kind: 'error-rate', state: 'open' });
+    expect(rate.detail).toContain('2 of 2 exchanges failed');
+    await connect(sim.mllp.port);
+    for (let i = 0; i < 3; i++) expect((await lookup()).status).toBe(200);
+    expect(await waitForAlert(flaky.id, 'resolved')).toMatchObject({ id: rate.id });
+
+    // listener-silent: open all day every day, one minute of silence allowed, and nothing ever heard.
+    const siu = new SiuDriver(api, admin);
+    const port = await freePort();
+    const quiet = await siu.hospital('alert-silent', { mllpListener: { port } });
+    await putRules(quiet.id, [
+      {
+        kind: 'listener-silent',
+        openingHours: '00:00-24:00',
+        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        silentMinutes: 1,
+      },
+    ]);
+    const silent = await waitForAlert(quiet.id, 'open');
+    expect(silent).toMatchObject({ kind: 'listener-silent', state: 'open' });
+    expect(silent.detail).toContain('no message ever');
+    await expectEventually(
+      () =>
+        sendMllp(siuMessage({ event: 'S12', controlId: 'SIL1', patientCode: 'PSIL1' }), {
+          host: '127.0.0.1',
+          port,
+          timeoutMs: 5000,
+        }),
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    expect(await waitForAlert(quiet.id, 'resolved')).toMatchObject({ id: silent.id });
+    for (const hospital of [flaky, quiet]) expect(await alertsOf(hospital.id)).toHaveLength(1);
   });
 });

@@ -109,7 +109,7 @@ describe('O4: scale-out, two instances of every consumer', () => {
       { timeoutMs: 240_000, intervalMs: 500 },
     );
     expect(finished).toMatchObject({
-      status: 'completed',
+      status: 'succeeded',
       messagesReceived: MESSAGES,
       messagesProcessed: MESSAGES,
       messagesFailed: 0,

@@ -173,13 +173,15 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
 
     // What the Care app sees: every patient once, each with exactly one care flow.
     const codes = new Map<string, number>();
-    for (let offset = 0; ; offset += 200) {
-      const page = await api.expect(200, 'GET', `/v1/patients?limit=200&offset=${offset}`, {
+    for (let cursor: string | undefined; ;) {
+      const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page = await api.expect(200, 'GET', `/v1/patients?limit=200${query}`, {
         token: hospital.token,
       });
       for (const patient of page.patients)
         codes.set(patient.patientCode, (codes.get(patient.patientCode) ?? 0) + patient.careFlows.length);
-      if (page.patients.length < 200) break;
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
     }
     expect(codes.size).toBe(MESSAGES);
     expect([...codes.values()].filter((careFlows) => careFlows !== 1)).toEqual([]);

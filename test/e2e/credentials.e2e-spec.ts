@@ -33,6 +33,8 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
       CREDENTIAL_CHECK_INTERVAL_MS: String(CHECK_INTERVAL_MS),
       // Unset: the production default cost (2^17), which the rehash test below checks end to end.
       PASSWORD_SCRYPT_LOG2N: undefined,
+      // Unset: refusals wait the production default (1 s), checked below.
+      FAILED_ATTEMPT_DELAY_MS: undefined,
     });
     api = new Api(platform);
     admin = await api.adminToken();
@@ -347,10 +349,13 @@ describe('credentials (R10): API-client rotation and deactivation, SCIM tokens, 
           legacy,
           user.id,
         ]);
+        const askedAt = Date.now();
         const wrong = await api.request('POST', '/v1/auth/login', {
           body: { email: 'rehash@cred-a.example', password: 'wrong one' },
         });
         expect(wrong.status).toBe(401);
+        // FAILED_ATTEMPT_DELAY_MS's default: a guesser waiting for each answer guesses once a second (R11).
+        expect(Date.now() - askedAt).toBeGreaterThanOrEqual(1000);
         expect(await stored()).toBe(legacy);
         const login = await api.request('POST', '/v1/auth/login', {
           body: { email: 'rehash@cred-a.example', password },

@@ -94,6 +94,8 @@ export async function startTestPlatform(
     // Password hashes at N = 2^10, not production's 2^17 (~0.3 s of a core each): suites sign in hundreds
     // of times. Allowed because jest runs with NODE_ENV=test; the credentials suite checks the default.
     PASSWORD_SCRYPT_LOG2N: process.env.PASSWORD_SCRYPT_LOG2N ?? '10',
+    // Refusals answered at once: suites make hundreds of them; the credentials suite checks the default.
+    FAILED_ATTEMPT_DELAY_MS: process.env.FAILED_ATTEMPT_DELAY_MS ?? '0',
   };
   const env: NodeJS.ProcessEnv = { ...defaults, ...overrides };
   mkdirSync(TEST_SIU_ROOT, { recursive: true });

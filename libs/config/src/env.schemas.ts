@@ -112,6 +112,11 @@ export class GatewayEnv extends ServiceEnv {
   @IsInt() @Min(100) @Max(60_000) CREDENTIAL_CHECK_INTERVAL_MS: number = 30_000;
   /** How often the public signing keys are re-read from user-provisioning (a new kid is fetched at once). */
   @IsInt() @Min(1000) @Max(3_600_000) SIGNING_KEYS_REFRESH_MS: number = 60_000;
+  /**
+   * How long a refused sign-in, token request or login link waits before its answer (successes never
+   * wait): a client that waits for each answer guesses at most once per delay per connection (R11).
+   */
+  @IsInt() @Min(0) @Max(10_000) FAILED_ATTEMPT_DELAY_MS: number = 1000;
 }
 
 export class UserProvisioningEnv extends DataServiceEnv {

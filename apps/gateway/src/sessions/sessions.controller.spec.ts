@@ -14,7 +14,7 @@ describe('SessionsController password sign-in', () => {
         return new Promise((resolve) => pending.push(() => resolve({ token: 'ok' })));
       },
     } as unknown as Bus;
-    const controller = new SessionsController(bus, new FailedAttemptsService());
+    const controller = new SessionsController(bus, new FailedAttemptsService({ FAILED_ATTEMPT_DELAY_MS: 0 }));
     const signIn = (n: number) =>
       controller.login({ email: `user${n}@example.org`, password: 'guess' }, `10.0.0.${n}`);
 

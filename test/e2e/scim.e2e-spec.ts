@@ -67,6 +67,7 @@ describe('SCIM 2.0 (/scim/v2): discovery, create, list and filter', () => {
           [ENTERPRISE]: { employeeNumber: 'PHY-900', department: 'Cardiology' },
           roles: [{ value: 'Physician' }, { value: 'Some IdP role' }],
           phoneNumbers: [{ value: '+32 2 000 00 00', type: 'work' }],
+          preferredLanguage: 'nl-BE',
         }),
       );
       expect(created.status).toBe(201);
@@ -81,6 +82,7 @@ describe('SCIM 2.0 (/scim/v2): discovery, create, list and filter', () => {
         name: { givenName: 'Griet', familyName: 'Goossens', formatted: 'Griet Goossens' },
         displayName: 'Griet Goossens',
         emails: [{ value: 'griet.goossens@scim-a.example', type: 'work', primary: true }],
+        preferredLanguage: 'nl-BE',
         active: true,
         roles: [{ value: 'physician' }],
         [ENTERPRISE]: { employeeNumber: 'PHY-900' },
@@ -98,6 +100,7 @@ describe('SCIM 2.0 (/scim/v2): discovery, create, list and filter', () => {
         lastName: 'Goossens',
         hospitalUserId: 'aad-0001',
         physicianCode: 'PHY-900',
+        preferredLanguage: 'nl-BE',
         roles: ['physician'],
         active: true,
       });

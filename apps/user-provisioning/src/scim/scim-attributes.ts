@@ -1,4 +1,4 @@
-import { DomainError, USER_ROLES, type UserRole } from '@bridge/contracts';
+import { DomainError, LANGUAGE_TAG, USER_ROLES, type UserRole } from '@bridge/contracts';
 
 /** RFC 7644 §3.12 error types this implementation answers with (carried in DomainError details). */
 export type ScimType =
@@ -61,6 +61,28 @@ export function parseUserName(value: unknown): string {
   if (/[\u0000-\u001f\u007f]/.test(userName))
     throw scimError('invalidValue', 'userName must not contain control characters.');
   return userName;
+}
+
+/**
+ * SCIM `preferredLanguage` (RFC 7643 §4.1.1) has the form of an Accept-Language header ("nl-BE" or
+ * "da, en-gb;q=0.8"): the first range with the highest weight is kept, an underscore read as a hyphen
+ * (some IdPs send locales); `*` and weight 0 are not languages. null or "" clears it.
+ */
+export function parsePreferredLanguage(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > 200)
+    throw scimError('invalidValue', 'preferredLanguage must be a language tag such as nl-BE.');
+  let best: { tag: string; weight: number } | undefined;
+  for (const range of value.split(',')) {
+    const [rawTag, ...parameters] = range.split(';').map((part) => part.trim());
+    const tag = rawTag.replace(/_/g, '-');
+    const q = parameters.find((parameter) => /^q=/i.test(parameter));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!LANGUAGE_TAG.test(tag) || !(weight > 0)) continue;
+    if (!best || weight > best.weight) best = { tag, weight };
+  }
+  if (!best) throw scimError('invalidValue', 'preferredLanguage must be a language tag such as nl-BE.');
+  return best.tag;
 }
 
 /** Roles the Care app knows (`clinician`, `physician`, `hospital-admin`); other IdP role values are ignored. */

@@ -191,6 +191,12 @@ function userSchema(base: string) {
       },
       { name: 'displayName', type: 'string', description: 'The name shown (default: first and last name)' },
       {
+        name: 'preferredLanguage',
+        type: 'string',
+        description:
+          'The language the Care app speaks to the user (nl, fr or en; the first of a list is kept)',
+      },
+      {
         name: 'emails',
         type: 'complex',
         multiValued: true,

@@ -14,6 +14,7 @@ const user: ScimUserState = {
   externalId: 'ext-1',
   active: true,
   employeeNumber: null,
+  preferredLanguage: null,
   roles: ['clinician'],
   email: 'an@h.example',
 };
@@ -97,9 +98,30 @@ describe('SCIM PATCH', () => {
       patch(
         { op: 'add', path: 'phoneNumbers[type eq "mobile"].value', value: '+32' },
         { op: 'add', path: `${ENTERPRISE}:manager`, value: { value: 'boss' } },
-        { op: 'replace', value: { title: 'Nurse', preferredLanguage: 'nl-BE' } },
+        { op: 'replace', value: { title: 'Nurse', locale: 'nl-BE' } },
       ),
     ).toEqual(user);
+  });
+
+  it('keeps preferredLanguage: the first, most wanted language of an Accept-Language list; remove clears it', () => {
+    expect(patch({ op: 'replace', value: { preferredLanguage: 'nl-BE' } }).preferredLanguage).toBe('nl-BE');
+    expect(patch({ op: 'add', path: 'preferredLanguage', value: 'da, en-gb;q=0.8' }).preferredLanguage).toBe(
+      'da',
+    );
+    expect(
+      patch({ op: 'replace', path: 'preferredLanguage', value: 'fr;q=0.5, nl_BE' }).preferredLanguage,
+    ).toBe('nl-BE');
+    const set = applyPatch(
+      user,
+      parsePatchRequest({ Operations: [{ op: 'add', path: 'preferredLanguage', value: 'fr' }] }),
+    );
+    expect(
+      applyPatch(set, parsePatchRequest({ Operations: [{ op: 'remove', path: 'preferredLanguage' }] }))
+        .preferredLanguage,
+    ).toBeNull();
+    expect(
+      scimTypeOf(() => patch({ op: 'replace', path: 'preferredLanguage', value: 'not a language!' })),
+    ).toBe('invalidValue');
   });
 
   it('keeps displayName and name.formatted', () => {

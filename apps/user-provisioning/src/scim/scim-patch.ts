@@ -16,6 +16,7 @@ import {
   isPlainObject,
   parseBoolean,
   parseOptionalString,
+  parsePreferredLanguage,
   parseRoles,
   parseString,
   parseUserName,
@@ -38,7 +39,6 @@ const IGNORED = new Set([
   'profileurl',
   'title',
   'usertype',
-  'preferredlanguage',
   'locale',
   'timezone',
   'phonenumbers',
@@ -142,6 +142,9 @@ function applyAttribute(state: ScimUserState, op: Op, target: PatchPath, value: 
       return;
     case 'externalid':
       state.externalId = op === 'remove' ? null : parseOptionalString(value, 'externalId', EXTERNAL_ID_MAX);
+      return;
+    case 'preferredlanguage':
+      state.preferredLanguage = op === 'remove' ? null : parsePreferredLanguage(value);
       return;
     case 'active':
       if (op === 'remove') throw scimError('invalidValue', 'active cannot be removed; set it to false.');

@@ -36,9 +36,20 @@ describe('SCIM user mapping', () => {
       addresses: null,
       hospitalUserId: 'ext-1',
       physicianCode: '12345',
+      preferredLanguage: null,
       roles: ['physician', 'hospital-admin'],
       active: false,
     });
+  });
+
+  it('keeps preferredLanguage (an Accept-Language list gives its most wanted tag) and shows it back', () => {
+    const input = parseScimUser({ userName: 'a@h.example', preferredLanguage: 'en-GB;q=0.4, fr-BE' });
+    expect(input.preferredLanguage).toBe('fr-BE');
+    expect(fieldsOf(newState(input)).preferredLanguage).toBe('fr-BE');
+    expect(parseScimUser({ userName: 'a@h.example', preferredLanguage: null }).preferredLanguage).toBeNull();
+    expect(() => parseScimUser({ userName: 'a@h.example', preferredLanguage: 42 })).toThrow(
+      /preferredLanguage/,
+    );
   });
 
   it('leaves out what was not sent, falls back to displayName for names, and clears with null', () => {

@@ -7,6 +7,7 @@ import {
   isPlainObject,
   parseBoolean,
   parseOptionalString,
+  parsePreferredLanguage,
   parseRoles,
   parseString,
   parseUserName,
@@ -21,6 +22,7 @@ import {
  * - `externalId` is `hospitalUserId` (the IdP's or EMR's id for the person)
  * - `name.givenName` / `name.familyName` are `firstName` / `lastName`
  * - enterprise `employeeNumber` is `physicianCode`: the number the hospital's messages name physicians by
+ * - `preferredLanguage` is the language the Care app speaks to the user (the first, most wanted one)
  * - `roles[].value` are the Care-app roles set on the user itself (its groups may add more); `active`.
  */
 export interface ScimUserState {
@@ -35,6 +37,7 @@ export interface ScimUserState {
   externalId: string | null;
   active: boolean;
   employeeNumber: string | null;
+  preferredLanguage: string | null;
   roles: UserRole[];
   /** The Care-app e-mail as stored (the last fallback when `emails` is null). */
   email?: string;
@@ -59,6 +62,7 @@ export function toScimUser(user: User, baseUrl: string): ScimUserV1 {
     displayName: user.displayName ?? fullName,
     emails: user.emails ?? [{ value: user.email, type: 'work', primary: true }],
     ...(user.addresses && user.addresses.length > 0 ? { addresses: user.addresses } : {}),
+    ...(user.preferredLanguage ? { preferredLanguage: user.preferredLanguage } : {}),
     active: user.active,
     roles: user.directRoles.map((role) => ({ value: role })),
     ...(user.physicianCode ? { [SCIM_SCHEMAS.enterpriseUser]: { employeeNumber: user.physicianCode } } : {}),
@@ -83,6 +87,7 @@ export function stateOf(user: User): ScimUserState {
     externalId: user.hospitalUserId,
     active: user.active,
     employeeNumber: user.physicianCode,
+    preferredLanguage: user.preferredLanguage,
     roles: user.directRoles,
     email: user.email,
   };
@@ -104,6 +109,7 @@ export function fieldsOf(state: ScimUserState): Partial<UserFields> {
     addresses: state.addresses === null || state.addresses.length === 0 ? null : state.addresses,
     hospitalUserId: state.externalId,
     physicianCode: state.employeeNumber,
+    preferredLanguage: state.preferredLanguage,
     roles: state.roles.length > 0 ? state.roles : ['clinician'],
     active: state.active,
   };
@@ -121,6 +127,7 @@ export function newState(input: ScimUserInput): ScimUserState {
     externalId: null,
     active: true,
     employeeNumber: null,
+    preferredLanguage: null,
     roles: [],
     ...input,
   };
@@ -172,6 +179,8 @@ export function parseScimUser(resource: Record<string, unknown>): ScimUserInput 
     input.externalId = parseOptionalString(externalId, 'externalId', EXTERNAL_ID_MAX);
   const active = attribute(resource, 'active');
   if (active !== undefined && active !== null) input.active = parseBoolean(active, 'active');
+  const preferredLanguage = attribute(resource, 'preferredLanguage');
+  if (preferredLanguage !== undefined) input.preferredLanguage = parsePreferredLanguage(preferredLanguage);
   const roles = attribute(resource, 'roles');
   if (roles !== undefined && roles !== null) input.roles = parseRoles(roles);
   const employeeNumber = employeeNumberOf(resource);

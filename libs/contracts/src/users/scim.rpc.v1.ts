@@ -96,6 +96,7 @@ export interface ScimUserV1 {
   displayName: string;
   emails: { value: string; type?: string; primary?: boolean; display?: string }[];
   addresses?: Record<string, unknown>[];
+  preferredLanguage?: string;
   active: boolean;
   roles: { value: string }[];
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'?: { employeeNumber?: string };

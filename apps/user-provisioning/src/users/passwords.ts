@@ -5,7 +5,7 @@ import { PASSWORD_SCRYPT_LOG2N_DEFAULT } from '@bridge/config';
 import { ScryptThreads } from './scrypt-threads';
 
 /**
- * Half the cores for password hashing at most, on threads at the lowest CPU priority: the rest stay with
+ * Half the cores for password hashing at most, on threads at a lower CPU priority: the rest stay with
  * every other route, whatever the flood. A check queued for longer than 5 s (half the default bus
  * timeout) is dropped, not computed for nobody.
  */

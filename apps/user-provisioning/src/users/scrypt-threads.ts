@@ -2,10 +2,17 @@ import { Worker } from 'node:worker_threads';
 import type { ScryptOptions } from 'node:crypto';
 
 /**
- * scrypt on threads of our own that run at the lowest CPU priority (nice 19) instead of libuv's shared
- * pool. Every route competes for the same cores as password checks; at nice 19 a check only gets a core
- * the other work leaves idle, so a flood of wrong passwords from rotating addresses (which no per-source
- * limit stops) slows sign-ins, not the rest of the platform (R11). On an idle machine it costs nothing.
+ * Niceness of the hashing threads. At 10 a hash gets about a tenth of a core that normal-priority work
+ * wants too (CFS weights 110 vs 1024): a flood of wrong passwords from rotating addresses (which no
+ * per-source limit stops) slows sign-ins, not the rest of the platform (R11), while a sign-in on a
+ * saturated machine still takes seconds, not minutes (19 starved them past the 5 s queue limit under a
+ * busy test machine's load). On an idle machine it costs nothing.
+ */
+export const HASHING_NICE = 10;
+
+/**
+ * scrypt on threads of our own that run at a lower CPU priority (HASHING_NICE) instead of libuv's shared
+ * pool, which every other task of the process shares at normal priority.
  *
  * Linux niceness is per thread, so each worker lowers its own thread (named by /proc/thread-self);
  * elsewhere that step is skipped and the threads run at normal priority. The source is inline so the
@@ -15,11 +22,11 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { scryptSync } = require('node:crypto');
 const { readlinkSync } = require('node:fs');
-const { getPriority, setPriority, constants } = require('node:os');
+const { getPriority, setPriority } = require('node:os');
 let threadId;
 try {
   threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  setPriority(threadId, constants.priority.PRIORITY_LOW);
+  setPriority(threadId, ${HASHING_NICE});
 } catch {
   threadId = undefined;
 }

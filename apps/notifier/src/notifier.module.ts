@@ -6,6 +6,7 @@ import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridg
 import { ObservabilityModule } from '@bridge/observability';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
 import { Webhooks1796228439410 } from './migrations/1796228439410-webhooks';
+import { WebhookPatientOrder1796250000000 } from './migrations/1796250000000-webhook-patient-order';
 import type { NotifierEnv } from './notifier.config';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -32,6 +33,7 @@ export class NotifierModule {
             messagingTablesMigration(NOTIFIER_SCHEMA),
             ...ALERTS_MIGRATIONS,
             Webhooks1796228439410,
+            WebhookPatientOrder1796250000000,
           ],
         }),
         SecretBoxModule.forService(box),

@@ -50,4 +50,9 @@ export class LoginLinkEventV1 {
   @IsUUID('all') userId: string;
   @IsString() @Length(1, 100) patientCode: string;
   @IsISO8601() at: string;
+  /**
+   * On `used` only: when the link was issued. A link issued before its patient existed left no trace then;
+   * the sign-in writes it (once) when the patient exists by now.
+   */
+  @IsOptional() @IsISO8601() issuedAt?: string;
 }

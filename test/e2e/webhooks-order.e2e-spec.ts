@@ -27,7 +27,7 @@ async function orderWaitsExpired(hospitalId: string): Promise<number> {
 }
 
 /**
- * Webhook order per patient across event types (PRODUCT.md Webhooks, docs/webhooks.md): patient and
+ * Webhook order per patient across event types (PRODUCT.md Webhooks, apps/notifier/README.md): patient and
  * care-flow events reach notifier on two queues, yet a patient's receiver sees them in the order they
  * happened; a predecessor that never comes delays a delivery by WEBHOOK_ORDER_WAIT_MS at most.
  */

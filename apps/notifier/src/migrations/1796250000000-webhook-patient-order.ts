@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Webhook order per patient across event types (docs/webhooks.md). Patient and care-flow events arrive on
+ * Webhook order per patient across event types (apps/notifier/README.md). Patient and care-flow events arrive on
  * two queues; each carries its place in the patient's order. A delivery remembers its event's position and
  * predecessor, and waits (until `hold_until` at most) for the predecessor to be recorded in
  * `webhook_patient_positions`, which lists the positions of the events a hospital with webhooks sent us.

@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Marks the trace rows written in the same statement as a platform event (`patients.patient.upserted.v1`,
  * `careflows.careflow.changed.v1`): only those can be an event's predecessor (webhook order per patient,
- * docs/webhooks.md). A column with a constant default is a catalogue change only: no table rewrite.
+ * apps/notifier/README.md). A column with a constant default is a catalogue change only: no table rewrite.
  */
 export class PatientEventsAnnounced1796250000000 implements MigrationInterface {
   readonly name = 'PatientEventsAnnounced1796250000000';

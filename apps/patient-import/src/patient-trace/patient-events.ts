@@ -5,7 +5,7 @@
  * A trace row written with a platform event (`announced`) also gives that event its place in the patient's
  * order: its `seq` is the event's `patientPosition`, and the latest announced row of the patient before it
  * is the event's `previousPatientPosition`. Notifier holds a webhook delivery until its predecessor arrived
- * (docs/webhooks.md), so rows without an event (login links, SIU message rows) must never be predecessors:
+ * (apps/notifier/README.md), so rows without an event (login links, SIU message rows) must never be predecessors:
  * they are not announced. Both numbers come from the INSERT that writes the row: no extra row write.
  * Two transactions changing one patient at once may see the same predecessor: they are concurrent, and
  * their events have no order between them.

@@ -4,6 +4,7 @@ import { expectEventually } from '@bridge/testing';
 import { PATIENT_UPSERTED_CONSUMER } from '../../apps/notifier/src/webhooks/deliveries/webhook-events.handler';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { dropFile, SiuDriver, siuMessage } from './siu.fixtures';
 import { WebhookReceiver } from './webhooks.receiver';
 
 const HOSPITAL_SCOPES = ['patients:read', 'patients:write', 'careflows:write', 'webhooks'];
@@ -170,6 +171,56 @@ describe('webhooks: order per patient across event types', () => {
       await expectEventually(() =>
         expect(acceptedTypes(patient.id)).toEqual(['careflow.started', 'patient.created']),
       );
+    },
+  );
+
+  inProcess(
+    'an SIU file that creates a patient and starts its care flow: patient.created first, also when the patient queue lags',
+    async () => {
+      const admin = await api.adminToken();
+      const siu = new SiuDriver(api, admin);
+      const hospital = await siu.hospital('order-siu');
+      const client = await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
+        token: admin,
+        body: { name: 'hooks', scopes: ['webhooks'] },
+      });
+      const token = await api.token(client.clientId, client.clientSecret);
+      const webhook = await api.expect(201, 'POST', '/v1/webhooks', {
+        token,
+        body: { url: receiver.url, events: EVENTS },
+      });
+      const resume = processBroker.pause(PATIENT_UPSERTED_CONSUMER.queue);
+      try {
+        dropFile(
+          hospital.dir,
+          'order-1.hl7',
+          siuMessage({
+            event: 'S12',
+            controlId: 'ORD-SIU-1',
+            patientCode: 'ORD-SIU-1',
+            fillerId: 'ORD-APT-1',
+            service: 'KNEE',
+          }),
+        );
+        expect(await siu.run(hospital.id)).toMatchObject({ status: 'succeeded', careFlowsStarted: 1 });
+        await expectEventually(async () => {
+          const log = await api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, { token });
+          expect(log.deliveries.map((d: any) => `${d.eventType}:${d.status}`)).toEqual([
+            'careflow.started:pending',
+          ]);
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500)); // 20 rounds of the delivery worker
+        expect(receiver.requests).toEqual([]);
+      } finally {
+        resume();
+      }
+      await expectEventually(() =>
+        expect(receiver.accepted().map((request) => request.json.type)).toEqual([
+          'patient.created',
+          'careflow.started',
+        ]),
+      );
+      expect(await orderWaitsExpired(hospital.id)).toBe(0);
     },
   );
 

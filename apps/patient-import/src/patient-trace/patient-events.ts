@@ -39,9 +39,54 @@ export interface PositionColumns {
  * the statement started with, so it never sees the rows this statement inserts, only earlier ones.
  */
 const POSITION_RETURNING = `RETURNING traced_row.patient_id AS traced_patient_id, traced_row.seq AS patient_position,
-      (SELECT max(prior.seq) FROM patient_import.patient_events prior
-        WHERE prior.hospital_id = traced_row.hospital_id AND prior.patient_id = traced_row.patient_id
-          AND prior.announced) AS previous_patient_position`;
+      ${previousAnnouncedSql('traced_row.hospital_id', 'traced_row.patient_id')} AS previous_patient_position`;
+
+/** The patient's latest announced trace row, as the statement's snapshot sees it (SQL expressions in). */
+function previousAnnouncedSql(hospitalId: string, patientId: string): string {
+  return `(SELECT max(prior.seq) FROM patient_import.patient_events prior
+        WHERE prior.hospital_id = ${hospitalId} AND prior.patient_id = ${patientId} AND prior.announced)`;
+}
+
+/**
+ * SIU batches write their events per care flow's final state, before the batch's per-message trace rows:
+ * an event has no trace row of its own. It takes its position from the trace's identity sequence (a number,
+ * no row), and names the previous event of its patient in this batch (`batch`: the statement's parameters
+ * holding patient ids and their latest positions, see BatchPositions), else the latest announced trace row.
+ * No later event names an SIU event as its predecessor (nothing points at it): a push right after an SIU
+ * batch is not held for it. Select-list items (with a leading comma) for the RETURNING of the statement
+ * whose rows are `row` (with `hospital_id` and the patient id column `patientColumn`).
+ */
+export function batchPositionSql(
+  row: string,
+  patientColumn: string,
+  batch?: { patientIds: string; positions: string },
+): string {
+  const inBatch = batch
+    ? `(SELECT b.position FROM unnest(${batch.patientIds}::uuid[], ${batch.positions}::bigint[]) AS b (patient_id, position)
+        WHERE b.patient_id = ${row}.${patientColumn})`
+    : 'NULL::bigint';
+  return `, nextval(pg_get_serial_sequence('patient_import.patient_events', 'seq')) AS patient_position,
+    COALESCE(${inBatch}, ${previousAnnouncedSql(`${row}.hospital_id`, `${row}.${patientColumn}`)})
+      AS previous_patient_position`;
+}
+
+/** The latest event position of each patient in an SIU batch, as its statements return them. */
+export class BatchPositions {
+  private readonly latest = new Map<string, string>();
+
+  note(rows: { patient_id: string; patient_position: string }[]): void {
+    for (const row of rows) {
+      const known = this.latest.get(row.patient_id);
+      if (known === undefined || BigInt(row.patient_position) > BigInt(known))
+        this.latest.set(row.patient_id, row.patient_position);
+    }
+  }
+
+  /** The two array parameters for `batchPositionSql`'s `batch`. */
+  parameters(): [string[], string[]] {
+    return [[...this.latest.keys()], [...this.latest.values()]];
+  }
+}
 
 /**
  * An INSERT of one trace row per row of the CTE `changed`. `announced`: the same statement (or transaction)

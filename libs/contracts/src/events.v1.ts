@@ -13,7 +13,7 @@ import { PATIENT_SOURCES } from './patients/patients.rpc.v1';
 
 /**
  * Where a patient-scoped event stands in its patient's order (both optional: events written before they
- * existed, and SIU batch events, carry neither). `patientPosition` is unique per event; the event whose
+ * existed carry neither; a patient's first event has no previous one). `patientPosition` is unique per event; the event whose
  * position is `previousPatientPosition` happened before this one. Notifier delivers a patient's webhooks in
  * that order across event types (apps/notifier/README.md).
  */

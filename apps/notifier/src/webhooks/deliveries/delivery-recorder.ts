@@ -13,7 +13,7 @@ export interface WebhookEvent {
   /** The bus message id: a redelivered event finds its deliveries already recorded. */
   sourceMessageId: string;
   data: Record<string, unknown>;
-  /** A patient event's place in its patient's order (absent on events from before it existed, SIU batches). */
+  /** A patient event's place in its patient's order (absent on events from before it existed). */
   order?: { patientPosition?: number; previousPatientPosition?: number };
 }
 

@@ -260,4 +260,38 @@ describe('patient trace', () => {
     );
     expect(unknown.status).toBe(404);
   });
+
+  it('shows a login link issued before its patient existed, at its own time, once its sign-in comes', async () => {
+    const code = 'TRACE-LATE-1';
+    const link = await api.expect(201, 'POST', '/v1/users/login-token', {
+      token: hospital.token,
+      body: { email: 'dr.late@example.org', firstName: 'Lou', lastName: 'Laat', patientCode: code },
+    });
+    // Time for the issue event to reach patient-import and find no such patient (so nothing is traced then).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const patient = await api.expect(201, 'POST', '/v1/patients', {
+      token: hospital.token,
+      body: { patientCode: code, firstName: 'Els', lastName: 'Laat' },
+    });
+    await api.expect(200, 'POST', '/v1/auth/exchange', { body: { token: link.token } });
+    const events = await expectEventually(
+      async () => {
+        const page = await api.expect(200, 'GET', `/v1/patients/${patient.id}/trace`, {
+          token: hospital.token,
+        });
+        expect(page.events.map((event: TraceEvent) => event.kind)).toEqual([
+          'login-link',
+          'push',
+          'login-link',
+        ]);
+        return page.events as TraceEvent[];
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(events.map((event) => event.summary)).toEqual([
+      expect.stringMatching(/issued/),
+      expect.stringMatching(/created by a push/),
+      expect.stringMatching(/signed in/),
+    ]);
+  });
 });

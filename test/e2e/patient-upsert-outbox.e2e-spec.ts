@@ -5,11 +5,13 @@ import { Outbox, messagingTablesMigration } from '@bridge/messaging';
 import { createTestDatabase } from '@bridge/testing';
 import { Initial1764150000000 } from '../../apps/patient-import/src/migrations/1764150000000-initial';
 import { PatientEvents1796240000000 } from '../../apps/patient-import/src/migrations/1796240000000-patient-events';
+import { PatientEventsAnnounced1796250000000 } from '../../apps/patient-import/src/migrations/1796250000000-patient-events-announced';
+import { PatientEventsRepository } from '../../apps/patient-import/src/patient-trace/patient-events.repository';
 import { PatientsRepository } from '../../apps/patient-import/src/patients/patients.repository';
 
 /**
  * Integration test of the push API's one-statement upsert: the patient row, its event and its trace row are
- * written together.
+ * written together, and the event carries its trace row's position in the patient's order.
  */
 describe('patient upsert writes its outbox event in the same statement (real PostgreSQL)', () => {
   const schema = 'patient_import';
@@ -29,6 +31,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
           messagingTablesMigration(schema),
           idempotencyKeysMigration(schema),
           PatientEvents1796240000000,
+          PatientEventsAnnounced1796250000000,
         ],
       }),
       schema,
@@ -64,14 +67,30 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
     expect(created.created).toBe(true);
     expect(updated.created).toBe(false);
     expect(updated.record.id).toBe(created.record.id);
+    const [first, second]: { seq: string }[] = await dataSource.query(
+      `SELECT seq FROM patient_import.patient_events WHERE announced ORDER BY seq`,
+    );
     expect(await events()).toEqual([
       {
         event: 'patients.patient.upserted.v1',
-        payload: { hospitalId, patientId: created.record.id, created: true, source: 'api' },
+        payload: {
+          hospitalId,
+          patientId: created.record.id,
+          created: true,
+          source: 'api',
+          patientPosition: Number(first.seq),
+        },
       },
       {
         event: 'patients.patient.upserted.v1',
-        payload: { hospitalId, patientId: created.record.id, created: false, source: 'api' },
+        payload: {
+          hospitalId,
+          patientId: created.record.id,
+          created: false,
+          source: 'api',
+          patientPosition: Number(second.seq),
+          previousPatientPosition: Number(first.seq),
+        },
       },
     ]);
     expect(JSON.stringify(await events())).not.toContain('Dubois');
@@ -112,6 +131,31 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
         summary: 'Patient created by an import from the hospital',
       },
     ]);
+  });
+
+  it('never names a trace row without an event (a login link) as the previous position', async () => {
+    const hospitalId = randomUUID();
+    const input = { patientCode: 'P-4', firstName: 'A', lastName: 'B' };
+    const { record } = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    await new PatientEventsRepository().recordLoginLink(
+      dataSource.manager,
+      { hospitalId, userId: randomUUID(), patientCode: 'P-4', at: new Date().toISOString() },
+      'issued',
+    );
+    await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    const rows: { seq: string; kind: string }[] = await dataSource.query(
+      `SELECT seq, kind FROM patient_import.patient_events WHERE patient_id = $1 ORDER BY seq`,
+      [record.id],
+    );
+    expect(rows.map((row) => row.kind)).toEqual(['push', 'login-link', 'push']);
+    const payloads = (await events())
+      .map((row: { payload: Record<string, unknown> }) => row.payload)
+      .filter((payload: Record<string, unknown>) => payload.patientId === record.id);
+    expect(payloads.map((payload: Record<string, unknown>) => payload.previousPatientPosition)).toEqual([
+      undefined,
+      Number(rows[0].seq),
+    ]);
+    expect(payloads[1].patientPosition).toBe(Number(rows[2].seq));
   });
 
   it('writes neither the patient nor the event when the surrounding transaction rolls back', async () => {

@@ -22,6 +22,11 @@ export class NotifierEnv extends SecretsDataServiceEnv {
   @IsInt() @Min(10) @Max(3_600_000) WEBHOOK_RETRY_BASE_MS: number = 10_000;
   /** How long a delivery is retried before it is marked failed (PRODUCT.md: 24 h). */
   @IsInt() @Min(1000) @Max(7 * 86_400_000) WEBHOOK_RETRY_WINDOW_MS: number = 86_400_000;
+  /**
+   * How long a patient's delivery waits for the event before it (by its previousPatientPosition) when that
+   * one has not arrived; then it goes anyway, logged and counted (the event may have been pruned or lost).
+   */
+  @IsInt() @Min(0) @Max(3_600_000) WEBHOOK_ORDER_WAIT_MS: number = 60_000;
   /** How often an idle delivery worker looks for due deliveries. */
   @IsInt() @Min(10) @Max(60_000) WEBHOOK_POLL_MS: number = 1000;
 }

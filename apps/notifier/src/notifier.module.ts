@@ -4,12 +4,24 @@ import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
 import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
+import type { MigrationInterface } from 'typeorm';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
 import { Webhooks1796228439410 } from './migrations/1796228439410-webhooks';
+import { WebhookPatientOrder1796250000000 } from './migrations/1796250000000-webhook-patient-order';
 import type { NotifierEnv } from './notifier.config';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export const NOTIFIER_SCHEMA = 'notifier';
+
+/** notifier's migrations, in order (also run by the medium tests of its repositories). */
+export function notifierMigrations(): (new () => MigrationInterface)[] {
+  return [
+    messagingTablesMigration(NOTIFIER_SCHEMA),
+    ...ALERTS_MIGRATIONS,
+    Webhooks1796228439410,
+    WebhookPatientOrder1796250000000,
+  ];
+}
 
 /**
  * Telling the outside world: webhook subscriptions and their signed deliveries, alert rules and the
@@ -28,11 +40,7 @@ export class NotifierModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           entities: [],
-          migrations: [
-            messagingTablesMigration(NOTIFIER_SCHEMA),
-            ...ALERTS_MIGRATIONS,
-            Webhooks1796228439410,
-          ],
+          migrations: notifierMigrations(),
         }),
         SecretBoxModule.forService(box),
         MessagingModule.forService({

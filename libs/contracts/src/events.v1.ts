@@ -1,15 +1,36 @@
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Min,
+} from 'class-validator';
 import { PATIENT_SOURCES } from './patients/patients.rpc.v1';
 
+/**
+ * Where a patient-scoped event stands in its patient's order (both optional: events written before they
+ * existed carry neither; a patient's first event has no previous one). `patientPosition` is unique per event; the event whose
+ * position is `previousPatientPosition` happened before this one. Notifier delivers a patient's webhooks in
+ * that order across event types (apps/notifier/README.md).
+ */
+export class PatientEventOrderV1 {
+  @IsOptional() @IsInt() @Min(1) patientPosition?: number;
+  @IsOptional() @IsInt() @Min(1) previousPatientPosition?: number;
+}
+
 /** Events carry ids, never demographics: PHI stays in the owning service. */
-export class PatientUpsertedEventV1 {
+export class PatientUpsertedEventV1 extends PatientEventOrderV1 {
   @IsUUID('all') hospitalId: string;
   @IsUUID('all') patientId: string;
   @IsBoolean() created: boolean;
   @IsIn(PATIENT_SOURCES) source: (typeof PATIENT_SOURCES)[number];
 }
 
-export class CareFlowChangedEventV1 {
+export class CareFlowChangedEventV1 extends PatientEventOrderV1 {
   @IsUUID('all') hospitalId: string;
   @IsUUID('all') patientId: string;
   @IsUUID('all') careFlowId: string;
@@ -29,4 +50,9 @@ export class LoginLinkEventV1 {
   @IsUUID('all') userId: string;
   @IsString() @Length(1, 100) patientCode: string;
   @IsISO8601() at: string;
+  /**
+   * On `used` only: when the link was issued. A link issued before its patient existed left no trace then;
+   * the sign-in writes it (once) when the patient exists by now.
+   */
+  @IsOptional() @IsISO8601() issuedAt?: string;
 }

@@ -7,6 +7,7 @@ export interface WebhookOptions {
   retryBaseMs: number;
   retryWindowMs: number;
   pollMs: number;
+  orderWaitMs: number;
 }
 
 export function webhookOptionsOf(config: NotifierEnv): WebhookOptions {
@@ -15,5 +16,6 @@ export function webhookOptionsOf(config: NotifierEnv): WebhookOptions {
     retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
     retryWindowMs: config.WEBHOOK_RETRY_WINDOW_MS,
     pollMs: config.WEBHOOK_POLL_MS,
+    orderWaitMs: config.WEBHOOK_ORDER_WAIT_MS,
   };
 }

@@ -3,6 +3,7 @@ import type { AppointmentMessageAppliedV1, PatientInputV1 } from '@bridge/contra
 import type { SiuAction } from '@bridge/hl7';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
+import { batchPositionSql, positionPayloadSql, type BatchPositions } from '../patient-trace/patient-events';
 import type { AppointmentMessage } from './appointment-replay';
 
 export interface LockedAppointment {
@@ -34,11 +35,19 @@ export interface NewSiuCareFlow {
 
 /** `careflows.careflow.changed.v1`, built in SQL from each changed care-flow row (ids only, no PHI). */
 function changedEventSql(change: 'started' | 'updated' | 'stopped'): string {
-  return `json_build_object('hospitalId', hospital_id, 'patientId', patient_id, 'careFlowId', id, 'change', '${change}',
-    'definitionKey', definition_key, 'appointmentId', appointment_id)`;
+  return `json_strip_nulls(json_build_object('hospitalId', hospital_id, 'patientId', patient_id, 'careFlowId', id,
+    'change', '${change}', 'definitionKey', definition_key, 'appointmentId', appointment_id,
+    ${positionPayloadSql('changed')}))`;
 }
 
-const CARE_FLOW_RETURNING = 'RETURNING id, hospital_id, patient_id, definition_key, appointment_id';
+/** The RETURNING of a care-flow statement (`row`: its target's name), with its events' positions. */
+function careFlowReturning(row: string, positions: BatchPositions, parameters: unknown[]): string {
+  const [patientIds, latest] = positions.parameters();
+  parameters.push(patientIds, latest);
+  const batch = { patientIds: `$${parameters.length - 1}`, positions: `$${parameters.length}` };
+  return `RETURNING ${row}.id, ${row}.hospital_id, ${row}.patient_id, ${row}.definition_key, ${row}.appointment_id
+    ${batchPositionSql(row, 'patient_id', batch)}`;
+}
 
 /**
  * Set-based queries for applying SIU messages a batch at a time: a statement handles every message of the
@@ -102,6 +111,7 @@ export class AppointmentsRepository {
     manager: EntityManager,
     hospitalId: string,
     patients: PatientInputV1[],
+    positions: BatchPositions,
   ): Promise<Map<string, { id: string; created: boolean }>> {
     const column = <T>(pick: (patient: PatientInputV1) => T | undefined) =>
       patients.map((patient) => pick(patient) ?? null);
@@ -131,7 +141,7 @@ export class AppointmentsRepository {
            address = COALESCE(EXCLUDED.address, p.address),
            identifiers = CASE WHEN EXCLUDED.identifiers = '[]'::jsonb THEN p.identifiers ELSE EXCLUDED.identifiers END,
            updated_at = now()
-         RETURNING p.id, p.hospital_id, p.patient_code, p.source, (xmax = 0) AS created`,
+         RETURNING p.id, p.hospital_id, p.patient_code, p.source, (xmax = 0) AS created ${batchPositionSql('p', 'id')}`,
         parameters: [
           hospitalId,
           column((p) => p.patientCode),
@@ -155,12 +165,12 @@ export class AppointmentsRepository {
         ],
       },
       'patients.patient.upserted.v1',
-      `json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created, 'source', source)`,
+      `json_strip_nulls(json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created,
+        'source', source, ${positionPayloadSql('changed')}))`,
     );
-    const rows: { id: string; patient_code: string; created: boolean }[] = await manager.query(
-      statement.sql,
-      statement.parameters,
-    );
+    const rows: { id: string; patient_code: string; created: boolean; patient_position: string }[] =
+      await manager.query(statement.sql, statement.parameters);
+    positions.note(rows.map((row) => ({ patient_id: row.id, patient_position: row.patient_position })));
     return new Map(rows.map((row) => [row.patient_code, { id: row.id, created: row.created }]));
   }
 
@@ -298,10 +308,27 @@ export class AppointmentsRepository {
   }
 
   /** Starts care flows (source `siu`) and links them to their appointments; a `started` event each. */
-  async insertCareFlows(manager: EntityManager, hospitalId: string, flows: NewSiuCareFlow[]): Promise<void> {
+  async insertCareFlows(
+    manager: EntityManager,
+    hospitalId: string,
+    flows: NewSiuCareFlow[],
+    positions: BatchPositions,
+  ): Promise<void> {
     if (flows.length === 0) return;
     const column = <T>(pick: (flow: NewSiuCareFlow) => T | undefined) =>
       flows.map((flow) => pick(flow) ?? null);
+    const parameters: unknown[] = [
+      hospitalId,
+      column((f) => f.id),
+      column((f) => f.patientId),
+      column((f) => f.definitionKey),
+      column((f) => f.physicianId),
+      column((f) => f.physicianCode),
+      column((f) => JSON.stringify(f.baseline)),
+      column((f) => f.appointmentId),
+      column((f) => f.messageId),
+    ];
+    const returning = careFlowReturning('care_flows', positions, parameters);
     const statement = this.outbox.withEvent(
       {
         sql: `INSERT INTO patient_import.care_flows (id, hospital_id, patient_id, definition_key, status, physician_id,
@@ -310,23 +337,13 @@ export class AppointmentsRepository {
              v.appointment_id, v.message_id
            FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
              AS v (id, patient_id, definition_key, physician_id, physician_code, baseline, appointment_id, message_id)
-           ${CARE_FLOW_RETURNING}`,
-        parameters: [
-          hospitalId,
-          column((f) => f.id),
-          column((f) => f.patientId),
-          column((f) => f.definitionKey),
-          column((f) => f.physicianId),
-          column((f) => f.physicianCode),
-          column((f) => JSON.stringify(f.baseline)),
-          column((f) => f.appointmentId),
-          column((f) => f.messageId),
-        ],
+           ${returning}`,
+        parameters,
       },
       'careflows.careflow.changed.v1',
       changedEventSql('started'),
     );
-    await manager.query(statement.sql, statement.parameters);
+    positions.note(await manager.query(statement.sql, statement.parameters));
     await manager.query(
       `UPDATE patient_import.appointments a SET care_flow_id = v.care_flow_id, updated_at = now()
        FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, care_flow_id)
@@ -340,46 +357,52 @@ export class AppointmentsRepository {
     manager: EntityManager,
     hospitalId: string,
     changes: { id: string; physicianId?: string; physicianCode?: string; baseline: Record<string, string> }[],
+    positions: BatchPositions,
   ): Promise<void> {
     if (changes.length === 0) return;
+    const parameters: unknown[] = [
+      hospitalId,
+      changes.map((c) => c.id),
+      changes.map((c) => c.physicianId ?? null),
+      changes.map((c) => c.physicianCode ?? null),
+      changes.map((c) => JSON.stringify(c.baseline)),
+    ];
+    const returning = careFlowReturning('c', positions, parameters);
     const statement = this.outbox.withEvent(
       {
         sql: `UPDATE patient_import.care_flows c SET baseline = v.baseline, physician_id = v.physician_id,
              physician_code = v.physician_code, updated_at = now()
            FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::jsonb[]) AS v (id, physician_id, physician_code, baseline)
            WHERE c.hospital_id = $1 AND c.id = v.id
-           RETURNING c.id, c.hospital_id, c.patient_id, c.definition_key, c.appointment_id`,
-        parameters: [
-          hospitalId,
-          changes.map((c) => c.id),
-          changes.map((c) => c.physicianId ?? null),
-          changes.map((c) => c.physicianCode ?? null),
-          changes.map((c) => JSON.stringify(c.baseline)),
-        ],
+           ${returning}`,
+        parameters,
       },
       'careflows.careflow.changed.v1',
       changedEventSql('updated'),
     );
-    await manager.query(statement.sql, statement.parameters);
+    positions.note(await manager.query(statement.sql, statement.parameters));
   }
 
   async stopCareFlows(
     manager: EntityManager,
     hospitalId: string,
     stops: { id: string; reason: string }[],
+    positions: BatchPositions,
   ): Promise<void> {
     if (stops.length === 0) return;
+    const parameters: unknown[] = [hospitalId, stops.map((s) => s.id), stops.map((s) => s.reason)];
+    const returning = careFlowReturning('c', positions, parameters);
     const statement = this.outbox.withEvent(
       {
         sql: `UPDATE patient_import.care_flows c SET status = 'stopped', stopped_at = now(), stop_reason = v.reason, updated_at = now()
            FROM unnest($2::uuid[], $3::text[]) AS v (id, reason)
            WHERE c.hospital_id = $1 AND c.id = v.id
-           RETURNING c.id, c.hospital_id, c.patient_id, c.definition_key, c.appointment_id`,
-        parameters: [hospitalId, stops.map((s) => s.id), stops.map((s) => s.reason)],
+           ${returning}`,
+        parameters,
       },
       'careflows.careflow.changed.v1',
       changedEventSql('stopped'),
     );
-    await manager.query(statement.sql, statement.parameters);
+    positions.note(await manager.query(statement.sql, statement.parameters));
   }
 }

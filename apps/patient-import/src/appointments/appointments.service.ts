@@ -10,6 +10,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
+import { BatchPositions } from '../patient-trace/patient-events';
 import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
 import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
@@ -91,7 +92,14 @@ export class AppointmentsService {
       .sort((a, b) => a.sequence - b.sequence);
     if (messages.length === 0) return replayed;
 
-    const patients = await this.appointments.upsertPatients(manager, hospitalId, latestPerPatient(messages));
+    // The batch's events name the previous event of their patient (webhook order per patient).
+    const positions = new BatchPositions();
+    const patients = await this.appointments.upsertPatients(
+      manager,
+      hospitalId,
+      latestPerPatient(messages),
+      positions,
+    );
     const results = new Map<string, AppointmentMessageAppliedV1>();
     const firstOfPatient = new Set<string>();
     for (const message of messages) {
@@ -109,7 +117,7 @@ export class AppointmentsService {
         replayed: false,
       });
     }
-    await this.applyToAppointments(manager, hospitalId, messages, results);
+    await this.applyToAppointments(manager, hospitalId, messages, results, positions);
     const applied = [...results.values()];
     await this.appointments.saveResults(manager, hospitalId, applied);
     await this.trace.record(
@@ -130,6 +138,7 @@ export class AppointmentsService {
     hospitalId: string,
     messages: AppointmentMessageV1[],
     results: Map<string, AppointmentMessageAppliedV1>,
+    positions: BatchPositions,
   ): Promise<void> {
     const acting = messages
       .filter((message) => message.appointment && message.appointment.action !== 'ignore')
@@ -202,13 +211,14 @@ export class AppointmentsService {
         }
       }
     }
-    await this.write(manager, hospitalId, finals);
+    await this.write(manager, hospitalId, finals, positions);
   }
 
   private async write(
     manager: EntityManager,
     hospitalId: string,
     finals: { appointmentId: string; flow: WorkingCareFlow }[],
+    positions: BatchPositions,
   ): Promise<void> {
     const inserts: NewSiuCareFlow[] = finals
       .filter(({ flow }) => flow.isNew)
@@ -222,11 +232,12 @@ export class AppointmentsService {
         appointmentId,
         messageId: flow.createdBy!,
       }));
-    await this.appointments.insertCareFlows(manager, hospitalId, inserts);
+    await this.appointments.insertCareFlows(manager, hospitalId, inserts, positions);
     await this.appointments.updateCareFlows(
       manager,
       hospitalId,
       finals.filter(({ flow }) => flow.changed).map(({ flow }) => flow),
+      positions,
     );
     await this.appointments.stopCareFlows(
       manager,
@@ -234,6 +245,7 @@ export class AppointmentsService {
       finals
         .filter(({ flow }) => flow.stopReason !== undefined)
         .map(({ flow }) => ({ id: flow.id, reason: flow.stopReason! })),
+      positions,
     );
   }
 

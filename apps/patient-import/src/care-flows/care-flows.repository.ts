@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { CareFlowSourceKind, CareFlowViewV1 } from '@bridge/contracts';
 import type { EntityManager } from 'typeorm';
-import { withTrace, type TraceColumns } from '../patient-trace/patient-events';
+import {
+  positionOf,
+  withTrace,
+  type PatientEventPosition,
+  type PositionColumns,
+  type TraceColumns,
+} from '../patient-trace/patient-events';
 
 interface CareFlowRow {
   id: string;
@@ -30,6 +36,12 @@ export interface NewCareFlow {
   source: { kind: CareFlowSourceKind; appointmentId?: string; messageId?: string };
 }
 
+/** A care flow as one statement left it, and the place of its event in the patient's order. */
+export interface CareFlowChange {
+  careFlow: CareFlowViewV1;
+  position?: PatientEventPosition;
+}
+
 const COLUMNS = `id, hospital_id, patient_id, definition_key, status, physician_id, physician_code, baseline, source_kind,
   appointment_id, message_id, started_at, stopped_at, stop_reason`;
 
@@ -51,7 +63,7 @@ function careFlowTrace(change: 'started' | 'updated' | 'stopped', summary: strin
 /** Named queries on care flows; every one takes the hospital id (tenancy is structural). */
 @Injectable()
 export class CareFlowsRepository {
-  async insert(manager: EntityManager, flow: NewCareFlow): Promise<CareFlowViewV1> {
+  async insert(manager: EntityManager, flow: NewCareFlow): Promise<CareFlowChange> {
     const statement = withTrace(
       {
         sql: `INSERT INTO patient_import.care_flows
@@ -74,8 +86,7 @@ export class CareFlowsRepository {
       },
       careFlowTrace('started', 'started'),
     );
-    const rows: CareFlowRow[] = await manager.query(statement.sql, statement.parameters);
-    return toCareFlowView(rows[0]);
+    return changeOf(await manager.query(statement.sql, statement.parameters));
   }
 
   async findForUpdate(
@@ -95,7 +106,7 @@ export class CareFlowsRepository {
     hospitalId: string,
     careFlowId: string,
     baseline: Record<string, string>,
-  ): Promise<CareFlowViewV1> {
+  ): Promise<CareFlowChange> {
     const statement = withTrace(
       {
         sql: `UPDATE patient_import.care_flows SET baseline = $3, updated_at = now()
@@ -104,8 +115,7 @@ export class CareFlowsRepository {
       },
       careFlowTrace('updated', 'baseline updated'),
     );
-    const rows: CareFlowRow[] = await manager.query(statement.sql, statement.parameters);
-    return toCareFlowView(rows[0]);
+    return changeOf(await manager.query(statement.sql, statement.parameters));
   }
 
   async stop(
@@ -113,7 +123,7 @@ export class CareFlowsRepository {
     hospitalId: string,
     careFlowId: string,
     reason: string,
-  ): Promise<CareFlowViewV1> {
+  ): Promise<CareFlowChange> {
     const statement = withTrace(
       {
         sql: `UPDATE patient_import.care_flows SET status = 'stopped', stopped_at = now(), stop_reason = $3, updated_at = now()
@@ -122,8 +132,7 @@ export class CareFlowsRepository {
       },
       careFlowTrace('stopped', 'stopped'),
     );
-    const rows: CareFlowRow[] = await manager.query(statement.sql, statement.parameters);
-    return toCareFlowView(rows[0]);
+    return changeOf(await manager.query(statement.sql, statement.parameters));
   }
 
   async listForPatients(
@@ -139,6 +148,11 @@ export class CareFlowsRepository {
     );
     return rows.map(toCareFlowView);
   }
+}
+
+function changeOf(rows: (CareFlowRow & PositionColumns)[]): CareFlowChange {
+  const position = positionOf(rows[0]);
+  return { careFlow: toCareFlowView(rows[0]), ...(position ? { position } : {}) };
 }
 
 function toCareFlowView(row: CareFlowRow): CareFlowViewV1 {

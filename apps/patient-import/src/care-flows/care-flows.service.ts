@@ -12,7 +12,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
 import { assertValidBaseline } from './baseline';
-import { CareFlowsRepository } from './care-flows.repository';
+import { CareFlowsRepository, type CareFlowChange } from './care-flows.repository';
 
 /** A care flow checked against its definition and with its physician resolved, ready to insert. */
 export interface PreparedCareFlow {
@@ -64,15 +64,15 @@ export class CareFlowsService {
     },
     prepared: PreparedCareFlow,
   ): Promise<CareFlowViewV1> {
-    const careFlow = await this.careFlows.insert(manager, {
+    const started = await this.careFlows.insert(manager, {
       id: randomUUID(),
       hospitalId: target.hospitalId,
       patientId: target.patientId,
       ...prepared,
       source: target.source,
     });
-    await this.announce(manager, target.hospitalId, careFlow, 'started');
-    return careFlow;
+    await this.announce(manager, target.hospitalId, started, 'started');
+    return started.careFlow;
   }
 
   async start(
@@ -127,7 +127,7 @@ export class CareFlowsService {
       const baseline = assertValidBaseline(definition, { ...current.baseline, ...changes });
       const updated = await this.careFlows.updateBaseline(manager, hospitalId, careFlowId, baseline);
       await this.announce(manager, hospitalId, updated, 'updated');
-      return updated;
+      return updated.careFlow;
     });
   }
 
@@ -136,7 +136,7 @@ export class CareFlowsService {
       await this.activeCareFlow(manager, hospitalId, careFlowId);
       const stopped = await this.careFlows.stop(manager, hospitalId, careFlowId, reason);
       await this.announce(manager, hospitalId, stopped, 'stopped');
-      return stopped;
+      return stopped.careFlow;
     });
   }
 
@@ -156,10 +156,11 @@ export class CareFlowsService {
   private async announce(
     manager: EntityManager,
     hospitalId: string,
-    careFlow: CareFlowViewV1,
+    { careFlow, position }: CareFlowChange,
     change: 'started' | 'updated' | 'stopped',
   ): Promise<void> {
     await this.outbox.add(manager, 'careflows.careflow.changed.v1', {
+      ...position,
       hospitalId,
       patientId: careFlow.patientId,
       careFlowId: careFlow.id,

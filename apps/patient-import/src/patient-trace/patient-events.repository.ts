@@ -29,6 +29,8 @@ interface PatientEventRow {
   summary: string;
 }
 
+const LOGIN_LINK_ISSUED = 'Login link issued, opening on this patient';
+
 /** Named queries on the patient trace; every one takes the hospital id (tenancy is structural). */
 @Injectable()
 export class PatientEventsRepository {
@@ -56,23 +58,36 @@ export class PatientEventsRepository {
     );
   }
 
-  /** A login link names the patient by code; a code the hospital's patients do not have leaves no trace. */
+  /**
+   * A login link names the patient by code; a code the hospital's patients do not have leaves no trace.
+   * A link issued before its patient existed could not be traced then: its sign-in (`used`, which names
+   * when the link was issued) writes the issue too, at its own time, if the patient came later. Each row is
+   * written once, whichever of the two events comes first (matched on patient, time and text).
+   */
   async recordLoginLink(
     manager: EntityManager,
     event: LoginLinkEventV1,
     step: 'issued' | 'used',
   ): Promise<void> {
+    const missedIssue = step === 'used' && event.issuedAt ? event.issuedAt : null;
     await manager.query(
       `INSERT INTO patient_import.patient_events (hospital_id, patient_id, created_at, kind, channel, summary)
-       SELECT hospital_id, id, $3, 'login-link', 'api', $4
-       FROM patient_import.patients WHERE hospital_id = $1 AND patient_code = $2`,
+       SELECT p.hospital_id, p.id, line.at, 'login-link', 'api', line.summary
+       FROM patient_import.patients p
+       CROSS JOIN (VALUES ($3::timestamptz, $4, false), ($5::timestamptz, $6, true)) AS line (at, summary, late)
+       WHERE p.hospital_id = $1 AND p.patient_code = $2 AND line.at IS NOT NULL
+         AND (NOT line.late OR p.created_at > line.at)
+         AND NOT EXISTS (
+           SELECT 1 FROM patient_import.patient_events e
+           WHERE e.hospital_id = p.hospital_id AND e.patient_id = p.id AND e.kind = 'login-link'
+             AND e.created_at = line.at AND e.summary = line.summary)`,
       [
         event.hospitalId,
         event.patientCode,
         event.at,
-        step === 'issued'
-          ? 'Login link issued, opening on this patient'
-          : 'Login link used: a user signed in onto this patient',
+        step === 'issued' ? LOGIN_LINK_ISSUED : 'Login link used: a user signed in onto this patient',
+        missedIssue,
+        LOGIN_LINK_ISSUED,
       ],
     );
   }

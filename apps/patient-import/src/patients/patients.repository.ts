@@ -9,7 +9,7 @@ import type {
 import { keysetAtSql, SqlConditions } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
-import { traceOfChanged } from '../patient-trace/patient-events';
+import { positionPayloadSql, traceOfChanged } from '../patient-trace/patient-events';
 
 interface PatientRow {
   id: string;
@@ -37,8 +37,12 @@ export type PatientRecord = Omit<PatientViewV1, 'careFlows'>;
 const COLUMNS = `id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex,
   email, phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, created_at, updated_at`;
 
-/** The `patients.patient.upserted.v1` payload, built from the upserted row (ids only, no PHI). */
-const UPSERTED_EVENT_SQL = `json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created, 'source', source)`;
+/**
+ * The `patients.patient.upserted.v1` payload, built from the upserted row (ids only, no PHI) and its trace
+ * row (`alongside`: the event's place in the patient's order).
+ */
+const UPSERTED_EVENT_SQL = `json_strip_nulls(json_build_object('hospitalId', hospital_id, 'patientId', id,
+  'created', created, 'source', source, ${positionPayloadSql('alongside')}))`;
 
 /** Where an upsert came from, for the patient's trace: the import's channel and journal entry. */
 export interface UpsertTrace {
@@ -47,15 +51,18 @@ export interface UpsertTrace {
 }
 
 /** The upsert's trace row; $17 is the command's source, $18 the import channel, $19 its message id. */
-const UPSERT_TRACE_SQL = traceOfChanged({
-  hospitalId: 'hospital_id',
-  patientId: 'id',
-  kind: `CASE $17 WHEN 'api' THEN 'push' ELSE $17 END`,
-  channel: `CASE $17 WHEN 'api' THEN 'api' ELSE $18 END`,
-  messageId: '$19',
-  summary: `'Patient ' || CASE WHEN created THEN 'created' ELSE 'updated' END || ' by '
+const UPSERT_TRACE_SQL = traceOfChanged(
+  {
+    hospitalId: 'hospital_id',
+    patientId: 'id',
+    kind: `CASE $17 WHEN 'api' THEN 'push' ELSE $17 END`,
+    channel: `CASE $17 WHEN 'api' THEN 'api' ELSE $18 END`,
+    messageId: '$19',
+    summary: `'Patient ' || CASE WHEN created THEN 'created' ELSE 'updated' END || ' by '
     || CASE $17 WHEN 'api' THEN 'a push' WHEN 'import' THEN 'an import from the hospital' ELSE 'an SIU message' END`,
-});
+  },
+  { announced: true },
+);
 
 /** Named queries on patients; every one takes the hospital id (tenancy is structural). */
 @Injectable()
@@ -126,7 +133,8 @@ export class PatientsRepository {
       },
       'patients.patient.upserted.v1',
       UPSERTED_EVENT_SQL,
-      { alongside: UPSERT_TRACE_SQL },
+      // One row: the upserted patient and its trace row.
+      { alongside: UPSERT_TRACE_SQL, from: 'changed, alongside' },
     );
     const rows: (PatientRow & { created: boolean })[] = await manager.query(
       statement.sql,

@@ -34,7 +34,7 @@ export class LoginTokensService {
       const user = await this.upsertUser(manager, hospitalId, actor, login);
       const token = newLoginToken();
       await this.tokens.purgeExpired(manager, hospitalId);
-      const expiresAt = await this.tokens.insert(manager, {
+      const { expiresAt, issuedAt } = await this.tokens.insert(manager, {
         id: randomUUID(),
         hospitalId,
         userId: user.id,
@@ -71,7 +71,8 @@ export class LoginTokensService {
           hospitalId,
           userId: user.id,
           patientCode: login.patientCode,
-          at: new Date().toISOString(),
+          // The token's own time: the sign-in's event names it again (issuedAt), so the trace can match them.
+          at: issuedAt.toISOString(),
         });
       // In the fragment: browsers never send it to a server, so the token stays out of access logs and Referer.
       const url = `${this.config.CARE_APP_URL.replace(/\/+$/, '')}/login#token=${encodeURIComponent(token)}`;

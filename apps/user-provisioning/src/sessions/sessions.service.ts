@@ -130,6 +130,7 @@ export class SessionsService {
           userId: user.id,
           patientCode: consumed.patientCode,
           at: new Date().toISOString(),
+          issuedAt: consumed.issuedAt.toISOString(),
         });
       return { user, patientCode: consumed.patientCode ?? undefined };
     });

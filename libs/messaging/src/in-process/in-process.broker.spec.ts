@@ -52,4 +52,18 @@ describe('InProcessBroker', () => {
     expect(byConsumer.first.length).toBeGreaterThan(0);
     expect(byConsumer.second.length).toBeGreaterThan(0);
   });
+
+  it("keeps a paused queue's messages until it is resumed, in order", async () => {
+    const broker = new InProcessBroker();
+    const handled: string[] = [];
+    broker.subscribe({}, 'thing.happened.v1', options, async (payload) => {
+      handled.push((payload as { id: string }).id);
+    });
+    const resume = broker.pause(options.queue);
+    for (const id of ['a', 'b', 'c']) broker.publish('thing.happened.v1', { id }, meta(id));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handled).toEqual([]);
+    resume();
+    await expectEventually(() => expect(handled).toEqual(['a', 'b', 'c']));
+  });
 });

@@ -26,6 +26,8 @@ class InProcessQueue {
   readonly consumers: Consumer[] = [];
   private nextConsumer = 0;
   private timers = new Set<NodeJS.Timeout>();
+  /** Paused, the queue keeps what arrives and hands nothing out (a consumer that is down, for tests). */
+  paused = false;
 
   constructor(
     readonly name: string,
@@ -40,7 +42,7 @@ class InProcessQueue {
 
   /** Hands pending deliveries to consumers with spare prefetch, round robin (competing consumers). */
   pump(): void {
-    while (this.pending.length > 0) {
+    while (!this.paused && this.pending.length > 0) {
       const consumer = this.pickConsumer();
       if (!consumer) return;
       const delivery = this.pending.shift()!;
@@ -147,6 +149,20 @@ export class InProcessBroker {
   /** Like a topic exchange: every queue bound to the event gets a copy; none bound, the event is dropped. */
   publish(event: string, payload: unknown, meta: MessageMeta): void {
     for (const queue of this.bindings.get(event) ?? []) queue.enqueue({ event, payload, meta });
+  }
+
+  /**
+   * Stops handing out a queue's messages until the answered function is called, as if its consumers were
+   * down: tests use it to make one queue lag behind another.
+   */
+  pause(queueName: string): () => void {
+    const queue = this.queues.get(queueName);
+    if (!queue) throw new Error(`No queue ${queueName}: nothing subscribed to it yet`);
+    queue.paused = true;
+    return () => {
+      queue.paused = false;
+      queue.pump();
+    };
   }
 
   deadLetter(letter: DeadLetter): void {

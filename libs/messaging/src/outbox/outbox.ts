@@ -39,12 +39,14 @@ export class Outbox {
    * paths whose whole change is that one statement. The rows returned are the statement's own.
    * `alongside`: one more data-modifying statement on `changed` (e.g. a journal row per changed row), in the
    * same round trip; PostgreSQL allows such statements only at the top level, hence here and not nested.
+   * `from`: what the payload is built from, `changed` unless given (e.g. `changed, alongside` when the
+   * payload also carries what `alongside` returned, for a one-row statement).
    */
   withEvent<E extends EventName>(
     statement: { sql: string; parameters: unknown[] },
     event: E,
     payloadSql: string,
-    options: { alongside?: string } = {},
+    options: { alongside?: string; from?: string } = {},
   ): { sql: string; parameters: unknown[] } {
     const eventParameter = statement.parameters.length + 1;
     return {
@@ -52,7 +54,7 @@ export class Outbox {
         announced AS (
           INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, traceparent, created_at)
           SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1}, $${eventParameter + 2}::text,
-            clock_timestamp() FROM changed
+            clock_timestamp() FROM ${options.from ?? 'changed'}
         )
         SELECT * FROM changed`,
       parameters: [

@@ -18,6 +18,8 @@ export interface ClaimedDelivery {
   /** This attempt's number (1 first); the outcome is written only if nobody claimed it since. */
   attempt: number;
   giveUpAt: Date;
+  /** First attempt of a delivery sent without its predecessor: that event did not come in time. */
+  orderWaitExpired: boolean;
 }
 
 export interface DeliveryRow {
@@ -45,6 +47,17 @@ const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.event_type, d.data, d.statu
   (SELECT row_to_json(a) FROM notifier.webhook_attempts a WHERE a.delivery_id = d.id ORDER BY a.attempt DESC LIMIT 1)
     AS last_attempt`;
 
+/**
+ * `earlier` comes before `d` in its patient's order: by the events' positions when both have one (they
+ * may arrive, hence be recorded, in another order), else as recorded. Alerts have no positions.
+ */
+const EARLIER_IN_ORDER = `CASE WHEN earlier.patient_position IS NOT NULL AND d.patient_position IS NOT NULL
+  THEN earlier.patient_position < d.patient_position ELSE earlier.sequence < d.sequence END`;
+
+/** The event before `d` in its patient's order has reached notifier (its delivery, if any, is recorded). */
+const PREDECESSOR_RECORDED = `EXISTS (SELECT 1 FROM notifier.webhook_patient_positions p
+  WHERE p.hospital_id = d.hospital_id AND p.position = d.previous_patient_position)`;
+
 /** The named SQL of deliveries: claiming in order, recording outcomes, the log and redelivery. */
 @Injectable()
 export class DeliveriesRepository {
@@ -55,6 +68,7 @@ export class DeliveriesRepository {
    * a patient's later delivery waits while an earlier one is pending, whether due, retrying or claimed by
    * another instance. `FOR UPDATE SKIP LOCKED` lets instances claim side by side without taking the same row;
    * a claim that outlives a crashed instance expires and the delivery is tried again (at least once).
+   * A delivery whose event's predecessor has not arrived is held until it does, or until `hold_until`.
    */
   async claim(limit: number, claimMs: number): Promise<ClaimedDelivery[]> {
     const [rows]: [Record<string, unknown>[], number] = await this.dataSource.query(
@@ -66,7 +80,8 @@ export class DeliveriesRepository {
            AND NOT EXISTS (
              SELECT 1 FROM notifier.webhook_deliveries earlier
              WHERE earlier.subscription_id = d.subscription_id AND earlier.ordering_key = d.ordering_key
-               AND earlier.status = 'pending' AND earlier.sequence < d.sequence)
+               AND earlier.status = 'pending' AND ${EARLIER_IN_ORDER})
+           AND (d.hold_until IS NULL OR d.hold_until <= now() OR ${PREDECESSOR_RECORDED})
          ORDER BY d.next_attempt_at, d.sequence
          LIMIT $1
          FOR UPDATE OF d SKIP LOCKED
@@ -77,7 +92,8 @@ export class DeliveriesRepository {
        FROM due, notifier.webhook_subscriptions s
        WHERE d.id = due.id AND s.id = d.subscription_id
        RETURNING d.id, d.hospital_id, d.subscription_id, s.url, s.include_phi, s.secret, d.event_type, d.data,
-                 d.occurred_at, d.attempts, d.give_up_at`,
+                 d.occurred_at, d.attempts, d.give_up_at,
+                 (d.attempts = 1 AND d.hold_until IS NOT NULL AND NOT ${PREDECESSOR_RECORDED}) AS order_wait_expired`,
       [limit, claimMs],
     );
     return rows.map((row) => ({
@@ -92,6 +108,7 @@ export class DeliveriesRepository {
       occurredAt: row.occurred_at as Date,
       attempt: row.attempts as number,
       giveUpAt: row.give_up_at as Date,
+      orderWaitExpired: row.order_wait_expired as boolean,
     }));
   }
 

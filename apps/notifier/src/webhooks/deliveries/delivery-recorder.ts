@@ -13,6 +13,8 @@ export interface WebhookEvent {
   /** The bus message id: a redelivered event finds its deliveries already recorded. */
   sourceMessageId: string;
   data: Record<string, unknown>;
+  /** A patient event's place in its patient's order (absent on events from before it existed). */
+  order?: { patientPosition?: number; previousPatientPosition?: number };
 }
 
 /**
@@ -20,29 +22,48 @@ export interface WebhookEvent {
  * inside the consumer's transaction (with its inbox row). Recordings of one ordering key are serialised by
  * an advisory lock, so a delivery's sequence is also its commit order and a worker never sees a later
  * delivery of a patient before an earlier one.
+ *
+ * Patient and care-flow events come on two queues, so a patient's events of different types may arrive out
+ * of order. For a hospital with webhooks, the recorder lists the position of every patient event it gets
+ * (whether or not a subscription wants its type), and each delivery keeps its event's position and
+ * predecessor: the claim orders a patient's deliveries by position and holds one until its predecessor is
+ * listed, or until `orderWaitMs` have passed (a predecessor that never comes: pruned, lost).
  */
 @Injectable()
 export class DeliveryRecorder {
   constructor(@Inject(WEBHOOK_OPTIONS) private readonly options: WebhookOptions) {}
 
   async record(manager: EntityManager, event: WebhookEvent): Promise<number> {
-    const subscriptions: { id: string }[] = await manager.query(
-      `SELECT id FROM notifier.webhook_subscriptions
-       WHERE hospital_id = $1 AND deleted_at IS NULL AND $2 = ANY (events)`,
+    const subscriptions: { id: string; wants: boolean }[] = await manager.query(
+      `SELECT id, $2 = ANY (events) AS wants FROM notifier.webhook_subscriptions
+       WHERE hospital_id = $1 AND deleted_at IS NULL`,
       [event.hospitalId, event.type],
     );
-    if (subscriptions.length === 0) return 0;
+    const position = event.order?.patientPosition ?? null;
+    const previous = event.order?.previousPatientPosition ?? null;
+    const wanted = subscriptions.filter((candidate) => candidate.wants);
+    // A hospital without webhooks: nothing to deliver, nothing to wait for.
+    if (subscriptions.length === 0 || (wanted.length === 0 && position === null)) return 0;
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
       `webhooks:${event.hospitalId}:${event.orderingKey}`,
     ]);
+    if (position !== null) {
+      await manager.query(
+        `INSERT INTO notifier.webhook_patient_positions (hospital_id, position) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING`,
+        [event.hospitalId, position],
+      );
+    }
     let recorded = 0;
-    for (const subscription of subscriptions) {
+    for (const subscription of wanted) {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO notifier.webhook_deliveries
            (id, subscription_id, hospital_id, source_message_id, event_type, ordering_key, data, occurred_at,
-            next_attempt_at, give_up_at)
+            next_attempt_at, give_up_at, patient_position, previous_patient_position, hold_until)
          VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp(), clock_timestamp(),
-                 clock_timestamp() + make_interval(secs => $8::double precision / 1000))
+                 clock_timestamp() + make_interval(secs => $8::double precision / 1000), $9, $10,
+                 CASE WHEN $10::bigint IS NOT NULL
+                   THEN clock_timestamp() + make_interval(secs => $11::double precision / 1000) END)
          ON CONFLICT ON CONSTRAINT webhook_deliveries_once DO NOTHING
          RETURNING 1`,
         [
@@ -54,6 +75,9 @@ export class DeliveryRecorder {
           event.orderingKey,
           JSON.stringify({ hospitalId: event.hospitalId, ...event.data }),
           this.options.retryWindowMs,
+          position,
+          previous,
+          this.options.orderWaitMs,
         ],
       );
       recorded += inserted.length;

@@ -5,6 +5,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ServiceMetrics } from '@bridge/observability';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { signatureHeaders } from '../webhook-signature';
 import { WEBHOOK_OPTIONS, type WebhookOptions } from '../webhook.options';
@@ -37,6 +38,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private readonly orderWaitsExpired;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -44,7 +46,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly body: DeliveryBody,
     private readonly sender: WebhookSender,
     @Inject(WEBHOOK_OPTIONS) private readonly options: WebhookOptions,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    this.orderWaitsExpired = metrics.counter({
+      name: 'bridge_webhook_order_wait_expired_total',
+      help: 'Patient deliveries sent before the event preceding them, which did not reach notifier within WEBHOOK_ORDER_WAIT_MS.',
+      labelNames: ['hospital_id'],
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
@@ -87,6 +96,15 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    if (delivery.orderWaitExpired) {
+      this.orderWaitsExpired.inc({ hospital_id: delivery.hospitalId });
+      this.logger.warn({
+        msg: 'webhook delivery sent without the event before it (waited WEBHOOK_ORDER_WAIT_MS)',
+        deliveryId: delivery.id,
+        webhookId: delivery.subscriptionId,
+        eventType: delivery.eventType,
+      });
+    }
     const outcome = await this.attempt(delivery);
     let retryAt: Date | undefined;
     if (!outcome.ok) {

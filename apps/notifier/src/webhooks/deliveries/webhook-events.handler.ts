@@ -1,8 +1,22 @@
 import { Controller } from '@nestjs/common';
-import type { AlertChangedEventV1, CareFlowChangedEventV1, PatientUpsertedEventV1 } from '@bridge/contracts';
+import type {
+  AlertChangedEventV1,
+  CareFlowChangedEventV1,
+  PatientEventOrderV1,
+  PatientUpsertedEventV1,
+} from '@bridge/contracts';
 import { Inbox, type EventConsumerOptions, type MessageContext } from '@bridge/messaging';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DeliveryRecorder, type WebhookEvent } from './delivery-recorder';
+
+/** The position fields only: the receiver's body never carries them. */
+const orderOf = ({
+  patientPosition,
+  previousPatientPosition,
+}: PatientEventOrderV1): WebhookEvent['order'] => ({
+  patientPosition,
+  previousPatientPosition,
+});
 
 /** Recording is one short transaction; retries ride out a database restart, then the DLQ keeps the event. */
 const consumer = (queue: string) =>
@@ -31,6 +45,7 @@ export class WebhookEventsHandler {
       orderingKey: `patient:${event.patientId}`,
       sourceMessageId: context.messageId,
       data: { patientId: event.patientId, source: event.source },
+      order: orderOf(event),
     });
   }
 
@@ -50,6 +65,7 @@ export class WebhookEventsHandler {
         definitionKey: event.definitionKey,
         ...(event.appointmentId ? { appointmentId: event.appointmentId } : {}),
       },
+      order: orderOf(event),
     });
   }
 

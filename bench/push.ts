@@ -1,10 +1,12 @@
 /**
  * P1 (QUALITY.md): POST /v1/patients upserts, 64 concurrent connections for 20 s, distributed topology
- * (gateway + user-provisioning + patient-import as separate processes over RabbitMQ, PostgreSQL).
- * Baseline in the same run: a bare Fastify route doing the same INSERT .. ON CONFLICT on PostgreSQL.
+ * (gateway + user-provisioning + patient-import as separate processes over RabbitMQ, PostgreSQL), then the
+ * same on the embedded default (issue 17: one process, in-process bus; it must not be slower). Each runs on a
+ * database of its own. Baseline in the same run: a bare Fastify route doing the same INSERT .. ON CONFLICT.
  *
  * Uses AMQP_URL / TEST_DATABASE_URL when set, else starts a private RabbitMQ node and an embedded
- * PostgreSQL. BENCH_DURATION_S shortens the runs for a smoke check.
+ * PostgreSQL. BENCH_DURATION_S shortens the runs for a smoke check; BENCH_TOPOLOGY=distributed|embedded
+ * runs one topology only.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -13,14 +15,19 @@ import { Pool } from 'pg';
 import {
   benchHospital,
   benchInfrastructure,
+  createBenchDatabase,
   runCleanups,
   startDistributed,
   type Cleanups,
+  type DistributedPlatform,
 } from './support/distributed-platform';
-import { measureWorkCost } from './support/work-cost';
+import { startEmbedded } from './support/embedded-platform';
+import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from './support/work-cost';
 
 const CONNECTIONS = 64;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
+/** How long the platform is watched doing nothing, for the idle part of its CPU per upsert. */
+const IDLE_SECONDS = 5;
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -29,8 +36,13 @@ interface LoadResult {
   total: number;
 }
 
+const TOPOLOGIES = ['distributed', 'embedded'] as const;
+type Topology = (typeof TOPOLOGIES)[number];
+
 export async function main(): Promise<void> {
   const cleanups: Cleanups = [];
+  const only = process.env.BENCH_TOPOLOGY;
+  const topologies = TOPOLOGIES.filter((topology) => !only || topology === only);
   try {
     const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_push');
 
@@ -39,24 +51,58 @@ export async function main(): Promise<void> {
       `baseline: ${baseline.requestsPerSecond.toFixed(0)} req/s, p99 ${baseline.p99Ms} ms\n`,
     );
 
-    const platform = await startDistributed(databaseUrl, amqpUrl);
-    cleanups.push(platform.stop);
-    const { token } = await benchHospital(platform, ['patients:write']);
-    await load(platform.url, token, 2, 'warm-up');
-    const meter = await measureWorkCost(await platform.processes(), databaseUrl);
-    const result = await load(platform.url, token, DURATION_S, 'bench');
-    const cost = await meter.finish(result.total, 'upsert');
-
-    const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
-    process.stdout.write(
-      `P1 push-api: ${result.total} upserts in ${DURATION_S} s = ${result.requestsPerSecond.toFixed(0)} req/s, ` +
-        `p99 ${result.p99Ms} ms, errors ${result.errors}; baseline ${baseline.requestsPerSecond.toFixed(0)} req/s ` +
-        `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)}; ${cost.summary} ` +
-        `(target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors, <= 1.5 ms cpu/upsert)\n`,
-    );
+    const costs: Partial<Record<Topology, WorkCost>> = {};
+    for (const topology of topologies) {
+      const platformDatabase =
+        topology === 'distributed'
+          ? databaseUrl
+          : await createBenchDatabase(databaseUrl, 'bench_push_embedded');
+      const platform =
+        topology === 'distributed'
+          ? await startDistributed(platformDatabase, amqpUrl)
+          : await startEmbedded(platformDatabase);
+      try {
+        costs[topology] = await measurePush(topology, platform, platformDatabase, baseline);
+      } finally {
+        await platform.stop();
+      }
+    }
+    if (costs.distributed && costs.embedded) {
+      process.stdout.write(
+        `P1 embedded vs distributed: cpu ${(costs.embedded.cpuMsPerUnit / costs.distributed.cpuMsPerUnit).toFixed(2)}x ` +
+          `per upsert (target: embedded not slower)\n`,
+      );
+    }
   } finally {
     await runCleanups(cleanups);
   }
+}
+
+async function measurePush(
+  topology: Topology,
+  platform: DistributedPlatform,
+  databaseUrl: string,
+  baseline: LoadResult,
+): Promise<WorkCost> {
+  const { token } = await benchHospital(platform, ['patients:write']);
+  await load(platform.url, token, 2, 'warm-up');
+  const processes = await platform.processes();
+  const meter = await measureWorkCost(processes, databaseUrl);
+  const result = await load(platform.url, token, DURATION_S, 'bench');
+  const cost = await meter.finish(result.total, 'upsert');
+  // After finish(), which waited for the database to settle: the platform has nothing left to do.
+  const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
+  const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
+  const idleMsPerUpsert = (idleMsPerSecond * DURATION_S) / Math.max(result.total, 1);
+  process.stdout.write(
+    `P1 push-api ${topology}: ${result.total} upserts in ${DURATION_S} s = ${result.requestsPerSecond.toFixed(0)} req/s, ` +
+      `p99 ${result.p99Ms} ms, errors ${result.errors}; baseline ${baseline.requestsPerSecond.toFixed(0)} req/s ` +
+      `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)}; ${cost.summary} ` +
+      `(target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors, <= 1.5 ms cpu/upsert)\n` +
+      `  of which idle: ${idleMsPerSecond.toFixed(0)} ms cpu/s with no load = ${idleMsPerUpsert.toFixed(2)} ms/upsert at this rate; ` +
+      `the rest, ${(cost.cpuMsPerUnit - idleMsPerUpsert).toFixed(2)} ms/upsert, is the upserts' own\n`,
+  );
+  return cost;
 }
 
 function patientBody(code: string): string {

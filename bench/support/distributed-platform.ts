@@ -15,7 +15,7 @@ import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher
 import { postgresServerPid, rabbitMqPids } from './work-cost';
 
 /** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
-const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
+export const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
 const SERVICES = [
   'user-provisioning',
   'patient-import',
@@ -55,11 +55,16 @@ export async function benchInfrastructure(
     amqpUrl = node.url;
     privateBrokerNodes.set(amqpUrl, node.dir);
   }
+  return { databaseUrl: await createBenchDatabase(serverUrl, name), amqpUrl };
+}
+
+/** A fresh database named `<name>_<random>` on the server of `serverUrl`; its URL. */
+export async function createBenchDatabase(serverUrl: string, name: string): Promise<string> {
   const database = `${name}_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
   await pool.query(`CREATE DATABASE "${database}"`);
   await pool.end();
-  return { databaseUrl: withDatabase(serverUrl, database), amqpUrl };
+  return withDatabase(serverUrl, database);
 }
 
 export interface DistributedPlatform {
@@ -78,24 +83,7 @@ export async function startDistributed(
   amqpUrl: string,
   options: { env?: Record<string, string> } = {},
 ): Promise<DistributedPlatform> {
-  const port = await freePort();
-  const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    AMQP_URL: amqpUrl,
-    SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-    ADMIN_CLIENT_ID: admin.clientId,
-    ADMIN_CLIENT_SECRET: admin.clientSecret,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    // Bench hospitals are simulators on loopback, and their SIU folders are made in the temp directory.
-    ALLOW_LOOPBACK_DESTINATIONS: 'true',
-    SIU_DIRECTORY_ROOTS: tmpdir(),
-    ...options.env,
-  };
+  const { env, url, admin } = await benchPlatformEnv(databaseUrl, { AMQP_URL: amqpUrl, ...options.env });
   const byService = new Map<string, ChildProcess>(
     SERVICES.map((app) => [
       app,
@@ -106,32 +94,10 @@ export async function startDistributed(
     ]),
   );
   const children = [...byService.values()];
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
-  await expectEventually(
-    async () => {
-      const response = await fetch(`${url}/health`);
-      if (response.status !== 200) throw new Error(`health ${response.status}`);
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
+  const stop = () => stopChildren(children);
+  await waitHealthy(url);
   const peakRss = () =>
-    Object.fromEntries(
-      [...byService].map(([service, child]) => {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        return [service, Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024)];
-      }),
-    );
+    Object.fromEntries([...byService].map(([service, child]) => [service, peakRssMb(child.pid!)]));
   const processes = async () => ({
     ...Object.fromEntries([...byService].map(([service, child]) => [service, [child.pid!]])),
     postgres: [await postgresServerPid(databaseUrl)],
@@ -140,8 +106,64 @@ export async function startDistributed(
   return { url, admin, stop, peakRss, processes };
 }
 
+/** The peak resident set (VmHWM) of a running process so far, in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** What every platform a benchmark starts is given: its database, fresh secrets, an admin client, a free port. */
+export async function benchPlatformEnv(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<{ env: NodeJS.ProcessEnv; url: string; admin: { clientId: string; clientSecret: string } }> {
+  const port = await freePort();
+  const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    ADMIN_CLIENT_ID: admin.clientId,
+    ADMIN_CLIENT_SECRET: admin.clientSecret,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    // Bench hospitals are simulators on loopback, and their SIU folders are made in the temp directory.
+    ALLOW_LOOPBACK_DESTINATIONS: 'true',
+    SIU_DIRECTORY_ROOTS: tmpdir(),
+    ...extra,
+  };
+  return { env, url: `http://127.0.0.1:${port}`, admin };
+}
+
+/** Resolves once the platform's /health is green (a minute at most). */
+export function waitHealthy(url: string): Promise<void> {
+  return expectEventually(
+    async () => {
+      const response = await fetch(`${url}/health`);
+      if (response.status !== 200) throw new Error(`health ${response.status}`);
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+}
+
+/** SIGTERM to each child still running; resolves when all have exited. */
+export function stopChildren(children: ChildProcess[]): Promise<unknown> {
+  return Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
 /** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */
-function nodeArgs(): string[] {
+export function nodeArgs(): string[] {
   return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 }
 

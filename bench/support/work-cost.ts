@@ -158,3 +158,20 @@ export async function measureWorkCost(
     },
   };
 }
+
+/**
+ * CPU milliseconds per second the processes spend with no work given (timers, polls, the broker's and
+ * PostgreSQL's housekeeping), over `seconds`: the part of a per-unit figure that only shrinks with throughput.
+ */
+export async function idleCpuMsPerSecond(
+  processes: Record<string, number[]>,
+  seconds: number,
+): Promise<number> {
+  const sum = (ticks: Record<string, number>) =>
+    Object.values(ticks).reduce((total, value) => total + value, 0);
+  const before = sum(treeTicks(processes));
+  const startedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsedS = (Date.now() - startedAt) / 1000;
+  return ((sum(treeTicks(processes)) - before) * 1000) / TICKS_PER_SECOND / elapsedS;
+}

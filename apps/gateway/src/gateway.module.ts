@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { CLIENT_CHECK, JWT_SETTINGS, JwtStrategy, SESSION_CHECK, VerificationKeys } from '@bridge/auth';
 import type { GatewayEnv } from '@bridge/config';
@@ -18,7 +18,6 @@ import { AdminHospitalListsController } from './admin/admin-hospital-lists.contr
 import { RetentionController } from './admin/retention.controller';
 import { ReprocessJobsController } from './messages/reprocess-jobs.controller';
 import { AuditEventsController } from './audit/audit-events.controller';
-import { AuditInterceptor } from './audit/audit.interceptor';
 import { CareFlowsController } from './care-flows/care-flows.controller';
 import { CONFIG_SECTIONS, type ConfigSection } from './config/config-section';
 import { CONFIG_SECTION_CLASSES } from './config/config-sections';
@@ -126,7 +125,6 @@ export class GatewayModule {
         HospitalConfigService,
         { provide: APP_PIPE, useClass: PayloadPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],
     };
   }

@@ -12,7 +12,7 @@ import { Bus } from '@bridge/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { mergeMap, type Observable } from 'rxjs';
-import { AUDITED, type AuditSpec } from './audited';
+import { AUDITED, type AuditSpec } from './audit-spec';
 
 /**
  * Turns `@Audited` routes into audit events. The record is an RPC to user-provisioning awaited after the

@@ -1,25 +1,8 @@
-import { SetMetadata } from '@nestjs/common';
-import type { Principal } from '@bridge/contracts';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { AUDITED, type AuditSpec, type AuditTarget } from './audit-spec';
+import { AuditInterceptor } from './audit.interceptor';
 
-export const AUDITED = 'bridge:audited';
-
-/** What an audited route saw: its route params, its verified caller and what it answered. */
-export interface AuditedCall {
-  params: Record<string, string | undefined>;
-  principal: Principal;
-  // The handler's answer, whatever its type: targets pick ids out of it.
-  result: unknown;
-}
-
-/** Picks the id(s) of what was read or changed; several ids give one event each (a page of patients). */
-export type AuditTarget = (call: AuditedCall) => string | readonly string[] | undefined;
-
-export interface AuditSpec {
-  action: string;
-  resourceType: string;
-  resource: AuditTarget;
-  hospital: AuditTarget;
-}
+export { AUDITED, type AuditedCall, type AuditSpec, type AuditTarget } from './audit-spec';
 
 /** The route parameter of that name, e.g. `param('patientId')`. */
 export const param =
@@ -50,10 +33,16 @@ const DEFAULT_HOSPITAL: AuditTarget = (call) =>
 /**
  * Records an audit event after the route succeeds, before its answer leaves (see AuditInterceptor):
  * `@Audited('patient.read', 'patient', param('patientId'))`. The resource id defaults to the answer's `id`.
+ * The interceptor is bound here, to audited routes only: bound globally, every request (each push) paid for
+ * Nest's interceptor chain to find nothing to audit.
  */
 export const Audited = (
   action: string,
   resourceType: string,
   resource: AuditTarget = field('id'),
   hospital: AuditTarget = DEFAULT_HOSPITAL,
-): MethodDecorator => SetMetadata(AUDITED, { action, resourceType, resource, hospital } satisfies AuditSpec);
+): MethodDecorator =>
+  applyDecorators(
+    SetMetadata(AUDITED, { action, resourceType, resource, hospital } satisfies AuditSpec),
+    UseInterceptors(AuditInterceptor),
+  );

@@ -1,18 +1,14 @@
-import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { ConcurrencyGate } from '@bridge/auth';
 import { PASSWORD_SCRYPT_LOG2N_DEFAULT } from '@bridge/config';
-import { ScryptThreads } from './scrypt-threads';
 
 /**
- * Half the cores for password hashing at most, on threads at a lower CPU priority: the rest stay with
- * every other route, whatever the flood. A check queued for longer than 5 s (half the default bus
- * timeout) is dropped, not computed for nobody.
+ * Half the cores for password hashing at most: the rest stay with every other route, whatever the flood.
+ * A check queued for longer than 5 s (half the default bus timeout) is dropped, not computed for nobody.
  */
-const HASHING_THREADS = Math.max(1, Math.floor(availableParallelism() / 2));
-export const scryptThreads = new ScryptThreads(HASHING_THREADS);
 const scryptGate = new ConcurrencyGate({
-  concurrent: HASHING_THREADS,
+  concurrent: Math.max(1, Math.floor(availableParallelism() / 2)),
   waiting: 256,
   maxWaitMs: 5000,
   busyMessage: 'Too many sign-ins at once; try again shortly.',
@@ -49,7 +45,12 @@ function derive(password: string, salt: Buffer, keylen: number, cost: ScryptCost
     // scrypt needs 128 * N * r bytes; Node's default ceiling (32 MiB) is below 2^17's 128 MiB.
     maxmem: 128 * 2 ** cost.ln * cost.r + 16 * 1024 * 1024,
   };
-  return scryptGate.run(() => scryptThreads.derive(password, salt, keylen, options));
+  return scryptGate.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
+  );
 }
 
 /**

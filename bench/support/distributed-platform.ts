@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
-import { expectEventually } from '@bridge/testing';
+import { expectEventually, stopChildren } from '@bridge/testing';
+export { stopChildren };
 import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
 import { postgresServerPid, rabbitMqPids } from './work-cost';
 
@@ -145,20 +146,6 @@ export function waitHealthy(url: string): Promise<void> {
       if (response.status !== 200) throw new Error(`health ${response.status}`);
     },
     { timeoutMs: 60_000, intervalMs: 200 },
-  );
-}
-
-/** SIGTERM to each child still running; resolves when all have exited. */
-export function stopChildren(children: ChildProcess[]): Promise<unknown> {
-  return Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
   );
 }
 

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
-import { createTestDatabase, expectEventually, testTemplateDatabase } from '@bridge/testing';
+import { createTestDatabase, expectEventually, stopChildren, testTemplateDatabase } from '@bridge/testing';
 import { startPlatform } from '../../apps/embedded/src/platform';
 import { TEST_SIU_ROOT } from './siu-folders';
 
@@ -252,16 +252,7 @@ async function startProcesses(
   const metricsPorts = processes.flatMap(({ metricsPort }) => (metricsPort ? [metricsPort] : []));
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopChildren(children);
     vhost.remove();
   };
   try {

@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './expect-eventually';
+export * from './child-processes';

@@ -191,7 +191,10 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download configuration' }).click(),
     ]);
-    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    // Chromium is the run's shared server (test/browser/chromium.ts): the file is copied here, not read in place.
+    const downloaded = join(tmpdir(), `hospital-config-download-${hospital.id}.json`);
+    await download.saveAs(downloaded);
+    const exported = JSON.parse(readFileSync(downloaded, 'utf8'));
     expect(exported.connections.hl7).toMatchObject({ queryStyle: 'QRY_A19', patientIdAuthority: 'AZDEMO' });
 
     const edited = join(tmpdir(), `hospital-config-${hospital.id}.json`);

@@ -12,8 +12,9 @@ const run = (args, env = {}) =>
 run(['scripts/build.mjs']);
 const jest = 'node_modules/jest/bin/jest.js';
 // The platform suites first, then the broker-level suites: they stop and restart RabbitMQ nodes and
-// measure redelivery, which two busy cores must not starve. One suite at a time: each starts a whole
-// distributed platform, and two cores do not run two of them side by side.
+// measure redelivery, which two busy cores must not starve. One suite at a time: tenant-isolated suites
+// share the platform the e2e global setup starts, the others start a whole distributed platform each, and
+// two cores do not run two of them side by side (docs/testing.md says which suites share).
 // SFTP sources are served by OpenSSH's sshd here (test/support/siu-folders.ts), not the simulator.
 const env = { BRIDGE_TEST_SFTP: 'openssh' };
 run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], {

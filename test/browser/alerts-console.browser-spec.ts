@@ -1,37 +1,28 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { SiuDriver } from '../e2e/siu.fixtures';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 describe('Integration console in Chromium: alert rules and the alerts they open', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ ALERTS_EVALUATE_INTERVAL_MS: '200' });
-    api = new Api(platform);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
+    session = await startBrowserSession({ ALERTS_EVALUATE_INTERVAL_MS: '200' });
+    ({ platform, api } = session);
+    page = await session.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   it('saves an SIU-file-missing rule from the form and lists the alert it opens', async () => {
     const admin = await api.adminToken();
     // The schedule fired on 1 January and no file ever came.
     const hospital = await new SiuDriver(api, admin).hospital('web-alerts', { schedule: '0 6 1 1 *' });
 
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(platform.admin.clientId);
-    await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(page, platform.url, platform.admin);
     await page.getByRole('link', { name: 'Integration console' }).click();
     await page
       .getByRole('table', { name: 'Hospitals' })

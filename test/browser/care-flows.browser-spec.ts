@@ -1,18 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { launchBrowser, screenshot } from './browser';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 describe('Care app in Chromium: sign in, patients, starting and stopping a care flow', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
+    session = await startBrowserSession({}, { timeoutMs: 10_000 });
+    ({ platform, api } = session);
     hospital = await api.createHospital('web-a');
     await api.expect(201, 'POST', '/v1/patients', {
       token: hospital.token,
@@ -24,26 +24,17 @@ describe('Care app in Chromium: sign in, patients, starting and stopping a care 
         sex: 'female',
       },
     });
-    browser = await launchBrowser();
   });
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
+    page = await session.newPage();
   });
   afterEach(async () => {
     await page?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   async function signInAsClient(clientId: string, clientSecret: string) {
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(clientId);
-    await page.getByLabel('Client secret').fill(clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(page, platform.url, { clientId, clientSecret });
   }
 
   it('refuses wrong credentials with a human message', async () => {

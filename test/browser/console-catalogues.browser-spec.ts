@@ -1,25 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, startBrowserSession, type BrowserSession } from './browser';
 
 /** The console panels whose texts moved into the catalogues, used in French: webhooks, alerts, configuration as code. */
 describe('Integration console in Chromium, in French: configuration as code', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
-    browser = await launchBrowser();
+    session = await startBrowserSession();
+    ({ platform, api } = session);
   });
   afterAll(async () => {
     await page?.close();
-    await browser?.close();
-    await platform?.close();
+    await session?.close();
   });
 
   it('checks an edited document, names the change in French and applies it', async () => {
@@ -30,8 +28,7 @@ describe('Integration console in Chromium, in French: configuration as code', ()
     });
     const edited = { ...exported, hospital: { ...exported.hospital, timezone: 'Europe/Paris' } };
 
-    page = await browser.newPage({ locale: 'fr-BE' });
-    page.setDefaultTimeout(15_000);
+    page = await session.newPage({ locale: 'fr-BE' });
     await page.goto(`${platform.url}/app/login`);
     await page.getByRole('tab', { name: 'Ingénieur d’intégration' }).click();
     await page.getByLabel('ID client').fill(platform.admin.clientId);

@@ -1,30 +1,25 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { launchBrowser, screenshot } from './browser';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 describe('Credentials in Chromium under the CSP: sign-out ends the session, API clients rotated and deactivated', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   /** Anything the Content-Security-Policy blocked: the Care app must need nothing it forbids. */
   const violations: string[] = [];
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ CREDENTIAL_CHECK_INTERVAL_MS: '500' });
-    api = new Api(platform);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
+    session = await startBrowserSession({ CREDENTIAL_CHECK_INTERVAL_MS: '500' });
+    ({ platform, api } = session);
+    page = await session.newPage();
     page.on('console', (message) => {
       if (/content security policy/i.test(message.text())) violations.push(message.text());
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
   afterEach(() => expect(violations).toEqual([]));
 
   it('signs a clinical user out on the server: the session token is refused afterwards', async () => {
@@ -50,11 +45,7 @@ describe('Credentials in Chromium under the CSP: sign-out ends the session, API 
 
   it('lists API clients, shows a rotated secret once, and deactivates a client', async () => {
     const hospital = await api.createHospital('web-clients');
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(platform.admin.clientId);
-    await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(page, platform.url, platform.admin);
     await page.getByRole('link', { name: 'Integration console' }).click();
     await page
       .getByRole('table', { name: 'Hospitals' })

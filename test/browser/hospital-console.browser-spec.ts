@@ -1,24 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, startBrowserSession, type BrowserSession } from './browser';
 
 /** A hospital admin manages users and care-flow definitions from the console, without the API; every screen passes axe. */
 describe('Hospital page in Chromium: heading, users and care-flow definitions listed, edited, deactivated', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
+    session = await startBrowserSession();
+    ({ platform, api } = session);
     hospital = await api.createHospital('web-console');
-    browser = await launchBrowser();
-    page = await browser.newPage({ locale: 'en-GB' });
-    page.setDefaultTimeout(15_000);
+    page = await session.newPage({ locale: 'en-GB' });
     page.on('dialog', (dialog) => void dialog.accept());
 
     await page.goto(`${platform.url}/app/login`);
@@ -32,10 +30,7 @@ describe('Hospital page in Chromium: heading, users and care-flow definitions li
       .getByRole('link', { name: 'Hospital web-console' })
       .click();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   it('names the hospital in its heading, and the page has no serious accessibility violation', async () => {
     await page.getByRole('heading', { level: 1, name: 'Hospital web-console (web-console)' }).waitFor();

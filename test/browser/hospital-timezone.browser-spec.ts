@@ -1,14 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 /** Times on the screens are in the hospital's own zone, named, whatever the browser's zone is. */
 describe('Care app in Chromium: times in the hospital’s time zone', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   let admin: string;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
@@ -16,8 +16,8 @@ describe('Care app in Chromium: times in the hospital’s time zone', () => {
   let startedAt: Date;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
+    session = await startBrowserSession();
+    ({ platform, api } = session);
     admin = await api.adminToken();
     hospital = await api.createHospital('web-tz');
     await api.expect(200, 'PATCH', `/v1/admin/hospitals/${hospital.id}`, {
@@ -35,15 +35,11 @@ describe('Care app in Chromium: times in the hospital’s time zone', () => {
     });
     patientId = patient.id;
     startedAt = new Date(patient.careFlows[0].startedAt);
-    browser = await launchBrowser();
   });
   afterEach(async () => {
     await page?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   /** What the screen must show: the time in `timeZone`, with the zone named (the browser itself is in Tokyo). */
   const shown = (date: Date, timeZone: string) =>
@@ -58,13 +54,8 @@ describe('Care app in Chromium: times in the hospital’s time zone', () => {
     }).format(date);
 
   async function signIn(clientId: string, clientSecret: string) {
-    page = await browser.newPage({ locale: 'en-GB', timezoneId: 'Asia/Tokyo' });
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(clientId);
-    await page.getByLabel('Client secret').fill(clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    page = await session.newPage({ locale: 'en-GB', timezoneId: 'Asia/Tokyo' });
+    await signInAsEngineer(page, platform.url, { clientId, clientSecret });
   }
 
   it('shows a care flow’s start in the hospital’s zone on the patient page', async () => {

@@ -1,24 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SIM_AUTHORITIES } from '../../apps/hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, startBrowserSession, type BrowserSession } from './browser';
 
 describe('Care app in Chromium: a clinical user imports patients from the simulated hospital', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let sim: HospitalSim;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
   const nurse = { email: 'nurse.web@example.org', password: 'correct horse battery staple' };
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    session = await startBrowserSession({}, { timeoutMs: 10_000 });
+    ({ platform, api } = session);
     sim = await startHospitalSim({ hangMs: 5000 });
-    api = new Api(platform);
     hospital = await api.createHospital('web-import');
     const admin = await api.adminToken();
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/hl7`, {
@@ -45,19 +45,16 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
         password: nurse.password,
       },
     });
-    browser = await launchBrowser();
   });
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
+    page = await session.newPage();
   });
   afterEach(async () => {
     await page?.close();
   });
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await sim?.close();
-    await platform?.close();
   });
 
   async function signInAsNurse() {
@@ -119,8 +116,7 @@ describe('Care app in Chromium: a clinical user imports patients from the simula
 
   it('lets a Dutch nurse import and start a care flow in one pass, usable at 768 px', async () => {
     await page.close();
-    page = await browser.newPage({ locale: 'nl-BE', viewport: { width: 768, height: 1024 } });
-    page.setDefaultTimeout(10_000);
+    page = await session.newPage({ locale: 'nl-BE', viewport: { width: 768, height: 1024 } });
     await page.goto(`${platform.url}/app/login`);
     await page.getByLabel('E-mail').fill(nurse.email);
     await page.getByLabel('Wachtwoord').fill(nurse.password);

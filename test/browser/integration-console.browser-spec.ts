@@ -5,13 +5,13 @@ import { expectEventually } from '@bridge/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { KNEE_RULE, SiuDriver, dropFile, siuMessage } from '../e2e/siu.fixtures';
 import { WebhookReceiver } from '../e2e/webhooks.receiver';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 /** Fast retries and a one-second window: a delivery the receiver refuses is `failed` within the test. */
 const FAST_DELIVERY = {
@@ -27,12 +27,12 @@ const FAST_DELIVERY = {
  * bulk reprocess job's progress. Each screen passes axe.
  */
 describe('Integration console in Chromium: self-test, webhooks, configuration as code, bulk reprocess', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
   let admin: string;
   let sim: HospitalSim;
   let receiver: WebhookReceiver;
-  let browser: Browser;
   let page: Page;
   let siu: SiuDriver;
   let hospital: Awaited<ReturnType<SiuDriver['hospital']>>;
@@ -40,8 +40,8 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
   const hospitalPage = () => `${platform.url}/app/console/hospitals/${hospital.id}`;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(FAST_DELIVERY);
-    api = new Api(platform);
+    session = await startBrowserSession(FAST_DELIVERY);
+    ({ platform, api } = session);
     admin = await api.adminToken();
     sim = await startHospitalSim();
     receiver = await WebhookReceiver.start();
@@ -59,20 +59,13 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
         timeoutMs: 2000,
       },
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ locale: 'en-GB' });
-    page.setDefaultTimeout(15_000);
+    page = await session.newPage({ locale: 'en-GB' });
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(platform.admin.clientId);
-    await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(page, platform.url, platform.admin);
     await page.getByRole('table', { name: 'Hospitals' }).waitFor();
   });
   afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
+    await session?.close();
     await receiver?.close();
     await sim?.close();
   });
@@ -198,7 +191,10 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download configuration' }).click(),
     ]);
-    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    // Chromium is the run's shared server (test/browser/chromium.ts): the file is copied here, not read in place.
+    const downloaded = join(tmpdir(), `hospital-config-download-${hospital.id}.json`);
+    await download.saveAs(downloaded);
+    const exported = JSON.parse(readFileSync(downloaded, 'utf8'));
     expect(exported.connections.hl7).toMatchObject({ queryStyle: 'QRY_A19', patientIdAuthority: 'AZDEMO' });
 
     const edited = join(tmpdir(), `hospital-config-${hospital.id}.json`);

@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 /**
  * The patient list and the message log a page at a time in Chromium: "Load more" follows the API's
  * nextCursor and disappears on the last page. One session in French, one in Dutch.
  */
 describe('Care app in Chromium: patients and the message log, a page at a time', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
+    session = await startBrowserSession();
+    ({ platform, api } = session);
     hospital = await api.createHospital('web-pages');
     // One more than the screen's page of 50.
     for (let index = 0; index < 51; index++) {
@@ -28,24 +28,15 @@ describe('Care app in Chromium: patients and the message log, a page at a time',
         body: { patientCode: `PG-${index}`, firstName: 'Page', lastName: `Patient ${index}` },
       });
     }
-    browser = await launchBrowser();
   });
   afterEach(async () => {
     await page?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   async function signIn(clientId: string, clientSecret: string, language: 'fr' | 'nl') {
-    page = await browser.newPage({ locale: 'en-GB' });
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(clientId);
-    await page.getByLabel('Client secret').fill(clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    page = await session.newPage({ locale: 'en-GB' });
+    await signInAsEngineer(page, platform.url, { clientId, clientSecret });
     await page.getByLabel('Language').selectOption(language);
   }
 

@@ -1,21 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectEventually } from '@bridge/testing';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { seriousAxeViolations } from './axe';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 /** The patient page's trace section: what touched the patient, oldest first, refreshed by changes made here. */
 describe('Care app in Chromium: the patient trace on the patient page', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
+    session = await startBrowserSession({}, { timeoutMs: 10_000 });
+    ({ platform, api } = session);
     hospital = await api.createHospital('web-trace');
     const patient = {
       patientCode: 'WT-1',
@@ -35,19 +35,14 @@ describe('Care app in Chromium: the patient trace on the patient page', () => {
       body: { reason: 'moved' },
     });
     await api.expect(200, 'POST', '/v1/patients', { token: hospital.token, body: patient });
-    browser = await launchBrowser();
   });
   beforeEach(async () => {
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
+    page = await session.newPage();
   });
   afterEach(async () => {
     await page?.close();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   const rowsOf = async () =>
     (
@@ -60,11 +55,7 @@ describe('Care app in Chromium: the patient trace on the patient page', () => {
       .map((row) => row.split('\t').slice(1, 3).join(' | '));
 
   it('lists pushes and care-flow changes oldest first, and shows a care flow started on the page at once', async () => {
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(hospital.clientId);
-    await page.getByLabel('Client secret').fill(hospital.clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(page, platform.url, hospital);
     await page.getByRole('table', { name: 'Patients' }).getByRole('link', { name: 'Claes, Noor' }).click();
     await page.getByRole('heading', { name: 'What happened to this patient' }).waitFor();
     const trace = page.getByRole('table', { name: 'What happened to this patient' });

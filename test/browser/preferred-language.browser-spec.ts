@@ -1,19 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { launchBrowser, screenshot } from './browser';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
+import { screenshot, startBrowserSession, type BrowserSession } from './browser';
 
 /** A Care app user with a preferredLanguage gets it after signing in, over the browser's; a choice here wins. */
 describe('Care app in Chromium: the signed-in user’s preferred language', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
   const password = 'correct horse battery staple';
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
+    session = await startBrowserSession();
+    ({ platform, api } = session);
     hospital = await api.createHospital('web-lang');
     const admin = await api.adminToken();
     await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
@@ -27,16 +26,11 @@ describe('Care app in Chromium: the signed-in user’s preferred language', () =
         preferredLanguage: 'nl-BE',
       },
     });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   it('speaks Dutch to a user who prefers it in a French browser, until French is chosen', async () => {
-    const page = await browser.newPage({ locale: 'fr-BE' });
-    page.setDefaultTimeout(15_000);
+    const page = await session.newPage({ locale: 'fr-BE' });
     await page.goto(`${platform.url}/app/login`);
     await page.getByRole('button', { name: 'Se connecter' }).waitFor();
     await page.getByLabel('E-mail').fill('verpleegster@web-lang.example');

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { launchBrowser, screenshot } from './browser';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,6 +14,7 @@ const ROOT = join(__dirname, '..', '..');
  * runs every effect twice on mount, which is what redeemed a single-use login link twice.
  */
 describe('Sign-in in Chromium: where a session lands, login links redeemed once, expired sessions, languages', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
   let browser: Browser;
@@ -41,13 +42,11 @@ describe('Sign-in in Chromium: where a session lands, login links redeemed once,
       { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'development' } },
     );
     process.env.CARE_WEB_DIR = developmentBuild;
-    platform = await startTestPlatform();
-    api = new Api(platform);
-    browser = await launchBrowser();
+    session = await startBrowserSession();
+    ({ platform, api, browser } = session);
   });
   afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
+    await session?.close();
     if (previousCareWebDir === undefined) delete process.env.CARE_WEB_DIR;
     else process.env.CARE_WEB_DIR = previousCareWebDir;
     rmSync(developmentBuild, { recursive: true, force: true });
@@ -60,11 +59,7 @@ describe('Sign-in in Chromium: where a session lands, login links redeemed once,
   afterEach(() => context?.close());
 
   async function signInAsAdmin(target: Page) {
-    await target.goto(`${platform.url}/app/login`);
-    await target.getByRole('tab', { name: 'Integration engineer' }).click();
-    await target.getByLabel('Client ID').fill(platform.admin.clientId);
-    await target.getByLabel('Client secret').fill(platform.admin.clientSecret);
-    await target.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(target, platform.url, platform.admin);
   }
 
   it('lands a platform admin on the console after a client-credentials sign-in, with no error', async () => {

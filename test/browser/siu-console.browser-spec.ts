@@ -1,26 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { Api } from '../support/api';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import type { Page } from 'playwright-core';
+import type { Api } from '../support/api';
+import type { TestPlatform } from '../support/platform';
 import { KNEE_RULE, SiuDriver, dropFile, siuMessage } from '../e2e/siu.fixtures';
-import { launchBrowser, screenshot } from './browser';
+import { screenshot, signInAsEngineer, startBrowserSession, type BrowserSession } from './browser';
 
 describe('Integration console in Chromium: an SIU run, its failed message in the log, and a replay', () => {
+  let session: BrowserSession;
   let platform: TestPlatform;
   let api: Api;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
-    api = new Api(platform);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
+    session = await startBrowserSession();
+    ({ platform, api } = session);
+    page = await session.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => session?.close());
 
   it('runs SIU now, shows the failure, and replays the failed message once the cause is fixed', async () => {
     const admin = await api.adminToken();
@@ -35,11 +30,7 @@ describe('Integration console in Chromium: an SIU run, its failed message in the
         siuMessage({ event: 'S12', controlId: 'KNEE1', patientCode: 'P-KNEE' }),
     );
 
-    await page.goto(`${platform.url}/app/login`);
-    await page.getByRole('tab', { name: 'Integration engineer' }).click();
-    await page.getByLabel('Client ID').fill(platform.admin.clientId);
-    await page.getByLabel('Client secret').fill(platform.admin.clientSecret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsEngineer(page, platform.url, platform.admin);
     await page.getByRole('link', { name: 'Integration console' }).click();
     await page
       .getByRole('table', { name: 'Hospitals' })

@@ -10,7 +10,7 @@ describe('platform admin, health, OpenAPI and bad input (R6)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
   });

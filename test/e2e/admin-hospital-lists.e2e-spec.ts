@@ -14,7 +14,7 @@ describe('admin lists and edits of a hospital: users and care-flow definitions',
   let other: Hospital;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     hospital = await api.createHospital('lists-a');

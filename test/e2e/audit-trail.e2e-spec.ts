@@ -79,7 +79,7 @@ describe('audit trail (R12)', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     adminSubject = platform.admin.clientId;

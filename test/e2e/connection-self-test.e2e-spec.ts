@@ -64,7 +64,7 @@ describe('connection self-test', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     sim = await startHospitalSim();

@@ -33,7 +33,7 @@ describe('Database roles', () => {
   const tableOf = {} as Record<DataService, string>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     admin = await connect(platform.databaseUrl);
     for (const service of SERVICES) {
       const { rows } = await admin.query<{ name: string }>(

@@ -67,7 +67,7 @@ describe("HL7 connection from the hospital's own example query (exampleQuery)", 
   let path: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     hospital = await strictHospital();

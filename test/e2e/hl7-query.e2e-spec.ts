@@ -57,7 +57,7 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     sim = await startHospitalSim({ slowMs: 100 });

@@ -18,7 +18,7 @@ describe('configuration as code: GET/PUT /v1/admin/hospitals/{id}/config', () =>
   let keys = 0;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
   });

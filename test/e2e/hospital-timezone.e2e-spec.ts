@@ -8,7 +8,7 @@ describe('hospital time zone', () => {
   let admin: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
   });

@@ -49,7 +49,7 @@ describe('pull import from the hospital web service (pdq, fhir) against the hosp
     api.request('POST', `/v1/imports/${importId}/confirm`, { token: hospital.token, body });
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     pdqSim = await startHospitalSim({ requireAuth: PDQ_AUTH, slowMs: 100 });

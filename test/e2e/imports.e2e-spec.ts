@@ -35,7 +35,7 @@ describe('pull import sessions (POST /v1/imports, confirm)', () => {
     api.request('POST', `/v1/imports/${importId}/confirm`, { token: target.token, body });
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     sim = await startHospitalSim();

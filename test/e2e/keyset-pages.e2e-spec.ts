@@ -50,7 +50,7 @@ describe('cursor pages (GET /v1/patients, GET /v1/admin/messages)', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     database = new Client({ connectionString: platform.databaseUrl });

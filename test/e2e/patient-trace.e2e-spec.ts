@@ -58,7 +58,7 @@ describe('patient trace', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     sim = await startHospitalSim();

@@ -7,7 +7,7 @@ describe('push API (POST /v1/patients and care flows)', () => {
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('push-a');
   });

@@ -14,7 +14,7 @@ describe('bulk reprocess (POST /v1/admin/messages/reprocess)', () => {
   let siu: SiuDriver;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     siu = new SiuDriver(api, admin);

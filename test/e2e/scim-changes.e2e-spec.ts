@@ -10,7 +10,7 @@ describe('SCIM 2.0 (/scim/v2): changes, deletion, auth and tenancy', () => {
   let other: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('scim-c', ['scim', 'users:write', 'patients:read']);
     other = await api.createHospital('scim-d', ['scim', 'users:write']);

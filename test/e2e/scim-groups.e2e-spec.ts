@@ -13,7 +13,7 @@ describe('SCIM Groups as Care-app roles', () => {
   let other: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('scim-groups', ['scim', 'users:write']);
     other = await api.createHospital('scim-groups-other', ['scim', 'users:write']);

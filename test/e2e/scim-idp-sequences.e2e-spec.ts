@@ -14,7 +14,7 @@ describe('SCIM request sequences of real IdPs', () => {
   let okta: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     entra = await api.createHospital('idp-entra', ['scim', 'users:write']);
     okta = await api.createHospital('idp-okta', ['scim', 'users:write']);

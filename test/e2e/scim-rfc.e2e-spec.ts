@@ -9,7 +9,7 @@ describe('SCIM 2.0: userName, paths, filters and kept attributes as RFC 7643/764
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('scim-rfc', ['scim', 'users:write']);
   });

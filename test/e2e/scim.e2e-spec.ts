@@ -8,7 +8,7 @@ describe('SCIM 2.0 (/scim/v2): discovery, create, list and filter', () => {
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('scim-a', ['scim', 'users:write', 'patients:read']);
   });

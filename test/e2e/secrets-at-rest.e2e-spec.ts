@@ -26,7 +26,7 @@ describe('Secrets at rest (R10)', () => {
   let keys = 0;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     siu = new SiuDriver(api, admin);

@@ -21,7 +21,7 @@ describe('SIU administration: connection, runs, schedules, reprocess, message lo
   let keys = 0;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     siu = new SiuDriver(api, admin);

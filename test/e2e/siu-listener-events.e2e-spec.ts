@@ -27,7 +27,7 @@ describe('SIU listeners travel as events (issue 11)', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     siu = new SiuDriver(api, await api.adminToken());
     client = new Client({ connectionString: platform.databaseUrl });

@@ -22,7 +22,7 @@ describe('R13 real-time SIU listener limits', () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     siu = new SiuDriver(api, await api.adminToken());
     port = await freePort();

@@ -58,7 +58,7 @@ describe('SIU connection self-test: the MLLP listener', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     siu = new SiuDriver(api, admin);

@@ -15,7 +15,7 @@ describe('real-time SIU over an MLLP listener', () => {
   let port: number;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     siu = new SiuDriver(api, await api.adminToken());
     port = await freePort();

@@ -31,7 +31,7 @@ describe.each<SiuSourceKind>(['directory', 'sftp'])(
     afterAll(() => suite?.close());
 
     const newHospital = (connection: Record<string, unknown> = {}) =>
-      siu.hospital(`siu-rules-${++keys}`, connection);
+      siu.hospital(`siu-rules-${kind}-${++keys}`, connection);
 
     async function careFlowsOf(hospital: Hospital, patientCode: string): Promise<any[]> {
       return (await siu.patient(hospital, patientCode))?.careFlows ?? [];
@@ -301,7 +301,7 @@ describe.each<SiuSourceKind>(['directory', 'sftp'])(
           siuMessage({ event: 'S12', controlId: '3', patientCode: 'P3', service: 'EYE' }),
         ].join(''),
       );
-      const unmapped = await siu.hospital(`siu-rules-${++keys}`, { careFlowMap: [KNEE_RULE] });
+      const unmapped = await siu.hospital(`siu-rules-${kind}-${++keys}`, { careFlowMap: [KNEE_RULE] });
       dropFile(
         unmapped.dir,
         'none.hl7',

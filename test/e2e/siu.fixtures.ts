@@ -215,7 +215,7 @@ export interface SiuSuite {
 }
 
 export async function startSiuSuite(folders?: SiuFolders): Promise<SiuSuite> {
-  const platform = await startTestPlatform();
+  const platform = await startTestPlatform({}, { tenantIsolated: true });
   const api = new Api(platform);
   return {
     platform,

@@ -10,7 +10,7 @@ describe('user preferredLanguage', () => {
   const password = 'correct horse battery staple';
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     admin = await api.adminToken();
     hospital = await api.createHospital('lang-a');

@@ -8,7 +8,7 @@ describe('users REST API: audit log, auth (R5) and tenant isolation (R4)', () =>
   let other: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('users-c');
     other = await api.createHospital('users-d');

@@ -8,7 +8,7 @@ describe('users REST API (/v1/users)', () => {
   let hospital: Awaited<ReturnType<Api['createHospital']>>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({}, { tenantIsolated: true });
     api = new Api(platform);
     hospital = await api.createHospital('users-a');
   });

@@ -15,7 +15,7 @@ import {
   startDistributed,
   type Cleanups,
 } from './support/distributed-platform';
-import { measureWorkCost } from './support/work-cost';
+import { measureWorkCost } from '@bridge/testing';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONCURRENCY = 16;

@@ -22,7 +22,7 @@ import {
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { startEmbedded } from './support/embedded-platform';
-import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from './support/work-cost';
+import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from '@bridge/testing';
 
 const CONNECTIONS = 64;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);

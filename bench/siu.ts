@@ -15,14 +15,13 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { expectEventually } from '@bridge/testing';
+import { expectEventually, measureWorkCost, type WorkCost } from '@bridge/testing';
 import {
   benchInfrastructure,
   runCleanups,
   startDistributed,
   type Cleanups,
 } from './support/distributed-platform';
-import { measureWorkCost, type WorkCost } from './support/work-cost';
 
 const SIZES = (process.env.BENCH_SIU_SIZES ?? '10000,100000').split(',').map(Number);
 const WARM_UP = 2000;

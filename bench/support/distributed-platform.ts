@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
-import { expectEventually, stopChildren } from '@bridge/testing';
+import { expectEventually, postgresServerPid, rabbitMqPids, stopChildren } from '@bridge/testing';
 export { stopChildren };
 import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
-import { postgresServerPid, rabbitMqPids } from './work-cost';
 
 /** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
 export const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');

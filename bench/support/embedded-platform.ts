@@ -16,7 +16,7 @@ import {
   waitHealthy,
   type DistributedPlatform,
 } from './distributed-platform';
-import { postgresServerPid } from './work-cost';
+import { postgresServerPid } from '@bridge/testing';
 
 export async function startEmbedded(databaseUrl: string): Promise<DistributedPlatform> {
   const { env, url, admin } = await benchPlatformEnv(databaseUrl, {

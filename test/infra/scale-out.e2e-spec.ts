@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { expectEventually } from '@bridge/testing';
+import { expectEventually, measureCpu, postgresServerPid, rabbitMqPids } from '@bridge/testing';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { SiuDriver, dropFile, siuMessage } from '../e2e/siu.fixtures';
@@ -11,6 +11,8 @@ const MESSAGES = Number(process.env.SCALE_OUT_MESSAGES ?? 10_000);
  * prints ("throughput no lower than with one instance").
  */
 const INSTANCES = Number(process.env.SCALE_OUT_INSTANCES ?? 2);
+/** The run's bound: 4 minutes at CI's size, 25 ms a message past that (42 minutes at 100,000). */
+const RUN_TIMEOUT_MS = Math.max(240_000, MESSAGES * 25);
 const PUSHES = 1_000;
 const PUSH_CONCURRENCY = 20;
 
@@ -60,97 +62,113 @@ describe('O4: scale-out, two instances of every consumer', () => {
     await platform?.close();
   });
 
-  it(`applies ${MESSAGES} SIU messages and ${PUSHES} pushes once each, one run per schedule tick`, async () => {
-    const scheduled = await siu.hospital('o4-ticks', { schedule: '*/2 * * * * *' });
-    const hospital = await siu.hospital('o4-siu');
-    const content: string[] = [];
-    for (let i = 0; i < MESSAGES; i += 1)
-      content.push(siuMessage({ event: 'S12', controlId: `O${i}`, patientCode: `O4-${i}` }));
-    dropFile(hospital.dir, 'day.hl7', content.join(''));
-    const run = await api.expect(202, 'POST', `/v1/admin/hospitals/${hospital.id}/siu-runs`, {
-      token: siu.admin,
-    });
+  it(
+    `applies ${MESSAGES} SIU messages and ${PUSHES} pushes once each, one run per schedule tick`,
+    async () => {
+      const scheduled = await siu.hospital('o4-ticks', { schedule: '*/2 * * * * *' });
+      const hospital = await siu.hospital('o4-siu');
+      const content: string[] = [];
+      for (let i = 0; i < MESSAGES; i += 1)
+        content.push(siuMessage({ event: 'S12', controlId: `O${i}`, patientCode: `O4-${i}` }));
+      dropFile(hospital.dir, 'day.hl7', content.join(''));
+      // CPU of every process (each instance, PostgreSQL, RabbitMQ): on 2 cores a second instance adds no core,
+      // so the rate cannot rise there; the same CPU per message shows it adds no work either.
+      const processes: Record<string, number[]> = {
+        postgres: [await postgresServerPid(platform.databaseUrl)],
+        rabbitmq: rabbitMqPids(),
+      };
+      for (const { service, child } of platform.processes!)
+        processes[service] = [...(processes[service] ?? []), child.pid!];
+      const cpu = measureCpu(processes);
+      const run = await api.expect(202, 'POST', `/v1/admin/hospitals/${hospital.id}/siu-runs`, {
+        token: siu.admin,
+      });
 
-    // The push load, at the same time as the run.
-    let next = 0;
-    const statuses = new Map<number, number>();
-    const retries = { count: 0 };
-    await Promise.all(
-      Array.from({ length: PUSH_CONCURRENCY }, async () => {
-        while (next < PUSHES) {
-          const index = next++;
-          const pushed = await pushWithRetry(
-            () =>
-              api.request('POST', '/v1/patients', {
-                token: hospital.token,
-                // An EMR that loses the connection cannot know whether its push landed: it sends it again
-                // under the same key, and the platform must apply it once.
-                headers: { 'idempotency-key': `o4-push-${index}` },
-                body: {
-                  patientCode: `P-${index}`,
-                  firstName: 'Push',
-                  lastName: `Load ${index}`,
-                  birthDate: '1970-01-01',
-                },
-              }),
-            retries,
+      // The push load, at the same time as the run.
+      let next = 0;
+      const statuses = new Map<number, number>();
+      const retries = { count: 0 };
+      await Promise.all(
+        Array.from({ length: PUSH_CONCURRENCY }, async () => {
+          while (next < PUSHES) {
+            const index = next++;
+            const pushed = await pushWithRetry(
+              () =>
+                api.request('POST', '/v1/patients', {
+                  token: hospital.token,
+                  // An EMR that loses the connection cannot know whether its push landed: it sends it again
+                  // under the same key, and the platform must apply it once.
+                  headers: { 'idempotency-key': `o4-push-${index}` },
+                  body: {
+                    patientCode: `P-${index}`,
+                    firstName: 'Push',
+                    lastName: `Load ${index}`,
+                    birthDate: '1970-01-01',
+                  },
+                }),
+              retries,
+            );
+            statuses.set(pushed.status, (statuses.get(pushed.status) ?? 0) + 1);
+          }
+        }),
+      );
+      expect(Object.fromEntries(statuses)).toEqual({ 201: PUSHES });
+      if (retries.count > 0) console.log(`O4: ${retries.count} pushes sent again after a reset or a 5xx`);
+
+      const finished = await expectEventually(
+        async () => {
+          const current = await api.expect(
+            200,
+            'GET',
+            `/v1/admin/hospitals/${hospital.id}/siu-runs/${run.id}`,
+            { token: siu.admin },
           );
-          statuses.set(pushed.status, (statuses.get(pushed.status) ?? 0) + 1);
-        }
-      }),
-    );
-    expect(Object.fromEntries(statuses)).toEqual({ 201: PUSHES });
-    if (retries.count > 0) console.log(`O4: ${retries.count} pushes sent again after a reset or a 5xx`);
+          if (current.status === 'running')
+            throw new Error(`run is running: ${current.messagesProcessed} processed`);
+          return current;
+        },
+        { timeoutMs: RUN_TIMEOUT_MS, intervalMs: 500 },
+      );
+      const seconds = (Date.parse(finished.finishedAt) - Date.parse(finished.startedAt)) / 1000;
+      console.log(
+        `O4: ${MESSAGES} SIU messages on ${INSTANCES} instance(s) of each consumer in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(MESSAGES / seconds)} msg/s) with ${PUSHES} pushes alongside; ` +
+          cpu.finish(MESSAGES + PUSHES, 'message or push').summary,
+      );
+      expect(finished).toMatchObject({
+        status: 'succeeded',
+        messagesReceived: MESSAGES,
+        messagesProcessed: MESSAGES,
+        messagesFailed: 0,
+        messagesDuplicate: 0,
+        patientsCreated: MESSAGES,
+        careFlowsStarted: MESSAGES,
+      });
 
-    const finished = await expectEventually(
-      async () => {
-        const current = await api.expect(
-          200,
-          'GET',
-          `/v1/admin/hospitals/${hospital.id}/siu-runs/${run.id}`,
-          { token: siu.admin },
-        );
-        if (current.status === 'running')
-          throw new Error(`run is running: ${current.messagesProcessed} processed`);
-        return current;
-      },
-      { timeoutMs: 240_000, intervalMs: 500 },
-    );
-    const seconds = (Date.parse(finished.finishedAt) - Date.parse(finished.startedAt)) / 1000;
-    console.log(
-      `O4: ${MESSAGES} SIU messages on ${INSTANCES} instance(s) of each consumer in ${seconds.toFixed(1)} s ` +
-        `(${Math.round(MESSAGES / seconds)} msg/s) with ${PUSHES} pushes alongside`,
-    );
-    expect(finished).toMatchObject({
-      status: 'succeeded',
-      messagesReceived: MESSAGES,
-      messagesProcessed: MESSAGES,
-      messagesFailed: 0,
-      messagesDuplicate: 0,
-      patientsCreated: MESSAGES,
-      careFlowsStarted: MESSAGES,
-    });
-
-    // What is stored: every SIU patient once with one care flow, every pushed patient once.
-    const { rows } = await db.query<{ siu: number; pushed: number; careflows_not_one: number }>(
-      `SELECT count(*) FILTER (WHERE p.patient_code LIKE 'O4-%')::int AS siu,
+      // What is stored: every SIU patient once with one care flow, every pushed patient once.
+      const { rows } = await db.query<{ siu: number; pushed: number; careflows_not_one: number }>(
+        `SELECT count(*) FILTER (WHERE p.patient_code LIKE 'O4-%')::int AS siu,
               count(*) FILTER (WHERE p.patient_code LIKE 'P-%')::int AS pushed,
               count(*) FILTER (WHERE p.patient_code LIKE 'O4-%'
                 AND (SELECT count(*) FROM patient_import.care_flows c WHERE c.patient_id = p.id) <> 1)::int AS careflows_not_one
          FROM patient_import.patients p WHERE p.hospital_id = $1`,
-      [hospital.id],
-    );
-    expect(rows[0]).toEqual({ siu: MESSAGES, pushed: PUSHES, careflows_not_one: 0 });
+        [hospital.id],
+      );
+      expect(rows[0]).toEqual({ siu: MESSAGES, pushed: PUSHES, careflows_not_one: 0 });
 
-    // The schedule ticked while every siu-ingestor instance ran: one run per tick.
-    const ticks = await db.query<{ scheduled_for: Date; runs: number }>(
-      `SELECT scheduled_for, count(*)::int AS runs FROM siu_ingestor.siu_runs
+      // The schedule ticked while every siu-ingestor instance ran: one run per tick.
+      const ticks = await db.query<{ scheduled_for: Date; runs: number }>(
+        `SELECT scheduled_for, count(*)::int AS runs FROM siu_ingestor.siu_runs
         WHERE hospital_id = $1 AND scheduled_for IS NOT NULL GROUP BY scheduled_for`,
-      [scheduled.id],
-    );
-    expect(ticks.rows.length).toBeGreaterThanOrEqual(3);
-    expect(ticks.rows.filter((tick) => tick.runs !== 1)).toEqual([]);
-    const siuIngestors = platform.processes!.filter((p) => p.service === 'siu-ingestor');
-    expect(siuIngestors.map((p) => p.child.exitCode)).toEqual(Array.from({ length: INSTANCES }, () => null));
-  }, 600_000);
+        [scheduled.id],
+      );
+      expect(ticks.rows.length).toBeGreaterThanOrEqual(3);
+      expect(ticks.rows.filter((tick) => tick.runs !== 1)).toEqual([]);
+      const siuIngestors = platform.processes!.filter((p) => p.service === 'siu-ingestor');
+      expect(siuIngestors.map((p) => p.child.exitCode)).toEqual(
+        Array.from({ length: INSTANCES }, () => null),
+      );
+    },
+    RUN_TIMEOUT_MS + 360_000,
+  );
 });

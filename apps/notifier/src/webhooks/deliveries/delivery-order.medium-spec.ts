@@ -38,7 +38,7 @@ beforeAll(async () => {
     }),
     NOTIFIER_SCHEMA,
   );
-  recorder = new DeliveryRecorder(options);
+  recorder = new DeliveryRecorder(options, dataSource);
   deliveries = new DeliveriesRepository(dataSource);
 });
 afterAll(async () => {

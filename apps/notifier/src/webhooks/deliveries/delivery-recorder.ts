@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WebhookEventType } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { WEBHOOK_OPTIONS, type WebhookOptions } from '../webhook.options';
 
 /** One platform event, as webhooks see it: ids only (PHI is fetched at delivery, for includePhi receivers). */
@@ -31,7 +31,24 @@ export interface WebhookEvent {
  */
 @Injectable()
 export class DeliveryRecorder {
-  constructor(@Inject(WEBHOOK_OPTIONS) private readonly options: WebhookOptions) {}
+  constructor(
+    @Inject(WEBHOOK_OPTIONS) private readonly options: WebhookOptions,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * Whether the hospital has a live subscription. Most hospitals have none, and every push sends two events:
+   * for those, the consumer skips the inbox transaction (nothing would be recorded, so a redelivery has
+   * nothing to repeat). A subscription committed after this read misses the event, as it would after
+   * `record`'s own read in the transaction.
+   */
+  async hasSubscriptions(hospitalId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM notifier.webhook_subscriptions WHERE hospital_id = $1 AND deleted_at IS NULL LIMIT 1`,
+      [hospitalId],
+    );
+    return rows.length > 0;
+  }
 
   async record(manager: EntityManager, event: WebhookEvent): Promise<number> {
     const subscriptions: { id: string; wants: boolean }[] = await manager.query(

@@ -88,6 +88,7 @@ export class WebhookEventsHandler {
   }
 
   private async apply(queue: string, context: MessageContext, event: WebhookEvent): Promise<void> {
+    if (!(await this.recorder.hasSubscriptions(event.hospitalId))) return;
     await this.inbox.once(queue, context, (manager) => this.recorder.record(manager, event));
   }
 }

@@ -106,12 +106,47 @@ async function settledRowWrites(pool: Pool): Promise<number> {
   return last;
 }
 
-export interface WorkCost {
+export interface CpuCost {
   cpuMsPerUnit: number;
-  rowWritesPerUnit: number;
   cpuMsByProcess: Record<string, number>;
-  /** `cpu 1.23 ms/unit (gateway 0.4, postgres 0.3, ...), 5.0 row writes/unit` */
+  /** `cpu 1.23 ms/unit (gateway 0.40, postgres 0.30, ...)` */
   summary: string;
+}
+
+export interface WorkCost extends CpuCost {
+  rowWritesPerUnit: number;
+  /** `cpu 1.23 ms/unit (gateway 0.40, postgres 0.30, ...), 5.0 row writes/unit` */
+  summary: string;
+}
+
+/**
+ * Starts measuring CPU only: `processes` names the process trees to sum (services by name, `postgres`,
+ * `rabbitmq`). For a load whose database never holds still (a schedule ticking meanwhile), where row writes
+ * cannot be counted.
+ */
+export function measureCpu(processes: Record<string, number[]>): {
+  finish(units: number, unitName: string): CpuCost;
+} {
+  const ticksBefore = treeTicks(processes);
+  return {
+    finish(units, unitName) {
+      const ticksAfter = treeTicks(processes);
+      const cpuMsByProcess = Object.fromEntries(
+        Object.keys(processes).map((name) => [
+          name,
+          ((ticksAfter[name] - ticksBefore[name]) * 1000) / TICKS_PER_SECOND,
+        ]),
+      );
+      const perUnit = (value: number) => value / Math.max(units, 1);
+      const cpuMsPerUnit = perUnit(Object.values(cpuMsByProcess).reduce((sum, ms) => sum + ms, 0));
+      const parts = Object.entries(cpuMsByProcess).map(([name, ms]) => `${name} ${perUnit(ms).toFixed(2)}`);
+      return {
+        cpuMsPerUnit,
+        cpuMsByProcess,
+        summary: `cpu ${cpuMsPerUnit.toFixed(2)} ms/${unitName} (${parts.join(', ')})`,
+      };
+    },
+  };
 }
 
 export interface WorkCostMeter {
@@ -129,28 +164,16 @@ export async function measureWorkCost(
 ): Promise<WorkCostMeter> {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const rowsBefore = await settledRowWrites(pool);
-  const ticksBefore = treeTicks(processes);
+  const cpu = measureCpu(processes);
   return {
     async finish(units, unitName) {
-      const ticksAfter = treeTicks(processes);
+      const cost = cpu.finish(units, unitName);
       try {
-        const rowsAfter = await settledRowWrites(pool);
-        const cpuMsByProcess = Object.fromEntries(
-          Object.keys(processes).map((name) => [
-            name,
-            ((ticksAfter[name] - ticksBefore[name]) * 1000) / TICKS_PER_SECOND,
-          ]),
-        );
-        const cpuMs = Object.values(cpuMsByProcess).reduce((sum, ms) => sum + ms, 0);
-        const perUnit = (value: number) => value / Math.max(units, 1);
-        const cpuMsPerUnit = perUnit(cpuMs);
-        const rowWritesPerUnit = perUnit(rowsAfter - rowsBefore);
-        const parts = Object.entries(cpuMsByProcess).map(([name, ms]) => `${name} ${perUnit(ms).toFixed(2)}`);
+        const rowWritesPerUnit = ((await settledRowWrites(pool)) - rowsBefore) / Math.max(units, 1);
         return {
-          cpuMsPerUnit,
+          ...cost,
           rowWritesPerUnit,
-          cpuMsByProcess,
-          summary: `cpu ${cpuMsPerUnit.toFixed(2)} ms/${unitName} (${parts.join(', ')}), ${rowWritesPerUnit.toFixed(1)} row writes/${unitName}`,
+          summary: `${cost.summary}, ${rowWritesPerUnit.toFixed(1)} row writes/${unitName}`,
         };
       } finally {
         await pool.end();

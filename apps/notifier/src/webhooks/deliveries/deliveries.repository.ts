@@ -57,11 +57,12 @@ const EARLIER_IN_ORDER = `CASE WHEN earlier.patient_position IS NOT NULL AND d.p
 /**
  * The event before `d` in its patient's order has reached notifier (its delivery, if any, is recorded): it is
  * listed, or at or below its hospital's watermark (listed once, pruned since: WebhookRetentionRepository).
+ * Never NULL (positions start at 1): the claim's `order_wait_expired` negates it.
  */
 const PREDECESSOR_RECORDED = `(EXISTS (SELECT 1 FROM notifier.webhook_patient_positions p
     WHERE p.hospital_id = d.hospital_id AND p.position = d.previous_patient_position)
-  OR d.previous_patient_position <= (SELECT w.position FROM notifier.webhook_position_watermarks w
-    WHERE w.hospital_id = d.hospital_id))`;
+  OR d.previous_patient_position <= COALESCE((SELECT w.position FROM notifier.webhook_position_watermarks w
+    WHERE w.hospital_id = d.hospital_id), 0))`;
 
 /** The named SQL of deliveries: claiming in order, recording outcomes, the log and redelivery. */
 @Injectable()

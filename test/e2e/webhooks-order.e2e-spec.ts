@@ -33,7 +33,9 @@ const inProcess = distributed ? it.skip : it;
  * in-process broker. Tests use it to hand notifier a patient's events in an order of their choosing.
  */
 async function eventPublisher(platform: TestPlatform) {
-  const transport = distributed ? new RabbitMqTransport({ url: platform.amqpUrl!, service: 'e2e-test' }) : undefined;
+  const transport = distributed
+    ? new RabbitMqTransport({ url: platform.amqpUrl!, service: 'e2e-test' })
+    : undefined;
   await transport?.start();
   return {
     async publish<E extends EventName>(event: E, payload: EventPayload<E>): Promise<void> {

@@ -5,7 +5,11 @@ import type { DataSource } from 'typeorm';
  * instance of a service at a time should do (a second instance skips rather than waits). The lock lives on a
  * connection of its own for the run; `work` uses the pool as usual. Answers whether it ran.
  */
-export async function runAlone(dataSource: DataSource, key: string, work: () => Promise<void>): Promise<boolean> {
+export async function runAlone(
+  dataSource: DataSource,
+  key: string,
+  work: () => Promise<void>,
+): Promise<boolean> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

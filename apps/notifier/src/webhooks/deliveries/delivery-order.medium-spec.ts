@@ -197,7 +197,10 @@ describe('webhook retention (WebhookRetentionJob on PostgreSQL)', () => {
       event(hospitalId, pruned, 'careflow.updated', { patientPosition: 70, previousPatientPosition: 52 }),
     );
     await record(
-      event(hospitalId, neverListed, 'careflow.updated', { patientPosition: 71, previousPatientPosition: 51 }),
+      event(hospitalId, neverListed, 'careflow.updated', {
+        patientPosition: 71,
+        previousPatientPosition: 51,
+      }),
     );
     await record(
       event(hospitalId, missing, 'careflow.updated', { patientPosition: 73, previousPatientPosition: 72 }),

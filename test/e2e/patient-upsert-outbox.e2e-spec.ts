@@ -6,6 +6,7 @@ import { createTestDatabase } from '@bridge/testing';
 import { Initial1764150000000 } from '../../apps/patient-import/src/migrations/1764150000000-initial';
 import { PatientEvents1796240000000 } from '../../apps/patient-import/src/migrations/1796240000000-patient-events';
 import { PatientEventsAnnounced1796250000000 } from '../../apps/patient-import/src/migrations/1796250000000-patient-events-announced';
+import { PatientEventsEventPosition1796250000002 } from '../../apps/patient-import/src/migrations/1796250000002-patient-events-event-position';
 import { PatientEventsRepository } from '../../apps/patient-import/src/patient-trace/patient-events.repository';
 import { PatientsRepository } from '../../apps/patient-import/src/patients/patients.repository';
 
@@ -32,6 +33,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
           idempotencyKeysMigration(schema),
           PatientEvents1796240000000,
           PatientEventsAnnounced1796250000000,
+          PatientEventsEventPosition1796250000002,
         ],
       }),
       schema,
@@ -156,6 +158,25 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
       Number(rows[0].seq),
     ]);
     expect(payloads[1].patientPosition).toBe(Number(rows[2].seq));
+  });
+
+  it("names an SIU batch's latest event of the patient, carried by its message row, as the previous position", async () => {
+    const hospitalId = randomUUID();
+    const input = { patientCode: 'P-5', firstName: 'A', lastName: 'B' };
+    const { record } = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    // An SIU batch after it: its events took numbers from the sequence; the message row carries the latest.
+    const [{ position }]: { position: string }[] = await dataSource.query(
+      `SELECT nextval(pg_get_serial_sequence('patient_import.patient_events', 'seq')) AS position`,
+    );
+    await new PatientEventsRepository().record(dataSource.manager, hospitalId, [
+      { patientId: record.id, kind: 'siu', summary: 'SIU S12: patient updated', eventPosition: position },
+    ]);
+    await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    const payloads = (await events())
+      .map((row: { payload: Record<string, unknown> }) => row.payload)
+      .filter((payload: Record<string, unknown>) => payload.patientId === record.id);
+    expect(payloads[1].previousPatientPosition).toBe(Number(position));
+    expect(payloads[1].patientPosition).toBeGreaterThan(Number(position));
   });
 
   it('writes neither the patient nor the event when the surrounding transaction rolls back', async () => {

@@ -1,7 +1,13 @@
-import { processBroker } from '@bridge/messaging';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import type { EventName, EventPayload } from '@bridge/contracts';
+import { processBroker, RabbitMqTransport } from '@bridge/messaging';
 import { metricsRegistry } from '@bridge/observability';
 import { expectEventually } from '@bridge/testing';
-import { PATIENT_UPSERTED_CONSUMER } from '../../apps/notifier/src/webhooks/deliveries/webhook-events.handler';
+import {
+  CAREFLOW_CHANGED_CONSUMER,
+  PATIENT_UPSERTED_CONSUMER,
+} from '../../apps/notifier/src/webhooks/deliveries/webhook-events.handler';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { dropFile, SiuDriver, siuMessage } from './siu.fixtures';
@@ -17,8 +23,29 @@ const SETTINGS = {
   WEBHOOK_POLL_MS: '25',
   WEBHOOK_ORDER_WAIT_MS: String(ORDER_WAIT_MS),
 };
+const distributed = process.env.BRIDGE_TEST_TOPOLOGY === 'distributed';
 // Only in one process can the test make notifier's patient queue lag behind its care-flow queue.
-const inProcess = process.env.BRIDGE_TEST_TOPOLOGY === 'distributed' ? it.skip : it;
+const inProcess = distributed ? it.skip : it;
+
+/**
+ * Publishes a platform event as a service's outbox relay does, on the platform's own bus: the broker of a
+ * distributed platform (the transport's framing: exchange, routing key, messageId), else the process's
+ * in-process broker. Tests use it to hand notifier a patient's events in an order of their choosing.
+ */
+async function eventPublisher(platform: TestPlatform) {
+  const transport = distributed
+    ? new RabbitMqTransport({ url: platform.amqpUrl!, service: 'e2e-test' })
+    : undefined;
+  await transport?.start();
+  return {
+    async publish<E extends EventName>(event: E, payload: EventPayload<E>): Promise<void> {
+      const meta = { messageId: randomUUID(), correlationId: randomUUID() };
+      if (transport) await transport.publish(event, payload, meta);
+      else processBroker.publish(event, payload, { ...meta, attempt: 1 });
+    },
+    close: async () => transport?.close(),
+  };
+}
 
 /** How many deliveries went out without their predecessor, for one hospital (in-process registry). */
 async function orderWaitsExpired(hospitalId: string): Promise<number> {
@@ -89,6 +116,52 @@ describe('webhooks: order per patient across event types', () => {
       await expectEventually(() =>
         expect(acceptedTypes(patient.id)).toEqual(['patient.created', 'careflow.started']),
       );
+    }
+  });
+
+  it('holds a delivery whose predecessor has not reached notifier, and sends both in order once it has (both topologies)', async () => {
+    const { hospital, webhook } = await subscribedHospital('order-d');
+    const publisher = await eventPublisher(platform);
+    const patientId = randomUUID();
+    try {
+      // The care-flow event first, naming a patient event notifier has not seen (positions of this hospital only).
+      const publishedAt = Date.now();
+      await publisher.publish('careflows.careflow.changed.v1', {
+        hospitalId: hospital.id,
+        patientId,
+        careFlowId: randomUUID(),
+        change: 'started',
+        definitionKey: 'knee-replacement',
+        patientPosition: 2,
+        previousPatientPosition: 1,
+      });
+      await expectEventually(async () => {
+        const log = await api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, {
+          token: hospital.token,
+        });
+        expect(log.deliveries.map((d: any) => `${d.eventType}:${d.status}`)).toEqual([
+          'careflow.started:pending',
+        ]);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // 20 rounds of the delivery worker
+      expect(acceptedTypes(patientId)).toEqual([]);
+
+      await publisher.publish('patients.patient.upserted.v1', {
+        hospitalId: hospital.id,
+        patientId,
+        created: true,
+        source: 'api',
+        patientPosition: 1,
+      });
+      const accepted = await expectEventually(() => {
+        const requests = receiver.accepted().filter((request) => request.json.data.patientId === patientId);
+        expect(requests.map((request) => request.json.type)).toEqual(['patient.created', 'careflow.started']);
+        return requests;
+      });
+      // Released by its predecessor's arrival, not by the order wait running out.
+      expect(accepted[1].receivedAt - publishedAt).toBeLessThan(ORDER_WAIT_MS);
+    } finally {
+      await publisher.close();
     }
   });
 
@@ -177,18 +250,7 @@ describe('webhooks: order per patient across event types', () => {
   inProcess(
     'an SIU file that creates a patient and starts its care flow: patient.created first, also when the patient queue lags',
     async () => {
-      const admin = await api.adminToken();
-      const siu = new SiuDriver(api, admin);
-      const hospital = await siu.hospital('order-siu');
-      const client = await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
-        token: admin,
-        body: { name: 'hooks', scopes: ['webhooks'] },
-      });
-      const token = await api.token(client.clientId, client.clientSecret);
-      const webhook = await api.expect(201, 'POST', '/v1/webhooks', {
-        token,
-        body: { url: receiver.url, events: EVENTS },
-      });
+      const { siu, hospital, token, webhook } = await siuHospital('order-siu');
       const resume = processBroker.pause(PATIENT_UPSERTED_CONSUMER.queue);
       try {
         dropFile(
@@ -223,6 +285,88 @@ describe('webhooks: order per patient across event types', () => {
       expect(await orderWaitsExpired(hospital.id)).toBe(0);
     },
   );
+
+  it('a push right after an SIU file names its care-flow event as predecessor, and waits for it (both topologies)', async () => {
+    const { siu, hospital, token, webhook } = await siuHospital('order-siu-push');
+    // In one process the care-flow queue can lag: the push's delivery must then wait for the SIU care flow's.
+    const resume = distributed ? () => undefined : processBroker.pause(CAREFLOW_CHANGED_CONSUMER.queue);
+    try {
+      dropFile(
+        hospital.dir,
+        'order-2.hl7',
+        siuMessage({
+          event: 'S12',
+          controlId: 'ORD-SIU-2',
+          patientCode: 'ORD-SIU-2',
+          fillerId: 'ORD-APT-2',
+          service: 'KNEE',
+        }),
+      );
+      expect(await siu.run(hospital.id)).toMatchObject({ status: 'succeeded', careFlowsStarted: 1 });
+      await api.expect(200, 'POST', '/v1/patients', {
+        token: hospital.token,
+        body: { patientCode: 'ORD-SIU-2', firstName: 'Ada', lastName: 'Peeters' },
+      });
+      if (!distributed) {
+        await expectEventually(async () => {
+          const log = await api.expect(200, 'GET', `/v1/webhooks/${webhook.id}/deliveries`, { token });
+          expect(log.deliveries.map((d: any) => `${d.eventType}:${d.status}`)).toEqual([
+            'patient.updated:pending',
+            'patient.created:succeeded',
+          ]);
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500)); // 20 rounds of the delivery worker
+        expect(receiver.accepted().map((request) => request.json.type)).toEqual(['patient.created']);
+      }
+    } finally {
+      resume();
+    }
+    await expectEventually(() =>
+      expect(receiver.accepted().map((request) => request.json.type)).toEqual([
+        'patient.created',
+        'careflow.started',
+        'patient.updated',
+      ]),
+    );
+    const positions = await deliveryPositions(hospital.id);
+    expect(positions.get('careflow.started')?.position).toEqual(expect.any(String));
+    expect(positions.get('patient.updated')?.previous).toBe(positions.get('careflow.started')?.position);
+    expect(positions.get('careflow.started')?.previous).toBe(positions.get('patient.created')?.position);
+    if (!distributed) expect(await orderWaitsExpired(hospital.id)).toBe(0);
+  });
+
+  /** An SIU hospital (SiuDriver) subscribed to every patient event on this test's receiver. */
+  async function siuHospital(key: string) {
+    const admin = await api.adminToken();
+    const siu = new SiuDriver(api, admin);
+    const hospital = await siu.hospital(key);
+    const client = await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
+      token: admin,
+      body: { name: 'hooks', scopes: ['webhooks'] },
+    });
+    const token = await api.token(client.clientId, client.clientSecret);
+    const webhook = await api.expect(201, 'POST', '/v1/webhooks', {
+      token,
+      body: { url: receiver.url, events: EVENTS },
+    });
+    return { siu, hospital, token, webhook };
+  }
+
+  /** Each delivery's event position and predecessor, by event type, as notifier recorded them. */
+  async function deliveryPositions(hospitalId: string) {
+    const client = new Client({ connectionString: platform.serviceDatabaseUrls.notifier });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ event_type: string; position: string; previous: string | null }>(
+        `SELECT event_type, patient_position AS position, previous_patient_position AS previous
+         FROM notifier.webhook_deliveries WHERE hospital_id = $1`,
+        [hospitalId],
+      );
+      return new Map(rows.map((row) => [row.event_type, { position: row.position, previous: row.previous }]));
+    } finally {
+      await client.end();
+    }
+  }
 
   async function careFlowOf(hospital: { token: string }, patientId: string): Promise<{ id: string }> {
     const patient = await api.expect(200, 'GET', `/v1/patients/${patientId}`, { token: hospital.token });

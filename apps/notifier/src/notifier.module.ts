@@ -8,6 +8,7 @@ import type { MigrationInterface } from 'typeorm';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
 import { Webhooks1796228439410 } from './migrations/1796228439410-webhooks';
 import { WebhookPatientOrder1796250000000 } from './migrations/1796250000000-webhook-patient-order';
+import { WebhookPositionWatermarks1796250000002 } from './migrations/1796250000002-webhook-position-watermarks';
 import type { NotifierEnv } from './notifier.config';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -20,6 +21,7 @@ export function notifierMigrations(): (new () => MigrationInterface)[] {
     ...ALERTS_MIGRATIONS,
     Webhooks1796228439410,
     WebhookPatientOrder1796250000000,
+    WebhookPositionWatermarks1796250000002,
   ];
 }
 

@@ -8,6 +8,8 @@ export interface WebhookOptions {
   retryWindowMs: number;
   pollMs: number;
   orderWaitMs: number;
+  /** When webhook retention runs (RETENTION_CRON, UTC; `off`: never on this instance). */
+  retentionCron: string;
 }
 
 export function webhookOptionsOf(config: NotifierEnv): WebhookOptions {
@@ -17,5 +19,6 @@ export function webhookOptionsOf(config: NotifierEnv): WebhookOptions {
     retryWindowMs: config.WEBHOOK_RETRY_WINDOW_MS,
     pollMs: config.WEBHOOK_POLL_MS,
     orderWaitMs: config.WEBHOOK_ORDER_WAIT_MS,
+    retentionCron: config.RETENTION_CRON,
   };
 }

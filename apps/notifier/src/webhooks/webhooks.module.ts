@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { busRetentionPolicy } from '@bridge/messaging';
 import type { NotifierEnv } from '../notifier.config';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
 import { DeliveriesService } from './deliveries/deliveries.service';
@@ -7,6 +8,8 @@ import { DeliveryRecorder } from './deliveries/delivery-recorder';
 import { DeliveryWorker } from './deliveries/delivery.worker';
 import { WebhookEventsHandler } from './deliveries/webhook-events.handler';
 import { WebhookSender } from './deliveries/webhook-sender';
+import { WebhookRetentionJob } from './retention/webhook-retention.job';
+import { WebhookRetentionRepository } from './retention/webhook-retention.repository';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { WebhooksHandler } from './subscriptions/webhooks.handler';
 import { WEBHOOK_OPTIONS, webhookOptionsOf } from './webhook.options';
@@ -27,6 +30,9 @@ export class WebhooksModule {
         DeliveryBody,
         WebhookSender,
         DeliveryWorker,
+        WebhookRetentionRepository,
+        WebhookRetentionJob,
+        busRetentionPolicy,
       ],
     };
   }

@@ -120,10 +120,11 @@ export class AppointmentsService {
     await this.applyToAppointments(manager, hospitalId, messages, results, positions);
     const applied = [...results.values()];
     await this.appointments.saveResults(manager, hospitalId, applied);
+    // The rows also carry each patient's latest event: the patient's next event names it as predecessor.
     await this.trace.record(
       manager,
       hospitalId,
-      messages.flatMap((message) => traceOf(message, results.get(message.messageId)!)),
+      positions.carry(messages.flatMap((message) => traceOf(message, results.get(message.messageId)!))),
     );
     return [...applied, ...replayed];
   }

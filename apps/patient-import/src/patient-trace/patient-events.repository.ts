@@ -15,6 +15,8 @@ export interface NewPatientEvent {
   messageId?: string;
   careFlowId?: string;
   summary: string;
+  /** An SIU batch event's position, on the patient's last row of the batch (BatchPositions.carry). */
+  eventPosition?: string;
 }
 
 interface PatientEventRow {
@@ -41,10 +43,10 @@ export class PatientEventsRepository {
       events.map((event) => pick(event) ?? null);
     await manager.query(
       `INSERT INTO patient_import.patient_events
-         (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary)
-       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[])
-         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, position)
+         (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary, event_position)
+       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary, e.event_position
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[])
+         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, event_position, position)
        ORDER BY e.position`,
       [
         hospitalId,
@@ -54,6 +56,7 @@ export class PatientEventsRepository {
         column((event) => event.messageId),
         column((event) => event.careFlowId),
         column((event) => event.summary),
+        column((event) => event.eventPosition),
       ],
     );
   }

@@ -6,9 +6,11 @@
  * order: its `seq` is the event's `patientPosition`, and the latest announced row of the patient before it
  * is the event's `previousPatientPosition`. Notifier holds a webhook delivery until its predecessor arrived
  * (apps/notifier/README.md), so rows without an event (login links, SIU message rows) must never be predecessors:
- * they are not announced. Both numbers come from the INSERT that writes the row: no extra row write.
- * Two transactions changing one patient at once may see the same predecessor: they are concurrent, and
- * their events have no order between them.
+ * they are not announced. SIU batch events have no row of their own: the patient's last message row of the
+ * batch carries the patient's latest event position (`event_position`, see BatchPositions.carry), and a
+ * later event names it when it is the patient's latest. Both numbers come from the INSERT that writes the
+ * row: no extra row write. Two transactions changing one patient at once may see the same predecessor: they
+ * are concurrent, and their events have no order between them.
  */
 
 /** SQL expressions, on the rows of `changed` and the statement's parameters, for one trace row. */
@@ -39,22 +41,30 @@ export interface PositionColumns {
  * the statement started with, so it never sees the rows this statement inserts, only earlier ones.
  */
 const POSITION_RETURNING = `RETURNING traced_row.patient_id AS traced_patient_id, traced_row.seq AS patient_position,
-      ${previousAnnouncedSql('traced_row.hospital_id', 'traced_row.patient_id')} AS previous_patient_position`;
+      ${previousEventSql('traced_row.hospital_id', 'traced_row.patient_id')} AS previous_patient_position`;
 
-/** The patient's latest announced trace row, as the statement's snapshot sees it (SQL expressions in). */
-function previousAnnouncedSql(hospitalId: string, patientId: string): string {
-  return `(SELECT max(prior.seq) FROM patient_import.patient_events prior
-        WHERE prior.hospital_id = ${hospitalId} AND prior.patient_id = ${patientId} AND prior.announced)`;
+/**
+ * The patient's latest event as the statement's snapshot sees it (SQL expressions in): the greater of its
+ * latest announced trace row and the latest SIU batch event a message row carries (`event_position`). Both
+ * come from the trace's identity sequence, so the greater is the later. One pass over the patient's rows by
+ * the `patient_events_patient` index (hospital, patient, ...), as with announced rows alone.
+ */
+function previousEventSql(hospitalId: string, patientId: string): string {
+  return `(SELECT greatest(max(prior.seq) FILTER (WHERE prior.announced), max(prior.event_position))
+        FROM patient_import.patient_events prior
+        WHERE prior.hospital_id = ${hospitalId} AND prior.patient_id = ${patientId}
+          AND (prior.announced OR prior.event_position IS NOT NULL))`;
 }
 
 /**
  * SIU batches write their events per care flow's final state, before the batch's per-message trace rows:
  * an event has no trace row of its own. It takes its position from the trace's identity sequence (a number,
  * no row), and names the previous event of its patient in this batch (`batch`: the statement's parameters
- * holding patient ids and their latest positions, see BatchPositions), else the latest announced trace row.
- * No later event names an SIU event as its predecessor (nothing points at it): a push right after an SIU
- * batch is not held for it. Select-list items (with a leading comma) for the RETURNING of the statement
- * whose rows are `row` (with `hospital_id` and the patient id column `patientColumn`).
+ * holding patient ids and their latest positions, see BatchPositions), else the patient's latest event
+ * before the batch. The batch's trace rows then carry each patient's latest position (BatchPositions.carry),
+ * so the patient's next event (a push, the next batch) names it. Select-list items (with a leading comma)
+ * for the RETURNING of the statement whose rows are `row` (with `hospital_id` and the patient id column
+ * `patientColumn`).
  */
 export function batchPositionSql(
   row: string,
@@ -66,7 +76,7 @@ export function batchPositionSql(
         WHERE b.patient_id = ${row}.${patientColumn})`
     : 'NULL::bigint';
   return `, nextval(pg_get_serial_sequence('patient_import.patient_events', 'seq')) AS patient_position,
-    COALESCE(${inBatch}, ${previousAnnouncedSql(`${row}.hospital_id`, `${row}.${patientColumn}`)})
+    COALESCE(${inBatch}, ${previousEventSql(`${row}.hospital_id`, `${row}.${patientColumn}`)})
       AS previous_patient_position`;
 }
 
@@ -85,6 +95,22 @@ export class BatchPositions {
   /** The two array parameters for `batchPositionSql`'s `batch`. */
   parameters(): [string[], string[]] {
     return [[...this.latest.keys()], [...this.latest.values()]];
+  }
+
+  /**
+   * The batch's trace rows, the last row of each patient carrying the patient's latest event position
+   * (`eventPosition`, column `event_position`): the patient's next event names it as its predecessor.
+   * Carried by rows the batch writes anyway: no extra row write.
+   */
+  carry<Row extends { patientId: string; eventPosition?: string }>(rows: Row[]): Row[] {
+    const lastRow = new Map<string, number>();
+    rows.forEach((row, index) => lastRow.set(row.patientId, index));
+    return rows.map((row, index) => {
+      const position = this.latest.get(row.patientId);
+      return lastRow.get(row.patientId) === index && position !== undefined
+        ? { ...row, eventPosition: position }
+        : row;
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { runAlone } from '@bridge/database';
 import { DataSource } from 'typeorm';
 import { ALERTS_OPTIONS, type AlertsOptions } from '../alerts.options';
 import { AlertsRepository } from '../alerts.repository';
@@ -66,21 +67,7 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, OnApplicat
   }
 
   private async evaluateLocked(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-        LOCK_KEY,
-      ])) as [{ locked: boolean }];
-      if (!locked) return;
-      try {
-        await this.evaluateAll(new Date());
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await runAlone(this.dataSource, LOCK_KEY, () => this.evaluateAll(new Date()));
   }
 
   private async evaluateAll(now: Date): Promise<void> {

@@ -54,9 +54,15 @@ const DELIVERY_COLUMNS = `d.id, d.subscription_id, d.event_type, d.data, d.statu
 const EARLIER_IN_ORDER = `CASE WHEN earlier.patient_position IS NOT NULL AND d.patient_position IS NOT NULL
   THEN earlier.patient_position < d.patient_position ELSE earlier.sequence < d.sequence END`;
 
-/** The event before `d` in its patient's order has reached notifier (its delivery, if any, is recorded). */
-const PREDECESSOR_RECORDED = `EXISTS (SELECT 1 FROM notifier.webhook_patient_positions p
-  WHERE p.hospital_id = d.hospital_id AND p.position = d.previous_patient_position)`;
+/**
+ * The event before `d` in its patient's order has reached notifier (its delivery, if any, is recorded): it is
+ * listed, or at or below its hospital's watermark (listed once, pruned since: WebhookRetentionRepository).
+ * Never NULL (positions start at 1): the claim's `order_wait_expired` negates it.
+ */
+const PREDECESSOR_RECORDED = `(EXISTS (SELECT 1 FROM notifier.webhook_patient_positions p
+    WHERE p.hospital_id = d.hospital_id AND p.position = d.previous_patient_position)
+  OR d.previous_patient_position <= COALESCE((SELECT w.position FROM notifier.webhook_position_watermarks w
+    WHERE w.hospital_id = d.hospital_id), 0))`;
 
 /** The named SQL of deliveries: claiming in order, recording outcomes, the log and redelivery. */
 @Injectable()

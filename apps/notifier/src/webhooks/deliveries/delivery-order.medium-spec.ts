@@ -1,8 +1,11 @@
-import { dataSourceOptions, openDataSource } from '@bridge/database';
+import { dataSourceOptions, openDataSource, type RetentionPolicy } from '@bridge/database';
 import { createTestDatabase } from '@bridge/testing';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NOTIFIER_SCHEMA, notifierMigrations } from '../../notifier.module';
+import { KEEP_PATIENT_POSITIONS_MS, WebhookRetentionJob } from '../retention/webhook-retention.job';
+import { WebhookRetentionRepository } from '../retention/webhook-retention.repository';
 import type { WebhookOptions } from '../webhook.options';
 import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
 import { DeliveryRecorder, type WebhookEvent } from './delivery-recorder';
@@ -20,6 +23,7 @@ const options: WebhookOptions = {
   retryWindowMs: 60_000,
   pollMs: 10,
   orderWaitMs: ORDER_WAIT_MS,
+  retentionCron: 'off',
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -152,5 +156,103 @@ describe('webhook order per patient across event types (recorder and claim on Po
       [hospitalId],
     );
     expect(rows).toEqual([]);
+  });
+});
+
+describe('webhook retention (WebhookRetentionJob on PostgreSQL)', () => {
+  /** Hospitals keep 365 days unless the test gives one its own retention. */
+  const retentionJob = (hospitals: RetentionPolicy['hospitals'] = []) =>
+    new WebhookRetentionJob(
+      new SchedulerRegistry(),
+      dataSource,
+      new WebhookRetentionRepository(dataSource),
+      { policy: async () => ({ defaults: { messageBodiesDays: 90, messagesDays: 365 }, hospitals }) },
+      options,
+    );
+  const listed = async (hospitalId: string): Promise<number[]> =>
+    (
+      await dataSource.query(
+        `SELECT position FROM notifier.webhook_patient_positions WHERE hospital_id = $1 ORDER BY position`,
+        [hospitalId],
+      )
+    ).map((row: { position: string }) => Number(row.position));
+
+  it('removes positions older than a day, keeps recent ones, and lets a predecessor at or below the watermark pass', async () => {
+    const hospitalId = await hospitalWith(['careflow.updated']);
+    for (const position of [50, 52, 60])
+      await record(event(hospitalId, randomUUID(), 'patient.updated', { patientPosition: position }));
+    await dataSource.query(
+      `UPDATE notifier.webhook_patient_positions
+       SET recorded_at = now() - make_interval(secs => $3::double precision / 1000 + 60)
+       WHERE hospital_id = $1 AND position = ANY ($2::bigint[])`,
+      [hospitalId, [50, 52], KEEP_PATIENT_POSITIONS_MS],
+    );
+    expect(await retentionJob().runOnce()).toMatchObject({ ran: true, positionsRemoved: 2 });
+    expect(await listed(hospitalId)).toEqual([60]);
+
+    // 52 was pruned; 51 was never listed (e.g. from before the hospital had webhooks), and is below the
+    // watermark: neither holds its successor. 72 is above the watermark and not listed: still held.
+    const [pruned, neverListed, missing] = [randomUUID(), randomUUID(), randomUUID()];
+    await record(
+      event(hospitalId, pruned, 'careflow.updated', { patientPosition: 70, previousPatientPosition: 52 }),
+    );
+    await record(
+      event(hospitalId, neverListed, 'careflow.updated', {
+        patientPosition: 71,
+        previousPatientPosition: 51,
+      }),
+    );
+    await record(
+      event(hospitalId, missing, 'careflow.updated', { patientPosition: 73, previousPatientPosition: 72 }),
+    );
+    const sent = (await deliverDue(hospitalId)).claimed;
+    expect(sent.map((delivery) => delivery.data.patientId).sort()).toEqual([pruned, neverListed].sort());
+    expect(sent.every((delivery) => !delivery.orderWaitExpired)).toBe(true);
+    expect((await deliverDue(hospitalId)).types).toEqual([]);
+  });
+
+  it("removes finished deliveries past their hospital's message retention with their attempts, never pending ones", async () => {
+    const hospitalId = await hospitalWith(['patient.updated']);
+    const [oldDelivered, oldPending, recent] = [randomUUID(), randomUUID(), randomUUID()];
+    await record(event(hospitalId, oldDelivered, 'patient.updated'));
+    await deliverDue(hospitalId);
+    await record(event(hospitalId, oldPending, 'patient.updated'));
+    // Both three days old; the pending one waits for a retry an hour ahead.
+    await dataSource.query(
+      `UPDATE notifier.webhook_deliveries SET created_at = now() - interval '3 days',
+         next_attempt_at = CASE WHEN status = 'pending' THEN now() + interval '1 hour' ELSE next_attempt_at END
+       WHERE hospital_id = $1`,
+      [hospitalId],
+    );
+    await record(event(hospitalId, recent, 'patient.updated'));
+    await deliverDue(hospitalId);
+    // Another hospital's as old delivery stays: its retention (the defaults) is a year.
+    const otherHospital = await hospitalWith(['patient.updated']);
+    await record(event(otherHospital, randomUUID(), 'patient.updated'));
+    await deliverDue(otherHospital);
+    await dataSource.query(
+      `UPDATE notifier.webhook_deliveries SET created_at = now() - interval '3 days' WHERE hospital_id = $1`,
+      [otherHospital],
+    );
+    const kept = (hospital: string): Promise<{ patientId: string; status: string; attempts: number }[]> =>
+      dataSource.query(
+        `SELECT d.data->>'patientId' AS "patientId", d.status, count(a.attempt)::int AS attempts
+         FROM notifier.webhook_deliveries d LEFT JOIN notifier.webhook_attempts a ON a.delivery_id = d.id
+         WHERE d.hospital_id = $1 GROUP BY d.id ORDER BY d.sequence`,
+        [hospital],
+      );
+
+    const report = await retentionJob([{ hospitalId, messageBodiesDays: 1, messagesDays: 2 }]).runOnce();
+    expect(report.deliveriesRemoved).toBe(1);
+    expect(await kept(hospitalId)).toEqual([
+      { patientId: oldPending, status: 'pending', attempts: 0 },
+      { patientId: recent, status: 'succeeded', attempts: 1 },
+    ]);
+    expect(await kept(otherHospital)).toHaveLength(1);
+    const orphans = await dataSource.query(
+      `SELECT 1 FROM notifier.webhook_attempts a
+       WHERE NOT EXISTS (SELECT 1 FROM notifier.webhook_deliveries d WHERE d.id = a.delivery_id)`,
+    );
+    expect(orphans).toEqual([]);
   });
 });

@@ -28,7 +28,14 @@ beforeAll(async () => {
     NOTIFIER_SCHEMA,
   );
   const recorder = new DeliveryRecorder(
-    { timeoutMs: 1000, retryBaseMs: 10, retryWindowMs: 60_000, pollMs: 10, orderWaitMs: 1000 },
+    {
+      timeoutMs: 1000,
+      retryBaseMs: 10,
+      retryWindowMs: 60_000,
+      pollMs: 10,
+      orderWaitMs: 1000,
+      retentionCron: 'off',
+    },
     dataSource,
   );
   const inbox = new Inbox(dataSource, {

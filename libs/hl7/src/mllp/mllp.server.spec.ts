@@ -144,6 +144,20 @@ describe('MllpServer', () => {
     expect(maxRunning).toBe(1);
   });
 
+  it('closes an idle connection, but never while it owes the peer a reply', async () => {
+    const port = await start({
+      idleTimeoutMs: 100,
+      onMessage: async (message) => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return `ACK:${message.toString()}`;
+      },
+    });
+    const { socket, replies, closed } = await client(port);
+    socket.write(frame('MSH|slow'));
+    await eventually(() => expect(replies).toEqual(['ACK:MSH|slow']));
+    await eventually(() => expect(closed()).toBe(true));
+  });
+
   it('close() ends every open connection', async () => {
     const port = await start();
     const first = await client(port);

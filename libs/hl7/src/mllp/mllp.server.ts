@@ -197,6 +197,14 @@ export class MllpServer {
     });
     // Resets and broken pipes are normal network life; the socket is simply dropped.
     socket.on('error', () => socket.destroy());
-    if (this.options.idleTimeoutMs) socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
+    // Idle means the peer sent nothing AND we owe it no reply: a handler slower than the timeout (a busy
+    // database) must still answer. Our reply's write re-arms the timer; `on`, not setTimeout's callback,
+    // which is a `once`.
+    if (this.options.idleTimeoutMs) {
+      socket.setTimeout(this.options.idleTimeoutMs);
+      socket.on('timeout', () => {
+        if (pending === 0) socket.destroy();
+      });
+    }
   }
 }

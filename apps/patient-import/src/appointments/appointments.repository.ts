@@ -49,17 +49,7 @@ const CARE_FLOW_RETURNING = 'RETURNING id, hospital_id, patient_id, definition_k
 export class AppointmentsRepository {
   constructor(private readonly outbox: Outbox) {}
 
-  /** Answers the ids claimed now; the others were applied before (a concurrent claim waits for its commit). */
-  async claim(manager: EntityManager, hospitalId: string, messageIds: string[]): Promise<Set<string>> {
-    const rows: { message_id: string }[] = await manager.query(
-      `INSERT INTO patient_import.applied_siu_messages (hospital_id, message_id)
-       SELECT $1, id FROM unnest($2::uuid[]) AS id ORDER BY id
-       ON CONFLICT DO NOTHING RETURNING message_id`,
-      [hospitalId, messageIds],
-    );
-    return new Set(rows.map((row) => row.message_id));
-  }
-
+  /** The first result of each of these messages that was applied before (rule 27 at this end). */
   async results(
     manager: EntityManager,
     hospitalId: string,
@@ -75,22 +65,29 @@ export class AppointmentsRepository {
     );
   }
 
-  async saveResults(
+  /**
+   * Claims the messages applied in this transaction with their results, one row each in one statement (the
+   * claim is the result: no claim row to update later). A message another transaction applied meanwhile
+   * keeps its row: it is answered as not claimed, and the caller rolls back and answers that first result.
+   */
+  async claimWithResults(
     manager: EntityManager,
     hospitalId: string,
     results: AppointmentMessageAppliedV1[],
-  ): Promise<void> {
-    if (results.length === 0) return;
-    await manager.query(
-      `UPDATE patient_import.applied_siu_messages AS applied SET result = saved.result
-       FROM unnest($2::uuid[], $3::jsonb[]) AS saved (message_id, result)
-       WHERE applied.hospital_id = $1 AND applied.message_id = saved.message_id`,
+  ): Promise<Set<string>> {
+    if (results.length === 0) return new Set();
+    const rows: { message_id: string }[] = await manager.query(
+      `INSERT INTO patient_import.applied_siu_messages (hospital_id, message_id, result)
+       SELECT $1, saved.message_id, saved.result
+       FROM unnest($2::uuid[], $3::jsonb[]) AS saved (message_id, result) ORDER BY saved.message_id
+       ON CONFLICT DO NOTHING RETURNING message_id`,
       [
         hospitalId,
         results.map((result) => result.messageId),
         results.map((result) => JSON.stringify(result)),
       ],
     );
+    return new Set(rows.map((row) => row.message_id));
   }
 
   /**
@@ -164,20 +161,20 @@ export class AppointmentsRepository {
     return new Map(rows.map((row) => [row.patient_code, { id: row.id, created: row.created }]));
   }
 
-  /** Finds or creates the appointments and locks them until the transaction ends. */
+  /**
+   * Locks the appointments that exist (in appointment id order) until the transaction ends; the others are
+   * inserted with their care flow once it is known (insertAppointments), so a new appointment costs one write.
+   */
   async lockAppointments(
     manager: EntityManager,
     hospitalId: string,
-    appointments: { appointmentId: string; patientId: string }[],
+    appointmentIds: string[],
   ): Promise<Map<string, LockedAppointment>> {
-    if (appointments.length === 0) return new Map();
+    if (appointmentIds.length === 0) return new Map();
     const rows: { id: string; appointment_id: string; care_flow_id: string | null }[] = await manager.query(
-      `INSERT INTO patient_import.appointments AS a (id, hospital_id, appointment_id, patient_id)
-       SELECT gen_random_uuid(), $1, v.appointment_id, v.patient_id
-       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, patient_id) ORDER BY v.appointment_id
-       ON CONFLICT ON CONSTRAINT appointments_hospital_appointment DO UPDATE SET updated_at = now()
-       RETURNING a.id, a.appointment_id, a.care_flow_id`,
-      [hospitalId, appointments.map((a) => a.appointmentId), appointments.map((a) => a.patientId)],
+      `SELECT id, appointment_id, care_flow_id FROM patient_import.appointments
+       WHERE hospital_id = $1 AND appointment_id = ANY($2::text[]) ORDER BY appointment_id FOR UPDATE`,
+      [hospitalId, appointmentIds],
     );
     return new Map(
       rows.map((row) => [
@@ -188,6 +185,49 @@ export class AppointmentsRepository {
           ...(row.care_flow_id ? { careFlowId: row.care_flow_id } : {}),
         },
       ]),
+    );
+  }
+
+  /**
+   * New appointments, each with the care flow this batch started for it (if any). Answers how many were
+   * inserted: fewer than asked means a concurrent transaction inserted one of them first (the caller rolls
+   * back and applies again, now finding it locked).
+   */
+  async insertAppointments(
+    manager: EntityManager,
+    hospitalId: string,
+    appointments: { appointmentId: string; patientId: string; careFlowId?: string }[],
+  ): Promise<number> {
+    if (appointments.length === 0) return 0;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO patient_import.appointments AS a (id, hospital_id, appointment_id, patient_id, care_flow_id)
+       SELECT gen_random_uuid(), $1, v.appointment_id, v.patient_id, v.care_flow_id
+       FROM unnest($2::text[], $3::uuid[], $4::uuid[]) AS v (appointment_id, patient_id, care_flow_id)
+       ORDER BY v.appointment_id
+       ON CONFLICT ON CONSTRAINT appointments_hospital_appointment DO NOTHING
+       RETURNING a.id`,
+      [
+        hospitalId,
+        appointments.map((a) => a.appointmentId),
+        appointments.map((a) => a.patientId),
+        appointments.map((a) => a.careFlowId ?? null),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** An appointment that existed gets the care flow this batch started for it (a restart after a stop). */
+  async linkCareFlows(
+    manager: EntityManager,
+    hospitalId: string,
+    links: { appointmentId: string; careFlowId: string }[],
+  ): Promise<void> {
+    if (links.length === 0) return;
+    await manager.query(
+      `UPDATE patient_import.appointments a SET care_flow_id = v.care_flow_id, updated_at = now()
+       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, care_flow_id)
+       WHERE a.hospital_id = $1 AND a.appointment_id = v.appointment_id`,
+      [hospitalId, links.map((link) => link.appointmentId), links.map((link) => link.careFlowId)],
     );
   }
 
@@ -297,7 +337,7 @@ export class AppointmentsRepository {
     );
   }
 
-  /** Starts care flows (source `siu`) and links them to their appointments; a `started` event each. */
+  /** Starts care flows (source `siu`), each naming its appointment; a `started` event each. */
   async insertCareFlows(manager: EntityManager, hospitalId: string, flows: NewSiuCareFlow[]): Promise<void> {
     if (flows.length === 0) return;
     const column = <T>(pick: (flow: NewSiuCareFlow) => T | undefined) =>
@@ -327,12 +367,6 @@ export class AppointmentsRepository {
       changedEventSql('started'),
     );
     await manager.query(statement.sql, statement.parameters);
-    await manager.query(
-      `UPDATE patient_import.appointments a SET care_flow_id = v.care_flow_id, updated_at = now()
-       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, care_flow_id)
-       WHERE a.hospital_id = $1 AND a.appointment_id = v.appointment_id`,
-      [hospitalId, column((f) => f.appointmentId), column((f) => f.id)],
-    );
   }
 
   /** An SIU update re-reads baseline and physician (rule 25); an `updated` event each. */

@@ -7,12 +7,16 @@ import {
   type DomainError,
   type PatientInputV1,
 } from '@bridge/contracts';
+import { isUniqueViolation } from '@bridge/database';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
 import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
+
+/** Rolled back and run again when a concurrent transaction raced it; a third race is an error. */
+const CONCURRENT_APPLY_ATTEMPTS = 3;
 
 /** A care flow as this batch leaves it. */
 interface WorkingCareFlow extends StoredCareFlow {
@@ -55,12 +59,28 @@ export class AppointmentsService {
       return !refusal;
     });
     if (applicable.length > 0) {
-      const applied = await this.dataSource.transaction((manager) =>
-        this.applyAll(manager, hospitalId, applicable),
-      );
-      for (const result of applied) results.set(result.messageId, result);
+      for (const result of await this.applyOnce(hospitalId, applicable)) results.set(result.messageId, result);
     }
     return messages.map((message) => results.get(message.messageId)!);
+  }
+
+  /**
+   * One transaction; when a concurrent one applied some of the same messages or made one of the same new
+   * appointments first (both rare: a redelivery racing its first delivery, competing consumers on one new
+   * appointment), it is rolled back whole and run again, and then finds their rows.
+   */
+  private async applyOnce(
+    hospitalId: string,
+    messages: AppointmentMessageV1[],
+  ): Promise<AppointmentMessageAppliedV1[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction((manager) => this.applyAll(manager, hospitalId, messages));
+      } catch (error) {
+        const raced = error instanceof ConcurrentApply || isUniqueViolation(error);
+        if (!raced || attempt >= CONCURRENT_APPLY_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async applyAll(
@@ -68,26 +88,16 @@ export class AppointmentsService {
     hospitalId: string,
     all: AppointmentMessageV1[],
   ): Promise<AppointmentMessageAppliedV1[]> {
-    const claimed = await this.appointments.claim(
+    const earlier = await this.appointments.results(
       manager,
       hospitalId,
       all.map((message) => message.messageId),
     );
-    const earlier = await this.appointments.results(
-      manager,
-      hospitalId,
-      all.filter((message) => !claimed.has(message.messageId)).map((message) => message.messageId),
-    );
     const replayed = all
-      .filter((message) => !claimed.has(message.messageId))
-      .map((message) => {
-        const first = earlier.get(message.messageId);
-        // Claimed and committed together with its result: a claim without one is a bug, never a success.
-        if (!first) throw new Error('an applied SIU message has no stored result');
-        return { ...first, replayed: true };
-      });
+      .filter((message) => earlier.has(message.messageId))
+      .map((message) => ({ ...earlier.get(message.messageId)!, replayed: true }));
     const messages = all
-      .filter((message) => claimed.has(message.messageId))
+      .filter((message) => !earlier.has(message.messageId))
       .sort((a, b) => a.sequence - b.sequence);
     if (messages.length === 0) return replayed;
 
@@ -111,7 +121,9 @@ export class AppointmentsService {
     }
     await this.applyToAppointments(manager, hospitalId, messages, results);
     const applied = [...results.values()];
-    await this.appointments.saveResults(manager, hospitalId, applied);
+    // The claim and its result in one write, last: a message applied meanwhile rolls this one back.
+    const claimed = await this.appointments.claimWithResults(manager, hospitalId, applied);
+    if (claimed.size < applied.length) throw new ConcurrentApply();
     await this.trace.record(
       manager,
       hospitalId,
@@ -142,11 +154,9 @@ export class AppointmentsService {
     for (const message of acting)
       if (!firstByAppointment.has(message.appointmentId))
         firstByAppointment.set(message.appointmentId, message.patientId);
-    const locked = await this.appointments.lockAppointments(
-      manager,
-      hospitalId,
-      [...firstByAppointment].map(([appointmentId, patientId]) => ({ appointmentId, patientId })),
-    );
+    const locked = await this.appointments.lockAppointments(manager, hospitalId, [
+      ...firstByAppointment.keys(),
+    ]);
     await this.appointments.record(manager, hospitalId, acting);
     const histories = await this.appointments.history(manager, hospitalId, [...firstByAppointment.keys()]);
     const stored = await this.appointments.lockCareFlows(
@@ -159,6 +169,7 @@ export class AppointmentsService {
 
     const inBatch = new Set(acting.map((message) => message.messageId));
     const finals: { appointmentId: string; flow: WorkingCareFlow }[] = [];
+    const created: { appointmentId: string; patientId: string; careFlowId?: string }[] = [];
     for (const appointmentId of firstByAppointment.keys()) {
       const history = (histories.get(appointmentId) ?? []).filter(
         (message) => !inBatch.has(message.messageId),
@@ -195,6 +206,13 @@ export class AppointmentsService {
           result.careFlowStopped = true;
         }
       }
+      if (!locked.has(appointmentId)) {
+        created.push({
+          appointmentId,
+          patientId: firstByAppointment.get(appointmentId)!,
+          ...(flow?.isNew ? { careFlowId: flow.id } : {}),
+        });
+      }
       if (flow) {
         finals.push({ appointmentId, flow });
         for (const message of acting.filter((m) => m.appointmentId === appointmentId)) {
@@ -203,6 +221,16 @@ export class AppointmentsService {
       }
     }
     await this.write(manager, hospitalId, finals);
+    // After the care flows (the link references them): a new appointment is written once, already linked.
+    const inserted = await this.appointments.insertAppointments(manager, hospitalId, created);
+    if (inserted < created.length) throw new ConcurrentApply();
+    await this.appointments.linkCareFlows(
+      manager,
+      hospitalId,
+      finals
+        .filter(({ appointmentId, flow }) => flow.isNew && locked.has(appointmentId))
+        .map(({ appointmentId, flow }) => ({ appointmentId, careFlowId: flow.id })),
+    );
   }
 
   private async write(
@@ -257,6 +285,13 @@ export class AppointmentsService {
       }
     }
     return missing;
+  }
+}
+
+/** A concurrent transaction applied one of the messages, or made one of the new appointments, first. */
+class ConcurrentApply extends Error {
+  constructor() {
+    super('a concurrent transaction applied the same SIU messages or appointments first');
   }
 }
 

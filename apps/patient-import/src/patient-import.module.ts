@@ -31,6 +31,7 @@ import { Appointments1764190000000 } from './migrations/1764190000000-appointmen
 import { PartitionMessages1796228252551 } from './migrations/1796228252551-partition-messages';
 import { CareFlowDefinitionActive1796229270229 } from './migrations/1796229270229-care-flow-definition-active';
 import { PatientEvents1796240000000 } from './migrations/1796240000000-patient-events';
+import { AppointmentMessageResults1796250000001 } from './migrations/1796250000001-appointment-message-results';
 import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
@@ -52,6 +53,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     CareFlowDefinitionActive1796229270229,
     outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
     PatientEvents1796240000000,
+    AppointmentMessageResults1796250000001,
   ];
 }
 

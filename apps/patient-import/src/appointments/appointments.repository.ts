@@ -49,7 +49,11 @@ const CARE_FLOW_RETURNING = 'RETURNING id, hospital_id, patient_id, definition_k
 export class AppointmentsRepository {
   constructor(private readonly outbox: Outbox) {}
 
-  /** The first result of each of these messages that was applied before (rule 27 at this end). */
+  /**
+   * The first result of each of these messages that was applied before (rule 27 at this end): kept with the
+   * message's appointment history, or (no appointment acted on, or applied before results moved there) in
+   * applied_siu_messages.
+   */
   async results(
     manager: EntityManager,
     hospitalId: string,
@@ -57,7 +61,10 @@ export class AppointmentsRepository {
   ): Promise<Map<string, AppointmentMessageAppliedV1>> {
     if (messageIds.length === 0) return new Map();
     const rows: { message_id: string; result: AppointmentMessageAppliedV1 | null }[] = await manager.query(
-      `SELECT message_id, result FROM patient_import.applied_siu_messages WHERE hospital_id = $1 AND message_id = ANY($2::uuid[])`,
+      `SELECT message_id, result FROM patient_import.applied_siu_messages WHERE hospital_id = $1 AND message_id = ANY($2::uuid[])
+       UNION ALL
+       SELECT message_id, result FROM patient_import.appointment_messages
+       WHERE hospital_id = $1 AND message_id = ANY($2::uuid[]) AND result IS NOT NULL`,
       [hospitalId, messageIds],
     );
     return new Map(
@@ -66,8 +73,8 @@ export class AppointmentsRepository {
   }
 
   /**
-   * Claims the messages applied in this transaction with their results, one row each in one statement (the
-   * claim is the result: no claim row to update later). A message another transaction applied meanwhile
+   * Claims the messages applied in this transaction that acted on no appointment, with their results, one row
+   * each in one statement (the claim is the result: no claim row to update later). A message another transaction applied meanwhile
    * keeps its row: it is answered as not claimed, and the caller rolls back and answers that first result.
    */
   async claimWithResults(
@@ -231,19 +238,28 @@ export class AppointmentsRepository {
     );
   }
 
+  /**
+   * Adds the messages to their appointments' histories, each with its result: the row is the message's claim
+   * (unique per hospital and message) and its first result in one write. Answers how many were added; fewer
+   * than asked means a concurrent transaction applied one of them first (the caller rolls back).
+   */
   async record(
     manager: EntityManager,
     hospitalId: string,
-    messages: (AppointmentMessage & { appointmentId: string })[],
-  ): Promise<void> {
-    if (messages.length === 0) return;
-    const column = <T>(pick: (message: AppointmentMessage & { appointmentId: string }) => T | undefined) =>
+    messages: (AppointmentMessage & { appointmentId: string; result: AppointmentMessageAppliedV1 })[],
+  ): Promise<number> {
+    if (messages.length === 0) return 0;
+    const column = <T>(pick: (message: (typeof messages)[number]) => T | undefined) =>
       messages.map((message) => pick(message) ?? null);
-    await manager.query(
+    const rows: unknown[] = await manager.query(
       `INSERT INTO patient_import.appointment_messages (hospital_id, message_id, appointment_id, sequence, event, action,
-         definition_key, patient_id, physician_id, physician_code, baseline)
+         definition_key, patient_id, physician_id, physician_code, baseline, result)
        SELECT $1, v.* FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-                                  $9::uuid[], $10::text[], $11::jsonb[]) AS v`,
+                                  $9::uuid[], $10::text[], $11::jsonb[], $12::jsonb[])
+         AS v (message_id, appointment_id, sequence, event, action, definition_key, patient_id, physician_id,
+               physician_code, baseline, result)
+       ORDER BY v.message_id
+       ON CONFLICT DO NOTHING RETURNING message_id`,
       [
         hospitalId,
         column((m) => m.messageId),
@@ -256,8 +272,10 @@ export class AppointmentsRepository {
         column((m) => m.physicianId),
         column((m) => m.physicianCode),
         column((m) => JSON.stringify(m.baseline)),
+        column((m) => JSON.stringify(m.result)),
       ],
     );
+    return rows.length;
   }
 
   /** Every message applied to these appointments, this batch's included, in sequence order. */

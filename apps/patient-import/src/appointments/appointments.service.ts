@@ -119,11 +119,13 @@ export class AppointmentsService {
         replayed: false,
       });
     }
-    await this.applyToAppointments(manager, hospitalId, messages, results);
+    const recorded = await this.applyToAppointments(manager, hospitalId, messages, results);
     const applied = [...results.values()];
-    // The claim and its result in one write, last: a message applied meanwhile rolls this one back.
-    const claimed = await this.appointments.claimWithResults(manager, hospitalId, applied);
-    if (claimed.size < applied.length) throw new ConcurrentApply();
+    // The claim and its result in one write, last (those of messages on an appointment went with their
+    // history): a message applied meanwhile rolls this transaction back.
+    const unrecorded = applied.filter((result) => !recorded.has(result.messageId));
+    const claimed = await this.appointments.claimWithResults(manager, hospitalId, unrecorded);
+    if (claimed.size < unrecorded.length) throw new ConcurrentApply();
     await this.trace.record(
       manager,
       hospitalId,
@@ -135,21 +137,22 @@ export class AppointmentsService {
   /**
    * Rule 25 per appointment: each message of the batch, in sequence order, is replayed with the appointment's
    * history and the care flow brought in line; its effects are recorded on the message. The database then
-   * receives the final state in a few statements.
+   * receives the final state in a few statements, each message's history row with its result. Answers the
+   * messages recorded so.
    */
   private async applyToAppointments(
     manager: EntityManager,
     hospitalId: string,
     messages: AppointmentMessageV1[],
     results: Map<string, AppointmentMessageAppliedV1>,
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const acting = messages
       .filter((message) => message.appointment && message.appointment.action !== 'ignore')
       .map((message) => ({
         ...toAppointmentMessage(message, results.get(message.messageId)!.patientId),
         appointmentId: message.appointment!.appointmentId,
       }));
-    if (acting.length === 0) return;
+    if (acting.length === 0) return new Set();
     const firstByAppointment = new Map<string, string>();
     for (const message of acting)
       if (!firstByAppointment.has(message.appointmentId))
@@ -157,7 +160,6 @@ export class AppointmentsService {
     const locked = await this.appointments.lockAppointments(manager, hospitalId, [
       ...firstByAppointment.keys(),
     ]);
-    await this.appointments.record(manager, hospitalId, acting);
     const histories = await this.appointments.history(manager, hospitalId, [...firstByAppointment.keys()]);
     const stored = await this.appointments.lockCareFlows(
       manager,
@@ -224,6 +226,12 @@ export class AppointmentsService {
     // After the care flows (the link references them): a new appointment is written once, already linked.
     const inserted = await this.appointments.insertAppointments(manager, hospitalId, created);
     if (inserted < created.length) throw new ConcurrentApply();
+    const recorded = await this.appointments.record(
+      manager,
+      hospitalId,
+      acting.map((message) => ({ ...message, result: results.get(message.messageId)! })),
+    );
+    if (recorded < acting.length) throw new ConcurrentApply();
     await this.appointments.linkCareFlows(
       manager,
       hospitalId,
@@ -231,6 +239,7 @@ export class AppointmentsService {
         .filter(({ appointmentId, flow }) => flow.isNew && locked.has(appointmentId))
         .map(({ appointmentId, flow }) => ({ appointmentId, careFlowId: flow.id })),
     );
+    return new Set(acting.map((message) => message.messageId));
   }
 
   private async write(

@@ -38,30 +38,26 @@ export async function startEmbedded(
   const admin = { clientId: 'bench-admin', clientSecret: randomBytes(18).toString('base64url') };
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-embedded-'));
   const { AMQP_URL: _broker, ...environment } = process.env;
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs(), join(DIST, 'apps', 'embedded', 'main.js')],
-    {
-      env: {
-        ...environment,
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: dataDir,
-        DEMO: 'off',
-        SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
-        SECRETS_KEY: randomBytes(32).toString('base64'),
-        ADMIN_CLIENT_ID: admin.clientId,
-        ADMIN_CLIENT_SECRET: admin.clientSecret,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        ALLOW_LOOPBACK_DESTINATIONS: 'true',
-        SIU_DIRECTORY_ROOTS: tmpdir(),
-        ...options.env,
-      },
-      // Its start-up banner is for a person at a terminal; warnings and errors still show.
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawn(process.execPath, [...nodeArgs(), join(DIST, 'apps', 'embedded', 'main.js')], {
+    env: {
+      ...environment,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      DEMO: 'off',
+      SIGNING_KEY_PASSPHRASE: randomBytes(32).toString('hex'),
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+      ADMIN_CLIENT_ID: admin.clientId,
+      ADMIN_CLIENT_SECRET: admin.clientSecret,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ALLOW_LOOPBACK_DESTINATIONS: 'true',
+      SIU_DIRECTORY_ROOTS: tmpdir(),
+      ...options.env,
     },
-  );
+    // Its start-up banner is for a person at a terminal; warnings and errors still show.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null) {

@@ -8,6 +8,7 @@ import type { CareFlowDefinitionsService } from '../care-flow-definitions/care-f
 import { patientImportMigrations } from '../patient-import.module';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
 import { PatientEventsRepository } from '../patient-trace/patient-events.repository';
+import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsRepository } from './appointments.repository';
 import { AppointmentsService } from './appointments.service';
 
@@ -44,6 +45,7 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     service = new AppointmentsService(
       dataSource,
       new AppointmentsRepository(outbox),
+      new AppliedMessagesRepository(),
       definitions,
       new PatientEventsRepository(),
     );
@@ -81,9 +83,10 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     const count = async (table: string) =>
       Number(
         (
-          (await dataSource.query(`SELECT count(*) AS n FROM patient_import.${table} WHERE hospital_id = $1`, [
-            hospitalId,
-          ])) as { n: string }[]
+          (await dataSource.query(
+            `SELECT count(*) AS n FROM patient_import.${table} WHERE hospital_id = $1`,
+            [hospitalId],
+          )) as { n: string }[]
         )[0].n,
       );
     const appointments = (await dataSource.query(
@@ -110,7 +113,12 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
       careFlows: 1,
       applied: 1,
       appointments: [
-        { appointment_id: 'A1', care_flow_id: careFlowId, status: 'active', baseline: start.appointment!.baseline },
+        {
+          appointment_id: 'A1',
+          care_flow_id: careFlowId,
+          status: 'active',
+          baseline: start.appointment!.baseline,
+        },
       ],
     });
 

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
+import { AppliedMessagesRepository } from './applied-messages.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
 import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
 
@@ -38,6 +39,7 @@ export class AppointmentsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly appointments: AppointmentsRepository,
+    private readonly applied: AppliedMessagesRepository,
     private readonly definitions: CareFlowDefinitionsService,
     private readonly trace: PatientEventsRepository,
   ) {}
@@ -59,7 +61,8 @@ export class AppointmentsService {
       return !refusal;
     });
     if (applicable.length > 0) {
-      for (const result of await this.applyOnce(hospitalId, applicable)) results.set(result.messageId, result);
+      for (const result of await this.applyOnce(hospitalId, applicable))
+        results.set(result.messageId, result);
     }
     return messages.map((message) => results.get(message.messageId)!);
   }
@@ -88,7 +91,7 @@ export class AppointmentsService {
     hospitalId: string,
     all: AppointmentMessageV1[],
   ): Promise<AppointmentMessageAppliedV1[]> {
-    const earlier = await this.appointments.results(
+    const earlier = await this.applied.results(
       manager,
       hospitalId,
       all.map((message) => message.messageId),
@@ -124,7 +127,7 @@ export class AppointmentsService {
     // The claim and its result in one write, last (those of messages on an appointment went with their
     // history): a message applied meanwhile rolls this transaction back.
     const unrecorded = applied.filter((result) => !recorded.has(result.messageId));
-    const claimed = await this.appointments.claimWithResults(manager, hospitalId, unrecorded);
+    const claimed = await this.applied.claimWithResults(manager, hospitalId, unrecorded);
     if (claimed.size < unrecorded.length) throw new ConcurrentApply();
     await this.trace.record(
       manager,

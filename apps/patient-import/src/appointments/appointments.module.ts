@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CareFlowDefinitionsModule } from '../care-flow-definitions/care-flow-definitions.module';
 import { PatientTraceModule } from '../patient-trace/patient-trace.module';
+import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsHandler } from './appointments.handler';
 import { AppointmentsRepository } from './appointments.repository';
 import { AppointmentsService } from './appointments.service';
@@ -9,6 +10,6 @@ import { AppointmentsService } from './appointments.service';
 @Module({
   imports: [CareFlowDefinitionsModule, PatientTraceModule],
   controllers: [AppointmentsHandler],
-  providers: [AppointmentsRepository, AppointmentsService],
+  providers: [AppliedMessagesRepository, AppointmentsRepository, AppointmentsService],
 })
 export class AppointmentsModule {}

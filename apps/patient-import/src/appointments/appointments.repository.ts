@@ -58,50 +58,6 @@ function careFlowReturning(row: string, positions: BatchPositions, parameters: u
 export class AppointmentsRepository {
   constructor(private readonly outbox: Outbox) {}
 
-  /** Answers the ids claimed now; the others were applied before (a concurrent claim waits for its commit). */
-  async claim(manager: EntityManager, hospitalId: string, messageIds: string[]): Promise<Set<string>> {
-    const rows: { message_id: string }[] = await manager.query(
-      `INSERT INTO patient_import.applied_siu_messages (hospital_id, message_id)
-       SELECT $1, id FROM unnest($2::uuid[]) AS id ORDER BY id
-       ON CONFLICT DO NOTHING RETURNING message_id`,
-      [hospitalId, messageIds],
-    );
-    return new Set(rows.map((row) => row.message_id));
-  }
-
-  async results(
-    manager: EntityManager,
-    hospitalId: string,
-    messageIds: string[],
-  ): Promise<Map<string, AppointmentMessageAppliedV1>> {
-    if (messageIds.length === 0) return new Map();
-    const rows: { message_id: string; result: AppointmentMessageAppliedV1 | null }[] = await manager.query(
-      `SELECT message_id, result FROM patient_import.applied_siu_messages WHERE hospital_id = $1 AND message_id = ANY($2::uuid[])`,
-      [hospitalId, messageIds],
-    );
-    return new Map(
-      rows.filter((row) => row.result !== null).map((row) => [row.message_id, row.result!] as const),
-    );
-  }
-
-  async saveResults(
-    manager: EntityManager,
-    hospitalId: string,
-    results: AppointmentMessageAppliedV1[],
-  ): Promise<void> {
-    if (results.length === 0) return;
-    await manager.query(
-      `UPDATE patient_import.applied_siu_messages AS applied SET result = saved.result
-       FROM unnest($2::uuid[], $3::jsonb[]) AS saved (message_id, result)
-       WHERE applied.hospital_id = $1 AND applied.message_id = saved.message_id`,
-      [
-        hospitalId,
-        results.map((result) => result.messageId),
-        results.map((result) => JSON.stringify(result)),
-      ],
-    );
-  }
-
   /**
    * Creates or updates patients by patient code, one row each (the caller passes each code once), with
    * the push API's rules (PatientsRepository.upsert): a value the message does not carry keeps the stored
@@ -174,20 +130,20 @@ export class AppointmentsRepository {
     return new Map(rows.map((row) => [row.patient_code, { id: row.id, created: row.created }]));
   }
 
-  /** Finds or creates the appointments and locks them until the transaction ends. */
+  /**
+   * Locks the appointments that exist (in appointment id order) until the transaction ends; the others are
+   * inserted with their care flow once it is known (insertAppointments), so a new appointment costs one write.
+   */
   async lockAppointments(
     manager: EntityManager,
     hospitalId: string,
-    appointments: { appointmentId: string; patientId: string }[],
+    appointmentIds: string[],
   ): Promise<Map<string, LockedAppointment>> {
-    if (appointments.length === 0) return new Map();
+    if (appointmentIds.length === 0) return new Map();
     const rows: { id: string; appointment_id: string; care_flow_id: string | null }[] = await manager.query(
-      `INSERT INTO patient_import.appointments AS a (id, hospital_id, appointment_id, patient_id)
-       SELECT gen_random_uuid(), $1, v.appointment_id, v.patient_id
-       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, patient_id) ORDER BY v.appointment_id
-       ON CONFLICT ON CONSTRAINT appointments_hospital_appointment DO UPDATE SET updated_at = now()
-       RETURNING a.id, a.appointment_id, a.care_flow_id`,
-      [hospitalId, appointments.map((a) => a.appointmentId), appointments.map((a) => a.patientId)],
+      `SELECT id, appointment_id, care_flow_id FROM patient_import.appointments
+       WHERE hospital_id = $1 AND appointment_id = ANY($2::text[]) ORDER BY appointment_id FOR UPDATE`,
+      [hospitalId, appointmentIds],
     );
     return new Map(
       rows.map((row) => [
@@ -201,19 +157,71 @@ export class AppointmentsRepository {
     );
   }
 
+  /**
+   * New appointments, each with the care flow this batch started for it (if any). Answers how many were
+   * inserted: fewer than asked means a concurrent transaction inserted one of them first (the caller rolls
+   * back and applies again, now finding it locked).
+   */
+  async insertAppointments(
+    manager: EntityManager,
+    hospitalId: string,
+    appointments: { appointmentId: string; patientId: string; careFlowId?: string }[],
+  ): Promise<number> {
+    if (appointments.length === 0) return 0;
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO patient_import.appointments AS a (id, hospital_id, appointment_id, patient_id, care_flow_id)
+       SELECT gen_random_uuid(), $1, v.appointment_id, v.patient_id, v.care_flow_id
+       FROM unnest($2::text[], $3::uuid[], $4::uuid[]) AS v (appointment_id, patient_id, care_flow_id)
+       ORDER BY v.appointment_id
+       ON CONFLICT ON CONSTRAINT appointments_hospital_appointment DO NOTHING
+       RETURNING a.id`,
+      [
+        hospitalId,
+        appointments.map((a) => a.appointmentId),
+        appointments.map((a) => a.patientId),
+        appointments.map((a) => a.careFlowId ?? null),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** An appointment that existed gets the care flow this batch started for it (a restart after a stop). */
+  async linkCareFlows(
+    manager: EntityManager,
+    hospitalId: string,
+    links: { appointmentId: string; careFlowId: string }[],
+  ): Promise<void> {
+    if (links.length === 0) return;
+    await manager.query(
+      `UPDATE patient_import.appointments a SET care_flow_id = v.care_flow_id, updated_at = now()
+       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, care_flow_id)
+       WHERE a.hospital_id = $1 AND a.appointment_id = v.appointment_id`,
+      [hospitalId, links.map((link) => link.appointmentId), links.map((link) => link.careFlowId)],
+    );
+  }
+
+  /**
+   * Adds the messages to their appointments' histories, each with its result: the row is the message's claim
+   * (unique per hospital and message) and its first result in one write. Answers how many were added; fewer
+   * than asked means a concurrent transaction applied one of them first (the caller rolls back).
+   */
   async record(
     manager: EntityManager,
     hospitalId: string,
-    messages: (AppointmentMessage & { appointmentId: string })[],
-  ): Promise<void> {
-    if (messages.length === 0) return;
-    const column = <T>(pick: (message: AppointmentMessage & { appointmentId: string }) => T | undefined) =>
+    messages: (AppointmentMessage & { appointmentId: string; result: AppointmentMessageAppliedV1 })[],
+  ): Promise<number> {
+    if (messages.length === 0) return 0;
+    const column = <T>(pick: (message: (typeof messages)[number]) => T | undefined) =>
       messages.map((message) => pick(message) ?? null);
-    await manager.query(
+    const rows: unknown[] = await manager.query(
       `INSERT INTO patient_import.appointment_messages (hospital_id, message_id, appointment_id, sequence, event, action,
-         definition_key, patient_id, physician_id, physician_code, baseline)
+         definition_key, patient_id, physician_id, physician_code, baseline, result)
        SELECT $1, v.* FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-                                  $9::uuid[], $10::text[], $11::jsonb[]) AS v`,
+                                  $9::uuid[], $10::text[], $11::jsonb[], $12::jsonb[])
+         AS v (message_id, appointment_id, sequence, event, action, definition_key, patient_id, physician_id,
+               physician_code, baseline, result)
+       ORDER BY v.message_id
+       ON CONFLICT DO NOTHING RETURNING message_id`,
       [
         hospitalId,
         column((m) => m.messageId),
@@ -226,8 +234,10 @@ export class AppointmentsRepository {
         column((m) => m.physicianId),
         column((m) => m.physicianCode),
         column((m) => JSON.stringify(m.baseline)),
+        column((m) => JSON.stringify(m.result)),
       ],
     );
+    return rows.length;
   }
 
   /** Every message applied to these appointments, this batch's included, in sequence order. */
@@ -307,7 +317,7 @@ export class AppointmentsRepository {
     );
   }
 
-  /** Starts care flows (source `siu`) and links them to their appointments; a `started` event each. */
+  /** Starts care flows (source `siu`), each naming its appointment; a `started` event each. */
   async insertCareFlows(
     manager: EntityManager,
     hospitalId: string,
@@ -344,12 +354,6 @@ export class AppointmentsRepository {
       changedEventSql('started'),
     );
     positions.note(await manager.query(statement.sql, statement.parameters));
-    await manager.query(
-      `UPDATE patient_import.appointments a SET care_flow_id = v.care_flow_id, updated_at = now()
-       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, care_flow_id)
-       WHERE a.hospital_id = $1 AND a.appointment_id = v.appointment_id`,
-      [hospitalId, column((f) => f.appointmentId), column((f) => f.id)],
-    );
   }
 
   /** An SIU update re-reads baseline and physician (rule 25); an `updated` event each. */

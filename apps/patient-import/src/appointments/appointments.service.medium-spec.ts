@@ -10,6 +10,8 @@ import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
 import { PatientEventsRepository } from '../patient-trace/patient-events.repository';
 import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsRepository } from './appointments.repository';
+import { SiuCareFlowsRepository } from './siu-care-flows.repository';
+import { SiuPatientsRepository } from './siu-patients.repository';
 import { AppointmentsService } from './appointments.service';
 
 /**
@@ -44,7 +46,9 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     const definitions = { get: async () => ({}) } as unknown as CareFlowDefinitionsService;
     service = new AppointmentsService(
       dataSource,
-      new AppointmentsRepository(outbox),
+      new SiuPatientsRepository(outbox),
+      new AppointmentsRepository(),
+      new SiuCareFlowsRepository(outbox),
       new AppliedMessagesRepository(),
       definitions,
       new PatientEventsRepository(),

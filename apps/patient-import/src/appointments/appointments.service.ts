@@ -15,7 +15,9 @@ import { BatchPositions } from '../patient-trace/patient-events';
 import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
 import { AppliedMessagesRepository } from './applied-messages.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
-import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
+import { AppointmentsRepository } from './appointments.repository';
+import { SiuCareFlowsRepository, type NewSiuCareFlow, type StoredCareFlow } from './siu-care-flows.repository';
+import { SiuPatientsRepository } from './siu-patients.repository';
 
 /** Rolled back and run again when a concurrent transaction raced it; a third race is an error. */
 const CONCURRENT_APPLY_ATTEMPTS = 3;
@@ -39,7 +41,9 @@ interface WorkingCareFlow extends StoredCareFlow {
 export class AppointmentsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly patients: SiuPatientsRepository,
     private readonly appointments: AppointmentsRepository,
+    private readonly careFlows: SiuCareFlowsRepository,
     private readonly applied: AppliedMessagesRepository,
     private readonly definitions: CareFlowDefinitionsService,
     private readonly trace: PatientEventsRepository,
@@ -107,7 +111,7 @@ export class AppointmentsService {
 
     // The batch's events name the previous event of their patient (webhook order per patient).
     const positions = new BatchPositions();
-    const patients = await this.appointments.upsertPatients(
+    const patients = await this.patients.upsertPatients(
       manager,
       hospitalId,
       latestPerPatient(messages),
@@ -173,7 +177,7 @@ export class AppointmentsService {
       ...firstByAppointment.keys(),
     ]);
     const histories = await this.appointments.history(manager, hospitalId, [...firstByAppointment.keys()]);
-    const stored = await this.appointments.lockCareFlows(
+    const stored = await this.careFlows.lockCareFlows(
       manager,
       hospitalId,
       [...locked.values()]
@@ -272,14 +276,14 @@ export class AppointmentsService {
         appointmentId,
         messageId: flow.createdBy!,
       }));
-    await this.appointments.insertCareFlows(manager, hospitalId, inserts, positions);
-    await this.appointments.updateCareFlows(
+    await this.careFlows.insertCareFlows(manager, hospitalId, inserts, positions);
+    await this.careFlows.updateCareFlows(
       manager,
       hospitalId,
       finals.filter(({ flow }) => flow.changed).map(({ flow }) => flow),
       positions,
     );
-    await this.appointments.stopCareFlows(
+    await this.careFlows.stopCareFlows(
       manager,
       hospitalId,
       finals

@@ -16,7 +16,11 @@ import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/
 import { AppliedMessagesRepository } from './applied-messages.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
 import { AppointmentsRepository } from './appointments.repository';
-import { SiuCareFlowsRepository, type NewSiuCareFlow, type StoredCareFlow } from './siu-care-flows.repository';
+import {
+  SiuCareFlowsRepository,
+  type NewSiuCareFlow,
+  type StoredCareFlow,
+} from './siu-care-flows.repository';
 import { SiuPatientsRepository } from './siu-patients.repository';
 
 /** Rolled back and run again when a concurrent transaction raced it; a third race is an error. */

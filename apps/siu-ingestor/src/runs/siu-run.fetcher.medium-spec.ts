@@ -106,10 +106,7 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
   async function startedRun() {
     const hospitalId = randomUUID();
     const dir = mkdtempSync(join(root, 'hospital-'));
-    writeFileSync(
-      join(dir, 'day.hl7'),
-      Array.from({ length: MESSAGES }, (_, i) => siu(`C${i}`)).join(''),
-    );
+    writeFileSync(join(dir, 'day.hl7'), Array.from({ length: MESSAGES }, (_, i) => siu(`C${i}`)).join(''));
     const settings = resolveSiuSettings({
       source: { type: 'directory', path: dir },
       minFileAgeMs: 0,

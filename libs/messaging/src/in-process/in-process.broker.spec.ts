@@ -105,7 +105,12 @@ describe('InProcessBroker flow control', () => {
 
     const stuck = new InProcessBroker({ queueBound: 1 });
     const consumer = {};
-    stuck.subscribe(consumer, 'thing.happened.v1', { ...options, prefetch: 1 }, () => new Promise<void>(() => undefined));
+    stuck.subscribe(
+      consumer,
+      'thing.happened.v1',
+      { ...options, prefetch: 1 },
+      () => new Promise<void>(() => undefined),
+    );
     for (const id of ['a', 'b']) await stuck.publish('thing.happened.v1', { id }, meta(id));
     const waiting = stuck.publish('thing.happened.v1', { id: 'c' }, meta('c'));
     expect(await settled(waiting)).toBe(false);

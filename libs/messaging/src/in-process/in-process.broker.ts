@@ -176,7 +176,12 @@ export class InProcessBroker {
   subscribe(owner: object, event: string, options: SubscribeOptions, handler: EventConsumeHandler): void {
     let queue = this.queues.get(options.queue);
     if (!queue) {
-      queue = new InProcessQueue(options.queue, options, this, this.options.queueBound ?? DEFAULT_QUEUE_BOUND);
+      queue = new InProcessQueue(
+        options.queue,
+        options,
+        this,
+        this.options.queueBound ?? DEFAULT_QUEUE_BOUND,
+      );
       this.queues.set(options.queue, queue);
     }
     const bound = this.bindings.get(event) ?? new Set();

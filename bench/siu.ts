@@ -4,7 +4,9 @@
  * consumer sets when its last message commits), distributed topology (every service its own process over
  * RabbitMQ, PostgreSQL). Reports messages/s, time per message at 100k against 10k (linearity), the peak RSS
  * of every process (VmHWM), and the ratio to a same-run baseline: multi-row INSERTs of the same rows
- * (a patient and a care flow per message) straight into PostgreSQL.
+ * (a patient and a care flow per message) straight into PostgreSQL. The same is measured on the embedded
+ * default (`npm start`'s app: every service in one process, in-process bus), on a database of its own;
+ * BENCH_SIU_TOPOLOGY=distributed|embedded|both (default both) picks them.
  *
  * Uses AMQP_URL / TEST_DATABASE_URL when set, else a private RabbitMQ node and an embedded PostgreSQL.
  * BENCH_SIU_SIZES (e.g. `1000,10000`) changes the file sizes for a smoke check; BENCH_DIST_DIR points at
@@ -21,7 +23,9 @@ import {
   runCleanups,
   startDistributed,
   type Cleanups,
+  type DistributedPlatform,
 } from './support/distributed-platform';
+import { siblingDatabase, startEmbedded } from './support/embedded-platform';
 
 const SIZES = (process.env.BENCH_SIU_SIZES ?? '10000,100000').split(',').map(Number);
 const WARM_UP = 2000;
@@ -33,6 +37,16 @@ interface Measured {
   perSecond: number;
 }
 
+type Topology = 'distributed' | 'embedded';
+
+/** BENCH_SIU_TOPOLOGY: `distributed`, `embedded` or `both` (the default), one after the other. */
+function topologies(): Topology[] {
+  const chosen = process.env.BENCH_SIU_TOPOLOGY ?? 'both';
+  if (chosen === 'both') return ['distributed', 'embedded'];
+  if (chosen === 'distributed' || chosen === 'embedded') return [chosen];
+  throw new Error(`BENCH_SIU_TOPOLOGY must be distributed, embedded or both, not ${chosen}`);
+}
+
 export async function main(): Promise<void> {
   const cleanups: Cleanups = [];
   try {
@@ -41,23 +55,45 @@ export async function main(): Promise<void> {
     process.stdout.write(
       `baseline: ${baseline.toFixed(0)} rows/s (multi-row INSERT of ${SIZES[SIZES.length - 1]} patients + care flows)\n`,
     );
+    const lines: string[] = [];
+    for (const topology of topologies()) {
+      // Each topology on a database of its own: its row writes are its own.
+      const database = lines.length === 0 ? databaseUrl : await siblingDatabase(databaseUrl, 'bench_siu');
+      const env = { SIU_SUPERVISE_INTERVAL_MS: '200' };
+      const platform =
+        topology === 'distributed'
+          ? await startDistributed(database, amqpUrl, { env })
+          : await startEmbedded(database, { env });
+      try {
+        lines.push(await measure(topology, platform, database, baseline));
+      } finally {
+        await platform.stop();
+      }
+    }
+    process.stdout.write(lines.join(''));
+  } finally {
+    await runCleanups(cleanups);
+  }
+}
 
-    const platform = await startDistributed(databaseUrl, amqpUrl, {
-      env: { SIU_SUPERVISE_INTERVAL_MS: '200' },
-    });
-    cleanups.push(platform.stop);
-    const dir = mkdtempSync(join(tmpdir(), 'bench-siu-'));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+/** The warm-up and each file size on one running platform; answers its closing line. */
+async function measure(
+  topology: Topology,
+  platform: DistributedPlatform,
+  databaseUrl: string,
+  baseline: number,
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-siu-'));
+  try {
     const client = await platformClient(platform.url, platform.admin, dir);
-
-    await client.ingest(WARM_UP, 'warm-up');
+    await client.ingest(WARM_UP, `${topology} warm-up`);
     const results: (Measured & { cost: WorkCost })[] = [];
     for (const size of SIZES) {
       const meter = await measureWorkCost(await platform.processes(), databaseUrl);
-      const measured = await client.ingest(size, `file of ${size}`);
+      const measured = await client.ingest(size, `${topology} file of ${size}`);
       const cost = await meter.finish(size, 'msg');
       process.stdout.write(
-        `${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s; ${cost.summary}\n`,
+        `${topology} ${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s; ${cost.summary}\n`,
       );
       results.push({ ...measured, cost });
     }
@@ -66,17 +102,17 @@ export async function main(): Promise<void> {
     const smallest = results[0];
     const linearity = largest.seconds / largest.messages / (smallest.seconds / smallest.messages);
     const peakMax = Math.max(...Object.values(peaks));
-    process.stdout.write(
-      `P2 siu-ingest: ${results.map((r) => `${r.messages} msgs in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)} msg/s, cpu ${r.cost.cpuMsPerUnit.toFixed(2)} ms/msg, ${r.cost.rowWritesPerUnit.toFixed(1)} row writes/msg`).join('; ')}; ` +
-        `time per message ${largest.messages}/${smallest.messages} ${linearity.toFixed(2)}x; ` +
-        `peak RSS ${Object.entries(peaks)
-          .map(([service, mb]) => `${service} ${mb} MB`)
-          .join(', ')}; ` +
-        `baseline ${baseline.toFixed(0)} rows/s; ratio ${(largest.perSecond / baseline).toFixed(2)} ` +
-        `(target >= 2000 msg/s, <= 1.2x, every process <= 300 MB${peakMax > 300 ? ': exceeded' : ''}, <= 0.9 ms cpu and <= 6 row writes per msg)\n`,
+    return (
+      `P2 siu-ingest (${topology}): ${results.map((r) => `${r.messages} msgs in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)} msg/s, cpu ${r.cost.cpuMsPerUnit.toFixed(2)} ms/msg, ${r.cost.rowWritesPerUnit.toFixed(1)} row writes/msg`).join('; ')}; ` +
+      `time per message ${largest.messages}/${smallest.messages} ${linearity.toFixed(2)}x; ` +
+      `peak RSS ${Object.entries(peaks)
+        .map(([service, mb]) => `${service} ${mb} MB`)
+        .join(', ')}; ` +
+      `baseline ${baseline.toFixed(0)} rows/s; ratio ${(largest.perSecond / baseline).toFixed(2)} ` +
+      `(target >= 2000 msg/s, <= 1.2x, every process <= 300 MB${peakMax > 300 ? ': exceeded' : ''}, <= 0.9 ms cpu and <= 6 row writes per msg)\n`
     );
   } finally {
-    await runCleanups(cleanups);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -4,9 +4,12 @@
  * demo hospital. Same shape as the distributed platform, so a benchmark drives either the same way.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Pool } from 'pg';
+import { withDatabase } from '@bridge/database';
 import {
   benchPlatformEnv,
   DIST,
@@ -18,10 +21,26 @@ import {
 } from './distributed-platform';
 import { postgresServerPid } from '@bridge/testing';
 
-export async function startEmbedded(databaseUrl: string): Promise<DistributedPlatform> {
+/** Another empty database on the server of `databaseUrl`, so each topology's row writes are its own. */
+export async function siblingDatabase(databaseUrl: string, name: string): Promise<string> {
+  const database = `${name}_${randomBytes(4).toString('hex')}`;
+  const pool = new Pool({ connectionString: withDatabase(databaseUrl, 'postgres'), max: 1 });
+  try {
+    await pool.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await pool.end();
+  }
+  return withDatabase(databaseUrl, database);
+}
+
+export async function startEmbedded(
+  databaseUrl: string,
+  options: { env?: Record<string, string> } = {},
+): Promise<DistributedPlatform> {
   const { env, url, admin } = await benchPlatformEnv(databaseUrl, {
     DEMO: 'off',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-embedded-')),
+    ...options.env,
   });
   // The in-process bus: an AMQP_URL inherited from the benchmark's own environment would make it distributed.
   delete env.AMQP_URL;

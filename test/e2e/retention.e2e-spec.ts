@@ -137,8 +137,8 @@ describe('retention of the message log', () => {
     // A SIU message of the short hospital, 70 days old, alone on its day.
     await ensureDayPartition(siu, SIU, daysAgo(70));
     await siu.query(
-      `INSERT INTO siu_ingestor.siu_messages (id, hospital_id, channel, type, control_id, sending_application, sending_facility, raw, status, created_at)
-       VALUES ($1, $2, 'siu-file', 'SIU^S12', 'C1', 'APP', 'FAC', 'MSH|', 'processed', $3)`,
+      `INSERT INTO siu_ingestor.siu_messages (id, hospital_id, channel, type, control_id, sending_application, sending_facility, raw, created_at)
+       VALUES ($1, $2, 'siu-file', 'SIU^S12', 'C1', 'APP', 'FAC', 'MSH|', $3)`,
       [randomUUID(), short.id, daysAgo(70)],
     );
 

@@ -41,7 +41,7 @@ async function eventPublisher(platform: TestPlatform) {
     async publish<E extends EventName>(event: E, payload: EventPayload<E>): Promise<void> {
       const meta = { messageId: randomUUID(), correlationId: randomUUID() };
       if (transport) await transport.publish(event, payload, meta);
-      else processBroker.publish(event, payload, { ...meta, attempt: 1 });
+      else await processBroker.publish(event, payload, { ...meta, attempt: 1 });
     },
     close: async () => transport?.close(),
   };

@@ -390,10 +390,10 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
         detail: '3 dead letters',
       };
       const openedMeta = { messageId: randomUUID(), correlationId: randomUUID(), attempt: 1 };
-      processBroker.publish('alerts.alert.changed.v1', opened, openedMeta);
-      processBroker.publish('alerts.alert.changed.v1', opened, { ...openedMeta, attempt: 2 });
+      await processBroker.publish('alerts.alert.changed.v1', opened, openedMeta);
+      await processBroker.publish('alerts.alert.changed.v1', opened, { ...openedMeta, attempt: 2 });
       // Another hospital's alert reaches nobody here.
-      processBroker.publish(
+      await processBroker.publish(
         'alerts.alert.changed.v1',
         { ...opened, alertId: randomUUID(), hospitalId: other.id },
         {
@@ -405,7 +405,7 @@ describe('webhooks (signed deliveries, retries, order per patient, redelivery, t
       await expectEventually(async () =>
         expect((await deliveries(hospital.token, webhook.id)).total).toBe(1),
       );
-      processBroker.publish(
+      await processBroker.publish(
         'alerts.alert.changed.v1',
         { ...opened, state: 'resolved', resolvedAt: new Date().toISOString() },
         {

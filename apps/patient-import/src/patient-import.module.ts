@@ -32,6 +32,7 @@ import { PartitionMessages1796228252551 } from './migrations/1796228252551-parti
 import { CareFlowDefinitionActive1796229270229 } from './migrations/1796229270229-care-flow-definition-active';
 import { PatientEvents1796240000000 } from './migrations/1796240000000-patient-events';
 import { PatientEventsAnnounced1796250000000 } from './migrations/1796250000000-patient-events-announced';
+import { AppointmentMessageResults1796250000001 } from './migrations/1796250000001-appointment-message-results';
 import { PatientEventsEventPosition1796250000002 } from './migrations/1796250000002-patient-events-event-position';
 import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
@@ -55,6 +56,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     outboxTraceparentMigration(PATIENT_IMPORT_SCHEMA),
     PatientEvents1796240000000,
     PatientEventsAnnounced1796250000000,
+    AppointmentMessageResults1796250000001,
     PatientEventsEventPosition1796250000002,
   ];
 }

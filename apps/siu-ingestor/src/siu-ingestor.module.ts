@@ -28,6 +28,7 @@ import { PartitionMessages1796228252552 } from './migrations/1796228252552-parti
 import { ReprocessJobs1796228252554 } from './migrations/1796228252554-reprocess-jobs';
 import { ReprocessJobsModule } from './reprocess-jobs/reprocess-jobs.module';
 import { announceSiuListenersMigration } from './migrations/1796228500000-announce-siu-listeners';
+import { MessageOutcomes1796250000000 } from './migrations/1796250000000-message-outcomes';
 import { ProcessingModule } from './processing/processing.module';
 import { SIU_CONSUMER } from './processing/siu-message.handler';
 import { RunsModule } from './runs/runs.module';
@@ -53,6 +54,7 @@ export function siuIngestorMigrations(box: SecretBox): (new () => MigrationInter
     ReprocessJobs1796228252554,
     outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
     announceSiuListenersMigration(box),
+    MessageOutcomes1796250000000,
   ];
 }
 

@@ -1,14 +1,23 @@
 import { Module } from '@nestjs/common';
 import { CareFlowDefinitionsModule } from '../care-flow-definitions/care-flow-definitions.module';
 import { PatientTraceModule } from '../patient-trace/patient-trace.module';
+import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsHandler } from './appointments.handler';
 import { AppointmentsRepository } from './appointments.repository';
 import { AppointmentsService } from './appointments.service';
+import { SiuCareFlowsRepository } from './siu-care-flows.repository';
+import { SiuPatientsRepository } from './siu-patients.repository';
 
 /** SIU appointments -> patients and care flows (HL7-RULES 25-27), applied for siu-ingestor. */
 @Module({
   imports: [CareFlowDefinitionsModule, PatientTraceModule],
   controllers: [AppointmentsHandler],
-  providers: [AppointmentsRepository, AppointmentsService],
+  providers: [
+    AppliedMessagesRepository,
+    AppointmentsRepository,
+    SiuCareFlowsRepository,
+    SiuPatientsRepository,
+    AppointmentsService,
+  ],
 })
 export class AppointmentsModule {}

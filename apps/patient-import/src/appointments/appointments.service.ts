@@ -7,13 +7,24 @@ import {
   type DomainError,
   type PatientInputV1,
 } from '@bridge/contracts';
+import { isUniqueViolation } from '@bridge/database';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { BatchPositions } from '../patient-trace/patient-events';
 import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
+import { AppliedMessagesRepository } from './applied-messages.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
-import { AppointmentsRepository, type NewSiuCareFlow, type StoredCareFlow } from './appointments.repository';
+import { AppointmentsRepository } from './appointments.repository';
+import {
+  SiuCareFlowsRepository,
+  type NewSiuCareFlow,
+  type StoredCareFlow,
+} from './siu-care-flows.repository';
+import { SiuPatientsRepository } from './siu-patients.repository';
+
+/** Rolled back and run again when a concurrent transaction raced it; a third race is an error. */
+const CONCURRENT_APPLY_ATTEMPTS = 3;
 
 /** A care flow as this batch leaves it. */
 interface WorkingCareFlow extends StoredCareFlow {
@@ -34,7 +45,10 @@ interface WorkingCareFlow extends StoredCareFlow {
 export class AppointmentsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly patients: SiuPatientsRepository,
     private readonly appointments: AppointmentsRepository,
+    private readonly careFlows: SiuCareFlowsRepository,
+    private readonly applied: AppliedMessagesRepository,
     private readonly definitions: CareFlowDefinitionsService,
     private readonly trace: PatientEventsRepository,
   ) {}
@@ -56,12 +70,29 @@ export class AppointmentsService {
       return !refusal;
     });
     if (applicable.length > 0) {
-      const applied = await this.dataSource.transaction((manager) =>
-        this.applyAll(manager, hospitalId, applicable),
-      );
-      for (const result of applied) results.set(result.messageId, result);
+      for (const result of await this.applyOnce(hospitalId, applicable))
+        results.set(result.messageId, result);
     }
     return messages.map((message) => results.get(message.messageId)!);
+  }
+
+  /**
+   * One transaction; when a concurrent one applied some of the same messages or made one of the same new
+   * appointments first (both rare: a redelivery racing its first delivery, competing consumers on one new
+   * appointment), it is rolled back whole and run again, and then finds their rows.
+   */
+  private async applyOnce(
+    hospitalId: string,
+    messages: AppointmentMessageV1[],
+  ): Promise<AppointmentMessageAppliedV1[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction((manager) => this.applyAll(manager, hospitalId, messages));
+      } catch (error) {
+        const raced = error instanceof ConcurrentApply || isUniqueViolation(error);
+        if (!raced || attempt >= CONCURRENT_APPLY_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async applyAll(
@@ -69,32 +100,22 @@ export class AppointmentsService {
     hospitalId: string,
     all: AppointmentMessageV1[],
   ): Promise<AppointmentMessageAppliedV1[]> {
-    const claimed = await this.appointments.claim(
+    const earlier = await this.applied.results(
       manager,
       hospitalId,
       all.map((message) => message.messageId),
     );
-    const earlier = await this.appointments.results(
-      manager,
-      hospitalId,
-      all.filter((message) => !claimed.has(message.messageId)).map((message) => message.messageId),
-    );
     const replayed = all
-      .filter((message) => !claimed.has(message.messageId))
-      .map((message) => {
-        const first = earlier.get(message.messageId);
-        // Claimed and committed together with its result: a claim without one is a bug, never a success.
-        if (!first) throw new Error('an applied SIU message has no stored result');
-        return { ...first, replayed: true };
-      });
+      .filter((message) => earlier.has(message.messageId))
+      .map((message) => ({ ...earlier.get(message.messageId)!, replayed: true }));
     const messages = all
-      .filter((message) => claimed.has(message.messageId))
+      .filter((message) => !earlier.has(message.messageId))
       .sort((a, b) => a.sequence - b.sequence);
     if (messages.length === 0) return replayed;
 
     // The batch's events name the previous event of their patient (webhook order per patient).
     const positions = new BatchPositions();
-    const patients = await this.appointments.upsertPatients(
+    const patients = await this.patients.upsertPatients(
       manager,
       hospitalId,
       latestPerPatient(messages),
@@ -117,9 +138,13 @@ export class AppointmentsService {
         replayed: false,
       });
     }
-    await this.applyToAppointments(manager, hospitalId, messages, results, positions);
+    const recorded = await this.applyToAppointments(manager, hospitalId, messages, results, positions);
     const applied = [...results.values()];
-    await this.appointments.saveResults(manager, hospitalId, applied);
+    // The claim and its result in one write, last (those of messages on an appointment went with their
+    // history): a message applied meanwhile rolls this transaction back.
+    const unrecorded = applied.filter((result) => !recorded.has(result.messageId));
+    const claimed = await this.applied.claimWithResults(manager, hospitalId, unrecorded);
+    if (claimed.size < unrecorded.length) throw new ConcurrentApply();
     // The rows also carry each patient's latest event: the patient's next event names it as predecessor.
     await this.trace.record(
       manager,
@@ -132,7 +157,8 @@ export class AppointmentsService {
   /**
    * Rule 25 per appointment: each message of the batch, in sequence order, is replayed with the appointment's
    * history and the care flow brought in line; its effects are recorded on the message. The database then
-   * receives the final state in a few statements.
+   * receives the final state in a few statements, each message's history row with its result. Answers the
+   * messages recorded so.
    */
   private async applyToAppointments(
     manager: EntityManager,
@@ -140,26 +166,23 @@ export class AppointmentsService {
     messages: AppointmentMessageV1[],
     results: Map<string, AppointmentMessageAppliedV1>,
     positions: BatchPositions,
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const acting = messages
       .filter((message) => message.appointment && message.appointment.action !== 'ignore')
       .map((message) => ({
         ...toAppointmentMessage(message, results.get(message.messageId)!.patientId),
         appointmentId: message.appointment!.appointmentId,
       }));
-    if (acting.length === 0) return;
+    if (acting.length === 0) return new Set();
     const firstByAppointment = new Map<string, string>();
     for (const message of acting)
       if (!firstByAppointment.has(message.appointmentId))
         firstByAppointment.set(message.appointmentId, message.patientId);
-    const locked = await this.appointments.lockAppointments(
-      manager,
-      hospitalId,
-      [...firstByAppointment].map(([appointmentId, patientId]) => ({ appointmentId, patientId })),
-    );
-    await this.appointments.record(manager, hospitalId, acting);
+    const locked = await this.appointments.lockAppointments(manager, hospitalId, [
+      ...firstByAppointment.keys(),
+    ]);
     const histories = await this.appointments.history(manager, hospitalId, [...firstByAppointment.keys()]);
-    const stored = await this.appointments.lockCareFlows(
+    const stored = await this.careFlows.lockCareFlows(
       manager,
       hospitalId,
       [...locked.values()]
@@ -169,6 +192,7 @@ export class AppointmentsService {
 
     const inBatch = new Set(acting.map((message) => message.messageId));
     const finals: { appointmentId: string; flow: WorkingCareFlow }[] = [];
+    const created: { appointmentId: string; patientId: string; careFlowId?: string }[] = [];
     for (const appointmentId of firstByAppointment.keys()) {
       const history = (histories.get(appointmentId) ?? []).filter(
         (message) => !inBatch.has(message.messageId),
@@ -205,6 +229,13 @@ export class AppointmentsService {
           result.careFlowStopped = true;
         }
       }
+      if (!locked.has(appointmentId)) {
+        created.push({
+          appointmentId,
+          patientId: firstByAppointment.get(appointmentId)!,
+          ...(flow?.isNew ? { careFlowId: flow.id } : {}),
+        });
+      }
       if (flow) {
         finals.push({ appointmentId, flow });
         for (const message of acting.filter((m) => m.appointmentId === appointmentId)) {
@@ -213,6 +244,23 @@ export class AppointmentsService {
       }
     }
     await this.write(manager, hospitalId, finals, positions);
+    // After the care flows (the link references them): a new appointment is written once, already linked.
+    const inserted = await this.appointments.insertAppointments(manager, hospitalId, created);
+    if (inserted < created.length) throw new ConcurrentApply();
+    const recorded = await this.appointments.record(
+      manager,
+      hospitalId,
+      acting.map((message) => ({ ...message, result: results.get(message.messageId)! })),
+    );
+    if (recorded < acting.length) throw new ConcurrentApply();
+    await this.appointments.linkCareFlows(
+      manager,
+      hospitalId,
+      finals
+        .filter(({ appointmentId, flow }) => flow.isNew && locked.has(appointmentId))
+        .map(({ appointmentId, flow }) => ({ appointmentId, careFlowId: flow.id })),
+    );
+    return new Set(acting.map((message) => message.messageId));
   }
 
   private async write(
@@ -233,14 +281,14 @@ export class AppointmentsService {
         appointmentId,
         messageId: flow.createdBy!,
       }));
-    await this.appointments.insertCareFlows(manager, hospitalId, inserts, positions);
-    await this.appointments.updateCareFlows(
+    await this.careFlows.insertCareFlows(manager, hospitalId, inserts, positions);
+    await this.careFlows.updateCareFlows(
       manager,
       hospitalId,
       finals.filter(({ flow }) => flow.changed).map(({ flow }) => flow),
       positions,
     );
-    await this.appointments.stopCareFlows(
+    await this.careFlows.stopCareFlows(
       manager,
       hospitalId,
       finals
@@ -270,6 +318,13 @@ export class AppointmentsService {
       }
     }
     return missing;
+  }
+}
+
+/** A concurrent transaction applied one of the messages, or made one of the new appointments, first. */
+class ConcurrentApply extends Error {
+  constructor() {
+    super('a concurrent transaction applied the same SIU messages or appointments first');
   }
 }
 

@@ -9,7 +9,7 @@ import { MessageJournal, toMessageView } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SIU_JOURNAL } from '../retention/siu-journal';
+import { SIU_MESSAGE_LOG } from '../retention/siu-journal';
 
 export interface StoredMessage {
   id: string;
@@ -25,7 +25,7 @@ export interface StoredMessage {
 }
 
 /** How a message ended. `processed` carries what it did (PRODUCT.md SiuRun counts). */
-export type MessageOutcome =
+export type MessageOutcome = { runId?: string } & (
   | {
       id: string;
       hospitalId: string;
@@ -39,7 +39,8 @@ export type MessageOutcome =
       careFlowStopped?: boolean;
     }
   | { id: string; hospitalId: string; status: 'duplicate'; action?: string }
-  | { id: string; hospitalId: string; status: 'failed'; reason: string; action?: string };
+  | { id: string; hospitalId: string; status: 'failed'; reason: string; action?: string }
+);
 
 interface MessageRow {
   id: string;
@@ -67,13 +68,14 @@ export class SiuMessagesRepository {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
   ) {
-    this.journal = new MessageJournal(dataSource, SIU_JOURNAL);
+    this.journal = new MessageJournal(dataSource, SIU_MESSAGE_LOG);
   }
 
   async load(keys: { hospitalId: string; messageId: string }[]): Promise<StoredMessage[]> {
     const rows: StoredRow[] = await this.dataSource.query(
       `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m
-       JOIN unnest($1::uuid[], $2::uuid[]) AS k (hospital_id, id) ON k.hospital_id = m.hospital_id AND k.id = m.id`,
+       JOIN unnest($1::uuid[], $2::uuid[]) AS k (hospital_id, id) ON k.hospital_id = m.hospital_id AND k.id = m.id
+       ${OUTCOME_JOIN}`,
       [keys.map((key) => key.hospitalId), keys.map((key) => key.messageId)],
     );
     return rows.map(toStored);
@@ -91,8 +93,8 @@ export class SiuMessagesRepository {
   ): Promise<StoredMessage[]> {
     if (appointmentKeys.length === 0) return [];
     const rows: StoredRow[] = await this.dataSource.query(
-      `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m
-       WHERE m.hospital_id = $1 AND m.appointment_key = ANY($2::text[]) AND m.status = 'received' AND m.seq < $3`,
+      `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m ${OUTCOME_JOIN}
+       WHERE m.hospital_id = $1 AND m.appointment_key = ANY($2::text[]) AND m.seq < $3 AND o.status IS NULL`,
       [hospitalId, appointmentKeys, beforeSequence],
     );
     return rows.map(toStored);
@@ -175,18 +177,19 @@ export class SiuMessagesRepository {
 
   async statuses(hospitalId: string, messageIds: string[]): Promise<Map<string, StoredMessage['status']>> {
     if (messageIds.length === 0) return new Map();
-    const rows: { id: string; status: StoredMessage['status'] }[] = await this.dataSource.query(
-      `SELECT id, status FROM siu_ingestor.siu_messages WHERE hospital_id = $1 AND id = ANY($2::uuid[])`,
+    // A message without an outcome row is `received`: absent from the answer, as one not found.
+    const rows: { message_id: string; status: StoredMessage['status'] }[] = await this.dataSource.query(
+      `SELECT message_id, status FROM siu_ingestor.siu_message_outcomes WHERE hospital_id = $1 AND message_id = ANY($2::uuid[])`,
       [hospitalId, messageIds],
     );
-    return new Map(rows.map((row) => [row.id, row.status]));
+    return new Map(rows.map((row) => [row.message_id, row.status]));
   }
 
   /**
-   * Records how messages ended, in one transaction, and counts them on their runs in the same statement;
-   * only messages still `received` change (a redelivered message that another consumer finished keeps its
-   * outcome and is not counted twice). A failed message gives up its rule-27 key: it was not processed, so
-   * the hospital may send it again.
+   * Records how messages ended, one narrow outcome row each (never an update of the row holding the bytes),
+   * in one transaction, and counts them on their runs in the same statement; a message that already has an
+   * outcome keeps it (a redelivered message that another consumer finished is not counted twice). A failed
+   * message gives up its rule-27 key: it was not processed, so the hospital may send it again.
    */
   async saveOutcomes(outcomes: MessageOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
@@ -196,14 +199,13 @@ export class SiuMessagesRepository {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `WITH changed AS (
-           UPDATE siu_ingestor.siu_messages m SET status = o.status, reason = o.reason, action = o.action,
-             patient_id = o.patient_id, care_flow_id = o.care_flow_id, patient_created = o.patient_created,
-             care_flow_started = o.started, care_flow_updated = o.updated, care_flow_stopped = o.stopped, updated_at = now()
-           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::bool[],
-                       $9::bool[], $10::bool[], $11::bool[])
-             AS o (hospital_id, id, status, reason, action, patient_id, care_flow_id, patient_created, started, updated, stopped)
-           WHERE m.hospital_id = o.hospital_id AND m.id = o.id AND m.status = 'received'
-           RETURNING m.run_id, m.status, m.patient_created, m.care_flow_started, m.care_flow_updated, m.care_flow_stopped
+           INSERT INTO siu_ingestor.siu_message_outcomes (hospital_id, message_id, run_id, status, reason, action,
+             patient_id, care_flow_id, patient_created, care_flow_started, care_flow_updated, care_flow_stopped)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[],
+                                $8::uuid[], $9::bool[], $10::bool[], $11::bool[], $12::bool[])
+           ORDER BY 1, 2
+           ON CONFLICT DO NOTHING
+           RETURNING run_id, status, patient_created, care_flow_started, care_flow_updated, care_flow_stopped
          ), tally AS (
            SELECT run_id,
              count(*) FILTER (WHERE status IN ('processed', 'duplicate')) AS processed,
@@ -223,6 +225,7 @@ export class SiuMessagesRepository {
         [
           column((o) => o.hospitalId),
           column((o) => o.id),
+          column((o) => o.runId),
           column((o) => o.status),
           column((o) => (o.status === 'failed' ? o.reason : undefined)),
           column((o) => o.action),
@@ -268,7 +271,7 @@ export class SiuMessagesRepository {
       `SELECT m.id, m.hospital_id, m.channel, m.type, m.control_id, m.status, m.reason, m.patient_id, m.care_flow_id,
          m.created_at, m.raw, m.position, m.run_id, f.name AS file_name, m.sending_application, m.sending_facility,
          m.action, m.patient_created, m.care_flow_started, m.care_flow_updated, m.care_flow_stopped
-       FROM siu_ingestor.siu_messages m LEFT JOIN siu_ingestor.siu_files f ON f.id = m.file_id
+       FROM siu_ingestor.siu_message_log m LEFT JOIN siu_ingestor.siu_files f ON f.id = m.file_id
        WHERE m.id = $1`,
       [messageId],
     );
@@ -314,11 +317,18 @@ export class SiuMessagesRepository {
     messageId: string,
     notReprocessedSince?: Date,
   ): Promise<MessageViewV1 | undefined> {
+    // Back to `received` is the failed outcome row gone; the message row only notes when.
     const result: unknown = await manager.query(
-      `UPDATE siu_ingestor.siu_messages SET status = 'received', reason = NULL, reprocessed_at = now(), updated_at = now()
-       WHERE hospital_id = $1 AND id = $2 AND status = 'failed' AND raw IS NOT NULL
-         AND ($3::timestamptz IS NULL OR reprocessed_at IS NULL OR reprocessed_at < $3::timestamptz)
-       RETURNING ${SIU_JOURNAL.logColumns}, run_id`,
+      `WITH reopened AS (
+         DELETE FROM siu_ingestor.siu_message_outcomes o USING siu_ingestor.siu_messages m
+         WHERE o.hospital_id = $1 AND o.message_id = $2 AND o.status = 'failed'
+           AND m.hospital_id = o.hospital_id AND m.id = o.message_id AND m.raw IS NOT NULL
+           AND ($3::timestamptz IS NULL OR m.reprocessed_at IS NULL OR m.reprocessed_at < $3::timestamptz)
+         RETURNING o.message_id
+       )
+       UPDATE siu_ingestor.siu_messages m SET reprocessed_at = now() FROM reopened
+       WHERE m.hospital_id = $1 AND m.id = reopened.message_id
+       RETURNING ${RECEIVED_LOG_COLUMNS}, m.run_id`,
       [hospitalId, messageId, notReprocessedSince ?? null],
     );
     const [rows] = result as [(MessageRow & { run_id: string | null })[], number];
@@ -337,6 +347,13 @@ export class SiuMessagesRepository {
   }
 }
 
+/** Its outcome, if it has one (none: `received`). */
+const OUTCOME_JOIN = `LEFT JOIN siu_ingestor.siu_message_outcomes o ON o.hospital_id = m.hospital_id AND o.message_id = m.id`;
+
+/** The log's columns of a message that has just become `received` again (its outcome gone). */
+const RECEIVED_LOG_COLUMNS = `m.id, m.hospital_id, m.channel, m.type, m.control_id, 'received' AS status, NULL AS reason,
+  NULL::uuid AS patient_id, NULL::uuid AS care_flow_id, m.created_at`;
+
 interface StoredRow {
   id: string;
   hospital_id: string;
@@ -351,7 +368,7 @@ interface StoredRow {
 }
 
 const STORED_COLUMNS =
-  'm.id, m.hospital_id, m.run_id, m.channel, m.seq, m.status, m.control_id, m.appointment_key, m.raw, m.reprocessed_at';
+  "m.id, m.hospital_id, m.run_id, m.channel, m.seq, COALESCE(o.status, 'received') AS status, m.control_id, m.appointment_key, m.raw, m.reprocessed_at";
 
 function toStored(row: StoredRow): StoredMessage {
   return {

@@ -152,7 +152,8 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
     const stored = async () =>
       (
         (await dataSource.query(
-          `SELECT id, status, reason FROM siu_ingestor.siu_messages WHERE hospital_id = $1 ORDER BY seq`,
+          `SELECT l.id, l.status, l.reason FROM siu_ingestor.siu_message_log l
+           JOIN siu_ingestor.siu_messages m ON m.id = l.id WHERE l.hospital_id = $1 ORDER BY m.seq`,
           [hospitalId],
         )) as { id: string; status: string; reason: string | null }[]
       ).map((row) => [ids.indexOf(row.id), row.status, row.reason]);
@@ -283,7 +284,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
     expect(await processor.process([{ event, attempt: 1 }])).toEqual([{ kind: 'ack' }]);
     expect(await processor.process([{ event, attempt: 2 }])).toEqual([{ kind: 'ack' }]);
     const rows = (await dataSource.query(
-      `SELECT m.id, m.channel, m.status, m.control_id FROM siu_ingestor.siu_messages m
+      `SELECT m.id, m.channel, m.status, m.control_id FROM siu_ingestor.siu_message_log m
        JOIN siu_ingestor.siu_realtime_receipts r ON r.message_id = m.id
        WHERE r.hospital_id = $1 AND r.external_id = $2`,
       [hospitalId, event.messageId],

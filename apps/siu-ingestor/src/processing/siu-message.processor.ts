@@ -347,8 +347,8 @@ export class SiuMessageProcessor {
       }
     }
     const outcomes = items
-      .map((item) => item.outcome)
-      .filter((outcome): outcome is MessageOutcome => outcome !== undefined);
+      .filter((item) => item.outcome !== undefined)
+      .map((item): MessageOutcome => ({ ...item.outcome!, runId: item.message.runId }));
     await this.messages.saveOutcomes(outcomes);
     for (const outcome of outcomes) this.metrics.message(outcome.hospitalId, outcome.status);
     const runIds = new Set(

@@ -80,7 +80,7 @@ export class ReprocessJobsRepository {
     const [{ total }] = await manager.query<{ total: number }[]>(
       `WITH items AS (
          INSERT INTO siu_ingestor.reprocess_job_items (job_id, message_id)
-         SELECT $1, id FROM siu_ingestor.siu_messages
+         SELECT $1, id FROM siu_ingestor.siu_message_log
          WHERE hospital_id = $2 AND status = 'failed' ${conditions.map((c) => `AND ${c}`).join(' ')}
          RETURNING 1
        ) SELECT count(*)::int AS total FROM items`,

@@ -25,6 +25,18 @@ export interface LeftAtSource {
 /** The `siu.message.received.v1` payload, built in SQL from each stored row (ids only, no PHI). */
 const RECEIVED_EVENT_SQL = `json_build_object('hospitalId', hospital_id, 'messageId', id, 'channel', 'siu-file')`;
 
+/** The run stopped fetching under the file being stored (declared interrupted): the file is not taken. */
+export class RunInterruptedError extends Error {
+  override readonly name = 'RunInterruptedError';
+
+  constructor() {
+    super(
+      'interrupted: the run was declared interrupted while this file was being stored (no heartbeat within ' +
+        'SIU_RUN_STALE_MS); the file stays at the source',
+    );
+  }
+}
+
 /** Files and the messages split from them; every query takes the hospital id. */
 @Injectable()
 export class SiuFilesRepository {
@@ -88,20 +100,29 @@ export class SiuFilesRepository {
     );
   }
 
-  /** The file is whole: its row completed and its messages counted on the run, in the file's transaction. */
+  /**
+   * The file is whole: its messages counted on the run and its row completed, in the file's transaction.
+   * Only while the run is still fetching: once another instance declared it interrupted (the supervisor,
+   * SIU_RUN_STALE_MS) the file must stay at the source for the next run, so this throws RunInterruptedError
+   * and the transaction rolls back. The run row stays locked until the commit, so the supervisor cannot
+   * declare the run interrupted in between: it waits and then sees the heartbeat written here.
+   */
   async completeFile(
     manager: EntityManager,
     target: { hospitalId: string; runId: string; fileId: string },
     done: { sha256: string; size: number; messages: number },
   ): Promise<void> {
+    const counted: unknown = await manager.query(
+      `UPDATE siu_ingestor.siu_runs SET received = received + $3, heartbeat_at = clock_timestamp()
+       WHERE hospital_id = $1 AND id = $2 AND status = 'running' AND phase = 'fetching' RETURNING id`,
+      [target.hospitalId, target.runId, done.messages],
+    );
+    const [rows] = counted as [unknown[], number];
+    if (rows.length === 0) throw new RunInterruptedError();
     await manager.query(
       `UPDATE siu_ingestor.siu_files SET sha256 = $3, size = $4, messages = $5, status = 'stored', updated_at = now()
        WHERE hospital_id = $1 AND id = $2`,
       [target.hospitalId, target.fileId, done.sha256, done.size, done.messages],
-    );
-    await manager.query(
-      `UPDATE siu_ingestor.siu_runs SET received = received + $3 WHERE hospital_id = $1 AND id = $2`,
-      [target.hospitalId, target.runId, done.messages],
     );
   }
 

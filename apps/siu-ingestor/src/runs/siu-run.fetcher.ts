@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DestinationPolicy } from '@bridge/config';
 import { compareFileNamesBytewise, splitHl7Batch } from '@bridge/hl7';
 import { createHash, randomUUID } from 'node:crypto';
@@ -7,12 +7,13 @@ import { fileMatcher } from '../sources/file-pattern';
 import { DirectoryBounds } from '../sources/directory-bounds';
 import { openSiuSource } from '../sources/open-siu-source';
 import { describeSourceError, type SiuSource, type SourceFile } from '../sources/siu-source';
+import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
 import { readMessageHeader } from './message-header';
-import { SiuFilesRepository, type SplitMessage } from './siu-files.repository';
+import { RunInterruptedError, SiuFilesRepository, type SplitMessage } from './siu-files.repository';
 import { SiuRunsRepository, type RunRecord } from './siu-runs.repository';
 
-/** How often a fetching run says it is alive (a silent one is taken as interrupted, see SIU_RUN_STALE_MS). */
-const HEARTBEAT_MS = 5_000;
+/** The longest pause between a fetching run's signs of life, however long SIU_RUN_STALE_MS is. */
+const MAX_HEARTBEAT_MS = 5_000;
 /** Messages per INSERT: large enough for speed, small enough that memory stays flat on a 100,000-message file. */
 const INSERT_MESSAGES = 1000;
 const INSERT_BYTES = 4 * 1024 * 1024;
@@ -39,12 +40,13 @@ export class SiuRunFetcher {
     private readonly runs: SiuRunsRepository,
     private readonly bounds: DirectoryBounds,
     private readonly destinations: DestinationPolicy,
+    @Inject(SIU_OPTIONS) private readonly options: SiuOptions,
   ) {}
 
   async fetch(run: RunRecord, signal: FetchSignal): Promise<void> {
     const heartbeat = setInterval(() => {
       this.runs.heartbeat(run.hospitalId, run.id).catch(() => undefined);
-    }, HEARTBEAT_MS);
+    }, heartbeatIntervalMs(this.options.staleMs));
     let error: string | undefined;
     try {
       let source: SiuSource | undefined;
@@ -96,6 +98,8 @@ export class SiuRunFetcher {
         else await this.runs.addFailure(run.hospitalId, run.id, file.name, stored.rejected);
       } catch (cause) {
         await this.runs.addFailure(run.hospitalId, run.id, file.name, describeSourceError(cause));
+        // Another instance ended this run's fetching: every later file would be refused the same way.
+        if (cause instanceof RunInterruptedError) return cause.message;
       }
     }
     return undefined;
@@ -215,6 +219,16 @@ export class SiuRunFetcher {
       );
     }
   }
+}
+
+/**
+ * A third of the stale limit (at most MAX_HEARTBEAT_MS): a run is declared interrupted only after three
+ * missed heartbeats, so a healthy run on a slow machine is never taken for a dead one. A fixed 5 s was
+ * longer than a short SIU_RUN_STALE_MS (R1 sets 3 s): every run fetching for longer was declared
+ * interrupted while it was still storing its file.
+ */
+export function heartbeatIntervalMs(staleMs: number): number {
+  return Math.min(MAX_HEARTBEAT_MS, Math.max(1, Math.floor(staleMs / 3)));
 }
 
 /** A message split from a file starts with its MSH segment; anything else is text before the first one. */

@@ -217,9 +217,11 @@ export class SiuRunsRepository {
            SELECT f.run_id, f.file, '' AS control_id, f.reason, NULL::uuid AS message_id, 0 AS kind, f.id AS seq
            FROM siu_ingestor.siu_run_failures f WHERE f.hospital_id = $1 AND f.run_id = ANY($2::uuid[])
            UNION ALL
-           SELECT m.run_id, COALESCE(sf.name, ''), m.control_id, COALESCE(m.reason, ''), m.id, 1, m.seq
-           FROM siu_ingestor.siu_messages m LEFT JOIN siu_ingestor.siu_files sf ON sf.id = m.file_id
-           WHERE m.hospital_id = $1 AND m.run_id = ANY($2::uuid[]) AND m.status = 'failed'
+           SELECT o.run_id, COALESCE(sf.name, ''), m.control_id, COALESCE(o.reason, ''), m.id, 1, m.seq
+           FROM siu_ingestor.siu_message_outcomes o
+           JOIN siu_ingestor.siu_messages m ON m.hospital_id = o.hospital_id AND m.id = o.message_id
+           LEFT JOIN siu_ingestor.siu_files sf ON sf.id = m.file_id
+           WHERE o.hospital_id = $1 AND o.run_id = ANY($2::uuid[]) AND o.status = 'failed'
          ) failures ORDER BY run_id, kind, seq`,
       [hospitalId, runIds],
     );

@@ -13,8 +13,8 @@ export interface RetainedJournal extends JournalTable {
   /** SQL on the row (alias `t`) for bodies still needed whatever their age, e.g. a message not yet processed. */
   bodyNeededWhile?: string;
   /**
-   * Small unpartitioned tables of one narrow row per message (`hospital_id`, `created_at`), e.g. dedupe
-   * receipts: pruned with the messages, in batches of short DELETEs.
+   * Small unpartitioned tables of one narrow row per message (`hospital_id`, `created_at` no earlier than
+   * its message's), e.g. dedupe receipts or outcomes: pruned with the messages' days, in batches of short DELETEs.
    */
   companionTables?: string[];
 }
@@ -182,7 +182,9 @@ async function pruneCompanion(
   policy: RetentionPolicy,
   now: Date,
 ): Promise<number> {
-  const cutoff = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+  // At the start of the cutoff's day: a companion row goes with (never before) its message's day partition,
+  // so a message is never left without, say, its outcome row.
+  const cutoff = (days: number) => startOfUtcDay(new Date(now.getTime() - days * DAY_MS)).toISOString();
   let removed = 0;
   for (;;) {
     const result: unknown = await runner.query(

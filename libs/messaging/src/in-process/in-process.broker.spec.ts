@@ -13,7 +13,7 @@ describe('InProcessBroker', () => {
       attempts.push(delivery.attempt);
       throw new Error('database down');
     });
-    broker.publish('thing.happened.v1', { n: 1 }, meta('m1'));
+    await broker.publish('thing.happened.v1', { n: 1 }, meta('m1'));
     await expectEventually(() => expect(broker.deadLetters).toHaveLength(1));
     expect(attempts).toEqual([1, 2, 3]);
     expect(broker.deadLetters[0]).toMatchObject({
@@ -31,7 +31,7 @@ describe('InProcessBroker', () => {
       if (id === 'poison') throw new PoisonMessageError('invalid payload');
       handled.push(id);
     });
-    for (const id of ['a', 'poison', 'b', 'c']) broker.publish('thing.happened.v1', { id }, meta(id));
+    for (const id of ['a', 'poison', 'b', 'c']) await broker.publish('thing.happened.v1', { id }, meta(id));
     await expectEventually(() => expect(handled.sort()).toEqual(['a', 'b', 'c']));
     expect(broker.deadLetters.map((letter) => letter.messageId)).toEqual(['poison']);
   });
@@ -45,7 +45,7 @@ describe('InProcessBroker', () => {
       });
     }
     const ids = Array.from({ length: 20 }, (_, i) => `m${i}`);
-    for (const id of ids) broker.publish('thing.happened.v1', { id }, meta(id));
+    for (const id of ids) await broker.publish('thing.happened.v1', { id }, meta(id));
     await expectEventually(() =>
       expect([...byConsumer.first, ...byConsumer.second].sort()).toEqual([...ids].sort()),
     );
@@ -60,10 +60,62 @@ describe('InProcessBroker', () => {
       handled.push((payload as { id: string }).id);
     });
     const resume = broker.pause(options.queue);
-    for (const id of ['a', 'b', 'c']) broker.publish('thing.happened.v1', { id }, meta(id));
+    for (const id of ['a', 'b', 'c']) await broker.publish('thing.happened.v1', { id }, meta(id));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(handled).toEqual([]);
     resume();
     await expectEventually(() => expect(handled).toEqual(['a', 'b', 'c']));
+  });
+});
+
+describe('InProcessBroker flow control', () => {
+  const settled = async (promise: Promise<void>) => {
+    let done = false;
+    void promise.then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return done;
+  };
+
+  it('makes a publisher wait while a queue holds its bound, and lets it go once the consumer catches up', async () => {
+    const broker = new InProcessBroker({ queueBound: 2 });
+    const handled: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    broker.subscribe({}, 'thing.happened.v1', { ...options, prefetch: 1 }, async (payload) => {
+      await gate;
+      handled.push((payload as { id: string }).id);
+    });
+    // a is in flight, b and c wait in the queue: d finds it full.
+    for (const id of ['a', 'b', 'c']) await broker.publish('thing.happened.v1', { id }, meta(id));
+    const d = broker.publish('thing.happened.v1', { id: 'd' }, meta('d'));
+    expect(await settled(d)).toBe(false);
+    open();
+    await d;
+    await expectEventually(() => expect(handled).toEqual(['a', 'b', 'c', 'd']));
+  });
+
+  it('never holds a publisher back on a queue nobody drains (paused, or no consumer left)', async () => {
+    const broker = new InProcessBroker({ queueBound: 1 });
+    const owner = {};
+    broker.subscribe(owner, 'thing.happened.v1', options, async () => undefined);
+    const resume = broker.pause(options.queue);
+    for (const id of ['a', 'b', 'c'])
+      expect(await settled(broker.publish('thing.happened.v1', { id }, meta(id)))).toBe(true);
+    resume();
+
+    const stuck = new InProcessBroker({ queueBound: 1 });
+    const consumer = {};
+    stuck.subscribe(
+      consumer,
+      'thing.happened.v1',
+      { ...options, prefetch: 1 },
+      () => new Promise<void>(() => undefined),
+    );
+    for (const id of ['a', 'b']) await stuck.publish('thing.happened.v1', { id }, meta(id));
+    const waiting = stuck.publish('thing.happened.v1', { id: 'c' }, meta('c'));
+    expect(await settled(waiting)).toBe(false);
+    // Its consumer goes away (the service stops): the publisher is let go, the queue keeps the message.
+    stuck.detach(consumer);
+    await waiting;
   });
 });

@@ -21,11 +21,22 @@ interface Consumer {
   inFlight: number;
 }
 
+/**
+ * Deliveries a queue may hold, beyond those its consumers have in flight, before publishers wait (flow
+ * control). The in-process queues live in the process's memory: without a bound, an outbox relay that
+ * publishes faster than a consumer handles (100,000 SIU messages relayed in seconds, their webhook events
+ * recorded one by one) piles every event of a run up on the heap. With it the backlog waits in the
+ * publishing service's outbox table, in PostgreSQL, and the process's memory stays flat.
+ */
+export const DEFAULT_QUEUE_BOUND = 1000;
+
 class InProcessQueue {
   readonly pending: Delivery[] = [];
   readonly consumers: Consumer[] = [];
   private nextConsumer = 0;
   private timers = new Set<NodeJS.Timeout>();
+  /** Publishers waiting for the backlog to fall under the bound. */
+  private waitingForRoom: (() => void)[] = [];
   /** Paused, the queue keeps what arrives and hands nothing out (a consumer that is down, for tests). */
   paused = false;
 
@@ -33,6 +44,7 @@ class InProcessQueue {
     readonly name: string,
     private readonly options: SubscribeOptions,
     private readonly broker: InProcessBroker,
+    private readonly bound: number,
   ) {}
 
   enqueue(delivery: Delivery): void {
@@ -40,15 +52,39 @@ class InProcessQueue {
     this.pump();
   }
 
+  /**
+   * Undefined when the queue takes a message now; else a promise that resolves once its backlog fell under
+   * the bound. A queue nobody drains (no consumer, or paused) never makes a publisher wait: it keeps what
+   * arrives, as a durable queue does while its consumers are down.
+   */
+  room(): Promise<void> | undefined {
+    if (!this.draining() || this.pending.length < this.bound) return undefined;
+    return new Promise((resolve) => this.waitingForRoom.push(resolve));
+  }
+
   /** Hands pending deliveries to consumers with spare prefetch, round robin (competing consumers). */
   pump(): void {
     while (!this.paused && this.pending.length > 0) {
       const consumer = this.pickConsumer();
-      if (!consumer) return;
+      if (!consumer) break;
       const delivery = this.pending.shift()!;
       consumer.inFlight += 1;
       void this.deliver(consumer, delivery);
     }
+    this.releasePublishers();
+  }
+
+  private draining(): boolean {
+    return !this.paused && this.consumers.length > 0;
+  }
+
+  /** Every waiting publisher at once, when there is room or nobody drains: the overshoot is one relay batch. */
+  releasePublishers(): void {
+    if (this.waitingForRoom.length === 0) return;
+    if (this.draining() && this.pending.length >= this.bound) return;
+    const waiting = this.waitingForRoom;
+    this.waitingForRoom = [];
+    for (const resolve of waiting) resolve();
   }
 
   private pickConsumer(): Consumer | undefined {
@@ -102,13 +138,15 @@ class InProcessQueue {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
     }
+    this.releasePublishers();
   }
 }
 
 /**
  * The in-process stand-in for RabbitMQ: named queues bound to events, competing consumers with
- * prefetch, bounded retries with exponential backoff, a dead-letter list. Shared by every app module
- * hosted in one process, exactly as they would share a broker.
+ * prefetch, bounded retries with exponential backoff, a dead-letter list, flow control (a publisher waits
+ * while a queue it publishes to holds `queueBound` deliveries). Shared by every app module hosted in one
+ * process, exactly as they would share a broker.
  */
 export class InProcessBroker {
   private readonly logger = new Logger('InProcessBroker');
@@ -117,6 +155,8 @@ export class InProcessBroker {
   private readonly queues = new Map<string, InProcessQueue>();
   private readonly bindings = new Map<string, Set<InProcessQueue>>();
   readonly deadLetters: DeadLetter[] = [];
+
+  constructor(private readonly options: { queueBound?: number } = {}) {}
 
   serve(owner: object, pattern: string, handler: RpcServeHandler): void {
     const handlers = this.rpcHandlers.get(pattern) ?? [];
@@ -136,7 +176,12 @@ export class InProcessBroker {
   subscribe(owner: object, event: string, options: SubscribeOptions, handler: EventConsumeHandler): void {
     let queue = this.queues.get(options.queue);
     if (!queue) {
-      queue = new InProcessQueue(options.queue, options, this);
+      queue = new InProcessQueue(
+        options.queue,
+        options,
+        this,
+        this.options.queueBound ?? DEFAULT_QUEUE_BOUND,
+      );
       this.queues.set(options.queue, queue);
     }
     const bound = this.bindings.get(event) ?? new Set();
@@ -146,9 +191,15 @@ export class InProcessBroker {
     queue.pump();
   }
 
-  /** Like a topic exchange: every queue bound to the event gets a copy; none bound, the event is dropped. */
-  publish(event: string, payload: unknown, meta: MessageMeta): void {
-    for (const queue of this.bindings.get(event) ?? []) queue.enqueue({ event, payload, meta });
+  /**
+   * Like a topic exchange: every queue bound to the event gets a copy; none bound, the event is dropped.
+   * Resolves once the copies are queued: at once, or when every bound queue has room again (flow control).
+   */
+  async publish(event: string, payload: unknown, meta: MessageMeta): Promise<void> {
+    const queues = [...(this.bindings.get(event) ?? [])];
+    const full = queues.map((queue) => queue.room()).filter((room) => room !== undefined);
+    if (full.length > 0) await Promise.all(full);
+    for (const queue of queues) queue.enqueue({ event, payload, meta });
   }
 
   /**
@@ -159,6 +210,7 @@ export class InProcessBroker {
     const queue = this.queues.get(queueName);
     if (!queue) throw new Error(`No queue ${queueName}: nothing subscribed to it yet`);
     queue.paused = true;
+    queue.releasePublishers();
     return () => {
       queue.paused = false;
       queue.pump();

@@ -58,8 +58,9 @@ export class InProcessTransport implements Transport {
     this.broker.serve(this, pattern, handler);
   }
 
+  /** Resolves once queued: while a consumer lags far behind, that is when its queue has room (flow control). */
   async publish(event: string, payload: unknown, options: PublishOptions): Promise<void> {
-    this.broker.publish(event, wireCopy(payload), {
+    await this.broker.publish(event, wireCopy(payload), {
       messageId: options.messageId,
       correlationId: options.correlationId,
       attempt: 1,

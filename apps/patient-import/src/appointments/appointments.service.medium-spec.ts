@@ -1,0 +1,170 @@
+import type { AppointmentMessageV1 } from '@bridge/contracts';
+import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
+import { Outbox } from '@bridge/messaging';
+import { createTestDatabase } from '@bridge/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
+import { patientImportMigrations } from '../patient-import.module';
+import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
+import { PatientEventsRepository } from '../patient-trace/patient-events.repository';
+import { AppliedMessagesRepository } from './applied-messages.repository';
+import { AppointmentsRepository } from './appointments.repository';
+import { SiuCareFlowsRepository } from './siu-care-flows.repository';
+import { SiuPatientsRepository } from './siu-patients.repository';
+import { AppointmentsService } from './appointments.service';
+
+/**
+ * Medium test (docs/testing.md): applying SIU messages with the real repositories on PostgreSQL
+ * (patient-import's own migrations). What it holds: a message is applied once in effect — a redelivery, or
+ * the same message applied by two transactions at once, answers the first result — and a new appointment
+ * is written once, already linked to the care flow it started.
+ */
+describe('AppointmentsService with its repositories on PostgreSQL (medium)', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+  let service: AppointmentsService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await openDataSource(
+      dataSourceOptions({
+        schema: PATIENT_IMPORT_SCHEMA,
+        url: database.url,
+        entities: [],
+        migrations: patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
+      }),
+      PATIENT_IMPORT_SCHEMA,
+    );
+    const outbox = new Outbox({
+      service: 'patient-import',
+      schema: PATIENT_IMPORT_SCHEMA,
+      rpcTimeoutMs: 1000,
+      outboxPollMs: 1000,
+    });
+    // Every definition exists: the definition check is not what this test is about.
+    const definitions = { get: async () => ({}) } as unknown as CareFlowDefinitionsService;
+    service = new AppointmentsService(
+      dataSource,
+      new SiuPatientsRepository(outbox),
+      new AppointmentsRepository(),
+      new SiuCareFlowsRepository(outbox),
+      new AppliedMessagesRepository(),
+      definitions,
+      new PatientEventsRepository(),
+    );
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  let sequence = 0;
+  function message(
+    patientCode: string,
+    appointmentId: string,
+    action: 'start' | 'update' | 'stop' = 'start',
+  ): AppointmentMessageV1 {
+    sequence += 1;
+    return {
+      messageId: randomUUID(),
+      sequence,
+      channel: 'siu-file',
+      patient: { patientCode, firstName: 'Els', lastName: 'Peeters' },
+      appointment: {
+        appointmentId,
+        event: action === 'start' ? 'S12' : action === 'update' ? 'S14' : 'S15',
+        action,
+        careFlowDefinitionKey: 'knee-replacement',
+        baseline: { appointmentDate: `2026-04-${10 + sequence}T09:30` },
+      },
+    };
+  }
+
+  /** What the hospital holds: patients, care flows, and each appointment with its linked care flow. */
+  async function stored(hospitalId: string) {
+    const count = async (table: string) =>
+      Number(
+        (
+          (await dataSource.query(
+            `SELECT count(*) AS n FROM patient_import.${table} WHERE hospital_id = $1`,
+            [hospitalId],
+          )) as { n: string }[]
+        )[0].n,
+      );
+    const appointments = (await dataSource.query(
+      `SELECT a.appointment_id, a.care_flow_id, c.status, c.baseline FROM patient_import.appointments a
+       LEFT JOIN patient_import.care_flows c ON c.id = a.care_flow_id WHERE a.hospital_id = $1 ORDER BY a.appointment_id`,
+      [hospitalId],
+    )) as { appointment_id: string; care_flow_id: string | null; status: string; baseline: object }[];
+    return {
+      patients: await count('patients'),
+      careFlows: await count('care_flows'),
+      applied: await count('appointment_messages'),
+      appointments,
+    };
+  }
+
+  it('links a new appointment to its care flow as it is inserted, and answers a redelivery with the first result', async () => {
+    const hospitalId = randomUUID();
+    const start = message('P1', 'A1');
+    const [first] = await service.apply(hospitalId, [start]);
+    expect(first).toMatchObject({ ok: true, patientCreated: true, careFlowStarted: true, replayed: false });
+    const careFlowId = first.ok ? first.careFlowId : undefined;
+    expect(await stored(hospitalId)).toEqual({
+      patients: 1,
+      careFlows: 1,
+      applied: 1,
+      appointments: [
+        {
+          appointment_id: 'A1',
+          care_flow_id: careFlowId,
+          status: 'active',
+          baseline: start.appointment!.baseline,
+        },
+      ],
+    });
+
+    const [again] = await service.apply(hospitalId, [start]);
+    expect(again).toEqual({ ...first, replayed: true });
+    expect((await stored(hospitalId)).careFlows).toBe(1);
+  });
+
+  it('the same messages applied by two transactions at once take effect once; both answer the same result', async () => {
+    const hospitalId = randomUUID();
+    const batch = [message('P1', 'A1'), message('P2', 'A2')];
+    const [one, other] = await Promise.all([
+      service.apply(hospitalId, batch),
+      service.apply(hospitalId, batch),
+    ]);
+    expect(one.map((result) => result.ok)).toEqual([true, true]);
+    expect(other.map(({ replayed: _, ...result }: any) => result)).toEqual(
+      one.map(({ replayed: _, ...result }: any) => result),
+    );
+    expect([...one, ...other].filter((result: any) => result.replayed)).toHaveLength(2);
+    const after = await stored(hospitalId);
+    expect(after).toMatchObject({ patients: 2, careFlows: 2, applied: 2 });
+    expect(after.appointments.map((a) => a.care_flow_id)).toEqual(
+      one.map((result: any) => result.careFlowId),
+    );
+  });
+
+  it('two messages of one new appointment applied at once by two transactions start one care flow', async () => {
+    const hospitalId = randomUUID();
+    const start = message('P1', 'A1');
+    const update = message('P1', 'A1', 'update');
+    await Promise.all([service.apply(hospitalId, [start]), service.apply(hospitalId, [update])]);
+    const after = await stored(hospitalId);
+    expect(after).toMatchObject({ patients: 1, careFlows: 1, applied: 2 });
+    // Whichever committed first, the care flow ends as rule 19 orders them: started, then updated.
+    expect(after.appointments).toEqual([
+      {
+        appointment_id: 'A1',
+        care_flow_id: expect.any(String),
+        status: 'active',
+        baseline: update.appointment!.baseline,
+      },
+    ]);
+  });
+});

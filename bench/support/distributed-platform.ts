@@ -10,20 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
-import { expectEventually, postgresServerPid, rabbitMqPids, stopChildren } from '@bridge/testing';
+import {
+  expectEventually,
+  postgresServerPid,
+  rabbitMqPids,
+  stopChildren,
+  PLATFORM_SERVICES,
+} from '@bridge/testing';
 export { stopChildren };
 import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
 
 /** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
 export const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
-const SERVICES = [
-  'user-provisioning',
-  'patient-import',
-  'hl7-gateway',
-  'siu-ingestor',
-  'notifier',
-  'gateway',
-];
 
 export type Cleanups = (() => Promise<unknown>)[];
 
@@ -85,7 +83,7 @@ export async function startDistributed(
 ): Promise<DistributedPlatform> {
   const { env, url, admin } = await benchPlatformEnv(databaseUrl, { AMQP_URL: amqpUrl, ...options.env });
   const byService = new Map<string, ChildProcess>(
-    SERVICES.map((app) => [
+    PLATFORM_SERVICES.map((app) => [
       app,
       spawn(process.execPath, [...nodeArgs(), join(DIST, 'apps', app, 'main.js')], {
         env,

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, openDataSource } from '@bridge/database';
 import {
   BusClient,
   InProcessBroker,
@@ -11,7 +10,7 @@ import {
   messagingTablesMigration,
   type MessagingOptions,
 } from '@bridge/messaging';
-import { createTestDatabase, expectEventually } from '@bridge/testing';
+import { expectEventually, migratedTestDatabase } from '@bridge/testing';
 
 describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
   const options: MessagingOptions = {
@@ -20,23 +19,15 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
     rpcTimeoutMs: 1000,
     outboxPollMs: 20,
   };
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
   let transport: InProcessTransport;
   let relay: OutboxRelay;
   const received: { patientId: string; messageId: string }[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(
-      dataSourceOptions({
-        schema: options.schema,
-        url: database.url,
-        entities: [],
-        migrations: [messagingTablesMigration(options.schema)],
-      }),
-      options.schema,
-    );
+    database = await migratedTestDatabase(options.schema, [messagingTablesMigration(options.schema)]);
+    dataSource = database.dataSource;
     transport = new InProcessTransport(new InProcessBroker());
     await transport.subscribe(
       'patients.patient.upserted.v1',
@@ -49,7 +40,6 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
   });
   afterAll(async () => {
     await relay.onApplicationShutdown();
-    await dataSource.destroy();
     await database.drop();
   });
 

@@ -3,7 +3,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@bridge/database';
-import { createTestDatabase, expectEventually } from '@bridge/testing';
+import {
+  createTestDatabase,
+  expectEventually,
+  PLATFORM_SERVICES,
+  type PlatformService,
+} from '@bridge/testing';
 import { startRabbitMq, type RabbitMqNode } from '../../libs/testing/src/rabbitmq';
 import { Api } from '../support/api';
 import type { TestPlatform } from '../support/platform';
@@ -12,14 +17,6 @@ import { SiuDriver, dropFile, siuMessage } from '../e2e/siu.fixtures';
 
 const MESSAGES = 10_000;
 const KILLS = 5;
-const SERVICES = [
-  'user-provisioning',
-  'patient-import',
-  'hl7-gateway',
-  'siu-ingestor',
-  'notifier',
-  'gateway',
-] as const;
 /** `npm run test:infra` builds dist/ first; BRIDGE_DIST_DIR points elsewhere to try a build without replacing it. */
 const DIST = process.env.BRIDGE_DIST_DIR ?? join(__dirname, '..', '..', 'dist');
 
@@ -36,7 +33,7 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
   let env: NodeJS.ProcessEnv;
   let url: string;
 
-  function start(service: (typeof SERVICES)[number]): void {
+  function start(service: PlatformService): void {
     const child = spawn(process.execPath, [join(DIST, 'apps', service, 'main.js')], {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -86,7 +83,7 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
       SIU_SUPERVISE_INTERVAL_MS: '200',
     };
     mkdirSync(TEST_SIU_ROOT, { recursive: true });
-    for (const service of SERVICES) start(service);
+    for (const service of PLATFORM_SERVICES) start(service);
     await healthy();
   });
 
@@ -187,7 +184,7 @@ describe('R1: SIU ingest is exactly-once in effect across kill -9 and a broker r
     expect([...codes.values()].filter((careFlows) => careFlows !== 1)).toEqual([]);
   }, 600_000);
 
-  async function killAndRestart(service: (typeof SERVICES)[number]): Promise<void> {
+  async function killAndRestart(service: PlatformService): Promise<void> {
     await kill(service, 'SIGKILL');
     start(service);
   }

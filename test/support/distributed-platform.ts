@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
-import { createTestDatabase, expectEventually, stopChildren } from '@bridge/testing';
+import { createTestDatabase, expectEventually, stopChildren, PLATFORM_SERVICES } from '@bridge/testing';
 import {
   logTap,
   newPlatformIdentity,
@@ -15,14 +15,6 @@ import {
 } from './platform-base';
 import { TEST_SIU_ROOT } from './siu-folders';
 
-const SERVICES = [
-  'user-provisioning',
-  'patient-import',
-  'hl7-gateway',
-  'siu-ingestor',
-  'notifier',
-  'gateway',
-] as const;
 const ROOT = join(__dirname, '..', '..');
 /** Where global setup leaves the shared platform's address and credentials for the suites (JSON). */
 const SHARED_PLATFORM_VARIABLE = 'BRIDGE_TEST_SHARED_PLATFORM';
@@ -133,7 +125,7 @@ async function startProcesses(
   // One metrics port per process: they cannot share the one the test asked for.
   const tap = logTap(options.onLogLine);
   const processes = await Promise.all(
-    SERVICES.flatMap((service) =>
+    PLATFORM_SERVICES.flatMap((service) =>
       Array.from({ length: service === 'gateway' ? 1 : instances }, async () => {
         const { DATABASE_URL: _adminUrl, METRICS_PORT: _metricsPort, ...shared } = env;
         const database =

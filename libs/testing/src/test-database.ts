@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { dropServiceRoles, withDatabase } from '@bridge/database';
+import type { DataSource } from 'typeorm';
+import {
+  dataSourceOptions,
+  dropServiceRoles,
+  openDataSource,
+  withDatabase,
+  type DatabaseModuleOptions,
+} from '@bridge/database';
 
 const TEST_DATABASE_PREFIX = 'bridge_test_';
 
@@ -76,5 +83,33 @@ async function adminQuery(serverUrl: string, sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A fresh test database with one service's schema migrated (a medium test's usual start): its open
+ * DataSource, and `drop`, which closes the DataSource before dropping the database.
+ */
+export async function migratedTestDatabase(
+  schema: string,
+  migrations: DatabaseModuleOptions['migrations'],
+): Promise<{ url: string; dataSource: DataSource; drop(): Promise<void> }> {
+  const database = await createTestDatabase();
+  try {
+    const dataSource = await openDataSource(
+      dataSourceOptions({ schema, url: database.url, entities: [], migrations }),
+      schema,
+    );
+    return {
+      url: database.url,
+      dataSource,
+      drop: async () => {
+        await dataSource.destroy();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
   }
 }

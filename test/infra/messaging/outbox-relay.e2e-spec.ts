@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { dataSourceOptions, openDataSource } from '@bridge/database';
 import {
   BusClient,
   Inbox,
@@ -11,7 +10,7 @@ import {
   messagingTablesMigration,
   type MessagingOptions,
 } from '@bridge/messaging';
-import { createTestDatabase, expectEventually } from '@bridge/testing';
+import { expectEventually, migratedTestDatabase } from '@bridge/testing';
 import { startRabbitMq, type RabbitMqNode } from '../../../libs/testing/src/rabbitmq';
 
 /**
@@ -28,7 +27,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
   };
   const EVENTS = 1000;
   let broker: RabbitMqNode;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
   let publisher: RabbitMqTransport;
   let consumer: RabbitMqTransport;
@@ -37,16 +36,8 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     broker = await startRabbitMq();
-    database = await createTestDatabase();
-    dataSource = await openDataSource(
-      dataSourceOptions({
-        schema: options.schema,
-        url: database.url,
-        entities: [],
-        migrations: [messagingTablesMigration(options.schema)],
-      }),
-      options.schema,
-    );
+    database = await migratedTestDatabase(options.schema, [messagingTablesMigration(options.schema)]);
+    dataSource = database.dataSource;
     await dataSource.query(
       `CREATE TABLE relay_test.applied (patient_id uuid PRIMARY KEY, applications int NOT NULL)`,
     );
@@ -79,7 +70,6 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
     await relay?.onApplicationShutdown();
     await publisher?.close();
     await consumer?.close();
-    await dataSource?.destroy();
     await database?.drop();
     await broker?.stop();
     Logger.overrideLogger(['error', 'warn']);

@@ -1,8 +1,7 @@
 import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type Hl7ConnectionInputV1 } from '@bridge/contracts';
-import { dataSourceOptions, openDataSource } from '@bridge/database';
 import { ServiceMetrics } from '@bridge/observability';
-import { createTestDatabase } from '@bridge/testing';
+import { migratedTestDatabase } from '@bridge/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ConnectionsService } from '../connections/connections.service';
@@ -18,23 +17,14 @@ import { newControlId, QueriesService } from './queries.service';
  * Medium test (docs/testing.md): the query service with its real journal on PostgreSQL (hl7-gateway's own
  * migrations) against a real MLLP socket standing in for the hospital. Only the stored connection is given.
  */
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = await openDataSource(
-    dataSourceOptions({
-      schema: HL7_GATEWAY_SCHEMA,
-      url: database.url,
-      entities: [],
-      migrations: hl7GatewayMigrations(),
-    }),
-    HL7_GATEWAY_SCHEMA,
-  );
+  database = await migratedTestDatabase(HL7_GATEWAY_SCHEMA, hl7GatewayMigrations());
+  dataSource = database.dataSource;
 });
 afterAll(async () => {
-  await dataSource?.destroy();
   await database?.drop();
 });
 

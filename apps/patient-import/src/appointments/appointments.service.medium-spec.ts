@@ -1,7 +1,7 @@
 import type { AppointmentMessageV1 } from '@bridge/contracts';
-import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
+import { SecretBox } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
-import { createTestDatabase } from '@bridge/testing';
+import { migratedTestDatabase } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
@@ -21,21 +21,16 @@ import { AppointmentsService } from './appointments.service';
  * is written once, already linked to the care flow it started.
  */
 describe('AppointmentsService with its repositories on PostgreSQL (medium)', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
   let service: AppointmentsService;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(
-      dataSourceOptions({
-        schema: PATIENT_IMPORT_SCHEMA,
-        url: database.url,
-        entities: [],
-        migrations: patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
-      }),
+    database = await migratedTestDatabase(
       PATIENT_IMPORT_SCHEMA,
+      patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
     );
+    dataSource = database.dataSource;
     const outbox = new Outbox({
       service: 'patient-import',
       schema: PATIENT_IMPORT_SCHEMA,
@@ -56,7 +51,6 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
     await database?.drop();
   });
 

@@ -1,8 +1,8 @@
 import { DestinationPolicy } from '@bridge/config';
 import { DomainError, type WebServiceConnectionInputV1 } from '@bridge/contracts';
-import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
+import { SecretBox } from '@bridge/database';
 import { ServiceMetrics } from '@bridge/observability';
-import { createTestDatabase } from '@bridge/testing';
+import { migratedTestDatabase } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -37,7 +37,7 @@ describe('WebServiceLookupService', () => {
   let answer: (url: string) => { status: number; body: string } | undefined;
   const sockets = new Set<Socket>();
   const statusSeenByHospital: string[] = [];
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
   let service: WebServiceLookupService;
   /** A hospital of its own per test: its journal rows are the test's. */
@@ -58,16 +58,11 @@ describe('WebServiceLookupService', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(
-      dataSourceOptions({
-        schema: PATIENT_IMPORT_SCHEMA,
-        url: database.url,
-        entities: [],
-        migrations: patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
-      }),
+    database = await migratedTestDatabase(
       PATIENT_IMPORT_SCHEMA,
+      patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
     );
+    dataSource = database.dataSource;
     server = createServer((request, response) => {
       // What the journal says while the hospital is being asked: the row must already be committed.
       void journaled().then((rows) => {
@@ -90,7 +85,6 @@ describe('WebServiceLookupService', () => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     });
-    await dataSource?.destroy();
     await database?.drop();
   });
   beforeEach(() => {

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DestinationPolicy } from '@bridge/config';
-import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
+import { SecretBox } from '@bridge/database';
 import { ServiceMetrics } from '@bridge/observability';
-import { createTestDatabase } from '@bridge/testing';
+import { migratedTestDatabase } from '@bridge/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { resolveSiuSettings } from '../connections/siu-settings';
 import { DirectoryBounds } from '../sources/directory-bounds';
@@ -59,7 +59,7 @@ class ObservedFiles extends SiuFilesRepository {
 }
 
 describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
   let root: string;
   let runs: SiuRunsRepository;
@@ -68,16 +68,11 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
   let supervisor: SiuRunSupervisor;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await openDataSource(
-      dataSourceOptions({
-        schema: SIU_INGESTOR_SCHEMA,
-        url: database.url,
-        entities: [],
-        migrations: siuIngestorMigrations(new SecretBox(randomBytes(32).toString('base64'))),
-      }),
+    database = await migratedTestDatabase(
       SIU_INGESTOR_SCHEMA,
+      siuIngestorMigrations(new SecretBox(randomBytes(32).toString('base64'))),
     );
+    dataSource = database.dataSource;
     root = mkdtempSync(join(tmpdir(), 'siu-fetcher-'));
     runs = new SiuRunsRepository(dataSource, new SiuMetrics(new ServiceMetrics('siu-ingestor')));
     files = new ObservedFiles(dataSource);
@@ -94,7 +89,6 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
   });
   afterAll(async () => {
     await supervisor?.onApplicationShutdown();
-    await dataSource?.destroy();
     await database?.drop();
     if (root) rmSync(root, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
-import { dataSourceOptions, openDataSource, type RetentionPolicy } from '@bridge/database';
-import { createTestDatabase } from '@bridge/testing';
+import { type RetentionPolicy } from '@bridge/database';
+import { migratedTestDatabase } from '@bridge/testing';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -26,27 +26,18 @@ const options: WebhookOptions = {
   retentionCron: 'off',
 };
 
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
 let dataSource: DataSource;
 let recorder: DeliveryRecorder;
 let deliveries: DeliveriesRepository;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = await openDataSource(
-    dataSourceOptions({
-      schema: NOTIFIER_SCHEMA,
-      url: database.url,
-      entities: [],
-      migrations: notifierMigrations(),
-    }),
-    NOTIFIER_SCHEMA,
-  );
+  database = await migratedTestDatabase(NOTIFIER_SCHEMA, notifierMigrations());
+  dataSource = database.dataSource;
   recorder = new DeliveryRecorder(options, dataSource);
   deliveries = new DeliveriesRepository(dataSource);
 });
 afterAll(async () => {
-  await dataSource?.destroy();
   await database?.drop();
 });
 

@@ -1,6 +1,5 @@
-import { dataSourceOptions, openDataSource } from '@bridge/database';
 import { Inbox, MessageContext } from '@bridge/messaging';
-import { createTestDatabase } from '@bridge/testing';
+import { migratedTestDatabase } from '@bridge/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NOTIFIER_SCHEMA, notifierMigrations } from '../../notifier.module';
@@ -12,21 +11,13 @@ import { WebhookEventsHandler } from './webhook-events.handler';
  * Every push sends two events; for a hospital without webhooks they must cost no write at all (issue 17 P1),
  * and for one with webhooks they are still recorded once however often they are delivered.
  */
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
 let dataSource: DataSource;
 let handler: WebhookEventsHandler;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = await openDataSource(
-    dataSourceOptions({
-      schema: NOTIFIER_SCHEMA,
-      url: database.url,
-      entities: [],
-      migrations: notifierMigrations(),
-    }),
-    NOTIFIER_SCHEMA,
-  );
+  database = await migratedTestDatabase(NOTIFIER_SCHEMA, notifierMigrations());
+  dataSource = database.dataSource;
   const recorder = new DeliveryRecorder(
     {
       timeoutMs: 1000,
@@ -47,7 +38,6 @@ beforeAll(async () => {
   handler = new WebhookEventsHandler(inbox, recorder);
 });
 afterAll(async () => {
-  await dataSource?.destroy();
   await database?.drop();
 });
 

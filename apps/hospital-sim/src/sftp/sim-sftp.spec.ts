@@ -19,6 +19,7 @@ import SftpClient from 'ssh2-sftp-client';
 import { expectEventually } from '@bridge/testing';
 import { startHospitalSim, type HospitalSim } from '../hospital-sim';
 import type { SimSftp } from './sim-sftp';
+import { generateEd25519Pair } from './ssh-host-key';
 
 const STATUS = utils.sftp.STATUS_CODE;
 
@@ -127,7 +128,7 @@ describe('hospital-sim SFTP', () => {
   let outside: string;
   let sim: HospitalSim;
   let sftp: SimSftp;
-  const clientKey = utils.generateKeyPairSync('ed25519');
+  const clientKey = generateEd25519Pair();
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'sim-sftp-'));
@@ -173,7 +174,7 @@ describe('hospital-sim SFTP', () => {
       /authentication/i,
     );
     expect((await failureOf(connect(sftp, { username: 'root' }))).message).toMatch(/authentication/i);
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateEd25519Pair();
     expect((await failureOf(connect(sftp, { privateKey: stranger.private }))).message).toMatch(
       /authentication/i,
     );
@@ -184,10 +185,7 @@ describe('hospital-sim SFTP', () => {
     expect(await client.exists('/')).toBe('d');
     const honest = new SigningAgent(parsed(clientKey.public), parsed(clientKey.private));
     await connect(sftp, { agent: honest });
-    const forger = new SigningAgent(
-      parsed(clientKey.public),
-      parsed(utils.generateKeyPairSync('ed25519').private),
-    );
+    const forger = new SigningAgent(parsed(clientKey.public), parsed(generateEd25519Pair().private));
     expect((await failureOf(connect(sftp, { agent: forger }))).message).toMatch(/authentication/i);
   });
 

@@ -158,6 +158,21 @@ describe('MllpServer', () => {
     await eventually(() => expect(closed()).toBe(true));
   });
 
+  it('still closes an idle connection after a slow handler that answered nothing', async () => {
+    const port = await start({
+      idleTimeoutMs: 100,
+      onMessage: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        throw new Error('no answer');
+      },
+      onHandlerError: () => undefined,
+    });
+    const { socket, replies, closed } = await client(port);
+    socket.write(frame('MSH|silent'));
+    await eventually(() => expect(closed()).toBe(true));
+    expect(replies).toEqual([]);
+  });
+
   it('close() ends every open connection', async () => {
     const port = await start();
     const first = await client(port);

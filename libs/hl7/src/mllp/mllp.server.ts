@@ -155,6 +155,8 @@ export class MllpServer {
         }
         write(reply);
         pending--;
+        // No reply written (a handler that answers nothing) must not leave the idle timer unarmed.
+        if (pending === 0 && this.options.idleTimeoutMs) socket.setTimeout(this.options.idleTimeoutMs);
         if (paused && pending < maxPending) {
           paused = false;
           socket.resume();
@@ -198,7 +200,7 @@ export class MllpServer {
     // Resets and broken pipes are normal network life; the socket is simply dropped.
     socket.on('error', () => socket.destroy());
     // Idle means the peer sent nothing AND we owe it no reply: a handler slower than the timeout (a busy
-    // database) must still answer. Our reply's write re-arms the timer; `on`, not setTimeout's callback,
+    // database) must still answer. The last answer re-arms the timer; `on`, not setTimeout's callback,
     // which is a `once`.
     if (this.options.idleTimeoutMs) {
       socket.setTimeout(this.options.idleTimeoutMs);

@@ -17,7 +17,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { expectEventually, measureWorkCost, type WorkCost } from '@bridge/testing';
+import { expectEventually, measureWorkCost, waitForQuiet, type WorkCost } from '@bridge/testing';
 import {
   benchInfrastructure,
   runCleanups,
@@ -89,8 +89,12 @@ async function measure(
     await client.ingest(WARM_UP, `${topology} warm-up`);
     const results: (Measured & { cost: WorkCost })[] = [];
     for (const size of SIZES) {
-      const meter = await measureWorkCost(await platform.processes(), databaseUrl);
+      const processes = await platform.processes();
+      const meter = await measureWorkCost(processes, databaseUrl);
       const measured = await client.ingest(size, `${topology} file of ${size}`);
+      // The run ends when its last care flow is committed; the events it published may still be queued for
+      // notifier (in memory on the embedded bus). Their cost belongs to these messages.
+      await waitForQuiet(processes);
       const cost = await meter.finish(size, 'msg');
       process.stdout.write(
         `${topology} ${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s; ${cost.summary}\n`,

@@ -50,6 +50,7 @@ export class Hl7GatewayModule {
           schema: HL7_GATEWAY_SCHEMA,
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
           entities: [],
           migrations: hl7GatewayMigrations(),
         }),

@@ -41,6 +41,7 @@ export class NotifierModule {
           schema: NOTIFIER_SCHEMA,
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
           entities: [],
           migrations: notifierMigrations(),
         }),

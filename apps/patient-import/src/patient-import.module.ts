@@ -74,6 +74,7 @@ export class PatientImportModule {
           schema: PATIENT_IMPORT_SCHEMA,
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
           entities: [CareFlowDefinition],
           migrations: patientImportMigrations(box),
         }),

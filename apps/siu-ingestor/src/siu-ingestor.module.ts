@@ -79,6 +79,7 @@ export class SiuIngestorModule {
           schema: SIU_INGESTOR_SCHEMA,
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
           entities: [],
           migrations: siuIngestorMigrations(box),
         }),

@@ -46,6 +46,7 @@ export class UserProvisioningModule {
           schema: USER_PROVISIONING_SCHEMA,
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
           entities: [Hospital, ApiClient, User, ScimToken],
           migrations: [
             Initial1764140000000,

@@ -52,6 +52,11 @@ export class DataServiceEnv extends ServiceEnv {
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' }) DATABASE_URL: string;
   @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE: number = 10;
   /**
+   * `false` for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode
+   * before 1.21): each statement is then parsed and planned on every call.
+   */
+  @IsIn(['true', 'false']) DATABASE_PREPARED_STATEMENTS: 'true' | 'false' = 'true';
+  /**
    * `true`: hospital connections may reach loopback addresses (127.0.0.0/8, ::1) — the embedded default's
    * simulator and tests. Link-local, unspecified and multicast addresses and the platform's own database and
    * broker stay refused (PRODUCT.md "Trust boundaries"). A string, not a boolean: `false` must mean false.

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type EntitySchema, type MigrationInterface } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export interface DatabaseModuleOptions {
@@ -8,6 +9,8 @@ export interface DatabaseModuleOptions {
   schema: string;
   url: string;
   poolSize?: number;
+  /** false: plain statements, for a pooler that cannot keep prepared ones (see PreparingClient). */
+  preparedStatements?: boolean;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
   entities: (Function | EntitySchema)[];
   migrations: (new () => MigrationInterface)[];
@@ -46,7 +49,10 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: `careflow-bridge:${options.schema}`,
-    extra: { max: options.poolSize ?? 10 },
+    extra: {
+      max: options.poolSize ?? 10,
+      ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 export * from './database.module';
+export * from './prepared-statements';
 export * from './advisory-lock';
 export * from './embedded-postgres';
 export * from './database-admin';

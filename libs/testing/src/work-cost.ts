@@ -198,3 +198,25 @@ export async function idleCpuMsPerSecond(
   const elapsedS = (Date.now() - startedAt) / 1000;
   return ((sum(treeTicks(processes)) - before) * 1000) / TICKS_PER_SECOND / elapsedS;
 }
+
+/**
+ * Waits until the processes fall quiet (under `quietMsPerSecond` of CPU for two half-second samples in a row,
+ * at most `timeoutMs`): work that outlives the measured task, as events still queued for a consumer, then falls
+ * inside a cost measured afterwards instead of being left out.
+ */
+export async function waitForQuiet(
+  processes: Record<string, number[]>,
+  { quietMsPerSecond = 250, timeoutMs = 120_000 } = {},
+): Promise<void> {
+  const sum = () => Object.values(treeTicks(processes)).reduce((total, value) => total + value, 0);
+  const deadline = Date.now() + timeoutMs;
+  let quietSamples = 0;
+  let last = sum();
+  while (quietSamples < 2 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = sum();
+    const msPerSecond = ((now - last) * 1000) / TICKS_PER_SECOND / 0.5;
+    quietSamples = msPerSecond < quietMsPerSecond ? quietSamples + 1 : 0;
+    last = now;
+  }
+}

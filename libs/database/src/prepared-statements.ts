@@ -19,6 +19,8 @@ export const MAX_PREPARED_PER_CONNECTION = 200;
  */
 export class PreparingClient extends Client {
   private readonly statementNames = new Map<string, string>();
+  /** Names handed out on this connection, forgotten ones included: a name is never used for two texts. */
+  private prepared = 0;
 
   // pg's query() is heavily overloaded; this override only looks at (text, values[, callback]).
   override query(...args: unknown[]): never {
@@ -26,15 +28,15 @@ export class PreparingClient extends Client {
     const name =
       typeof text === 'string' && Array.isArray(values) && values.length > 0 && this.statementName(text);
     if (!name) return (super.query as (...rest: unknown[]) => unknown)(...args) as never;
-    const config = { name, text: text as string, values: values as unknown[] };
+    const config = { name, text, values: values as unknown[] };
     if (typeof callback === 'function') {
       return super.query(config, (error: Error | null, result: unknown) => {
-        if (error) this.forgetIfStale(text as string, error);
+        if (error) this.forgetIfStale(text, error);
         (callback as (error: Error | null, result: unknown) => void)(error, result);
       }) as never;
     }
     return super.query(config).catch((error: Error) => {
-      this.forgetIfStale(text as string, error);
+      this.forgetIfStale(text, error);
       throw error;
     }) as never;
   }
@@ -50,8 +52,6 @@ export class PreparingClient extends Client {
     )
       this.statementNames.delete(text);
   }
-
-  private prepared = 0;
 
   private statementName(text: string): string | undefined {
     const known = this.statementNames.get(text);

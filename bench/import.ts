@@ -1,7 +1,9 @@
 /**
  * P3 (QUALITY.md): pull-import latency. `POST /v1/imports` (source hl7, QRY^A19) through the distributed
- * platform against the hospital simulator on loopback; baseline in the same run: the same query sent
- * straight over MLLP to the same simulator. Prints the added p50/p99 and the sustained lookups/s.
+ * platform against the hospital simulator on loopback, then the same on the embedded default (one process, the
+ * in-process bus: what the hops between services cost); baseline in the same run: the same query sent
+ * straight over MLLP to the same simulator. Prints the added p50/p99, the sustained lookups/s and the work
+ * cost. BENCH_TOPOLOGY=distributed|embedded runs one topology; BENCH_IMPORT_CONCURRENCY changes the 16.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -11,14 +13,20 @@ import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
 import {
   benchHospital,
   benchInfrastructure,
+  createBenchDatabase,
   runCleanups,
   startDistributed,
   type Cleanups,
+  type DistributedPlatform,
 } from './support/distributed-platform';
+import { startEmbedded } from './support/embedded-platform';
 import { measureWorkCost } from '@bridge/testing';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const CONCURRENCY = 16;
+/** Concurrent lookups in the loaded phase; BENCH_IMPORT_CONCURRENCY shows how the cost per lookup moves with it. */
+const CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 16);
+const TOPOLOGIES = ['distributed', 'embedded'] as const;
+type Topology = (typeof TOPOLOGIES)[number];
 
 interface Latency {
   p50: number;
@@ -56,35 +64,60 @@ export async function main(): Promise<void> {
     const baselineLoaded = await measure(direct, { concurrency: CONCURRENCY, seconds: DURATION_S / 2 });
 
     const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_import');
-    const platform = await startDistributed(databaseUrl, amqpUrl);
-    cleanups.push(platform.stop);
-    const { hospitalId, token, admin } = await benchHospital(platform, ['imports']);
-    await admin('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
-      host: sim.mllp.host,
-      port: sim.mllp.port,
-      ...template,
-      timeoutMs: 5000,
-    });
-    await admin('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
-
-    const lookup = (connections: number, seconds: number) =>
-      httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
-    await lookup(4, 2); // warm-up
-    const serial = await lookup(1, DURATION_S / 2);
-    const meter = await measureWorkCost(await platform.processes(), databaseUrl);
-    const loaded = await lookup(CONCURRENCY, DURATION_S / 2);
-    const cost = await meter.finish(Math.round((loaded.perSecond * DURATION_S) / 2), 'lookup');
-
-    process.stdout.write(
-      `P3 pull-import: p50 ${serial.p50.toFixed(1)} ms (direct MLLP ${baselineSerial.p50.toFixed(1)} ms, added ${(serial.p50 - baselineSerial.p50).toFixed(1)} ms), ` +
-        `p99 ${serial.p99.toFixed(1)} ms (direct ${baselineSerial.p99.toFixed(1)} ms, added ${(serial.p99 - baselineSerial.p99).toFixed(1)} ms); ` +
-        `${loaded.perSecond.toFixed(0)} lookups/s at ${CONCURRENCY} concurrent (direct ${baselineLoaded.perSecond.toFixed(0)}/s); ` +
-        `ratio ${(loaded.perSecond / baselineLoaded.perSecond).toFixed(2)}; ${cost.summary} ` +
-        `(target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s, <= 3 ms cpu/lookup)\n`,
-    );
+    const baseline = { serial: baselineSerial, loaded: baselineLoaded };
+    const only = process.env.BENCH_TOPOLOGY;
+    for (const topology of TOPOLOGIES.filter((name) => !only || name === only)) {
+      const platformDatabase =
+        topology === 'distributed'
+          ? databaseUrl
+          : await createBenchDatabase(databaseUrl, 'bench_import_embedded');
+      const platform =
+        topology === 'distributed'
+          ? await startDistributed(platformDatabase, amqpUrl)
+          : await startEmbedded(platformDatabase);
+      try {
+        await measureLookups(topology, platform, platformDatabase, sim, template, baseline);
+      } finally {
+        await platform.stop();
+      }
+    }
   } finally {
     await runCleanups(cleanups);
   }
+}
+
+async function measureLookups(
+  topology: Topology,
+  platform: DistributedPlatform,
+  databaseUrl: string,
+  sim: Awaited<ReturnType<typeof startHospitalSim>>,
+  template: Record<string, string>,
+  baseline: { serial: Latency; loaded: Latency },
+): Promise<void> {
+  const { hospitalId, token, admin } = await benchHospital(platform, ['imports']);
+  await admin('PUT', `/v1/admin/hospitals/${hospitalId}/connections/hl7`, {
+    host: sim.mllp.host,
+    port: sim.mllp.port,
+    ...template,
+    timeoutMs: 5000,
+  });
+  await admin('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
+
+  const lookup = (connections: number, seconds: number) =>
+    httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
+  await lookup(4, 2); // warm-up
+  const serial = await lookup(1, DURATION_S / 2);
+  const meter = await measureWorkCost(await platform.processes(), databaseUrl);
+  const loaded = await lookup(CONCURRENCY, DURATION_S / 2);
+  const cost = await meter.finish(Math.round((loaded.perSecond * DURATION_S) / 2), 'lookup');
+
+  process.stdout.write(
+    `P3 pull-import${topology === 'distributed' ? '' : ' (embedded)'}: p50 ${serial.p50.toFixed(1)} ms (direct MLLP ${baseline.serial.p50.toFixed(1)} ms, added ${(serial.p50 - baseline.serial.p50).toFixed(1)} ms), ` +
+      `p99 ${serial.p99.toFixed(1)} ms (direct ${baseline.serial.p99.toFixed(1)} ms, added ${(serial.p99 - baseline.serial.p99).toFixed(1)} ms); ` +
+      `${loaded.perSecond.toFixed(0)} lookups/s at ${CONCURRENCY} concurrent (direct ${baseline.loaded.perSecond.toFixed(0)}/s); ` +
+      `ratio ${(loaded.perSecond / baseline.loaded.perSecond).toFixed(2)}; ${cost.summary} ` +
+      `(target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s, <= 3 ms cpu/lookup)\n`,
+  );
 }
 
 /** Runs `call` back to back from `concurrency` loops for `seconds`; latency percentiles and throughput. */

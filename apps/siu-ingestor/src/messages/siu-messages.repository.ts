@@ -72,10 +72,13 @@ export class SiuMessagesRepository {
   }
 
   async load(keys: { hospitalId: string; messageId: string }[]): Promise<StoredMessage[]> {
+    // One index probe per key, whatever the statistics say (see MESSAGE_OUTCOME), and the tenant checked
+    // after the probe: given the hospital as well, PostgreSQL may walk the hospital's index instead.
     const rows: StoredRow[] = await this.dataSource.query(
-      `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m
-       JOIN unnest($1::uuid[], $2::uuid[]) AS k (hospital_id, id) ON k.hospital_id = m.hospital_id AND k.id = m.id
-       ${OUTCOME_JOIN}`,
+      `SELECT ${STORED_COLUMNS} FROM unnest($1::uuid[], $2::uuid[]) AS k (hospital_id, id)
+       CROSS JOIN LATERAL (SELECT * FROM siu_ingestor.siu_messages m WHERE m.id = k.id LIMIT 1) m
+       ${MESSAGE_OUTCOME}
+       WHERE m.hospital_id = k.hospital_id`,
       [keys.map((key) => key.hospitalId), keys.map((key) => key.messageId)],
     );
     return rows.map(toStored);
@@ -93,8 +96,13 @@ export class SiuMessagesRepository {
   ): Promise<StoredMessage[]> {
     if (appointmentKeys.length === 0) return [];
     const rows: StoredRow[] = await this.dataSource.query(
-      `SELECT ${STORED_COLUMNS} FROM siu_ingestor.siu_messages m ${OUTCOME_JOIN}
-       WHERE m.hospital_id = $1 AND m.appointment_key = ANY($2::text[]) AND m.seq < $3 AND o.status IS NULL`,
+      `SELECT ${STORED_COLUMNS} FROM (SELECT DISTINCT unnest($2::text[]) AS appointment_key) k
+       CROSS JOIN LATERAL (
+         SELECT * FROM siu_ingestor.siu_messages m
+         WHERE m.hospital_id = $1 AND m.appointment_key = k.appointment_key AND m.seq < $3 OFFSET 0
+       ) m
+       ${MESSAGE_OUTCOME}
+       WHERE o.status IS NULL`,
       [hospitalId, appointmentKeys, beforeSequence],
     );
     return rows.map(toStored);
@@ -348,7 +356,17 @@ export class SiuMessagesRepository {
 }
 
 /** Its outcome, if it has one (none: `received`). */
-const OUTCOME_JOIN = `LEFT JOIN siu_ingestor.siu_message_outcomes o ON o.hospital_id = m.hospital_id AND o.message_id = m.id`;
+/**
+ * A message's outcome, probed per message. The consumers' reads run while a file's messages are pouring into
+ * a day's partition whose statistics still say it is empty (autoanalyze comes a minute later): a plain join
+ * then got a plan that read every message and outcome of the hospital per batch, 50 ms a batch at 10,000
+ * messages and growing with the file (issue 17). A lateral subquery with LIMIT or OFFSET is never flattened
+ * into a join, so each row is an index probe whatever the planner believes.
+ */
+const MESSAGE_OUTCOME = `LEFT JOIN LATERAL (
+  SELECT o.status FROM siu_ingestor.siu_message_outcomes o
+  WHERE o.hospital_id = m.hospital_id AND o.message_id = m.id LIMIT 1
+) o ON true`;
 
 /** The log's columns of a message that has just become `received` again (its outcome gone). */
 const RECEIVED_LOG_COLUMNS = `m.id, m.hospital_id, m.channel, m.type, m.control_id, 'received' AS status, NULL AS reason,

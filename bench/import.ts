@@ -13,20 +13,16 @@ import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
 import {
   benchHospital,
   benchInfrastructure,
-  createBenchDatabase,
   runCleanups,
-  startDistributed,
   type Cleanups,
   type DistributedPlatform,
 } from './support/distributed-platform';
-import { startEmbedded } from './support/embedded-platform';
+import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { measureWorkCost } from '@bridge/testing';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** Concurrent lookups in the loaded phase; BENCH_IMPORT_CONCURRENCY shows how the cost per lookup moves with it. */
 const CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 16);
-const TOPOLOGIES = ['distributed', 'embedded'] as const;
-type Topology = (typeof TOPOLOGIES)[number];
 
 interface Latency {
   p50: number;
@@ -63,20 +59,12 @@ export async function main(): Promise<void> {
     const baselineSerial = await measure(direct, { concurrency: 1, seconds: DURATION_S / 2 });
     const baselineLoaded = await measure(direct, { concurrency: CONCURRENCY, seconds: DURATION_S / 2 });
 
-    const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_import');
+    const infrastructure = await benchInfrastructure(cleanups, 'bench_import');
     const baseline = { serial: baselineSerial, loaded: baselineLoaded };
-    const only = process.env.BENCH_TOPOLOGY;
-    for (const topology of TOPOLOGIES.filter((name) => !only || name === only)) {
-      const platformDatabase =
-        topology === 'distributed'
-          ? databaseUrl
-          : await createBenchDatabase(databaseUrl, 'bench_import_embedded');
-      const platform =
-        topology === 'distributed'
-          ? await startDistributed(platformDatabase, amqpUrl)
-          : await startEmbedded(platformDatabase);
+    for (const topology of chosenTopologies()) {
+      const { platform, databaseUrl } = await startTopology(topology, infrastructure);
       try {
-        await measureLookups(topology, platform, platformDatabase, sim, template, baseline);
+        await measureLookups(topology, platform, databaseUrl, sim, template, baseline);
       } finally {
         await platform.stop();
       }

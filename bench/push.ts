@@ -15,13 +15,11 @@ import { Pool } from 'pg';
 import {
   benchHospital,
   benchInfrastructure,
-  createBenchDatabase,
   runCleanups,
-  startDistributed,
   type Cleanups,
   type DistributedPlatform,
 } from './support/distributed-platform';
-import { startEmbedded } from './support/embedded-platform';
+import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from '@bridge/testing';
 
 const CONNECTIONS = 64;
@@ -36,15 +34,11 @@ interface LoadResult {
   total: number;
 }
 
-const TOPOLOGIES = ['distributed', 'embedded'] as const;
-type Topology = (typeof TOPOLOGIES)[number];
-
 export async function main(): Promise<void> {
   const cleanups: Cleanups = [];
-  const only = process.env.BENCH_TOPOLOGY;
-  const topologies = TOPOLOGIES.filter((topology) => !only || topology === only);
   try {
-    const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_push');
+    const infrastructure = await benchInfrastructure(cleanups, 'bench_push');
+    const { databaseUrl } = infrastructure;
 
     const baseline = await runBaseline(databaseUrl);
     process.stdout.write(
@@ -52,15 +46,8 @@ export async function main(): Promise<void> {
     );
 
     const costs: Partial<Record<Topology, WorkCost>> = {};
-    for (const topology of topologies) {
-      const platformDatabase =
-        topology === 'distributed'
-          ? databaseUrl
-          : await createBenchDatabase(databaseUrl, 'bench_push_embedded');
-      const platform =
-        topology === 'distributed'
-          ? await startDistributed(platformDatabase, amqpUrl)
-          : await startEmbedded(platformDatabase);
+    for (const topology of chosenTopologies()) {
+      const { platform, databaseUrl: platformDatabase } = await startTopology(topology, infrastructure);
       try {
         costs[topology] = await measurePush(topology, platform, platformDatabase, baseline);
       } finally {

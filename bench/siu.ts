@@ -21,11 +21,10 @@ import { expectEventually, measureWorkCost, waitForQuiet, type WorkCost } from '
 import {
   benchInfrastructure,
   runCleanups,
-  startDistributed,
   type Cleanups,
   type DistributedPlatform,
 } from './support/distributed-platform';
-import { siblingDatabase, startEmbedded } from './support/embedded-platform';
+import { startTopology, type Topology } from './support/embedded-platform';
 
 const SIZES = (process.env.BENCH_SIU_SIZES ?? '10000,100000').split(',').map(Number);
 const WARM_UP = 2000;
@@ -36,8 +35,6 @@ interface Measured {
   seconds: number;
   perSecond: number;
 }
-
-type Topology = 'distributed' | 'embedded';
 
 /** BENCH_SIU_TOPOLOGY: `distributed`, `embedded` or `both` (the default), one after the other. */
 function topologies(): Topology[] {
@@ -50,20 +47,17 @@ function topologies(): Topology[] {
 export async function main(): Promise<void> {
   const cleanups: Cleanups = [];
   try {
-    const { databaseUrl, amqpUrl } = await benchInfrastructure(cleanups, 'bench_siu');
+    const infrastructure = await benchInfrastructure(cleanups, 'bench_siu');
+    const { databaseUrl } = infrastructure;
     const baseline = await runBaseline(databaseUrl, SIZES[SIZES.length - 1]);
     process.stdout.write(
       `baseline: ${baseline.toFixed(0)} rows/s (multi-row INSERT of ${SIZES[SIZES.length - 1]} patients + care flows)\n`,
     );
     const lines: string[] = [];
     for (const topology of topologies()) {
-      // Each topology on a database of its own: its row writes are its own.
-      const database = lines.length === 0 ? databaseUrl : await siblingDatabase(databaseUrl, 'bench_siu');
-      const env = { SIU_SUPERVISE_INTERVAL_MS: '200' };
-      const platform =
-        topology === 'distributed'
-          ? await startDistributed(database, amqpUrl, { env })
-          : await startEmbedded(database, { env });
+      const { platform, databaseUrl: database } = await startTopology(topology, infrastructure, {
+        env: { SIU_SUPERVISE_INTERVAL_MS: '200' },
+      });
       try {
         lines.push(await measure(topology, platform, database, baseline));
       } finally {

@@ -60,8 +60,11 @@ export async function benchInfrastructure(
 export async function createBenchDatabase(serverUrl: string, name: string): Promise<string> {
   const database = `${name}_${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
-  await pool.query(`CREATE DATABASE "${database}"`);
-  await pool.end();
+  try {
+    await pool.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await pool.end();
+  }
   return withDatabase(serverUrl, database);
 }
 

@@ -4,33 +4,49 @@
  * demo hospital. Same shape as the distributed platform, so a benchmark drives either the same way.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
-import { withDatabase } from '@bridge/database';
 import {
   benchPlatformEnv,
+  createBenchDatabase,
   DIST,
   nodeArgs,
   peakRssMb,
+  startDistributed,
   stopChildren,
   waitHealthy,
   type DistributedPlatform,
 } from './distributed-platform';
 import { postgresServerPid } from '@bridge/testing';
 
-/** Another empty database on the server of `databaseUrl`, so each topology's row writes are its own. */
-export async function siblingDatabase(databaseUrl: string, name: string): Promise<string> {
-  const database = `${name}_${randomBytes(4).toString('hex')}`;
-  const pool = new Pool({ connectionString: withDatabase(databaseUrl, 'postgres'), max: 1 });
-  try {
-    await pool.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await pool.end();
-  }
-  return withDatabase(databaseUrl, database);
+export const TOPOLOGIES = ['distributed', 'embedded'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
+/** The topologies a benchmark runs: both, or the one BENCH_TOPOLOGY names. */
+export function chosenTopologies(): Topology[] {
+  const only = process.env.BENCH_TOPOLOGY;
+  return TOPOLOGIES.filter((topology) => !only || topology === only);
+}
+
+/**
+ * A running platform of `topology` for a benchmark: the distributed one on the benchmark's database, the
+ * embedded one on an empty database beside it, so each topology's row writes are its own. Answers the
+ * platform and the database it runs on.
+ */
+export async function startTopology(
+  topology: Topology,
+  infrastructure: { databaseUrl: string; amqpUrl: string },
+  options: { env?: Record<string, string> } = {},
+): Promise<{ platform: DistributedPlatform; databaseUrl: string }> {
+  const { databaseUrl, amqpUrl } = infrastructure;
+  if (topology === 'distributed')
+    return { platform: await startDistributed(databaseUrl, amqpUrl, options), databaseUrl };
+  const embeddedUrl = await createBenchDatabase(
+    databaseUrl,
+    `${new URL(databaseUrl).pathname.slice(1)}_embedded`,
+  );
+  return { platform: await startEmbedded(embeddedUrl, options), databaseUrl: embeddedUrl };
 }
 
 export async function startEmbedded(

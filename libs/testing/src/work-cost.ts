@@ -48,6 +48,11 @@ function treeTicks(roots: Record<string, number[]>): Record<string, number> {
   );
 }
 
+/** CPU ticks of all the named process trees together. */
+function totalTicks(processes: Record<string, number[]>): number {
+  return Object.values(treeTicks(processes)).reduce((total, value) => total + value, 0);
+}
+
 /** The postmaster of the server behind `databaseUrl` (its data directory names it; we run as root or its owner). */
 export async function postgresServerPid(databaseUrl: string): Promise<number> {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
@@ -190,13 +195,11 @@ export async function idleCpuMsPerSecond(
   processes: Record<string, number[]>,
   seconds: number,
 ): Promise<number> {
-  const sum = (ticks: Record<string, number>) =>
-    Object.values(ticks).reduce((total, value) => total + value, 0);
-  const before = sum(treeTicks(processes));
+  const before = totalTicks(processes);
   const startedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const elapsedS = (Date.now() - startedAt) / 1000;
-  return ((sum(treeTicks(processes)) - before) * 1000) / TICKS_PER_SECOND / elapsedS;
+  return ((totalTicks(processes) - before) * 1000) / TICKS_PER_SECOND / elapsedS;
 }
 
 /**
@@ -208,13 +211,12 @@ export async function waitForQuiet(
   processes: Record<string, number[]>,
   { quietMsPerSecond = 250, timeoutMs = 120_000 } = {},
 ): Promise<void> {
-  const sum = () => Object.values(treeTicks(processes)).reduce((total, value) => total + value, 0);
   const deadline = Date.now() + timeoutMs;
   let quietSamples = 0;
-  let last = sum();
+  let last = totalTicks(processes);
   while (quietSamples < 2 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = sum();
+    const now = totalTicks(processes);
     const msPerSecond = ((now - last) * 1000) / TICKS_PER_SECOND / 0.5;
     quietSamples = msPerSecond < quietMsPerSecond ? quietSamples + 1 : 0;
     last = now;

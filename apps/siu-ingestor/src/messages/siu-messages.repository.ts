@@ -355,9 +355,8 @@ export class SiuMessagesRepository {
   }
 }
 
-/** Its outcome, if it has one (none: `received`). */
 /**
- * A message's outcome, probed per message. The consumers' reads run while a file's messages are pouring into
+ * A message's outcome, if it has one (none: `received`), probed per message. The consumers' reads run while a file's messages are pouring into
  * a day's partition whose statistics still say it is empty (autoanalyze comes a minute later): a plain join
  * then got a plan that read every message and outcome of the hospital per batch, 50 ms a batch at 10,000
  * messages and growing with the file (issue 17). A lateral subquery with LIMIT or OFFSET is never flattened

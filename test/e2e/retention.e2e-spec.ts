@@ -125,6 +125,9 @@ describe('retention of the message log', () => {
       token: admin,
       body: { messageBodiesDays: 30, messagesDays: 60 },
     });
+    // The job runs every second: the days and their rows appear in one commit, else a run between two
+    // inserts finds a shared day with only the short hospital's row on it and drops it.
+    await hl7.query('BEGIN');
     const days = [400, 100, 70, 40];
     for (const day of days) await ensureDayPartition(hl7, HL7, daysAgo(day));
     const long400 = await hl7Row(long.id, daysAgo(400)); // past 365: its partition goes
@@ -134,6 +137,7 @@ describe('retention of the message log', () => {
     const short40 = await hl7Row(short.id, daysAgo(40)); // kept, body (past 30) removed
     const long40 = await hl7Row(long.id, daysAgo(40)); // kept whole
     const shortToday = await hl7Row(short.id, new Date());
+    await hl7.query('COMMIT');
     // A SIU message of the short hospital, 70 days old, alone on its day.
     await ensureDayPartition(siu, SIU, daysAgo(70));
     await siu.query(

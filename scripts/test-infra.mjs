@@ -11,13 +11,13 @@ const run = (args, env = {}) =>
   execFileSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...env } });
 run(['scripts/build.mjs']);
 const jest = 'node_modules/jest/bin/jest.js';
-// The platform suites first, then the broker-level suites: they stop and restart RabbitMQ nodes and
-// measure redelivery, which two busy cores must not starve. One suite at a time: tenant-isolated suites
-// share the platform the e2e global setup starts, the others start a whole distributed platform each, and
-// two cores do not run two of them side by side (docs/testing.md says which suites share).
+// The platform suites first, two at a time (jest.config.js: tenant-isolated suites share the platform the
+// e2e global setup starts, the others start a whole distributed platform each; docs/testing.md says which).
+// Then the broker-level suites, one at a time: they stop and restart RabbitMQ nodes and measure
+// redelivery, which a second suite on the two cores must not starve.
 // SFTP sources are served by OpenSSH's sshd here (test/support/siu-folders.ts), not the simulator.
 const env = { BRIDGE_TEST_SFTP: 'openssh' };
-run([jest, '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], {
+run([jest, '--selectProjects', 'e2e', ...process.argv.slice(2)], {
   ...env,
   BRIDGE_TEST_TOPOLOGY: 'distributed',
 });

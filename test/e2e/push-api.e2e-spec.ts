@@ -49,6 +49,10 @@ describe('push API (POST /v1/patients and care flows)', () => {
       lastName: 'Dubois',
       phone: '+32 2 555 01 01',
       email: 'f.dubois@example.be',
+      birthDate: '1985-07',
+      sex: 'female',
+      nationalRegistryNumber: '85071512345',
+      identifiers: [{ system: 'urn:oid:2.16.840.1.113883.2.4.6.3', value: '85071512345' }],
     });
   });
 

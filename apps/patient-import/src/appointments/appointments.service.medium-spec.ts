@@ -18,7 +18,8 @@ import { AppointmentsService } from './appointments.service';
  * Medium test (docs/testing.md): applying SIU messages with the real repositories on PostgreSQL
  * (patient-import's own migrations). What it holds: a message is applied once in effect — a redelivery, or
  * the same message applied by two transactions at once, answers the first result — and a new appointment
- * is written once, already linked to the care flow it started.
+ * is written once, already linked to the care flow it started; a later message with less detail keeps what
+ * an earlier one stored (the merge rule the push shares).
  */
 describe('AppointmentsService with its repositories on PostgreSQL (medium)', () => {
   let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
@@ -160,5 +161,30 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
         baseline: update.appointment!.baseline,
       },
     ]);
+  });
+
+  it('a later message without sex, identifiers or birth date keeps the ones stored; names follow it', async () => {
+    const hospitalId = randomUUID();
+    const first = message('P1', 'A1');
+    first.patient = {
+      ...first.patient,
+      sex: 'female',
+      birthDate: '1961-02-03',
+      identifiers: [{ system: 'urn:oid:2.16.840.1.113883.2.4.6.3', value: '61020312345' }],
+    };
+    const later = message('P1', 'A1', 'update');
+    later.patient = { patientCode: 'P1', firstName: 'Elisabeth', lastName: 'Peeters' };
+    await service.apply(hospitalId, [first]);
+    await service.apply(hospitalId, [later]);
+    const [patient] = (await dataSource.query(
+      `SELECT first_name, sex, birth_date, identifiers FROM patient_import.patients WHERE hospital_id = $1`,
+      [hospitalId],
+    )) as object[];
+    expect(patient).toEqual({
+      first_name: 'Elisabeth',
+      sex: 'female',
+      birth_date: '1961-02-03',
+      identifiers: [{ system: 'urn:oid:2.16.840.1.113883.2.4.6.3', value: '61020312345' }],
+    });
   });
 });

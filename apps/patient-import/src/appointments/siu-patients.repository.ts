@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PatientInputV1 } from '@bridge/contracts';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
+import { patientMergeSet } from '../patients/patient-merge';
 import { batchPositionSql, positionPayloadSql, type BatchPositions } from '../patient-trace/patient-events';
 
 /**
@@ -38,20 +39,10 @@ export class SiuPatientsRepository {
            AS v (code, visit, first, last, middle, birth, sex, email, phone, mobile, nrn, lang, address, identifiers)
          ORDER BY v.code
          ON CONFLICT ON CONSTRAINT patients_hospital_code DO UPDATE SET
-           visit_number = COALESCE(EXCLUDED.visit_number, p.visit_number),
-           first_name = EXCLUDED.first_name,
-           last_name = EXCLUDED.last_name,
-           middle_name = COALESCE(EXCLUDED.middle_name, p.middle_name),
-           birth_date = COALESCE(EXCLUDED.birth_date, p.birth_date),
-           sex = CASE WHEN EXCLUDED.sex = 'unknown' THEN p.sex ELSE EXCLUDED.sex END,
-           email = COALESCE(EXCLUDED.email, p.email),
-           phone = COALESCE(EXCLUDED.phone, p.phone),
-           mobile_phone = COALESCE(EXCLUDED.mobile_phone, p.mobile_phone),
-           national_registry_number = COALESCE(EXCLUDED.national_registry_number, p.national_registry_number),
-           preferred_language = COALESCE(EXCLUDED.preferred_language, p.preferred_language),
-           address = COALESCE(EXCLUDED.address, p.address),
-           identifiers = CASE WHEN EXCLUDED.identifiers = '[]'::jsonb THEN p.identifiers ELSE EXCLUDED.identifiers END,
-           updated_at = now()
+           ${patientMergeSet({
+             sex: `NULLIF(EXCLUDED.sex, 'unknown')`,
+             identifiers: `NULLIF(EXCLUDED.identifiers, '[]'::jsonb)`,
+           })}
          RETURNING p.id, p.hospital_id, p.patient_code, p.source, (xmax = 0) AS created ${batchPositionSql('p', 'id')}`,
         parameters: [
           hospitalId,

@@ -10,6 +10,7 @@ import { keysetAtSql, SqlConditions } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 import { positionPayloadSql, traceOfChanged } from '../patient-trace/patient-events';
+import { patientMergeSet } from './patient-merge';
 
 interface PatientRow {
   id: string;
@@ -92,20 +93,7 @@ export class PatientsRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'unknown'), $10, $11, $12, $13, $14, $15,
                COALESCE($16::jsonb, '[]'::jsonb), $17)
        ON CONFLICT ON CONSTRAINT patients_hospital_code DO UPDATE SET
-         visit_number = COALESCE(EXCLUDED.visit_number, p.visit_number),
-         first_name = EXCLUDED.first_name,
-         last_name = EXCLUDED.last_name,
-         middle_name = COALESCE(EXCLUDED.middle_name, p.middle_name),
-         birth_date = COALESCE(EXCLUDED.birth_date, p.birth_date),
-         sex = COALESCE($9, p.sex),
-         email = COALESCE(EXCLUDED.email, p.email),
-         phone = COALESCE(EXCLUDED.phone, p.phone),
-         mobile_phone = COALESCE(EXCLUDED.mobile_phone, p.mobile_phone),
-         national_registry_number = COALESCE(EXCLUDED.national_registry_number, p.national_registry_number),
-         preferred_language = COALESCE(EXCLUDED.preferred_language, p.preferred_language),
-         address = COALESCE(EXCLUDED.address, p.address),
-         identifiers = COALESCE($16::jsonb, p.identifiers),
-         updated_at = now()
+         ${patientMergeSet({ sex: '$9', identifiers: '$16::jsonb' })}
        RETURNING ${COLUMNS}, source, (xmax = 0) AS created`,
         parameters: [
           id,

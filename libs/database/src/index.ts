@@ -15,3 +15,4 @@ export * from './service-roles';
 export * from './retention/daily-partitions';
 export * from './retention/journal-retention';
 export * from './retention/journal-retention.module';
+export * from './retention/scheduled-pass';

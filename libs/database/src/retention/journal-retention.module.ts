@@ -9,9 +9,9 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
 import { ensureDayPartitions } from './daily-partitions';
+import { ScheduledPass } from './scheduled-pass';
 import {
   type PruneReport,
   type RetainedJournal,
@@ -40,39 +40,33 @@ export abstract class RetentionPolicySource {
 @Injectable()
 export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JournalRetentionJob.name);
-  private running: Promise<PruneReport> | undefined;
+  private readonly pass: ScheduledPass<PruneReport>;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly registry: SchedulerRegistry,
+    registry: SchedulerRegistry,
     private readonly source: RetentionPolicySource,
     @Inject(JOURNAL_RETENTION_OPTIONS) private readonly options: JournalRetentionOptions,
-  ) {}
+  ) {
+    const { schema, table } = options.journal;
+    this.pass = new ScheduledPass(registry, `retention:${schema}.${table}`, (now) => this.prune(now));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // Another instance starting at once may create the same partition: the next run makes up for it.
     await ensureDayPartitions(this.dataSource, this.options.journal, new Date()).catch((error: unknown) =>
       this.logger.warn({ msg: 'could not create the day partitions ahead', error }),
     );
-    if (this.options.cron === 'off') return;
-    const job = CronJob.from({
-      cronTime: this.options.cron,
-      timeZone: 'UTC',
-      onTick: () => void this.runOnce().catch(() => undefined),
-      start: true,
-    });
-    this.registry.addCronJob(this.jobName(), job);
+    this.pass.start(this.options.cron);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.registry.doesExist('cron', this.jobName())) this.registry.deleteCronJob(this.jobName());
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.pass.stop();
   }
 
   /** One pruning pass now (a tick while one runs in this instance joins it). */
   runOnce(now = new Date()): Promise<PruneReport> {
-    this.running ??= this.prune(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.pass.run(now);
   }
 
   private async prune(now: Date): Promise<PruneReport> {
@@ -94,10 +88,6 @@ export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicatio
       });
       throw error;
     }
-  }
-
-  private jobName(): string {
-    return `retention:${this.options.journal.schema}.${this.options.journal.table}`;
   }
 }
 

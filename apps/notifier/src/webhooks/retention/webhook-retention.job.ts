@@ -6,8 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { RetentionPolicySource, runAlone } from '@bridge/database';
-import { CronJob } from 'cron';
+import { RetentionPolicySource, runAlone, ScheduledPass } from '@bridge/database';
 import { DataSource } from 'typeorm';
 import { WEBHOOK_OPTIONS, type WebhookOptions } from '../webhook.options';
 import { WebhookRetentionRepository } from './webhook-retention.repository';
@@ -43,36 +42,29 @@ export interface WebhookPruneReport {
 @Injectable()
 export class WebhookRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookRetentionJob.name);
-  private running: Promise<WebhookPruneReport> | undefined;
+  private readonly pass: ScheduledPass<WebhookPruneReport>;
 
   constructor(
-    private readonly registry: SchedulerRegistry,
+    registry: SchedulerRegistry,
     private readonly dataSource: DataSource,
     private readonly repository: WebhookRetentionRepository,
     private readonly source: RetentionPolicySource,
     @Inject(WEBHOOK_OPTIONS) private readonly options: WebhookOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.options.retentionCron === 'off') return;
-    const job = CronJob.from({
-      cronTime: this.options.retentionCron,
-      timeZone: 'UTC',
-      onTick: () => void this.runOnce().catch(() => undefined),
-      start: true,
-    });
-    this.registry.addCronJob(JOB_NAME, job);
+  ) {
+    this.pass = new ScheduledPass(registry, JOB_NAME, (now) => this.prune(now));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.registry.doesExist('cron', JOB_NAME)) this.registry.deleteCronJob(JOB_NAME);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.pass.start(this.options.retentionCron);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.pass.stop();
   }
 
   /** One pass now (a tick while one runs in this instance joins it). */
   runOnce(now = new Date()): Promise<WebhookPruneReport> {
-    this.running ??= this.prune(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.pass.run(now);
   }
 
   private async prune(now: Date): Promise<WebhookPruneReport> {

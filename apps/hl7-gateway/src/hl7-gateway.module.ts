@@ -2,7 +2,13 @@ import type { MigrationInterface } from 'typeorm';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DestinationPolicyModule, type Hl7GatewayEnv } from '@bridge/config';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DatabaseModule, JournalRetentionModule, SecretBox, SecretBoxModule } from '@bridge/database';
+import {
+  DatabaseModule,
+  JournalRetentionModule,
+  SecretBox,
+  SecretBoxModule,
+  connectionFromEnv,
+} from '@bridge/database';
 import {
   busRetentionPolicy,
   healthHandler,
@@ -48,9 +54,7 @@ export class Hl7GatewayModule {
         ObservabilityModule.forService('hl7-gateway', config),
         DatabaseModule.forService({
           schema: HL7_GATEWAY_SCHEMA,
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+          ...connectionFromEnv(config),
           entities: [],
           migrations: hl7GatewayMigrations(),
         }),

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
-import { DatabaseModule, SecretBox, SecretBoxModule } from '@bridge/database';
+import { DatabaseModule, SecretBox, SecretBoxModule, connectionFromEnv } from '@bridge/database';
 import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import type { MigrationInterface } from 'typeorm';
@@ -39,9 +39,7 @@ export class NotifierModule {
         ObservabilityModule.forService('notifier', config),
         DatabaseModule.forService({
           schema: NOTIFIER_SCHEMA,
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+          ...connectionFromEnv(config),
           entities: [],
           migrations: notifierMigrations(),
         }),

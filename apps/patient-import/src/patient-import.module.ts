@@ -8,6 +8,7 @@ import {
   SecretBoxModule,
   sealSecretsMigration,
   JournalRetentionModule,
+  connectionFromEnv,
 } from '@bridge/database';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { MigrationInterface } from 'typeorm';
@@ -72,9 +73,7 @@ export class PatientImportModule {
         ObservabilityModule.forService('patient-import', config),
         DatabaseModule.forService({
           schema: PATIENT_IMPORT_SCHEMA,
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+          ...connectionFromEnv(config),
           entities: [CareFlowDefinition],
           migrations: patientImportMigrations(box),
         }),

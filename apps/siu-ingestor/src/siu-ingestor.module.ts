@@ -8,6 +8,7 @@ import {
   SecretBox,
   SecretBoxModule,
   sealSecretsMigration,
+  connectionFromEnv,
 } from '@bridge/database';
 import {
   busRetentionPolicy,
@@ -77,9 +78,7 @@ export class SiuIngestorModule {
         ObservabilityModule.forService('siu-ingestor', config),
         DatabaseModule.forService({
           schema: SIU_INGESTOR_SCHEMA,
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+          ...connectionFromEnv(config),
           entities: [],
           migrations: siuIngestorMigrations(box),
         }),

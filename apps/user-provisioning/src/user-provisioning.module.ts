@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DatabaseModule } from '@bridge/database';
+import { DatabaseModule, connectionFromEnv } from '@bridge/database';
 import {
   healthHandler,
   MessagingModule,
@@ -44,9 +44,7 @@ export class UserProvisioningModule {
         ObservabilityModule.forService('user-provisioning', config),
         DatabaseModule.forService({
           schema: USER_PROVISIONING_SCHEMA,
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          preparedStatements: config.DATABASE_PREPARED_STATEMENTS === 'true',
+          ...connectionFromEnv(config),
           entities: [Hospital, ApiClient, User, ScimToken],
           migrations: [
             Initial1764140000000,

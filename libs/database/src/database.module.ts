@@ -16,6 +16,24 @@ export interface DatabaseModuleOptions {
   migrations: (new () => MigrationInterface)[];
 }
 
+/** A data service's connection settings as its environment states them (DataServiceEnv, libs/config). */
+export interface DatabaseConnectionEnv {
+  DATABASE_URL: string;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_PREPARED_STATEMENTS: 'true' | 'false';
+}
+
+/** The connection part of DatabaseModuleOptions, read from the service's environment. */
+export function connectionFromEnv(
+  env: DatabaseConnectionEnv,
+): Pick<DatabaseModuleOptions, 'url' | 'poolSize' | 'preparedStatements'> {
+  return {
+    url: env.DATABASE_URL,
+    poolSize: env.DATABASE_POOL_SIZE,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS === 'true',
+  };
+}
+
 /**
  * One TypeORM DataSource per service, on its own schema, with its committed migrations run at start.
  * Migrations run under a PostgreSQL advisory lock keyed by the schema, so instances starting together

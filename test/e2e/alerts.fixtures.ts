@@ -59,7 +59,8 @@ async function rabbitMqAlertBus(url: string): Promise<AlertBus> {
   const channel: ConfirmChannel = await connection.createConfirmChannel();
   const changes: AlertBus['changes'] = [];
   await channel.assertQueue(LISTENER_QUEUE, { exclusive: true });
-  await channel.bindQueue(LISTENER_QUEUE, 'bridge.events', 'alerts.alert.changed.v1');
+  // Alert changes are routed by hospital (libs/messaging routing.ts): `<event>.<hospitalId>`.
+  await channel.bindQueue(LISTENER_QUEUE, 'bridge.events', 'alerts.alert.changed.v1.*');
   await channel.consume(
     LISTENER_QUEUE,
     (message) => message && changes.push(JSON.parse(message.content.toString('utf8'))),

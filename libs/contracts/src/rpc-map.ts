@@ -81,3 +81,14 @@ export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayloa
   'users.login-link.issued.v1': LoginLinkEventV1,
   'users.login-link.used.v1': LoginLinkEventV1,
 };
+
+/**
+ * Events routed by hospital: published under the key `<event>.<hospitalId>`, so a consumer that wants the
+ * events of a few hospitals only (notifier: those with webhooks) is routed just those, and the broker drops
+ * the others without storing or delivering them. libs/messaging/src/routing.ts has the rules.
+ */
+export const EVENTS_ROUTED_BY_HOSPITAL: ReadonlySet<EventName> = new Set<EventName>([
+  'patients.patient.upserted.v1',
+  'careflows.careflow.changed.v1',
+  'alerts.alert.changed.v1',
+]);

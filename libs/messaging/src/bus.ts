@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RpcPattern, RpcRequest, RpcResponse } from '@bridge/contracts';
+import type { EventName, RpcPattern, RpcRequest, RpcResponse } from '@bridge/contracts';
 import { currentCorrelationId } from '@bridge/logging';
 import { randomUUID } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
@@ -37,6 +37,15 @@ export class Bus {
    */
   async requireHospital(hospitalId: string): Promise<void> {
     await this.request('tenancy.hospital.get.v1', { hospitalId });
+  }
+
+  /**
+   * From now on, `event` of these hospitals reaches the service's `byHospital` subscription `queue` (its
+   * `@EventPattern` options). Routes only grow; a service routes every hospital it serves at start and each new
+   * one before it starts serving it (routing.ts).
+   */
+  routeHospitals(event: EventName, queue: string, hospitalIds: readonly string[]): Promise<void> {
+    return this.transport.routeHospitals(queue, event, hospitalIds);
   }
 
   health(): Promise<TransportHealth> {

@@ -42,6 +42,11 @@ export interface SubscribeOptions {
   maxAttempts: number;
   /** Delay before retry n is backoffMs * 2^(n-1). */
   backoffMs: number;
+  /**
+   * Only the hospitals routed to this queue (routeHospitals), for an event routed by hospital (routing.ts):
+   * the broker drops the others' events before they are stored or delivered.
+   */
+  byHospital?: boolean;
 }
 
 /** An RPC reply as it travels: either a result or a domain error payload. */
@@ -77,6 +82,12 @@ export interface Transport {
   /** Resolves once the broker has taken responsibility for the message (publisher confirm). */
   publish(event: string, payload: unknown, options: PublishOptions): Promise<void>;
   subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void>;
+  /**
+   * Routes `event` of these hospitals to the `byHospital` subscription queue `queue`, from now on (the queue
+   * may not be subscribed yet). Routes only grow. RabbitMQ keeps them as durable bindings; the in-process
+   * bus keeps them in memory, and its queue takes every hospital's events until it is first routed.
+   */
+  routeHospitals(queue: string, event: string, hospitalIds: readonly string[]): Promise<void>;
   health(): Promise<TransportHealth>;
   /** Counts (never removes) the dead letters of the given subscription queues, per hospital when attributable. */
   deadLetterCounts(queues: string[]): Promise<DeadLetterCount[]>;

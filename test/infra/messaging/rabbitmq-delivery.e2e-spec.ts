@@ -138,6 +138,65 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
     });
   });
 
+  describe('routing by hospital', () => {
+    test('a byHospital queue gets a routed event of its routed hospitals only; an ordinary queue gets them all', async () => {
+      const event = 'patients.patient.upserted.v1'; // in EVENTS_ROUTED_BY_HOSPITAL
+      const [routed, other, routedLater] = [randomUUID(), randomUUID(), randomUUID()];
+      const webhooks = name('webhooks');
+      const trace = name('trace');
+      const consumer = await transport();
+      // A route may come before the subscription (another instance routed the hospital): it holds.
+      await consumer.routeHospitals(webhooks, event, [routed]);
+      const received: Record<string, string[]> = { webhooks: [], trace: [] };
+      await consumer.subscribe(event, { ...subscription(webhooks), byHospital: true }, async (payload) => {
+        received.webhooks.push((payload as { id: string }).id);
+      });
+      await consumer.subscribe(event, subscription(trace), async (payload) => {
+        received.trace.push((payload as { id: string }).id);
+      });
+      await consumer.routeHospitals(webhooks, event, [routedLater]);
+      const publisher = await transport();
+      const sent: [string, string | undefined][] = [
+        ['routed', routed],
+        ['other', other],
+        ['routed-later', routedLater],
+        ['no-hospital', undefined],
+      ];
+      for (const [id, hospitalId] of sent)
+        await publisher.publish(event, { id, ...(hospitalId ? { hospitalId } : {}) }, publishOptions());
+
+      await expectEventually(() =>
+        expect(received.trace.sort()).toEqual(['no-hospital', 'other', 'routed', 'routed-later']),
+      );
+      await expectEventually(() =>
+        expect(received.webhooks.sort()).toEqual(['no-hospital', 'routed', 'routed-later']),
+      );
+      // The other hospital's copy was never stored in the queue: dropped by the exchange, not by the consumer.
+      expect((await rabbit.adminChannel.checkQueue(webhooks)).messageCount).toBe(0);
+    });
+
+    test('a routed event dead-lettered from a byHospital queue keeps its event name', async () => {
+      const event = 'careflows.careflow.changed.v1';
+      const hospitalId = randomUUID();
+      const queue = name('careflow-webhooks');
+      const consumer = await transport();
+      await consumer.subscribe(
+        event,
+        { ...subscription(queue, { backoffMs: 20, maxAttempts: 2 }), byHospital: true },
+        async () => {
+          throw new Error('receiver down');
+        },
+      );
+      await consumer.routeHospitals(queue, event, [hospitalId]);
+      const publisher = await transport();
+
+      await publisher.publish(event, { hospitalId }, publishOptions());
+
+      const letter = await nextIn(`${queue}.dlq`);
+      expect(letter.properties.headers).toMatchObject({ 'x-event': event, 'x-attempt': 2 });
+    });
+  });
+
   describe('dead letters', () => {
     test('a handler that always fails leaves the message in <queue>.dlq after maxAttempts, with the reason', async () => {
       const event = name('always-fails');

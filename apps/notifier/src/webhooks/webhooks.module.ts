@@ -11,6 +11,7 @@ import { WebhookSender } from './deliveries/webhook-sender';
 import { WebhookRetentionJob } from './retention/webhook-retention.job';
 import { WebhookRetentionRepository } from './retention/webhook-retention.repository';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
+import { WebhookRoutes } from './subscriptions/webhook-routes';
 import { WebhooksHandler } from './subscriptions/webhooks.handler';
 import { WEBHOOK_OPTIONS, webhookOptionsOf } from './webhook.options';
 
@@ -24,6 +25,7 @@ export class WebhooksModule {
       providers: [
         { provide: WEBHOOK_OPTIONS, useValue: webhookOptionsOf(config) },
         SubscriptionsService,
+        WebhookRoutes,
         DeliveriesRepository,
         DeliveriesService,
         DeliveryRecorder,

@@ -118,4 +118,37 @@ describe('InProcessBroker flow control', () => {
     stuck.detach(consumer);
     await waiting;
   });
+
+  it('routes an event routed by hospital to a byHospital queue only for the hospitals routed to it', async () => {
+    const broker = new InProcessBroker();
+    const event = 'patients.patient.upserted.v1';
+    const [routed, other] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    const scoped: string[] = [];
+    const everyone: string[] = [];
+    broker.subscribe({}, event, { ...options, queue: 'scoped', byHospital: true }, async (payload) => {
+      scoped.push((payload as { id: string }).id);
+    });
+    broker.subscribe({}, event, { ...options, queue: 'everyone' }, async (payload) => {
+      everyone.push((payload as { id: string }).id);
+    });
+    // Not routed yet (just started): the byHospital queue takes every hospital's events, so none is lost.
+    await broker.publish(event, { id: 'before', hospitalId: other }, meta('before'));
+    broker.routeHospitals('scoped', event, [routed]);
+    await broker.publish(event, { id: 'routed', hospitalId: routed }, meta('routed'));
+    await broker.publish(event, { id: 'other', hospitalId: other }, meta('other'));
+    await broker.publish(event, { id: 'no-hospital' }, meta('no-hospital'));
+    await expectEventually(() => expect(everyone).toHaveLength(4));
+    await expectEventually(() => expect(scoped.sort()).toEqual(['before', 'no-hospital', 'routed']));
+    // An event not routed by hospital reaches a byHospital queue whatever hospital it names.
+    broker.subscribe(
+      {},
+      'thing.happened.v1',
+      { ...options, queue: 'scoped', byHospital: true },
+      async (payload) => {
+        scoped.push((payload as { id: string }).id);
+      },
+    );
+    await broker.publish('thing.happened.v1', { id: 'unrouted-event', hospitalId: other }, meta('u'));
+    await expectEventually(() => expect(scoped).toContain('unrouted-event'));
+  });
 });

@@ -7,6 +7,8 @@ import type {
   SubscribeOptions,
 } from '../transport';
 import { PoisonMessageError } from '../transport';
+import { hospitalOf } from '../dead-letter-hospital';
+import { isRoutedByHospital } from '../routing';
 
 interface Delivery {
   event: string;
@@ -173,7 +175,32 @@ export class InProcessBroker {
     return handlers[cursor].handler;
   }
 
+  /**
+   * Per byHospital queue and event, the hospitals routed to it (routing.ts). Kept beside the queues, as a
+   * route may come before the subscription. A queue without an entry has not been routed yet and takes every
+   * hospital's events: routes live only as long as the process, so until its owner routes it after a start,
+   * nothing may be dropped.
+   */
+  private readonly hospitalRoutes = new Map<string, Set<string>>();
+  private readonly byHospital = new Set<string>();
+
+  routeHospitals(queueName: string, event: string, hospitalIds: readonly string[]): void {
+    const key = routeKey(queueName, event);
+    const routes = this.hospitalRoutes.get(key) ?? new Set<string>();
+    for (const hospitalId of hospitalIds) routes.add(hospitalId);
+    this.hospitalRoutes.set(key, routes);
+  }
+
+  /** Whether `queue` takes this copy of `event`, as the exchange's bindings would decide. */
+  private routes(queue: InProcessQueue, event: string, payload: unknown): boolean {
+    if (!this.byHospital.has(queue.name) || !isRoutedByHospital(event)) return true;
+    const routes = this.hospitalRoutes.get(routeKey(queue.name, event));
+    const hospitalId = hospitalOf(payload);
+    return routes === undefined || hospitalId === undefined || routes.has(hospitalId);
+  }
+
   subscribe(owner: object, event: string, options: SubscribeOptions, handler: EventConsumeHandler): void {
+    if (options.byHospital) this.byHospital.add(options.queue);
     let queue = this.queues.get(options.queue);
     if (!queue) {
       queue = new InProcessQueue(
@@ -192,11 +219,14 @@ export class InProcessBroker {
   }
 
   /**
-   * Like a topic exchange: every queue bound to the event gets a copy; none bound, the event is dropped.
+   * Like a topic exchange: every queue bound to the event (and routed its hospital, for a byHospital queue)
+   * gets a copy; none, the event is dropped.
    * Resolves once the copies are queued: at once, or when every bound queue has room again (flow control).
    */
   async publish(event: string, payload: unknown, meta: MessageMeta): Promise<void> {
-    const queues = [...(this.bindings.get(event) ?? [])];
+    const queues = [...(this.bindings.get(event) ?? [])].filter((queue) =>
+      this.routes(queue, event, payload),
+    );
     const full = queues.map((queue) => queue.room()).filter((room) => room !== undefined);
     if (full.length > 0) await Promise.all(full);
     for (const queue of queues) queue.enqueue({ event, payload, meta });
@@ -238,6 +268,10 @@ export class InProcessBroker {
     }
     for (const queue of this.queues.values()) queue.removeOwner(owner);
   }
+}
+
+function routeKey(queue: string, event: string): string {
+  return `${queue}\u0000${event}`;
 }
 
 /** One broker per process: every app hosted in the process talks through it. */

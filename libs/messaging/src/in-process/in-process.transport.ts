@@ -72,6 +72,10 @@ export class InProcessTransport implements Transport {
     this.broker.subscribe(this, event, options, handler);
   }
 
+  async routeHospitals(queue: string, event: string, hospitalIds: readonly string[]): Promise<void> {
+    this.broker.routeHospitals(queue, event, hospitalIds);
+  }
+
   async health(): Promise<TransportHealth> {
     return { ok: true, detail: 'in-process bus' };
   }

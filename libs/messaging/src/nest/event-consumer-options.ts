@@ -15,6 +15,11 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   /** Delay before retry n is backoffMs * 2^(n-1). Default 200. */
   backoffMs?: number;
+  /**
+   * For an event routed by hospital (EVENTS_ROUTED_BY_HOSPITAL): only the hospitals the service routes to
+   * the queue with `Bus.routeHospitals` reach it; the broker drops the rest unstored (libs/messaging routing.ts).
+   */
+  byHospital?: boolean;
 }
 
 export const EVENT_CONSUMER_DEFAULTS = { prefetch: 16, maxAttempts: 5, backoffMs: 200 } as const;

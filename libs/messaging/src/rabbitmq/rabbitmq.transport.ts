@@ -18,7 +18,8 @@ import { EventConsumer } from './event-consumer';
 import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
 import { RpcServer } from './rpc-server';
-import { declareEventsExchange, EVENTS_EXCHANGE, HEADERS } from './topology';
+import { routingKeyOf } from '../routing';
+import { declareEventsExchange, declareHospitalRoutes, EVENTS_EXCHANGE, HEADERS } from './topology';
 import { closeQuietly, CONTENT_TYPE, describe, encode } from './amqp-channel-helpers';
 
 export interface RabbitMqTransportOptions {
@@ -123,10 +124,16 @@ export class RabbitMqTransport implements Transport {
   }
 
   async publish(event: string, payload: unknown, options: PublishOptions): Promise<void> {
+    const routingKey = routingKeyOf(event, payload);
+    const headers = {
+      ...(options.traceparent ? { [HEADERS.traceparent]: options.traceparent } : {}),
+      // The consumer names the event from this header when the key carries a hospital too.
+      ...(routingKey !== event ? { [HEADERS.event]: event } : {}),
+    };
     // No mandatory flag: an event no queue is bound to is dropped, as the in-process twin does.
     await this.publisher.publish(
       EVENTS_EXCHANGE,
-      event,
+      routingKey,
       encode(payload),
       {
         messageId: options.messageId,
@@ -135,10 +142,23 @@ export class RabbitMqTransport implements Transport {
         persistent: true,
         timestamp: Math.floor(Date.now() / 1000),
         appId: this.options.service,
-        ...(options.traceparent ? { headers: { [HEADERS.traceparent]: options.traceparent } } : {}),
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
       },
       Date.now() + this.settings.publishTimeoutMs,
     );
+  }
+
+  async routeHospitals(queue: string, event: string, hospitalIds: readonly string[]): Promise<void> {
+    if (hospitalIds.length === 0) return;
+    const connection = await this.connections.connectionBy(Date.now() + this.settings.connectTimeoutMs);
+    // A channel of its own: a failed declaration closes its channel, and must take nothing else down.
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      await declareHospitalRoutes(channel, queue, event, hospitalIds);
+    } finally {
+      await closeQuietly(channel);
+    }
   }
 
   async subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void> {

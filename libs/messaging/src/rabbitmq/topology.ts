@@ -1,4 +1,5 @@
 import type { Channel } from 'amqplib';
+import { everyHospitalRoute, hospitalRoute, isRoutedByHospital } from '../routing';
 import type { SubscribeOptions } from '../transport';
 
 /**
@@ -6,9 +7,11 @@ import type { SubscribeOptions } from '../transport';
  * arguments every time (they depend only on the subscription options), so declaring again after a
  * reconnect or by another instance is a no-op instead of a PRECONDITION_FAILED.
  *
- *   bridge.events              topic exchange, durable; routing key = event name
- *   <queue>                    durable; bound to bridge.events with the event name;
- *                              broker-side dead-letters (if any) go to <queue>.dlq
+ *   bridge.events              topic exchange, durable; routing key = event name, or
+ *                              <event>.<hospitalId> for an event routed by hospital (../routing.ts)
+ *   <queue>                    durable; bound to bridge.events with the event name, and with
+ *                              <event>.* (every hospital) or, `byHospital`, <event>.<hospitalId> per
+ *                              hospital routed to it; broker-side dead-letters (if any) go to <queue>.dlq
  *   <queue>.retry.<delay>ms    durable quorum queue; x-message-ttl = delay, expired messages dead-letter
  *                              back to <queue> at-least-once (one queue per delay, see retryQueue)
  *   <queue>.dlq                durable; messages that failed maxAttempts times or were poison
@@ -85,14 +88,41 @@ export async function declareSubscription(
       arguments: retryQueueArguments(queue, delay),
     });
   }
-  // The transport itself dead-letters by a confirmed publish to <queue>.dlq; this argument only catches
-  // what the broker would drop otherwise (a reject without requeue, a policy-set length limit).
+  await declareEventQueue(channel, queue);
+  await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
+  if (!isRoutedByHospital(event)) return;
+  // A byHospital queue gets the routes of its hospitals (routeHospitals); one that took every hospital's
+  // events before it became byHospital loses that binding here.
+  if (options.byHospital) await channel.unbindQueue(queue, EVENTS_EXCHANGE, everyHospitalRoute(event));
+  else await channel.bindQueue(queue, EVENTS_EXCHANGE, everyHospitalRoute(event));
+}
+
+/**
+ * A subscription's own queue. Its arguments depend on its name only, so routeHospitals can declare it too,
+ * before or after the subscription does. The transport itself dead-letters by a confirmed publish to
+ * <queue>.dlq; the arguments only catch what the broker would drop otherwise (a reject without requeue, a
+ * policy-set length limit).
+ */
+async function declareEventQueue(channel: Channel, queue: string): Promise<void> {
   await channel.assertQueue(queue, {
     durable: true,
     deadLetterExchange: '',
     deadLetterRoutingKey: dlqName(queue),
   });
-  await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
+}
+
+/** Binds a byHospital subscription queue to these hospitals' copies of `event` (bindings are durable). */
+export async function declareHospitalRoutes(
+  channel: Channel,
+  queue: string,
+  event: string,
+  hospitalIds: readonly string[],
+): Promise<void> {
+  await declareEventsExchange(channel);
+  await declareEventQueue(channel, queue);
+  for (const hospitalId of hospitalIds) {
+    await channel.bindQueue(queue, EVENTS_EXCHANGE, hospitalRoute(event, hospitalId));
+  }
 }
 
 /**

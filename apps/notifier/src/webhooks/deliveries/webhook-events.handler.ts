@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import type {
   AlertChangedEventV1,
+  EventName,
   CareFlowChangedEventV1,
   PatientEventOrderV1,
   PatientUpsertedEventV1,
@@ -18,13 +19,23 @@ const orderOf = ({
   previousPatientPosition,
 });
 
-/** Recording is one short transaction; retries ride out a database restart, then the DLQ keeps the event. */
+/**
+ * Recording is one short transaction; retries ride out a database restart, then the DLQ keeps the event.
+ * `byHospital`: only the hospitals with webhooks are routed to these queues (WebhookRoutes).
+ */
 const consumer = (queue: string) =>
-  ({ queue, maxAttempts: 8, backoffMs: 500 }) as const satisfies EventConsumerOptions;
+  ({ queue, maxAttempts: 8, backoffMs: 500, byHospital: true }) as const satisfies EventConsumerOptions;
 
 export const PATIENT_UPSERTED_CONSUMER = consumer('notifier.webhooks.patient-upserted');
 export const CAREFLOW_CHANGED_CONSUMER = consumer('notifier.webhooks.careflow-changed');
 export const ALERT_CHANGED_CONSUMER = consumer('notifier.webhooks.alert-changed');
+
+/** The queues above with their events: what WebhookRoutes routes a hospital to. */
+export const WEBHOOK_EVENT_QUEUES = [
+  { event: 'patients.patient.upserted.v1', queue: PATIENT_UPSERTED_CONSUMER.queue },
+  { event: 'careflows.careflow.changed.v1', queue: CAREFLOW_CHANGED_CONSUMER.queue },
+  { event: 'alerts.alert.changed.v1', queue: ALERT_CHANGED_CONSUMER.queue },
+] as const satisfies readonly { event: EventName; queue: string }[];
 
 /** The platform events webhooks tell hospitals about, each recorded once (inbox) as pending deliveries. */
 @Controller()

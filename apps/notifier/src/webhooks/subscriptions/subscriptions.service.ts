@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { newWebhookSecret } from '../webhook-signature';
 import { checkWebhookUrl } from '../webhook-url';
+import { WebhookRoutes } from './webhook-routes';
 
 interface SubscriptionRow {
   id: string;
@@ -37,6 +38,7 @@ export class SubscriptionsService {
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly destinations: DestinationPolicy,
+    private readonly routes: WebhookRoutes,
   ) {}
 
   async create(request: CreateWebhookRequestV1): Promise<WebhookCreatedV1> {
@@ -44,6 +46,8 @@ export class SubscriptionsService {
     const id = randomUUID();
     const secret = newWebhookSecret();
     const sealed = this.box.seal(secret, secretContext(request.hospitalId, id));
+    // Before the webhook exists: no event after it is stored can find the hospital unrouted.
+    await this.routes.route([request.hospitalId]);
     const [row]: SubscriptionRow[] = await this.dataSource.query(
       `INSERT INTO ${TABLE} (id, hospital_id, url, events, include_phi, secret, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -104,7 +104,8 @@ async function measureLookups(
       `p99 ${serial.p99.toFixed(1)} ms (direct ${baseline.serial.p99.toFixed(1)} ms, added ${(serial.p99 - baseline.serial.p99).toFixed(1)} ms); ` +
       `${loaded.perSecond.toFixed(0)} lookups/s at ${CONCURRENCY} concurrent (direct ${baseline.loaded.perSecond.toFixed(0)}/s); ` +
       `ratio ${(loaded.perSecond / baseline.loaded.perSecond).toFixed(2)}; ${cost.summary} ` +
-      `(target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s, <= 3 ms cpu/lookup)\n`,
+      `(target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s, <= 3 ms cpu/lookup)\n` +
+      `  row writes by table per lookup: ${cost.writesByTable}\n`,
   );
 }
 

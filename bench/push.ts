@@ -87,7 +87,8 @@ async function measurePush(
       `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)}; ${cost.summary} ` +
       `(target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors, <= 1.5 ms cpu/upsert)\n` +
       `  of which idle: ${idleMsPerSecond.toFixed(0)} ms cpu/s with no load = ${idleMsPerUpsert.toFixed(2)} ms/upsert at this rate; ` +
-      `the rest, ${(cost.cpuMsPerUnit - idleMsPerUpsert).toFixed(2)} ms/upsert, is the upserts' own\n`,
+      `the rest, ${(cost.cpuMsPerUnit - idleMsPerUpsert).toFixed(2)} ms/upsert, is the upserts' own\n` +
+      `  row writes by table per upsert: ${cost.writesByTable}\n`,
   );
   return cost;
 }

@@ -91,7 +91,8 @@ async function measure(
       await waitForQuiet(processes);
       const cost = await meter.finish(size, 'msg');
       process.stdout.write(
-        `${topology} ${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s; ${cost.summary}\n`,
+        `${topology} ${size} messages: ${measured.seconds.toFixed(1)} s = ${measured.perSecond.toFixed(0)} msg/s; ${cost.summary}\n` +
+          `  row writes by table per msg: ${cost.writesByTable}\n`,
       );
       results.push({ ...measured, cost });
     }

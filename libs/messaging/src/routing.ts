@@ -13,7 +13,7 @@ import { hospitalOf } from './dead-letter-hospital';
  *   a missing one would lose events.
  */
 export function routingKeyOf(event: string, payload: unknown): string {
-  if (!EVENTS_ROUTED_BY_HOSPITAL.has(event as EventName)) return event;
+  if (!isRoutedByHospital(event)) return event;
   const hospitalId = hospitalOf(payload);
   return hospitalId ? hospitalRoute(event, hospitalId) : event;
 }

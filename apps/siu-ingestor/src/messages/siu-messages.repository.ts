@@ -356,11 +356,11 @@ export class SiuMessagesRepository {
 }
 
 /**
- * A message's outcome, if it has one (none: `received`), probed per message. The consumers' reads run while a file's messages are pouring into
- * a day's partition whose statistics still say it is empty (autoanalyze comes a minute later): a plain join
- * then got a plan that read every message and outcome of the hospital per batch, 50 ms a batch at 10,000
- * messages and growing with the file (issue 17). A lateral subquery with LIMIT or OFFSET is never flattened
- * into a join, so each row is an index probe whatever the planner believes.
+ * A message's outcome, if it has one (none: `received`), probed per message. The consumers' reads run while
+ * a file's messages are pouring into a day's partition whose statistics still say it is empty (autoanalyze
+ * comes a minute later): a plain join then got a plan that read every message and outcome of the hospital
+ * per batch, 50 ms a batch at 10,000 messages and growing with the file (issue 17). A lateral subquery with
+ * LIMIT or OFFSET is never flattened into a join, so each row is an index probe whatever the planner believes.
  */
 const MESSAGE_OUTCOME = `LEFT JOIN LATERAL (
   SELECT o.status FROM siu_ingestor.siu_message_outcomes o

@@ -44,7 +44,7 @@ class InProcessQueue {
 
   constructor(
     readonly name: string,
-    private readonly options: SubscribeOptions,
+    readonly options: SubscribeOptions,
     private readonly broker: InProcessBroker,
     private readonly bound: number,
   ) {}
@@ -182,7 +182,6 @@ export class InProcessBroker {
    * nothing may be dropped.
    */
   private readonly hospitalRoutes = new Map<string, Set<string>>();
-  private readonly byHospital = new Set<string>();
 
   routeHospitals(queueName: string, event: string, hospitalIds: readonly string[]): void {
     const key = routeKey(queueName, event);
@@ -193,14 +192,13 @@ export class InProcessBroker {
 
   /** Whether `queue` takes this copy of `event`, as the exchange's bindings would decide. */
   private routes(queue: InProcessQueue, event: string, payload: unknown): boolean {
-    if (!this.byHospital.has(queue.name) || !isRoutedByHospital(event)) return true;
+    if (!queue.options.byHospital || !isRoutedByHospital(event)) return true;
     const routes = this.hospitalRoutes.get(routeKey(queue.name, event));
     const hospitalId = hospitalOf(payload);
     return routes === undefined || hospitalId === undefined || routes.has(hospitalId);
   }
 
   subscribe(owner: object, event: string, options: SubscribeOptions, handler: EventConsumeHandler): void {
-    if (options.byHospital) this.byHospital.add(options.queue);
     let queue = this.queues.get(options.queue);
     if (!queue) {
       queue = new InProcessQueue(

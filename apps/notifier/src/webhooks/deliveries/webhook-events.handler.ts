@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import type {
   AlertChangedEventV1,
-  EventName,
   CareFlowChangedEventV1,
+  EventName,
   PatientEventOrderV1,
   PatientUpsertedEventV1,
 } from '@bridge/contracts';
@@ -30,12 +30,16 @@ export const PATIENT_UPSERTED_CONSUMER = consumer('notifier.webhooks.patient-ups
 export const CAREFLOW_CHANGED_CONSUMER = consumer('notifier.webhooks.careflow-changed');
 export const ALERT_CHANGED_CONSUMER = consumer('notifier.webhooks.alert-changed');
 
-/** The queues above with their events: what WebhookRoutes routes a hospital to. */
+const PATIENT_UPSERTED = 'patients.patient.upserted.v1' satisfies EventName;
+const CAREFLOW_CHANGED = 'careflows.careflow.changed.v1' satisfies EventName;
+const ALERT_CHANGED = 'alerts.alert.changed.v1' satisfies EventName;
+
+/** The events handled below with their queues: what WebhookRoutes routes a hospital to. */
 export const WEBHOOK_EVENT_QUEUES = [
-  { event: 'patients.patient.upserted.v1', queue: PATIENT_UPSERTED_CONSUMER.queue },
-  { event: 'careflows.careflow.changed.v1', queue: CAREFLOW_CHANGED_CONSUMER.queue },
-  { event: 'alerts.alert.changed.v1', queue: ALERT_CHANGED_CONSUMER.queue },
-] as const satisfies readonly { event: EventName; queue: string }[];
+  { event: PATIENT_UPSERTED, queue: PATIENT_UPSERTED_CONSUMER.queue },
+  { event: CAREFLOW_CHANGED, queue: CAREFLOW_CHANGED_CONSUMER.queue },
+  { event: ALERT_CHANGED, queue: ALERT_CHANGED_CONSUMER.queue },
+] as const;
 
 /** The platform events webhooks tell hospitals about, each recorded once (inbox) as pending deliveries. */
 @Controller()
@@ -45,7 +49,7 @@ export class WebhookEventsHandler {
     private readonly recorder: DeliveryRecorder,
   ) {}
 
-  @EventPattern('patients.patient.upserted.v1', PATIENT_UPSERTED_CONSUMER)
+  @EventPattern(PATIENT_UPSERTED, PATIENT_UPSERTED_CONSUMER)
   async patientUpserted(
     @Payload() event: PatientUpsertedEventV1,
     @Ctx() context: MessageContext,
@@ -60,7 +64,7 @@ export class WebhookEventsHandler {
     });
   }
 
-  @EventPattern('careflows.careflow.changed.v1', CAREFLOW_CHANGED_CONSUMER)
+  @EventPattern(CAREFLOW_CHANGED, CAREFLOW_CHANGED_CONSUMER)
   async careFlowChanged(
     @Payload() event: CareFlowChangedEventV1,
     @Ctx() context: MessageContext,
@@ -80,7 +84,7 @@ export class WebhookEventsHandler {
     });
   }
 
-  @EventPattern('alerts.alert.changed.v1', ALERT_CHANGED_CONSUMER)
+  @EventPattern(ALERT_CHANGED, ALERT_CHANGED_CONSUMER)
   async alertChanged(@Payload() event: AlertChangedEventV1, @Ctx() context: MessageContext): Promise<void> {
     await this.apply(ALERT_CHANGED_CONSUMER.queue, context, {
       hospitalId: event.hospitalId,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { dataSourceOptions, idempotencyKeysMigration, openDataSource } from '@bridge/database';
-import { Outbox, messagingTablesMigration } from '@bridge/messaging';
+import { Outbox, messagingTablesMigration, outboxLogMigration } from '@bridge/messaging';
 import { createTestDatabase } from '@bridge/testing';
 import { Initial1764150000000 } from '../../apps/patient-import/src/migrations/1764150000000-initial';
 import { PatientEvents1796240000000 } from '../../apps/patient-import/src/migrations/1796240000000-patient-events';
@@ -34,6 +34,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
           PatientEvents1796240000000,
           PatientEventsAnnounced1796250000000,
           PatientEventsEventPosition1796250000002,
+          outboxLogMigration(schema),
         ],
       }),
       schema,
@@ -48,7 +49,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
   });
 
   const events = () =>
-    dataSource.query(`SELECT event, payload FROM patient_import.outbox ORDER BY created_at, id`);
+    dataSource.query(`SELECT event, payload FROM patient_import.outbox ORDER BY txid, seq`);
   const traced = () =>
     dataSource.query(
       `SELECT patient_id AS "patientId", kind, channel, message_id AS "messageId", summary

@@ -15,6 +15,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { HL7_JOURNAL } from './retention/hl7-journal';
@@ -40,6 +41,7 @@ export function hl7GatewayMigrations(): (new () => MigrationInterface)[] {
     PartitionMessages1796228252550,
     outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
     SiuListeners1796228600000,
+    outboxLogMigration(HL7_GATEWAY_SCHEMA),
   ];
 }
 

@@ -2,7 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DestinationPolicyModule } from '@bridge/config';
 import { DatabaseModule, SecretBox, SecretBoxModule, connectionFromEnv } from '@bridge/database';
-import { healthHandler, MessagingModule, messagingTablesMigration } from '@bridge/messaging';
+import {
+  healthHandler,
+  MessagingModule,
+  messagingTablesMigration,
+  outboxLogMigration,
+} from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import type { MigrationInterface } from 'typeorm';
 import { AlertsModule, ALERTS_MIGRATIONS } from './alerts/alerts.module';
@@ -22,6 +27,7 @@ export function notifierMigrations(): (new () => MigrationInterface)[] {
     Webhooks1796228439410,
     WebhookPatientOrder1796250000000,
     WebhookPositionWatermarks1796250000002,
+    outboxLogMigration(NOTIFIER_SCHEMA),
   ];
 }
 

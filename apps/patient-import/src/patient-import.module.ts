@@ -18,6 +18,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { IMPORT_JOURNAL } from './retention/import-journal';
@@ -59,6 +60,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     PatientEventsAnnounced1796250000000,
     AppointmentMessageResults1796250000001,
     PatientEventsEventPosition1796250000002,
+    outboxLogMigration(PATIENT_IMPORT_SCHEMA),
   ];
 }
 

@@ -16,6 +16,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { SIU_JOURNAL } from './retention/siu-journal';
@@ -56,6 +57,7 @@ export function siuIngestorMigrations(box: SecretBox): (new () => MigrationInter
     outboxTraceparentMigration(SIU_INGESTOR_SCHEMA),
     announceSiuListenersMigration(box),
     MessageOutcomes1796250000000,
+    outboxLogMigration(SIU_INGESTOR_SCHEMA),
   ];
 }
 

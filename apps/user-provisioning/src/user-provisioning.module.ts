@@ -5,6 +5,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
 import { ApiClient } from './api-clients/api-client.entity';
@@ -57,6 +58,7 @@ export class UserProvisioningModule {
             HospitalTimezone1796260000000,
             UserPreferredLanguage1796260000001,
             outboxTraceparentMigration(USER_PROVISIONING_SCHEMA),
+            outboxLogMigration(USER_PROVISIONING_SCHEMA),
           ],
         }),
         MessagingModule.forService({

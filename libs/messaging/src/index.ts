@@ -15,6 +15,8 @@ export * from './outbox/inbox';
 export * from './outbox/outbox.relay';
 export * from './outbox/messaging-tables.migration';
 export * from './outbox/outbox-traceparent.migration';
+export * from './outbox/outbox-log.migration';
+export * from './outbox/outbox-partitions';
 export * from './bus-metrics';
 export * from './in-process/in-process.transport';
 export * from './in-process/in-process.broker';

@@ -8,6 +8,8 @@ import {
   OutboxRelay,
   RabbitMqTransport,
   messagingTablesMigration,
+  outboxLogMigration,
+  pendingSql,
   type MessagingOptions,
 } from '@bridge/messaging';
 import { expectEventually, migratedTestDatabase } from '@bridge/testing';
@@ -36,7 +38,10 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     broker = await startRabbitMq();
-    database = await migratedTestDatabase(options.schema, [messagingTablesMigration(options.schema)]);
+    database = await migratedTestDatabase(options.schema, [
+      messagingTablesMigration(options.schema),
+      outboxLogMigration(options.schema),
+    ]);
     dataSource = database.dataSource;
     await dataSource.query(
       `CREATE TABLE relay_test.applied (patient_id uuid PRIMARY KEY, applications int NOT NULL)`,
@@ -116,7 +121,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
     await expectEventually(
       async () => {
         const [{ pending }] = await dataSource.query(
-          `SELECT count(*)::int AS pending FROM relay_test.outbox`,
+          `SELECT count(*)::int AS pending FROM relay_test.outbox o WHERE ${pendingSql(options.schema)}`,
         );
         const [{ applied, repeated }] = await dataSource.query(
           `SELECT count(*)::int AS applied, count(*) FILTER (WHERE applications > 1)::int AS repeated FROM relay_test.applied`,

@@ -54,14 +54,15 @@ export async function ensureDayPartition(sql: Sql, journal: JournalTable, day: D
   return true;
 }
 
-/** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`. */
+/** Day partitions from `from` through `aheadDays` after `now`. */
 export async function ensureDayPartitions(
   sql: Sql,
   journal: JournalTable,
   from: Date,
   now = new Date(),
+  aheadDays = PARTITIONS_AHEAD_DAYS,
 ): Promise<void> {
-  const last = startOfUtcDay(now).getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS;
+  const last = startOfUtcDay(now).getTime() + aheadDays * DAY_MS;
   for (let day = startOfUtcDay(from).getTime(); day <= last; day += DAY_MS) {
     await ensureDayPartition(sql, journal, new Date(day));
   }
@@ -99,6 +100,8 @@ export async function convertToDailyPartitions(
   journal: JournalTable,
   createParent: (qualifiedName: string) => Promise<void>,
   columns: string,
+  /** The order rows are copied in, for a parent whose defaults number rows (e.g. a sequence). */
+  orderBy?: string,
 ): Promise<void> {
   const qualified = `${journal.schema}.${journal.table}`;
   const old = `${journal.table}_unpartitioned`;
@@ -122,6 +125,8 @@ export async function convertToDailyPartitions(
     oldest: Date | null;
   }[];
   await ensureDayPartitions(runner, journal, oldest.oldest ?? new Date());
-  await runner.query(`INSERT INTO ${qualified} (${columns}) SELECT ${columns} FROM ${journal.schema}.${old}`);
+  await runner.query(
+    `INSERT INTO ${qualified} (${columns}) SELECT ${columns} FROM ${journal.schema}.${old}${orderBy ? ` ORDER BY ${orderBy}` : ''}`,
+  );
   await runner.query(`DROP TABLE ${journal.schema}.${old}`);
 }

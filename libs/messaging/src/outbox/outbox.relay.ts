@@ -11,8 +11,11 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { lastValueFrom } from 'rxjs';
 import { BusClient } from '../nest/bus.client';
 import { BusRecord } from '../nest/bus-record';
+import { maintainOutbox, pendingSql } from './outbox-partitions';
 
 interface OutboxRow {
+  txid: string;
+  seq: string;
   id: string;
   event: string;
   payload: unknown;
@@ -22,10 +25,22 @@ interface OutboxRow {
 
 const BATCH_SIZE = 200;
 
+/** How often the relay makes coming days' partitions and drops relayed ones (maintainOutbox). */
+const MAINTENANCE_EVERY_MS = 10 * 60_000;
+
 /**
- * Publishes committed outbox rows and deletes them once the broker confirmed. Rows are claimed with
- * FOR UPDATE SKIP LOCKED, so several instances of a service can relay side by side. A crash between
- * publish and delete republishes: consumers are idempotent (Inbox) by message id = outbox row id.
+ * Publishes committed outbox rows in log order and then moves its cursor past them (outbox-log.migration.ts):
+ * a relayed row is never updated or deleted on its own, its day partition goes later (maintainOutbox).
+ *
+ * Order is (txid, seq), and only rows of transactions older than every transaction still running are read
+ * (`txid < pg_snapshot_xmin`): those rows are all committed or rolled back for good, and any row committed
+ * later has a greater txid, so the cursor never passes a row that was not yet visible. The price: a write
+ * transaction open long anywhere on the server holds events back until it ends (`bridge_outbox_lag_seconds`
+ * shows it). PgQ reads its event tables the same way.
+ *
+ * One instance relays a schema at a time (a transaction advisory lock; the others skip the batch). A crash
+ * between publish and the cursor's update republishes: consumers are idempotent (Inbox) by message id =
+ * outbox row id.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +49,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private running: Promise<void> | undefined;
   private stopped = false;
   private stopLagCollector: (() => void) | undefined;
+  private maintenanceDueAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,10 +77,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.running;
   }
 
-  /** Read at scrape time: one indexed min() on created_at. */
+  /** Read at scrape time: the oldest row past the cursor, found by the log-order index. */
   async lagSeconds(): Promise<number> {
     const [row]: { lag: number | string | null }[] = await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS lag FROM "${this.options.schema}".outbox`,
+      `SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(o.created_at))::float8 AS lag
+       FROM "${this.options.schema}".outbox o WHERE ${pendingSql(this.options.schema)}`,
     );
     return Math.max(0, Number(row?.lag ?? 0));
   }
@@ -72,7 +89,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Publishes everything pending now; returns how many events left. Also used by tests and benchmarks. */
   async flush(): Promise<number> {
     // Polled every outboxPollMs by every service: an empty outbox (the usual case) costs one read, not the
-    // BEGIN, SELECT FOR UPDATE and COMMIT of a batch; on an idle platform that was most of PostgreSQL's work.
+    // BEGIN, lock, SELECT, UPDATE and COMMIT of a batch; on an idle platform that was most of PostgreSQL's work.
     if (!(await this.hasPending())) return 0;
     let total = 0;
     for (;;) {
@@ -84,7 +101,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async hasPending(): Promise<boolean> {
     const [row]: { pending: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM "${this.options.schema}".outbox) AS pending`,
+      `SELECT EXISTS (SELECT 1 FROM "${this.options.schema}".outbox o
+         WHERE ${pendingSql(this.options.schema)} AND o.txid < pg_snapshot_xmin(pg_current_snapshot())) AS pending`,
     );
     return row?.pending === true;
   }
@@ -95,7 +113,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // flush() drains the outbox (full batches follow each other at once), so the next look waits a poll even
       // after events left: going again at once found the one or two rows committed meanwhile, a BEGIN, SELECT,
       // DELETE and COMMIT for each, several queries per event under a steady push (benchmark P1).
-      this.running = this.flush()
+      this.running = this.maintainWhenDue()
+        .then(() => this.flush())
         .then(() => this.schedule(this.options.outboxPollMs))
         .catch((error: unknown) => {
           // While the service stops, the database may close under a batch in flight: it is relayed next start.
@@ -106,10 +125,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async relayBatch(): Promise<number> {
+    const schema = this.options.schema;
     return this.dataSource.transaction(async (manager) => {
+      const [{ relaying }]: { relaying: boolean }[] = await manager.query(
+        'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS relaying',
+        [`outbox-relay:${schema}`],
+      );
+      if (!relaying) return 0;
+      // A statement of its own after the lock: its snapshot sees the cursor the previous holder committed.
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, event, payload, correlation_id, traceparent FROM "${this.options.schema}".outbox
-         ORDER BY created_at, id LIMIT ${BATCH_SIZE} FOR UPDATE SKIP LOCKED`,
+        `SELECT o.txid::text AS txid, o.seq, o.id, o.event, o.payload, o.correlation_id, o.traceparent
+         FROM "${schema}".outbox o
+         WHERE ${pendingSql(schema)} AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY o.txid, o.seq LIMIT ${BATCH_SIZE}`,
       );
       if (rows.length === 0) return 0;
       await Promise.all(
@@ -127,10 +155,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           ),
         ),
       );
-      await manager.query(`DELETE FROM "${this.options.schema}".outbox WHERE id = ANY($1::uuid[])`, [
-        rows.map((row) => row.id),
-      ]);
+      const last = rows[rows.length - 1];
+      await manager.query(
+        `UPDATE "${schema}".outbox_relayed SET txid = $1::xid8, seq = $2, relayed_at = clock_timestamp()`,
+        [last.txid, last.seq],
+      );
       return rows.length;
+    });
+  }
+
+  private async maintainWhenDue(): Promise<void> {
+    if (Date.now() < this.maintenanceDueAt) return;
+    this.maintenanceDueAt = Date.now() + MAINTENANCE_EVERY_MS;
+    await maintainOutbox(this.dataSource, this.options.schema).catch((error: unknown) => {
+      if (!this.stopped) this.logger.warn(`outbox maintenance failed: ${(error as Error).message}`);
     });
   }
 }

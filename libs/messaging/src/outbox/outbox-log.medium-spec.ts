@@ -1,0 +1,165 @@
+import { dataSourceOptions, DAY_MS, listPartitions, openDataSource, startOfUtcDay } from '@bridge/database';
+import { createTestDatabase } from '@bridge/testing';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { InProcessBroker } from '../in-process/in-process.broker';
+import { InProcessTransport } from '../in-process/in-process.transport';
+import type { MessagingOptions } from '../messaging.options';
+import { BusClient } from '../nest/bus.client';
+import { messagingTablesMigration } from './messaging-tables.migration';
+import { Outbox } from './outbox';
+import { outboxLogMigration } from './outbox-log.migration';
+import { maintainOutbox, pendingSql } from './outbox-partitions';
+import { OutboxRelay } from './outbox.relay';
+
+/**
+ * Medium test (docs/testing.md): the outbox read as a log with a cursor, on a real PostgreSQL. What it must
+ * keep from the table it replaced: every committed event published, in order, once per relay pass, none of a
+ * rolled-back transaction; what it adds: a row committed late (its transaction began writing before another
+ * that committed first) is not jumped over, and relayed days go without a DELETE per row.
+ */
+describe('outbox log (medium)', () => {
+  const options: MessagingOptions = {
+    service: 'outbox-log-test',
+    schema: 'outbox_log_test',
+    rpcTimeoutMs: 1000,
+    outboxPollMs: 1000,
+  };
+  const schema = options.schema;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+  let received: string[];
+  let client: BusClient;
+  const outbox = new Outbox(options);
+
+  const open = (withLog: boolean): Promise<DataSource> =>
+    openDataSource(
+      dataSourceOptions({
+        schema,
+        url: database.url,
+        entities: [],
+        migrations: [messagingTablesMigration(schema), ...(withLog ? [outboxLogMigration(schema)] : [])],
+      }),
+      schema,
+    );
+  const event = (patientId: string) => ({
+    hospitalId: randomUUID(),
+    patientId,
+    created: true,
+    source: 'api' as const,
+  });
+  const add = (patientId: string) =>
+    dataSource.transaction((manager) =>
+      outbox.add(manager, 'patients.patient.upserted.v1', event(patientId)),
+    );
+  const relay = () => new OutboxRelay(dataSource, client, options);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // Rows written before the upgrade, in the old table: the migration must keep them and their order.
+    const old = await open(false);
+    for (const [index, patientId] of ['old-1', 'old-2', 'old-3'].entries()) {
+      await old.query(
+        `INSERT INTO "${schema}".outbox (id, event, payload, correlation_id, created_at)
+         VALUES ($1, 'patients.patient.upserted.v1', $2, 'c', now() - make_interval(secs => $3))`,
+        [randomUUID(), JSON.stringify(event(patientId)), 10 - index],
+      );
+    }
+    await old.destroy();
+    dataSource = await open(true);
+    received = [];
+    const transport = new InProcessTransport(new InProcessBroker());
+    await transport.subscribe(
+      'patients.patient.upserted.v1',
+      { queue: 'outbox-log-test.listener', prefetch: 50, maxAttempts: 1, backoffMs: 10 },
+      async (payload) => {
+        received.push((payload as { patientId: string }).patientId);
+      },
+    );
+    client = new BusClient(transport, options.rpcTimeoutMs);
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  /**
+   * Flushes until `count` events arrived (bounded) and answers them. Not one flush: a write transaction of
+   * another suite on the same server may be open, and rows committed after it began wait until it ends.
+   */
+  const relayed = async (count: number, relays = [relay()]): Promise<{ sent: number; got: string[] }> => {
+    const deadline = Date.now() + 10_000;
+    let sent = 0;
+    while (received.length < count && Date.now() < deadline) {
+      sent += (await Promise.all(relays.map((r) => r.flush()))).reduce((a, b) => a + b, 0);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return { sent, got: received.splice(0, received.length) };
+  };
+
+  it('relays the rows pending at the upgrade in their old order, then never again', async () => {
+    expect(await relayed(3)).toEqual({ sent: 3, got: ['old-1', 'old-2', 'old-3'] });
+    expect(await relay().flush()).toBe(0);
+  });
+
+  it('does not jump over a row whose transaction commits after a later one', async () => {
+    const early = dataSource.createQueryRunner();
+    await early.startTransaction();
+    try {
+      // `early` takes its transaction id first, then `late` writes and commits while `early` is still open.
+      await outbox.add(early.manager, 'patients.patient.upserted.v1', event('early'));
+      await add('late');
+      expect(await relay().flush()).toBe(0);
+      await early.commitTransaction();
+    } finally {
+      await early.release();
+    }
+    expect(await relayed(2)).toEqual({ sent: 2, got: ['early', 'late'] });
+  });
+
+  it('never relays a rolled-back row, and relays the next committed one', async () => {
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await outbox.add(manager, 'patients.patient.upserted.v1', event('rolled-back'));
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    await add('after');
+    expect(await relayed(1)).toEqual({ sent: 1, got: ['after'] });
+  });
+
+  it('relays each row once when two instances relay side by side', async () => {
+    const ids = Array.from({ length: 450 }, (_, index) => `side-${index}`);
+    for (let index = 0; index < ids.length; index += 50) {
+      await Promise.all(ids.slice(index, index + 50).map(add));
+    }
+    const { sent, got } = await relayed(ids.length, [relay(), relay()]);
+    expect(sent).toBe(ids.length);
+    expect(got).toHaveLength(ids.length);
+    expect(new Set(got)).toEqual(new Set(ids));
+  });
+
+  it('drops an ended day once all of it was relayed, and keeps it while a row is pending', async () => {
+    await add('pending');
+    const today = startOfUtcDay(new Date());
+    const day = (offset: number) =>
+      `outbox_p${new Date(today.getTime() + offset * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '')}`;
+    const names = async () =>
+      (await listPartitions(dataSource, { schema, table: 'outbox' })).map((p) => p.name);
+    const twoDaysOn = new Date(today.getTime() + 2 * DAY_MS + 60_000);
+
+    const held = await maintainOutbox(dataSource, schema, twoDaysOn);
+    expect(held).toEqual({ ran: true, partitionsDropped: 1, defaultRowsRemoved: 0 });
+    expect(await names()).toEqual(expect.arrayContaining([day(0), day(2), day(4)]));
+    expect(await names()).not.toContain(day(1)); // ended and empty: nothing to wait for
+
+    expect((await relayed(1)).got).toEqual(['pending']);
+    const afterRelay = await maintainOutbox(dataSource, schema, twoDaysOn);
+    expect(afterRelay.partitionsDropped).toBe(1);
+    expect(await names()).not.toContain(day(0));
+    const [{ pending }] = await dataSource.query(
+      `SELECT count(*)::int AS pending FROM "${schema}".outbox o WHERE ${pendingSql(schema)}`,
+    );
+    expect(pending).toBe(0);
+  });
+});

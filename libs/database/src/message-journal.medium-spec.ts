@@ -104,16 +104,19 @@ describe('MessageJournal (PostgreSQL)', () => {
   it('finishes a row of its hospital only: values, JSON, times, absent values as NULL, and the touched column', async () => {
     const journal = new MessageJournal(dataSource, exchanges);
     const id = await exchange({ hospitalId: hospitalA, direction: 'outbound', status: 'sent', minute: 5 });
-    await journal.update(hospitalB, id, { status: 'replied' });
+    await journal.update({ hospitalId: hospitalB, id }, { status: 'replied' });
     const finishedAt = new Date('2026-04-01T10:05:01.250Z');
-    await journal.update(hospitalA, id, {
-      status: 'failed',
-      error: 'The hospital answered AR.',
-      raw_in: undefined,
-      summary: { outcome: 'error', candidates: 0 },
-      finished_at: finishedAt,
-      duration_ms: 1250,
-    });
+    await journal.update(
+      { hospitalId: hospitalA, id },
+      {
+        status: 'failed',
+        error: 'The hospital answered AR.',
+        raw_in: undefined,
+        summary: { outcome: 'error', candidates: 0 },
+        finished_at: finishedAt,
+        duration_ms: 1250,
+      },
+    );
     const row = await journal.find<
       MessageLogRow & { raw_in: string | null; summary: unknown; finished_at: Date; updated_at: Date | null }
     >(id, 'raw_in, summary, finished_at, updated_at');
@@ -128,6 +131,28 @@ describe('MessageJournal (PostgreSQL)', () => {
     });
     expect(toMessageView(row!)).toMatchObject({ id, status: 'failed', durationMs: 1250 });
     expect(await journal.find(randomUUID(), 'raw_in')).toBeUndefined();
+  });
+
+  it('finds the row by the created_at append answered, to the microsecond, and no other', async () => {
+    const journal = new MessageJournal(dataSource, exchanges);
+    const id = randomUUID();
+    const createdAt = await journal.append({
+      id,
+      hospital_id: hospitalA,
+      channel: 'a19',
+      direction: 'outbound',
+      type: 'QRY^A19',
+      status: 'sent',
+      created_at: '2026-04-01 10:07:00.123456+00',
+    });
+    // A Date would have kept 10:07:00.123 and missed the row.
+    await journal.update(
+      { hospitalId: hospitalA, id, createdAt: '2026-04-01 10:07:00.123+00' },
+      { status: 'failed' },
+    );
+    expect(await journal.find(id, 'summary')).toMatchObject({ status: 'sent' });
+    await journal.update({ hospitalId: hospitalA, id, createdAt }, { status: 'replied' });
+    expect(await journal.find(id, 'summary')).toMatchObject({ status: 'replied' });
   });
 
   it('writes and changes rows in the caller transaction when given its manager', async () => {
@@ -149,7 +174,7 @@ describe('MessageJournal (PostgreSQL)', () => {
           },
           manager,
         );
-        await journal.update(hospitalA, kept, { status: 'replied' }, manager);
+        await journal.update({ hospitalId: hospitalA, id: kept }, { status: 'replied' }, manager);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');

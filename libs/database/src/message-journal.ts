@@ -16,6 +16,13 @@ export interface MessageLogTable extends JournalTable {
   touchedColumn?: string;
 }
 
+/** A journal row to change: its hospital and id, and its `created_at` as `append` answered it when known. */
+export interface JournalRow {
+  hospitalId: string;
+  id: string;
+  createdAt?: string;
+}
+
 /**
  * The code the three journals share: writing a row and changing it, the message-log list (the same
  * filters, newest first) and reading one row by id. Writes take the hospital id; reads serve the platform
@@ -61,33 +68,36 @@ export class MessageJournal {
   /**
    * Writes one row: `columns` maps column names to values (objects stored as JSON, undefined as NULL). In the
    * caller's transaction when `sql` is its EntityManager. Column names come from the repository's code.
+   * Answers the row's `created_at` exactly as PostgreSQL wrote it (text: a Date would lose the microseconds),
+   * for `update` to find the row in its day partition alone.
    */
-  async append(columns: Record<string, unknown>, sql: Sql = this.dataSource): Promise<void> {
+  async append(columns: Record<string, unknown>, sql: Sql = this.dataSource): Promise<string> {
     const names = Object.keys(columns);
-    await sql.query(
+    const [row] = (await sql.query(
       `INSERT INTO ${this.qualified} (${names.join(', ')})
-       VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')})`,
+       VALUES (${names.map((_, index) => `$${index + 1}`).join(', ')})
+       RETURNING created_at::text AS created_at`,
       names.map((name) => storable(columns[name])),
-    );
+    )) as { created_at: string }[];
+    return row.created_at;
   }
 
   /**
    * Changes `columns` (as in `append`) on the row of that hospital and id, and the touched column: how an
    * exchange ended, the patient it led to. In the caller's transaction when `sql` is its EntityManager.
+   * `row.createdAt` (from `append`) names the row's partition: without it the UPDATE opens every day
+   * partition and its indexes, which cost more than the change itself.
    */
-  async update(
-    hospitalId: string,
-    id: string,
-    columns: Record<string, unknown>,
-    sql: Sql = this.dataSource,
-  ): Promise<void> {
+  async update(row: JournalRow, columns: Record<string, unknown>, sql: Sql = this.dataSource): Promise<void> {
     const names = Object.keys(columns);
     const assignments = names.map((name, index) => `${name} = $${index + 3}`);
     if (this.journal.touchedColumn) assignments.push(`${this.journal.touchedColumn} = now()`);
+    const values = names.map((name) => storable(columns[name]));
+    const inPartition = row.createdAt ? ` AND created_at = $${values.length + 3}::timestamptz` : '';
     await sql.query(
       `UPDATE ${this.qualified} SET ${assignments.join(', ')}
-       WHERE hospital_id = $1 AND id = $2`,
-      [hospitalId, id, ...names.map((name) => storable(columns[name]))],
+       WHERE hospital_id = $1 AND id = $2${inPartition}`,
+      [row.hospitalId, row.id, ...values, ...(row.createdAt ? [row.createdAt] : [])],
     );
   }
 }

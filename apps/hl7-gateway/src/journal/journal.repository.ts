@@ -1,4 +1,10 @@
-import { MessageJournal, toMessageLogEntry, toMessageView, type MessageLogRow } from '@bridge/database';
+import {
+  MessageJournal,
+  toMessageLogEntry,
+  toMessageView,
+  type JournalRow,
+  type MessageLogRow,
+} from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type {
   ListMessagesRequestV1,
@@ -45,8 +51,9 @@ export class JournalRepository {
     this.journal = new MessageJournal(dataSource, HL7_JOURNAL);
   }
 
-  async insert(entry: NewJournalEntry): Promise<void> {
-    await this.journal.append({
+  /** Answers the row's `created_at` for `finish` (MessageJournal.append). */
+  async insert(entry: NewJournalEntry): Promise<string> {
+    return this.journal.append({
       id: entry.id,
       hospital_id: entry.hospitalId,
       channel: entry.channel,
@@ -86,8 +93,8 @@ export class JournalRepository {
     );
   }
 
-  async finish(hospitalId: string, id: string, end: JournalEntryEnd): Promise<void> {
-    await this.journal.update(hospitalId, id, {
+  async finish(row: JournalRow, end: JournalEntryEnd): Promise<void> {
+    await this.journal.update(row, {
       status: end.status,
       error: end.error,
       raw_in: end.rawIn,

@@ -13,6 +13,8 @@ export interface OpenExchange {
   readonly id: string;
   readonly hospitalId: string;
   readonly startedAt: Date;
+  /** The row's `created_at` as written: finds its day partition. */
+  readonly createdAt: string;
 }
 
 export interface ExchangeEnd {
@@ -38,7 +40,7 @@ export class JournalService {
     rawOut: string;
   }): Promise<OpenExchange> {
     const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: new Date() };
-    await this.journal.insert({
+    const createdAt = await this.journal.insert({
       ...exchange,
       channel: 'a19',
       direction: 'outbound',
@@ -47,7 +49,7 @@ export class JournalService {
       status: 'sent',
       rawOut: entry.rawOut,
     });
-    return exchange;
+    return { ...exchange, createdAt };
   }
 
   async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {
@@ -57,7 +59,7 @@ export class JournalService {
       finishedAt,
       durationMs: finishedAt.getTime() - exchange.startedAt.getTime(),
     };
-    await this.journal.finish(exchange.hospitalId, exchange.id, row);
+    await this.journal.finish(exchange, row);
   }
 
   list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {

@@ -1,4 +1,10 @@
-import { MessageJournal, toMessageLogEntry, toMessageView, type MessageLogRow } from '@bridge/database';
+import {
+  MessageJournal,
+  toMessageLogEntry,
+  toMessageView,
+  type JournalRow,
+  type MessageLogRow,
+} from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageLogEntryV1 } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -36,8 +42,9 @@ export class WebServiceJournalRepository {
     this.journal = new MessageJournal(dataSource, IMPORT_JOURNAL);
   }
 
-  async insert(row: NewExchangeRow): Promise<void> {
-    await this.journal.append({
+  /** Answers the row's `created_at` for `finish` (MessageJournal.append). */
+  async insert(row: NewExchangeRow): Promise<string> {
+    return this.journal.append({
       id: row.id,
       hospital_id: row.hospitalId,
       channel: 'webservice',
@@ -48,8 +55,8 @@ export class WebServiceJournalRepository {
     });
   }
 
-  async finish(hospitalId: string, id: string, end: ExchangeEndRow): Promise<void> {
-    await this.journal.update(hospitalId, id, {
+  async finish(row: JournalRow, end: ExchangeEndRow): Promise<void> {
+    await this.journal.update(row, {
       status: end.status,
       error: end.error,
       raw_in: end.rawIn,
@@ -66,7 +73,7 @@ export class WebServiceJournalRepository {
     id: string,
     patientId: string,
   ): Promise<void> {
-    await this.journal.update(hospitalId, id, { patient_id: patientId }, manager);
+    await this.journal.update({ hospitalId, id }, { patient_id: patientId }, manager);
   }
 
   /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */

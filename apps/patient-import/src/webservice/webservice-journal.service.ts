@@ -17,6 +17,8 @@ export interface OpenExchange {
   readonly id: string;
   readonly hospitalId: string;
   readonly startedAt: number;
+  /** The row's `created_at` as written: finds its day partition. */
+  readonly createdAt: string;
 }
 
 export interface ExchangeEnd {
@@ -39,17 +41,17 @@ export class WebServiceJournalService {
    */
   async open(entry: { hospitalId: string; type: string; rawOut: string }): Promise<OpenExchange> {
     const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: performance.now() };
-    await this.journal.insert({
+    const createdAt = await this.journal.insert({
       id: exchange.id,
       hospitalId: entry.hospitalId,
       type: entry.type,
       rawOut: entry.rawOut,
     });
-    return exchange;
+    return { ...exchange, createdAt };
   }
 
   async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {
-    await this.journal.finish(exchange.hospitalId, exchange.id, {
+    await this.journal.finish(exchange, {
       ...end,
       ...(end.rawIn !== undefined ? { rawIn: truncateRaw(end.rawIn) } : {}),
       durationMs: Math.round(performance.now() - exchange.startedAt),

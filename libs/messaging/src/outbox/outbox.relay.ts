@@ -111,8 +111,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       // flush() drains the outbox (full batches follow each other at once), so the next look waits a poll even
-      // after events left: going again at once found the one or two rows committed meanwhile, a BEGIN, SELECT,
-      // DELETE and COMMIT for each, several queries per event under a steady push (benchmark P1).
+      // after events left: going again at once found the one or two rows committed meanwhile, a whole batch's
+      // statements for each, several queries per event under a steady push (benchmark P1).
       this.running = this.maintainWhenDue()
         .then(() => this.flush())
         .then(() => this.schedule(this.options.outboxPollMs))

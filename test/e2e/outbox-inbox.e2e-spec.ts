@@ -9,7 +9,7 @@ import {
   OutboxRelay,
   messagingTablesMigration,
   outboxLogMigration,
-  pendingSql,
+  unrelayedSql,
   type MessagingOptions,
 } from '@bridge/messaging';
 import { expectEventually, migratedTestDatabase } from '@bridge/testing';
@@ -70,9 +70,8 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
     expect(sent).toBe(1);
     expect(await relay.flush()).toBe(0);
     const [{ kept, pending }] = await dataSource.query(
-      `SELECT count(*) FILTER (WHERE o.payload->>'patientId' = $1)::int AS kept,
-              count(*) FILTER (WHERE ${pendingSql(options.schema)})::int AS pending
-       FROM outbox_test.outbox o`,
+      `SELECT (SELECT count(*) FROM outbox_test.outbox WHERE payload->>'patientId' = $1)::int AS kept,
+              (SELECT count(*) FROM (${unrelayedSql(options.schema, '1')}) AS unrelayed)::int AS pending`,
       [patientId],
     );
     expect({ kept, pending }).toEqual({ kept: 1, pending: 0 });

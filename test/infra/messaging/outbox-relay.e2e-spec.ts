@@ -9,7 +9,7 @@ import {
   RabbitMqTransport,
   messagingTablesMigration,
   outboxLogMigration,
-  pendingSql,
+  unrelayedSql,
   type MessagingOptions,
 } from '@bridge/messaging';
 import { expectEventually, migratedTestDatabase } from '@bridge/testing';
@@ -121,7 +121,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
     await expectEventually(
       async () => {
         const [{ pending }] = await dataSource.query(
-          `SELECT count(*)::int AS pending FROM relay_test.outbox o WHERE ${pendingSql(options.schema)}`,
+          `SELECT count(*)::int AS pending FROM (${unrelayedSql(options.schema, '1')}) AS unrelayed`,
         );
         const [{ applied, repeated }] = await dataSource.query(
           `SELECT count(*)::int AS applied, count(*) FILTER (WHERE applications > 1)::int AS repeated FROM relay_test.applied`,

@@ -20,9 +20,30 @@ export interface OutboxMaintenance {
   defaultRowsRemoved: number;
 }
 
-/** SQL for "this row of `o` is past the relay's cursor": not published yet. */
-export function pendingSql(schema: string, row = 'o'): string {
-  return `(${row}.txid, ${row}.seq) > ((SELECT txid FROM "${schema}".outbox_relayed), (SELECT seq FROM "${schema}".outbox_relayed))`;
+/**
+ * SQL: row `o` of an outbox was published, by the relay's cursor row `r` (`outbox_relayed`, see OutboxRelay):
+ * its transaction was visible in the snapshot every batch so far ended with, or it is in the batch in
+ * progress and at or before where that batch got to.
+ */
+export function relayedSql(o = 'o', r = 'r'): string {
+  return `(pg_visible_in_snapshot(${o}.txid, ${r}.relayed_upto)
+    OR (${r}.batch_upto IS NOT NULL AND pg_visible_in_snapshot(${o}.txid, ${r}.batch_upto)
+        AND (${o}.txid, ${o}.seq) <= (${r}.after_txid, ${r}.after_seq)))`;
+}
+
+/**
+ * SQL selecting `columns` (of `o`) from the committed rows of `table` (the outbox or one of its partitions)
+ * not published yet. They all have a txid at or above the last batch snapshot's xmin: the index range. The
+ * cursor is read by scalar subqueries, evaluated once before the scan, so that range bounds an index scan
+ * (joined with the cursor row, PostgreSQL scanned the whole outbox).
+ */
+export function unrelayedSql(schema: string, columns: string, table = 'outbox'): string {
+  const cursor = (column: string) => `(SELECT ${column} FROM "${schema}".outbox_relayed)`;
+  return `SELECT ${columns} FROM "${schema}".${table} o
+    WHERE o.txid >= pg_snapshot_xmin(${cursor('relayed_upto')})
+      AND NOT pg_visible_in_snapshot(o.txid, ${cursor('relayed_upto')})
+      AND NOT (COALESCE(pg_visible_in_snapshot(o.txid, ${cursor('batch_upto')}), false)
+        AND (o.txid, o.seq) <= (${cursor('after_txid')}, ${cursor('after_seq')}))`;
 }
 
 /**
@@ -49,7 +70,8 @@ export async function maintainOutbox(
     try {
       // First: a day partition cannot be made while the default partition holds rows of its day.
       const removed = (await runner.query(
-        `DELETE FROM "${schema}".${defaultPartitionName(outbox)} o WHERE NOT ${pendingSql(schema)}`,
+        `DELETE FROM "${schema}".${defaultPartitionName(outbox)} o USING "${schema}".outbox_relayed r
+         WHERE ${relayedSql()}`,
       )) as [unknown[], number];
       report.defaultRowsRemoved = removed[1];
       for (let day = 0; day <= AHEAD_DAYS; day++) {
@@ -84,7 +106,7 @@ export async function maintainOutbox(
 async function dropIfRelayed(dataSource: DataSource, schema: string, partition: string): Promise<boolean> {
   const relayed = async (sql: DataSource | EntityManager): Promise<boolean> => {
     const [row] = await sql.query<{ relayed: boolean }[]>(
-      `SELECT NOT EXISTS (SELECT 1 FROM "${schema}".${partition} o WHERE ${pendingSql(schema)}) AS relayed`,
+      `SELECT NOT EXISTS (${unrelayedSql(schema, '1', partition)}) AS relayed`,
     );
     return row?.relayed === true;
   };

@@ -11,7 +11,7 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { lastValueFrom } from 'rxjs';
 import { BusClient } from '../nest/bus.client';
 import { BusRecord } from '../nest/bus-record';
-import { maintainOutbox, pendingSql } from './outbox-partitions';
+import { maintainOutbox, unrelayedSql } from './outbox-partitions';
 
 interface OutboxRow {
   txid: string;
@@ -28,15 +28,24 @@ const BATCH_SIZE = 200;
 /** How often the relay makes coming days' partitions and drops relayed ones (maintainOutbox). */
 const MAINTENANCE_EVERY_MS = 10 * 60_000;
 
+/** Where the relay is (`outbox_relayed`), snapshots as text. */
+interface Cursor {
+  relayed_upto: string;
+  batch_upto: string;
+  after_txid: string;
+  after_seq: string;
+}
+
 /**
- * Publishes committed outbox rows in log order and then moves its cursor past them (outbox-log.migration.ts):
- * a relayed row is never updated or deleted on its own, its day partition goes later (maintainOutbox).
+ * Publishes committed outbox rows and then moves its cursor past them (outbox-log.migration.ts): a relayed
+ * row is never updated or deleted on its own, its day partition goes later (maintainOutbox).
  *
- * Order is (txid, seq), and only rows of transactions older than every transaction still running are read
- * (`txid < pg_snapshot_xmin`): those rows are all committed or rolled back for good, and any row committed
- * later has a greater txid, so the cursor never passes a row that was not yet visible. The price: a write
- * transaction open long anywhere on the server holds events back until it ends (`bridge_outbox_lag_seconds`
- * shows it). PgQ reads its event tables the same way.
+ * Batches are delimited by snapshots, as PgQ does: a batch is every row whose transaction is visible in a
+ * snapshot taken when the batch starts (`batch_upto`) and was not in the one the previous batch ended with
+ * (`relayed_upto`). Every committed transaction becomes visible in exactly one such step, so no row is
+ * jumped over, however late it commits; and a transaction left open long (a large SIU file's store) holds
+ * back only its own rows, not those committed after it began. A batch larger than BATCH_SIZE is published
+ * in (txid, seq) pages, its place kept in `after_txid, after_seq`.
  *
  * One instance relays a schema at a time (a transaction advisory lock; the others skip the batch). A crash
  * between publish and the cursor's update republishes: consumers are idempotent (Inbox) by message id =
@@ -80,8 +89,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Read at scrape time: the oldest row past the cursor, found by the log-order index. */
   async lagSeconds(): Promise<number> {
     const [row]: { lag: number | string | null }[] = await this.dataSource.query(
-      `SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(o.created_at))::float8 AS lag
-       FROM "${this.options.schema}".outbox o WHERE ${pendingSql(this.options.schema)}`,
+      `SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(created_at))::float8 AS lag
+       FROM (${unrelayedSql(this.options.schema, 'o.created_at')}) AS unrelayed`,
     );
     return Math.max(0, Number(row?.lag ?? 0));
   }
@@ -101,8 +110,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async hasPending(): Promise<boolean> {
     const [row]: { pending: boolean }[] = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM "${this.options.schema}".outbox o
-         WHERE ${pendingSql(this.options.schema)} AND o.txid < pg_snapshot_xmin(pg_current_snapshot())) AS pending`,
+      `SELECT EXISTS (${unrelayedSql(this.options.schema, '1')}) AS pending`,
     );
     return row?.pending === true;
   }
@@ -132,14 +140,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [`outbox-relay:${schema}`],
       );
       if (!relaying) return 0;
-      // A statement of its own after the lock: its snapshot sees the cursor the previous holder committed.
+      // Statements of their own after the lock: their snapshots see the cursor the previous holder committed.
+      const [cursor]: (Cursor & { fresh: boolean })[] = await manager.query(
+        `SELECT relayed_upto::text, COALESCE(batch_upto, pg_current_snapshot())::text AS batch_upto,
+           batch_upto IS NULL AS fresh, after_txid::text, after_seq FROM "${schema}".outbox_relayed`,
+      );
       const rows: OutboxRow[] = await manager.query(
         `SELECT o.txid::text AS txid, o.seq, o.id, o.event, o.payload, o.correlation_id, o.traceparent
          FROM "${schema}".outbox o
-         WHERE ${pendingSql(schema)} AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+         WHERE o.txid >= pg_snapshot_xmin($1::pg_snapshot) AND o.txid < pg_snapshot_xmax($2::pg_snapshot)
+           AND (o.txid, o.seq) > ($3::xid8, $4::bigint)
+           AND pg_visible_in_snapshot(o.txid, $2::pg_snapshot) AND NOT pg_visible_in_snapshot(o.txid, $1::pg_snapshot)
          ORDER BY o.txid, o.seq LIMIT ${BATCH_SIZE}`,
+        [cursor.relayed_upto, cursor.batch_upto, cursor.after_txid, cursor.after_seq],
       );
-      if (rows.length === 0) return 0;
       await Promise.all(
         rows.map((row) =>
           lastValueFrom(
@@ -155,11 +169,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           ),
         ),
       );
-      const last = rows[rows.length - 1];
-      await manager.query(
-        `UPDATE "${schema}".outbox_relayed SET txid = $1::xid8, seq = $2, relayed_at = clock_timestamp()`,
-        [last.txid, last.seq],
-      );
+      if (rows.length === BATCH_SIZE) {
+        const last = rows[rows.length - 1];
+        await manager.query(
+          `UPDATE "${schema}".outbox_relayed
+           SET batch_upto = $1::pg_snapshot, after_txid = $2::xid8, after_seq = $3, relayed_at = clock_timestamp()`,
+          [cursor.batch_upto, last.txid, last.seq],
+        );
+      } else if (rows.length > 0 || !cursor.fresh) {
+        // The batch is done: every row its snapshot sees is out.
+        await manager.query(
+          `UPDATE "${schema}".outbox_relayed
+           SET relayed_upto = $1::pg_snapshot, batch_upto = NULL, after_txid = '0', after_seq = 0,
+             relayed_at = clock_timestamp()`,
+          [cursor.batch_upto],
+        );
+      }
       return rows.length;
     });
   }

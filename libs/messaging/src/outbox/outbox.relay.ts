@@ -141,15 +141,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
       if (!relaying) return 0;
       // Statements of their own after the lock: their snapshots see the cursor the previous holder committed.
+      // A new batch starts at the previous snapshot's xmin: every row below it was visible there, so relayed.
       const [cursor]: (Cursor & { fresh: boolean })[] = await manager.query(
         `SELECT relayed_upto::text, COALESCE(batch_upto, pg_current_snapshot())::text AS batch_upto,
-           batch_upto IS NULL AS fresh, after_txid::text, after_seq FROM "${schema}".outbox_relayed`,
+           batch_upto IS NULL AS fresh,
+           (CASE WHEN batch_upto IS NULL THEN pg_snapshot_xmin(relayed_upto) ELSE after_txid END)::text AS after_txid,
+           CASE WHEN batch_upto IS NULL THEN 0 ELSE after_seq END AS after_seq
+         FROM "${schema}".outbox_relayed`,
       );
+      // Only the (txid, seq) lower bound as a range: with more range conditions PostgreSQL estimated a handful
+      // of rows and sorted every remaining row of the batch for each page (a whole SIU file is one txid),
+      // where this walks the index in order and stops at the page's end.
       const rows: OutboxRow[] = await manager.query(
         `SELECT o.txid::text AS txid, o.seq, o.id, o.event, o.payload, o.correlation_id, o.traceparent
          FROM "${schema}".outbox o
-         WHERE o.txid >= pg_snapshot_xmin($1::pg_snapshot) AND o.txid < pg_snapshot_xmax($2::pg_snapshot)
-           AND (o.txid, o.seq) > ($3::xid8, $4::bigint)
+         WHERE (o.txid, o.seq) > ($3::xid8, $4::bigint)
            AND pg_visible_in_snapshot(o.txid, $2::pg_snapshot) AND NOT pg_visible_in_snapshot(o.txid, $1::pg_snapshot)
          ORDER BY o.txid, o.seq LIMIT ${BATCH_SIZE}`,
         [cursor.relayed_upto, cursor.batch_upto, cursor.after_txid, cursor.after_seq],

@@ -21,14 +21,14 @@ export interface OutboxMaintenance {
 }
 
 /**
- * SQL: row `o` of an outbox was published, by the relay's cursor row `r` (`outbox_relayed`, see OutboxRelay):
- * its transaction was visible in the snapshot every batch so far ended with, or it is in the batch in
- * progress and at or before where that batch got to.
+ * SQL: row `o` of an outbox was published, by the relay's cursor (`outbox_relayed`, see OutboxRelay), whose
+ * columns `cursor` names: the row's transaction was visible in the snapshot every batch so far ended with,
+ * or it is in the batch in progress and at or before where that batch got to.
  */
-export function relayedSql(o = 'o', r = 'r'): string {
-  return `(pg_visible_in_snapshot(${o}.txid, ${r}.relayed_upto)
-    OR (${r}.batch_upto IS NOT NULL AND pg_visible_in_snapshot(${o}.txid, ${r}.batch_upto)
-        AND (${o}.txid, ${o}.seq) <= (${r}.after_txid, ${r}.after_seq)))`;
+export function relayedSql(cursor: (column: string) => string = (column) => `r.${column}`): string {
+  return `(pg_visible_in_snapshot(o.txid, ${cursor('relayed_upto')})
+    OR (${cursor('batch_upto')} IS NOT NULL AND pg_visible_in_snapshot(o.txid, ${cursor('batch_upto')})
+        AND (o.txid, o.seq) <= (${cursor('after_txid')}, ${cursor('after_seq')})))`;
 }
 
 /**
@@ -40,10 +40,7 @@ export function relayedSql(o = 'o', r = 'r'): string {
 export function unrelayedSql(schema: string, columns: string, table = 'outbox'): string {
   const cursor = (column: string) => `(SELECT ${column} FROM "${schema}".outbox_relayed)`;
   return `SELECT ${columns} FROM "${schema}".${table} o
-    WHERE o.txid >= pg_snapshot_xmin(${cursor('relayed_upto')})
-      AND NOT pg_visible_in_snapshot(o.txid, ${cursor('relayed_upto')})
-      AND NOT (COALESCE(pg_visible_in_snapshot(o.txid, ${cursor('batch_upto')}), false)
-        AND (o.txid, o.seq) <= (${cursor('after_txid')}, ${cursor('after_seq')}))`;
+    WHERE o.txid >= pg_snapshot_xmin(${cursor('relayed_upto')}) AND NOT ${relayedSql(cursor)}`;
 }
 
 /**

@@ -54,15 +54,14 @@ export async function ensureDayPartition(sql: Sql, journal: JournalTable, day: D
   return true;
 }
 
-/** Day partitions from `from` through `aheadDays` after `now`. */
+/** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`. */
 export async function ensureDayPartitions(
   sql: Sql,
   journal: JournalTable,
   from: Date,
   now = new Date(),
-  aheadDays = PARTITIONS_AHEAD_DAYS,
 ): Promise<void> {
-  const last = startOfUtcDay(now).getTime() + aheadDays * DAY_MS;
+  const last = startOfUtcDay(now).getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS;
   for (let day = startOfUtcDay(from).getTime(); day <= last; day += DAY_MS) {
     await ensureDayPartition(sql, journal, new Date(day));
   }

@@ -1,4 +1,11 @@
-import { dataSourceOptions, DAY_MS, listPartitions, openDataSource, startOfUtcDay } from '@bridge/database';
+import {
+  dataSourceOptions,
+  DAY_MS,
+  listPartitions,
+  openDataSource,
+  partitionName,
+  startOfUtcDay,
+} from '@bridge/database';
 import { createTestDatabase } from '@bridge/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -54,6 +61,8 @@ describe('outbox log (medium)', () => {
       outbox.add(manager, 'patients.patient.upserted.v1', event(patientId)),
     );
   const relay = () => new OutboxRelay(dataSource, client, options);
+  const outboxTable = { schema, table: 'outbox' };
+  const names = async () => (await listPartitions(dataSource, outboxTable)).map((p) => p.name);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -145,10 +154,7 @@ describe('outbox log (medium)', () => {
   it('drops an ended day once all of it was relayed, and keeps it while a row is pending', async () => {
     await add('pending');
     const today = startOfUtcDay(new Date());
-    const day = (offset: number) =>
-      `outbox_p${new Date(today.getTime() + offset * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '')}`;
-    const names = async () =>
-      (await listPartitions(dataSource, { schema, table: 'outbox' })).map((p) => p.name);
+    const day = (offset: number) => partitionName(outboxTable, new Date(today.getTime() + offset * DAY_MS));
     const twoDaysOn = new Date(today.getTime() + 2 * DAY_MS + 60_000);
 
     const held = await maintainOutbox(dataSource, schema, twoDaysOn);
@@ -168,9 +174,7 @@ describe('outbox log (medium)', () => {
 
   it('catches up when the day partition is missing: rows go to the default partition, the day is made once they are relayed', async () => {
     // The previous test dropped today's partition, as after a stop longer than the days made ahead.
-    const today = `outbox_p${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
-    const names = async () =>
-      (await listPartitions(dataSource, { schema, table: 'outbox' })).map((p) => p.name);
+    const today = partitionName(outboxTable, new Date());
     await add('while-missing');
     const blocked = await maintainOutbox(dataSource, schema);
     expect(blocked).toEqual({ ran: true, partitionsDropped: 0, defaultRowsRemoved: 0 });

@@ -17,7 +17,11 @@ import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contract
 import { PATIENTS_RPC_CLASSES, type PatientsRpc } from './patients/patients.contracts';
 import { RETENTION_RPC_CLASSES, type RetentionRpc } from './retention/retention.contracts';
 import { SIU_RPC_CLASSES, type SiuRpc } from './siu/siu.contracts';
-import { SiuListenerChangedEventV1, SiuMessageReceivedEventV1 } from './siu/siu.events.v1';
+import {
+  SiuListenerChangedEventV1,
+  SiuMessageReceivedEventV1,
+  SiuSliceStoredEventV1,
+} from './siu/siu.events.v1';
 import { TENANCY_RPC_CLASSES, type TenancyRpc } from './tenancy/tenancy.contracts';
 import { USERS_RPC_CLASSES, type UsersRpc } from './users/users.contracts';
 import { WEBHOOKS_RPC_CLASSES, type WebhooksRpc } from './webhooks/webhooks.contracts';
@@ -63,6 +67,7 @@ export interface EventContracts {
   'patients.patient.upserted.v1': PatientUpsertedEventV1;
   'careflows.careflow.changed.v1': CareFlowChangedEventV1;
   'siu.message.received.v1': SiuMessageReceivedEventV1;
+  'siu.slice.stored.v1': SiuSliceStoredEventV1;
   'siu.listener.changed.v1': SiuListenerChangedEventV1;
   'alerts.alert.changed.v1': AlertChangedEventV1;
   'users.login-link.issued.v1': LoginLinkEventV1;
@@ -76,6 +81,7 @@ export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayloa
   'patients.patient.upserted.v1': PatientUpsertedEventV1,
   'careflows.careflow.changed.v1': CareFlowChangedEventV1,
   'siu.message.received.v1': SiuMessageReceivedEventV1,
+  'siu.slice.stored.v1': SiuSliceStoredEventV1,
   'siu.listener.changed.v1': SiuListenerChangedEventV1,
   'alerts.alert.changed.v1': AlertChangedEventV1,
   'users.login-link.issued.v1': LoginLinkEventV1,

@@ -7,7 +7,7 @@ import { SiuMessageBatcher } from './siu-message.batcher';
 import { SiuMessageHandler } from './siu-message.handler';
 import { SiuMessageProcessor } from './siu-message.processor';
 
-/** Processing of stored SIU messages (HL7-RULES 20-28): the consumer of `siu.message.received.v1`. */
+/** Processing of stored SIU messages (HL7-RULES 20-28): the consumer of `siu.slice.stored.v1` and `siu.message.received.v1`. */
 @Module({
   imports: [ConnectionsModule, MessagesModule, RunsModule],
   controllers: [SiuMessageHandler],

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PoisonMessageError } from '@bridge/messaging';
 import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
-import { SiuMessageProcessor, type SiuDelivery } from './siu-message.processor';
+import { refusalOf, SiuMessageProcessor, type SiuDelivery } from './siu-message.processor';
 
 /** How long the first message of a batch waits for company; a lone message is processed after this. */
 const LINGER_MS = 5;
@@ -49,8 +48,7 @@ export class SiuMessageBatcher {
       for (const [index, waiting] of batch.entries()) {
         const verdict = verdicts[index];
         if (verdict.kind === 'ack') waiting.resolve();
-        else if (verdict.kind === 'retry') waiting.reject(new Error(verdict.reason));
-        else waiting.reject(new PoisonMessageError(verdict.reason));
+        else waiting.reject(refusalOf(verdict));
       }
     } catch (error) {
       // The batch as a whole could not be read or stored (database down): every message is tried again.

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, isDomainError, type SiuMessageReceivedEventV1 } from '@bridge/contracts';
 import { readSiuFrame } from '@bridge/hl7';
-import { Bus } from '@bridge/messaging';
+import { Bus, PoisonMessageError } from '@bridge/messaging';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
 import { siuReadSettings, type SiuConnectionSettings } from '../connections/siu-settings';
 import {
@@ -34,6 +34,22 @@ export interface SiuDelivery {
 /** ack: the message is finished (whatever its outcome); retry: try again later; dead: give up (DLQ). */
 export type SiuVerdict =
   { kind: 'ack' } | { kind: 'retry'; reason: string } | { kind: 'dead'; reason: string };
+
+/** How the transport is told: an Error retries the delivery, a PoisonMessageError dead-letters it. */
+export function refusalOf(verdict: Exclude<SiuVerdict, { kind: 'ack' }>): Error {
+  return verdict.kind === 'retry' ? new Error(verdict.reason) : new PoisonMessageError(verdict.reason);
+}
+
+/**
+ * A slice's messages share one delivery: it is retried while any of them may still succeed (those finished
+ * are skipped next time), dead-lettered when one cannot be found or ran out of attempts (recorded failed).
+ */
+export function sliceVerdict(verdicts: SiuVerdict[]): SiuVerdict {
+  return (
+    verdicts.find((verdict) => verdict.kind === 'retry') ??
+    verdicts.find((verdict) => verdict.kind === 'dead') ?? { kind: 'ack' }
+  );
+}
 
 /** Failures that can pass: the message is tried again rather than failed. */
 const TRANSIENT_CODES = new Set([

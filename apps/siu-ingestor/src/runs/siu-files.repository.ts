@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SIU_SLICE_MESSAGES } from '@bridge/contracts';
 import { currentCorrelationId } from '@bridge/logging';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -21,9 +22,6 @@ export interface LeftAtSource {
   sha256: string;
   size: number;
 }
-
-/** The `siu.message.received.v1` payload, built in SQL from each stored row (ids only, no PHI). */
-const RECEIVED_EVENT_SQL = `json_build_object('hospitalId', hospital_id, 'messageId', id, 'channel', 'siu-file')`;
 
 /** The run stopped fetching under the file being stored (declared interrupted): the file is not taken. */
 export class RunInterruptedError extends Error {
@@ -54,14 +52,10 @@ export class SiuFilesRepository {
   }
 
   /**
-   * Stores a slice of a file's messages and, in the same statement, one `siu.message.received.v1` outbox row
-   * per message: the outbox rows are the hand-off to the consumers. `seq` follows `position`.
-   *
-   * The outbox rows are written here rather than with Outbox.withEvent for one column: `created_at` is
-   * clock_timestamp(), distinct per row, where the default now() gives a whole file's rows one timestamp —
-   * and the relay's `ORDER BY created_at, id LIMIT 200` then sorts all of them for every batch it takes
-   * (measured: 59 ms instead of 1.7 ms per batch with 100,000 rows waiting). It also publishes them in
-   * file order. The relay reads these rows like any other.
+   * Stores a slice of a file's messages and, in the same statement, their `siu.slice.stored.v1` outbox rows,
+   * one per SIU_SLICE_MESSAGES messages in file order: the outbox rows are the hand-off to the consumers.
+   * `seq` follows `position`. Written here rather than with Outbox.withEvent, which announces one event per
+   * changed row: an event here gathers many rows (ids only, no PHI).
    */
   async insertMessages(
     manager: EntityManager,
@@ -81,8 +75,10 @@ export class SiuFilesRepository {
          RETURNING id, hospital_id, seq
        )
        INSERT INTO siu_ingestor.outbox (id, event, payload, correlation_id, created_at)
-       SELECT gen_random_uuid(), 'siu.message.received.v1', ${RECEIVED_EVENT_SQL}, $12, clock_timestamp()
-       FROM (SELECT * FROM stored ORDER BY seq) AS ordered`,
+       SELECT gen_random_uuid(), 'siu.slice.stored.v1',
+         json_build_object('hospitalId', $1::uuid, 'messageIds', json_agg(id ORDER BY seq)), $12, clock_timestamp()
+       FROM (SELECT id, seq, (row_number() OVER (ORDER BY seq) - 1) / $13 AS slice FROM stored) AS numbered
+       GROUP BY slice ORDER BY slice`,
       [
         target.hospitalId,
         target.runId,
@@ -96,6 +92,7 @@ export class SiuFilesRepository {
         messages.map((message) => message.appointmentKey ?? null),
         messages.map((message) => message.raw),
         currentCorrelationId() ?? randomUUID(),
+        SIU_SLICE_MESSAGES,
       ],
     );
   }

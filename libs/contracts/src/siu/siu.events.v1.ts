@@ -1,6 +1,9 @@
 import { OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBase64,
   IsIn,
   IsInt,
@@ -19,11 +22,11 @@ import { SiuListenerTlsV1, SiuMllpListenerV1 } from './siu-connection.v1';
 export const SIU_CHANNELS = ['siu-file', 'siu-mllp'] as const;
 
 /**
- * One SIU message to process (ARCHITECTURE.md "SIU batch"): published by siu-ingestor for every message
- * it stored from a file, in the same transaction as the message. A real-time MLLP listener publishes the
- * same event after journaling the message; as siu-ingestor cannot read another service's journal, that
- * event carries the message bytes (`raw`, base64), which siu-ingestor stores on first delivery.
- * Events carry ids, never demographics: the file channel leaves the bytes in siu-ingestor's own tables.
+ * One SIU message to process (ARCHITECTURE.md "SIU batch"), outside a file: a real-time MLLP listener
+ * publishes it after journaling the message (as siu-ingestor cannot read another service's journal, it
+ * carries the message bytes, `raw`, base64, which siu-ingestor stores on first delivery), and a reprocessed
+ * message is published again with it. A file's messages go as `siu.slice.stored.v1`. Files published this
+ * event per message before that one existed; such events still pending at an upgrade are processed alike.
  */
 export class SiuMessageReceivedEventV1 {
   @IsUUID('all') hospitalId: string;
@@ -31,6 +34,24 @@ export class SiuMessageReceivedEventV1 {
   @IsUUID('all') messageId: string;
   @IsIn(SIU_CHANNELS) channel: (typeof SIU_CHANNELS)[number];
   @IsOptional() @IsBase64() @MaxLength(22_369_624) raw?: string;
+}
+
+/** Messages per `siu.slice.stored.v1` event: a consumer's batch (SIU_APPLY_BATCH's default). */
+export const SIU_SLICE_MESSAGES = 100;
+
+/**
+ * Messages of a file that siu-ingestor stored, to process, in file order: published in the same transaction
+ * as the messages, one event per SIU_SLICE_MESSAGES of them. One event per message cost every message an
+ * outbox row, a broker message and a delivery of its own (issue 17); the slice is processed as one batch and
+ * retried as one, and a message already processed in it is skipped. Ids only, never demographics.
+ */
+export class SiuSliceStoredEventV1 {
+  @IsUUID('all') hospitalId: string;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SIU_SLICE_MESSAGES)
+  @IsUUID('all', { each: true })
+  messageIds: string[];
 }
 
 /**

@@ -225,6 +225,10 @@ describe('retention of the message log', () => {
     await hl7.query(`CREATE TABLE hl7_gateway.retention_probe (
       id uuid NOT NULL, hospital_id uuid NOT NULL, body text, created_at timestamptz NOT NULL, PRIMARY KEY (id, created_at)
     ) PARTITION BY RANGE (created_at)`);
+    // Shaped as every journal is (libs/database daily-partitions): day partitions and a default one.
+    await hl7.query(
+      `CREATE TABLE hl7_gateway.retention_probe_default PARTITION OF hl7_gateway.retention_probe DEFAULT`,
+    );
     const probe: RetainedJournal = { schema: 'hl7_gateway', table: 'retention_probe', bodyColumns: ['body'] };
     const hospitalId = randomUUID();
     await ensureDayPartition(hl7, probe, daysAgo(10));

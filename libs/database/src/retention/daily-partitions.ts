@@ -37,8 +37,18 @@ export function partitionDay(journal: JournalTable, name: string): Date | undefi
   return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
 }
 
-/** Creates the day partition of `day` unless it exists. */
-export async function ensureDayPartition(sql: Sql, journal: JournalTable, day: Date): Promise<boolean> {
+/**
+ * Creates the day partition of `day` unless it exists. `blocked`: it cannot be made, because the default
+ * partition holds rows of that day (none was made ahead for a while: a service down, or a retention pass
+ * failing, for longer than PARTITIONS_AHEAD_DAYS). Such a day stays in the default partition, whose rows
+ * retention prunes one by one, and the days after it are still made: failing instead stopped every later
+ * day too, so every row from then on went to the default partition.
+ */
+export async function ensureDayPartition(
+  sql: Sql,
+  journal: JournalTable,
+  day: Date,
+): Promise<'created' | 'exists' | 'blocked'> {
   const from = startOfUtcDay(day);
   const to = new Date(from.getTime() + DAY_MS);
   const name = partitionName(journal, from);
@@ -46,25 +56,33 @@ export async function ensureDayPartition(sql: Sql, journal: JournalTable, day: D
     `SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
     [journal.schema, name],
   )) as unknown[];
-  if (existing.length > 0) return false;
+  if (existing.length > 0) return 'exists';
+  // Looked at first rather than caught: a failed CREATE would abort the caller's transaction (a migration's).
+  const inDefault = (await sql.query(
+    `SELECT 1 FROM ${journal.schema}.${defaultPartitionName(journal)} WHERE created_at >= $1 AND created_at < $2 LIMIT 1`,
+    [from, to],
+  )) as unknown[];
+  if (inDefault.length > 0) return 'blocked';
   await sql.query(
     `CREATE TABLE IF NOT EXISTS ${journal.schema}.${name} PARTITION OF ${journal.schema}.${journal.table}
      FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
   );
-  return true;
+  return 'created';
 }
 
-/** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`. */
+/** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`; answers the days left blocked. */
 export async function ensureDayPartitions(
   sql: Sql,
   journal: JournalTable,
   from: Date,
   now = new Date(),
-): Promise<void> {
+): Promise<Date[]> {
+  const blocked: Date[] = [];
   const last = startOfUtcDay(now).getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS;
   for (let day = startOfUtcDay(from).getTime(); day <= last; day += DAY_MS) {
-    await ensureDayPartition(sql, journal, new Date(day));
+    if ((await ensureDayPartition(sql, journal, new Date(day))) === 'blocked') blocked.push(new Date(day));
   }
+  return blocked;
 }
 
 export interface PartitionInfo {

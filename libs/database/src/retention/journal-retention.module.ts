@@ -54,14 +54,27 @@ export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     // Another instance starting at once may create the same partition: the next run makes up for it.
-    await ensureDayPartitions(this.dataSource, this.options.journal, new Date()).catch((error: unknown) =>
-      this.logger.warn({ msg: 'could not create the day partitions ahead', error }),
-    );
+    await ensureDayPartitions(this.dataSource, this.options.journal, new Date())
+      .then((blocked) => this.warnBlocked(blocked.map((day) => day.toISOString().slice(0, 10))))
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'could not create the day partitions ahead', error }),
+      );
     this.pass.start(this.options.cron);
   }
 
   onApplicationShutdown(): Promise<void> {
     return this.pass.stop();
+  }
+
+  /** Days left in the default partition (ensureDayPartition): pruned row by row, worth an operator's look. */
+  private warnBlocked(days: string[]): void {
+    if (days.length === 0) return;
+    const { schema, table } = this.options.journal;
+    this.logger.warn({
+      msg: 'day partitions could not be made: their rows stay in the default partition',
+      table: `${schema}.${table}`,
+      days,
+    });
   }
 
   /** One pruning pass now (a tick while one runs in this instance joins it). */
@@ -79,6 +92,7 @@ export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicatio
           table: `${journal.schema}.${journal.table}`,
           ...report,
         });
+      this.warnBlocked(report.daysBlocked);
       return report;
     } catch (error) {
       this.logger.error({

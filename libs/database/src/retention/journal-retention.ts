@@ -38,6 +38,8 @@ export interface PruneReport {
   partitionsRewritten: number;
   rowsRemoved: number;
   bodiesRemoved: number;
+  /** Days (`YYYY-MM-DD`) whose partition could not be made: their rows are in the default partition. */
+  daysBlocked: string[];
 }
 
 /**
@@ -64,6 +66,7 @@ export async function pruneJournal(
     partitionsRewritten: 0,
     rowsRemoved: 0,
     bodiesRemoved: 0,
+    daysBlocked: [],
   };
   const runner = dataSource.createQueryRunner();
   const lockKey = `retention:${journal.schema}.${journal.table}`;
@@ -76,7 +79,8 @@ export async function pruneJournal(
     if (!locked) return report;
     report.ran = true;
     try {
-      await ensureDayPartitions(runner, journal, now, now);
+      const blocked = await ensureDayPartitions(runner, journal, now, now);
+      report.daysBlocked = blocked.map((day) => day.toISOString().slice(0, 10));
       const cutoffs = new Cutoffs(policy, now);
       const qualified = (name: string) => `${journal.schema}.${name}`;
       const expired: string[] = [];

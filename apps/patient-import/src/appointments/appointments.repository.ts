@@ -28,9 +28,16 @@ export class AppointmentsRepository {
     appointmentIds: string[],
   ): Promise<Map<string, LockedAppointment>> {
     if (appointmentIds.length === 0) return new Map();
+    // One index probe per id, locked in id order (the sorted ids drive the loop): with `= ANY(...)` and the
+    // statistics of a table still filling (a hospital's first files), PostgreSQL read every appointment of
+    // the table for each batch instead (issue 17; siu-messages.repository's MESSAGE_OUTCOME has the story).
     const rows: { id: string; appointment_id: string; care_flow_id: string | null }[] = await manager.query(
-      `SELECT id, appointment_id, care_flow_id FROM patient_import.appointments
-       WHERE hospital_id = $1 AND appointment_id = ANY($2::text[]) ORDER BY appointment_id FOR UPDATE`,
+      `SELECT a.id, a.appointment_id, a.care_flow_id
+       FROM (SELECT DISTINCT unnest($2::text[]) AS appointment_id ORDER BY 1) AS k
+       CROSS JOIN LATERAL (
+         SELECT id, appointment_id, care_flow_id FROM patient_import.appointments a
+         WHERE a.hospital_id = $1 AND a.appointment_id = k.appointment_id LIMIT 1 FOR UPDATE
+       ) a`,
       [hospitalId, appointmentIds],
     );
     return new Map(

@@ -175,9 +175,15 @@ export class SiuMessagesRepository {
        ON CONFLICT DO NOTHING`,
       [hospitalId, claims.map((claim) => claim.key), claims.map((claim) => claim.messageId)],
     );
+    // One index probe per key (as MESSAGE_OUTCOME): with `duplicate_key = ANY(...)` and the statistics of a
+    // table still filling (the first files), PostgreSQL scanned every key for each batch, 8 ms per batch of
+    // 100 at 12,000 keys and growing with them: the most expensive statement of a run (issue 17).
     const rows: { duplicate_key: string; message_id: string }[] = await this.dataSource.query(
-      `SELECT duplicate_key, message_id FROM siu_ingestor.siu_processed_keys
-       WHERE hospital_id = $1 AND duplicate_key = ANY($2::text[])`,
+      `SELECT k.duplicate_key, p.message_id FROM unnest($2::text[]) AS k (duplicate_key)
+       CROSS JOIN LATERAL (
+         SELECT message_id FROM siu_ingestor.siu_processed_keys p
+         WHERE p.hospital_id = $1 AND p.duplicate_key = k.duplicate_key LIMIT 1
+       ) p`,
       [hospitalId, claims.map((claim) => claim.key)],
     );
     return new Map(rows.map((row) => [row.duplicate_key, row.message_id]));

@@ -23,8 +23,13 @@ export function startOfUtcDay(at: Date): Date {
   return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 }
 
+/** `YYYY-MM-DD` of the UTC day `at` falls in. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
 export function partitionName(journal: JournalTable, day: Date): string {
-  return `${journal.table}_p${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  return `${journal.table}_p${utcDay(day).replace(/-/g, '')}`;
 }
 
 export function defaultPartitionName(journal: JournalTable): string {
@@ -70,17 +75,18 @@ export async function ensureDayPartition(
   return 'created';
 }
 
-/** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`; answers the days left blocked. */
+/** Day partitions from `from` through `PARTITIONS_AHEAD_DAYS` after `now`; answers the days left blocked (`utcDay`). */
 export async function ensureDayPartitions(
   sql: Sql,
   journal: JournalTable,
   from: Date,
   now = new Date(),
-): Promise<Date[]> {
-  const blocked: Date[] = [];
+): Promise<string[]> {
+  const blocked: string[] = [];
   const last = startOfUtcDay(now).getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS;
   for (let day = startOfUtcDay(from).getTime(); day <= last; day += DAY_MS) {
-    if ((await ensureDayPartition(sql, journal, new Date(day))) === 'blocked') blocked.push(new Date(day));
+    if ((await ensureDayPartition(sql, journal, new Date(day))) === 'blocked')
+      blocked.push(utcDay(new Date(day)));
   }
   return blocked;
 }

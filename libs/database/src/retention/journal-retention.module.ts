@@ -55,7 +55,7 @@ export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicatio
   async onApplicationBootstrap(): Promise<void> {
     // Another instance starting at once may create the same partition: the next run makes up for it.
     await ensureDayPartitions(this.dataSource, this.options.journal, new Date())
-      .then((blocked) => this.warnBlocked(blocked.map((day) => day.toISOString().slice(0, 10))))
+      .then((blocked) => this.warnBlocked(blocked))
       .catch((error: unknown) =>
         this.logger.warn({ msg: 'could not create the day partitions ahead', error }),
       );

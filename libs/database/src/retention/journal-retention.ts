@@ -79,8 +79,7 @@ export async function pruneJournal(
     if (!locked) return report;
     report.ran = true;
     try {
-      const blocked = await ensureDayPartitions(runner, journal, now, now);
-      report.daysBlocked = blocked.map((day) => day.toISOString().slice(0, 10));
+      report.daysBlocked = await ensureDayPartitions(runner, journal, now, now);
       const cutoffs = new Cutoffs(policy, now);
       const qualified = (name: string) => `${journal.schema}.${name}`;
       const expired: string[] = [];

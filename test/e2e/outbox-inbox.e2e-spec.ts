@@ -44,7 +44,7 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
     relay = new OutboxRelay(dataSource, new BusClient(transport, options.rpcTimeoutMs), options);
   });
   afterAll(async () => {
-    await relay.onApplicationShutdown();
+    await relay.beforeApplicationShutdown();
     await database.drop();
   });
 

@@ -75,6 +75,11 @@ export interface TransportHealth {
 export interface Transport {
   readonly kind: 'rabbitmq' | 'in-process';
   start(): Promise<void>;
+  /**
+   * Stops serving and consuming (in-flight handlers finish first); requests and publishes still work until
+   * close(). A service calls it before its database goes, so no handler runs against a closed pool.
+   */
+  stopConsuming(): Promise<void>;
   close(): Promise<void>;
   /** Sends a request and waits for the envelope; rejects with DomainError RPC_TIMEOUT / SERVICE_UNAVAILABLE. */
   request(pattern: string, payload: unknown, options: RequestOptions): Promise<RpcEnvelope>;

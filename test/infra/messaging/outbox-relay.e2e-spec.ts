@@ -72,7 +72,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
   });
 
   afterAll(async () => {
-    await relay?.onApplicationShutdown();
+    await relay?.beforeApplicationShutdown();
     await publisher?.close();
     await consumer?.close();
     await database?.drop();

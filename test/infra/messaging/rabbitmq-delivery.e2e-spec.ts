@@ -7,6 +7,8 @@
  */
 import { PoisonMessageError, type MessageMeta } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expectEventually } from '../../../libs/testing/src/rabbitmq';
 import {
   canLaunch,
@@ -396,7 +398,29 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
       }
       const published = Date.now() - started;
 
-      await expectEventually(() => expect(seen.size).toBe(2000), { timeoutMs: 30_000 });
+      await expectEventually(() => expect(seen.size).toBe(2000), { timeoutMs: 30_000 }).catch(
+        async (error: Error) => {
+          // Lost by the broker, or still queued for a consumer that stopped taking them? Say which.
+          const missing = ids.filter((id) => !seen.has(id));
+          const queues = await broker
+            .ctl('list_queues', 'name', 'messages_ready', 'messages_unacknowledged', 'consumers')
+            .catch((ctlError: Error) => ctlError.message);
+          const log = await readFile(join(broker.dir, 'log', `${broker.nodeName}.log`), 'utf8')
+            .then((text) =>
+              text
+                .split('\n')
+                .filter((line) => !/accepting AMQP|closing AMQP|client unexpectedly/.test(line))
+                .slice(-40)
+                .join('\n'),
+            )
+            .catch((logError: Error) => logError.message);
+          throw new Error(
+            `${error.message}\nmissing ${missing.length}, first of them at publish index ${ids.indexOf(missing[0]!)}; ` +
+              `consumer ${JSON.stringify(await consumer.health())}, publisher ${JSON.stringify(await publisher.health())}\n` +
+              `queues:\n${queues}\nbroker log:\n${log}`,
+          );
+        },
+      );
       expect(ids.every((id) => seen.has(id))).toBe(true);
       await expectEventually(async () => expect(await consumer.health()).toMatchObject({ ok: true }));
       await expectEventually(async () => expect(await publisher.health()).toMatchObject({ ok: true }));

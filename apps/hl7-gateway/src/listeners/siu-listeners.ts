@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SIU_LISTENER_DEFAULTS, type SiuListenerV1 } from '@bridge/contracts';
 import { buildRejectAck, MllpServer } from '@bridge/hl7';
@@ -35,7 +35,7 @@ interface RunningListener {
  * failing never affects another's.
  */
 @Injectable()
-export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SiuListeners implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SiuListeners');
   private readonly running = new Map<number, RunningListener>();
   /** Why a wanted listener is not running on this instance, by port (the self-test says it). */
@@ -59,7 +59,7 @@ export class SiuListeners implements OnApplicationBootstrap, OnApplicationShutdo
     this.schedule(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.refreshes;

@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ServiceMetrics } from '@bridge/observability';
 import { DataSource } from 'typeorm';
 
@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
  * and instances, with nothing to keep in step when an alert opens or resolves.
  */
 @Injectable()
-export class OpenAlertsGauge implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OpenAlertsGauge implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stop: (() => void) | undefined;
 
   constructor(
@@ -33,7 +33,7 @@ export class OpenAlertsGauge implements OnApplicationBootstrap, OnApplicationShu
       });
   }
 
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     this.stop?.();
   }
 }

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DomainError, type ReprocessFilterV1, type ReprocessJobV1 } from '@bridge/contracts';
 import { SiuMessagesRepository } from '../messages/siu-messages.repository';
@@ -21,7 +21,7 @@ const BATCH = 50;
  * message already reprocessed after a job started is left alone by that job.
  */
 @Injectable()
-export class ReprocessJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReprocessJobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReprocessJobsService.name);
   private timer: NodeJS.Timeout | undefined;
   private working: Promise<void> | undefined;
@@ -66,7 +66,7 @@ export class ReprocessJobsService implements OnApplicationBootstrap, OnApplicati
     this.timer = setInterval(() => this.kick(), this.options.superviseIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.working;
   }

@@ -88,7 +88,7 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
     supervisor.onApplicationBootstrap();
   });
   afterAll(async () => {
-    await supervisor?.onApplicationShutdown();
+    await supervisor?.beforeApplicationShutdown();
     await database?.drop();
     if (root) rmSync(root, { recursive: true, force: true });
   });

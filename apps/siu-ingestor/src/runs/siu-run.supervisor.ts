@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
 import { SiuRunsRepository } from './siu-runs.repository';
@@ -14,7 +14,7 @@ import { SiuRunsRepository } from './siu-runs.repository';
  * taking its files went silent (killed mid-file: that file rolled back and stays at the source).
  */
 @Injectable()
-export class SiuRunSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SiuRunSupervisor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SiuRunSupervisor');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -29,7 +29,7 @@ export class SiuRunSupervisor implements OnApplicationBootstrap, OnApplicationSh
     this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DomainError, type SiuRunV1 } from '@bridge/contracts';
 import { Bus } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ const DEFAULT_LIST_LIMIT = 20;
 
 /** Starting runs (run now, or a schedule tick) and reading their reports (PRODUCT.md SiuRun). */
 @Injectable()
-export class SiuRunsService implements OnApplicationShutdown {
+export class SiuRunsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('SiuRunsService');
   private readonly signal: FetchSignal = { stopping: false };
   private readonly fetching = new Set<Promise<void>>();
@@ -60,7 +60,7 @@ export class SiuRunsService implements OnApplicationShutdown {
     return run;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.signal.stopping = true;
     await Promise.all([...this.fetching]);
   }

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
@@ -22,7 +22,7 @@ const JOB_PREFIX = 'siu-run:';
  * the jobs; the run table lets one run per tick and hospital start (siu_runs_one_per_tick).
  */
 @Injectable()
-export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SiuSchedulesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SiuSchedulesService');
   private readonly active = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -44,7 +44,7 @@ export class SiuSchedulesService implements OnApplicationBootstrap, OnApplicatio
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.reloading;
     for (const hospitalId of [...this.active.keys()]) this.remove(hospitalId);

@@ -5,7 +5,7 @@ import {
   Logger,
   Module,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -38,7 +38,7 @@ export abstract class RetentionPolicySource {
  * partitions ahead at start, so a fresh instance never writes into the default partition.
  */
 @Injectable()
-export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JournalRetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JournalRetentionJob.name);
   private readonly pass: ScheduledPass<PruneReport>;
 
@@ -62,7 +62,7 @@ export class JournalRetentionJob implements OnApplicationBootstrap, OnApplicatio
     this.pass.start(this.options.cron);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.pass.stop();
   }
 

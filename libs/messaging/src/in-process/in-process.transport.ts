@@ -14,6 +14,9 @@ import type {
 } from '../transport';
 import { processBroker, type InProcessBroker } from './in-process.broker';
 
+/** How long stopConsuming() waits for running handlers, as RabbitMqTransport's closeTimeoutMs default. */
+const DRAIN_MS = 5_000;
+
 /**
  * The transport of the embedded default. Payloads are cloned on the way in and out, so a handler
  * never shares objects with its caller — the same isolation the wire gives in production.
@@ -21,12 +24,41 @@ import { processBroker, type InProcessBroker } from './in-process.broker';
 export class InProcessTransport implements Transport {
   readonly kind = 'in-process' as const;
 
+  /** Handlers of this transport running now, and who waits for them to end (stopConsuming). */
+  private running = 0;
+  private idle: (() => void) | undefined;
+
   constructor(private readonly broker: InProcessBroker = processBroker) {}
+
+  private async tracked<T>(run: () => Promise<T>): Promise<T> {
+    this.running += 1;
+    try {
+      return await run();
+    } finally {
+      this.running -= 1;
+      if (this.running === 0) this.idle?.();
+    }
+  }
 
   async start(): Promise<void> {}
 
-  async close(): Promise<void> {
+  /** Detaches, then lets the handlers already running finish (for up to DRAIN_MS), as RabbitMQ's consumers do. */
+  async stopConsuming(): Promise<void> {
     this.broker.detach(this);
+    if (this.running === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, DRAIN_MS);
+      this.idle = done;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    this.idle = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
   }
 
   async request(pattern: string, payload: unknown, options: RequestOptions): Promise<RpcEnvelope> {
@@ -55,7 +87,7 @@ export class InProcessTransport implements Transport {
   }
 
   async serve(pattern: string, handler: RpcServeHandler): Promise<void> {
-    this.broker.serve(this, pattern, handler);
+    this.broker.serve(this, pattern, (payload, meta) => this.tracked(() => handler(payload, meta)));
   }
 
   /** Resolves once queued: while a consumer lags far behind, that is when its queue has room (flow control). */
@@ -69,7 +101,9 @@ export class InProcessTransport implements Transport {
   }
 
   async subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void> {
-    this.broker.subscribe(this, event, options, handler);
+    this.broker.subscribe(this, event, options, (payload, meta) =>
+      this.tracked(() => handler(payload, meta)),
+    );
   }
 
   async routeHospitals(queue: string, event: string, hospitalIds: readonly string[]): Promise<void> {

@@ -1,4 +1,10 @@
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import {
+  Controller,
+  Injectable,
+  Module,
+  type INestMicroservice,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
   DomainError,
@@ -11,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
 import { Bus } from '../bus';
 import { processBroker } from '../in-process/in-process.broker';
+import { InProcessTransport } from '../in-process/in-process.transport';
 import { MessagingModule } from '../messaging.module';
 import { PoisonMessageError } from '../transport';
 import { BusClient } from './bus.client';
@@ -171,5 +178,59 @@ describe('BusServer refuses to start with a handler it cannot bind', () => {
     const app = await createBusMicroservice(TypoModule as never, { logger: false });
     await expect(app.listen()).rejects.toThrow(/not an RPC pattern/);
     await app.close();
+  });
+});
+
+describe('BusServer at shutdown', () => {
+  const steps: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+
+  @Controller()
+  class SlowPatients {
+    @MessagePattern('patients.get.v1')
+    async get(@Payload() request: GetPatientRequestV1): Promise<PatientViewV1> {
+      steps.push('handler started');
+      await released;
+      steps.push('handler finished');
+      return { id: request.patientId } as PatientViewV1;
+    }
+  }
+  /** Stands for TypeORM's DataSource, which is destroyed in onApplicationShutdown. */
+  @Injectable()
+  class Database implements OnApplicationShutdown {
+    onApplicationShutdown(): void {
+      steps.push('database closed');
+    }
+  }
+  @Module({
+    imports: [MessagingModule.forService({ service: 'bus-spec-4', schema: 'unused', persistence: false })],
+    controllers: [SlowPatients],
+    providers: [Database],
+  })
+  class ClosingModule {}
+
+  it('stops serving before the database closes, and lets the request in flight finish first', async () => {
+    const app = await createBusMicroservice(ClosingModule as never, { logger: false });
+    await app.listen();
+    const caller = new InProcessTransport();
+    const request = (patientId: string) =>
+      caller.request(
+        'patients.get.v1',
+        { hospitalId: randomUUID(), patientId },
+        { timeoutMs: 5000, correlationId: 'c' },
+      );
+
+    const inFlight = request(randomUUID());
+    await expectEventually(() => expect(steps).toEqual(['handler started']));
+    const closing = app.close();
+    await expectEventually(() =>
+      expect(request(randomUUID())).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' }),
+    );
+    expect(steps).toEqual(['handler started']); // the database waits for the handler
+    release();
+    await closing;
+    await expect(inFlight).resolves.toMatchObject({ ok: true });
+    expect(steps).toEqual(['handler started', 'handler finished', 'database closed']);
   });
 });

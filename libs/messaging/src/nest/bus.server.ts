@@ -46,8 +46,14 @@ export class BusServer extends Server implements CustomTransportStrategy {
     );
   }
 
-  /** The transport's lifetime belongs to the messaging module (its client sends over it until shutdown). */
-  close(): void {}
+  /**
+   * Nest closes the server before any shutdown hook runs, so the handlers stop here while the database
+   * they use is still open (an RPC during shutdown gets SERVICE_UNAVAILABLE, an event stays queued). The
+   * transport itself belongs to the messaging module: its client sends over it until shutdown.
+   */
+  async close(): Promise<void> {
+    await this.transport.stopConsuming();
+  }
 
   on(): never {
     throw new Error('BusServer has no events to listen to.');

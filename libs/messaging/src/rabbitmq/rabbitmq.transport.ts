@@ -108,9 +108,13 @@ export class RabbitMqTransport implements Transport {
     }
   }
 
-  async close(): Promise<void> {
+  async stopConsuming(): Promise<void> {
     const consumers = this.consumers.splice(0);
     await Promise.all(consumers.map((consumer) => consumer.stop(this.settings.closeTimeoutMs)));
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
     this.rpc.rejectAll('the transport is closing');
     await this.connections.close();
   }

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { runAlone } from '@bridge/database';
@@ -28,7 +28,7 @@ const SUBJECT = '';
  * send an alert twice; the lock only saves the duplicated reads.
  */
 @Injectable()
-export class AlertEvaluatorService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertEvaluatorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AlertEvaluatorService');
   private running: Promise<void> | undefined;
 
@@ -48,7 +48,7 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, OnApplicat
     this.registry.addInterval(INTERVAL_NAME, timer);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     await this.running;
   }

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { RetentionPolicySource, runAlone, ScheduledPass } from '@bridge/database';
@@ -40,7 +40,7 @@ export interface WebhookPruneReport {
  * keeps what the message log keeps).
  */
 @Injectable()
-export class WebhookRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookRetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookRetentionJob.name);
   private readonly pass: ScheduledPass<WebhookPruneReport>;
 
@@ -58,7 +58,7 @@ export class WebhookRetentionJob implements OnApplicationBootstrap, OnApplicatio
     this.pass.start(this.options.retentionCron);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.pass.stop();
   }
 

@@ -8,6 +8,7 @@ import {
   partitionName,
   PARTITIONS_AHEAD_DAYS,
   startOfUtcDay,
+  utcDay,
 } from './daily-partitions';
 import { pruneJournal, type RetainedJournal } from './journal-retention';
 
@@ -58,7 +59,7 @@ describe('day partitions of a journal with rows in its default partition (Postgr
 
     const blocked = await ensureDayPartitions(dataSource, journal, today);
 
-    expect(blocked).toEqual([dayOn(2).toISOString().slice(0, 10)]);
+    expect(blocked).toEqual([utcDay(dayOn(2))]);
     for (let day = 0; day <= PARTITIONS_AHEAD_DAYS; day++) {
       if (day !== 2) expect(await insert(dayOn(day))).toBe(partitionName(journal, dayOn(day)));
     }

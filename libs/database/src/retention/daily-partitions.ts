@@ -85,8 +85,8 @@ export async function ensureDayPartitions(
   const blocked: string[] = [];
   const last = startOfUtcDay(now).getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS;
   for (let day = startOfUtcDay(from).getTime(); day <= last; day += DAY_MS) {
-    if ((await ensureDayPartition(sql, journal, new Date(day))) === 'blocked')
-      blocked.push(utcDay(new Date(day)));
+    const at = new Date(day);
+    if ((await ensureDayPartition(sql, journal, at)) === 'blocked') blocked.push(utcDay(at));
   }
   return blocked;
 }

@@ -12,6 +12,7 @@ import type {
   Transport,
   TransportHealth,
 } from '../transport';
+import { InFlight } from '../in-flight';
 import { processBroker, type InProcessBroker } from './in-process.broker';
 
 /** How long stopConsuming() waits for running handlers, as RabbitMqTransport's closeTimeoutMs default. */
@@ -24,37 +25,17 @@ const DRAIN_MS = 5_000;
 export class InProcessTransport implements Transport {
   readonly kind = 'in-process' as const;
 
-  /** Handlers of this transport running now, and who waits for them to end (stopConsuming). */
-  private running = 0;
-  private idle: (() => void) | undefined;
+  /** Handlers of this transport running now (stopConsuming waits for them). */
+  private readonly inFlight = new InFlight();
 
   constructor(private readonly broker: InProcessBroker = processBroker) {}
-
-  private async tracked<T>(run: () => Promise<T>): Promise<T> {
-    this.running += 1;
-    try {
-      return await run();
-    } finally {
-      this.running -= 1;
-      if (this.running === 0) this.idle?.();
-    }
-  }
 
   async start(): Promise<void> {}
 
   /** Detaches, then lets the handlers already running finish (for up to DRAIN_MS), as RabbitMQ's consumers do. */
   async stopConsuming(): Promise<void> {
     this.broker.detach(this);
-    if (this.running === 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, DRAIN_MS);
-      this.idle = done;
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    this.idle = undefined;
+    await this.inFlight.idle(DRAIN_MS);
   }
 
   async close(): Promise<void> {
@@ -87,7 +68,7 @@ export class InProcessTransport implements Transport {
   }
 
   async serve(pattern: string, handler: RpcServeHandler): Promise<void> {
-    this.broker.serve(this, pattern, (payload, meta) => this.tracked(() => handler(payload, meta)));
+    this.broker.serve(this, pattern, (payload, meta) => this.inFlight.track(() => handler(payload, meta)));
   }
 
   /** Resolves once queued: while a consumer lags far behind, that is when its queue has room (flow control). */
@@ -102,7 +83,7 @@ export class InProcessTransport implements Transport {
 
   async subscribe(event: string, options: SubscribeOptions, handler: EventConsumeHandler): Promise<void> {
     this.broker.subscribe(this, event, options, (payload, meta) =>
-      this.tracked(() => handler(payload, meta)),
+      this.inFlight.track(() => handler(payload, meta)),
     );
   }
 

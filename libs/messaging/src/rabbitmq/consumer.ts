@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { ConnectionManager } from './connection';
+import { InFlight } from '../in-flight';
 import { closeQuietly, describe } from './amqp-channel-helpers';
 
 /**
@@ -18,8 +19,7 @@ export abstract class QueueConsumer {
   private stopped = false;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private inFlight = 0;
-  private readonly idleWaiters = new Set<() => void>();
+  private readonly inFlight = new InFlight();
 
   protected constructor(
     protected readonly connections: ConnectionManager,
@@ -71,7 +71,7 @@ export abstract class QueueConsumer {
     clearTimeout(this.retryTimer);
     const channel = this.channel;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
-    if (this.inFlight > 0 && drainMs > 0) await this.idle(drainMs);
+    await this.inFlight.idle(drainMs);
     await closeQuietly(channel);
   }
 
@@ -82,13 +82,11 @@ export abstract class QueueConsumer {
       void closeQuietly(channel);
       return;
     }
-    this.inFlight += 1;
-    void this.handle(channel, message)
-      .catch((error: unknown) => this.logger.error(`${this.label}: delivery not settled: ${describe(error)}`))
-      .finally(() => {
-        this.inFlight -= 1;
-        if (this.inFlight === 0) for (const waiter of [...this.idleWaiters]) waiter();
-      });
+    void this.inFlight
+      .track(() => this.handle(channel, message))
+      .catch((error: unknown) =>
+        this.logger.error(`${this.label}: delivery not settled: ${describe(error)}`),
+      );
   }
 
   private channelClosed(connection: ChannelModel, channel: ConfirmChannel): void {
@@ -111,17 +109,5 @@ export abstract class QueueConsumer {
         this.logger.error(`${this.label}: cannot consume: ${describe(error)}`),
       );
     }, delay);
-  }
-
-  private idle(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.idleWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.idleWaiters.add(done);
-    });
   }
 }

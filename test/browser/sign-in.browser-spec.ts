@@ -110,8 +110,13 @@ describe('Sign-in in Chromium: where a session lands, login links redeemed once,
     await page.goto(`${platform.url}/app/login`);
     await signIn();
     await page.getByRole('heading', { name: 'Patients' }).waitFor();
+    // The import page's own call is answered before the session ends: the reload's call is the one refused.
+    const physicians = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/v1/physicians',
+    );
     await page.getByRole('link', { name: 'Import patient' }).first().click();
     await page.getByRole('heading', { name: 'Import patient' }).waitFor();
+    await physicians;
 
     // The session ends elsewhere (another tab signed out); the next call this tab makes is refused.
     const token = (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string;
@@ -124,6 +129,39 @@ describe('Sign-in in Chromium: where a session lands, login links redeemed once,
     await signIn();
     await page.getByRole('heading', { name: 'Import patient' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app/import');
+  });
+
+  it('still says why after the page that saw the refusal is left (a reload racing the 401)', async () => {
+    const hospital = await api.createHospital('web-ended-reload');
+    const admin = await api.adminToken();
+    const password = 'correct horse battery';
+    await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/users`, {
+      token: admin,
+      body: {
+        email: 'nurse@web-ended-reload.example',
+        firstName: 'Nell',
+        lastName: 'Nurse',
+        roles: ['clinician'],
+        password,
+      },
+    });
+    await page.goto(`${platform.url}/app/login`);
+    await page.getByLabel('E-mail').fill('nurse@web-ended-reload.example');
+    await page.getByLabel('Password').fill(password);
+    // The patients list has loaded before the session ends, so it is the next click's call that is refused.
+    const listed = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/patients');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await listed).status()).toBe(200);
+
+    const token = (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string;
+    await api.expect(204, 'POST', '/v1/auth/logout', { token });
+    // This page's next call is refused: it drops the token and shows sign-in, with the reason.
+    await page.getByRole('link', { name: 'Import patient' }).first().click();
+    await page.getByText('Your session has ended. Sign in again to go back where you were.').waitFor();
+    // A fresh load (no router state left from that page) still says why.
+    await page.goto(`${platform.url}/app/import`);
+    await page.getByText('Your session has ended. Sign in again to go back where you were.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/login');
   });
 
   it('sends a tab whose token has expired back to sign-in without calling the API with it', async () => {

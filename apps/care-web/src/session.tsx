@@ -1,5 +1,13 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, onSessionExpired, sessionInfo, storeToken, storedToken, type SessionInfo } from './api/client';
+import {
+  api,
+  onSessionExpired,
+  sessionEnded,
+  sessionInfo,
+  storeToken,
+  storedToken,
+  type SessionInfo,
+} from './api/client';
 import { useLanguage } from './i18n';
 
 interface SessionContextValue {
@@ -19,14 +27,15 @@ const isPast = (info: SessionInfo | null) =>
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const { preferUserLanguage } = useLanguage();
-  // A token left in this tab that has expired since is no session: back to sign-in, saying why.
+  // A token left in this tab that has expired since is no session: back to sign-in, saying why. So is a
+  // session the API refused just before a reload (the page being left may have seen the 401 first).
   const [initial] = useState(() => {
     const token = storedToken();
     if (token && isPast(sessionInfo(token))) {
-      storeToken(null);
+      storeToken(null, true);
       return { token: null, expired: true };
     }
-    return { token, expired: false };
+    return { token, expired: !token && sessionEnded() };
   });
   const [token, setToken] = useState<string | null>(initial.token);
   const [expired, setExpired] = useState(initial.expired);
@@ -47,7 +56,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!token || expiresAt === undefined || expiresAt * 1000 - Date.now() > 2 ** 31 - 1) return;
     const timer = setTimeout(
       () => {
-        storeToken(null);
+        storeToken(null, true);
         setToken(null);
         setExpired(true);
       },

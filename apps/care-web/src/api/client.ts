@@ -19,14 +19,27 @@ export class ApiError extends Error {
 }
 
 const TOKEN_KEY = 'careflow-bridge.session';
+/**
+ * Set when this tab's session ended without the user signing out (refused by the API, or expired), so a
+ * reload at that moment still tells the user why they are on the sign-in page.
+ */
+const ENDED_KEY = 'careflow-bridge.session-ended';
 
 export function storedToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export function storeToken(token: string | null): void {
+/** Keeps (or drops) this tab's token; `ended` says a dropped one ended by itself rather than by sign-out. */
+export function storeToken(token: string | null, ended = false): void {
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   else sessionStorage.removeItem(TOKEN_KEY);
+  if (ended && !token) sessionStorage.setItem(ENDED_KEY, '1');
+  else sessionStorage.removeItem(ENDED_KEY);
+}
+
+/** Whether the last session in this tab ended by itself (see ENDED_KEY). */
+export function sessionEnded(): boolean {
+  return sessionStorage.getItem(ENDED_KEY) !== null;
 }
 
 /** Told when the API refuses the session's token: the session has expired or was ended elsewhere. */
@@ -54,7 +67,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     // A 401 to a call made with a token means that token is no longer good (a 401 without one is a
     // failed sign-in, which the sign-in form shows itself). Only the token that failed is dropped.
     if (response.status === 401 && token && storedToken() === token) {
-      storeToken(null);
+      storeToken(null, true);
       for (const listener of expiryListeners) listener();
     }
     throw new ApiError({

@@ -3,6 +3,7 @@
 // the process's in-process broker; distributed: the platform's RabbitMQ virtual host. Not a suite itself.
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { expectEventually } from '@bridge/testing';
 import { processBroker } from '../../libs/messaging/src/in-process/in-process.broker';
 import type { TestPlatform } from '../support/platform';
 
@@ -12,7 +13,10 @@ const LISTENER_QUEUE = 'test.alert-changed';
 export interface AlertBus {
   /** Every alerts.alert.changed.v1 delivered since the start, in delivery order. */
   readonly changes: { alertId: string; state: string; kind: string; hospitalId: string }[];
-  /** Publishes an siu.message.received.v1 siu-ingestor cannot read: it dead-letters it at once. */
+  /**
+   * Publishes an siu.message.received.v1 siu-ingestor cannot read, and returns once siu-ingestor has
+   * dead-lettered it: a drain that follows must find it there, not see it arrive after the purge.
+   */
   poisonSiuMessage(hospitalId: string): Promise<void>;
   /** Removes the hospital's dead letters (an operator purging or replaying the DLQ). */
   drainDeadLetters(hospitalId: string): Promise<void>;
@@ -34,8 +38,9 @@ function inProcessAlertBus(): AlertBus {
   );
   return {
     changes,
-    poisonSiuMessage: async (hospitalId) =>
-      processBroker.publish(
+    poisonSiuMessage: async (hospitalId) => {
+      const before = processBroker.deadLetters.length;
+      await processBroker.publish(
         'siu.message.received.v1',
         { hospitalId, unreadable: true },
         {
@@ -43,7 +48,9 @@ function inProcessAlertBus(): AlertBus {
           correlationId: randomUUID(),
           attempt: 1,
         },
-      ),
+      );
+      await expectEventually(() => expect(processBroker.deadLetters.length).toBeGreaterThan(before));
+    },
     drainDeadLetters: async (hospitalId) => {
       const letters = processBroker.deadLetters;
       for (let i = letters.length - 1; i >= 0; i--) {
@@ -69,6 +76,8 @@ async function rabbitMqAlertBus(url: string): Promise<AlertBus> {
   return {
     changes,
     poisonSiuMessage: async (hospitalId) => {
+      const deadLetters = async () => (await channel.checkQueue(`${SIU_QUEUE}.dlq`)).messageCount;
+      const before = await deadLetters();
       channel.publish(
         'bridge.events',
         'siu.message.received.v1',
@@ -81,6 +90,7 @@ async function rabbitMqAlertBus(url: string): Promise<AlertBus> {
         },
       );
       await channel.waitForConfirms();
+      await expectEventually(async () => expect(await deadLetters()).toBeGreaterThan(before));
     },
     // The suite's virtual host is its own: every dead letter in it is this test's.
     drainDeadLetters: async () => void (await channel.purgeQueue(`${SIU_QUEUE}.dlq`)),

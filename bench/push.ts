@@ -9,7 +9,6 @@
  * runs one topology only.
  */
 import 'reflect-metadata';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
 import {
@@ -21,18 +20,17 @@ import {
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from '@bridge/testing';
+import {
+  baselineUpsert,
+  createBaselineTable,
+  pushLoad,
+  type LoadResult,
+  type PatientBody,
+} from './support/push-load';
 
-const CONNECTIONS = 64;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 /** How long the platform is watched doing nothing, for the idle part of its CPU per upsert. */
 const IDLE_SECONDS = 5;
-
-interface LoadResult {
-  requestsPerSecond: number;
-  p99Ms: number;
-  errors: number;
-  total: number;
-}
 
 export async function main(): Promise<void> {
   const cleanups: Cleanups = [];
@@ -72,10 +70,10 @@ async function measurePush(
   baseline: LoadResult,
 ): Promise<WorkCost> {
   const { token } = await benchHospital(platform, ['patients:write']);
-  await load(platform.url, token, 2, 'warm-up');
+  await pushLoad(platform.url, token, 2, 'warm-up');
   const processes = await platform.processes();
   const meter = await measureWorkCost(processes, databaseUrl);
-  const result = await load(platform.url, token, DURATION_S, 'bench');
+  const result = await pushLoad(platform.url, token, DURATION_S, 'bench');
   const cost = await meter.finish(result.total, 'upsert');
   // After finish(), which waited for the database to settle: the platform has nothing left to do.
   const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
@@ -93,83 +91,18 @@ async function measurePush(
   return cost;
 }
 
-function patientBody(code: string): string {
-  return JSON.stringify({
-    patientCode: code,
-    firstName: 'Bench',
-    lastName: 'Patient',
-    birthDate: '1980-01-01',
-    sex: 'female',
-    email: 'bench@example.org',
-  });
-}
-
-/** Each request upserts a code from a large pool: mostly inserts, some updates, as a busy EMR would. */
-function load(url: string, token: string, seconds: number, title: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    let counter = 0;
-    autocannon(
-      {
-        url: `${url}/v1/patients`,
-        title,
-        connections: CONNECTIONS,
-        duration: seconds,
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (request) => ({
-              ...request,
-              body: patientBody(`B${(counter++ * 7919) % 500_000}`),
-            }),
-          },
-        ],
-      },
-      (error, result) => {
-        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-        const errors = result.errors + result.timeouts + result.non2xx;
-        resolve({
-          requestsPerSecond: result.requests.average,
-          p99Ms: result.latency.p99,
-          errors,
-          total: result.requests.total,
-        });
-      },
-    );
-  });
-}
-
 async function runBaseline(databaseUrl: string): Promise<LoadResult> {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
-  await pool.query(`CREATE TABLE IF NOT EXISTS bench_patients (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(), hospital_id uuid NOT NULL, patient_code text NOT NULL,
-    first_name text NOT NULL, last_name text NOT NULL, birth_date text, sex text, email text,
-    updated_at timestamptz NOT NULL DEFAULT now(), UNIQUE (hospital_id, patient_code))`);
-  const hospitalId = '00000000-0000-4000-8000-000000000001';
+  await createBaselineTable(pool);
   const app = Fastify();
   app.post('/v1/patients', async (request, reply) => {
-    const body = request.body as {
-      patientCode: string;
-      firstName: string;
-      lastName: string;
-      birthDate: string;
-      sex: string;
-      email: string;
-    };
-    const { rows } = await pool.query(
-      `INSERT INTO bench_patients (hospital_id, patient_code, first_name, last_name, birth_date, sex, email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (hospital_id, patient_code) DO UPDATE SET first_name = EXCLUDED.first_name,
-         last_name = EXCLUDED.last_name, updated_at = now()
-       RETURNING id, (xmax = 0) AS created`,
-      [hospitalId, body.patientCode, body.firstName, body.lastName, body.birthDate, body.sex, body.email],
-    );
-    return reply.status(rows[0].created ? 201 : 200).send(rows[0]);
+    const row = await baselineUpsert(pool, request.body as PatientBody);
+    return reply.status(row.created ? 201 : 200).send(row);
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    await load(address, 'baseline', 2, 'baseline warm-up');
-    return await load(address, 'baseline', DURATION_S, 'baseline');
+    await pushLoad(address, 'baseline', 2, 'baseline warm-up');
+    return await pushLoad(address, 'baseline', DURATION_S, 'baseline');
   } finally {
     await app.close();
     await pool.end();

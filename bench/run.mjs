@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 const BENCHMARKS = {
   push: 'push.js',
+  floor: 'floor.js',
   import: 'import.js',
   parse: 'parse.js',
   siu: 'siu.js',

@@ -102,9 +102,14 @@ export async function startDistributed(
   const processes = async () => ({
     ...Object.fromEntries([...byService].map(([service, child]) => [service, [child.pid!]])),
     postgres: [await postgresServerPid(databaseUrl)],
-    rabbitmq: rabbitMqPids(privateBrokerNodes.get(amqpUrl)),
+    rabbitmq: brokerPids(amqpUrl),
   });
   return { url, admin, stop, peakRss, processes };
+}
+
+/** The RabbitMQ VM behind `amqpUrl`: the private node benchInfrastructure started, else the system broker. */
+export function brokerPids(amqpUrl: string): number[] {
+  return rabbitMqPids(privateBrokerNodes.get(amqpUrl));
 }
 
 /** The peak resident set (VmHWM) of a running process so far, in MB. */

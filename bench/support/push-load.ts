@@ -33,34 +33,30 @@ export async function createBaselineTable(pool: Pool): Promise<void> {
     updated_at timestamptz NOT NULL DEFAULT now(), UNIQUE (hospital_id, patient_code))`);
 }
 
-/** The baseline's whole work per request: one statement, one round trip. */
-export async function baselineUpsert(
-  pool: Pool,
-  body: PatientBody,
-): Promise<{ id: string; created: boolean }> {
-  const { rows } = await pool.query<{ id: string; created: boolean }>(
-    `INSERT INTO bench_patients (hospital_id, patient_code, first_name, last_name, birth_date, sex, email)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (hospital_id, patient_code) DO UPDATE SET first_name = EXCLUDED.first_name,
-       last_name = EXCLUDED.last_name, updated_at = now()
-     RETURNING id, (xmax = 0) AS created`,
-    [
-      BASELINE_HOSPITAL_ID,
-      body.patientCode,
-      body.firstName,
-      body.lastName,
-      body.birthDate,
-      body.sex,
-      body.email,
-    ],
-  );
-  return rows[0];
-}
+/** The baseline's upsert: one statement, answering the row's id and whether it was inserted. */
+const UPSERT_SQL = `INSERT INTO bench_patients (hospital_id, patient_code, first_name, last_name, birth_date, sex, email)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  ON CONFLICT (hospital_id, patient_code) DO UPDATE SET first_name = EXCLUDED.first_name,
+    last_name = EXCLUDED.last_name, updated_at = now()
+  RETURNING id, (xmax = 0) AS created`;
 
 /**
- * The outbox a push also writes: the two events every upsert records (push.ts's platform writes them as
- * outbox rows in the upsert's transaction; bench/floor.ts's `events` mode as here, in one statement).
+ * UPSERT_SQL and, in the same statement, two outbox rows standing for the two events every push records
+ * (issue 17): one round trip, three row writes.
  */
+const UPSERT_WITH_EVENTS_SQL = `WITH patient AS (${UPSERT_SQL}),
+  events AS (
+    INSERT INTO bench_outbox (event, payload)
+    SELECT 'bench.patient.event-' || n, jsonb_build_object('patientId', patient.id, 'patientCode', $2::text)
+    FROM patient, generate_series(1, 2) AS n)
+  SELECT id, created FROM patient`;
+
+/** The baseline's whole work per request: one statement, one round trip. */
+export function baselineUpsert(pool: Pool, body: PatientBody): Promise<{ id: string; created: boolean }> {
+  return upsert(pool, UPSERT_SQL, body);
+}
+
+/** The outbox baselineUpsertWithEvents writes to. */
 export async function createBaselineOutbox(pool: Pool): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_outbox (
     id uuid NOT NULL DEFAULT gen_random_uuid(), event text NOT NULL, payload jsonb NOT NULL,
@@ -69,33 +65,24 @@ export async function createBaselineOutbox(pool: Pool): Promise<void> {
   await pool.query(`CREATE INDEX IF NOT EXISTS bench_outbox_order ON bench_outbox (txid, seq)`);
 }
 
-/** The baseline upsert and its two events' outbox rows: one statement, one round trip, three row writes. */
-export async function baselineUpsertWithEvents(
+/** The baseline upsert and its two events' outbox rows (UPSERT_WITH_EVENTS_SQL). */
+export function baselineUpsertWithEvents(
   pool: Pool,
   body: PatientBody,
 ): Promise<{ id: string; created: boolean }> {
-  const { rows } = await pool.query<{ id: string; created: boolean }>(
-    `WITH patient AS (
-       INSERT INTO bench_patients (hospital_id, patient_code, first_name, last_name, birth_date, sex, email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (hospital_id, patient_code) DO UPDATE SET first_name = EXCLUDED.first_name,
-         last_name = EXCLUDED.last_name, updated_at = now()
-       RETURNING id, (xmax = 0) AS created),
-     events AS (
-       INSERT INTO bench_outbox (event, payload)
-       SELECT event, jsonb_build_object('patientId', patient.id, 'patientCode', $2::text)
-       FROM patient, (VALUES ('patients.patient.upserted.v1'), ('patients.patient.changed.v1')) AS e (event))
-     SELECT id, created FROM patient`,
-    [
-      BASELINE_HOSPITAL_ID,
-      body.patientCode,
-      body.firstName,
-      body.lastName,
-      body.birthDate,
-      body.sex,
-      body.email,
-    ],
-  );
+  return upsert(pool, UPSERT_WITH_EVENTS_SQL, body);
+}
+
+async function upsert(pool: Pool, sql: string, body: PatientBody): Promise<{ id: string; created: boolean }> {
+  const { rows } = await pool.query<{ id: string; created: boolean }>(sql, [
+    BASELINE_HOSPITAL_ID,
+    body.patientCode,
+    body.firstName,
+    body.lastName,
+    body.birthDate,
+    body.sex,
+    body.email,
+  ]);
   return rows[0];
 }
 

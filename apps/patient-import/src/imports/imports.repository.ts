@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CandidateV1, LookupKey } from '@bridge/contracts';
+import type { CandidateV1, DemographicsV1, LookupKey } from '@bridge/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportSource } from '../import-sources/import-sources.repository';
 
@@ -9,7 +9,8 @@ export interface NewImportSession {
   requestedBy: string;
   source: ImportSource;
   lookupBy: LookupKey;
-  candidates: CandidateV1[];
+  /** As the hospital answered them; `insert` marks those already patients here. */
+  candidates: DemographicsV1[];
   messageId?: string;
   ttlSeconds: number;
 }
@@ -42,12 +43,26 @@ interface SessionRow {
 export class ImportsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(session: NewImportSession): Promise<{ expiresAt: string }> {
-    const rows: { expires_at: Date }[] = await this.dataSource.query(
-      `INSERT INTO patient_import.import_sessions
+  /**
+   * Stores the session, each candidate already a patient of this hospital marked with its `existingPatientId`
+   * (found in the same statement: one round trip per lookup, not two). Answers the session's expiry and the
+   * candidates as stored.
+   */
+  async insert(session: NewImportSession): Promise<{ expiresAt: string; candidates: CandidateV1[] }> {
+    const rows: { expires_at: Date; existing_ids: (string | null)[] }[] = await this.dataSource.query(
+      `WITH marked AS (
+         SELECT coalesce(jsonb_agg(CASE WHEN p.id IS NULL THEN c.candidate
+                                        ELSE c.candidate || jsonb_build_object('existingPatientId', p.id) END
+                                   ORDER BY c.position), '[]'::jsonb) AS candidates,
+                array_agg(p.id::text ORDER BY c.position) AS existing_ids
+         FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS c(candidate, position)
+         LEFT JOIN patient_import.patients p
+           ON p.hospital_id = $2 AND p.patient_code = c.candidate->>'patientCode'
+       )
+       INSERT INTO patient_import.import_sessions
          (id, hospital_id, requested_by, source, lookup_by, candidates, message_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, now() + make_interval(secs => $8))
-       RETURNING expires_at`,
+       SELECT $1, $2, $3, $4, $5, marked.candidates, $7, now() + make_interval(secs => $8) FROM marked
+       RETURNING expires_at, (SELECT existing_ids FROM marked)`,
       [
         session.id,
         session.hospitalId,
@@ -59,7 +74,15 @@ export class ImportsRepository {
         session.ttlSeconds,
       ],
     );
-    return { expiresAt: rows[0].expires_at.toISOString() };
+    const existingIds = rows[0].existing_ids ?? [];
+    return {
+      expiresAt: rows[0].expires_at.toISOString(),
+      // Built here rather than read back: the jsonb column reorders each candidate's keys.
+      candidates: session.candidates.map((candidate, index) => {
+        const existingPatientId = existingIds[index];
+        return existingPatientId ? { ...candidate, existingPatientId } : candidate;
+      }),
+    };
   }
 
   /** With `forUpdate`, the row stays locked until the transaction ends: confirms of one session queue up here. */
@@ -99,16 +122,6 @@ export class ImportsRepository {
        WHERE hospital_id = $1 AND id = $2`,
       [hospitalId, importId, outcome.patientId, outcome.physicianId],
     );
-  }
-
-  /** The Care app patients that already carry these patient codes in this hospital, by code. */
-  async existingPatientIds(hospitalId: string, patientCodes: string[]): Promise<Map<string, string>> {
-    if (patientCodes.length === 0) return new Map();
-    const rows: { id: string; patient_code: string }[] = await this.dataSource.query(
-      `SELECT id, patient_code FROM patient_import.patients WHERE hospital_id = $1 AND patient_code = ANY($2::text[])`,
-      [hospitalId, patientCodes],
-    );
-    return new Map(rows.map((row) => [row.patient_code, row.id]));
   }
 
   /**

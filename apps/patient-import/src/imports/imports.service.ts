@@ -69,21 +69,14 @@ export class ImportsService {
         'The hospital answered, but with no patient that has a patient code and a name.',
       );
     }
-    const existing = await this.sessions.existingPatientIds(hospitalId, [
-      ...new Set(saveable.map((c) => c.patientCode)),
-    ]);
-    const candidates: CandidateV1[] = saveable.map((candidate) => {
-      const existingPatientId = existing.get(candidate.patientCode);
-      return existingPatientId ? { ...candidate, existingPatientId } : candidate;
-    });
     const importId = randomUUID();
-    const { expiresAt } = await this.sessions.insert({
+    const { expiresAt, candidates } = await this.sessions.insert({
       id: importId,
       hospitalId,
       requestedBy: request.requestedBy,
       source,
       lookupBy: lookup.by,
-      candidates,
+      candidates: saveable,
       messageId: found.messageId,
       ttlSeconds: this.options.sessionTtlSeconds,
     });

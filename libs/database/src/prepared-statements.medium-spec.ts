@@ -36,7 +36,7 @@ describe('prepared statements (PostgreSQL)', () => {
       }[]
     ).map((row) => row.statement);
 
-  it('prepares a parameterised statement once and reuses it; statements without parameters stay plain', async () => {
+  it('prepares a parameterised statement once and reuses it; statements given no values stay plain', async () => {
     const dataSource = await open();
     try {
       for (let i = 0; i < 3; i++) {
@@ -44,6 +44,20 @@ describe('prepared statements (PostgreSQL)', () => {
       }
       await dataSource.query('SELECT 41 + 1 AS plain');
       expect(await preparedTexts(dataSource)).toEqual(['SELECT $1::int + 1 AS next']);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('prepares a fixed text given an empty values array, unless it holds several statements', async () => {
+    const dataSource = await open();
+    try {
+      for (let i = 0; i < 2; i++) {
+        expect(await dataSource.query('SELECT 40 + 2 AS probed', [])).toEqual([{ probed: 42 }]);
+      }
+      await dataSource.query('CREATE TABLE probed_rows (id int); INSERT INTO probed_rows VALUES (1)', []);
+      expect(await dataSource.query('SELECT count(*)::int AS n FROM probed_rows')).toEqual([{ n: 1 }]);
+      expect(await preparedTexts(dataSource)).toEqual(['SELECT 40 + 2 AS probed']);
     } finally {
       await dataSource.destroy();
     }

@@ -111,6 +111,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async hasPending(): Promise<boolean> {
     const [row]: { pending: boolean }[] = await this.dataSource.query(
       `SELECT EXISTS (${unrelayedSql(this.options.schema, '1')}) AS pending`,
+      [], // prepared: planned once per connection, not on every poll
     );
     return row?.pending === true;
   }

@@ -18,9 +18,11 @@ import {
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
-import { measureWorkCost } from '@bridge/testing';
+import { idleCpuMsPerSecond, idleShare, measureWorkCost } from '@bridge/testing';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+/** How long the platform is watched doing nothing, for the idle part of its CPU per lookup. */
+const IDLE_SECONDS = 5;
 /** Concurrent lookups in the loaded phase; BENCH_IMPORT_CONCURRENCY shows how the cost per lookup moves with it. */
 const CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 16);
 
@@ -95,9 +97,13 @@ async function measureLookups(
     httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
   await lookup(4, 2); // warm-up
   const serial = await lookup(1, DURATION_S / 2);
-  const meter = await measureWorkCost(await platform.processes(), databaseUrl);
+  const processes = await platform.processes();
+  const meter = await measureWorkCost(processes, databaseUrl);
   const loaded = await lookup(CONCURRENCY, DURATION_S / 2);
-  const cost = await meter.finish(Math.round((loaded.perSecond * DURATION_S) / 2), 'lookup');
+  const lookups = Math.round((loaded.perSecond * DURATION_S) / 2);
+  const cost = await meter.finish(lookups, 'lookup');
+  // After finish(), which waited for the database to settle: the platform has nothing left to do.
+  const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
 
   process.stdout.write(
     `P3 pull-import${topology === 'distributed' ? '' : ' (embedded)'}: p50 ${serial.p50.toFixed(1)} ms (direct MLLP ${baseline.serial.p50.toFixed(1)} ms, added ${(serial.p50 - baseline.serial.p50).toFixed(1)} ms), ` +
@@ -105,6 +111,7 @@ async function measureLookups(
       `${loaded.perSecond.toFixed(0)} lookups/s at ${CONCURRENCY} concurrent (direct ${baseline.loaded.perSecond.toFixed(0)}/s); ` +
       `ratio ${(loaded.perSecond / baseline.loaded.perSecond).toFixed(2)}; ${cost.summary} ` +
       `(target added p50 <= 3 ms, added p99 <= 15 ms, >= 300 lookups/s, <= 3 ms cpu/lookup)\n` +
+      `${idleShare(cost, { msPerSecond: idleMsPerSecond, seconds: DURATION_S / 2, units: lookups, unitName: 'lookup' })}\n` +
       `  row writes by table per lookup: ${cost.writesByTable}\n`,
   );
 }

@@ -19,7 +19,7 @@ import {
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
-import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from '@bridge/testing';
+import { idleCpuMsPerSecond, idleShare, measureWorkCost, type WorkCost } from '@bridge/testing';
 import {
   baselineUpsert,
   createBaselineTable,
@@ -78,14 +78,12 @@ async function measurePush(
   // After finish(), which waited for the database to settle: the platform has nothing left to do.
   const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
   const ratio = result.requestsPerSecond / baseline.requestsPerSecond;
-  const idleMsPerUpsert = (idleMsPerSecond * DURATION_S) / Math.max(result.total, 1);
   process.stdout.write(
     `P1 push-api ${topology}: ${result.total} upserts in ${DURATION_S} s = ${result.requestsPerSecond.toFixed(0)} req/s, ` +
       `p99 ${result.p99Ms} ms, errors ${result.errors}; baseline ${baseline.requestsPerSecond.toFixed(0)} req/s ` +
       `p99 ${baseline.p99Ms} ms; ratio ${ratio.toFixed(2)}; ${cost.summary} ` +
       `(target >= 1500 req/s, p99 <= 50 ms, ratio >= 0.5, 0 errors, <= 1.5 ms cpu/upsert)\n` +
-      `  of which idle: ${idleMsPerSecond.toFixed(0)} ms cpu/s with no load = ${idleMsPerUpsert.toFixed(2)} ms/upsert at this rate; ` +
-      `the rest, ${(cost.cpuMsPerUnit - idleMsPerUpsert).toFixed(2)} ms/upsert, is the upserts' own\n` +
+      `${idleShare(cost, { msPerSecond: idleMsPerSecond, seconds: DURATION_S, units: result.total, unitName: 'upsert' })}\n` +
       `  row writes by table per upsert: ${cost.writesByTable}\n`,
   );
   return cost;

@@ -148,6 +148,9 @@ export class MllpClient {
       }
     });
     socket.on('close', () => {
+      // Every exchange ends with its socket closing: only a socket still in use has an exchange to fail
+      // (an error built for nothing captures a stack trace on every query).
+      if (this.socket !== socket) return;
       const message = decoder.midFrame
         ? 'the peer closed the connection mid-frame'
         : 'the peer closed the connection';

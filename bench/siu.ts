@@ -6,7 +6,7 @@
  * of every process (VmHWM), and the ratio to a same-run baseline: multi-row INSERTs of the same rows
  * (a patient and a care flow per message) straight into PostgreSQL. The same is measured on the embedded
  * default (`npm start`'s app: every service in one process, in-process bus), on a database of its own;
- * BENCH_SIU_TOPOLOGY=distributed|embedded|both (default both) picks them.
+ * BENCH_TOPOLOGY=distributed|embedded runs one of them, as in the other benchmarks.
  *
  * Uses AMQP_URL / TEST_DATABASE_URL when set, else a private RabbitMQ node and an embedded PostgreSQL.
  * BENCH_SIU_SIZES (e.g. `1000,10000`) changes the file sizes for a smoke check; BENCH_DIST_DIR points at
@@ -24,7 +24,7 @@ import {
   type Cleanups,
   type DistributedPlatform,
 } from './support/distributed-platform';
-import { startTopology, type Topology } from './support/embedded-platform';
+import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 
 const SIZES = (process.env.BENCH_SIU_SIZES ?? '10000,100000').split(',').map(Number);
 const WARM_UP = 2000;
@@ -34,14 +34,6 @@ interface Measured {
   messages: number;
   seconds: number;
   perSecond: number;
-}
-
-/** BENCH_SIU_TOPOLOGY: `distributed`, `embedded` or `both` (the default), one after the other. */
-function topologies(): Topology[] {
-  const chosen = process.env.BENCH_SIU_TOPOLOGY ?? 'both';
-  if (chosen === 'both') return ['distributed', 'embedded'];
-  if (chosen === 'distributed' || chosen === 'embedded') return [chosen];
-  throw new Error(`BENCH_SIU_TOPOLOGY must be distributed, embedded or both, not ${chosen}`);
 }
 
 export async function main(): Promise<void> {
@@ -54,7 +46,7 @@ export async function main(): Promise<void> {
       `baseline: ${baseline.toFixed(0)} rows/s (multi-row INSERT of ${SIZES[SIZES.length - 1]} patients + care flows)\n`,
     );
     const lines: string[] = [];
-    for (const topology of topologies()) {
+    for (const topology of chosenTopologies()) {
       const { platform, databaseUrl: database } = await startTopology(topology, infrastructure, {
         env: { SIU_SUPERVISE_INTERVAL_MS: '200' },
       });

@@ -77,6 +77,8 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
     extra: {
       max: options.poolSize ?? 10,
       idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+      // An idle connection (and its 5-minute timer) must not keep a process alive that has nothing else to do.
+      allowExitOnIdle: true,
       ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
     },
   };

@@ -102,7 +102,7 @@ export async function readSigningKey(
   databaseUrl: string,
   passphrase: string,
 ): Promise<{ kid: string; privateKey: KeyObject }> {
-  await fetch(`${url}/.well-known/jwks.json`); // a fresh platform makes its first key on first use
+  await warmUp(`${url}/.well-known/jwks.json`); // a fresh platform makes its first key on first use
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -113,6 +113,23 @@ export async function readSigningKey(
     return { kid: rows[0].kid, privateKey: createPrivateKey({ key: rows[0].private_key_pem, passphrase }) };
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A suite's first request to the shared platform may go out on a keep-alive socket the gateway closed while
+ * the worker ran other suites: fetch then fails with "other side closed" (nodejs/undici#3492; CI met it
+ * once). That failure is the client's, so the request goes again, at most three times.
+ */
+async function warmUp(url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await (await fetch(url)).arrayBuffer();
+      return;
+    } catch (error) {
+      const socketClosed = (error as { cause?: { code?: string } }).cause?.code === 'UND_ERR_SOCKET';
+      if (!socketClosed || attempt === 3) throw error;
+    }
   }
 }
 

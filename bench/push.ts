@@ -20,13 +20,7 @@ import {
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { idleCpuMsPerSecond, idleShare, measureWorkCost, type WorkCost } from '@bridge/testing';
-import {
-  baselineUpsert,
-  createBaselineTable,
-  pushLoad,
-  type LoadResult,
-  type PatientBody,
-} from './support/push-load';
+import { createBaselineTable, pushLoad, routeBaselineUpsert, type LoadResult } from './support/push-load';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 /** How long the platform is watched doing nothing, for the idle part of its CPU per upsert. */
@@ -93,10 +87,7 @@ async function runBaseline(databaseUrl: string): Promise<LoadResult> {
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
   await createBaselineTable(pool);
   const app = Fastify();
-  app.post('/v1/patients', async (request, reply) => {
-    const row = await baselineUpsert(pool, request.body as PatientBody);
-    return reply.status(row.created ? 201 : 200).send(row);
-  });
+  routeBaselineUpsert(app, pool);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
     await pushLoad(address, 'baseline', 2, 'baseline warm-up');

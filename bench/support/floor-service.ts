@@ -17,10 +17,11 @@ import {
   baselineUpsertWithEvents,
   createBaselineOutbox,
   createBaselineTable,
+  routeBaselineUpsert,
   type PatientBody,
 } from './push-load';
 
-export const FLOOR_PATTERN = 'bench.floor.upsert.v1';
+const FLOOR_PATTERN = 'bench.floor.upsert.v1';
 const RPC_TIMEOUT_MS = 10_000;
 
 export type FloorRole = 'direct' | 'front' | 'worker' | 'worker-events';
@@ -56,10 +57,7 @@ async function main(role: FloorRole): Promise<void> {
     const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
     stops.push(() => pool.end());
     await createBaselineTable(pool);
-    app.post('/v1/patients', async (request, reply) => {
-      const row = await baselineUpsert(pool, request.body as PatientBody);
-      return reply.status(row.created ? 201 : 200).send(row);
-    });
+    routeBaselineUpsert(app, pool);
   } else {
     const transport = await startTransport('bench-floor-front', stops);
     app.post('/v1/patients', async (request, reply) => {

@@ -4,9 +4,10 @@
  * `INSERT .. ON CONFLICT` the baseline routes run straight on PostgreSQL.
  */
 import autocannon from 'autocannon';
+import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 
-export const CONNECTIONS = 64;
+const CONNECTIONS = 64;
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -24,7 +25,7 @@ export interface PatientBody {
   email: string;
 }
 
-export const BASELINE_HOSPITAL_ID = '00000000-0000-4000-8000-000000000001';
+const BASELINE_HOSPITAL_ID = '00000000-0000-4000-8000-000000000001';
 
 export async function createBaselineTable(pool: Pool): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS bench_patients (
@@ -54,6 +55,14 @@ const UPSERT_WITH_EVENTS_SQL = `WITH patient AS (${UPSERT_SQL}),
 /** The baseline's whole work per request: one statement, one round trip. */
 export function baselineUpsert(pool: Pool, body: PatientBody): Promise<{ id: string; created: boolean }> {
   return upsert(pool, UPSERT_SQL, body);
+}
+
+/** POST /v1/patients on `app` answered by the baseline upsert on `pool`: 201 when inserted, else 200. */
+export function routeBaselineUpsert(app: FastifyInstance, pool: Pool): void {
+  app.post('/v1/patients', async (request, reply) => {
+    const row = await baselineUpsert(pool, request.body as PatientBody);
+    return reply.status(row.created ? 201 : 200).send(row);
+  });
 }
 
 /** The outbox baselineUpsertWithEvents writes to. */

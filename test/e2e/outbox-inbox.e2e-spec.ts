@@ -8,6 +8,7 @@ import {
   Outbox,
   OutboxRelay,
   messagingTablesMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
   unrelayedSql,
   type MessagingOptions,
@@ -31,6 +32,7 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
     database = await migratedTestDatabase(options.schema, [
       messagingTablesMigration(options.schema),
       outboxLogMigration(options.schema),
+      outboxGroupedEventsMigration(options.schema),
     ]);
     dataSource = database.dataSource;
     transport = new InProcessTransport(new InProcessBroker());

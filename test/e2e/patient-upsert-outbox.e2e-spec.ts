@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { dataSourceOptions, idempotencyKeysMigration, openDataSource } from '@bridge/database';
-import { Outbox, messagingTablesMigration, outboxLogMigration } from '@bridge/messaging';
+import {
+  Outbox,
+  messagingTablesMigration,
+  outboxGroupedEventsMigration,
+  outboxLogMigration,
+} from '@bridge/messaging';
 import { createTestDatabase } from '@bridge/testing';
 import { Initial1764150000000 } from '../../apps/patient-import/src/migrations/1764150000000-initial';
 import { PatientEvents1796240000000 } from '../../apps/patient-import/src/migrations/1796240000000-patient-events';
@@ -35,6 +40,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
           PatientEventsAnnounced1796250000000,
           PatientEventsEventPosition1796250000002,
           outboxLogMigration(schema),
+          outboxGroupedEventsMigration(schema),
         ],
       }),
       schema,

@@ -15,6 +15,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
@@ -42,6 +43,7 @@ export function hl7GatewayMigrations(): (new () => MigrationInterface)[] {
     outboxTraceparentMigration(HL7_GATEWAY_SCHEMA),
     SiuListeners1796228600000,
     outboxLogMigration(HL7_GATEWAY_SCHEMA),
+    outboxGroupedEventsMigration(HL7_GATEWAY_SCHEMA),
   ];
 }
 

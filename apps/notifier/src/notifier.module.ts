@@ -6,6 +6,7 @@ import {
   healthHandler,
   MessagingModule,
   messagingTablesMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
@@ -28,6 +29,7 @@ export function notifierMigrations(): (new () => MigrationInterface)[] {
     WebhookPatientOrder1796250000000,
     WebhookPositionWatermarks1796250000002,
     outboxLogMigration(NOTIFIER_SCHEMA),
+    outboxGroupedEventsMigration(NOTIFIER_SCHEMA),
   ];
 }
 

@@ -18,6 +18,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
@@ -61,6 +62,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     AppointmentMessageResults1796250000001,
     PatientEventsEventPosition1796250000002,
     outboxLogMigration(PATIENT_IMPORT_SCHEMA),
+    outboxGroupedEventsMigration(PATIENT_IMPORT_SCHEMA),
   ];
 }
 

@@ -16,6 +16,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
@@ -58,6 +59,7 @@ export function siuIngestorMigrations(box: SecretBox): (new () => MigrationInter
     announceSiuListenersMigration(box),
     MessageOutcomes1796250000000,
     outboxLogMigration(SIU_INGESTOR_SCHEMA),
+    outboxGroupedEventsMigration(SIU_INGESTOR_SCHEMA),
   ];
 }
 

@@ -5,6 +5,7 @@ import {
   MessagingModule,
   messagingTablesMigration,
   outboxTraceparentMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
 } from '@bridge/messaging';
 import { ObservabilityModule } from '@bridge/observability';
@@ -59,6 +60,7 @@ export class UserProvisioningModule {
             UserPreferredLanguage1796260000001,
             outboxTraceparentMigration(USER_PROVISIONING_SCHEMA),
             outboxLogMigration(USER_PROVISIONING_SCHEMA),
+            outboxGroupedEventsMigration(USER_PROVISIONING_SCHEMA),
           ],
         }),
         MessagingModule.forService({

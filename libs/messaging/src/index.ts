@@ -16,6 +16,7 @@ export * from './outbox/outbox.relay';
 export * from './outbox/messaging-tables.migration';
 export * from './outbox/outbox-traceparent.migration';
 export * from './outbox/outbox-log.migration';
+export * from './outbox/outbox-grouped-events.migration';
 export * from './outbox/outbox-partitions';
 export * from './bus-metrics';
 export * from './in-process/in-process.transport';

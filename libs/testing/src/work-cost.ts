@@ -88,7 +88,10 @@ export function rabbitMqPids(nodeDir?: string): number[] {
   return pids;
 }
 
-/** Row writes per table (a partitioned journal's day partitions counted as the journal), and their sum. */
+/**
+ * Row writes per table (a partitioned journal's day partitions counted as the journal, a table's TOAST chunks
+ * as the table: a large value is written as several chunk rows), and their sum.
+ */
 interface RowWrites {
   total: number;
   byTable: Map<string, number>;
@@ -96,9 +99,14 @@ interface RowWrites {
 
 async function rowWrites(pool: Pool): Promise<RowWrites> {
   const { rows } = await pool.query<{ name: string; writes: string }>(
-    `SELECT schemaname || '.' || regexp_replace(relname, '_(p[0-9]{8}|default)$', '') AS name,
-            sum(n_tup_ins + n_tup_upd + n_tup_del) AS writes
-     FROM pg_stat_user_tables GROUP BY 1`,
+    `SELECT n.nspname || '.' || regexp_replace(owner.relname, '_(p[0-9]{8}|default)$', '') AS name,
+            sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del) AS writes
+     FROM pg_stat_all_tables s
+     JOIN pg_class owner
+       ON owner.oid = COALESCE((SELECT t.oid FROM pg_class t WHERE t.reltoastrelid = s.relid), s.relid)
+     JOIN pg_namespace n ON n.oid = owner.relnamespace
+     WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+     GROUP BY 1`,
   );
   const byTable = new Map(rows.map((row) => [row.name, Number(row.writes)]));
   return { total: [...byTable.values()].reduce((sum, writes) => sum + writes, 0), byTable };

@@ -8,6 +8,7 @@ import {
   OutboxRelay,
   RabbitMqTransport,
   messagingTablesMigration,
+  outboxGroupedEventsMigration,
   outboxLogMigration,
   unrelayedSql,
   type MessagingOptions,
@@ -41,6 +42,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
     database = await migratedTestDatabase(options.schema, [
       messagingTablesMigration(options.schema),
       outboxLogMigration(options.schema),
+      outboxGroupedEventsMigration(options.schema),
     ]);
     dataSource = database.dataSource;
     await dataSource.query(

@@ -42,7 +42,8 @@ function careFlowReturning(row: string, positions: BatchPositions, parameters: u
 
 /**
  * The care flows SIU messages start, update and stop (rule 25), a batch per statement, each change with its
- * `careflows.careflow.changed.v1` outbox row and patient position in the same statement. Every query takes
+ * `careflows.careflow.changed.v1` event and patient position in the same statement (the statement's events
+ * in one outbox row: Outbox.withEvent's `grouped`). Every query takes
  * the hospital id; rows are locked in id order so concurrent batches cannot deadlock.
  */
 @Injectable()
@@ -120,6 +121,7 @@ export class SiuCareFlowsRepository {
       },
       'careflows.careflow.changed.v1',
       changedEventSql('started'),
+      { grouped: true },
     );
     positions.note(await manager.query(statement.sql, statement.parameters));
   }
@@ -151,6 +153,7 @@ export class SiuCareFlowsRepository {
       },
       'careflows.careflow.changed.v1',
       changedEventSql('updated'),
+      { grouped: true },
     );
     positions.note(await manager.query(statement.sql, statement.parameters));
   }
@@ -174,6 +177,7 @@ export class SiuCareFlowsRepository {
       },
       'careflows.careflow.changed.v1',
       changedEventSql('stopped'),
+      { grouped: true },
     );
     positions.note(await manager.query(statement.sql, statement.parameters));
   }

@@ -7,7 +7,7 @@ import { batchPositionSql, positionPayloadSql, type BatchPositions } from '../pa
 
 /**
  * The patients of a batch of SIU messages, created or updated in one statement with their
- * `patients.patient.upserted.v1` outbox rows, rows taken in patient-code order so concurrent batches cannot
+ * `patients.patient.upserted.v1` events (one outbox row: Outbox.withEvent's `grouped`), rows taken in patient-code order so concurrent batches cannot
  * deadlock.
  */
 @Injectable()
@@ -69,6 +69,7 @@ export class SiuPatientsRepository {
       'patients.patient.upserted.v1',
       `json_strip_nulls(json_build_object('hospitalId', hospital_id, 'patientId', id, 'created', created,
         'source', source, ${positionPayloadSql('changed')}))`,
+      { grouped: true },
     );
     const rows: { id: string; patient_code: string; created: boolean; patient_position: string }[] =
       await manager.query(statement.sql, statement.parameters);

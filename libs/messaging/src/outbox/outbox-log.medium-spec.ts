@@ -15,6 +15,7 @@ import type { MessagingOptions } from '../messaging.options';
 import { BusClient } from '../nest/bus.client';
 import { messagingTablesMigration } from './messaging-tables.migration';
 import { Outbox } from './outbox';
+import { outboxGroupedEventsMigration } from './outbox-grouped-events.migration';
 import { outboxLogMigration } from './outbox-log.migration';
 import { maintainOutbox, unrelayedSql } from './outbox-partitions';
 import { OutboxRelay } from './outbox.relay';
@@ -37,6 +38,7 @@ describe('outbox log (medium)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let dataSource: DataSource;
   let received: string[];
+  let receivedIds: string[];
   let client: BusClient;
   const outbox = new Outbox(options);
 
@@ -46,7 +48,10 @@ describe('outbox log (medium)', () => {
         schema,
         url: database.url,
         entities: [],
-        migrations: [messagingTablesMigration(schema), ...(withLog ? [outboxLogMigration(schema)] : [])],
+        migrations: [
+          messagingTablesMigration(schema),
+          ...(withLog ? [outboxLogMigration(schema), outboxGroupedEventsMigration(schema)] : []),
+        ],
       }),
       schema,
     );
@@ -78,12 +83,14 @@ describe('outbox log (medium)', () => {
     await old.destroy();
     dataSource = await open(true);
     received = [];
+    receivedIds = [];
     const transport = new InProcessTransport(new InProcessBroker());
     await transport.subscribe(
       'patients.patient.upserted.v1',
       { queue: 'outbox-log-test.listener', prefetch: 50, maxAttempts: 1, backoffMs: 10 },
-      async (payload) => {
+      async (payload, meta) => {
         received.push((payload as { patientId: string }).patientId);
+        receivedIds.push(meta.messageId);
       },
     );
     client = new BusClient(transport, options.rpcTimeoutMs);
@@ -149,6 +156,70 @@ describe('outbox log (medium)', () => {
     expect(sent).toBe(ids.length);
     expect(got).toHaveLength(ids.length);
     expect(new Set(got)).toEqual(new Set(ids));
+  });
+
+  it('publishes a grouped row’s events one by one, a page stopping at its event budget, each once with its stored id', async () => {
+    // Three statements of 150 events, one grouped row each, then an ordinary row: a page takes rows while
+    // the events before them are under 200, so the first page takes two rows (300 events), the next the rest.
+    const grouped = (from: number) =>
+      outbox.withEvent(
+        { sql: `SELECT n FROM generate_series($1::int, $1::int + 149) AS n`, parameters: [from] },
+        'patients.patient.upserted.v1',
+        `json_build_object('hospitalId', gen_random_uuid(), 'patientId', 'grouped-' || n, 'created', true, 'source', 'api')`,
+        { grouped: true },
+      );
+    const rowCount = async (): Promise<number> =>
+      (await dataSource.query(`SELECT count(*)::int AS count FROM "${schema}".outbox`))[0].count;
+    const rowsBefore = await rowCount();
+    await dataSource.transaction(async (manager) => {
+      for (const from of [1, 151, 301]) {
+        const statement = grouped(from);
+        await manager.query(statement.sql, statement.parameters);
+      }
+      // A statement that changes nothing writes no row.
+      const none = outbox.withEvent(
+        { sql: `SELECT 1 AS n WHERE false`, parameters: [] },
+        'patients.patient.upserted.v1',
+        `json_build_object('patientId', 'never')`,
+        { grouped: true },
+      );
+      await manager.query(none.sql, none.parameters);
+    });
+    await add('after-grouped');
+    expect((await rowCount()) - rowsBefore).toBe(4);
+
+    receivedIds.splice(0, receivedIds.length); // the earlier tests' events
+    // Events published per page: a page is one relay transaction.
+    const perPage: number[] = [];
+    const transaction = dataSource.transaction.bind(dataSource) as (work: unknown) => Promise<unknown>;
+    const emit = client.emit.bind(client);
+    const spies = [
+      jest.spyOn(dataSource, 'transaction').mockImplementation(((work: unknown) => {
+        perPage.push(0);
+        return transaction(work);
+      }) as never),
+      jest.spyOn(client, 'emit').mockImplementation((pattern, record) => {
+        perPage[perPage.length - 1] += 1;
+        return emit(pattern, record);
+      }),
+    ];
+    const expected = [...Array.from({ length: 450 }, (_, index) => `grouped-${index + 1}`), 'after-grouped'];
+    try {
+      expect(await relayed(expected.length)).toEqual({ sent: expected.length, got: expected });
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    const pages = perPage.filter((events) => events > 0);
+    expect(pages[0]).toBe(300);
+    expect(Math.max(...pages)).toBeLessThan(200 + 150);
+    const stored: { id: string }[] = await dataSource.query(
+      `SELECT e->>'id' AS id FROM "${schema}".outbox o, jsonb_array_elements(o.payload) WITH ORDINALITY AS x (e, i)
+       WHERE jsonb_typeof(o.payload) = 'array' ORDER BY o.txid, o.seq, x.i`,
+    );
+    const published = receivedIds.splice(0, receivedIds.length);
+    expect(published.slice(0, 450)).toEqual(stored.map((row) => row.id));
+    expect(new Set(published).size).toBe(expected.length);
+    expect(await relay().flush()).toBe(0);
   });
 
   it('drops an ended day once all of it was relayed, and keeps it while a row is pending', async () => {

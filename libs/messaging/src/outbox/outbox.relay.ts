@@ -11,6 +11,7 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { lastValueFrom } from 'rxjs';
 import { BusClient } from '../nest/bus.client';
 import { BusRecord } from '../nest/bus-record';
+import type { GroupedEvent } from './outbox';
 import { maintainOutbox, unrelayedSql } from './outbox-partitions';
 
 interface OutboxRow {
@@ -18,12 +19,16 @@ interface OutboxRow {
   seq: string;
   id: string;
   event: string;
+  /** Null for a row read past the page's budget (`taken` false): it is read again by the next page. */
   payload: unknown;
   correlation_id: string;
   traceparent: string | null;
+  taken: boolean;
 }
 
-const BATCH_SIZE = 200;
+/** Rows read per page, and the events a page publishes: a page stops at the row that reaches the budget. */
+const PAGE_ROWS = 200;
+const PAGE_EVENTS = 200;
 
 /** How often the relay makes coming days' partitions and drops relayed ones (maintainOutbox). */
 const MAINTENANCE_EVERY_MS = 10 * 60_000;
@@ -44,12 +49,12 @@ interface Cursor {
  * snapshot taken when the batch starts (`batch_upto`) and was not in the one the previous batch ended with
  * (`relayed_upto`). Every committed transaction becomes visible in exactly one such step, so no row is
  * jumped over, however late it commits; and a transaction left open long (a large SIU file's store) holds
- * back only its own rows, not those committed after it began. A batch larger than BATCH_SIZE is published
+ * back only its own rows, not those committed after it began. A batch larger than a page is published
  * in (txid, seq) pages, its place kept in `after_txid, after_seq`.
  *
  * One instance relays a schema at a time (a transaction advisory lock; the others skip the batch). A crash
  * between publish and the cursor's update republishes: consumers are idempotent (Inbox) by message id =
- * outbox row id.
+ * outbox row id (a grouped row's events: the ids stored with them).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -102,9 +107,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!(await this.hasPending())) return 0;
     let total = 0;
     for (;;) {
-      const sent = await this.relayBatch();
-      total += sent;
-      if (sent < BATCH_SIZE) return total;
+      const page = await this.relayPage();
+      total += page.events;
+      if (!page.more) return total;
     }
   }
 
@@ -133,14 +138,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }, delayMs);
   }
 
-  private async relayBatch(): Promise<number> {
+  /** Publishes one page of the batch in progress (or of a new one); `more`: the batch goes on. */
+  private async relayPage(): Promise<{ events: number; more: boolean }> {
     const schema = this.options.schema;
     return this.dataSource.transaction(async (manager) => {
       const [{ relaying }]: { relaying: boolean }[] = await manager.query(
         'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS relaying',
         [`outbox-relay:${schema}`],
       );
-      if (!relaying) return 0;
+      if (!relaying) return { events: 0, more: false };
       // Statements of their own after the lock: their snapshots see the cursor the previous holder committed.
       // A new batch starts at the previous snapshot's xmin: every row below it was visible there, so relayed.
       const [cursor]: (Cursor & { fresh: boolean })[] = await manager.query(
@@ -152,22 +158,30 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       // Only the (txid, seq) lower bound as a range: with more range conditions PostgreSQL estimated a handful
       // of rows and sorted every remaining row of the batch for each page (a whole SIU file is one txid),
-      // where this walks the index in order and stops at the page's end.
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT o.txid::text AS txid, o.seq, o.id, o.event, o.payload, o.correlation_id, o.traceparent
-         FROM "${schema}".outbox o
-         WHERE (o.txid, o.seq) > ($3::xid8, $4::bigint)
-           AND pg_visible_in_snapshot(o.txid, $2::pg_snapshot) AND NOT pg_visible_in_snapshot(o.txid, $1::pg_snapshot)
-         ORDER BY o.txid, o.seq LIMIT ${BATCH_SIZE}`,
+      // where this walks the index in order and stops at the page's end. A row is taken while the events of the
+      // rows before it are under the budget (a grouped row holds many), so a page's size stays bounded and its
+      // first row is always taken; the payloads of the rows past it are not read out.
+      const page: OutboxRow[] = await manager.query(
+        `SELECT txid, seq, id, event, CASE WHEN taken THEN payload END AS payload, correlation_id, traceparent, taken
+         FROM (
+           SELECT o.txid::text AS txid, o.seq, o.id, o.event, o.payload, o.correlation_id, o.traceparent,
+             sum(o.events) OVER (ORDER BY o.txid, o.seq) - o.events < ${PAGE_EVENTS} AS taken
+           FROM "${schema}".outbox o
+           WHERE (o.txid, o.seq) > ($3::xid8, $4::bigint)
+             AND pg_visible_in_snapshot(o.txid, $2::pg_snapshot) AND NOT pg_visible_in_snapshot(o.txid, $1::pg_snapshot)
+           ORDER BY o.txid, o.seq LIMIT ${PAGE_ROWS}
+         ) page`,
         [cursor.relayed_upto, cursor.batch_upto, cursor.after_txid, cursor.after_seq],
       );
+      const rows = page.filter((row) => row.taken);
+      const events = rows.flatMap(eventsOf);
       await Promise.all(
-        rows.map((row) =>
+        events.map(({ row, id, payload }) =>
           lastValueFrom(
             this.client.emit(
               row.event,
-              new BusRecord(row.payload, {
-                messageId: row.id,
+              new BusRecord(payload, {
+                messageId: id,
                 correlationId: row.correlation_id,
                 ...(row.traceparent ? { traceparent: row.traceparent } : {}),
               }),
@@ -176,7 +190,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           ),
         ),
       );
-      if (rows.length === BATCH_SIZE) {
+      const more = rows.length < page.length || page.length === PAGE_ROWS;
+      if (more) {
         const last = rows[rows.length - 1];
         await manager.query(
           `UPDATE "${schema}".outbox_relayed
@@ -192,7 +207,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           [cursor.batch_upto],
         );
       }
-      return rows.length;
+      return { events: events.length, more };
     });
   }
 
@@ -203,4 +218,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (!this.stopped) this.logger.warn(`outbox maintenance failed: ${(error as Error).message}`);
     });
   }
+}
+
+/** The events of a row: a grouped row's each with the id stored with it, else the row itself. */
+function eventsOf(row: OutboxRow): { row: OutboxRow; id: string; payload: unknown }[] {
+  return Array.isArray(row.payload)
+    ? (row.payload as GroupedEvent[]).map((event) => ({ row, id: event.id, payload: event.payload }))
+    : [{ row, id: row.id, payload: row.payload }];
 }

@@ -7,6 +7,16 @@ import type { EntityManager } from 'typeorm';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 
 /**
+ * One event of a grouped outbox row (`withEvent`'s `grouped`): such a row's payload is a JSON array of these,
+ * and its `events` column their count; an ordinary row's payload is the event's payload itself, always an
+ * object (outbox-grouped-events.migration.ts).
+ */
+export interface GroupedEvent {
+  id: string;
+  payload: unknown;
+}
+
+/**
  * Rows are stamped with clock_timestamp(), not now(): now() is one value for a whole transaction, and a
  * backlog of equal timestamps makes the relay's ordered batches sort the whole table each time.
  *
@@ -41,20 +51,28 @@ export class Outbox {
    * same round trip; PostgreSQL allows such statements only at the top level, hence here and not nested.
    * `from`: what the payload is built from, `changed` unless given (e.g. `changed, alongside` when the
    * payload also carries what `alongside` returned, for a one-row statement).
+   * `grouped`: the events of all the statement's rows in one outbox row (see `GroupedEvent`), for set-based
+   * statements of a batch (an SIU batch changes a hundred care flows): one row write per statement instead
+   * of one per event. The relay publishes each event on its own, as if it had had its own row.
    */
   withEvent<E extends EventName>(
     statement: { sql: string; parameters: unknown[] },
     event: E,
     payloadSql: string,
-    options: { alongside?: string; from?: string } = {},
+    options: { alongside?: string; from?: string; grouped?: boolean } = {},
   ): { sql: string; parameters: unknown[] } {
     const eventParameter = statement.parameters.length + 1;
+    // A grouped row's events get their ids here, stored with them: a batch published again after a crash
+    // carries the same message ids, which is what makes consumers' Inbox skip it.
+    const [payload, events] = options.grouped
+      ? [`jsonb_agg(jsonb_build_object('id', gen_random_uuid(), 'payload', ${payloadSql}))`, 'count(*)']
+      : [payloadSql, '1'];
     return {
       sql: `WITH changed AS (${statement.sql}),${options.alongside ? `\n        alongside AS (${options.alongside}),` : ''}
         announced AS (
-          INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, traceparent, created_at)
-          SELECT gen_random_uuid(), $${eventParameter}, ${payloadSql}, $${eventParameter + 1}, $${eventParameter + 2}::text,
-            clock_timestamp() FROM ${options.from ?? 'changed'}
+          INSERT INTO "${this.options.schema}".outbox (id, event, payload, events, correlation_id, traceparent, created_at)
+          SELECT gen_random_uuid(), $${eventParameter}, ${payload}, ${events}, $${eventParameter + 1}, $${eventParameter + 2}::text,
+            clock_timestamp() FROM ${options.from ?? 'changed'}${options.grouped ? ' HAVING count(*) > 0' : ''}
         )
         SELECT * FROM changed`,
       parameters: [

@@ -241,6 +241,13 @@ describe('patient trace', () => {
     const split = await wholeTrace(10);
     expect(split.pages).toBe(2);
     expect(exact.events).toEqual(whole.events);
+    // An SIU message's care-flow changes are stored on its row: a page may end between them (limit 3 ends
+    // after the file message's own entry, before its care-flow start). Every page size gives the whole trace.
+    for (let limit = 1; limit <= 10; limit += 1) {
+      const pages = await wholeTrace(limit);
+      expect({ limit, events: pages.events }).toEqual({ limit, events: whole.events });
+      expect(pages.pages).toBe(Math.ceil(whole.events.length / limit));
+    }
 
     expect((await trace('?limit=0')).status).toBe(400);
     expect((await trace('?limit=201')).status).toBe(400);

@@ -12,6 +12,7 @@ import { Initial1764150000000 } from '../../apps/patient-import/src/migrations/1
 import { PatientEvents1796240000000 } from '../../apps/patient-import/src/migrations/1796240000000-patient-events';
 import { PatientEventsAnnounced1796250000000 } from '../../apps/patient-import/src/migrations/1796250000000-patient-events-announced';
 import { PatientEventsEventPosition1796250000002 } from '../../apps/patient-import/src/migrations/1796250000002-patient-events-event-position';
+import { PatientEventsMoreEntries1796280000001 } from '../../apps/patient-import/src/migrations/1796280000001-patient-events-more-entries';
 import { PatientEventsRepository } from '../../apps/patient-import/src/patient-trace/patient-events.repository';
 import { PatientsRepository } from '../../apps/patient-import/src/patients/patients.repository';
 
@@ -41,6 +42,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
           PatientEventsEventPosition1796250000002,
           outboxLogMigration(schema),
           outboxGroupedEventsMigration(schema),
+          PatientEventsMoreEntries1796280000001,
         ],
       }),
       schema,

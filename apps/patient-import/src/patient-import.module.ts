@@ -37,6 +37,7 @@ import { PatientEvents1796240000000 } from './migrations/1796240000000-patient-e
 import { PatientEventsAnnounced1796250000000 } from './migrations/1796250000000-patient-events-announced';
 import { AppointmentMessageResults1796250000001 } from './migrations/1796250000001-appointment-message-results';
 import { PatientEventsEventPosition1796250000002 } from './migrations/1796250000002-patient-events-event-position';
+import { PatientEventsMoreEntries1796280000001 } from './migrations/1796280000001-patient-events-more-entries';
 import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
@@ -63,6 +64,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     PatientEventsEventPosition1796250000002,
     outboxLogMigration(PATIENT_IMPORT_SCHEMA),
     outboxGroupedEventsMigration(PATIENT_IMPORT_SCHEMA),
+    PatientEventsMoreEntries1796280000001,
   ];
 }
 

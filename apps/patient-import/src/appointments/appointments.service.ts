@@ -149,7 +149,7 @@ export class AppointmentsService {
     await this.trace.record(
       manager,
       hospitalId,
-      positions.carry(messages.flatMap((message) => traceOf(message, results.get(message.messageId)!))),
+      positions.carry(messages.map((message) => traceOf(message, results.get(message.messageId)!))),
     );
     return [...applied, ...replayed];
   }
@@ -328,8 +328,11 @@ class ConcurrentApply extends Error {
   }
 }
 
-/** The patient's trace of one applied message: the message, then each care-flow change it made. */
-function traceOf(message: AppointmentMessageV1, result: AppointmentMessageAppliedV1): NewPatientEvent[] {
+/**
+ * The patient's trace of one applied message: the message, then each care-flow change it made, stored on the
+ * message's row (one row write per message, PatientEventsRepository.page reads them back as entries).
+ */
+function traceOf(message: AppointmentMessageV1, result: AppointmentMessageAppliedV1): NewPatientEvent {
   const event = `SIU ${message.appointment?.event ?? 'message'}`;
   const common = {
     patientId: result.patientId,
@@ -341,22 +344,16 @@ function traceOf(message: AppointmentMessageV1, result: AppointmentMessageApplie
     { happened: result.careFlowUpdated, kind: 'careflow.updated', verb: 'updated' },
     { happened: result.careFlowStopped, kind: 'careflow.stopped', verb: 'stopped' },
   ] as const;
-  return [
-    {
-      ...common,
-      kind: 'siu',
-      ...(result.careFlowId ? { careFlowId: result.careFlowId } : {}),
-      summary: `${event}: patient ${result.patientCreated ? 'created' : 'updated'}`,
-    },
-    ...changes
-      .filter((change) => change.happened)
-      .map((change) => ({
-        ...common,
-        kind: change.kind,
-        careFlowId: result.careFlowId,
-        summary: `Care flow ${change.verb} by ${event}`,
-      })),
-  ];
+  const moreEntries = changes
+    .filter((change) => change.happened)
+    .map((change) => ({ kind: change.kind, summary: `Care flow ${change.verb} by ${event}` }));
+  return {
+    ...common,
+    kind: 'siu',
+    ...(result.careFlowId ? { careFlowId: result.careFlowId } : {}),
+    summary: `${event}: patient ${result.patientCreated ? 'created' : 'updated'}`,
+    ...(moreEntries.length > 0 ? { moreEntries } : {}),
+  };
 }
 
 /** One upsert per patient code: the demographics of its latest message in the batch. */

@@ -17,6 +17,14 @@ export interface NewPatientEvent {
   summary: string;
   /** An SIU batch event's position, on the patient's last row of the batch (BatchPositions.carry). */
   eventPosition?: string;
+  /** Entries that follow this one, at its time, by its channel, message and care flow, stored on its row. */
+  moreEntries?: MoreEntry[];
+}
+
+/** An entry stored on the row of the entry before it (an SIU message's care-flow changes). */
+export interface MoreEntry {
+  kind: PatientTraceKind;
+  summary: string;
 }
 
 interface PatientEventRow {
@@ -29,6 +37,14 @@ interface PatientEventRow {
   message_id: string | null;
   care_flow_id: string | null;
   summary: string;
+  more_entries: MoreEntry[] | null;
+}
+
+/** Where a page ended: after the row at (time, seq), or after its first `entries` entries (`MoreEntry`). */
+interface TracePosition {
+  atMicros: string;
+  seq: string;
+  entries?: number;
 }
 
 const LOGIN_LINK_ISSUED = 'Login link issued, opening on this patient';
@@ -43,10 +59,12 @@ export class PatientEventsRepository {
       events.map((event) => pick(event) ?? null);
     await manager.query(
       `INSERT INTO patient_import.patient_events
-         (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary, event_position)
-       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary, e.event_position
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[])
-         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, event_position, position)
+         (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary, event_position, more_entries)
+       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary, e.event_position,
+         e.more_entries
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[], $9::jsonb[])
+         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, event_position,
+                               more_entries, position)
        ORDER BY e.position`,
       [
         hospitalId,
@@ -57,6 +75,7 @@ export class PatientEventsRepository {
         column((event) => event.careFlowId),
         column((event) => event.summary),
         column((event) => event.eventPosition),
+        column((event) => (event.moreEntries?.length ? JSON.stringify(event.moreEntries) : undefined)),
       ],
     );
   }
@@ -103,7 +122,12 @@ export class PatientEventsRepository {
     return rows.length > 0;
   }
 
-  /** Oldest first; `cursor` is the position of the last event of the previous page. */
+  /**
+   * Oldest first; `cursor` is the position of the last event of the previous page. A row is one entry and
+   * its `more_entries`; a page may end inside a row, and the next starts there (the cursor counts the row's
+   * entries already given). Every row gives at least one entry, so `limit + 1` rows fill a page and tell
+   * whether another follows.
+   */
   async page(
     manager: EntityManager,
     hospitalId: string,
@@ -113,40 +137,71 @@ export class PatientEventsRepository {
     const after = page.cursor ? positionOfCursor(page.cursor) : undefined;
     const rows: PatientEventRow[] = await manager.query(
       `SELECT seq, created_at, (extract(epoch FROM created_at) * 1000000)::bigint AS at_us,
-              kind, channel, message_id, care_flow_id, summary
+              kind, channel, message_id, care_flow_id, summary, more_entries
          FROM patient_import.patient_events
         WHERE hospital_id = $1 AND patient_id = $2
           AND ($3::bigint IS NULL
-               OR (created_at, seq) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::bigint))
-        ORDER BY created_at, seq LIMIT $5`,
-      [hospitalId, patientId, after?.atMicros ?? null, after?.seq ?? null, page.limit + 1],
+               OR (created_at, seq) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::bigint)
+               OR ($5 AND (created_at, seq) = ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::bigint)))
+        ORDER BY created_at, seq LIMIT $6`,
+      [
+        hospitalId,
+        patientId,
+        after?.atMicros ?? null,
+        after?.seq ?? null,
+        after?.entries !== undefined,
+        page.limit + 1,
+      ],
     );
-    const events = rows.slice(0, page.limit);
-    const last = rows.length > page.limit ? events[events.length - 1] : undefined;
+    const entries = rows.flatMap((row) =>
+      entriesOf(row)
+        .map((view, index) => ({ view, position: positionAfter(row, index) }))
+        .filter((_, index) => row.seq !== after?.seq || index >= (after.entries ?? 0)),
+    );
+    const events = entries.slice(0, page.limit);
+    const last = entries.length > page.limit ? events[events.length - 1] : undefined;
     return {
-      events: events.map(viewOf),
-      ...(last ? { nextCursor: cursorOf(last) } : {}),
+      events: events.map((entry) => entry.view),
+      ...(last ? { nextCursor: cursorOf(last.position) } : {}),
     };
   }
 }
 
-/** Opaque to callers: the last event's position (time, then seq); a cursor that does not decode starts over. */
-function cursorOf(row: PatientEventRow): string {
-  return Buffer.from(`${row.at_us}.${row.seq}`).toString('base64url');
+/** Where a page that ends with entry `index` of `row` ended. */
+function positionAfter(row: PatientEventRow, index: number): TracePosition {
+  const whole = index === (row.more_entries?.length ?? 0);
+  return { atMicros: row.at_us, seq: row.seq, ...(whole ? {} : { entries: index + 1 }) };
 }
 
-function positionOfCursor(cursor: string): { atMicros: string; seq: string } | undefined {
-  const match = /^(-?\d{1,19})\.(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return match ? { atMicros: match[1], seq: match[2] } : undefined;
+/**
+ * Opaque to callers: the last event's position (time, then seq, then how many of the row's entries were given
+ * when not all); a cursor that does not decode starts over.
+ */
+function cursorOf(position: TracePosition): string {
+  const entries = position.entries === undefined ? '' : `.${position.entries}`;
+  return Buffer.from(`${position.atMicros}.${position.seq}${entries}`).toString('base64url');
 }
 
-function viewOf(row: PatientEventRow): PatientTraceEventV1 {
-  return {
+function positionOfCursor(cursor: string): TracePosition | undefined {
+  const match = /^(-?\d{1,19})\.(\d{1,19})(?:\.(\d{1,3}))?$/.exec(
+    Buffer.from(cursor, 'base64url').toString(),
+  );
+  if (!match) return undefined;
+  return { atMicros: match[1], seq: match[2], ...(match[3] ? { entries: Number(match[3]) } : {}) };
+}
+
+/** A row's entries: its own, then those stored on it, each with the row's time, channel, message and care flow. */
+function entriesOf(row: PatientEventRow): PatientTraceEventV1[] {
+  const view = (kind: PatientTraceKind, summary: string): PatientTraceEventV1 => ({
     at: row.created_at.toISOString(),
-    kind: row.kind,
+    kind,
     ...(row.channel ? { channel: row.channel } : {}),
     ...(row.message_id ? { messageId: row.message_id } : {}),
     ...(row.care_flow_id ? { careFlowId: row.care_flow_id } : {}),
-    summary: row.summary,
-  };
+    summary,
+  });
+  return [
+    view(row.kind, row.summary),
+    ...(row.more_entries ?? []).map((entry) => view(entry.kind, entry.summary)),
+  ];
 }

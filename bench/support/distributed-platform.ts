@@ -53,8 +53,15 @@ export async function benchInfrastructure(
     amqpUrl = node.url;
     privateBrokerNodes.set(amqpUrl, node.dir);
   }
+  // Last of the cleanups (they run in reverse): every database the run made goes once its processes stopped.
+  // Left behind, they piled up on a shared server (dozens after an afternoon of A/B runs).
+  const server = serverUrl;
+  cleanups.push(() => dropBenchDatabases(server));
   return { databaseUrl: await createBenchDatabase(serverUrl, name), amqpUrl };
 }
+
+/** The databases createBenchDatabase made in this process, to drop at the end (benchInfrastructure). */
+const benchDatabases = new Set<string>();
 
 /** A fresh database named `<name>_<random>` on the server of `serverUrl`; its URL. */
 export async function createBenchDatabase(serverUrl: string, name: string): Promise<string> {
@@ -62,10 +69,23 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
   const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
   try {
     await pool.query(`CREATE DATABASE "${database}"`);
+    benchDatabases.add(database);
   } finally {
     await pool.end();
   }
   return withDatabase(serverUrl, database);
+}
+
+async function dropBenchDatabases(serverUrl: string): Promise<void> {
+  const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
+  try {
+    for (const database of benchDatabases) {
+      await pool.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      benchDatabases.delete(database);
+    }
+  } finally {
+    await pool.end();
+  }
 }
 
 export interface DistributedPlatform {

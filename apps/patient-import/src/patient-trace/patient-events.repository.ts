@@ -187,7 +187,9 @@ function positionOfCursor(cursor: string): TracePosition | undefined {
     Buffer.from(cursor, 'base64url').toString(),
   );
   if (!match) return undefined;
-  return { atMicros: match[1], seq: match[2], ...(match[3] ? { entries: Number(match[3]) } : {}) };
+  // seq in its canonical form: it is matched against the rows' seq as text (page's filter).
+  const seq = BigInt(match[2]).toString();
+  return { atMicros: match[1], seq, ...(match[3] ? { entries: Number(match[3]) } : {}) };
 }
 
 /** A row's entries: its own, then those stored on it, each with the row's time, channel, message and care flow. */

@@ -249,6 +249,18 @@ describe('patient trace', () => {
       expect(pages.pages).toBe(Math.ceil(whole.events.length / limit));
     }
 
+    // A cursor is opaque, but one written by hand with leading zeros in its seq still names the same place.
+    const first = await api.expect(200, 'GET', `/v1/patients/${patientId}/trace?limit=6`, {
+      token: hospital.token,
+    });
+    const [at, seq, given] = Buffer.from(first.nextCursor, 'base64url').toString().split('.');
+    expect(given).toBe('1'); // the sixth entry is the file message's own, before its care-flow start
+    const padded = Buffer.from(`${at}.000${seq}.${given}`).toString('base64url');
+    const next = await api.expect(200, 'GET', `/v1/patients/${patientId}/trace?limit=6&cursor=${padded}`, {
+      token: hospital.token,
+    });
+    expect(next.events).toEqual(whole.events.slice(6, 12));
+
     expect((await trace('?limit=0')).status).toBe(400);
     expect((await trace('?limit=201')).status).toBe(400);
     expect((await trace('?cursor=not%20a%20cursor')).status).toBe(400);

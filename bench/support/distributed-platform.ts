@@ -53,8 +53,8 @@ export async function benchInfrastructure(
     amqpUrl = node.url;
     privateBrokerNodes.set(amqpUrl, node.dir);
   }
-  // Last of the cleanups (they run in reverse): every database the run made goes once its processes stopped.
-  // Left behind, they piled up on a shared server (dozens after an afternoon of A/B runs).
+  // Cleanups run in reverse, so this runs after every one pushed later: the platforms stop before the databases
+  // the run made are dropped. Left behind, they piled up on a shared server (36 after an afternoon of A/B runs).
   const server = serverUrl;
   cleanups.push(() => dropBenchDatabases(server));
   return { databaseUrl: await createBenchDatabase(serverUrl, name), amqpUrl };

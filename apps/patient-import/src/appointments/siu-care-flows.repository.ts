@@ -43,8 +43,8 @@ function careFlowReturning(row: string, positions: BatchPositions, parameters: u
 /**
  * The care flows SIU messages start, update and stop (rule 25), a batch per statement, each change with its
  * `careflows.careflow.changed.v1` event and patient position in the same statement (the statement's events
- * in one outbox row: Outbox.withEvent's `grouped`). Every query takes
- * the hospital id; rows are locked in id order so concurrent batches cannot deadlock.
+ * in one outbox row: Outbox.withEvent's `grouped`). Every query takes the hospital id; rows are locked in id
+ * order so concurrent batches cannot deadlock.
  */
 @Injectable()
 export class SiuCareFlowsRepository {

@@ -7,8 +7,8 @@ import { batchPositionSql, positionPayloadSql, type BatchPositions } from '../pa
 
 /**
  * The patients of a batch of SIU messages, created or updated in one statement with their
- * `patients.patient.upserted.v1` events (one outbox row: Outbox.withEvent's `grouped`), rows taken in patient-code order so concurrent batches cannot
- * deadlock.
+ * `patients.patient.upserted.v1` events (one outbox row: Outbox.withEvent's `grouped`), rows taken in
+ * patient-code order so concurrent batches cannot deadlock.
  */
 @Injectable()
 export class SiuPatientsRepository {

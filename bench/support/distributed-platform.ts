@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
+import { dropServiceRoles, freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
 import {
   expectEventually,
   postgresServerPid,
@@ -54,7 +54,8 @@ export async function benchInfrastructure(
     privateBrokerNodes.set(amqpUrl, node.dir);
   }
   // Cleanups run in reverse, so this runs after every one pushed later: the platforms stop before the databases
-  // the run made are dropped. Left behind, they piled up on a shared server (36 after an afternoon of A/B runs).
+  // the run made are dropped. Left behind, they and their roles piled up on a shared server (36 databases and
+  // 370 roles after an afternoon of A/B runs).
   const server = serverUrl;
   cleanups.push(() => dropBenchDatabases(server));
   return { databaseUrl: await createBenchDatabase(serverUrl, name), amqpUrl };
@@ -76,11 +77,14 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
   return withDatabase(serverUrl, database);
 }
 
+/** Drops them, each with the service roles the platform launcher made for it (as test databases are dropped). */
 async function dropBenchDatabases(serverUrl: string): Promise<void> {
-  const pool = new Pool({ connectionString: withDatabase(serverUrl, 'postgres'), max: 1 });
+  const adminUrl = withDatabase(serverUrl, 'postgres');
+  const pool = new Pool({ connectionString: adminUrl, max: 1 });
   try {
     for (const database of benchDatabases) {
       await pool.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await dropServiceRoles(adminUrl, database);
       benchDatabases.delete(database);
     }
   } finally {

@@ -31,6 +31,8 @@ const SUBJECT = '';
 export class AlertEvaluatorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AlertEvaluatorService');
   private running: Promise<void> | undefined;
+  /** Set on shutdown: an evaluation in progress stops before its next hospital. */
+  private stopping = false;
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -49,6 +51,9 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, BeforeAppl
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // The services the signals come from may be stopping too: finishing the pass would wait out one RPC
+    // timeout per hospital (tens of seconds) before this process could exit.
+    this.stopping = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     await this.running;
   }
@@ -77,6 +82,7 @@ export class AlertEvaluatorService implements OnApplicationBootstrap, BeforeAppl
     );
     const deadLetters = needsDeadLetters ? await this.signals.deadLetters() : undefined;
     for (const hospital of hospitals) {
+      if (this.stopping) return;
       try {
         await this.evaluateHospital(hospital, deadLetters, now);
       } catch (error) {

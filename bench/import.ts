@@ -95,7 +95,9 @@ async function measureLookups(
 
   const lookup = (connections: number, seconds: number) =>
     httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
-  await lookup(4, 2); // warm-up
+  // Warm-up at the loaded phase's concurrency: every pool then holds the connections that phase uses, and a
+  // fresh PostgreSQL session's first statements (catalog caches, the journal's partitions) are not billed to it.
+  await lookup(CONCURRENCY, 2);
   const serial = await lookup(1, DURATION_S / 2);
   const processes = await platform.processes();
   const meter = await measureWorkCost(processes, databaseUrl);

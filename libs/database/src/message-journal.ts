@@ -83,6 +83,27 @@ export class MessageJournal {
   }
 
   /**
+   * `append`, only while `condition` holds: an SQL boolean over its own `$1…` placeholders, checked in the
+   * same statement (a state the write depends on, read under the write's snapshot). Answers undefined,
+   * having written nothing, when it does not hold.
+   */
+  async appendIf(
+    columns: Record<string, unknown>,
+    condition: { sql: string; parameters: unknown[] },
+  ): Promise<string | undefined> {
+    const names = Object.keys(columns);
+    const first = condition.parameters.length + 1;
+    // INSERT … SELECT, which can carry a WHERE; PostgreSQL still types the values by their target columns.
+    const [row] = await this.dataSource.query<{ created_at: string }[]>(
+      `INSERT INTO ${this.qualified} (${names.join(', ')})
+       SELECT ${names.map((_, index) => `$${first + index}`).join(', ')} WHERE ${condition.sql}
+       RETURNING created_at::text AS created_at`,
+      [...condition.parameters, ...names.map((name) => storable(columns[name]))],
+    );
+    return row?.created_at;
+  }
+
+  /**
    * Changes `columns` (as in `append`) on the row of that hospital and id, and the touched column: how an
    * exchange ended, the patient it led to. In the caller's transaction when `sql` is its EntityManager.
    * `row.createdAt` (from `append`) names the row's partition: without it the UPDATE opens every day

@@ -10,13 +10,21 @@ export interface StoredHl7Connection {
   hospitalId: string;
   settings: StoredHl7Settings;
   updatedAt: Date;
+  /**
+   * The row's xmin: changes with every write of the row, whoever writes it. A query journals its exchange
+   * only while the connection is still this version (JournalRepository.insertOutbound).
+   */
+  version: string;
 }
 
 interface ConnectionRow {
   hospital_id: string;
   settings: StoredHl7Settings;
   updated_at: Date;
+  version: string;
 }
+
+const COLUMNS = 'hospital_id, settings, updated_at, xmin::text AS version';
 
 /** One HL7 connection per hospital; every query takes the hospital id. */
 @Injectable()
@@ -28,7 +36,7 @@ export class ConnectionsRepository {
       `INSERT INTO hl7_gateway.hl7_connections (hospital_id, settings, updated_at)
        VALUES ($1, $2::jsonb, now())
        ON CONFLICT (hospital_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
-       RETURNING hospital_id, settings, updated_at`,
+       RETURNING ${COLUMNS}`,
       [hospitalId, JSON.stringify(settings)],
     );
     return toStored(rows[0]);
@@ -36,7 +44,7 @@ export class ConnectionsRepository {
 
   async find(hospitalId: string): Promise<StoredHl7Connection | undefined> {
     const rows: ConnectionRow[] = await this.dataSource.query(
-      `SELECT hospital_id, settings, updated_at FROM hl7_gateway.hl7_connections WHERE hospital_id = $1`,
+      `SELECT ${COLUMNS} FROM hl7_gateway.hl7_connections WHERE hospital_id = $1`,
       [hospitalId],
     );
     return rows[0] && toStored(rows[0]);
@@ -44,5 +52,10 @@ export class ConnectionsRepository {
 }
 
 function toStored(row: ConnectionRow): StoredHl7Connection {
-  return { hospitalId: row.hospital_id, settings: row.settings, updatedAt: row.updated_at };
+  return {
+    hospitalId: row.hospital_id,
+    settings: row.settings,
+    updatedAt: row.updated_at,
+    version: row.version,
+  };
 }

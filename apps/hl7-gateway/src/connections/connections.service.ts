@@ -45,7 +45,7 @@ export class ConnectionsService {
       ...(derivedTemplate ? { derivedTemplate } : {}),
     };
     // A dry run (configuration documents) checks all of the above and stores nothing.
-    if (dryRun) return toView({ hospitalId, settings, updatedAt: new Date() });
+    if (dryRun) return toView({ hospitalId, settings, updatedAt: new Date(), version: '' });
     return toView(await this.connections.upsert(hospitalId, settings));
   }
 

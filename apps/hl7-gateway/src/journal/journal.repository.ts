@@ -51,19 +51,30 @@ export class JournalRepository {
     this.journal = new MessageJournal(dataSource, HL7_JOURNAL);
   }
 
-  /** Answers the row's `created_at` for `finish` (MessageJournal.append). */
-  async insert(entry: NewJournalEntry): Promise<string> {
-    return this.journal.append({
-      id: entry.id,
-      hospital_id: entry.hospitalId,
-      channel: entry.channel,
-      direction: entry.direction,
-      type: entry.type,
-      control_id: entry.controlId,
-      status: entry.status,
-      raw_out: entry.rawOut,
-      started_at: entry.startedAt,
-    });
+  /**
+   * An outbound query's row, written only while the hospital's HL7 connection is still the version the
+   * query was built from (`StoredHl7Connection.version`, the row's xmin): a query built from settings
+   * changed meanwhile never leaves. Answers the row's `created_at` for `finish` (MessageJournal.append), or
+   * undefined, having written nothing, when the connection changed or is gone.
+   */
+  async insertOutbound(entry: NewJournalEntry, connectionVersion: string): Promise<string | undefined> {
+    return this.journal.appendIf(
+      {
+        id: entry.id,
+        hospital_id: entry.hospitalId,
+        channel: entry.channel,
+        direction: entry.direction,
+        type: entry.type,
+        control_id: entry.controlId,
+        status: entry.status,
+        raw_out: entry.rawOut,
+        started_at: entry.startedAt,
+      },
+      {
+        sql: `EXISTS (SELECT 1 FROM hl7_gateway.hl7_connections WHERE hospital_id = $1 AND xmin = $2::xid)`,
+        parameters: [entry.hospitalId, connectionVersion],
+      },
+    );
   }
 
   /**

@@ -31,25 +31,31 @@ export class JournalService {
 
   /**
    * Records an outbound query as `sent` before a byte leaves: if the process dies mid-exchange the
-   * row stays behind as evidence of what was asked, when and of whom.
+   * row stays behind as evidence of what was asked, when and of whom. Only while the hospital's HL7
+   * connection is still `connectionVersion`, the one the query was built from: undefined (nothing
+   * recorded, nothing to send) once it changed.
    */
   async open(entry: {
     hospitalId: string;
     type: string;
     controlId: string;
     rawOut: string;
-  }): Promise<OpenExchange> {
+    connectionVersion: string;
+  }): Promise<OpenExchange | undefined> {
     const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: new Date() };
-    const createdAt = await this.journal.insert({
-      ...exchange,
-      channel: 'a19',
-      direction: 'outbound',
-      type: entry.type,
-      controlId: entry.controlId,
-      status: 'sent',
-      rawOut: entry.rawOut,
-    });
-    return { ...exchange, createdAt };
+    const createdAt = await this.journal.insertOutbound(
+      {
+        ...exchange,
+        channel: 'a19',
+        direction: 'outbound',
+        type: entry.type,
+        controlId: entry.controlId,
+        status: 'sent',
+        rawOut: entry.rawOut,
+      },
+      entry.connectionVersion,
+    );
+    return createdAt === undefined ? undefined : { ...exchange, createdAt };
   }
 
   async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {

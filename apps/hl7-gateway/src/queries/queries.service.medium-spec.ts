@@ -5,7 +5,7 @@ import { migratedTestDatabase } from '@bridge/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { ConnectionsService } from '../connections/connections.service';
-import type { StoredHl7Connection } from '../connections/connections.repository';
+import { ConnectionsRepository } from '../connections/connections.repository';
 import { hl7GatewayMigrations } from '../hl7-gateway.module';
 import { HL7_GATEWAY_SCHEMA } from '../hl7-gateway.schema';
 import { JournalRepository } from '../journal/journal.repository';
@@ -36,14 +36,9 @@ class RecordingJournal extends JournalService {
     super(new JournalRepository(dataSource));
   }
 
-  override async open(entry: {
-    hospitalId: string;
-    type: string;
-    controlId: string;
-    rawOut: string;
-  }): Promise<OpenExchange> {
+  override async open(entry: Parameters<JournalService['open']>[0]): Promise<OpenExchange | undefined> {
     const exchange = await super.open(entry);
-    this.events.push('open');
+    this.events.push(exchange ? 'open' : 'open refused');
     return exchange;
   }
 
@@ -75,10 +70,17 @@ async function journaled(hospitalId: string): Promise<JournalRow[]> {
   );
 }
 
-function service(settings: Hl7ConnectionInputV1 | undefined, journal: RecordingJournal): QueriesService {
+/** The hospital's connection stored as an admin's PUT stores it; the service reads it through `reads`. */
+async function service(
+  hospitalId: string,
+  settings: Hl7ConnectionInputV1 | undefined,
+  journal: RecordingJournal,
+  reads: string[] = [],
+): Promise<QueriesService> {
+  const repository = new ConnectionsRepository(dataSource);
+  if (settings) await repository.upsert(hospitalId, settings);
   const connections = {
-    find: (hospitalId: string): Promise<StoredHl7Connection | undefined> =>
-      Promise.resolve(settings && { hospitalId, settings, updatedAt: new Date() }),
+    find: (id: string) => (reads.push(id), repository.find(id)),
   } as unknown as ConnectionsService;
   return new QueriesService(
     connections,
@@ -116,9 +118,12 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
       return replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
     });
     cleanups.push(hospital.close);
-    const result = await service(
-      { host: HOST, port: hospital.port, queryStyle: 'QBP_Q22' } as Hl7ConnectionInputV1,
-      journal,
+    const result = await (
+      await service(
+        hospitalId,
+        { host: HOST, port: hospital.port, queryStyle: 'QBP_Q22' } as Hl7ConnectionInputV1,
+        journal,
+      )
     ).query({
       hospitalId: hospitalId,
       by: 'patientCode',
@@ -150,9 +155,12 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     );
     cleanups.push(hospital.close);
     const error = await rejection(
-      service(
-        { host: HOST, port: hospital.port, queryStyle: 'QRY_A19' } as Hl7ConnectionInputV1,
-        journal,
+      (
+        await service(
+          hospitalId,
+          { host: HOST, port: hospital.port, queryStyle: 'QRY_A19' } as Hl7ConnectionInputV1,
+          journal,
+        )
       ).query({
         hospitalId: hospitalId,
         by: 'visitNumber',
@@ -176,7 +184,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
   it('no HL7 connection: IMPORT_SOURCE_NOT_CONFIGURED, nothing sent, nothing journaled', async () => {
     const journal = new RecordingJournal();
     const error = await rejection(
-      service(undefined, journal).query({ hospitalId: hospitalId, by: 'patientCode', value: 'X' }),
+      (await service(hospitalId, undefined, journal)).query({ hospitalId, by: 'patientCode', value: 'X' }),
     );
     expect(error.code).toBe('IMPORT_SOURCE_NOT_CONFIGURED');
     expect(journal.events).toEqual([]);
@@ -186,7 +194,13 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
   it('a blank value is a VALIDATION_FAILED on value, before anything is journaled', async () => {
     const journal = new RecordingJournal();
     const error = await rejection(
-      service({ host: HOST, port: 1, queryStyle: 'QRY_A19' } as Hl7ConnectionInputV1, journal).query({
+      (
+        await service(
+          hospitalId,
+          { host: HOST, port: 1, queryStyle: 'QRY_A19' } as Hl7ConnectionInputV1,
+          journal,
+        )
+      ).query({
         hospitalId: hospitalId,
         by: 'patientCode',
         value: '   ',
@@ -195,6 +209,53 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED', details: { errors: [{ field: 'value' }] } });
     expect(journal.events).toEqual([]);
     expect(await journaled(hospitalId)).toEqual([]);
+  });
+
+  it('reads the connection once, and a change stored meanwhile applies to the next query', async () => {
+    const journal = new RecordingJournal();
+    const answer = (query: Parameters<typeof replyTo>[0]) =>
+      replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
+    const [before, after] = [await fakeHospital(answer), await fakeHospital(answer)];
+    cleanups.push(before.close, after.close);
+    const reads: string[] = [];
+    const settings = { host: HOST, port: before.port, queryStyle: 'QBP_Q22' } as Hl7ConnectionInputV1;
+    const queries = await service(hospitalId, settings, journal, reads);
+    const lookup = () => queries.query({ hospitalId, by: 'patientCode', value: '000123' });
+
+    await lookup();
+    await lookup();
+    expect(reads).toHaveLength(1);
+    expect(before.received).toHaveLength(2);
+
+    // Stored by another instance, say: this one still remembers the old port.
+    await new ConnectionsRepository(dataSource).upsert(hospitalId, { ...settings, port: after.port });
+    await lookup();
+    expect(after.received).toHaveLength(1);
+    expect(before.received).toHaveLength(2);
+    expect(reads).toHaveLength(2);
+    // The query built from the old settings was refused before it was journaled or sent.
+    expect(journal.events).toEqual([
+      ...['open', 'close:replied', 'open', 'close:replied'],
+      ...['open refused', 'open', 'close:replied'],
+    ]);
+    expect((await journaled(hospitalId)).map((row) => row.status)).toEqual(['replied', 'replied', 'replied']);
+  });
+
+  it('a connection removed after it was read: IMPORT_SOURCE_NOT_CONFIGURED, nothing sent', async () => {
+    const journal = new RecordingJournal();
+    const hospital = await fakeHospital((query) => replyTo(query, []));
+    cleanups.push(hospital.close);
+    const queries = await service(
+      hospitalId,
+      { host: HOST, port: hospital.port, queryStyle: 'QRY_A19' } as Hl7ConnectionInputV1,
+      journal,
+    );
+    await rejection(queries.query({ hospitalId, by: 'patientCode', value: 'P1' })); // not found: read and kept
+    await dataSource.query('DELETE FROM hl7_gateway.hl7_connections WHERE hospital_id = $1', [hospitalId]);
+    const error = await rejection(queries.query({ hospitalId, by: 'patientCode', value: 'P2' }));
+    expect(error.code).toBe('IMPORT_SOURCE_NOT_CONFIGURED');
+    expect(hospital.received).toHaveLength(1);
+    expect(await journaled(hospitalId)).toHaveLength(1);
   });
 
   it('control ids are 20 characters and fresh for every query', () => {

@@ -5,9 +5,9 @@ import { Hl7BuildError, buildQuery, fillExampleQuery } from '@bridge/hl7';
 import { exchangeOutcomeOf, HospitalExchangeMetrics, ServiceMetrics } from '@bridge/observability';
 import { randomUUID } from 'node:crypto';
 import { ConnectionsService } from '../connections/connections.service';
-import type { StoredHl7Settings } from '../connections/connections.repository';
+import type { StoredHl7Connection, StoredHl7Settings } from '../connections/connections.repository';
 import { queryTemplateOf, type Hl7TemplateSettings } from '../connections/hl7-template.settings';
-import { JournalService } from '../journal/journal.service';
+import { JournalService, type OpenExchange } from '../journal/journal.service';
 import { exchangeWithHospital } from './hl7-exchange';
 import type { QueryOutcome } from './query-outcome';
 
@@ -24,10 +24,21 @@ export function newControlId(): string {
   return randomUUID().replace(/-/g, '').slice(0, 20);
 }
 
+/** Reads of the connection per query at most: the remembered one, then fresh ones while it keeps changing. */
+const CONNECTION_READS = 3;
+
+/**
+ * Lookups at the hospital. Each hospital's HL7 connection is read once and remembered: the statement that
+ * journals a query writes its row only while the stored connection is still the one the query was built
+ * from (its xmin), so a change applies to the next query as it would with a read per query, on every
+ * instance, and the read per query (a round trip to PostgreSQL on every lookup) is gone.
+ */
 @Injectable()
 export class QueriesService {
   private readonly logger = new Logger('QueriesService');
   private readonly exchanges: HospitalExchangeMetrics;
+  /** Per hospital, its connection as last read (a few hundred bytes each; one entry per hospital queried). */
+  private readonly connectionsRead = new Map<string, StoredHl7Connection>();
 
   constructor(
     private readonly connections: ConnectionsService,
@@ -44,26 +55,55 @@ export class QueriesService {
    * else -> a DomainError whose details carry the journal entry's id.
    */
   async query(request: DemographicsQuery): Promise<QueryDemographicsResultV1> {
-    const connection = await this.connections.find(request.hospitalId);
+    for (let attempt = 1; ; attempt++) {
+      const connection =
+        (attempt === 1 && this.connectionsRead.get(request.hospitalId)) ||
+        (await this.readConnection(request.hospitalId));
+      const { settings } = connection;
+      const controlId = newControlId();
+      const query = buildHospitalQuery(settings, { by: request.by, value: request.value, controlId });
+      const exchange = await this.journal.open({
+        hospitalId: request.hospitalId,
+        type: MESSAGE_TYPES[settings.queryStyle],
+        controlId,
+        rawOut: query,
+        connectionVersion: connection.version,
+      });
+      if (exchange) return this.exchange(request.hospitalId, settings, exchange, { query, controlId });
+      // The connection changed (or went) since it was read: build the query again from what is stored now.
+      this.connectionsRead.delete(request.hospitalId);
+      if (attempt === CONNECTION_READS) {
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          "The hospital's HL7 connection kept changing while the query was prepared; try again.",
+        );
+      }
+    }
+  }
+
+  /** The stored connection, remembered for the next query (which checks it is still current). */
+  private async readConnection(hospitalId: string): Promise<StoredHl7Connection> {
+    const connection = await this.connections.find(hospitalId);
     if (!connection) {
       throw new DomainError('IMPORT_SOURCE_NOT_CONFIGURED', 'This hospital has no HL7 connection.');
     }
-    const { settings } = connection;
-    const controlId = newControlId();
-    const query = buildHospitalQuery(settings, { by: request.by, value: request.value, controlId });
-    const exchange = await this.journal.open({
-      hospitalId: request.hospitalId,
-      type: MESSAGE_TYPES[settings.queryStyle],
-      controlId,
-      rawOut: query,
-    });
+    this.connectionsRead.set(hospitalId, connection);
+    return connection;
+  }
+
+  private async exchange(
+    hospitalId: string,
+    settings: StoredHl7Settings,
+    exchange: OpenExchange,
+    sent: { query: string; controlId: string },
+  ): Promise<QueryDemographicsResultV1> {
     let outcome: QueryOutcome;
     try {
       const wire = wireSettingsOf(settings);
       outcome = await this.exchanges.measure(
-        { hospitalId: request.hospitalId, channel: 'mllp' },
+        { hospitalId, channel: 'mllp' },
         (ended) => ('value' in ended ? exchangeOutcomeOf(ended.value.failure?.code) : 'failed'),
-        () => exchangeWithHospital(wire, { query, controlId, messageId: exchange.id }, this.destinations),
+        () => exchangeWithHospital(wire, { ...sent, messageId: exchange.id }, this.destinations),
       );
     } catch (error) {
       // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.

@@ -45,7 +45,7 @@ export class ConnectionsService {
       ...(derivedTemplate ? { derivedTemplate } : {}),
     };
     // A dry run (configuration documents) checks all of the above and stores nothing.
-    if (dryRun) return toView({ hospitalId, settings, updatedAt: new Date(), version: '' });
+    if (dryRun) return toView({ hospitalId, settings, updatedAt: new Date() });
     return toView(await this.connections.upsert(hospitalId, settings));
   }
 
@@ -62,7 +62,7 @@ export class ConnectionsService {
 }
 
 // The HL7 connection holds no secrets (TLS trusts the system CAs), so the view is the whole setting.
-function toView(connection: StoredHl7Connection): Hl7ConnectionViewV1 {
+function toView(connection: Omit<StoredHl7Connection, 'version'>): Hl7ConnectionViewV1 {
   const { derivedTemplate, ...settings } = connection.settings;
   return {
     ...settings,

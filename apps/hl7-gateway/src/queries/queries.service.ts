@@ -37,7 +37,7 @@ const CONNECTION_READS = 3;
 export class QueriesService {
   private readonly logger = new Logger('QueriesService');
   private readonly exchanges: HospitalExchangeMetrics;
-  /** Per hospital, its connection as last read (a few hundred bytes each; one entry per hospital queried). */
+  /** Per hospital queried, its connection as last read (its settings: a few kilobytes at most). */
   private readonly connectionsRead = new Map<string, StoredHl7Connection>();
 
   constructor(

@@ -1,4 +1,5 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { expectEventually } from '@bridge/testing';
 import type { DataSource } from 'typeorm';
 import type { AlertsRepository } from '../alerts.repository';
 import type { AlertRulesRepository } from '../rules/alert-rules.repository';
@@ -36,7 +37,7 @@ describe('alert evaluation on shutdown', () => {
     );
 
     const evaluation = evaluator.evaluateOnce();
-    await expectCalled(read);
+    await expectEventually(() => expect(read).toHaveBeenCalled());
     const shutdown = evaluator.beforeApplicationShutdown();
     answer?.({}); // the first hospital's services answer (or time out); the others are never asked
     await shutdown;
@@ -44,8 +45,3 @@ describe('alert evaluation on shutdown', () => {
     expect(read).toHaveBeenCalledTimes(1);
   });
 });
-
-async function expectCalled(fn: jest.Mock): Promise<void> {
-  for (let turn = 0; turn < 100 && fn.mock.calls.length === 0; turn++) await new Promise(setImmediate);
-  expect(fn).toHaveBeenCalled();
-}

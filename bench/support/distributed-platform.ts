@@ -9,7 +9,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { dropServiceRoles, freePort, startEmbeddedPostgres, withDatabase } from '@bridge/database';
+import {
+  dropDatabaseWithServiceRoles,
+  freePort,
+  startEmbeddedPostgres,
+  withDatabase,
+} from '@bridge/database';
 import {
   expectEventually,
   postgresServerPid,
@@ -79,16 +84,9 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
 
 /** Drops them, each with the service roles the platform launcher made for it (as test databases are dropped). */
 async function dropBenchDatabases(serverUrl: string): Promise<void> {
-  const adminUrl = withDatabase(serverUrl, 'postgres');
-  const pool = new Pool({ connectionString: adminUrl, max: 1 });
-  try {
-    for (const database of benchDatabases) {
-      await pool.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await dropServiceRoles(adminUrl, database);
-      benchDatabases.delete(database);
-    }
-  } finally {
-    await pool.end();
+  for (const database of benchDatabases) {
+    await dropDatabaseWithServiceRoles(withDatabase(serverUrl, 'postgres'), database);
+    benchDatabases.delete(database);
   }
 }
 

@@ -97,11 +97,15 @@ export async function canProvisionRoles(adminUrl: string): Promise<boolean> {
   }
 }
 
-/** Drops the service roles of a database that was dropped (test databases). */
-export async function dropServiceRoles(adminUrl: string, database: string): Promise<void> {
+/**
+ * Drops a database (its sessions closed) and then the service roles the platform launcher made for it: they
+ * own nothing once it is gone. How test and benchmark databases go.
+ */
+export async function dropDatabaseWithServiceRoles(adminUrl: string, database: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     for (const service of Object.keys(SERVICE_SCHEMAS) as DataService[]) {
       await client.query(`DROP ROLE IF EXISTS "${serviceRoleName(database, service)}"`);
     }

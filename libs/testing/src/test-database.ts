@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   dataSourceOptions,
-  dropServiceRoles,
+  dropDatabaseWithServiceRoles,
   openDataSource,
   withDatabase,
   type DatabaseModuleOptions,
@@ -71,9 +71,7 @@ export async function testTemplateDatabase(
 async function dropTestDatabase(serverUrl: string, name: string): Promise<void> {
   if (!name.startsWith(TEST_DATABASE_PREFIX))
     throw new Error(`Refusing to drop ${name}: not a test database`);
-  await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  // The services' roles of that database (the platform launcher made them); they own nothing any more.
-  await dropServiceRoles(withDatabase(serverUrl, 'postgres'), name);
+  await dropDatabaseWithServiceRoles(withDatabase(serverUrl, 'postgres'), name);
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { expectEventually } from '@bridge/testing';
 // The simulator is a test peer on real sockets, not a service's internals: tests may start it directly.
 import { SIM_IDS } from '../../apps/hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
@@ -193,6 +194,7 @@ describe('audit trail (R12)', () => {
       body: { physicianId: physician.body.id },
     });
     audited('import.confirm', 'patient', confirm.body.id, emr, confirm.correlationId);
+    const confirmedAt = new Date().toISOString();
 
     // A login link is a credential: recorded by user-provisioning in the transaction that issues it.
     const login = await walk(201, 'POST', '/v1/users/login-token', {
@@ -219,16 +221,20 @@ describe('audit trail (R12)', () => {
     });
     audited('api-client.created', 'api-client', second.body.id, platformAdmin, second.correlationId);
 
-    const events = await trail(hospitalId);
-    const seen = events.map(({ action, resource, actor, correlationId }) => ({
-      action,
-      resource,
-      actor,
-      correlationId,
-    }));
-    expect(seen).toEqual(expect.arrayContaining(expected));
-    // Nothing beyond the walk: reads that were not audited routes (push, message list) left no event.
-    expect(seen).toHaveLength(expected.length);
+    // The lookup's event comes through patient-import's outbox (relayed after commit), the others at once.
+    const events = await expectEventually(async () => {
+      const found = await trail(hospitalId);
+      const seen = found.map(({ action, resource, actor, correlationId }) => ({
+        action,
+        resource,
+        actor,
+        correlationId,
+      }));
+      expect(seen).toEqual(expect.arrayContaining(expected));
+      // Nothing beyond the walk: reads that were not audited routes (push, message list) left no event.
+      expect(seen).toHaveLength(expected.length);
+      return found;
+    });
     for (const event of events) {
       expect(event).toEqual({
         id: expect.any(String),
@@ -239,8 +245,12 @@ describe('audit trail (R12)', () => {
         correlationId: expect.any(String),
       });
     }
-    // Newest first.
-    const times = events.map((event) => Date.parse(event.at));
+    // Newest recorded first. The lookup's event is recorded through patient-import's outbox a moment after
+    // its `at` (when the hospital's answer was stored), so it stands apart from the others' time order.
+    const [lookupEvent] = events.filter((event) => event.action === 'import.lookup');
+    expect(Date.parse(lookupEvent.at)).toBeGreaterThan(Date.parse(created.body.createdAt));
+    expect(Date.parse(lookupEvent.at)).toBeLessThan(Date.parse(confirmedAt));
+    const times = events.filter((event) => event !== lookupEvent).map((event) => Date.parse(event.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // No values: the trail holds ids, never the patient's name or the hospital's answer.
     expect(JSON.stringify(events)).not.toMatch(/Peeters|R12-1|R12-2|MSH\||nurse\.r12|clt_/);

@@ -15,7 +15,7 @@ export class NotifierEnv extends SecretsDataServiceEnv {
   @IsString()
   @Matches(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, { message: 'must be comma-separated queue names' })
   ALERTS_DEAD_LETTER_QUEUES: string =
-    'siu-ingestor.process,siu-ingestor.process-slices,hl7-gateway.siu-listeners,notifier.webhooks.patient-upserted,notifier.webhooks.careflow-changed,notifier.webhooks.alert-changed,patient-import.trace.login-link-issued,patient-import.trace.login-link-used';
+    'siu-ingestor.process,siu-ingestor.process-slices,hl7-gateway.siu-listeners,notifier.webhooks.patient-upserted,notifier.webhooks.careflow-changed,notifier.webhooks.alert-changed,patient-import.trace.login-link-issued,patient-import.trace.login-link-used,user-provisioning.audit.import-lookups';
   /** How long one webhook delivery may take (connect, send, first bytes of the answer). */
   @IsInt() @Min(100) @Max(60_000) WEBHOOK_TIMEOUT_MS: number = 10_000;
   /** First retry delay; each retry doubles it (capped at one hour), with jitter. */

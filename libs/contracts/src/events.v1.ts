@@ -1,3 +1,4 @@
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -8,7 +9,9 @@ import {
   IsUUID,
   Length,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { AuditActorV1 } from './audit/audit.rpc.v1';
 import { PATIENT_SOURCES } from './patients/patients.rpc.v1';
 
 /**
@@ -55,4 +58,16 @@ export class LoginLinkEventV1 {
    * the sign-in writes it (once) when the patient exists by now.
    */
   @IsOptional() @IsISO8601() issuedAt?: string;
+}
+
+/**
+ * A pull-import lookup answered a client or user (`imports.lookup.answered.v1`). patient-import writes it in
+ * the statement that stores the import session, so it is durable before the candidates leave;
+ * user-provisioning turns it into the `import.lookup` audit event, with the message's correlation id. Ids only.
+ */
+export class ImportLookupAnsweredEventV1 {
+  @IsUUID('all') hospitalId: string;
+  @IsUUID('all') importId: string;
+  @ValidateNested() @Type(() => AuditActorV1) actor: AuditActorV1;
+  @IsISO8601() at: string;
 }

@@ -10,7 +10,12 @@ import { APPOINTMENTS_RPC_CLASSES, type AppointmentsRpc } from './appointments/a
 import { AUDIT_RPC_CLASSES, type AuditRpc } from './audit/audit.contracts';
 import { AUTH_RPC_CLASSES, type AuthRpc } from './auth/auth.contracts';
 import type { PayloadClass, RequestClasses } from './common/rpc';
-import { CareFlowChangedEventV1, LoginLinkEventV1, PatientUpsertedEventV1 } from './events.v1';
+import {
+  CareFlowChangedEventV1,
+  ImportLookupAnsweredEventV1,
+  LoginLinkEventV1,
+  PatientUpsertedEventV1,
+} from './events.v1';
 import { HEALTH_RPC_CLASSES, type HealthRpc } from './health/health.contracts';
 import { HL7_RPC_CLASSES, type Hl7Rpc } from './hl7/hl7.contracts';
 import { IMPORTS_RPC_CLASSES, type ImportsRpc } from './imports/imports.contracts';
@@ -72,6 +77,7 @@ export interface EventContracts {
   'alerts.alert.changed.v1': AlertChangedEventV1;
   'users.login-link.issued.v1': LoginLinkEventV1;
   'users.login-link.used.v1': LoginLinkEventV1;
+  'imports.lookup.answered.v1': ImportLookupAnsweredEventV1;
 }
 
 export type EventName = keyof EventContracts;
@@ -86,6 +92,7 @@ export const EVENT_PAYLOAD_CLASSES: { [E in EventName]: PayloadClass<EventPayloa
   'alerts.alert.changed.v1': AlertChangedEventV1,
   'users.login-link.issued.v1': LoginLinkEventV1,
   'users.login-link.used.v1': LoginLinkEventV1,
+  'imports.lookup.answered.v1': ImportLookupAnsweredEventV1,
 };
 
 /**

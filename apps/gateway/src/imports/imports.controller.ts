@@ -6,7 +6,7 @@ import { ImportConfirmInputV1, ImportLookupInputV1, type Principal } from '@brid
 import { Bus } from '@bridge/messaging';
 import type { FastifyReply } from 'fastify';
 import { ResourceIdPipe } from '../http/resource-id.pipe';
-import { Audited, field } from '../audit/audited';
+import { Audited } from '../audit/audited';
 
 /**
  * Longer than any hospital wait behind a lookup (an HL7 query is given 30 s by patient-import), so the
@@ -23,8 +23,11 @@ const LOOKUP_TIMEOUT_MS = 35_000;
 export class ImportsController {
   constructor(private readonly bus: Bus) {}
 
+  /**
+   * Not @Audited: patient-import puts the lookup on the trail itself (`auditActor`), in the statement that
+   * stores the session, so no second round trip waits before the answer (docs/architecture.md "Audit trail").
+   */
   @Post()
-  @Audited('import.lookup', 'import', field('importId'))
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -34,7 +37,12 @@ export class ImportsController {
   lookup(@CurrentPrincipal() principal: Principal, @Body() lookup: ImportLookupInputV1) {
     return this.bus.request(
       'imports.lookup.v1',
-      { hospitalId: tenantOf(principal), lookup, requestedBy: `${principal.kind}:${principal.subject}` },
+      {
+        hospitalId: tenantOf(principal),
+        lookup,
+        requestedBy: `${principal.kind}:${principal.subject}`,
+        auditActor: { kind: principal.kind, id: principal.subject },
+      },
       { timeoutMs: LOOKUP_TIMEOUT_MS },
     );
   }

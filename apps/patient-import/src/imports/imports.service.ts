@@ -74,6 +74,7 @@ export class ImportsService {
       id: importId,
       hospitalId,
       requestedBy: request.requestedBy,
+      ...(request.auditActor ? { auditActor: request.auditActor } : {}),
       source,
       lookupBy: lookup.by,
       candidates: saveable,

@@ -1,12 +1,21 @@
 import { Controller } from '@nestjs/common';
 import type {
   AuditEventsPageV1,
+  ImportLookupAnsweredEventV1,
   ListAuditEventsRequestV1,
   RecordAuditEventsRequestV1,
   RecordAuditEventsResultV1,
 } from '@bridge/contracts';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { EventConsumerOptions, MessageContext } from '@bridge/messaging';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AuditEventsRepository } from './audit-events.repository';
+
+/** One INSERT per lookup; retries ride out a database restart, then the DLQ keeps the event. */
+export const IMPORT_LOOKUP_AUDIT_CONSUMER = {
+  queue: 'user-provisioning.audit.import-lookups',
+  maxAttempts: 8,
+  backoffMs: 500,
+} as const satisfies EventConsumerOptions;
 
 @Controller()
 export class AuditEventsHandler {
@@ -15,6 +24,28 @@ export class AuditEventsHandler {
   @MessagePattern('audit.events.record.v1')
   async record(@Payload() request: RecordAuditEventsRequestV1): Promise<RecordAuditEventsResultV1> {
     return { recorded: await this.events.append(request.events) };
+  }
+
+  /**
+   * A lookup answered by patient-import (its outbox): recorded under the message's id, so a redelivery
+   * records nothing the second time (no inbox row needed).
+   */
+  @EventPattern('imports.lookup.answered.v1', IMPORT_LOOKUP_AUDIT_CONSUMER)
+  async importLookupAnswered(
+    @Payload() event: ImportLookupAnsweredEventV1,
+    @Ctx() context: MessageContext,
+  ): Promise<void> {
+    await this.events.append([
+      {
+        id: context.messageId,
+        hospitalId: event.hospitalId,
+        actor: event.actor,
+        action: 'import.lookup',
+        resource: { type: 'import', id: event.importId },
+        correlationId: context.correlationId,
+        at: event.at,
+      },
+    ]);
   }
 
   @MessagePattern('audit.events.list.v1')

@@ -22,7 +22,16 @@ interface AuditEventRow {
   correlation_id: string;
 }
 
-/** The platform audit trail: appended by the gateway's @Audited routes, read newest first per hospital. */
+/**
+ * An event to record; `id` given when the event already has one (a consumed message's), so recording it
+ * again records nothing.
+ */
+export type AuditEventRecord = AuditEventInputV1 & { id?: string };
+
+/**
+ * The platform audit trail: appended by the gateway's @Audited routes, by this service's own changes and by
+ * events other services announce (a pull-import lookup); read newest first per hospital.
+ */
 @Injectable()
 export class AuditEventsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -32,14 +41,14 @@ export class AuditEventsRepository {
    * manager, inside the caller's transaction (a change recorded by this service commits with it).
    */
   async append(
-    events: AuditEventInputV1[],
+    events: AuditEventRecord[],
     manager: EntityManager = this.dataSource.manager,
   ): Promise<number> {
     const columns = 9;
     const values: unknown[] = [];
     const rows = events.map((event, index) => {
       values.push(
-        randomUUID(),
+        event.id ?? randomUUID(),
         event.hospitalId,
         event.at,
         event.actor.kind,
@@ -55,7 +64,8 @@ export class AuditEventsRepository {
     await manager.query(
       `INSERT INTO user_provisioning.audit_events
          (id, hospital_id, at, actor_kind, actor_id, action, resource_type, resource_id, correlation_id)
-       VALUES ${rows.join(', ')}`,
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (id) DO NOTHING`,
       values,
     );
     return events.length;

@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { AuditActorV1 } from '../audit/audit.rpc.v1';
 import { IsDryRun, IsKeepSecrets } from '../common/config-write';
 import { NoControlCharacters } from '../common/validation';
 import { CareFlowStartInputV1 } from '../patients/patient-input.v1';
@@ -171,6 +172,12 @@ export class LookupImportRequestV1 extends HospitalScopedV1 {
   @IsObject() @ValidateNested() @Type(() => ImportLookupInputV1) lookup: ImportLookupInputV1;
   /** Who asked (client or user id), kept with the import session. */
   @IsString() @Length(1, 200) requestedBy: string;
+  /**
+   * The client or user the candidates go to (set by the gateway): patient-import puts the lookup on the
+   * audit trail (`imports.lookup.answered.v1`). Absent for the platform's own lookups (siu-ingestor), which
+   * show the candidates to no one.
+   */
+  @IsOptional() @ValidateNested() @Type(() => AuditActorV1) auditActor?: AuditActorV1;
 }
 
 export interface ImportSessionV1 {

@@ -1,0 +1,111 @@
+import { ImportLookupAnsweredEventV1, validatePayload } from '@bridge/contracts';
+import { SecretBox } from '@bridge/database';
+import { Outbox } from '@bridge/messaging';
+import { migratedTestDatabase } from '@bridge/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { patientImportMigrations } from '../patient-import.module';
+import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
+import { ImportsRepository, type NewImportSession } from './imports.repository';
+
+/**
+ * Medium test (docs/testing.md): storing an import session on PostgreSQL (patient-import's own migrations).
+ * What it holds: a lookup answered to a client or user is announced to the audit trail by the statement
+ * that stores its session (the outbox row commits with it, or neither does); the platform's own lookups
+ * announce nothing.
+ */
+describe('ImportsRepository.insert (medium)', () => {
+  let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
+  let dataSource: DataSource;
+  let sessions: ImportsRepository;
+
+  beforeAll(async () => {
+    database = await migratedTestDatabase(
+      PATIENT_IMPORT_SCHEMA,
+      patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
+    );
+    dataSource = database.dataSource;
+    const outbox = new Outbox({
+      service: 'patient-import',
+      schema: PATIENT_IMPORT_SCHEMA,
+      rpcTimeoutMs: 1000,
+      outboxPollMs: 1000,
+    });
+    sessions = new ImportsRepository(dataSource, outbox);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  function session(overrides: Partial<NewImportSession> = {}): NewImportSession {
+    return {
+      id: randomUUID(),
+      hospitalId: randomUUID(),
+      requestedBy: 'client:clt_emr',
+      source: 'hl7',
+      lookupBy: 'patientCode',
+      candidates: [
+        { patientCode: 'P-1', firstName: 'Els', lastName: 'Peeters', sex: 'female', identifiers: [] },
+      ],
+      ttlSeconds: 600,
+      ...overrides,
+    };
+  }
+
+  async function announced(importId: string): Promise<{ payload: unknown; events: number }[]> {
+    return dataSource.query(
+      `SELECT payload, events FROM patient_import.outbox
+       WHERE event = 'imports.lookup.answered.v1' AND payload->>'importId' = $1`,
+      [importId],
+    );
+  }
+
+  it("announces a client's or user's lookup in the statement that stores the session", async () => {
+    const stored = session({ auditActor: { kind: 'user', id: 'usr-7' } });
+    const before = Date.now();
+    const { expiresAt, candidates } = await sessions.insert(stored);
+
+    expect(candidates).toEqual(stored.candidates);
+    expect(Date.parse(expiresAt)).toBeGreaterThan(before);
+    const rows = await announced(stored.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].events).toBe(1);
+    const event = validatePayload(ImportLookupAnsweredEventV1, rows[0].payload);
+    expect(event).toEqual({
+      hospitalId: stored.hospitalId,
+      importId: stored.id,
+      actor: { kind: 'user', id: 'usr-7' },
+      at: expect.any(String),
+    });
+    // The session's own time: the moment the hospital's answer was stored.
+    const [{ created_at }]: { created_at: Date }[] = await dataSource.query(
+      'SELECT created_at FROM patient_import.import_sessions WHERE id = $1',
+      [stored.id],
+    );
+    expect(Date.parse(event.at)).toBe(created_at.getTime());
+  });
+
+  it('announces nothing for a lookup of the platform itself (no audit actor)', async () => {
+    const stored = session({ requestedBy: 'siu-ingestor' });
+    await sessions.insert(stored);
+
+    const [{ count }]: { count: string }[] = await dataSource.query(
+      'SELECT count(*) FROM patient_import.import_sessions WHERE id = $1',
+      [stored.id],
+    );
+    expect(count).toBe('1');
+    expect(await announced(stored.id)).toEqual([]);
+  });
+
+  it('writes neither the session nor its announcement when the session cannot be stored', async () => {
+    const first = session({ auditActor: { kind: 'client', id: 'clt_emr' } });
+    await sessions.insert(first);
+    // The same id again: the session's insert fails, and the outbox row of its statement with it.
+    const again = { ...first, hospitalId: randomUUID() };
+    await expect(sessions.insert(again)).rejects.toThrow(/duplicate key/);
+
+    const rows = (await announced(first.id)) as { payload: { hospitalId: string } }[];
+    expect(rows.map((row) => row.payload.hospitalId)).toEqual([first.hospitalId]);
+  });
+});

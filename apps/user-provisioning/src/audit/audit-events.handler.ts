@@ -9,6 +9,7 @@ import type {
 import type { EventConsumerOptions, MessageContext } from '@bridge/messaging';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { AuditEventsRepository } from './audit-events.repository';
+import { AuditRecordsBatcher } from './audit-records.batcher';
 
 /** One INSERT per lookup; retries ride out a database restart, then the DLQ keeps the event. */
 export const IMPORT_LOOKUP_AUDIT_CONSUMER = {
@@ -19,7 +20,10 @@ export const IMPORT_LOOKUP_AUDIT_CONSUMER = {
 
 @Controller()
 export class AuditEventsHandler {
-  constructor(private readonly events: AuditEventsRepository) {}
+  constructor(
+    private readonly events: AuditEventsRepository,
+    private readonly batcher: AuditRecordsBatcher,
+  ) {}
 
   @MessagePattern('audit.events.record.v1')
   async record(@Payload() request: RecordAuditEventsRequestV1): Promise<RecordAuditEventsResultV1> {
@@ -28,24 +32,22 @@ export class AuditEventsHandler {
 
   /**
    * A lookup answered by patient-import (its outbox): recorded under the message's id, so a redelivery
-   * records nothing the second time (no inbox row needed).
+   * records nothing the second time (no inbox row needed); with the lookups delivered alongside, in one INSERT.
    */
   @EventPattern('imports.lookup.answered.v1', IMPORT_LOOKUP_AUDIT_CONSUMER)
   async importLookupAnswered(
     @Payload() event: ImportLookupAnsweredEventV1,
     @Ctx() context: MessageContext,
   ): Promise<void> {
-    await this.events.append([
-      {
-        id: context.messageId,
-        hospitalId: event.hospitalId,
-        actor: event.actor,
-        action: 'import.lookup',
-        resource: { type: 'import', id: event.importId },
-        correlationId: context.correlationId,
-        at: event.at,
-      },
-    ]);
+    await this.batcher.record({
+      id: context.messageId,
+      hospitalId: event.hospitalId,
+      actor: event.actor,
+      action: 'import.lookup',
+      resource: { type: 'import', id: event.importId },
+      correlationId: context.correlationId,
+      at: event.at,
+    });
   }
 
   @MessagePattern('audit.events.list.v1')

@@ -82,12 +82,14 @@ export class ImportsRepository {
       ],
     };
     const actor = session.auditActor;
+    // The actor's two parameters follow the session's: numbered from their count, not by hand.
+    const actorKind = stored.parameters.length + 1;
     const statement = actor
       ? this.outbox.withEvent(
           { sql: stored.sql, parameters: [...stored.parameters, actor.kind, actor.id] },
           'imports.lookup.answered.v1',
           `json_build_object('hospitalId', $2::uuid, 'importId', $1::uuid,
-             'actor', json_build_object('kind', $9::text, 'id', $10::text), 'at', now())`,
+             'actor', json_build_object('kind', $${actorKind}::text, 'id', $${actorKind + 1}::text), 'at', now())`,
         )
       : stored;
     const rows: { expires_at: Date; existing_ids: (string | null)[] }[] = await this.dataSource.query(

@@ -11,7 +11,10 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import { AuditEventsRepository } from './audit-events.repository';
 import { AuditRecordsBatcher } from './audit-records.batcher';
 
-/** One INSERT per lookup; retries ride out a database restart, then the DLQ keeps the event. */
+/**
+ * One INSERT per group delivered together (AuditRecordsBatcher); retries ride out a database restart, then
+ * the DLQ keeps the event.
+ */
 export const IMPORT_LOOKUP_AUDIT_CONSUMER = {
   queue: 'user-provisioning.audit.import-lookups',
   maxAttempts: 8,

@@ -1,16 +1,21 @@
 import type { LoggerService } from '@nestjs/common';
 import { utimesSync, writeFileSync } from 'node:fs';
+import { applyHeapGrowth } from './heap-growth';
 import { ConfigError } from './load-config';
 
 /** How often a started service touches HEALTH_FILE; a container health check reads its age. */
 export const HEALTH_FILE_INTERVAL_MS = 5_000;
 
 /**
- * Entry point of one service process: start it, and on bad configuration say every problem and exit
- * non-zero instead of printing a stack trace.
+ * Entry point of one service process: set its heap growth if HEAP_GROWTH_PERCENT says so, start it, and on bad
+ * configuration say every problem and exit non-zero instead of printing a stack trace.
  */
 export function runService(name: string, start: () => Promise<unknown>): void {
-  start()
+  const started = (async () => {
+    applyHeapGrowth(0);
+    return start();
+  })();
+  started
     .then(() => beatHealthFile(process.env.HEALTH_FILE))
     .catch((error: unknown) => {
       if (error instanceof ConfigError) {

@@ -1,21 +1,23 @@
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { setFlagsFromString } from 'node:v8';
-import { ConfigError } from './load-config';
+import { loadConfig } from './load-config';
 
 /**
  * How far V8 lets the old generation grow past what the last full collection kept, in percent, for the
  * embedded process: 100 means a full collection when the heap has doubled (Go's GOGC=100 makes the same trade).
  *
- * Left to itself, V8 multiplies the limit by up to 4 when collections are cheap. In a 100k-message SIU run the
- * embedded process keeps about 60 MB alive, yet its heap grew to 270 MB and its resident memory to 380–420 MB,
- * past QUALITY.md's 300 MB for every process. At 100 the same run peaks at 280 MB with no CPU difference this
- * machine can measure (issue 17). Unlike `--max-old-space-size` this is no ceiling: a process that needs more
- * memory gets it, with more frequent full collections, instead of crashing.
- *
- * The services of the distributed topology keep V8's own choice: each holds a smaller part of the work and
- * peaked under 300 MB without it (patient-import 263–271 MB, siu-ingestor 277–294 MB), and patient-import
- * cost 0.33–0.40 ms per SIU message with it against 0.31–0.34 without, in four interleaved pairs.
+ * Left to itself, V8 multiplies the limit by up to 4 when collections are cheap: in a 100k-message SIU run the
+ * embedded process kept about 60 MB alive and went past QUALITY.md's 300 MB resident. Unlike
+ * `--max-old-space-size` this is no ceiling: a process that needs more memory gets it, with more frequent full
+ * collections, instead of crashing. The distributed services keep V8's own choice: they stay under 300 MB
+ * without it and patient-import paid CPU for it. The figures are in docker/README.md "Memory" (issue 17).
  */
 export const EMBEDDED_HEAP_GROWTH_PERCENT = 100;
+
+class HeapEnv {
+  /** `0`: V8's own choice. */
+  @IsOptional() @IsInt() @Min(0) @Max(1000) HEAP_GROWTH_PERCENT?: number;
+}
 
 /**
  * Applies HEAP_GROWTH_PERCENT (`0`: V8's own choice), or `fallback` when it is unset, before the process
@@ -29,11 +31,7 @@ export function applyHeapGrowth(fallback: number, env: NodeJS.ProcessEnv = proce
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
+/** Read like every other variable (loadConfig), before the service's own schema: a blank value is unset. */
 export function heapGrowthPercent(value: string | undefined, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  const percent = Number(value);
-  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
-    throw new ConfigError(['HEAP_GROWTH_PERCENT must be an integer from 0 (V8 decides) to 1000']);
-  }
-  return percent;
+  return loadConfig(HeapEnv, { HEAP_GROWTH_PERCENT: value?.trim() }).HEAP_GROWTH_PERCENT ?? fallback;
 }

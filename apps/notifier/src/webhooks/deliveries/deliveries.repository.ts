@@ -120,7 +120,9 @@ export class DeliveriesRepository {
 
   /**
    * Records one attempt and its consequence in one transaction: delivered, retried at `retryAt`, or failed
-   * when `retryAt` is past the delivery's 24 h. Written only if this worker's claim is still the latest.
+   * when `retryAt` is past the delivery's 24 h. The consequence is written only while this worker's claim is
+   * still the latest: a redelivery requested during the attempt (it clears the claim) must not be undone by
+   * the attempt's outcome. The attempt itself is logged while the delivery is still on it, redelivered or not.
    */
   async recordOutcome(
     delivery: ClaimedDelivery,
@@ -129,19 +131,20 @@ export class DeliveriesRepository {
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const status = outcome.ok ? 'succeeded' : retryAt ? 'pending' : 'failed';
-      const [, changed]: [unknown[], number] = await manager.query(
+      await manager.query(
         `UPDATE notifier.webhook_deliveries
          SET status = $3, claimed_until = NULL,
              delivered_at = CASE WHEN $3 = 'succeeded' THEN clock_timestamp() ELSE delivered_at END,
              next_attempt_at = COALESCE($4::timestamptz, next_attempt_at)
-         WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
+         WHERE id = $1 AND attempts = $2 AND status = 'pending' AND claimed_until IS NOT NULL`,
         [delivery.id, delivery.attempt, status, retryAt ?? null],
       );
-      if (changed === 0) return;
       await manager.query(
         `INSERT INTO notifier.webhook_attempts
            (delivery_id, attempt, duration_ms, response_status, response_excerpt, error)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+         SELECT id, attempts, $3::integer, $4::integer, $5::text, $6::text
+         FROM notifier.webhook_deliveries WHERE id = $1 AND attempts = $2
+         ON CONFLICT DO NOTHING`,
         [
           delivery.id,
           delivery.attempt,

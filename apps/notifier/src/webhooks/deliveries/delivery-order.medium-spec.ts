@@ -202,29 +202,6 @@ describe('webhook retention (WebhookRetentionJob on PostgreSQL)', () => {
     expect((await deliverDue(hospitalId)).types).toEqual([]);
   });
 
-  it('keeps a redelivery asked for during an attempt: the attempt is logged, the delivery is sent again', async () => {
-    const hospitalId = await hospitalWith(['patient.created']);
-    await record(event(hospitalId, randomUUID(), 'patient.created'));
-    const [inFlight] = (await deliveries.claim(50, 60_000)).filter((d) => d.hospitalId === hospitalId);
-    const subscriptionId = inFlight.subscriptionId;
-    expect(await deliveries.redeliver(hospitalId, subscriptionId, inFlight.id, 60_000)).toMatchObject({
-      status: 'pending',
-    });
-    // The attempt that was under way when the redelivery came answers 204 afterwards.
-    await deliveries.recordOutcome(inFlight, { ok: true, status: 204, durationMs: 3 }, undefined);
-    const state = async () =>
-      (await deliveries.page(hospitalId, subscriptionId, { limit: 10, offset: 0 })).rows.map((row) => ({
-        status: row.status,
-        attempts: row.attempts,
-        lastAttempt: row.last_attempt?.attempt,
-      }));
-    expect(await state()).toEqual([{ status: 'pending', attempts: 1, lastAttempt: 1 }]);
-
-    const again = await deliverDue(hospitalId);
-    expect(again.claimed.map((d) => [d.id, d.attempt])).toEqual([[inFlight.id, 2]]);
-    expect(await state()).toEqual([{ status: 'succeeded', attempts: 2, lastAttempt: 2 }]);
-  });
-
   it("removes finished deliveries past their hospital's message retention with their attempts, never pending ones", async () => {
     const hospitalId = await hospitalWith(['patient.updated']);
     const [oldDelivered, oldPending, recent] = [randomUUID(), randomUUID(), randomUUID()];
@@ -268,5 +245,30 @@ describe('webhook retention (WebhookRetentionJob on PostgreSQL)', () => {
        WHERE NOT EXISTS (SELECT 1 FROM notifier.webhook_deliveries d WHERE d.id = a.delivery_id)`,
     );
     expect(orphans).toEqual([]);
+  });
+});
+
+describe('redelivery (DeliveriesRepository on PostgreSQL)', () => {
+  it('keeps a redelivery asked for during an attempt: the attempt is logged, the delivery is sent again', async () => {
+    const hospitalId = await hospitalWith(['patient.created']);
+    await record(event(hospitalId, randomUUID(), 'patient.created'));
+    const [inFlight] = (await deliveries.claim(50, 60_000)).filter((d) => d.hospitalId === hospitalId);
+    const subscriptionId = inFlight.subscriptionId;
+    expect(await deliveries.redeliver(hospitalId, subscriptionId, inFlight.id, 60_000)).toMatchObject({
+      status: 'pending',
+    });
+    // The attempt that was under way when the redelivery came answers 204 afterwards.
+    await deliveries.recordOutcome(inFlight, { ok: true, status: 204, durationMs: 3 }, undefined);
+    const state = async () =>
+      (await deliveries.page(hospitalId, subscriptionId, { limit: 10, offset: 0 })).rows.map((row) => ({
+        status: row.status,
+        attempts: row.attempts,
+        lastAttempt: row.last_attempt?.attempt,
+      }));
+    expect(await state()).toEqual([{ status: 'pending', attempts: 1, lastAttempt: 1 }]);
+
+    const again = await deliverDue(hospitalId);
+    expect(again.claimed.map((d) => [d.id, d.attempt])).toEqual([[inFlight.id, 2]]);
+    expect(await state()).toEqual([{ status: 'succeeded', attempts: 2, lastAttempt: 2 }]);
   });
 });

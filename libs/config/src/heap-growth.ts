@@ -24,7 +24,7 @@ class HeapEnv {
  * allocates its working set. Node refuses this flag in NODE_OPTIONS, and a command-line flag would have to be
  * repeated by every launcher (npm start, compose, the tests, the benchmarks), so it is set where every process
  * starts. V8 reads it each time it sizes the heap after a collection, so setting it at run time takes effect
- * (P2 measured it: 280 MB against 400).
+ * (benchmark P2 shows it: docker/README.md "Memory").
  */
 export function applyHeapGrowth(fallback: number, env: NodeJS.ProcessEnv = process.env): void {
   const percent = heapGrowthPercent(env.HEAP_GROWTH_PERCENT, fallback);

@@ -27,6 +27,7 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       setupFiles: ['reflect-metadata'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/validation-cross-check.ts'],
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
       // Of the Care app (browser code), only its i18n catalogues have unit tests.
@@ -45,7 +46,10 @@ module.exports = {
       testMatch: ['<rootDir>/apps/**/*.medium-spec.ts', '<rootDir>/libs/**/*.medium-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/setup/long-timeouts.ts',
+        '<rootDir>/test/setup/validation-cross-check.ts',
+      ],
     },
     {
       displayName: 'e2e',
@@ -58,7 +62,10 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/setup/long-timeouts.ts',
+        '<rootDir>/test/setup/validation-cross-check.ts',
+      ],
     },
     {
       // Needs RabbitMQ (and restarts its own broker nodes): run by `npm run test:infra` only.
@@ -72,7 +79,10 @@ module.exports = {
       testMatch: ['<rootDir>/test/infra/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/setup/long-timeouts.ts',
+        '<rootDir>/test/setup/validation-cross-check.ts',
+      ],
     },
     {
       // Headless Chromium against the Care app screens: `npm run test:browser` (needs the chromium package).
@@ -82,7 +92,10 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       setupFiles: ['reflect-metadata'],
-      setupFilesAfterEnv: ['<rootDir>/test/setup/long-timeouts.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/setup/long-timeouts.ts',
+        '<rootDir>/test/setup/validation-cross-check.ts',
+      ],
       moduleNameMapper,
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -152,6 +152,9 @@ describe('Sign-in in Chromium: where a session lands, login links redeemed once,
     const listed = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/patients');
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect((await listed).status()).toBe(200);
+    // The session's own call (GET /v1/auth/session, the user's language; twice under StrictMode) may still
+    // be in flight: refused after the logout, it would end the session before the click below.
+    await page.waitForLoadState('networkidle');
 
     const token = (await page.evaluate("sessionStorage.getItem('careflow-bridge.session')")) as string;
     await api.expect(204, 'POST', '/v1/auth/logout', { token });

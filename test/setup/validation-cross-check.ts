@@ -2,7 +2,8 @@
  * Every validation a test makes in this process is also made by class-validator itself, and the two must
  * agree: a plan that accepts what class-validator refuses would let a bad payload in (libs/contracts
  * validation-plan.ts). A plan stricter than class-validator only costs time, but is a defect too. The
- * suites' payloads, valid and refused, are the corpus; a disagreement fails the test file.
+ * suites' payloads, valid and refused, are the corpus; a disagreement fails the test file. Only this
+ * process's validations are seen: a service a test starts as a child process validates unchecked.
  */
 import { validateSync } from 'class-validator';
 import { ValidationPlans, VALIDATOR_OPTIONS } from '../../libs/contracts/src/validation-plan';

@@ -3,6 +3,7 @@ import { getMetadataStorage, ValidationTypes, type ValidatorOptions } from 'clas
 type MetadataStorage = ReturnType<typeof getMetadataStorage>;
 type Metadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 type Validator = ReturnType<MetadataStorage['getTargetValidatorConstraints']>[number]['instance'];
+type PayloadClass = abstract new (...args: never[]) => unknown;
 
 /** How validatePayload runs class-validator; the plans answer for exactly these options. */
 export const VALIDATOR_OPTIONS: Readonly<ValidatorOptions> = {
@@ -130,11 +131,11 @@ export class ValidationPlans {
   private planOf(target: unknown): ClassPlan | null {
     if (typeof target !== 'function') return null;
     let plan = this.plans.get(target);
-    if (plan === undefined) this.plans.set(target, (plan = this.build(target as new () => object)));
+    if (plan === undefined) this.plans.set(target, (plan = this.build(target as PayloadClass)));
     return plan;
   }
 
-  private build(target: abstract new (...args: never[]) => unknown): ClassPlan | null {
+  private build(target: PayloadClass): ClassPlan | null {
     const metadatas = this.storage.getTargetValidationMetadatas(target, '', false, false, undefined);
     const grouped = this.storage.groupByPropertyName(metadatas);
     const properties: PropertyPlan[] = [];

@@ -93,8 +93,9 @@ export class ValidationPlans {
 
   /** ValidateNested: arrays, sets and maps element by element (undefined elements pass), objects by their class. */
   private checkNested(value: unknown): boolean | undefined {
-    if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
-      for (const element of elementsOf(value)) {
+    const elements = elementsOf(value);
+    if (elements) {
+      for (const element of elements) {
         if (element === undefined) continue;
         const verdict = this.checkNested(element);
         if (verdict !== true) return verdict;
@@ -118,10 +119,9 @@ export class ValidationPlans {
       value,
       constraints: metadata.constraints,
     };
-    if (!metadata.each || !(Array.isArray(value) || value instanceof Set || value instanceof Map)) {
-      return verdictOf(validator.validate(value, args));
-    }
-    for (const element of elementsOf(value)) {
+    const elements = metadata.each ? elementsOf(value) : undefined;
+    if (!elements) return verdictOf(validator.validate(value, args));
+    for (const element of elements) {
       const verdict = verdictOf(validator.validate(element, args));
       if (verdict !== true) return verdict;
     }
@@ -169,8 +169,10 @@ function conditionsHold(property: PropertyPlan, object: object, value: unknown):
   return true;
 }
 
-function elementsOf(value: unknown[] | Set<unknown> | Map<unknown, unknown>): unknown[] {
-  return Array.isArray(value) ? value : Array.from(value.values());
+/** The elements class-validator walks: an array's, a set's, a map's values; undefined for anything else. */
+function elementsOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value as unknown[];
+  return value instanceof Set || value instanceof Map ? Array.from(value.values()) : undefined;
 }
 
 /** A constraint's answer; a promise (an async rule used synchronously) is class-validator's to judge. */

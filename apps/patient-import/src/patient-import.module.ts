@@ -38,6 +38,7 @@ import { PatientEventsAnnounced1796250000000 } from './migrations/1796250000000-
 import { AppointmentMessageResults1796250000001 } from './migrations/1796250000001-appointment-message-results';
 import { PatientEventsEventPosition1796250000002 } from './migrations/1796250000002-patient-events-event-position';
 import { PatientEventsMoreEntries1796280000001 } from './migrations/1796280000001-patient-events-more-entries';
+import { AppointmentsWithoutRows1796290000000 } from './migrations/1796290000000-appointments-without-rows';
 import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
@@ -65,6 +66,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     outboxLogMigration(PATIENT_IMPORT_SCHEMA),
     outboxGroupedEventsMigration(PATIENT_IMPORT_SCHEMA),
     PatientEventsMoreEntries1796280000001,
+    AppointmentsWithoutRows1796290000000,
   ];
 }
 

@@ -4,94 +4,33 @@ import type { SiuAction } from '@bridge/hl7';
 import type { EntityManager } from 'typeorm';
 import type { AppointmentMessage } from './appointment-replay';
 
-export interface LockedAppointment {
-  id: string;
-  appointmentId: string;
-  careFlowId?: string;
-}
-
 /**
- * The appointments SIU messages act on and each appointment's message history (which is also each message's
- * claim with its result, rule 27), a batch per statement: a batch of a hundred messages costs a few round
- * trips. Every query takes the hospital id; rows are locked in appointment id order so concurrent batches
- * cannot deadlock. Patients: SiuPatientsRepository; care flows: SiuCareFlowsRepository.
+ * The appointments SIU messages act on: each appointment is its message history (which is also each message's
+ * claim with its result, rule 27) and the care flow it started (care_flows.appointment_id), so an appointment
+ * costs no row of its own. A batch per statement: a batch of a hundred messages costs a few round trips. Every
+ * query takes the hospital id. Patients: SiuPatientsRepository; care flows: SiuCareFlowsRepository.
  */
 @Injectable()
 export class AppointmentsRepository {
   /**
-   * Locks the appointments that exist (in appointment id order) until the transaction ends; the others are
-   * inserted with their care flow once it is known (insertAppointments), so a new appointment costs one write.
+   * Serialises the batches that act on the same appointments until the transaction ends: a transaction-scoped
+   * advisory lock per appointment (no row written, none needed to exist), taken in one order for every batch so
+   * concurrent batches cannot deadlock. A batch that waited then reads what the one before it committed (read
+   * committed: each later statement of the transaction sees it).
    */
   async lockAppointments(
     manager: EntityManager,
     hospitalId: string,
     appointmentIds: string[],
-  ): Promise<Map<string, LockedAppointment>> {
-    if (appointmentIds.length === 0) return new Map();
-    // One index probe per id, locked in id order (the sorted ids drive the loop): with `= ANY(...)` and the
-    // statistics of a table still filling (a hospital's first files), PostgreSQL read every appointment of
-    // the table for each batch instead (issue 17; siu-messages.repository's MESSAGE_OUTCOME has the story).
-    const rows: { id: string; appointment_id: string; care_flow_id: string | null }[] = await manager.query(
-      `SELECT a.id, a.appointment_id, a.care_flow_id
-       FROM (SELECT DISTINCT unnest($2::text[]) AS appointment_id ORDER BY 1) AS k
-       CROSS JOIN LATERAL (
-         SELECT id, appointment_id, care_flow_id FROM patient_import.appointments a
-         WHERE a.hospital_id = $1 AND a.appointment_id = k.appointment_id LIMIT 1 FOR UPDATE
-       ) a`,
-      [hospitalId, appointmentIds],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.appointment_id,
-        {
-          id: row.id,
-          appointmentId: row.appointment_id,
-          ...(row.care_flow_id ? { careFlowId: row.care_flow_id } : {}),
-        },
-      ]),
-    );
-  }
-
-  /**
-   * New appointments, each with the care flow this batch started for it (if any). Answers how many were
-   * inserted: fewer than asked means a concurrent transaction inserted one of them first (the caller rolls
-   * back and applies again, now finding it locked).
-   */
-  async insertAppointments(
-    manager: EntityManager,
-    hospitalId: string,
-    appointments: { appointmentId: string; patientId: string; careFlowId?: string }[],
-  ): Promise<number> {
-    if (appointments.length === 0) return 0;
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO patient_import.appointments AS a (id, hospital_id, appointment_id, patient_id, care_flow_id)
-       SELECT gen_random_uuid(), $1, v.appointment_id, v.patient_id, v.care_flow_id
-       FROM unnest($2::text[], $3::uuid[], $4::uuid[]) AS v (appointment_id, patient_id, care_flow_id)
-       ORDER BY v.appointment_id
-       ON CONFLICT ON CONSTRAINT appointments_hospital_appointment DO NOTHING
-       RETURNING a.id`,
-      [
-        hospitalId,
-        appointments.map((a) => a.appointmentId),
-        appointments.map((a) => a.patientId),
-        appointments.map((a) => a.careFlowId ?? null),
-      ],
-    );
-    return rows.length;
-  }
-
-  /** An appointment that existed gets the care flow this batch started for it (a restart after a stop). */
-  async linkCareFlows(
-    manager: EntityManager,
-    hospitalId: string,
-    links: { appointmentId: string; careFlowId: string }[],
   ): Promise<void> {
-    if (links.length === 0) return;
+    if (appointmentIds.length === 0) return;
+    // A 64-bit hash of the name: two appointments sharing one is harmless (one batch waits for the other).
     await manager.query(
-      `UPDATE patient_import.appointments a SET care_flow_id = v.care_flow_id, updated_at = now()
-       FROM unnest($2::text[], $3::uuid[]) AS v (appointment_id, care_flow_id)
-       WHERE a.hospital_id = $1 AND a.appointment_id = v.appointment_id`,
-      [hospitalId, links.map((link) => link.appointmentId), links.map((link) => link.careFlowId)],
+      `SELECT count(pg_advisory_xact_lock(k.lock_key)) FROM (
+         SELECT DISTINCT hashtextextended('patient_import.appointment/' || $1 || '/' || a.appointment_id, 0) AS lock_key
+         FROM unnest($2::text[]) AS a (appointment_id) ORDER BY 1
+       ) AS k`,
+      [hospitalId, appointmentIds],
     );
   }
 

@@ -17,9 +17,9 @@ import { AppointmentsService } from './appointments.service';
 /**
  * Medium test (docs/testing.md): applying SIU messages with the real repositories on PostgreSQL
  * (patient-import's own migrations). What it holds: a message is applied once in effect — a redelivery, or
- * the same message applied by two transactions at once, answers the first result — and a new appointment
- * is written once, already linked to the care flow it started; a later message with less detail keeps what
- * an earlier one stored (the merge rule the push shares).
+ * the same message applied by two transactions at once, answers the first result — and an appointment is
+ * its messages and the one care flow it started, even when two transactions act on it at once; a later message
+ * with less detail keeps what an earlier one stored (the merge rule the push shares).
  */
 describe('AppointmentsService with its repositories on PostgreSQL (medium)', () => {
   let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
@@ -77,7 +77,7 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     };
   }
 
-  /** What the hospital holds: patients, care flows, and each appointment with its linked care flow. */
+  /** What the hospital holds: patients, care flows, and each appointment that started one (the care flow names it). */
   async function stored(hospitalId: string) {
     const count = async (table: string) =>
       Number(
@@ -89,10 +89,10 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
         )[0].n,
       );
     const appointments = (await dataSource.query(
-      `SELECT a.appointment_id, a.care_flow_id, c.status, c.baseline FROM patient_import.appointments a
-       LEFT JOIN patient_import.care_flows c ON c.id = a.care_flow_id WHERE a.hospital_id = $1 ORDER BY a.appointment_id`,
+      `SELECT appointment_id, id AS care_flow_id, status, baseline FROM patient_import.care_flows
+       WHERE hospital_id = $1 AND appointment_id IS NOT NULL ORDER BY appointment_id`,
       [hospitalId],
-    )) as { appointment_id: string; care_flow_id: string | null; status: string; baseline: object }[];
+    )) as { appointment_id: string; care_flow_id: string; status: string; baseline: object }[];
     return {
       patients: await count('patients'),
       careFlows: await count('care_flows'),
@@ -101,7 +101,7 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     };
   }
 
-  it('links a new appointment to its care flow as it is inserted, and answers a redelivery with the first result', async () => {
+  it('starts the care flow of a new appointment, naming it, and answers a redelivery with the first result', async () => {
     const hospitalId = randomUUID();
     const start = message('P1', 'A1');
     const [first] = await service.apply(hospitalId, [start]);
@@ -161,6 +161,81 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
         baseline: update.appointment!.baseline,
       },
     ]);
+  });
+
+  it('an appointment that started no care flow starts it with a later mapped message, naming it', async () => {
+    const hospitalId = randomUUID();
+    const unmapped = message('P1', 'A1');
+    delete unmapped.appointment!.careFlowDefinitionKey;
+    const [first] = await service.apply(hospitalId, [unmapped]);
+    expect(first).toMatchObject({ ok: true, careFlowStarted: false });
+    expect(await stored(hospitalId)).toMatchObject({ careFlows: 0, applied: 1, appointments: [] });
+
+    const mapped = message('P1', 'A1', 'update');
+    const [second] = await service.apply(hospitalId, [mapped]);
+    expect(second).toMatchObject({ ok: true, careFlowStarted: true });
+    const after = await stored(hospitalId);
+    expect(after).toMatchObject({ careFlows: 1, applied: 2 });
+    expect(after.appointments).toEqual([
+      {
+        appointment_id: 'A1',
+        care_flow_id: second.ok ? second.careFlowId : undefined,
+        status: 'active',
+        baseline: mapped.appointment!.baseline,
+      },
+    ]);
+    // Its next message finds that care flow: updated, not a second one started.
+    const [third] = await service.apply(hospitalId, [message('P1', 'A1', 'update')]);
+    expect(third).toMatchObject({ ok: true, careFlowStarted: false, careFlowUpdated: true });
+    expect((await stored(hospitalId)).careFlows).toBe(1);
+  });
+
+  it('a batch on an appointment another transaction holds waits for it, then replays what it committed', async () => {
+    const hospitalId = randomUUID();
+    const [started] = await service.apply(hospitalId, [message('P1', 'A1')]);
+    const patientId = started.ok ? started.patientId : '';
+    const earlier = message('P1', 'A1', 'update');
+    const later = message('P1', 'A1', 'update');
+
+    // Another batch holds A1 and records `earlier` (with a room) in its history, not yet committed.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await new AppointmentsRepository().lockAppointments(holder.manager, hospitalId, ['A1']);
+      await holder.query(
+        `INSERT INTO patient_import.appointment_messages (hospital_id, message_id, appointment_id, sequence, event,
+           action, definition_key, patient_id, baseline)
+         VALUES ($1, $2, 'A1', $3, 'S14', 'update', 'knee-replacement', $4, $5)`,
+        [
+          hospitalId,
+          earlier.messageId,
+          earlier.sequence,
+          patientId,
+          JSON.stringify({ ...earlier.appointment!.baseline, room: 'R2' }),
+        ],
+      );
+      const applying = service.apply(hospitalId, [later]);
+      // Bounded wait until the apply is queued behind the held lock.
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const [{ waiting }] = (await dataSource.query(
+          `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+        )) as { waiting: number }[];
+        if (waiting > 0) break;
+        if (Date.now() > deadline) throw new Error('the apply never waited for the held appointment');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await holder.commitTransaction();
+      const [result] = await applying;
+      expect(result).toMatchObject({ ok: true, careFlowUpdated: true });
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    // The care flow has the room of the message committed while the apply waited, and the later date.
+    const [flow] = (await stored(hospitalId)).appointments;
+    expect(flow.baseline).toEqual({ ...later.appointment!.baseline, room: 'R2' });
   });
 
   it('a later message without sex, identifiers or birth date keeps the ones stored; names follow it', async () => {

@@ -77,9 +77,9 @@ export class AppointmentsService {
   }
 
   /**
-   * One transaction; when a concurrent one applied some of the same messages or made one of the same new
-   * appointments first (both rare: a redelivery racing its first delivery, competing consumers on one new
-   * appointment), it is rolled back whole and run again, and then finds their rows.
+   * One transaction; when a concurrent one applied some of the same messages first (rare: a redelivery racing
+   * its first delivery), it is rolled back whole and run again, and then finds their results. Competing
+   * consumers on one appointment do not race: its lock makes the second wait for the first to commit.
    */
   private async applyOnce(
     hospitalId: string,
@@ -174,31 +174,18 @@ export class AppointmentsService {
         appointmentId: message.appointment!.appointmentId,
       }));
     if (acting.length === 0) return new Set();
-    const firstByAppointment = new Map<string, string>();
-    for (const message of acting)
-      if (!firstByAppointment.has(message.appointmentId))
-        firstByAppointment.set(message.appointmentId, message.patientId);
-    const locked = await this.appointments.lockAppointments(manager, hospitalId, [
-      ...firstByAppointment.keys(),
-    ]);
-    const histories = await this.appointments.history(manager, hospitalId, [...firstByAppointment.keys()]);
-    const stored = await this.careFlows.lockCareFlows(
-      manager,
-      hospitalId,
-      [...locked.values()]
-        .map((appointment) => appointment.careFlowId)
-        .filter((id): id is string => id !== undefined),
-    );
+    const appointmentIds = [...new Set(acting.map((message) => message.appointmentId))];
+    await this.appointments.lockAppointments(manager, hospitalId, appointmentIds);
+    const histories = await this.appointments.history(manager, hospitalId, appointmentIds);
+    const stored = await this.careFlows.lockCareFlowsOfAppointments(manager, hospitalId, appointmentIds);
 
     const inBatch = new Set(acting.map((message) => message.messageId));
     const finals: { appointmentId: string; flow: WorkingCareFlow }[] = [];
-    const created: { appointmentId: string; patientId: string; careFlowId?: string }[] = [];
-    for (const appointmentId of firstByAppointment.keys()) {
+    for (const appointmentId of appointmentIds) {
       const history = (histories.get(appointmentId) ?? []).filter(
         (message) => !inBatch.has(message.messageId),
       );
-      const careFlowId = locked.get(appointmentId)?.careFlowId;
-      const existing = careFlowId ? stored.get(careFlowId) : undefined;
+      const existing = stored.get(appointmentId);
       let flow: WorkingCareFlow | undefined = existing && { ...existing, isNew: false, changed: false };
       for (const message of acting.filter((m) => m.appointmentId === appointmentId)) {
         history.push(message);
@@ -229,13 +216,6 @@ export class AppointmentsService {
           result.careFlowStopped = true;
         }
       }
-      if (!locked.has(appointmentId)) {
-        created.push({
-          appointmentId,
-          patientId: firstByAppointment.get(appointmentId)!,
-          ...(flow?.isNew ? { careFlowId: flow.id } : {}),
-        });
-      }
       if (flow) {
         finals.push({ appointmentId, flow });
         for (const message of acting.filter((m) => m.appointmentId === appointmentId)) {
@@ -244,22 +224,12 @@ export class AppointmentsService {
       }
     }
     await this.write(manager, hospitalId, finals, positions);
-    // After the care flows (the link references them): a new appointment is written once, already linked.
-    const inserted = await this.appointments.insertAppointments(manager, hospitalId, created);
-    if (inserted < created.length) throw new ConcurrentApply();
     const recorded = await this.appointments.record(
       manager,
       hospitalId,
       acting.map((message) => ({ ...message, result: results.get(message.messageId)! })),
     );
     if (recorded < acting.length) throw new ConcurrentApply();
-    await this.appointments.linkCareFlows(
-      manager,
-      hospitalId,
-      finals
-        .filter(({ appointmentId, flow }) => flow.isNew && locked.has(appointmentId))
-        .map(({ appointmentId, flow }) => ({ appointmentId, careFlowId: flow.id })),
-    );
     return new Set(acting.map((message) => message.messageId));
   }
 
@@ -321,10 +291,10 @@ export class AppointmentsService {
   }
 }
 
-/** A concurrent transaction applied one of the messages, or made one of the new appointments, first. */
+/** A concurrent transaction applied one of the messages first. */
 class ConcurrentApply extends Error {
   constructor() {
-    super('a concurrent transaction applied the same SIU messages or appointments first');
+    super('a concurrent transaction applied the same SIU messages first');
   }
 }
 

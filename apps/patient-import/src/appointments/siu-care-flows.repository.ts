@@ -43,22 +43,28 @@ function careFlowReturning(row: string, positions: BatchPositions, parameters: u
 /**
  * The care flows SIU messages start, update and stop (rule 25), a batch per statement, each change with its
  * `careflows.careflow.changed.v1` event and patient position in the same statement (the statement's events
- * in one outbox row: Outbox.withEvent's `grouped`). Every query takes the hospital id; rows are locked in id
- * order so concurrent batches cannot deadlock.
+ * in one outbox row: Outbox.withEvent's `grouped`). Every query takes the hospital id.
  */
 @Injectable()
 export class SiuCareFlowsRepository {
   constructor(private readonly outbox: Outbox) {}
 
-  /** The care flows of these ids as they are, locked (in id order) until the transaction ends. */
-  async lockCareFlows(
+  /**
+   * The care flow of each of these appointments that has one (an appointment starts one at most: the
+   * `care_flows_appointment` unique index), as it is, locked until the transaction ends in appointment id
+   * order (one order for every batch, so concurrent batches cannot deadlock). Keyed by appointment id.
+   */
+  async lockCareFlowsOfAppointments(
     manager: EntityManager,
     hospitalId: string,
-    careFlowIds: string[],
+    appointmentIds: string[],
   ): Promise<Map<string, StoredCareFlow>> {
-    if (careFlowIds.length === 0) return new Map();
+    if (appointmentIds.length === 0) return new Map();
+    // One probe of the unique index per appointment, the sorted ids driving the loop: with `= ANY(...)` and the
+    // statistics of a table still filling, PostgreSQL may read the hospital's every care flow instead (issue 17).
     const rows: {
       id: string;
+      appointment_id: string;
       patient_id: string;
       definition_key: string;
       status: StoredCareFlow['status'];
@@ -66,13 +72,17 @@ export class SiuCareFlowsRepository {
       physician_code: string | null;
       baseline: Record<string, string>;
     }[] = await manager.query(
-      `SELECT id, patient_id, definition_key, status, physician_id, physician_code, baseline FROM patient_import.care_flows
-       WHERE hospital_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
-      [hospitalId, careFlowIds],
+      `SELECT c.id, c.appointment_id, c.patient_id, c.definition_key, c.status, c.physician_id, c.physician_code, c.baseline
+       FROM (SELECT DISTINCT unnest($2::text[]) AS appointment_id ORDER BY 1) AS k
+       CROSS JOIN LATERAL (
+         SELECT * FROM patient_import.care_flows c
+         WHERE c.hospital_id = $1 AND c.appointment_id = k.appointment_id LIMIT 1 FOR UPDATE
+       ) c`,
+      [hospitalId, appointmentIds],
     );
     return new Map(
       rows.map((row) => [
-        row.id,
+        row.appointment_id,
         {
           id: row.id,
           patientId: row.patient_id,

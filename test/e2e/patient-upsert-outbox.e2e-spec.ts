@@ -177,9 +177,11 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
     const [{ position }]: { position: string }[] = await dataSource.query(
       `SELECT nextval(pg_get_serial_sequence('patient_import.patient_events', 'seq')) AS position`,
     );
-    await new PatientEventsRepository().record(dataSource.manager, hospitalId, [
-      { patientId: record.id, kind: 'siu', summary: 'SIU S12: patient updated', eventPosition: position },
-    ]);
+    await dataSource.query(
+      `INSERT INTO patient_import.patient_events (hospital_id, patient_id, kind, summary, event_position)
+       VALUES ($1, $2, 'siu', 'SIU S12: patient updated', $3)`,
+      [hospitalId, record.id, position],
+    );
     await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
     const payloads = (await events())
       .map((row: { payload: Record<string, unknown> }) => row.payload)

@@ -185,7 +185,7 @@ describe('retention of the message log', () => {
     expect(await exists(hl7, 'hl7_gateway', partitionName(HL7, new Date(Date.now() + DAY_MS)))).toBe(true);
   });
 
-  it("prunes the patient trace with the hospital's message retention", async () => {
+  it("prunes the patient trace with the hospital's message retention, keeping applied SIU messages' rows", async () => {
     const short = await api.createHospital('retention-trace');
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${short.id}/retention`, {
       token: admin,
@@ -205,13 +205,21 @@ describe('retention of the message log', () => {
           [short.id, patientId, at, summary],
         );
       }
+      // The row of an applied SIU message is also its claim (rule 27) and appointment history: kept.
+      await trace.query(
+        `INSERT INTO patient_import.patient_events (hospital_id, patient_id, created_at, kind, channel, message_id,
+           summary, result, appointment_id, sequence, event, action, baseline)
+         VALUES ($1, $2, $3, 'siu', 'siu-file', $4, 'old, but an applied SIU message', '{"ok": true}', 'A1', 1,
+           'S12', 'start', '{}')`,
+        [short.id, patientId, daysAgo(70), randomUUID()],
+      );
       await expectEventually(
         async () => {
           const { rows } = await trace.query(
-            `SELECT summary FROM patient_import.patient_events WHERE patient_id = $1`,
+            `SELECT summary FROM patient_import.patient_events WHERE patient_id = $1 ORDER BY summary`,
             [patientId],
           );
-          expect(rows).toEqual([{ summary: 'kept' }]);
+          expect(rows).toEqual([{ summary: 'kept' }, { summary: 'old, but an applied SIU message' }]);
         },
         { timeoutMs: 30_000, intervalMs: 250 },
       );

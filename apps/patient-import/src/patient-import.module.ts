@@ -39,6 +39,7 @@ import { AppointmentMessageResults1796250000001 } from './migrations/17962500000
 import { PatientEventsEventPosition1796250000002 } from './migrations/1796250000002-patient-events-event-position';
 import { PatientEventsMoreEntries1796280000001 } from './migrations/1796280000001-patient-events-more-entries';
 import { AppointmentsWithoutRows1796290000000 } from './migrations/1796290000000-appointments-without-rows';
+import { SiuMessageRows1796290000001 } from './migrations/1796290000001-siu-message-rows';
 import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
@@ -67,6 +68,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     outboxGroupedEventsMigration(PATIENT_IMPORT_SCHEMA),
     PatientEventsMoreEntries1796280000001,
     AppointmentsWithoutRows1796290000000,
+    SiuMessageRows1796290000001,
   ];
 }
 

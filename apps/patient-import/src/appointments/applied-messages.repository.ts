@@ -1,60 +1,87 @@
 import { Injectable } from '@nestjs/common';
 import type { AppointmentMessageAppliedV1 } from '@bridge/contracts';
 import type { EntityManager } from 'typeorm';
+import type { NewPatientEvent } from '../patient-trace/patient-events.repository';
+import type { AppointmentMessage } from './appointment-replay';
 
 /**
- * Rule 27 at patient-import's end: each applied SIU message's claim and first result, written once. A
- * message that acts on an appointment keeps them in its `appointment_messages` history row
- * (AppointmentsRepository.record); any other, and every message applied before results moved there, in
- * `applied_siu_messages`.
+ * An applied SIU message's one row: its patient-trace entry, which is also its claim with its first result
+ * (rule 27 at patient-import's end) and, when it acts on an appointment, that appointment's history entry.
+ */
+export interface AppliedSiuMessage extends NewPatientEvent {
+  messageId: string;
+  result: AppointmentMessageAppliedV1;
+  appointment?: AppointmentMessage & { appointmentId: string };
+}
+
+/**
+ * Rule 27 at patient-import's end: each applied SIU message is written once, as one row of the patient trace
+ * (`patient_events` with a `result`, unique per hospital and message) that also holds its appointment
+ * history entry (AppointmentsRepository.history reads them back).
  */
 @Injectable()
 export class AppliedMessagesRepository {
-  /**
-   * The first result of each of these messages that was applied before (rule 27 at this end): kept with the
-   * message's appointment history, or (no appointment acted on, or applied before results moved there) in
-   * applied_siu_messages.
-   */
+  /** The first result of each of these messages that was applied before. */
   async results(
     manager: EntityManager,
     hospitalId: string,
     messageIds: string[],
   ): Promise<Map<string, AppointmentMessageAppliedV1>> {
     if (messageIds.length === 0) return new Map();
-    const rows: { message_id: string; result: AppointmentMessageAppliedV1 | null }[] = await manager.query(
-      `SELECT message_id, result FROM patient_import.applied_siu_messages WHERE hospital_id = $1 AND message_id = ANY($2::uuid[])
-       UNION ALL
-       SELECT message_id, result FROM patient_import.appointment_messages
+    const rows: { message_id: string; result: AppointmentMessageAppliedV1 }[] = await manager.query(
+      `SELECT message_id, result FROM patient_import.patient_events
        WHERE hospital_id = $1 AND message_id = ANY($2::uuid[]) AND result IS NOT NULL`,
       [hospitalId, messageIds],
     );
-    return new Map(
-      rows.filter((row) => row.result !== null).map((row) => [row.message_id, row.result!] as const),
-    );
+    return new Map(rows.map((row) => [row.message_id, row.result] as const));
   }
 
   /**
-   * Claims the messages applied in this transaction that acted on no appointment, with their results, one row
-   * each in one statement (the claim is the result: no claim row to update later). A message another transaction applied meanwhile
-   * keeps its row: it is answered as not claimed, and the caller rolls back and answers that first result.
+   * Writes the messages' rows in one statement, in the order given (the trace's order follows it). A message
+   * another transaction applied meanwhile keeps its row: answers how many were written, and fewer than given
+   * means the caller rolls back and answers that first result.
    */
-  async claimWithResults(
-    manager: EntityManager,
-    hospitalId: string,
-    results: AppointmentMessageAppliedV1[],
-  ): Promise<Set<string>> {
-    if (results.length === 0) return new Set();
-    const rows: { message_id: string }[] = await manager.query(
-      `INSERT INTO patient_import.applied_siu_messages (hospital_id, message_id, result)
-       SELECT $1, saved.message_id, saved.result
-       FROM unnest($2::uuid[], $3::jsonb[]) AS saved (message_id, result) ORDER BY saved.message_id
-       ON CONFLICT DO NOTHING RETURNING message_id`,
+  async record(manager: EntityManager, hospitalId: string, messages: AppliedSiuMessage[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const column = <T>(pick: (message: AppliedSiuMessage) => T | undefined) =>
+      messages.map((message) => pick(message) ?? null);
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO patient_import.patient_events (hospital_id, patient_id, kind, channel, message_id, care_flow_id,
+         summary, event_position, more_entries, result, appointment_id, sequence, event, action, definition_key,
+         physician_id, physician_code, baseline)
+       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary, e.event_position,
+         e.more_entries, e.result, e.appointment_id, e.sequence, e.event, e.action, e.definition_key,
+         e.physician_id, e.physician_code, e.baseline
+       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[], $9::jsonb[],
+                   $10::jsonb[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::uuid[],
+                   $17::text[], $18::jsonb[])
+         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, event_position,
+                               more_entries, result, appointment_id, sequence, event, action, definition_key,
+                               physician_id, physician_code, baseline, position)
+       ORDER BY e.position
+       ON CONFLICT (hospital_id, message_id) WHERE result IS NOT NULL DO NOTHING
+       RETURNING message_id`,
       [
         hospitalId,
-        results.map((result) => result.messageId),
-        results.map((result) => JSON.stringify(result)),
+        column((m) => m.patientId),
+        column((m) => m.kind),
+        column((m) => m.channel),
+        column((m) => m.messageId),
+        column((m) => m.careFlowId),
+        column((m) => m.summary),
+        column((m) => m.eventPosition),
+        column((m) => (m.moreEntries?.length ? JSON.stringify(m.moreEntries) : undefined)),
+        column((m) => JSON.stringify(m.result)),
+        column((m) => m.appointment?.appointmentId),
+        column((m) => m.appointment?.sequence),
+        column((m) => m.appointment?.event),
+        column((m) => m.appointment?.action),
+        column((m) => m.appointment?.definitionKey),
+        column((m) => m.appointment?.physicianId),
+        column((m) => m.appointment?.physicianCode),
+        column((m) => (m.appointment ? JSON.stringify(m.appointment.baseline) : undefined)),
       ],
     );
-    return new Set(rows.map((row) => row.message_id));
+    return rows.length;
   }
 }

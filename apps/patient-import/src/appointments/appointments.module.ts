@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CareFlowDefinitionsModule } from '../care-flow-definitions/care-flow-definitions.module';
-import { PatientTraceModule } from '../patient-trace/patient-trace.module';
 import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsHandler } from './appointments.handler';
 import { AppointmentsRepository } from './appointments.repository';
@@ -10,7 +9,7 @@ import { SiuPatientsRepository } from './siu-patients.repository';
 
 /** SIU appointments -> patients and care flows (HL7-RULES 25-27), applied for siu-ingestor. */
 @Module({
-  imports: [CareFlowDefinitionsModule, PatientTraceModule],
+  imports: [CareFlowDefinitionsModule],
   controllers: [AppointmentsHandler],
   providers: [
     AppliedMessagesRepository,

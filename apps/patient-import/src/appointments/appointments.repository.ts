@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { AppointmentMessageAppliedV1 } from '@bridge/contracts';
 import type { SiuAction } from '@bridge/hl7';
 import type { EntityManager } from 'typeorm';
 import type { AppointmentMessage } from './appointment-replay';
 
 /**
- * The appointments SIU messages act on: each appointment is its message history (which is also each message's
- * claim with its result, rule 27) and the care flow it started (care_flows.appointment_id), so an appointment
- * costs no row of its own. A batch per statement: a batch of a hundred messages costs a few round trips. Every
+ * The appointments SIU messages act on: each appointment is its message history (the rows of its applied
+ * messages, AppliedMessagesRepository) and the care flow it started (care_flows.appointment_id), so an
+ * appointment costs no row of its own. A batch per statement: a batch of a hundred messages costs a few round trips. Every
  * query takes the hospital id. Patients: SiuPatientsRepository; care flows: SiuCareFlowsRepository.
  */
 @Injectable()
@@ -34,46 +33,6 @@ export class AppointmentsRepository {
     );
   }
 
-  /**
-   * Adds the messages to their appointments' histories, each with its result: the row is the message's claim
-   * (unique per hospital and message) and its first result in one write. Answers how many were added; fewer
-   * than asked means a concurrent transaction applied one of them first (the caller rolls back).
-   */
-  async record(
-    manager: EntityManager,
-    hospitalId: string,
-    messages: (AppointmentMessage & { appointmentId: string; result: AppointmentMessageAppliedV1 })[],
-  ): Promise<number> {
-    if (messages.length === 0) return 0;
-    const column = <T>(pick: (message: (typeof messages)[number]) => T | undefined) =>
-      messages.map((message) => pick(message) ?? null);
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO patient_import.appointment_messages (hospital_id, message_id, appointment_id, sequence, event, action,
-         definition_key, patient_id, physician_id, physician_code, baseline, result)
-       SELECT $1, v.* FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::uuid[],
-                                  $9::uuid[], $10::text[], $11::jsonb[], $12::jsonb[])
-         AS v (message_id, appointment_id, sequence, event, action, definition_key, patient_id, physician_id,
-               physician_code, baseline, result)
-       ORDER BY v.message_id
-       ON CONFLICT DO NOTHING RETURNING message_id`,
-      [
-        hospitalId,
-        column((m) => m.messageId),
-        column((m) => m.appointmentId),
-        column((m) => m.sequence),
-        column((m) => m.event),
-        column((m) => m.action),
-        column((m) => m.definitionKey),
-        column((m) => m.patientId),
-        column((m) => m.physicianId),
-        column((m) => m.physicianCode),
-        column((m) => JSON.stringify(m.baseline)),
-        column((m) => JSON.stringify(m.result)),
-      ],
-    );
-    return rows.length;
-  }
-
   /** Every message applied to these appointments, this batch's included, in sequence order. */
   async history(
     manager: EntityManager,
@@ -93,7 +52,8 @@ export class AppointmentsRepository {
       baseline: Record<string, string>;
     }[] = await manager.query(
       `SELECT message_id, appointment_id, sequence, event, action, definition_key, patient_id, physician_id, physician_code, baseline
-       FROM patient_import.appointment_messages WHERE hospital_id = $1 AND appointment_id = ANY($2::text[])
+       FROM patient_import.patient_events
+       WHERE hospital_id = $1 AND appointment_id = ANY($2::text[]) AND appointment_id IS NOT NULL
        ORDER BY appointment_id, sequence`,
       [hospitalId, appointmentIds],
     );

@@ -7,7 +7,6 @@ import type { DataSource } from 'typeorm';
 import type { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { patientImportMigrations } from '../patient-import.module';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
-import { PatientEventsRepository } from '../patient-trace/patient-events.repository';
 import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsRepository } from './appointments.repository';
 import { SiuCareFlowsRepository } from './siu-care-flows.repository';
@@ -47,7 +46,6 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
       new SiuCareFlowsRepository(outbox),
       new AppliedMessagesRepository(),
       definitions,
-      new PatientEventsRepository(),
     );
   });
 
@@ -96,7 +94,14 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     return {
       patients: await count('patients'),
       careFlows: await count('care_flows'),
-      applied: await count('appointment_messages'),
+      applied: Number(
+        (
+          (await dataSource.query(
+            `SELECT count(*) AS n FROM patient_import.patient_events WHERE hospital_id = $1 AND result IS NOT NULL`,
+            [hospitalId],
+          )) as { n: string }[]
+        )[0].n,
+      ),
       appointments,
     };
   }
@@ -204,9 +209,9 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
     try {
       await new AppointmentsRepository().lockAppointments(holder.manager, hospitalId, ['A1']);
       await holder.query(
-        `INSERT INTO patient_import.appointment_messages (hospital_id, message_id, appointment_id, sequence, event,
-           action, definition_key, patient_id, baseline)
-         VALUES ($1, $2, 'A1', $3, 'S14', 'update', 'knee-replacement', $4, $5)`,
+        `INSERT INTO patient_import.patient_events (hospital_id, patient_id, kind, message_id, summary, result,
+           appointment_id, sequence, event, action, definition_key, baseline)
+         VALUES ($1, $4, 'siu', $2, 'SIU S14: patient updated', '{}', 'A1', $3, 'S14', 'update', 'knee-replacement', $5)`,
         [
           hospitalId,
           earlier.messageId,

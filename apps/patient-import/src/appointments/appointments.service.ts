@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { BatchPositions } from '../patient-trace/patient-events';
-import { PatientEventsRepository, type NewPatientEvent } from '../patient-trace/patient-events.repository';
-import { AppliedMessagesRepository } from './applied-messages.repository';
+import type { NewPatientEvent } from '../patient-trace/patient-events.repository';
+import { AppliedMessagesRepository, type AppliedSiuMessage } from './applied-messages.repository';
 import { planCareFlowChange, replayAppointment, type AppointmentMessage } from './appointment-replay';
 import { AppointmentsRepository } from './appointments.repository';
 import {
@@ -50,7 +50,6 @@ export class AppointmentsService {
     private readonly careFlows: SiuCareFlowsRepository,
     private readonly applied: AppliedMessagesRepository,
     private readonly definitions: CareFlowDefinitionsService,
-    private readonly trace: PatientEventsRepository,
   ) {}
 
   async apply(hospitalId: string, messages: AppointmentMessageV1[]): Promise<AppointmentMessageResultV1[]> {
@@ -138,27 +137,32 @@ export class AppointmentsService {
         replayed: false,
       });
     }
-    const recorded = await this.applyToAppointments(manager, hospitalId, messages, results, positions);
-    const applied = [...results.values()];
-    // The claim and its result in one write, last (those of messages on an appointment went with their
-    // history): a message applied meanwhile rolls this transaction back.
-    const unrecorded = applied.filter((result) => !recorded.has(result.messageId));
-    const claimed = await this.applied.claimWithResults(manager, hospitalId, unrecorded);
-    if (claimed.size < unrecorded.length) throw new ConcurrentApply();
-    // The rows also carry each patient's latest event: the patient's next event names it as predecessor.
-    await this.trace.record(
-      manager,
-      hospitalId,
-      positions.carry(messages.map((message) => traceOf(message, results.get(message.messageId)!))),
+    const acting = await this.applyToAppointments(manager, hospitalId, messages, results, positions);
+    // One row per message, last: its trace entry, its claim with its result (a message applied meanwhile
+    // rolls this transaction back) and its appointment history entry. The rows also carry each patient's
+    // latest event: the patient's next event names it as predecessor.
+    const rows = positions.carry(
+      messages.map((message): AppliedSiuMessage => {
+        const result = results.get(message.messageId)!;
+        const appointment = acting.get(message.messageId);
+        return {
+          ...traceOf(message, result),
+          messageId: message.messageId,
+          result,
+          ...(appointment ? { appointment } : {}),
+        };
+      }),
     );
-    return [...applied, ...replayed];
+    const recorded = await this.applied.record(manager, hospitalId, rows);
+    if (recorded < rows.length) throw new ConcurrentApply();
+    return [...results.values(), ...replayed];
   }
 
   /**
    * Rule 25 per appointment: each message of the batch, in sequence order, is replayed with the appointment's
    * history and the care flow brought in line; its effects are recorded on the message. The database then
-   * receives the final state in a few statements, each message's history row with its result. Answers the
-   * messages recorded so.
+   * receives the final state in a few statements. Answers the messages that acted on an appointment, by id,
+   * as its history keeps them (written with the message's row).
    */
   private async applyToAppointments(
     manager: EntityManager,
@@ -166,14 +170,14 @@ export class AppointmentsService {
     messages: AppointmentMessageV1[],
     results: Map<string, AppointmentMessageAppliedV1>,
     positions: BatchPositions,
-  ): Promise<Set<string>> {
+  ): Promise<Map<string, AppointmentMessage & { appointmentId: string }>> {
     const acting = messages
       .filter((message) => message.appointment && message.appointment.action !== 'ignore')
       .map((message) => ({
         ...toAppointmentMessage(message, results.get(message.messageId)!.patientId),
         appointmentId: message.appointment!.appointmentId,
       }));
-    if (acting.length === 0) return new Set();
+    if (acting.length === 0) return new Map();
     const appointmentIds = [...new Set(acting.map((message) => message.appointmentId))];
     await this.appointments.lockAppointments(manager, hospitalId, appointmentIds);
     const histories = await this.appointments.history(manager, hospitalId, appointmentIds);
@@ -224,13 +228,7 @@ export class AppointmentsService {
       }
     }
     await this.write(manager, hospitalId, finals, positions);
-    const recorded = await this.appointments.record(
-      manager,
-      hospitalId,
-      acting.map((message) => ({ ...message, result: results.get(message.messageId)! })),
-    );
-    if (recorded < acting.length) throw new ConcurrentApply();
-    return new Set(acting.map((message) => message.messageId));
+    return new Map(acting.map((message) => [message.messageId, message]));
   }
 
   private async write(

@@ -30,8 +30,9 @@ describe('AppointmentsWithoutRows migration (medium)', () => {
   it('keeps each appointment care flow, and down rebuilds the rows', async () => {
     database = await createTestDatabase();
     const all = patientImportMigrations(new SecretBox(randomBytes(32).toString('base64')));
-    const before = all.filter((migration) => migration !== AppointmentsWithoutRows1796290000000);
-    expect(before).toHaveLength(all.length - 1);
+    // Up to this migration (the later ones are another test's).
+    const before = all.slice(0, all.indexOf(AppointmentsWithoutRows1796290000000));
+    const upToThis = all.slice(0, before.length + 1);
     const old = await open(before);
     const hospitalId = randomUUID();
     const patientId = randomUUID();
@@ -71,7 +72,7 @@ describe('AppointmentsWithoutRows migration (medium)', () => {
     }
     await old.destroy();
 
-    dataSource = await open(all);
+    dataSource = await open(upToThis);
     const careFlows = () =>
       dataSource!.query(
         `SELECT appointment_id, id FROM patient_import.care_flows WHERE hospital_id = $1 ORDER BY appointment_id`,

@@ -52,34 +52,6 @@ const LOGIN_LINK_ISSUED = 'Login link issued, opening on this patient';
 /** Named queries on the patient trace; every one takes the hospital id (tenancy is structural). */
 @Injectable()
 export class PatientEventsRepository {
-  /** Many events in one statement, in the order given (the identity follows the ORDER BY). */
-  async record(manager: EntityManager, hospitalId: string, events: NewPatientEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const column = <T>(pick: (event: NewPatientEvent) => T | undefined) =>
-      events.map((event) => pick(event) ?? null);
-    await manager.query(
-      `INSERT INTO patient_import.patient_events
-         (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary, event_position, more_entries)
-       SELECT $1, e.patient_id, e.kind, e.channel, e.message_id, e.care_flow_id, e.summary, e.event_position,
-         e.more_entries
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[], $9::jsonb[])
-         WITH ORDINALITY AS e (patient_id, kind, channel, message_id, care_flow_id, summary, event_position,
-                               more_entries, position)
-       ORDER BY e.position`,
-      [
-        hospitalId,
-        column((event) => event.patientId),
-        column((event) => event.kind),
-        column((event) => event.channel),
-        column((event) => event.messageId),
-        column((event) => event.careFlowId),
-        column((event) => event.summary),
-        column((event) => event.eventPosition),
-        column((event) => (event.moreEntries?.length ? JSON.stringify(event.moreEntries) : undefined)),
-      ],
-    );
-  }
-
   /**
    * A login link names the patient by code; a code the hospital's patients do not have leaves no trace.
    * A link issued before its patient existed could not be traced then: its sign-in (`used`, which names

@@ -16,8 +16,15 @@ export interface RetainedJournal extends JournalTable {
    * Small unpartitioned tables of one narrow row per message (`hospital_id`, `created_at` no earlier than
    * its message's), e.g. dedupe receipts or outcomes: pruned with the messages' days, in batches of short DELETEs.
    */
-  companionTables?: string[];
+  companionTables?: CompanionTable[];
 }
+
+/**
+ * A companion table by name, or with `prunable`: SQL on the row (alias `t`) true of the rows retention may
+ * remove (the others are kept whatever their age; an index on `created_at` with the same predicate keeps
+ * retention's scan off them).
+ */
+export type CompanionTable = string | { table: string; prunable: string };
 
 export interface RetentionDays {
   messageBodiesDays: number;
@@ -109,8 +116,16 @@ export async function pruneJournal(
         await runner.query(`RESET lock_timeout`);
         report.partitionsDropped += batch.length;
       }
-      for (const table of journal.companionTables ?? []) {
-        report.rowsRemoved += await pruneCompanion(runner, `${journal.schema}.${table}`, policy, now);
+      for (const companion of journal.companionTables ?? []) {
+        const { table, prunable } =
+          typeof companion === 'string' ? { table: companion, prunable: 'true' } : companion;
+        report.rowsRemoved += await pruneCompanion(
+          runner,
+          `${journal.schema}.${table}`,
+          prunable,
+          policy,
+          now,
+        );
       }
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
@@ -182,6 +197,7 @@ const DROP_BATCH = 50;
 async function pruneCompanion(
   runner: ReturnType<DataSource['createQueryRunner']>,
   table: string,
+  prunable: string,
   policy: RetentionPolicy,
   now: Date,
 ): Promise<number> {
@@ -194,7 +210,7 @@ async function pruneCompanion(
       `DELETE FROM ${table} WHERE ctid IN (
          SELECT t.ctid FROM ${table} t
          LEFT JOIN unnest($1::uuid[], $2::timestamptz[]) AS c (hospital_id, cutoff) ON c.hospital_id = t.hospital_id
-         WHERE t.created_at < COALESCE(c.cutoff, $3::timestamptz) LIMIT ${COMPANION_BATCH})`,
+         WHERE t.created_at < COALESCE(c.cutoff, $3::timestamptz) AND ${prunable} LIMIT ${COMPANION_BATCH})`,
       [
         policy.hospitals.map((h) => h.hospitalId),
         policy.hospitals.map((h) => cutoff(h.messagesDays)),

@@ -85,6 +85,18 @@ async function adminQuery(serverUrl: string, sql: string): Promise<void> {
 }
 
 /**
+ * A DataSource on the database at `url` with one service's `migrations` run: a migration test opens the same
+ * database twice, before its migration (to write rows as they were) and with it.
+ */
+export function openMigrated(
+  url: string,
+  schema: string,
+  migrations: DatabaseModuleOptions['migrations'],
+): Promise<DataSource> {
+  return openDataSource(dataSourceOptions({ schema, url, entities: [], migrations }), schema);
+}
+
+/**
  * A fresh test database with one service's schema migrated (a medium test's usual start): its open
  * DataSource, and `drop`, which closes the DataSource before dropping the database.
  */
@@ -94,10 +106,7 @@ export async function migratedTestDatabase(
 ): Promise<{ url: string; dataSource: DataSource; drop(): Promise<void> }> {
   const database = await createTestDatabase();
   try {
-    const dataSource = await openDataSource(
-      dataSourceOptions({ schema, url: database.url, entities: [], migrations }),
-      schema,
-    );
+    const dataSource = await openMigrated(database.url, schema, migrations);
     return {
       url: database.url,
       dataSource,

@@ -1,5 +1,5 @@
-import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
-import { createTestDatabase } from '@bridge/testing';
+import { SecretBox } from '@bridge/database';
+import { createTestDatabase, openMigrated } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { patientImportMigrations } from '../patient-import.module';
@@ -20,20 +20,13 @@ describe('AppointmentsWithoutRows migration (medium)', () => {
     await database?.drop();
   });
 
-  async function open(migrations: ReturnType<typeof patientImportMigrations>): Promise<DataSource> {
-    return openDataSource(
-      dataSourceOptions({ schema: PATIENT_IMPORT_SCHEMA, url: database.url, entities: [], migrations }),
-      PATIENT_IMPORT_SCHEMA,
-    );
-  }
-
   it('keeps each appointment care flow, and down rebuilds the rows', async () => {
     database = await createTestDatabase();
     const all = patientImportMigrations(new SecretBox(randomBytes(32).toString('base64')));
     // Up to this migration (the later ones are another test's).
     const before = all.slice(0, all.indexOf(AppointmentsWithoutRows1796290000000));
     const upToThis = all.slice(0, before.length + 1);
-    const old = await open(before);
+    const old = await openMigrated(database.url, PATIENT_IMPORT_SCHEMA, before);
     const hospitalId = randomUUID();
     const patientId = randomUUID();
     await old.query(
@@ -72,7 +65,7 @@ describe('AppointmentsWithoutRows migration (medium)', () => {
     }
     await old.destroy();
 
-    dataSource = await open(upToThis);
+    dataSource = await openMigrated(database.url, PATIENT_IMPORT_SCHEMA, upToThis);
     const careFlows = () =>
       dataSource!.query(
         `SELECT appointment_id, id FROM patient_import.care_flows WHERE hospital_id = $1 ORDER BY appointment_id`,

@@ -1,6 +1,6 @@
-import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
+import { SecretBox } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
-import { createTestDatabase } from '@bridge/testing';
+import { createTestDatabase, openMigrated } from '@bridge/testing';
 import type { AppointmentMessageV1 } from '@bridge/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -29,19 +29,12 @@ describe('SiuMessageRows migration (medium)', () => {
     await database?.drop();
   });
 
-  async function open(migrations: ReturnType<typeof patientImportMigrations>): Promise<DataSource> {
-    return openDataSource(
-      dataSourceOptions({ schema: PATIENT_IMPORT_SCHEMA, url: database.url, entities: [], migrations }),
-      PATIENT_IMPORT_SCHEMA,
-    );
-  }
-
   it('moves claims and histories onto trace rows; the service reads them; down restores the tables', async () => {
     database = await createTestDatabase();
     const all = patientImportMigrations(new SecretBox(randomBytes(32).toString('base64')));
     const before = all.slice(0, all.indexOf(SiuMessageRows1796290000001));
     expect(before).toHaveLength(all.length - 1);
-    const old = await open(before);
+    const old = await openMigrated(database.url, PATIENT_IMPORT_SCHEMA, before);
     const hospitalId = randomUUID();
     const patientId = randomUUID();
     await old.query(
@@ -94,7 +87,7 @@ describe('SiuMessageRows migration (medium)', () => {
     }
     await old.destroy();
 
-    dataSource = await open(all);
+    dataSource = await openMigrated(database.url, PATIENT_IMPORT_SCHEMA, all);
     const rows = await dataSource.query(
       `SELECT message_id, kind, channel, summary, more_entries, appointment_id, sequence, result ->> 'ok' AS ok
        FROM patient_import.patient_events WHERE hospital_id = $1 ORDER BY sequence NULLS LAST`,

@@ -1,6 +1,6 @@
-import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
+import { SecretBox } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
-import { createTestDatabase } from '@bridge/testing';
+import { createTestDatabase, openMigrated } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SiuMessagesRepository } from '../messages/siu-messages.repository';
@@ -21,19 +21,12 @@ describe('MessageOutcomes migration (medium)', () => {
     await database?.drop();
   });
 
-  async function open(migrations: ReturnType<typeof siuIngestorMigrations>): Promise<DataSource> {
-    return openDataSource(
-      dataSourceOptions({ schema: SIU_INGESTOR_SCHEMA, url: database.url, entities: [], migrations }),
-      SIU_INGESTOR_SCHEMA,
-    );
-  }
-
   it('moves the outcomes of existing messages and the log reads them as before', async () => {
     database = await createTestDatabase();
     const all = siuIngestorMigrations(new SecretBox(randomBytes(32).toString('base64')));
     const before = all.filter((migration) => migration !== MessageOutcomes1796250000000);
     expect(before).toHaveLength(all.length - 1);
-    const old = await open(before);
+    const old = await openMigrated(database.url, SIU_INGESTOR_SCHEMA, before);
     const hospitalId = randomUUID();
     const [processed, failed, received] = [randomUUID(), randomUUID(), randomUUID()];
     const careFlowId = randomUUID();
@@ -51,7 +44,7 @@ describe('MessageOutcomes migration (medium)', () => {
     }
     await old.destroy();
 
-    dataSource = await open(all);
+    dataSource = await openMigrated(database.url, SIU_INGESTOR_SCHEMA, all);
     const messages = new SiuMessagesRepository(
       dataSource,
       new Outbox({

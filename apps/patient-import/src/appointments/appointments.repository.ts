@@ -6,8 +6,9 @@ import type { AppointmentMessage } from './appointment-replay';
 /**
  * The appointments SIU messages act on: each appointment is its message history (the rows of its applied
  * messages, AppliedMessagesRepository) and the care flow it started (care_flows.appointment_id), so an
- * appointment costs no row of its own. A batch per statement: a batch of a hundred messages costs a few round trips. Every
- * query takes the hospital id. Patients: SiuPatientsRepository; care flows: SiuCareFlowsRepository.
+ * appointment costs no row of its own. A batch per statement: a batch of a hundred messages costs a few
+ * round trips. Every query takes the hospital id. Patients: SiuPatientsRepository; care flows:
+ * SiuCareFlowsRepository.
  */
 @Injectable()
 export class AppointmentsRepository {

@@ -1,19 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * One row per applied SIU message (issue 17, P2): its patient-trace row in `patient_events` is also its claim
- * with its first result (rule 27 at patient-import's end: `result`, unique per hospital and message) and, when
- * it acts on an appointment, that appointment's history entry (`appointment_id`, `sequence`, `event`,
- * `action`, `definition_key`, `physician_*`, `baseline`). They were a trace row plus a row in
- * `appointment_messages` or `applied_siu_messages`: one row write more per message.
- *
- * A claim and an appointment's history are kept as long as the platform applies SIU messages (they were
- * never pruned), so these rows leave retention's pruning: the prunable index on `created_at` covers the other
- * rows only, and retention's scan never walks the kept ones (import-journal.ts). The existing claims and
- * histories move onto their messages' trace rows; a message whose trace row was already pruned gets one back,
- * rebuilt from its result.
- */
-/**
  * Each applied message once, with its result wherever it was kept (before results moved onto the history rows,
  * a message acting on an appointment kept it in applied_siu_messages). A subquery, not a temporary table: the
  * services' database roles may not create those.
@@ -27,6 +14,19 @@ const APPLIED_SIU = `
   FULL JOIN patient_import.applied_siu_messages a ON a.hospital_id = m.hospital_id AND a.message_id = m.message_id
   WHERE COALESCE(m.result, a.result) IS NOT NULL`;
 
+/**
+ * One row per applied SIU message (issue 17, P2): its patient-trace row in `patient_events` is also its claim
+ * with its first result (rule 27 at patient-import's end: `result`, unique per hospital and message) and, when
+ * it acts on an appointment, that appointment's history entry (`appointment_id`, `sequence`, `event`,
+ * `action`, `definition_key`, `physician_*`, `baseline`). They were a trace row plus a row in
+ * `appointment_messages` or `applied_siu_messages`: one row write more per message.
+ *
+ * A claim and an appointment's history are kept as long as the platform applies SIU messages (they were
+ * never pruned), so these rows leave retention's pruning: the prunable index on `created_at` covers the other
+ * rows only, and retention's scan never walks the kept ones (import-journal.ts). The existing claims and
+ * histories move onto their messages' trace rows; a message whose trace row was already pruned gets one back,
+ * rebuilt from its result.
+ */
 export class SiuMessageRows1796290000001 implements MigrationInterface {
   readonly name = 'SiuMessageRows1796290000001';
 
@@ -35,14 +35,20 @@ export class SiuMessageRows1796290000001 implements MigrationInterface {
       ALTER TABLE patient_import.patient_events ADD COLUMN result jsonb, ADD COLUMN appointment_id text,
         ADD COLUMN sequence bigint, ADD COLUMN event text, ADD COLUMN action text, ADD COLUMN definition_key text,
         ADD COLUMN physician_id uuid, ADD COLUMN physician_code text, ADD COLUMN baseline jsonb`);
+    // Onto the message's (first) trace row, found in one pass over the trace (message_id has no index of its
+    // own: a lookup per message would read the table once each), then updated by its key.
     await runner.query(`
       UPDATE patient_import.patient_events e SET result = s.result, appointment_id = s.appointment_id,
         sequence = s.sequence, event = s.event, action = s.action, definition_key = s.definition_key,
         physician_id = s.physician_id, physician_code = s.physician_code, baseline = s.baseline
-      FROM (${APPLIED_SIU}) s
-      WHERE e.hospital_id = s.hospital_id AND e.message_id = s.message_id AND e.kind = 'siu'
-        AND e.seq = (SELECT min(x.seq) FROM patient_import.patient_events x
-                     WHERE x.hospital_id = s.hospital_id AND x.message_id = s.message_id AND x.kind = 'siu')`);
+      FROM (
+        SELECT DISTINCT ON (x.hospital_id, x.message_id) x.seq AS row_seq, applied.*
+        FROM patient_import.patient_events x
+        JOIN (${APPLIED_SIU}) applied ON applied.hospital_id = x.hospital_id AND applied.message_id = x.message_id
+        WHERE x.kind = 'siu'
+        ORDER BY x.hospital_id, x.message_id, x.seq
+      ) s
+      WHERE e.seq = s.row_seq`);
     await runner.query(`
       INSERT INTO patient_import.patient_events (hospital_id, patient_id, created_at, kind, message_id, care_flow_id,
         summary, more_entries, result, appointment_id, sequence, event, action, definition_key, physician_id,

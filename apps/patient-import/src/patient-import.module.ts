@@ -40,6 +40,7 @@ import { PatientEventsEventPosition1796250000002 } from './migrations/1796250000
 import { PatientEventsMoreEntries1796280000001 } from './migrations/1796280000001-patient-events-more-entries';
 import { AppointmentsWithoutRows1796290000000 } from './migrations/1796290000000-appointments-without-rows';
 import { SiuMessageRows1796290000001 } from './migrations/1796290000001-siu-message-rows';
+import { SiuDuplicateKeys1796290000002 } from './migrations/1796290000002-siu-duplicate-keys';
 import { PatientTraceModule } from './patient-trace/patient-trace.module';
 import type { PatientImportEnv } from './patient-import.config';
 import { PATIENT_IMPORT_SCHEMA } from './patient-import.schema';
@@ -69,6 +70,7 @@ export function patientImportMigrations(box: SecretBox): (new () => MigrationInt
     PatientEventsMoreEntries1796280000001,
     AppointmentsWithoutRows1796290000000,
     SiuMessageRows1796290000001,
+    SiuDuplicateKeys1796290000002,
   ];
 }
 

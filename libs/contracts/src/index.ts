@@ -25,6 +25,7 @@ export * from './siu/siu-connection.v1';
 export * from './siu/siu-run.v1';
 export * from './siu/siu.events.v1';
 export * from './appointments/appointments.rpc.v1';
+export * from './appointments/appointments.rpc.v2';
 export * from './audit/audit.rpc.v1';
 export * from './connections/connection-test.v1';
 export * from './untrusted-keys';

@@ -13,24 +13,29 @@ import type { AppointmentMessage } from './appointment-replay';
 @Injectable()
 export class AppointmentsRepository {
   /**
-   * Serialises the batches that act on the same appointments until the transaction ends: a transaction-scoped
-   * advisory lock per appointment (no row written, none needed to exist), taken in one order for every batch so
-   * concurrent batches cannot deadlock. A batch that waited then reads what the one before it committed (read
-   * committed: each later statement of the transaction sees it).
+   * Serialises the batches that act on the same appointments or carry the same rule-27 keys until the
+   * transaction ends: a transaction-scoped advisory lock per appointment and per key (no row written, none
+   * needed to exist), all taken in one statement in one order, so concurrent batches cannot deadlock. A batch
+   * that waited then reads what the one before it committed (read committed: each later statement of the
+   * transaction sees it).
    */
-  async lockAppointments(
+  async lockBatch(
     manager: EntityManager,
     hospitalId: string,
-    appointmentIds: string[],
+    held: { appointmentIds: string[]; duplicateKeys: string[] },
   ): Promise<void> {
-    if (appointmentIds.length === 0) return;
-    // A 64-bit hash of the name: two appointments sharing one is harmless (one batch waits for the other).
+    const names = [
+      ...held.appointmentIds.map((id) => `appointment/${hospitalId}/${id}`),
+      ...held.duplicateKeys.map((key) => `siu-key/${hospitalId}/${key}`),
+    ];
+    if (names.length === 0) return;
+    // A 64-bit hash of the name: two names sharing one is harmless (one batch waits for the other).
     await manager.query(
       `SELECT count(pg_advisory_xact_lock(k.lock_key)) FROM (
-         SELECT DISTINCT hashtextextended('patient_import.appointment/' || $1 || '/' || a.appointment_id, 0) AS lock_key
-         FROM unnest($2::text[]) AS a (appointment_id) ORDER BY 1
+         SELECT DISTINCT hashtextextended('patient_import.' || n.name, 0) AS lock_key
+         FROM unnest($1::text[]) AS n (name) ORDER BY 1
        ) AS k`,
-      [hospitalId, appointmentIds],
+      [names],
     );
   }
 

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import {
   isDomainError,
   type AppointmentMessageAppliedV1,
-  type AppointmentMessageResultV1,
+  type AppointmentMessageResultV2,
   type AppointmentMessageV1,
+  type AppointmentMessageV2,
   type DomainError,
   type PatientInputV1,
 } from '@bridge/contracts';
@@ -39,7 +40,9 @@ interface WorkingCareFlow extends StoredCareFlow {
  * transaction of set-based statements (one commit and a dozen round trips for a hundred messages, which is
  * what batch ingest needs); every message in it is still applied whole or not at all, and a message that
  * cannot be applied (an unknown care-flow definition) fails alone before anything is written (rule 26).
- * A message applied before answers its first result (rule 27 at this end: redelivery changes nothing).
+ * Rule 27 at this end: a message applied before answers its first result (redelivery changes nothing), and a
+ * message whose (MSH-3, MSH-4, MSH-10) key an applied message holds is a duplicate and changes nothing; the
+ * key is claimed in the transaction that applies the message, so a first copy that fails leaves it free.
  */
 @Injectable()
 export class AppointmentsService {
@@ -52,8 +55,8 @@ export class AppointmentsService {
     private readonly definitions: CareFlowDefinitionsService,
   ) {}
 
-  async apply(hospitalId: string, messages: AppointmentMessageV1[]): Promise<AppointmentMessageResultV1[]> {
-    const results = new Map<string, AppointmentMessageResultV1>();
+  async apply(hospitalId: string, messages: AppointmentMessageV2[]): Promise<AppointmentMessageResultV2[]> {
+    const results = new Map<string, AppointmentMessageResultV2>();
     const unique = [...new Map(messages.map((message) => [message.messageId, message])).values()];
     const missing = await this.missingDefinitions(hospitalId, unique);
     const applicable = unique.filter((message) => {
@@ -78,12 +81,12 @@ export class AppointmentsService {
   /**
    * One transaction; when a concurrent one applied some of the same messages first (rare: a redelivery racing
    * its first delivery), it is rolled back whole and run again, and then finds their results. Competing
-   * consumers on one appointment do not race: its lock makes the second wait for the first to commit.
+   * consumers on one appointment or one key do not race: its lock makes the second wait for the first to commit.
    */
   private async applyOnce(
     hospitalId: string,
-    messages: AppointmentMessageV1[],
-  ): Promise<AppointmentMessageAppliedV1[]> {
+    messages: AppointmentMessageV2[],
+  ): Promise<AppointmentMessageResultV2[]> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction((manager) => this.applyAll(manager, hospitalId, messages));
@@ -97,20 +100,36 @@ export class AppointmentsService {
   private async applyAll(
     manager: EntityManager,
     hospitalId: string,
-    all: AppointmentMessageV1[],
-  ): Promise<AppointmentMessageAppliedV1[]> {
-    const earlier = await this.applied.results(
+    all: AppointmentMessageV2[],
+  ): Promise<AppointmentMessageResultV2[]> {
+    // Locks first (keys and appointments, one statement), then what is already claimed: a copy whose first is
+    // being applied by another transaction waits here for it, then sees it.
+    const duplicateKeys = [...new Set(all.map((message) => message.duplicateKey).filter(isDefined))];
+    await this.appointments.lockBatch(manager, hospitalId, {
+      appointmentIds: [...new Set(all.filter(actsOnAppointment).map((m) => m.appointment!.appointmentId))],
+      duplicateKeys,
+    });
+    const claims = await this.applied.claims(
       manager,
       hospitalId,
       all.map((message) => message.messageId),
+      duplicateKeys,
     );
-    const replayed = all
-      .filter((message) => earlier.has(message.messageId))
-      .map((message) => ({ ...earlier.get(message.messageId)!, replayed: true }));
-    const messages = all
-      .filter((message) => !earlier.has(message.messageId))
-      .sort((a, b) => a.sequence - b.sequence);
-    if (messages.length === 0) return replayed;
+    const answered: AppointmentMessageResultV2[] = [];
+    const messages: AppointmentMessageV2[] = [];
+    for (const message of [...all].sort((a, b) => a.sequence - b.sequence)) {
+      const first = claims.results.get(message.messageId);
+      const holder =
+        message.duplicateKey === undefined ? undefined : claims.holders.get(message.duplicateKey);
+      if (first) answered.push({ ...first, replayed: true });
+      else if (holder) answered.push({ messageId: message.messageId, ok: true, duplicateOf: holder });
+      else {
+        // The batch's first message with a key claims it; a later copy in the batch is its duplicate.
+        if (message.duplicateKey !== undefined) claims.holders.set(message.duplicateKey, message.messageId);
+        messages.push(message);
+      }
+    }
+    if (messages.length === 0) return answered;
 
     // The batch's events name the previous event of their patient (webhook order per patient).
     const positions = new BatchPositions();
@@ -138,9 +157,9 @@ export class AppointmentsService {
       });
     }
     const acting = await this.applyToAppointments(manager, hospitalId, messages, results, positions);
-    // One row per message, last: its trace entry, its claim with its result (a message applied meanwhile
-    // rolls this transaction back) and its appointment history entry. The rows also carry each patient's
-    // latest event: the patient's next event names it as predecessor.
+    // One row per message, last: its trace entry, its claim with its result and key (a message applied
+    // meanwhile rolls this transaction back) and its appointment history entry. The rows also carry each
+    // patient's latest event: the patient's next event names it as predecessor.
     const rows = positions.carry(
       messages.map((message): AppliedSiuMessage => {
         const result = results.get(message.messageId)!;
@@ -149,13 +168,14 @@ export class AppointmentsService {
           ...traceOf(message, result),
           messageId: message.messageId,
           result,
+          ...(message.duplicateKey !== undefined ? { duplicateKey: message.duplicateKey } : {}),
           ...(appointment ? { appointment } : {}),
         };
       }),
     );
     const recorded = await this.applied.record(manager, hospitalId, rows);
     if (recorded < rows.length) throw new ConcurrentApply();
-    return [...results.values(), ...replayed];
+    return [...results.values(), ...answered];
   }
 
   /**
@@ -171,15 +191,12 @@ export class AppointmentsService {
     results: Map<string, AppointmentMessageAppliedV1>,
     positions: BatchPositions,
   ): Promise<Map<string, AppointmentMessage & { appointmentId: string }>> {
-    const acting = messages
-      .filter((message) => message.appointment && message.appointment.action !== 'ignore')
-      .map((message) => ({
-        ...toAppointmentMessage(message, results.get(message.messageId)!.patientId),
-        appointmentId: message.appointment!.appointmentId,
-      }));
+    const acting = messages.filter(actsOnAppointment).map((message) => ({
+      ...toAppointmentMessage(message, results.get(message.messageId)!.patientId),
+      appointmentId: message.appointment!.appointmentId,
+    }));
     if (acting.length === 0) return new Map();
     const appointmentIds = [...new Set(acting.map((message) => message.appointmentId))];
-    await this.appointments.lockAppointments(manager, hospitalId, appointmentIds);
     const histories = await this.appointments.history(manager, hospitalId, appointmentIds);
     const stored = await this.careFlows.lockCareFlowsOfAppointments(manager, hospitalId, appointmentIds);
 
@@ -322,6 +339,14 @@ function traceOf(message: AppointmentMessageV1, result: AppointmentMessageApplie
     summary: `${event}: patient ${result.patientCreated ? 'created' : 'updated'}`,
     ...(moreEntries.length > 0 ? { moreEntries } : {}),
   };
+}
+
+function actsOnAppointment(message: AppointmentMessageV1): boolean {
+  return message.appointment !== undefined && message.appointment.action !== 'ignore';
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
 }
 
 /** One upsert per patient code: the demographics of its latest message in the batch. */

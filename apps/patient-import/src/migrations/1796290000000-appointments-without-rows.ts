@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * An appointment is its message history (`appointment_messages`) and the care flow it started, which already
  * names it (`care_flows.appointment_id`, unique per hospital); batches on one appointment are serialised by a
- * transaction-scoped advisory lock (AppointmentsRepository.lockAppointments). The `appointments` row that was the
+ * transaction-scoped advisory lock (AppointmentsRepository.lockBatch). The `appointments` row that was the
  * lock and a second copy of the link cost a row write per new appointment (issue 17, P2): gone.
  *
  * A care flow linked only from its appointment row (none are expected: SIU care flows are inserted naming

@@ -7,7 +7,7 @@ import type {
 } from '@bridge/contracts';
 import { MessageJournal, toMessageView } from '@bridge/database';
 import { Outbox } from '@bridge/messaging';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SIU_MESSAGE_LOG } from '../retention/siu-journal';
 
@@ -37,10 +37,20 @@ export type MessageOutcome = { runId?: string } & (
       careFlowStarted?: boolean;
       careFlowUpdated?: boolean;
       careFlowStopped?: boolean;
+      /** The rule-27 key of a message finished here, never sent to patient-import: claimed with the outcome. */
+      duplicateKey?: string;
     }
   | { id: string; hospitalId: string; status: 'duplicate'; action?: string }
   | { id: string; hospitalId: string; status: 'failed'; reason: string; action?: string }
 );
+
+/**
+ * A rule-27 key as patient-import and the claims taken here keep it: fixed-size, whatever the lengths of
+ * MSH-3, MSH-4 and MSH-10 (a longer key could not be indexed).
+ */
+export function duplicateKeyDigest(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('base64');
+}
 
 interface MessageRow {
   id: string;
@@ -160,33 +170,23 @@ export class SiuMessagesRepository {
   }
 
   /**
-   * Rule 27: each message claims its (MSH-3, MSH-4, MSH-10) key; the message that holds it is answered per
-   * key. Claims in one call are taken in the order given, so the earlier message of a file wins.
+   * Rule 27's claims held here (patient-import holds those of the messages it applies): the message holding
+   * each of these keys. Claims taken before patient-import took them hold the key itself; those taken since
+   * (messages finished here, saveOutcomes) its digest.
    */
-  async claimKeys(
-    hospitalId: string,
-    claims: { key: string; messageId: string }[],
-  ): Promise<Map<string, string>> {
-    if (claims.length === 0) return new Map();
-    await this.dataSource.query(
-      `INSERT INTO siu_ingestor.siu_processed_keys (hospital_id, duplicate_key, message_id)
-       SELECT $1, c.key, c.message_id FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS c (key, message_id, n)
-       ORDER BY c.n
-       ON CONFLICT DO NOTHING`,
-      [hospitalId, claims.map((claim) => claim.key), claims.map((claim) => claim.messageId)],
-    );
+  async heldKeys(hospitalId: string, keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
     // One index probe per key (as MESSAGE_OUTCOME): with `duplicate_key = ANY(...)` and the statistics of a
-    // table still filling (the first files), PostgreSQL scanned every key for each batch, 8 ms per batch of
-    // 100 at 12,000 keys and growing with them: the most expensive statement of a run (issue 17).
-    const rows: { duplicate_key: string; message_id: string }[] = await this.dataSource.query(
-      `SELECT k.duplicate_key, p.message_id FROM unnest($2::text[]) AS k (duplicate_key)
+    // table still filling, PostgreSQL once scanned every key for each batch (issue 17).
+    const rows: { key: string; message_id: string }[] = await this.dataSource.query(
+      `SELECT k.key, p.message_id FROM unnest($2::text[], $3::text[]) AS k (key, digest)
        CROSS JOIN LATERAL (
          SELECT message_id FROM siu_ingestor.siu_processed_keys p
-         WHERE p.hospital_id = $1 AND p.duplicate_key = k.duplicate_key LIMIT 1
+         WHERE p.hospital_id = $1 AND p.duplicate_key IN (k.key, k.digest) LIMIT 1
        ) p`,
-      [hospitalId, claims.map((claim) => claim.key)],
+      [hospitalId, keys, keys.map(duplicateKeyDigest)],
     );
-    return new Map(rows.map((row) => [row.duplicate_key, row.message_id]));
+    return new Map(rows.map((row) => [row.key, row.message_id]));
   }
 
   async statuses(hospitalId: string, messageIds: string[]): Promise<Map<string, StoredMessage['status']>> {
@@ -202,8 +202,9 @@ export class SiuMessagesRepository {
   /**
    * Records how messages ended, one narrow outcome row each (never an update of the row holding the bytes),
    * in one transaction, and counts them on their runs in the same statement; a message that already has an
-   * outcome keeps it (a redelivered message that another consumer finished is not counted twice). A failed
-   * message gives up its rule-27 key: it was not processed, so the hospital may send it again.
+   * outcome keeps it (a redelivered message that another consumer finished is not counted twice). A message
+   * finished here claims its rule-27 key with it; a failed message gives up a key claimed here before
+   * patient-import took the claims: it was not processed, so the hospital may send it again.
    */
   async saveOutcomes(outcomes: MessageOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
@@ -251,6 +252,21 @@ export class SiuMessagesRepository {
           outcomes.map((o) => processed(o)?.careFlowStopped ?? false),
         ],
       );
+      const claims = outcomes.flatMap((o) =>
+        o.status === 'processed' && o.duplicateKey !== undefined
+          ? [{ hospitalId: o.hospitalId, key: duplicateKeyDigest(o.duplicateKey), messageId: o.id }]
+          : [],
+      );
+      if (claims.length > 0) {
+        await manager.query(
+          `INSERT INTO siu_ingestor.siu_processed_keys (hospital_id, duplicate_key, message_id)
+           SELECT c.hospital_id, c.key, c.message_id
+           FROM unnest($1::uuid[], $2::text[], $3::uuid[]) WITH ORDINALITY AS c (hospital_id, key, message_id, n)
+           ORDER BY c.n
+           ON CONFLICT DO NOTHING`,
+          [claims.map((c) => c.hospitalId), claims.map((c) => c.key), claims.map((c) => c.messageId)],
+        );
+      }
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (failed.length > 0) {
         await manager.query(

@@ -1,6 +1,10 @@
-import type { AppointmentMessageV1, PatientInputV1 } from '@bridge/contracts';
+import type { AppointmentMessageV2, PatientInputV1 } from '@bridge/contracts';
 import type { SiuAppointment } from '@bridge/hl7';
-import type { MessageOutcome, StoredMessage } from '../messages/siu-messages.repository';
+import {
+  duplicateKeyDigest,
+  type MessageOutcome,
+  type StoredMessage,
+} from '../messages/siu-messages.repository';
 import type { PatientSource } from './patient-input';
 
 /** One message on its way through a batch, and what became of it. */
@@ -8,9 +12,8 @@ export interface MessageInBatch {
   message: StoredMessage;
   attempt: number;
   appointment?: SiuAppointment;
+  /** (MSH-3, MSH-4, MSH-10), rule 27; absent without MSH-10 (such a message is never a duplicate). */
   duplicateKey?: string;
-  /** The first copy of this message (rule 27), when it is processed in the same batch. */
-  firstCopy?: MessageInBatch;
   demographics?: PatientSource;
   patient?: PatientInputV1;
   physicianId?: string;
@@ -39,25 +42,22 @@ export function holdBehindRetries(items: MessageInBatch[]): void {
   }
 }
 
-/** A copy whose first was in this batch: a duplicate if the first was processed, else it tries again. */
-export function settleCopies(items: MessageInBatch[]): void {
+/**
+ * Copies in one batch of a message finished here (an ignored event without a usable patient, which never
+ * reaches patient-import): the first claims the key with its outcome, the later ones are its duplicates.
+ */
+export function settleLocalCopies(items: MessageInBatch[]): void {
+  const claimed = new Set<string>();
   for (const item of items) {
-    if (!item.firstCopy || item.outcome !== undefined || item.retry !== undefined) continue;
-    if (item.firstCopy.outcome?.status === 'processed') {
-      item.outcome = {
-        id: item.message.id,
-        hospitalId: item.message.hospitalId,
-        status: 'duplicate',
-        action: item.appointment!.action,
-      };
-    } else {
-      item.retry = 'waiting for the first copy of this message (same MSH-3, MSH-4, MSH-10) to be processed';
-    }
+    const outcome = item.outcome;
+    if (outcome?.status !== 'processed' || outcome.duplicateKey === undefined) continue;
+    if (claimed.has(outcome.duplicateKey)) item.outcome = duplicate(item);
+    else claimed.add(outcome.duplicateKey);
   }
 }
 
-/** The message as patient-import applies it (AppointmentMessageV1). */
-export function toApplyRequest(item: MessageInBatch): AppointmentMessageV1 {
+/** The message as patient-import applies it (AppointmentMessageV2), its rule-27 key as a digest. */
+export function toApplyRequest(item: MessageInBatch): AppointmentMessageV2 {
   const appointment = item.appointment!;
   // The baseline PRODUCT.md asks of an SIU care flow, with what the message has.
   const baseline: Record<string, string> = {};
@@ -73,6 +73,7 @@ export function toApplyRequest(item: MessageInBatch): AppointmentMessageV1 {
     messageId: item.message.id,
     sequence: item.message.sequence,
     channel: item.message.channel,
+    ...(item.duplicateKey !== undefined ? { duplicateKey: duplicateKeyDigest(item.duplicateKey) } : {}),
     patient: item.patient!,
     ...(appointment.appointmentId !== undefined
       ? {
@@ -92,9 +93,19 @@ export function toApplyRequest(item: MessageInBatch): AppointmentMessageV1 {
   };
 }
 
-/** Still to be applied: no outcome yet, nothing to retry, not a copy waiting for its first. */
+/** Still to be applied: no outcome yet, nothing to retry. */
 export function pending(item: MessageInBatch): boolean {
-  return item.outcome === undefined && item.retry === undefined && item.firstCopy === undefined;
+  return item.outcome === undefined && item.retry === undefined;
+}
+
+/** Rule 27: a copy of a processed message, which changed nothing. */
+export function duplicate(item: MessageInBatch): MessageOutcome {
+  return {
+    id: item.message.id,
+    hospitalId: item.message.hospitalId,
+    status: 'duplicate',
+    ...(item.appointment ? { action: item.appointment.action } : {}),
+  };
 }
 
 export function failed(item: MessageInBatch, reason: string): MessageOutcome {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DomainError, type AppointmentMessageV1, type SiuConnectionInputV1 } from '@bridge/contracts';
+import { DomainError, type AppointmentMessageV2, type SiuConnectionInputV1 } from '@bridge/contracts';
 import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
 import { Outbox, type Bus } from '@bridge/messaging';
 import { ServiceMetrics } from '@bridge/observability';
@@ -7,7 +7,7 @@ import { createTestDatabase } from '@bridge/testing';
 import type { DataSource } from 'typeorm';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
 import { resolveSiuSettings } from '../connections/siu-settings';
-import { SiuMessagesRepository } from '../messages/siu-messages.repository';
+import { duplicateKeyDigest, SiuMessagesRepository } from '../messages/siu-messages.repository';
 import { readMessageHeader } from '../runs/message-header';
 import { SiuFilesRepository } from '../runs/siu-files.repository';
 import { SiuMetrics } from '../runs/siu-metrics';
@@ -20,7 +20,8 @@ import { SiuMessageProcessor, type SiuDelivery } from './siu-message.processor';
 /**
  * Medium test (docs/testing.md): the processor with its real repositories on a real PostgreSQL, migrated
  * by siu-ingestor's own migrations. Only what lies outside siu-ingestor is a stand-in: patient-import's
- * `appointments.apply.v1` and user-provisioning's physician lookup, answered by a fake bus.
+ * `appointments.apply.v2` and user-provisioning's physician lookup, answered by a fake bus. (How patient-import
+ * tells a copy from its first, rule 27, is its own medium test's subject; here it is a map of keys.)
  */
 const CONNECTION: SiuConnectionInputV1 = {
   source: { type: 'directory', path: '/srv/siu' },
@@ -53,20 +54,30 @@ function siu(
   );
 }
 
-type Apply = (request: { messages: AppointmentMessageV1[] }) => unknown;
+type Apply = (request: { messages: AppointmentMessageV2[] }) => unknown;
 
-const applied: Apply = (request) => ({
-  results: request.messages.map((message) => ({
-    messageId: message.messageId,
-    ok: true,
-    patientId: randomUUID(),
-    patientCreated: true,
-    careFlowStarted: true,
-    careFlowUpdated: false,
-    careFlowStopped: false,
-    replayed: false,
-  })),
-});
+/** Answers as patient-import does: each message applied, but one whose key a message applied before holds. */
+function likePatientImport(): Apply {
+  const holders = new Map<string, string>();
+  return (request) => ({
+    results: request.messages.map((message) => {
+      const holder = message.duplicateKey && holders.get(message.duplicateKey);
+      if (holder && holder !== message.messageId)
+        return { messageId: message.messageId, ok: true, duplicateOf: holder };
+      if (message.duplicateKey) holders.set(message.duplicateKey, message.messageId);
+      return {
+        messageId: message.messageId,
+        ok: true,
+        patientId: randomUUID(),
+        patientCreated: true,
+        careFlowStarted: true,
+        careFlowUpdated: false,
+        careFlowStopped: false,
+        replayed: false,
+      };
+    }),
+  });
+}
 
 describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -123,13 +134,13 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
     });
     await runs.fetched(hospitalId, runId);
 
-    let apply: Apply = applied;
-    const sent: AppointmentMessageV1[][] = [];
+    let apply: Apply = likePatientImport();
+    const sent: AppointmentMessageV2[][] = [];
     const bus = {
-      request: async (pattern: string, payload: { messages: AppointmentMessageV1[] }) => {
+      request: async (pattern: string, payload: { messages: AppointmentMessageV2[] }) => {
         if (pattern === 'users.physician.resolve.v1')
           throw new DomainError('PHYSICIAN_NOT_FOUND', 'No such physician.');
-        if (pattern !== 'appointments.apply.v1') throw new Error(`unexpected ${pattern}`);
+        if (pattern !== 'appointments.apply.v2') throw new Error(`unexpected ${pattern}`);
         sent.push(payload.messages);
         return apply(payload);
       },
@@ -165,9 +176,16 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
           [runId],
         )) as Record<string, unknown>[]
       )[0];
+    /** A rule-27 claim siu-ingestor took itself (before patient-import took them: the key, not its digest). */
+    const claimedHere = (controlId: string, messageIndex: number) =>
+      dataSource.query(
+        `INSERT INTO siu_ingestor.siu_processed_keys (hospital_id, duplicate_key, message_id) VALUES ($1, $2, $3)`,
+        [hospitalId, JSON.stringify([['AGENDA'], ['AZ'], controlId]), ids[messageIndex]],
+      );
     return {
       hospitalId,
       ids,
+      claimedHere,
       processor,
       deliver,
       stored,
@@ -190,7 +208,11 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
       { kind: 'ack' },
       { kind: 'ack' },
     ]);
-    expect(sent.flat().map((message) => message.messageId)).toEqual([ids[0]]);
+    // Both copies go to patient-import with the same key (a digest); it answers the second as a duplicate.
+    expect(sent.flat().map((message) => [message.messageId, message.duplicateKey])).toEqual([
+      [ids[0], duplicateKeyDigest(JSON.stringify([['AGENDA'], ['AZ'], 'C1']))],
+      [ids[1], duplicateKeyDigest(JSON.stringify([['AGENDA'], ['AZ'], 'C1']))],
+    ]);
     expect(await stored()).toEqual([
       [0, 'processed', null],
       [1, 'duplicate', null],
@@ -220,27 +242,66 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
     expect(await run()).toMatchObject({ processed: 2, duplicate: 1, failed: 0 });
   });
 
-  it('a copy waits while its first has not ended, and is processed in its place when the first fails', async () => {
-    const { processor, deliver, stored, onApply } = await world([siu('C1'), siu('C1')]);
+  it('a message without MSH-10 carries no key: it is never a duplicate', async () => {
+    const { processor, deliver, stored, sent } = await world([siu(''), siu('')]);
+    expect(await processor.process(deliver([0, 1]))).toEqual([{ kind: 'ack' }, { kind: 'ack' }]);
+    expect(sent.flat().map((message) => message.duplicateKey)).toEqual([undefined, undefined]);
+    expect(await stored()).toEqual([
+      [0, 'processed', null],
+      [1, 'processed', null],
+    ]);
+  });
+
+  it('a copy of a message that claimed its key here waits while it has not ended, then is a duplicate or takes its place', async () => {
+    const { processor, deliver, stored, sent, ids, claimedHere, onApply } = await world([
+      siu('C1'),
+      siu('C1'),
+      siu('C2'),
+      siu('C2'),
+    ]);
+    await claimedHere('C1', 0);
+    await claimedHere('C2', 2);
     onApply(() => {
       throw new DomainError('RPC_TIMEOUT', 'slow');
     });
-    expect(await processor.process(deliver([0, 1]))).toEqual([
-      { kind: 'retry', reason: 'slow' },
+    // The holders come along (earlier messages of the same appointments) and fail for now; the copies wait.
+    expect(await processor.process(deliver([1, 3]))).toEqual([
+      { kind: 'retry', reason: expect.stringContaining('first copy') },
       { kind: 'retry', reason: expect.stringContaining('first copy') },
     ]);
-    // A copy delivered alone finds the key held by a message still waiting (in the table, not this batch).
-    expect(await processor.process(deliver([1], 2))).toEqual([
-      { kind: 'retry', reason: expect.stringContaining('first copy') },
-    ]);
-    // The first gives up for good: the repository frees its key, and the copy is processed.
+    expect(sent.flat().map((message) => message.messageId)).toEqual([ids[0], ids[2]]);
+    // C1's holder fails for good and frees its key; C2's is processed (it holds its own key).
     expect(await processor.process(deliver([0], 3))).toEqual([{ kind: 'dead', reason: 'slow' }]);
-    onApply(applied);
-    expect(await processor.process(deliver([1], 3))).toEqual([{ kind: 'ack' }]);
+    onApply(likePatientImport());
+    expect(await processor.process(deliver([2], 2))).toEqual([{ kind: 'ack' }]);
+    sent.length = 0;
+    expect(await processor.process(deliver([1, 3], 2))).toEqual([{ kind: 'ack' }, { kind: 'ack' }]);
+    expect(sent.flat().map((message) => message.messageId)).toEqual([ids[1]]);
     expect(await stored()).toEqual([
       [0, 'failed', expect.stringContaining('gave up after 3 attempts: slow')],
       [1, 'processed', null],
+      [2, 'processed', null],
+      [3, 'duplicate', null],
     ]);
+  });
+
+  it('an ignored event without a usable patient ends here and claims its key: its copies are duplicates', async () => {
+    const ignored = (controlId: string) =>
+      siu(controlId, { event: 'S26', pid: `PID|1||P-${controlId}^^^AZ^MR` });
+    const { processor, deliver, stored, run, sent } = await world([
+      ignored('C1'),
+      ignored('C1'),
+      ignored('C1'),
+    ]);
+    expect(await processor.process(deliver([0, 1]))).toEqual([{ kind: 'ack' }, { kind: 'ack' }]);
+    expect(await processor.process(deliver([2]))).toEqual([{ kind: 'ack' }]);
+    expect(sent).toEqual([]);
+    expect(await stored()).toEqual([
+      [0, 'processed', null],
+      [1, 'duplicate', null],
+      [2, 'duplicate', null],
+    ]);
+    expect(await run()).toMatchObject({ processed: 3, duplicate: 2, failed: 0 });
   });
 
   it('retries what may pass, recording nothing until the last attempt, then fails and dead-letters it', async () => {
@@ -306,7 +367,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
           errors: [{ field: 'messages.1.patient.email', message: 'email must be an email' }],
         });
       }
-      return applied(request);
+      return likePatientImport()(request);
     });
     expect(await processor.process(deliver([0, 1]))).toEqual([{ kind: 'ack' }, { kind: 'ack' }]);
     expect(sent).toHaveLength(2);

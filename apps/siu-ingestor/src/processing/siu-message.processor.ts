@@ -16,11 +16,12 @@ import { patientInputWithoutValidation, validatedPatientInput, type PatientSourc
 import { PhysicianDirectory } from './physician.directory';
 import { SiuMetrics } from '../runs/siu-metrics';
 import {
+  duplicate,
   failed,
   groupByHospital,
   holdBehindRetries,
   pending,
-  settleCopies,
+  settleLocalCopies,
   toApplyRequest,
   type MessageInBatch,
 } from './message-in-batch';
@@ -65,8 +66,8 @@ const LOOKUP_TIMEOUT_MS = 35_000;
 
 /**
  * Processes SIU messages a batch at a time (HL7-RULES 20-28): read each stored message by the hospital's
- * settings, skip duplicates (rule 27), resolve physician and patient, and have patient-import apply the
- * batch (one transaction there, each message atomic on its own). Every message ends processed, duplicate or
+ * settings, resolve physician and patient, and have patient-import apply the batch (one transaction there,
+ * each message atomic on its own, duplicates of applied messages told apart there: rule 27). Every message ends processed, duplicate or
  * failed with its reason; a failure that can pass is retried, and on the last attempt recorded as failed
  * and dead-lettered (ARCHITECTURE.md rule 6). Nothing here throws for one message: verdicts are per message.
  */
@@ -100,10 +101,10 @@ export class SiuMessageProcessor {
     }
     const items = await this.withWaitingPredecessors([...work.values()]);
     await this.read(items);
-    await this.skipDuplicates(items);
+    await this.skipKnownDuplicates(items);
     await this.resolve(items);
+    settleLocalCopies(items);
     await this.apply(items);
-    settleCopies(items);
     await this.finish(items);
     return deliveries.map((_, index) => {
       const message = byId.get(ids[index]);
@@ -166,7 +167,7 @@ export class SiuMessageProcessor {
         const read = readSiuFrame(item.message.raw, siuReadSettings(settings), { charset: settings.charset });
         if (read.ok) {
           item.appointment = read.appointment;
-          item.duplicateKey = read.duplicateKey;
+          if (item.message.controlId !== '') item.duplicateKey = read.duplicateKey;
         } else item.outcome = failed(item, `${read.code}: ${read.reason}`);
       } catch (error) {
         item.retry = `reading the message failed: ${describe(error)}`;
@@ -175,38 +176,35 @@ export class SiuMessageProcessor {
   }
 
   /**
-   * Rule 27, by (MSH-3, MSH-4, MSH-10): a message is a duplicate once its first copy was processed. A copy
-   * whose first is still on its way (in this batch, or elsewhere) waits for it; if the first fails, its key
-   * is released and this copy is processed in its place. A message without MSH-10 cannot be told apart:
-   * it is never a duplicate.
+   * Rule 27, by (MSH-3, MSH-4, MSH-10), is decided where a message takes effect: patient-import claims each
+   * key in the transaction that applies its message, and answers a copy of an applied message as a duplicate
+   * (a copy waits there for a first still being applied; a first that fails leaves the key free). What is left
+   * here are the claims siu-ingestor holds itself: those taken before that change, and those of messages it
+   * finishes itself (an ignored event without a usable patient). A copy of one of those is a duplicate; a copy
+   * whose first is still on its way waits for it.
    */
-  private async skipDuplicates(items: MessageInBatch[]): Promise<void> {
-    const inBatch = new Map(items.map((item) => [item.message.id, item]));
+  private async skipKnownDuplicates(items: MessageInBatch[]): Promise<void> {
     for (const [hospitalId, group] of groupByHospital(
-      items.filter((item) => pending(item) && item.message.controlId !== ''),
+      items.filter((item) => pending(item) && item.duplicateKey !== undefined),
     )) {
-      const claims = group.map((item) => ({ key: item.duplicateKey!, messageId: item.message.id }));
-      const holders = await this.messages.claimKeys(hospitalId, claims);
-      const copies = group.filter((item) => holders.get(item.duplicateKey!) !== item.message.id);
-      const elsewhere = copies
-        .map((item) => holders.get(item.duplicateKey!)!)
-        .filter((holder) => !inBatch.has(holder));
-      const statuses = await this.messages.statuses(hospitalId, elsewhere);
+      const holders = await this.messages.heldKeys(
+        hospitalId,
+        group.map((item) => item.duplicateKey!),
+      );
+      const copies = group.filter((item) => {
+        const holder = holders.get(item.duplicateKey!);
+        return holder !== undefined && holder !== item.message.id;
+      });
+      const statuses = await this.messages.statuses(
+        hospitalId,
+        copies.map((item) => holders.get(item.duplicateKey!)!),
+      );
       for (const item of copies) {
-        const holder = holders.get(item.duplicateKey!)!;
-        if (inBatch.has(holder)) {
-          item.firstCopy = inBatch.get(holder);
-        } else if (statuses.get(holder) === 'processed' || statuses.get(holder) === 'duplicate') {
-          item.outcome = {
-            id: item.message.id,
-            hospitalId,
-            status: 'duplicate',
-            action: item.appointment!.action,
-          };
-        } else {
+        const status = statuses.get(holders.get(item.duplicateKey!)!);
+        if (status === 'processed' || status === 'duplicate') item.outcome = duplicate(item);
+        else
           item.retry =
             'waiting for the first copy of this message (same MSH-3, MSH-4, MSH-10) to be processed';
-        }
       }
     }
   }
@@ -233,6 +231,7 @@ export class SiuMessageProcessor {
               hospitalId: item.message.hospitalId,
               status: 'processed',
               action: 'ignore',
+              ...(item.duplicateKey !== undefined ? { duplicateKey: item.duplicateKey } : {}),
             };
             return;
           }
@@ -289,7 +288,7 @@ export class SiuMessageProcessor {
     try {
       results = (
         await this.bus.request(
-          'appointments.apply.v1',
+          'appointments.apply.v2',
           { hospitalId, messages: chunk.map(toApplyRequest) },
           { timeoutMs: APPLY_TIMEOUT_MS },
         )
@@ -317,7 +316,9 @@ export class SiuMessageProcessor {
     }
     for (const [index, item] of chunk.entries()) {
       const result = results[index];
-      if (result.ok) {
+      if (result.ok && 'duplicateOf' in result) {
+        item.outcome = duplicate(item);
+      } else if (result.ok) {
         item.outcome = {
           id: item.message.id,
           hospitalId,

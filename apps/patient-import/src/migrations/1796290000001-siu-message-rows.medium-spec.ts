@@ -32,8 +32,9 @@ describe('SiuMessageRows migration (medium)', () => {
   it('moves claims and histories onto trace rows; the service reads them; down restores the tables', async () => {
     database = await createTestDatabase();
     const all = patientImportMigrations(new SecretBox(randomBytes(32).toString('base64')));
-    const before = all.slice(0, all.indexOf(SiuMessageRows1796290000001));
-    expect(before).toHaveLength(all.length - 1);
+    const position = all.indexOf(SiuMessageRows1796290000001);
+    expect(position).toBeGreaterThan(0);
+    const before = all.slice(0, position);
     const old = await openMigrated(database.url, PATIENT_IMPORT_SCHEMA, before);
     const hospitalId = randomUUID();
     const patientId = randomUUID();
@@ -166,6 +167,8 @@ describe('SiuMessageRows migration (medium)', () => {
 
     const runner = dataSource.createQueryRunner();
     try {
+      // The migrations after it first, latest first, as TypeORM reverts them.
+      for (const Later of all.slice(position + 1).reverse()) await new Later().down(runner);
       await new SiuMessageRows1796290000001().down(runner);
     } finally {
       await runner.release();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
+import { SiuMessageLogRepository } from './siu-message-log.repository';
 import { SiuMessageLogService } from './siu-message-log.service';
 import { SiuMessagesHandler } from './siu-messages.handler';
 import { SiuMessagesRepository } from './siu-messages.repository';
@@ -8,7 +9,7 @@ import { SiuMessagesRepository } from './siu-messages.repository';
 @Module({
   imports: [ConnectionsModule],
   controllers: [SiuMessagesHandler],
-  providers: [SiuMessagesRepository, SiuMessageLogService],
-  exports: [SiuMessagesRepository],
+  providers: [SiuMessagesRepository, SiuMessageLogRepository, SiuMessageLogService],
+  exports: [SiuMessagesRepository, SiuMessageLogRepository],
 })
 export class MessagesModule {}

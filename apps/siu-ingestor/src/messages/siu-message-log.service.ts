@@ -8,13 +8,13 @@ import {
 } from '@bridge/contracts';
 import { decodeHl7Bytes, parseHl7 } from '@bridge/hl7';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
-import { SiuMessagesRepository } from './siu-messages.repository';
+import { SiuMessageLogRepository } from './siu-message-log.repository';
 
 /** The SIU part of the message log (GET /v1/admin/messages fans out here) and reprocessing of failures. */
 @Injectable()
 export class SiuMessageLogService {
   constructor(
-    private readonly messages: SiuMessagesRepository,
+    private readonly messages: SiuMessageLogRepository,
     private readonly connections: SiuConnectionsRepository,
   ) {}
 

@@ -3,6 +3,7 @@ import { Outbox } from '@bridge/messaging';
 import { createTestDatabase, openMigrated } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { SiuMessageLogRepository } from '../messages/siu-message-log.repository';
 import { SiuMessagesRepository } from '../messages/siu-messages.repository';
 import { SIU_INGESTOR_SCHEMA, siuIngestorMigrations } from '../siu-ingestor.module';
 import { MessageOutcomes1796250000000 } from './1796250000000-message-outcomes';
@@ -45,7 +46,8 @@ describe('MessageOutcomes migration (medium)', () => {
     await old.destroy();
 
     dataSource = await openMigrated(database.url, SIU_INGESTOR_SCHEMA, all);
-    const messages = new SiuMessagesRepository(
+    const messages = new SiuMessagesRepository(dataSource);
+    const messageLog = new SiuMessageLogRepository(
       dataSource,
       new Outbox({
         service: 'siu-ingestor',
@@ -54,7 +56,7 @@ describe('MessageOutcomes migration (medium)', () => {
         outboxPollMs: 1000,
       }),
     );
-    const log = await messages.list({ hospitalId });
+    const log = await messageLog.list({ hospitalId });
     expect(
       Object.fromEntries(log.map((entry) => [entry.id, [entry.status, entry.error, entry.careFlowId]])),
     ).toEqual({
@@ -62,11 +64,11 @@ describe('MessageOutcomes migration (medium)', () => {
       [failed]: ['failed', 'PID-5 missing', undefined],
       [received]: ['received', undefined, undefined],
     });
-    expect((await messages.find(processed))?.summary).toMatchObject({ careFlowStarted: true });
+    expect((await messageLog.find(processed))?.summary).toMatchObject({ careFlowStarted: true });
     expect(
       (await messages.waitingBefore(hospitalId, ['A1'], Number.MAX_SAFE_INTEGER)).map((m) => m.id),
     ).toEqual([received]);
-    expect(await messages.reprocess(hospitalId, failed)).toMatchObject({ id: failed, status: 'received' });
+    expect(await messageLog.reprocess(hospitalId, failed)).toMatchObject({ id: failed, status: 'received' });
     expect((await messages.load([{ hospitalId, messageId: failed }]))[0].status).toBe('received');
   });
 });

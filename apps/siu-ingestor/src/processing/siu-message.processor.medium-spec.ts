@@ -112,7 +112,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
       outboxPollMs: 1000,
     });
     const metrics = new SiuMetrics(new ServiceMetrics('siu-ingestor'));
-    const messages = new SiuMessagesRepository(dataSource, outbox);
+    const messages = new SiuMessagesRepository(dataSource);
     const runs = new SiuRunsRepository(dataSource, metrics);
     const connections = new SiuConnectionsRepository(dataSource, box, outbox);
     const settings = resolveSiuSettings(CONNECTION);

@@ -67,9 +67,10 @@ const LOOKUP_TIMEOUT_MS = 35_000;
 /**
  * Processes SIU messages a batch at a time (HL7-RULES 20-28): read each stored message by the hospital's
  * settings, resolve physician and patient, and have patient-import apply the batch (one transaction there,
- * each message atomic on its own, duplicates of applied messages told apart there: rule 27). Every message ends processed, duplicate or
- * failed with its reason; a failure that can pass is retried, and on the last attempt recorded as failed
- * and dead-lettered (ARCHITECTURE.md rule 6). Nothing here throws for one message: verdicts are per message.
+ * each message atomic on its own, copies of applied messages told apart there: rule 27). Every message ends
+ * processed, duplicate or failed with its reason; a failure that can pass is retried, and on the last attempt
+ * recorded as failed and dead-lettered (ARCHITECTURE.md rule 6). Nothing here throws for one message:
+ * verdicts are per message.
  */
 @Injectable()
 export class SiuMessageProcessor {

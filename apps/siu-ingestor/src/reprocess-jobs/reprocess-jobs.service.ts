@@ -6,7 +6,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DomainError, type ReprocessFilterV1, type ReprocessJobV1 } from '@bridge/contracts';
-import { SiuMessagesRepository } from '../messages/siu-messages.repository';
+import { SiuMessageLogRepository } from '../messages/siu-message-log.repository';
 import { SIU_OPTIONS, type SiuOptions } from '../siu.options';
 import { ReprocessJobsRepository } from './reprocess-jobs.repository';
 
@@ -28,7 +28,7 @@ export class ReprocessJobsService implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     private readonly jobs: ReprocessJobsRepository,
-    private readonly messages: SiuMessagesRepository,
+    private readonly messages: SiuMessageLogRepository,
     @Inject(SIU_OPTIONS) private readonly options: SiuOptions,
   ) {}
 

@@ -583,6 +583,40 @@ describe.each<SiuSourceKind>(['directory', 'sftp'])(
         expect(await careFlowsOf(hospital, 'P1')).toHaveLength(1);
       });
 
+      it('a message that failed holds no key: sent again once the cause is fixed, it is processed, then duplicates follow', async () => {
+        const hospital = await newHospital({
+          careFlowMap: [{ field: 'AIS-3.1', value: 'EYE', careFlowDefinitionKey: 'cataract' }],
+        });
+        const message = siuMessage({ event: 'S12', controlId: 'EYE1', patientCode: 'P1', service: 'EYE' });
+        dropFile(hospital.dir, 'day1.hl7', message);
+        expect(await siu.run(hospital.id)).toMatchObject({
+          messagesProcessed: 0,
+          messagesFailed: 1,
+          failures: [
+            expect.objectContaining({ reason: expect.stringContaining('CARE_FLOW_DEFINITION_NOT_FOUND') }),
+          ],
+        });
+        await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/care-flow-definitions`, {
+          token: siu.admin,
+          body: { key: 'cataract', title: 'Cataract', baseline: [] },
+        });
+        dropFile(hospital.dir, 'day2.hl7', message);
+        expect(await siu.run(hospital.id)).toMatchObject({
+          messagesProcessed: 1,
+          messagesDuplicate: 0,
+          careFlowsStarted: 1,
+        });
+        dropFile(hospital.dir, 'day3.hl7', message);
+        expect(await siu.run(hospital.id)).toMatchObject({
+          messagesProcessed: 1,
+          messagesDuplicate: 1,
+          careFlowsStarted: 0,
+        });
+        expect(await careFlowsOf(hospital, 'P1')).toMatchObject([
+          { definitionKey: 'cataract', status: 'active' },
+        ]);
+      });
+
       it('a file dropped again after it was processed changes nothing', async () => {
         const hospital = await newHospital();
         const content = [1, 2, 3]

@@ -29,7 +29,7 @@ export type MessageOutcome = { runId?: string } & (
       careFlowStarted?: boolean;
       careFlowUpdated?: boolean;
       careFlowStopped?: boolean;
-      /** The rule-27 key of a message finished here, never sent to patient-import: claimed with the outcome. */
+      /** The rule-27 key digest of a message finished here (never sent to patient-import): claimed with it. */
       duplicateKey?: string;
     }
   | { id: string; hospitalId: string; status: 'duplicate'; action?: string }
@@ -37,11 +37,17 @@ export type MessageOutcome = { runId?: string } & (
 );
 
 /**
- * A rule-27 key as patient-import and the claims taken here keep it: fixed-size, whatever the lengths of
- * MSH-3, MSH-4 and MSH-10 (a longer key could not be indexed).
+ * A message's rule-27 key (MSH-3, MSH-4, MSH-10): as read, which the claims taken here before patient-import
+ * took them hold, and its digest, which patient-import and the claims taken here since keep: fixed-size,
+ * whatever the lengths of MSH-3, MSH-4 and MSH-10 (a longer key could not be indexed).
  */
-export function duplicateKeyDigest(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('base64');
+export interface DuplicateKey {
+  key: string;
+  digest: string;
+}
+
+export function duplicateKeyOf(key: string): DuplicateKey {
+  return { key, digest: createHash('sha256').update(key, 'utf8').digest('base64') };
 }
 
 /**
@@ -143,22 +149,22 @@ export class SiuMessagesRepository {
 
   /**
    * Rule 27's claims held here (patient-import holds those of the messages it applies): the message holding
-   * each of these keys. Claims taken before patient-import took them hold the key itself; those taken since
-   * (messages finished here, saveOutcomes) its digest.
+   * each of these keys, by digest. Claims taken before patient-import took them hold the key itself; those
+   * taken since (messages finished here, saveOutcomes) its digest.
    */
-  async heldKeys(hospitalId: string, keys: string[]): Promise<Map<string, string>> {
+  async heldKeys(hospitalId: string, keys: DuplicateKey[]): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();
     // One index probe per key (as MESSAGE_OUTCOME): with `duplicate_key = ANY(...)` and the statistics of a
     // table still filling, PostgreSQL once scanned every key for each batch (issue 17).
-    const rows: { key: string; message_id: string }[] = await this.dataSource.query(
-      `SELECT k.key, p.message_id FROM unnest($2::text[], $3::text[]) AS k (key, digest)
+    const rows: { digest: string; message_id: string }[] = await this.dataSource.query(
+      `SELECT k.digest, p.message_id FROM unnest($2::text[], $3::text[]) AS k (key, digest)
        CROSS JOIN LATERAL (
          SELECT message_id FROM siu_ingestor.siu_processed_keys p
          WHERE p.hospital_id = $1 AND p.duplicate_key IN (k.key, k.digest) LIMIT 1
        ) p`,
-      [hospitalId, keys, keys.map(duplicateKeyDigest)],
+      [hospitalId, keys.map((k) => k.key), keys.map((k) => k.digest)],
     );
-    return new Map(rows.map((row) => [row.key, row.message_id]));
+    return new Map(rows.map((row) => [row.digest, row.message_id]));
   }
 
   async statuses(hospitalId: string, messageIds: string[]): Promise<Map<string, StoredMessage['status']>> {
@@ -226,7 +232,7 @@ export class SiuMessagesRepository {
       );
       const claims = outcomes.flatMap((o) =>
         o.status === 'processed' && o.duplicateKey !== undefined
-          ? [{ hospitalId: o.hospitalId, key: duplicateKeyDigest(o.duplicateKey), messageId: o.id }]
+          ? [{ hospitalId: o.hospitalId, key: o.duplicateKey, messageId: o.id }]
           : [],
       );
       if (claims.length > 0) {

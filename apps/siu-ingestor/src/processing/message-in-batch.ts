@@ -1,10 +1,6 @@
 import type { AppointmentMessageV2, PatientInputV1 } from '@bridge/contracts';
 import type { SiuAppointment } from '@bridge/hl7';
-import {
-  duplicateKeyDigest,
-  type MessageOutcome,
-  type StoredMessage,
-} from '../messages/siu-messages.repository';
+import type { DuplicateKey, MessageOutcome, StoredMessage } from '../messages/siu-messages.repository';
 import type { PatientSource } from './patient-input';
 
 /** One message on its way through a batch, and what became of it. */
@@ -13,7 +9,7 @@ export interface MessageInBatch {
   attempt: number;
   appointment?: SiuAppointment;
   /** (MSH-3, MSH-4, MSH-10), rule 27; absent without MSH-10 (such a message is never a duplicate). */
-  duplicateKey?: string;
+  duplicateKey?: DuplicateKey;
   demographics?: PatientSource;
   patient?: PatientInputV1;
   physicianId?: string;
@@ -73,7 +69,7 @@ export function toApplyRequest(item: MessageInBatch): AppointmentMessageV2 {
     messageId: item.message.id,
     sequence: item.message.sequence,
     channel: item.message.channel,
-    ...(item.duplicateKey !== undefined ? { duplicateKey: duplicateKeyDigest(item.duplicateKey) } : {}),
+    ...(item.duplicateKey !== undefined ? { duplicateKey: item.duplicateKey.digest } : {}),
     patient: item.patient!,
     ...(appointment.appointmentId !== undefined
       ? {

@@ -7,7 +7,7 @@ import { createTestDatabase } from '@bridge/testing';
 import type { DataSource } from 'typeorm';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
 import { resolveSiuSettings } from '../connections/siu-settings';
-import { duplicateKeyDigest, SiuMessagesRepository } from '../messages/siu-messages.repository';
+import { duplicateKeyOf, SiuMessagesRepository } from '../messages/siu-messages.repository';
 import { readMessageHeader } from '../runs/message-header';
 import { SiuFilesRepository } from '../runs/siu-files.repository';
 import { SiuMetrics } from '../runs/siu-metrics';
@@ -210,8 +210,8 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
     ]);
     // Both copies go to patient-import with the same key (a digest); it answers the second as a duplicate.
     expect(sent.flat().map((message) => [message.messageId, message.duplicateKey])).toEqual([
-      [ids[0], duplicateKeyDigest(JSON.stringify([['AGENDA'], ['AZ'], 'C1']))],
-      [ids[1], duplicateKeyDigest(JSON.stringify([['AGENDA'], ['AZ'], 'C1']))],
+      [ids[0], duplicateKeyOf(JSON.stringify([['AGENDA'], ['AZ'], 'C1'])).digest],
+      [ids[1], duplicateKeyOf(JSON.stringify([['AGENDA'], ['AZ'], 'C1'])).digest],
     ]);
     expect(await stored()).toEqual([
       [0, 'processed', null],

@@ -5,6 +5,7 @@ import { Bus, PoisonMessageError } from '@bridge/messaging';
 import { SiuConnectionsRepository } from '../connections/siu-connections.repository';
 import { siuReadSettings, type SiuConnectionSettings } from '../connections/siu-settings';
 import {
+  duplicateKeyOf,
   SiuMessagesRepository,
   type MessageOutcome,
   type StoredMessage,
@@ -168,7 +169,7 @@ export class SiuMessageProcessor {
         const read = readSiuFrame(item.message.raw, siuReadSettings(settings), { charset: settings.charset });
         if (read.ok) {
           item.appointment = read.appointment;
-          if (item.message.controlId !== '') item.duplicateKey = read.duplicateKey;
+          if (item.message.controlId !== '') item.duplicateKey = duplicateKeyOf(read.duplicateKey);
         } else item.outcome = failed(item, `${read.code}: ${read.reason}`);
       } catch (error) {
         item.retry = `reading the message failed: ${describe(error)}`;
@@ -193,15 +194,15 @@ export class SiuMessageProcessor {
         group.map((item) => item.duplicateKey!),
       );
       const copies = group.filter((item) => {
-        const holder = holders.get(item.duplicateKey!);
+        const holder = holders.get(item.duplicateKey!.digest);
         return holder !== undefined && holder !== item.message.id;
       });
       const statuses = await this.messages.statuses(
         hospitalId,
-        copies.map((item) => holders.get(item.duplicateKey!)!),
+        copies.map((item) => holders.get(item.duplicateKey!.digest)!),
       );
       for (const item of copies) {
-        const status = statuses.get(holders.get(item.duplicateKey!)!);
+        const status = statuses.get(holders.get(item.duplicateKey!.digest)!);
         if (status === 'processed' || status === 'duplicate') item.outcome = duplicate(item);
         else
           item.retry =
@@ -232,7 +233,7 @@ export class SiuMessageProcessor {
               hospitalId: item.message.hospitalId,
               status: 'processed',
               action: 'ignore',
-              ...(item.duplicateKey !== undefined ? { duplicateKey: item.duplicateKey } : {}),
+              ...(item.duplicateKey !== undefined ? { duplicateKey: item.duplicateKey.digest } : {}),
             };
             return;
           }

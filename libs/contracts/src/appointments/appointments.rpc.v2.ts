@@ -22,7 +22,7 @@ import {
  */
 export class AppointmentMessageV2 extends AppointmentMessageV1 {
   /**
-   * (MSH-3, MSH-4, MSH-10) as a fixed-size digest (siu-ingestor's `duplicateKeyDigest`); absent for a message
+   * (MSH-3, MSH-4, MSH-10) as a fixed-size digest (siu-ingestor's `duplicateKeyOf`); absent for a message
    * without MSH-10, which is never a duplicate.
    */
   @IsOptional() @IsString() @Length(1, 100) duplicateKey?: string;

@@ -7,7 +7,9 @@ import {
 } from '../../apps/hospital-sim/src/dataset';
 import { startHospitalSim, type HospitalSim } from '../../apps/hospital-sim/src/hospital-sim';
 import { SIM_ERROR_TEXT, SIM_FAULTS } from '../../apps/hospital-sim/src/sim-faults';
+import { freePort } from '@bridge/database';
 import { expectEventually } from '@bridge/testing';
+import { Client } from 'pg';
 import { Api } from '../support/api';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -187,6 +189,49 @@ describe('pull import sessions (POST /v1/imports, confirm)', () => {
       },
     );
     expect(unknown.status).toBe(404);
+  });
+
+  it('follows an import source changed through another instance: the next lookup goes the new way', async () => {
+    const moved = await api.createHospital('imports-moved');
+    await api.expect(200, 'PUT', `/v1/admin/hospitals/${moved.id}/connections/hl7`, {
+      token: admin,
+      body: { host: sim.mllp.host, port: sim.mllp.port, queryStyle: 'QRY_A19', timeoutMs: 2000 },
+    });
+    const webService = (baseUrl: string) =>
+      api.expect(200, 'PUT', `/v1/admin/hospitals/${moved.id}/connections/webservice`, {
+        token: admin,
+        body: { flavor: 'pdq', baseUrl },
+      });
+    await webService(`${sim.http.baseUrl}/pdq`);
+    await api.expect(200, 'PUT', sourcePath(moved), { token: admin, body: { source: 'hl7' } });
+    const lookupSource = async () =>
+      (
+        await api.expect(200, 'POST', '/v1/imports', {
+          token: moved.token,
+          body: { patientCode: SIM_IDS.lucas },
+        })
+      ).source;
+    expect(await lookupSource()).toBe('hl7');
+
+    // Written straight to the database, as another patient-import instance would: this one remembers hl7.
+    const database = new Client({ connectionString: platform.databaseUrl });
+    await database.connect();
+    const storeSource = (source: string) =>
+      database.query('UPDATE patient_import.import_sources SET source = $2 WHERE hospital_id = $1', [
+        moved.id,
+        source,
+      ]);
+    try {
+      await storeSource('webservice');
+      expect(await lookupSource()).toBe('webservice');
+      // A remembered source that fails is asked no further once it is no longer the hospital's: the web
+      // service now refuses connections, the source is back to hl7, and the lookup answers through HL7.
+      await webService(`http://127.0.0.1:${await freePort()}/pdq`);
+      await storeSource('hl7');
+      expect(await lookupSource()).toBe('hl7');
+    } finally {
+      await database.end();
+    }
   });
 
   describe('confirm rules', () => {

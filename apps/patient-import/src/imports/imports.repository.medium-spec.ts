@@ -12,7 +12,7 @@ import { ImportsRepository, type NewImportSession } from './imports.repository';
  * Medium test (docs/testing.md): storing an import session on PostgreSQL (patient-import's own migrations).
  * What it holds: a lookup answered to a client or user is announced to the audit trail by the statement
  * that stores its session (the outbox row commits with it, or neither does); the platform's own lookups
- * announce nothing.
+ * announce nothing; a session is stored only through the hospital's current import source.
  */
 describe('ImportsRepository.insert (medium)', () => {
   let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
@@ -38,10 +38,30 @@ describe('ImportsRepository.insert (medium)', () => {
     await database?.drop();
   });
 
-  function session(overrides: Partial<NewImportSession> = {}): NewImportSession {
+  /** A hospital whose stored import source is `source` (none: no row). */
+  async function hospitalWithSource(source?: 'hl7' | 'webservice'): Promise<string> {
+    const hospitalId = randomUUID();
+    if (source) {
+      await dataSource.query(
+        'INSERT INTO patient_import.import_sources (hospital_id, source) VALUES ($1, $2)',
+        [hospitalId, source],
+      );
+    }
+    return hospitalId;
+  }
+
+  async function sessionsStored(importId: string): Promise<number> {
+    const [{ count }]: { count: string }[] = await dataSource.query(
+      'SELECT count(*) FROM patient_import.import_sessions WHERE id = $1',
+      [importId],
+    );
+    return Number(count);
+  }
+
+  async function session(overrides: Partial<NewImportSession> = {}): Promise<NewImportSession> {
     return {
       id: randomUUID(),
-      hospitalId: randomUUID(),
+      hospitalId: await hospitalWithSource('hl7'),
       requestedBy: 'client:clt_emr',
       source: 'hl7',
       lookupBy: 'patientCode',
@@ -62,9 +82,9 @@ describe('ImportsRepository.insert (medium)', () => {
   }
 
   it("announces a client's or user's lookup in the statement that stores the session", async () => {
-    const stored = session({ auditActor: { kind: 'user', id: 'usr-7' } });
+    const stored = await session({ auditActor: { kind: 'user', id: 'usr-7' } });
     const before = Date.now();
-    const { expiresAt, candidates } = await sessions.insert(stored);
+    const { expiresAt, candidates } = (await sessions.insert(stored))!;
 
     expect(candidates).toEqual(stored.candidates);
     expect(Date.parse(expiresAt)).toBeGreaterThan(before);
@@ -87,25 +107,42 @@ describe('ImportsRepository.insert (medium)', () => {
   });
 
   it('announces nothing for a lookup of the platform itself (no audit actor)', async () => {
-    const stored = session({ requestedBy: 'siu-ingestor' });
+    const stored = await session({ requestedBy: 'siu-ingestor' });
     await sessions.insert(stored);
 
-    const [{ count }]: { count: string }[] = await dataSource.query(
-      'SELECT count(*) FROM patient_import.import_sessions WHERE id = $1',
-      [stored.id],
-    );
-    expect(count).toBe('1');
+    expect(await sessionsStored(stored.id)).toBe(1);
     expect(await announced(stored.id)).toEqual([]);
   });
 
   it('writes neither the session nor its announcement when the session cannot be stored', async () => {
-    const first = session({ auditActor: { kind: 'client', id: 'clt_emr' } });
+    const first = await session({ auditActor: { kind: 'client', id: 'clt_emr' } });
     await sessions.insert(first);
     // The same id again: the session's insert fails, and the outbox row of its statement with it.
-    const again = { ...first, hospitalId: randomUUID() };
+    const again = { ...first, hospitalId: await hospitalWithSource('hl7') };
     await expect(sessions.insert(again)).rejects.toThrow(/duplicate key/);
 
     const rows = (await announced(first.id)) as { payload: { hospitalId: string } }[];
     expect(rows.map((row) => row.payload.hospitalId)).toEqual([first.hospitalId]);
+  });
+
+  it("stores nothing, and announces nothing, once the hospital's import source is another or none", async () => {
+    for (const stored of [
+      await session({
+        hospitalId: await hospitalWithSource('webservice'),
+        auditActor: { kind: 'user', id: 'u' },
+      }),
+      await session({ hospitalId: await hospitalWithSource(), auditActor: { kind: 'user', id: 'u' } }),
+    ]) {
+      await expect(sessions.insert(stored)).resolves.toBeUndefined();
+      expect(await sessionsStored(stored.id)).toBe(0);
+      expect(await announced(stored.id)).toEqual([]);
+    }
+    // Through the current source the same session is stored.
+    const current = await session({
+      hospitalId: await hospitalWithSource('webservice'),
+      source: 'webservice',
+    });
+    await expect(sessions.insert(current)).resolves.toMatchObject({ candidates: current.candidates });
+    expect(await sessionsStored(current.id)).toBe(1);
   });
 });

@@ -54,8 +54,12 @@ export class ImportsRepository {
    * (found in the same statement: one round trip per lookup, not two). Answers the session's expiry and the
    * candidates as stored. With an `auditActor`, the statement also writes the `imports.lookup.answered.v1`
    * outbox row: the lookup is on its way to the audit trail before the candidates leave, at no extra round trip.
+   * Only while `source` is still the hospital's stored import source (ImportSourcesService remembers it):
+   * undefined, nothing written, once it is another or none.
    */
-  async insert(session: NewImportSession): Promise<{ expiresAt: string; candidates: CandidateV1[] }> {
+  async insert(
+    session: NewImportSession,
+  ): Promise<{ expiresAt: string; candidates: CandidateV1[] } | undefined> {
     const stored = {
       sql: `WITH marked AS (
          SELECT coalesce(jsonb_agg(CASE WHEN p.id IS NULL THEN c.candidate
@@ -69,6 +73,7 @@ export class ImportsRepository {
        INSERT INTO patient_import.import_sessions
          (id, hospital_id, requested_by, source, lookup_by, candidates, message_id, expires_at)
        SELECT $1, $2, $3, $4, $5, marked.candidates, $7, now() + make_interval(secs => $8) FROM marked
+       WHERE EXISTS (SELECT 1 FROM patient_import.import_sources s WHERE s.hospital_id = $2 AND s.source = $4)
        RETURNING expires_at, (SELECT existing_ids FROM marked)`,
       parameters: [
         session.id,
@@ -96,6 +101,7 @@ export class ImportsRepository {
       statement.sql,
       statement.parameters,
     );
+    if (rows.length === 0) return undefined;
     const existingIds = rows[0].existing_ids ?? [];
     return {
       expiresAt: rows[0].expires_at.toISOString(),

@@ -31,6 +31,8 @@ export const MAX_CANDIDATES = 50;
 /** How long after expiry an unconfirmed session is kept (to answer 410 rather than 404). */
 const EXPIRED_SESSION_GRACE_SECONDS = 24 * 3600;
 const PURGE_INTERVAL_MS = 60_000;
+/** Attempts per lookup at most: the remembered source, then fresh reads while it keeps changing. */
+const SOURCE_READS = 3;
 
 /**
  * Pull import (PRODUCT.md): a lookup asks the hospital through its configured source and keeps the
@@ -56,8 +58,32 @@ export class ImportsService {
   async lookup(request: LookupImportRequestV1): Promise<ImportSessionV1> {
     const { hospitalId } = request;
     const lookup = lookupOf(request.lookup);
-    const source = await this.sources.find(hospitalId);
-    if (!source) throw notConfigured('This hospital has no import source configured.');
+    for (let attempt = 1; ; attempt++) {
+      const source =
+        attempt === 1 ? await this.sources.remembered(hospitalId) : await this.sources.find(hospitalId);
+      if (!source) throw notConfigured('This hospital has no import source configured.');
+      const session = await this.lookupThrough(source, request, lookup).catch(async (error: unknown) => {
+        // The source may have been changed through another instance: its failure stands only if it is current.
+        if (await this.stillCurrent(hospitalId, source)) throw error;
+        return undefined;
+      });
+      if (session) return session;
+      if (attempt === SOURCE_READS) {
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          "The hospital's import source kept changing during the lookup; try again.",
+        );
+      }
+    }
+  }
+
+  /** One lookup through `source`: undefined, with nothing stored, once the stored source is another. */
+  private async lookupThrough(
+    source: ImportSource,
+    request: LookupImportRequestV1,
+    lookup: Lookup,
+  ): Promise<ImportSessionV1 | undefined> {
+    const { hospitalId } = request;
     const found = await this.askHospital(hospitalId, source, lookup);
     const saveable = found.candidates
       .map(saveableCandidateOf)
@@ -70,7 +96,7 @@ export class ImportsService {
       );
     }
     const importId = randomUUID();
-    const { expiresAt, candidates } = await this.sessions.insert({
+    const stored = await this.sessions.insert({
       id: importId,
       hospitalId,
       requestedBy: request.requestedBy,
@@ -81,8 +107,18 @@ export class ImportsService {
       messageId: found.messageId,
       ttlSeconds: this.options.sessionTtlSeconds,
     });
+    if (!stored) return undefined;
     await this.purgeExpired(hospitalId);
-    return { importId, source, candidates, expiresAt };
+    return { importId, source, candidates: stored.candidates, expiresAt: stored.expiresAt };
+  }
+
+  /** Whether `source` is still the hospital's; if it cannot be told, the lookup's own failure is the one to report. */
+  private async stillCurrent(hospitalId: string, source: ImportSource): Promise<boolean> {
+    try {
+      return (await this.sources.find(hospitalId)) === source;
+    } catch {
+      return true;
+    }
   }
 
   async confirm(request: ConfirmImportRequestV1): Promise<ConfirmImportResultV1> {

@@ -129,19 +129,19 @@ export class ServiceMetrics {
 
 /**
  * A counter's increments, summed here per series and added to prom-client's counter when it is read (its
- * `collect`, before every scrape): prom-client checks and hashes the label object on every `inc`, and the
- * gateway, the bus and the journals count several times per request (a few percent of a push's CPU); here a
- * series costs one string key per increment. A series is kept once seen, as prom-client keeps its own.
+ * `collect`, before every scrape): prom-client checks and hashes the label object on every `inc` (2.3 µs
+ * each on this project's machine, several per request and bus message); here an increment builds one string
+ * key (0.2 µs). A series is kept once seen, as prom-client keeps its own.
  * Shared by counter name, like the counter: two services counting one series add to one sum.
  */
-type PendingCounts = Map<
-  string,
-  {
-    labels: Record<string, string | number>;
-    value: number;
-    /** in prom-client's counter, even at 0 */ shown: boolean;
-  }
->;
+interface PendingSeries {
+  labels: Record<string, string | number>;
+  /** Counted since the last read. */
+  value: number;
+  /** In prom-client's counter already, so a series counted by 0 shows at 0. */
+  shown: boolean;
+}
+type PendingCounts = Map<string, PendingSeries>;
 const pending = new Map<string, PendingCounts>();
 
 function pendingCounts(name: string): PendingCounts {

@@ -4,6 +4,7 @@
  */
 import { DomainError } from '@bridge/contracts';
 import { PoisonMessageError, RabbitMqTransport, type MessageMeta } from '@bridge/messaging';
+import { Socket } from 'node:net';
 import { expectEventually, freePort } from '../../../libs/testing/src/rabbitmq';
 import {
   name,
@@ -25,6 +26,35 @@ jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 suite('RabbitMQ transport: timing (real broker, retried)', () => {
   useBroker();
+
+  describe('socket', () => {
+    test("the connection's socket runs without Nagle's algorithm (TCP_NODELAY), so no small frame waits for an ACK", async () => {
+      const brokerPort = Number(new URL(rabbit.url).port);
+      const settings: (boolean | undefined)[] = [];
+      const setNoDelay = Socket.prototype.setNoDelay;
+      // Spied at the socket itself: what amqplib ends up asking of the kernel for the broker's connection.
+      Socket.prototype.setNoDelay = function (this: Socket, noDelay?: boolean) {
+        if (this.remotePort === brokerPort) settings.push(noDelay);
+        return setNoDelay.call(this, noDelay);
+      };
+      try {
+        const pattern = name('nodelay');
+        const server = await transport();
+        await server.serve(pattern, async () => ({ ok: true, result: 'pong' }));
+        const client = await transport();
+        await expect(
+          client.request(pattern, {}, { timeoutMs: 5000, correlationId: 'c-nodelay' }),
+        ).resolves.toEqual({
+          ok: true,
+          result: 'pong',
+        });
+      } finally {
+        Socket.prototype.setNoDelay = setNoDelay;
+      }
+      expect(settings.length).toBeGreaterThanOrEqual(2);
+      expect(settings.every((noDelay) => noDelay === true)).toBe(true);
+    });
+  });
 
   describe('RPC deadlines and load', () => {
     test('RPC_TIMEOUT when nobody answers in time, and the expired request is never served later', async () => {

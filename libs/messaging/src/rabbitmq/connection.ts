@@ -51,6 +51,10 @@ export class ConnectionManager {
       reconnectTimeInSeconds: options.reconnectMs / 1000,
       connectionOptions: {
         timeout: options.handshakeTimeoutMs,
+        // amqplib leaves Nagle's algorithm on unless told: a small write (a reply, an ack, a confirm-awaited
+        // publish) that follows one the broker has not acknowledged yet then waits for its delayed ACK, up to
+        // about 40 ms on Linux. Every frame we send is small and latency-bound; RabbitMQ's own side is nodelay.
+        noDelay: true,
         clientProperties: { connection_name: options.name },
       },
     });

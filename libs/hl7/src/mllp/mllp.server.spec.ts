@@ -55,6 +55,25 @@ describe('MllpServer', () => {
     await eventually(() => expect(replies).toEqual(['ACK:MSH|one']));
   });
 
+  it("accepts connections without Nagle's algorithm (TCP_NODELAY): no ACK waits for the sender's TCP ACK", async () => {
+    const settings: (boolean | undefined)[] = [];
+    const setNoDelay = net.Socket.prototype.setNoDelay;
+    net.Socket.prototype.setNoDelay = function (this: net.Socket, noDelay?: boolean) {
+      settings.push(noDelay);
+      return setNoDelay.call(this, noDelay);
+    };
+    try {
+      const port = await start();
+      const { socket, replies } = await client(port);
+      socket.write(frame('MSH|one'));
+      await eventually(() => expect(replies).toEqual(['ACK:MSH|one']));
+    } finally {
+      net.Socket.prototype.setNoDelay = setNoDelay;
+    }
+    // The test's own client sets nothing: the one setting is the server's, on the accepted socket.
+    expect(settings).toEqual([true]);
+  });
+
   it('reassembles a frame written byte by byte', async () => {
     const received: string[] = [];
     const port = await start({ onMessage: (message) => (received.push(message.toString()), 'ok') });

@@ -79,6 +79,8 @@ export class MllpServer {
       }
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
+      // An ACK is one small write a sender waits for: never held back by Nagle's algorithm for a TCP ACK.
+      socket.setNoDelay(true);
       if (!secure) this.accept(socket, false);
     });
     if (secure) {

@@ -5,7 +5,8 @@
 import { DomainError } from '@bridge/contracts';
 import { PoisonMessageError, RabbitMqTransport, type MessageMeta } from '@bridge/messaging';
 import { Socket } from 'node:net';
-import { expectEventually, freePort } from '../../../libs/testing/src/rabbitmq';
+import { freePort } from '@bridge/database';
+import { expectEventually } from '../../../libs/testing/src/rabbitmq';
 import {
   name,
   nextIn,

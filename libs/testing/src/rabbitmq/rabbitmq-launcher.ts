@@ -1,9 +1,9 @@
+import { freePort } from '@bridge/database';
 import { connect } from 'amqplib';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -182,19 +182,6 @@ const WATCHDOG = [
   '"$1" </dev/null 3<&- &',
   'wait $!',
 ].join('\n');
-
-/** A port nobody listens on right now, chosen by the OS. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {

@@ -8,6 +8,7 @@ export * from './idempotency';
 export * from './postgres-errors';
 export * from './database-health';
 export * from './sql-conditions';
+export * from './statement-batcher';
 export * from './message-journal';
 export * from './secret-box';
 export * from './sealed-table';

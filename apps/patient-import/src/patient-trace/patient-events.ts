@@ -115,16 +115,20 @@ export class BatchPositions {
 }
 
 /**
- * An INSERT of one trace row per row of the CTE `changed`. `announced`: the same statement (or transaction)
- * writes the event of this change; the INSERT then answers the row's position and predecessor.
+ * An INSERT of one trace row per row of the CTE `changed` (or of `from`: `changed` joined to what else the
+ * columns read). `announced`: the same statement (or transaction) writes the event of this change; the
+ * INSERT then answers the row's position and predecessor.
  */
-export function traceOfChanged(columns: TraceColumns, options: { announced?: boolean } = {}): string {
+export function traceOfChanged(
+  columns: TraceColumns,
+  options: { announced?: boolean; from?: string } = {},
+): string {
   return `INSERT INTO patient_import.patient_events AS traced_row
       (hospital_id, patient_id, kind, channel, message_id, care_flow_id, summary, announced)
     SELECT ${columns.hospitalId}, ${columns.patientId}, ${columns.kind}, ${columns.channel},
       ${columns.messageId ?? 'NULL'}::uuid, ${columns.careFlowId ?? 'NULL'}::uuid, ${columns.summary},
       ${options.announced ? 'true' : 'false'}
-    FROM changed
+    FROM ${options.from ?? 'changed'}
     ${options.announced ? POSITION_RETURNING : ''}`;
 }
 

@@ -7,7 +7,7 @@ import type {
   Sex,
 } from '@bridge/contracts';
 import { keysetAtSql, SqlConditions } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
+import { eventContext, Outbox, type EventContext } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 import { positionPayloadSql, traceOfChanged } from '../patient-trace/patient-events';
 import { patientMergeSet } from './patient-merge';
@@ -38,12 +38,22 @@ export type PatientRecord = Omit<PatientViewV1, 'careFlows'>;
 const COLUMNS = `id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex,
   email, phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, created_at, updated_at`;
 
-/**
- * The `patients.patient.upserted.v1` payload, built from the upserted row (ids only, no PHI) and its trace
- * row (`alongside`: the event's place in the patient's order).
- */
-const UPSERTED_EVENT_SQL = `json_strip_nulls(json_build_object('hospitalId', hospital_id, 'patientId', id,
-  'created', created, 'source', source, ${positionPayloadSql('alongside')}))`;
+/** One patient to store, with what its trace row and its event name. */
+export interface PatientUpsert {
+  hospitalId: string;
+  /** The id a new patient gets; a stored one keeps its own. */
+  id: string;
+  patient: PatientInputV1;
+  source: string;
+  trace?: UpsertTrace;
+  /** The correlation id and trace of the request that asked for it, for its event. */
+  context: EventContext;
+}
+
+export interface UpsertedPatient {
+  record: PatientRecord;
+  created: boolean;
+}
 
 /** Where an upsert came from, for the patient's trace: the import's channel and journal entry. */
 export interface UpsertTrace {
@@ -51,19 +61,60 @@ export interface UpsertTrace {
   messageId?: string;
 }
 
-/** The upsert's trace row; $17 is the command's source, $18 the import channel, $19 its message id. */
+/** The statement's input: one row per upsert, from parameters that are arrays of one element per upsert. */
+const INCOMING_SQL = `incoming AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[],
+        $16::jsonb[], $17::text[], $18::text[], $19::uuid[], $20::text[], $21::text[])
+      AS i (id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex,
+        email, phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, source,
+        channel, message_id, correlation_id, traceparent))`;
+
+/**
+ * The value the upsert carries for a column that is stored with a default (sex, identifiers), NULL when it
+ * carries none: the conflicting row's incoming row, found by the id it proposed.
+ */
+const carried = (column: string) => `(SELECT i.${column} FROM incoming i WHERE i.id = EXCLUDED.id)`;
+
+/** Rows taken in (hospital, patient code) order, as SIU batches take them: concurrent statements cannot deadlock. */
+const UPSERT_SQL = `INSERT INTO patient_import.patients AS p
+     (id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex, email,
+      phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, source)
+   SELECT id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date,
+     COALESCE(sex, 'unknown'), email, phone, mobile_phone, national_registry_number, preferred_language, address,
+     COALESCE(identifiers, '[]'::jsonb), source
+   FROM incoming ORDER BY hospital_id, patient_code
+   ON CONFLICT ON CONSTRAINT patients_hospital_code DO UPDATE SET
+     ${patientMergeSet({ sex: carried('sex'), identifiers: carried('identifiers') })}
+   RETURNING ${COLUMNS}, source, (xmax = 0) AS created`;
+
+/** Each stored patient with its incoming row. */
+const WITH_INCOMING = `changed JOIN incoming i
+    ON i.hospital_id = changed.hospital_id AND i.patient_code = changed.patient_code`;
+
+/** The upsert's trace row, named after the command's source, channel and message id. */
 const UPSERT_TRACE_SQL = traceOfChanged(
   {
-    hospitalId: 'hospital_id',
-    patientId: 'id',
-    kind: `CASE $17 WHEN 'api' THEN 'push' ELSE $17 END`,
-    channel: `CASE $17 WHEN 'api' THEN 'api' ELSE $18 END`,
-    messageId: '$19',
-    summary: `'Patient ' || CASE WHEN created THEN 'created' ELSE 'updated' END || ' by '
-    || CASE $17 WHEN 'api' THEN 'a push' WHEN 'import' THEN 'an import from the hospital' ELSE 'an SIU message' END`,
+    hospitalId: 'changed.hospital_id',
+    patientId: 'changed.id',
+    kind: `CASE i.source WHEN 'api' THEN 'push' ELSE i.source END`,
+    channel: `CASE i.source WHEN 'api' THEN 'api' ELSE i.channel END`,
+    messageId: 'i.message_id',
+    summary: `'Patient ' || CASE WHEN changed.created THEN 'created' ELSE 'updated' END || ' by '
+    || CASE i.source WHEN 'api' THEN 'a push' WHEN 'import' THEN 'an import from the hospital' ELSE 'an SIU message' END`,
   },
-  { announced: true },
+  { announced: true, from: WITH_INCOMING },
 );
+
+/**
+ * The `patients.patient.upserted.v1` payload, built from the upserted row (ids only, no PHI) and its trace
+ * row (`alongside`: the event's place in the patient's order).
+ */
+const UPSERTED_EVENT_SQL = `json_strip_nulls(json_build_object('hospitalId', changed.hospital_id,
+  'patientId', changed.id, 'created', changed.created, 'source', changed.source, ${positionPayloadSql('alongside')}))`;
+
+/** A patient's identity within the platform: its hospital and its patient code. */
+export const patientKey = (hospitalId: string, patientCode: string) => `${hospitalId}\u0000${patientCode}`;
 
 /** Named queries on patients; every one takes the hospital id (tenancy is structural). */
 @Injectable()
@@ -71,12 +122,71 @@ export class PatientsRepository {
   constructor(private readonly outbox: Outbox) {}
 
   /**
-   * Insert or update by (hospital, patientCode) in one statement. On update, fields the caller did not
-   * send keep their stored value: a later push with less detail never erases what the hospital sent before.
-   * `created` comes from xmax = 0, which holds only for a freshly inserted row. The same statement writes
-   * the `patients.patient.upserted.v1` outbox row and the patient's trace row: the hot path of the push API
-   * is one round trip.
+   * Inserts or updates by (hospital, patientCode), one patient per upsert (the caller gives each patient
+   * once), in one statement. On update, fields the upsert does not carry keep their stored value: a later
+   * push with less detail never erases what the hospital sent before. `created` comes from xmax = 0, which
+   * holds only for a freshly inserted row. The same statement writes each patient's
+   * `patients.patient.upserted.v1` outbox row (with its own request's correlation id and trace) and trace
+   * row: the hot path of the push API is one round trip, shared by the pushes that arrive together
+   * (PatientsService). Answers in the order of `upserts`.
    */
+  async upsertMany(manager: EntityManager, upserts: PatientUpsert[]): Promise<UpsertedPatient[]> {
+    const column = (pick: (upsert: PatientUpsert) => string | null | undefined) =>
+      upserts.map((upsert) => pick(upsert) ?? null);
+    const statement = this.outbox.withEvent(
+      {
+        sql: UPSERT_SQL,
+        parameters: [
+          column((u) => u.id),
+          column((u) => u.hospitalId),
+          column((u) => u.patient.patientCode),
+          column((u) => u.patient.visitNumber),
+          column((u) => u.patient.firstName),
+          column((u) => u.patient.lastName),
+          column((u) => u.patient.middleName),
+          column((u) => u.patient.birthDate),
+          column((u) => u.patient.sex),
+          column((u) => u.patient.email),
+          column((u) => u.patient.phone),
+          column((u) => u.patient.mobilePhone),
+          column((u) => u.patient.nationalRegistryNumber),
+          column((u) => u.patient.preferredLanguage),
+          column((u) => u.patient.address && JSON.stringify(u.patient.address)),
+          column(
+            (u) =>
+              u.patient.identifiers &&
+              JSON.stringify(u.patient.identifiers.map(({ system, value }) => ({ system, value }))),
+          ),
+          column((u) => u.source),
+          column((u) => u.trace?.channel),
+          column((u) => u.trace?.messageId),
+          column((u) => u.context.correlationId),
+          column((u) => u.context.traceparent),
+        ],
+      },
+      'patients.patient.upserted.v1',
+      UPSERTED_EVENT_SQL,
+      {
+        before: INCOMING_SQL,
+        // One row per patient: the upserted patient, its incoming row and its trace row.
+        alongside: UPSERT_TRACE_SQL,
+        from: `${WITH_INCOMING} JOIN alongside ON alongside.traced_patient_id = changed.id`,
+        context: { correlationId: 'i.correlation_id', traceparent: 'i.traceparent' },
+      },
+    );
+    const rows: (PatientRow & { created: boolean })[] = await manager.query(
+      statement.sql,
+      statement.parameters,
+    );
+    const stored = new Map(rows.map((row) => [patientKey(row.hospital_id, row.patient_code), row]));
+    return upserts.map((upsert) => {
+      const row = stored.get(patientKey(upsert.hospitalId, upsert.patient.patientCode));
+      if (!row) throw new Error('The upsert statement answered no row for one of its patients.');
+      return { record: toRecord(row), created: row.created };
+    });
+  }
+
+  /** One patient, announced as the current request's work (see upsertMany). */
   async upsert(
     manager: EntityManager,
     hospitalId: string,
@@ -84,51 +194,11 @@ export class PatientsRepository {
     patient: PatientInputV1,
     source: string,
     trace: UpsertTrace = {},
-  ): Promise<{ record: PatientRecord; created: boolean }> {
-    const statement = this.outbox.withEvent(
-      {
-        sql: `INSERT INTO patient_import.patients AS p
-         (id, hospital_id, patient_code, visit_number, first_name, last_name, middle_name, birth_date, sex, email,
-          phone, mobile_phone, national_registry_number, preferred_language, address, identifiers, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, 'unknown'), $10, $11, $12, $13, $14, $15,
-               COALESCE($16::jsonb, '[]'::jsonb), $17)
-       ON CONFLICT ON CONSTRAINT patients_hospital_code DO UPDATE SET
-         ${patientMergeSet({ sex: '$9', identifiers: '$16::jsonb' })}
-       RETURNING ${COLUMNS}, source, (xmax = 0) AS created`,
-        parameters: [
-          id,
-          hospitalId,
-          patient.patientCode,
-          patient.visitNumber ?? null,
-          patient.firstName,
-          patient.lastName,
-          patient.middleName ?? null,
-          patient.birthDate ?? null,
-          patient.sex ?? null,
-          patient.email ?? null,
-          patient.phone ?? null,
-          patient.mobilePhone ?? null,
-          patient.nationalRegistryNumber ?? null,
-          patient.preferredLanguage ?? null,
-          patient.address ? JSON.stringify(patient.address) : null,
-          patient.identifiers
-            ? JSON.stringify(patient.identifiers.map(({ system, value }) => ({ system, value })))
-            : null,
-          source,
-          trace.channel ?? null,
-          trace.messageId ?? null,
-        ],
-      },
-      'patients.patient.upserted.v1',
-      UPSERTED_EVENT_SQL,
-      // One row: the upserted patient and its trace row.
-      { alongside: UPSERT_TRACE_SQL, from: 'changed, alongside' },
-    );
-    const rows: (PatientRow & { created: boolean })[] = await manager.query(
-      statement.sql,
-      statement.parameters,
-    );
-    return { record: toRecord(rows[0]), created: rows[0].created };
+  ): Promise<UpsertedPatient> {
+    const [upserted] = await this.upsertMany(manager, [
+      { hospitalId, id, patient, source, trace, context: eventContext() },
+    ]);
+    return upserted;
   }
 
   async findById(

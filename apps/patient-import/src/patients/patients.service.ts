@@ -10,15 +10,30 @@ import {
   type SearchPatientsResultV1,
   type UpsertPatientResultV1,
 } from '@bridge/contracts';
-import { IdempotencyKeys } from '@bridge/database';
+import { IdempotencyKeys, StatementBatcher } from '@bridge/database';
+import { eventContext } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CareFlowsRepository } from '../care-flows/care-flows.repository';
 import { CareFlowsService } from '../care-flows/care-flows.service';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
-import { PatientsRepository, type PatientRecord, type UpsertTrace } from './patients.repository';
+import {
+  patientKey,
+  PatientsRepository,
+  type PatientRecord,
+  type PatientUpsert,
+  type UpsertedPatient,
+  type UpsertTrace,
+} from './patients.repository';
 
 const SEARCH_LIMIT = 50;
+/**
+ * Upserts outside a transaction share statements when they arrive together (StatementBatcher): at most this
+ * many statements at once, of at most UPSERT_BATCH patients each. Well under the pool (10 by default), so
+ * reads and the other work of the service still find a connection.
+ */
+const UPSERT_STATEMENTS_IN_FLIGHT = 4;
+const UPSERT_BATCH = 50;
 
 export interface UpsertCommand {
   hospitalId: string;
@@ -41,6 +56,12 @@ export interface UpsertCommand {
 @Injectable()
 export class PatientsService {
   private readonly idempotency = new IdempotencyKeys(PATIENT_IMPORT_SCHEMA);
+  private readonly upserts = new StatementBatcher<PatientUpsert, UpsertedPatient>({
+    run: (upserts) => this.patients.upsertMany(this.dataSource.manager, upserts),
+    keyOf: (upsert) => patientKey(upsert.hospitalId, upsert.patient.patientCode),
+    maxInFlight: UPSERT_STATEMENTS_IN_FLIGHT,
+    maxBatch: UPSERT_BATCH,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,14 +95,18 @@ export class PatientsService {
         const replayed = await this.idempotency.claim<UpsertPatientResultV1>(manager, scope);
         if (replayed) return replayed;
       }
-      const { record, created } = await this.patients.upsert(
-        manager,
+      const upsert: PatientUpsert = {
         hospitalId,
-        randomUUID(),
+        id: randomUUID(),
         patient,
-        command.source,
-        command.trace,
-      );
+        source: command.source,
+        trace: command.trace,
+        context: eventContext(),
+      };
+      // Alone, the patient and its event are one statement, which pushes arriving together share.
+      const { record, created } = inTransaction
+        ? (await this.patients.upsertMany(manager, [upsert]))[0]
+        : await this.upserts.submit(upsert);
       const started = prepared
         ? await this.careFlowsService.insertPrepared(
             manager,

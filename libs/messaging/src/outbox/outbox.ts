@@ -24,6 +24,20 @@ export interface GroupedEvent {
  * change it announces, and the relay publishes it after commit. No commit, no event; no event lost.
  * The row keeps the traceparent of the work that wrote it, so the relay's publish continues that trace.
  */
+/** What an outbox row keeps of the request that wrote it: its correlation id and trace. */
+export interface EventContext {
+  correlationId: string;
+  traceparent: string | null;
+}
+
+/**
+ * The current request's `EventContext`, for work that writes its event later, in a statement shared with
+ * other requests (`withEvent`'s `context`). Without a correlation id in scope, a fresh one.
+ */
+export function eventContext(): EventContext {
+  return { correlationId: currentCorrelationId() ?? randomUUID(), traceparent: traceparentOf() ?? null };
+}
+
 @Injectable()
 export class Outbox {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
@@ -54,12 +68,23 @@ export class Outbox {
    * `grouped`: the events of all the statement's rows in one outbox row (see `GroupedEvent`), for set-based
    * statements of a batch (an SIU batch changes a hundred care flows): one row write per statement instead
    * of one per event. The relay publishes each event on its own, as if it had had its own row.
+   * `before`: CTEs the statement reads (`name AS (SELECT ...)`), placed ahead of `changed` so that
+   * `alongside` and `from` can read them too (a multi-row statement's input rows).
+   * `context`: SQL expressions on `from` for each outbox row's correlation id and traceparent, when the rows
+   * announce the work of several requests (`EventContext`s captured as each was made); otherwise every row
+   * takes the current request's.
    */
   withEvent<E extends EventName>(
     statement: { sql: string; parameters: unknown[] },
     event: E,
     payloadSql: string,
-    options: { alongside?: string; from?: string; grouped?: boolean } = {},
+    options: {
+      alongside?: string;
+      from?: string;
+      grouped?: boolean;
+      before?: string;
+      context?: { correlationId: string; traceparent: string };
+    } = {},
   ): { sql: string; parameters: unknown[] } {
     const eventParameter = statement.parameters.length + 1;
     // A grouped row's events get their ids here, stored with them: a batch published again after a crash
@@ -67,20 +92,24 @@ export class Outbox {
     const [payload, events] = options.grouped
       ? [`jsonb_agg(jsonb_build_object('id', gen_random_uuid(), 'payload', ${payloadSql}))`, 'count(*)']
       : [payloadSql, '1'];
+    const context = options.context ?? {
+      correlationId: `$${eventParameter + 1}`,
+      traceparent: `$${eventParameter + 2}::text`,
+    };
+    const parameters = [...statement.parameters, event];
+    if (!options.context) {
+      const current = eventContext();
+      parameters.push(current.correlationId, current.traceparent);
+    }
     return {
-      sql: `WITH changed AS (${statement.sql}),${options.alongside ? `\n        alongside AS (${options.alongside}),` : ''}
+      sql: `WITH ${options.before ? `${options.before},\n        ` : ''}changed AS (${statement.sql}),${options.alongside ? `\n        alongside AS (${options.alongside}),` : ''}
         announced AS (
           INSERT INTO "${this.options.schema}".outbox (id, event, payload, events, correlation_id, traceparent, created_at)
-          SELECT gen_random_uuid(), $${eventParameter}, ${payload}, ${events}, $${eventParameter + 1}, $${eventParameter + 2}::text,
+          SELECT gen_random_uuid(), $${eventParameter}, ${payload}, ${events}, ${context.correlationId}, ${context.traceparent},
             clock_timestamp() FROM ${options.from ?? 'changed'}${options.grouped ? ' HAVING count(*) > 0' : ''}
         )
         SELECT * FROM changed`,
-      parameters: [
-        ...statement.parameters,
-        event,
-        currentCorrelationId() ?? randomUUID(),
-        traceparentOf() ?? null,
-      ],
+      parameters,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { PatientInputV1 } from '@bridge/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   dataSourceOptions,
   idempotencyKeysMigration,
@@ -7,6 +8,7 @@ import {
   StatementBatcher,
 } from '@bridge/database';
 import {
+  eventContext,
   Outbox,
   messagingTablesMigration,
   outboxGroupedEventsMigration,
@@ -23,6 +25,7 @@ import {
   PatientsRepository,
   type PatientUpsert,
   type UpsertedPatient,
+  type UpsertTrace,
 } from '../../apps/patient-import/src/patients/patients.repository';
 
 /**
@@ -65,6 +68,20 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
     await database.drop();
   });
 
+  /** One patient in its own statement, announced as the current work's (as upserts in a transaction are). */
+  const upsertOne = async (
+    manager: EntityManager,
+    hospitalId: string,
+    id: string,
+    patient: PatientInputV1,
+    source: string,
+    trace?: UpsertTrace,
+  ): Promise<UpsertedPatient> => {
+    const [upserted] = await repository.upsertMany(manager, [
+      { hospitalId, id, patient, source, trace, context: eventContext() },
+    ]);
+    return upserted;
+  };
   const events = () =>
     dataSource.query(`SELECT event, payload FROM patient_import.outbox ORDER BY txid, seq`);
   const traced = () =>
@@ -76,8 +93,8 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
   it('announces a created and then an updated patient, with ids only', async () => {
     const hospitalId = randomUUID();
     const input = { patientCode: 'P-1', firstName: 'Françoise', lastName: 'Dubois' };
-    const created = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
-    const updated = await repository.upsert(
+    const created = await upsertOne(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    const updated = await upsertOne(
       dataSource.manager,
       hospitalId,
       randomUUID(),
@@ -134,7 +151,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
 
   it('traces an import with its channel and the journal entry it came from', async () => {
     const messageId = randomUUID();
-    const { record } = await repository.upsert(
+    const { record } = await upsertOne(
       dataSource.manager,
       randomUUID(),
       randomUUID(),
@@ -156,13 +173,13 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
   it('never names a trace row without an event (a login link) as the previous position', async () => {
     const hospitalId = randomUUID();
     const input = { patientCode: 'P-4', firstName: 'A', lastName: 'B' };
-    const { record } = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    const { record } = await upsertOne(dataSource.manager, hospitalId, randomUUID(), input, 'api');
     await new PatientEventsRepository().recordLoginLink(
       dataSource.manager,
       { hospitalId, userId: randomUUID(), patientCode: 'P-4', at: new Date().toISOString() },
       'issued',
     );
-    await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    await upsertOne(dataSource.manager, hospitalId, randomUUID(), input, 'api');
     const rows: { seq: string; kind: string }[] = await dataSource.query(
       `SELECT seq, kind FROM patient_import.patient_events WHERE patient_id = $1 ORDER BY seq`,
       [record.id],
@@ -181,7 +198,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
   it("names an SIU batch's latest event of the patient, carried by its message row, as the previous position", async () => {
     const hospitalId = randomUUID();
     const input = { patientCode: 'P-5', firstName: 'A', lastName: 'B' };
-    const { record } = await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    const { record } = await upsertOne(dataSource.manager, hospitalId, randomUUID(), input, 'api');
     // An SIU batch after it: its events took numbers from the sequence; the message row carries the latest.
     const [{ position }]: { position: string }[] = await dataSource.query(
       `SELECT nextval(pg_get_serial_sequence('patient_import.patient_events', 'seq')) AS position`,
@@ -191,7 +208,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
        VALUES ($1, $2, 'siu', 'SIU S12: patient updated', $3)`,
       [hospitalId, record.id, position],
     );
-    await repository.upsert(dataSource.manager, hospitalId, randomUUID(), input, 'api');
+    await upsertOne(dataSource.manager, hospitalId, randomUUID(), input, 'api');
     const payloads = (await events())
       .map((row: { payload: Record<string, unknown> }) => row.payload)
       .filter((payload: Record<string, unknown>) => payload.patientId === record.id);
@@ -201,7 +218,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
 
   it("stores the patients of several requests in one statement, each announced and traced as its own request's work", async () => {
     const [hospitalA, hospitalB] = [randomUUID(), randomUUID()];
-    const stored = await repository.upsert(
+    const stored = await upsertOne(
       dataSource.manager,
       hospitalA,
       randomUUID(),
@@ -371,7 +388,7 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
     const tracedBefore = (await traced()).length;
     await expect(
       dataSource.transaction(async (manager) => {
-        await repository.upsert(
+        await upsertOne(
           manager,
           randomUUID(),
           randomUUID(),

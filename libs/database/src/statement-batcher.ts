@@ -42,7 +42,7 @@ export class StatementBatcher<Item, Result> {
     }
   }
 
-  /** The longest run of waiting items with distinct keys, in arrival order; the others keep their places. */
+  /** The first maxBatch waiting items with distinct keys, in arrival order; the others keep their places. */
   private takeBatch(): Waiting<Item, Result>[] {
     const batch: Waiting<Item, Result>[] = [];
     const keys = new Set<string>();

@@ -7,7 +7,7 @@ import type {
   Sex,
 } from '@bridge/contracts';
 import { keysetAtSql, SqlConditions } from '@bridge/database';
-import { eventContext, Outbox, type EventContext } from '@bridge/messaging';
+import { Outbox, type EventContext } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 import { positionPayloadSql, traceOfChanged } from '../patient-trace/patient-events';
 import { patientMergeSet } from './patient-merge';
@@ -184,21 +184,6 @@ export class PatientsRepository {
       if (!row) throw new Error('The upsert statement answered no row for one of its patients.');
       return { record: toRecord(row), created: row.created };
     });
-  }
-
-  /** One patient, announced as the current request's work (see upsertMany). */
-  async upsert(
-    manager: EntityManager,
-    hospitalId: string,
-    id: string,
-    patient: PatientInputV1,
-    source: string,
-    trace: UpsertTrace = {},
-  ): Promise<UpsertedPatient> {
-    const [upserted] = await this.upsertMany(manager, [
-      { hospitalId, id, patient, source, trace, context: eventContext() },
-    ]);
-    return upserted;
   }
 
   async findById(

@@ -39,6 +39,7 @@ describe('outbox log (medium)', () => {
   let dataSource: DataSource;
   let received: string[];
   let receivedIds: string[];
+  let receivedMeta: { correlationId: string; traceparent?: string }[];
   let client: BusClient;
   const outbox = new Outbox(options);
 
@@ -84,6 +85,7 @@ describe('outbox log (medium)', () => {
     dataSource = await open(true);
     received = [];
     receivedIds = [];
+    receivedMeta = [];
     const transport = new InProcessTransport(new InProcessBroker());
     await transport.subscribe(
       'patients.patient.upserted.v1',
@@ -91,6 +93,7 @@ describe('outbox log (medium)', () => {
       async (payload, meta) => {
         received.push((payload as { patientId: string }).patientId);
         receivedIds.push(meta.messageId);
+        receivedMeta.push({ correlationId: meta.correlationId, traceparent: meta.traceparent });
       },
     );
     client = new BusClient(transport, options.rpcTimeoutMs);
@@ -220,6 +223,51 @@ describe('outbox log (medium)', () => {
     expect(published.slice(0, 450)).toEqual(stored.map((row) => row.id));
     expect(new Set(published).size).toBe(expected.length);
     expect(await relay().flush()).toBe(0);
+  });
+
+  it("publishes each event of a statement shared by several requests with its own request's correlation id and trace", async () => {
+    // withEvent's `before` gives the statement its input rows; `context` reads each row's request from them.
+    const requests = ['one', 'two'].map((name) => ({
+      patientId: `shared-${name}`,
+      correlationId: `correlation-${name}`,
+      traceparent: `00-${randomUUID().replace(/-/g, '')}-${'2'.repeat(16)}-01`,
+    }));
+    const statement = outbox.withEvent(
+      {
+        sql: `SELECT patient_id FROM incoming`,
+        parameters: [
+          requests.map((r) => r.patientId),
+          requests.map((r) => r.correlationId),
+          requests.map((r) => r.traceparent),
+        ],
+      },
+      'patients.patient.upserted.v1',
+      `json_build_object('hospitalId', gen_random_uuid(), 'patientId', changed.patient_id, 'created', true, 'source', 'api')`,
+      {
+        before: `incoming AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS i (patient_id, correlation_id, traceparent))`,
+        from: 'changed JOIN incoming i ON i.patient_id = changed.patient_id',
+        context: { correlationId: 'i.correlation_id', traceparent: 'i.traceparent' },
+      },
+    );
+    // The event's name follows the statement's own parameters; no correlation parameters after it.
+    expect(statement.parameters).toHaveLength(4);
+    const rows = await dataSource.query(statement.sql, statement.parameters);
+    expect(rows).toHaveLength(2);
+    // Each row keeps its request's trace; the relay continues it when tracing is on (off here).
+    const stored: { patientId: string; traceparent: string }[] = await dataSource.query(
+      `SELECT payload->>'patientId' AS "patientId", traceparent FROM "${schema}".outbox
+        WHERE payload->>'patientId' LIKE 'shared-%' ORDER BY 1`,
+    );
+    expect(stored).toEqual(requests.map(({ patientId, traceparent }) => ({ patientId, traceparent })));
+    const before = received.length;
+    const { got } = await relayed(before + 2);
+    const published = receivedMeta.splice(0, receivedMeta.length).slice(-got.length);
+    expect(
+      got
+        .map((patientId, index) => ({ patientId, correlationId: published[index].correlationId }))
+        .filter(({ patientId }) => patientId.startsWith('shared-'))
+        .sort((a, b) => a.patientId.localeCompare(b.patientId)),
+    ).toEqual(requests.map(({ patientId, correlationId }) => ({ patientId, correlationId })));
   });
 
   it('drops an ended day once all of it was relayed, and keeps it while a row is pending', async () => {

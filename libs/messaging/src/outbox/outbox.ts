@@ -16,14 +16,6 @@ export interface GroupedEvent {
   payload: unknown;
 }
 
-/**
- * Rows are stamped with clock_timestamp(), not now(): now() is one value for a whole transaction, and a
- * backlog of equal timestamps makes the relay's ordered batches sort the whole table each time.
- *
- * Events leave a service only through this table: the row is written in the same transaction as the
- * change it announces, and the relay publishes it after commit. No commit, no event; no event lost.
- * The row keeps the traceparent of the work that wrote it, so the relay's publish continues that trace.
- */
 /** What an outbox row keeps of the request that wrote it: its correlation id and trace. */
 export interface EventContext {
   correlationId: string;
@@ -38,6 +30,14 @@ export function eventContext(): EventContext {
   return { correlationId: currentCorrelationId() ?? randomUUID(), traceparent: traceparentOf() ?? null };
 }
 
+/**
+ * Rows are stamped with clock_timestamp(), not now(): now() is one value for a whole transaction, and a
+ * backlog of equal timestamps makes the relay's ordered batches sort the whole table each time.
+ *
+ * Events leave a service only through this table: the row is written in the same transaction as the
+ * change it announces, and the relay publishes it after commit. No commit, no event; no event lost.
+ * The row keeps the traceparent of the work that wrote it, so the relay's publish continues that trace.
+ */
 @Injectable()
 export class Outbox {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PatientInputV1 } from '@bridge/contracts';
 import { Outbox } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
-import { patientMergeSet } from '../patients/patient-merge';
+import { patientMergeSet, storedIdentifiers } from '../patients/patient-merge';
 import { batchPositionSql, positionPayloadSql, type BatchPositions } from '../patient-trace/patient-events';
 
 /**
@@ -59,11 +59,7 @@ export class SiuPatientsRepository {
           column((p) => p.nationalRegistryNumber),
           column((p) => p.preferredLanguage),
           column((p) => (p.address ? JSON.stringify(p.address) : undefined)),
-          column((p) =>
-            p.identifiers
-              ? JSON.stringify(p.identifiers.map(({ system, value }) => ({ system, value })))
-              : undefined,
-          ),
+          column(storedIdentifiers),
         ],
       },
       'patients.patient.upserted.v1',

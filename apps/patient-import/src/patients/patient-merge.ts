@@ -1,3 +1,5 @@
+import type { PatientInputV1 } from '@bridge/contracts';
+
 /**
  * The one merge rule for a patient stored again, whatever brought it (push, import, SIU), as the SET list
  * of an `INSERT INTO patient_import.patients AS p … ON CONFLICT … DO UPDATE`: the names follow the newest
@@ -23,4 +25,14 @@ export function patientMergeSet(incoming: { sex: string; identifiers: string }):
     address = COALESCE(EXCLUDED.address, p.address),
     identifiers = COALESCE(${incoming.identifiers}, p.identifiers),
     updated_at = now()`;
+}
+
+/**
+ * A patient's identifiers as the `identifiers` column stores them (system and value, nothing else the
+ * message carried), as a jsonb parameter; undefined when the message carries none.
+ */
+export function storedIdentifiers(patient: PatientInputV1): string | undefined {
+  return patient.identifiers
+    ? JSON.stringify(patient.identifiers.map(({ system, value }) => ({ system, value })))
+    : undefined;
 }

@@ -10,7 +10,7 @@ import { keysetAtSql, SqlConditions } from '@bridge/database';
 import { Outbox, type EventContext } from '@bridge/messaging';
 import type { EntityManager } from 'typeorm';
 import { positionPayloadSql, traceOfChanged } from '../patient-trace/patient-events';
-import { patientMergeSet } from './patient-merge';
+import { patientMergeSet, storedIdentifiers } from './patient-merge';
 
 interface PatientRow {
   id: string;
@@ -152,11 +152,7 @@ export class PatientsRepository {
           column((u) => u.patient.nationalRegistryNumber),
           column((u) => u.patient.preferredLanguage),
           column((u) => u.patient.address && JSON.stringify(u.patient.address)),
-          column(
-            (u) =>
-              u.patient.identifiers &&
-              JSON.stringify(u.patient.identifiers.map(({ system, value }) => ({ system, value }))),
-          ),
+          column((u) => storedIdentifiers(u.patient)),
           column((u) => u.source),
           column((u) => u.trace?.channel),
           column((u) => u.trace?.messageId),

@@ -185,6 +185,95 @@ describe('MessageJournal (PostgreSQL)', () => {
     });
   });
 
+  it('appends many rows in one statement, each only while its condition holds, and finishes many by their created_at', async () => {
+    const journal = new MessageJournal(dataSource, exchanges);
+    await dataSource.query(
+      `CREATE TABLE IF NOT EXISTS journal_test.versions (hospital_id uuid PRIMARY KEY, version int)`,
+    );
+    await dataSource.query(`INSERT INTO journal_test.versions VALUES ($1, 7), ($2, 3)`, [
+      hospitalA,
+      hospitalB,
+    ]);
+    const statements = jest.spyOn(dataSource, 'query');
+    const [first, stale, second] = [randomUUID(), randomUUID(), randomUUID()];
+    const row = (id: string, hospitalId: string, rawIn: string, minute: number) => ({
+      id,
+      hospital_id: hospitalId,
+      channel: 'a19',
+      direction: 'outbound',
+      type: 'QRY^A19',
+      status: 'sent',
+      raw_in: rawIn,
+      summary: { outcome: 'pending', note: 'a "quoted" é' },
+      created_at: `2026-04-01 10:${minute}:00.654321+00`,
+    });
+    const body = 'MSH|^~\\&|\rPID|1||é"\\x\r';
+    const createdAt = await journal.appendEachIf(
+      [
+        { columns: row(first, hospitalA, body, 10), check: 7 },
+        { columns: row(stale, hospitalB, body, 11), check: 2 },
+        { columns: row(second, hospitalA, 'second', 12), check: 7 },
+      ],
+      `EXISTS (SELECT 1 FROM journal_test.versions v
+               WHERE v.hospital_id = r.hospital_id AND v.version = (entry->>'check')::int)`,
+    );
+    expect(createdAt).toEqual(['2026-04-01 10:10:00.654321+00', undefined, '2026-04-01 10:12:00.654321+00']);
+    expect(await journal.find(stale, 'raw_in')).toBeUndefined();
+    expect(await journal.find(first, 'raw_in, summary')).toMatchObject({
+      status: 'sent',
+      raw_in: body,
+      summary: { outcome: 'pending', note: 'a "quoted" é' },
+    });
+
+    const finishedAt = new Date('2026-04-01T10:10:01.500Z');
+    await journal.updateEach([
+      {
+        row: { hospitalId: hospitalA, id: first, createdAt: createdAt[0]! },
+        columns: {
+          status: 'replied',
+          error: undefined,
+          summary: { outcome: 'found' },
+          finished_at: finishedAt,
+        },
+      },
+      {
+        row: { hospitalId: hospitalA, id: second, createdAt: createdAt[2]! },
+        columns: { status: 'failed', error: 'AR', summary: { outcome: 'error' }, finished_at: finishedAt },
+      },
+      // Another hospital's id, and a created_at off by a millisecond: neither row changes.
+      {
+        row: { hospitalId: hospitalB, id: first, createdAt: createdAt[0]! },
+        columns: { status: 'failed', error: 'not mine', summary: {}, finished_at: finishedAt },
+      },
+      {
+        row: { hospitalId: hospitalA, id: second, createdAt: '2026-04-01 10:12:00.655+00' },
+        columns: { status: 'replied', error: 'wrong row', summary: {}, finished_at: finishedAt },
+      },
+    ]);
+    // One INSERT for the three rows, one UPDATE for the four changes (the reads between are the test's).
+    expect(statements.mock.calls.map(([sql]) => sql.trim().split(' ')[0])).toEqual([
+      'INSERT',
+      'SELECT',
+      'SELECT',
+      'UPDATE',
+    ]);
+    const detail = 'raw_in, summary, finished_at, updated_at';
+    expect(await journal.find(first, detail)).toMatchObject({
+      status: 'replied',
+      error: null,
+      raw_in: body,
+      summary: { outcome: 'found' },
+      finished_at: finishedAt,
+      updated_at: expect.any(Date),
+    });
+    expect(await journal.find(second, detail)).toMatchObject({
+      status: 'failed',
+      error: 'AR',
+      summary: { outcome: 'error' },
+    });
+    statements.mockRestore();
+  });
+
   it('a journal of one direction answers a filter on the other with nothing, and on its own with every row', async () => {
     const journal = new MessageJournal(dataSource, inbound);
     const id = randomUUID();

@@ -83,24 +83,29 @@ export class MessageJournal {
   }
 
   /**
-   * `append`, only while `condition` holds: an SQL boolean over its own `$1…` placeholders, checked in the
-   * same statement (a state the write depends on, read under the write's snapshot). Answers undefined,
-   * having written nothing, when it does not hold.
+   * `append` for many rows in one statement, each written only while `condition` holds for it: an SQL
+   * boolean over `r` (the row's columns, typed as the table's) and `entry->>'check'` (the row's `check`: a
+   * value the condition compares, such as a version), read under the write's snapshot. Rows travel as one
+   * JSON parameter (dates as ISO text, objects as JSON) typed by the table's own row type, so one statement
+   * serves any number of rows. Answers each row's `created_at` (see `append`), in the rows' order, or
+   * undefined for a row it did not write.
    */
-  async appendIf(
-    columns: Record<string, unknown>,
-    condition: { sql: string; parameters: unknown[] },
-  ): Promise<string | undefined> {
-    const names = Object.keys(columns);
-    const first = condition.parameters.length + 1;
-    // INSERT … SELECT, which can carry a WHERE; PostgreSQL still types the values by their target columns.
-    const [row] = await this.dataSource.query<{ created_at: string }[]>(
+  async appendEachIf(
+    rows: { columns: Record<string, unknown> & { id: string }; check: unknown }[],
+    condition: string,
+  ): Promise<(string | undefined)[]> {
+    const names = Object.keys(rows[0].columns);
+    const written = await this.dataSource.query<{ id: string; created_at: string }[]>(
       `INSERT INTO ${this.qualified} (${names.join(', ')})
-       SELECT ${names.map((_, index) => `$${first + index}`).join(', ')} WHERE ${condition.sql}
-       RETURNING created_at::text AS created_at`,
-      [...condition.parameters, ...names.map((name) => storable(columns[name]))],
+       SELECT ${names.map((name) => `r.${name}`).join(', ')}
+       FROM jsonb_array_elements($1::jsonb) AS entry,
+            jsonb_populate_record(NULL::${this.qualified}, entry->'columns') AS r
+       WHERE ${condition}
+       RETURNING id, created_at::text AS created_at`,
+      [JSON.stringify(rows)],
     );
-    return row?.created_at;
+    const createdAt = new Map(written.map((row) => [row.id, row.created_at]));
+    return rows.map((row) => createdAt.get(row.columns.id));
   }
 
   /**
@@ -119,6 +124,32 @@ export class MessageJournal {
       `UPDATE ${this.qualified} SET ${assignments.join(', ')}
        WHERE hospital_id = $1 AND id = $2${inPartition}`,
       [row.hospitalId, row.id, ...values, ...(row.createdAt ? [row.createdAt] : [])],
+    );
+  }
+
+  /**
+   * `update` for many rows in one statement: each row's `columns` (the same names for every row, given as
+   * in `appendEachIf`) set on the row of its hospital, id and `createdAt`, which every row must know: they
+   * name the day partitions, so the statement opens only those (as `update` does with one).
+   */
+  async updateEach(
+    changes: { row: Required<JournalRow>; columns: Record<string, unknown> }[],
+  ): Promise<void> {
+    const names = Object.keys(changes[0].columns);
+    const assignments = names.map((name) => `${name} = r.${name}`);
+    if (this.journal.touchedColumn) assignments.push(`${this.journal.touchedColumn} = now()`);
+    const rows = changes.map(({ row, columns }) => ({
+      ...columns,
+      hospital_id: row.hospitalId,
+      id: row.id,
+      created_at: row.createdAt,
+    }));
+    await this.dataSource.query(
+      `UPDATE ${this.qualified} AS m SET ${assignments.join(', ')}
+       FROM jsonb_populate_recordset(NULL::${this.qualified}, $1::jsonb) AS r
+       WHERE m.hospital_id = r.hospital_id AND m.id = r.id AND m.created_at = r.created_at
+         AND m.created_at = ANY($2::timestamptz[])`,
+      [JSON.stringify(rows), [...new Set(changes.map(({ row }) => row.createdAt))]],
     );
   }
 }

@@ -52,28 +52,31 @@ export class JournalRepository {
   }
 
   /**
-   * An outbound query's row, written only while the hospital's HL7 connection is still the version the
+   * Outbound queries' rows, each written only while the hospital's HL7 connection is still the version its
    * query was built from (`StoredHl7Connection.version`, the row's xmin): a query built from settings
-   * changed meanwhile never leaves. Answers the row's `created_at` for `finish` (MessageJournal.append), or
-   * undefined, having written nothing, when the connection changed or is gone.
+   * changed meanwhile never leaves. One statement for them all; answers each row's `created_at` for `finish`
+   * (MessageJournal.append), or undefined, having written nothing, when its connection changed or is gone.
    */
-  async insertOutbound(entry: NewJournalEntry, connectionVersion: string): Promise<string | undefined> {
-    return this.journal.appendIf(
-      {
-        id: entry.id,
-        hospital_id: entry.hospitalId,
-        channel: entry.channel,
-        direction: entry.direction,
-        type: entry.type,
-        control_id: entry.controlId,
-        status: entry.status,
-        raw_out: entry.rawOut,
-        started_at: entry.startedAt,
-      },
-      {
-        sql: `EXISTS (SELECT 1 FROM hl7_gateway.hl7_connections WHERE hospital_id = $1 AND xmin = $2::xid)`,
-        parameters: [entry.hospitalId, connectionVersion],
-      },
+  async insertOutbound(
+    queries: { entry: NewJournalEntry; connectionVersion: string }[],
+  ): Promise<(string | undefined)[]> {
+    return this.journal.appendEachIf(
+      queries.map(({ entry, connectionVersion }) => ({
+        columns: {
+          id: entry.id,
+          hospital_id: entry.hospitalId,
+          channel: entry.channel,
+          direction: entry.direction,
+          type: entry.type,
+          control_id: entry.controlId,
+          status: entry.status,
+          raw_out: entry.rawOut,
+          started_at: entry.startedAt,
+        },
+        check: connectionVersion,
+      })),
+      `EXISTS (SELECT 1 FROM hl7_gateway.hl7_connections c
+               WHERE c.hospital_id = r.hospital_id AND c.xmin = (entry->>'check')::xid)`,
     );
   }
 
@@ -104,15 +107,21 @@ export class JournalRepository {
     );
   }
 
-  async finish(row: JournalRow, end: JournalEntryEnd): Promise<void> {
-    await this.journal.update(row, {
-      status: end.status,
-      error: end.error,
-      raw_in: end.rawIn,
-      summary: end.summary,
-      finished_at: end.finishedAt,
-      duration_ms: end.durationMs,
-    });
+  /** How exchanges ended, one statement for them all. */
+  async finish(exchanges: { row: Required<JournalRow>; end: JournalEntryEnd }[]): Promise<void> {
+    await this.journal.updateEach(
+      exchanges.map(({ row, end }) => ({
+        row,
+        columns: {
+          status: end.status,
+          error: end.error,
+          raw_in: end.rawIn,
+          summary: end.summary,
+          finished_at: end.finishedAt,
+          duration_ms: end.durationMs,
+        },
+      })),
+    );
   }
 
   /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */

@@ -1,3 +1,4 @@
+import { StatementBatcher } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
@@ -6,7 +7,16 @@ import {
   type MessageLogEntryV1,
 } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
-import { JournalRepository, type JournalEntryEnd } from './journal.repository';
+import { JournalRepository, type JournalEntryEnd, type NewJournalEntry } from './journal.repository';
+
+/**
+ * Concurrent lookups share the journal's statements (StatementBatcher): while one statement of a kind is
+ * in flight, the queries opened or closed meanwhile wait and go together as the next one. One is enough:
+ * a lookup's journal writes are two of its three statements, and under load each statement's fixed costs
+ * (a write and a wake-up on each side, the backend's bind and commit) outweigh its rows.
+ */
+const JOURNAL_STATEMENTS_IN_FLIGHT = 1;
+const JOURNAL_BATCH = 50;
 
 /** An outbound exchange whose row is written and whose end is still to be recorded. */
 export interface OpenExchange {
@@ -27,7 +37,29 @@ export interface ExchangeEnd {
 
 @Injectable()
 export class JournalService {
-  constructor(private readonly journal: JournalRepository) {}
+  private readonly opens: StatementBatcher<
+    { entry: NewJournalEntry; connectionVersion: string },
+    string | undefined
+  >;
+  private readonly closes: StatementBatcher<{ row: OpenExchange; end: JournalEntryEnd }, undefined>;
+
+  constructor(private readonly journal: JournalRepository) {
+    this.opens = new StatementBatcher({
+      run: (queries) => this.journal.insertOutbound(queries),
+      keyOf: ({ entry }) => entry.id,
+      maxInFlight: JOURNAL_STATEMENTS_IN_FLIGHT,
+      maxBatch: JOURNAL_BATCH,
+    });
+    this.closes = new StatementBatcher({
+      run: async (exchanges) => {
+        await this.journal.finish(exchanges);
+        return exchanges.map(() => undefined);
+      },
+      keyOf: ({ row }) => row.id,
+      maxInFlight: JOURNAL_STATEMENTS_IN_FLIGHT,
+      maxBatch: JOURNAL_BATCH,
+    });
+  }
 
   /**
    * Records an outbound query as `sent` before a byte leaves: if the process dies mid-exchange the
@@ -43,8 +75,8 @@ export class JournalService {
     connectionVersion: string;
   }): Promise<OpenExchange | undefined> {
     const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: new Date() };
-    const createdAt = await this.journal.insertOutbound(
-      {
+    const createdAt = await this.opens.submit({
+      entry: {
         ...exchange,
         channel: 'a19',
         direction: 'outbound',
@@ -53,8 +85,8 @@ export class JournalService {
         status: 'sent',
         rawOut: entry.rawOut,
       },
-      entry.connectionVersion,
-    );
+      connectionVersion: entry.connectionVersion,
+    });
     return createdAt === undefined ? undefined : { ...exchange, createdAt };
   }
 
@@ -65,7 +97,7 @@ export class JournalService {
       finishedAt,
       durationMs: finishedAt.getTime() - exchange.startedAt.getTime(),
     };
-    await this.journal.finish(exchange, row);
+    await this.closes.submit({ row: exchange, end: row });
   }
 
   list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {

@@ -241,6 +241,51 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     expect((await journaled(hospitalId)).map((row) => row.status)).toEqual(['replied', 'replied', 'replied']);
   });
 
+  it('queries opened together share one journal statement; a query whose connection changed is refused alone', async () => {
+    const journal = new RecordingJournal();
+    const answer = (query: Parameters<typeof replyTo>[0]) =>
+      replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
+    const [hospital, moved] = [await fakeHospital(answer), await fakeHospital(answer)];
+    cleanups.push(hospital.close, moved.close);
+    const settings = { host: HOST, port: hospital.port, queryStyle: 'QBP_Q22' } as Hl7ConnectionInputV1;
+    const other = randomUUID();
+    const queries = await service(hospitalId, settings, journal);
+    await new ConnectionsRepository(dataSource).upsert(other, settings);
+    const lookup = (id: string) => queries.query({ hospitalId: id, by: 'patientCode', value: '000123' });
+    await lookup(hospitalId);
+    await lookup(other);
+    // Stored by another instance: this one still remembers the old port for `other`.
+    await new ConnectionsRepository(dataSource).upsert(other, { ...settings, port: moved.port });
+
+    const statements = jest.spyOn(dataSource, 'query');
+    const results = await Promise.all([
+      lookup(hospitalId),
+      lookup(other),
+      lookup(hospitalId),
+      lookup(hospitalId),
+    ]);
+    const inserts = statements.mock.calls
+      .filter(([sql]) => sql.trim().startsWith('INSERT INTO hl7_gateway.messages'))
+      .map(([, parameters]) => (JSON.parse((parameters as string[])[0]) as unknown[]).length);
+    statements.mockRestore();
+    // The first went alone; the three opened meanwhile went together, `other`'s refused in that statement
+    // only; rebuilt from the stored connection, it went alone.
+    expect(inserts).toEqual([1, 3, 1]);
+    expect(journal.events.filter((event) => event === 'open refused')).toHaveLength(1);
+    expect(results.every((result) => result.candidates.length === 1)).toBe(true);
+    expect(moved.received).toHaveLength(1);
+    expect(hospital.received).toHaveLength(5);
+    // Each row is its own query and reply, completed: the control id the hospital read, the reply it sent.
+    const rows = [...(await journaled(hospitalId)), ...(await journaled(other))];
+    expect(rows.map((row) => row.status)).toEqual(Array(6).fill('replied'));
+    const sent = [...hospital.received, ...moved.received].map((message) => message.get('MSH-10'));
+    expect(rows.map((row) => row.control_id).sort()).toEqual(sent.sort());
+    for (const row of rows) expect(row.raw_in).toContain(`MSA|AA|${row.control_id}`);
+    expect(results.map((result) => result.messageId).every((id) => rows.some((row) => row.id === id))).toBe(
+      true,
+    );
+  });
+
   it('a connection removed after it was read: IMPORT_SOURCE_NOT_CONFIGURED, nothing sent', async () => {
     const journal = new RecordingJournal();
     const hospital = await fakeHospital((query) => replyTo(query, []));

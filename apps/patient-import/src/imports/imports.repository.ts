@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditActorV1, CandidateV1, DemographicsV1, LookupKey } from '@bridge/contracts';
-import { Outbox } from '@bridge/messaging';
+import { Outbox, type EventContext } from '@bridge/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ImportSource } from '../import-sources/import-sources.repository';
 
@@ -16,6 +16,8 @@ export interface NewImportSession {
   candidates: DemographicsV1[];
   messageId?: string;
   ttlSeconds: number;
+  /** The lookup's request: its correlation id and trace go with its audit event (`eventContext()`). */
+  context: EventContext;
 }
 
 export interface ImportSession {
@@ -50,67 +52,84 @@ export class ImportsRepository {
   ) {}
 
   /**
-   * Stores the session, each candidate already a patient of this hospital marked with its `existingPatientId`
-   * (found in the same statement: one round trip per lookup, not two). Answers the session's expiry and the
-   * candidates as stored. With an `auditActor`, the statement also writes the `imports.lookup.answered.v1`
-   * outbox row: the lookup is on its way to the audit trail before the candidates leave, at no extra round trip.
-   * Only while `source` is still the hospital's stored import source (ImportSourcesService remembers it):
-   * undefined, nothing written, once it is another or none.
+   * Stores sessions, one statement for them all (concurrent lookups share it, ImportsService): each
+   * candidate already a patient of its hospital marked with its `existingPatientId` (found in the same
+   * statement). Answers, in the sessions' order, each one's expiry and candidates as stored. A session with an
+   * `auditActor` also gets its `imports.lookup.answered.v1` outbox row from the same statement, with its own
+   * request's correlation id and trace (`context`): the lookup is on its way to the audit trail before the
+   * candidates leave. Each session only while its `source` is still the hospital's stored import source
+   * (ImportSourcesService remembers it): undefined, nothing written for it, once it is another or none.
    */
-  async insert(
-    session: NewImportSession,
-  ): Promise<{ expiresAt: string; candidates: CandidateV1[] } | undefined> {
-    const stored = {
-      sql: `WITH marked AS (
-         SELECT coalesce(jsonb_agg(CASE WHEN p.id IS NULL THEN c.candidate
-                                        ELSE c.candidate || jsonb_build_object('existingPatientId', p.id) END
-                                   ORDER BY c.position), '[]'::jsonb) AS candidates,
-                array_agg(p.id::text ORDER BY c.position) AS existing_ids
-         FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS c(candidate, position)
-         LEFT JOIN patient_import.patients p
-           ON p.hospital_id = $2 AND p.patient_code = c.candidate->>'patientCode'
-       )
-       INSERT INTO patient_import.import_sessions
-         (id, hospital_id, requested_by, source, lookup_by, candidates, message_id, expires_at)
-       SELECT $1, $2, $3, $4, $5, marked.candidates, $7, now() + make_interval(secs => $8) FROM marked
-       WHERE EXISTS (SELECT 1 FROM patient_import.import_sources s WHERE s.hospital_id = $2 AND s.source = $4)
-       RETURNING expires_at, (SELECT existing_ids FROM marked)`,
-      parameters: [
-        session.id,
-        session.hospitalId,
-        session.requestedBy,
-        session.source,
-        session.lookupBy,
-        JSON.stringify(session.candidates),
-        session.messageId ?? null,
-        session.ttlSeconds,
-      ],
-    };
-    const actor = session.auditActor;
-    // The actor's two parameters follow the session's: numbered from their count, not by hand.
-    const actorKind = stored.parameters.length + 1;
-    const statement = actor
-      ? this.outbox.withEvent(
-          { sql: stored.sql, parameters: [...stored.parameters, actor.kind, actor.id] },
-          'imports.lookup.answered.v1',
-          `json_build_object('hospitalId', $2::uuid, 'importId', $1::uuid,
-             'actor', json_build_object('kind', $${actorKind}::text, 'id', $${actorKind + 1}::text), 'at', now())`,
-        )
-      : stored;
-    const rows: { expires_at: Date; existing_ids: (string | null)[] }[] = await this.dataSource.query(
-      statement.sql,
-      statement.parameters,
+  async insertMany(
+    sessions: NewImportSession[],
+  ): Promise<({ expiresAt: string; candidates: CandidateV1[] } | undefined)[]> {
+    const incoming = sessions.map((session) => ({
+      id: session.id,
+      hospital_id: session.hospitalId,
+      requested_by: session.requestedBy,
+      source: session.source,
+      lookup_by: session.lookupBy,
+      candidates: session.candidates,
+      message_id: session.messageId ?? null,
+      ttl_seconds: session.ttlSeconds,
+      actor_kind: session.auditActor?.kind ?? null,
+      actor_id: session.auditActor?.id ?? null,
+      correlation_id: session.context.correlationId,
+      traceparent: session.context.traceparent,
+    }));
+    const statement = this.outbox.withEvent(
+      {
+        sql: `INSERT INTO patient_import.import_sessions
+           (id, hospital_id, requested_by, source, lookup_by, candidates, message_id, expires_at)
+         SELECT i.id, i.hospital_id, i.requested_by, i.source, i.lookup_by, m.candidates, i.message_id,
+                now() + make_interval(secs => i.ttl_seconds)
+         FROM incoming i JOIN marked m ON m.id = i.id
+         WHERE EXISTS (SELECT 1 FROM patient_import.import_sources s
+                       WHERE s.hospital_id = i.hospital_id AND s.source = i.source)
+         RETURNING id, expires_at, (SELECT m.existing_ids FROM marked m WHERE m.id = import_sessions.id)`,
+        parameters: [JSON.stringify(incoming)],
+      },
+      'imports.lookup.answered.v1',
+      `json_build_object('hospitalId', i.hospital_id, 'importId', i.id,
+         'actor', json_build_object('kind', i.actor_kind, 'id', i.actor_id), 'at', now())`,
+      {
+        before: `incoming AS (
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, hospital_id uuid, requested_by text,
+             source text, lookup_by text, candidates jsonb, message_id uuid, ttl_seconds int, actor_kind text,
+             actor_id text, correlation_id text, traceparent text)
+         ),
+         marked AS (
+           SELECT i.id, found.candidates, found.existing_ids FROM incoming i CROSS JOIN LATERAL (
+             SELECT coalesce(jsonb_agg(CASE WHEN p.id IS NULL THEN c.candidate
+                                            ELSE c.candidate || jsonb_build_object('existingPatientId', p.id) END
+                                       ORDER BY c.position), '[]'::jsonb) AS candidates,
+                    array_agg(p.id::text ORDER BY c.position) AS existing_ids
+             FROM jsonb_array_elements(i.candidates) WITH ORDINALITY AS c(candidate, position)
+             LEFT JOIN patient_import.patients p
+               ON p.hospital_id = i.hospital_id AND p.patient_code = c.candidate->>'patientCode'
+           ) found
+         )`,
+        // Only the sessions with an actor are announced; each event with its own request's context.
+        from: 'changed JOIN incoming i ON i.id = changed.id WHERE i.actor_kind IS NOT NULL',
+        context: { correlationId: 'i.correlation_id', traceparent: 'i.traceparent' },
+      },
     );
-    if (rows.length === 0) return undefined;
-    const existingIds = rows[0].existing_ids ?? [];
-    return {
-      expiresAt: rows[0].expires_at.toISOString(),
-      // Built here rather than read back: the jsonb column reorders each candidate's keys.
-      candidates: session.candidates.map((candidate, index) => {
-        const existingPatientId = existingIds[index];
-        return existingPatientId ? { ...candidate, existingPatientId } : candidate;
-      }),
-    };
+    const rows: { id: string; expires_at: Date; existing_ids: (string | null)[] }[] =
+      await this.dataSource.query(statement.sql, statement.parameters);
+    const stored = new Map(rows.map((row) => [row.id, row]));
+    return sessions.map((session) => {
+      const row = stored.get(session.id);
+      if (!row) return undefined;
+      const existingIds = row.existing_ids ?? [];
+      return {
+        expiresAt: row.expires_at.toISOString(),
+        // Built here rather than read back: the jsonb column reorders each candidate's keys.
+        candidates: session.candidates.map((candidate, index) => {
+          const existingPatientId = existingIds[index];
+          return existingPatientId ? { ...candidate, existingPatientId } : candidate;
+        }),
+      };
+    });
   }
 
   /** With `forUpdate`, the row stays locked until the transaction ends: confirms of one session queue up here. */

@@ -10,7 +10,8 @@ import {
   type ImportSessionV1,
   type LookupImportRequestV1,
 } from '@bridge/contracts';
-import { Bus } from '@bridge/messaging';
+import { StatementBatcher } from '@bridge/database';
+import { Bus, eventContext } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ImportSource } from '../import-sources/import-sources.repository';
@@ -22,7 +23,7 @@ import { WebServiceLookupService } from '../webservice/webservice-lookup.service
 import type { Lookup } from '../webservice/webservice-request.builder';
 import { patientInputOfCandidate, saveableCandidateOf } from './candidates';
 import { IMPORTS_OPTIONS, type ImportsOptions } from './imports.options';
-import { ImportsRepository, type ImportSession } from './imports.repository';
+import { ImportsRepository, type ImportSession, type NewImportSession } from './imports.repository';
 
 /** Above the HL7 connection's own maximum timeout (25 s), so the hl7-gateway always answers first. */
 export const HL7_QUERY_TIMEOUT_MS = 30_000;
@@ -33,6 +34,12 @@ const EXPIRED_SESSION_GRACE_SECONDS = 24 * 3600;
 const PURGE_INTERVAL_MS = 60_000;
 /** Attempts per lookup at most: the remembered source, then fresh reads while it keeps changing. */
 const SOURCE_READS = 3;
+/**
+ * Concurrent lookups share the statement that stores their sessions (StatementBatcher, as the HL7 journal's
+ * statements are shared): one in flight; the sessions ready meanwhile go together as the next.
+ */
+const SESSION_STATEMENTS_IN_FLIGHT = 1;
+const SESSION_BATCH = 50;
 
 /**
  * Pull import (PRODUCT.md): a lookup asks the hospital through its configured source and keeps the
@@ -42,6 +49,12 @@ const SOURCE_READS = 3;
 @Injectable()
 export class ImportsService {
   private lastPurge = new Map<string, number>();
+  private readonly sessionWrites = new StatementBatcher({
+    run: (sessions: NewImportSession[]) => this.sessions.insertMany(sessions),
+    keyOf: (session) => session.id,
+    maxInFlight: SESSION_STATEMENTS_IN_FLIGHT,
+    maxBatch: SESSION_BATCH,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -96,7 +109,7 @@ export class ImportsService {
       );
     }
     const importId = randomUUID();
-    const stored = await this.sessions.insert({
+    const stored = await this.sessionWrites.submit({
       id: importId,
       hospitalId,
       requestedBy: request.requestedBy,
@@ -106,6 +119,7 @@ export class ImportsService {
       candidates: saveable,
       messageId: found.messageId,
       ttlSeconds: this.options.sessionTtlSeconds,
+      context: eventContext(),
     });
     if (!stored) return undefined;
     await this.purgeExpired(hospitalId);

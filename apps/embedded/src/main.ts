@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { applyHeapGrowth, ConfigError, EMBEDDED_HEAP_GROWTH_PERCENT } from '@bridge/config';
+import { applyHeapGrowth, ConfigError, STREAMING_HEAP_GROWTH_PERCENT } from '@bridge/config';
 import {
   ensureDatabase,
   freePort,
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   try {
-    applyHeapGrowth(EMBEDDED_HEAP_GROWTH_PERCENT);
+    applyHeapGrowth(STREAMING_HEAP_GROWTH_PERCENT);
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
       postgres = await startEmbeddedPostgres({

@@ -7,12 +7,17 @@ import { ConfigError } from './load-config';
 export const HEALTH_FILE_INTERVAL_MS = 5_000;
 
 /**
- * Entry point of one service process: set its heap growth if HEAP_GROWTH_PERCENT says so, start it, and on bad
- * configuration say every problem and exit non-zero instead of printing a stack trace.
+ * Entry point of one service process: set its heap growth (HEAP_GROWTH_PERCENT, else `heapGrowthPercent`,
+ * else V8's own choice), start it, and on bad configuration say every problem and exit non-zero instead of
+ * printing a stack trace.
  */
-export function runService(name: string, start: () => Promise<unknown>): void {
+export function runService(
+  name: string,
+  start: () => Promise<unknown>,
+  options: { heapGrowthPercent?: number } = {},
+): void {
   const started = (async () => {
-    applyHeapGrowth(0);
+    applyHeapGrowth(options.heapGrowthPercent ?? 0);
     return start();
   })();
   started

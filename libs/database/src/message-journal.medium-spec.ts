@@ -195,7 +195,7 @@ describe('MessageJournal (PostgreSQL)', () => {
       hospitalB,
     ]);
     const statements = jest.spyOn(dataSource, 'query');
-    const [first, stale, second] = [randomUUID(), randomUUID(), randomUUID()];
+    const [first, stale, second, third] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const row = (id: string, hospitalId: string, rawIn: string, minute: number) => ({
       id,
       hospital_id: hospitalId,
@@ -213,11 +213,17 @@ describe('MessageJournal (PostgreSQL)', () => {
         { columns: row(first, hospitalA, body, 10), check: 7 },
         { columns: row(stale, hospitalB, body, 11), check: 2 },
         { columns: row(second, hospitalA, 'second', 12), check: 7 },
+        { columns: row(third, hospitalA, 'third', 10), check: 7 },
       ],
       `EXISTS (SELECT 1 FROM journal_test.versions v
                WHERE v.hospital_id = r.hospital_id AND v.version = (entry->>'check')::int)`,
     );
-    expect(createdAt).toEqual(['2026-04-01 10:10:00.654321+00', undefined, '2026-04-01 10:12:00.654321+00']);
+    expect(createdAt).toEqual([
+      '2026-04-01 10:10:00.654321+00',
+      undefined,
+      '2026-04-01 10:12:00.654321+00',
+      '2026-04-01 10:10:00.654321+00',
+    ]);
     expect(await journal.find(stale, 'raw_in')).toBeUndefined();
     expect(await journal.find(first, 'raw_in, summary')).toMatchObject({
       status: 'sent',
@@ -240,13 +246,14 @@ describe('MessageJournal (PostgreSQL)', () => {
         row: { hospitalId: hospitalA, id: second, createdAt: createdAt[2]! },
         columns: { status: 'failed', error: 'AR', summary: { outcome: 'error' }, finished_at: finishedAt },
       },
-      // Another hospital's id, and a created_at off by a millisecond: neither row changes.
+      // Another hospital's id, and a created_at off by a millisecond (of a row whose own created_at the
+      // statement does name, through `first`): neither row changes.
       {
         row: { hospitalId: hospitalB, id: first, createdAt: createdAt[0]! },
         columns: { status: 'failed', error: 'not mine', summary: {}, finished_at: finishedAt },
       },
       {
-        row: { hospitalId: hospitalA, id: second, createdAt: '2026-04-01 10:12:00.655+00' },
+        row: { hospitalId: hospitalA, id: third, createdAt: '2026-04-01 10:10:00.655+00' },
         columns: { status: 'replied', error: 'wrong row', summary: {}, finished_at: finishedAt },
       },
     ]);
@@ -270,6 +277,11 @@ describe('MessageJournal (PostgreSQL)', () => {
       status: 'failed',
       error: 'AR',
       summary: { outcome: 'error' },
+    });
+    expect(await journal.find(third, detail)).toMatchObject({
+      status: 'sent',
+      error: null,
+      updated_at: null,
     });
     statements.mockRestore();
   });

@@ -6,7 +6,7 @@ import { ImportSourcesRepository, type ImportSource } from './import-sources.rep
  * Which pull path a hospital's imports take: its web service or an HL7 query over MLLP.
  *
  * Each hospital's source is read once and remembered for its lookups: the statement that stores a lookup's
- * session writes it only while the stored source is still the one remembered (ImportsRepository.insert), so
+ * session writes it only while the stored source is still the one remembered (ImportsRepository.insertMany), so
  * a change made through another instance applies to the next lookup as it would with a read per lookup,
  * and the read per lookup (a round trip to PostgreSQL on every one) is gone.
  */

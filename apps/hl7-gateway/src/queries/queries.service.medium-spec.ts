@@ -61,6 +61,11 @@ interface JournalRow {
   finished_at: Date | null;
 }
 
+/** A hospital's answer to any query: one patient, Jan Peeters (000123). */
+function answerJan(query: Parameters<typeof replyTo>[0]): string {
+  return replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
+}
+
 /** The journal rows of one hospital, oldest first. */
 async function journaled(hospitalId: string): Promise<JournalRow[]> {
   return dataSource.query(
@@ -115,7 +120,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     const journal = new RecordingJournal();
     const hospital = await fakeHospital((query) => {
       journal.events.push('hospital received');
-      return replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
+      return answerJan(query);
     });
     cleanups.push(hospital.close);
     const result = await (
@@ -213,9 +218,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
 
   it('reads the connection once, and a change stored meanwhile applies to the next query', async () => {
     const journal = new RecordingJournal();
-    const answer = (query: Parameters<typeof replyTo>[0]) =>
-      replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
-    const [before, after] = [await fakeHospital(answer), await fakeHospital(answer)];
+    const [before, after] = [await fakeHospital(answerJan), await fakeHospital(answerJan)];
     cleanups.push(before.close, after.close);
     const reads: string[] = [];
     const settings = { host: HOST, port: before.port, queryStyle: 'QBP_Q22' } as Hl7ConnectionInputV1;
@@ -243,9 +246,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
 
   it('queries opened together share one journal statement; a query whose connection changed is refused alone', async () => {
     const journal = new RecordingJournal();
-    const answer = (query: Parameters<typeof replyTo>[0]) =>
-      replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']);
-    const [hospital, moved] = [await fakeHospital(answer), await fakeHospital(answer)];
+    const [hospital, moved] = [await fakeHospital(answerJan), await fakeHospital(answerJan)];
     cleanups.push(hospital.close, moved.close);
     const settings = { host: HOST, port: hospital.port, queryStyle: 'QBP_Q22' } as Hl7ConnectionInputV1;
     const other = randomUUID();

@@ -3,12 +3,14 @@
  * platform against the hospital simulator on loopback, then the same on the embedded default (one process, the
  * in-process bus: what the hops between services cost); baseline in the same run: the same query sent
  * straight over MLLP to the same simulator. Prints the added p50/p99, the sustained lookups/s and the work
- * cost. BENCH_TOPOLOGY=distributed|embedded runs one topology; BENCH_IMPORT_CONCURRENCY changes the 16.
+ * cost. BENCH_TOPOLOGY=distributed|embedded runs one topology; BENCH_IMPORT_CONCURRENCY changes the 16;
+ * BENCH_KEEP_OPEN_MS sets the HL7 connection's keepOpenMs (queries on kept connections), and the baseline
+ * then keeps its connections open too.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
-import { buildQuery, sendMllp } from '@bridge/hl7';
+import { MllpKeptConnections, buildQuery, sendMllp } from '@bridge/hl7';
 import { SIM_AUTHORITIES, SIM_IDS } from '../apps/hospital-sim/src/dataset';
 import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
 import {
@@ -26,6 +28,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const IDLE_SECONDS = 5;
 /** Concurrent lookups in the loaded phase; BENCH_IMPORT_CONCURRENCY shows how the cost per lookup moves with it. */
 const CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 16);
+/** The HL7 connection's keepOpenMs; 0 (default): a connection per query, as a connection without it. */
+const KEEP_OPEN_MS = Number(process.env.BENCH_KEEP_OPEN_MS ?? 0);
 
 interface Latency {
   p50: number;
@@ -45,20 +49,20 @@ export async function main(): Promise<void> {
     };
 
     let sequence = 0;
-    const direct = () =>
-      sendMllp(
-        buildQuery(template, {
-          by: 'patientCode',
-          value: SIM_IDS.francoise,
-          controlId: `B${++sequence}`,
-          at: new Date(),
-        }),
-        {
-          host: sim.mllp.host,
-          port: sim.mllp.port,
-          timeoutMs: 5000,
-        },
-      );
+    const send = { host: sim.mllp.host, port: sim.mllp.port, timeoutMs: 5000 };
+    const kept = new MllpKeptConnections();
+    cleanups.push(() => kept.close());
+    const direct = () => {
+      const query = buildQuery(template, {
+        by: 'patientCode',
+        value: SIM_IDS.francoise,
+        controlId: `B${++sequence}`,
+        at: new Date(),
+      });
+      if (!KEEP_OPEN_MS) return sendMllp(query, send);
+      const peer = { peer: 'sim', version: '1', send, keepOpenMs: KEEP_OPEN_MS };
+      return kept.exchange(peer, query, (reply) => ({ value: reply, answered: true }));
+    };
     const baselineSerial = await measure(direct, { concurrency: 1, seconds: DURATION_S / 2 });
     const baselineLoaded = await measure(direct, { concurrency: CONCURRENCY, seconds: DURATION_S / 2 });
 
@@ -91,6 +95,7 @@ async function measureLookups(
     port: sim.mllp.port,
     ...template,
     timeoutMs: 5000,
+    ...(KEEP_OPEN_MS ? { keepOpenMs: KEEP_OPEN_MS } : {}),
   });
   await admin('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
 
@@ -115,7 +120,7 @@ async function measureLookups(
   const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
 
   process.stdout.write(
-    `P3 pull-import${topology === 'distributed' ? '' : ' (embedded)'}: p50 ${serial.p50.toFixed(1)} ms (direct MLLP ${baseline.serial.p50.toFixed(1)} ms, added ${(serial.p50 - baseline.serial.p50).toFixed(1)} ms), ` +
+    `P3 pull-import${topology === 'distributed' ? '' : ' (embedded)'}${KEEP_OPEN_MS ? ', connections kept open' : ''}: p50 ${serial.p50.toFixed(1)} ms (direct MLLP ${baseline.serial.p50.toFixed(1)} ms, added ${(serial.p50 - baseline.serial.p50).toFixed(1)} ms), ` +
       `p99 ${serial.p99.toFixed(1)} ms (direct ${baseline.serial.p99.toFixed(1)} ms, added ${(serial.p99 - baseline.serial.p99).toFixed(1)} ms); ` +
       `${loaded.perSecond.toFixed(0)} lookups/s at ${CONCURRENCY} concurrent (direct ${baseline.loaded.perSecond.toFixed(0)}/s); ` +
       `ratio ${(loaded.perSecond / baseline.loaded.perSecond).toFixed(2)}; ${cost.summary} ` +

@@ -119,6 +119,39 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
     ]);
   });
 
+  it('edits the HL7 connection’s kept-open time; saving another field keeps it', async () => {
+    const path = `/v1/admin/hospitals/${hospital.id}/connections/hl7`;
+    await api.expect(200, 'PUT', path, {
+      token: admin,
+      body: {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+        queryStyle: 'QRY_A19',
+        patientIdAuthority: 'AZDEMO',
+        timeoutMs: 2000,
+        keepOpenMs: 30000,
+      },
+    });
+    await openHospital();
+    const form = page.getByRole('form', { name: 'HL7 connection' });
+    const keepOpen = form.getByLabel(/Keep the connection open after a reply/);
+    expect(await keepOpen.inputValue()).toBe('30000');
+    await form.getByLabel('Timeout (ms)').fill('3000');
+    await form.getByRole('button', { name: 'Save HL7 connection' }).click();
+    await expectEventually(async () =>
+      expect(await api.expect(200, 'GET', path, { token: admin })).toMatchObject({
+        timeoutMs: 3000,
+        keepOpenMs: 30000,
+      }),
+    );
+    // Emptied: a new connection per query again.
+    await keepOpen.fill('');
+    await form.getByRole('button', { name: 'Save HL7 connection' }).click();
+    await expectEventually(async () =>
+      expect(await api.expect(200, 'GET', path, { token: admin })).not.toHaveProperty('keepOpenMs'),
+    );
+  });
+
   it('shows a webhook delivery the receiver refused, and redelivers it once the receiver is back', async () => {
     const client = await api.expect(201, 'POST', `/v1/admin/hospitals/${hospital.id}/api-clients`, {
       token: admin,

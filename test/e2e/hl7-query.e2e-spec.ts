@@ -88,6 +88,7 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
         sendingApplication: 'CAREFLOW',
         receivingFacility: 'AZDEMO',
         charset: 'latin1',
+        keepOpenMs: 30000,
         patientIdTypes: ['PI', 'MR'],
         template: {
           maxCandidates: 5,
@@ -116,12 +117,21 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
       const path = `/v1/admin/hospitals/${a19.id}/connections/hl7`;
       const bad = await api.request('PUT', path, {
         token: admin,
-        body: { host: '', port: 70000, queryStyle: 'ORU', timeoutMs: 10, patientIdTypes: [], unknown: 1 },
+        body: {
+          host: '',
+          port: 70000,
+          queryStyle: 'ORU',
+          timeoutMs: 10,
+          keepOpenMs: 10,
+          patientIdTypes: [],
+          unknown: 1,
+        },
       });
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
         'host',
+        'keepOpenMs',
         'patientIdTypes',
         'port',
         'queryStyle',
@@ -352,6 +362,44 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
         error: expect.stringContaining('MLLP_CONNECTION_REFUSED'),
       });
       expect(detail.raw).toContain('QRY^A19');
+    });
+
+    it('with keepOpenMs: queries share a connection, and a fault never leaves one to the next query', async () => {
+      const kept = await hl7Hospital('hl7-kept', {
+        host: sim.mllp.host,
+        port: sim.mllp.port,
+        queryStyle: 'QRY_A19',
+        patientIdAuthority: 'AZDEMO',
+        timeoutMs: TIMEOUT_MS,
+        keepOpenMs: 60_000,
+      });
+      const opened = sim.mllp.connections().accepted;
+      const newConnections = () => sim.mllp.connections().accepted - opened;
+      const found = async () => {
+        const response = await lookup(kept, { patientCode: SIM_IDS.francoise });
+        expect(response.status).toBe(200);
+        expect(response.body.candidates[0]).toMatchObject({ firstName: 'Françoise' });
+      };
+      await found();
+      expect((await timed(kept, SIM_FAULTS.notFound)).status).toBe(404);
+      expect((await timed(kept, SIM_FAULTS.error)).body.hospitalError).toContain(SIM_ERROR_TEXT);
+      await found();
+      // Every answer to the query itself, an error included, came on the one connection.
+      expect(newConnections()).toBe(1);
+      // A reply for another query, garbage, a hang: the connection goes, the next query opens another
+      // and gets its own answer.
+      for (const [fault, status] of [
+        [SIM_FAULTS.mismatch, 502],
+        [SIM_FAULTS.garbage, 502],
+        [SIM_FAULTS.hang, 504],
+      ] as const) {
+        const before = newConnections();
+        expect((await timed(kept, fault)).status).toBe(status);
+        await found();
+        expect(newConnections()).toBe(before + 1);
+      }
+      const { entry } = await lastExchange(kept);
+      expect(entry.status).toBe('replied');
     });
 
     it('no HL7 connection: 409 IMPORT_SOURCE_NOT_CONFIGURED, nothing journaled', async () => {

@@ -11,8 +11,12 @@ export type { SimAuth, SimHttpRequest } from './web-service';
 export type { SimSftp, SimSftpFaults } from './sftp/sim-sftp';
 
 export interface HospitalSim {
-  /** A19 / Q22 responder. */
-  readonly mllp: { readonly host: string; readonly port: number };
+  /** A19 / Q22 responder; `connections()` counts its connections (accepted since start, open now). */
+  readonly mllp: {
+    readonly host: string;
+    readonly port: number;
+    connections(): { accepted: number; open: number };
+  };
   /** pdq at `${baseUrl}/pdq/Patient`, FHIR R4 at `${baseUrl}/fhir/Patient`. */
   readonly http: { readonly baseUrl: string };
   /** A TCP port on 127.0.0.1 with nothing listening (connection refused), for refuse tests. */
@@ -114,7 +118,7 @@ export async function startHospitalSim(options: HospitalSimOptions = {}): Promis
     const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
     const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
     return {
-      mllp: { host: reachable, port: mllpPort },
+      mllp: { host: reachable, port: mllpPort, connections: () => responder.connections() },
       http: { baseUrl: `http://${urlHost}:${httpPort}` },
       refusedPort,
       dataset,

@@ -51,6 +51,7 @@ export class MllpResponder {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private sequence = 0;
+  private accepted = 0;
 
   constructor(private readonly options: MllpResponderOptions) {}
 
@@ -70,11 +71,17 @@ export class MllpResponder {
     // Every TCP connection, TLS handshakes that never finished included (allowHalfOpen keeps a probe's
     // half-closed socket open), so close() can end them all.
     server.on('connection', (raw: net.Socket) => {
+      this.accepted++;
       this.sockets.add(raw);
       raw.once('close', () => this.sockets.delete(raw));
     });
     this.server = server;
     return (server.address() as net.AddressInfo).port;
+  }
+
+  /** Connections accepted since listen, and those still open (TLS handshakes that never finished included). */
+  connections(): { accepted: number; open: number } {
+    return { accepted: this.accepted, open: this.sockets.size };
   }
 
   async close(): Promise<void> {

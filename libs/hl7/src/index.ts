@@ -85,4 +85,6 @@ export type { MllpDecoderOptions } from './mllp/mllp-frame.codec';
 export { MllpServer } from './mllp/mllp.server';
 export type { MllpConnectionInfo, MllpReply, MllpServerOptions } from './mllp/mllp.server';
 export { MllpClient, sendMllp } from './mllp/mllp.client';
+export { MllpKeptConnections } from './mllp/mllp-kept-connections';
+export type { KeptPeer, ReadReply } from './mllp/mllp-kept-connections';
 export type { MllpClientOptions, SendMllpOptions } from './mllp/mllp.client';

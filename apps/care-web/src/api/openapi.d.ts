@@ -1371,6 +1371,8 @@ export interface components {
       /** @description The hospital's own example query (raw HL7, any line breaks) */
       exampleQuery?: string;
       host: string;
+      /** @description Keep the connection open this long (ms) after a reply, for the next query; absent: a new connection per query */
+      keepOpenMs?: number;
       patientIdAuthority?: string;
       /**
        * @description PID-3 identifier types (CX.5) that name the patient, in precedence order (HL7-RULES rule 10 b)

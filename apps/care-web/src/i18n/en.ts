@@ -221,6 +221,7 @@ export const en = {
   'connection.receivingFacility': 'Receiving facility',
   'connection.charset': 'Character set',
   'connection.timeout': 'Timeout (ms)',
+  'connection.keepOpen': 'Keep the connection open after a reply (ms; empty: a new connection per query)',
   'connection.patientIdAuthority': 'Patient ID assigning authority',
   'connection.patientIdTypes': 'Patient ID types, in order (default MR, MRN, PI, PT)',
   'connection.exampleQuery': 'Example query (the QRY^A19 or QBP^Q22 the hospital already receives)',

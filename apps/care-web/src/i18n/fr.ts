@@ -221,6 +221,8 @@ export const fr: Record<MessageKey, string> = {
   'connection.receivingFacility': 'Établissement récepteur',
   'connection.charset': 'Jeu de caractères',
   'connection.timeout': 'Délai d’attente (ms)',
+  'connection.keepOpen':
+    'Garder la connexion ouverte après une réponse (ms ; vide : une connexion par requête)',
   'connection.patientIdAuthority': 'Autorité d’attribution de l’ID patient',
   'connection.patientIdTypes': 'Types d’ID patient, par ordre (par défaut MR, MRN, PI, PT)',
   'connection.exampleQuery': 'Exemple de requête (la QRY^A19 ou QBP^Q22 que l’hôpital reçoit déjà)',

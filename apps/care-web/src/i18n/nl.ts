@@ -221,6 +221,7 @@ export const nl: Record<MessageKey, string> = {
   'connection.receivingFacility': 'Ontvangende instelling',
   'connection.charset': 'Tekenset',
   'connection.timeout': 'Time-out (ms)',
+  'connection.keepOpen': 'Verbinding openhouden na een antwoord (ms; leeg: een nieuwe verbinding per query)',
   'connection.patientIdAuthority': 'Uitgevende instantie patiënt-ID',
   'connection.patientIdTypes': 'Soorten patiënt-ID, op volgorde (standaard MR, MRN, PI, PT)',
   'connection.exampleQuery': 'Voorbeeldquery (de QRY^A19 of QBP^Q22 die het ziekenhuis al ontvangt)',

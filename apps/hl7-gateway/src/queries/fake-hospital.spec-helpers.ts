@@ -16,22 +16,27 @@ export function replyTo(
   return [header, options.msa ?? `MSA|AA|${controlId}`, ...segments].join('\r') + '\r';
 }
 
-/** An MLLP hospital answering each query with `answer(query)`; `received` keeps every query read. */
+/**
+ * An MLLP hospital answering each query with `answer(query)`; `received` keeps every query read, and
+ * `connectionIds` the connection each came on.
+ */
 export async function fakeHospital(
   answer: (query: Hl7Message) => string | Buffer | undefined,
-): Promise<{ port: number; received: Hl7Message[]; close: () => Promise<void> }> {
+): Promise<{ port: number; received: Hl7Message[]; connectionIds: number[]; close: () => Promise<void> }> {
   const received: Hl7Message[] = [];
+  const connectionIds: number[] = [];
   const server = new MllpServer({
     port: 0,
     host: HOST,
-    onMessage: (frame) => {
+    onMessage: (frame, connection) => {
       const query = parseHl7(frame);
       received.push(query);
+      connectionIds.push(connection.id);
       return answer(query);
     },
   });
   const port = await server.listen();
-  return { port, received, close: () => server.close() };
+  return { port, received, connectionIds, close: () => server.close() };
 }
 
 /** A raw TCP server (silent, closing mid-frame, speaking garbage), tracking its open sockets. */

@@ -3,6 +3,7 @@ import type { Hl7ConnectionInputV1 } from '@bridge/contracts';
 import {
   Hl7ParseError,
   MllpError,
+  type MllpKeptConnections,
   decodeHl7Bytes,
   parseHl7,
   readErrorText,
@@ -15,6 +16,7 @@ import {
 } from '@bridge/hl7';
 import { isIP } from 'node:net';
 import {
+  answersTheQuery,
   destinationRefusedOutcome,
   replyOutcome,
   transportOutcome,
@@ -32,14 +34,24 @@ export interface ExchangeRequest {
   readonly messageId: string;
 }
 
+/** The hospital's kept connections, for a connection whose settings keep them open (keepOpenMs). */
+export interface KeptHospitalConnections {
+  readonly connections: MllpKeptConnections;
+  /** The hospital, and the version of its stored connection (the address connected to is added). */
+  readonly peer: { readonly peer: string; readonly version: string };
+}
+
 /**
- * One query, one reply, on a fresh connection that is always destroyed afterwards (sendMllp), so a
- * hospital fault can neither hang the caller past timeoutMs nor leave a socket behind (R3).
+ * One query, one reply. By default on a fresh connection that is always destroyed afterwards (sendMllp);
+ * with `keepOpenMs` set, on one of the hospital's kept connections, kept only after a reply that answered
+ * the query. Either way a hospital fault can neither hang the caller past timeoutMs nor leave a socket
+ * behind (R3).
  */
 export async function exchangeWithHospital(
   settings: Hl7ConnectionInputV1,
   request: ExchangeRequest,
   destinations: DestinationPolicy,
+  kept?: KeptHospitalConnections,
 ): Promise<QueryOutcome> {
   const charset: Hl7Charset = settings.charset ?? 'utf-8';
   // The destination policy on the address actually connected to: looked up once, checked, connected to.
@@ -56,19 +68,32 @@ export async function exchangeWithHospital(
       request.messageId,
     );
   }
-  let reply: Buffer;
+  const send = sendOptionsOf(settings, address);
+  const read = (reply: Buffer) =>
+    readReply(reply, {
+      charset,
+      ...request,
+      patientIdAuthority: settings.patientIdAuthority,
+      patientIdTypes: settings.patientIdTypes,
+    });
   try {
-    reply = await sendMllp(request.query, sendOptionsOf(settings, address));
+    if (kept && settings.keepOpenMs) {
+      const peer = {
+        ...kept.peer,
+        version: `${kept.peer.version}@${address}`,
+        send,
+        keepOpenMs: settings.keepOpenMs,
+      };
+      return await kept.connections.exchange(peer, request.query, (reply) => {
+        const outcome = read(reply);
+        return { value: outcome, answered: answersTheQuery(outcome) };
+      });
+    }
+    return read(await sendMllp(request.query, send));
   } catch (error) {
     if (error instanceof MllpError) return transportOutcome(error, request.messageId);
     throw error;
   }
-  return readReply(reply, {
-    charset,
-    ...request,
-    patientIdAuthority: settings.patientIdAuthority,
-    patientIdTypes: settings.patientIdTypes,
-  });
 }
 
 /** How the query is sent to `address` (already checked by the destination policy): shared with the self-test. */

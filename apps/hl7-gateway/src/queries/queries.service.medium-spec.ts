@@ -11,6 +11,7 @@ import { HL7_GATEWAY_SCHEMA } from '../hl7-gateway.schema';
 import { JournalRepository } from '../journal/journal.repository';
 import { JournalService, type ExchangeEnd, type OpenExchange } from '../journal/journal.service';
 import { fakeHospital, HOST, replyTo } from './fake-hospital.spec-helpers';
+import { KeptConnections } from './kept-connections';
 import { newControlId, QueriesService } from './queries.service';
 
 /**
@@ -87,13 +88,22 @@ async function service(
   const connections = {
     find: (id: string) => (reads.push(id), repository.find(id)),
   } as unknown as ConnectionsService;
+  const kept = new KeptConnections();
+  keptConnections.push(kept);
   return new QueriesService(
     connections,
     journal,
     new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }),
+    kept,
     new ServiceMetrics('hl7-gateway'),
   );
 }
+
+/** Every service's kept connections, closed after each test. */
+const keptConnections: KeptConnections[] = [];
+afterEach(async () => {
+  await Promise.all(keptConnections.splice(0).map((kept) => kept.onModuleDestroy()));
+});
 
 async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   try {
@@ -302,6 +312,77 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     expect(error.code).toBe('IMPORT_SOURCE_NOT_CONFIGURED');
     expect(hospital.received).toHaveLength(1);
     expect(await journaled(hospitalId)).toHaveLength(1);
+  });
+
+  describe('connections kept open (keepOpenMs)', () => {
+    const lookup = (queries: QueriesService) =>
+      queries.query({ hospitalId, by: 'patientCode', value: '000123' });
+
+    it('without keepOpenMs every query has a connection of its own', async () => {
+      const hospital = await fakeHospital(answerJan);
+      cleanups.push(hospital.close);
+      const settings = { host: HOST, port: hospital.port, queryStyle: 'QRY_A19' } as Hl7ConnectionInputV1;
+      const queries = await service(hospitalId, settings, new RecordingJournal());
+      await lookup(queries);
+      await lookup(queries);
+      expect(new Set(hospital.connectionIds).size).toBe(2);
+    });
+
+    it('queries in turn share one connection; a change of the stored connection opens a new one', async () => {
+      const hospital = await fakeHospital(answerJan);
+      cleanups.push(hospital.close);
+      const settings = {
+        host: HOST,
+        port: hospital.port,
+        queryStyle: 'QRY_A19',
+        keepOpenMs: 60_000,
+      } as Hl7ConnectionInputV1;
+      const queries = await service(hospitalId, settings, new RecordingJournal());
+      for (let i = 0; i < 3; i++) expect((await lookup(queries)).candidates).toHaveLength(1);
+      expect(new Set(hospital.connectionIds).size).toBe(1);
+
+      // Stored again (same address, another receiving facility): the next query is built from it and
+      // goes on a new connection, never on one opened for the old settings.
+      await new ConnectionsRepository(dataSource).upsert(hospitalId, {
+        ...settings,
+        receivingFacility: 'NEWHIS',
+      });
+      await lookup(queries);
+      await lookup(queries);
+      expect(hospital.received.map((query) => query.get('MSH-6'))).toEqual(['', '', '', 'NEWHIS', 'NEWHIS']);
+      const [first, , , moved, after] = hospital.connectionIds;
+      expect(moved).not.toBe(first);
+      expect(after).toBe(moved);
+      // Each journal row holds its own query and the reply to it.
+      const rows = await journaled(hospitalId);
+      expect(rows.map((row) => row.status)).toEqual(Array(5).fill('replied'));
+      for (const row of rows) expect(row.raw_in).toContain(`MSA|AA|${row.control_id}`);
+    });
+
+    it('a reply that does not answer the query is not trusted again: the next query opens a new connection', async () => {
+      let replies = 0;
+      const hospital = await fakeHospital((query) =>
+        ++replies === 2
+          ? replyTo(query, [], { msa: 'MSA|AA|SOMEONE-ELSES' })
+          : replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']),
+      );
+      cleanups.push(hospital.close);
+      const settings = {
+        host: HOST,
+        port: hospital.port,
+        queryStyle: 'QRY_A19',
+        keepOpenMs: 60_000,
+      } as Hl7ConnectionInputV1;
+      const queries = await service(hospitalId, settings, new RecordingJournal());
+      await lookup(queries);
+      expect((await rejection(lookup(queries))).details).toMatchObject({ reason: 'CONTROL_ID_MISMATCH' });
+      await lookup(queries);
+      await lookup(queries);
+      const [first, mismatched, next, last] = hospital.connectionIds;
+      expect(mismatched).toBe(first);
+      expect(next).not.toBe(first);
+      expect(last).toBe(next);
+    });
   });
 
   it('control ids are 20 characters and fresh for every query', () => {

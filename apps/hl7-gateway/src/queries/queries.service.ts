@@ -9,6 +9,7 @@ import type { StoredHl7Connection, StoredHl7Settings } from '../connections/conn
 import { queryTemplateOf, type Hl7TemplateSettings } from '../connections/hl7-template.settings';
 import { JournalService, type OpenExchange } from '../journal/journal.service';
 import { exchangeWithHospital } from './hl7-exchange';
+import { KeptConnections } from './kept-connections';
 import type { QueryOutcome } from './query-outcome';
 
 export interface DemographicsQuery {
@@ -44,6 +45,7 @@ export class QueriesService {
     private readonly connections: ConnectionsService,
     private readonly journal: JournalService,
     private readonly destinations: DestinationPolicy,
+    private readonly kept: KeptConnections,
     metrics: ServiceMetrics,
   ) {
     this.exchanges = new HospitalExchangeMetrics(metrics);
@@ -69,7 +71,7 @@ export class QueriesService {
         rawOut: query,
         connectionVersion: connection.version,
       });
-      if (exchange) return this.exchange(request.hospitalId, settings, exchange, { query, controlId });
+      if (exchange) return this.exchange(connection, exchange, { query, controlId });
       // The connection changed (or went) since it was read: build the query again from what is stored now.
       this.connectionsRead.delete(request.hospitalId);
       if (attempt === CONNECTION_READS) {
@@ -92,18 +94,22 @@ export class QueriesService {
   }
 
   private async exchange(
-    hospitalId: string,
-    settings: StoredHl7Settings,
+    connection: StoredHl7Connection,
     exchange: OpenExchange,
     sent: { query: string; controlId: string },
   ): Promise<QueryDemographicsResultV1> {
+    const { hospitalId, version } = connection;
     let outcome: QueryOutcome;
     try {
-      const wire = wireSettingsOf(settings);
+      const wire = wireSettingsOf(connection.settings);
       outcome = await this.exchanges.measure(
         { hospitalId, channel: 'mllp' },
         (ended) => ('value' in ended ? exchangeOutcomeOf(ended.value.failure?.code) : 'failed'),
-        () => exchangeWithHospital(wire, { ...sent, messageId: exchange.id }, this.destinations),
+        () =>
+          exchangeWithHospital(wire, { ...sent, messageId: exchange.id }, this.destinations, {
+            connections: this.kept,
+            peer: { peer: hospitalId, version },
+          }),
       );
     } catch (error) {
       // A bug, not a hospital fault: still close the row, so the log never shows it as in flight.

@@ -1,6 +1,12 @@
 import { DomainError } from '@bridge/contracts';
 import { MllpError, type Demographics, type QueryReply } from '@bridge/hl7';
-import { replyOutcome, toDemographicsV1, transportOutcome, unreadableOutcome } from './query-outcome';
+import {
+  answersTheQuery,
+  replyOutcome,
+  toDemographicsV1,
+  transportOutcome,
+  unreadableOutcome,
+} from './query-outcome';
 
 const MESSAGE_ID = '6f1c1c1e-0000-4000-8000-000000000001';
 
@@ -136,6 +142,26 @@ describe('replyOutcome: rules 7-8 outcomes', () => {
       context,
     );
     expect(outcome.failure).toMatchObject({ code: 'HOSPITAL_ERROR', details: { reason: 'NO_MSA' } });
+  });
+});
+
+describe('answersTheQuery: whether the connection may carry the next query', () => {
+  const context = { rawIn: 'MSH|...', messageId: MESSAGE_ID, hospitalText: '' };
+  const rejected = (reason: NonNullable<QueryReply['reason']>) =>
+    replyOutcome({ status: 'hospital_error', candidates: [], reason, errorText: reason }, context);
+
+  it('yes after a reply acknowledging the query: found, not found, an AE/AR in MSA or QAK', () => {
+    expect(answersTheQuery(replyOutcome({ status: 'found', candidates: [JAN] }, context))).toBe(true);
+    expect(answersTheQuery(replyOutcome({ status: 'not_found', candidates: [] }, context))).toBe(true);
+    expect(answersTheQuery(rejected('MSA_REJECTED'))).toBe(true);
+    expect(answersTheQuery(rejected('QAK_REJECTED'))).toBe(true);
+  });
+
+  it('no after a reply that may be another query’s, or that could not be read', () => {
+    for (const reason of ['CONTROL_ID_MISMATCH', 'NO_MSA', 'UNKNOWN_ACK_CODE'] as const) {
+      expect(answersTheQuery(rejected(reason))).toBe(false);
+    }
+    expect(answersTheQuery(unreadableOutcome('HL7_NO_MSH', 'garbage', MESSAGE_ID))).toBe(false);
   });
 });
 

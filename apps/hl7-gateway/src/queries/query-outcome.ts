@@ -186,3 +186,14 @@ export function toDemographicsV1(demographics: Demographics): DemographicsV1 {
 function isIncomplete(candidate: DemographicsV1): boolean {
   return candidate.patientCode === '' || candidate.firstName === '' || candidate.lastName === '';
 }
+
+/**
+ * Whether the reply answered this very query (its MSA-2 matched): only then may the connection it came
+ * on carry the next query. After a mismatched or unreadable reply, the one this query waits for may
+ * still arrive on it and would be read as the next query's.
+ */
+export function answersTheQuery(outcome: QueryOutcome): boolean {
+  const { outcome: kind, reason } = outcome.end.summary;
+  if (kind === 'found' || kind === 'not_found') return true;
+  return kind === 'hospital_error' && (reason === 'MSA_REJECTED' || reason === 'QAK_REJECTED');
+}

@@ -75,6 +75,21 @@ export class Hl7ConnectionInputV1 {
   @Min(100)
   @Max(25_000)
   timeoutMs?: number;
+  /**
+   * Keep the connection open this long after a reply, for the next query (no connect or TLS handshake
+   * per query); absent: one connection per query. Below any firewall's idle timeout on the way.
+   */
+  @ApiPropertyOptional({
+    minimum: 1000,
+    maximum: 300000,
+    description:
+      'Keep the connection open this long (ms) after a reply, for the next query; absent: a new connection per query',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(300_000)
+  keepOpenMs?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) patientIdAuthority?: string;
   @IsPatientIdTypes() patientIdTypes?: string[];
   /** Per-hospital query template details beyond the fields above (libs/hl7 Hl7QueryTemplate fields). */

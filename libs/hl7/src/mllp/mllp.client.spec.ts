@@ -224,6 +224,40 @@ describe('MllpClient', () => {
     expect((await client.send('next')).toString()).toBe('reply-to:next');
   });
 
+  it('drops the connection when a frame nobody waits for arrives, so it is never read as the next reply', async () => {
+    let connections = 0;
+    const server = await rawServer((socket) => {
+      const connection = ++connections;
+      const decoder = new MllpDecoder();
+      socket.on('data', (chunk: Buffer) => {
+        for (const message of decoder.push(chunk)) {
+          socket.write(encodeMllpFrame(Buffer.from(`${connection}:reply-to:${message.toString()}`)));
+          // The first connection answers twice: the second frame arrives while nothing waits.
+          if (connection === 1)
+            setTimeout(() => socket.writable && socket.write(encodeMllpFrame(Buffer.from('extra'))), 20);
+        }
+      });
+    });
+    cleanups.push(server.close);
+    const client = new MllpClient({ host: HOST, port: server.port, timeoutMs: 2000 });
+    cleanups.push(() => client.close());
+    expect((await client.send('first')).toString()).toBe('1:reply-to:first');
+    await eventually(() => expect(client.idleAndConnected).toBe(false));
+    expect((await client.send('second')).toString()).toBe('2:reply-to:second');
+  });
+
+  it('a send may bound itself with its own timeout', async () => {
+    const server = await rawServer(() => undefined);
+    cleanups.push(server.close);
+    const client = new MllpClient({ host: HOST, port: server.port, timeoutMs: 5000 });
+    cleanups.push(() => client.close());
+    const started = Date.now();
+    const error = await rejection(client.send('a', 200));
+    expect(error.code).toBe('MLLP_TIMEOUT');
+    expect(error.message).toContain('200 ms');
+    expect(Date.now() - started).toBeLessThan(200 + MARGIN_MS);
+  });
+
   it('times out queued sends within their own timeout', async () => {
     const server = await rawServer(() => undefined);
     cleanups.push(server.close);

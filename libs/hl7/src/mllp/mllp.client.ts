@@ -32,8 +32,9 @@ type ConnectionState = 'connecting' | 'ready';
 /**
  * An MLLP client that keeps one connection open and sends one message at a time, each waiting for
  * its reply frame (MLLP has no correlation of its own; MSA-2 is checked by the application). Any
- * failure or timeout destroys the connection, so a late reply can never be taken for the next
- * one's; the next send reconnects, with backoff after failed connects. Never hangs past timeoutMs.
+ * failure, timeout or frame nobody waits for destroys the connection, so a late reply is not taken
+ * for the next one's; the next send reconnects, with backoff after failed connects. Never hangs past
+ * timeoutMs.
  */
 export class MllpClient {
   private readonly queue: Job[] = [];
@@ -50,14 +51,22 @@ export class MllpClient {
     if (!(options.timeoutMs > 0)) throw new RangeError('timeoutMs must be a positive number');
   }
 
-  /** Sends one message and resolves with the body of the reply frame. Rejects with MllpError. */
-  send(message: Buffer | string): Promise<Buffer> {
+  /** True while the connection is open and nothing is sent or waiting: the client can take a message at once. */
+  get idleAndConnected(): boolean {
+    return this.state === 'ready' && !this.active && this.queue.length === 0 && !this.closed;
+  }
+
+  /**
+   * Sends one message and resolves with the body of the reply frame. Rejects with MllpError.
+   * `timeoutMs` bounds this send only (default: the client's).
+   */
+  send(message: Buffer | string, timeoutMs = this.options.timeoutMs): Promise<Buffer> {
     if (this.closed)
       return Promise.reject(new MllpError('MLLP_CONNECTION_CLOSED', 'the MLLP client is closed'));
     const body = typeof message === 'string' ? encodeHl7(message, this.options.charset) : message;
     return new Promise<Buffer>((resolve, reject) => {
       const job: Job = { payload: encodeMllpFrame(body), resolve, reject, settled: false };
-      job.timer = setTimeout(() => this.timeout(job), this.options.timeoutMs);
+      job.timer = setTimeout(() => this.timeout(job, timeoutMs), timeoutMs);
       this.queue.push(job);
       this.pump();
     });
@@ -128,8 +137,12 @@ export class MllpClient {
     });
     socket.on('data', (chunk: Buffer) => {
       const frames = decoder.push(chunk);
-      // Frames nobody waits for are unsolicited: ignore them, correlation is the application's job.
-      if (frames.length > 0 && this.active && this.socket === socket) this.finishActive(undefined, frames[0]);
+      if (frames.length === 0 || this.socket !== socket) return;
+      // A frame nobody waits for (a late or an extra reply) would be read as the next message's reply:
+      // the connection can no longer be trusted, so it goes (the next send reconnects).
+      if (this.active && frames.length === 1) this.finishActive(undefined, frames[0]);
+      else if (this.active) this.fail(socket, undefined, frames[0]);
+      else this.dropConnection();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (this.state === 'connecting') {
@@ -159,10 +172,10 @@ export class MllpClient {
   }
 
   /** Ends the exchange in progress on `socket` (if it is still ours) and drops the connection. */
-  private fail(socket: net.Socket, error: MllpError): void {
+  private fail(socket: net.Socket, error: MllpError | undefined, frame?: Buffer): void {
     if (this.socket !== socket) return;
     this.dropConnection();
-    this.finishActive(error);
+    this.finishActive(error, frame);
   }
 
   private finishActive(error: MllpError | undefined, frame?: Buffer): void {
@@ -172,15 +185,15 @@ export class MllpClient {
     this.pump();
   }
 
-  private timeout(job: Job): void {
+  private timeout(job: Job, timeoutMs: number): void {
     if (job.settled) return;
     // A reply that started but never ended (no FS CR) is a different hospital fault than silence.
     const unclosed = this.active === job && this.decoder?.midFrame === true;
     const error = new MllpError(
       'MLLP_TIMEOUT',
       unclosed
-        ? `the reply's MLLP frame was not closed within ${this.options.timeoutMs} ms`
-        : `no MLLP reply within ${this.options.timeoutMs} ms`,
+        ? `the reply's MLLP frame was not closed within ${timeoutMs} ms`
+        : `no MLLP reply within ${timeoutMs} ms`,
       { frameUnclosed: unclosed },
     );
     if (this.active === job) {

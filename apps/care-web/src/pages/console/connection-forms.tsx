@@ -94,6 +94,7 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
         receivingFacility: text(form, 'receivingFacility'),
         charset: text(form, 'charset'),
         timeoutMs: number(form, 'timeoutMs'),
+        keepOpenMs: number(form, 'keepOpenMs'),
         patientIdAuthority: text(form, 'patientIdAuthority'),
         patientIdTypes: parsePatientIdTypes(String(form.get('patientIdTypes') ?? '')),
         // Not edited here, but a PUT replaces every setting: keep what the API set.
@@ -142,6 +143,7 @@ export function Hl7ConnectionForm({ hospitalId }: { hospitalId: string }) {
         </select>
       </Field>
       <Field label={t('connection.timeout')} name="timeoutMs" type="number" value={current.timeoutMs} />
+      <Field label={t('connection.keepOpen')} name="keepOpenMs" type="number" value={current.keepOpenMs} />
       <Field
         label={t('connection.patientIdAuthority')}
         name="patientIdAuthority"

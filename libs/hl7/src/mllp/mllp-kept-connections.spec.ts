@@ -11,7 +11,7 @@ const HOST = '127.0.0.1';
  * otherwise for that connection's n-th frame (1-based). `frames` records [connection, frame] pairs.
  */
 async function peer(
-  behave?: (socket: net.Socket, frame: string, nth: number) => 'answer' | 'close' | 'silent',
+  behave?: (socket: net.Socket, frame: string, nth: number) => 'answer' | 'late' | 'close' | 'silent',
 ) {
   const frames: [number, string][] = [];
   let connections = 0;
@@ -24,7 +24,9 @@ async function peer(
         const text = frame.toString();
         frames.push([connection, text]);
         const action = behave?.(socket, text, ++nth) ?? 'answer';
-        if (action === 'answer') socket.write(encodeMllpFrame(Buffer.from(`reply:${text}`)));
+        const reply = encodeMllpFrame(Buffer.from(`reply:${text}`));
+        if (action === 'answer') socket.write(reply);
+        if (action === 'late') setTimeout(() => socket.writable && socket.write(reply), 200);
         if (action === 'close') socket.destroy();
       }
     });
@@ -93,6 +95,22 @@ describe('MllpKeptConnections (real sockets)', () => {
     await kept.exchange(target({ version: 'v2' }), 'b', answered);
     await kept.exchange(target({ version: 'v2' }), 'c', answered);
     expect(server.connectionsOf()).toEqual([1, 2, 2]);
+    await eventually(() => expect(server.sockets.size).toBe(1));
+  });
+
+  it('an exchange begun with the old settings does not bring its connection back after a change', async () => {
+    const { server, kept, target } = await setUp((_socket, frame) => (frame === 'old' ? 'late' : 'answer'));
+    const old = kept.exchange(target(), 'old', answered);
+    await eventually(() => expect(server.frames).toHaveLength(1));
+    await kept.exchange(target({ version: 'v2' }), 'new', answered);
+    expect(await old).toBe('reply:old');
+    await kept.exchange(target({ version: 'v2' }), 'next', answered);
+    expect(server.frames).toEqual([
+      [1, 'old'],
+      [2, 'new'],
+      [2, 'next'],
+    ]);
+    expect(kept.keptCount('hospital-a')).toBe(1);
     await eventually(() => expect(server.sockets.size).toBe(1));
   });
 

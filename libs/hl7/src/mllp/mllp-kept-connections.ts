@@ -129,16 +129,19 @@ export class MllpKeptConnections {
   }
 
   private keep(target: KeptPeer, client: MllpClient): void {
-    if (this.closed || !client.idleAndConnected) {
-      void client.close();
-      return;
-    }
-    let connections = this.current(target);
-    if (!connections) {
+    let connections = this.peers.get(target.peer);
+    if (!connections && !this.closed) {
       connections = { version: target.version, idle: [] };
       this.peers.set(target.peer, connections);
     }
-    if (connections.idle.length >= this.maxKeptPerPeer) {
+    // An exchange that started before the peer's settings changed ends on a connection opened with the
+    // old ones: it is not kept (only take(), at the start of an exchange, replaces the peer's version).
+    if (
+      connections === undefined ||
+      connections.version !== target.version ||
+      connections.idle.length >= this.maxKeptPerPeer ||
+      !client.idleAndConnected
+    ) {
       void client.close();
       return;
     }
@@ -155,7 +158,7 @@ export class MllpKeptConnections {
     idle.push(kept);
   }
 
-  /** The peer's kept connections when opened with the target's version; older ones are closed. */
+  /** The peer's kept connections when opened with the target's version; others are closed. */
   private current(target: KeptPeer): PeerConnections | undefined {
     const connections = this.peers.get(target.peer);
     if (!connections || connections.version === target.version) return connections;

@@ -37,8 +37,9 @@ export interface ExchangeRequest {
 /** The hospital's kept connections, for a connection whose settings keep them open (keepOpenMs). */
 export interface KeptHospitalConnections {
   readonly connections: MllpKeptConnections;
-  /** The hospital, and the version of its stored connection (the address connected to is added). */
-  readonly peer: { readonly peer: string; readonly version: string };
+  readonly hospitalId: string;
+  /** The stored connection's version: its kept connections are never used for another one. */
+  readonly version: string;
 }
 
 /**
@@ -79,8 +80,9 @@ export async function exchangeWithHospital(
   try {
     if (kept && settings.keepOpenMs) {
       const peer = {
-        ...kept.peer,
-        version: `${kept.peer.version}@${address}`,
+        peer: kept.hospitalId,
+        // A name that resolves to another address gets connections of its own (each checked at connect).
+        version: `${kept.version}@${address}`,
         send,
         keepOpenMs: settings.keepOpenMs,
       };

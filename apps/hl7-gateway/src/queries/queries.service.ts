@@ -108,7 +108,8 @@ export class QueriesService {
         () =>
           exchangeWithHospital(wire, { ...sent, messageId: exchange.id }, this.destinations, {
             connections: this.kept,
-            peer: { peer: hospitalId, version },
+            hospitalId,
+            version,
           }),
       );
     } catch (error) {

@@ -8,6 +8,7 @@ const BENCHMARKS = {
   floor: 'floor.js',
   import: 'import.js',
   parse: 'parse.js',
+  mllp: 'mllp.js',
   validation: 'validation.js',
   siu: 'siu.js',
   abuse: 'abuse.js',

@@ -38,6 +38,14 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
   let hospital: Awaited<ReturnType<SiuDriver['hospital']>>;
 
   const hospitalPage = () => `${platform.url}/app/console/hospitals/${hospital.id}`;
+  /** The hospital's HL7 connection to the simulator. */
+  const simConnection = () => ({
+    host: sim.mllp.host,
+    port: sim.mllp.port,
+    queryStyle: 'QRY_A19',
+    patientIdAuthority: 'AZDEMO',
+    timeoutMs: 2000,
+  });
 
   beforeAll(async () => {
     session = await startBrowserSession(FAST_DELIVERY);
@@ -51,13 +59,7 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
     });
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/hl7`, {
       token: admin,
-      body: {
-        host: sim.mllp.host,
-        port: sim.mllp.port,
-        queryStyle: 'QRY_A19',
-        patientIdAuthority: 'AZDEMO',
-        timeoutMs: 2000,
-      },
+      body: simConnection(),
     });
     page = await session.newPage({ locale: 'en-GB' });
     page.on('dialog', (dialog) => void dialog.accept());
@@ -123,14 +125,7 @@ describe('Integration console in Chromium: self-test, webhooks, configuration as
     const path = `/v1/admin/hospitals/${hospital.id}/connections/hl7`;
     await api.expect(200, 'PUT', path, {
       token: admin,
-      body: {
-        host: sim.mllp.host,
-        port: sim.mllp.port,
-        queryStyle: 'QRY_A19',
-        patientIdAuthority: 'AZDEMO',
-        timeoutMs: 2000,
-        keepOpenMs: 30000,
-      },
+      body: { ...simConnection(), keepOpenMs: 30000 },
     });
     await openHospital();
     const form = page.getByRole('form', { name: 'HL7 connection' });

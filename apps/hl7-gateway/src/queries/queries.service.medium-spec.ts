@@ -317,6 +317,8 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
   describe('connections kept open (keepOpenMs)', () => {
     const lookup = (queries: QueriesService) =>
       queries.query({ hospitalId, by: 'patientCode', value: '000123' });
+    const keepingOpen = (port: number) =>
+      ({ host: HOST, port, queryStyle: 'QRY_A19', keepOpenMs: 60_000 }) as Hl7ConnectionInputV1;
 
     it('without keepOpenMs every query has a connection of its own', async () => {
       const hospital = await fakeHospital(answerJan);
@@ -331,12 +333,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     it('queries in turn share one connection; a change of the stored connection opens a new one', async () => {
       const hospital = await fakeHospital(answerJan);
       cleanups.push(hospital.close);
-      const settings = {
-        host: HOST,
-        port: hospital.port,
-        queryStyle: 'QRY_A19',
-        keepOpenMs: 60_000,
-      } as Hl7ConnectionInputV1;
+      const settings = keepingOpen(hospital.port);
       const queries = await service(hospitalId, settings, new RecordingJournal());
       for (let i = 0; i < 3; i++) expect((await lookup(queries)).candidates).toHaveLength(1);
       expect(new Set(hospital.connectionIds).size).toBe(1);
@@ -367,12 +364,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
           : replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']),
       );
       cleanups.push(hospital.close);
-      const settings = {
-        host: HOST,
-        port: hospital.port,
-        queryStyle: 'QRY_A19',
-        keepOpenMs: 60_000,
-      } as Hl7ConnectionInputV1;
+      const settings = keepingOpen(hospital.port);
       const queries = await service(hospitalId, settings, new RecordingJournal());
       await lookup(queries);
       expect((await rejection(lookup(queries))).details).toMatchObject({ reason: 'CONTROL_ID_MISMATCH' });

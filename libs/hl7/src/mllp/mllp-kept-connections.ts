@@ -79,7 +79,7 @@ export class MllpKeptConnections {
     await Promise.all(idle.map((kept) => this.discard(kept)));
   }
 
-  /** How many connections are kept open, idle, for `peer` (for tests and metrics). */
+  /** How many connections are kept open, idle, for `peer`. */
   keptCount(peer: string): number {
     return this.peers.get(peer)?.idle.length ?? 0;
   }

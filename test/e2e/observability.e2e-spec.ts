@@ -72,7 +72,7 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
     return sum;
   }
 
-  async function hl7Hospital(key: string) {
+  async function hl7Hospital(key: string, settings: Record<string, unknown> = {}) {
     const hospital = await api.createHospital(key);
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/connections/hl7`, {
       token: admin,
@@ -82,6 +82,7 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
         queryStyle: 'QRY_A19',
         patientIdAuthority: 'AZDEMO',
         timeoutMs: 2000,
+        ...settings,
       },
     });
     await api.expect(200, 'PUT', `/v1/admin/hospitals/${hospital.id}/import-source`, {
@@ -241,6 +242,24 @@ describe('observability: metrics, traces and trace ids in logs (O1)', () => {
     });
     return trace;
   }
+
+  it("shows how many MLLP connections are kept open to a hospital's engine (keepOpenMs)", async () => {
+    const kept = await hl7Hospital('obs-kept', { keepOpenMs: 60_000 });
+    const keptNow = async () =>
+      total(parsePrometheus(await scrapeTexts()), 'bridge_hl7_kept_connections', {
+        service: 'hl7-gateway',
+        hospital_id: kept.id,
+      });
+    expect(await keptNow()).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const lookup = await api.request('POST', '/v1/imports', {
+        token: kept.token,
+        body: { patientCode: SIM_IDS.lucas },
+      });
+      expect(lookup.status).toBe(200);
+    }
+    expect(await keptNow()).toBe(1);
+  });
 
   it('follows one push as one trace across gateway, bus, patient-import and PostgreSQL, relay included', async () => {
     const hospital = await api.createHospital('obs-trace');

@@ -88,7 +88,7 @@ async function service(
   const connections = {
     find: (id: string) => (reads.push(id), repository.find(id)),
   } as unknown as ConnectionsService;
-  const kept = new KeptConnections();
+  const kept = new KeptConnections(new ServiceMetrics('hl7-gateway'));
   keptConnections.push(kept);
   return new QueriesService(
     connections,

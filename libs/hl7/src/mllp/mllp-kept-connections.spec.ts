@@ -79,6 +79,10 @@ describe('MllpKeptConnections (real sockets)', () => {
     await kept.exchange(target(), 'a', answered);
     await kept.exchange(target({ peer: 'hospital-b' }), 'b', answered);
     expect(server.connectionsOf()).toEqual([1, 2]);
+    expect(kept.keptCounts()).toEqual([
+      { peer: 'hospital-a', count: 1 },
+      { peer: 'hospital-b', count: 1 },
+    ]);
   });
 
   it('closes a connection idle for keepOpenMs', async () => {

@@ -84,6 +84,11 @@ export class MllpKeptConnections {
     return this.peers.get(peer)?.idle.length ?? 0;
   }
 
+  /** Every peer that has had kept connections, with how many are open and idle now. */
+  keptCounts(): { peer: string; count: number }[] {
+    return [...this.peers].map(([peer, connections]) => ({ peer, count: connections.idle.length }));
+  }
+
   private async exchangeOnNewConnection<T>(
     target: KeptPeer,
     message: Buffer | string,

@@ -79,11 +79,6 @@ export class MllpKeptConnections {
     await Promise.all(idle.map((kept) => this.discard(kept)));
   }
 
-  /** How many connections are kept open, idle, for `peer`. */
-  keptCount(peer: string): number {
-    return this.peers.get(peer)?.idle.length ?? 0;
-  }
-
   /** Every peer that has had kept connections, with how many are open and idle now. */
   keptCounts(): { peer: string; count: number }[] {
     return [...this.peers].map(([peer, connections]) => ({ peer, count: connections.idle.length }));
@@ -104,19 +99,14 @@ export class MllpKeptConnections {
     }
   }
 
+  /** Reads the reply and keeps the connection when it answered; a read that throws is the caller's to close. */
   private finish<T>(
     target: KeptPeer,
     client: MllpClient,
     reply: Buffer,
     read: (reply: Buffer) => ReadReply<T>,
   ): T {
-    let result: ReadReply<T>;
-    try {
-      result = read(reply);
-    } catch (error) {
-      void client.close();
-      throw error;
-    }
+    const result = read(reply);
     if (result.answered) this.keep(target, client);
     else void client.close();
     return result.value;

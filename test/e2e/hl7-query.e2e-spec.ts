@@ -39,6 +39,11 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
     return hospital;
   }
 
+  /** The simulator's MLLP address with the suite's authority and timeout; each hospital adds its query style. */
+  function simConnection() {
+    return { host: sim.mllp.host, port: sim.mllp.port, patientIdAuthority: 'AZDEMO', timeoutMs: TIMEOUT_MS };
+  }
+
   function lookup(hospital: Hospital, body: { patientCode?: string; visitNumber?: string }) {
     return api.request('POST', '/v1/imports', { token: hospital.token, body });
   }
@@ -61,14 +66,13 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
     api = new Api(platform);
     admin = await api.adminToken();
     sim = await startHospitalSim({ slowMs: 100 });
-    const base = {
-      host: sim.mllp.host,
-      port: sim.mllp.port,
-      patientIdAuthority: 'AZDEMO',
-      timeoutMs: TIMEOUT_MS,
-    };
-    a19 = await hl7Hospital('hl7-a19', { ...base, queryStyle: 'QRY_A19' });
-    q22 = await hl7Hospital('hl7-q22', { ...base, queryStyle: 'QBP_Q22', version: '2.5', charset: 'utf-8' });
+    a19 = await hl7Hospital('hl7-a19', { ...simConnection(), queryStyle: 'QRY_A19' });
+    q22 = await hl7Hospital('hl7-q22', {
+      ...simConnection(),
+      queryStyle: 'QBP_Q22',
+      version: '2.5',
+      charset: 'utf-8',
+    });
   });
   afterAll(async () => {
     await platform?.close();
@@ -366,11 +370,8 @@ describe('pull import over HL7 (QRY^A19 / QBP^Q22 over MLLP) against the hospita
 
     it('with keepOpenMs: queries share a connection, and a fault never leaves one to the next query', async () => {
       const kept = await hl7Hospital('hl7-kept', {
-        host: sim.mllp.host,
-        port: sim.mllp.port,
+        ...simConnection(),
         queryStyle: 'QRY_A19',
-        patientIdAuthority: 'AZDEMO',
-        timeoutMs: TIMEOUT_MS,
         keepOpenMs: 60_000,
       });
       const opened = sim.mllp.connections().accepted;

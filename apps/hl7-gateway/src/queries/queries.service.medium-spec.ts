@@ -88,14 +88,15 @@ async function service(
   const connections = {
     find: (id: string) => (reads.push(id), repository.find(id)),
   } as unknown as ConnectionsService;
-  const kept = new KeptConnections(new ServiceMetrics('hl7-gateway'));
+  const metrics = new ServiceMetrics('hl7-gateway');
+  const kept = new KeptConnections(metrics);
   keptConnections.push(kept);
   return new QueriesService(
     connections,
     journal,
     new DestinationPolicy({ allowLoopback: true, platformEndpoints: [] }),
     kept,
-    new ServiceMetrics('hl7-gateway'),
+    metrics,
   );
 }
 
@@ -359,9 +360,7 @@ describe('QueriesService with its journal on PostgreSQL (medium)', () => {
     it('a reply that does not answer the query is not trusted again: the next query opens a new connection', async () => {
       let replies = 0;
       const hospital = await fakeHospital((query) =>
-        ++replies === 2
-          ? replyTo(query, [], { msa: 'MSA|AA|SOMEONE-ELSES' })
-          : replyTo(query, ['PID|1||000123^^^AZSTJAN^MR||Peeters^Jan||19850714|M']),
+        ++replies === 2 ? replyTo(query, [], { msa: 'MSA|AA|SOMEONE-ELSES' }) : answerJan(query),
       );
       cleanups.push(hospital.close);
       const settings = keepingOpen(hospital.port);

@@ -21,6 +21,7 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
     schema: 'outbox_test',
     rpcTimeoutMs: 1000,
     outboxPollMs: 20,
+    outboxIdlePollMs: 20,
   };
   let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
@@ -43,7 +44,12 @@ describe('transactional outbox and idempotent inbox (real PostgreSQL)', () => {
         received.push({ patientId: (payload as { patientId: string }).patientId, messageId: meta.messageId });
       },
     );
-    relay = new OutboxRelay(dataSource, new BusClient(transport, options.rpcTimeoutMs), options);
+    relay = new OutboxRelay(
+      dataSource,
+      new BusClient(transport, options.rpcTimeoutMs),
+      new Outbox(options),
+      options,
+    );
   });
   afterAll(async () => {
     await relay.beforeApplicationShutdown();

@@ -60,7 +60,13 @@ describe('patient upsert writes its outbox event in the same statement (real Pos
       schema,
     );
     repository = new PatientsRepository(
-      new Outbox({ service: 'patient-import', schema, rpcTimeoutMs: 1000, outboxPollMs: 50 }),
+      new Outbox({
+        service: 'patient-import',
+        schema,
+        rpcTimeoutMs: 1000,
+        outboxPollMs: 50,
+        outboxIdlePollMs: 50,
+      }),
     );
   });
   afterAll(async () => {

@@ -18,6 +18,7 @@ export interface MessagingModuleOptions {
   amqpUrl?: string;
   rpcTimeoutMs?: number;
   outboxPollMs?: number;
+  outboxIdlePollMs?: number;
 }
 
 class TransportLifecycle implements OnApplicationShutdown {
@@ -40,6 +41,7 @@ export class MessagingModule {
       schema: options.schema,
       rpcTimeoutMs: options.rpcTimeoutMs ?? 10_000,
       outboxPollMs: options.outboxPollMs ?? 100,
+      outboxIdlePollMs: options.outboxIdlePollMs ?? 1000,
     };
     const transportProvider = {
       provide: TRANSPORT,

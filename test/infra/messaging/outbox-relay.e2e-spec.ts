@@ -27,6 +27,7 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
     schema: 'relay_test',
     rpcTimeoutMs: 2000,
     outboxPollMs: 20,
+    outboxIdlePollMs: 20,
   };
   const EVENTS = 1000;
   let broker: RabbitMqNode;
@@ -70,7 +71,12 @@ describe('outbox -> RabbitMQ -> inbox across a broker restart', () => {
         );
       },
     );
-    relay = new OutboxRelay(dataSource, new BusClient(publisher, options.rpcTimeoutMs), options);
+    relay = new OutboxRelay(
+      dataSource,
+      new BusClient(publisher, options.rpcTimeoutMs),
+      new Outbox(options),
+      options,
+    );
   });
 
   afterAll(async () => {

@@ -42,6 +42,7 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
       schema: PATIENT_IMPORT_SCHEMA,
       rpcTimeoutMs: 1000,
       outboxPollMs: 1000,
+      outboxIdlePollMs: 1000,
     });
     // Every definition exists but `retired`: the definition check is not what this test is about.
     const definitions = {

@@ -30,6 +30,7 @@ describe('ImportsRepository.insertMany (medium)', () => {
       schema: PATIENT_IMPORT_SCHEMA,
       rpcTimeoutMs: 1000,
       outboxPollMs: 1000,
+      outboxIdlePollMs: 1000,
     });
     sessions = new ImportsRepository(dataSource, outbox);
   });

@@ -133,6 +133,7 @@ describe('SiuMessageRows migration (medium)', () => {
       schema: PATIENT_IMPORT_SCHEMA,
       rpcTimeoutMs: 1000,
       outboxPollMs: 1000,
+      outboxIdlePollMs: 1000,
     });
     const service = new AppointmentsService(
       dataSource,

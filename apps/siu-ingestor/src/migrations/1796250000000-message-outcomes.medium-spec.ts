@@ -54,6 +54,7 @@ describe('MessageOutcomes migration (medium)', () => {
         schema: SIU_INGESTOR_SCHEMA,
         rpcTimeoutMs: 1000,
         outboxPollMs: 1000,
+        outboxIdlePollMs: 1000,
       }),
     );
     const log = await messageLog.list({ hospitalId });

@@ -110,6 +110,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
       schema: SIU_INGESTOR_SCHEMA,
       rpcTimeoutMs: 1000,
       outboxPollMs: 1000,
+      outboxIdlePollMs: 1000,
     });
     const metrics = new SiuMetrics(new ServiceMetrics('siu-ingestor'));
     const messages = new SiuMessagesRepository(dataSource);
@@ -122,7 +123,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
     await runs.insert({ id: runId, hospitalId, trigger: 'manual', settings });
     const ids: string[] = file.map(() => randomUUID());
     const target = { hospitalId, runId, fileId: randomUUID() };
-    const files = new SiuFilesRepository(dataSource);
+    const files = new SiuFilesRepository(dataSource, outbox);
     await dataSource.transaction(async (manager) => {
       await files.insertFile(manager, { id: target.fileId, hospitalId, runId, name: 'day.hl7', size: 1 });
       await files.insertMessages(

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SIU_SLICE_MESSAGES, SiuSliceStoredEventV1 } from '@bridge/contracts';
 import { SecretBox } from '@bridge/database';
+import { Outbox } from '@bridge/messaging';
 import { ServiceMetrics } from '@bridge/observability';
 import { migratedTestDatabase } from '@bridge/testing';
 import { plainToInstance } from 'class-transformer';
@@ -31,7 +32,7 @@ describe('SiuFilesRepository.insertMessages on PostgreSQL (medium)', () => {
 
   afterAll(() => database?.drop());
 
-  it('writes one slice event per SIU_SLICE_MESSAGES stored messages, naming each once in file order', async () => {
+  it('writes one slice event per SIU_SLICE_MESSAGES stored messages, naming each once in file order, cueing the relay per statement', async () => {
     const hospitalId = randomUUID();
     const run = {
       id: randomUUID(),
@@ -43,7 +44,16 @@ describe('SiuFilesRepository.insertMessages on PostgreSQL (medium)', () => {
       }),
     };
     await new SiuRunsRepository(dataSource, new SiuMetrics(new ServiceMetrics('siu-ingestor'))).insert(run);
-    const files = new SiuFilesRepository(dataSource);
+    const outbox = new Outbox({
+      service: 'siu-ingestor',
+      schema: SIU_INGESTOR_SCHEMA,
+      rpcTimeoutMs: 1000,
+      outboxPollMs: 1000,
+      outboxIdlePollMs: 1000,
+    });
+    let relayTold = 0; // the relay's cue to look at its fast pace (OutboxRelay)
+    outbox.onWrite(() => relayTold++);
+    const files = new SiuFilesRepository(dataSource, outbox);
     const target = { hospitalId, runId: run.id, fileId: randomUUID() };
     const count = 2 * SIU_SLICE_MESSAGES + 7;
     const messages: SplitMessage[] = Array.from({ length: count }, (_, position) => ({
@@ -67,6 +77,7 @@ describe('SiuFilesRepository.insertMessages on PostgreSQL (medium)', () => {
       `SELECT event, payload FROM siu_ingestor.outbox ORDER BY txid, seq`,
     );
     expect(rows.map((row) => row.event)).toEqual(Array(4).fill('siu.slice.stored.v1'));
+    expect(relayTold).toBe(2);
     const slices = rows.map((row) => plainToInstance(SiuSliceStoredEventV1, row.payload));
     for (const slice of slices)
       expect(validateSync(slice, { forbidNonWhitelisted: true, whitelist: true })).toEqual([]);

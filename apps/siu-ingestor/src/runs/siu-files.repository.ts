@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SIU_SLICE_MESSAGES } from '@bridge/contracts';
 import { currentCorrelationId } from '@bridge/logging';
+import { Outbox } from '@bridge/messaging';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
@@ -38,7 +39,10 @@ export class RunInterruptedError extends Error {
 /** Files and the messages split from them; every query takes the hospital id. */
 @Injectable()
 export class SiuFilesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   async insertFile(
     manager: EntityManager,
@@ -63,6 +67,7 @@ export class SiuFilesRepository {
     messages: SplitMessage[],
   ): Promise<void> {
     if (messages.length === 0) return;
+    this.outbox.writing();
     await manager.query(
       `WITH stored AS (
          INSERT INTO siu_ingestor.siu_messages

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DestinationPolicy } from '@bridge/config';
 import { SecretBox } from '@bridge/database';
+import { Outbox } from '@bridge/messaging';
 import { ServiceMetrics } from '@bridge/observability';
 import { migratedTestDatabase } from '@bridge/testing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -75,7 +76,16 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
     dataSource = database.dataSource;
     root = mkdtempSync(join(tmpdir(), 'siu-fetcher-'));
     runs = new SiuRunsRepository(dataSource, new SiuMetrics(new ServiceMetrics('siu-ingestor')));
-    files = new ObservedFiles(dataSource);
+    files = new ObservedFiles(
+      dataSource,
+      new Outbox({
+        service: 'siu-ingestor',
+        schema: SIU_INGESTOR_SCHEMA,
+        rpcTimeoutMs: 1000,
+        outboxPollMs: 1000,
+        outboxIdlePollMs: 1000,
+      }),
+    );
     fetcher = new SiuRunFetcher(
       dataSource,
       files,

@@ -6,7 +6,7 @@ import {
   partitionName,
   startOfUtcDay,
 } from '@bridge/database';
-import { createTestDatabase } from '@bridge/testing';
+import { createTestDatabase, expectEventually } from '@bridge/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { InProcessBroker } from '../in-process/in-process.broker';
@@ -33,6 +33,7 @@ describe('outbox log (medium)', () => {
     schema: 'outbox_log_test',
     rpcTimeoutMs: 1000,
     outboxPollMs: 1000,
+    outboxIdlePollMs: 1000,
   };
   const schema = options.schema;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -66,7 +67,7 @@ describe('outbox log (medium)', () => {
     dataSource.transaction((manager) =>
       outbox.add(manager, 'patients.patient.upserted.v1', event(patientId)),
     );
-  const relay = () => new OutboxRelay(dataSource, client, options);
+  const relay = () => new OutboxRelay(dataSource, client, outbox, options);
   const outboxTable = { schema, table: 'outbox' };
   const names = async () => (await listPartitions(dataSource, outboxTable)).map((p) => p.name);
 
@@ -303,5 +304,37 @@ describe('outbox log (medium)', () => {
     const caughtUp = await maintainOutbox(dataSource, schema);
     expect(caughtUp).toEqual({ ran: true, partitionsDropped: 0, defaultRowsRemoved: 1 });
     expect(await names()).toContain(today);
+  });
+
+  it('at its idle pace, relays a row written here within a fast look, and with it one it was not told of', async () => {
+    // Idle for ten minutes: the row arrives in time only because writing it here brings the fast pace back.
+    const paced: MessagingOptions = {
+      ...options,
+      service: 'outbox-pace-test',
+      outboxPollMs: 20,
+      outboxIdlePollMs: 600_000,
+    };
+    const writer = new Outbox(paced);
+    const queries = jest.spyOn(dataSource, 'query');
+    const looks = () => queries.mock.calls.filter(([sql]) => String(sql).startsWith('SELECT EXISTS')).length;
+    const idle = new OutboxRelay(dataSource, client, writer, paced);
+    idle.onApplicationBootstrap();
+    try {
+      await expectEventually(() => expect(looks()).toBe(1)); // found nothing: the next look is the idle one
+      // As another instance writes a row: this relay is not told of it.
+      await dataSource.query(
+        `INSERT INTO "${schema}".outbox (id, event, payload, correlation_id, created_at)
+         VALUES ($1, 'patients.patient.upserted.v1', $2, 'c', clock_timestamp())`,
+        [randomUUID(), JSON.stringify(event('other-instance'))],
+      );
+      await dataSource.transaction((manager) =>
+        writer.add(manager, 'patients.patient.upserted.v1', event('written-here')),
+      );
+      await expectEventually(() => expect(received).toEqual(['other-instance', 'written-here']));
+    } finally {
+      await idle.beforeApplicationShutdown();
+      queries.mockRestore();
+      received.splice(0, received.length);
+    }
   });
 });

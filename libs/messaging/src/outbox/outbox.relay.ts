@@ -11,8 +11,9 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { lastValueFrom } from 'rxjs';
 import { BusClient } from '../nest/bus.client';
 import { BusRecord } from '../nest/bus-record';
-import type { GroupedEvent } from './outbox';
+import { Outbox, type GroupedEvent } from './outbox';
 import { maintainOutbox, unrelayedSql } from './outbox-partitions';
+import { RelayPace } from './relay-pace';
 
 interface OutboxRow {
   txid: string;
@@ -55,11 +56,19 @@ interface Cursor {
  * One instance relays a schema at a time (a transaction advisory lock; the others skip the batch). A crash
  * between publish and the cursor's update republishes: consumers are idempotent (Inbox) by message id =
  * outbox row id (a grouped row's events: the ids stored with them).
+ *
+ * It polls every outboxPollMs while there is work and every outboxIdlePollMs otherwise (RelayPace): a row
+ * written in this process (Outbox.onWrite) brings the fast pace back at once, so an idle platform's events
+ * still leave within a fast interval, and under load the pace is the fast one throughout.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private timer: NodeJS.Timeout | undefined;
+  /** When the timer fires; undefined while a poll runs. */
+  private wakeAt: number | undefined;
+  private readonly pace: RelayPace;
+  private stopListening: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private stopLagCollector: (() => void) | undefined;
@@ -68,8 +77,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly dataSource: DataSource,
     private readonly client: BusClient,
+    private readonly outbox: Outbox,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-  ) {}
+  ) {
+    this.pace = new RelayPace({ fastMs: options.outboxPollMs, idleMs: options.outboxIdlePollMs });
+  }
 
   onApplicationBootstrap(): void {
     this.stopLagCollector = new ServiceMetrics(this.options.service)
@@ -81,11 +93,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .collectWith(this.options.schema, async () => [
         { labels: { schema: this.options.schema }, value: await this.lagSeconds() },
       ]);
+    this.stopListening = this.outbox.onWrite(() => this.expectRows());
     this.schedule(0);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     this.stopLagCollector?.();
     clearTimeout(this.timer);
     await this.running;
@@ -102,9 +116,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Publishes everything pending now; returns how many events left. Also used by tests and benchmarks. */
   async flush(): Promise<number> {
-    // Polled every outboxPollMs by every service: an empty outbox (the usual case) costs one read, not the
+    // Polled by every service, at either pace: an empty outbox (the usual case) costs one read, not the
     // BEGIN, lock, SELECT, UPDATE and COMMIT of a batch; on an idle platform that was most of PostgreSQL's work.
     if (!(await this.hasPending())) return 0;
+    this.pace.worked(Date.now());
     let total = 0;
     for (;;) {
       const page = await this.relayPage();
@@ -121,15 +136,31 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return row?.pending === true;
   }
 
+  /**
+   * A row is about to be written here: back to the fast pace, and when asleep for an idle interval, the next
+   * look one fast interval from now (the row commits meanwhile) rather than at the end of it.
+   */
+  private expectRows(): void {
+    const now = Date.now();
+    this.pace.worked(now);
+    const { outboxPollMs } = this.options;
+    if (this.wakeAt !== undefined && this.wakeAt > now + outboxPollMs) {
+      clearTimeout(this.timer);
+      this.schedule(outboxPollMs);
+    }
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
+    this.wakeAt = Date.now() + delayMs;
     this.timer = setTimeout(() => {
+      this.wakeAt = undefined;
       // flush() drains the outbox (full batches follow each other at once), so the next look waits a poll even
       // after events left: going again at once found the one or two rows committed meanwhile, a whole batch's
       // statements for each, several queries per event under a steady push (benchmark P1).
       this.running = this.maintainWhenDue()
         .then(() => this.flush())
-        .then(() => this.schedule(this.options.outboxPollMs))
+        .then(() => this.schedule(this.pace.waitAt(Date.now())))
         .catch((error: unknown) => {
           // While the service stops, the database may close under a batch in flight: it is relayed next start.
           if (!this.stopped) this.logger.warn(`outbox relay failed, retrying: ${(error as Error).message}`);

@@ -40,7 +40,23 @@ export function eventContext(): EventContext {
  */
 @Injectable()
 export class Outbox {
+  private readonly writeListeners = new Set<() => void>();
+
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+
+  /**
+   * Calls `listener` whenever a statement is about to write outbox rows in this process: the relay's cue to
+   * poll at its fast pace (OutboxRelay). Answers how to stop.
+   */
+  onWrite(listener: () => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  /** A statement is about to write outbox rows: `add` and `withEvent` say so, and statements that write their own. */
+  writing(): void {
+    for (const listener of this.writeListeners) listener();
+  }
 
   async add<E extends EventName>(
     manager: EntityManager,
@@ -48,6 +64,7 @@ export class Outbox {
     payload: EventPayload<E>,
   ): Promise<string> {
     const id = randomUUID();
+    this.writing();
     await manager.query(
       `INSERT INTO "${this.options.schema}".outbox (id, event, payload, correlation_id, traceparent, created_at)
        VALUES ($1, $2, $3, $4, $5, clock_timestamp())`,
@@ -86,6 +103,7 @@ export class Outbox {
       context?: { correlationId: string; traceparent: string };
     } = {},
   ): { sql: string; parameters: unknown[] } {
+    this.writing();
     const eventParameter = statement.parameters.length + 1;
     // A grouped row's events get their ids here, stored with them: a batch published again after a crash
     // carries the same message ids, which is what makes consumers' Inbox skip it.

@@ -34,6 +34,7 @@ beforeAll(async () => {
     schema: NOTIFIER_SCHEMA,
     rpcTimeoutMs: 1000,
     outboxPollMs: 50,
+    outboxIdlePollMs: 50,
   });
   handler = new WebhookEventsHandler(inbox, recorder);
 });

@@ -1,4 +1,5 @@
 import { createTestDatabase } from '@bridge/testing';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './database.module';
 import { MAX_PREPARED_PER_CONNECTION } from './prepared-statements';
@@ -44,6 +45,25 @@ describe('prepared statements (PostgreSQL)', () => {
       }
       await dataSource.query('SELECT 41 + 1 AS plain');
       expect(await preparedTexts(dataSource)).toEqual(['SELECT $1::int + 1 AS next']);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it("prepares a statement of a caller that passes a callback (pg-pool's own query), and answers its errors too", async () => {
+    const dataSource = await open();
+    try {
+      const pool = (dataSource.driver as unknown as { master: Pool }).master;
+      for (let i = 0; i < 2; i++) {
+        expect((await pool.query('SELECT $1::int * 2 AS twice', [i + 1])).rows).toEqual([
+          { twice: 2 * (i + 1) },
+        ]);
+      }
+      expect(await preparedTexts(dataSource)).toEqual(['SELECT $1::int * 2 AS twice']);
+      // Last: pg-pool closes a connection whose query failed, and with it the session's prepared statements.
+      await expect(pool.query('SELECT id FROM no_such_rows WHERE id = $1', [1])).rejects.toMatchObject({
+        code: '42P01',
+      });
     } finally {
       await dataSource.destroy();
     }

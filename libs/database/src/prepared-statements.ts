@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, Query } from 'pg';
 
 /**
  * How many distinct statements one connection keeps prepared. The services send a few dozen fixed SQL texts;
@@ -30,17 +30,30 @@ export class PreparingClient extends Client {
     const [text, values, callback] = args;
     const name = typeof text === 'string' && preparable(text, values) && this.statementName(text);
     if (!name) return (super.query as (...rest: unknown[]) => unknown)(...args) as never;
-    const config = { name, text, values: values as unknown[] };
+    // Made from the text and named after: given a config object ({ name, text, values }), pg copies it
+    // property descriptor by property descriptor (utils.cloneQueryConfig, 6 µs per query on this host,
+    // against 0.1 µs for the object literal it wraps a text in).
+    const query = new Query(text, values as unknown[]) as Query & NamedQuery;
+    query.name = name;
+    const answered = (error: Error | null): void => {
+      if (error) this.forgetIfStale(text, error);
+    };
     if (typeof callback === 'function') {
-      return super.query(config, (error: Error | null, result: unknown) => {
-        if (error) this.forgetIfStale(text, error);
+      query.callback = (error, result) => {
+        answered(error);
         (callback as (error: Error | null, result: unknown) => void)(error, result);
-      }) as never;
+      };
+      return super.query(query) as never;
     }
-    return super.query(config).catch((error: Error) => {
-      this.forgetIfStale(text, error);
-      throw error;
-    }) as never;
+    const result = new Promise((resolve, reject) => {
+      query.callback = (error, rows) => {
+        answered(error);
+        if (error) reject(error);
+        else resolve(rows);
+      };
+    });
+    super.query(query);
+    return result as never;
   }
 
   /**
@@ -62,6 +75,12 @@ export class PreparingClient extends Client {
     this.statementNames.set(text, name);
     return name;
   }
+}
+
+/** What pg's Query reads at submit time, beyond its typings: its statement name and where its answer goes. */
+interface NamedQuery {
+  name: string;
+  callback: (error: Error | null, result: unknown) => void;
 }
 
 function preparable(text: string, values: unknown): boolean {

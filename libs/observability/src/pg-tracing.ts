@@ -11,7 +11,9 @@ type Query = (this: Client, ...args: unknown[]) => unknown;
  * One client span per PostgreSQL query (the driver under TypeORM), child of the active span. Done by hand on
  * `Client.prototype.query` rather than by a require hook, so it works whatever loaded `pg` first (the
  * embedded default, jest). Queries outside any traced work (pollers, the outbox relay idling) make no span.
- * The statement text is recorded, never its parameters (they hold patient data).
+ * The statement text is recorded, never its parameters (they hold patient data). A query object (pg's
+ * Query, as PreparingClient sends its named statements) is traced through its own callback; one without a
+ * callback (a cursor, a stream) is not traced.
  */
 export function instrumentPg(): void {
   const prototype = Client.prototype as unknown as Record<symbol | string, unknown>;
@@ -20,8 +22,9 @@ export function instrumentPg(): void {
   prototype[PATCHED] = true;
   prototype.query = function tracedQuery(this: Client, ...args: unknown[]): unknown {
     const parent = trace.getSpan(context.active());
-    const first = args[0] as { text?: unknown; submit?: unknown } | string;
-    if (!parent?.isRecording() || (typeof first === 'object' && typeof first?.submit === 'function')) {
+    const first = args[0] as { text?: unknown; submit?: unknown; callback?: unknown } | string;
+    const submittable = typeof first === 'object' && typeof first?.submit === 'function' ? first : undefined;
+    if (!parent?.isRecording() || (submittable && typeof submittable.callback !== 'function')) {
       return original.apply(this, args);
     }
     const text = typeof first === 'string' ? first : typeof first?.text === 'string' ? first.text : '';
@@ -41,6 +44,14 @@ export function instrumentPg(): void {
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code ?? 'error' });
       span.end();
     };
+    if (submittable) {
+      const callback = submittable.callback as QueryCallback;
+      submittable.callback = (error: Error | null, result: unknown) => {
+        end(error);
+        callback(error, result);
+      };
+      return original.apply(this, args);
+    }
     const callbackAt = args.findIndex((arg) => typeof arg === 'function');
     if (callbackAt >= 0) {
       const callback = args[callbackAt] as QueryCallback;

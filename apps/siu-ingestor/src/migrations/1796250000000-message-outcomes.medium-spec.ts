@@ -1,5 +1,4 @@
 import { SecretBox } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { createTestDatabase, openMigrated } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -7,6 +6,7 @@ import { SiuMessageLogRepository } from '../messages/siu-message-log.repository'
 import { SiuMessagesRepository } from '../messages/siu-messages.repository';
 import { SIU_INGESTOR_SCHEMA, siuIngestorMigrations } from '../siu-ingestor.module';
 import { MessageOutcomes1796250000000 } from './1796250000000-message-outcomes';
+import { siuTestOutbox } from '../siu-outbox.spec-helpers';
 
 /**
  * Medium test (docs/testing.md): messages stored before their outcomes moved to `siu_message_outcomes` keep
@@ -47,16 +47,7 @@ describe('MessageOutcomes migration (medium)', () => {
 
     dataSource = await openMigrated(database.url, SIU_INGESTOR_SCHEMA, all);
     const messages = new SiuMessagesRepository(dataSource);
-    const messageLog = new SiuMessageLogRepository(
-      dataSource,
-      new Outbox({
-        service: 'siu-ingestor',
-        schema: SIU_INGESTOR_SCHEMA,
-        rpcTimeoutMs: 1000,
-        outboxPollMs: 1000,
-        outboxIdlePollMs: 1000,
-      }),
-    );
+    const messageLog = new SiuMessageLogRepository(dataSource, siuTestOutbox());
     const log = await messageLog.list({ hospitalId });
     expect(
       Object.fromEntries(log.map((entry) => [entry.id, [entry.status, entry.error, entry.careFlowId]])),

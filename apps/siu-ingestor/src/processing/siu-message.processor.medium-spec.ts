@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, type AppointmentMessageV2, type SiuConnectionInputV1 } from '@bridge/contracts';
 import { dataSourceOptions, openDataSource, SecretBox } from '@bridge/database';
-import { Outbox, type Bus } from '@bridge/messaging';
+import type { Bus } from '@bridge/messaging';
 import { ServiceMetrics } from '@bridge/observability';
 import { createTestDatabase } from '@bridge/testing';
 import type { DataSource } from 'typeorm';
@@ -16,6 +16,7 @@ import { SIU_INGESTOR_SCHEMA, siuIngestorMigrations } from '../siu-ingestor.modu
 import type { SiuOptions } from '../siu.options';
 import { PhysicianDirectory } from './physician.directory';
 import { SiuMessageProcessor, type SiuDelivery } from './siu-message.processor';
+import { siuTestOutbox } from '../siu-outbox.spec-helpers';
 
 /**
  * Medium test (docs/testing.md): the processor with its real repositories on a real PostgreSQL, migrated
@@ -105,13 +106,7 @@ describe('SiuMessageProcessor with its repositories on PostgreSQL (medium)', () 
   /** A hospital of its own per test, with its SIU connection saved and one run whose file holds `files`. */
   async function world(file: Buffer[]) {
     const hospitalId = randomUUID();
-    const outbox = new Outbox({
-      service: 'siu-ingestor',
-      schema: SIU_INGESTOR_SCHEMA,
-      rpcTimeoutMs: 1000,
-      outboxPollMs: 1000,
-      outboxIdlePollMs: 1000,
-    });
+    const outbox = siuTestOutbox();
     const metrics = new SiuMetrics(new ServiceMetrics('siu-ingestor'));
     const messages = new SiuMessagesRepository(dataSource);
     const runs = new SiuRunsRepository(dataSource, metrics);

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SIU_SLICE_MESSAGES, SiuSliceStoredEventV1 } from '@bridge/contracts';
 import { SecretBox } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { ServiceMetrics } from '@bridge/observability';
 import { migratedTestDatabase } from '@bridge/testing';
 import { plainToInstance } from 'class-transformer';
@@ -12,6 +11,7 @@ import { SIU_INGESTOR_SCHEMA, siuIngestorMigrations } from '../siu-ingestor.modu
 import { SiuFilesRepository, type SplitMessage } from './siu-files.repository';
 import { SiuMetrics } from './siu-metrics';
 import { SiuRunsRepository } from './siu-runs.repository';
+import { siuTestOutbox } from '../siu-outbox.spec-helpers';
 
 /**
  * Medium test (docs/testing.md): a file's messages are handed to the consumers a slice at a time. The
@@ -44,13 +44,7 @@ describe('SiuFilesRepository.insertMessages on PostgreSQL (medium)', () => {
       }),
     };
     await new SiuRunsRepository(dataSource, new SiuMetrics(new ServiceMetrics('siu-ingestor'))).insert(run);
-    const outbox = new Outbox({
-      service: 'siu-ingestor',
-      schema: SIU_INGESTOR_SCHEMA,
-      rpcTimeoutMs: 1000,
-      outboxPollMs: 1000,
-      outboxIdlePollMs: 1000,
-    });
+    const outbox = siuTestOutbox();
     let relayTold = 0; // the relay's cue to look at its fast pace (OutboxRelay)
     outbox.onWrite(() => relayTold++);
     const files = new SiuFilesRepository(dataSource, outbox);

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DestinationPolicy } from '@bridge/config';
 import { SecretBox } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { ServiceMetrics } from '@bridge/observability';
 import { migratedTestDatabase } from '@bridge/testing';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -17,6 +16,7 @@ import { SiuMetrics } from './siu-metrics';
 import { heartbeatIntervalMs, SiuRunFetcher } from './siu-run.fetcher';
 import { SiuRunSupervisor } from './siu-run.supervisor';
 import { SiuRunsRepository } from './siu-runs.repository';
+import { siuTestOutbox } from '../siu-outbox.spec-helpers';
 
 /**
  * Medium test (docs/testing.md): the fetcher and the supervisor with their repositories on PostgreSQL and a
@@ -76,16 +76,7 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
     dataSource = database.dataSource;
     root = mkdtempSync(join(tmpdir(), 'siu-fetcher-'));
     runs = new SiuRunsRepository(dataSource, new SiuMetrics(new ServiceMetrics('siu-ingestor')));
-    files = new ObservedFiles(
-      dataSource,
-      new Outbox({
-        service: 'siu-ingestor',
-        schema: SIU_INGESTOR_SCHEMA,
-        rpcTimeoutMs: 1000,
-        outboxPollMs: 1000,
-        outboxIdlePollMs: 1000,
-      }),
-    );
+    files = new ObservedFiles(dataSource, siuTestOutbox());
     fetcher = new SiuRunFetcher(
       dataSource,
       files,

@@ -8,7 +8,7 @@ export interface MessagingOptions {
   outboxPollMs: number;
   /**
    * Its pace otherwise (at least outboxPollMs): an idle platform's polls were most of its idle CPU. A row this
-   * process writes brings the fast pace back at once (OutboxRelay.expectRows), so this bounds only how late
+   * process writes brings the fast pace back at once (Outbox.onWrite), so this bounds only how late
    * a row written without telling the relay (another instance's, one left by a crash) is seen.
    */
   outboxIdlePollMs: number;

@@ -116,9 +116,11 @@ export class MllpKeptConnections {
   private take(target: KeptPeer): MllpClient | undefined {
     const connections = this.current(target);
     for (let kept = connections?.idle.pop(); kept; kept = connections?.idle.pop()) {
-      clearTimeout(kept.idleTimer);
-      if (kept.client.idleAndConnected) return kept.client;
-      void kept.client.close();
+      if (kept.client.idleAndConnected) {
+        clearTimeout(kept.idleTimer);
+        return kept.client;
+      }
+      void this.discard(kept);
     }
     return undefined;
   }

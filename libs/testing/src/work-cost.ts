@@ -17,6 +17,17 @@ interface ProcessTimes {
   ppid: number;
   /** utime + stime + cutime + cstime: the process and its children already gone. */
   ticks: number;
+  /** Write system calls (write, writev, send…) of all its threads; 0 where /proc does not let us read them. */
+  writeCalls: number;
+}
+
+/** `syscw` of /proc/<pid>/io: readable for our own processes, or every process as root. */
+function writeCallsOf(pid: string): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 function readProcesses(): Map<number, ProcessTimes> {
@@ -28,7 +39,7 @@ function readProcesses(): Map<number, ProcessTimes> {
       // After "pid (comm) ": field 3 is the state; comm may hold spaces and parentheses, so split after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
-      table.set(Number(entry), { ppid: Number(fields[1]), ticks });
+      table.set(Number(entry), { ppid: Number(fields[1]), ticks, writeCalls: writeCallsOf(entry) });
     } catch {
       // The process ended while we read.
     }
@@ -36,21 +47,36 @@ function readProcesses(): Map<number, ProcessTimes> {
   return table;
 }
 
-/** CPU ticks of each named process tree (the root and every descendant alive now). */
-function treeTicks(roots: Record<string, number[]>): Record<string, number> {
+interface Totals {
+  ticks: number;
+  writeCalls: number;
+}
+
+/** CPU ticks and write calls of each named process tree (the root and every descendant alive now). */
+function treeTotals(roots: Record<string, number[]>): Record<string, Totals> {
   const table = readProcesses();
   const children = new Map<number, number[]>();
   for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const sum = (pid: number): number =>
-    (table.get(pid)?.ticks ?? 0) + (children.get(pid) ?? []).reduce((total, child) => total + sum(child), 0);
+  const sum = (pid: number): Totals =>
+    (children.get(pid) ?? []).map(sum).reduce(add, {
+      ticks: table.get(pid)?.ticks ?? 0,
+      writeCalls: table.get(pid)?.writeCalls ?? 0,
+    });
   return Object.fromEntries(
-    Object.entries(roots).map(([name, pids]) => [name, pids.reduce((total, pid) => total + sum(pid), 0)]),
+    Object.entries(roots).map(([name, pids]) => [
+      name,
+      pids.map(sum).reduce(add, { ticks: 0, writeCalls: 0 }),
+    ]),
   );
+}
+
+function add(a: Totals, b: Totals): Totals {
+  return { ticks: a.ticks + b.ticks, writeCalls: a.writeCalls + b.writeCalls };
 }
 
 /** CPU ticks of all the named process trees together. */
 function totalTicks(processes: Record<string, number[]>): number {
-  return Object.values(treeTicks(processes)).reduce((total, value) => total + value, 0);
+  return Object.values(treeTotals(processes)).reduce((total, value) => total + value.ticks, 0);
 }
 
 /** The postmaster of the server behind `databaseUrl` (its data directory names it; we run as root or its owner). */
@@ -141,7 +167,12 @@ function writesByTable(before: RowWrites, after: RowWrites, units: number): stri
 export interface CpuCost {
   cpuMsPerUnit: number;
   cpuMsByProcess: Record<string, number>;
-  /** `cpu 1.23 ms/unit (gateway 0.40, postgres 0.30, ...)` */
+  /**
+   * Write system calls per unit, summed like the CPU: on loopback each one also runs the receiver's side of
+   * TCP, so fewer is cheaper; a count, it does not move with the machine's load either.
+   */
+  writeCallsPerUnit: number;
+  /** `cpu 1.23 ms/unit (gateway 0.40, postgres 0.30, ...), 9.5 write calls/unit (gateway 2.0, ...)` */
   summary: string;
 }
 
@@ -149,7 +180,7 @@ export interface WorkCost extends CpuCost {
   rowWritesPerUnit: number;
   /** `outbox 4.0, patients 1.0, …` per unit: where the row writes go (benchmarks print it on a line of its own). */
   writesByTable: string;
-  /** `cpu 1.23 ms/unit (gateway 0.40, postgres 0.30, ...), 5.0 row writes/unit` */
+  /** `cpu 1.23 ms/unit (gateway 0.40, ...), 9.5 write calls/unit (gateway 2.0, ...), 5.0 row writes/unit` */
   summary: string;
 }
 
@@ -161,23 +192,30 @@ export interface WorkCost extends CpuCost {
 export function measureCpu(processes: Record<string, number[]>): {
   finish(units: number, unitName: string): CpuCost;
 } {
-  const ticksBefore = treeTicks(processes);
+  const before = treeTotals(processes);
   return {
     finish(units, unitName) {
-      const ticksAfter = treeTicks(processes);
-      const cpuMsByProcess = Object.fromEntries(
-        Object.keys(processes).map((name) => [
-          name,
-          ((ticksAfter[name] - ticksBefore[name]) * 1000) / TICKS_PER_SECOND,
-        ]),
-      );
+      const after = treeTotals(processes);
+      const spent = (field: keyof Totals) =>
+        Object.keys(processes).map((name) => [name, after[name][field] - before[name][field]] as const);
       const perUnit = (value: number) => value / Math.max(units, 1);
-      const cpuMsPerUnit = perUnit(Object.values(cpuMsByProcess).reduce((sum, ms) => sum + ms, 0));
-      const parts = Object.entries(cpuMsByProcess).map(([name, ms]) => `${name} ${perUnit(ms).toFixed(2)}`);
+      const total = (values: (readonly [string, number])[]) =>
+        values.reduce((sum, [, value]) => sum + value, 0);
+      const cpuMs = spent('ticks').map(([name, ticks]) => [name, (ticks * 1000) / TICKS_PER_SECOND] as const);
+      const writeCalls = spent('writeCalls');
+      const cpuMsPerUnit = perUnit(total(cpuMs));
+      const writeCallsPerUnit = perUnit(total(writeCalls));
+      const cpuParts = cpuMs.map(([name, ms]) => `${name} ${perUnit(ms).toFixed(2)}`);
+      const writeParts = writeCalls
+        .filter(([, calls]) => calls > 0)
+        .map(([name, calls]) => `${name} ${perUnit(calls).toFixed(1)}`);
       return {
         cpuMsPerUnit,
-        cpuMsByProcess,
-        summary: `cpu ${cpuMsPerUnit.toFixed(2)} ms/${unitName} (${parts.join(', ')})`,
+        cpuMsByProcess: Object.fromEntries(cpuMs),
+        writeCallsPerUnit,
+        summary:
+          `cpu ${cpuMsPerUnit.toFixed(2)} ms/${unitName} (${cpuParts.join(', ')}), ` +
+          `${writeCallsPerUnit.toFixed(1)} write calls/${unitName} (${writeParts.join(', ')})`,
       };
     },
   };

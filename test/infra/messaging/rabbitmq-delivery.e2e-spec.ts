@@ -24,6 +24,11 @@ import {
   useBroker,
 } from './rabbitmq-transport.harness';
 
+/** Write system calls of this process so far (all its threads): what a socket write costs is counted here. */
+async function writeCalls(): Promise<number> {
+  return Number(/^syscw: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1]);
+}
+
 suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () => {
   useBroker();
 
@@ -66,6 +71,28 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
       );
 
       expect(replies).toEqual(Array.from({ length: 200 }, (_, n) => ({ ok: true, result: n * n })));
+    });
+
+    test("a turn's frames leave in one socket write: 100 requests sent together cost a few write calls", async () => {
+      const pattern = name('count');
+      const server = await transport();
+      const client = await transport();
+      await server.serve(pattern, async () => ({ ok: true, result: 'ok' }));
+      await client.request(pattern, {}, { timeoutMs: 5000, correlationId: 'warm-up' }); // the reply consumer and channels are set up
+
+      const before = await writeCalls();
+      const replies = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          client.request(pattern, {}, { timeoutMs: 10_000, correlationId: 'together' }),
+        ),
+      );
+      const calls = (await writeCalls()) - before;
+
+      expect(replies).toHaveLength(100);
+      // Client and server share this process: one write per frame would be 200 (100 requests, 100 replies),
+      // more with the acks. Coalesced, a turn's frames go together; the bound leaves room for how the
+      // replies happen to spread over turns.
+      expect(calls).toBeLessThan(40);
     });
   });
 

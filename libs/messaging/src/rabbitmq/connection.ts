@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
 import { AmqpConnectionManagerClass as AmqpConnectionManager } from 'amqp-connection-manager';
 import { describe } from './amqp-channel-helpers';
+import { coalesceFrameWrites } from './coalesced-writes';
 
 export interface ConnectionOptions {
   url: string;
@@ -119,6 +120,7 @@ export class ConnectionManager {
   }
 
   private async connected(connection: ChannelModel): Promise<void> {
+    if (!coalesceFrameWrites(connection)) this.logger.warn('amqplib changed: frames are written one by one');
     try {
       await this.prepare(connection);
     } catch (error) {

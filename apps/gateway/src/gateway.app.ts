@@ -1,6 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatewayEnv, loadConfig, parseTrustProxy, type ServiceAppOptions } from '@bridge/config';
+import {
+  fastifyTrustProxy,
+  GatewayEnv,
+  loadConfig,
+  parseTrustProxy,
+  type ServiceAppOptions,
+} from '@bridge/config';
 import { createLogger, PinoNestLogger } from '@bridge/logging';
 import { ServiceMetrics } from '@bridge/observability';
 import { installCareWeb } from './care-web/care-web';
@@ -24,7 +30,8 @@ export async function createGatewayApp(
   // Only TRUST_PROXY's proxies may name the client: the failed-attempt limits key on this address.
   const adapter = new FastifyAdapter({
     bodyLimit: 1_048_576,
-    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    // loadConfig refused an unreadable TRUST_PROXY, so it parses here.
+    trustProxy: fastifyTrustProxy(parseTrustProxy(config.TRUST_PROXY) ?? false),
     rewriteUrl: canonicalScimUrl,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {

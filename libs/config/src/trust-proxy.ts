@@ -25,6 +25,23 @@ export function parseTrustProxy(value: string | undefined): TrustProxySetting | 
   return entries.every(isAddressOrCidr) ? entries : undefined;
 }
 
+/** What Fastify's `trustProxy` option takes for a setting: proxy addresses as they are, a hop count as a rule. */
+export type FastifyTrustProxy = false | string[] | ((address: string, hop: number) => boolean);
+
+/**
+ * The setting as Fastify's `trustProxy`. Fastify 5.12 no longer reads a number (it fails closed: a hop count
+ * cannot check who is connecting), so TRUST_PROXY=1 given as a number would silently trust nobody and every
+ * client behind the load balancer would share its address, and its failed-attempt limits. PRODUCT.md offers
+ * the hop count, so it is given as the rule Fastify 5.11 applied to one: the `hops` nearest hops are proxies,
+ * the next address is the client. Like any hop count it believes whoever connects: right only when nothing
+ * reaches the gateway except through those proxies (README, Operations).
+ */
+export function fastifyTrustProxy(setting: TrustProxySetting): FastifyTrustProxy {
+  if (typeof setting !== 'number') return setting;
+  const hops = setting;
+  return (_address, hop) => hop < hops;
+}
+
 function isAddressOrCidr(entry: string): boolean {
   const [address, prefix, ...rest] = entry.split('/');
   const family = isIP(address);

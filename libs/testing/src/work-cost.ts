@@ -21,8 +21,8 @@ interface ProcessTimes {
   writeCalls: number;
 }
 
-/** `syscw` of /proc/<pid>/io: readable for our own processes, or every process as root. */
-function writeCallsOf(pid: string): number {
+/** `syscw` of /proc/<pid>/io (`self`: this process): readable for our own processes, or every process as root. */
+export function writeCallsOf(pid: string): number {
   try {
     return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
   } catch {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectEventually } from '../../../libs/testing/src/rabbitmq';
+import { writeCallsOf } from '../../../libs/testing/src/work-cost';
 import {
   canLaunch,
   deferred,
@@ -23,11 +24,6 @@ import {
   transport,
   useBroker,
 } from './rabbitmq-transport.harness';
-
-/** Write system calls of this process so far (all its threads): what a socket write costs is counted here. */
-async function writeCalls(): Promise<number> {
-  return Number(/^syscw: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1]);
-}
 
 suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () => {
   useBroker();
@@ -80,13 +76,13 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
       await server.serve(pattern, async () => ({ ok: true, result: 'ok' }));
       await client.request(pattern, {}, { timeoutMs: 5000, correlationId: 'warm-up' }); // the reply consumer and channels are set up
 
-      const before = await writeCalls();
+      const before = writeCallsOf('self');
       const replies = await Promise.all(
         Array.from({ length: 100 }, () =>
           client.request(pattern, {}, { timeoutMs: 10_000, correlationId: 'together' }),
         ),
       );
-      const calls = (await writeCalls()) - before;
+      const calls = writeCallsOf('self') - before;
 
       expect(replies).toHaveLength(100);
       // Client and server share this process: one write per frame would be 200 (100 requests, 100 replies),

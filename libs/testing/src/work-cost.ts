@@ -17,11 +17,12 @@ interface ProcessTimes {
   ppid: number;
   /** utime + stime + cutime + cstime: the process and its children already gone. */
   ticks: number;
-  /** Write system calls (write, writev, send…) of all its threads; 0 where /proc does not let us read them. */
-  writeCalls: number;
 }
 
-/** `syscw` of /proc/<pid>/io (`self`: this process): readable for our own processes, or every process as root. */
+/**
+ * Write system calls (write, writev, send…) of all the process's threads, `syscw` of /proc/<pid>/io (`self`:
+ * this process); 0 where /proc does not let us read them (we can read our own processes', or every one as root).
+ */
 export function writeCallsOf(pid: string): number {
   try {
     return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
@@ -39,7 +40,7 @@ function readProcesses(): Map<number, ProcessTimes> {
       // After "pid (comm) ": field 3 is the state; comm may hold spaces and parentheses, so split after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ticks = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
-      table.set(Number(entry), { ppid: Number(fields[1]), ticks, writeCalls: writeCallsOf(entry) });
+      table.set(Number(entry), { ppid: Number(fields[1]), ticks });
     } catch {
       // The process ended while we read.
     }
@@ -52,7 +53,10 @@ interface Totals {
   writeCalls: number;
 }
 
-/** CPU ticks and write calls of each named process tree (the root and every descendant alive now). */
+/**
+ * CPU ticks and write calls of each named process tree (the root and every descendant alive now). Every
+ * process's stat is read to find the trees; the write calls only of the processes in them.
+ */
 function treeTotals(roots: Record<string, number[]>): Record<string, Totals> {
   const table = readProcesses();
   const children = new Map<number, number[]>();
@@ -60,7 +64,7 @@ function treeTotals(roots: Record<string, number[]>): Record<string, Totals> {
   const sum = (pid: number): Totals =>
     (children.get(pid) ?? []).map(sum).reduce(add, {
       ticks: table.get(pid)?.ticks ?? 0,
-      writeCalls: table.get(pid)?.writeCalls ?? 0,
+      writeCalls: table.has(pid) ? writeCallsOf(String(pid)) : 0,
     });
   return Object.fromEntries(
     Object.entries(roots).map(([name, pids]) => [

@@ -5,13 +5,13 @@ import {
   type AppointmentMessageV2,
 } from '@bridge/contracts';
 import { SecretBox } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { migratedTestDatabase } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { patientImportMigrations } from '../patient-import.module';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
+import { patientImportTestOutbox } from '../patient-import-outbox.spec-helpers';
 import { AppliedMessagesRepository } from './applied-messages.repository';
 import { AppointmentsRepository } from './appointments.repository';
 import { SiuCareFlowsRepository } from './siu-care-flows.repository';
@@ -37,13 +37,7 @@ describe('AppointmentsService with its repositories on PostgreSQL (medium)', () 
       patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
     );
     dataSource = database.dataSource;
-    const outbox = new Outbox({
-      service: 'patient-import',
-      schema: PATIENT_IMPORT_SCHEMA,
-      rpcTimeoutMs: 1000,
-      outboxPollMs: 1000,
-      outboxIdlePollMs: 1000,
-    });
+    const outbox = patientImportTestOutbox();
     // Every definition exists but `retired`: the definition check is not what this test is about.
     const definitions = {
       get: async (_hospitalId: string, key: string) => {

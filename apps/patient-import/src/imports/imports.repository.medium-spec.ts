@@ -1,11 +1,11 @@
 import { ImportLookupAnsweredEventV1, validatePayload } from '@bridge/contracts';
 import { SecretBox } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { migratedTestDatabase } from '@bridge/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { patientImportMigrations } from '../patient-import.module';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
+import { patientImportTestOutbox } from '../patient-import-outbox.spec-helpers';
 import { ImportsRepository, type NewImportSession } from './imports.repository';
 
 /**
@@ -25,13 +25,7 @@ describe('ImportsRepository.insertMany (medium)', () => {
       patientImportMigrations(new SecretBox(randomBytes(32).toString('base64'))),
     );
     dataSource = database.dataSource;
-    const outbox = new Outbox({
-      service: 'patient-import',
-      schema: PATIENT_IMPORT_SCHEMA,
-      rpcTimeoutMs: 1000,
-      outboxPollMs: 1000,
-      outboxIdlePollMs: 1000,
-    });
+    const outbox = patientImportTestOutbox();
     sessions = new ImportsRepository(dataSource, outbox);
   });
 

@@ -1,5 +1,4 @@
 import { SecretBox } from '@bridge/database';
-import { Outbox } from '@bridge/messaging';
 import { createTestDatabase, openMigrated } from '@bridge/testing';
 import type { AppointmentMessageV1 } from '@bridge/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -12,6 +11,7 @@ import { SiuPatientsRepository } from '../appointments/siu-patients.repository';
 import type { CareFlowDefinitionsService } from '../care-flow-definitions/care-flow-definitions.service';
 import { patientImportMigrations } from '../patient-import.module';
 import { PATIENT_IMPORT_SCHEMA } from '../patient-import.schema';
+import { patientImportTestOutbox } from '../patient-import-outbox.spec-helpers';
 import { SiuMessageRows1796290000001 } from './1796290000001-siu-message-rows';
 
 /**
@@ -128,13 +128,7 @@ describe('SiuMessageRows migration (medium)', () => {
     ]);
 
     // The service: a redelivered old message answers its first result; a new message replays the history.
-    const outbox = new Outbox({
-      service: 'patient-import',
-      schema: PATIENT_IMPORT_SCHEMA,
-      rpcTimeoutMs: 1000,
-      outboxPollMs: 1000,
-      outboxIdlePollMs: 1000,
-    });
+    const outbox = patientImportTestOutbox();
     const service = new AppointmentsService(
       dataSource,
       new SiuPatientsRepository(outbox),

@@ -24,8 +24,18 @@ interface ProcessTimes {
  * this process); 0 where /proc does not let us read them (we can read our own processes', or every one as root).
  */
 export function writeCallsOf(pid: string): number {
+  return ioCountOf(pid, 'syscw');
+}
+
+/** Read system calls (read, readv, recv…), `syscr` of /proc/<pid>/io; as `writeCallsOf`. */
+export function readCallsOf(pid: string): number {
+  return ioCountOf(pid, 'syscr');
+}
+
+function ioCountOf(pid: string, field: 'syscr' | 'syscw'): number {
   try {
-    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return Number(new RegExp(`^${field}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
   } catch {
     return 0;
   }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expectEventually } from '../../../libs/testing/src/rabbitmq';
-import { writeCallsOf } from '../../../libs/testing/src/work-cost';
+import { readCallsOf, writeCallsOf } from '../../../libs/testing/src/work-cost';
 import {
   canLaunch,
   deferred,
@@ -89,6 +89,26 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
       // more with the acks. Coalesced, a turn's frames go together; the bound leaves room for how the
       // replies happen to spread over turns.
       expect(calls).toBeLessThan(40);
+    });
+
+    test('an RPC costs the broker no confirm frames: one socket read for the request, one for the reply', async () => {
+      const pattern = name('unconfirmed');
+      const server = await transport();
+      const client = await transport();
+      await server.serve(pattern, async () => ({ ok: true, result: 'ok' }));
+      await client.request(pattern, {}, { timeoutMs: 5000, correlationId: 'warm-up' });
+
+      const before = readCallsOf('self');
+      for (let i = 0; i < 50; i++) {
+        await client.request(pattern, { i }, { timeoutMs: 5000, correlationId: 'one-by-one' });
+      }
+      const reads = readCallsOf('self') - before;
+
+      // Client and server share this process, on two connections: the server reads the request, the client
+      // its reply, 100 in all. A publisher confirm for each request (to the client) and each reply (to the
+      // server) would come apart from those frames, in reads of their own: about 200.
+      expect(reads).toBeGreaterThanOrEqual(100);
+      expect(reads).toBeLessThan(140);
     });
   });
 

@@ -1,20 +1,21 @@
 import type { Logger } from '@nestjs/common';
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ConnectionManager } from './connection';
 import { InFlight } from '../in-flight';
 import { closeQuietly, describe } from './amqp-channel-helpers';
 
 /**
- * A queue consumer that survives reconnects: it owns one confirm channel per connection (so prefetch
- * is per consumer and a channel error stays local), declares its queues, consumes with manual ack,
- * and attaches itself again on every new connection or after its channel alone was closed.
- * Subclasses say what to declare and how to handle one delivery.
+ * A queue consumer that survives reconnects: it owns one channel per connection (so prefetch is per
+ * consumer and a channel error stays local), declares its queues, consumes with manual ack, and attaches
+ * itself again on every new connection or after its channel alone was closed. Subclasses say which kind
+ * of channel (a confirm channel only if they need to know the broker took what they publish), what to
+ * declare and how to handle one delivery.
  */
-export abstract class QueueConsumer {
+export abstract class QueueConsumer<C extends Channel = Channel> {
   /** Why this consumer is not consuming (a failed declare, say); reported by health(). */
   problem: string | undefined;
   private attachedTo: ChannelModel | undefined;
-  private channel: ConfirmChannel | undefined;
+  private channel: C | undefined;
   private consumerTag: string | undefined;
   private stopped = false;
   private failures = 0;
@@ -27,18 +28,20 @@ export abstract class QueueConsumer {
     readonly label: string,
   ) {}
 
+  /** Opens the consumer's channel on `connection`. */
+  protected abstract openChannel(connection: ChannelModel): Promise<C>;
   /** Declares what this consumer reads from (same arguments every time), sets prefetch; returns the queue. */
-  protected abstract declare(channel: ConfirmChannel): Promise<string>;
+  protected abstract declare(channel: C): Promise<string>;
   /** Handles one delivery up to its ack or nack. Must not reject. */
-  protected abstract handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void>;
+  protected abstract handle(channel: C, message: ConsumeMessage): Promise<void>;
 
   /** Starts consuming on `connection` unless already doing so there. Rejects if a declaration failed. */
   async attach(connection: ChannelModel): Promise<void> {
     if (this.stopped || this.attachedTo === connection) return;
     this.attachedTo = connection;
-    let channel: ConfirmChannel | undefined;
+    let channel: C | undefined;
     try {
-      channel = await connection.createConfirmChannel();
+      channel = await this.openChannel(connection);
       const opened = channel;
       opened.on('error', (error: Error) => (this.problem = `${this.label}: ${error.message}`));
       opened.on('close', () => this.channelClosed(connection, opened));
@@ -75,7 +78,7 @@ export abstract class QueueConsumer {
     await closeQuietly(channel);
   }
 
-  private deliver(channel: ConfirmChannel, message: ConsumeMessage | null): void {
+  private deliver(channel: C, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled us (queue deleted): closing the channel re-attaches, which re-declares.
       this.logger.warn(`${this.label}: consumer cancelled by the broker, re-attaching`);
@@ -89,7 +92,7 @@ export abstract class QueueConsumer {
       );
   }
 
-  private channelClosed(connection: ChannelModel, channel: ConfirmChannel): void {
+  private channelClosed(connection: ChannelModel, channel: C): void {
     if (this.channel === channel) {
       this.channel = undefined;
       this.consumerTag = undefined;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import {
   PoisonMessageError,
   type EventConsumeHandler,
@@ -30,7 +30,7 @@ const MAX_REASON_CHARS = 1000;
  * copy is not confirmed the original is requeued instead, so a message is never in neither place; at
  * worst it is in both, and the consumer's inbox dedupes by messageId.
  */
-export class EventConsumer extends QueueConsumer {
+export class EventConsumer extends QueueConsumer<ConfirmChannel> {
   constructor(
     connections: ConnectionManager,
     private readonly event: string,
@@ -38,6 +38,11 @@ export class EventConsumer extends QueueConsumer {
     private readonly handler: EventConsumeHandler,
   ) {
     super(connections, new Logger(`RabbitMq:${options.queue}`), `queue ${options.queue}`);
+  }
+
+  /** A confirm channel: the original is acked only once the broker confirmed its retry or DLQ copy. */
+  protected openChannel(connection: ChannelModel): Promise<ConfirmChannel> {
+    return connection.createConfirmChannel();
   }
 
   protected async declare(channel: ConfirmChannel): Promise<string> {

@@ -1,21 +1,14 @@
 import { DomainError } from '@bridge/contracts';
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { RequestOptions, RpcEnvelope } from '../transport';
 import type { ConnectionManager } from './connection';
 import { declareRpcQueue, DIRECT_REPLY_TO, HEADERS, rpcQueue } from './topology';
-import {
-  CONTENT_TYPE,
-  closeQuietly,
-  describe,
-  encode,
-  isNack,
-  publishConfirmed,
-} from './amqp-channel-helpers';
+import { CONTENT_TYPE, closeQuietly, describe, encode } from './amqp-channel-helpers';
 
 interface Pending {
   pattern: string;
-  channel: ConfirmChannel;
+  channel: Channel;
   resolve(envelope: RpcEnvelope): void;
   reject(error: DomainError): void;
 }
@@ -25,9 +18,16 @@ interface Pending {
  * the request (RabbitMQ requires that, and noAck: replies are transient by design). The request's own
  * AMQP messageId is the key the reply echoes as its correlationId: the caller's correlationId is a
  * tracing id that many concurrent requests share, so it cannot tell replies apart.
+ *
+ * Requests are not publisher-confirmed: the reply is the confirmation. Every way a request can fail to
+ * arrive still ends the call with a clear error: no queue for the pattern -> the broker returns the
+ * mandatory request (SERVICE_UNAVAILABLE at once); the channel or connection lost -> SERVICE_UNAVAILABLE
+ * at once; anything else (a request the broker dropped, a blocked connection) -> RPC_TIMEOUT at the
+ * deadline, which is when a confirm that never came would have failed it too. A confirm would cost the
+ * broker a frame, and the caller a socket read and a wake-up, per request.
  */
 export class RpcClient {
-  private channel: Promise<ConfirmChannel> | undefined;
+  private channel: Promise<Channel> | undefined;
   private readonly pending = new Map<string, Pending>();
   /** Request queues declared per connection, so a request waits in the queue for a server still starting. */
   private readonly declared = new WeakMap<ChannelModel, Map<string, Promise<void>>>();
@@ -55,16 +55,11 @@ export class RpcClient {
         },
       };
       this.pending.set(requestId, entry);
-      // Confirmed, so a request the broker never took fails fast instead of timing out. The expiration
-      // makes the broker drop a request nobody took in time rather than have it run late. Not persistent:
-      // a request lives no longer than its caller waits, and one lost with the broker ends in RPC_TIMEOUT
-      // at the caller, never silently; writing it to disk would only slow every call.
-      publishConfirmed(
-        channel,
-        '',
-        rpcQueue(pattern),
-        encode(payload),
-        {
+      // The expiration makes the broker drop a request nobody took in time rather than have it run late.
+      // Not persistent: a request lives no longer than its caller waits, and one lost with the broker ends
+      // in RPC_TIMEOUT at the caller, never silently; writing it to disk would only slow every call.
+      try {
+        channel.publish('', rpcQueue(pattern), encode(payload), {
           messageId: requestId,
           correlationId: options.correlationId,
           replyTo: DIRECT_REPLY_TO,
@@ -76,14 +71,13 @@ export class RpcClient {
             [HEADERS.deadline]: deadline,
             ...(options.traceparent ? { [HEADERS.traceparent]: options.traceparent } : {}),
           },
-        },
-        remaining,
-      ).catch((error: unknown) => {
-        const why = isNack(error)
-          ? 'RabbitMQ refused the request'
-          : `request not confirmed: ${describe(error)}`;
-        this.pending.get(requestId)?.reject(new DomainError('SERVICE_UNAVAILABLE', `${pattern}: ${why}.`));
-      });
+        });
+      } catch (error) {
+        // amqplib throws when the channel closed since channelBy() handed it over.
+        entry.reject(
+          new DomainError('SERVICE_UNAVAILABLE', `${pattern}: request not sent: ${describe(error)}.`),
+        );
+      }
     });
   }
 
@@ -96,7 +90,7 @@ export class RpcClient {
    * The reply channel on the live connection with the request queue declared. A connection that dies
    * under our feet is waited out (up to the deadline) like one that is down already.
    */
-  private async channelBy(pattern: string, deadline: number): Promise<ConfirmChannel> {
+  private async channelBy(pattern: string, deadline: number): Promise<Channel> {
     for (;;) {
       const connection = await this.connections.connectionBy(deadline);
       try {
@@ -140,9 +134,9 @@ export class RpcClient {
     return declaring;
   }
 
-  private replyChannel(connection: ChannelModel): Promise<ConfirmChannel> {
+  private replyChannel(connection: ChannelModel): Promise<Channel> {
     if (!this.channel) {
-      const opening = connection.createConfirmChannel().then(async (channel) => {
+      const opening = connection.createChannel().then(async (channel) => {
         channel.on('error', () => undefined);
         channel.on('close', () => {
           if (this.channel === opening) this.channel = undefined;
@@ -180,7 +174,7 @@ export class RpcClient {
   }
 
   /** Replies travel only to the channel that sent the request: with it gone, nobody will answer. */
-  private replyChannelClosed(channel: ConfirmChannel): void {
+  private replyChannelClosed(channel: Channel): void {
     for (const entry of [...this.pending.values()]) {
       if (entry.channel === channel) {
         entry.reject(

@@ -1,6 +1,6 @@
 import { DomainError } from '@bridge/contracts';
 import { Logger } from '@nestjs/common';
-import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RpcEnvelope, RpcServeHandler } from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
@@ -12,7 +12,7 @@ import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './
  * a competing consumer. The request is acked after the reply is sent, so a server that dies mid-request
  * leaves it to another instance (if the caller is still waiting).
  */
-export class RpcServer extends QueueConsumer {
+export class RpcServer extends QueueConsumer<Channel> {
   constructor(
     connections: ConnectionManager,
     private readonly pattern: string,
@@ -22,13 +22,22 @@ export class RpcServer extends QueueConsumer {
     super(connections, new Logger(`RabbitMq:rpc.${pattern}`), `rpc ${pattern}`);
   }
 
-  protected async declare(channel: ConfirmChannel): Promise<string> {
+  /**
+   * A plain channel, not a confirm channel: the caller's reply (or its timeout) is the only confirmation a
+   * reply needs, and a broker confirm per reply would be one more frame, socket write and wake-up for
+   * nothing.
+   */
+  protected openChannel(connection: ChannelModel): Promise<Channel> {
+    return connection.createChannel();
+  }
+
+  protected async declare(channel: Channel): Promise<string> {
     await declareRpcQueue(channel, this.pattern);
     await channel.prefetch(this.prefetch);
     return rpcQueue(this.pattern);
   }
 
-  protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  protected async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     const { messageId, correlationId, replyTo, headers } = propertiesOf(message);
     // The broker drops requests that expire in the queue; this catches the ones that expired while
     // waiting in our prefetch buffer or were redelivered after the caller gave up. Nobody waits for them.

@@ -1,11 +1,15 @@
 /**
  * Every validation a test makes in this process is also made by class-validator itself, and the two must
  * agree: a plan that accepts what class-validator refuses would let a bad payload in (libs/contracts
- * validation-plan.ts). A plan stricter than class-validator only costs time, but is a defect too. The
- * suites' payloads, valid and refused, are the corpus; a disagreement fails the test file. Only this
- * process's validations are seen: a service a test starts as a child process validates unchecked.
+ * validation-plan.ts). A plan stricter than class-validator only costs time, but is a defect too. Likewise
+ * every payload instance built from a plan (payload-instances.ts) must be the one class-transformer builds:
+ * the same classes, keys, order and values. The suites' payloads, valid and refused, are the corpus; a
+ * disagreement fails the test file. Only this process's validations are seen: a service a test starts as a
+ * child process validates unchecked.
  */
+import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { PayloadInstances } from '../../libs/contracts/src/payload-instances';
 import { ValidationPlans, VALIDATOR_OPTIONS } from '../../libs/contracts/src/validation-plan';
 
 const disagreements: string[] = [];
@@ -23,6 +27,67 @@ ValidationPlans.prototype.accepts = function crossChecked(this: ValidationPlans,
   }
   return verdict;
 };
+
+const instantiate = PayloadInstances.prototype.instantiate;
+
+PayloadInstances.prototype.instantiate = function crossChecked<T extends object>(
+  this: PayloadInstances,
+  payloadClass: new () => T,
+  plain: object,
+): T | undefined {
+  // On a copy: class-transformer may change its source (a discriminator property), the plan must not see that.
+  const expected = plainToInstance(payloadClass, copyOf(plain));
+  const built = instantiate.call(this, payloadClass, plain) as T | undefined;
+  const difference = built === undefined ? undefined : differenceBetween(built, expected, payloadClass.name);
+  if (difference) disagreements.push(`${difference} for ${safeJson(plain)}`);
+  return built;
+};
+
+/**
+ * A deep copy of arrays and plain objects (own keys, `__proto__` included, as JSON.parse makes them); other
+ * values shared. Not structuredClone: under Jest its copies belong to another realm (another Object).
+ */
+function copyOf<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyOf) as T;
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    return value;
+  const copy = {};
+  for (const key of Object.keys(value)) {
+    const property = {
+      value: copyOf((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    };
+    Object.defineProperty(copy, key, property);
+  }
+  return copy as T;
+}
+
+/** Where two values differ (prototype, keys and their order, primitives), or undefined when they do not. */
+function differenceBetween(built: unknown, expected: unknown, path: string): string | undefined {
+  if (typeof built !== 'object' || built === null || typeof expected !== 'object' || expected === null) {
+    return Object.is(built, expected)
+      ? undefined
+      : `${path}: built ${String(built)}, class-transformer ${String(expected)}`;
+  }
+  if (Object.getPrototypeOf(built) !== Object.getPrototypeOf(expected)) {
+    return `${path}: built a ${built.constructor?.name}, class-transformer a ${expected.constructor?.name}`;
+  }
+  const keys = Object.keys(built);
+  if (keys.join() !== Object.keys(expected).join()) {
+    return `${path}: built keys ${keys.join()}, class-transformer ${Object.keys(expected).join()}`;
+  }
+  for (const key of keys) {
+    const difference = differenceBetween(
+      (built as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
+    if (difference) return difference;
+  }
+  return undefined;
+}
 
 afterAll(() => {
   expect(disagreements).toEqual([]);

@@ -43,8 +43,8 @@ export interface RabbitMqTransportOptions {
 /**
  * The production transport over RabbitMQ (amqplib): durable topology, publisher confirms for events, manual
  * acks, retries through per-delay retry queues, a DLQ per subscription, RPC over durable request queues with
- * direct reply-to (the reply confirms the request), and reconnection (amqp-connection-manager) that re-declares and re-attaches everything. See topology.ts for the
- * names and arguments.
+ * direct reply-to (the reply confirms the request), and reconnection (amqp-connection-manager) that
+ * re-declares and re-attaches everything. See topology.ts for the names and arguments.
  */
 export class RabbitMqTransport implements Transport {
   readonly kind = 'rabbitmq' as const;

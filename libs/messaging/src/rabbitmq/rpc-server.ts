@@ -23,8 +23,8 @@ export class RpcServer extends QueueConsumer<Channel> {
   }
 
   /**
-   * A plain channel, not a confirm channel: the caller's reply (or its timeout) is the only confirmation a
-   * reply needs, and a broker confirm per reply would be one more frame, socket write and wake-up for
+   * A plain channel, not a confirm channel: a reply needs no confirmation (its caller either gets it or
+   * times out), and a broker confirm per reply would be one more frame, socket write and wake-up for
    * nothing.
    */
   protected openChannel(connection: ChannelModel): Promise<Channel> {

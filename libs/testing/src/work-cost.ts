@@ -32,10 +32,11 @@ export function readCallsOf(pid: string): number {
   return ioCountOf(pid, 'syscr');
 }
 
-function ioCountOf(pid: string, field: 'syscr' | 'syscw'): number {
+const IO_COUNTS = { syscr: /^syscr: (\d+)$/m, syscw: /^syscw: (\d+)$/m };
+
+function ioCountOf(pid: string, field: keyof typeof IO_COUNTS): number {
   try {
-    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
-    return Number(new RegExp(`^${field}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+    return Number(IO_COUNTS[field].exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
   } catch {
     return 0;
   }

@@ -10,6 +10,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { PayloadInstances } from '../../libs/contracts/src/payload-instances';
+import { differenceBetween } from '../../libs/contracts/src/payload-instances.spec-helpers';
 import { ValidationPlans, VALIDATOR_OPTIONS } from '../../libs/contracts/src/validation-plan';
 
 const disagreements: string[] = [];
@@ -62,31 +63,6 @@ function copyOf<T>(value: T): T {
     Object.defineProperty(copy, key, property);
   }
   return copy as T;
-}
-
-/** Where two values differ (prototype, keys and their order, primitives), or undefined when they do not. */
-function differenceBetween(built: unknown, expected: unknown, path: string): string | undefined {
-  if (typeof built !== 'object' || built === null || typeof expected !== 'object' || expected === null) {
-    return Object.is(built, expected)
-      ? undefined
-      : `${path}: built ${String(built)}, class-transformer ${String(expected)}`;
-  }
-  if (Object.getPrototypeOf(built) !== Object.getPrototypeOf(expected)) {
-    return `${path}: built a ${built.constructor?.name}, class-transformer a ${expected.constructor?.name}`;
-  }
-  const keys = Object.keys(built);
-  if (keys.join() !== Object.keys(expected).join()) {
-    return `${path}: built keys ${keys.join()}, class-transformer ${Object.keys(expected).join()}`;
-  }
-  for (const key of keys) {
-    const difference = differenceBetween(
-      (built as Record<string, unknown>)[key],
-      (expected as Record<string, unknown>)[key],
-      `${path}.${key}`,
-    );
-    if (difference) return difference;
-  }
-  return undefined;
 }
 
 afterAll(() => {

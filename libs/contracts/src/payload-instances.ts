@@ -122,11 +122,11 @@ export class PayloadInstances {
     const properties = new Map<string, PropertyType>();
     for (const name of validatedProperties(type)) {
       if (storage.findTransformMetadatas(type, name, TransformationType.PLAIN_TO_CLASS).length) return null;
-      const metadata = storage.findTypeMetadata(type, name);
       if (skipsKey(type.prototype as object, probe, name)) {
         properties.set(name, SKIPPED);
         continue;
       }
+      const metadata = storage.findTypeMetadata(type, name);
       if (!metadata) {
         properties.set(name, PLAIN);
         continue;

@@ -24,23 +24,14 @@ interface ProcessTimes {
  * this process); 0 where /proc does not let us read them (we can read our own processes', or every one as root).
  */
 export function writeCallsOf(pid: string): number {
-  return ioCountOf(pid, 'syscw');
-}
-
-/** Read system calls (read, readv, recv…), `syscr` of /proc/<pid>/io; as `writeCallsOf`. */
-export function readCallsOf(pid: string): number {
-  return ioCountOf(pid, 'syscr');
-}
-
-const IO_COUNTS = { syscr: /^syscr: (\d+)$/m, syscw: /^syscw: (\d+)$/m };
-
-function ioCountOf(pid: string, field: keyof typeof IO_COUNTS): number {
   try {
-    return Number(IO_COUNTS[field].exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+    return Number(WRITE_CALLS.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
   } catch {
     return 0;
   }
 }
+
+const WRITE_CALLS = /^syscw: (\d+)$/m;
 
 function readProcesses(): Map<number, ProcessTimes> {
   const table = new Map<number, ProcessTimes>();

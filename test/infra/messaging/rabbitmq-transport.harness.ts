@@ -57,6 +57,11 @@ export async function transport(options: Partial<RabbitMqTransportOptions> = {})
   return created;
 }
 
+/** Closes the transports the test created (after each test, or before a test's own teardown). */
+export async function closeTransports(): Promise<void> {
+  await Promise.all(transports.splice(0).map((created) => created.close()));
+}
+
 export function publishOptions(messageId = randomUUID()): { messageId: string; correlationId: string } {
   return { messageId, correlationId: `corr-${messageId}` };
 }
@@ -113,7 +118,7 @@ export function useBroker(): void {
   });
 
   afterEach(async () => {
-    await Promise.all(transports.splice(0).map((created) => created.close()));
+    await closeTransports();
     // Jest fails a test on an unhandled rejection too; this also catches ones surfacing between tests.
     expect(unhandled).toEqual([]);
   });

@@ -63,7 +63,9 @@ function summary() {
   const bySequence = new Map();
   for (const marks of recorded) {
     const key = marks.map(([label]) => label).join(' > ');
-    bySequence.set(key, [...(bySequence.get(key) ?? []), marks]);
+    const same = bySequence.get(key) ?? [];
+    same.push(marks);
+    bySequence.set(key, same);
   }
   const [sequence, lookups] = [...bySequence].sort((a, b) => b[1].length - a[1].length)[0];
   const labels = sequence.split(' > ');

@@ -62,6 +62,14 @@ export class DatabaseModule {
  */
 export const POOL_IDLE_TIMEOUT_MS = 5 * 60_000;
 
+/**
+ * How long a pooled connection lives at most (it is closed when next idle). A journal row is changed in its
+ * day partition by name (MessageJournal.update), so a connection prepares a statement per day: a day's
+ * life keeps that to one or two, where a connection busy for months would fill its cap of prepared
+ * statements (prepared-statements.ts) and keep those of partitions long dropped.
+ */
+export const POOL_MAX_LIFETIME_S = 24 * 3600;
+
 export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOptions {
   return {
     type: 'postgres',
@@ -77,6 +85,7 @@ export function dataSourceOptions(options: DatabaseModuleOptions): DataSourceOpt
     extra: {
       max: options.poolSize ?? 10,
       idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+      maxLifetimeSeconds: POOL_MAX_LIFETIME_S,
       // An idle connection (and its 5-minute timer) must not keep a process alive that has nothing else to do.
       allowExitOnIdle: true,
       ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),

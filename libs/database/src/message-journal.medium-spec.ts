@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '@bridge/testing';
 import { DataSource } from 'typeorm';
 import { MessageJournal, type MessageLogTable } from './message-journal';
+import { ensureDayPartition } from './retention/daily-partitions';
 import { toMessageView, type MessageLogRow } from './sql-conditions';
 
 /**
@@ -136,7 +137,7 @@ describe('MessageJournal (PostgreSQL)', () => {
   it('finds the row by the created_at append answered, to the microsecond, and no other', async () => {
     const journal = new MessageJournal(dataSource, exchanges);
     const id = randomUUID();
-    const createdAt = await journal.append({
+    const written = await journal.append({
       id,
       hospital_id: hospitalA,
       channel: 'a19',
@@ -145,14 +146,79 @@ describe('MessageJournal (PostgreSQL)', () => {
       status: 'sent',
       created_at: '2026-04-01 10:07:00.123456+00',
     });
+    // A table without partitions: its rows have none to name.
+    expect(written).toEqual({ createdAt: '2026-04-01 10:07:00.123456+00' });
     // A Date would have kept 10:07:00.123 and missed the row.
     await journal.update(
       { hospitalId: hospitalA, id, createdAt: '2026-04-01 10:07:00.123+00' },
       { status: 'failed' },
     );
     expect(await journal.find(id, 'summary')).toMatchObject({ status: 'sent' });
-    await journal.update({ hospitalId: hospitalA, id, createdAt }, { status: 'replied' });
+    await journal.update({ hospitalId: hospitalA, id, ...written }, { status: 'replied' });
     expect(await journal.find(id, 'summary')).toMatchObject({ status: 'replied' });
+  });
+
+  it('changes a row of a partitioned journal in the partition that took it, and answers no name it would not make', async () => {
+    const daily: MessageLogTable = { ...exchanges, table: 'daily' };
+    await dataSource.query(`
+      CREATE TABLE journal_test.daily (LIKE journal_test.exchanges INCLUDING DEFAULTS, PRIMARY KEY (id, created_at))
+      PARTITION BY RANGE (created_at)`);
+    await dataSource.query(`CREATE TABLE journal_test.daily_default PARTITION OF journal_test.daily DEFAULT`);
+    await ensureDayPartition(dataSource, daily, new Date('2026-04-02T00:00:00Z'));
+    // Not a name daily-partitions.ts makes: its rows are changed through the parent.
+    await dataSource.query(`
+      CREATE TABLE journal_test.daily_extra PARTITION OF journal_test.daily
+      FOR VALUES FROM ('2026-05-01') TO ('2026-05-02')`);
+    const journal = new MessageJournal(dataSource, daily);
+    const columns = (id: string, createdAt: string) => ({
+      id,
+      hospital_id: hospitalA,
+      channel: 'a19',
+      direction: 'outbound',
+      type: 'QRY^A19',
+      status: 'sent',
+      created_at: createdAt,
+    });
+    const [inDay, inDefault, inOther, inBatch] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const day = await journal.append(columns(inDay, '2026-04-02 08:00:00.5+00'));
+    const fallback = await journal.append(columns(inDefault, '2026-04-09 08:00:00+00'));
+    const other = await journal.append(columns(inOther, '2026-05-01 08:00:00+00'));
+    const [batch] = await journal.appendEachIf(
+      [{ columns: columns(inBatch, '2026-04-02 09:00:00+00'), check: 1 }],
+      'true',
+    );
+    expect([day, fallback, other, batch]).toEqual([
+      { createdAt: '2026-04-02 08:00:00.5+00', partition: 'daily_p20260402' },
+      { createdAt: '2026-04-09 08:00:00+00', partition: 'daily_default' },
+      { createdAt: '2026-05-01 08:00:00+00' },
+      { createdAt: '2026-04-02 09:00:00+00', partition: 'daily_p20260402' },
+    ]);
+
+    const statements = jest.spyOn(dataSource, 'query');
+    await journal.update({ hospitalId: hospitalB, id: inDay, ...day }, { status: 'not mine' });
+    expect(await journal.find(inDay, 'updated_at')).toMatchObject({ status: 'sent', updated_at: null });
+    await journal.update({ hospitalId: hospitalA, id: inDay, ...day }, { status: 'replied' });
+    await journal.update({ hospitalId: hospitalA, id: inDefault, ...fallback }, { status: 'replied' });
+    await journal.update({ hospitalId: hospitalA, id: inOther, ...other }, { status: 'replied' });
+    // A batch of one change is one plain UPDATE on the row's partition.
+    await journal.updateEach([
+      { row: { hospitalId: hospitalA, id: inBatch, ...batch! }, columns: { status: 'replied' } },
+    ]);
+    const updated = statements.mock.calls.map(([sql]) => /^UPDATE (\S+)/.exec(sql.trim())?.[1]);
+    expect(updated.filter(Boolean)).toEqual([
+      'journal_test.daily_p20260402',
+      'journal_test.daily_p20260402',
+      'journal_test.daily_default',
+      'journal_test.daily',
+      'journal_test.daily_p20260402',
+    ]);
+    statements.mockRestore();
+    for (const id of [inDay, inDefault, inOther, inBatch]) {
+      expect(await journal.find(id, 'updated_at')).toMatchObject({
+        status: 'replied',
+        updated_at: expect.any(Date),
+      });
+    }
   });
 
   it('writes and changes rows in the caller transaction when given its manager', async () => {
@@ -208,7 +274,7 @@ describe('MessageJournal (PostgreSQL)', () => {
       created_at: `2026-04-01 10:${minute}:00.654321+00`,
     });
     const body = 'MSH|^~\\&|\rPID|1||é"\\x\r';
-    const createdAt = await journal.appendEachIf(
+    const written = await journal.appendEachIf(
       [
         { columns: row(first, hospitalA, body, 10), check: 7 },
         { columns: row(stale, hospitalB, body, 11), check: 2 },
@@ -218,12 +284,13 @@ describe('MessageJournal (PostgreSQL)', () => {
       `EXISTS (SELECT 1 FROM journal_test.versions v
                WHERE v.hospital_id = r.hospital_id AND v.version = (entry->>'check')::int)`,
     );
-    expect(createdAt).toEqual([
+    expect(written.map((row) => row?.createdAt)).toEqual([
       '2026-04-01 10:10:00.654321+00',
       undefined,
       '2026-04-01 10:12:00.654321+00',
       '2026-04-01 10:10:00.654321+00',
     ]);
+    const createdAt = written.map((row) => row?.createdAt);
     expect(await journal.find(stale, 'raw_in')).toBeUndefined();
     expect(await journal.find(first, 'raw_in, summary')).toMatchObject({
       status: 'sent',

@@ -4,6 +4,7 @@ import {
   toMessageView,
   type JournalRow,
   type MessageLogRow,
+  type WrittenRow,
 } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type {
@@ -54,12 +55,12 @@ export class JournalRepository {
   /**
    * Outbound queries' rows, each written only while the hospital's HL7 connection is still the version its
    * query was built from (`StoredHl7Connection.version`, the row's xmin): a query built from settings
-   * changed meanwhile never leaves. One statement for them all; answers each row's `created_at` for `finish`
+   * changed meanwhile never leaves. One statement for them all; answers where each row went, for `finish`
    * (MessageJournal.append), or undefined, having written nothing, when its connection changed or is gone.
    */
   async insertOutbound(
     queries: { entry: NewJournalEntry; connectionVersion: string }[],
-  ): Promise<(string | undefined)[]> {
+  ): Promise<(WrittenRow | undefined)[]> {
     return this.journal.appendEachIf(
       queries.map(({ entry, connectionVersion }) => ({
         columns: {
@@ -108,7 +109,7 @@ export class JournalRepository {
   }
 
   /** How exchanges ended, one statement for them all. */
-  async finish(exchanges: { row: Required<JournalRow>; end: JournalEntryEnd }[]): Promise<void> {
+  async finish(exchanges: { row: JournalRow & WrittenRow; end: JournalEntryEnd }[]): Promise<void> {
     await this.journal.updateEach(
       exchanges.map(({ row, end }) => ({
         row,

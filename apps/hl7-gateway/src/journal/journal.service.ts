@@ -1,4 +1,4 @@
-import { StatementBatcher } from '@bridge/database';
+import { StatementBatcher, type WrittenRow } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
@@ -19,12 +19,10 @@ const JOURNAL_STATEMENTS_IN_FLIGHT = 1;
 const JOURNAL_BATCH = 50;
 
 /** An outbound exchange whose row is written and whose end is still to be recorded. */
-export interface OpenExchange {
+export interface OpenExchange extends Readonly<WrittenRow> {
   readonly id: string;
   readonly hospitalId: string;
   readonly startedAt: Date;
-  /** The row's `created_at` as written: finds its day partition. */
-  readonly createdAt: string;
 }
 
 export interface ExchangeEnd {
@@ -39,7 +37,7 @@ export interface ExchangeEnd {
 export class JournalService {
   private readonly opens: StatementBatcher<
     { entry: NewJournalEntry; connectionVersion: string },
-    string | undefined
+    WrittenRow | undefined
   >;
   private readonly closes: StatementBatcher<{ row: OpenExchange; end: JournalEntryEnd }, undefined>;
 
@@ -75,7 +73,7 @@ export class JournalService {
     connectionVersion: string;
   }): Promise<OpenExchange | undefined> {
     const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: new Date() };
-    const createdAt = await this.opens.submit({
+    const written = await this.opens.submit({
       entry: {
         ...exchange,
         channel: 'a19',
@@ -87,7 +85,7 @@ export class JournalService {
       },
       connectionVersion: entry.connectionVersion,
     });
-    return createdAt === undefined ? undefined : { ...exchange, createdAt };
+    return written === undefined ? undefined : { ...exchange, ...written };
   }
 
   async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {

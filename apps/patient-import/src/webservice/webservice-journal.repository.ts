@@ -3,6 +3,7 @@ import {
   toMessageLogEntry,
   toMessageView,
   type JournalRow,
+  type WrittenRow,
   type MessageLogRow,
 } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
@@ -42,8 +43,8 @@ export class WebServiceJournalRepository {
     this.journal = new MessageJournal(dataSource, IMPORT_JOURNAL);
   }
 
-  /** Answers the row's `created_at` for `finish` (MessageJournal.append). */
-  async insert(row: NewExchangeRow): Promise<string> {
+  /** Answers where the row went, for `finish` (MessageJournal.append). */
+  async insert(row: NewExchangeRow): Promise<WrittenRow> {
     return this.journal.append({
       id: row.id,
       hospital_id: row.hospitalId,

@@ -6,6 +6,7 @@ import {
   type MessageLogEntryV1,
 } from '@bridge/contracts';
 import { randomUUID } from 'node:crypto';
+import type { WrittenRow } from '@bridge/database';
 import type { EntityManager } from 'typeorm';
 import { WebServiceJournalRepository } from './webservice-journal.repository';
 
@@ -13,12 +14,10 @@ import { WebServiceJournalRepository } from './webservice-journal.repository';
 export const RAW_IN_MAX_CHARS = 64 * 1024;
 
 /** An outbound exchange whose row is written and whose end is still to be recorded. */
-export interface OpenExchange {
+export interface OpenExchange extends Readonly<WrittenRow> {
   readonly id: string;
   readonly hospitalId: string;
   readonly startedAt: number;
-  /** The row's `created_at` as written: finds its day partition. */
-  readonly createdAt: string;
 }
 
 export interface ExchangeEnd {
@@ -41,13 +40,13 @@ export class WebServiceJournalService {
    */
   async open(entry: { hospitalId: string; type: string; rawOut: string }): Promise<OpenExchange> {
     const exchange = { id: randomUUID(), hospitalId: entry.hospitalId, startedAt: performance.now() };
-    const createdAt = await this.journal.insert({
+    const written = await this.journal.insert({
       id: exchange.id,
       hospitalId: entry.hospitalId,
       type: entry.type,
       rawOut: entry.rawOut,
     });
-    return { ...exchange, createdAt };
+    return { ...exchange, ...written };
   }
 
   async close(exchange: OpenExchange, end: ExchangeEnd): Promise<void> {

@@ -71,6 +71,17 @@ describe('MessageJournal (PostgreSQL)', () => {
     return id;
   }
 
+  /** The columns of hospital A's query row as sent, written at `createdAt`. */
+  const sentQuery = (id: string, createdAt: string) => ({
+    id,
+    hospital_id: hospitalA,
+    channel: 'a19',
+    direction: 'outbound',
+    type: 'QRY^A19',
+    status: 'sent',
+    created_at: createdAt,
+  });
+
   it('lists newest first with the message-log filters and a limit', async () => {
     const journal = new MessageJournal(dataSource, exchanges);
     const first = await exchange({
@@ -137,15 +148,7 @@ describe('MessageJournal (PostgreSQL)', () => {
   it('finds the row by the created_at append answered, to the microsecond, and no other', async () => {
     const journal = new MessageJournal(dataSource, exchanges);
     const id = randomUUID();
-    const written = await journal.append({
-      id,
-      hospital_id: hospitalA,
-      channel: 'a19',
-      direction: 'outbound',
-      type: 'QRY^A19',
-      status: 'sent',
-      created_at: '2026-04-01 10:07:00.123456+00',
-    });
+    const written = await journal.append(sentQuery(id, '2026-04-01 10:07:00.123456+00'));
     // A table without partitions: its rows have none to name.
     expect(written).toEqual({ createdAt: '2026-04-01 10:07:00.123456+00' });
     // A Date would have kept 10:07:00.123 and missed the row.
@@ -170,21 +173,12 @@ describe('MessageJournal (PostgreSQL)', () => {
       CREATE TABLE journal_test.daily_extra PARTITION OF journal_test.daily
       FOR VALUES FROM ('2026-05-01') TO ('2026-05-02')`);
     const journal = new MessageJournal(dataSource, daily);
-    const columns = (id: string, createdAt: string) => ({
-      id,
-      hospital_id: hospitalA,
-      channel: 'a19',
-      direction: 'outbound',
-      type: 'QRY^A19',
-      status: 'sent',
-      created_at: createdAt,
-    });
     const [inDay, inDefault, inOther, inBatch] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    const day = await journal.append(columns(inDay, '2026-04-02 08:00:00.5+00'));
-    const fallback = await journal.append(columns(inDefault, '2026-04-09 08:00:00+00'));
-    const other = await journal.append(columns(inOther, '2026-05-01 08:00:00+00'));
+    const day = await journal.append(sentQuery(inDay, '2026-04-02 08:00:00.5+00'));
+    const fallback = await journal.append(sentQuery(inDefault, '2026-04-09 08:00:00+00'));
+    const other = await journal.append(sentQuery(inOther, '2026-05-01 08:00:00+00'));
     const [batch] = await journal.appendEachIf(
-      [{ columns: columns(inBatch, '2026-04-02 09:00:00+00'), check: 1 }],
+      [{ columns: sentQuery(inBatch, '2026-04-02 09:00:00+00'), check: 1 }],
       'true',
     );
     expect([day, fallback, other, batch]).toEqual([

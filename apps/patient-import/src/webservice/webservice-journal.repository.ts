@@ -3,8 +3,8 @@ import {
   toMessageLogEntry,
   toMessageView,
   type JournalRow,
-  type WrittenRow,
   type MessageLogRow,
+  type WrittenRow,
 } from '@bridge/database';
 import { Injectable } from '@nestjs/common';
 import type { ListMessagesRequestV1, MessageDetailV1, MessageLogEntryV1 } from '@bridge/contracts';

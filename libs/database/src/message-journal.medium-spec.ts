@@ -161,18 +161,27 @@ describe('MessageJournal (PostgreSQL)', () => {
     expect(await journal.find(id, 'summary')).toMatchObject({ status: 'replied' });
   });
 
-  it('changes a row of a partitioned journal in the partition that took it, and answers no name it would not make', async () => {
-    const daily: MessageLogTable = { ...exchanges, table: 'daily' };
+  /**
+   * A journal partitioned as the services' are: a default partition, the day partition of 2026-04-02, and
+   * `<table>_extra` for 2026-05-01, a name daily-partitions.ts does not make.
+   */
+  async function partitionedJournal(table: string): Promise<MessageJournal> {
+    const journal: MessageLogTable = { ...exchanges, table };
     await dataSource.query(`
-      CREATE TABLE journal_test.daily (LIKE journal_test.exchanges INCLUDING DEFAULTS, PRIMARY KEY (id, created_at))
+      CREATE TABLE journal_test.${table} (LIKE journal_test.exchanges INCLUDING DEFAULTS, PRIMARY KEY (id, created_at))
       PARTITION BY RANGE (created_at)`);
-    await dataSource.query(`CREATE TABLE journal_test.daily_default PARTITION OF journal_test.daily DEFAULT`);
-    await ensureDayPartition(dataSource, daily, new Date('2026-04-02T00:00:00Z'));
-    // Not a name daily-partitions.ts makes: its rows are changed through the parent.
+    await dataSource.query(
+      `CREATE TABLE journal_test.${table}_default PARTITION OF journal_test.${table} DEFAULT`,
+    );
+    await ensureDayPartition(dataSource, journal, new Date('2026-04-02T00:00:00Z'));
     await dataSource.query(`
-      CREATE TABLE journal_test.daily_extra PARTITION OF journal_test.daily
+      CREATE TABLE journal_test.${table}_extra PARTITION OF journal_test.${table}
       FOR VALUES FROM ('2026-05-01') TO ('2026-05-02')`);
-    const journal = new MessageJournal(dataSource, daily);
+    return new MessageJournal(dataSource, journal);
+  }
+
+  it('changes a row of a partitioned journal in the partition that took it, and answers no name it would not make', async () => {
+    const journal = await partitionedJournal('daily');
     const [inDay, inDefault, inOther, inBatch] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const day = await journal.append(sentQuery(inDay, '2026-04-02 08:00:00.5+00'));
     const fallback = await journal.append(sentQuery(inDefault, '2026-04-09 08:00:00+00'));
@@ -213,6 +222,32 @@ describe('MessageJournal (PostgreSQL)', () => {
         updated_at: expect.any(Date),
       });
     }
+  });
+
+  it('finds a row written shortly before a given moment in the partitions of that day alone', async () => {
+    const journal = await partitionedJournal('linked');
+    const [early, late] = [randomUUID(), randomUUID()];
+    await journal.append(sentQuery(early, '2026-04-02 08:00:00.5+00'));
+    await journal.append(sentQuery(late, '2026-04-02 08:00:00.9+00'));
+    const statements = jest.spyOn(dataSource, 'query');
+    // The moment as a Date keeps milliseconds: a row written in the same millisecond, after it, is still found.
+    await journal.update(
+      { hospitalId: hospitalA, id: late, writtenBy: new Date('2026-04-02T08:00:00.850Z') },
+      { status: 'replied' },
+    );
+    // More than a day before the moment given: outside the window, not changed.
+    await journal.update(
+      { hospitalId: hospitalA, id: early, writtenBy: new Date('2026-04-03T08:00:00.600Z') },
+      { status: 'replied' },
+    );
+    const [sql, values] = statements.mock.calls[0] as [string, unknown[]];
+    statements.mockRestore();
+    expect(await journal.find(late, 'summary')).toMatchObject({ status: 'replied' });
+    expect(await journal.find(early, 'summary')).toMatchObject({ status: 'sent' });
+    // PostgreSQL plans the statement over the partitions that can hold that day only.
+    const plan = (await dataSource.query(`EXPLAIN (COSTS OFF) ${sql}`, values)) as { 'QUERY PLAN': string }[];
+    const partitions = plan.map((line) => /Update on (\w+)/.exec(line['QUERY PLAN'])?.[1]).filter(Boolean);
+    expect(partitions).toEqual(['linked', 'linked_p20260402', 'linked_default']);
   });
 
   it('writes and changes rows in the caller transaction when given its manager', async () => {

@@ -26,6 +26,8 @@ export interface ImportSession {
   source: ImportSource;
   candidates: CandidateV1[];
   messageId?: string;
+  /** When the session was stored (its exchange's journal row was written shortly before). */
+  storedAt: Date;
   expiresAt: string;
   /** Decided by the database clock, the one clock every instance shares. */
   expired: boolean;
@@ -38,6 +40,7 @@ interface SessionRow {
   source: ImportSource;
   candidates: CandidateV1[];
   message_id: string | null;
+  created_at: Date;
   expires_at: Date;
   expired: boolean;
   confirmed_at: Date | null;
@@ -140,7 +143,8 @@ export class ImportsRepository {
     options: { forUpdate?: boolean } = {},
   ): Promise<ImportSession | undefined> {
     const rows: SessionRow[] = await manager.query(
-      `SELECT id, hospital_id, source, candidates, message_id, expires_at, expires_at <= now() AS expired, confirmed_at
+      `SELECT id, hospital_id, source, candidates, message_id, created_at, expires_at, expires_at <= now() AS expired,
+         confirmed_at
        FROM patient_import.import_sessions WHERE hospital_id = $1 AND id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
       [hospitalId, importId],
     );
@@ -152,6 +156,7 @@ export class ImportsRepository {
       source: row.source,
       candidates: row.candidates,
       ...(row.message_id ? { messageId: row.message_id } : {}),
+      storedAt: row.created_at,
       expiresAt: row.expires_at.toISOString(),
       expired: row.expired,
       confirmed: row.confirmed_at !== null,

@@ -161,7 +161,11 @@ export class ImportsService {
             physicianId: confirm.physicianId,
           });
           if (session?.source === 'webservice' && session.messageId) {
-            await this.journal.linkPatient(manager, hospitalId, session.messageId, result.patient.id);
+            await this.journal.linkPatient(
+              manager,
+              { hospitalId, messageId: session.messageId, sessionStoredAt: session.storedAt },
+              result.patient.id,
+            );
           }
         },
       },

@@ -67,14 +67,16 @@ export class WebServiceJournalRepository {
     });
   }
 
-  /** Ties the exchange to the patient its import created or updated (in the confirm's transaction). */
+  /**
+   * Ties the exchange to the patient its import created or updated (in the confirm's transaction). `writtenBy`:
+   * when the import's session was stored, shortly after the exchange's row.
+   */
   async linkPatient(
     manager: EntityManager,
-    hospitalId: string,
-    id: string,
+    row: { hospitalId: string; id: string; writtenBy: Date },
     patientId: string,
   ): Promise<void> {
-    await this.journal.update({ hospitalId, id }, { patient_id: patientId }, manager);
+    await this.journal.update(row, { patient_id: patientId }, manager);
   }
 
   /** Newest first; `filters.limit` rows at most. Raw content is never selected here. */

@@ -57,13 +57,18 @@ export class WebServiceJournalService {
     });
   }
 
+  /** `sessionStoredAt`: when the import session the exchange led to was stored (its row was written before). */
   linkPatient(
     manager: EntityManager,
-    hospitalId: string,
-    messageId: string,
+    exchange: { hospitalId: string; messageId: string; sessionStoredAt: Date },
     patientId: string,
   ): Promise<void> {
-    return this.journal.linkPatient(manager, hospitalId, messageId, patientId);
+    const { hospitalId, messageId, sessionStoredAt } = exchange;
+    return this.journal.linkPatient(
+      manager,
+      { hospitalId, id: messageId, writtenBy: sessionStoredAt },
+      patientId,
+    );
   }
 
   list(filters: ListMessagesRequestV1): Promise<MessageLogEntryV1[]> {

@@ -1,6 +1,11 @@
 import type { ListMessagesRequestV1, MessageViewV1 } from '@bridge/contracts';
 import type { DataSource } from 'typeorm';
-import type { JournalTable, Sql } from './retention/daily-partitions';
+import {
+  defaultPartitionName,
+  partitionDay,
+  type JournalTable,
+  type Sql,
+} from './retention/daily-partitions';
 import { MESSAGE_LOG_POSITION_COLUMN, messageLogConditions } from './sql-conditions';
 
 /** Entries a message-log page holds when the request names no `limit`. */
@@ -48,15 +53,12 @@ export const JOURNAL_ROW_WINDOW_MS = 86_400_000;
  */
 export class MessageJournal {
   private readonly qualified: string;
-  /** The names this journal's partitions have (daily-partitions.ts). */
-  private readonly partitionName: RegExp;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly journal: MessageLogTable,
   ) {
     this.qualified = `${journal.schema}.${journal.table}`;
-    this.partitionName = new RegExp(`^${journal.table}_(p\\d{8}|default)$`);
   }
 
   /**
@@ -67,9 +69,9 @@ export class MessageJournal {
     const name = row.partition.startsWith(`${this.journal.schema}.`)
       ? row.partition.slice(this.journal.schema.length + 1)
       : row.partition;
-    return this.partitionName.test(name)
-      ? { createdAt: row.created_at, partition: name }
-      : { createdAt: row.created_at };
+    const ours =
+      name === defaultPartitionName(this.journal) || partitionDay(this.journal, name) !== undefined;
+    return ours ? { createdAt: row.created_at, partition: name } : { createdAt: row.created_at };
   }
 
   /**

@@ -230,7 +230,7 @@ describe('MessageJournal (PostgreSQL)', () => {
     await journal.append(sentQuery(early, '2026-04-02 08:00:00.5+00'));
     await journal.append(sentQuery(late, '2026-04-02 08:00:00.9+00'));
     const statements = jest.spyOn(dataSource, 'query');
-    // The moment as a Date keeps milliseconds: a row written in the same millisecond, after it, is still found.
+    // A row written a little after the moment given (a Date is cut to the millisecond) is still found.
     await journal.update(
       { hospitalId: hospitalA, id: late, writtenBy: new Date('2026-04-02T08:00:00.850Z') },
       { status: 'replied' },
@@ -313,13 +313,13 @@ describe('MessageJournal (PostgreSQL)', () => {
       `EXISTS (SELECT 1 FROM journal_test.versions v
                WHERE v.hospital_id = r.hospital_id AND v.version = (entry->>'check')::int)`,
     );
-    expect(written.map((row) => row?.createdAt)).toEqual([
+    const createdAt = written.map((row) => row?.createdAt);
+    expect(createdAt).toEqual([
       '2026-04-01 10:10:00.654321+00',
       undefined,
       '2026-04-01 10:12:00.654321+00',
       '2026-04-01 10:10:00.654321+00',
     ]);
-    const createdAt = written.map((row) => row?.createdAt);
     expect(await journal.find(stale, 'raw_in')).toBeUndefined();
     expect(await journal.find(first, 'raw_in, summary')).toMatchObject({
       status: 'sent',

@@ -1,6 +1,7 @@
 import type { ListMessagesRequestV1, MessageViewV1 } from '@bridge/contracts';
 import type { DataSource } from 'typeorm';
 import {
+  DAY_MS,
   defaultPartitionName,
   partitionDay,
   type JournalTable,
@@ -41,8 +42,8 @@ export interface JournalRow extends Partial<WrittenRow> {
   writtenBy?: Date;
 }
 
-/** How long before `JournalRow.writtenBy` its row may have been written. */
-export const JOURNAL_ROW_WINDOW_MS = 86_400_000;
+/** How long before `JournalRow.writtenBy` its row may have been written: a day. */
+export const JOURNAL_ROW_WINDOW_MS = DAY_MS;
 
 /**
  * The code the three journals share: writing a row and changing it, the message-log list (the same

@@ -11,8 +11,7 @@
  * per request is the hop's own price. Each mode runs on a database of its own; CPU is summed over the mode's
  * processes, PostgreSQL and (for the bus modes) RabbitMQ.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { measureWorkCost, postgresServerPid, type WorkCost } from '@bridge/testing';
 import {
@@ -25,9 +24,9 @@ import {
 } from './support/distributed-platform';
 import { type FloorRole } from './support/floor-service';
 import { pushLoad, type LoadResult } from './support/push-load';
+import { startReadyProcess } from './support/ready-process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
-const READY_TIMEOUT_MS = 30_000;
 
 interface ModeResult {
   load: LoadResult;
@@ -75,7 +74,12 @@ async function runMode(
     const processes: Record<string, number[]> = { postgres: [await postgresServerPid(databaseUrl)] };
     let url = '';
     for (const role of MODES[mode]) {
-      const service = await startService(role, env, children);
+      const service = await startReadyProcess(
+        join(__dirname, 'support', 'floor-service.js'),
+        [role],
+        env,
+        children,
+      );
       processes[role.replace('-events', '')] = [service.child.pid!];
       url = service.url;
     }
@@ -93,31 +97,4 @@ async function runMode(
   } finally {
     await stopChildren(children);
   }
-}
-
-/** `node floor-service.js <role>` with `env`; resolves once it printed `ready [url]`. */
-async function startService(
-  role: FloorRole,
-  env: NodeJS.ProcessEnv,
-  children: ChildProcess[],
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(__dirname, 'support', 'floor-service.js'), role], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${role} not ready in ${READY_TIMEOUT_MS} ms`)),
-      READY_TIMEOUT_MS,
-    );
-    child.once('exit', (code) => reject(new Error(`${role} exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const ready = /^ready ?(.*)$/.exec(line);
-      if (!ready) return;
-      clearTimeout(timer);
-      resolve(ready[1]);
-    });
-  });
-  return { child, url };
 }

@@ -5,23 +5,30 @@
  * straight over MLLP to the same simulator. Prints the added p50/p99, the sustained lookups/s and the work
  * cost. BENCH_TOPOLOGY=distributed|embedded runs one topology; BENCH_IMPORT_CONCURRENCY changes the 16;
  * BENCH_KEEP_OPEN_MS sets the HL7 connection's keepOpenMs (queries on kept connections), and the baseline
- * then keeps its connections open too.
+ * then keeps its connections open too. Before the platform, the same serial lookups against P3's floor
+ * (support/import-floor-service.ts): what a lookup keeping the message log's guarantees adds with none of our work.
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
-import { MllpKeptConnections, buildQuery, sendMllp } from '@bridge/hl7';
+import { type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { SIM_AUTHORITIES, SIM_IDS } from '../apps/hospital-sim/src/dataset';
 import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
 import {
   benchHospital,
   benchInfrastructure,
+  createBenchDatabase,
   runCleanups,
+  stopChildren,
   type Cleanups,
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { idleCpuMsPerSecond, idleShare, measureWorkCost } from '@bridge/testing';
+import { DirectLookups, type DirectLookupOptions } from './support/direct-lookup';
+import { FLOOR_MODES, type FloorMode } from './support/import-floor-service';
+import { startReadyProcess } from './support/ready-process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** How long the platform is watched doing nothing, for the idle part of its CPU per lookup. */
@@ -48,26 +55,24 @@ export async function main(): Promise<void> {
       patientIdAuthority: SIM_AUTHORITIES.AZDEMO.namespace,
     };
 
-    let sequence = 0;
-    const send = { host: sim.mllp.host, port: sim.mllp.port, timeoutMs: 5000 };
-    const kept = new MllpKeptConnections();
-    cleanups.push(() => kept.close());
-    const direct = () => {
-      const query = buildQuery(template, {
-        by: 'patientCode',
-        value: SIM_IDS.francoise,
-        controlId: `B${++sequence}`,
-        at: new Date(),
-      });
-      if (!KEEP_OPEN_MS) return sendMllp(query, send);
-      const peer = { peer: 'sim', version: '1', send, keepOpenMs: KEEP_OPEN_MS };
-      return kept.exchange(peer, query, (reply) => ({ value: reply, answered: true }));
-    };
-    const baselineSerial = await measure(direct, { concurrency: 1, seconds: DURATION_S / 2 });
-    const baselineLoaded = await measure(direct, { concurrency: CONCURRENCY, seconds: DURATION_S / 2 });
+    const direct = new DirectLookups({
+      host: sim.mllp.host,
+      port: sim.mllp.port,
+      template,
+      keepOpenMs: KEEP_OPEN_MS,
+    });
+    cleanups.push(() => direct.close());
+    const directLookup = () => direct.send(direct.query().text);
+    const baselineSerial = await measure(directLookup, { concurrency: 1, seconds: DURATION_S / 2 });
+    const baselineLoaded = await measure(directLookup, { concurrency: CONCURRENCY, seconds: DURATION_S / 2 });
 
     const infrastructure = await benchInfrastructure(cleanups, 'bench_import');
     const baseline = { serial: baselineSerial, loaded: baselineLoaded };
+    await measureFloor(
+      infrastructure.databaseUrl,
+      { host: sim.mllp.host, port: sim.mllp.port, template, keepOpenMs: KEEP_OPEN_MS },
+      baseline.serial,
+    );
     for (const topology of chosenTopologies()) {
       const { platform, databaseUrl } = await startTopology(topology, infrastructure);
       try {
@@ -129,6 +134,46 @@ async function measureLookups(
       `  row writes by table per lookup: ${cost.writesByTable}\n`,
   );
 }
+
+/**
+ * The floor (support/import-floor-service.ts) timed one lookup at a time like the platform: what any platform
+ * keeping the message log's and audit trail's guarantees adds to a direct query here, with three durable
+ * commits (as the platform) and with two (the completion beside the session).
+ */
+async function measureFloor(serverUrl: string, lookups: DirectLookupOptions, direct: Latency): Promise<void> {
+  const env = { ...process.env, DATABASE_URL: await createBenchDatabase(serverUrl, 'bench_import_floor') };
+  const children: ChildProcess[] = [];
+  try {
+    const file = join(__dirname, 'support', 'import-floor-service.js');
+    const { url } = await startReadyProcess(file, [JSON.stringify(lookups)], env, children);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const added: string[] = [];
+    try {
+      for (const mode of FLOOR_MODES) {
+        const lookup = () => serialLookup(agent, `${url}/${mode}`, 'none');
+        await measure(lookup, { concurrency: 1, seconds: 1 });
+        const floor = await measure(lookup, { concurrency: 1, seconds: DURATION_S / 2 });
+        added.push(
+          `${FLOOR_LABELS[mode]} added p50 ${(floor.p50 - direct.p50).toFixed(1)} ms, p99 ${(floor.p99 - direct.p99).toFixed(1)} ms`,
+        );
+      }
+    } finally {
+      agent.destroy();
+    }
+    process.stdout.write(
+      `P3 floor (one process: HTTP, the lookup's durable statements and its MLLP exchange, nothing else): ` +
+        `${added.join('; ')}\n`,
+    );
+  } finally {
+    await stopChildren(children);
+  }
+}
+
+const FLOOR_LABELS: Record<FloorMode, string> = {
+  'three-commits':
+    'three commits as the platform makes them (the least a lookup keeping its guarantees adds here)',
+  'two-commits': "the completion in the session's commit",
+};
 
 /** Runs `call` back to back from `concurrency` loops for `seconds`; latency percentiles and throughput. */
 async function measure(

@@ -1,0 +1,90 @@
+/**
+ * P3's floor (issue 17), started by bench/import.ts as `node import-floor-service.js '<DirectLookupOptions>'`:
+ * the least a lookup can add to a direct MLLP query while keeping what PRODUCT.md's message log and audit
+ * trail promise. One process with nothing of ours but the MLLP client: Fastify answers `POST /<mode>` by
+ * - writing the query's journal row and committing it (the log holds a query before the hospital sees it),
+ * - the MLLP exchange, sent as the direct baseline sends it (DirectLookups),
+ * - then, for `three-commits`, the row's completion (UPDATE) and the session with its audit event (one INSERT
+ *   with a CTE), each committed, as the platform writes them; for `two-commits`, both in one statement: the
+ *   completion written beside the session (open decision 1 of issue 17's notes), one durable round trip fewer.
+ * No token, no validation, no HL7 parsing or candidates: what the platform adds beyond this is its own work.
+ * Every statement is prepared (named), as the platform's are. Prints `ready <url>` once it serves.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import { Pool } from 'pg';
+import { DirectLookups, type DirectLookupOptions } from './direct-lookup';
+
+export const FLOOR_MODES = ['three-commits', 'two-commits'] as const;
+export type FloorMode = (typeof FLOOR_MODES)[number];
+
+const HOSPITAL_ID = randomUUID();
+
+const SCHEMA = [
+  `CREATE TABLE floor_messages (id uuid PRIMARY KEY, hospital_id uuid NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(), control_id text NOT NULL, request text NOT NULL,
+     answer text, status text NOT NULL, finished_at timestamptz)`,
+  `CREATE TABLE floor_sessions (id uuid PRIMARY KEY, hospital_id uuid NOT NULL, message_id uuid NOT NULL,
+     answer text NOT NULL, expires_at timestamptz NOT NULL)`,
+  `CREATE TABLE floor_outbox (id bigserial PRIMARY KEY, pattern text NOT NULL, payload jsonb NOT NULL)`,
+];
+
+const JOURNAL_ROW = `INSERT INTO floor_messages (id, hospital_id, control_id, request, status)
+  VALUES ($1, $2, $3, $4, 'sent')`;
+/** The session and its audit event in one statement, as ImportsRepository.insertMany writes them ($3: the journal row). */
+const SESSION = `session AS (
+    INSERT INTO floor_sessions (id, hospital_id, message_id, answer, expires_at)
+    VALUES ($1, $2, $3, $4, now() + interval '10 minutes') RETURNING id, hospital_id)
+  INSERT INTO floor_outbox (pattern, payload)
+  SELECT 'imports.lookup.answered.v1', json_build_object('hospitalId', hospital_id, 'importId', id, 'at', now())
+  FROM session`;
+const STATEMENTS = {
+  journalRow: JOURNAL_ROW,
+  completion: `UPDATE floor_messages SET answer = $2, status = 'answered', finished_at = now() WHERE id = $1`,
+  session: `WITH ${SESSION}`,
+  completionAndSession: `WITH completion AS (
+      UPDATE floor_messages SET answer = $4, status = 'answered', finished_at = now() WHERE id = $3), ${SESSION}`,
+};
+
+async function main(options: DirectLookupOptions): Promise<void> {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  for (const statement of SCHEMA) await pool.query(statement);
+  const lookups = new DirectLookups(options, 'F');
+  const run = (name: keyof typeof STATEMENTS, values: unknown[]) =>
+    pool.query({ name, text: STATEMENTS[name], values });
+
+  const app = Fastify();
+  app.post<{ Params: { mode: string } }>('/:mode', async (request, reply) => {
+    const mode = request.params.mode as FloorMode;
+    if (!FLOOR_MODES.includes(mode)) return reply.status(404).send();
+    const messageId = randomUUID();
+    const importId = randomUUID();
+    const { text, controlId } = lookups.query();
+    await run('journalRow', [messageId, HOSPITAL_ID, controlId, text]);
+    const answer = (await lookups.send(text)).toString('latin1');
+    if (mode === 'three-commits') {
+      await run('completion', [messageId, answer]);
+      await run('session', [importId, HOSPITAL_ID, messageId, answer]);
+    } else {
+      await run('completionAndSession', [importId, HOSPITAL_ID, messageId, answer]);
+    }
+    return reply.status(201).send({ importId, answerLength: answer.length });
+  });
+
+  const stop = async () => {
+    await app.close().catch(() => undefined);
+    await lookups.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.stdout.write(`ready ${await app.listen({ port: 0, host: '127.0.0.1' })}\n`);
+}
+
+if (require.main === module) {
+  main(JSON.parse(process.argv[2] ?? '{}') as DirectLookupOptions).catch((error: unknown) => {
+    process.stderr.write(`import-floor-service: ${String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -29,8 +29,6 @@ const SCHEMA = [
   `CREATE TABLE floor_outbox (id bigserial PRIMARY KEY, pattern text NOT NULL, payload jsonb NOT NULL)`,
 ];
 
-const JOURNAL_ROW = `INSERT INTO floor_messages (id, hospital_id, control_id, request, status)
-  VALUES ($1, $2, $3, $4, 'sent')`;
 /** The session and its audit event in one statement, as ImportsRepository.insertMany writes them ($3: the journal row). */
 const SESSION = `session AS (
     INSERT INTO floor_sessions (id, hospital_id, message_id, answer, expires_at)
@@ -39,7 +37,8 @@ const SESSION = `session AS (
   SELECT 'imports.lookup.answered.v1', json_build_object('hospitalId', hospital_id, 'importId', id, 'at', now())
   FROM session`;
 const STATEMENTS = {
-  journalRow: JOURNAL_ROW,
+  journalRow: `INSERT INTO floor_messages (id, hospital_id, control_id, request, status)
+    VALUES ($1, $2, $3, $4, 'sent')`,
   completion: `UPDATE floor_messages SET answer = $2, status = 'answered', finished_at = now() WHERE id = $1`,
   session: `WITH ${SESSION}`,
   completionAndSession: `WITH completion AS (

@@ -141,11 +141,15 @@ async function measureLookups(
  * commits (as the platform) and with two (the completion beside the session).
  */
 async function measureFloor(serverUrl: string, lookups: DirectLookupOptions, direct: Latency): Promise<void> {
-  const env = { ...process.env, DATABASE_URL: await createBenchDatabase(serverUrl, 'bench_import_floor') };
+  const env = {
+    ...process.env,
+    DATABASE_URL: await createBenchDatabase(serverUrl, 'bench_import_floor'),
+    IMPORT_FLOOR_LOOKUP: JSON.stringify(lookups),
+  };
   const children: ChildProcess[] = [];
   try {
     const file = join(__dirname, 'support', 'import-floor-service.js');
-    const { url } = await startReadyProcess(file, [JSON.stringify(lookups)], env, children);
+    const { url } = await startReadyProcess(file, [], env, children);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const added: string[] = [];
     try {

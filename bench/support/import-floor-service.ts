@@ -1,5 +1,5 @@
 /**
- * P3's floor (issue 17), started by bench/import.ts as `node import-floor-service.js '<DirectLookupOptions>'`:
+ * P3's floor (issue 17), started by bench/import.ts with its DirectLookupOptions as JSON in IMPORT_FLOOR_LOOKUP:
  * the least a lookup can add to a direct MLLP query while keeping what PRODUCT.md's message log and audit
  * trail promise. One process with nothing of ours but the MLLP client: Fastify answers `POST /<mode>` by
  * - writing the query's journal row and committing it (the log holds a query before the hospital sees it),
@@ -82,7 +82,7 @@ async function main(options: DirectLookupOptions): Promise<void> {
 }
 
 if (require.main === module) {
-  main(JSON.parse(process.argv[2] ?? '{}') as DirectLookupOptions).catch((error: unknown) => {
+  main(JSON.parse(process.env.IMPORT_FLOOR_LOOKUP ?? '{}') as DirectLookupOptions).catch((error: unknown) => {
     process.stderr.write(`import-floor-service: ${String(error)}\n`);
     process.exit(1);
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -13,7 +14,7 @@ export async function startReadyProcess(
   env: NodeJS.ProcessEnv,
   children: ChildProcess[],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const name = [file.split('/').pop(), ...args].join(' ');
+  const name = [basename(file), ...args].join(' ');
   const child = spawn(process.execPath, [file, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
@@ -21,7 +22,10 @@ export async function startReadyProcess(
       () => reject(new Error(`${name} not ready in ${READY_TIMEOUT_MS} ms`)),
       READY_TIMEOUT_MS,
     );
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before it was ready`));
+    });
     createInterface({ input: child.stdout }).on('line', (line) => {
       const ready = /^ready ?(.*)$/.exec(line);
       if (!ready) return;

@@ -20,6 +20,7 @@ import {
   routeBaselineUpsert,
   type PatientBody,
 } from './push-load';
+import { exitOnStopSignal } from './ready-process';
 
 const FLOOR_PATTERN = 'bench.floor.upsert.v1';
 const RPC_TIMEOUT_MS = 10_000;
@@ -29,12 +30,7 @@ const ROLES: FloorRole[] = ['direct', 'front', 'worker', 'worker-events'];
 
 async function main(role: FloorRole): Promise<void> {
   const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stopAll());
-  process.on('SIGINT', () => void stopAll());
+  exitOnStopSignal(stops);
 
   if (role === 'worker' || role === 'worker-events') {
     const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
 import { DirectLookups, type DirectLookupOptions } from './direct-lookup';
+import { exitOnStopSignal } from './ready-process';
 
 export const FLOOR_MODES = ['three-commits', 'two-commits'] as const;
 export type FloorMode = (typeof FLOOR_MODES)[number];
@@ -46,13 +47,18 @@ const STATEMENTS = {
 };
 
 async function main(options: DirectLookupOptions): Promise<void> {
+  const stops: (() => Promise<unknown>)[] = [];
+  exitOnStopSignal(stops);
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+  stops.push(() => pool.end());
   for (const statement of SCHEMA) await pool.query(statement);
   const lookups = new DirectLookups(options, 'F');
+  stops.push(() => lookups.close());
   const run = (name: keyof typeof STATEMENTS, values: unknown[]) =>
     pool.query({ name, text: STATEMENTS[name], values });
 
   const app = Fastify();
+  stops.push(() => app.close());
   app.post<{ Params: { mode: string } }>('/:mode', async (request, reply) => {
     const mode = request.params.mode as FloorMode;
     if (!FLOOR_MODES.includes(mode)) return reply.status(404).send();
@@ -60,7 +66,7 @@ async function main(options: DirectLookupOptions): Promise<void> {
     const importId = randomUUID();
     const { text, controlId } = lookups.query();
     await run('journalRow', [messageId, HOSPITAL_ID, controlId, text]);
-    const answer = (await lookups.send(text)).toString('latin1');
+    const answer = (await lookups.send(text)).toString();
     if (mode === 'three-commits') {
       await run('completion', [messageId, answer]);
       await run('session', [importId, HOSPITAL_ID, messageId, answer]);
@@ -70,14 +76,6 @@ async function main(options: DirectLookupOptions): Promise<void> {
     return reply.status(201).send({ importId, answerLength: answer.length });
   });
 
-  const stop = async () => {
-    await app.close().catch(() => undefined);
-    await lookups.close().catch(() => undefined);
-    await pool.end().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
   process.stdout.write(`ready ${await app.listen({ port: 0, host: '127.0.0.1' })}\n`);
 }
 

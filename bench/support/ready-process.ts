@@ -35,3 +35,16 @@ export async function startReadyProcess(
   });
   return { child, url };
 }
+
+/**
+ * In a helper process: on SIGTERM (stopChildren) or SIGINT, runs what `stops` holds by then, newest first,
+ * each failure ignored, then exits.
+ */
+export function exitOnStopSignal(stops: (() => Promise<unknown>)[]): void {
+  const stopAll = async () => {
+    for (const stop of [...stops].reverse()) await stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stopAll());
+  process.on('SIGINT', () => void stopAll());
+}

@@ -6,7 +6,8 @@
  * cost. BENCH_TOPOLOGY=distributed|embedded runs one topology; BENCH_IMPORT_CONCURRENCY changes the 16;
  * BENCH_KEEP_OPEN_MS sets the HL7 connection's keepOpenMs (queries on kept connections), and the baseline
  * then keeps its connections open too. Before the platform, the same serial lookups against P3's floor
- * (support/import-floor-service.ts): what a lookup keeping the message log's guarantees adds with none of our work.
+ * (support/import-floor-service.ts): what a lookup keeping the message log's guarantees adds with none of our work;
+ * and what one durable commit costs on this host, back to back and after a moment idle (support/commit-latency.ts).
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -27,6 +28,7 @@ import {
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { idleCpuMsPerSecond, idleShare, measureWorkCost } from '@bridge/testing';
 import { DirectLookups, type DirectLookupOptions } from './support/direct-lookup';
+import { commitLatencyLine, measureCommitLatency } from './support/commit-latency';
 import { FLOOR_MODES, type FloorMode } from './support/import-floor-service';
 import { startReadyProcess } from './support/ready-process';
 
@@ -73,6 +75,10 @@ export async function main(): Promise<void> {
       { host: sim.mllp.host, port: sim.mllp.port, template, keepOpenMs: KEEP_OPEN_MS },
       baseline.serial,
     );
+    const commits = await measureCommitLatency(
+      await createBenchDatabase(infrastructure.databaseUrl, 'bench_import_commits'),
+    );
+    process.stdout.write(commitLatencyLine(commits));
     for (const topology of chosenTopologies()) {
       const { platform, databaseUrl } = await startTopology(topology, infrastructure);
       try {

@@ -30,6 +30,7 @@ import { idleCpuMsPerSecond, idleShare, measureWorkCost } from '@bridge/testing'
 import { DirectLookups, type DirectLookupOptions } from './support/direct-lookup';
 import { commitLatencyLine, measureCommitLatency } from './support/commit-latency';
 import { FLOOR_MODES, type FloorMode } from './support/import-floor-service';
+import { quantileOfSorted } from './support/quantiles';
 import { startReadyProcess } from './support/ready-process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -202,9 +203,11 @@ async function measure(
     }),
   );
   latencies.sort((a, b) => a - b);
-  const at = (quantile: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(quantile * latencies.length))];
-  return { p50: at(0.5), p99: at(0.99), perSecond: latencies.length / options.seconds };
+  return {
+    p50: quantileOfSorted(latencies, 0.5),
+    p99: quantileOfSorted(latencies, 0.99),
+    perSecond: latencies.length / options.seconds,
+  };
 }
 
 /** One lookup on the agent's kept-alive connection; rejects unless it answers 2xx. */

@@ -1,6 +1,7 @@
 // P4 (QUALITY.md): HL7 parse + extract throughput on one core, against simple-hl7's own parser and
 // a naive split on the delimiters, measured in the same run. Prints one closing line.
 import { parseHl7, readQueryReply, readSiuMessage, type Hl7Charset, type SiuSettings } from '@bridge/hl7';
+import { median } from './support/quantiles';
 
 interface CorpusMessage {
   /** What a socket or a file hands us. */
@@ -161,11 +162,6 @@ function naiveRound(corpus: readonly CorpusMessage[]): number {
     }
   }
   return checksum;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**

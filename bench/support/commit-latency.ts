@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { median } from './quantiles';
 
 /** Idle time before each commit, ms: 0 is back to back (the baseline of the ratios). */
 const IDLE_GAPS_MS = [0, 1, 2] as const;
@@ -35,8 +36,7 @@ export async function measureCommitLatency(databaseUrl: string): Promise<CommitL
         await client.query(insert);
         took.push(performance.now() - started);
       }
-      took.sort((a, b) => a - b);
-      results.push({ idleMs, p50Ms: took[Math.floor(took.length / 2)] });
+      results.push({ idleMs, p50Ms: median(took) });
     }
     return results;
   } finally {

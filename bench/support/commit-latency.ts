@@ -53,6 +53,6 @@ export function commitLatencyLine(latencies: CommitLatency[]): string {
   );
   return (
     `P3 host: a durable commit (one-row INSERT, p50 of ${COMMITS_PER_GAP}) takes ${backToBack.p50Ms.toFixed(2)} ms ` +
-    `back to back, ${idle.join(', ')}; a serial lookup makes three, each 0.3-1.5 ms after the last\n`
+    `back to back, ${idle.join(', ')}; a serial lookup makes three, each after some of its other work\n`
   );
 }

@@ -14,6 +14,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from '@bridge/testing';
 import {
   benchHospital,
   benchInfrastructure,
@@ -32,11 +33,14 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
  */
 const FLOOD_CONNECTIONS = Number(process.env.BENCH_ABUSE_CONNECTIONS ?? 64);
 const OTHER_CONNECTIONS = 8;
+/** How long the platform's CPU with no load is sampled after the flood (its share of each attempt's cost). */
+const IDLE_SECONDS = 5;
 const PASSWORD = 'the right password, never guessed';
 
 interface Window {
   p99Ms: number;
-  requestsPerSecond: number;
+  /** Requests answered in the window, what its cost is divided by. */
+  requests: number;
   errors: number;
 }
 
@@ -71,9 +75,13 @@ export async function main(): Promise<void> {
     const other = (seconds: number, title: string) =>
       otherRoutes(platform.url, token, patient.id as string, seconds, title);
     await other(2, 'warm-up');
+    const processes = await platform.processes();
+    const quietMeter = await measureWorkCost(processes, databaseUrl);
     const quiet = await other(DURATION_S, 'quiet');
+    const quietCost = await quietMeter.finish(quiet.requests, 'request');
     const rssBefore = platform.peakRss().gateway;
 
+    const floodMeter = await measureWorkCost(processes, databaseUrl);
     const started = Date.now();
     const flood = floodInItsOwnThread({ url: platform.url, email, clientId: emr.clientId as string });
     let floodDone = false;
@@ -86,6 +94,8 @@ export async function main(): Promise<void> {
     await flood;
     const floodSeconds = (Date.now() - started) / 1000;
     const rssAfter = platform.peakRss().gateway;
+    const floodCost = await floodMeter.finish(2 * ATTEMPTS, 'attempt');
+    const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
 
     const clean = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.250' };
     const login = await fetch(`${platform.url}/v1/auth/login`, {
@@ -120,11 +130,50 @@ export async function main(): Promise<void> {
         `from a clean source: login ${login.status}, token ${grant.status} (${accepted ? 'accepted' : 'REFUSED'}); gateway peak RSS ` +
         `${rssBefore} -> ${rssAfter} MB (+${rssAfter - rssBefore}); other routes p99 quiet ${quiet.p99Ms} ms, under flood ` +
         `${underFlood.p99Ms} ms${windowInsideFlood ? '' : ' (flood ended inside the window)'}, ratio ${ratio.toFixed(2)}, ` +
-        `errors ${quiet.errors}/${underFlood.errors} (target: accepted, memory bounded, ratio <= 2)\n`,
+        `errors ${quiet.errors}/${underFlood.errors} (target: accepted, memory bounded, ratio <= 2)\n` +
+        attemptCostLine({
+          flood: { cost: floodCost, seconds: floodSeconds, otherRequests: underFlood.requests },
+          quiet: { cost: quietCost, requests: quiet.requests },
+          idleMsPerSecond,
+        }),
     );
   } finally {
     await runCleanups(cleanups);
   }
+}
+
+/**
+ * What one failed attempt costs the platform: the flood window's CPU and row writes, less the other routes'
+ * requests answered meanwhile at their quiet cost, per attempt; and how much of it is the platform's idle
+ * work (relay polls, schedules) over a flood that long.
+ */
+function attemptCostLine(measured: {
+  flood: { cost: WorkCost; seconds: number; otherRequests: number };
+  quiet: { cost: WorkCost; requests: number };
+  idleMsPerSecond: number;
+}): string {
+  const { flood, quiet } = measured;
+  const attempts = 2 * ATTEMPTS;
+  // A flood total, less the other routes' requests at their quiet cost each, per attempt.
+  const perAttempt = (floodTotal: number, quietTotal: number) =>
+    (floodTotal - (quietTotal / Math.max(quiet.requests, 1)) * flood.otherRequests) / attempts;
+  const byProcess = Object.keys(flood.cost.cpuMsByProcess).map(
+    (name) =>
+      `${name} ${perAttempt(flood.cost.cpuMsByProcess[name], quiet.cost.cpuMsByProcess[name] ?? 0).toFixed(2)}`,
+  );
+  const cpu = perAttempt(flood.cost.cpuMsPerUnit * attempts, quiet.cost.cpuMsPerUnit * quiet.requests);
+  const rowWrites = perAttempt(
+    flood.cost.rowWritesPerUnit * attempts,
+    quiet.cost.rowWritesPerUnit * quiet.requests,
+  );
+  const idle = (measured.idleMsPerSecond * flood.seconds) / attempts;
+  return (
+    `R11 cost: cpu ${cpu.toFixed(2)} ms per failed attempt (${byProcess.join(', ')}), of which ${idle.toFixed(2)} ` +
+    `the platform idle (${measured.idleMsPerSecond.toFixed(0)} ms cpu/s with no load); ${rowWrites.toFixed(2)} row ` +
+    `writes per failed attempt; the other routes' ${flood.otherRequests} requests meanwhile taken out at their ` +
+    `quiet cost (cpu ${quiet.cost.cpuMsPerUnit.toFixed(2)} ms, ${quiet.cost.rowWritesPerUnit.toFixed(2)} row writes each)\n` +
+    `  row writes by table per attempt, other routes included: ${flood.cost.writesByTable || 'none'}\n`
+  );
 }
 
 interface FloodTarget {
@@ -231,7 +280,7 @@ function otherRoutes(
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         resolve({
           p99Ms: result.latency.p99,
-          requestsPerSecond: result.requests.average,
+          requests: result.requests.total,
           errors: result.errors + result.timeouts + result.non2xx,
         });
       },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { measureWorkCost, postgresServerPid, type WorkCost } from '@bridge/testing';
 import {
   DAY_MS,
   ensureDayPartitions,
@@ -79,6 +80,14 @@ function keepInserting(
   };
 }
 
+const PER_1K = '1k pruned rows';
+const pruned1k = (rows: number) => rows / 1000;
+
+/** `O3 cost prune: cpu … ms/1k pruned rows (postgres …, bench …), … row writes/1k pruned rows (where)`. */
+function costLine(what: string, cost: WorkCost): string {
+  return `O3 cost ${what}: ${cost.summary} (${cost.writesByTable || 'no table written'}; inserts running meanwhile included)\n`;
+}
+
 async function journalBytes(client: Client, like: string): Promise<number> {
   const { rows } = await client.query(
     `SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
@@ -140,11 +149,16 @@ export async function main(): Promise<void> {
     process.stderr.write(`loaded ${ROWS} rows in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const total = await count(client, 'bench.messages');
     const expired = await count(client, 'bench.messages', cutoff);
+    // A day is the unit: rows of the day the cutoff falls in go with that day, tomorrow.
+    const toPrune = await count(client, 'bench.messages', startOfUtcDay(cutoff));
     const bytesBefore = await journalBytes(client, 'messages%');
 
     const dataSource = await new DataSource({ type: 'postgres', url }).initialize();
     cleanups.unshift(() => dataSource.destroy());
     process.stderr.write(`measuring prune (${expired} rows past ${KEEP_DAYS} days)\n`);
+    // CPU of PostgreSQL and of this process, which runs the prune (and the inserts beside it).
+    const processes = { postgres: [await postgresServerPid(url)], bench: [process.pid] };
+    const pruneMeter = await measureWorkCost(processes, url);
     const inserting = keepInserting(writer, 'bench.messages');
     started = Date.now();
     const report = await pruneJournal(
@@ -155,8 +169,8 @@ export async function main(): Promise<void> {
     );
     const pruneSeconds = (Date.now() - started) / 1000;
     const during = await inserting.stop();
+    const pruneCost = await pruneMeter.finish(pruned1k(toPrune), PER_1K);
     const bytesAfter = await journalBytes(client, 'messages%');
-    // A day is the unit: rows of the day the cutoff falls in go with that day, tomorrow.
     const left = await count(client, 'bench.messages', startOfUtcDay(cutoff));
     const pruned = total + during.inserts - (await count(client, 'bench.messages'));
     if (!report.ran || left > 0)
@@ -169,11 +183,13 @@ export async function main(): Promise<void> {
     await load(client, 'bench.flat', BASELINE_ROWS, now);
     await client.query(`VACUUM ANALYZE bench.flat`);
     const flatBefore = await journalBytes(client, 'flat');
+    const deleteMeter = await measureWorkCost(processes, url);
     const flatInserting = keepInserting(writer, 'bench.flat');
     started = Date.now();
     const deleted = await client.query(`DELETE FROM bench.flat WHERE created_at < $1`, [cutoff]);
     const deleteSeconds = (Date.now() - started) / 1000;
     const flatDuring = await flatInserting.stop();
+    const deleteCost = await deleteMeter.finish(pruned1k(deleted.rowCount ?? 0), PER_1K);
     const flatFreed = 1 - (await journalBytes(client, 'flat')) / flatBefore;
 
     const perRowSpeedup = deleteSeconds / (deleted.rowCount ?? 1) / (pruneSeconds / pruned);
@@ -183,7 +199,9 @@ export async function main(): Promise<void> {
         ` ${during.inserts} inserts ran meanwhile, slowest ${during.worstMs.toFixed(0)} ms)` +
         ` | baseline DELETE on an unpartitioned copy: ${deleted.rowCount} of ${BASELINE_ROWS} rows in ${deleteSeconds.toFixed(1)} s,` +
         ` disk freed ${flatFreed.toFixed(2)}, ${flatDuring.inserts} inserts meanwhile (slowest ${flatDuring.worstMs.toFixed(0)} ms)` +
-        ` | time per pruned row, DELETE / drop: ${perRowSpeedup.toFixed(2)}\n`,
+        ` | time per pruned row, DELETE / drop: ${perRowSpeedup.toFixed(2)}\n` +
+        costLine('prune', pruneCost) +
+        costLine('baseline DELETE', deleteCost),
     );
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);

@@ -121,27 +121,44 @@ export function rabbitMqPids(nodeDir?: string): number[] {
 }
 
 /**
- * Row writes per table (a partitioned journal's day partitions counted as the journal, a table's TOAST chunks
- * as the table: a large value is written as several chunk rows), and their sum.
+ * Row writes (inserts + updates + deletes) of each table and its TOAST table, by relation: a table dropped
+ * between two readings (a journal's pruned day partition) takes its counters with it, so only relations
+ * read both times, or created meanwhile, are compared (`writesBetween`).
  */
-interface RowWrites {
-  total: number;
-  byTable: Map<string, number>;
+export interface RelationWrites {
+  /** A partitioned journal's day partitions named as the journal, TOAST as its table: how they are printed. */
+  name: string;
+  writes: number;
 }
 
+/** By relation id. */
+export type RowWrites = Map<string, RelationWrites>;
+
 async function rowWrites(pool: Pool): Promise<RowWrites> {
-  const { rows } = await pool.query<{ name: string; writes: string }>(
-    `SELECT n.nspname || '.' || regexp_replace(owner.relname, '_(p[0-9]{8}|default)$', '') AS name,
-            sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del) AS writes
+  const { rows } = await pool.query<{ relid: string; name: string; writes: string }>(
+    `SELECT s.relid::text AS relid,
+            n.nspname || '.' || regexp_replace(owner.relname, '_(p[0-9]{8}|default)$', '') AS name,
+            s.n_tup_ins + s.n_tup_upd + s.n_tup_del AS writes
      FROM pg_stat_all_tables s
      JOIN pg_class owner
        ON owner.oid = COALESCE((SELECT t.oid FROM pg_class t WHERE t.reltoastrelid = s.relid), s.relid)
      JOIN pg_namespace n ON n.oid = owner.relnamespace
-     WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
-     GROUP BY 1`,
+     WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`,
   );
-  const byTable = new Map(rows.map((row) => [row.name, Number(row.writes)]));
-  return { total: [...byTable.values()].reduce((sum, writes) => sum + writes, 0), byTable };
+  return new Map(rows.map((row) => [row.relid, { name: row.name, writes: Number(row.writes) }]));
+}
+
+/** Writes between two readings by table name: each relation still there counted from its first reading (0 if new). */
+export function writesBetween(before: RowWrites, after: RowWrites): Map<string, number> {
+  const byTable = new Map<string, number>();
+  for (const [relid, { name, writes }] of after) {
+    byTable.set(name, (byTable.get(name) ?? 0) + writes - (before.get(relid)?.writes ?? 0));
+  }
+  return byTable;
+}
+
+function totalWrites(writes: RowWrites): number {
+  return [...writes.values()].reduce((sum, relation) => sum + relation.writes, 0);
 }
 
 /**
@@ -154,16 +171,16 @@ async function settledRowWrites(pool: Pool): Promise<RowWrites> {
   while (Date.now() - stillSince <= STATS_FLUSH_MS) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const now = await rowWrites(pool);
-    if (now.total !== last.total) stillSince = Date.now();
+    if (totalWrites(now) !== totalWrites(last) || now.size !== last.size) stillSince = Date.now();
     last = now;
   }
   return last;
 }
 
 /** `outbox 4.0, patients 1.0, …`: the tables written per unit, most first (those under 0.05 left out). */
-function writesByTable(before: RowWrites, after: RowWrites, units: number): string {
-  return [...after.byTable]
-    .map(([name, writes]) => [name, (writes - (before.byTable.get(name) ?? 0)) / units] as const)
+function describeWrites(byTable: Map<string, number>, units: number): string {
+  return [...byTable]
+    .map(([name, writes]) => [name, writes / units] as const)
     .filter(([, perUnit]) => perUnit >= 0.05)
     .sort((a, b) => b[1] - a[1])
     .map(([name, perUnit]) => `${name} ${perUnit.toFixed(1)}`)
@@ -247,12 +264,13 @@ export async function measureWorkCost(
     async finish(units, unitName) {
       const cost = cpu.finish(units, unitName);
       try {
-        const rowsAfter = await settledRowWrites(pool);
-        const rowWritesPerUnit = (rowsAfter.total - rowsBefore.total) / Math.max(units, 1);
+        const written = writesBetween(rowsBefore, await settledRowWrites(pool));
+        const rowWritesPerUnit =
+          [...written.values()].reduce((sum, writes) => sum + writes, 0) / Math.max(units, 1);
         return {
           ...cost,
           rowWritesPerUnit,
-          writesByTable: writesByTable(rowsBefore, rowsAfter, Math.max(units, 1)),
+          writesByTable: describeWrites(written, Math.max(units, 1)),
           summary: `${cost.summary}, ${rowWritesPerUnit.toFixed(1)} row writes/${unitName}`,
         };
       } finally {

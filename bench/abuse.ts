@@ -14,7 +14,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { idleCpuMsPerSecond, measureWorkCost, type WorkCost } from '@bridge/testing';
+import { idleCpuMsPerSecond, idleShare, measureWorkCost, type WorkCost } from '@bridge/testing';
 import {
   benchHospital,
   benchInfrastructure,
@@ -147,9 +147,10 @@ export async function main(): Promise<void> {
 
 /**
  * What one failed attempt costs the platform: the flood window's CPU and row writes, less the other routes'
- * requests answered meanwhile at their quiet cost, per attempt; and how much of it is the platform's idle
- * work (relay polls, schedules) over a flood that long. A process that serves only the other routes may show
- * a little below zero: their cost under the flood is not exactly their quiet cost.
+ * requests answered meanwhile at their quiet cost, per attempt; then (idleShare, as push and import print it)
+ * how much of it is the platform's idle work (relay polls, schedules) over a flood that long. A process that
+ * serves only the other routes may show a little below zero: their cost under the flood is not exactly their
+ * quiet cost.
  */
 function attemptCostLine(measured: {
   flood: { cost: WorkCost; seconds: number; otherRequests: number };
@@ -170,12 +171,17 @@ function attemptCostLine(measured: {
     flood.cost.rowWritesPerUnit * attempts,
     quiet.cost.rowWritesPerUnit * quiet.requests,
   );
-  const idle = (measured.idleMsPerSecond * flood.seconds) / attempts;
+  const idle = {
+    msPerSecond: measured.idleMsPerSecond,
+    seconds: flood.seconds,
+    units: attempts,
+    unitName: 'attempt',
+  };
   return (
-    `R11 cost: cpu ${cpu.toFixed(2)} ms per failed attempt (${byProcess.join(', ')}), of which ${idle.toFixed(2)} ` +
-    `the platform idle (${measured.idleMsPerSecond.toFixed(0)} ms cpu/s with no load); ${rowWrites.toFixed(2)} row ` +
+    `R11 cost: cpu ${cpu.toFixed(2)} ms per failed attempt (${byProcess.join(', ')}), ${rowWrites.toFixed(2)} row ` +
     `writes per failed attempt; the other routes' ${flood.otherRequests} requests meanwhile taken out at their ` +
     `quiet cost (cpu ${quiet.cost.cpuMsPerUnit.toFixed(2)} ms, ${quiet.cost.rowWritesPerUnit.toFixed(2)} row writes each)\n` +
+    `${idleShare({ cpuMsPerUnit: cpu }, idle)}\n` +
     `  row writes by table per attempt, other routes included: ${flood.cost.writesByTable || 'none'}\n`
   );
 }

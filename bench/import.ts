@@ -7,7 +7,9 @@
  * BENCH_KEEP_OPEN_MS sets the HL7 connection's keepOpenMs (queries on kept connections), and the baseline
  * then keeps its connections open too. Before the platform, the same serial lookups against P3's floor
  * (support/import-floor-service.ts): what a lookup keeping the message log's guarantees adds with none of our work;
- * and what one durable commit costs on this host, back to back and after a moment idle (support/commit-latency.ts).
+ * and the three commits at the loaded phase's concurrency with their CPU per lookup; with the distributed topology,
+ * the same split over three processes and two RPC hops as the platform splits a lookup; and what one durable
+ * commit costs on this host, back to back and after a moment idle (support/commit-latency.ts).
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
@@ -19,6 +21,7 @@ import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
 import {
   benchHospital,
   benchInfrastructure,
+  brokerPids,
   createBenchDatabase,
   runCleanups,
   stopChildren,
@@ -26,10 +29,10 @@ import {
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
-import { idleCpuMsPerSecond, idleShare, measureWorkCost } from '@bridge/testing';
+import { idleCpuMsPerSecond, idleShare, measureWorkCost, postgresServerPid } from '@bridge/testing';
 import { DirectLookups, type DirectLookupOptions } from './support/direct-lookup';
 import { commitLatencyLine, measureCommitLatency } from './support/commit-latency';
-import { FLOOR_MODES, type FloorMode } from './support/import-floor-service';
+import { DISTRIBUTED_ROLES, FLOOR_MODES, type FloorMode } from './support/import-floor-service';
 import { quantileOfSorted } from './support/quantiles';
 import { startReadyProcess } from './support/ready-process';
 
@@ -72,7 +75,7 @@ export async function main(): Promise<void> {
     const infrastructure = await benchInfrastructure(cleanups, 'bench_import');
     const baseline = { serial: baselineSerial, loaded: baselineLoaded };
     await measureFloor(
-      infrastructure.databaseUrl,
+      infrastructure,
       { host: sim.mllp.host, port: sim.mllp.port, template, keepOpenMs: KEEP_OPEN_MS },
       baseline.serial,
     );
@@ -145,45 +148,92 @@ async function measureLookups(
 /**
  * The floor (support/import-floor-service.ts) timed one lookup at a time like the platform: what any platform
  * keeping the message log's and audit trail's guarantees adds to a direct query here, with three durable
- * commits (as the platform) and with two (the completion beside the session).
+ * commits (as the platform) and with two (the completion beside the session); then the three commits at the
+ * loaded phase's concurrency, for the least CPU a lookup costs here. The same in three processes over
+ * RabbitMQ, as the distributed topology splits a lookup (gateway -> patient-import -> hl7-gateway), when the
+ * distributed topology is measured.
  */
-async function measureFloor(serverUrl: string, lookups: DirectLookupOptions, direct: Latency): Promise<void> {
+async function measureFloor(
+  infrastructure: { databaseUrl: string; amqpUrl: string },
+  lookups: DirectLookupOptions,
+  direct: Latency,
+): Promise<void> {
+  const oneProcess = await measureFloorProcesses(infrastructure, lookups, direct, [undefined], FLOOR_MODES);
+  process.stdout.write(
+    `P3 floor (one process: HTTP, the lookup's durable statements and its MLLP exchange, nothing else): ${oneProcess}\n`,
+  );
+  if (!chosenTopologies().includes('distributed')) return;
+  const split = await measureFloorProcesses(infrastructure, lookups, direct, DISTRIBUTED_ROLES, [
+    'distributed',
+  ]);
+  process.stdout.write(
+    `P3 floor distributed (the same three commits split as the platform splits a lookup: HTTP -> RPC -> ` +
+      `session commit, RPC -> journal row, exchange, completion; nothing else): ${split}\n`,
+  );
+}
+
+/**
+ * Starts the floor's `roles` (undefined: the one process) on a database of their own, times each path serially
+ * against `direct`, and the first path at the loaded phase's concurrency with its work cost.
+ */
+async function measureFloorProcesses(
+  infrastructure: { databaseUrl: string; amqpUrl: string },
+  lookups: DirectLookupOptions,
+  direct: Latency,
+  roles: readonly (string | undefined)[],
+  paths: readonly (FloorMode | 'distributed')[],
+): Promise<string> {
+  const databaseUrl = await createBenchDatabase(infrastructure.databaseUrl, 'bench_import_floor');
   const env = {
     ...process.env,
-    DATABASE_URL: await createBenchDatabase(serverUrl, 'bench_import_floor'),
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: infrastructure.amqpUrl,
     IMPORT_FLOOR_LOOKUP: JSON.stringify(lookups),
   };
   const children: ChildProcess[] = [];
   try {
     const file = join(__dirname, 'support', 'import-floor-service.js');
-    const { url } = await startReadyProcess(file, [], env, children);
+    const processes: Record<string, number[]> = { postgres: [await postgresServerPid(databaseUrl)] };
+    let url = '';
+    for (const role of roles) {
+      const started = await startReadyProcess(file, role ? [role] : [], env, children);
+      processes[role ?? 'floor'] = [started.child.pid!];
+      url = started.url;
+    }
+    if (roles.length > 1) processes.rabbitmq = brokerPids(infrastructure.amqpUrl);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const added: string[] = [];
     try {
-      for (const mode of FLOOR_MODES) {
-        const lookup = () => serialLookup(agent, `${url}/${mode}`, 'none');
+      for (const path of paths) {
+        const lookup = () => serialLookup(agent, `${url}/${path}`, 'none');
         await measure(lookup, { concurrency: 1, seconds: 1 });
         const floor = await measure(lookup, { concurrency: 1, seconds: DURATION_S / 2 });
         added.push(
-          `${FLOOR_LABELS[mode]} added p50 ${(floor.p50 - direct.p50).toFixed(1)} ms, p99 ${(floor.p99 - direct.p99).toFixed(1)} ms`,
+          `${FLOOR_LABELS[path]} added p50 ${(floor.p50 - direct.p50).toFixed(1)} ms, p99 ${(floor.p99 - direct.p99).toFixed(1)} ms`,
         );
       }
     } finally {
       agent.destroy();
     }
-    process.stdout.write(
-      `P3 floor (one process: HTTP, the lookup's durable statements and its MLLP exchange, nothing else): ` +
-        `${added.join('; ')}\n`,
+    // Warmed up at that concurrency first, as the platform is: its pools then hold the connections it uses.
+    await httpLoad(`${url}/${paths[0]}`, 'none', CONCURRENCY, 2);
+    const meter = await measureWorkCost(processes, databaseUrl);
+    const loaded = await httpLoad(`${url}/${paths[0]}`, 'none', CONCURRENCY, DURATION_S / 2);
+    const cost = await meter.finish(Math.round((loaded.perSecond * DURATION_S) / 2), 'lookup');
+    return (
+      `${added.join('; ')}; the first at ${CONCURRENCY} concurrent: ` +
+      `${loaded.perSecond.toFixed(0)} lookups/s, ${cost.summary}`
     );
   } finally {
     await stopChildren(children);
   }
 }
 
-const FLOOR_LABELS: Record<FloorMode, string> = {
+const FLOOR_LABELS: Record<FloorMode | 'distributed', string> = {
   'three-commits':
     'three commits as the platform makes them (the least a lookup keeping its guarantees adds here)',
   'two-commits': "the completion in the session's commit",
+  distributed: 'three commits over two RPC hops',
 };
 
 /** Runs `call` back to back from `concurrency` loops for `seconds`; latency percentiles and throughput. */

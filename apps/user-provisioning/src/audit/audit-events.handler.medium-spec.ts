@@ -1,4 +1,8 @@
-import type { ImportLookupAnsweredEventV1 } from '@bridge/contracts';
+import {
+  AUDIT_EVENTS_PER_RECORD,
+  type AuditEventInputV1,
+  type ImportLookupAnsweredEventV1,
+} from '@bridge/contracts';
 import { MessageContext } from '@bridge/messaging';
 import { migratedTestDatabase } from '@bridge/testing';
 import { randomUUID } from 'node:crypto';
@@ -10,13 +14,14 @@ import { AuditEventsRepository, type AuditEventRecord } from './audit-events.rep
 import { AuditRecordsBatcher } from './audit-records.batcher';
 
 /**
- * Medium test (docs/testing.md): patient-import's `imports.lookup.answered.v1` turned into the audit event
- * on PostgreSQL. What it holds: the record says who looked up which import, when and under which
- * correlation id, and a redelivery of the same message (a crash before the ack, a relay that published
- * again) records nothing more; lookups delivered together are recorded by one INSERT, and one the database
+ * Medium test (docs/testing.md): patient-import's `imports.lookup.answered.v1` and the gateway's
+ * `audit.events.record.v1` turned into audit events on PostgreSQL. What it holds: the record says who looked
+ * up which import, when and under which correlation id, and a redelivery of the same message (a crash before
+ * the ack, a relay that published again) records nothing more; lookups delivered together, and the audited
+ * calls recorded alongside, are recorded by one INSERT, a call's events all or none, and one the database
  * refuses fails alone.
  */
-describe('AuditEventsHandler.importLookupAnswered (medium)', () => {
+describe('AuditEventsHandler recording (medium)', () => {
   let database: Awaited<ReturnType<typeof migratedTestDatabase>>;
   let dataSource: DataSource;
   let handler: AuditEventsHandler;
@@ -116,5 +121,65 @@ describe('AuditEventsHandler.importLookupAnswered (medium)', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const recorded = (await events.page({ hospitalId })).events.map((event) => event.id);
     expect(recorded.sort()).toEqual([...good].sort());
+  });
+
+  function read(hospitalId: string, at = '2026-12-04T10:16:00.000Z'): AuditEventInputV1 {
+    return {
+      hospitalId,
+      actor: { kind: 'user', id: 'usr_nurse' },
+      action: 'patient.read',
+      resource: { type: 'patient', id: randomUUID() },
+      correlationId: randomUUID(),
+      at,
+    };
+  }
+
+  it('records the audited calls answered together, and a lookup delivered with them, with one INSERT', async () => {
+    const hospitalId = randomUUID();
+    const calls = [
+      [read(hospitalId)],
+      [read(hospitalId), read(hospitalId), read(hospitalId)],
+      [read(hospitalId)],
+    ];
+
+    const results = await Promise.all([
+      ...calls.map((events) => handler.record({ events })),
+      handler.importLookupAnswered(answered(hospitalId), delivery(randomUUID())),
+    ]);
+
+    expect(results.slice(0, 3)).toEqual([{ recorded: 1 }, { recorded: 3 }, { recorded: 1 }]);
+    expect(inserts.map((ids) => ids.length)).toEqual([6]);
+    const recorded = (await events.page({ hospitalId })).events.map((event) => event.resource.id);
+    const expected = calls.flat().map((event) => event.resource.id);
+    expect(recorded).toEqual(expect.arrayContaining(expected));
+    expect(recorded).toHaveLength(6);
+  });
+
+  it("records a call's events all or none: a call the database refuses fails alone", async () => {
+    const hospitalId = randomUUID();
+    const first = [read(hospitalId), read(hospitalId)];
+    // One event of this call passes validation (ISO 8601 in form), but there is no 30 February.
+    const refused = [read(hospitalId), read(hospitalId, '2026-02-30T10:00:00Z')];
+    const last = [read(hospitalId)];
+
+    const outcomes = await Promise.allSettled(
+      [first, refused, last].map((events) => handler.record({ events })),
+    );
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const recorded = (await events.page({ hospitalId })).events.map((event) => event.resource.id);
+    expect(recorded.sort()).toEqual([...first, ...last].map((event) => event.resource.id).sort());
+  });
+
+  it('never puts more than one call allows in an INSERT, nor splits a call', async () => {
+    const hospitalId = randomUUID();
+    const large = () => Array.from({ length: AUDIT_EVENTS_PER_RECORD - 100 }, () => read(hospitalId));
+
+    await Promise.all([handler.record({ events: large() }), handler.record({ events: large() })]);
+
+    expect(inserts.map((ids) => ids.length)).toEqual([
+      AUDIT_EVENTS_PER_RECORD - 100,
+      AUDIT_EVENTS_PER_RECORD - 100,
+    ]);
   });
 });

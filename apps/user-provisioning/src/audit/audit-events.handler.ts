@@ -28,9 +28,11 @@ export class AuditEventsHandler {
     private readonly batcher: AuditRecordsBatcher,
   ) {}
 
+  /** With the records of the calls and lookups arriving alongside, in one INSERT (AuditRecordsBatcher). */
   @MessagePattern('audit.events.record.v1')
   async record(@Payload() request: RecordAuditEventsRequestV1): Promise<RecordAuditEventsResultV1> {
-    return { recorded: await this.events.append(request.events) };
+    await this.batcher.record(request.events);
+    return { recorded: request.events.length };
   }
 
   /**
@@ -42,15 +44,17 @@ export class AuditEventsHandler {
     @Payload() event: ImportLookupAnsweredEventV1,
     @Ctx() context: MessageContext,
   ): Promise<void> {
-    await this.batcher.record({
-      id: context.messageId,
-      hospitalId: event.hospitalId,
-      actor: event.actor,
-      action: 'import.lookup',
-      resource: { type: 'import', id: event.importId },
-      correlationId: context.correlationId,
-      at: event.at,
-    });
+    await this.batcher.record([
+      {
+        id: context.messageId,
+        hospitalId: event.hospitalId,
+        actor: event.actor,
+        action: 'import.lookup',
+        resource: { type: 'import', id: event.importId },
+        correlationId: context.correlationId,
+        at: event.at,
+      },
+    ]);
   }
 
   @MessagePattern('audit.events.list.v1')

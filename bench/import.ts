@@ -32,7 +32,12 @@ import { chosenTopologies, startTopology, type Topology } from './support/embedd
 import { idleCpuMsPerSecond, idleShare, measureWorkCost, postgresServerPid } from '@bridge/testing';
 import { DirectLookups, type DirectLookupOptions } from './support/direct-lookup';
 import { commitLatencyLine, measureCommitLatency } from './support/commit-latency';
-import { DISTRIBUTED_ROLES, FLOOR_MODES, type FloorMode } from './support/import-floor-service';
+import {
+  DISTRIBUTED_ROLES,
+  FLOOR_MODES,
+  type FloorMode,
+  type FloorRole,
+} from './support/import-floor-service';
 import { quantileOfSorted } from './support/quantiles';
 import { startReadyProcess } from './support/ready-process';
 
@@ -158,7 +163,13 @@ async function measureFloor(
   lookups: DirectLookupOptions,
   direct: Latency,
 ): Promise<void> {
-  const oneProcess = await measureFloorProcesses(infrastructure, lookups, direct, [undefined], FLOOR_MODES);
+  const oneProcess = await measureFloorProcesses(
+    infrastructure,
+    lookups,
+    direct,
+    ['one-process'],
+    FLOOR_MODES,
+  );
   process.stdout.write(
     `P3 floor (one process: HTTP, the lookup's durable statements and its MLLP exchange, nothing else): ${oneProcess}\n`,
   );
@@ -173,14 +184,14 @@ async function measureFloor(
 }
 
 /**
- * Starts the floor's `roles` (undefined: the one process) on a database of their own, times each path serially
+ * Starts the floor's `roles` on a database of their own, times each path serially
  * against `direct`, and the first path at the loaded phase's concurrency with its work cost.
  */
 async function measureFloorProcesses(
   infrastructure: { databaseUrl: string; amqpUrl: string },
   lookups: DirectLookupOptions,
   direct: Latency,
-  roles: readonly (string | undefined)[],
+  roles: readonly FloorRole[],
   paths: readonly (FloorMode | 'distributed')[],
 ): Promise<string> {
   const databaseUrl = await createBenchDatabase(infrastructure.databaseUrl, 'bench_import_floor');
@@ -196,8 +207,8 @@ async function measureFloorProcesses(
     const processes: Record<string, number[]> = { postgres: [await postgresServerPid(databaseUrl)] };
     let url = '';
     for (const role of roles) {
-      const started = await startReadyProcess(file, role ? [role] : [], env, children);
-      processes[role ?? 'floor'] = [started.child.pid!];
+      const started = await startReadyProcess(file, [role], env, children);
+      processes[role === 'one-process' ? 'floor' : role] = [started.child.pid!];
       url = started.url;
     }
     if (roles.length > 1) processes.rabbitmq = brokerPids(infrastructure.amqpUrl);

@@ -2,7 +2,7 @@
  * P3's floor (issue 17), started by bench/import.ts with its DirectLookupOptions as JSON in IMPORT_FLOOR_LOOKUP:
  * the least a lookup can add to a direct MLLP query while keeping what PRODUCT.md's message log and audit
  * trail promise. Nothing of ours but the MLLP client and, split across processes, the RabbitMQ transport.
- * `node import-floor-service.js` (one process): Fastify answers `POST /<mode>` by
+ * `node import-floor-service.js one-process`: Fastify answers `POST /<mode>` by
  * - writing the query's journal row and committing it (the log holds a query before the hospital sees it),
  * - the MLLP exchange, sent as the direct baseline sends it (DirectLookups),
  * - then, for `three-commits`, the row's completion (UPDATE) and the session with its audit event (one INSERT
@@ -28,6 +28,8 @@ export type FloorMode = (typeof FLOOR_MODES)[number];
 /** The distributed floor's processes, in the order they start. */
 export const DISTRIBUTED_ROLES = ['edge', 'middle', 'front'] as const;
 type DistributedRole = (typeof DISTRIBUTED_ROLES)[number];
+export type FloorRole = 'one-process' | DistributedRole;
+const ROLES: readonly FloorRole[] = ['one-process', ...DISTRIBUTED_ROLES];
 
 const LOOKUP_PATTERN = 'bench.floor.import-lookup.v1';
 const QUERY_PATTERN = 'bench.floor.hl7-query.v1';
@@ -156,18 +158,17 @@ async function distributed(role: DistributedRole, options: DirectLookupOptions, 
 }
 
 if (require.main === module) {
-  const role = process.argv[2] as DistributedRole | undefined;
+  const role = process.argv[2] as FloorRole;
+  if (!ROLES.includes(role)) {
+    process.stderr.write(`usage: node import-floor-service.js <${ROLES.join('|')}>\n`);
+    process.exit(2);
+  }
   const options = JSON.parse(process.env.IMPORT_FLOOR_LOOKUP ?? '{}') as DirectLookupOptions;
   const stops: Stops = [];
   exitOnStopSignal(stops);
-  const started =
-    role === undefined
-      ? oneProcess(options, stops)
-      : DISTRIBUTED_ROLES.includes(role)
-        ? distributed(role, options, stops)
-        : Promise.reject(new Error(`usage: node import-floor-service.js [${DISTRIBUTED_ROLES.join('|')}]`));
+  const started = role === 'one-process' ? oneProcess(options, stops) : distributed(role, options, stops);
   started.catch((error: unknown) => {
-    process.stderr.write(`import-floor-service ${role ?? ''}: ${String(error)}\n`);
+    process.stderr.write(`import-floor-service ${role}: ${String(error)}\n`);
     process.exit(1);
   });
 }

@@ -184,8 +184,8 @@ async function measureFloor(
 }
 
 /**
- * Starts the floor's `roles` on a database of their own, times each path serially
- * against `direct`, and the first path at the loaded phase's concurrency with its work cost.
+ * Starts the floor's `roles` on a database of their own, times each path serially against `direct`, and the
+ * first path at the loaded phase's concurrency with its work cost.
  */
 async function measureFloorProcesses(
   infrastructure: { databaseUrl: string; amqpUrl: string },

@@ -13,18 +13,17 @@
  */
 import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { measureWorkCost, postgresServerPid, type WorkCost } from '@bridge/testing';
+import { measureWorkCost, type WorkCost } from '@bridge/testing';
 import {
   benchInfrastructure,
-  brokerPids,
   createBenchDatabase,
   runCleanups,
+  startHelperProcesses,
   stopChildren,
   type Cleanups,
 } from './support/distributed-platform';
 import { type FloorRole } from './support/floor-service';
 import { pushLoad, type LoadResult } from './support/push-load';
-import { startReadyProcess } from './support/ready-process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 
@@ -71,19 +70,17 @@ async function runMode(
   const env = { ...process.env, DATABASE_URL: databaseUrl, AMQP_URL: infrastructure.amqpUrl };
   const children: ChildProcess[] = [];
   try {
-    const processes: Record<string, number[]> = { postgres: [await postgresServerPid(databaseUrl)] };
-    let url = '';
-    for (const role of MODES[mode]) {
-      const service = await startReadyProcess(
-        join(__dirname, 'support', 'floor-service.js'),
-        [role],
+    const { url, processes } = await startHelperProcesses(
+      join(__dirname, 'support', 'floor-service.js'),
+      MODES[mode],
+      {
+        databaseUrl,
+        amqpUrl: mode === 'direct' ? undefined : infrastructure.amqpUrl,
         env,
-        children,
-      );
-      processes[role.replace('-events', '')] = [service.child.pid!];
-      url = service.url;
-    }
-    if (mode !== 'direct') processes.rabbitmq = brokerPids(infrastructure.amqpUrl);
+        nameOf: (role) => role.replace('-events', ''),
+      },
+      children,
+    );
     await pushLoad(url, 'floor', 2, `${mode} warm-up`);
     const meter = await measureWorkCost(processes, databaseUrl);
     const load = await pushLoad(url, 'floor', DURATION_S, mode);

@@ -21,15 +21,15 @@ import { startHospitalSim } from '../apps/hospital-sim/src/hospital-sim';
 import {
   benchHospital,
   benchInfrastructure,
-  brokerPids,
   createBenchDatabase,
   runCleanups,
+  startHelperProcesses,
   stopChildren,
   type Cleanups,
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
-import { idleCpuMsPerSecond, idleShare, measureWorkCost, postgresServerPid } from '@bridge/testing';
+import { idleCpuMsPerSecond, idleShare, measureWorkCost } from '@bridge/testing';
 import { DirectLookups, type DirectLookupOptions } from './support/direct-lookup';
 import { commitLatencyLine, measureCommitLatency } from './support/commit-latency';
 import {
@@ -39,7 +39,6 @@ import {
   type FloorRole,
 } from './support/import-floor-service';
 import { quantileOfSorted } from './support/quantiles';
-import { startReadyProcess } from './support/ready-process';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /** How long the platform is watched doing nothing, for the idle part of its CPU per lookup. */
@@ -203,15 +202,17 @@ async function measureFloorProcesses(
   };
   const children: ChildProcess[] = [];
   try {
-    const file = join(__dirname, 'support', 'import-floor-service.js');
-    const processes: Record<string, number[]> = { postgres: [await postgresServerPid(databaseUrl)] };
-    let url = '';
-    for (const role of roles) {
-      const started = await startReadyProcess(file, [role], env, children);
-      processes[role === 'one-process' ? 'floor' : role] = [started.child.pid!];
-      url = started.url;
-    }
-    if (roles.length > 1) processes.rabbitmq = brokerPids(infrastructure.amqpUrl);
+    const { url, processes } = await startHelperProcesses(
+      join(__dirname, 'support', 'import-floor-service.js'),
+      roles,
+      {
+        databaseUrl,
+        amqpUrl: roles.length > 1 ? infrastructure.amqpUrl : undefined,
+        env,
+        nameOf: (role) => (role === 'one-process' ? 'floor' : role),
+      },
+      children,
+    );
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const added: string[] = [];
     try {

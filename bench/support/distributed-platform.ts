@@ -24,6 +24,7 @@ import {
 } from '@bridge/testing';
 export { stopChildren };
 import { startRabbitMq } from '../../libs/testing/src/rabbitmq/rabbitmq-launcher';
+import { startReadyProcess } from './ready-process';
 
 /** The build the services run from: this one, or BENCH_DIST_DIR (a copy that a rebuild does not disturb). */
 export const DIST = process.env.BENCH_DIST_DIR || join(__dirname, '..', '..');
@@ -132,6 +133,28 @@ export async function startDistributed(
 /** The RabbitMQ VM behind `amqpUrl`: the private node benchInfrastructure started, else the system broker. */
 export function brokerPids(amqpUrl: string): number[] {
   return rabbitMqPids(privateBrokerNodes.get(amqpUrl));
+}
+
+/**
+ * Starts a benchmark's helper processes in order (`node <file> <role>`, each ready once it prints `ready [url]`):
+ * the url of the last one, which takes the load, and the process trees a work-cost meter sums: each role under
+ * `nameOf(role)`, PostgreSQL, and RabbitMQ when the roles talk over `amqpUrl`.
+ */
+export async function startHelperProcesses(
+  file: string,
+  roles: readonly string[],
+  options: { databaseUrl: string; amqpUrl?: string; env: NodeJS.ProcessEnv; nameOf(role: string): string },
+  children: ChildProcess[],
+): Promise<{ url: string; processes: Record<string, number[]> }> {
+  const processes: Record<string, number[]> = { postgres: [await postgresServerPid(options.databaseUrl)] };
+  let url = '';
+  for (const role of roles) {
+    const started = await startReadyProcess(file, [role], options.env, children);
+    processes[options.nameOf(role)] = [started.child.pid!];
+    url = started.url;
+  }
+  if (options.amqpUrl) processes.rabbitmq = brokerPids(options.amqpUrl);
+  return { url, processes };
 }
 
 /** The peak resident set (VmHWM) of a running process so far, in MB. */

@@ -117,6 +117,137 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
     });
   });
 
+  describe('RPC requests grouped per turn (rpc-grouping.ts)', () => {
+    test("a turn's requests to a pattern travel in groups of 8 and their replies come back grouped: 20 requests, 6 deliveries", async () => {
+      const tap = await amqpFrameTap(rabbit.url);
+      try {
+        const pattern = name('grouped');
+        const server = await transport({ url: tap.url });
+        const client = await transport({ url: tap.url });
+        const seen: string[] = [];
+        await server.serve(pattern, async (payload, meta) => {
+          seen.push(meta.messageId);
+          return { ok: true, result: (payload as { n: number }).n * 2 };
+        });
+        await client.request(pattern, { n: 0 }, { timeoutMs: 5000, correlationId: 'warm-up' });
+        seen.length = 0;
+
+        tap.reset();
+        const replies = await Promise.all(
+          Array.from({ length: 20 }, (_, n) =>
+            client.request(pattern, { n }, { timeoutMs: 5000, correlationId: `c-${n}` }),
+          ),
+        );
+
+        expect(replies).toEqual(Array.from({ length: 20 }, (_, n) => ({ ok: true, result: n * 2 })));
+        // Three groups (8, 8, 4) to the server, each answered in one turn: one grouped reply each. One by one
+        // it would be 40 deliveries, each a wake-up of the service it goes to.
+        expect(Object.fromEntries(tap.fromBroker())).toEqual({ 'basic.deliver': 6 });
+        expect(new Set(seen).size).toBe(20); // every request handled once, under its own id
+      } finally {
+        await closeTransports();
+        await tap.close();
+      }
+    });
+
+    test('each request of a group is handled and answered on its own: one failing fails alone, the slow one does not hold the others', async () => {
+      const pattern = name('grouped-alone');
+      const server = await transport();
+      const client = await transport();
+      const slow = deferred();
+      await server.serve(pattern, async (payload) => {
+        const { n } = payload as { n: number };
+        if (n === 3) throw new Error('a bug in one handler');
+        if (n === 5) await slow.promise;
+        return { ok: true, result: n };
+      });
+      const calls = Array.from({ length: 6 }, (_, n) =>
+        client.request(pattern, { n }, { timeoutMs: 10_000, correlationId: `c-${n}` }),
+      );
+
+      const fast = await Promise.all(calls.slice(0, 5));
+      expect(fast).toEqual([
+        { ok: true, result: 0 },
+        { ok: true, result: 1 },
+        { ok: true, result: 2 },
+        { ok: false, error: expect.objectContaining({ code: 'INTERNAL_ERROR' }) },
+        { ok: true, result: 4 },
+      ]);
+      slow.resolve();
+      await expect(calls[5]).resolves.toEqual({ ok: true, result: 5 });
+    });
+
+    test('a group whose server dies mid-way goes whole to another instance, and every caller gets a reply', async () => {
+      const pattern = name('grouped-crash');
+      const doomed = await transport({ closeTimeoutMs: 0 });
+      const picked: number[] = [];
+      const allPicked = deferred();
+      await doomed.serve(pattern, async (payload) => {
+        const { n } = payload as { n: number };
+        picked.push(n);
+        if (n === 1) await new Promise(() => undefined); // stuck until the process "crashes"
+        if (picked.length === 3) allPicked.resolve();
+        return { ok: true, result: `doomed ${n}` };
+      });
+      const client = await transport();
+      const calls = [0, 1, 2].map((n) =>
+        client.request(pattern, { n }, { timeoutMs: 10_000, correlationId: `c-${n}` }),
+      );
+      await allPicked.promise;
+
+      const survivor = await transport();
+      await survivor.serve(pattern, async (payload) => ({
+        ok: true,
+        result: `survivor ${(payload as { n: number }).n}`,
+      }));
+      await doomed.close(); // the group goes back unacked: request 1 was never answered
+
+      // 0 and 2 were answered by the doomed server before it died (their second reply is ignored); 1 by the
+      // survivor, which got the whole group again.
+      await expect(Promise.all(calls)).resolves.toEqual([
+        { ok: true, result: 'doomed 0' },
+        { ok: true, result: 'survivor 1' },
+        { ok: true, result: 'doomed 2' },
+      ]);
+    });
+
+    test('a grouped message from another publisher: members past their deadline and unreadable groups are not handled', async () => {
+      const pattern = name('grouped-raw');
+      const server = await transport();
+      const handled: unknown[] = [];
+      await server.serve(pattern, async (payload) => {
+        handled.push(payload);
+        return { ok: true, result: 'ok' };
+      });
+      const replies = name('grouped-raw-replies');
+      await rabbit.adminChannel.assertQueue(replies, { durable: false });
+      const send = (messageId: string, body: unknown) =>
+        rabbit.adminChannel.sendToQueue(`rpc.${pattern}`, Buffer.from(JSON.stringify(body)), {
+          messageId,
+          replyTo: replies,
+          contentType: 'application/json',
+          headers: { 'x-requests': Array.isArray(body) ? body.length : 1 },
+        });
+
+      send('not-a-list', { not: 'a list' });
+      send('no-deadline', [{ id: 'no-deadline', correlationId: 'c', payload: { n: 0 } }]);
+      send('late-and-live', [
+        { id: 'late', correlationId: 'c', deadline: Date.now() - 1, payload: { n: 1 } },
+        { id: 'live', correlationId: 'c', deadline: Date.now() + 60_000, payload: { n: 2 } },
+      ]);
+
+      const reply = await nextIn(replies);
+      expect(reply.properties.correlationId).toBe('late-and-live');
+      expect(reply.properties.headers?.['x-replies']).toBe(1);
+      expect(JSON.parse(reply.content.toString('utf8'))).toEqual([['live', { ok: true, result: 'ok' }]]);
+      expect(handled).toEqual([{ n: 2 }]);
+      // The unreadable groups were acked and dropped, not left to be redelivered forever.
+      await expectEventually(async () =>
+        expect((await rabbit.adminChannel.checkQueue(`rpc.${pattern}`)).messageCount).toBe(0),
+      );
+    });
+  });
+
   describe('events', () => {
     test('publish resolves once confirmed and every bound queue gets its copy', async () => {
       const event = name('patient.created');

@@ -6,11 +6,13 @@ import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareRpcQueue, HEADERS, rpcQueue, traceparentOf } from './topology';
 import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './amqp-channel-helpers';
+import { GROUP_HEADERS, readGroupedRequests, type GroupedReply, type GroupedRequest } from './rpc-grouping';
 
 /**
  * Serves one RPC pattern from the durable `rpc.<pattern>` queue; every instance serving the pattern is
  * a competing consumer. The request is acked after the reply is sent, so a server that dies mid-request
- * leaves it to another instance (if the caller is still waiting).
+ * leaves it to another instance (if the caller is still waiting). A grouped message (rpc-grouping.ts) is
+ * acked after the last of its replies.
  */
 export class RpcServer extends QueueConsumer<Channel> {
   constructor(
@@ -39,36 +41,85 @@ export class RpcServer extends QueueConsumer<Channel> {
 
   protected async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     const { messageId, correlationId, replyTo, headers } = propertiesOf(message);
+    if (headers?.[GROUP_HEADERS.requests] !== undefined) return this.handleGroup(channel, message);
     // The broker drops requests that expire in the queue; this catches the ones that expired while
     // waiting in our prefetch buffer or were redelivered after the caller gave up. Nobody waits for them.
     const deadline = Number(headers?.[HEADERS.deadline]);
-    if (Number.isFinite(deadline) && Date.now() > deadline) {
-      this.logger.warn(`dropped ${this.pattern} request ${String(messageId)}: its caller gave up`);
-      settle(() => channel.ack(message));
-      return;
-    }
     const requestId = typeof messageId === 'string' ? messageId : '';
-    const envelope = await this.answer(message, {
-      messageId: requestId,
-      correlationId: typeof correlationId === 'string' && correlationId ? correlationId : requestId,
-      attempt: 1,
-      ...traceparentOf(headers),
-    });
-    if (typeof replyTo === 'string' && replyTo) {
-      settle(() =>
-        channel.publish('', replyTo, encode(envelope), {
-          correlationId: requestId,
-          contentType: CONTENT_TYPE,
-        }),
-      );
+    if (Number.isFinite(deadline) && Date.now() > deadline) {
+      this.dropped(requestId);
+    } else {
+      const envelope = await this.answer(() => decode(message), {
+        messageId: requestId,
+        correlationId: typeof correlationId === 'string' && correlationId ? correlationId : requestId,
+        attempt: 1,
+        ...traceparentOf(headers),
+      });
+      if (typeof replyTo === 'string' && replyTo) {
+        settle(() =>
+          channel.publish('', replyTo, encode(envelope), {
+            correlationId: requestId,
+            contentType: CONTENT_TYPE,
+          }),
+        );
+      }
     }
     settle(() => channel.ack(message));
   }
 
-  private async answer(message: ConsumeMessage, meta: Parameters<RpcServeHandler>[1]): Promise<RpcEnvelope> {
+  /**
+   * The requests of a grouped message (rpc-grouping.ts), each handled on its own; the replies ready in the
+   * same turn leave together, and the message is acked when the last one has left.
+   */
+  private async handleGroup(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const { messageId, replyTo } = propertiesOf(message);
+    let requests: GroupedRequest[];
+    try {
+      requests = readGroupedRequests(decode(message));
+    } catch (error) {
+      // No request id in it can be trusted, so nobody can be answered; redelivering it cannot help.
+      this.logger.error({
+        msg: 'unreadable grouped request dropped',
+        pattern: this.pattern,
+        error: describe(error),
+      });
+      settle(() => channel.ack(message));
+      return;
+    }
+    const replies = new TurnReplies((ready) => {
+      if (typeof replyTo !== 'string' || !replyTo) return;
+      settle(() =>
+        channel.publish('', replyTo, encode(ready), {
+          correlationId: String(messageId),
+          contentType: CONTENT_TYPE,
+          headers: { [GROUP_HEADERS.replies]: ready.length },
+        }),
+      );
+    });
+    await Promise.all(
+      requests.map(async (request) => {
+        if (Date.now() > request.deadline) return this.dropped(request.id);
+        const envelope = await this.answer(() => request.payload, {
+          messageId: request.id,
+          correlationId: request.correlationId || request.id,
+          attempt: 1,
+          ...traceparentOf({ traceparent: request.traceparent }),
+        });
+        replies.add([request.id, envelope]);
+      }),
+    );
+    replies.flush();
+    settle(() => channel.ack(message));
+  }
+
+  private dropped(requestId: string): void {
+    this.logger.warn(`dropped ${this.pattern} request ${requestId}: its caller gave up`);
+  }
+
+  private async answer(read: () => unknown, meta: Parameters<RpcServeHandler>[1]): Promise<RpcEnvelope> {
     let payload: unknown;
     try {
-      payload = decode(message);
+      payload = read();
     } catch (error) {
       return { ok: false, error: new DomainError('VALIDATION_FAILED', describe(error)).toPayload() };
     }
@@ -79,5 +130,27 @@ export class RpcServer extends QueueConsumer<Channel> {
       this.logger.error({ msg: 'RPC handler rejected', pattern: this.pattern, error: describe(error) });
       return { ok: false, error: new DomainError('INTERNAL_ERROR', 'Internal error.').toPayload() };
     }
+  }
+}
+
+/** Replies that become ready in the same event-loop turn, sent as one message at the end of it. */
+class TurnReplies {
+  private ready: GroupedReply[] = [];
+  private scheduled = false;
+
+  constructor(private readonly send: (replies: GroupedReply[]) => void) {}
+
+  add(reply: GroupedReply): void {
+    this.ready.push(reply);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  flush(): void {
+    if (this.ready.length > 0) this.send(this.ready.splice(0));
   }
 }

@@ -1,5 +1,5 @@
-import type { ChannelModel } from 'amqplib';
-import { coalesceFrameWrites } from './coalesced-writes';
+import type { Channel, ChannelModel } from 'amqplib';
+import { coalesceFrameWrites, writeQueuedFrames } from './coalesced-writes';
 
 /** A stand-in for amqplib's connection: its Mux writes two frames per drain to a socket that records calls. */
 function fakeConnection(readThrows = false) {
@@ -44,5 +44,24 @@ describe('coalesceFrameWrites', () => {
     expect(
       coalesceFrameWrites({ connection: { muxer: { _readIncoming() {} } } } as unknown as ChannelModel),
     ).toBe(false);
+  });
+});
+
+describe('writeQueuedFrames', () => {
+  it("drains the channel's connection now, corked like amqplib's own drain", () => {
+    const { calls, model } = fakeConnection();
+    coalesceFrameWrites(model);
+    const channel = { connection: model.connection } as unknown as Channel;
+
+    writeQueuedFrames(channel);
+
+    expect(calls).toEqual(['cork', 'frame 1', 'frame 2', 'uncork']);
+  });
+
+  it('leaves a broken stream to the connection and an unknown shape alone', () => {
+    const { calls, model } = fakeConnection(true);
+    expect(() => writeQueuedFrames({ connection: model.connection } as unknown as Channel)).not.toThrow();
+    expect(calls).toEqual(['frame 1']);
+    expect(() => writeQueuedFrames({ connection: {} } as unknown as Channel)).not.toThrow();
   });
 });

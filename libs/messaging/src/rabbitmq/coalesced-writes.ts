@@ -1,4 +1,4 @@
-import type { ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 
 /** The parts of amqplib's connection (2.x, pinned by the lockfile) this relies on. */
 interface Muxer {
@@ -28,4 +28,23 @@ export function coalesceFrameWrites(model: ChannelModel): boolean {
     }
   };
   return true;
+}
+
+/**
+ * Writes the frames amqplib has queued on `channel`'s connection now, rather than at its scheduled drain.
+ * amqplib schedules that drain with setImmediate, and one scheduled from a setImmediate callback runs only
+ * in the next event-loop turn: the RPC groups are published from one (rpc-grouping.ts), and without this
+ * each would wait a whole turn more than an ungrouped request did. A drain with nothing queued writes
+ * nothing, so the scheduled one stays harmless. Does nothing if amqplib is not the shape this expects
+ * (an upgrade then costs the groups a turn, nothing else).
+ */
+export function writeQueuedFrames(channel: Channel): void {
+  const connection = (channel as unknown as { connection?: { muxer?: Partial<Muxer> } }).connection;
+  const muxer = connection?.muxer;
+  if (typeof muxer?._readIncoming !== 'function') return;
+  try {
+    muxer._readIncoming();
+  } catch {
+    // A broken stream: the connection's own error and close events report it and fail what waits on it.
+  }
 }

@@ -3,6 +3,7 @@ import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import type { RequestOptions, RpcEnvelope } from '../transport';
 import type { ConnectionManager } from './connection';
+import { writeQueuedFrames } from './coalesced-writes';
 import { declareRpcQueue, DIRECT_REPLY_TO, HEADERS, rpcQueue } from './topology';
 import { CONTENT_TYPE, closeQuietly, decode, describe, encode, propertiesOf } from './amqp-channel-helpers';
 import {
@@ -136,6 +137,7 @@ export class RpcClient {
           },
         },
       );
+      writeQueuedFrames(group.channel);
     } catch (error) {
       // amqplib throws when the channel closed since channelBy() handed it over.
       for (const { entry } of requests) {

@@ -6,6 +6,7 @@ import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareRpcQueue, HEADERS, rpcQueue, traceparentOf } from './topology';
 import { CONTENT_TYPE, decode, describe, encode, propertiesOf, settle } from './amqp-channel-helpers';
+import { writeQueuedFrames } from './coalesced-writes';
 import { GROUP_HEADERS, readGroupedRequests, type GroupedReply, type GroupedRequest } from './rpc-grouping';
 
 /**
@@ -95,6 +96,7 @@ export class RpcServer extends QueueConsumer<Channel> {
           headers: { [GROUP_HEADERS.replies]: ready.length },
         }),
       );
+      writeQueuedFrames(channel);
     });
     await Promise.all(
       requests.map(async (request) => {

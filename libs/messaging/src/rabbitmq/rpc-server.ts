@@ -1,7 +1,7 @@
 import { DomainError } from '@bridge/contracts';
 import { Logger } from '@nestjs/common';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import type { RpcEnvelope, RpcServeHandler } from '../transport';
+import type { MessageMeta, RpcEnvelope, RpcServeHandler } from '../transport';
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareRpcQueue, HEADERS, rpcQueue, traceparentOf } from './topology';
@@ -43,27 +43,21 @@ export class RpcServer extends QueueConsumer<Channel> {
   protected async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     const { messageId, correlationId, replyTo, headers } = propertiesOf(message);
     if (headers?.[GROUP_HEADERS.requests] !== undefined) return this.handleGroup(channel, message);
-    // The broker drops requests that expire in the queue; this catches the ones that expired while
-    // waiting in our prefetch buffer or were redelivered after the caller gave up. Nobody waits for them.
-    const deadline = Number(headers?.[HEADERS.deadline]);
     const requestId = typeof messageId === 'string' ? messageId : '';
-    if (Number.isFinite(deadline) && Date.now() > deadline) {
-      this.dropped(requestId);
-    } else {
-      const envelope = await this.answer(() => decode(message), {
-        messageId: requestId,
-        correlationId: typeof correlationId === 'string' && correlationId ? correlationId : requestId,
-        attempt: 1,
-        ...traceparentOf(headers),
-      });
-      if (typeof replyTo === 'string' && replyTo) {
-        settle(() =>
-          channel.publish('', replyTo, encode(envelope), {
-            correlationId: requestId,
-            contentType: CONTENT_TYPE,
-          }),
-        );
-      }
+    const request = {
+      id: requestId,
+      correlationId: typeof correlationId === 'string' ? correlationId : '',
+      deadline: Number(headers?.[HEADERS.deadline]),
+      ...traceparentOf(headers),
+    };
+    const envelope = await this.answer(request, () => decode(message));
+    if (envelope && typeof replyTo === 'string' && replyTo) {
+      settle(() =>
+        channel.publish('', replyTo, encode(envelope), {
+          correlationId: requestId,
+          contentType: CONTENT_TYPE,
+        }),
+      );
     }
     settle(() => channel.ack(message));
   }
@@ -100,25 +94,33 @@ export class RpcServer extends QueueConsumer<Channel> {
     });
     await Promise.all(
       requests.map(async (request) => {
-        if (Date.now() > request.deadline) return this.dropped(request.id);
-        const envelope = await this.answer(() => request.payload, {
-          messageId: request.id,
-          correlationId: request.correlationId || request.id,
-          attempt: 1,
-          ...traceparentOf({ traceparent: request.traceparent }),
-        });
-        replies.add([request.id, envelope]);
+        const envelope = await this.answer(request, () => request.payload);
+        if (envelope) replies.add([request.id, envelope]);
       }),
     );
     replies.flush();
     settle(() => channel.ack(message));
   }
 
-  private dropped(requestId: string): void {
-    this.logger.warn(`dropped ${this.pattern} request ${requestId}: its caller gave up`);
-  }
-
-  private async answer(read: () => unknown, meta: Parameters<RpcServeHandler>[1]): Promise<RpcEnvelope> {
+  /**
+   * The request's envelope, or none when its caller has given up. The broker drops requests that expire in
+   * the queue; this catches the ones that expired while waiting in our prefetch buffer or were redelivered
+   * after the caller gave up (a deadline that is not a number never expires). Nobody waits for them.
+   */
+  private async answer(
+    request: Omit<GroupedRequest, 'payload'>,
+    read: () => unknown,
+  ): Promise<RpcEnvelope | undefined> {
+    if (Date.now() > request.deadline) {
+      this.logger.warn(`dropped ${this.pattern} request ${request.id}: its caller gave up`);
+      return undefined;
+    }
+    const meta: MessageMeta = {
+      messageId: request.id,
+      correlationId: request.correlationId || request.id,
+      attempt: 1,
+      ...traceparentOf({ traceparent: request.traceparent }),
+    };
     let payload: unknown;
     try {
       payload = read();

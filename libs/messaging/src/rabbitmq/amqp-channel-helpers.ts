@@ -37,6 +37,11 @@ export function propertiesOf(message: Message): DeliveryProperties {
   return properties;
 }
 
+/** The id of a member of a grouped message (rpc-grouping.ts, event-grouping.ts): text, 1-128 characters. */
+export function isMemberId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 128;
+}
+
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

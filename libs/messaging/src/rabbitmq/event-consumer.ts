@@ -9,10 +9,12 @@ import {
 import type { ConnectionManager } from './connection';
 import { QueueConsumer } from './consumer';
 import { declareSubscription, dlqName, HEADERS, retryDelay, retryQueue, traceparentOf } from './topology';
+import { EVENT_GROUP_HEADER, readGroupedEvents } from './event-grouping';
 import {
   CONTENT_TYPE,
   decode,
   describe,
+  encode,
   propertiesOf,
   publishConfirmed,
   settle,
@@ -28,7 +30,8 @@ const MAX_REASON_CHARS = 1000;
  * goes to the retry queue for this attempt's delay (or to the DLQ when attempts are used up or the error
  * is a PoisonMessageError), and only once the broker confirmed that copy is the original acked. If the
  * copy is not confirmed the original is requeued instead, so a message is never in neither place; at
- * worst it is in both, and the consumer's inbox dedupes by messageId.
+ * worst it is in both, and the consumer's inbox dedupes by messageId. A group of events (event-grouping.ts)
+ * is handled event by event, each as above, its failed ones moved alone; it is acked once all are through.
  */
 export class EventConsumer extends QueueConsumer<ConfirmChannel> {
   constructor(
@@ -57,25 +60,44 @@ export class EventConsumer extends QueueConsumer<ConfirmChannel> {
       typeof headers[HEADERS.event] === 'string'
         ? (headers[HEADERS.event] as string)
         : message.fields.routingKey;
-    const meta = readMeta(message);
-    try {
-      if (!meta.messageId)
-        throw new PoisonMessageError('message has no messageId, consumers cannot dedupe it');
-      await this.handler(decode(message), meta);
-    } catch (error) {
-      await this.fail(channel, message, event, meta, error);
-      return;
+    // One after the other, in publish order: prefetch counts messages, so a group is one handler at a time.
+    for (const delivery of eventsOf(message, readMeta(message))) {
+      if (!(await this.handleOne(channel, message, event, delivery))) {
+        // Its retry or dead-letter copy was not confirmed: the whole message goes back to the queue, and the
+        // events handled before it are deduped by the consumer's inbox when it comes back.
+        settle(() => channel.nack(message, false, true));
+        return;
+      }
     }
     settle(() => channel.ack(message));
   }
 
-  private async fail(
+  /** Handles one event; a failed one is moved to its retry queue or DLQ. False: the move was not confirmed. */
+  private async handleOne(
     channel: ConfirmChannel,
     message: ConsumeMessage,
     event: string,
+    { meta, content, payload }: Delivery,
+  ): Promise<boolean> {
+    try {
+      if (!meta.messageId)
+        throw new PoisonMessageError('message has no messageId, consumers cannot dedupe it');
+      await this.handler(payload(), meta);
+      return true;
+    } catch (error) {
+      return this.moveOut(channel, message, content, event, meta, error);
+    }
+  }
+
+  /** Sends a failed event's copy (`content`, alone) to its retry queue or DLQ; true once the broker confirmed it. */
+  private async moveOut(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    content: Buffer,
+    event: string,
     meta: MessageMeta,
     error: unknown,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { queue, maxAttempts, backoffMs } = this.options;
     const reason = describe(error);
     const retry = !(error instanceof PoisonMessageError) && meta.attempt < maxAttempts;
@@ -97,7 +119,7 @@ export class EventConsumer extends QueueConsumer<ConfirmChannel> {
         channel,
         '',
         target,
-        message.content,
+        content,
         {
           messageId: meta.messageId,
           correlationId: meta.correlationId,
@@ -112,10 +134,8 @@ export class EventConsumer extends QueueConsumer<ConfirmChannel> {
       this.logger.warn(
         `${meta.messageId}: could not move to ${target} (${describe(publishError)}); requeued`,
       );
-      settle(() => channel.nack(message, false, true));
-      return;
+      return false;
     }
-    settle(() => channel.ack(message));
     if (retry) {
       this.logger.warn(
         `${event} ${meta.messageId} attempt ${meta.attempt}/${maxAttempts} failed, retrying: ${reason}`,
@@ -123,6 +143,40 @@ export class EventConsumer extends QueueConsumer<ConfirmChannel> {
     } else {
       this.logger.error({ msg: 'dead-lettered', event, messageId: meta.messageId, queue, target, reason });
     }
+    return true;
+  }
+}
+
+/** One event of a delivery: the message itself, or a member of a group (event-grouping.ts). */
+interface Delivery {
+  meta: MessageMeta;
+  /** What a retry or dead-letter copy carries: the event alone. */
+  content: Buffer;
+  payload: () => unknown;
+}
+
+/**
+ * The events a message carries: itself, or a group's members (event-grouping.ts), each with its own id,
+ * correlation id and trace. A group that cannot be read is one poison event: it goes to the DLQ as it came.
+ */
+function eventsOf(message: ConsumeMessage, meta: MessageMeta): Delivery[] {
+  const whole = (payload: () => unknown): Delivery[] => [{ meta, content: message.content, payload }];
+  if (propertiesOf(message).headers?.[EVENT_GROUP_HEADER] === undefined) return whole(() => decode(message));
+  try {
+    return readGroupedEvents(decode(message)).map(({ id, correlationId, traceparent, payload }) => ({
+      meta: {
+        messageId: id,
+        correlationId: correlationId || id,
+        attempt: meta.attempt,
+        ...(traceparent ? { traceparent } : {}),
+      },
+      content: encode(payload),
+      payload: () => payload,
+    }));
+  } catch (unreadable) {
+    return whole(() => {
+      throw unreadable;
+    });
   }
 }
 

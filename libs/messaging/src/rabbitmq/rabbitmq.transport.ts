@@ -15,12 +15,12 @@ import { ConnectionManager } from './connection';
 import { countDeadLetters } from './dead-letter-census';
 import type { QueueConsumer } from './consumer';
 import { EventConsumer } from './event-consumer';
+import { EventPublisher } from './event-publisher';
 import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
 import { RpcServer } from './rpc-server';
-import { routingKeyOf } from '../routing';
-import { declareEventsExchange, declareHospitalRoutes, EVENTS_EXCHANGE, HEADERS } from './topology';
-import { closeQuietly, CONTENT_TYPE, describe, encode } from './amqp-channel-helpers';
+import { declareEventsExchange, declareHospitalRoutes } from './topology';
+import { closeQuietly, describe } from './amqp-channel-helpers';
 
 export interface RabbitMqTransportOptions {
   url: string;
@@ -50,7 +50,7 @@ export class RabbitMqTransport implements Transport {
   readonly kind = 'rabbitmq' as const;
   private readonly logger: Logger;
   private readonly connections: ConnectionManager;
-  private readonly publisher: ConfirmPublisher;
+  private readonly events: EventPublisher;
   private readonly rpc: RpcClient;
   private readonly consumers: QueueConsumer[] = [];
   private readonly settings: Required<Omit<RabbitMqTransportOptions, 'url' | 'service'>>;
@@ -92,7 +92,10 @@ export class RabbitMqTransport implements Transport {
         });
       }
     });
-    this.publisher = new ConfirmPublisher(this.connections);
+    this.events = new EventPublisher(new ConfirmPublisher(this.connections), {
+      service: options.service,
+      publishTimeoutMs: this.settings.publishTimeoutMs,
+    });
     this.rpc = new RpcClient(this.connections);
   }
 
@@ -127,29 +130,8 @@ export class RabbitMqTransport implements Transport {
     await this.add(new RpcServer(this.connections, pattern, this.settings.rpcPrefetch, handler));
   }
 
-  async publish(event: string, payload: unknown, options: PublishOptions): Promise<void> {
-    const routingKey = routingKeyOf(event, payload);
-    const headers = {
-      ...(options.traceparent ? { [HEADERS.traceparent]: options.traceparent } : {}),
-      // The consumer names the event from this header when the key carries a hospital too.
-      ...(routingKey !== event ? { [HEADERS.event]: event } : {}),
-    };
-    // No mandatory flag: an event no queue is bound to is dropped, as the in-process twin does.
-    await this.publisher.publish(
-      EVENTS_EXCHANGE,
-      routingKey,
-      encode(payload),
-      {
-        messageId: options.messageId,
-        correlationId: options.correlationId,
-        contentType: CONTENT_TYPE,
-        persistent: true,
-        timestamp: Math.floor(Date.now() / 1000),
-        appId: this.options.service,
-        ...(Object.keys(headers).length > 0 ? { headers } : {}),
-      },
-      Date.now() + this.settings.publishTimeoutMs,
-    );
+  publish(event: string, payload: unknown, options: PublishOptions): Promise<void> {
+    return this.events.publish(event, payload, options);
   }
 
   async routeHospitals(queue: string, event: string, hospitalIds: readonly string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RpcEnvelope } from '../transport';
+import { isMemberId } from './amqp-channel-helpers';
 
 /**
  * Requests to one pattern made in the same event-loop turn travel as one AMQP message, and the replies that
@@ -36,8 +37,6 @@ export interface GroupedRequest {
 /** One reply inside a grouped reply: the request's id and its envelope. */
 export type GroupedReply = [id: string, envelope: RpcEnvelope];
 
-const MAX_ID_LENGTH = 128;
-
 /** The requests of a grouped message, or why it is not one (another publisher may send anything). */
 export function readGroupedRequests(body: unknown): GroupedRequest[] {
   if (!Array.isArray(body) || body.length === 0 || body.length > MAX_REQUESTS_PER_MESSAGE) {
@@ -48,7 +47,7 @@ export function readGroupedRequests(body: unknown): GroupedRequest[] {
     if (
       typeof request !== 'object' ||
       request === null ||
-      !isId(request.id) ||
+      !isMemberId(request.id) ||
       typeof request.correlationId !== 'string' ||
       typeof request.deadline !== 'number' ||
       !Number.isFinite(request.deadline) ||
@@ -66,13 +65,9 @@ export function readGroupedReplies(body: unknown): GroupedReply[] {
   return body.filter(
     (item: unknown): item is GroupedReply =>
       Array.isArray(item) &&
-      isId(item[0]) &&
+      isMemberId(item[0]) &&
       typeof item[1] === 'object' &&
       item[1] !== null &&
       typeof (item[1] as { ok?: unknown }).ok === 'boolean',
   );
-}
-
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }

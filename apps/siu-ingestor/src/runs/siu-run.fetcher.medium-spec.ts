@@ -97,11 +97,11 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
     files.before = async () => undefined;
   });
 
-  /** A hospital whose source folder holds one file of MESSAGES messages, and its run, started. */
-  async function startedRun() {
+  /** A hospital whose source folder holds one file of `messages` messages, and its run, started. */
+  async function startedRun(messages = MESSAGES) {
     const hospitalId = randomUUID();
     const dir = mkdtempSync(join(root, 'hospital-'));
-    writeFileSync(join(dir, 'day.hl7'), Array.from({ length: MESSAGES }, (_, i) => siu(`C${i}`)).join(''));
+    writeFileSync(join(dir, 'day.hl7'), Array.from({ length: messages }, (_, i) => siu(`C${i}`)).join(''));
     const settings = resolveSiuSettings({
       source: { type: 'directory', path: dir },
       minFileAgeMs: 0,
@@ -149,6 +149,55 @@ describe('SiuRunFetcher with the run supervisor on PostgreSQL (medium)', () => {
       failures: [{ file: 'day.hl7', reason: expect.stringContaining('declared interrupted') }],
     });
   });
+
+  // 2,500 messages: three INSERTs (1,000, 1,000, 500), each run while the next batch is split.
+  const SEVERAL_BATCHES = 2500;
+
+  it('stores a file of several INSERT batches whole, in file order, and only then takes it from the source', async () => {
+    const { run, dir, storedMessages, report } = await startedRun(SEVERAL_BATCHES);
+    const batches: number[] = [];
+    files.before = async () => {
+      batches.push(batches.length);
+    };
+
+    await fetcher.fetch(run, { stopping: false });
+
+    expect(batches).toEqual([0, 1, 2]);
+    expect(await storedMessages()).toBe(SEVERAL_BATCHES);
+    const positions = (
+      (await dataSource.query(
+        `SELECT position, control_id FROM siu_ingestor.siu_messages WHERE run_id = $1 ORDER BY seq`,
+        [run.id],
+      )) as { position: number; control_id: string }[]
+    ).map((row) => `${row.position}:${row.control_id}`);
+    expect(positions).toEqual(Array.from({ length: SEVERAL_BATCHES }, (_, i) => `${i}:C${i}`));
+    expect(await report()).toMatchObject({ messagesReceived: SEVERAL_BATCHES, failures: [] });
+    expect(readdirSync(dir)).not.toContain('day.hl7');
+  });
+
+  it.each([
+    ['the second', 2],
+    ['the last', 3],
+  ])(
+    'stores nothing and leaves the file at the source when %s INSERT of a file fails',
+    async (_which, failing) => {
+      const { run, dir, storedMessages, report } = await startedRun(SEVERAL_BATCHES);
+      let calls = 0;
+      files.before = async () => {
+        calls += 1;
+        if (calls === failing) throw new Error('disk full');
+      };
+
+      await fetcher.fetch(run, { stopping: false });
+
+      expect(await storedMessages()).toBe(0);
+      expect(readdirSync(dir)).toContain('day.hl7');
+      expect(await report()).toMatchObject({
+        messagesReceived: 0,
+        failures: [{ file: 'day.hl7', reason: expect.stringContaining('disk full') }],
+      });
+    },
+  );
 
   it('beats at least three times within the stale limit, and at most every 5 s', () => {
     expect(heartbeatIntervalMs(3000)).toBe(1000);

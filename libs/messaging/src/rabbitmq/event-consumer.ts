@@ -85,7 +85,7 @@ export class EventConsumer extends QueueConsumer<ConfirmChannel> {
       await this.handler(payload(), meta);
       return true;
     } catch (error) {
-      return this.moveOut(channel, message, content, event, meta, error);
+      return this.moveOut(channel, message, content(), event, meta, error);
     }
   }
 
@@ -150,8 +150,8 @@ export class EventConsumer extends QueueConsumer<ConfirmChannel> {
 /** One event of a delivery: the message itself, or a member of a group (event-grouping.ts). */
 interface Delivery {
   meta: MessageMeta;
-  /** What a retry or dead-letter copy carries: the event alone. */
-  content: Buffer;
+  /** What a retry or dead-letter copy carries: the event alone (encoded only for one that failed). */
+  content: () => Buffer;
   payload: () => unknown;
 }
 
@@ -160,7 +160,7 @@ interface Delivery {
  * correlation id and trace. A group that cannot be read is one poison event: it goes to the DLQ as it came.
  */
 function eventsOf(message: ConsumeMessage, meta: MessageMeta): Delivery[] {
-  const whole = (payload: () => unknown): Delivery[] => [{ meta, content: message.content, payload }];
+  const whole = (payload: () => unknown): Delivery[] => [{ meta, content: () => message.content, payload }];
   if (propertiesOf(message).headers?.[EVENT_GROUP_HEADER] === undefined) return whole(() => decode(message));
   try {
     return readGroupedEvents(decode(message)).map(({ id, correlationId, traceparent, payload }) => ({
@@ -170,7 +170,7 @@ function eventsOf(message: ConsumeMessage, meta: MessageMeta): Delivery[] {
         attempt: meta.attempt,
         ...(traceparent ? { traceparent } : {}),
       },
-      content: encode(payload),
+      content: () => encode(payload),
       payload: () => payload,
     }));
   } catch (unreadable) {

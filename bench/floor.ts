@@ -82,7 +82,9 @@ async function runMode(
       children,
     );
     await pushLoad(url, 'floor', 2, `${mode} warm-up`);
-    const meter = await measureWorkCost(processes, databaseUrl);
+    const meter = await measureWorkCost(processes, databaseUrl, {
+      warmUp: async () => (await pushLoad(url, 'floor', 2, `${mode} warm-up after the settle`)).total,
+    });
     const load = await pushLoad(url, 'floor', DURATION_S, mode);
     const cost = await meter.finish(load.total, 'request');
     process.stdout.write(

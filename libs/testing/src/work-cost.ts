@@ -252,25 +252,34 @@ export interface WorkCostMeter {
 /**
  * Starts measuring: `processes` names the process trees to sum (services by name, `postgres`, `rabbitmq`);
  * `databaseUrl` is the benchmark's database, whose tables' writes are counted.
+ *
+ * `warmUp`, when given, runs after the row writes have settled and just before the CPU clock starts, and
+ * answers how many units it did (counted in the row writes, not in the CPU). Settling takes PostgreSQL's
+ * statistics interval of idle, and a platform measured straight after such a lull starts slow: its first
+ * 0.5-3 s of pushes ran at 10-50% of the steady rate on the benchmark host (issue 17, session 39), which a
+ * load measured from a warm start does not count against the platform's steady state.
  */
 export async function measureWorkCost(
   processes: Record<string, number[]>,
   databaseUrl: string,
+  options: { warmUp?: () => Promise<number> } = {},
 ): Promise<WorkCostMeter> {
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const rowsBefore = await settledRowWrites(pool);
+  const warmUpUnits = options.warmUp ? await options.warmUp() : 0;
   const cpu = measureCpu(processes);
   return {
     async finish(units, unitName) {
       const cost = cpu.finish(units, unitName);
       try {
         const written = writesBetween(rowsBefore, await settledRowWrites(pool));
+        const unitsWritten = Math.max(units + warmUpUnits, 1);
         const rowWritesPerUnit =
-          [...written.values()].reduce((sum, writes) => sum + writes, 0) / Math.max(units, 1);
+          [...written.values()].reduce((sum, writes) => sum + writes, 0) / unitsWritten;
         return {
           ...cost,
           rowWritesPerUnit,
-          writesByTable: describeWrites(written, Math.max(units, 1)),
+          writesByTable: describeWrites(written, unitsWritten),
           summary: `${cost.summary}, ${rowWritesPerUnit.toFixed(1)} row writes/${unitName}`,
         };
       } finally {

@@ -11,6 +11,7 @@ import {
 
 interface CareFlowRow {
   id: string;
+  hospital_id: string;
   patient_id: string;
   definition_key: string;
   status: CareFlowViewV1['status'];
@@ -147,6 +148,29 @@ export class CareFlowsRepository {
       [hospitalId, patientIds],
     );
     return rows.map(toCareFlowView);
+  }
+
+  /**
+   * The care flows of each patient (by hospital and id), in the order given, each patient's as
+   * listForPatients orders them: one statement for patients of any hospitals.
+   */
+  async listForEachPatient(
+    manager: EntityManager,
+    patients: readonly { hospitalId: string; patientId: string }[],
+  ): Promise<CareFlowViewV1[][]> {
+    if (patients.length === 0) return [];
+    const rows: CareFlowRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM patient_import.care_flows
+       WHERE (hospital_id, patient_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+       ORDER BY started_at, id`,
+      [patients.map((patient) => patient.hospitalId), patients.map((patient) => patient.patientId)],
+    );
+    const byPatient = new Map<string, CareFlowViewV1[]>();
+    for (const row of rows) {
+      const key = `${row.hospital_id}/${row.patient_id}`;
+      byPatient.set(key, [...(byPatient.get(key) ?? []), toCareFlowView(row)]);
+    }
+    return patients.map((patient) => byPatient.get(`${patient.hospitalId}/${patient.patientId}`) ?? []);
   }
 }
 

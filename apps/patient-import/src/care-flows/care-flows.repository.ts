@@ -136,23 +136,9 @@ export class CareFlowsRepository {
     return changeOf(await manager.query(statement.sql, statement.parameters));
   }
 
-  async listForPatients(
-    manager: EntityManager,
-    hospitalId: string,
-    patientIds: string[],
-  ): Promise<CareFlowViewV1[]> {
-    if (patientIds.length === 0) return [];
-    const rows: CareFlowRow[] = await manager.query(
-      `SELECT ${COLUMNS} FROM patient_import.care_flows
-       WHERE hospital_id = $1 AND patient_id = ANY($2::uuid[]) ORDER BY started_at, id`,
-      [hospitalId, patientIds],
-    );
-    return rows.map(toCareFlowView);
-  }
-
   /**
-   * The care flows of each patient (by hospital and id), in the order given, each patient's as
-   * listForPatients orders them: one statement for patients of any hospitals.
+   * The care flows of each patient (by hospital and id), in the order given, each patient's in start order:
+   * one statement for patients of any hospitals.
    */
   async listForEachPatient(
     manager: EntityManager,
@@ -168,7 +154,9 @@ export class CareFlowsRepository {
     const byPatient = new Map<string, CareFlowViewV1[]>();
     for (const row of rows) {
       const key = `${row.hospital_id}/${row.patient_id}`;
-      byPatient.set(key, [...(byPatient.get(key) ?? []), toCareFlowView(row)]);
+      const careFlows = byPatient.get(key);
+      if (careFlows) careFlows.push(toCareFlowView(row));
+      else byPatient.set(key, [toCareFlowView(row)]);
     }
     return patients.map((patient) => byPatient.get(`${patient.hospitalId}/${patient.patientId}`) ?? []);
   }

@@ -184,15 +184,11 @@ export class PatientsService {
     hospitalId: string,
     records: PatientRecord[],
   ): Promise<SearchPatientsResultV1> {
-    const careFlows = await this.careFlows.listForPatients(
+    const careFlows = await this.careFlows.listForEachPatient(
       this.dataSource.manager,
-      hospitalId,
-      records.map((record) => record.id),
+      records.map((record) => ({ hospitalId, patientId: record.id })),
     );
-    const patients = records.map((record) => ({
-      ...record,
-      careFlows: careFlows.filter((careFlow) => careFlow.patientId === record.id),
-    }));
+    const patients = records.map((record, index) => ({ ...record, careFlows: careFlows[index] }));
     return { total: patients.length, patients };
   }
 
@@ -201,6 +197,9 @@ export class PatientsService {
     hospitalId: string,
     record: PatientRecord,
   ): Promise<PatientViewV1> {
-    return { ...record, careFlows: await this.careFlows.listForPatients(manager, hospitalId, [record.id]) };
+    const [careFlows] = await this.careFlows.listForEachPatient(manager, [
+      { hospitalId, patientId: record.id },
+    ]);
+    return { ...record, careFlows };
   }
 }

@@ -8,6 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { buildQuery, MllpKeptConnections, MllpServer, sendMllp, type SendMllpOptions } from '@bridge/hl7';
+import { cpuMsOf } from '@bridge/testing';
 import { selfSignedCertificate } from '../libs/hl7/src/mllp/mllp-test.helpers';
 
 const EXCHANGES = Number(process.env.BENCH_MLLP_EXCHANGES ?? 4000);
@@ -54,10 +55,6 @@ function reply<T>(child: ChildProcess, key: string, message?: string): Promise<T
   });
 }
 
-function cpuMs(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
-}
-
 interface Measured {
   platformUs: number;
   hospitalUs: number;
@@ -75,11 +72,11 @@ async function measure(peer: ChildProcess, exchange: () => Promise<unknown>): Pr
     }),
   );
   const elapsedMs = performance.now() - started;
-  const platformMs = cpuMs(process.cpuUsage(before));
+  const platformMs = cpuMsOf(process.cpuUsage(before));
   const peerAfter = await reply<NodeJS.CpuUsage>(peer, 'cpu', 'cpu');
   return {
     platformUs: (platformMs * 1000) / EXCHANGES,
-    hospitalUs: ((cpuMs(peerAfter) - cpuMs(peerBefore)) * 1000) / EXCHANGES,
+    hospitalUs: ((cpuMsOf(peerAfter) - cpuMsOf(peerBefore)) * 1000) / EXCHANGES,
     perSecond: (EXCHANGES * 1000) / elapsedMs,
   };
 }

@@ -19,7 +19,7 @@ import {
   type DistributedPlatform,
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
-import { idleCpuMsPerSecond, idleShare, measureWorkCost, type WorkCost } from '@bridge/testing';
+import { cpuMsOf, idleCpuMsPerSecond, idleShare, measureWorkCost, type WorkCost } from '@bridge/testing';
 import { createBaselineTable, pushLoad, routeBaselineUpsert, type LoadResult } from './support/push-load';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
@@ -86,10 +86,6 @@ async function measurePush(
       `  row writes by table per upsert: ${cost.writesByTable}\n`,
   );
   return cost;
-}
-
-function cpuMsOf(usage: NodeJS.CpuUsage): number {
-  return (usage.user + usage.system) / 1000;
 }
 
 async function runBaseline(databaseUrl: string): Promise<LoadResult> {

@@ -244,6 +244,11 @@ export function measureCpu(processes: Record<string, number[]>): {
   };
 }
 
+/** CPU milliseconds of a `process.cpuUsage()` reading: user and system time. */
+export function cpuMsOf(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 export interface WorkCostMeter {
   /** Stops the clock after `units` units of work; waits for PostgreSQL's statistics to settle. */
   finish(units: number, unitName: string): Promise<WorkCost>;

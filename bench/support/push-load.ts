@@ -1,6 +1,6 @@
 /**
  * P1's load and its baseline upsert, shared by bench/push.ts and bench/floor.ts: 64 connections posting
- * patients whose codes come from a large pool (mostly inserts, some updates, as a busy EMR's), and the bare
+ * patients (nine in ten new, one in ten an update spread through the run, as a busy EMR's), and the bare
  * `INSERT .. ON CONFLICT` the baseline routes run straight on PostgreSQL.
  */
 import autocannon from 'autocannon';
@@ -107,10 +107,32 @@ function patientBody(code: string): string {
   return JSON.stringify(body);
 }
 
-/** Each request upserts a code from a large pool: mostly inserts, some updates, as a busy EMR would. */
+/** One push in this many updates a patient pushed before; the others insert a new one. */
+const UPDATE_EVERY = 10;
+/** An update re-pushes the patient created this many new patients earlier. */
+const UPDATE_DISTANCE = 1_000;
+/** Codes are drawn from a pool this large, well over what one benchmark run pushes. */
+const CODE_POOL = 500_000;
+
+/**
+ * Pushes and new patients counted across every load of the process: each load goes on where the last one
+ * stopped, so a measured run does not start by pushing again the patients its warm-ups created. When every
+ * load started at 0, a run's first seconds were all updates (about a tenth of the run, at half the rate) and
+ * the rest all inserts.
+ */
+let pushes = 0;
+let patients = 0;
+
+/** The next push's patient code: a new patient, or every UPDATE_EVERY-th push an earlier one, spread evenly. */
+function nextPatientCode(): string {
+  const isUpdate = pushes++ % UPDATE_EVERY === UPDATE_EVERY - 1 && patients >= UPDATE_DISTANCE;
+  const patient = isUpdate ? patients - UPDATE_DISTANCE : patients++;
+  return `B${(patient * 7919) % CODE_POOL}`;
+}
+
+/** Each request upserts a patient: nine in ten new, one in ten an update, as a busy EMR would. */
 export function pushLoad(url: string, token: string, seconds: number, title: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    let counter = 0;
     autocannon(
       {
         url: `${url}/v1/patients`,
@@ -119,14 +141,7 @@ export function pushLoad(url: string, token: string, seconds: number, title: str
         duration: seconds,
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        requests: [
-          {
-            setupRequest: (request) => ({
-              ...request,
-              body: patientBody(`B${(counter++ * 7919) % 500_000}`),
-            }),
-          },
-        ],
+        requests: [{ setupRequest: (request) => ({ ...request, body: patientBody(nextPatientCode()) }) }],
       },
       (error, result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));

@@ -118,7 +118,9 @@ const CODE_POOL = 500_000;
  * Pushes and new patients counted across every load of the process: each load goes on where the last one
  * stopped, so a measured run does not start by pushing again the patients its warm-ups created. When every
  * load started at 0, a run's first seconds were all updates (about a tenth of the run, at half the rate) and
- * the rest all inserts.
+ * the rest all inserts. A load on a database of its own (the baseline's, each topology's, each floor mode's)
+ * starts with its warm-up, whose first hundred "updates" name patients pushed to the previous database and so
+ * insert; the measured load's updates are all updates.
  */
 let pushes = 0;
 let patients = 0;

@@ -86,9 +86,13 @@ describe('Care app in Chromium: sign in, patients, starting and stopping a care 
     await form.getByLabel('Key').fill('az-console');
     await form.getByLabel('Name').fill('AZ Console');
     await form.getByRole('button', { name: 'Create hospital' }).click();
-    await page.getByRole('table', { name: 'Hospitals' }).getByRole('link', { name: 'AZ Console' }).click();
-    // Exact: until the link has navigated, the list page's "Hospitals" and "New hospital" headings match too.
-    await page.getByRole('heading', { name: 'Hospital', exact: true }).waitFor();
+    const created = page.getByRole('table', { name: 'Hospitals' }).getByRole('link', { name: 'AZ Console' });
+    await created.waitFor();
+    // The form is emptied for the next hospital once this one is created.
+    expect(await form.getByLabel('Key').inputValue()).toBe('');
+    await created.click();
+    // The loaded hospital's heading: "Hospital" alone shows only until it has loaded, which can be too brief to see.
+    await page.getByRole('heading', { name: 'AZ Console (az-console)' }).waitFor();
     await screenshot(page, 'console-hospital');
   });
 });

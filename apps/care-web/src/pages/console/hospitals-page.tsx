@@ -22,11 +22,13 @@ export function HospitalsPage() {
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    // Kept: React clears the event's currentTarget once the handler has returned, i.e. at the first await.
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
     setError(null);
     try {
       await api('POST', '/v1/admin/hospitals', { key: form.get('key'), name: form.get('name') });
-      event.currentTarget?.reset();
+      formElement.reset();
       await load();
     } catch (caught) {
       setError(caught);

@@ -47,11 +47,20 @@ const IDLE_SECONDS = 5;
 const CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 16);
 /** The HL7 connection's keepOpenMs; 0 (default): a connection per query, as a connection without it. */
 const KEEP_OPEN_MS = Number(process.env.BENCH_KEEP_OPEN_MS ?? 0);
+/**
+ * Lookups at the loaded phase's concurrency before anything is timed. V8 optimizes a function after enough
+ * calls, not after enough seconds: with 2 s (500-800 lookups) the services still spent a quarter of their
+ * CPU in the optimizing compiler through the measured phase, and about 2% once some 4,000 lookups had run
+ * (session 41's perf profiles). "Sustained" is a warm service's rate. P1's warm-ups run about as many pushes.
+ */
+const WARM_UP_LOOKUPS = Number(process.env.BENCH_WARM_UP_LOOKUPS ?? 5000);
 
 interface Latency {
   p50: number;
   p99: number;
   perSecond: number;
+  /** Lookups answered. */
+  total: number;
 }
 
 export async function main(): Promise<void> {
@@ -118,11 +127,12 @@ async function measureLookups(
   });
   await admin('PUT', `/v1/admin/hospitals/${hospitalId}/import-source`, { source: 'hl7' });
 
-  const lookup = (connections: number, seconds: number) =>
-    httpLoad(`${platform.url}/v1/imports`, token, connections, seconds);
-  // Warm-up at the loaded phase's concurrency: every pool then holds the connections that phase uses, and a
-  // fresh PostgreSQL session's first statements (catalog caches, the journal's partitions) are not billed to it.
-  await lookup(CONCURRENCY, 2);
+  const lookup = (connections: number, length: LoadLength) =>
+    httpLoad(`${platform.url}/v1/imports`, token, connections, length);
+  // Warm-up at the loaded phase's concurrency: the services' hot code is optimized (WARM_UP_LOOKUPS), every
+  // pool holds the connections that phase uses, and a fresh PostgreSQL session's first statements (catalog
+  // caches, the journal's partitions) are not billed to it.
+  await lookup(CONCURRENCY, { amount: WARM_UP_LOOKUPS });
   // One at a time, timed like the direct baseline: autocannon's latencies are whole milliseconds, cut down
   // (4.9 ms counts as 4), too coarse for a target of 3 ms added.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -132,8 +142,8 @@ async function measureLookups(
   }).finally(() => agent.destroy());
   const processes = await platform.processes();
   const meter = await measureWorkCost(processes, databaseUrl);
-  const loaded = await lookup(CONCURRENCY, DURATION_S / 2);
-  const lookups = Math.round((loaded.perSecond * DURATION_S) / 2);
+  const loaded = await lookup(CONCURRENCY, { seconds: DURATION_S / 2 });
+  const lookups = loaded.total;
   const cost = await meter.finish(lookups, 'lookup');
   // After finish(), which waited for the database to settle: the platform has nothing left to do.
   const idleMsPerSecond = await idleCpuMsPerSecond(processes, IDLE_SECONDS);
@@ -217,8 +227,9 @@ async function measureFloorProcesses(
     const added: string[] = [];
     try {
       for (const path of paths) {
+        // Warmed up as the platform is, so neither is timed while V8 still optimizes it.
+        await httpLoad(`${url}/${path}`, 'none', CONCURRENCY, { amount: WARM_UP_LOOKUPS });
         const lookup = () => serialLookup(agent, `${url}/${path}`, 'none');
-        await measure(lookup, { concurrency: 1, seconds: 1 });
         const floor = await measure(lookup, { concurrency: 1, seconds: DURATION_S / 2 });
         added.push(
           `${FLOOR_LABELS[path]} added p50 ${(floor.p50 - direct.p50).toFixed(1)} ms, p99 ${(floor.p99 - direct.p99).toFixed(1)} ms`,
@@ -227,11 +238,9 @@ async function measureFloorProcesses(
     } finally {
       agent.destroy();
     }
-    // Warmed up at that concurrency first, as the platform is: its pools then hold the connections it uses.
-    await httpLoad(`${url}/${paths[0]}`, 'none', CONCURRENCY, 2);
     const meter = await measureWorkCost(processes, databaseUrl);
-    const loaded = await httpLoad(`${url}/${paths[0]}`, 'none', CONCURRENCY, DURATION_S / 2);
-    const cost = await meter.finish(Math.round((loaded.perSecond * DURATION_S) / 2), 'lookup');
+    const loaded = await httpLoad(`${url}/${paths[0]}`, 'none', CONCURRENCY, { seconds: DURATION_S / 2 });
+    const cost = await meter.finish(loaded.total, 'lookup');
     return (
       `${added.join('; ')}; the first at ${CONCURRENCY} concurrent: ` +
       `${loaded.perSecond.toFixed(0)} lookups/s, ${cost.summary}`
@@ -269,6 +278,7 @@ async function measure(
     p50: quantileOfSorted(latencies, 0.5),
     p99: quantileOfSorted(latencies, 0.99),
     perSecond: latencies.length / options.seconds,
+    total: latencies.length,
   };
 }
 
@@ -296,13 +306,16 @@ function serialLookup(agent: Agent, url: string, token: string): Promise<void> {
   });
 }
 
-function httpLoad(url: string, token: string, connections: number, seconds: number): Promise<Latency> {
+/** A load runs for so many seconds, or until so many lookups have been answered. */
+type LoadLength = { seconds: number } | { amount: number };
+
+function httpLoad(url: string, token: string, connections: number, length: LoadLength): Promise<Latency> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url,
         connections,
-        duration: seconds,
+        ...('amount' in length ? { amount: length.amount } : { duration: length.seconds }),
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ patientCode: SIM_IDS.francoise }),
@@ -311,7 +324,12 @@ function httpLoad(url: string, token: string, connections: number, seconds: numb
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         if (result.non2xx + result.errors > 0)
           return reject(new Error(`${result.non2xx + result.errors} failed lookups`));
-        resolve({ p50: result.latency.p50, p99: result.latency.p99, perSecond: result.requests.average });
+        resolve({
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          perSecond: result.requests.average,
+          total: result.requests.total,
+        });
       },
     );
   });

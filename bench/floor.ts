@@ -23,7 +23,7 @@ import {
   type Cleanups,
 } from './support/distributed-platform';
 import { type FloorRole } from './support/floor-service';
-import { pushLoad, type LoadResult } from './support/push-load';
+import { pushLoad, WARM_UP_S, type LoadResult } from './support/push-load';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 
@@ -81,7 +81,7 @@ async function runMode(
       },
       children,
     );
-    await pushLoad(url, 'floor', 2, `${mode} warm-up`);
+    await pushLoad(url, 'floor', WARM_UP_S, `${mode} warm-up`);
     const meter = await measureWorkCost(processes, databaseUrl, {
       warmUp: async () => (await pushLoad(url, 'floor', 2, `${mode} warm-up after the settle`)).total,
     });

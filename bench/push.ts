@@ -20,7 +20,13 @@ import {
 } from './support/distributed-platform';
 import { chosenTopologies, startTopology, type Topology } from './support/embedded-platform';
 import { cpuMsOf, idleCpuMsPerSecond, idleShare, measureWorkCost, type WorkCost } from '@bridge/testing';
-import { createBaselineTable, pushLoad, routeBaselineUpsert, type LoadResult } from './support/push-load';
+import {
+  createBaselineTable,
+  pushLoad,
+  routeBaselineUpsert,
+  WARM_UP_S,
+  type LoadResult,
+} from './support/push-load';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 /** How long the platform is watched doing nothing, for the idle part of its CPU per upsert. */
@@ -64,7 +70,7 @@ async function measurePush(
   baseline: LoadResult,
 ): Promise<WorkCost> {
   const { token } = await benchHospital(platform, ['patients:write']);
-  await pushLoad(platform.url, token, 2, 'warm-up');
+  await pushLoad(platform.url, token, WARM_UP_S, 'warm-up');
   const processes = await platform.processes();
   const meter = await measureWorkCost(processes, databaseUrl, {
     warmUp: async () => (await pushLoad(platform.url, token, 2, 'warm-up after the settle')).total,
@@ -95,7 +101,7 @@ async function runBaseline(databaseUrl: string): Promise<LoadResult> {
   routeBaselineUpsert(app, pool);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
-    await pushLoad(address, 'baseline', 2, 'baseline warm-up');
+    await pushLoad(address, 'baseline', WARM_UP_S, 'baseline warm-up');
     return await pushLoad(address, 'baseline', DURATION_S, 'baseline');
   } finally {
     await app.close();

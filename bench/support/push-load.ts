@@ -107,6 +107,15 @@ function patientBody(code: string): string {
   return JSON.stringify(body);
 }
 
+/**
+ * How long every server is pushed to before anything is measured (BENCH_WARM_UP_S). V8 optimizes a function
+ * after enough calls: after 2 s (3,000-4,000 pushes) plus the 2 s after the settle, the gateway and
+ * patient-import still spent 15-20% of their CPU in the optimizing compiler through the first 2-5 s of the
+ * measured run (session 41's perf profiles). The baseline and the floor are warmed up as long, so a ratio
+ * compares warm servers.
+ */
+export const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 10);
+
 /** One push in this many updates a patient pushed before; the others insert a new one. */
 const UPDATE_EVERY = 10;
 /** An update re-pushes the patient created this many new patients earlier. */

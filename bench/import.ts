@@ -51,7 +51,8 @@ const KEEP_OPEN_MS = Number(process.env.BENCH_KEEP_OPEN_MS ?? 0);
  * Lookups at the loaded phase's concurrency before anything is timed. V8 optimizes a function after enough
  * calls, not after enough seconds: with 2 s (500-800 lookups) the services still spent a quarter of their
  * CPU in the optimizing compiler through the measured phase, and about 2% once some 4,000 lookups had run
- * (session 41's perf profiles). "Sustained" is a warm service's rate. P1's warm-ups run about as many pushes.
+ * (session 41's perf profiles). "Sustained" is a warm service's rate; P1 warms its servers up likewise
+ * (push-load.ts WARM_UP_S).
  */
 const WARM_UP_LOOKUPS = Number(process.env.BENCH_WARM_UP_LOOKUPS ?? 5000);
 

@@ -110,7 +110,7 @@ function patientBody(code: string): string {
 /**
  * How long every server is pushed to before anything is measured (BENCH_WARM_UP_S). V8 optimizes a function
  * after enough calls: after 2 s (3,000-4,000 pushes) plus the 2 s after the settle, the gateway and
- * patient-import still spent 15-20% of their CPU in the optimizing compiler through the first 2-5 s of the
+ * patient-import still spent 12-20% of their CPU in the optimizing compiler through the first 2-5 s of the
  * measured run (session 41's perf profiles). The baseline and the floor are warmed up as long, so a ratio
  * compares warm servers.
  */

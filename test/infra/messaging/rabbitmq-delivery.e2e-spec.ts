@@ -252,7 +252,8 @@ suite('RabbitMQ transport: delivery and no loss (real broker, not retried)', () 
     test('publish resolves once confirmed and every bound queue gets its copy', async () => {
       const event = name('patient.created');
       const consumer = await transport();
-      const publisher = await transport();
+      // Settled at once: right after a connect an unrouted event is held (rabbitmq-routing-settle.e2e-spec.ts).
+      const publisher = await transport({ routingSettleMs: 0 });
       const received: Record<string, { payload: unknown; meta: MessageMeta }[]> = { audit: [], care: [] };
       for (const queue of ['audit', 'care']) {
         await consumer.subscribe(event, subscription(name(queue)), async (payload, meta) => {

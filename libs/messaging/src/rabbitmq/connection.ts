@@ -34,6 +34,7 @@ export class ConnectionManager {
   private readonly logger: Logger;
   private readonly manager: AmqpConnectionManager;
   private current: ChannelModel | undefined;
+  private currentSince = 0;
   private started = false;
   private closing = false;
   private failures = 0;
@@ -85,6 +86,11 @@ export class ConnectionManager {
     return this.current;
   }
 
+  /** When the live connection was handed out (epoch ms); 0 while (re)connecting. */
+  get connectedSince(): number {
+    return this.current ? this.currentSince : 0;
+  }
+
   /** The live connection, waiting for a reconnect until `deadline` (epoch ms). */
   async connectionBy(deadline: number): Promise<ChannelModel> {
     for (;;) {
@@ -131,6 +137,7 @@ export class ConnectionManager {
     }
     if (this.closing || this.manager.connection !== connection) return;
     this.current = connection;
+    this.currentSince = Date.now();
     if (this.failures > 0) this.logger.log(`reconnected after ${this.failures} failed attempt(s)`);
     this.failures = 0;
     this.lastError = undefined;

@@ -79,7 +79,8 @@ export class EventPublisher {
       settle.reject(error); // a payload JSON cannot write (a BigInt): its publish fails, nothing is thrown
       return;
     }
-    // No mandatory flag: an event no queue is bound to is dropped, as the in-process twin does.
+    // An event no queue is bound to is dropped, as the in-process twin does, once the connection has settled
+    // (ConfirmPublisher: right after a (re)connect it is held for its subscriber instead).
     this.publisher
       .publish(
         EVENTS_EXCHANGE,

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { ChannelModel } from 'amqplib';
 import { hostname } from 'node:os';
 import type {
   DeadLetterCount,
@@ -38,6 +39,17 @@ export interface RabbitMqTransportOptions {
   heartbeatSeconds?: number;
   /** How long close() lets in-flight handlers finish (and ack) before closing. Default 5 s. */
   closeTimeoutMs?: number;
+  /**
+   * For how long after each (re)connect an event the broker routes to no queue is published again rather
+   * than dropped: subscribers re-declare their bindings on their own reconnect (publisher.ts). Default 5 s.
+   */
+  routingSettleMs?: number;
+}
+
+interface HospitalRoutes {
+  queue: string;
+  event: string;
+  hospitalIds: Set<string>;
 }
 
 /**
@@ -53,6 +65,8 @@ export class RabbitMqTransport implements Transport {
   private readonly events: EventPublisher;
   private readonly rpc: RpcClient;
   private readonly consumers: QueueConsumer[] = [];
+  /** Every hospital route asked for, by queue and event: declared again on each new connection. */
+  private readonly hospitalRoutes = new Map<string, HospitalRoutes>();
   private readonly settings: Required<Omit<RabbitMqTransportOptions, 'url' | 'service'>>;
 
   constructor(private readonly options: RabbitMqTransportOptions) {
@@ -63,6 +77,7 @@ export class RabbitMqTransport implements Transport {
       reconnectMs: options.reconnectMs ?? 1_000,
       heartbeatSeconds: options.heartbeatSeconds ?? 10,
       closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
+      routingSettleMs: options.routingSettleMs ?? 5_000,
     };
     const name = `${options.service}@${hostname()}:${process.pid}`;
     this.logger = new Logger(`RabbitMq:${options.service}`);
@@ -86,13 +101,16 @@ export class RabbitMqTransport implements Transport {
       },
     );
     this.connections.onConnected((connection) => {
+      this.declareRoutes(connection, [...this.hospitalRoutes.values()]).catch((error: unknown) => {
+        this.logger.error(`cannot route hospitals after reconnect: ${describe(error)}`);
+      });
       for (const consumer of this.consumers) {
         consumer.attach(connection).catch((error: unknown) => {
           this.logger.error(`${consumer.label}: cannot consume after reconnect: ${describe(error)}`);
         });
       }
     });
-    this.events = new EventPublisher(new ConfirmPublisher(this.connections), {
+    this.events = new EventPublisher(new ConfirmPublisher(this.connections, this.settings.routingSettleMs), {
       service: options.service,
       publishTimeoutMs: this.settings.publishTimeoutMs,
     });
@@ -134,14 +152,29 @@ export class RabbitMqTransport implements Transport {
     return this.events.publish(event, payload, options);
   }
 
+  /**
+   * Bindings are durable, yet they are declared again on every new connection, as subscriptions are: after a
+   * broker restart a recovered binding may not route until declared again (publisher.ts).
+   */
   async routeHospitals(queue: string, event: string, hospitalIds: readonly string[]): Promise<void> {
     if (hospitalIds.length === 0) return;
+    const key = JSON.stringify([queue, event]);
+    const routes = this.hospitalRoutes.get(key) ?? { queue, event, hospitalIds: new Set<string>() };
+    for (const hospitalId of hospitalIds) routes.hospitalIds.add(hospitalId);
+    this.hospitalRoutes.set(key, routes);
     const connection = await this.connections.connectionBy(Date.now() + this.settings.connectTimeoutMs);
+    await this.declareRoutes(connection, [{ queue, event, hospitalIds: new Set(hospitalIds) }]);
+  }
+
+  private async declareRoutes(connection: ChannelModel, routes: HospitalRoutes[]): Promise<void> {
+    if (routes.length === 0) return;
     // A channel of its own: a failed declaration closes its channel, and must take nothing else down.
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
     try {
-      await declareHospitalRoutes(channel, queue, event, hospitalIds);
+      for (const { queue, event, hospitalIds } of routes) {
+        await declareHospitalRoutes(channel, queue, event, [...hospitalIds]);
+      }
     } finally {
       await closeQuietly(channel);
     }

@@ -8,6 +8,8 @@
  */
 import { connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { hospitalRoute } from '../../../libs/messaging/src/routing';
+import { EVENTS_EXCHANGE } from '../../../libs/messaging/src/rabbitmq/topology';
 import { expectEventually } from '../../../libs/testing/src/rabbitmq';
 import { amqpFrameTap } from './amqp-frame-tap';
 import {
@@ -90,7 +92,7 @@ suite('RabbitMQ transport: routing right after a (re)connect (real broker, not r
       const admin = await connect(broker.url);
       try {
         const channel = await admin.createChannel();
-        await channel.unbindQueue(webhooks, 'bridge.events', `${event}.${hospitalId}`);
+        await channel.unbindQueue(webhooks, EVENTS_EXCHANGE, hospitalRoute(event, hospitalId));
         const publisher = await transport(options);
         await publisher.publish(event, { id: 'before', hospitalId }, publishOptions());
 

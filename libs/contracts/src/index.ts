@@ -12,6 +12,7 @@ export * from './patients/fit-patient-input';
 export * from './care-flows/care-flow-definition.v1';
 export * from './events.v1';
 export * from './rpc-map';
+export * from './event-subscriptions';
 export * from './validation';
 export * from './health/health.rpc.v1';
 export * from './common/rpc';

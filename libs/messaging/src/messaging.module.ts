@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { eventSubscriptions } from '@bridge/contracts';
 import { Bus } from './bus';
 import { BusMetrics } from './bus-metrics';
 import { InProcessTransport } from './in-process/in-process.transport';
@@ -47,7 +48,11 @@ export class MessagingModule {
       provide: TRANSPORT,
       useFactory: async (): Promise<Transport> => {
         const transport = options.amqpUrl
-          ? new RabbitMqTransport({ url: options.amqpUrl, service: options.service })
+          ? new RabbitMqTransport({
+              url: options.amqpUrl,
+              service: options.service,
+              knownSubscriptions: eventSubscriptions(),
+            })
           : new InProcessTransport();
         await transport.start();
         return transport;

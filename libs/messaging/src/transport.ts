@@ -49,6 +49,13 @@ export interface SubscribeOptions {
   byHospital?: boolean;
 }
 
+/** A subscription as its publishers know it (libs/contracts EVENT_SUBSCRIPTIONS): see RabbitMqTransportOptions. */
+export interface KnownSubscription {
+  queue: string;
+  event: string;
+  byHospital?: boolean;
+}
+
 /** An RPC reply as it travels: either a result or a domain error payload. */
 export type RpcEnvelope = { ok: true; result: unknown } | { ok: false; error: ErrorPayload };
 

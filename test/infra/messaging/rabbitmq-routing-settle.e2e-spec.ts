@@ -4,7 +4,8 @@
  * RabbitMQ 3.10 confirmed events it routed nowhere, for a recovered queue and binding, until the subscriber
  * declared the binding again on its own reconnect; the restart test in rabbitmq-delivery.e2e-spec.ts lost a
  * few hundred events that way in about one run in fifteen. Hospital routes are declared again on every
- * reconnect for the same reason. Real broker, not retried.
+ * reconnect for the same reason, and publishers declare the subscriptions they know of (libs/contracts
+ * EVENT_SUBSCRIPTIONS), so an event waits for a subscriber that is down. Real broker, not retried.
  */
 import { connect } from 'amqplib';
 import { randomUUID } from 'node:crypto';
@@ -16,6 +17,7 @@ import {
   canLaunch,
   closeTransports,
   name,
+  nextIn,
   privateBroker,
   publishOptions,
   rabbit,
@@ -74,6 +76,24 @@ suite('RabbitMQ transport: routing right after a (re)connect (real broker, not r
     }
   });
 
+  test('a known subscription that cannot be declared is skipped, not fatal: the publisher connects and declares the rest', async () => {
+    const [conflicting, declared] = [name('conflicting'), name('declared')];
+    // Declared by hand with other arguments: declaring it as a subscription queue fails with PRECONDITION_FAILED.
+    await rabbit.adminChannel.assertQueue(conflicting, { durable: false });
+    const event = name('known');
+    const publisher = await transport({
+      routingSettleMs: 0,
+      knownSubscriptions: [
+        { queue: conflicting, event },
+        { queue: declared, event },
+      ],
+    });
+    const { messageId } = publishOptions();
+    await publisher.publish(event, {}, { messageId, correlationId: 'c' });
+    expect((await nextIn(declared)).properties.messageId).toBe(messageId);
+    expect((await rabbit.adminChannel.checkQueue(conflicting)).messageCount).toBe(0);
+  });
+
   (canLaunch ? test : test.skip)(
     'hospital routes are declared again on every reconnect: one the broker lost routes again',
     async () => {
@@ -103,6 +123,38 @@ suite('RabbitMQ transport: routing right after a (re)connect (real broker, not r
           expect(received).toContain('after');
         });
         expect(received).not.toContain('before');
+      } finally {
+        await admin.close().catch(() => undefined);
+      }
+    },
+  );
+
+  (canLaunch ? test : test.skip)(
+    'publishers declare the subscriptions they know of on every reconnect: an event waits for a subscriber that is away',
+    async () => {
+      const broker = await privateBroker();
+      const options = { url: broker.url, reconnectMs: 200, routingSettleMs: 0 };
+      const event = name('known');
+      const queue = name('known');
+      const publisher = await transport({ ...options, knownSubscriptions: [{ queue, event }] });
+      // Its subscriber is down, and the broker lost the queue with its binding.
+      const admin = await connect(broker.url);
+      try {
+        const channel = await admin.createChannel();
+        await channel.deleteQueue(queue);
+        await publisher.publish(event, { n: 1 }, publishOptions()); // routed nowhere: dropped
+
+        await broker.ctl('close_all_connections', 'test: forced close');
+        const { messageId } = publishOptions();
+        await publisher.publish(event, { n: 2 }, { messageId, correlationId: 'c' });
+
+        // The subscriber comes back later: the event published after the reconnect waited in its queue.
+        const consumer = await transport(options);
+        const received: string[] = [];
+        await consumer.subscribe(event, subscription(queue), async (_payload, meta) => {
+          received.push(meta.messageId);
+        });
+        await expectEventually(() => expect(received).toEqual([messageId]));
       } finally {
         await admin.close().catch(() => undefined);
       }

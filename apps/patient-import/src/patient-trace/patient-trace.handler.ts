@@ -1,11 +1,16 @@
 import { Controller } from '@nestjs/common';
-import type { LoginLinkEventV1, PatientTraceRequestV1, PatientTraceV1 } from '@bridge/contracts';
+import type {
+  LoginLinkEventV1,
+  PatientTraceRequestV1,
+  PatientTraceV1,
+  SubscriptionQueue,
+} from '@bridge/contracts';
 import { Inbox, type EventConsumerOptions, type MessageContext } from '@bridge/messaging';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { PatientTraceService } from './patient-trace.service';
 
 /** One short transaction per link; retries ride out a database restart, then the DLQ keeps the event. */
-const consumer = (queue: string) =>
+const consumer = (queue: SubscriptionQueue) =>
   ({ queue, maxAttempts: 8, backoffMs: 500 }) as const satisfies EventConsumerOptions;
 
 export const LOGIN_LINK_ISSUED_CONSUMER = consumer('patient-import.trace.login-link-issued');

@@ -9,7 +9,7 @@ import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservice
 import {
   DomainError,
   GetPatientRequestV1,
-  type PatientUpsertedEventV1,
+  type LoginLinkEventV1,
   type PatientViewV1,
 } from '@bridge/contracts';
 import { expectEventually } from '@bridge/testing';
@@ -46,15 +46,15 @@ class PatientsTestHandler {
     return { id: request.patientId } as PatientViewV1;
   }
 
-  @EventPattern('patients.patient.upserted.v1', {
-    queue: 'bus-server-spec.upserted',
+  @EventPattern('users.login-link.issued.v1', {
+    queue: 'patient-import.trace.login-link-issued',
     maxAttempts: 3,
     backoffMs: 5,
   })
-  async upserted(@Payload() event: PatientUpsertedEventV1, @Ctx() context: MessageContext): Promise<void> {
+  async issued(@Payload() event: LoginLinkEventV1, @Ctx() context: MessageContext): Promise<void> {
     seen.attempts.push(context.attempt);
-    if (event.source === 'siu' && context.attempt < 2) throw new Error('database busy');
-    if (event.source === 'import') throw new PoisonMessageError('cannot ever work');
+    if (event.patientCode === 'busy' && context.attempt < 2) throw new Error('database busy');
+    if (event.patientCode === 'poison') throw new PoisonMessageError('cannot ever work');
     seen.events.push(context.messageId);
   }
 }
@@ -119,18 +119,18 @@ describe('BusServer and BusClient (Nest microservice over the in-process transpo
   });
 
   it('delivers an emitted event with its message id, retries a failure with the next attempt, dead-letters poison at once', async () => {
-    const emit = (source: string, messageId: string) =>
+    const emit = (patientCode: string, messageId: string, at = new Date().toISOString()) =>
       lastValueFrom(
         client.emit(
-          'patients.patient.upserted.v1',
-          new BusRecord({ hospitalId, patientId: randomUUID(), created: true, source }, { messageId }),
+          'users.login-link.issued.v1',
+          new BusRecord({ hospitalId, userId: randomUUID(), patientCode, at }, { messageId }),
         ),
         { defaultValue: undefined },
       );
-    await emit('api', 'm-ok');
-    await emit('siu', 'm-retried');
-    await emit('import', 'm-poison');
-    await emit('nonsense', 'm-invalid');
+    await emit('ok', 'm-ok');
+    await emit('busy', 'm-retried');
+    await emit('poison', 'm-poison');
+    await emit('ok', 'm-invalid', 'not a time');
 
     await expectEventually(() => expect(seen.events.sort()).toEqual(['m-ok', 'm-retried']));
     const letters = () => processBroker.deadLetters.map((letter) => [letter.messageId, letter.reason]);
@@ -138,7 +138,7 @@ describe('BusServer and BusClient (Nest microservice over the in-process transpo
       expect(letters()).toEqual(
         expect.arrayContaining([
           ['m-poison', 'cannot ever work'],
-          ['m-invalid', expect.stringContaining('invalid patients.patient.upserted.v1 payload')],
+          ['m-invalid', expect.stringContaining('invalid users.login-link.issued.v1 payload')],
         ]),
       ),
     );
@@ -161,6 +161,24 @@ describe('BusServer refuses to start with a handler it cannot bind', () => {
     class NoQueueModule {}
     const app = await createBusMicroservice(NoQueueModule as never, { logger: false });
     await expect(app.listen()).rejects.toThrow(/needs its queue/);
+    await app.close();
+  });
+
+  it('an @EventPattern whose queue is listed in the contracts for another event', async () => {
+    @Controller()
+    class WrongQueue {
+      @EventPattern('users.login-link.used.v1', { queue: 'patient-import.trace.login-link-issued' })
+      handle(): void {}
+    }
+    @Module({
+      imports: [MessagingModule.forService({ service: 'bus-spec-4', schema: 'unused', persistence: false })],
+      controllers: [WrongQueue],
+    })
+    class WrongQueueModule {}
+    const app = await createBusMicroservice(WrongQueueModule as never, { logger: false });
+    await expect(app.listen()).rejects.toThrow(
+      /does not match its entry in libs\/contracts EVENT_SUBSCRIPTIONS/,
+    );
     await app.close();
   });
 

@@ -5,6 +5,7 @@ import {
   EVENT_PAYLOAD_CLASSES,
   RPC_REQUEST_CLASSES,
   isDomainError,
+  subscriptionOf,
   validatePayload,
 } from '@bridge/contracts';
 import { withCorrelationId } from '@bridge/logging';
@@ -115,6 +116,13 @@ export class BusServer extends Server implements CustomTransportStrategy {
     if (!options.queue) {
       throw new Error(
         `@EventPattern('${event}') needs its queue: @EventPattern(event, { queue: '<service>.<purpose>' }).`,
+      );
+    }
+    const listed = subscriptionOf(options.queue);
+    if (listed?.event !== event || !!listed.byHospital !== !!options.byHospital) {
+      throw new Error(
+        `@EventPattern('${event}', { queue: '${options.queue}' }) does not match its entry in libs/contracts ` +
+          'EVENT_SUBSCRIPTIONS (event and byHospital): every publisher declares the subscriptions listed there.',
       );
     }
     const subscription = { ...EVENT_CONSUMER_DEFAULTS, ...options, queue: options.queue };

@@ -19,8 +19,10 @@ interface PublishChannel {
  * queue takes it or the window ends. Right after a crash and restart, RabbitMQ 3.10 returned events as routed to
  * no queue (without mandatory: confirmed and dropped them) although it had recovered their durable queue,
  * until the subscriber declared its binding again on its own reconnect (about one run in fifteen of the infra
- * test "2,000 events published across a broker restart"). An event for a subscriber that starts after its
- * publisher is held the same way. After the window a return means nobody subscribes: the message is dropped,
+ * test "2,000 events published across a broker restart"). Publishers also declare the subscriptions they
+ * know of on each connection (RabbitMqTransportOptions.knownSubscriptions); the window covers what they cannot
+ * know, a byHospital subscriber's hospital routes. An event for a subscriber that starts after its publisher
+ * is held the same way. After the window a return means nobody subscribes: the message is dropped,
  * as without mandatory; steady-state publishes carry no mandatory flag and cost no return.
  */
 export class ConfirmPublisher {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import type {
   DeadLetterCount,
   EventConsumeHandler,
+  KnownSubscription,
   PublishOptions,
   RequestOptions,
   RpcEnvelope,
@@ -20,7 +21,7 @@ import { EventPublisher } from './event-publisher';
 import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
 import { RpcServer } from './rpc-server';
-import { declareEventsExchange, declareHospitalRoutes } from './topology';
+import { declareEventsExchange, declareHospitalRoutes, declareKnownSubscription } from './topology';
 import { closeQuietly, describe } from './amqp-channel-helpers';
 
 export interface RabbitMqTransportOptions {
@@ -44,6 +45,12 @@ export interface RabbitMqTransportOptions {
    * than dropped: subscribers re-declare their bindings on their own reconnect (publisher.ts). Default 5 s.
    */
   routingSettleMs?: number;
+  /**
+   * Every service's subscriptions (the apps pass libs/contracts EVENT_SUBSCRIPTIONS): their queues and
+   * bindings are declared on each new connection before anything is published on it, so after a broker
+   * restart an event finds its queue even while its subscriber is still down (topology.ts). Default none.
+   */
+  knownSubscriptions?: readonly KnownSubscription[];
 }
 
 interface HospitalRoutes {
@@ -67,7 +74,9 @@ export class RabbitMqTransport implements Transport {
   private readonly consumers: QueueConsumer[] = [];
   /** Every hospital route asked for, by queue and event: declared again on each new connection. */
   private readonly hospitalRoutes = new Map<string, HospitalRoutes>();
-  private readonly settings: Required<Omit<RabbitMqTransportOptions, 'url' | 'service'>>;
+  private readonly settings: Required<
+    Omit<RabbitMqTransportOptions, 'url' | 'service' | 'knownSubscriptions'>
+  >;
 
   constructor(private readonly options: RabbitMqTransportOptions) {
     this.settings = {
@@ -90,7 +99,8 @@ export class RabbitMqTransport implements Transport {
         handshakeTimeoutMs: 10_000,
       },
       async (connection) => {
-        // Declared before the connection is handed out, so a publish never meets a missing exchange.
+        // Declared before the connection is handed out, so a publish never meets a missing exchange (nor,
+        // for the known subscriptions, a missing queue or binding).
         const channel = await connection.createChannel();
         channel.on('error', () => undefined);
         try {
@@ -98,6 +108,7 @@ export class RabbitMqTransport implements Transport {
         } finally {
           await closeQuietly(channel);
         }
+        await this.declareKnownSubscriptions(connection);
       },
     );
     this.connections.onConnected((connection) => {
@@ -174,6 +185,33 @@ export class RabbitMqTransport implements Transport {
     try {
       for (const { queue, event, hospitalIds } of routes) {
         await declareHospitalRoutes(channel, queue, event, [...hospitalIds]);
+      }
+    } finally {
+      await closeQuietly(channel);
+    }
+  }
+
+  /**
+   * One that cannot be declared (a queue changed by hand, say) is logged and skipped, not fatal: the service
+   * still publishes, as it did before publishers declared subscriptions, and the subscriber itself refuses to
+   * start with the reason. A failed declaration closes its channel, hence a new one for the next.
+   */
+  private async declareKnownSubscriptions(connection: ChannelModel): Promise<void> {
+    const open = async () => {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      return channel;
+    };
+    let channel = await open();
+    try {
+      for (const subscription of this.options.knownSubscriptions ?? []) {
+        try {
+          await declareKnownSubscription(channel, subscription);
+        } catch (error) {
+          this.logger.error(`cannot declare the subscription ${subscription.queue}: ${describe(error)}`);
+          await closeQuietly(channel);
+          channel = await open();
+        }
       }
     } finally {
       await closeQuietly(channel);

@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 import { everyHospitalRoute, hospitalRoute, isRoutedByHospital } from '../routing';
-import type { SubscribeOptions } from '../transport';
+import type { KnownSubscription, SubscribeOptions } from '../transport';
 
 /**
  * Every exchange and queue the transport uses, and how they are declared. Declarations carry the same
@@ -98,10 +98,29 @@ export async function declareSubscription(
 }
 
 /**
- * A subscription's own queue. Its arguments depend on its name only, so routeHospitals can declare it too,
- * before or after the subscription does. The transport itself dead-letters by a confirmed publish to
- * <queue>.dlq; the arguments only catch what the broker would drop otherwise (a reject without requeue, a
- * policy-set length limit).
+ * What a publisher declares of a subscription it knows of (RabbitMqTransportOptions.knownSubscriptions): the
+ * queue, its DLQ and the bindings that do not depend on hospitals, so that events published while the
+ * subscriber is down still reach the queue. Retry queues are the subscriber's own (they depend on its
+ * options); a byHospital queue's hospital routes are too.
+ */
+export async function declareKnownSubscription(
+  channel: Channel,
+  subscription: KnownSubscription,
+): Promise<void> {
+  const { queue, event } = subscription;
+  await channel.assertQueue(dlqName(queue), { durable: true });
+  await declareEventQueue(channel, queue);
+  await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
+  if (isRoutedByHospital(event) && !subscription.byHospital) {
+    await channel.bindQueue(queue, EVENTS_EXCHANGE, everyHospitalRoute(event));
+  }
+}
+
+/**
+ * A subscription's own queue. Its arguments depend on its name only, so routeHospitals and publishers can
+ * declare it too, before or after the subscription does. The transport itself dead-letters by a confirmed
+ * publish to <queue>.dlq; the arguments only catch what the broker would drop otherwise (a reject without
+ * requeue, a policy-set length limit).
  */
 async function declareEventQueue(channel: Channel, queue: string): Promise<void> {
   await channel.assertQueue(queue, {

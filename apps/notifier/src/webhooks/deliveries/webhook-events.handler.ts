@@ -5,6 +5,7 @@ import type {
   EventName,
   PatientEventOrderV1,
   PatientUpsertedEventV1,
+  SubscriptionQueue,
 } from '@bridge/contracts';
 import { Inbox, type EventConsumerOptions, type MessageContext } from '@bridge/messaging';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -23,7 +24,7 @@ const orderOf = ({
  * Recording is one short transaction; retries ride out a database restart, then the DLQ keeps the event.
  * `byHospital`: only the hospitals with webhooks are routed to these queues (WebhookRoutes).
  */
-const consumer = (queue: string) =>
+const consumer = (queue: SubscriptionQueue) =>
   ({ queue, maxAttempts: 8, backoffMs: 500, byHospital: true }) as const satisfies EventConsumerOptions;
 
 export const PATIENT_UPSERTED_CONSUMER = consumer('notifier.webhooks.patient-upserted');

@@ -100,10 +100,10 @@ describe('webhooks: order per patient across event types', () => {
       },
     });
 
-  /** The event types the receiver accepted for one patient, in the order it accepted them. */
+  /** The event types the receiver accepted for one patient, each delivery once, in the order it accepted them. */
   const acceptedTypes = (patientId: string) =>
     receiver
-      .accepted()
+      .acceptedOnce()
       .filter((request) => request.json.data.patientId === patientId)
       .map((request) => request.json.type);
 
@@ -154,7 +154,9 @@ describe('webhooks: order per patient across event types', () => {
         patientPosition: 1,
       });
       const accepted = await expectEventually(() => {
-        const requests = receiver.accepted().filter((request) => request.json.data.patientId === patientId);
+        const requests = receiver
+          .acceptedOnce()
+          .filter((request) => request.json.data.patientId === patientId);
         expect(requests.map((request) => request.json.type)).toEqual(['patient.created', 'careflow.started']);
         return requests;
       });
@@ -229,7 +231,7 @@ describe('webhooks: order per patient across event types', () => {
         patient = await pushWithCareFlow(hospital, 'ORD-C-1');
         const [sent] = await expectEventually(
           () => {
-            const accepted = receiver.accepted().filter((r) => r.json.data.patientId === patient.id);
+            const accepted = receiver.acceptedOnce().filter((r) => r.json.data.patientId === patient.id);
             expect(accepted.map((r) => r.json.type)).toEqual(['careflow.started']);
             return accepted;
           },
@@ -277,7 +279,7 @@ describe('webhooks: order per patient across event types', () => {
         resume();
       }
       await expectEventually(() =>
-        expect(receiver.accepted().map((request) => request.json.type)).toEqual([
+        expect(receiver.acceptedOnce().map((request) => request.json.type)).toEqual([
           'patient.created',
           'careflow.started',
         ]),
@@ -317,13 +319,13 @@ describe('webhooks: order per patient across event types', () => {
           );
         });
         await new Promise((resolve) => setTimeout(resolve, 500)); // 20 rounds of the delivery worker
-        expect(receiver.accepted().map((request) => request.json.type)).not.toContain('patient.updated');
+        expect(receiver.acceptedOnce().map((request) => request.json.type)).not.toContain('patient.updated');
       }
     } finally {
       resume();
     }
     await expectEventually(() =>
-      expect(receiver.accepted().map((request) => request.json.type)).toEqual([
+      expect(receiver.acceptedOnce().map((request) => request.json.type)).toEqual([
         'patient.created',
         'careflow.started',
         'patient.updated',

@@ -43,6 +43,20 @@ export class WebhookReceiver {
     return this.requests.filter((request) => request.answered !== undefined && request.answered < 300);
   }
 
+  /**
+   * Requests answered 2xx, the first of each webhook-id, in arrival order: what a receiver that dedupes sees.
+   * Deliveries are at least once: an answer that reaches the sender after its timeout is sent again.
+   */
+  acceptedOnce(): ReceivedRequest[] {
+    const seen = new Set<string>();
+    return this.accepted().filter((request) => {
+      const id = request.headers['webhook-id'];
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }
+
   async close(): Promise<void> {
     for (const response of this.hung) response.destroy();
     this.server.closeAllConnections();

@@ -148,20 +148,31 @@ describe('BusServer and BusClient (Nest microservice over the in-process transpo
 });
 
 describe('BusServer refuses to start with a handler it cannot bind', () => {
+  /** A service of this one controller: its listen() must reject with the reason. */
+  async function expectRefused(controller: new () => object, reason: RegExp): Promise<void> {
+    @Module({
+      imports: [
+        MessagingModule.forService({
+          service: `bus-spec-${controller.name}`,
+          schema: 'unused',
+          persistence: false,
+        }),
+      ],
+      controllers: [controller],
+    })
+    class OneControllerModule {}
+    const app = await createBusMicroservice(OneControllerModule as never, { logger: false });
+    await expect(app.listen()).rejects.toThrow(reason);
+    await app.close();
+  }
+
   it('an @EventPattern without its queue', async () => {
     @Controller()
     class NoQueue {
       @EventPattern('patients.patient.upserted.v1')
       handle(): void {}
     }
-    @Module({
-      imports: [MessagingModule.forService({ service: 'bus-spec-2', schema: 'unused', persistence: false })],
-      controllers: [NoQueue],
-    })
-    class NoQueueModule {}
-    const app = await createBusMicroservice(NoQueueModule as never, { logger: false });
-    await expect(app.listen()).rejects.toThrow(/needs its queue/);
-    await app.close();
+    await expectRefused(NoQueue, /needs its queue/);
   });
 
   it('an @EventPattern whose queue is listed in the contracts for another event', async () => {
@@ -170,16 +181,7 @@ describe('BusServer refuses to start with a handler it cannot bind', () => {
       @EventPattern('users.login-link.used.v1', { queue: 'patient-import.trace.login-link-issued' })
       handle(): void {}
     }
-    @Module({
-      imports: [MessagingModule.forService({ service: 'bus-spec-4', schema: 'unused', persistence: false })],
-      controllers: [WrongQueue],
-    })
-    class WrongQueueModule {}
-    const app = await createBusMicroservice(WrongQueueModule as never, { logger: false });
-    await expect(app.listen()).rejects.toThrow(
-      /does not match its entry in libs\/contracts EVENT_SUBSCRIPTIONS/,
-    );
-    await app.close();
+    await expectRefused(WrongQueue, /does not match its entry in libs\/contracts EVENT_SUBSCRIPTIONS/);
   });
 
   it('a pattern that is not in the contracts', async () => {
@@ -188,14 +190,7 @@ describe('BusServer refuses to start with a handler it cannot bind', () => {
       @MessagePattern('patients.gte.v1')
       handle(): void {}
     }
-    @Module({
-      imports: [MessagingModule.forService({ service: 'bus-spec-3', schema: 'unused', persistence: false })],
-      controllers: [Typo],
-    })
-    class TypoModule {}
-    const app = await createBusMicroservice(TypoModule as never, { logger: false });
-    await expect(app.listen()).rejects.toThrow(/not an RPC pattern/);
-    await app.close();
+    await expectRefused(Typo, /not an RPC pattern/);
   });
 });
 

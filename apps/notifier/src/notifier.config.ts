@@ -1,5 +1,6 @@
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { SecretsDataServiceEnv } from '@bridge/config';
+import { EVENT_SUBSCRIPTIONS } from '@bridge/contracts';
 
 /**
  * The environment of notifier: every data service's variables plus SECRETS_KEY (webhook signing
@@ -10,12 +11,11 @@ export class NotifierEnv extends SecretsDataServiceEnv {
   @IsInt() @Min(0) @Max(3_600_000) ALERTS_EVALUATE_INTERVAL_MS: number = 30_000;
   /**
    * Comma-separated subscription queues whose `<queue>.dlq` the dead-letters rule counts (RabbitMQ cannot
-   * list queues over AMQP). Add a queue here when a service subscribes to a new one.
+   * list queues over AMQP). By default every queue of libs/contracts EVENT_SUBSCRIPTIONS.
    */
   @IsString()
   @Matches(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, { message: 'must be comma-separated queue names' })
-  ALERTS_DEAD_LETTER_QUEUES: string =
-    'siu-ingestor.process,siu-ingestor.process-slices,hl7-gateway.siu-listeners,notifier.webhooks.patient-upserted,notifier.webhooks.careflow-changed,notifier.webhooks.alert-changed,patient-import.trace.login-link-issued,patient-import.trace.login-link-used,user-provisioning.audit.import-lookups';
+  ALERTS_DEAD_LETTER_QUEUES: string = Object.keys(EVENT_SUBSCRIPTIONS).join(',');
   /** How long one webhook delivery may take (connect, send, first bytes of the answer). */
   @IsInt() @Min(100) @Max(60_000) WEBHOOK_TIMEOUT_MS: number = 10_000;
   /** First retry delay; each retry doubles it (capped at one hour), with jitter. */

@@ -1,4 +1,4 @@
-import type { Channel, ConfirmChannel, Message, Options } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, Message, Options } from 'amqplib';
 import { PoisonMessageError } from '../transport';
 
 /** Small helpers shared by the publisher, the consumers and the RPC client: encoding and confirmed sends. */
@@ -92,6 +92,16 @@ export function settle(action: () => void): void {
   } catch {
     // Channel closed: the delivery goes back to the queue on the broker side.
   }
+}
+
+/**
+ * A channel for declarations: a failed one closes the channel with an 'error' event, which must not crash
+ * the process; the failing call's rejection is what reports it.
+ */
+export async function openQuietly(connection: ChannelModel): Promise<Channel> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => undefined);
+  return channel;
 }
 
 /** Closes a channel, ignoring that it may already be closed. */

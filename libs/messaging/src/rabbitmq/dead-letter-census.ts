@@ -2,7 +2,7 @@ import type { ChannelModel } from 'amqplib';
 import type { DeadLetterCount } from '../transport';
 import { hospitalOf } from '../dead-letter-hospital';
 import { dlqName } from './topology';
-import { decode } from './amqp-channel-helpers';
+import { decode, openQuietly } from './amqp-channel-helpers';
 
 /** At most this many messages per dead-letter queue are read to attribute them; the rest count unattributed. */
 const ATTRIBUTED_PER_QUEUE = 1000;
@@ -18,9 +18,8 @@ export async function countDeadLetters(
 ): Promise<DeadLetterCount[]> {
   const counts: DeadLetterCount[] = [];
   for (const queue of queues) {
-    const channel = await connection.createChannel();
     // checkQueue on a missing queue closes the channel with 404; that error is the answer, not a failure.
-    channel.on('error', () => undefined);
+    const channel = await openQuietly(connection);
     try {
       const { messageCount } = await channel.checkQueue(dlqName(queue));
       const byHospital = new Map<string | undefined, number>();

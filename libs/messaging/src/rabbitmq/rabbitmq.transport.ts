@@ -21,8 +21,8 @@ import { EventPublisher } from './event-publisher';
 import { ConfirmPublisher } from './publisher';
 import { RpcClient } from './rpc-client';
 import { RpcServer } from './rpc-server';
-import { declareEventsExchange, declareHospitalRoutes, declareKnownSubscription } from './topology';
-import { closeQuietly, describe } from './amqp-channel-helpers';
+import { declareEventsExchange, declareHospitalRoutes, declareSubscriptionQueue } from './topology';
+import { closeQuietly, describe, openQuietly } from './amqp-channel-helpers';
 
 export interface RabbitMqTransportOptions {
   url: string;
@@ -98,18 +98,9 @@ export class RabbitMqTransport implements Transport {
         reconnectMs: this.settings.reconnectMs,
         handshakeTimeoutMs: 10_000,
       },
-      async (connection) => {
-        // Declared before the connection is handed out, so a publish never meets a missing exchange (nor,
-        // for the known subscriptions, a missing queue or binding).
-        const channel = await connection.createChannel();
-        channel.on('error', () => undefined);
-        try {
-          await declareEventsExchange(channel);
-        } finally {
-          await closeQuietly(channel);
-        }
-        await this.declareKnownSubscriptions(connection);
-      },
+      // Declared before the connection is handed out, so a publish never meets a missing exchange (nor, for
+      // the known subscriptions, a missing queue or binding).
+      (connection) => this.declarePublishing(connection),
     );
     this.connections.onConnected((connection) => {
       this.declareRoutes(connection, [...this.hospitalRoutes.values()]).catch((error: unknown) => {
@@ -180,8 +171,7 @@ export class RabbitMqTransport implements Transport {
   private async declareRoutes(connection: ChannelModel, routes: HospitalRoutes[]): Promise<void> {
     if (routes.length === 0) return;
     // A channel of its own: a failed declaration closes its channel, and must take nothing else down.
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
+    const channel = await openQuietly(connection);
     try {
       for (const { queue, event, hospitalIds } of routes) {
         await declareHospitalRoutes(channel, queue, event, [...hospitalIds]);
@@ -192,25 +182,23 @@ export class RabbitMqTransport implements Transport {
   }
 
   /**
-   * One that cannot be declared (a queue changed by hand, say) is logged and skipped, not fatal: the service
-   * still publishes, as it did before publishers declared subscriptions, and the subscriber itself refuses to
-   * start with the reason. A failed declaration closes its channel, hence a new one for the next.
+   * The events exchange, then the known subscriptions. The exchange must be there (a failure drops the
+   * connection, and the reconnect tries again); a subscription that cannot be declared (a queue changed by
+   * hand, say) is logged and skipped: the service still publishes, as it did before publishers declared
+   * subscriptions, and the subscriber itself refuses to start with the reason. A failed declaration closes
+   * its channel, hence a new one for the next.
    */
-  private async declareKnownSubscriptions(connection: ChannelModel): Promise<void> {
-    const open = async () => {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      return channel;
-    };
-    let channel = await open();
+  private async declarePublishing(connection: ChannelModel): Promise<void> {
+    let channel = await openQuietly(connection);
     try {
+      await declareEventsExchange(channel);
       for (const subscription of this.options.knownSubscriptions ?? []) {
         try {
-          await declareKnownSubscription(channel, subscription);
+          await declareSubscriptionQueue(channel, subscription);
         } catch (error) {
           this.logger.error(`cannot declare the subscription ${subscription.queue}: ${describe(error)}`);
           await closeQuietly(channel);
-          channel = await open();
+          channel = await openQuietly(connection);
         }
       }
     } finally {

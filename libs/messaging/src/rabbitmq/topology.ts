@@ -80,7 +80,6 @@ export async function declareSubscription(
 ): Promise<void> {
   const { queue } = options;
   await declareEventsExchange(channel);
-  await channel.assertQueue(dlqName(queue), { durable: true });
   for (let attempt = 1; attempt < options.maxAttempts; attempt++) {
     const delay = retryDelay(attempt, options.backoffMs);
     await channel.assertQueue(retryQueue(queue, delay), {
@@ -88,22 +87,21 @@ export async function declareSubscription(
       arguments: retryQueueArguments(queue, delay),
     });
   }
-  await declareEventQueue(channel, queue);
-  await channel.bindQueue(queue, EVENTS_EXCHANGE, event);
-  if (!isRoutedByHospital(event)) return;
+  await declareSubscriptionQueue(channel, { queue, event, byHospital: options.byHospital });
   // A byHospital queue gets the routes of its hospitals (routeHospitals); one that took every hospital's
   // events before it became byHospital loses that binding here.
-  if (options.byHospital) await channel.unbindQueue(queue, EVENTS_EXCHANGE, everyHospitalRoute(event));
-  else await channel.bindQueue(queue, EVENTS_EXCHANGE, everyHospitalRoute(event));
+  if (options.byHospital && isRoutedByHospital(event)) {
+    await channel.unbindQueue(queue, EVENTS_EXCHANGE, everyHospitalRoute(event));
+  }
 }
 
 /**
- * What a publisher declares of a subscription it knows of (RabbitMqTransportOptions.knownSubscriptions): the
- * queue, its DLQ and the bindings that do not depend on hospitals, so that events published while the
- * subscriber is down still reach the queue. Retry queues are the subscriber's own (they depend on its
- * options); a byHospital queue's hospital routes are too.
+ * The part of a subscription that does not depend on its subscriber's options: the queue, its DLQ and the
+ * bindings that do not depend on hospitals. Publishers declare this much of the subscriptions they know of
+ * (RabbitMqTransportOptions.knownSubscriptions), so that events published while the subscriber is down still
+ * reach the queue; retry queues and a byHospital queue's hospital routes are the subscriber's own.
  */
-export async function declareKnownSubscription(
+export async function declareSubscriptionQueue(
   channel: Channel,
   subscription: KnownSubscription,
 ): Promise<void> {

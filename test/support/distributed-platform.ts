@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
-import { createTestDatabase, expectEventually, stopChildren, PLATFORM_SERVICES } from '@bridge/testing';
+import { createTestDatabase, stopChildren, PLATFORM_SERVICES } from '@bridge/testing';
 import {
   logTap,
   newPlatformIdentity,
@@ -105,6 +105,21 @@ export async function sharedDistributedPlatform(): Promise<TestPlatform | undefi
     close: async () => undefined,
   };
 }
+/**
+ * How many times a platform is started before a gateway that lost its port fails the suite. freePort's port
+ * is free when it is chosen, not when the gateway listens on it seconds later: meanwhile any socket of the
+ * other jest worker (an outgoing connection takes a port from the same range) can take it.
+ */
+const GATEWAY_PORT_ATTEMPTS = 3;
+
+interface StartedService {
+  service: string;
+  child: ChildProcess;
+  metricsPort?: number;
+  /** The gateway's stderr until it is healthy (then undefined: nothing more is kept). */
+  startUpErrors?: string;
+}
+
 async function startProcesses(
   env: NodeJS.ProcessEnv,
   options: TestPlatformOptions,
@@ -117,67 +132,101 @@ async function startProcesses(
   close(): Promise<void>;
 }> {
   if (!env.AMQP_URL) throw new Error('BRIDGE_TEST_TOPOLOGY=distributed needs AMQP_URL');
-  const port = await freePort();
   // The bootstrap step compose runs as an init script: one role per data service, owning its schema only.
   const serviceDatabaseUrls = await provisionServiceRoles(env.DATABASE_URL!);
   const vhost = isolatedVirtualHost(env.AMQP_URL);
+  const platformEnv = { ...env, AMQP_URL: vhost.url };
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const processes = await spawnServices(platformEnv, serviceDatabaseUrls, port, options);
+    const children = processes.map(({ child }) => child);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      // Several processes of each service start (and wait for each other's migrations) on busy CI cores.
+      await untilHealthy(url, processes, 180_000 * (options.instances ?? 1));
+    } catch (error) {
+      await stopChildren(children);
+      if (error instanceof GatewayPortTaken && attempt < GATEWAY_PORT_ATTEMPTS) continue;
+      vhost.remove();
+      throw error;
+    }
+    const metricsPorts = processes.flatMap(({ metricsPort }) => (metricsPort ? [metricsPort] : []));
+    return {
+      url,
+      serviceDatabaseUrls,
+      amqpUrl: vhost.url,
+      processes: processes.map(({ service, child }) => ({ service, child })),
+      metricsUrls: metricsPorts.map((metricsPort) => `http://127.0.0.1:${metricsPort}/metrics`),
+      close: async () => {
+        await stopChildren(children);
+        vhost.remove();
+      },
+    };
+  }
+}
+
+async function spawnServices(
+  env: NodeJS.ProcessEnv,
+  serviceDatabaseUrls: Record<DataService, string>,
+  port: number,
+  options: TestPlatformOptions,
+): Promise<StartedService[]> {
   const instances = options.instances ?? 1;
-  // One metrics port per process: they cannot share the one the test asked for.
   const tap = logTap(options.onLogLine);
-  const processes = await Promise.all(
+  return Promise.all(
     PLATFORM_SERVICES.flatMap((service) =>
       Array.from({ length: service === 'gateway' ? 1 : instances }, async () => {
         const { DATABASE_URL: _adminUrl, METRICS_PORT: _metricsPort, ...shared } = env;
         const database =
           service in SERVICE_SCHEMAS ? { DATABASE_URL: serviceDatabaseUrls[service as DataService] } : {};
+        // One metrics port per process: they cannot share the one the test asked for.
         const metricsPort = env.METRICS_PORT ? await freePort() : undefined;
         const metrics = metricsPort ? { METRICS_PORT: String(metricsPort) } : {};
         const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
-          env: {
-            ...shared,
-            ...database,
-            ...metrics,
-            AMQP_URL: vhost.url,
-            PORT: String(port),
-            HOST: '127.0.0.1',
-          },
-          stdio: ['ignore', tap ? 'pipe' : 'inherit', 'inherit'],
+          env: { ...shared, ...database, ...metrics, PORT: String(port), HOST: '127.0.0.1' },
+          // The gateway's stderr is read to tell a port taken meanwhile (retried) from any other failure.
+          stdio: ['ignore', tap ? 'pipe' : 'inherit', service === 'gateway' ? 'pipe' : 'inherit'],
         });
         if (tap) child.stdout?.on('data', (chunk: Buffer) => (process.stdout.write(chunk), tap.write(chunk)));
-        return { service, child, metricsPort };
+        const started: StartedService = { service, child, metricsPort, startUpErrors: '' };
+        child.stderr?.on('data', (chunk: Buffer) => {
+          process.stderr.write(chunk);
+          if (started.startUpErrors !== undefined) started.startUpErrors += chunk.toString('utf8');
+        });
+        return started;
       }),
     ),
   );
-  const children = processes.map(({ child }) => child);
-  const metricsPorts = processes.flatMap(({ metricsPort }) => (metricsPort ? [metricsPort] : []));
-  const url = `http://127.0.0.1:${port}`;
-  const close = async () => {
-    await stopChildren(children);
-    vhost.remove();
-  };
-  try {
-    await expectEventually(
-      async () => {
-        const exited = children.find((child) => child.exitCode !== null);
-        if (exited) throw new Error(`a service exited during start-up (code ${exited.exitCode})`);
-        const response = await fetch(`${url}/health`);
-        if (response.status !== 200) throw new Error(`health ${response.status}: ${await response.text()}`);
-      },
-      // Several processes of each service start (and wait for each other's migrations) on busy CI cores.
-      { timeoutMs: 180_000 * instances, intervalMs: 200 },
+}
+
+/** Thrown when the gateway could not listen on the port it was given: the start is worth another try. */
+class GatewayPortTaken extends Error {}
+
+/** Until the gateway answers /health; a service that exits meanwhile ends the wait at once. */
+async function untilHealthy(url: string, processes: StartedService[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const exited = processes.find(({ child }) => child.exitCode !== null || child.signalCode !== null);
+    if (exited) {
+      const how = `code ${exited.child.exitCode ?? exited.child.signalCode}`;
+      if (exited.service === 'gateway' && exited.startUpErrors?.includes('EADDRINUSE'))
+        throw new GatewayPortTaken(`the gateway's port was taken before it listened (${how})`);
+      throw new Error(`${exited.service} exited during start-up (${how})`);
+    }
+    // Bounded: whatever took the port meanwhile may accept the connection and never answer.
+    const answer = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }).then(
+      async (response) =>
+        response.status === 200 ? undefined : `health ${response.status}: ${await response.text()}`,
+      (error: Error) => error.message,
     );
-  } catch (error) {
-    await close();
-    throw error;
+    if (answer === undefined) {
+      for (const started of processes) started.startUpErrors = undefined;
+      return;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(`the platform did not start within ${timeoutMs} ms: ${answer}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return {
-    url,
-    serviceDatabaseUrls,
-    amqpUrl: vhost.url,
-    processes: processes.map(({ service, child }) => ({ service, child })),
-    metricsUrls: metricsPorts.map((metricsPort) => `http://127.0.0.1:${metricsPort}/metrics`),
-    close,
-  };
 }
 
 /**

@@ -18,7 +18,8 @@ export function stopChildren(children: ChildProcess[]): Promise<unknown> {
     children.map(
       (child) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
+          // A child killed by a signal has no exit code: its exit event has passed all the same.
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once('exit', () => resolve());
           child.kill('SIGTERM');
         }),

@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, provisionServiceRoles, SERVICE_SCHEMAS, type DataService } from '@bridge/database';
-import { createTestDatabase, stopChildren, PLATFORM_SERVICES } from '@bridge/testing';
+import {
+  createTestDatabase,
+  PLATFORM_SERVICES,
+  PortTakenError,
+  stopChildren,
+  untilHealthy,
+  type StartingService,
+} from '@bridge/testing';
 import {
   logTap,
   newPlatformIdentity,
@@ -105,20 +112,13 @@ export async function sharedDistributedPlatform(): Promise<TestPlatform | undefi
     close: async () => undefined,
   };
 }
+
 /**
  * How many times a platform is started before a gateway that lost its port fails the suite. freePort's port
  * is free when it is chosen, not when the gateway listens on it seconds later: meanwhile any socket of the
  * other jest worker (an outgoing connection takes a port from the same range) can take it.
  */
 const GATEWAY_PORT_ATTEMPTS = 3;
-
-interface StartedService {
-  service: string;
-  child: ChildProcess;
-  metricsPort?: number;
-  /** The gateway's stderr until it is healthy (then undefined: nothing more is kept). */
-  startUpErrors?: string;
-}
 
 async function startProcesses(
   env: NodeJS.ProcessEnv,
@@ -146,7 +146,7 @@ async function startProcesses(
       await untilHealthy(url, processes, 180_000 * (options.instances ?? 1));
     } catch (error) {
       await stopChildren(children);
-      if (error instanceof GatewayPortTaken && attempt < GATEWAY_PORT_ATTEMPTS) continue;
+      if (error instanceof PortTakenError && attempt < GATEWAY_PORT_ATTEMPTS) continue;
       vhost.remove();
       throw error;
     }
@@ -170,7 +170,7 @@ async function spawnServices(
   serviceDatabaseUrls: Record<DataService, string>,
   port: number,
   options: TestPlatformOptions,
-): Promise<StartedService[]> {
+): Promise<(StartingService & { metricsPort?: number })[]> {
   const instances = options.instances ?? 1;
   const tap = logTap(options.onLogLine);
   return Promise.all(
@@ -188,7 +188,12 @@ async function spawnServices(
           stdio: ['ignore', tap ? 'pipe' : 'inherit', service === 'gateway' ? 'pipe' : 'inherit'],
         });
         if (tap) child.stdout?.on('data', (chunk: Buffer) => (process.stdout.write(chunk), tap.write(chunk)));
-        const started: StartedService = { service, child, metricsPort, startUpErrors: '' };
+        const started: StartingService & { metricsPort?: number } = {
+          service,
+          child,
+          metricsPort,
+          startUpErrors: '',
+        };
         child.stderr?.on('data', (chunk: Buffer) => {
           process.stderr.write(chunk);
           if (started.startUpErrors !== undefined) started.startUpErrors += chunk.toString('utf8');
@@ -197,36 +202,6 @@ async function spawnServices(
       }),
     ),
   );
-}
-
-/** Thrown when the gateway could not listen on the port it was given: the start is worth another try. */
-class GatewayPortTaken extends Error {}
-
-/** Until the gateway answers /health; a service that exits meanwhile ends the wait at once. */
-async function untilHealthy(url: string, processes: StartedService[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const exited = processes.find(({ child }) => child.exitCode !== null || child.signalCode !== null);
-    if (exited) {
-      const how = `code ${exited.child.exitCode ?? exited.child.signalCode}`;
-      if (exited.service === 'gateway' && exited.startUpErrors?.includes('EADDRINUSE'))
-        throw new GatewayPortTaken(`the gateway's port was taken before it listened (${how})`);
-      throw new Error(`${exited.service} exited during start-up (${how})`);
-    }
-    // Bounded: whatever took the port meanwhile may accept the connection and never answer.
-    const answer = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }).then(
-      async (response) =>
-        response.status === 200 ? undefined : `health ${response.status}: ${await response.text()}`,
-      (error: Error) => error.message,
-    );
-    if (answer === undefined) {
-      for (const started of processes) started.startUpErrors = undefined;
-      return;
-    }
-    if (Date.now() >= deadline)
-      throw new Error(`the platform did not start within ${timeoutMs} ms: ${answer}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /**

@@ -16,10 +16,10 @@ import {
   withDatabase,
 } from '@bridge/database';
 import {
-  expectEventually,
   postgresServerPid,
   rabbitMqPids,
   stopChildren,
+  untilHealthy,
   PLATFORM_SERVICES,
 } from '@bridge/testing';
 export { stopChildren };
@@ -119,7 +119,16 @@ export async function startDistributed(
   );
   const children = [...byService.values()];
   const stop = () => stopChildren(children);
-  await waitHealthy(url);
+  try {
+    await untilHealthy(
+      url,
+      [...byService].map(([service, child]) => ({ service, child })),
+      60_000,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   const peakRss = () =>
     Object.fromEntries([...byService].map(([service, child]) => [service, peakRssMb(child.pid!)]));
   const processes = async () => ({
@@ -186,17 +195,6 @@ export async function benchPlatformEnv(
     ...extra,
   };
   return { env, url: `http://127.0.0.1:${port}`, admin };
-}
-
-/** Resolves once the platform's /health is green (a minute at most). */
-export function waitHealthy(url: string): Promise<void> {
-  return expectEventually(
-    async () => {
-      const response = await fetch(`${url}/health`);
-      if (response.status !== 200) throw new Error(`health ${response.status}`);
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
 }
 
 /** BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every service process, for profiling. */

@@ -15,10 +15,9 @@ import {
   peakRssMb,
   startDistributed,
   stopChildren,
-  waitHealthy,
   type DistributedPlatform,
 } from './distributed-platform';
-import { postgresServerPid } from '@bridge/testing';
+import { postgresServerPid, untilHealthy } from '@bridge/testing';
 
 export const TOPOLOGIES = ['distributed', 'embedded'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
@@ -66,7 +65,7 @@ export async function startEmbedded(
   });
   const stop = () => stopChildren([child]);
   try {
-    await waitHealthy(url);
+    await untilHealthy(url, [{ service: 'embedded', child }], 60_000);
   } catch (error) {
     await stop();
     throw error;
